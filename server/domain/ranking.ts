@@ -1,0 +1,170 @@
+// Index, rank, classification, averages and targets of units, all compared exactly as ratios of thousandths.
+import type { ClassificationBand, RankingMethod } from './catalog.js'
+import { type Fraction, type Milli, MILLI_PER_POINT, parseMilli, roundHalfUp, sumMilli } from './decimal.js'
+
+/** A unit's points and its applicable maximum (not-applicable leaves count in neither), in thousandths. */
+export interface IndexedScore {
+  points: Milli
+  maximum: Milli
+}
+
+export interface RankableUnit extends IndexedScore {
+  name: string
+}
+
+export type Ranked<T> = T & { rank: number }
+
+export interface NextTargets {
+  band: ClassificationBand
+  /** The next better band; null when the unit is already in the top band. */
+  nextBand: ClassificationBand | null
+  /** Points the unit must add to enter nextBand; null when there is no better band or nothing can be added. */
+  pointsToNextBand: Milli | null
+  /** Points to tie with the nearest unit ranked above, which gives its rank; 0 when first; null when unreachable. */
+  pointsToNextRank: Milli | null
+}
+
+// Vietnamese collation puts Đ after D and orders the tone marks as the report does; Node's ICU does this natively.
+const collator = new Intl.Collator('vi', { sensitivity: 'variant' })
+
+/** Vietnamese alphabetical order; falls back to code points so that names equal to the collator still order stably. */
+export function compareNames (a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0)
+}
+
+// A unit with nothing applicable has index 0 rather than an undefined one, so it still ranks and classifies.
+function indexFraction ({ points, maximum }: IndexedScore): Fraction {
+  if (!Number.isSafeInteger(points) || !Number.isSafeInteger(maximum) || maximum < 0) {
+    throw new RangeError(`An index needs integer thousandths and a non-negative maximum, got ${points}/${maximum}`)
+  }
+  return maximum === 0 ? { numerator: 0n, denominator: 1n } : { numerator: BigInt(points), denominator: BigInt(maximum) }
+}
+
+/** Negative when a's index is below b's, 0 when equal, positive when above: points/maximum compared by cross-multiplication. */
+export function compareIndex (a: IndexedScore, b: IndexedScore): number {
+  const x = indexFraction(a)
+  const y = indexFraction(b)
+  const left = x.numerator * y.denominator
+  const right = y.numerator * x.denominator
+  return left < right ? -1 : left > right ? 1 : 0
+}
+
+/** The index (points / maximum × 100) as an exact fraction. */
+export function indexOf (score: IndexedScore): Fraction {
+  const { numerator, denominator } = indexFraction(score)
+  return { numerator: numerator * 100n, denominator }
+}
+
+/** The index rounded half up to 2 places, as the report prints it ("92.00"). */
+export function indexDisplay (points: Milli, maximum: Milli): string {
+  const { numerator, denominator } = indexOf({ points, maximum })
+  return roundHalfUp(numerator, denominator, 2)
+}
+
+/**
+ * Highest index first. Equal indices share a rank: dense gives the next index rank + 1 (5, 5, 6),
+ * competition skips the places taken (5, 5, 7). Within a tie, units are listed in Vietnamese name order.
+ * The input is not modified.
+ */
+export function rankUnits<T extends RankableUnit> (units: readonly T[], method: RankingMethod = 'dense'): Ranked<T>[] {
+  const sorted = [...units].sort((a, b) => compareIndex(b, a) || compareNames(a.name, b.name))
+  const ranked: Ranked<T>[] = []
+  let rank = 0
+  sorted.forEach((unit, position) => {
+    const previous = sorted[position - 1]
+    if (previous === undefined || compareIndex(previous, unit) !== 0) {
+      rank = method === 'dense' ? rank + 1 : position + 1
+    }
+    ranked.push({ ...unit, rank })
+  })
+  return ranked
+}
+
+/** Band minimums in thousandths of an index point, highest first; throws on a band no validated catalog has. */
+function sortedBands (bands: readonly ClassificationBand[]): { band: ClassificationBand, min: Milli }[] {
+  return bands.map((band) => {
+    const min = parseMilli(band.min)
+    if (min === null) throw new RangeError(`Classification band ${band.code} has an unusable minimum ${String(band.min)}`)
+    return { band, min }
+  }).sort((a, b) => b.min - a.min)
+}
+
+// index ≥ min  ⇔  points/maximum × 100 ≥ minMilli/1000  ⇔  points × 100 × 1000 ≥ minMilli × maximum.
+function reaches (score: IndexedScore, minMilli: Milli): boolean {
+  const { numerator, denominator } = indexOf(score)
+  return numerator * BigInt(MILLI_PER_POINT) >= BigInt(minMilli) * denominator
+}
+
+/** The band whose minimum the index reaches, lower bounds inclusive (an index of exactly 90.00 is in the 90 band). */
+export function classify (points: Milli, maximum: Milli, bands: readonly ClassificationBand[]): ClassificationBand {
+  const found = sortedBands(bands).find(({ min }) => reaches({ points, maximum }, min))
+  if (found === undefined) {
+    throw new RangeError('No classification band covers this index; a valid catalog has a band starting at 0')
+  }
+  return found.band
+}
+
+/** The exact mean, in points (not thousandths); null for an empty list, where there is no mean to show. */
+export function average (values: readonly Milli[]): Fraction | null {
+  if (values.length === 0) return null
+  return { numerator: BigInt(sumMilli(values)), denominator: BigInt(values.length * MILLI_PER_POINT) }
+}
+
+/** The mean rounded half up, e.g. 19.325 → "19.33"; null for an empty list. */
+export function averageDisplay (values: readonly Milli[], places = 2): string | null {
+  const mean = average(values)
+  return mean === null ? null : roundHalfUp(mean.numerator, mean.denominator, places)
+}
+
+/** An exact amount of points as a percentage of a maximum in thousandths (a field's average against its maximum). */
+export function percentOfMaximum (amount: Fraction, maximum: Milli): Fraction {
+  if (maximum <= 0) throw new RangeError('A percentage of a maximum needs a maximum above 0')
+  return {
+    numerator: amount.numerator * 100n * BigInt(MILLI_PER_POINT),
+    denominator: amount.denominator * BigInt(maximum)
+  }
+}
+
+// Smallest whole number of thousandths p with p / maximum ≥ numerator / denominator (both positive denominators).
+function ceilingPoints (numerator: bigint, denominator: bigint, maximum: Milli): bigint {
+  const scaled = numerator * BigInt(maximum)
+  const quotient = scaled / denominator
+  return quotient * denominator < scaled ? quotient + 1n : quotient
+}
+
+/**
+ * What one unit needs for its next step up, for the unit's own dashboard:
+ * - the next band: the fewest thousandths to add so the index reaches the next band's minimum;
+ * - the next rank: the fewest thousandths to add to tie with the nearest unit whose index is strictly higher,
+ *   since a tie shares that unit's rank. Units with another maximum are compared by index, so the gap is
+ *   expressed in this unit's own points.
+ * `field` is every unit in the same ranking and may include the unit itself. The amounts are exact thousandths;
+ * whether a leaf's step allows that exact amount is for the caller to judge.
+ */
+export function nextTargets (unit: IndexedScore, field: readonly IndexedScore[], bands: readonly ClassificationBand[]): NextTargets {
+  const ordered = sortedBands(bands)
+  const currentPosition = ordered.findIndex(({ min }) => reaches(unit, min))
+  const current = ordered[currentPosition]
+  if (current === undefined) {
+    throw new RangeError('No classification band covers this index; a valid catalog has a band starting at 0')
+  }
+  const next = ordered[currentPosition - 1]
+  const canGain = unit.maximum > 0
+
+  let pointsToNextBand: Milli | null = null
+  if (next !== undefined && canGain) {
+    // The band minimum is an index: minMilli / (1000 × 100) of the maximum.
+    const needed = ceilingPoints(BigInt(next.min), BigInt(MILLI_PER_POINT) * 100n, unit.maximum)
+    pointsToNextBand = Number(needed) - unit.points
+  }
+
+  const above = field.filter((other) => compareIndex(other, unit) > 0)
+  let pointsToNextRank: Milli | null = 0
+  if (above.length > 0) {
+    const nearest = above.reduce((lowest, other) => (compareIndex(other, lowest) < 0 ? other : lowest))
+    const target = indexFraction(nearest)
+    pointsToNextRank = canGain ? Number(ceilingPoints(target.numerator, target.denominator, unit.maximum)) - unit.points : null
+  }
+
+  return { band: current.band, nextBand: next?.band ?? null, pointsToNextBand, pointsToNextRank }
+}

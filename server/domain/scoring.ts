@@ -1,0 +1,179 @@
+// Turns what a unit or an appraiser entered for one leaf into exact points, or says precisely why it cannot.
+import { type CatalogNode, type BandsScoring, type OptionsScoring, type RangeScoring, hasChildren } from './catalog.js'
+import { type Milli, formatMilli, parseDecimal } from './decimal.js'
+
+/** One input per scoring method: value for range, option for options, measurement for bands. */
+export interface LeafInput {
+  value?: number | string
+  option?: string
+  measurement?: number | string
+}
+
+export type ScoringErrorCode =
+  | 'not_a_number'
+  | 'negative'
+  | 'above_maximum'
+  | 'off_step'
+  | 'unknown_option'
+  | 'measurement_out_of_range'
+  | 'wrong_input'
+  | 'no_scoring_method'
+
+export interface ScoringError {
+  code: ScoringErrorCode
+  message: string
+}
+
+export type LeafScore =
+  | { ok: true, notApplicable: false, points: Milli }
+  | { ok: true, notApplicable: true }
+  | { ok: false, error: ScoringError }
+
+type InputName = keyof LeafInput
+
+const INPUT_FOR_METHOD = {
+  range: 'value',
+  options: 'option',
+  bands: 'measurement'
+} as const satisfies Record<'range' | 'options' | 'bands', InputName>
+
+/**
+ * Scores one leaf. Nothing is clamped or rounded: a value the method cannot take exactly is refused,
+ * because a silently adjusted score would differ from what the officer or appraiser signed off.
+ * Assumes a catalog that passed validateCatalog; a leaf it cannot read is reported as no_scoring_method.
+ */
+export function scoreLeaf (leaf: CatalogNode, input: LeafInput): LeafScore {
+  const scoring = leaf.scoring
+  if (hasChildren(leaf) || scoring === undefined) {
+    return fail('no_scoring_method', `Node ${leaf.code} has no scoring method of its own; only leaves are scored.`)
+  }
+  const expected: InputName | undefined = (INPUT_FOR_METHOD as Record<string, InputName>)[scoring.method]
+  if (expected === undefined) {
+    return fail('no_scoring_method', `Leaf ${leaf.code} has an unknown scoring method.`)
+  }
+  // Any other input present means the client misunderstood the leaf; guessing which one it meant would hide that.
+  const given = (Object.keys(INPUT_FOR_METHOD) as (keyof typeof INPUT_FOR_METHOD)[])
+    .map((method) => INPUT_FOR_METHOD[method])
+    .filter((name) => input[name] !== undefined && input[name] !== null)
+  const extra = given.filter((name) => name !== expected)
+  if (extra.length > 0) {
+    return fail('wrong_input', `Leaf ${leaf.code} is scored by ${describeInput(expected)}, not by ${extra.map(describeInput).join(' or ')}.`)
+  }
+  if (!given.includes(expected)) {
+    return fail('wrong_input', `Leaf ${leaf.code} is scored by ${describeInput(expected)}, and none was given.`)
+  }
+
+  const max = readPoints(leaf.maxPoints)
+  if (max === null) {
+    return fail('no_scoring_method', `Leaf ${leaf.code} has an unusable maximum ${String(leaf.maxPoints)}.`)
+  }
+  switch (scoring.method) {
+    case 'range': return scoreRange(leaf.code, max, scoring, input.value as number | string)
+    case 'options': return scoreOption(leaf.code, scoring, input.option as string)
+    case 'bands': return scoreBands(leaf.code, scoring, input.measurement as number | string)
+  }
+}
+
+function scoreRange (code: string, max: Milli, scoring: RangeScoring, value: number | string): LeafScore {
+  const step = readPoints(scoring.step)
+  if (step === null || step === 0) {
+    return fail('no_scoring_method', `Leaf ${code} has an unusable step ${String(scoring.step)}.`)
+  }
+  const parsed = parseDecimal(value)
+  if (!parsed.ok) {
+    if (parsed.reason === 'out_of_range') {
+      return isNegativeText(value)
+        ? fail('negative', `${quote(value)} is negative; points cannot be below 0.`)
+        : fail('above_maximum', `${quote(value)} is above the maximum ${formatMilli(max)} of leaf ${code}.`)
+    }
+    return notANumber(value, parsed.reason)
+  }
+  const points = parsed.milli
+  if (points < 0) return fail('negative', `${formatMilli(points)} is negative; points cannot be below 0.`)
+  if (points > max) return fail('above_maximum', `${formatMilli(points)} is above the maximum ${formatMilli(max)} of leaf ${code}.`)
+  if (points % step !== 0) return fail('off_step', `${formatMilli(points)} is not a multiple of the step ${formatMilli(step)}.`)
+  return { ok: true, notApplicable: false, points }
+}
+
+function scoreOption (code: string, scoring: OptionsScoring, optionCode: string): LeafScore {
+  const option = scoring.options.find((candidate) => candidate.code === optionCode)
+  if (option === undefined) {
+    const known = scoring.options.map((candidate) => candidate.code).join(', ')
+    return fail('unknown_option', `${quote(optionCode)} is not an option of leaf ${code}; the options are ${known}.`)
+  }
+  // Not applicable is not zero: the leaf's maximum leaves the unit's applicable maximum too.
+  if (option.notApplicable === true) return { ok: true, notApplicable: true }
+  const points = readPoints(option.points)
+  if (points === null) {
+    return fail('no_scoring_method', `Option ${option.code} of leaf ${code} has no usable points.`)
+  }
+  return { ok: true, notApplicable: false, points }
+}
+
+function scoreBands (code: string, scoring: BandsScoring, measurement: number | string): LeafScore {
+  const inputMin = readDecimal(scoring.input.min)
+  const inputMax = readDecimal(scoring.input.max)
+  if (inputMin === null || inputMax === null) {
+    return fail('no_scoring_method', `Leaf ${code} has an unusable input range.`)
+  }
+  const unit = scoring.input.unit === undefined || scoring.input.unit === '' ? '' : ` ${scoring.input.unit}`
+  const range = `${formatMilli(inputMin)} to ${formatMilli(inputMax)}${unit}`
+  const parsed = parseDecimal(measurement)
+  if (!parsed.ok) {
+    if (parsed.reason === 'out_of_range') {
+      return fail('measurement_out_of_range', `${quote(measurement)} is outside the range ${range} of "${scoring.input.label}" for leaf ${code}.`)
+    }
+    return notANumber(measurement, parsed.reason)
+  }
+  const value = parsed.milli
+  if (value < inputMin || value > inputMax) {
+    return fail('measurement_out_of_range', `${formatMilli(value)} is outside the range ${range} of "${scoring.input.label}" for leaf ${code}.`)
+  }
+  const bands = scoring.bands
+    .map((band) => ({ min: readDecimal(band.min), points: readPoints(band.points) }))
+    .filter((band): band is { min: Milli, points: Milli } => band.min !== null && band.points !== null)
+    .sort((a, b) => b.min - a.min)
+  const band = bands.find((candidate) => candidate.min <= value)
+  if (band === undefined) {
+    return fail('no_scoring_method', `No band of leaf ${code} covers ${formatMilli(value)}.`)
+  }
+  return { ok: true, notApplicable: false, points: band.points }
+}
+
+function fail (code: ScoringErrorCode, message: string): LeafScore {
+  return { ok: false, error: { code, message } }
+}
+
+function notANumber (value: unknown, reason: 'not_a_number' | 'too_many_decimals'): LeafScore {
+  return reason === 'too_many_decimals'
+    ? fail('not_a_number', `${quote(value)} has more than 3 decimal places; enter a number with at most 3 decimal places.`)
+    : fail('not_a_number', `${quote(value)} is not a number.`)
+}
+
+function readPoints (value: unknown): Milli | null {
+  const milli = readDecimal(value)
+  return milli !== null && milli >= 0 ? milli : null
+}
+
+function readDecimal (value: unknown): Milli | null {
+  if (typeof value !== 'number' && typeof value !== 'string') return null
+  const parsed = parseDecimal(value)
+  return parsed.ok ? parsed.milli : null
+}
+
+function isNegativeText (value: unknown): boolean {
+  return String(value).trim().startsWith('-')
+}
+
+// Numbers are quoted as written; strings in quotes, so an empty or blank entry is still visible.
+function quote (value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)
+}
+
+function describeInput (name: InputName): string {
+  switch (name) {
+    case 'value': return 'a value (points)'
+    case 'option': return 'an option'
+    case 'measurement': return 'a measurement'
+  }
+}
