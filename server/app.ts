@@ -1,0 +1,80 @@
+// buildApp(config): registers plugins, then routes, explicitly. It never listens; server.ts does.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import helmet from '@fastify/helmet'
+import cors from '@fastify/cors'
+import { corsOrigins, type Config } from './config.js'
+import type { Database } from './db/client.js'
+import accessPlugin from './plugins/access.js'
+import dbPlugin from './plugins/db.js'
+import problemDetails from './plugins/problem-details.js'
+import swaggerPlugin from './plugins/swagger.js'
+import { sharedSchemas } from './schemas/common.js'
+import { installValidation } from './plugins/validation.js'
+import systemRoutes from './routes/system.js'
+
+export interface BuildOptions {
+  /** An already open database (tests); otherwise one is opened from the config. */
+  database?: Database
+  logger?: FastifyServerOptions['logger']
+  /** Skip migrations at start (only for tests of an unmigrated database). */
+  migrate?: boolean
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' }
+    },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    // A caller's own request id is kept when it is sane, so logs can be joined across systems.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    return503OnClosing: true
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+
+  await app.register(problemDetails)
+  await app.register(accessPlugin)
+  await app.register(helmet, {
+    // The interactive API docs load their own inline scripts and styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null
+      }
+    }
+  })
+  const origins = corsOrigins(config)
+  await app.register(cors, {
+    origin: origins.length > 0 ? origins : false,
+    exposedHeaders: ['x-request-id', 'etag', 'location'],
+    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'if-match', 'if-none-match', 'x-request-id']
+  })
+  await app.register(dbPlugin, {
+    database: options.database,
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    migrate: options.migrate
+  })
+  await app.register(swaggerPlugin)
+  for (const schema of sharedSchemas) app.addSchema(schema)
+  installValidation(app)
+
+  await app.register(systemRoutes)
+  return app
+}

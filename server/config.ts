@@ -1,0 +1,53 @@
+// Configuration: one TypeBox schema of environment variables gives both the type and the validation.
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to bind (0.0.0.0 in containers)' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string; unset = embedded PGlite under DATA_DIR' })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections in the pg pool' }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30000, description: 'Statement timeout per query (0 = none)' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and evidence files' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'pino log level' }),
+  CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated list of allowed browser origins (empty = none)' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576, description: 'Maximum JSON body size' }),
+  DEMO_DATA: Type.Boolean({ default: true, description: 'Load the Thanh Hóa 2020 demo data into an empty database at start' }),
+  ADMIN_USERNAME: Type.String({ minLength: 3, default: 'admin', description: 'Bootstrap admin created when no admin exists' }),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Bootstrap admin password; unset = random, printed once to the log' })),
+  TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, default: 480, description: 'Lifetime of a login token' })
+}, { additionalProperties: true })
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const keys = Object.keys(ConfigSchema.properties) as (keyof Config)[]
+
+/** Reads the known variables from env, converts strings to the declared types, applies defaults, and refuses anything invalid. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of keys) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+    else if (value === '' && key === 'CORS_ORIGINS') raw[key] = ''
+  }
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw))
+  const candidate = { ...(converted as object), ...overrides }
+  const problems = [...Value.Errors(ConfigSchema, candidate)].map((error) => {
+    const name = error.instancePath.replace(/^\//, '') || (error.params as { requiredProperties?: string[] }).requiredProperties?.join(', ') || '(root)'
+    const value = raw[name]
+    return `${name}: ${error.message}${value !== undefined ? ` (got ${JSON.stringify(value)})` : ''}`
+  })
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)])
+  return candidate as Config
+}
+
+export function corsOrigins (config: Config): string[] {
+  return config.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean)
+}

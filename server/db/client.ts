@@ -1,0 +1,66 @@
+// Database client: a pg pool when DATABASE_URL is set, otherwise embedded PGlite under DATA_DIR; both behind one Drizzle type.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import type { ExtractTablesWithRelations } from 'drizzle-orm'
+import pg from 'pg'
+import * as schema from './schema/index.js'
+
+export type Schema = typeof schema
+export type Db = PgDatabase<PgQueryResultHKT, Schema>
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>
+/** Repositories take either the database or an open transaction. */
+export type Executor = Db | Tx
+
+export interface DatabaseOptions {
+  url?: string | undefined
+  /** Directory for embedded PGlite; `memory://` keeps it in memory (tests). */
+  dataDir: string
+  poolSize?: number
+  statementTimeoutMs?: number
+}
+
+export interface Database {
+  db: Db
+  kind: 'postgres' | 'pglite'
+  close: () => Promise<void>
+}
+
+export async function openDatabase (options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      statement_timeout: options.statementTimeoutMs && options.statementTimeoutMs > 0 ? options.statementTimeoutMs : undefined,
+      application_name: 'par-index'
+    })
+    // An idle client losing its server must not crash the process; the next query reports it.
+    pool.on('error', () => {})
+    const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
+    let closed = false
+    return {
+      db,
+      kind: 'postgres',
+      close: async () => { if (!closed) { closed = true; await pool.end() } }
+    }
+  }
+  let dataDir: string | undefined
+  if (options.dataDir !== 'memory://') {
+    dataDir = join(options.dataDir, 'pglite')
+    mkdirSync(dataDir, { recursive: true })
+  }
+  return wrapPglite(await PGlite.create(dataDir))
+}
+
+/** Wraps an open PGlite instance (tests clone a migrated template instead of starting a new one). */
+export function wrapPglite (client: PGlite): Database {
+  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => { if (!client.closed) await client.close() }
+  }
+}

@@ -1,0 +1,34 @@
+// The one migrate() used by the server at start, by `npm run db:migrate` and by the tests.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type { PgliteDatabase } from 'drizzle-orm/pglite'
+import { migrationsDir } from '../paths.js'
+import type { Database, Db } from './client.js'
+import { queryRows } from './rows.js'
+
+export async function migrate (database: Database): Promise<void> {
+  const config = { migrationsFolder: migrationsDir }
+  if (database.kind === 'postgres') await migratePg(database.db as unknown as NodePgDatabase, config)
+  else await migratePglite(database.db as unknown as PgliteDatabase, config)
+}
+
+/** Number of migrations shipped with this build, from drizzle-kit's journal. */
+let expected: number | undefined
+export function expectedMigrationCount (): number {
+  if (expected !== undefined) return expected
+  const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+  expected = journal.entries.length
+  return expected
+}
+
+/** True when every shipped migration has been applied. Throws when the database cannot be reached. */
+export async function isMigrated (db: Db): Promise<boolean> {
+  const [exists] = await queryRows<{ present: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`)
+  if (!exists?.present) return false
+  const [applied] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from drizzle.__drizzle_migrations`)
+  return Number(applied?.count ?? 0) >= expectedMigrationCount()
+}

@@ -1,0 +1,58 @@
+// Users, login tokens, API keys and the append-only audit log.
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { unitsTable } from './units.js'
+
+export const usersTable = pgTable('users', {
+  id: uuid().primaryKey().defaultRandom(),
+  username: text().notNull().unique(),
+  displayName: text().notNull(),
+  email: text(),
+  role: text().$type<'admin' | 'appraiser' | 'unit_officer' | 'viewer'>().notNull(),
+  unitId: uuid().references(() => unitsTable.id),
+  passwordHash: text().notNull(),
+  active: boolean().notNull().default(true),
+  failedLogins: integer().notNull().default(0),
+  lockedUntil: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+})
+
+export const sessionsTable = pgTable('sessions', {
+  id: uuid().primaryKey().defaultRandom(),
+  userId: uuid().notNull().references(() => usersTable.id, { onDelete: 'cascade' }),
+  tokenHash: text().notNull().unique(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  revokedAt: timestamp({ withTimezone: true })
+}, (table) => [index().on(table.userId)])
+
+export const apiKeysTable = pgTable('api_keys', {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull(),
+  prefix: text().notNull(),
+  keyHash: text().notNull().unique(),
+  scopes: jsonb().$type<string[]>().notNull(),
+  createdBy: uuid().references(() => usersTable.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp({ withTimezone: true }),
+  lastUsedAt: timestamp({ withTimezone: true })
+})
+
+export const auditLogTable = pgTable('audit_log', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  actorType: text().$type<'user' | 'api_key' | 'system'>().notNull(),
+  actorId: uuid(),
+  actorName: text().notNull(),
+  action: text().notNull(),
+  entityType: text().notNull(),
+  entityId: text().notNull(),
+  before: jsonb(),
+  after: jsonb(),
+  reason: text(),
+  requestId: text()
+}, (table) => [
+  index().on(table.entityType, table.entityId),
+  index().on(table.actorId),
+  index().on(table.at)
+])

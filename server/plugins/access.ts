@@ -1,0 +1,54 @@
+// Every route declares who may call it (config.access); a route without a declaration refuses to register.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+
+export const roles = ['admin', 'appraiser', 'unit_officer', 'viewer'] as const
+export type Role = typeof roles[number]
+export const scopes = ['results:read', 'catalogs:read', 'units:read'] as const
+export type Scope = typeof scopes[number]
+
+/**
+ * `public`: anyone, no credentials. Otherwise the user roles that may call the route and the API key
+ * scopes that may (keys are read-only, so only GET routes may list scopes).
+ */
+export type Access = { public: true } | { roles: readonly Role[], scopes?: readonly Scope[], note?: string }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+}
+
+/** Routes that plugins register for themselves (the interactive docs) are public by nature. */
+const exempt = (url: string, method: unknown) => url.startsWith('/docs') || method === 'OPTIONS'
+
+export function describeAccess (access: Access, description?: string): Record<string, unknown> {
+  if ('public' in access) return { security: [], 'x-access': { public: true } }
+  const who = access.roles.length > 0 ? `Roles: ${access.roles.join(', ')}.` : 'No user role.'
+  const keys = access.scopes?.length ? ` API keys with scope ${access.scopes.join(' or ')}.` : ''
+  const note = access.note ? ` ${access.note}` : ''
+  const security: Record<string, string[]>[] = [{ bearerAuth: [] }]
+  if (access.scopes?.length) security.push({ apiKey: [...access.scopes] })
+  return {
+    security,
+    'x-access': { roles: access.roles, scopes: access.scopes ?? [] },
+    description: `${description ? description + '\n\n' : ''}**Access.** ${who}${keys}${note}`
+  }
+}
+
+async function accessPlugin (app: FastifyInstance): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    if (exempt(route.url, route.method)) {
+      route.config = { ...(route.config ?? {}), access: { public: true } }
+      return
+    }
+    const access = (route.config as { access?: Access } | undefined)?.access
+    if (!access) throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule (config.access)`)
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (!('public' in access) && access.scopes?.length && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+      throw new Error(`Route ${String(route.method)} ${route.url} lets API keys write; keys are read-only`)
+    }
+  })
+}
+
+export default fp(accessPlugin, { name: 'access' })

@@ -1,0 +1,84 @@
+// Renders every error, unknown route and framework failure as an RFC 9457 application/problem+json document.
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, Errors, type FieldProblem } from '../errors.js'
+
+const TYPE_BASE = 'urn:par-index:problem:'
+
+interface AjvError { instancePath?: string, keyword?: string, message?: string, params?: Record<string, unknown> }
+
+function fieldProblems (error: FastifyError): FieldProblem[] {
+  const where = (error as { validationContext?: string }).validationContext ?? 'body'
+  return (error.validation as AjvError[] | undefined ?? []).map((item) => {
+    let pointer = item.instancePath ?? ''
+    const params = item.params ?? {}
+    if (item.keyword === 'required' && typeof params.missingProperty === 'string') pointer += `/${params.missingProperty}`
+    if (item.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') pointer += `/${params.additionalProperty}`
+    return { in: where, pointer: pointer || '/', message: item.message ?? 'is invalid' }
+  })
+}
+
+/** Maps any thrown value to the AppError that is shown to the client. */
+export function toAppError (error: unknown): AppError {
+  if (error instanceof AppError) return error
+  const fastifyError = error as FastifyError
+  if (fastifyError?.validation) {
+    const errors = fieldProblems(fastifyError)
+    const detail = errors.map((e) => `${e.in}${e.pointer === '/' ? '' : e.pointer} ${e.message}`).join('; ')
+    return Errors.validation(detail, { errors })
+  }
+  switch (fastifyError?.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return Errors.malformedJson(fastifyError.message)
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return Errors.payloadTooLarge(fastifyError.message)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return Errors.unsupportedMediaType(fastifyError.message)
+    case 'FST_ERR_NOT_FOUND':
+      return Errors.routeNotFound(fastifyError.message)
+  }
+  const status = fastifyError?.statusCode
+  if (status === 429) return Errors.tooManyRequests(fastifyError.message)
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Framework and plugin client errors keep their status; their message is meant for clients.
+    return new AppError(String(fastifyError.code ?? 'BAD_REQUEST').replace(/^FST_(ERR_)?/, ''), status, 'Bad request', fastifyError.message)
+  }
+  return Errors.internal('An unexpected error occurred. Quote the request id when you report it.')
+}
+
+export function problemDocument (error: AppError, request: FastifyRequest) {
+  return {
+    type: TYPE_BASE + error.code.toLowerCase().replace(/_/g, '-'),
+    title: error.title,
+    status: error.statusCode,
+    detail: error.message,
+    instance: request.url.split('?')[0] ?? request.url,
+    code: error.code,
+    requestId: request.id,
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.extra ?? {})
+  }
+}
+
+export function sendProblem (reply: FastifyReply, error: AppError): FastifyReply {
+  return reply.code(error.statusCode).type('application/problem+json').send(problemDocument(error, reply.request))
+}
+
+async function problemDetails (app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error)
+    if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ code: appError.code, status: appError.statusCode }, appError.message)
+    return sendProblem(reply, appError)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    sendProblem(reply, Errors.routeNotFound(`There is no route ${request.method} ${request.url.split('?')[0]}`))
+  })
+}
+
+export default fp(problemDetails, { name: 'problem-details' })

@@ -1,0 +1,53 @@
+// OpenAPI 3.1 document built from the route schemas, served at /openapi.json, with interactive docs at /docs.
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import { describeAccess } from './access.js'
+
+export const apiInfo = {
+  title: 'PAR Index API (Chỉ số cải cách hành chính)',
+  version: '0.1.0',
+  description: 'Criteria catalogs, units, self-assessment, appraisal, results and publication of the Public Administration Reform Index. Every error is an RFC 9457 `application/problem+json` document with a stable `code`.'
+}
+
+async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: apiInfo,
+      servers: [],
+      tags: [
+        { name: 'system', description: 'Health, readiness and the API contract' },
+        { name: 'auth', description: 'Login, tokens and the current user' },
+        { name: 'users', description: 'User accounts (admins)' },
+        { name: 'api-keys', description: 'API keys for integrators (admins)' },
+        { name: 'audit', description: 'The append-only audit log (admins)' },
+        { name: 'unit-types', description: 'Kinds of assessed bodies' },
+        { name: 'units', description: 'Assessed bodies (sở, ban, ngành; UBND huyện)' },
+        { name: 'catalogs', description: 'Criteria catalogs (bộ tiêu chí) and their nodes' }
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Token from POST /auth/login' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Read-only key for integrators, created by an admin' }
+        }
+      }
+    },
+    refResolver: {
+      buildLocalReference (json, _baseUri, _fragment, i) {
+        return typeof json.$id === 'string' ? json.$id : `def-${i}`
+      }
+    },
+    transform: ({ schema, url, route }) => {
+      const access = (route.config as { access?: unknown } | undefined)?.access
+      if (!schema || !access) return { schema, url }
+      return { schema: { ...schema, ...describeAccess(access as never, schema.description) } as typeof schema, url }
+    }
+  })
+  if (options.ui !== false) {
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
+  }
+}
+
+export default fp(swaggerPlugin, { name: 'swagger', dependencies: ['access'] })

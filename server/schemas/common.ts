@@ -1,0 +1,64 @@
+// Shared pieces of the API contract: the problem document, references to named schemas, pagination.
+import { Type, type Static, type TSchema } from 'typebox'
+
+export const FieldProblemSchema = Type.Object({
+  in: Type.String({ description: 'Part of the request: body, querystring, params or headers' }),
+  pointer: Type.String({ description: 'JSON pointer to the failing value, e.g. /nodes/0/maxPoints' }),
+  message: Type.String()
+}, { $id: 'FieldProblem', additionalProperties: true })
+
+export const ProblemSchema = Type.Object({
+  type: Type.String({ description: 'URI identifying the problem type' }),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  instance: Type.String({ description: 'The request path' }),
+  code: Type.String({ description: 'Stable machine-readable error code' }),
+  requestId: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Every failing field or rule' }))
+}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' })
+
+export type Problem = Static<typeof ProblemSchema>
+
+/** Schemas registered with app.addSchema so they appear as named components. */
+export const sharedSchemas: TSchema[] = [FieldProblemSchema, ProblemSchema]
+
+export function registerShared (...schemas: TSchema[]): void {
+  for (const schema of schemas) if (!sharedSchemas.includes(schema)) sharedSchemas.push(schema)
+}
+
+/** A `$ref` to a named schema that keeps the TypeScript type of the target. */
+export function ref<T extends TSchema & { $id?: string }> (schema: T): T {
+  const id = (schema as { $id?: string }).$id
+  if (!id) throw new Error('ref() needs a schema with an $id')
+  registerShared(schema)
+  return Type.Unsafe<Static<T>>({ $ref: `${id}#` }) as unknown as T
+}
+
+const problemContent = () => ({
+  description: 'Problem details (RFC 9457)',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } }
+})
+
+/** Error responses of a route; 500 is always included. */
+export function problems (...statuses: number[]): Record<number, ReturnType<typeof problemContent>> {
+  const out: Record<number, ReturnType<typeof problemContent>> = {}
+  for (const status of [...statuses, 500]) out[status] = problemContent()
+  return out
+}
+
+export const PageQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 })
+})
+
+export function page<T extends TSchema> (item: T, id: string) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    offset: Type.Integer()
+  }, { $id: id })
+}
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })

@@ -1,0 +1,74 @@
+// Builds the app on a fresh, migrated database per test: in-memory PGlite, or a new PostgreSQL database when TEST_DATABASE_URL is set.
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import type { FastifyInstance } from 'fastify'
+import { buildApp, type BuildOptions } from '../../server/app.js'
+import { loadConfig, type Config } from '../../server/config.js'
+import type { PGlite } from '@electric-sql/pglite'
+import { openDatabase, wrapPglite, type Database } from '../../server/db/client.js'
+import { migrate } from '../../server/db/migrate.js'
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+function withDatabase (url: string, name: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
+
+// Starting PGlite takes seconds; cloning a migrated in-memory template takes a fraction of that.
+let template: Promise<PGlite> | undefined
+async function migratedTemplate (): Promise<PGlite> {
+  template ??= (async () => {
+    const database = await openDatabase({ dataDir: 'memory://' })
+    await migrate(database)
+    return (database.db as unknown as { $client: PGlite }).$client
+  })()
+  return template
+}
+
+/** A fresh database, migrated unless asked otherwise, that is dropped when the test ends. */
+export async function freshDatabase (t: Teardown, options: { migrated?: boolean } = {}): Promise<Database> {
+  const serverUrl = process.env.TEST_DATABASE_URL
+  if (!serverUrl) {
+    const database = options.migrated === false
+      ? await openDatabase({ dataDir: 'memory://' })
+      : wrapPglite(await (await migratedTemplate()).clone() as PGlite)
+    t.teardown(() => database.close())
+    return database
+  }
+  const name = `par_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const database = await openDatabase({ url: withDatabase(serverUrl, name), dataDir: 'unused', poolSize: 5 })
+  if (options.migrated !== false) await migrate(database)
+  t.teardown(async () => {
+    await database.close()
+    const dropper = new pg.Client({ connectionString: serverUrl })
+    await dropper.connect()
+    await dropper.query(`drop database if exists ${name} with (force)`)
+    await dropper.end()
+  })
+  return database
+}
+
+export function testConfig (overrides: Partial<Config> = {}): Config {
+  return loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, ...overrides })
+}
+
+export interface TestAppOptions extends BuildOptions {
+  config?: Partial<Config>
+  /** Register extra routes before the app is ready (error-shape tests). */
+  extend?: (app: FastifyInstance) => void | Promise<void>
+}
+
+export async function buildTestApp (t: Teardown, options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const database = options.database ?? await freshDatabase(t, { migrated: options.migrate !== false })
+  const app = await buildApp(testConfig(options.config), { logger: false, ...options, database })
+  if (options.extend) await options.extend(app)
+  await app.ready()
+  t.teardown(() => app.close())
+  return app
+}

@@ -1,0 +1,145 @@
+import t from 'tap'
+import { Type } from 'typebox'
+import { buildTestApp } from './helpers/app.js'
+
+function assertProblem (t: Tap.Test, response: { statusCode: number, headers: Record<string, unknown>, json: () => any }, status: number, code: string) {
+  t.equal(response.statusCode, status, `status ${status}`)
+  t.match(String(response.headers['content-type']), /^application\/problem\+json/)
+  const body = response.json()
+  t.equal(body.status, status)
+  t.equal(body.code, code)
+  for (const key of ['type', 'title', 'detail', 'instance']) t.type(body[key], 'string', `${key} is a string`)
+  return body
+}
+declare global { namespace Tap { type Test = import('tap').Test } }
+
+t.test('healthz answers 200 and readyz reports a migrated database', async (t) => {
+  const app = await buildTestApp(t)
+  const health = await app.inject({ method: 'GET', url: '/healthz' })
+  t.equal(health.statusCode, 200)
+  t.same(health.json(), { status: 'ok' })
+  t.ok(health.headers['x-request-id'], 'a request id is returned')
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(ready.statusCode, 200)
+  t.equal(ready.json().status, 'ready')
+  t.equal(ready.json().database, process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite')
+})
+
+t.test('a caller\'s request id is echoed back', async (t) => {
+  const app = await buildTestApp(t)
+  const response = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'portal-123' } })
+  t.equal(response.headers['x-request-id'], 'portal-123')
+})
+
+t.test('readyz answers 503 when the database is not migrated', async (t) => {
+  const app = await buildTestApp(t, { migrate: false })
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  assertProblem(t, ready, 503, 'NOT_READY')
+})
+
+t.test('readyz answers 503 when the database is gone, while healthz stays 200', async (t) => {
+  const app = await buildTestApp(t)
+  await app.database.close()
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  const body = assertProblem(t, ready, 503, 'NOT_READY')
+  t.match(body.detail, /cannot be reached/)
+  t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
+})
+
+t.test('security headers are set', async (t) => {
+  const app = await buildTestApp(t)
+  const response = await app.inject({ method: 'GET', url: '/healthz' })
+  t.equal(response.headers['x-content-type-options'], 'nosniff')
+  t.ok(response.headers['content-security-policy'])
+})
+
+t.test('CORS allows only the configured origins', async (t) => {
+  const app = await buildTestApp(t, { config: { CORS_ORIGINS: 'https://chamdiem.thanhhoa.gov.vn' } })
+  const allowed = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://chamdiem.thanhhoa.gov.vn' } })
+  t.equal(allowed.headers['access-control-allow-origin'], 'https://chamdiem.thanhhoa.gov.vn')
+  const other = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } })
+  t.notOk(other.headers['access-control-allow-origin'])
+})
+
+t.test('error responses are problem documents', async (t) => {
+  const app = await buildTestApp(t, {
+    config: { BODY_LIMIT_BYTES: 2048 },
+    extend: (app) => {
+      app.post('/test/echo', {
+        config: { access: { public: true } },
+        schema: {
+          body: Type.Object({ name: Type.String({ minLength: 1 }), points: Type.Number({ maximum: 10 }), tags: Type.Array(Type.String()) }, { additionalProperties: false })
+        }
+      }, async (request) => request.body)
+      app.get('/test/boom', { config: { access: { public: true } } }, async () => {
+        throw new Error('select * from secret_table where password = 1')
+      })
+    }
+  })
+
+  t.test('unknown route: 404', async (t) => {
+    const body = assertProblem(t, await app.inject({ method: 'GET', url: '/nope?x=1' }), 404, 'ROUTE_NOT_FOUND')
+    t.equal(body.instance, '/nope')
+    t.ok(body.requestId)
+  })
+
+  t.test('malformed JSON: 400', async (t) => {
+    const response = await app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ' })
+    assertProblem(t, response, 400, 'MALFORMED_JSON')
+  })
+
+  t.test('oversized body: 413', async (t) => {
+    const response = await app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(5000), points: 1, tags: [] }) })
+    assertProblem(t, response, 413, 'PAYLOAD_TOO_LARGE')
+  })
+
+  t.test('unsupported media type: 415', async (t) => {
+    const response = await app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/x-unknown' }, payload: 'a=b' })
+    assertProblem(t, response, 415, 'UNSUPPORTED_MEDIA_TYPE')
+  })
+
+  t.test('validation failure lists every failing field with its pointer', async (t) => {
+    const response = await app.inject({ method: 'POST', url: '/test/echo', payload: { name: '', points: 11, tags: ['ok', 3], extra: true } })
+    const body = assertProblem(t, response, 400, 'VALIDATION_FAILED')
+    const pointers = body.errors.map((e: { pointer: string }) => e.pointer).sort()
+    t.same(pointers, ['/extra', '/name', '/points', '/tags/1'])
+    t.ok(body.errors.every((e: { in: string }) => e.in === 'body'))
+  })
+
+  t.test('a missing field is named by its pointer', async (t) => {
+    const response = await app.inject({ method: 'POST', url: '/test/echo', payload: { points: 1, tags: [] } })
+    const body = assertProblem(t, response, 400, 'VALIDATION_FAILED')
+    t.same(body.errors.map((e: { pointer: string }) => e.pointer), ['/name'])
+  })
+
+  t.test('unexpected exception: 500 without stack or SQL', async (t) => {
+    const response = await app.inject({ method: 'GET', url: '/test/boom' })
+    const body = assertProblem(t, response, 500, 'INTERNAL')
+    t.notMatch(response.body, /secret_table|select|stack|at .*\.ts/i)
+    t.notOk(body.stack)
+  })
+})
+
+t.test('the OpenAPI document lists every route with its contract', async (t) => {
+  const app = await buildTestApp(t)
+  const response = await app.inject({ method: 'GET', url: '/openapi.json' })
+  t.equal(response.statusCode, 200)
+  const document = response.json()
+  t.equal(document.openapi, '3.1.0')
+  t.ok(document.components.schemas.Problem, 'Problem is a named component')
+  t.notOk(Object.keys(document.components.schemas).some((name: string) => name.startsWith('def-')), 'no anonymous def-N components')
+  const documented = new Set<string>()
+  for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
+    for (const [method, operation] of Object.entries<any>(item)) {
+      documented.add(`${method.toUpperCase()} ${path}`)
+      t.ok(operation.operationId, `${method} ${path} has an operationId`)
+      t.ok(operation.summary, `${method} ${path} has a summary`)
+      t.ok(operation.tags?.length, `${method} ${path} has tags`)
+      t.ok(operation.responses['500'], `${method} ${path} documents 500`)
+      t.equal(operation.responses['500'].content['application/problem+json'].schema.$ref, '#/components/schemas/Problem')
+    }
+  }
+  const routes = app.printRoutes({ commonPrefix: false })
+  for (const route of ['GET /healthz', 'GET /readyz', 'GET /openapi.json']) t.ok(documented.has(route), `${route} is documented`)
+  t.ok(routes.length > 0)
+})
