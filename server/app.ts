@@ -4,15 +4,21 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
 import { corsOrigins, type Config } from './config.js'
 import type { Database } from './db/client.js'
 import accessPlugin from './plugins/access.js'
+import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import { sharedSchemas } from './schemas/common.js'
 import { installValidation } from './plugins/validation.js'
 import systemRoutes from './routes/system.js'
+import authRoutes from './routes/auth.js'
+import userRoutes from './routes/users.js'
+import unitsRoutes from './routes/units.js'
+import catalogsRoutes from './routes/catalogs.js'
 
 export interface BuildOptions {
   /** An already open database (tests); otherwise one is opened from the config. */
@@ -71,10 +77,25 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     migrate: options.migrate
   })
+  // Limits are declared per route (login); other routes are not limited by default.
+  await app.register(rateLimit, { global: false })
+  await app.register(authPlugin)
   await app.register(swaggerPlugin)
   for (const schema of sharedSchemas) app.addSchema(schema)
   installValidation(app)
 
   await app.register(systemRoutes)
+  await app.register(authRoutes, {
+    policy: {
+      tokenTtlMinutes: config.TOKEN_TTL_MINUTES,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockMinutes: config.LOGIN_LOCK_MINUTES,
+      delayStepMs: 250
+    },
+    loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE
+  })
+  await app.register(userRoutes)
+  await app.register(unitsRoutes)
+  await app.register(catalogsRoutes)
   return app
 }

@@ -15,7 +15,10 @@ export const ConfigSchema = Type.Object({
   DEMO_DATA: Type.Boolean({ default: true, description: 'Load the Thanh Hóa 2020 demo data into an empty database at start' }),
   ADMIN_USERNAME: Type.String({ minLength: 3, default: 'admin', description: 'Bootstrap admin created when no admin exists' }),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Bootstrap admin password; unset = random, printed once to the log' })),
-  TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, default: 480, description: 'Lifetime of a login token' })
+  TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, default: 480, description: 'Lifetime of a login token' }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins after which a username is locked' }),
+  LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, default: 15, description: 'How long a locked username stays locked' }),
+  LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Login attempts per minute per client address' })
 }, { additionalProperties: true })
 
 export type Config = Static<typeof ConfigSchema>

@@ -48,7 +48,7 @@ export const Errors = {
   preconditionFailed: define('PRECONDITION_FAILED', 412, 'The resource has changed since you read it'),
   payloadTooLarge: define('PAYLOAD_TOO_LARGE', 413, 'The request body is too large'),
   unsupportedMediaType: define('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type'),
-  accountLocked: define('ACCOUNT_LOCKED', 423, 'The account is temporarily locked'),
+  loginLocked: define('LOGIN_LOCKED', 429, 'Too many failed logins'),
   tooManyRequests: define('TOO_MANY_REQUESTS', 429, 'Too many requests'),
   internal: define('INTERNAL', 500, 'Internal server error'),
   notReady: define('NOT_READY', 503, 'The service is not ready'),

@@ -54,7 +54,7 @@ export const PageQuery = Type.Object({
 
 export function page<T extends TSchema> (item: T, id: string) {
   return Type.Object({
-    items: Type.Array(item),
+    items: Type.Array(ref(item)),
     total: Type.Integer(),
     limit: Type.Integer(),
     offset: Type.Integer()

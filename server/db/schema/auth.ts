@@ -1,5 +1,6 @@
 // Users, login tokens, API keys and the append-only audit log.
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { unitsTable } from './units.js'
 
 export const usersTable = pgTable('users', {
@@ -11,10 +12,19 @@ export const usersTable = pgTable('users', {
   unitId: uuid().references(() => unitsTable.id),
   passwordHash: text().notNull(),
   active: boolean().notNull().default(true),
-  failedLogins: integer().notNull().default(0),
-  lockedUntil: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, (table) => [
+  // A unit officer acts for exactly one unit; no other role is bound to one.
+  check('users_unit_binding', sql`(${table.role} = 'unit_officer') = (${table.unitId} is not null)`)
+])
+
+// Failed logins are counted per username whether or not the account exists, so the answer never tells.
+export const loginFailuresTable = pgTable('login_failures', {
+  username: text().primaryKey(),
+  failures: integer().notNull().default(0),
+  lastFailureAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp({ withTimezone: true })
 })
 
 export const sessionsTable = pgTable('sessions', {

@@ -1,0 +1,74 @@
+// Authentication (bearer tokens for users, X-API-Key for integrators) and enforcement of each route's access rule.
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Errors } from '../errors.js'
+import { authenticateApiKey, authenticateToken } from '../services/auth.js'
+import type { Actor, Principal, UserPrincipal } from '../services/context.js'
+import type { Access } from './access.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+}
+
+async function resolvePrincipal (app: FastifyInstance, request: FastifyRequest): Promise<Principal | null> {
+  const authorization = request.headers.authorization
+  const apiKey = request.headers['x-api-key']
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization)
+    if (!match?.[1]) throw Errors.unauthenticated('The Authorization header must be "Bearer <token>".')
+    const principal = await authenticateToken(app.db, match[1])
+    if (!principal) throw Errors.unauthenticated('The token is invalid, expired or revoked. Log in again.')
+    return principal
+  }
+  if (typeof apiKey === 'string') {
+    const principal = await authenticateApiKey(app.db, apiKey)
+    if (!principal) throw Errors.unauthenticated('The API key is invalid or revoked.')
+    return principal
+  }
+  return null
+}
+
+/** Whether a principal passes a route's declared rule. Exported for the access-matrix test. */
+export function allows (access: Access, principal: Principal | null): boolean {
+  if ('public' in access) return true
+  if (!principal) return false
+  if (principal.kind === 'user') return access.roles.includes(principal.role)
+  return (access.scopes ?? []).some((scope) => principal.scopes.includes(scope))
+}
+
+async function authPlugin (app: FastifyInstance): Promise<void> {
+  app.decorateRequest('principal', null)
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access
+    if (!access) return // unknown route: the not-found handler answers
+    const isPublic = 'public' in access
+    // Public routes ignore bad credentials rather than failing, so a stale token never blocks public data.
+    try {
+      request.principal = await resolvePrincipal(app, request)
+    } catch (error) {
+      if (!isPublic) throw error
+    }
+    if (isPublic) return
+    if (!request.principal) throw Errors.unauthenticated('Log in (Authorization: Bearer <token>) or send an API key (X-API-Key).')
+    if (!allows(access, request.principal)) {
+      throw Errors.forbidden(request.principal.kind === 'api_key'
+        ? 'This API key has no scope for this route (API keys can only read).'
+        : `The role ${request.principal.role} may not do this.`)
+    }
+  })
+}
+
+export default fp(authPlugin, { name: 'auth', dependencies: ['db', 'access'] })
+
+export function actorOf (request: FastifyRequest): Actor {
+  return { principal: request.principal, requestId: request.id }
+}
+
+/** The calling user; routes that only users reach use it. */
+export function userOf (request: FastifyRequest): UserPrincipal {
+  const principal = request.principal
+  if (principal?.kind !== 'user') throw Errors.forbidden('Only a logged-in user can do this.')
+  return principal
+}

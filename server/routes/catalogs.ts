@@ -1,0 +1,6 @@
+// placeholder: being written
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+
+const catalogsRoutes: FastifyPluginAsyncTypebox = async () => {}
+
+export default catalogsRoutes

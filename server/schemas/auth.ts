@@ -1,0 +1,98 @@
+// Contract of users, login, API keys and the audit log.
+import { Type } from 'typebox'
+import { page, ref, registerShared } from './common.js'
+
+const role = Type.Enum(['admin', 'appraiser', 'unit_officer', 'viewer'])
+const scope = Type.Enum(['results:read', 'catalogs:read', 'units:read'])
+
+export const UserSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  username: Type.String(),
+  displayName: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  role,
+  unitId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  active: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}, { $id: 'User' })
+
+export const UserPageSchema = page(UserSchema, 'UserPage')
+
+const password = Type.String({ minLength: 8, maxLength: 200, description: 'At least 8 characters' })
+const username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
+
+export const CreateUserSchema = Type.Object({
+  username,
+  displayName: Type.String({ minLength: 1, maxLength: 200 }),
+  email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()])),
+  role,
+  unitId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+  password
+}, { $id: 'CreateUser', additionalProperties: false })
+
+export const UpdateUserSchema = Type.Object({
+  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()])),
+  role: Type.Optional(role),
+  unitId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+  active: Type.Optional(Type.Boolean())
+}, { $id: 'UpdateUser', additionalProperties: false })
+
+export const LoginSchema = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 200 })
+}, { $id: 'Login', additionalProperties: false })
+
+export const LoginResultSchema = Type.Object({
+  token: Type.String({ description: 'Send as "Authorization: Bearer <token>"' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  user: ref(UserSchema)
+}, { $id: 'LoginResult' })
+
+export const ChangePasswordSchema = Type.Object({
+  oldPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  newPassword: password
+}, { $id: 'ChangePassword', additionalProperties: false })
+
+export const ResetPasswordSchema = Type.Object({ newPassword: password }, { $id: 'ResetPassword', additionalProperties: false })
+
+export const ApiKeySchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  prefix: Type.String({ description: 'First characters of the key, to recognise it' }),
+  scopes: Type.Array(scope),
+  createdAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+}, { $id: 'ApiKey' })
+
+export const CreatedApiKeySchema = Type.Object({
+  apiKey: ref(ApiKeySchema),
+  key: Type.String({ description: 'The secret, shown only once: send it as X-API-Key' })
+}, { $id: 'CreatedApiKey' })
+
+export const CreateApiKeySchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  scopes: Type.Array(scope, { minItems: 1, uniqueItems: true })
+}, { $id: 'CreateApiKey', additionalProperties: false })
+
+export const AuditEntrySchema = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorType: Type.Enum(['user', 'api_key', 'system']),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  actorName: Type.String(),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()])
+}, { $id: 'AuditEntry' })
+
+export const AuditPageSchema = page(AuditEntrySchema, 'AuditPage')
+
+registerShared(UserSchema, UserPageSchema, CreateUserSchema, UpdateUserSchema, LoginSchema, LoginResultSchema,
+  ChangePasswordSchema, ResetPasswordSchema, ApiKeySchema, CreatedApiKeySchema, CreateApiKeySchema, AuditEntrySchema, AuditPageSchema)

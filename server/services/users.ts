@@ -1,0 +1,173 @@
+// User accounts and API keys: admin management, own password change, bootstrap admin. Every change is audited.
+import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import { apiKeysTable, unitsTable, usersTable } from '../db/schema/index.js'
+import { Errors } from '../errors.js'
+import type { Role, Scope } from '../plugins/access.js'
+import { audit } from './audit.js'
+import { publicUser, revokeUserSessions } from './auth.js'
+import type { Actor } from './context.js'
+import { digest, hashPassword, newSecret, randomPassword, verifyPassword } from './secrets.js'
+
+type UserRow = typeof usersTable.$inferSelect
+
+export interface NewUser {
+  username: string
+  displayName: string
+  email?: string | null | undefined
+  role: Role
+  unitId?: string | null | undefined
+  password: string
+}
+
+async function checkUnitBinding (db: Db, role: Role, unitId: string | null | undefined): Promise<void> {
+  if (role === 'unit_officer') {
+    if (!unitId) throw Errors.validation('A unit officer must be bound to a unit (unitId).', { errors: [{ in: 'body', pointer: '/unitId', message: 'is required for role unit_officer' }] })
+    const [unit] = await db.select({ id: unitsTable.id }).from(unitsTable).where(eq(unitsTable.id, unitId))
+    if (!unit) throw Errors.validation('The unit does not exist.', { errors: [{ in: 'body', pointer: '/unitId', message: 'no such unit' }] })
+  } else if (unitId) {
+    throw Errors.validation('Only a unit officer is bound to a unit.', { errors: [{ in: 'body', pointer: '/unitId', message: `must be empty for role ${role}` }] })
+  }
+}
+
+export async function createUser (db: Db, actor: Actor, input: NewUser) {
+  await checkUnitBinding(db, input.role, input.unitId)
+  const passwordHash = await hashPassword(input.password)
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: usersTable.id }).from(usersTable).where(eq(sql`lower(${usersTable.username})`, input.username.toLowerCase()))
+    if (existing) throw Errors.conflict(`The username ${input.username} is taken.`)
+    const [user] = await tx.insert(usersTable).values({
+      username: input.username,
+      displayName: input.displayName,
+      email: input.email ?? null,
+      role: input.role,
+      unitId: input.unitId ?? null,
+      passwordHash
+    }).returning()
+    const created = publicUser(user as UserRow)
+    await audit(tx, actor, { action: 'user.create', entityType: 'user', entityId: created.id, after: created })
+    return created
+  })
+}
+
+export async function listUsers (db: Db, query: { role?: Role | undefined, unitId?: string | undefined, active?: boolean | undefined, limit: number, offset: number }) {
+  const conditions: SQL[] = []
+  if (query.role) conditions.push(eq(usersTable.role, query.role))
+  if (query.unitId) conditions.push(eq(usersTable.unitId, query.unitId))
+  if (query.active !== undefined) conditions.push(eq(usersTable.active, query.active))
+  const where = conditions.length ? and(...conditions) : undefined
+  const [rows, [total]] = await Promise.all([
+    db.select().from(usersTable).where(where).orderBy(asc(usersTable.username)).limit(query.limit).offset(query.offset),
+    db.select({ value: count() }).from(usersTable).where(where)
+  ])
+  return { items: rows.map(publicUser), total: Number(total?.value ?? 0), limit: query.limit, offset: query.offset }
+}
+
+export async function getUser (db: Db, id: string) {
+  const [user] = await db.select().from(usersTable).where(eq(usersTable.id, id))
+  if (!user) throw Errors.notFound('No such user.')
+  return publicUser(user)
+}
+
+export async function updateUser (db: Db, actor: Actor, id: string, changes: { displayName?: string | undefined, email?: string | null | undefined, role?: Role | undefined, unitId?: string | null | undefined, active?: boolean | undefined }) {
+  const before = await getUser(db, id)
+  const role = changes.role ?? before.role
+  const unitId = changes.unitId !== undefined ? changes.unitId : (changes.role && changes.role !== 'unit_officer' ? null : before.unitId)
+  await checkUnitBinding(db, role, unitId)
+  if (actor.principal?.id === id && (changes.active === false || (changes.role && changes.role !== 'admin'))) {
+    throw Errors.conflict('You cannot deactivate yourself or remove your own admin role.')
+  }
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(usersTable).set({
+      ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
+      ...(changes.email !== undefined ? { email: changes.email } : {}),
+      ...(changes.active !== undefined ? { active: changes.active } : {}),
+      role,
+      unitId,
+      updatedAt: new Date()
+    }).where(eq(usersTable.id, id)).returning()
+    const after = publicUser(row as UserRow)
+    if (!after.active || after.role !== before.role || after.unitId !== before.unitId) await revokeUserSessions(tx, id)
+    await audit(tx, actor, { action: changes.active === false && before.active ? 'user.deactivate' : 'user.update', entityType: 'user', entityId: id, before, after })
+    return after
+  })
+}
+
+export async function resetPassword (db: Db, actor: Actor, id: string, newPassword: string): Promise<void> {
+  await getUser(db, id)
+  const passwordHash = await hashPassword(newPassword)
+  await db.transaction(async (tx) => {
+    await tx.update(usersTable).set({ passwordHash, updatedAt: new Date() }).where(eq(usersTable.id, id))
+    await revokeUserSessions(tx, id)
+    // The audit row records that the password changed, never the password or its hash.
+    await audit(tx, actor, { action: 'user.reset_password', entityType: 'user', entityId: id, before: { password: '[redacted]' }, after: { password: '[changed]' } })
+  })
+}
+
+export async function changeOwnPassword (db: Db, actor: Actor, userId: string, oldPassword: string, newPassword: string): Promise<void> {
+  const [user] = await db.select().from(usersTable).where(eq(usersTable.id, userId))
+  if (!user || !await verifyPassword(user.passwordHash, oldPassword)) {
+    throw Errors.validation('The current password is wrong.', { errors: [{ in: 'body', pointer: '/oldPassword', message: 'is wrong' }] })
+  }
+  const passwordHash = await hashPassword(newPassword)
+  await db.transaction(async (tx) => {
+    await tx.update(usersTable).set({ passwordHash, updatedAt: new Date() }).where(eq(usersTable.id, userId))
+    await revokeUserSessions(tx, userId)
+    await audit(tx, actor, { action: 'user.change_password', entityType: 'user', entityId: userId, before: { password: '[redacted]' }, after: { password: '[changed]' } })
+  })
+}
+
+/** First start: when no admin exists, create one. Returns the generated password when none was configured. */
+export async function ensureAdmin (db: Db, actor: Actor, username: string, password?: string): Promise<{ created: boolean, generatedPassword?: string }> {
+  const [admin] = await db.select({ id: usersTable.id }).from(usersTable).where(eq(usersTable.role, 'admin')).limit(1)
+  if (admin) return { created: false }
+  const chosen = password ?? randomPassword()
+  await createUser(db, actor, { username, displayName: 'Quản trị hệ thống', role: 'admin', password: chosen })
+  return password ? { created: true } : { created: true, generatedPassword: chosen }
+}
+
+function publicKey (row: typeof apiKeysTable.$inferSelect) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes as Scope[],
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null
+  }
+}
+
+export async function createApiKey (db: Db, actor: Actor, input: { name: string, scopes: Scope[] }) {
+  const prefix = newSecret(6).slice(0, 8)
+  const key = `par_${prefix}_${newSecret()}`
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(apiKeysTable).values({
+      name: input.name,
+      prefix,
+      keyHash: digest(key),
+      scopes: input.scopes,
+      createdBy: actor.principal?.kind === 'user' ? actor.principal.id : null
+    }).returning()
+    const apiKey = publicKey(row as typeof apiKeysTable.$inferSelect)
+    await audit(tx, actor, { action: 'api_key.create', entityType: 'api_key', entityId: apiKey.id, after: apiKey })
+    return { apiKey, key }
+  })
+}
+
+export async function listApiKeys (db: Db) {
+  const rows = await db.select().from(apiKeysTable).orderBy(asc(apiKeysTable.createdAt))
+  return rows.map(publicKey)
+}
+
+export async function revokeApiKey (db: Db, actor: Actor, id: string) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(apiKeysTable).where(eq(apiKeysTable.id, id))
+    if (!row) throw Errors.notFound('No such API key.')
+    if (row.revokedAt) throw Errors.conflict('The key is already revoked.')
+    const [updated] = await tx.update(apiKeysTable).set({ revokedAt: new Date() }).where(eq(apiKeysTable.id, id)).returning()
+    const after = publicKey(updated as typeof apiKeysTable.$inferSelect)
+    await audit(tx, actor, { action: 'api_key.revoke', entityType: 'api_key', entityId: id, before: publicKey(row), after })
+    return after
+  })
+}
