@@ -8,8 +8,10 @@ import rateLimit from '@fastify/rate-limit'
 import { corsOrigins, type Config } from './config.js'
 import type { Database } from './db/client.js'
 import accessPlugin from './plugins/access.js'
+import adminPlugin from './plugins/admin.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
+import storagePlugin from './plugins/storage.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import { sharedSchemas } from './schemas/common.js'
@@ -19,6 +21,11 @@ import authRoutes from './routes/auth.js'
 import userRoutes from './routes/users.js'
 import unitsRoutes from './routes/units.js'
 import catalogsRoutes from './routes/catalogs.js'
+import roundsRoutes from './routes/rounds.js'
+import resultsRoutes from './routes/results.js'
+import publicResultsRoutes from './routes/public-results.js'
+import appraisalRoutes from './routes/appraisal.js'
+import evidenceRoutes from './routes/evidence.js'
 
 export interface BuildOptions {
   /** An already open database (tests); otherwise one is opened from the config. */
@@ -77,6 +84,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     migrate: options.migrate
   })
+  await app.register(storagePlugin, { dataDir: config.DATA_DIR })
   // Limits are declared per route (login); other routes are not limited by default.
   await app.register(rateLimit, { global: false })
   await app.register(authPlugin)
@@ -97,5 +105,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(userRoutes)
   await app.register(unitsRoutes)
   await app.register(catalogsRoutes)
+  await app.register(roundsRoutes)
+  await app.register(resultsRoutes)
+  await app.register(publicResultsRoutes, { ratePerMinute: config.PUBLIC_RATE_PER_MINUTE })
+  await app.register(appraisalRoutes)
+  await app.register(evidenceRoutes, { maxBytes: config.EVIDENCE_MAX_BYTES })
+  await app.register(adminPlugin)
   return app
 }

@@ -9,6 +9,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections in the pg pool' }),
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30000, description: 'Statement timeout per query (0 = none)' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and evidence files' }),
+  EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, default: 52428800, description: 'Largest evidence file accepted, in bytes (default 50 MiB); checked while the upload streams' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'pino log level' }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated list of allowed browser origins (empty = none)' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576, description: 'Maximum JSON body size' }),
@@ -18,7 +19,8 @@ export const ConfigSchema = Type.Object({
   TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, default: 480, description: 'Lifetime of a login token' }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins after which a username is locked' }),
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, default: 15, description: 'How long a locked username stays locked' }),
-  LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Login attempts per minute per client address' })
+  LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Login attempts per minute per client address' }),
+  PUBLIC_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 600, description: 'Requests per minute per client address to each public results route (/public/…)' })
 }, { additionalProperties: true })
 
 export type Config = Static<typeof ConfigSchema>

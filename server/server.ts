@@ -2,6 +2,9 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { systemActor } from './services/context.js'
+import { loadDemoData } from './services/demo.js'
+import { ensureAdmin } from './services/users.js'
 
 async function main (): Promise<void> {
   let config
@@ -15,6 +18,14 @@ async function main (): Promise<void> {
     throw error
   }
   const app = await buildApp(config)
+  const bootstrap = await ensureAdmin(app.db, systemActor, config.ADMIN_USERNAME, config.ADMIN_PASSWORD)
+  if (bootstrap.generatedPassword) {
+    // Printed once, on the first start only; the hash is all that is stored.
+    app.log.warn(`Created the admin account "${config.ADMIN_USERNAME}" with the password: ${bootstrap.generatedPassword}  (change it after logging in)`)
+  } else if (bootstrap.created) {
+    app.log.info(`Created the admin account "${config.ADMIN_USERNAME}" from ADMIN_PASSWORD`)
+  }
+  if (config.DEMO_DATA && await loadDemoData(app.db)) app.log.info('Loaded the Thanh Hóa 2020 demo data')
   closeWithGrace({ delay: 10000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests')

@@ -1,8 +1,8 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { Type } from 'typebox'
 import { buildTestApp } from './helpers/app.js'
 
-function assertProblem (t: Tap.Test, response: { statusCode: number, headers: Record<string, unknown>, json: () => any }, status: number, code: string) {
+function assertProblem (t: Test, response: { statusCode: number, headers: Record<string, unknown>, json: () => any }, status: number, code: string) {
   t.equal(response.statusCode, status, `status ${status}`)
   t.match(String(response.headers['content-type']), /^application\/problem\+json/)
   const body = response.json()
@@ -11,7 +11,6 @@ function assertProblem (t: Tap.Test, response: { statusCode: number, headers: Re
   for (const key of ['type', 'title', 'detail', 'instance']) t.type(body[key], 'string', `${key} is a string`)
   return body
 }
-declare global { namespace Tap { type Test = import('tap').Test } }
 
 t.test('healthz answers 200 and readyz reports a migrated database', async (t) => {
   const app = await buildTestApp(t)

@@ -19,8 +19,8 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that plugins register for themselves (the interactive docs) are public by nature. */
-const exempt = (url: string, method: unknown) => url.startsWith('/docs') || method === 'OPTIONS'
+/** Routes that plugins register for themselves (the interactive docs, the admin app's files) are public by nature. */
+const exempt = (url: string, method: unknown) => url.startsWith('/docs') || url.startsWith('/admin/') || method === 'OPTIONS'
 
 export function describeAccess (access: Access, description?: string): Record<string, unknown> {
   if ('public' in access) return { security: [], 'x-access': { public: true } }

@@ -25,7 +25,14 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
         { name: 'audit', description: 'The append-only audit log (admins)' },
         { name: 'unit-types', description: 'Kinds of assessed bodies' },
         { name: 'units', description: 'Assessed bodies (sở, ban, ngành; UBND huyện)' },
-        { name: 'catalogs', description: 'Criteria catalogs (bộ tiêu chí) and their nodes' }
+        { name: 'catalogs', description: 'Criteria catalogs (bộ tiêu chí) and their nodes' },
+        { name: 'rounds', description: 'Assessment rounds (kỳ đánh giá): catalogs, participants, deadlines, status' },
+        { name: 'self-assessment', description: 'Units\' self-assessment (tự đánh giá)' },
+        { name: 'appraisal', description: 'Appraisal (thẩm định): assignments, appraised scores, progress, finalization, history, gap' },
+        { name: 'supplements', description: 'Requests for supplementary evidence (yêu cầu bổ sung)' },
+        { name: 'evidence', description: 'Evidence files (tài liệu kiểm chứng)' },
+        { name: 'results', description: 'Results (kết quả): provisional computation, publication of versions, exports, historical results' },
+        { name: 'public', description: 'Published results for the portal, integrators and the public: no credentials, rate-limited, cacheable' }
       ],
       components: {
         securitySchemes: {

@@ -2,3 +2,6 @@
 export * from './units.js'
 export * from './catalogs.js'
 export * from './auth.js'
+export * from './rounds.js'
+export * from './appraisal.js'
+export * from './results.js'

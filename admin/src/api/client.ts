@@ -1,0 +1,63 @@
+// The typed API client: bearer token from sessionStorage, problem+json errors thrown as Vietnamese ApiErrors.
+import createClient, { type Middleware } from 'openapi-fetch'
+import type { paths } from './schema'
+import { ApiError, toApiError } from './problem'
+
+const TOKEN_KEY = 'par-admin.token'
+
+export function getToken (): string | null {
+  return sessionStorage.getItem(TOKEN_KEY)
+}
+
+export function setToken (token: string | null): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token)
+  else sessionStorage.removeItem(TOKEN_KEY)
+}
+
+let unauthenticatedHandler: (() => void) | undefined
+
+/** Called when the API answers 401 to a request made with a token: the session is over. */
+export function onUnauthenticated (handler: () => void): void {
+  unauthenticatedHandler = handler
+}
+
+const session: Middleware = {
+  onRequest ({ request }) {
+    const token = getToken()
+    if (token) request.headers.set('Authorization', `Bearer ${token}`)
+    return request
+  },
+  async onResponse ({ request, response }) {
+    if (response.ok) return undefined
+    const error = await toApiError(response)
+    // A wrong password on the login form is a 401 too, but it ends no session.
+    if (response.status === 401 && request.headers.has('Authorization')) {
+      setToken(null)
+      unauthenticatedHandler?.()
+    }
+    throw error
+  },
+  onError ({ error }) {
+    if (error instanceof ApiError) return error
+    return new TypeError('network')
+  }
+}
+
+export const client = createClient<paths>({ baseUrl: '' })
+client.use(session)
+
+interface Outcome<T> {
+  data?: T
+  error?: unknown
+  response: Response
+}
+
+/**
+ * Awaits a client call and returns its data. Failures were already thrown by the middleware,
+ * so `data` is only missing for bodiless answers (204), which callers of such routes ignore.
+ */
+export async function call<T> (pending: Promise<Outcome<T>>): Promise<T> {
+  const { data, error, response } = await pending
+  if (error !== undefined || !response.ok) throw await toApiError(response)
+  return data as T
+}

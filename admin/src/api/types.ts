@@ -1,0 +1,40 @@
+// Named types of the API contract, taken from the generated schema so the app never restates them.
+import type { components } from './schema'
+
+type Schemas = components['schemas']
+
+export type User = Schemas['User']
+export type Role = User['role']
+export type CreateUser = Schemas['CreateUser']
+export type UpdateUser = Schemas['UpdateUser']
+export type ApiKey = Schemas['ApiKey']
+export type Scope = ApiKey['scopes'][number]
+export type CreatedApiKey = Schemas['CreatedApiKey']
+export type AuditEntry = Schemas['AuditEntry']
+export type AuditPage = Schemas['AuditPage']
+export type LoginResult = Schemas['LoginResult']
+
+export type Unit = Schemas['Unit']
+export type UnitType = Schemas['UnitType']
+export type CreateUnit = Schemas['CreateUnit']
+export type UpdateUnit = Schemas['UpdateUnit']
+export type UnitImportResult = Schemas['UnitImportResult']
+
+export type CatalogSummary = Schemas['CatalogSummary']
+export type Catalog = Schemas['Catalog']
+export type CatalogNode = Schemas['CatalogNode']
+export type CatalogProblem = Schemas['CatalogProblem']
+export type CatalogFieldStats = Schemas['CatalogFieldStats']
+export type ClassificationBand = Schemas['ClassificationBand']
+export type CreateCatalog = Schemas['CreateCatalog']
+export type UpdateCatalog = Schemas['UpdateCatalog']
+export type CloneCatalog = Schemas['CloneCatalog']
+export type NewCatalogNode = Schemas['NewCatalogNode']
+export type UpdateCatalogNode = Schemas['UpdateCatalogNode']
+export type ScoringMethod = Schemas['ScoringMethod']
+export type RangeScoring = Schemas['RangeScoring']
+export type OptionsScoring = Schemas['OptionsScoring']
+export type BandsScoring = Schemas['BandsScoring']
+export type NodeKind = CatalogNode['kind']
+export type EvidenceRule = NonNullable<CatalogNode['evidence']>
+export type CatalogStatus = CatalogSummary['status']

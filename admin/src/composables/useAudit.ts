@@ -1,0 +1,51 @@
+// The audit log (nhật ký): filtered by entity, actor, action and time range, newest first.
+import { computed, reactive, ref } from 'vue'
+import { call, client } from '../api/client'
+import { parseDateTimeInput } from '../format'
+import { useLoader } from './useLoader'
+
+export const AUDIT_PAGE_SIZE = 25
+
+export function useAudit () {
+  const filters = reactive({ entityType: '', entityId: '', actorId: '', action: '', from: '', to: '' })
+  const offset = ref(0)
+
+  const list = useLoader(() => call(client.GET('/audit', {
+    params: {
+      query: {
+        limit: AUDIT_PAGE_SIZE,
+        offset: offset.value,
+        entityType: filters.entityType || undefined,
+        entityId: filters.entityId.trim() || undefined,
+        actorId: filters.actorId || undefined,
+        action: filters.action.trim() || undefined,
+        from: parseDateTimeInput(filters.from) ?? undefined,
+        to: parseDateTimeInput(filters.to, true) ?? undefined
+      }
+    }
+  })))
+
+  /** Which time boxes hold something that is not a date, so the search waits for a correction. */
+  const invalidTimes = computed(() => ({
+    from: parseDateTimeInput(filters.from) === null,
+    to: parseDateTimeInput(filters.to, true) === null
+  }))
+
+  function search (): void {
+    if (invalidTimes.value.from || invalidTimes.value.to) return
+    offset.value = 0
+    list.reload()
+  }
+
+  function goTo (newOffset: number): void {
+    offset.value = newOffset
+    list.reload()
+  }
+
+  function reset (): void {
+    Object.assign(filters, { entityType: '', entityId: '', actorId: '', action: '', from: '', to: '' })
+    search()
+  }
+
+  return { filters, invalidTimes, offset, list, search, goTo, reset }
+}

@@ -1,0 +1,67 @@
+// User accounts (admins only): list by role and state, create, edit, deactivate, reset a password.
+import { reactive, ref } from 'vue'
+import { call, client } from '../api/client'
+import type { CreateUser, Role, UpdateUser, User } from '../api/types'
+import { useLoader } from './useLoader'
+
+export const USERS_PAGE_SIZE = 50
+
+export function useUsers () {
+  const filters = reactive({ role: '' as '' | Role, active: '' as '' | 'true' | 'false' })
+  const offset = ref(0)
+
+  const list = useLoader(() => call(client.GET('/users', {
+    params: {
+      query: {
+        limit: USERS_PAGE_SIZE,
+        offset: offset.value,
+        role: filters.role || undefined,
+        active: filters.active === '' ? undefined : filters.active === 'true'
+      }
+    }
+  })))
+
+  function search (): void {
+    offset.value = 0
+    list.reload()
+  }
+
+  function goTo (newOffset: number): void {
+    offset.value = newOffset
+    list.reload()
+  }
+
+  async function create (input: CreateUser): Promise<User> {
+    const user = await call(client.POST('/users', { body: input }))
+    await list.reload()
+    return user
+  }
+
+  async function update (id: string, changes: UpdateUser): Promise<User> {
+    const user = await call(client.PATCH('/users/{id}', { params: { path: { id } }, body: changes }))
+    await list.reload()
+    return user
+  }
+
+  async function deactivate (id: string): Promise<User> {
+    const user = await call(client.POST('/users/{id}/deactivate', { params: { path: { id } } }))
+    await list.reload()
+    return user
+  }
+
+  async function resetPassword (id: string, newPassword: string): Promise<void> {
+    await call(client.POST('/users/{id}/reset-password', { params: { path: { id } }, body: { newPassword } }))
+  }
+
+  return { filters, offset, list, search, goTo, create, update, deactivate, resetPassword }
+}
+
+/** Every account, for the actor filter of the audit log. */
+export async function fetchAllUsers (): Promise<User[]> {
+  const users: User[] = []
+  for (let offset = 0; ; offset += 500) {
+    const page = await call(client.GET('/users', { params: { query: { limit: 500, offset } } }))
+    users.push(...page.items)
+    if (users.length >= page.total || page.items.length === 0) return users
+  }
+}

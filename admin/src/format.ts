@@ -1,0 +1,69 @@
+// Vietnamese display formats: decimal comma for points, dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh for times.
+
+const TIME_ZONE = 'Asia/Ho_Chi_Minh'
+/** Vietnam has had no daylight saving time since 1975, so the offset is fixed. */
+const VIETNAM_OFFSET = '+07:00'
+
+const numberFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 3 })
+const integerFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 })
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23'
+})
+
+/** 92.75 → "92,75"; 1.5 → "1,5". */
+export function formatPoints (value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : numberFormat.format(value)
+}
+
+export function formatCount (value: number): string {
+  return integerFormat.format(value)
+}
+
+/** An ISO timestamp as dd/MM/yyyy HH:mm in Vietnam time; "—" when there is none. */
+export function formatDateTime (value: string | null | undefined): string {
+  if (!value) return '—'
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) return value
+  const parts = Object.fromEntries(dateTimeFormat.formatToParts(date).map((part) => [part.type, part.value]))
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`
+}
+
+/**
+ * A time typed as "dd/MM/yyyy" or "dd/MM/yyyy HH:mm", read in Vietnam time, as an ISO timestamp for the API.
+ * `end` makes it an inclusive upper bound: the end of that day, or of that minute. Empty text gives undefined,
+ * text that is not such a date gives null.
+ */
+export function parseDateTimeInput (text: string, end = false): string | undefined | null {
+  const value = text.trim()
+  if (!value) return undefined
+  const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$/.exec(value)
+  if (!match) return null
+  const [, day, month, year, hour, minute] = match
+  const pad = (part: string | undefined) => (part ?? '0').padStart(2, '0')
+  const local = `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:00.000${VIETNAM_OFFSET}`
+  const date = new Date(local)
+  // Reject dates that roll over (31/02) by reading them back.
+  if (Number.isNaN(date.getTime()) || formatDateTime(date.toISOString()).slice(0, 10) !== `${pad(day)}/${pad(month)}/${year}`) return null
+  if (end) date.setTime(date.getTime() + (hour === undefined ? 24 * 60 * 60 * 1000 : 60 * 1000) - 1)
+  return date.toISOString()
+}
+
+/** Parses a number typed with either a decimal comma or a point ("0,25" or "0.25"); undefined when it is not one. */
+export function parseDecimalInput (value: string | number | null | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (value === null || value === undefined) return undefined
+  const text = value.trim().replace(/\s/g, '').replace(',', '.')
+  if (text === '' || !/^-?\d+(\.\d+)?$/.test(text)) return undefined
+  return Number(text)
+}
+
+/** A number shown in an editable text box, with the Vietnamese decimal comma. */
+export function decimalInputText (value: number | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value).replace('.', ',')
+}

@@ -1,0 +1,107 @@
+// Vietnamese labels of the API's codes (roles, scopes, node kinds, statuses, rules, audit actions).
+import type { CatalogStatus, EvidenceRule, NodeKind, Role, Scope } from './api/types'
+
+export const roleLabels: Record<Role, string> = {
+  admin: 'Quản trị (Sở Nội vụ)',
+  appraiser: 'Thành viên Tổ thẩm định',
+  unit_officer: 'Cán bộ đầu mối của đơn vị',
+  viewer: 'Chỉ xem'
+}
+
+/** Role names short enough for a table column. */
+export const roleShortLabels: Record<Role, string> = {
+  admin: 'Quản trị',
+  appraiser: 'Tổ thẩm định',
+  unit_officer: 'Cán bộ đầu mối',
+  viewer: 'Chỉ xem'
+}
+
+export const scopeLabels: Record<Scope, string> = {
+  'results:read': 'Đọc kết quả',
+  'catalogs:read': 'Đọc bộ tiêu chí',
+  'units:read': 'Đọc danh sách đơn vị'
+}
+
+export const kindLabels: Record<NodeKind, string> = {
+  field: 'Lĩnh vực',
+  criterion: 'Tiêu chí',
+  subcriterion: 'Tiêu chí thành phần'
+}
+
+export const evidenceLabels: Record<EvidenceRule, string> = {
+  required: 'Bắt buộc có tài liệu kiểm chứng',
+  optional: 'Tài liệu kiểm chứng không bắt buộc',
+  none: 'Không cần tài liệu kiểm chứng'
+}
+
+export const statusLabels: Record<CatalogStatus, string> = {
+  draft: 'Bản nháp',
+  published: 'Đã công bố'
+}
+
+export const rankingLabels: Record<'dense' | 'competition', string> = {
+  dense: 'Xếp hạng liền (5, 5, 6)',
+  competition: 'Xếp hạng cách (5, 5, 7)'
+}
+
+export const ruleLabels: Record<string, string> = {
+  duplicate_code: 'Trùng mã',
+  parent_sum_mismatch: 'Tổng điểm các nút con khác điểm tối đa',
+  total_not_100: 'Tổng điểm không bằng 100',
+  leaf_without_scoring: 'Chưa có phương pháp chấm',
+  parent_with_scoring: 'Nút cha không được có phương pháp chấm',
+  options_max_mismatch: 'Lựa chọn cao nhất khác điểm tối đa',
+  options_min_not_zero: 'Thiếu lựa chọn 0 điểm',
+  options_duplicate_code: 'Trùng mã lựa chọn',
+  option_points_invalid: 'Điểm lựa chọn không hợp lệ',
+  bands_unsorted: 'Các ngưỡng chưa sắp xếp giảm dần',
+  bands_overlap: 'Các ngưỡng trùng nhau',
+  bands_top_mismatch: 'Ngưỡng cao nhất khác điểm tối đa',
+  bands_points_invalid: 'Điểm của ngưỡng không hợp lệ',
+  bands_input_range: 'Khoảng giá trị nhập không hợp lệ',
+  step_not_dividing: 'Bước điểm không chia hết điểm tối đa',
+  invalid_points: 'Điểm không hợp lệ',
+  classification_invalid: 'Thang xếp loại không hợp lệ',
+  invalid_shape: 'Cấu trúc tệp không hợp lệ',
+  invalid_kind: 'Loại nút không đúng cấp',
+  unknown_unit_type: 'Loại đơn vị không tồn tại'
+}
+
+export const entityTypeLabels: Record<string, string> = {
+  user: 'Người dùng',
+  api_key: 'Khóa API',
+  unit: 'Đơn vị',
+  unit_type: 'Loại đơn vị',
+  catalog: 'Bộ tiêu chí'
+}
+
+export const actionLabels: Record<string, string> = {
+  'user.create': 'Tạo người dùng',
+  'user.update': 'Sửa người dùng',
+  'user.deactivate': 'Ngừng người dùng',
+  'user.reset_password': 'Đặt lại mật khẩu',
+  'user.change_password': 'Đổi mật khẩu',
+  'api_key.create': 'Tạo khóa API',
+  'api_key.revoke': 'Thu hồi khóa API',
+  'unit_type.create': 'Tạo loại đơn vị',
+  'unit.create': 'Tạo đơn vị',
+  'unit.update': 'Sửa đơn vị',
+  'unit.activate': 'Kích hoạt đơn vị',
+  'unit.deactivate': 'Ngừng hoạt động đơn vị',
+  'catalog.create': 'Tạo bộ tiêu chí',
+  'catalog.update': 'Sửa bộ tiêu chí',
+  'catalog.delete': 'Xóa bộ tiêu chí',
+  'catalog.import': 'Nhập bộ tiêu chí',
+  'catalog.publish': 'Công bố bộ tiêu chí',
+  'catalog.clone': 'Nhân bản bộ tiêu chí',
+  'catalog.node.add': 'Thêm nút',
+  'catalog.node.update': 'Sửa nút',
+  'catalog.node.move': 'Di chuyển nút',
+  'catalog.node.delete': 'Xóa nút'
+}
+
+export const actorTypeLabels: Record<string, string> = {
+  user: 'Người dùng',
+  api_key: 'Khóa API',
+  system: 'Hệ thống'
+}

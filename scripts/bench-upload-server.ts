@@ -1,0 +1,58 @@
+// Benchmark server (spawned by bench-upload.ts): a bare Fastify app streaming multipart uploads into LocalEvidenceStore and sampling its own RSS.
+import { join } from 'node:path'
+import Fastify from 'fastify'
+import multipart from '@fastify/multipart'
+import { LocalEvidenceStore } from '../server/storage/local.js'
+
+const MiB = 1024 * 1024
+const MAX_BYTES = 600 * MiB
+const SAMPLE_EVERY_MS = 20
+
+const dataDir = process.argv[2]
+if (!dataDir) {
+  console.error('usage: bench-upload-server.ts <data dir>')
+  process.exit(2)
+}
+
+const store = new LocalEvidenceStore(join(dataDir, 'evidence'))
+
+// process.memoryUsage.rss() reads the resident set size without walking the V8 heap, so sampling it every 20 ms is cheap.
+let peakRss = process.memoryUsage.rss()
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss())
+}, SAMPLE_EVERY_MS).unref()
+
+const app = Fastify({ logger: false })
+await app.register(multipart, { limits: { fileSize: MAX_BYTES, files: 1, parts: 10 } })
+
+app.get('/memory', async () => ({ rss: process.memoryUsage.rss(), peakRss, maxRss: process.resourceUsage().maxRSS * 1024 }))
+
+app.post('/memory/reset', async () => {
+  // --expose-gc lets the baseline be taken with the heap settled.
+  const collect = (globalThis as { gc?: () => void }).gc
+  collect?.()
+  peakRss = process.memoryUsage.rss()
+  return { rss: peakRss }
+})
+
+app.post('/upload', async (request, reply) => {
+  const part = await request.file()
+  if (!part) return reply.code(400).send({ error: 'no file part' })
+  try {
+    const stored = await store.put(part.file, { maxBytes: MAX_BYTES })
+    return { ...stored, filename: part.filename }
+  } catch (error) {
+    // The rest of a refused body is never read: close the connection after answering rather than leave it hanging.
+    reply.header('connection', 'close')
+    throw error
+  }
+})
+
+app.delete<{ Params: { sha256: string } }>('/objects/:sha256', async (request) => ({ deleted: await store.delete(request.params.sha256) }))
+
+const address = await app.listen({ host: '127.0.0.1', port: 0 })
+process.stdout.write(`${JSON.stringify({ address })}\n`)
+
+const shutdown = () => { app.close().then(() => process.exit(0), () => process.exit(1)) }
+process.once('SIGTERM', shutdown)
+process.once('SIGINT', shutdown)

@@ -1,0 +1,72 @@
+// Appraisal (thẩm định): appraiser assignments to fields, appraised scores per leaf, supplement requests.
+import { sql } from 'drizzle-orm'
+import { boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { usersTable } from './auth.js'
+import { roundsTable } from './rounds.js'
+import { unitsTable, unitTypesTable } from './units.js'
+
+/** An appraiser reviews one field of one unit type's catalog, across all units of that type, in one round. */
+export const appraisalAssignmentsTable = pgTable('appraisal_assignments', {
+  roundId: uuid().notNull().references(() => roundsTable.id, { onDelete: 'cascade' }),
+  unitTypeCode: text().notNull().references(() => unitTypesTable.code),
+  fieldCode: text().notNull(),
+  userId: uuid().notNull().references(() => usersTable.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, (table) => [
+  primaryKey({ columns: [table.roundId, table.unitTypeCode, table.fieldCode, table.userId] }),
+  index().on(table.userId)
+])
+
+/** The appraisal of one unit in one round; `version` is the ETag of appraised-score saves. */
+export const appraisalsTable = pgTable('appraisals', {
+  id: uuid().primaryKey().defaultRandom(),
+  roundId: uuid().notNull().references(() => roundsTable.id, { onDelete: 'cascade' }),
+  unitId: uuid().notNull().references(() => unitsTable.id),
+  status: text().$type<'in_progress' | 'finalized'>().notNull().default('in_progress'),
+  version: integer().notNull().default(0),
+  finalizedAt: timestamp({ withTimezone: true }),
+  finalizedBy: uuid().references(() => usersTable.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, (table) => [
+  uniqueIndex().on(table.roundId, table.unitId),
+  check('appraisals_status', sql`${table.status} in ('in_progress', 'finalized')`)
+])
+
+/** The appraised score of one leaf: input, points (null when not applicable), and the reason when it differs from the self score. */
+export const appraisalEntriesTable = pgTable('appraisal_entries', {
+  appraisalId: uuid().notNull().references(() => appraisalsTable.id, { onDelete: 'cascade' }),
+  leafCode: text().notNull(),
+  fieldCode: text().notNull(),
+  input: jsonb().$type<{ value?: number, option?: string, measurement?: number }>().notNull(),
+  points: numeric({ precision: 9, scale: 3 }),
+  notApplicable: boolean().notNull().default(false),
+  reason: text(),
+  appraisedBy: uuid().references(() => usersTable.id),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, (table) => [
+  primaryKey({ columns: [table.appraisalId, table.leafCode] }),
+  index().on(table.fieldCode),
+  check('appraisal_entries_points', sql`(${table.notApplicable} and ${table.points} is null) or (not ${table.notApplicable} and ${table.points} is not null and ${table.points} >= 0)`)
+])
+
+/** A request for supplementary evidence (yêu cầu bổ sung): exactly its leaves reopen for the unit until it is answered, closed or due. */
+export const supplementRequestsTable = pgTable('supplement_requests', {
+  id: uuid().primaryKey().defaultRandom(),
+  roundId: uuid().notNull().references(() => roundsTable.id, { onDelete: 'cascade' }),
+  unitId: uuid().notNull().references(() => unitsTable.id),
+  leafCodes: jsonb().$type<string[]>().notNull(),
+  reason: text().notNull(),
+  dueAt: timestamp({ withTimezone: true }).notNull(),
+  status: text().$type<'open' | 'answered' | 'closed' | 'expired'>().notNull().default('open'),
+  answer: text(),
+  answeredAt: timestamp({ withTimezone: true }),
+  answeredBy: uuid().references(() => usersTable.id),
+  closedAt: timestamp({ withTimezone: true }),
+  closedBy: uuid().references(() => usersTable.id),
+  createdBy: uuid().notNull().references(() => usersTable.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, (table) => [
+  index().on(table.roundId, table.unitId),
+  check('supplement_requests_status', sql`${table.status} in ('open', 'answered', 'closed', 'expired')`)
+])

@@ -1,0 +1,166 @@
+// The rules of an assessment round's life: its statuses and moves, its deadlines, and when a self-assessment is complete.
+
+export const roundStatuses = ['draft', 'self_assessment', 'appraisal', 'finalized', 'published'] as const
+export type RoundStatus = typeof roundStatuses[number]
+
+/** Deadlines are shown in Vietnam's time (UTC+7 all year, no daylight saving). */
+export const ROUND_TIME_ZONE = 'Asia/Ho_Chi_Minh'
+const VIETNAM_OFFSET_MINUTES = 7 * 60
+
+export type TransitionCheck =
+  | { ok: true, direction: 'forward' | 'back' }
+  | { ok: false, code: 'same_status' | 'skips_a_step' | 'reason_required', message: string }
+
+/**
+ * Whether a round may move from one status to another: one step forward, or one step back with a reason
+ * (an admin reopening a stage must say why, because units and appraisers see their work reopen).
+ */
+export function checkTransition (from: RoundStatus, to: RoundStatus, reason?: string | null): TransitionCheck {
+  const fromIndex = roundStatuses.indexOf(from)
+  const toIndex = roundStatuses.indexOf(to)
+  if (fromIndex === toIndex) return { ok: false, code: 'same_status', message: `The round is already in status ${to}.` }
+  if (Math.abs(toIndex - fromIndex) !== 1) {
+    const next = roundStatuses[fromIndex + 1]
+    const previous = roundStatuses[fromIndex - 1]
+    const options = [next && `forward to ${next}`, previous && `back to ${previous} (with a reason)`].filter(Boolean).join(' or ')
+    return { ok: false, code: 'skips_a_step', message: `A round moves one step at a time; from ${from} it can go ${options}, not to ${to}.` }
+  }
+  if (toIndex < fromIndex) {
+    if (reason === undefined || reason === null || reason.trim() === '') {
+      return { ok: false, code: 'reason_required', message: `Moving the round back from ${from} to ${to} needs a reason.` }
+    }
+    return { ok: true, direction: 'back' }
+  }
+  return { ok: true, direction: 'forward' }
+}
+
+export interface RoundDeadlines {
+  selfAssessmentClosesAt: Date | null
+  appraisalClosesAt: Date | null
+  supplementClosesAt: Date | null
+}
+
+export type DeadlineName = keyof RoundDeadlines
+
+export interface RoundProblem {
+  code: 'deadline_missing' | 'deadlines_out_of_order' | 'no_participants' | 'no_catalog_for_unit_type' | 'unit_inactive' | 'catalog_not_published'
+  message: string
+  /** The deadline, unit type, unit or catalog the problem is about. */
+  deadline?: DeadlineName
+  unitType?: string
+  unitId?: string
+  catalogId?: string
+}
+
+const DEADLINE_LABELS: Record<DeadlineName, string> = {
+  selfAssessmentClosesAt: 'self-assessment closes',
+  appraisalClosesAt: 'appraisal closes',
+  supplementClosesAt: 'supplement replies close'
+}
+
+/**
+ * Deadlines must follow the cycle: self-assessment closes first; supplement replies close after it, and
+ * appraisal closes last, because appraisers review the units' last supplement replies before closing.
+ * Unset deadlines are only reported when `requireAll` (opening the round needs all three).
+ */
+export function deadlineProblems (deadlines: RoundDeadlines, requireAll: boolean): RoundProblem[] {
+  const problems: RoundProblem[] = []
+  if (requireAll) {
+    for (const name of Object.keys(DEADLINE_LABELS) as DeadlineName[]) {
+      if (deadlines[name] === null) problems.push({ code: 'deadline_missing', deadline: name, message: `The deadline "${DEADLINE_LABELS[name]}" (${name}) is not set.` })
+    }
+  }
+  const order: [DeadlineName, DeadlineName, 'before' | 'not_after'][] = [
+    ['selfAssessmentClosesAt', 'supplementClosesAt', 'before'],
+    ['selfAssessmentClosesAt', 'appraisalClosesAt', 'before'],
+    ['supplementClosesAt', 'appraisalClosesAt', 'not_after']
+  ]
+  for (const [earlier, later, rule] of order) {
+    const a = deadlines[earlier]
+    const b = deadlines[later]
+    if (a === null || b === null) continue
+    const wrong = rule === 'before' ? a.getTime() >= b.getTime() : a.getTime() > b.getTime()
+    if (wrong) {
+      problems.push({
+        code: 'deadlines_out_of_order',
+        deadline: later,
+        message: `"${DEADLINE_LABELS[later]}" (${formatVietnamTime(b)}) must be ${rule === 'before' ? 'after' : 'at or after'} "${DEADLINE_LABELS[earlier]}" (${formatVietnamTime(a)}).`
+      })
+    }
+  }
+  return problems
+}
+
+export interface OpeningState {
+  deadlines: RoundDeadlines
+  participants: { unitId: string, code: string, unitType: string, active: boolean }[]
+  catalogs: { unitType: string, catalogId: string, code: string, status: string }[]
+}
+
+/** Everything that stops a draft round from opening for self-assessment, all at once. */
+export function openingProblems (state: OpeningState): RoundProblem[] {
+  const problems = deadlineProblems(state.deadlines, true)
+  if (state.participants.length === 0) {
+    problems.push({ code: 'no_participants', message: 'The round has no participating units.' })
+  }
+  const catalogTypes = new Set(state.catalogs.map((catalog) => catalog.unitType))
+  const missingTypes = new Map<string, string[]>()
+  for (const unit of state.participants) {
+    if (!unit.active) problems.push({ code: 'unit_inactive', unitId: unit.unitId, message: `Unit ${unit.code} takes part but is inactive; remove it or activate it.` })
+    if (!catalogTypes.has(unit.unitType)) missingTypes.set(unit.unitType, [...(missingTypes.get(unit.unitType) ?? []), unit.code])
+  }
+  for (const [unitType, codes] of missingTypes) {
+    problems.push({ code: 'no_catalog_for_unit_type', unitType, message: `No catalog is set for unit type ${unitType}, which ${codes.length} participating unit(s) have (${codes.slice(0, 5).join(', ')}${codes.length > 5 ? ', …' : ''}).` })
+  }
+  for (const catalog of state.catalogs) {
+    if (catalog.status !== 'published') problems.push({ code: 'catalog_not_published', catalogId: catalog.catalogId, unitType: catalog.unitType, message: `Catalog ${catalog.code} is not published.` })
+  }
+  return problems
+}
+
+/**
+ * The moment a unit's self-assessment closes: the round's deadline, or the unit's extension when it is later.
+ * The database compares this with its own clock at each write; this is for display and for tests.
+ */
+export function effectiveDeadline (closesAt: Date | null, extensionUntil: Date | null): Date | null {
+  if (closesAt === null) return extensionUntil
+  if (extensionUntil === null) return closesAt
+  return extensionUntil.getTime() > closesAt.getTime() ? extensionUntil : closesAt
+}
+
+/** ISO 8601 with the +07:00 offset, e.g. 2020-12-15T17:00:00+07:00: the same instant, in the time the users live in. */
+export function formatVietnamTime (instant: Date): string {
+  const shifted = new Date(instant.getTime() + VIETNAM_OFFSET_MINUTES * 60_000)
+  const text = shifted.toISOString() // UTC fields of the shifted instant are Vietnam's wall clock
+  const millis = shifted.getUTCMilliseconds()
+  return `${text.slice(0, 19)}${millis === 0 ? '' : text.slice(19, 23)}+07:00`
+}
+
+export interface LeafCompleteness {
+  code: string
+  evidence: 'required' | 'optional' | 'none'
+  answered: boolean
+  hasExplanation: boolean
+  hasEvidenceFile: boolean
+}
+
+export interface CompletenessProblem {
+  leafCode: string
+  code: 'unanswered' | 'evidence_missing'
+  message: string
+}
+
+/**
+ * What stops a self-assessment from being submitted, every leaf at once: an unanswered leaf, and a
+ * required-evidence leaf with neither a file nor a written explanation (the explanation stands in for the file).
+ */
+export function completenessProblems (leaves: readonly LeafCompleteness[]): CompletenessProblem[] {
+  const problems: CompletenessProblem[] = []
+  for (const leaf of leaves) {
+    if (!leaf.answered) problems.push({ leafCode: leaf.code, code: 'unanswered', message: `Leaf ${leaf.code} has no answer.` })
+    if (leaf.evidence === 'required' && !leaf.hasEvidenceFile && !leaf.hasExplanation) {
+      problems.push({ leafCode: leaf.code, code: 'evidence_missing', message: `Leaf ${leaf.code} requires evidence: attach a file or write an explanation.` })
+    }
+  }
+  return problems
+}

@@ -1,0 +1,257 @@
+// Appraisal (thẩm định): assignments, appraised scores, finalization, progress, gap and history; supplement requests (yêu cầu bổ sung).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { actorOf } from '../plugins/auth.js'
+import {
+  AcceptSelfScoresSchema, AnswerSupplementRequestSchema, AppraisalAssignmentSchema, AppraisalLeafSchema, AppraisalSchema,
+  CloseSupplementRequestSchema, CreateSupplementRequestSchema, GapReportSchema, LeafHistorySchema, ReopenAppraisalSchema, RoundUnitLeafParams,
+  SaveAppraisalSchema, SetAppraisalAssignmentsSchema, SupplementRequestSchema, SupplementStatusSchema, UnitHistorySchema, UnitProgressSchema
+} from '../schemas/appraisal.js'
+import { IdParams, problems, ref } from '../schemas/common.js'
+import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
+import {
+  acceptSelfScores, appraisalProgress, finalizeAppraisal, gapReport, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
+  saveAppraisal, setAssignments, type AppraisalState
+} from '../services/appraisal.js'
+import { leafHistory, unitHistory } from '../services/history.js'
+import {
+  answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
+} from '../services/supplements.js'
+import { parseIfMatch } from './rounds.js'
+
+const adminOnly = { roles: ['admin'] } as const
+const overseers = { roles: ['admin', 'viewer'] } as const
+const appraisalReaders = { roles: ['admin', 'viewer', 'appraiser'], note: 'An appraiser sees only the fields assigned to them for the unit\'s type (none: 403 NOT_ASSIGNED).' } as const
+const appraisers = { roles: ['appraiser'], note: 'Only leaves of the fields assigned to the appraiser (others: 403 NOT_ASSIGNED).' } as const
+
+const concurrencyNote = 'Send If-Match with the ETag of your last read of the appraisal (its version, e.g. "3"): without it 428; if the appraisal changed since, ' +
+  '412 with the current state in `current`. The response carries the new ETag. Refused with APPRAISAL_CLOSED unless the round is in appraisal, ' +
+  'APPRAISAL_DEADLINE_PASSED after appraisalClosesAt (database clock), and APPRAISAL_FINALIZED on a finalized unit.'
+
+function sendState (reply: FastifyReply, state: AppraisalState): AppraisalState {
+  reply.header('etag', `"${state.version}"`)
+  return state
+}
+
+const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/rounds/:id/assignments', {
+    config: { access: { roles: ['admin', 'viewer', 'appraiser'], note: 'An appraiser gets only their own assignments.' } },
+    schema: {
+      operationId: 'listAppraisalAssignments',
+      summary: 'Who appraises which field of which unit type in the round',
+      tags: ['appraisal'],
+      params: IdParams,
+      response: { 200: Type.Array(ref(AppraisalAssignmentSchema)), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => listAssignments(app.db, actorOf(request), request.params.id))
+
+  app.put('/rounds/:id/assignments', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'setAppraisalAssignments',
+      summary: 'Set the complete list of appraiser assignments (appraiser × unit type × field); until the round is finalized',
+      tags: ['appraisal'],
+      params: IdParams,
+      body: ref(SetAppraisalAssignmentsSchema),
+      response: { 200: Type.Array(ref(AppraisalAssignmentSchema)), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => setAssignments(app.db, actorOf(request), request.params.id, request.body.assignments))
+
+  app.get('/rounds/:id/progress', {
+    config: { access: { roles: ['admin', 'viewer', 'appraiser'], note: 'An appraiser sees only the unit types and fields assigned to them, and the requests touching them.' } },
+    schema: {
+      operationId: 'getAppraisalProgress',
+      summary: 'Per unit: self-assessment status, leaves appraised per field, supplement requests waiting, finalization',
+      tags: ['appraisal'],
+      params: IdParams,
+      querystring: Type.Object({ unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+      response: { 200: Type.Array(ref(UnitProgressSchema)), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => appraisalProgress(app.db, actorOf(request), request.params.id, request.query))
+
+  app.get('/rounds/:id/gap', {
+    config: { access: overseers },
+    schema: {
+      operationId: 'getAppraisalGap',
+      summary: 'Self points, appraised points and their difference (self − appraised) per unit and field, exact',
+      tags: ['appraisal'],
+      params: IdParams,
+      querystring: Type.Object({ unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+      response: { 200: ref(GapReportSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => gapReport(app.db, request.params.id, request.query))
+
+  app.get('/rounds/:id/units/:unitId/appraisal', {
+    config: { access: appraisalReaders },
+    schema: {
+      operationId: 'getAppraisal',
+      summary: 'A unit\'s appraisal: per leaf the self score, explanation and evidence files beside the appraised score',
+      description: 'The ETag header is the version to send back in If-Match.',
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => sendState(reply, await getAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
+
+  app.get('/rounds/:id/units/:unitId/appraisal/leaves/:leafCode', {
+    config: { access: appraisalReaders },
+    schema: {
+      operationId: 'getAppraisalLeaf',
+      summary: 'One leaf of a unit\'s appraisal',
+      tags: ['appraisal'],
+      params: RoundUnitLeafParams,
+      response: { 200: ref(AppraisalLeafSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => getAppraisalLeaf(app.db, actorOf(request), request.params.id, request.params.unitId, request.params.leafCode))
+
+  app.patch('/rounds/:id/units/:unitId/appraisal', {
+    config: { access: appraisers },
+    schema: {
+      operationId: 'saveAppraisal',
+      summary: 'Save appraised scores of one or many leaves; leaves not listed stay as they are',
+      description: 'Each input is scored by the leaf\'s method exactly like a self score: above the maximum, off the step or an unknown option is refused; ' +
+        'above the self score is fine. A score that differs from the self score (points or applicability) needs a `reason`. If any entry is refused nothing is saved ' +
+        'and each is listed in `errors` as { leafCode, code, message } (422 APPRAISAL_INVALID). ' + concurrencyNote,
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      headers: IfMatchHeaders,
+      body: ref(SaveAppraisalSchema),
+      response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
+    }
+  }, async (request, reply) => sendState(reply, await saveAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId, {
+    ifMatch: parseIfMatch(request.headers['if-match']),
+    entries: request.body.entries
+  })))
+
+  app.post('/rounds/:id/units/:unitId/appraisal/accept-self', {
+    config: { access: appraisers },
+    schema: {
+      operationId: 'acceptSelfScores',
+      summary: 'Take the self score as the appraised score of each listed leaf',
+      description: 'A leaf without a self score is refused (self_unanswered). ' + concurrencyNote,
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      headers: IfMatchHeaders,
+      body: ref(AcceptSelfScoresSchema),
+      response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
+    }
+  }, async (request, reply) => sendState(reply, await acceptSelfScores(app.db, actorOf(request), request.params.id, request.params.unitId, {
+    ifMatch: parseIfMatch(request.headers['if-match']),
+    leafCodes: request.body.leafCodes
+  })))
+
+  app.post('/rounds/:id/units/:unitId/finalize', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'finalizeAppraisal',
+      summary: 'Finalize a unit\'s appraisal: locks it for appraisers and for the unit',
+      description: 'Needs every leaf appraised (with a reason where it differs from the current self score) and no supplement request open or answered-but-not-closed; ' +
+        'otherwise 409 APPRAISAL_INCOMPLETE lists each missing thing in `errors`. The round must be in appraisal.',
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => sendState(reply, await finalizeAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
+
+  app.post('/rounds/:id/units/:unitId/reopen', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'reopenAppraisal',
+      summary: 'Reopen a finalized unit\'s appraisal, with a reason',
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      body: ref(ReopenAppraisalSchema),
+      response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => sendState(reply, await reopenAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId, request.body.reason)))
+
+  app.get('/rounds/:id/units/:unitId/leaves/:leafCode/history', {
+    config: { access: appraisalReaders },
+    schema: {
+      operationId: 'getLeafHistory',
+      summary: 'Every change of one leaf of a unit, in order: self score saves, appraised scores, supplement requests, answers, closes',
+      description: 'From the audit log: who, when, the leaf\'s old and new value, and the reason.',
+      tags: ['appraisal'],
+      params: RoundUnitLeafParams,
+      response: { 200: ref(LeafHistorySchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => leafHistory(app.db, actorOf(request), request.params.id, request.params.unitId, request.params.leafCode))
+
+  app.get('/rounds/:id/units/:unitId/history', {
+    config: { access: overseers },
+    schema: {
+      operationId: 'getUnitHistory',
+      summary: 'The whole submission of a unit in order: round status changes, saves, submissions, withdrawals, appraisal, supplement requests, finalization',
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      response: { 200: ref(UnitHistorySchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => unitHistory(app.db, actorOf(request), request.params.id, request.params.unitId))
+
+  app.post('/rounds/:id/units/:unitId/supplement-requests', {
+    config: { access: appraisers },
+    schema: {
+      operationId: 'createSupplementRequest',
+      summary: 'Ask a unit for supplementary evidence on some leaves of your fields, with a reason and a due date',
+      description: 'Exactly these leaves reopen for the unit (input, explanation, evidence) through the self-assessment PATCH, until it answers or dueAt passes ' +
+        '(then the request expires and the leaves lock again). Only while the round is in appraisal, before its deadline, on a unit not finalized.',
+      tags: ['supplements'],
+      params: RoundUnitParams,
+      body: ref(CreateSupplementRequestSchema),
+      response: { 201: ref(SupplementRequestSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => reply.code(201).send(await createSupplementRequest(app.db, actorOf(request), request.params.id, request.params.unitId, request.body)))
+
+  app.get('/rounds/:id/supplement-requests', {
+    config: { access: { roles: ['admin', 'viewer', 'appraiser', 'unit_officer'], note: 'A unit officer gets only their unit\'s requests; an appraiser only those touching their fields.' } },
+    schema: {
+      operationId: 'listSupplementRequests',
+      summary: 'Supplement requests of the round with their answers and status, oldest first',
+      tags: ['supplements'],
+      params: IdParams,
+      querystring: Type.Object({
+        unitId: Type.Optional(Type.String({ format: 'uuid' })),
+        status: Type.Optional(ref(SupplementStatusSchema))
+      }),
+      response: { 200: Type.Array(ref(SupplementRequestSchema)), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => listSupplementRequests(app.db, actorOf(request), request.params.id, request.query))
+
+  app.get('/supplement-requests/:id', {
+    config: { access: { roles: ['admin', 'viewer', 'appraiser', 'unit_officer'], note: 'A request the caller may not see answers 404.' } },
+    schema: {
+      operationId: 'getSupplementRequest',
+      summary: 'One supplement request',
+      tags: ['supplements'],
+      params: IdParams,
+      response: { 200: ref(SupplementRequestSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => getSupplementRequest(app.db, actorOf(request), request.params.id))
+
+  app.post('/supplement-requests/:id/answer', {
+    config: { access: { roles: ['unit_officer'], note: 'The officer of the request\'s unit.' } },
+    schema: {
+      operationId: 'answerSupplementRequest',
+      summary: 'Answer an open request before its due date; its leaves lock again and it waits for the appraiser\'s review',
+      tags: ['supplements'],
+      params: IdParams,
+      body: ref(AnswerSupplementRequestSchema),
+      response: { 200: ref(SupplementRequestSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => answerSupplementRequest(app.db, actorOf(request), request.params.id, request.body.answer))
+
+  app.post('/supplement-requests/:id/close', {
+    config: { access: { roles: ['appraiser', 'admin'], note: 'An appraiser assigned to the fields of all its leaves, or an admin.' } },
+    schema: {
+      operationId: 'closeSupplementRequest',
+      summary: 'Close a request after review (closing an open one withdraws it)',
+      tags: ['supplements'],
+      params: IdParams,
+      body: ref(CloseSupplementRequestSchema),
+      response: { 200: ref(SupplementRequestSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => closeSupplementRequest(app.db, actorOf(request), request.params.id, request.body.comment))
+}
+
+export default appraisalRoutes

@@ -1,0 +1,143 @@
+// Evidence files (tài liệu kiểm chứng) of a unit's self-assessment: streamed upload, list, download, attach, detach, remove.
+import multipart from '@fastify/multipart'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { Errors } from '../errors.js'
+import { actorOf } from '../plugins/auth.js'
+import { problems, ref } from '../schemas/common.js'
+import {
+  AttachEvidenceSchema, EvidenceContentResponse, EvidenceFileParams, EvidenceFileSchema, EvidenceLinkParams, UploadEvidenceBody,
+  UploadEvidenceQuery
+} from '../schemas/evidence.js'
+import { RoundUnitParams } from '../schemas/rounds.js'
+import { attachEvidence, deleteEvidence, detachEvidence, listEvidence, openEvidence, uploadEvidence } from '../services/evidence.js'
+import { contentDisposition } from '../storage/filename.js'
+
+export interface EvidenceRoutesOptions {
+  /** EVIDENCE_MAX_BYTES: the largest file accepted. */
+  maxBytes: number
+}
+
+const readers = {
+  roles: ['admin', 'appraiser', 'unit_officer'],
+  note: 'A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit\'s type).'
+} as const
+const unitWrites = { roles: ['unit_officer'], note: 'Their own unit only (another unit answers 404).' } as const
+
+const editableNote = 'Only while the leaves concerned are editable, as for a save of the self-assessment: SELF_ASSESSMENT_CLOSED unless the round is in ' +
+  'self_assessment, DEADLINE_PASSED after the unit\'s deadline or extension (by the database clock), SELF_ASSESSMENT_SUBMITTED once submitted ' +
+  '(withdraw first), SELF_ASSESSMENT_INVALID (422) for a code that is not a leaf of the catalog.'
+
+const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (app, options) => {
+  // Only these routes parse multipart, so the JSON body limit of every other route stays as it is. The parser's own
+  // limit sits above the store's, which refuses at exactly maxBytes + 1 while streaming.
+  await app.register(multipart, { attachFieldsToBody: false, limits: { fileSize: options.maxBytes + 1, files: 1, fields: 10, fieldSize: 1024, parts: 11 } })
+
+  const base = '/rounds/:id/units/:unitId/self-assessment/files'
+
+  app.post(base, {
+    config: { access: unitWrites },
+    schema: {
+      operationId: 'uploadEvidenceFile',
+      summary: 'Upload an evidence file (tài liệu kiểm chứng), optionally attaching it to leaves in the same step',
+      description: `One multipart/form-data part named \`file\`, streamed to storage. At most ${options.maxBytes} bytes (413 PAYLOAD_TOO_LARGE beyond); ` +
+        'the type is judged by the content, never by the name or the declared type: PDF, JPEG, PNG, Word, Excel, PowerPoint (97-2003 or Office Open XML) ' +
+        'or OpenDocument (415 UNSUPPORTED_MEDIA_TYPE otherwise). A refused or interrupted upload keeps nothing. Identical content is stored once. ' + editableNote,
+      tags: ['evidence'],
+      params: RoundUnitParams,
+      querystring: UploadEvidenceQuery,
+      consumes: ['multipart/form-data'],
+      body: UploadEvidenceBody,
+      response: { 201: ref(EvidenceFileSchema), ...problems(400, 401, 403, 404, 409, 413, 415, 422) }
+    }
+  }, async (request, reply) => {
+    try {
+      const part = await request.file()
+      if (!part) throw Errors.badRequest('Send the file as a multipart/form-data part named "file".')
+      const file = await uploadEvidence(app.db, app.evidenceStore, actorOf(request), request.params.id, request.params.unitId, {
+        source: part.file,
+        filename: part.filename,
+        leafCodes: request.query.leafCode ?? [],
+        maxBytes: options.maxBytes
+      })
+      return reply.code(201).header('location', `${request.url.split('?')[0]}/${file.id}`).send(file)
+    } catch (error) {
+      // Nothing reads the rest of a refused upload's body: close the connection after answering, or the client waits on it.
+      reply.header('connection', 'close')
+      throw error
+    }
+  })
+
+  app.get(base, {
+    config: { access: readers },
+    schema: {
+      operationId: 'listEvidenceFiles',
+      summary: 'The evidence files of a unit\'s self-assessment, each with the leaves it is attached to',
+      tags: ['evidence'],
+      params: RoundUnitParams,
+      response: { 200: Type.Array(ref(EvidenceFileSchema)), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => listEvidence(app.db, actorOf(request), request.params.id, request.params.unitId))
+
+  app.get(`${base}/:fileId`, {
+    config: { access: readers },
+    schema: {
+      operationId: 'downloadEvidenceFile',
+      summary: 'Download an evidence file',
+      tags: ['evidence'],
+      params: EvidenceFileParams,
+      response: { 200: EvidenceContentResponse, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const { file, content } = await openEvidence(app.db, app.evidenceStore, actorOf(request), request.params.id, request.params.unitId, request.params.fileId)
+    return reply
+      .header('content-type', file.mime)
+      .header('content-length', file.size)
+      .header('content-disposition', contentDisposition(file.filename, 'attachment'))
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-cache')
+      .send(content)
+  })
+
+  app.post(`${base}/:fileId/links`, {
+    config: { access: unitWrites },
+    schema: {
+      operationId: 'attachEvidenceFile',
+      summary: 'Attach an uploaded file to another leaf of the same self-assessment (again: no change)',
+      description: editableNote,
+      tags: ['evidence'],
+      params: EvidenceFileParams,
+      body: ref(AttachEvidenceSchema),
+      response: { 200: ref(EvidenceFileSchema), ...problems(400, 401, 403, 404, 409, 422) }
+    }
+  }, async (request) => attachEvidence(app.db, actorOf(request), request.params.id, request.params.unitId, request.params.fileId, request.body.leafCode))
+
+  app.delete(`${base}/:fileId/links/:leafCode`, {
+    config: { access: unitWrites },
+    schema: {
+      operationId: 'detachEvidenceFile',
+      summary: 'Detach a file from one leaf; it stays uploaded and attached to its other leaves',
+      description: editableNote,
+      tags: ['evidence'],
+      params: EvidenceLinkParams,
+      response: { 200: ref(EvidenceFileSchema), ...problems(400, 401, 403, 404, 409, 422) }
+    }
+  }, async (request) => detachEvidence(app.db, actorOf(request), request.params.id, request.params.unitId, request.params.fileId, request.params.leafCode))
+
+  app.delete(`${base}/:fileId`, {
+    config: { access: unitWrites },
+    schema: {
+      operationId: 'deleteEvidenceFile',
+      summary: 'Remove an evidence file, only if every leaf it is attached to is editable',
+      description: `Its bytes are deleted from storage when no other record shares the same content. ${editableNote}`,
+      tags: ['evidence'],
+      params: EvidenceFileParams,
+      response: { 204: { type: 'null', description: 'Removed' }, ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => {
+    await deleteEvidence(app.db, app.evidenceStore, actorOf(request), request.params.id, request.params.unitId, request.params.fileId)
+    return reply.code(204).send(null)
+  })
+}
+
+export default evidenceRoutes

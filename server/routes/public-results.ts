@@ -1,0 +1,139 @@
+// The public results API: published results only, no credentials, read-only, rate-limited, and cacheable (ETag from
+// the version id, Cache-Control, 304 on If-None-Match). Served from the frozen snapshot, never recomputed.
+import { createHash } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { Errors } from '../errors.js'
+import { problems, ref } from '../schemas/common.js'
+import {
+  ConditionalHeaders, ExportFormat, PublicResultsSchema, PublicRoundParams, PublicUnitParams, PublicUnitResultSchema,
+  PublicVersionListSchema, PublishedRoundListSchema, VersionQuery
+} from '../schemas/results.js'
+import { exportResults } from '../services/exports.js'
+import {
+  getPublishedResults, listPublishedRounds, listResultVersions, publicResultsView, publicUnitView, publicVersionsView, type PublishedVersion
+} from '../services/results.js'
+import { answerConditional, exportResponse, notModifiedResponse, sendExport } from './results.js'
+
+export interface PublicResultsOptions {
+  /** Requests per minute per client address, per route. */
+  ratePerMinute: number
+}
+
+// Portals and caches may keep the latest version a minute; a numbered version never changes.
+const LATEST_CACHE = 'public, max-age=60'
+const VERSION_CACHE = 'public, max-age=31536000, immutable'
+const MAX_BODIES = 200
+
+const cacheControlOf = (version: number | undefined) => version === undefined ? LATEST_CACHE : VERSION_CACHE
+
+const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = async (app, options) => {
+  const config = { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' } } as const
+
+  // Serialized bodies of snapshot views, per version and view: the same request never serializes twice.
+  const bodies = new Map<string, string>()
+  const sendView = (reply: FastifyReply, key: string, build: () => unknown): FastifyReply => {
+    let body = bodies.get(key)
+    if (body === undefined) {
+      body = reply.serialize(build()) as string
+      if (bodies.size >= MAX_BODIES) bodies.delete(bodies.keys().next().value as string)
+      bodies.set(key, body)
+    }
+    return reply.type('application/json; charset=utf-8').send(body)
+  }
+  const etagOf = (version: PublishedVersion) => `"${version.id}"`
+
+  app.get('/public/rounds', {
+    config,
+    schema: {
+      operationId: 'listPublishedRounds',
+      summary: 'Rounds with published results, newest year first, with the latest version per unit type',
+      tags: ['public'],
+      headers: ConditionalHeaders,
+      response: { 200: ref(PublishedRoundListSchema), ...notModifiedResponse, ...problems(429) }
+    }
+  }, async (request, reply) => {
+    const items = await listPublishedRounds(app.db)
+    const etag = `"${createHash('sha256').update(JSON.stringify(items)).digest('hex').slice(0, 32)}"`
+    if (answerConditional(request, reply, etag, LATEST_CACHE)) return reply
+    return { items }
+  })
+
+  app.get('/public/rounds/:id/results/:unitType', {
+    config,
+    schema: {
+      operationId: 'getPublicResults',
+      summary: 'Published results of a round for one unit type: Bảng 1 (with each unit\'s field points), the average row and counts per classification',
+      description: 'The latest version by default, or ?version=n. Units in rank order, a page at a time (limit up to 1000). ' +
+        'ETag is the version id; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.',
+      tags: ['public'],
+      params: PublicRoundParams,
+      querystring: Type.Intersect([VersionQuery, Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        offset: Type.Integer({ minimum: 0, default: 0 })
+      })]),
+      headers: ConditionalHeaders,
+      response: { 200: ref(PublicResultsSchema), ...notModifiedResponse, ...problems(400, 404, 429) }
+    }
+  }, async (request, reply) => {
+    const { version, limit, offset } = request.query
+    const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
+    if (answerConditional(request, reply, etagOf(published), cacheControlOf(version))) return reply
+    return sendView(reply, `${published.id}:${published.latest}:${limit}:${offset}`, () => publicResultsView(published, { limit, offset }))
+  })
+
+  app.get('/public/rounds/:id/results/:unitType/units/:unit', {
+    config,
+    schema: {
+      operationId: 'getPublicUnitResult',
+      summary: 'One unit\'s published result with its per-field breakdown, rank per field, what-if targets and change on the previous year',
+      description: 'The unit by id or by code. The latest version by default, or ?version=n.',
+      tags: ['public'],
+      params: PublicUnitParams,
+      querystring: VersionQuery,
+      headers: ConditionalHeaders,
+      response: { 200: ref(PublicUnitResultSchema), ...notModifiedResponse, ...problems(400, 404, 429) }
+    }
+  }, async (request, reply) => {
+    const { version } = request.query
+    const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
+    const view = publicUnitView(published, request.params.unit)
+    if (answerConditional(request, reply, etagOf(published), cacheControlOf(version))) return reply
+    return sendView(reply, `${published.id}:${published.latest}:unit:${view.result.unit.id}`, () => view)
+  })
+
+  app.get('/public/rounds/:id/results/:unitType/versions', {
+    config,
+    schema: {
+      operationId: 'listPublicResultVersions',
+      summary: 'Every published version of a round\'s results for one unit type, newest first; each stays readable',
+      tags: ['public'],
+      params: PublicRoundParams,
+      response: { 200: ref(PublicVersionListSchema), ...problems(400, 404, 429) }
+    }
+  }, async (request, reply) => {
+    const versions = await listResultVersions(app.db, request.params.id, request.params.unitType)
+    if (versions.length === 0) throw Errors.resultsNotPublished(`No results of unit type ${request.params.unitType} are published for this round.`)
+    reply.header('cache-control', LATEST_CACHE)
+    return publicVersionsView(versions)
+  })
+
+  app.get('/public/rounds/:id/results/:unitType/export', {
+    config,
+    schema: {
+      operationId: 'exportPublicResults',
+      summary: 'Download published results as CSV (UTF-8 with BOM), XLSX (Bảng 1 and Bảng 2) or JSON',
+      tags: ['public'],
+      params: PublicRoundParams,
+      querystring: Type.Intersect([VersionQuery, Type.Object({ format: ExportFormat })]),
+      headers: ConditionalHeaders,
+      response: { 200: exportResponse, ...notModifiedResponse, ...problems(400, 404, 429) }
+    }
+  }, async (request, reply) => {
+    const file = await exportResults(app.db, request.params.id, request.params.unitType, request.query.format, request.query.version)
+    return sendExport(request, reply, file, cacheControlOf(request.query.version))
+  })
+}
+
+export default publicResultsRoutes

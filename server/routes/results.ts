@@ -1,0 +1,204 @@
+// Results of a round (admins, and API keys with results:read): live computation, publication, versions, exports,
+// the round's results settings, and historical results imported from a report.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { actorOf } from '../plugins/auth.js'
+import { IdParams, problems, ref } from '../schemas/common.js'
+import {
+  ConditionalHeaders, ExportFormat, HistoricalImportResultSchema, HistoricalImportSchema, HistoricalUnitSchema, PublishResultsSchema,
+  ResultSetSchema, ResultSettingsSchema, ResultsQuery, ResultVersionSummarySchema, RoundVersionParams, UnitTypeQuery,
+  UpdateResultSettingsSchema, VersionQuery
+} from '../schemas/results.js'
+import { EXPORT_CONTENT_TYPES, exportResults, type ExportFile } from '../services/exports.js'
+import { importHistoricalResults, listHistoricalResults } from '../services/historical.js'
+import {
+  getLiveResults, getPublishedResults, getResultSettings, listResultVersions, publishResults, updateResultSettings
+} from '../services/results.js'
+
+const adminOnly = { roles: ['admin'] } as const
+const readers = { roles: ['admin'], scopes: ['results:read'] } as const
+
+/** Whether If-None-Match names the current ETag (weak comparison, as RFC 9110 asks for GET). */
+export function notModified (request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match']
+  if (header === undefined) return false
+  if (header.trim() === '*') return true
+  const strip = (tag: string) => tag.trim().replace(/^W\//, '')
+  return header.split(',').some((tag) => strip(tag) === strip(etag))
+}
+
+/** Sets the validators and answers 304 when the client's copy is current; returns whether it did. */
+export function answerConditional (request: FastifyRequest, reply: FastifyReply, etag: string, cacheControl: string): boolean {
+  reply.header('etag', etag).header('cache-control', cacheControl)
+  if (!notModified(request, etag)) return false
+  reply.code(304).send()
+  return true
+}
+
+/** Sends an export file as a download, honouring If-None-Match. */
+export function sendExport (request: FastifyRequest, reply: FastifyReply, file: ExportFile, cacheControl: string): FastifyReply {
+  if (answerConditional(request, reply, file.etag, cacheControl)) return reply
+  return reply
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .type(file.contentType)
+    .send(file.body)
+}
+
+export const notModifiedResponse = { 304: { description: 'Not modified: the copy named in If-None-Match is current', type: 'null' } } as const
+
+export const exportResponse = {
+  description: 'The export file (Content-Disposition: attachment)',
+  content: {
+    [EXPORT_CONTENT_TYPES.csv]: { schema: Type.String({ description: 'CSV, UTF-8 with BOM, CRLF lines' }) },
+    [EXPORT_CONTENT_TYPES.xlsx]: { schema: Type.String({ format: 'binary', description: 'Sheets "Bảng 1" and "Bảng 2"' }) },
+    [EXPORT_CONTENT_TYPES.json]: { schema: Type.Object({}, { additionalProperties: true, description: 'The published snapshot (ResultSet), keys in alphabetical order' }) }
+  }
+}
+
+const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Historical results arrive as the CSV itself; only the routes of this plugin read text/csv bodies.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => { done(null, body) })
+
+  app.get('/rounds/:id/results', {
+    config: { access: { ...readers, note: 'API keys only when an admin shared the round\'s provisional results with them (PATCH /rounds/{id}/results/settings); otherwise 403 RESULTS_PROVISIONAL_HIDDEN — published versions are under /rounds/{id}/results/versions and /public.' } },
+    schema: {
+      operationId: 'getRoundResults',
+      summary: 'Results of a round for one unit type, computed now from the current scores (provisional until published)',
+      description: 'Per unit and field the self and appraised points, applicable maxima and percentages; per unit totals, index, gap, classification, rank, rank per field and what-if targets; ' +
+        'the average row and counts per classification; and the change against a previous round (compareTo, default the previous year\'s round; fields matched by clone lineage). ' +
+        'Sums are computed by the database; ranks compare exact ratios.',
+      tags: ['results'],
+      params: IdParams,
+      querystring: ResultsQuery,
+      response: { 200: ref(ResultSetSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => getLiveResults(app.db, actorOf(request), request.params.id, request.query.unitType, { compareTo: request.query.compareTo }))
+
+  app.post('/rounds/:id/results/publish', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'publishRoundResults',
+      summary: 'Publish the results of a unit type as the next immutable version (round finalized or published)',
+      description: 'Freezes the results with the version number, time, publisher, catalog and the SHA-256 of every input (leaf scores, catalog id, units). ' +
+        'The first publication moves a finalized round to published. Every later version needs a `reason` (400 RESULTS_REASON_REQUIRED). ' +
+        'When the inputs are exactly those of the latest version, nothing changed: 409 RESULTS_UNCHANGED (checked before the reason). ' +
+        'Earlier versions stay readable and byte-identical.',
+      tags: ['results'],
+      params: IdParams,
+      body: ref(PublishResultsSchema),
+      response: { 201: ref(ResultVersionSummarySchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => reply.code(201).send(await publishResults(app.db, actorOf(request), request.params.id, request.body)))
+
+  app.get('/rounds/:id/results/versions', {
+    config: { access: readers },
+    schema: {
+      operationId: 'listRoundResultVersions',
+      summary: 'Published versions of a round\'s results for one unit type, newest first',
+      tags: ['results'],
+      params: IdParams,
+      querystring: UnitTypeQuery,
+      response: { 200: Type.Array(ref(ResultVersionSummarySchema)), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => listResultVersions(app.db, request.params.id, request.query.unitType))
+
+  app.get('/rounds/:id/results/versions/:version', {
+    config: { access: readers },
+    schema: {
+      operationId: 'getRoundResultVersion',
+      summary: 'One published version: the frozen snapshot, exactly as published',
+      description: 'ETag is the version id; send it in If-None-Match to get 304.',
+      tags: ['results'],
+      params: RoundVersionParams,
+      querystring: UnitTypeQuery,
+      headers: ConditionalHeaders,
+      response: { 200: ref(ResultSetSchema), ...notModifiedResponse, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const published = await getPublishedResults(app.db, request.params.id, request.query.unitType, request.params.version)
+    if (answerConditional(request, reply, `"${published.id}"`, 'private, no-cache')) return reply
+    return published.snapshot
+  })
+
+  app.get('/rounds/:id/results/export', {
+    config: { access: readers },
+    schema: {
+      operationId: 'exportRoundResults',
+      summary: 'Export a published version (default the latest) as CSV, XLSX (Bảng 1 and Bảng 2) or JSON',
+      tags: ['results'],
+      params: IdParams,
+      querystring: Type.Intersect([UnitTypeQuery, VersionQuery, Type.Object({ format: ExportFormat })]),
+      headers: ConditionalHeaders,
+      response: { 200: exportResponse, ...notModifiedResponse, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const file = await exportResults(app.db, request.params.id, request.query.unitType, request.query.format, request.query.version)
+    return sendExport(request, reply, file, 'private, no-cache')
+  })
+
+  app.get('/rounds/:id/results/settings', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'getRoundResultSettings',
+      summary: 'Whether API keys may read the round\'s provisional results',
+      tags: ['results'],
+      params: IdParams,
+      response: { 200: ref(ResultSettingsSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => getResultSettings(app.db, request.params.id))
+
+  app.patch('/rounds/:id/results/settings', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'updateRoundResultSettings',
+      summary: 'Share (or stop sharing) the round\'s provisional results with API keys that have results:read',
+      tags: ['results'],
+      params: IdParams,
+      body: ref(UpdateResultSettingsSchema),
+      response: { 200: ref(ResultSettingsSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => updateResultSettings(app.db, actorOf(request), request.params.id, request.body))
+
+  app.post('/rounds/:id/historical-results', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'importHistoricalResults',
+      summary: 'Load a report\'s per-field results of a unit type into a round (text/csv body, or JSON { csv })',
+      description: 'Columns: unit_code, name_in_report, then f<field code>_self and f<field code>_appraised for every field of the round\'s catalog, optionally ' +
+        'total_self_reported, total_appraised_reported, rank_reported, class_reported (kept as each row\'s source). A unit is matched by code, else by the report\'s name ' +
+        'against its name, short name and aliases (case and diacritics ignored). A value must be at most the field\'s maximum and a multiple of the field\'s finest step: ' +
+        'the greatest common divisor of its leaves\' range steps, option points and band points (0.25 in the 2020 catalogs), since field points are sums of leaf scores. ' +
+        'A reported total must equal the sum of its fields. Every problem is listed in `errors` (422 HISTORICAL_RESULTS_INVALID) and nothing is stored; ' +
+        'a valid file replaces the unit type\'s earlier historical results in the round. 409 when the round has leaf-level scores for the unit type.',
+      tags: ['results'],
+      params: IdParams,
+      querystring: UnitTypeQuery,
+      body: {
+        content: {
+          'text/csv': { schema: Type.String({ minLength: 1 }) },
+          'application/json': { schema: ref(HistoricalImportSchema) }
+        }
+      },
+      response: { 200: ref(HistoricalImportResultSchema), ...problems(400, 401, 403, 404, 409, 415, 422) }
+    }
+  }, async (request) => {
+    const body = request.body as unknown
+    const csv = typeof body === 'string' ? body : (body as { csv: string }).csv
+    return importHistoricalResults(app.db, actorOf(request), request.params.id, request.query.unitType, csv)
+  })
+
+  app.get('/rounds/:id/historical-results', {
+    config: { access: readers },
+    schema: {
+      operationId: 'listHistoricalResults',
+      summary: 'The historical results stored for a round and unit type',
+      tags: ['results'],
+      params: IdParams,
+      querystring: UnitTypeQuery,
+      response: { 200: Type.Array(ref(HistoricalUnitSchema)), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => listHistoricalResults(app.db, request.params.id, request.query.unitType))
+}
+
+export default resultsRoutes

@@ -1,0 +1,228 @@
+// Contract of assessment rounds (kỳ đánh giá) and of each unit's self-assessment (tự đánh giá).
+import { Type } from 'typebox'
+import { page, ref, registerShared } from './common.js'
+
+export const RoundStatusSchema = Type.Enum(['draft', 'self_assessment', 'appraisal', 'finalized', 'published'], {
+  $id: 'RoundStatus',
+  description: 'draft → self_assessment → appraisal → finalized → published; admins move a round one step at a time'
+})
+
+const deadline = (description: string) => Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+  description: `${description}. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see.`
+})
+
+const deadlineFields = {
+  selfAssessmentClosesAt: deadline('When self-assessment closes (units may no longer change it, unless given an extension)'),
+  appraisalClosesAt: deadline('When appraisal closes'),
+  supplementClosesAt: deadline('When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes')
+}
+
+const roundCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$', description: 'Stable code, e.g. 2020' })
+const roundTitle = Type.String({ minLength: 1, maxLength: 300 })
+const roundYear = Type.Integer({ minimum: 2000, maximum: 2100 })
+
+export const CreateRoundSchema = Type.Object({
+  code: roundCode,
+  title: roundTitle,
+  year: roundYear,
+  selfAssessmentClosesAt: Type.Optional(deadlineFields.selfAssessmentClosesAt),
+  appraisalClosesAt: Type.Optional(deadlineFields.appraisalClosesAt),
+  supplementClosesAt: Type.Optional(deadlineFields.supplementClosesAt)
+}, { $id: 'CreateRound', additionalProperties: false })
+
+export const UpdateRoundSchema = Type.Object({
+  code: Type.Optional(roundCode),
+  title: Type.Optional(roundTitle),
+  year: Type.Optional(roundYear),
+  selfAssessmentClosesAt: Type.Optional(deadlineFields.selfAssessmentClosesAt),
+  appraisalClosesAt: Type.Optional(deadlineFields.appraisalClosesAt),
+  supplementClosesAt: Type.Optional(deadlineFields.supplementClosesAt)
+}, {
+  $id: 'UpdateRound',
+  additionalProperties: false,
+  description: 'In draft anything may change. Once the round is open only the title and the deadlines may change (not to null), until it is finalized.'
+})
+
+export const RoundCatalogSchema = Type.Object({
+  unitType: Type.String(),
+  catalogId: Type.String({ format: 'uuid' }),
+  code: Type.String(),
+  title: Type.String(),
+  year: Type.Integer(),
+  status: Type.String()
+}, { $id: 'RoundCatalog' })
+
+export const RoundParticipantSchema = Type.Object({
+  unitId: Type.String({ format: 'uuid' }),
+  code: Type.String(),
+  name: Type.String(),
+  unitType: Type.String(),
+  active: Type.Boolean(),
+  extensionUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'This unit\'s self-assessment stays open until then, when later than the round\'s deadline (+07:00)' }),
+  extensionReason: Type.Union([Type.String(), Type.Null()])
+}, { $id: 'RoundParticipant' })
+
+export const RoundSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  code: Type.String(),
+  title: Type.String(),
+  year: Type.Integer(),
+  status: ref(RoundStatusSchema),
+  timeZone: Type.Literal('Asia/Ho_Chi_Minh', { description: 'The time zone deadlines are shown in' }),
+  ...deadlineFields,
+  catalogs: Type.Array(ref(RoundCatalogSchema), { description: 'The published catalog each unit type is scored with' }),
+  participants: Type.Array(ref(RoundParticipantSchema), { description: 'Participating units, by unit type then name (Vietnamese order)' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}, { $id: 'Round' })
+
+export const RoundSummarySchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  code: Type.String(),
+  title: Type.String(),
+  year: Type.Integer(),
+  status: ref(RoundStatusSchema),
+  ...deadlineFields,
+  participantCount: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}, { $id: 'RoundSummary' })
+
+export const RoundPageSchema = page(RoundSummarySchema, 'RoundPage')
+
+export const SetRoundCatalogsSchema = Type.Object({
+  catalogs: Type.Array(Type.Object({
+    unitType: Type.String({ minLength: 1, maxLength: 64 }),
+    catalogId: Type.String({ format: 'uuid' })
+  }, { additionalProperties: false }), { maxItems: 50 })
+}, { $id: 'SetRoundCatalogs', additionalProperties: false, description: 'The complete list: one published catalog per unit type, whose own unit type must be that unit type' })
+
+export const SetParticipantsSchema = Type.Object({
+  unitIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 2000, uniqueItems: true })
+}, { $id: 'SetParticipants', additionalProperties: false, description: 'The complete list of participating units' })
+
+export const AddParticipantsSchema = Type.Object({
+  unitIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 2000, uniqueItems: true })),
+  unitTypes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, uniqueItems: true, description: 'Add every active unit of these unit types' }))
+}, { $id: 'AddParticipants', additionalProperties: false })
+
+export const RoundTransitionSchema = Type.Object({
+  to: ref(RoundStatusSchema),
+  reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Required when moving back a step' }))
+}, { $id: 'RoundTransition', additionalProperties: false })
+
+export const UnitExtensionSchema = Type.Object({
+  until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'New self-assessment deadline for this unit (after the round\'s); null withdraws the extension' }),
+  reason: Type.String({ minLength: 1, maxLength: 2000 })
+}, { $id: 'UnitExtension', additionalProperties: false })
+
+export const LeafInputSchema = Type.Object({
+  value: Type.Optional(Type.Number({ description: 'Points, for a range leaf: a multiple of its step from 0 to its maximum' })),
+  option: Type.Optional(Type.String({ maxLength: 64, description: 'Option code, for an options leaf' })),
+  measurement: Type.Optional(Type.Number({ description: 'The measured number, for a bands leaf' }))
+}, { $id: 'LeafInput', additionalProperties: false, description: 'Exactly the input of the leaf\'s scoring method' })
+
+export const SelfAssessmentEntrySchema = Type.Object({
+  leafCode: Type.String({ minLength: 1, maxLength: 64 }),
+  input: Type.Optional(Type.Union([ref(LeafInputSchema), Type.Null()], { description: 'Absent: keep the saved answer; null: clear it' })),
+  explanation: Type.Optional(Type.Union([Type.String({ maxLength: 10000 }), Type.Null()], { description: 'Absent: keep the saved explanation; null or empty: clear it' }))
+}, { $id: 'SelfAssessmentEntry', additionalProperties: false })
+
+export const SaveSelfAssessmentSchema = Type.Object({
+  entries: Type.Array(ref(SelfAssessmentEntrySchema), { minItems: 1, maxItems: 1000 })
+}, { $id: 'SaveSelfAssessment', additionalProperties: false })
+
+export const EntryProblemSchema = Type.Object({
+  leafCode: Type.String(),
+  code: Type.String({ description: 'not_a_number, negative, above_maximum, off_step, unknown_option, measurement_out_of_range, wrong_input, unknown_leaf, not_a_leaf, duplicate_leaf, empty_entry, unanswered, evidence_missing' }),
+  message: Type.String()
+}, { $id: 'EntryProblem', description: 'Why one leaf was refused (in the errors of SELF_ASSESSMENT_INVALID and SELF_ASSESSMENT_INCOMPLETE problems)' })
+
+export const FieldTotalSchema = Type.Object({
+  code: Type.String(),
+  title: Type.String(),
+  maxPoints: Type.Number(),
+  points: Type.Number({ description: 'Exact sum of the leaves\' points' }),
+  applicableMaximum: Type.Number({ description: 'Maximum without the not-applicable leaves' }),
+  answered: Type.Integer(),
+  leaves: Type.Integer()
+}, { $id: 'FieldTotal' })
+
+export const SelfAssessmentTotalsSchema = Type.Object({
+  points: Type.Number(),
+  maxPoints: Type.Number(),
+  applicableMaximum: Type.Number(),
+  answered: Type.Integer({ description: 'Leaves with an answer' }),
+  leaves: Type.Integer({ description: 'Leaves in the catalog' }),
+  fields: Type.Array(ref(FieldTotalSchema))
+}, { $id: 'SelfAssessmentTotals', description: 'Computed by the database from the saved points, exactly' })
+
+export const SelfAssessmentLeafSchema = Type.Object({
+  code: Type.String(),
+  fieldCode: Type.String(),
+  title: Type.String(),
+  maxPoints: Type.Number(),
+  scoring: Type.Object({ method: Type.Enum(['range', 'options', 'bands']) }, { additionalProperties: true, description: 'The leaf\'s scoring method as in the catalog' }),
+  evidence: Type.Enum(['required', 'optional', 'none']),
+  guidance: Type.Union([Type.String(), Type.Null()]),
+  input: Type.Union([ref(LeafInputSchema), Type.Null()]),
+  points: Type.Union([Type.Number(), Type.Null()], { description: 'Null when unanswered or not applicable' }),
+  notApplicable: Type.Boolean(),
+  explanation: Type.Union([Type.String(), Type.Null()]),
+  evidenceFiles: Type.Integer({ description: 'Evidence files attached to this leaf' }),
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+}, { $id: 'SelfAssessmentLeaf' })
+
+export const SelfAssessmentDeadlineSchema = Type.Object({
+  roundStatus: ref(RoundStatusSchema),
+  closesAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The round\'s self-assessment deadline (+07:00)' }),
+  extensionUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  effectiveClosesAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The later of the deadline and this unit\'s extension' }),
+  open: Type.Boolean({ description: 'Whether the unit can change its self-assessment now, by the database clock' })
+}, { $id: 'SelfAssessmentDeadline' })
+
+const unitRef = Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String(), name: Type.String(), unitType: Type.String() })
+const catalogRef = Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String(), title: Type.String() })
+
+export const SelfAssessmentSchema = Type.Object({
+  id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'Null until the first entry is saved' }),
+  roundId: Type.String({ format: 'uuid' }),
+  roundCode: Type.String(),
+  unit: unitRef,
+  catalog: catalogRef,
+  status: Type.Enum(['draft', 'submitted']),
+  version: Type.Integer({ description: 'Also the ETag; send it back in If-Match to change the self-assessment' }),
+  submittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  deadline: ref(SelfAssessmentDeadlineSchema),
+  totals: ref(SelfAssessmentTotalsSchema),
+  leaves: Type.Array(ref(SelfAssessmentLeafSchema), { description: 'Every leaf of the catalog, in catalog order' })
+}, { $id: 'SelfAssessment' })
+
+export const SelfAssessmentSummarySchema = Type.Object({
+  id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  unit: unitRef,
+  catalogId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  status: Type.Enum(['not_started', 'draft', 'submitted']),
+  version: Type.Integer(),
+  submittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  points: Type.Number(),
+  applicableMaximum: Type.Union([Type.Number(), Type.Null()], { description: 'Null when the round has no catalog for the unit\'s type' }),
+  answered: Type.Integer(),
+  leaves: Type.Integer(),
+  extensionUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+}, { $id: 'SelfAssessmentSummary' })
+
+export const RoundUnitParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  unitId: Type.String({ format: 'uuid' })
+})
+
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The version from the ETag of the last read, e.g. "3"; required (428 without it)' }))
+})
+
+registerShared(RoundStatusSchema, CreateRoundSchema, UpdateRoundSchema, RoundCatalogSchema, RoundParticipantSchema, RoundSchema,
+  RoundSummarySchema, RoundPageSchema, SetRoundCatalogsSchema, SetParticipantsSchema, AddParticipantsSchema, RoundTransitionSchema,
+  UnitExtensionSchema, LeafInputSchema, SelfAssessmentEntrySchema, SaveSelfAssessmentSchema, EntryProblemSchema, FieldTotalSchema,
+  SelfAssessmentTotalsSchema, SelfAssessmentLeafSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema)

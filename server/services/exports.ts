@@ -1,0 +1,201 @@
+// Exports of a published version of results: CSV (UTF-8 with BOM, for Excel), XLSX laid out like the report's Bảng 1
+// and Bảng 2, and the JSON snapshot. Built from the frozen snapshot, once per version and format.
+import ExcelJS from 'exceljs'
+import type { Executor } from '../db/client.js'
+import { getPublishedResults, type PublishedVersion, type ResultSet } from './results.js'
+
+export type ExportFormat = 'csv' | 'xlsx' | 'json'
+
+export interface ExportFile {
+  filename: string
+  contentType: string
+  body: Buffer
+  etag: string
+  /** Whether the version is the latest (the default without ?version=). */
+  latest: boolean
+}
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  json: 'application/json; charset=utf-8'
+}
+
+const NUMBER_FORMAT = '#,##0.00'
+const MAX_CACHED = 20
+const caches = new WeakMap<object, Map<string, Omit<ExportFile, 'latest'>>>()
+
+/** Vietnamese column labels of the report. */
+const LABELS = {
+  number: 'STT',
+  unit: 'Đơn vị',
+  unitCode: 'Mã đơn vị',
+  self: 'TĐG',
+  appraised: 'TĐ',
+  selfTotal: 'Điểm tự đánh giá',
+  appraisedTotal: 'Điểm thẩm định',
+  rank: 'Xếp hạng',
+  classification: 'Xếp loại',
+  index: 'Chỉ số CCHC',
+  total: 'Tổng điểm',
+  average: 'Trung bình'
+}
+
+/** An export of a published version (default: the latest); only published results are exported. */
+export async function exportResults (db: Executor, roundId: string, unitType: string, format: ExportFormat, version?: number | undefined): Promise<ExportFile> {
+  const published = await getPublishedResults(db, roundId, unitType, version)
+  let cache = caches.get(db)
+  if (cache === undefined) caches.set(db, cache = new Map())
+  const key = `${published.id}.${format}`
+  let file = cache.get(key)
+  if (file === undefined) {
+    file = await buildExport(published, format)
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
+    cache.set(key, file)
+  }
+  return { ...file, latest: published.latest }
+}
+
+async function buildExport (published: PublishedVersion, format: ExportFormat): Promise<Omit<ExportFile, 'latest'>> {
+  const snapshot = published.snapshot
+  const filename = `chi-so-cchc-${safe(snapshot.round.code)}-${safe(snapshot.unitType.code)}-v${published.version}.${format}`
+  const body = format === 'csv' ? csvExport(snapshot) : format === 'xlsx' ? await xlsxExport(snapshot) : Buffer.from(JSON.stringify(sortKeys(snapshot), null, 2) + '\n', 'utf8')
+  return { filename, contentType: EXPORT_CONTENT_TYPES[format], body, etag: `"${published.id}.${format}"` }
+}
+
+const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')
+
+// The snapshot comes back from jsonb with its keys reordered; the export lists them alphabetically, the same every time.
+function sortKeys (value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]))
+  }
+  return value
+}
+
+function csvCell (value: string | number | null): string {
+  if (value === null) return ''
+  const text = String(value)
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/**
+ * One line per unit in rank order, as Bảng 1 and Bảng 2 side by side: STT, code, unit, self and appraised points per
+ * field, the totals, the index, rank and classification; then the "Trung bình" line. Unit values are exact; the
+ * average line has the report's 2-decimal values. A BOM makes Excel read the Vietnamese text as UTF-8.
+ */
+function csvExport (snapshot: ResultSet): Buffer {
+  const header = [
+    LABELS.number, LABELS.unitCode, LABELS.unit,
+    ...snapshot.fields.flatMap((field) => [`${field.code} ${LABELS.self}`, `${field.code} ${LABELS.appraised}`]),
+    `${LABELS.total} ${LABELS.self}`, `${LABELS.total} ${LABELS.appraised}`, LABELS.index, LABELS.rank, LABELS.classification
+  ]
+  const lines = [header.map(csvCell).join(',')]
+  snapshot.units.forEach((unit, i) => {
+    lines.push([
+      i + 1, unit.unit.code, unit.unit.name,
+      ...unit.fields.flatMap((field) => [field.self.points, field.appraised.points]),
+      unit.self.points, unit.appraised.points, unit.appraised.index, unit.rank, unit.classification.label
+    ].map(csvCell).join(','))
+  })
+  const average = snapshot.average
+  if (average !== null) {
+    lines.push([
+      '', '', LABELS.average,
+      ...snapshot.fields.flatMap((_, f) => [average.self.fields[f]?.display ?? '', average.appraised.fields[f]?.display ?? '']),
+      average.self.total.display, average.appraised.total.display, '', '', ''
+    ].map(csvCell).join(','))
+  }
+  return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8')
+}
+
+function styleHeader (row: ExcelJS.Row): void {
+  row.font = { bold: true }
+  row.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true }
+}
+
+function border (sheet: ExcelJS.Worksheet, fromRow: number, toRow: number, columns: number): void {
+  for (let r = fromRow; r <= toRow; r++) {
+    for (let c = 1; c <= columns; c++) {
+      sheet.getCell(r, c).border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } }
+    }
+  }
+}
+
+/**
+ * Two sheets laid out like the report. "Bảng 1": STT, unit, self total, appraised total, rank, classification.
+ * "Bảng 2": per unit the self (TĐG) and appraised (TĐ) points of each field and of the total, then the average row.
+ * Cells hold numbers with the format #,##0.00, which Excel shows with the reader's decimal comma.
+ * Average cells hold the mean rounded half up to 2 places, as the report prints it (19.325 → 19.33).
+ */
+async function xlsxExport (snapshot: ResultSet): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook()
+  workbook.creator = 'PAR Index'
+  workbook.created = new Date(snapshot.version?.publishedAt ?? snapshot.computedAt)
+  const title = `${snapshot.round.title} — ${snapshot.unitType.name}`
+  const versionLine = snapshot.version === null ? 'Tạm tính' : `Phiên bản ${snapshot.version.number}, công bố ${snapshot.version.publishedAt}`
+
+  const summary = workbook.addWorksheet('Bảng 1')
+  summary.columns = [{ width: 6 }, { width: 48 }, { width: 16 }, { width: 16 }, { width: 10 }, { width: 14 }]
+  summary.mergeCells(1, 1, 1, 6)
+  summary.getCell(1, 1).value = `Bảng 1. Kết quả Chỉ số CCHC: ${title}`
+  summary.getCell(1, 1).font = { bold: true, size: 13 }
+  summary.getCell(2, 1).value = versionLine
+  const summaryHeader = summary.getRow(3)
+  summaryHeader.values = [LABELS.number, LABELS.unit, LABELS.selfTotal, LABELS.appraisedTotal, LABELS.rank, LABELS.classification]
+  styleHeader(summaryHeader)
+  snapshot.units.forEach((unit, i) => {
+    const row = summary.getRow(4 + i)
+    row.values = [i + 1, unit.unit.name, unit.self.points, unit.appraised.points, unit.rank, unit.classification.label]
+    row.getCell(3).numFmt = NUMBER_FORMAT
+    row.getCell(4).numFmt = NUMBER_FORMAT
+  })
+  border(summary, 3, 3 + snapshot.units.length, 6)
+
+  const detail = workbook.addWorksheet('Bảng 2')
+  const columns = 2 + 2 * snapshot.fields.length + 2
+  detail.columns = [{ width: 6 }, { width: 48 }, ...Array.from({ length: columns - 2 }, () => ({ width: 10 }))]
+  detail.mergeCells(1, 1, 1, columns)
+  detail.getCell(1, 1).value = `Bảng 2. Điểm tự đánh giá (TĐG) và điểm thẩm định (TĐ) theo lĩnh vực: ${title}`
+  detail.getCell(1, 1).font = { bold: true, size: 13 }
+  detail.getCell(2, 1).value = versionLine
+  detail.mergeCells(3, 1, 4, 1)
+  detail.mergeCells(3, 2, 4, 2)
+  detail.getCell(3, 1).value = LABELS.number
+  detail.getCell(3, 2).value = LABELS.unit
+  snapshot.fields.forEach((field, f) => {
+    const column = 3 + 2 * f
+    detail.mergeCells(3, column, 3, column + 1)
+    detail.getCell(3, column).value = `${field.code}. ${field.title} (${field.maxPoints})`
+    detail.getCell(4, column).value = LABELS.self
+    detail.getCell(4, column + 1).value = LABELS.appraised
+  })
+  detail.mergeCells(3, columns - 1, 3, columns)
+  detail.getCell(3, columns - 1).value = LABELS.total
+  detail.getCell(4, columns - 1).value = LABELS.self
+  detail.getCell(4, columns).value = LABELS.appraised
+  styleHeader(detail.getRow(3))
+  styleHeader(detail.getRow(4))
+  detail.getRow(3).height = 60
+  const numberRow = (rowNumber: number, first: (string | number)[], values: number[]) => {
+    const row = detail.getRow(rowNumber)
+    row.values = [...first, ...values]
+    for (let c = 3; c <= columns; c++) row.getCell(c).numFmt = NUMBER_FORMAT
+    return row
+  }
+  snapshot.units.forEach((unit, i) => {
+    numberRow(5 + i, [i + 1, unit.unit.name], [...unit.fields.flatMap((field) => [field.self.points, field.appraised.points]), unit.self.points, unit.appraised.points])
+  })
+  const average = snapshot.average
+  const last = 5 + snapshot.units.length
+  if (average !== null) {
+    const row = numberRow(last, ['', LABELS.average], [
+      ...snapshot.fields.flatMap((_, f) => [Number(average.self.fields[f]?.display), Number(average.appraised.fields[f]?.display)]),
+      Number(average.self.total.display), Number(average.appraised.total.display)
+    ])
+    row.font = { bold: true }
+  }
+  border(detail, 3, average === null ? last - 1 : last, columns)
+  return Buffer.from(await workbook.xlsx.writeBuffer())
+}

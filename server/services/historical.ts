@@ -1,0 +1,133 @@
+// Historical results: per unit and field, the self and appraised points of a round run before the service existed,
+// loaded from a report's CSV all at once or not at all, so earlier years can be compared and published.
+import { sql } from 'drizzle-orm'
+import type { Db, Executor } from '../db/client.js'
+import { queryRows } from '../db/rows.js'
+import { historicalResultsTable } from '../db/schema/index.js'
+import { type Milli, milliToNumber, milliToString, parseMilli } from '../domain/decimal.js'
+import { fieldStep, validateHistoricalCsv, type HistoricalField, type HistoricalUnit } from '../domain/results.js'
+import { Errors } from '../errors.js'
+import { audit } from './audit.js'
+import { loadCatalog } from './catalogs.js'
+import type { Actor } from './context.js'
+
+export interface HistoricalImportResult {
+  roundId: string
+  unitType: string
+  units: number
+  replaced: number
+}
+
+const INSERT_CHUNK = 500
+
+async function roundCatalog (db: Executor, roundId: string, unitType: string, lock: boolean): Promise<{ code: string, catalogId: string }> {
+  const [round] = await queryRows<{ code: string }>(db, sql`select code from rounds where id = ${roundId} ${lock ? sql`for update` : sql``}`)
+  if (!round) throw Errors.notFound('No such round.')
+  const [type] = await queryRows<{ code: string }>(db, sql`select code from unit_types where code = ${unitType}`)
+  if (!type) throw Errors.notFound(`There is no unit type ${unitType}.`)
+  const [catalog] = await queryRows<{ catalog_id: string }>(db, sql`select catalog_id from round_catalogs where round_id = ${roundId} and unit_type_code = ${unitType}`)
+  if (!catalog) throw Errors.conflict(`Round ${round.code} has no catalog for unit type ${unitType}; set the catalog whose fields the results use first.`)
+  return { code: round.code, catalogId: String(catalog.catalog_id) }
+}
+
+/**
+ * Loads a report's field-level results into a round for one unit type: the columns unit_code, name_in_report,
+ * f<field>_self, f<field>_appraised per field of the round's catalog, and optionally total_self_reported,
+ * total_appraised_reported, rank_reported, class_reported (kept as the source of each row). Every problem is listed
+ * at once (422) and nothing is stored; otherwise the unit type's earlier historical results in the round are replaced.
+ * Refused (409) when the round has leaf-level scores for the unit type: a round's results come from one source.
+ */
+export async function importHistoricalResults (db: Db, actor: Actor, roundId: string, unitType: string, csv: string): Promise<HistoricalImportResult> {
+  return db.transaction(async (tx) => {
+    const { code, catalogId } = await roundCatalog(tx, roundId, unitType, true)
+    const [scored] = await queryRows<{ count: number }>(tx, sql`
+      select ((select count(*) from self_assessments s join units u on u.id = s.unit_id where s.round_id = ${roundId} and u.unit_type_code = ${unitType})
+        + (select count(*) from appraisals a join units u on u.id = a.unit_id where a.round_id = ${roundId} and u.unit_type_code = ${unitType}))::int as count`)
+    if (Number(scored?.count ?? 0) > 0) {
+      throw Errors.conflict(`Round ${code} has self-assessments or appraisals of unit type ${unitType}; its results come from those leaf scores, not from historical results.`)
+    }
+    const catalog = await loadCatalog(tx, catalogId)
+    const fields: HistoricalField[] = catalog.tree.map((field) => ({
+      code: field.code,
+      maxPoints: field.maxPoints,
+      step: fieldStep(catalog.leaves.filter((leaf) => leaf.fieldCode === field.code).map((leaf) => leaf.node))
+    }))
+    const units = (await queryRows<Record<string, unknown>>(tx, sql`select id, code, name, short_name, unit_type_code, aliases from units`)).map((row): HistoricalUnit => ({
+      id: String(row.id),
+      code: String(row.code),
+      name: String(row.name),
+      shortName: row.short_name === null ? null : String(row.short_name),
+      unitType: String(row.unit_type_code),
+      aliases: (row.aliases ?? []) as string[]
+    }))
+    const { records, problems } = validateHistoricalCsv(csv, { unitType, fields, units })
+    if (problems.length > 0) {
+      throw Errors.historicalResultsInvalid(`${problems.length} problem(s) in the file; nothing was stored. ${problems.slice(0, 5).map((p) => p.message).join(' ')}${problems.length > 5 ? ' …' : ''}`, { errors: problems })
+    }
+    const removed = await queryRows<{ unit_id: string }>(tx, sql`
+      delete from historical_results h using units u
+      where h.round_id = ${roundId} and u.id = h.unit_id and u.unit_type_code = ${unitType}
+      returning h.unit_id`)
+    const rows = records.flatMap((record) => record.fields.map((field) => ({
+      roundId,
+      unitId: record.unitId,
+      fieldCode: field.code,
+      selfPoints: milliToString(field.self),
+      appraisedPoints: milliToString(field.appraised),
+      source: {
+        line: record.line,
+        nameInReport: record.nameInReport,
+        totalSelfReported: record.reported.totalSelf === null ? null : milliToNumber(record.reported.totalSelf),
+        totalAppraisedReported: record.reported.totalAppraised === null ? null : milliToNumber(record.reported.totalAppraised),
+        rankReported: record.reported.rank,
+        classReported: record.reported.classification
+      }
+    })))
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insert(historicalResultsTable).values(rows.slice(i, i + INSERT_CHUNK))
+    const replaced = new Set(removed.map((row) => String(row.unit_id))).size
+    await audit(tx, actor, {
+      action: 'historical_results.import',
+      entityType: 'round',
+      entityId: roundId,
+      before: replaced > 0 ? { units: replaced } : null,
+      after: { unitType, catalogId, units: records.length, unitCodes: records.map((record) => record.unitCode) }
+    })
+    return { roundId, unitType, units: records.length, replaced }
+  })
+}
+
+export interface HistoricalUnitResult {
+  unit: { id: string, code: string, name: string }
+  fields: { code: string, self: number, appraised: number }[]
+  source: Record<string, unknown> | null
+  importedAt: string
+}
+
+/** The historical results stored for a round and unit type, per unit in Vietnamese name order, fields in catalog order. */
+export async function listHistoricalResults (db: Executor, roundId: string, unitType: string): Promise<HistoricalUnitResult[]> {
+  await roundCatalog(db, roundId, unitType, false)
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select u.id, u.code, u.name, h.field_code, h.self_points::text as self_points, h.appraised_points::text as appraised_points, h.source, h.imported_at
+    from historical_results h
+    join units u on u.id = h.unit_id
+    left join round_catalogs rc on rc.round_id = h.round_id and rc.unit_type_code = u.unit_type_code
+    left join catalog_nodes f on f.catalog_id = rc.catalog_id and f.parent_id is null and f.code = h.field_code
+    where h.round_id = ${roundId} and u.unit_type_code = ${unitType}
+    order by u.sort_key, u.code, f.position, h.field_code`)
+  const byUnit = new Map<string, HistoricalUnitResult>()
+  const points = (text: unknown): number => milliToNumber(parseMilli(String(text)) as Milli)
+  for (const row of rows) {
+    const id = String(row.id)
+    let unit = byUnit.get(id)
+    if (unit === undefined) {
+      byUnit.set(id, unit = {
+        unit: { id, code: String(row.code), name: String(row.name) },
+        fields: [],
+        source: (row.source ?? null) as Record<string, unknown> | null,
+        importedAt: (row.imported_at instanceof Date ? row.imported_at : new Date(String(row.imported_at))).toISOString()
+      })
+    }
+    unit.fields.push({ code: String(row.field_code), self: points(row.self_points), appraised: points(row.appraised_points) })
+  }
+  return [...byUnit.values()]
+}

@@ -1,0 +1,449 @@
+// Assessment rounds: creation, deadlines, catalogs per unit type, participants, status moves and extensions. Every change is audited.
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { Db, Executor } from '../db/client.js'
+import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentsTable, unitsTable, unitTypesTable } from '../db/schema/index.js'
+import { checkTransition, deadlineProblems, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
+import { Errors } from '../errors.js'
+import { audit } from './audit.js'
+import type { Actor } from './context.js'
+
+type RoundRow = typeof roundsTable.$inferSelect
+
+export interface DeadlinesInput {
+  selfAssessmentClosesAt?: string | null | undefined
+  appraisalClosesAt?: string | null | undefined
+  supplementClosesAt?: string | null | undefined
+}
+
+export interface NewRound extends DeadlinesInput {
+  code: string
+  title: string
+  year: number
+}
+
+export interface RoundChanges extends DeadlinesInput {
+  code?: string | undefined
+  title?: string | undefined
+  year?: number | undefined
+}
+
+export interface RoundCatalogChoice {
+  unitType: string
+  catalogId: string
+}
+
+export interface RoundCatalog {
+  unitType: string
+  catalogId: string
+  code: string
+  title: string
+  year: number
+  status: string
+}
+
+export interface RoundParticipant {
+  unitId: string
+  code: string
+  name: string
+  unitType: string
+  active: boolean
+  extensionUntil: string | null
+  extensionReason: string | null
+}
+
+export interface Round {
+  id: string
+  code: string
+  title: string
+  year: number
+  status: RoundStatus
+  timeZone: typeof ROUND_TIME_ZONE
+  selfAssessmentClosesAt: string | null
+  appraisalClosesAt: string | null
+  supplementClosesAt: string | null
+  catalogs: RoundCatalog[]
+  participants: RoundParticipant[]
+  createdAt: string
+  updatedAt: string
+}
+
+const DEADLINE_NAMES = ['selfAssessmentClosesAt', 'appraisalClosesAt', 'supplementClosesAt'] as const
+
+/** A deadline as the API shows it: ISO 8601 in Vietnam's time. */
+export function showInstant (instant: Date | null): string | null {
+  return instant === null ? null : formatVietnamTime(instant)
+}
+
+function deadlinesOf (row: Pick<RoundRow, typeof DEADLINE_NAMES[number]>): RoundDeadlines {
+  return {
+    selfAssessmentClosesAt: row.selfAssessmentClosesAt,
+    appraisalClosesAt: row.appraisalClosesAt,
+    supplementClosesAt: row.supplementClosesAt
+  }
+}
+
+function parseDeadlines (input: DeadlinesInput): Partial<RoundDeadlines> {
+  const out: Partial<RoundDeadlines> = {}
+  for (const name of DEADLINE_NAMES) {
+    const value = input[name]
+    if (value !== undefined) out[name] = value === null ? null : new Date(value)
+  }
+  return out
+}
+
+function problemsAsFieldErrors (problems: RoundProblem[]) {
+  return problems.map((problem) => ({ in: 'body', pointer: problem.deadline ? `/${problem.deadline}` : '/', message: problem.message, code: problem.code }))
+}
+
+async function lockRound (tx: Executor, id: string): Promise<RoundRow> {
+  const [row] = await tx.select().from(roundsTable).where(eq(roundsTable.id, id)).for('update')
+  if (!row) throw Errors.notFound('No such round.')
+  return row
+}
+
+async function assertCodeFree (tx: Executor, code: string, exceptId?: string): Promise<void> {
+  const [existing] = await tx.select({ id: roundsTable.id }).from(roundsTable).where(eq(sql`lower(${roundsTable.code})`, code.toLowerCase()))
+  if (existing && existing.id !== exceptId) throw Errors.conflict(`A round with the code ${code} exists already.`)
+}
+
+export async function createRound (db: Db, actor: Actor, input: NewRound): Promise<Round> {
+  const deadlines = { selfAssessmentClosesAt: null, appraisalClosesAt: null, supplementClosesAt: null, ...parseDeadlines(input) }
+  const problems = deadlineProblems(deadlines, false)
+  if (problems.length > 0) throw Errors.validation(problems.map((p) => p.message).join(' '), { errors: problemsAsFieldErrors(problems) })
+  return db.transaction(async (tx) => {
+    await assertCodeFree(tx, input.code)
+    const [row] = await tx.insert(roundsTable).values({ code: input.code, title: input.title, year: input.year, ...deadlines }).returning()
+    const created = await getRound(tx, (row as RoundRow).id)
+    await audit(tx, actor, { action: 'round.create', entityType: 'round', entityId: created.id, after: created })
+    return created
+  })
+}
+
+export async function getRound (db: Executor, id: string): Promise<Round> {
+  const [row] = await db.select().from(roundsTable).where(eq(roundsTable.id, id))
+  if (!row) throw Errors.notFound('No such round.')
+  const [catalogs, participants] = await Promise.all([
+    db.select({
+      unitType: roundCatalogsTable.unitTypeCode,
+      catalogId: catalogsTable.id,
+      code: catalogsTable.code,
+      title: catalogsTable.title,
+      year: catalogsTable.year,
+      status: catalogsTable.status
+    }).from(roundCatalogsTable)
+      .innerJoin(catalogsTable, eq(catalogsTable.id, roundCatalogsTable.catalogId))
+      .where(eq(roundCatalogsTable.roundId, id))
+      .orderBy(asc(roundCatalogsTable.unitTypeCode)),
+    db.select({
+      unitId: unitsTable.id,
+      code: unitsTable.code,
+      name: unitsTable.name,
+      unitType: unitsTable.unitTypeCode,
+      active: unitsTable.active,
+      extensionUntil: roundUnitsTable.extensionUntil,
+      extensionReason: roundUnitsTable.extensionReason
+    }).from(roundUnitsTable)
+      .innerJoin(unitsTable, eq(unitsTable.id, roundUnitsTable.unitId))
+      .where(eq(roundUnitsTable.roundId, id))
+      .orderBy(asc(unitsTable.unitTypeCode), asc(unitsTable.sortKey), asc(unitsTable.code))
+  ])
+  return {
+    id: row.id,
+    code: row.code,
+    title: row.title,
+    year: row.year,
+    status: row.status,
+    timeZone: ROUND_TIME_ZONE,
+    selfAssessmentClosesAt: showInstant(row.selfAssessmentClosesAt),
+    appraisalClosesAt: showInstant(row.appraisalClosesAt),
+    supplementClosesAt: showInstant(row.supplementClosesAt),
+    catalogs,
+    participants: participants.map((p) => ({ ...p, extensionUntil: showInstant(p.extensionUntil) })),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString()
+  }
+}
+
+export async function listRounds (db: Db, query: { year?: number | undefined, status?: RoundStatus | undefined, limit: number, offset: number }) {
+  const conditions: SQL[] = []
+  if (query.year !== undefined) conditions.push(eq(roundsTable.year, query.year))
+  if (query.status !== undefined) conditions.push(eq(roundsTable.status, query.status))
+  const where = conditions.length > 0 ? and(...conditions) : undefined
+  const participantCount = db.$with('participant_count').as(
+    db.select({ roundId: roundUnitsTable.roundId, value: count().as('value') }).from(roundUnitsTable).groupBy(roundUnitsTable.roundId)
+  )
+  const [rows, [total]] = await Promise.all([
+    db.with(participantCount).select({ round: roundsTable, participants: participantCount.value }).from(roundsTable)
+      .leftJoin(participantCount, eq(participantCount.roundId, roundsTable.id))
+      .where(where).orderBy(desc(roundsTable.year), asc(roundsTable.code)).limit(query.limit).offset(query.offset),
+    db.select({ value: count() }).from(roundsTable).where(where)
+  ])
+  return {
+    items: rows.map(({ round, participants }) => ({
+      id: round.id,
+      code: round.code,
+      title: round.title,
+      year: round.year,
+      status: round.status,
+      selfAssessmentClosesAt: showInstant(round.selfAssessmentClosesAt),
+      appraisalClosesAt: showInstant(round.appraisalClosesAt),
+      supplementClosesAt: showInstant(round.supplementClosesAt),
+      participantCount: Number(participants ?? 0),
+      createdAt: round.createdAt.toISOString(),
+      updatedAt: round.updatedAt.toISOString()
+    })),
+    total: Number(total?.value ?? 0),
+    limit: query.limit,
+    offset: query.offset
+  }
+}
+
+/**
+ * In draft anything may change. Once open, only the title and the deadlines (which may not be removed), so
+ * an admin can move a deadline; after finalization the deadlines no longer matter and stay as they were.
+ */
+export async function updateRound (db: Db, actor: Actor, id: string, changes: RoundChanges): Promise<Round> {
+  return db.transaction(async (tx) => {
+    const row = await lockRound(tx, id)
+    const before = await getRound(tx, id)
+    const deadlineChanges = parseDeadlines(changes)
+    const changesDeadlines = Object.keys(deadlineChanges).length > 0
+    if (row.status !== 'draft') {
+      const locked = [
+        changes.code !== undefined && changes.code !== row.code ? 'code' : null,
+        changes.year !== undefined && changes.year !== row.year ? 'year' : null,
+        changesDeadlines && (row.status === 'finalized' || row.status === 'published') ? 'deadlines' : null
+      ].filter((name) => name !== null)
+      if (locked.length > 0) throw Errors.roundNotEditable(`The round is in status ${row.status}; its ${locked.join(' and ')} can no longer change.`)
+    }
+    const deadlines = { ...deadlinesOf(row), ...deadlineChanges }
+    const problems = deadlineProblems(deadlines, row.status !== 'draft')
+    if (problems.length > 0) throw Errors.validation(problems.map((p) => p.message).join(' '), { errors: problemsAsFieldErrors(problems) })
+    if (changes.code !== undefined && changes.code !== row.code) await assertCodeFree(tx, changes.code, id)
+    await tx.update(roundsTable).set({
+      ...(changes.code !== undefined ? { code: changes.code } : {}),
+      ...(changes.title !== undefined ? { title: changes.title } : {}),
+      ...(changes.year !== undefined ? { year: changes.year } : {}),
+      ...deadlineChanges,
+      updatedAt: sql`now()`
+    }).where(eq(roundsTable.id, id))
+    const after = await getRound(tx, id)
+    await audit(tx, actor, { action: 'round.update', entityType: 'round', entityId: id, before: withoutLists(before), after: withoutLists(after) })
+    return after
+  })
+}
+
+// Catalog and participant lists have their own audit entries; the round's own entries stay short.
+function withoutLists (round: Round) {
+  const { catalogs: _catalogs, participants: _participants, ...rest } = round
+  return rest
+}
+
+/** Sets the complete list of catalogs, one per unit type, while the round is a draft; each must be published and of that unit type. */
+export async function setRoundCatalogs (db: Db, actor: Actor, id: string, choices: RoundCatalogChoice[]): Promise<Round> {
+  return db.transaction(async (tx) => {
+    const row = await lockRound(tx, id)
+    if (row.status !== 'draft') throw Errors.roundNotEditable(`The catalogs of a round are fixed once it opens; this round is in status ${row.status}.`)
+    const before = await getRound(tx, id)
+    const catalogIds = [...new Set(choices.map((choice) => choice.catalogId))]
+    const unitTypes = [...new Set(choices.map((choice) => choice.unitType))]
+    const [catalogs, types] = await Promise.all([
+      catalogIds.length > 0 ? tx.select().from(catalogsTable).where(inArray(catalogsTable.id, catalogIds)) : [],
+      unitTypes.length > 0 ? tx.select({ code: unitTypesTable.code }).from(unitTypesTable).where(inArray(unitTypesTable.code, unitTypes)) : []
+    ])
+    const catalogById = new Map(catalogs.map((catalog) => [catalog.id, catalog]))
+    const knownTypes = new Set(types.map((type) => type.code))
+    const errors: { in: string, pointer: string, message: string }[] = []
+    const seenTypes = new Set<string>()
+    choices.forEach((choice, i) => {
+      const at = `/catalogs/${i}`
+      if (seenTypes.has(choice.unitType)) errors.push({ in: 'body', pointer: `${at}/unitType`, message: `unit type ${choice.unitType} is listed more than once; a round uses one catalog per unit type` })
+      seenTypes.add(choice.unitType)
+      if (!knownTypes.has(choice.unitType)) errors.push({ in: 'body', pointer: `${at}/unitType`, message: `no unit type ${choice.unitType}` })
+      const catalog = catalogById.get(choice.catalogId)
+      if (!catalog) {
+        errors.push({ in: 'body', pointer: `${at}/catalogId`, message: 'no such catalog' })
+        return
+      }
+      if (catalog.unitTypeCode !== choice.unitType) errors.push({ in: 'body', pointer: `${at}/catalogId`, message: `catalog ${catalog.code} is for unit type ${catalog.unitTypeCode}, not ${choice.unitType}` })
+      if (catalog.status !== 'published') errors.push({ in: 'body', pointer: `${at}/catalogId`, message: `catalog ${catalog.code} is a draft; only a published catalog can be used in a round` })
+    })
+    if (errors.length > 0) throw Errors.validation(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors })
+    await tx.delete(roundCatalogsTable).where(eq(roundCatalogsTable.roundId, id))
+    if (choices.length > 0) {
+      await tx.insert(roundCatalogsTable).values(choices.map((choice) => ({ roundId: id, unitTypeCode: choice.unitType, catalogId: choice.catalogId })))
+    }
+    await tx.update(roundsTable).set({ updatedAt: sql`now()` }).where(eq(roundsTable.id, id))
+    const after = await getRound(tx, id)
+    await audit(tx, actor, { action: 'round.set_catalogs', entityType: 'round', entityId: id, before: before.catalogs, after: after.catalogs })
+    return after
+  })
+}
+
+type UnitRow = { id: string, code: string, unitTypeCode: string, active: boolean }
+
+/**
+ * Participants change freely in a draft. Once self-assessment is open a unit may still be added (its type
+ * needs a catalog in the round) or removed while it has not started; later the list is fixed.
+ */
+async function changeParticipants (db: Db, actor: Actor, id: string, plan: (tx: Executor, row: RoundRow, current: Set<string>) => Promise<{ add: UnitRow[], remove: string[] }>): Promise<Round> {
+  return db.transaction(async (tx) => {
+    const row = await lockRound(tx, id)
+    if (row.status !== 'draft' && row.status !== 'self_assessment') {
+      throw Errors.roundNotEditable(`The participants of a round are fixed once appraisal starts; this round is in status ${row.status}.`)
+    }
+    const before = await getRound(tx, id)
+    const current = new Set(before.participants.map((p) => p.unitId))
+    const { add, remove } = await plan(tx, row, current)
+    if (row.status === 'self_assessment') {
+      const catalogTypes = new Set(before.catalogs.map((c) => c.unitType))
+      const uncovered = add.filter((unit) => !catalogTypes.has(unit.unitTypeCode))
+      if (uncovered.length > 0) {
+        throw Errors.validation(`The round is open and has no catalog for the unit type of ${uncovered.map((u) => u.code).join(', ')}.`, {
+          errors: uncovered.map((unit) => ({ in: 'body', pointer: '/unitIds', message: `unit ${unit.code} is of type ${unit.unitTypeCode}, which has no catalog in this round`, unitId: unit.id }))
+        })
+      }
+      if (remove.length > 0) {
+        const started = await tx.select({ unitId: selfAssessmentsTable.unitId }).from(selfAssessmentsTable)
+          .where(and(eq(selfAssessmentsTable.roundId, id), inArray(selfAssessmentsTable.unitId, remove)))
+        if (started.length > 0) {
+          const codes = before.participants.filter((p) => started.some((s) => s.unitId === p.unitId)).map((p) => p.code)
+          throw Errors.roundNotEditable(`Units ${codes.join(', ')} have started their self-assessment and cannot be removed from the open round.`)
+        }
+      }
+    }
+    if (remove.length > 0) await tx.delete(roundUnitsTable).where(and(eq(roundUnitsTable.roundId, id), inArray(roundUnitsTable.unitId, remove)))
+    if (add.length > 0) await tx.insert(roundUnitsTable).values(add.map((unit) => ({ roundId: id, unitId: unit.id }))).onConflictDoNothing()
+    if (add.length === 0 && remove.length === 0) return before
+    await tx.update(roundsTable).set({ updatedAt: sql`now()` }).where(eq(roundsTable.id, id))
+    const after = await getRound(tx, id)
+    await audit(tx, actor, {
+      action: 'round.set_participants',
+      entityType: 'round',
+      entityId: id,
+      before: { participants: before.participants.map((p) => p.code) },
+      after: { participants: after.participants.map((p) => p.code), added: add.map((u) => u.code), removed: before.participants.filter((p) => remove.includes(p.unitId)).map((p) => p.code) }
+    })
+    return after
+  })
+}
+
+async function loadUnits (tx: Executor, unitIds: string[], pointer: string): Promise<UnitRow[]> {
+  if (unitIds.length === 0) return []
+  const units = await tx.select({ id: unitsTable.id, code: unitsTable.code, unitTypeCode: unitsTable.unitTypeCode, active: unitsTable.active })
+    .from(unitsTable).where(inArray(unitsTable.id, unitIds))
+  const byId = new Map(units.map((unit) => [unit.id, unit]))
+  const errors: { in: string, pointer: string, message: string }[] = []
+  unitIds.forEach((unitId, i) => {
+    const unit = byId.get(unitId)
+    if (!unit) errors.push({ in: 'body', pointer: `${pointer}/${i}`, message: 'no such unit' })
+    else if (!unit.active) errors.push({ in: 'body', pointer: `${pointer}/${i}`, message: `unit ${unit.code} is inactive` })
+  })
+  if (errors.length > 0) throw Errors.validation(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors })
+  return units
+}
+
+/** Replaces the participant list with exactly these (active) units. */
+export async function setParticipants (db: Db, actor: Actor, id: string, unitIds: string[]): Promise<Round> {
+  return changeParticipants(db, actor, id, async (tx, _row, current) => {
+    const units = await loadUnits(tx, unitIds, '/unitIds')
+    const wanted = new Set(unitIds)
+    return { add: units.filter((unit) => !current.has(unit.id)), remove: [...current].filter((unitId) => !wanted.has(unitId)) }
+  })
+}
+
+/** Adds units, and every active unit of the given unit types; units already taking part are left as they are. */
+export async function addParticipants (db: Db, actor: Actor, id: string, input: { unitIds?: string[] | undefined, unitTypes?: string[] | undefined }): Promise<Round> {
+  return changeParticipants(db, actor, id, async (tx, _row, current) => {
+    const units = await loadUnits(tx, input.unitIds ?? [], '/unitIds')
+    const unitTypes = input.unitTypes ?? []
+    if (unitTypes.length > 0) {
+      const known = await tx.select({ code: unitTypesTable.code }).from(unitTypesTable).where(inArray(unitTypesTable.code, unitTypes))
+      const unknown = unitTypes.filter((type) => !known.some((k) => k.code === type))
+      if (unknown.length > 0) {
+        throw Errors.validation(`No unit type ${unknown.join(', ')}.`, { errors: unknown.map((type) => ({ in: 'body', pointer: `/unitTypes/${unitTypes.indexOf(type)}`, message: `no unit type ${type}` })) })
+      }
+      const ofTypes = await tx.select({ id: unitsTable.id, code: unitsTable.code, unitTypeCode: unitsTable.unitTypeCode, active: unitsTable.active })
+        .from(unitsTable).where(and(inArray(unitsTable.unitTypeCode, unitTypes), eq(unitsTable.active, true)))
+      for (const unit of ofTypes) if (!units.some((u) => u.id === unit.id)) units.push(unit)
+    }
+    return { add: units.filter((unit) => !current.has(unit.id)), remove: [] }
+  })
+}
+
+export async function removeParticipant (db: Db, actor: Actor, id: string, unitId: string): Promise<Round> {
+  return changeParticipants(db, actor, id, async (_tx, _row, current) => {
+    if (!current.has(unitId)) throw Errors.notFound('The unit does not take part in this round.')
+    return { add: [], remove: [unitId] }
+  })
+}
+
+/**
+ * Moves the round one step forward, or one step back with a reason. Opening checks everything a unit needs
+ * to start at once. The round row is locked, so a unit's write in flight finishes under the old status.
+ */
+export async function transitionRound (db: Db, actor: Actor, id: string, to: RoundStatus, reason?: string | null): Promise<Round> {
+  return db.transaction(async (tx) => {
+    const row = await lockRound(tx, id)
+    const check = checkTransition(row.status, to, reason)
+    if (!check.ok) throw Errors.roundTransitionInvalid(check.message, { extra: { reasonCode: check.code, from: row.status, to } })
+    const before = await getRound(tx, id)
+    if (row.status === 'draft' && to === 'self_assessment') {
+      const problems = openingProblems({
+        deadlines: deadlinesOf(row),
+        participants: before.participants.map((p) => ({ unitId: p.unitId, code: p.code, unitType: p.unitType, active: p.active })),
+        catalogs: before.catalogs
+      })
+      if (problems.length > 0) throw Errors.roundNotReady(`The round cannot open for self-assessment: ${problems.map((p) => p.message).join(' ')}`, { errors: problems })
+    }
+    if (to === 'draft') {
+      const [started] = await tx.select({ value: count() }).from(selfAssessmentsTable).where(eq(selfAssessmentsTable.roundId, id))
+      if (Number(started?.value ?? 0) > 0) {
+        throw Errors.roundNotReady(`${Number(started?.value)} unit(s) have started their self-assessment; the round cannot go back to draft, where its catalogs could change under them.`)
+      }
+    }
+    await tx.update(roundsTable).set({ status: to, updatedAt: sql`now()` }).where(eq(roundsTable.id, id))
+    await audit(tx, actor, {
+      action: 'round.transition',
+      entityType: 'round',
+      entityId: id,
+      before: { status: row.status },
+      after: { status: to },
+      reason: reason?.trim() === '' ? null : reason
+    })
+    return getRound(tx, id)
+  })
+}
+
+/**
+ * Gives one unit more time for its self-assessment (null takes the extension back). The unit's deadline is
+ * the later of the round's and its extension, checked by the database clock at each write.
+ */
+export async function grantExtension (db: Db, actor: Actor, roundId: string, unitId: string, input: { until: string | null, reason: string }): Promise<Round> {
+  if (input.reason.trim() === '') throw Errors.validation('An extension needs a reason.', { errors: [{ in: 'body', pointer: '/reason', message: 'must not be blank' }] })
+  return db.transaction(async (tx) => {
+    const row = await lockRound(tx, roundId)
+    if (row.status !== 'draft' && row.status !== 'self_assessment') {
+      throw Errors.roundNotEditable(`Self-assessment extensions can only be given before appraisal starts; this round is in status ${row.status}.`)
+    }
+    const [participant] = await tx.select().from(roundUnitsTable).where(and(eq(roundUnitsTable.roundId, roundId), eq(roundUnitsTable.unitId, unitId))).for('update')
+    if (!participant) throw Errors.notFound('The unit does not take part in this round.')
+    const until = input.until === null ? null : new Date(input.until)
+    if (until !== null && row.selfAssessmentClosesAt !== null && until.getTime() <= row.selfAssessmentClosesAt.getTime()) {
+      throw Errors.validation(`The extension must end after the round's self-assessment deadline (${formatVietnamTime(row.selfAssessmentClosesAt)}).`, {
+        errors: [{ in: 'body', pointer: '/until', message: `must be after ${formatVietnamTime(row.selfAssessmentClosesAt)}` }]
+      })
+    }
+    await tx.update(roundUnitsTable).set({ extensionUntil: until, extensionReason: until === null ? null : input.reason })
+      .where(and(eq(roundUnitsTable.roundId, roundId), eq(roundUnitsTable.unitId, unitId)))
+    await audit(tx, actor, {
+      action: until === null ? 'round.extension_revoke' : 'round.extension',
+      entityType: 'round',
+      entityId: roundId,
+      before: { unitId, extensionUntil: showInstant(participant.extensionUntil) },
+      after: { unitId, extensionUntil: showInstant(until) },
+      reason: input.reason
+    })
+    return getRound(tx, roundId)
+  })
+}

@@ -1,0 +1,685 @@
+// A unit's self-assessment (tự đánh giá) in a round: per-leaf answers scored by the domain, totals summed by the
+// database, optimistic concurrency by version, submission and withdrawal, all within the round's status and deadline.
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { Db, Executor } from '../db/client.js'
+import { catalogsTable, evidenceLinksTable, selfAssessmentEntriesTable, selfAssessmentsTable } from '../db/schema/index.js'
+import { queryRows } from '../db/rows.js'
+import type { CatalogNode, EvidenceRule, ScoringMethod } from '../domain/catalog.js'
+import { milliToNumber, milliToString, parseDecimal, type Milli } from '../domain/decimal.js'
+import { completenessProblems, effectiveDeadline, type RoundStatus } from '../domain/lifecycle.js'
+import { scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
+import { Errors } from '../errors.js'
+import { audit } from './audit.js'
+import type { Actor } from './context.js'
+import { showInstant } from './rounds.js'
+import { supplementReopens } from './supplements.js'
+
+/** The versions an If-Match header names, or '*' for "whatever the current version is". */
+export type IfMatch = '*' | number[]
+
+/** An input as the API takes and stores it: numbers are JSON numbers, never text. */
+export interface EnteredInput {
+  value?: number | undefined
+  option?: string | undefined
+  measurement?: number | undefined
+}
+
+export interface EntryInput {
+  leafCode: string
+  /** Absent: keep the saved answer; null: clear it. */
+  input?: EnteredInput | null | undefined
+  /** Absent: keep the saved explanation; null or blank: clear it. */
+  explanation?: string | null | undefined
+}
+
+export type EntryProblemCode = ScoringErrorCode | 'unknown_leaf' | 'not_a_leaf' | 'duplicate_leaf' | 'empty_entry'
+
+export interface EntryProblem {
+  leafCode: string
+  code: EntryProblemCode | 'unanswered' | 'evidence_missing'
+  message: string
+}
+
+export interface FieldTotal {
+  code: string
+  title: string
+  maxPoints: number
+  points: number
+  applicableMaximum: number
+  answered: number
+  leaves: number
+}
+
+export interface SelfAssessmentTotals {
+  points: number
+  maxPoints: number
+  applicableMaximum: number
+  answered: number
+  leaves: number
+  fields: FieldTotal[]
+}
+
+export interface SelfAssessmentLeaf {
+  code: string
+  fieldCode: string
+  title: string
+  maxPoints: number
+  scoring: ScoringMethod
+  evidence: EvidenceRule
+  guidance: string | null
+  input: EnteredInput | null
+  points: number | null
+  notApplicable: boolean
+  explanation: string | null
+  evidenceFiles: number
+  updatedAt: string | null
+}
+
+export interface SelfAssessment {
+  /** Null until something is saved. */
+  id: string | null
+  roundId: string
+  roundCode: string
+  unit: { id: string, code: string, name: string, unitType: string }
+  catalog: { id: string, code: string, title: string }
+  status: 'draft' | 'submitted'
+  version: number
+  submittedAt: string | null
+  updatedAt: string | null
+  deadline: {
+    roundStatus: RoundStatus
+    closesAt: string | null
+    extensionUntil: string | null
+    effectiveClosesAt: string | null
+    open: boolean
+  }
+  totals: SelfAssessmentTotals
+  leaves: SelfAssessmentLeaf[]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading
+
+/** What a request about one (round, unit) needs: the round's status and the unit's deadline by the database clock. */
+interface Context {
+  roundId: string
+  roundCode: string
+  roundStatus: RoundStatus
+  closesAt: Date | null
+  extensionUntil: Date | null
+  /** now() < the later of the deadline and the extension, evaluated by the database. */
+  beforeDeadline: boolean
+  unit: { id: string, code: string, name: string, unitType: string }
+  selfAssessmentId: string | null
+  catalogId: string | null
+  status: 'draft' | 'submitted'
+  version: number
+  submittedAt: Date | null
+  updatedAt: Date | null
+}
+
+const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
+
+function toNumber (text: unknown): number {
+  const parsed = parseDecimal(String(text))
+  if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
+  return milliToNumber(parsed.milli)
+}
+
+/** A unit officer reaches only their own unit; another unit's self-assessment does not exist for them. */
+function assertCanSee (actor: Actor, unitId: string): void {
+  const principal = actor.principal
+  if (principal?.kind === 'user' && principal.role === 'unit_officer' && principal.unitId !== unitId) {
+    throw Errors.notFound('No such self-assessment.')
+  }
+}
+
+/** Writes lock the round and the unit's participation row for share, so a status move or extension waits for them. */
+async function loadContext (db: Executor, roundId: string, unitId: string, lock: boolean): Promise<Context> {
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+    select r.id as round_id, r.code as round_code, r.status as round_status,
+      r.self_assessment_closes_at as closes_at, ru.extension_until,
+      coalesce(now() < greatest(r.self_assessment_closes_at, ru.extension_until), false) as before_deadline,
+      u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code,
+      sa.id as self_assessment_id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id,
+      coalesce(sa.status, 'draft') as status, coalesce(sa.version, 0) as version, sa.submitted_at, sa.updated_at
+    from rounds r
+    join round_units ru on ru.round_id = r.id and ru.unit_id = ${unitId}
+    join units u on u.id = ru.unit_id
+    left join self_assessments sa on sa.round_id = r.id and sa.unit_id = u.id
+    left join round_catalogs rc on rc.round_id = r.id and rc.unit_type_code = u.unit_type_code
+    where r.id = ${roundId}
+    ${lock ? sql`for share of r, ru` : sql``}`)
+  if (!row) throw Errors.notFound('No such round, or the unit does not take part in it.')
+  return {
+    roundId: String(row.round_id),
+    roundCode: String(row.round_code),
+    roundStatus: row.round_status as RoundStatus,
+    closesAt: toDate(row.closes_at),
+    extensionUntil: toDate(row.extension_until),
+    beforeDeadline: row.before_deadline === true,
+    unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+    selfAssessmentId: row.self_assessment_id === null ? null : String(row.self_assessment_id),
+    catalogId: row.catalog_id === null ? null : String(row.catalog_id),
+    status: row.status as 'draft' | 'submitted',
+    version: Number(row.version),
+    submittedAt: toDate(row.submitted_at),
+    updatedAt: toDate(row.updated_at)
+  }
+}
+
+function catalogOf (context: Context): string {
+  if (context.catalogId === null) {
+    throw Errors.conflict(`Round ${context.roundCode} has no catalog for unit type ${context.unit.unitType}; an admin must set one.`)
+  }
+  return context.catalogId
+}
+
+/** The catalog's nodes with their field and document-order path; `leaf` marks nodes without children. */
+function catalogTree (catalogId: string): SQL {
+  return sql`tree as (
+    select n.id, n.code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, n.code as field_code, array[n.position] as path
+    from catalog_nodes n where n.catalog_id = ${catalogId} and n.parent_id is null
+    union all
+    select n.id, n.code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, t.field_code, t.path || n.position
+    from catalog_nodes n join tree t on n.parent_id = t.id
+  ), leaf as (
+    select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
+  )`
+}
+
+/**
+ * Points, maxima and answered counts per field and for the whole self-assessment, summed by the database
+ * (grouping sets give the overall row in the same query). Exported for appraisal and results.
+ */
+export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    with recursive ${catalogTree(catalogId)}
+    select l.field_code, f.title, min(f.path[1]) as position, grouping(l.field_code) = 1 as overall,
+      coalesce(sum(e.points), 0)::text as points,
+      coalesce(sum(l.max_points), 0)::text as max_points,
+      coalesce(sum(l.max_points) filter (where e.not_applicable is not true), 0)::text as applicable_maximum,
+      (count(*) filter (where e.input is not null))::int as answered,
+      count(*)::int as leaves
+    from leaf l
+    join tree f on f.code = l.field_code and cardinality(f.path) = 1
+    left join self_assessment_entries e on e.self_assessment_id = ${selfAssessmentId}::uuid and e.leaf_code = l.code
+    group by grouping sets ((l.field_code, f.title), ())
+    order by overall, position`)
+  const overall = rows.find((row) => row.overall === true)
+  const fields = rows.filter((row) => row.overall !== true).map((row) => ({
+    code: String(row.field_code),
+    title: String(row.title),
+    maxPoints: toNumber(row.max_points),
+    points: toNumber(row.points),
+    applicableMaximum: toNumber(row.applicable_maximum),
+    answered: Number(row.answered),
+    leaves: Number(row.leaves)
+  }))
+  return {
+    points: toNumber(overall?.points ?? '0'),
+    maxPoints: toNumber(overall?.max_points ?? '0'),
+    applicableMaximum: toNumber(overall?.applicable_maximum ?? '0'),
+    answered: Number(overall?.answered ?? 0),
+    leaves: Number(overall?.leaves ?? 0),
+    fields
+  }
+}
+
+async function leafStates (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentLeaf[]> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    with recursive ${catalogTree(catalogId)}
+    select l.code, l.field_code, l.title, l.max_points::text as max_points, l.scoring, coalesce(l.evidence, 'optional') as evidence, l.guidance,
+      e.input, e.points::text as points, coalesce(e.not_applicable, false) as not_applicable, e.explanation, e.updated_at,
+      (select count(*) from evidence_links x where x.self_assessment_id = ${selfAssessmentId}::uuid and x.leaf_code = l.code)::int as evidence_files
+    from leaf l
+    left join self_assessment_entries e on e.self_assessment_id = ${selfAssessmentId}::uuid and e.leaf_code = l.code
+    order by l.path`)
+  return rows.map((row) => ({
+    code: String(row.code),
+    fieldCode: String(row.field_code),
+    title: String(row.title),
+    maxPoints: toNumber(row.max_points),
+    scoring: row.scoring as ScoringMethod,
+    evidence: row.evidence as EvidenceRule,
+    guidance: row.guidance === null ? null : String(row.guidance),
+    input: (row.input ?? null) as EnteredInput | null,
+    points: row.points === null ? null : toNumber(row.points),
+    notApplicable: row.not_applicable === true,
+    explanation: row.explanation === null ? null : String(row.explanation),
+    evidenceFiles: Number(row.evidence_files),
+    updatedAt: row.updated_at === null ? null : (toDate(row.updated_at) as Date).toISOString()
+  }))
+}
+
+async function stateOf (db: Executor, context: Context): Promise<SelfAssessment> {
+  const catalogId = catalogOf(context)
+  const [[catalog], totals, leaves] = await Promise.all([
+    db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
+    selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
+    leafStates(db, catalogId, context.selfAssessmentId)
+  ])
+  return {
+    id: context.selfAssessmentId,
+    roundId: context.roundId,
+    roundCode: context.roundCode,
+    unit: context.unit,
+    catalog: catalog as { id: string, code: string, title: string },
+    status: context.status,
+    version: context.version,
+    submittedAt: context.submittedAt?.toISOString() ?? null,
+    updatedAt: context.updatedAt?.toISOString() ?? null,
+    deadline: {
+      roundStatus: context.roundStatus,
+      closesAt: showInstant(context.closesAt),
+      extensionUntil: showInstant(context.extensionUntil),
+      effectiveClosesAt: showInstant(effectiveDeadline(context.closesAt, context.extensionUntil)),
+      open: context.roundStatus === 'self_assessment' && context.beforeDeadline
+    },
+    totals,
+    leaves
+  }
+}
+
+/** Every leaf with what the unit saved, the totals and the status. Unit officers see only their own unit. */
+export async function getSelfAssessment (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  return stateOf(db, await loadContext(db, roundId, unitId, false))
+}
+
+export interface SelfAssessmentSummary {
+  id: string | null
+  unit: { id: string, code: string, name: string, unitType: string }
+  catalogId: string | null
+  status: 'not_started' | 'draft' | 'submitted'
+  version: number
+  submittedAt: string | null
+  points: number
+  applicableMaximum: number | null
+  answered: number
+  leaves: number
+  extensionUntil: string | null
+}
+
+/** One line per participating unit (a unit officer gets only their own), with totals summed by the database. */
+export async function listSelfAssessments (db: Executor, actor: Actor, roundId: string): Promise<SelfAssessmentSummary[]> {
+  const principal = actor.principal
+  const onlyUnit = principal?.kind === 'user' && principal.role === 'unit_officer' ? principal.unitId : null
+  const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
+  if (!round) throw Errors.notFound('No such round.')
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    with recursive tree as (
+      select n.id, n.catalog_id, n.code, n.max_points from catalog_nodes n
+      where n.parent_id is null and n.catalog_id in (
+        select catalog_id from round_catalogs where round_id = ${roundId}
+        union select catalog_id from self_assessments where round_id = ${roundId})
+      union all
+      select c.id, c.catalog_id, c.code, c.max_points from catalog_nodes c join tree t on c.parent_id = t.id
+    ), leaf as (
+      select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
+    ), catalog_totals as (
+      select catalog_id, count(*)::int as leaves, sum(max_points) as max_points from leaf group by catalog_id
+    ), entry_totals as (
+      select e.self_assessment_id, sum(e.points) as points, (count(*) filter (where e.input is not null))::int as answered,
+        coalesce(sum(l.max_points) filter (where e.not_applicable), 0) as not_applicable_max
+      from self_assessment_entries e
+      join self_assessments s on s.id = e.self_assessment_id and s.round_id = ${roundId}
+      join leaf l on l.catalog_id = s.catalog_id and l.code = e.leaf_code
+      group by e.self_assessment_id
+    )
+    select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, ru.extension_until,
+      sa.id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, coalesce(sa.status, 'not_started') as status,
+      coalesce(sa.version, 0) as version, sa.submitted_at,
+      coalesce(et.points, 0)::text as points,
+      (ct.max_points - coalesce(et.not_applicable_max, 0))::text as applicable_maximum,
+      coalesce(et.answered, 0) as answered, coalesce(ct.leaves, 0) as leaves
+    from round_units ru
+    join units u on u.id = ru.unit_id
+    left join self_assessments sa on sa.round_id = ru.round_id and sa.unit_id = ru.unit_id
+    left join round_catalogs rc on rc.round_id = ru.round_id and rc.unit_type_code = u.unit_type_code
+    left join catalog_totals ct on ct.catalog_id = coalesce(sa.catalog_id, rc.catalog_id)
+    left join entry_totals et on et.self_assessment_id = sa.id
+    where ru.round_id = ${roundId} ${onlyUnit === null ? sql`` : sql`and ru.unit_id = ${onlyUnit}`}
+    order by u.unit_type_code, u.sort_key, u.code`)
+  return rows.map((row) => ({
+    id: row.id === null ? null : String(row.id),
+    unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+    catalogId: row.catalog_id === null ? null : String(row.catalog_id),
+    status: row.status as SelfAssessmentSummary['status'],
+    version: Number(row.version),
+    submittedAt: toDate(row.submitted_at)?.toISOString() ?? null,
+    points: toNumber(row.points),
+    applicableMaximum: row.applicable_maximum === null ? null : toNumber(row.applicable_maximum),
+    answered: Number(row.answered),
+    leaves: Number(row.leaves),
+    extensionUntil: showInstant(toDate(row.extension_until))
+  }))
+}
+
+/**
+ * Whether a leaf of a self-assessment has at least one evidence file. The file store links files through
+ * evidence_links; submission treats a required-evidence leaf with a file as documented.
+ */
+export async function leafHasEvidenceFile (db: Executor, selfAssessmentId: string, leafCode: string): Promise<boolean> {
+  const [row] = await db.select({ fileId: evidenceLinksTable.fileId }).from(evidenceLinksTable)
+    .where(and(eq(evidenceLinksTable.selfAssessmentId, selfAssessmentId), eq(evidenceLinksTable.leafCode, leafCode))).limit(1)
+  return row !== undefined
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+
+/** Only while the round is in self-assessment and before the unit's deadline (and extension) by the database clock. */
+function assertUnitMayWrite (context: Context): void {
+  if (context.roundStatus !== 'self_assessment') {
+    throw Errors.selfAssessmentClosed(`Round ${context.roundCode} is in status ${context.roundStatus}; units can change their self-assessment only while it is in self_assessment.`)
+  }
+  if (!context.beforeDeadline) {
+    const deadline = effectiveDeadline(context.closesAt, context.extensionUntil)
+    throw Errors.deadlinePassed(`The self-assessment deadline of round ${context.roundCode} for ${context.unit.code} passed at ${showInstant(deadline) ?? 'an unset time'}; ask the Department of Home Affairs for an extension.`, {
+      extra: { closesAt: showInstant(context.closesAt), extensionUntil: showInstant(context.extensionUntil) }
+    })
+  }
+}
+
+/**
+ * Outside the self-assessment window, an open supplement request (yêu cầu bổ sung) reopens exactly its leaves: the ids
+ * of the requests that reopen all of these leaves, null when none reopens anything (the usual refusal applies), or
+ * LEAF_LOCKED naming the leaves that stay locked.
+ */
+async function reopenedBySupplement (tx: Executor, actor: Actor, context: Context, leafCodes: readonly string[]): Promise<string[] | null> {
+  if (leafCodes.length === 0 || (context.roundStatus === 'self_assessment' && context.beforeDeadline)) return null
+  return supplementReopens(tx, actor, context.roundId, context.unit.id, leafCodes)
+}
+
+function assertIfMatch (ifMatch: IfMatch | undefined): asserts ifMatch is IfMatch {
+  if (ifMatch === undefined) {
+    throw Errors.preconditionRequired('Send If-Match with the ETag (version) of the self-assessment you last read, so a concurrent change is not overwritten.')
+  }
+}
+
+interface Locked {
+  context: Context
+  selfAssessmentId: string
+  catalogId: string
+  version: number
+  status: 'draft' | 'submitted'
+  /** The open supplement requests this write relies on, when it happens outside the self-assessment window. */
+  supplementRequestIds: string[] | null
+}
+
+/**
+ * Creates the row on first write, then checks and bumps the version in one UPDATE ... WHERE version = ANY(...):
+ * of two writes based on the same version, the second waits for the first's row lock, finds the version
+ * moved on, and updates nothing, so it is refused with 412 and the current state.
+ */
+async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch, leafCodes?: readonly string[]): Promise<Locked> {
+  assertCanSee(actor, unitId)
+  const context = await loadContext(tx, roundId, unitId, true)
+  const supplementRequestIds = leafCodes === undefined ? null : await reopenedBySupplement(tx, actor, context, leafCodes)
+  if (supplementRequestIds === null) assertUnitMayWrite(context)
+  const catalogId = catalogOf(context)
+  await tx.insert(selfAssessmentsTable).values({ roundId, unitId, catalogId }).onConflictDoNothing()
+  const versionMatches = ifMatch === '*'
+    ? sql`true`
+    : ifMatch.length === 0 ? sql`false` : inArray(selfAssessmentsTable.version, ifMatch)
+  const [bumped] = await tx.update(selfAssessmentsTable)
+    .set({ version: sql`${selfAssessmentsTable.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(selfAssessmentsTable.roundId, roundId), eq(selfAssessmentsTable.unitId, unitId), versionMatches))
+    .returning()
+  if (!bumped) {
+    const current = await stateOf(tx, await loadContext(tx, roundId, unitId, false))
+    throw Errors.preconditionFailed(`The self-assessment is at version ${current.version}, not the version you sent in If-Match; reload it and apply your change again.`, {
+      extra: { currentVersion: current.version, current }
+    })
+  }
+  return { context, selfAssessmentId: bumped.id, catalogId: bumped.catalogId, version: bumped.version, status: bumped.status, supplementRequestIds }
+}
+
+async function reload (tx: Executor, roundId: string, unitId: string): Promise<SelfAssessment> {
+  return stateOf(tx, await loadContext(tx, roundId, unitId, false))
+}
+
+interface LeafDefinition {
+  node: CatalogNode
+  fieldCode: string
+  leaf: boolean
+}
+
+async function catalogNodes (tx: Executor, catalogId: string): Promise<Map<string, LeafDefinition>> {
+  const rows = await queryRows<Record<string, unknown>>(tx, sql`
+    with recursive ${catalogTree(catalogId)}
+    select t.code, t.title, t.max_points::text as max_points, t.scoring, t.evidence, t.field_code,
+      exists (select 1 from leaf l where l.id = t.id) as leaf
+    from tree t`)
+  return new Map(rows.map((row) => [String(row.code), {
+    node: {
+      code: String(row.code),
+      kind: 'subcriterion',
+      title: String(row.title),
+      maxPoints: toNumber(row.max_points),
+      ...(row.scoring === null ? {} : { scoring: row.scoring as ScoringMethod }),
+      ...(row.evidence === null ? {} : { evidence: row.evidence as EvidenceRule })
+    },
+    fieldCode: String(row.field_code),
+    leaf: row.leaf === true
+  }]))
+}
+
+const blankToNull = (text: string | null | undefined): string | null | undefined =>
+  text === undefined ? undefined : text === null || text.trim() === '' ? null : text
+
+interface EntryValue { input: EnteredInput | null, points: string | null, notApplicable: boolean, explanation: string | null }
+
+const showEntry = (entry: EntryValue | undefined) => entry === undefined
+  ? null
+  : { input: entry.input, points: entry.points === null ? null : toNumber(entry.points), notApplicable: entry.notApplicable, explanation: entry.explanation }
+
+/**
+ * Saves one or many leaves at once: every entry is scored first, and if any is refused nothing is saved and
+ * every refusal is listed with its leaf code. Per leaf, an absent input or explanation keeps what was saved.
+ */
+export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: EntryInput[] }): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  const ifMatch = request.ifMatch
+  assertIfMatch(ifMatch)
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch, request.entries.map((entry) => entry.leafCode))
+    // A submitted self-assessment stays submitted while the unit answers a supplement request on some of its leaves.
+    if (locked.status === 'submitted' && locked.supplementRequestIds === null) {
+      throw Errors.selfAssessmentSubmitted('The self-assessment has been submitted and is read-only; withdraw it first to change it.')
+    }
+    const definitions = await catalogNodes(tx, locked.catalogId)
+    const problems: EntryProblem[] = []
+    const scored = new Map<string, { definition: LeafDefinition, entry: EntryInput, points: Milli | null, notApplicable: boolean }>()
+    for (const entry of request.entries) {
+      const { leafCode } = entry
+      if (scored.has(leafCode) || problems.some((p) => p.leafCode === leafCode && p.code !== 'duplicate_leaf')) {
+        problems.push({ leafCode, code: 'duplicate_leaf', message: `Leaf ${leafCode} appears more than once in the request.` })
+        continue
+      }
+      const definition = definitions.get(leafCode)
+      if (definition === undefined) {
+        problems.push({ leafCode, code: 'unknown_leaf', message: `The catalog has no leaf ${leafCode}.` })
+        continue
+      }
+      if (!definition.leaf) {
+        problems.push({ leafCode, code: 'not_a_leaf', message: `${leafCode} has sub-criteria; only its leaves are scored.` })
+        continue
+      }
+      if (entry.input === undefined && entry.explanation === undefined) {
+        problems.push({ leafCode, code: 'empty_entry', message: `The entry for leaf ${leafCode} has neither an input nor an explanation.` })
+        continue
+      }
+      let points: Milli | null = null
+      let notApplicable = false
+      if (entry.input !== undefined && entry.input !== null) {
+        const score = scoreLeaf(definition.node, entry.input)
+        if (!score.ok) {
+          problems.push({ leafCode, code: score.error.code, message: score.error.message })
+          continue
+        }
+        notApplicable = score.notApplicable
+        points = score.notApplicable ? null : score.points
+      }
+      scored.set(leafCode, { definition, entry, points, notApplicable })
+    }
+    if (problems.length > 0) {
+      throw Errors.selfAssessmentInvalid(`${problems.length} entr${problems.length === 1 ? 'y was' : 'ies were'} refused: ${problems.map((p) => `${p.leafCode}: ${p.message}`).join(' ')}`, { errors: problems })
+    }
+
+    const codes = [...scored.keys()]
+    const existingRows = await tx.select().from(selfAssessmentEntriesTable)
+      .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, codes)))
+    const existing = new Map(existingRows.map((row) => [row.leafCode, row as EntryValue]))
+    const before: Record<string, unknown> = {}
+    const after: Record<string, unknown> = {}
+    for (const [leafCode, { definition, entry, points, notApplicable }] of scored) {
+      const old = existing.get(leafCode)
+      const next: EntryValue = entry.input === undefined
+        ? { input: old?.input ?? null, points: old?.points ?? null, notApplicable: old?.notApplicable ?? false, explanation: old?.explanation ?? null }
+        : { input: entry.input === null ? null : normalizeInput(entry.input), points: points === null ? null : milliToString(points), notApplicable, explanation: old?.explanation ?? null }
+      const explanation = blankToNull(entry.explanation)
+      if (explanation !== undefined) next.explanation = explanation
+      before[leafCode] = showEntry(old)
+      if (next.input === null && next.explanation === null) {
+        if (old) await tx.delete(selfAssessmentEntriesTable).where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), eq(selfAssessmentEntriesTable.leafCode, leafCode)))
+        after[leafCode] = null
+        continue
+      }
+      await tx.insert(selfAssessmentEntriesTable).values({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, ...next })
+        .onConflictDoUpdate({
+          target: [selfAssessmentEntriesTable.selfAssessmentId, selfAssessmentEntriesTable.leafCode],
+          set: { ...next, updatedAt: sql`now()` }
+        })
+      after[leafCode] = showEntry(next)
+    }
+    await audit(tx, actor, {
+      action: 'self_assessment.save',
+      entityType: 'self_assessment',
+      entityId: locked.selfAssessmentId,
+      before: { version: locked.version - 1, entries: before },
+      after: { version: locked.version, entries: after, ...(locked.supplementRequestIds === null ? {} : { supplementRequestIds: locked.supplementRequestIds }) }
+    })
+    return reload(tx, roundId, unitId)
+  })
+}
+
+// Only the input of the leaf's method is stored, in a fixed key order, so audit diffs compare like with like.
+function normalizeInput (input: EnteredInput): EnteredInput {
+  const out: EnteredInput = {}
+  if (input.value !== undefined) out.value = input.value
+  if (input.option !== undefined) out.option = input.option
+  if (input.measurement !== undefined) out.measurement = input.measurement
+  return out
+}
+
+/**
+ * Submits the self-assessment when every leaf is answered and every required-evidence leaf has a file or an
+ * explanation; otherwise lists every problem at once and changes nothing.
+ */
+export async function submitSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  const ifMatch = request.ifMatch
+  assertIfMatch(ifMatch)
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+    if (locked.status === 'submitted') throw Errors.selfAssessmentSubmitted('The self-assessment is already submitted.')
+    const rows = await queryRows<Record<string, unknown>>(tx, sql`
+      with recursive ${catalogTree(locked.catalogId)}
+      select l.code, coalesce(l.evidence, 'optional') as evidence, e.input is not null as answered,
+        coalesce(btrim(e.explanation), '') <> '' as has_explanation,
+        exists (select 1 from evidence_links x where x.self_assessment_id = ${locked.selfAssessmentId} and x.leaf_code = l.code) as has_file
+      from leaf l
+      left join self_assessment_entries e on e.self_assessment_id = ${locked.selfAssessmentId} and e.leaf_code = l.code
+      order by l.path`)
+    const problems = completenessProblems(rows.map((row) => ({
+      code: String(row.code),
+      evidence: row.evidence as EvidenceRule,
+      answered: row.answered === true,
+      hasExplanation: row.has_explanation === true,
+      hasEvidenceFile: row.has_file === true
+    })))
+    if (problems.length > 0) {
+      const unanswered = problems.filter((p) => p.code === 'unanswered').length
+      const undocumented = problems.length - unanswered
+      throw Errors.selfAssessmentIncomplete(`The self-assessment cannot be submitted: ${unanswered} leaf(s) unanswered, ${undocumented} required-evidence leaf(s) with neither a file nor an explanation.`, { errors: problems })
+    }
+    await tx.update(selfAssessmentsTable).set({ status: 'submitted', submittedAt: sql`now()` }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
+    const state = await reload(tx, roundId, unitId)
+    await audit(tx, actor, {
+      action: 'self_assessment.submit',
+      entityType: 'self_assessment',
+      entityId: locked.selfAssessmentId,
+      before: { status: 'draft', version: locked.version - 1 },
+      after: { status: 'submitted', version: locked.version, points: state.totals.points, applicableMaximum: state.totals.applicableMaximum }
+    })
+    return state
+  })
+}
+
+/** Takes a submitted self-assessment back to draft so the unit can edit it again, until the deadline. */
+export async function withdrawSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  const ifMatch = request.ifMatch
+  assertIfMatch(ifMatch)
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+    if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted('The self-assessment is not submitted, so there is nothing to withdraw.')
+    await tx.update(selfAssessmentsTable).set({ status: 'draft', submittedAt: null }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
+    await audit(tx, actor, {
+      action: 'self_assessment.withdraw',
+      entityType: 'self_assessment',
+      entityId: locked.selfAssessmentId,
+      before: { status: 'submitted', version: locked.version - 1 },
+      after: { status: 'draft', version: locked.version }
+    })
+    return reload(tx, roundId, unitId)
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Which leaves the caller may change now, in one place (evidence files ask it; a leaf reopened by a supplement request belongs here)
+
+export interface EditableLeaves {
+  selfAssessmentId: string
+  catalogId: string
+}
+
+/**
+ * Whether the caller may change these leaves of this (round, unit) now; throws the problem that says why not:
+ * another unit's officer 404, SELF_ASSESSMENT_CLOSED unless the round is in self_assessment, DEADLINE_PASSED
+ * after the deadline or extension by the database clock, SELF_ASSESSMENT_SUBMITTED once submitted, and
+ * SELF_ASSESSMENT_INVALID for a code that is not a leaf of the catalog. No codes: the self-assessment as a whole.
+ * Call it inside the change's transaction: it creates the self-assessment on first use and locks its row, so a
+ * concurrent submission either sees the change or refuses it. It does not bump the version (evidence files are
+ * their own resource; the entries' ETag is unaffected).
+ */
+export async function lockEditableLeaves (tx: Executor, actor: Actor, roundId: string, unitId: string, leafCodes: readonly string[]): Promise<EditableLeaves> {
+  assertCanSee(actor, unitId)
+  const context = await loadContext(tx, roundId, unitId, true)
+  const supplementRequestIds = await reopenedBySupplement(tx, actor, context, leafCodes)
+  if (supplementRequestIds === null) assertUnitMayWrite(context)
+  await tx.insert(selfAssessmentsTable).values({ roundId, unitId, catalogId: catalogOf(context) }).onConflictDoNothing()
+  const [row] = await tx.select({ id: selfAssessmentsTable.id, catalogId: selfAssessmentsTable.catalogId, status: selfAssessmentsTable.status })
+    .from(selfAssessmentsTable)
+    .where(and(eq(selfAssessmentsTable.roundId, roundId), eq(selfAssessmentsTable.unitId, unitId)))
+    .for('no key update')
+  if (!row) throw new Error(`self-assessment of unit ${unitId} in round ${roundId} missing after insert`)
+  if (row.status === 'submitted' && supplementRequestIds === null) {
+    throw Errors.selfAssessmentSubmitted('The self-assessment has been submitted and is read-only; withdraw it first to change it.')
+  }
+  if (leafCodes.length > 0) {
+    const definitions = await catalogNodes(tx, row.catalogId)
+    const problems: EntryProblem[] = []
+    for (const leafCode of leafCodes) {
+      const definition = definitions.get(leafCode)
+      if (definition === undefined) problems.push({ leafCode, code: 'unknown_leaf', message: `The catalog has no leaf ${leafCode}.` })
+      else if (!definition.leaf) problems.push({ leafCode, code: 'not_a_leaf', message: `${leafCode} has sub-criteria; only its leaves take evidence.` })
+    }
+    if (problems.length > 0) {
+      throw Errors.selfAssessmentInvalid(problems.map((p) => `${p.leafCode}: ${p.message}`).join(' '), { errors: problems })
+    }
+  }
+  return { selfAssessmentId: row.id, catalogId: row.catalogId }
+}

@@ -1,0 +1,278 @@
+// Supplement requests (yêu cầu bổ sung): an appraiser reopens specific leaves of a unit until a due date; the unit
+// changes exactly those leaves and answers; the appraiser reviews and closes. Unanswered requests expire at their due date.
+import { sql, type SQL } from 'drizzle-orm'
+import type { Db, Executor } from '../db/client.js'
+import { supplementRequestsTable } from '../db/schema/index.js'
+import { queryRows } from '../db/rows.js'
+import { lockedLeaves, type SupplementStatus } from '../domain/appraisal.js'
+import { Errors } from '../errors.js'
+import {
+  appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, expireDueRequests, fieldScope, inScope, loadAppraisalContext,
+  requestVisibleTo, roundLeavesSql, type UnitRef, type UserRef
+} from './appraisal.js'
+import { audit } from './audit.js'
+import { loadCatalog } from './catalogs.js'
+import type { Actor } from './context.js'
+import { showInstant } from './rounds.js'
+
+export interface SupplementRequest {
+  id: string
+  roundId: string
+  unit: UnitRef
+  leafCodes: string[]
+  reason: string
+  dueAt: string
+  status: SupplementStatus
+  answer: string | null
+  answeredAt: string | null
+  answeredBy: UserRef | null
+  closedAt: string | null
+  closedBy: UserRef | null
+  createdBy: UserRef
+  createdAt: string
+}
+
+const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
+const user = (row: Record<string, unknown>, prefix: string): UserRef | null =>
+  row[`${prefix}_id`] === null ? null : { id: String(row[`${prefix}_id`]), username: String(row[`${prefix}_username`]), displayName: String(row[`${prefix}_name`]) }
+
+function requestOf (row: Record<string, unknown>): SupplementRequest {
+  return {
+    id: String(row.id),
+    roundId: String(row.round_id),
+    unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+    leafCodes: row.leaf_codes as string[],
+    reason: String(row.reason),
+    dueAt: showInstant(toDate(row.due_at)) as string,
+    status: row.status as SupplementStatus,
+    answer: row.answer === null ? null : String(row.answer),
+    answeredAt: toDate(row.answered_at)?.toISOString() ?? null,
+    answeredBy: user(row, 'answered_by'),
+    closedAt: toDate(row.closed_at)?.toISOString() ?? null,
+    closedBy: user(row, 'closed_by'),
+    createdBy: user(row, 'created_by') as UserRef,
+    createdAt: (toDate(row.created_at) as Date).toISOString()
+  }
+}
+
+async function selectRequests (db: Executor, roundId: string | null, where: SQL): Promise<SupplementRequest[]> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    ${roundId === null ? sql`` : sql`with recursive ${roundLeavesSql(roundId)}`}
+    select sr.*, u.code as unit_code, u.name as unit_name, u.unit_type_code,
+      ab.id as answered_by_id, ab.username as answered_by_username, ab.display_name as answered_by_name,
+      cb.id as closed_by_id, cb.username as closed_by_username, cb.display_name as closed_by_name,
+      cr.id as created_by_id, cr.username as created_by_username, cr.display_name as created_by_name
+    from supplement_requests sr
+    join units u on u.id = sr.unit_id
+    join users cr on cr.id = sr.created_by
+    left join users ab on ab.id = sr.answered_by
+    left join users cb on cb.id = sr.closed_by
+    where ${where}
+    order by sr.created_at, sr.id`)
+  return rows.map(requestOf)
+}
+
+/**
+ * Requests of a round, optionally of one unit and in one status, oldest first. A unit officer gets only their
+ * unit's; an appraiser only those touching a field assigned to them.
+ */
+export async function listSupplementRequests (db: Executor, actor: Actor, roundId: string, query: { unitId?: string | undefined, status?: SupplementStatus | undefined }): Promise<SupplementRequest[]> {
+  const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
+  if (!round) throw Errors.notFound('No such round.')
+  await expireDueRequests(db, actor, { roundId, unitId: query.unitId })
+  const filters: SQL[] = [sql`sr.round_id = ${roundId}`]
+  const principal = actor.principal
+  if (principal?.kind === 'user' && principal.role === 'unit_officer') filters.push(sql`sr.unit_id = ${principal.unitId}`)
+  if (query.unitId !== undefined) filters.push(sql`sr.unit_id = ${query.unitId}`)
+  if (query.status !== undefined) filters.push(sql`sr.status = ${query.status}`)
+  const appraiser = appraiserOf(actor)
+  if (appraiser !== null) filters.push(requestVisibleTo(appraiser))
+  return selectRequests(db, roundId, sql.join(filters, sql` and `))
+}
+
+/**
+ * One request, if the caller may see it: a unit officer only their unit's, an appraiser only one touching their
+ * fields (otherwise it does not exist for them).
+ */
+export async function getSupplementRequest (db: Executor, actor: Actor, id: string): Promise<SupplementRequest> {
+  await expireDueRequests(db, actor, { requestId: id })
+  const [found] = await queryRows<{ round_id: string }>(db, sql`select round_id from supplement_requests where id = ${id}`)
+  if (!found) throw Errors.notFound('No such supplement request.')
+  const filters: SQL[] = [sql`sr.id = ${id}`]
+  const principal = actor.principal
+  if (principal?.kind === 'user' && principal.role === 'unit_officer') filters.push(sql`sr.unit_id = ${principal.unitId}`)
+  const appraiser = appraiserOf(actor)
+  if (appraiser !== null) filters.push(requestVisibleTo(appraiser))
+  const [request] = await selectRequests(db, String(found.round_id), sql.join(filters, sql` and `))
+  if (!request) throw Errors.notFound('No such supplement request.')
+  return request
+}
+
+export interface NewSupplementRequest { leafCodes: string[], reason: string, dueAt: string }
+
+/**
+ * An appraiser flags leaves of their fields of a unit as needing more evidence, with a reason and a due date
+ * (in the future by the database clock, and not after the round's supplement deadline). Exactly those leaves
+ * reopen for the unit until it answers or the due date passes.
+ */
+export async function createSupplementRequest (db: Db, actor: Actor, roundId: string, unitId: string, input: NewSupplementRequest): Promise<SupplementRequest> {
+  if (input.reason.trim() === '') throw Errors.validation('A supplement request needs a reason.', { errors: [{ in: 'body', pointer: '/reason', message: 'must not be blank' }] })
+  return db.transaction(async (tx) => {
+    const context = await loadAppraisalContext(tx, actor, roundId, unitId, { lock: true })
+    const scope = await fieldScope(tx, actor, roundId, context.unit.unitType)
+    assertAppraisalWritable(context)
+    const catalog = await loadCatalog(tx, catalogOf(context))
+    const errors: { in: string, pointer: string, message: string }[] = []
+    input.leafCodes.forEach((leafCode, i) => {
+      const node = catalog.byCode.get(leafCode)
+      if (!node) errors.push({ in: 'body', pointer: `/leafCodes/${i}`, message: `the catalog has no leaf ${leafCode}` })
+      else if (!node.leaf) errors.push({ in: 'body', pointer: `/leafCodes/${i}`, message: `${leafCode} has sub-criteria; name its leaves` })
+    })
+    if (errors.length > 0) throw Errors.validation(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors })
+    for (const leafCode of input.leafCodes) assertLeafInScope(scope, catalog.byCode.get(leafCode) as { code: string, fieldCode: string })
+    const [due] = await queryRows<{ future: boolean, within: boolean | null }>(tx, sql`
+      select ${input.dueAt}::timestamptz > now() as future, ${input.dueAt}::timestamptz <= ${context.supplementClosesAt?.toISOString() ?? null}::timestamptz as within`)
+    if (due?.future !== true) throw Errors.validation('The due date must be in the future.', { errors: [{ in: 'body', pointer: '/dueAt', message: 'must be in the future' }] })
+    if (due.within === false) {
+      const closes = showInstant(context.supplementClosesAt)
+      throw Errors.validation(`The due date must not be after the round's supplement deadline (${closes}).`, { errors: [{ in: 'body', pointer: '/dueAt', message: `must not be after ${closes}` }] })
+    }
+    // Lock the unit's appraisal row against a finalization in flight (finalizing takes it for update).
+    await tx.execute(sql`insert into appraisals (round_id, unit_id) values (${roundId}, ${unitId}) on conflict do nothing`)
+    const [appraisal] = await queryRows<{ status: string }>(tx, sql`select status from appraisals where round_id = ${roundId} and unit_id = ${unitId} for share`)
+    if (appraisal?.status === 'finalized') assertAppraisalWritable({ ...context, status: 'finalized' })
+    const createdBy = actor.principal?.kind === 'user' ? actor.principal.id : null
+    if (createdBy === null) throw Errors.forbidden('Only a logged-in appraiser can request supplementary evidence.')
+    const [created] = await tx.insert(supplementRequestsTable).values({
+      roundId, unitId, leafCodes: input.leafCodes, reason: input.reason, dueAt: new Date(input.dueAt), createdBy
+    }).returning({ id: supplementRequestsTable.id })
+    const id = (created as { id: string }).id
+    const [request] = await selectRequests(tx, null, sql`sr.id = ${id}`)
+    await audit(tx, actor, {
+      action: 'supplement.create',
+      entityType: 'supplement_request',
+      entityId: id,
+      before: null,
+      after: { status: 'open', roundId, unitId, leafCodes: input.leafCodes, dueAt: request?.dueAt },
+      reason: input.reason
+    })
+    return request as SupplementRequest
+  })
+}
+
+async function lockRequest (tx: Executor, actor: Actor, id: string) {
+  await expireDueRequests(tx, actor, { requestId: id })
+  const [row] = await tx.select().from(supplementRequestsTable).where(sql`${supplementRequestsTable.id} = ${id}`).for('update')
+  if (!row) throw Errors.notFound('No such supplement request.')
+  return row
+}
+
+function describeStatus (row: typeof supplementRequestsTable.$inferSelect): string {
+  switch (row.status) {
+    case 'answered': return `it was answered at ${row.answeredAt?.toISOString()}`
+    case 'closed': return 'the appraiser closed it'
+    case 'expired': return `it expired at its due date ${showInstant(row.dueAt)}`
+    default: return 'it is open'
+  }
+}
+
+/** The unit answers an open request before its due date; its leaves lock again and it waits for the appraiser's review. */
+export async function answerSupplementRequest (db: Db, actor: Actor, id: string, answer: string): Promise<SupplementRequest> {
+  if (answer.trim() === '') throw Errors.validation('The answer must not be blank.', { errors: [{ in: 'body', pointer: '/answer', message: 'must not be blank' }] })
+  const principal = actor.principal
+  return db.transaction(async (tx) => {
+    // The round first, then the request: the order of the unit's saves, which lock the round and then its open requests.
+    const [round] = await queryRows<{ status: string, code: string }>(tx, sql`
+      select r.status, r.code from rounds r join supplement_requests sr on sr.round_id = r.id where sr.id = ${id} for share of r`)
+    const row = await lockRequest(tx, actor, id)
+    if (principal?.kind !== 'user' || principal.role !== 'unit_officer' || principal.unitId !== row.unitId) throw Errors.notFound('No such supplement request.')
+    if (round?.status !== 'appraisal') throw Errors.appraisalClosed(`Round ${round?.code} is in status ${round?.status}; supplement requests are answered while it is in appraisal.`)
+    if (row.status !== 'open') throw Errors.supplementNotOpen(`The request cannot be answered: ${describeStatus(row)}.`, { extra: { requestStatus: row.status } })
+    await tx.update(supplementRequestsTable).set({ status: 'answered', answer, answeredAt: sql`now()`, answeredBy: principal.id }).where(sql`${supplementRequestsTable.id} = ${id}`)
+    await audit(tx, actor, {
+      action: 'supplement.answer',
+      entityType: 'supplement_request',
+      entityId: id,
+      before: { status: 'open' },
+      after: { status: 'answered', roundId: row.roundId, unitId: row.unitId, leafCodes: row.leafCodes, answer }
+    })
+    const [request] = await selectRequests(tx, null, sql`sr.id = ${id}`)
+    return request as SupplementRequest
+  })
+}
+
+/**
+ * The appraiser, after reviewing, closes a request (an open one too, which withdraws it); an admin may close any.
+ * An appraiser must be assigned to the fields of all its leaves.
+ */
+export async function closeSupplementRequest (db: Db, actor: Actor, id: string, comment?: string | null): Promise<SupplementRequest> {
+  const principal = actor.principal
+  return db.transaction(async (tx) => {
+    const row = await lockRequest(tx, actor, id)
+    if (principal?.kind !== 'user') throw Errors.forbidden('Only a logged-in user can do this.')
+    if (principal.role === 'appraiser') {
+      const context = await loadAppraisalContext(tx, actor, row.roundId, row.unitId)
+      let scope
+      try {
+        scope = await fieldScope(tx, actor, row.roundId, context.unit.unitType)
+      } catch {
+        throw Errors.notFound('No such supplement request.')
+      }
+      const catalog = await loadCatalog(tx, catalogOf(context))
+      const nodes = row.leafCodes.map((code) => catalog.byCode.get(code)).filter((node) => node !== undefined)
+      if (!nodes.some((node) => inScope(scope, node.fieldCode))) throw Errors.notFound('No such supplement request.')
+      for (const node of nodes) assertLeafInScope(scope, node)
+    }
+    if (row.status === 'closed' || row.status === 'expired') throw Errors.supplementClosed(`The request is already closed: ${describeStatus(row)}.`, { extra: { requestStatus: row.status } })
+    await tx.update(supplementRequestsTable).set({ status: 'closed', closedAt: sql`now()`, closedBy: principal.id }).where(sql`${supplementRequestsTable.id} = ${id}`)
+    const reason = comment === undefined || comment === null || comment.trim() === '' ? null : comment
+    await audit(tx, actor, {
+      action: 'supplement.close',
+      entityType: 'supplement_request',
+      entityId: id,
+      before: { status: row.status },
+      after: { status: 'closed', roundId: row.roundId, unitId: row.unitId, leafCodes: row.leafCodes },
+      reason
+    })
+    const [request] = await selectRequests(tx, null, sql`sr.id = ${id}`)
+    return request as SupplementRequest
+  })
+}
+
+/**
+ * The leaves of a unit that its open supplement requests reopen now (due date in the future by the database clock,
+ * round in appraisal, unit not finalized), each with the requests that reopen it. Expires due requests first and
+ * locks the open ones for share, so an answer waits until a save that relies on them is done.
+ */
+export async function reopenedLeaves (tx: Executor, actor: Actor, roundId: string, unitId: string): Promise<Map<string, string[]>> {
+  await expireDueRequests(tx, actor, { roundId, unitId })
+  const rows = await queryRows<{ id: string, leaf_codes: string[] }>(tx, sql`
+    select sr.id, sr.leaf_codes from supplement_requests sr
+    join rounds r on r.id = sr.round_id and r.status = 'appraisal'
+    where sr.round_id = ${roundId} and sr.unit_id = ${unitId} and sr.status = 'open' and sr.due_at > now()
+      and not exists (select 1 from appraisals a where a.round_id = sr.round_id and a.unit_id = sr.unit_id and a.status = 'finalized')
+    order by sr.created_at, sr.id
+    for share of sr`)
+  const leaves = new Map<string, string[]>()
+  for (const row of rows) for (const code of row.leaf_codes) leaves.set(code, [...(leaves.get(code) ?? []), String(row.id)])
+  return leaves
+}
+
+/**
+ * For a unit's write outside its self-assessment window: null when no supplement request reopens anything (the
+ * caller's usual refusal applies); the ids of the requests that reopen every listed leaf; or LEAF_LOCKED (409)
+ * naming the listed leaves that stay locked.
+ */
+export async function supplementReopens (tx: Executor, actor: Actor, roundId: string, unitId: string, leafCodes: readonly string[]): Promise<string[] | null> {
+  const reopened = await reopenedLeaves(tx, actor, roundId, unitId)
+  if (reopened.size === 0) return null
+  const locked = lockedLeaves(leafCodes, new Set(reopened.keys()))
+  const open = [...reopened.keys()]
+  if (locked.length > 0) {
+    throw Errors.leafLocked(`Only the leaves of your open supplement requests (${open.join(', ')}) can be changed now; ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked.`, {
+      errors: locked.map((leafCode) => ({ leafCode, code: 'leaf_locked', message: `Leaf ${leafCode} is not reopened by a supplement request.` })),
+      extra: { reopenedLeafCodes: open }
+    })
+  }
+  return [...new Set(leafCodes.flatMap((code) => reopened.get(code) ?? []))]
+}

@@ -1,0 +1,523 @@
+// `npm run test:browser`: starts the built service on a fresh data directory and checks the admin app in Chromium
+// as a user would. Assumes `npm run build` ran. Prints `N passed, M failed` last and exits non-zero on a failure.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve as resolvePath } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+const root = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const screenshotDir = join(root, 'test-output', 'screenshots')
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const adminPassword = 'admin-password-1'
+const timeoutMs = 15_000
+
+interface Outcome { name: string, error?: string }
+const outcomes: Outcome[] = []
+const consoleErrors: string[] = []
+const notes: string[] = []
+/** The browser logs a refused request as a console error; a check that provokes one on purpose names it here. */
+let expectedConsoleError: RegExp | null = null
+
+function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Polls until the check returns true; fails with the last value it saw. */
+async function waitUntil (what: string, check: () => Promise<boolean>, ms = timeoutMs): Promise<void> {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return
+    await sleep(100)
+  }
+  throw new Error(`timed out waiting until ${what}`)
+}
+
+function assert (condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message)
+}
+
+/** Starts the service: the build in dist/ by default, or the sources through tsx with BROWSER_TEST_TSX=1. */
+function startServer (port: number, dataDir: string): { child: ChildProcess, output: () => string } {
+  const useTsx = process.env.BROWSER_TEST_TSX === '1' || !existsSync(join(root, 'dist', 'server', 'server.js'))
+  const args = useTsx ? ['--import', 'tsx', join(root, 'server', 'server.ts')] : [join(root, 'dist', 'server', 'server.js')]
+  if (useTsx) notes.push('the service ran from its sources through tsx')
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: adminPassword,
+      DEMO_DATA: 'true',
+      LOG_LEVEL: 'warn'
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let log = ''
+  const keep = (chunk: Buffer) => { log = (log + chunk.toString()).slice(-20_000) }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  return { child, output: () => log }
+}
+
+async function waitForReady (baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}; its last output:\n${output().slice(-2000)}`)
+    try {
+      const response = await fetch(`${baseUrl}/readyz`)
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await sleep(250)
+  }
+  throw new Error(`the service was not ready within 90 s; its last output:\n${output().slice(-2000)}`)
+}
+
+async function api<T> (baseUrl: string, path: string, options: { method?: string, token?: string, body?: unknown } = {}): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: options.method ?? 'GET',
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {})
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body)
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${options.method ?? 'GET'} ${path} answered ${response.status}: ${text}`)
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+/** The demo data is loaded at start; should that loader be missing, the fixtures are imported through the API. */
+async function ensureDemoData (baseUrl: string): Promise<void> {
+  const { token } = await api<{ token: string }>(baseUrl, '/auth/login', { method: 'POST', body: { username: 'admin', password: adminPassword } })
+  const units = await api<{ total: number }>(baseUrl, '/units?limit=1', { token })
+  if (units.total === 0) {
+    notes.push('DEMO_DATA did not load the units and catalogs at start; the test imported the fixtures through the API')
+    await api(baseUrl, '/units/import', { method: 'POST', token, body: JSON.parse(readFileSync(join(root, 'fixtures', 'units', 'thanh-hoa-units.json'), 'utf8')) })
+  }
+  const catalogs = await api<{ total: number }>(baseUrl, '/catalogs?limit=1&year=2020', { token })
+  if (catalogs.total === 0) {
+    for (const file of ['thanh-hoa-2020-so-nganh.json', 'thanh-hoa-2020-huyen.json']) {
+      const document: unknown = JSON.parse(readFileSync(join(root, 'fixtures', 'catalogs', file), 'utf8'))
+      await api(baseUrl, '/catalogs/import?publish=true', { method: 'POST', token, body: document })
+    }
+  }
+  await api(baseUrl, '/auth/logout', { method: 'POST', token })
+}
+
+async function screenshot (page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage })
+}
+
+async function run (): Promise<void> {
+  assert(existsSync(join(root, 'admin', 'dist', 'index.html')), 'admin/dist is missing: run `npm run build` first')
+  assert(existsSync(chromiumPath), `no Chromium at ${chromiumPath}`)
+  mkdirSync(screenshotDir, { recursive: true })
+
+  const work = mkdtempSync(join(tmpdir(), 'par-browser-'))
+  const dataDir = join(work, 'data')
+  const profileDir = join(work, 'profile')
+  mkdirSync(dataDir)
+  mkdirSync(profileDir)
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  const server = startServer(port, dataDir)
+  let context: BrowserContext | undefined
+
+  try {
+    await waitForReady(baseUrl, server.child, server.output)
+    await ensureDemoData(baseUrl)
+
+    // A copy of the departments' 2020 catalog as a 2021 draft, to import through the file input.
+    const importFile = join(work, 'test-2021.json')
+    const source = JSON.parse(readFileSync(join(root, 'fixtures', 'catalogs', 'thanh-hoa-2020-so-nganh.json'), 'utf8')) as Record<string, unknown>
+    writeFileSync(importFile, JSON.stringify({ ...source, code: 'TEST-2021', year: 2021, title: 'Bộ tiêu chí thử nghiệm năm 2021' }, null, 2))
+
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 860 },
+      locale: 'vi-VN',
+      timezoneId: 'Asia/Ho_Chi_Minh',
+      acceptDownloads: true
+    })
+    const page = context.pages()[0] ?? await context.newPage()
+    page.setDefaultTimeout(timeoutMs)
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !expectedConsoleError?.test(message.text())) consoleErrors.push(`${page.url()}: ${message.text()}`)
+    })
+    page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: uncaught ${error.message}`))
+
+    const check = async (name: string, body: () => Promise<void>): Promise<void> => {
+      try {
+        await body()
+        outcomes.push({ name })
+        console.log(`ok - ${name}`)
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error)
+        outcomes.push({ name, error: message })
+        console.log(`not ok - ${name}\n  ${message}`)
+        await screenshot(page, `failed-${outcomes.length}`).catch(() => undefined)
+      }
+    }
+    const nav = (label: string) => page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: label, exact: true })
+    const heading = (text: string) => page.getByRole('heading', { level: 1, name: text })
+    const rows = (table: string) => page.locator(`[data-testid="${table}"] tbody tr`)
+
+    await check('the login page is shown to a visitor', async () => {
+      await page.goto(`${baseUrl}/admin/`)
+      await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+      await screenshot(page, '01-login')
+    })
+
+    await check('an admin logs in and sees the home page', async () => {
+      await page.getByLabel('Tên đăng nhập').fill('admin')
+      await page.getByLabel('Mật khẩu').fill(adminPassword)
+      await page.getByRole('button', { name: 'Đăng nhập' }).click()
+      await heading('Tổng quan').waitFor()
+      await waitUntil('the home page counts 47 active units', async () => await page.getByTestId('active-units').innerText() === '47')
+      await page.getByText('Thay đổi gần đây').waitFor()
+      await screenshot(page, '02-home')
+    })
+
+    await check('the units page lists the 47 units', async () => {
+      await nav('Đơn vị').click()
+      await heading('Đơn vị').waitFor()
+      await waitUntil('47 unit rows are shown', async () => await rows('units-table').count() === 47)
+      const summary = await page.getByTestId('pagination-summary').innerText()
+      assert(/\/\s*47\b/.test(summary), `the summary says "${summary}"`)
+      await screenshot(page, '03-units')
+    })
+
+    await check('searching "dong son" finds Huyện Đông Sơn', async () => {
+      await page.getByLabel('Tìm kiếm').fill('dong son')
+      await waitUntil('only Huyện Đông Sơn is listed', async () => {
+        const texts = await rows('units-table').allInnerTexts()
+        return texts.length === 1 && texts[0]?.includes('Huyện Đông Sơn') === true
+      })
+      await screenshot(page, '04-units-search')
+    })
+
+    await check('a unit code already in use is refused with a readable Vietnamese message', async () => {
+      await page.getByRole('button', { name: '+ Thêm đơn vị' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Thêm đơn vị' })
+      await dialog.getByLabel('Mã đơn vị').fill('H-DONG-SON')
+      await dialog.getByLabel('Loại đơn vị').selectOption('district')
+      await dialog.getByLabel('Tên chính thức').fill('Huyện Đông Sơn (trùng mã)')
+      expectedConsoleError = /status of 409/
+      try {
+        await dialog.getByRole('button', { name: 'Lưu' }).click()
+        await dialog.getByRole('alert').filter({ hasText: 'Dữ liệu bị trùng' }).waitFor()
+      } finally {
+        expectedConsoleError = null
+      }
+      await screenshot(page, '04-unit-conflict')
+      await dialog.getByRole('button', { name: 'Hủy' }).click()
+      await dialog.waitFor({ state: 'hidden' })
+    })
+
+    await check('the catalogs page shows the two published 2020 catalogs', async () => {
+      await nav('Bộ tiêu chí').click()
+      await heading('Bộ tiêu chí').waitFor()
+      await waitUntil('both 2020 catalogs are listed', async () => {
+        const texts = await rows('catalogs-table').allInnerTexts()
+        const of = (code: string) => texts.find((text) => text.includes(code)) ?? ''
+        return [of('TH-2020-SO'), of('TH-2020-HUYEN')].every((text) => text.includes('2020') && text.includes('Đã công bố'))
+      })
+      await screenshot(page, '05-catalogs')
+    })
+
+    await check('a published catalog shows its fields and tree', async () => {
+      await page.getByRole('link', { name: 'TH-2020-SO', exact: true }).click()
+      await heading('TH-2020-SO').waitFor()
+      assert(await page.getByTestId('catalog-status').innerText() === 'Đã công bố', 'the status is not "Đã công bố"')
+      await page.getByRole('heading', { name: 'Các lĩnh vực' }).waitFor()
+      await page.locator('#node-1').waitFor()
+      assert(await page.getByRole('button', { name: 'Công bố', exact: true }).count() === 0, 'a published catalog offers "Công bố"')
+      await screenshot(page, '06-catalog-published')
+      await page.locator('#tree-title').evaluate((element) => element.scrollIntoView({ block: 'start' }))
+      await screenshot(page, '06-catalog-tree')
+    })
+
+    await check('a catalog file is imported as a draft', async () => {
+      await nav('Bộ tiêu chí').click()
+      await heading('Bộ tiêu chí').waitFor()
+      await page.locator('input[type="file"]').setInputFiles(importFile)
+      await heading('TEST-2021').waitFor()
+      await waitUntil('the status says "Bản nháp"', async () => await page.getByTestId('catalog-status').innerText() === 'Bản nháp')
+      await page.getByText('Bộ tiêu chí hợp lệ và có thể công bố.').waitFor()
+      await screenshot(page, '07-catalog-draft')
+    })
+
+    await check('the draft can be exported as JSON', async () => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Xuất JSON' }).click()
+      ])
+      assert(download.suggestedFilename() === 'TEST-2021.json', `the file is named ${download.suggestedFilename()}`)
+    })
+
+    await check('the draft is published after confirmation', async () => {
+      await page.getByRole('button', { name: 'Công bố', exact: true }).click()
+      const dialog = page.getByRole('dialog', { name: 'Công bố bộ tiêu chí' })
+      await dialog.waitFor()
+      await screenshot(page, '08-publish-confirm')
+      await dialog.getByRole('button', { name: 'Công bố', exact: true }).click()
+      await waitUntil('the status says "Đã công bố"', async () => await page.getByTestId('catalog-status').innerText() === 'Đã công bố')
+      await nav('Bộ tiêu chí').click()
+      await waitUntil('TEST-2021 is listed as published', async () => {
+        const texts = await rows('catalogs-table').allInnerTexts()
+        return texts.some((text) => text.includes('TEST-2021') && text.includes('Đã công bố'))
+      })
+      await screenshot(page, '09-catalogs-after-publish')
+    })
+
+    await check('a published catalog is cloned into a draft for the next year', async () => {
+      await page.getByRole('link', { name: 'TH-2020-HUYEN', exact: true }).click()
+      await heading('TH-2020-HUYEN').waitFor()
+      await page.getByRole('button', { name: 'Nhân bản', exact: true }).click()
+      const dialog = page.getByRole('dialog', { name: 'Nhân bản TH-2020-HUYEN' })
+      const code = await dialog.getByLabel('Mã mới').inputValue()
+      assert(code === 'TH-2021-HUYEN', `the suggested code is ${code}`)
+      assert(await dialog.getByLabel('Năm').inputValue() === '2021', 'the suggested year is not 2021')
+      await dialog.getByRole('button', { name: 'Nhân bản', exact: true }).click()
+      await heading('TH-2021-HUYEN').waitFor()
+      await waitUntil('the clone is a draft', async () => await page.getByTestId('catalog-status').innerText() === 'Bản nháp')
+    })
+
+    let added = ''
+    await check('a node added to the draft shows the problems it causes on the nodes they concern', async () => {
+      await page.getByRole('button', { name: 'Thêm nút con vào 1', exact: true }).click()
+      const dialog = page.getByRole('dialog', { name: 'Thêm tiêu chí vào 1' })
+      await dialog.waitFor()
+      added = await dialog.getByLabel('Mã', { exact: true }).inputValue()
+      assert(/^1\.\d+$/.test(added), `the suggested code is ${added}`)
+      await dialog.getByLabel('Nội dung tiêu chí').fill('Ứng dụng dịch vụ công trực tuyến toàn trình')
+      await dialog.getByLabel('Điểm tối đa').fill('1,5')
+      await dialog.getByLabel('Tài liệu kiểm chứng').selectOption('required')
+      await dialog.getByLabel('Chọn một trong các phương án').check()
+      await dialog.getByLabel('Nội dung phương án 1').fill('Triển khai đầy đủ')
+      await dialog.getByLabel('Điểm phương án 1').fill('1,5')
+      await dialog.getByRole('button', { name: '+ Thêm phương án' }).click()
+      await dialog.getByLabel('Nội dung phương án 3').fill('Không thuộc phạm vi của đơn vị')
+      await dialog.getByLabel('Phương án 3 có nghĩa là không áp dụng').check()
+      await screenshot(page, '10-node-editor')
+      await dialog.getByRole('button', { name: 'Lưu' }).click()
+      await dialog.waitFor({ state: 'hidden' })
+      const node = page.locator(`[id="node-${added}"]`)
+      await node.waitFor()
+      assert((await node.innerText()).includes('Triển khai đầy đủ (1,5)'), 'the new node does not describe its options')
+      await waitUntil('field 1 shows its sum problem', async () => (await page.locator('[id="node-1"]').innerText()).includes('Tổng điểm các nút con khác điểm tối đa'))
+      await page.getByText(/Còn \d+ vấn đề cần sửa trước khi công bố/).waitFor()
+      await page.locator('#problems-title').evaluate((element) => element.scrollIntoView({ block: 'start' }))
+      await screenshot(page, '11-draft-problems')
+      await node.evaluate((element) => element.scrollIntoView({ block: 'center' }))
+      await screenshot(page, '11-draft-new-node')
+    })
+
+    await check('the node is edited, moved and deleted, and the draft is valid again', async () => {
+      await page.getByRole('button', { name: `Sửa ${added}`, exact: true }).click()
+      const dialog = page.getByRole('dialog', { name: `Sửa tiêu chí ${added}` })
+      await dialog.getByLabel('Nội dung tiêu chí').fill('Cung cấp dịch vụ công trực tuyến toàn trình')
+      await dialog.getByRole('button', { name: 'Lưu' }).click()
+      await dialog.waitFor({ state: 'hidden' })
+      await waitUntil('the new title is shown', async () => (await page.locator(`[id="node-${added}"]`).innerText()).includes('Cung cấp dịch vụ công'))
+      await page.getByRole('button', { name: `Đưa ${added} lên trên`, exact: true }).click()
+      await page.getByText(`Đã chuyển ${added} lên trên`).waitFor()
+      await page.getByRole('button', { name: `Di chuyển ${added}`, exact: true }).click()
+      const move = page.getByRole('dialog', { name: `Di chuyển ${added}` })
+      await move.getByLabel('Đặt vào').selectOption('2')
+      await move.getByRole('button', { name: 'Di chuyển', exact: true }).click()
+      await move.waitFor({ state: 'hidden' })
+      await page.getByText(`Đã di chuyển ${added}`).waitFor()
+      await waitUntil('the node is now under field 2', async () => await page.locator(`[id="node-children-2"] [id="node-${added}"]`).count() === 1)
+      await page.getByRole('button', { name: `Xóa ${added}`, exact: true }).click()
+      const confirmDelete = page.getByRole('dialog', { name: `Xóa ${added}` })
+      await confirmDelete.getByRole('button', { name: 'Xóa', exact: true }).click()
+      await page.getByText('Bộ tiêu chí hợp lệ và có thể công bố.').waitFor()
+      assert(await page.locator(`[id="node-${added}"]`).count() === 0, 'the node is still shown')
+    })
+
+    await check('an admin creates a unit officer account', async () => {
+      await nav('Người dùng').click()
+      await heading('Người dùng').waitFor()
+      await page.getByRole('button', { name: '+ Thêm người dùng' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Thêm người dùng' })
+      await dialog.getByLabel('Tên đăng nhập').fill('canbo.dongson')
+      await dialog.getByLabel('Họ và tên').fill('Lê Thị Hoa')
+      await dialog.getByLabel('Email').fill('hoa@dongson.thanhhoa.gov.vn')
+      assert(await dialog.getByLabel('Đơn vị', { exact: true }).count() === 0, 'the unit select is shown for a viewer')
+      await dialog.getByLabel('Vai trò').selectOption('unit_officer')
+      await dialog.getByLabel('Đơn vị', { exact: true }).selectOption({ label: 'Huyện Đông Sơn' })
+      await dialog.getByLabel('Mật khẩu ban đầu').fill('mat-khau-tam-1')
+      await screenshot(page, '12-user-form')
+      await dialog.getByRole('button', { name: 'Lưu' }).click()
+      await dialog.waitFor({ state: 'hidden' })
+      await waitUntil('the new account is listed', async () => {
+        const texts = await rows('users-table').allInnerTexts()
+        return texts.some((text) => text.includes('canbo.dongson') && text.includes('Huyện Đông Sơn'))
+      })
+      await screenshot(page, '13-users')
+    })
+
+    await check('an API key is created and its secret shown once', async () => {
+      await nav('Khóa API').click()
+      await heading('Khóa API').waitFor()
+      await page.getByRole('button', { name: '+ Tạo khóa API' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Tạo khóa API' })
+      await dialog.getByLabel('Tên khóa').fill('Cổng dịch vụ công')
+      await dialog.getByLabel(/Đọc bộ tiêu chí/).check()
+      await dialog.getByRole('button', { name: 'Tạo khóa' }).click()
+      const secret = page.getByRole('dialog', { name: 'Khóa API mới' })
+      await secret.waitFor()
+      const key = await secret.getByTestId('api-key-secret').inputValue()
+      assert(key.length > 20, `the secret "${key}" is too short`)
+      await screenshot(page, '14-api-key-secret')
+      await secret.getByRole('button', { name: 'Tôi đã lưu khóa, đóng' }).click()
+      await waitUntil('the key is listed', async () => (await rows('api-keys-table').allInnerTexts()).some((text) => text.includes('Cổng dịch vụ công')))
+      await screenshot(page, '15-api-keys')
+    })
+
+    await check('the audit log shows the publication', async () => {
+      await nav('Nhật ký').click()
+      await heading('Nhật ký thay đổi').waitFor()
+      await waitUntil('entries are listed', async () => await rows('audit-table').count() > 0)
+      await page.getByLabel('Hành động').fill('catalog.publish')
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click()
+      await waitUntil('one publication is listed', async () => {
+        const texts = await rows('audit-table').allInnerTexts()
+        return texts.length === 1 && texts[0]?.includes('Công bố bộ tiêu chí') === true
+      })
+      await page.getByRole('button', { name: 'Xóa bộ lọc' }).click()
+      await waitUntil('the filter is cleared', async () => await rows('audit-table').count() > 1)
+      // Dates are typed dd/MM/yyyy in Vietnam time; a day alone covers that whole day.
+      const day = (offsetDays: number) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+        .format(new Date(Date.now() + offsetDays * 86_400_000))
+      await page.getByLabel('Đến thời điểm').fill(day(-1))
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click()
+      await page.getByText('Không có mục nhật ký nào phù hợp.').waitFor()
+      await page.getByLabel('Đến thời điểm').fill(day(0))
+      await page.getByLabel('Từ thời điểm').fill(day(0))
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click()
+      await waitUntil('today\'s entries are listed', async () => await rows('audit-table').count() > 1)
+      await page.getByLabel('Từ thời điểm').fill('31/02/2025')
+      await page.getByText('Nhập theo dạng 28/11/2025 hoặc 28/11/2025 14:30').waitFor()
+      await page.getByRole('button', { name: 'Xóa bộ lọc' }).click()
+      await screenshot(page, '16-audit')
+    })
+
+    await check('the change password page has its form', async () => {
+      await page.getByRole('link', { name: 'Đổi mật khẩu' }).click()
+      await heading('Đổi mật khẩu').waitFor()
+      await page.getByLabel('Mật khẩu hiện tại').waitFor()
+      await screenshot(page, '17-change-password')
+    })
+
+    await check('on a tablet the navigation collapses into a menu', async () => {
+      await page.setViewportSize({ width: 800, height: 1000 })
+      await nav('Đơn vị').waitFor({ state: 'hidden' })
+      const menu = page.getByRole('button', { name: 'Menu' })
+      await menu.click()
+      await nav('Đơn vị').waitFor()
+      await screenshot(page, '18-tablet-menu')
+      await nav('Đơn vị').click()
+      await heading('Đơn vị').waitFor()
+      await nav('Đơn vị').waitFor({ state: 'hidden' })
+      await waitUntil('units are listed', async () => await rows('units-table').count() > 0)
+      await screenshot(page, '19-tablet-units')
+      await page.getByRole('button', { name: 'Menu' }).click()
+      await nav('Bộ tiêu chí').click()
+      await page.getByRole('link', { name: 'TH-2021-HUYEN', exact: true }).click()
+      await heading('TH-2021-HUYEN').waitFor()
+      await page.locator('#tree-title').evaluate((element) => element.scrollIntoView({ block: 'start' }))
+      await screenshot(page, '20-tablet-catalog-tree')
+      await page.setViewportSize({ width: 1280, height: 860 })
+    })
+
+    await check('logging out returns to the login page and guards the screens', async () => {
+      await page.getByRole('button', { name: 'Đăng xuất' }).click()
+      await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+      await page.goto(`${baseUrl}/admin/units`)
+      await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+      assert(new URL(page.url()).pathname === '/admin/login', `the address is ${page.url()}`)
+    })
+
+    await check('an expired session leads to the login page and back to the screen afterwards', async () => {
+      await page.evaluate("sessionStorage.setItem('par-admin.token', 'expired-token')")
+      expectedConsoleError = /status of 401/
+      try {
+        await page.goto(`${baseUrl}/admin/catalogs`)
+        await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+      } finally {
+        expectedConsoleError = null
+      }
+      assert(new URL(page.url()).searchParams.get('redirect') === '/catalogs', `the address is ${page.url()}`)
+      await page.getByLabel('Tên đăng nhập').fill('admin')
+      await page.getByLabel('Mật khẩu').fill(adminPassword)
+      await page.getByRole('button', { name: 'Đăng nhập' }).click()
+      await heading('Bộ tiêu chí').waitFor()
+      // A token revoked while the app is open: the next request answers 401.
+      await page.evaluate("sessionStorage.setItem('par-admin.token', 'revoked-token')")
+      expectedConsoleError = /status of 401/
+      try {
+        await nav('Đơn vị').click()
+        await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+      } finally {
+        expectedConsoleError = null
+      }
+      await page.getByText('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại').waitFor()
+      assert(new URL(page.url()).searchParams.get('redirect') === '/units', `the address is ${page.url()}`)
+      await screenshot(page, '21-session-expired')
+      await page.getByLabel('Tên đăng nhập').fill('admin')
+      await page.getByLabel('Mật khẩu').fill(adminPassword)
+      await page.getByRole('button', { name: 'Đăng nhập' }).click()
+      await heading('Đơn vị').waitFor()
+      await page.getByRole('button', { name: 'Đăng xuất' }).click()
+      await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+    })
+
+    await check('no console errors', async () => {
+      assert(consoleErrors.length === 0, `console errors:\n${consoleErrors.join('\n')}`)
+    })
+  } finally {
+    await context?.close().catch(() => undefined)
+    server.child.kill('SIGTERM')
+    await new Promise((resolve) => {
+      if (server.child.exitCode !== null) resolve(undefined)
+      else server.child.once('exit', resolve)
+      setTimeout(resolve, 10_000).unref()
+    })
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+try {
+  await run()
+} catch (error) {
+  outcomes.push({ name: 'setup', error: error instanceof Error ? error.message : String(error) })
+  console.log(`not ok - setup\n  ${error instanceof Error ? error.message : String(error)}`)
+}
+for (const note of notes) console.log(`note: ${note}`)
+if (consoleErrors.length > 0) console.log(`console errors:\n  ${consoleErrors.join('\n  ')}`)
+const failed = outcomes.filter((outcome) => outcome.error !== undefined).length
+console.log(`${outcomes.length - failed} passed, ${failed} failed`)
+process.exit(failed > 0 ? 1 : 0)

@@ -1,0 +1,236 @@
+// The life of a catalog through the API: create, validate, publish, edit meta, delete, import over an existing code,
+// and who may read and change catalogs.
+import t, { type Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
+import type { CatalogDocument } from '../server/domain/catalog.js'
+import { buildTestApp } from './helpers/app.js'
+import { apiKeyHeaders, loginAs } from './helpers/auth.js'
+
+type Headers = Record<string, string>
+interface Reply { statusCode: number, headers: Record<string, unknown>, json: () => any, body: string }
+
+const bands = [
+  { code: 'XUAT_SAC', label: 'Xuất sắc', min: 90 },
+  { code: 'TOT', label: 'Tốt', min: 80 },
+  { code: 'KHA', label: 'Khá', min: 70 },
+  { code: 'TRUNG_BINH', label: 'Trung bình', min: 50 },
+  { code: 'YEU', label: 'Yếu', min: 0 }
+]
+
+/** A small valid catalog using every scoring method, a criterion that is a leaf and a field that is a leaf. */
+function smallCatalog (code = 'TEST-2021'): CatalogDocument {
+  return {
+    format: 'par-catalog/1',
+    code,
+    title: 'Bộ tiêu chí thử nghiệm năm 2021',
+    year: 2021,
+    unitType: 'department',
+    legalBasis: 'Quyết định thử nghiệm',
+    classification: bands,
+    ranking: 'dense',
+    nodes: [
+      {
+        code: '1',
+        kind: 'field',
+        title: 'Lĩnh vực 1',
+        maxPoints: 60,
+        children: [
+          { code: '1.1', kind: 'criterion', title: 'Tiêu chí chấm theo thang', maxPoints: 30, scoring: { method: 'range', step: 0.5 }, evidence: 'required', guidance: 'Đính kèm tài liệu.' },
+          {
+            code: '1.2',
+            kind: 'criterion',
+            title: 'Tiêu chí có tiêu chí thành phần',
+            maxPoints: 30,
+            children: [
+              {
+                code: '1.2.1',
+                kind: 'subcriterion',
+                title: 'Chấm theo lựa chọn',
+                maxPoints: 10,
+                scoring: {
+                  method: 'options',
+                  options: [
+                    { code: 'a', label: 'Ban hành kịp thời', points: 10 },
+                    { code: 'b', label: 'Ban hành không kịp thời', points: 5 },
+                    { code: 'c', label: 'Không ban hành', points: 0 },
+                    { code: 'na', label: 'Không áp dụng', notApplicable: true }
+                  ]
+                },
+                evidence: 'optional'
+              },
+              {
+                code: '1.2.2',
+                kind: 'subcriterion',
+                title: 'Chấm theo ngưỡng',
+                maxPoints: 20,
+                scoring: { method: 'bands', input: { label: 'Tỷ lệ hồ sơ đúng hạn', unit: '%', min: 0, max: 100 }, bands: [{ min: 95, points: 20 }, { min: 80, points: 10 }, { min: 0, points: 0 }] },
+                evidence: 'none'
+              }
+            ]
+          }
+        ]
+      },
+      { code: '2', kind: 'field', title: 'Lĩnh vực 2', maxPoints: 40, scoring: { method: 'range', step: 0.25 } }
+    ]
+  }
+}
+
+function assertProblem (t: Test, response: Reply, status: number, code: string) {
+  t.equal(response.statusCode, status, `status ${status}: ${response.body.slice(0, 300)}`)
+  t.match(String(response.headers['content-type']), /^application\/problem\+json/)
+  const body = response.json()
+  t.equal(body.code, code)
+  t.type(body.detail, 'string')
+  return body
+}
+
+async function importDocument (app: FastifyInstance, headers: Headers, document: unknown, query = ''): Promise<any> {
+  const response = await app.inject({ method: 'POST', url: `/catalogs/import${query}`, headers, payload: document as object })
+  if (response.statusCode !== 201) throw new Error(`import failed: ${response.statusCode} ${response.body.slice(0, 500)}`)
+  return response.json()
+}
+
+// One app for the group: each build costs seconds, and the subtests below use distinct catalog codes.
+t.test('catalog lifecycle and access', async (t) => {
+  const app = await buildTestApp(t)
+  const { headers } = await loginAs(app, 'admin')
+
+  t.test('importing with a code in use: a draft is replaced only when asked, a published catalog never', async (t) => {
+    const first = await importDocument(app, headers, smallCatalog('TEST-A'))
+    const again = await app.inject({ method: 'POST', url: '/catalogs/import', headers, payload: smallCatalog('TEST-A') })
+    assertProblem(t, again, 409, 'CONFLICT')
+
+    const changed = smallCatalog('TEST-A')
+    changed.title = 'Bộ tiêu chí đã sửa'
+    const replaced = await app.inject({ method: 'POST', url: '/catalogs/import?replace=true&publish=true', headers, payload: changed })
+    t.equal(replaced.statusCode, 200)
+    t.equal(replaced.json().id, first.id, 'the draft keeps its id')
+    t.equal(replaced.json().title, 'Bộ tiêu chí đã sửa')
+    t.equal(replaced.json().status, 'published')
+    t.ok(replaced.json().publishedAt)
+
+    const overPublished = await app.inject({ method: 'POST', url: '/catalogs/import?replace=true', headers, payload: smallCatalog('TEST-A') })
+    const body = assertProblem(t, overPublished, 409, 'CATALOG_PUBLISHED')
+    t.match(body.detail, /clone/)
+    t.equal((await app.inject({ method: 'GET', url: `/catalogs/${first.id}`, headers })).json().title, 'Bộ tiêu chí đã sửa')
+  })
+
+  t.test('publishing an invalid draft is refused with every problem; validate answers 200 either way', async (t) => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/catalogs',
+      headers,
+      payload: { code: 'EMPTY-2021', year: 2021, unitType: 'district', title: 'Bộ tiêu chí mới', classification: bands }
+    })
+    t.equal(created.statusCode, 201)
+    const draft = created.json()
+    t.match(draft, { status: 'draft', ranking: 'dense', legalBasis: '', nodes: [], totalMaxPoints: 0, leafCount: 0 })
+    t.same(draft.problems.map((problem: any) => problem.rule), ['total_not_100'])
+
+    const validation = await app.inject({ method: 'POST', url: `/catalogs/${draft.id}/validate`, headers })
+    t.equal(validation.statusCode, 200)
+    t.same(validation.json(), { valid: false, problems: draft.problems })
+
+    const publish = await app.inject({ method: 'POST', url: `/catalogs/${draft.id}/publish`, headers })
+    const body = assertProblem(t, publish, 422, 'CATALOG_INVALID')
+    t.same(body.errors, draft.problems)
+    t.equal((await app.inject({ method: 'GET', url: `/catalogs/${draft.id}`, headers })).json().status, 'draft')
+
+    const valid = await importDocument(app, headers, smallCatalog('VALID-2021'))
+    t.same((await app.inject({ method: 'POST', url: `/catalogs/${valid.id}/validate`, headers })).json(), { valid: true, problems: [] })
+
+    const unknownType = await app.inject({ method: 'POST', url: '/catalogs', headers, payload: { code: 'X-2021', year: 2021, unitType: 'commune', title: 'X', classification: bands } })
+    assertProblem(t, unknownType, 400, 'VALIDATION_FAILED')
+    const duplicate = await app.inject({ method: 'POST', url: '/catalogs', headers, payload: { code: 'EMPTY-2021', year: 2021, unitType: 'district', title: 'X', classification: bands } })
+    assertProblem(t, duplicate, 409, 'CONFLICT')
+    const missing = await app.inject({ method: 'GET', url: '/catalogs/00000000-0000-4000-8000-000000000000', headers })
+    assertProblem(t, missing, 404, 'NOT_FOUND')
+  })
+
+  t.test('catalog meta edits and deletion of a draft are audited with before and after', async (t) => {
+    const other = await importDocument(app, headers, smallCatalog('OTHER-2021'))
+    const draft = await importDocument(app, headers, smallCatalog('TEST-2021'))
+    const auditOf = async (id: string) => (await app.inject({ method: 'GET', url: `/audit?entityType=catalog&entityId=${id}`, headers })).json()
+    t.equal((await auditOf(draft.id)).total, 1, 'the import wrote one audit row')
+    t.equal((await auditOf(draft.id)).items[0].action, 'catalog.import')
+
+    const patched = await app.inject({ method: 'PATCH', url: `/catalogs/${draft.id}`, headers, payload: { code: 'TEST-2022', year: 2022, ranking: 'competition', classification: bands.slice(2) } })
+    t.equal(patched.statusCode, 200)
+    t.match(patched.json(), { code: 'TEST-2022', year: 2022, ranking: 'competition' })
+    t.same(patched.json().classification, bands.slice(2))
+    const afterPatch = await auditOf(draft.id)
+    t.equal(afterPatch.total, 2)
+    t.match(afterPatch.items[0], { action: 'catalog.update', before: { code: 'TEST-2021', year: 2021, ranking: 'dense' }, after: { code: 'TEST-2022', year: 2022, ranking: 'competition' } })
+
+    assertProblem(t, await app.inject({ method: 'PATCH', url: `/catalogs/${draft.id}`, headers, payload: { code: 'OTHER-2021' } }), 409, 'CONFLICT')
+    assertProblem(t, await app.inject({ method: 'PATCH', url: `/catalogs/${draft.id}`, headers, payload: {} }), 400, 'VALIDATION_FAILED')
+    assertProblem(t, await app.inject({ method: 'PATCH', url: `/catalogs/${draft.id}`, headers, payload: { status: 'published' } }), 400, 'VALIDATION_FAILED')
+    assertProblem(t, await app.inject({ method: 'PATCH', url: `/catalogs/${draft.id}`, headers, payload: { classification: [{ code: 'A', label: 'A', min: 0.0001 }] } }), 400, 'VALIDATION_FAILED')
+    t.equal((await auditOf(draft.id)).total, 2, 'refused edits are not audited')
+
+    const cloned = await app.inject({ method: 'POST', url: `/catalogs/${other.id}/clone`, headers, payload: { code: 'OTHER-2022', year: 2022 } })
+    t.equal(cloned.statusCode, 201)
+    t.equal((await auditOf(cloned.json().id)).items[0].action, 'catalog.clone')
+    assertProblem(t, await app.inject({ method: 'DELETE', url: `/catalogs/${other.id}`, headers }), 409, 'CONFLICT')
+
+    const deleted = await app.inject({ method: 'DELETE', url: `/catalogs/${draft.id}`, headers })
+    t.equal(deleted.statusCode, 204)
+    const afterDelete = await auditOf(draft.id)
+    t.equal(afterDelete.total, 3)
+    t.equal(afterDelete.items[0].action, 'catalog.delete')
+    t.equal(afterDelete.items[0].before.document.code, 'TEST-2022', 'the deleted document is kept in the audit log')
+    t.equal(afterDelete.items[0].after, null)
+    t.equal((await app.inject({ method: 'GET', url: '/catalogs?code=TEST-2022', headers })).json().total, 0)
+  })
+
+  t.test('who may read and who may change catalogs', async (t) => {
+    const catalog = await importDocument(app, headers, smallCatalog('ACCESS-2021'))
+    const readers: [string, Headers][] = [
+      ['viewer', (await loginAs(app, 'viewer')).headers],
+      ['appraiser', (await loginAs(app, 'appraiser')).headers],
+      ['API key with catalogs:read', await apiKeyHeaders(app, ['catalogs:read'])]
+    ]
+    for (const [who, readerHeaders] of readers) {
+      for (const url of ['/catalogs', `/catalogs/${catalog.id}`, `/catalogs/${catalog.id}/export`]) {
+        t.equal((await app.inject({ method: 'GET', url, headers: readerHeaders })).statusCode, 200, `${who} can GET ${url}`)
+      }
+    }
+    const otherKey = await apiKeyHeaders(app, ['results:read'])
+    assertProblem(t, await app.inject({ method: 'GET', url: '/catalogs', headers: otherKey }), 403, 'FORBIDDEN')
+
+    const writes: { method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object }[] = [
+      { method: 'POST', url: '/catalogs', payload: { code: 'X', year: 2021, unitType: 'department', title: 'X', classification: bands } },
+      { method: 'POST', url: '/catalogs/import', payload: smallCatalog('X') },
+      { method: 'PATCH', url: `/catalogs/${catalog.id}`, payload: { title: 'X' } },
+      { method: 'DELETE', url: `/catalogs/${catalog.id}` },
+      { method: 'POST', url: `/catalogs/${catalog.id}/validate` },
+      { method: 'POST', url: `/catalogs/${catalog.id}/publish` },
+      { method: 'POST', url: `/catalogs/${catalog.id}/clone`, payload: { code: 'X', year: 2022 } },
+      { method: 'POST', url: `/catalogs/${catalog.id}/nodes`, payload: { parentCode: null, node: { code: '3', title: 'X', maxPoints: 1 } } },
+      { method: 'PATCH', url: `/catalogs/${catalog.id}/nodes/1.1`, payload: { title: 'X' } },
+      { method: 'POST', url: `/catalogs/${catalog.id}/nodes/1.1/move`, payload: { parentCode: null, position: 0 } },
+      { method: 'DELETE', url: `/catalogs/${catalog.id}/nodes/1.1` }
+    ]
+    const viewer = readers[0]?.[1] as Headers
+    const key = readers[2]?.[1] as Headers
+    for (const write of writes) {
+      const options = { method: write.method, url: write.url, ...(write.payload ? { payload: write.payload } : {}) }
+      assertProblem(t, await app.inject({ ...options, headers: viewer }), 403, 'FORBIDDEN')
+      assertProblem(t, await app.inject({ ...options, headers: key }), 403, 'FORBIDDEN')
+      assertProblem(t, await app.inject(options), 401, 'UNAUTHENTICATED')
+    }
+    assertProblem(t, await app.inject({ method: 'GET', url: '/catalogs' }), 401, 'UNAUTHENTICATED')
+    assertProblem(t, await app.inject({ method: 'GET', url: `/catalogs/${catalog.id}` }), 401, 'UNAUTHENTICATED')
+    t.same((await app.inject({ method: 'GET', url: `/catalogs/${catalog.id}/export`, headers })).json(), smallCatalog('ACCESS-2021'), 'nothing was changed by the refused requests')
+  })
+
+  t.test('the OpenAPI document names every catalog schema', async (t) => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    for (const name of ['Catalog', 'CatalogSummary', 'CatalogPage', 'CatalogNode', 'CatalogDocument', 'CatalogDocumentNode', 'ScoringMethod', 'CatalogProblem']) {
+      t.ok(document.components.schemas[name], `${name} is a component`)
+    }
+    t.notOk(Object.keys(document.components.schemas).some((name) => name.startsWith('def-')))
+    t.equal(document.components.schemas.CatalogNode.properties.children.items.$ref, '#/components/schemas/CatalogNode')
+    t.equal(document.paths['/catalogs/import'].post.requestBody.content['application/json'].schema.$ref, '#/components/schemas/CatalogDocument')
+  })
+})

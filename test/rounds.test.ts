@@ -1,0 +1,207 @@
+import t from 'tap'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../server/db/rows.js'
+import { buildTestApp } from './helpers/app.js'
+import { loginAs } from './helpers/auth.js'
+import { deadlinesFromNow, loadReferenceData, openRound } from './helpers/rounds.js'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+
+const auditOf = (app: App, entityId: string) =>
+  queryRows<{ action: string, before: any, after: any, reason: string | null }>(app.db, sql`select action, before, after, reason from audit_log where entity_id = ${entityId} order by id`)
+
+t.test('an admin creates a draft round; deadlines are taken with any offset and shown in Vietnam time, in order', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const created = await app.inject({
+    method: 'POST',
+    url: '/rounds',
+    headers: admin.headers,
+    payload: {
+      code: '2020',
+      title: 'Kỳ đánh giá năm 2020',
+      year: 2020,
+      selfAssessmentClosesAt: '2021-01-15T10:00:00Z',
+      supplementClosesAt: '2021-02-10T17:00:00+07:00',
+      appraisalClosesAt: '2021-02-20T00:00:00.500-05:00'
+    }
+  })
+  t.equal(created.statusCode, 201)
+  const round = created.json()
+  t.equal(round.status, 'draft')
+  t.equal(round.timeZone, 'Asia/Ho_Chi_Minh')
+  t.equal(round.selfAssessmentClosesAt, '2021-01-15T17:00:00+07:00', 'UTC 10:00 is 17:00 in Hà Nội')
+  t.equal(round.supplementClosesAt, '2021-02-10T17:00:00+07:00')
+  t.equal(round.appraisalClosesAt, '2021-02-20T12:00:00.500+07:00', 'the instant is kept, milliseconds included')
+  t.same(round.catalogs, [])
+  t.same(round.participants, [])
+
+  const duplicate = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: '2020', title: 'again', year: 2020 } })
+  t.equal(duplicate.statusCode, 409)
+
+  const noOffset = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: 'X', title: 'x', year: 2020, selfAssessmentClosesAt: '2021-01-15T10:00:00' } })
+  t.equal(noOffset.statusCode, 400, 'a time without an offset is ambiguous and refused')
+
+  const disordered = await app.inject({
+    method: 'POST',
+    url: '/rounds',
+    headers: admin.headers,
+    payload: { code: '2021', title: 'x', year: 2021, selfAssessmentClosesAt: '2022-02-01T00:00:00Z', appraisalClosesAt: '2022-01-01T00:00:00Z' }
+  })
+  t.equal(disordered.statusCode, 400)
+  t.equal(disordered.json().code, 'VALIDATION_FAILED')
+  t.match(disordered.json().errors, [{ pointer: '/appraisalClosesAt', code: 'deadlines_out_of_order' }])
+
+  const fetched = await app.inject({ method: 'GET', url: `/rounds/${round.id}`, headers: admin.headers })
+  t.same(fetched.json(), round)
+  const viewer = await loginAs(app, 'viewer')
+  const list = await app.inject({ method: 'GET', url: '/rounds?year=2020', headers: viewer.headers })
+  t.equal(list.statusCode, 200)
+  t.equal(list.json().total, 1)
+  t.match(list.json().items[0], { code: '2020', status: 'draft', participantCount: 0, selfAssessmentClosesAt: '2021-01-15T17:00:00+07:00' })
+  t.equal((await app.inject({ method: 'POST', url: '/rounds', headers: viewer.headers, payload: { code: 'V', title: 'v', year: 2020 } })).statusCode, 403)
+
+  const audit = await auditOf(app, round.id)
+  t.match(audit, [{ action: 'round.create', before: null, after: { code: '2020' } }])
+})
+
+t.test('opening checks everything at once; catalogs must be published and of the unit type; moves are one step, back only with a reason', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: '2020', title: 'Năm 2020', year: 2020 } })
+  const id = created.json().id
+  const transition = (to: string, reason?: string) =>
+    app.inject({ method: 'POST', url: `/rounds/${id}/transition`, headers: admin.headers, payload: reason === undefined ? { to } : { to, reason } })
+
+  const empty = await transition('self_assessment')
+  t.equal(empty.statusCode, 409)
+  t.equal(empty.json().code, 'ROUND_NOT_READY')
+  t.same(empty.json().errors.map((e: { code: string }) => e.code).sort(), ['deadline_missing', 'deadline_missing', 'deadline_missing', 'no_participants'])
+
+  // Participants without a catalog for their type, and an inactive unit.
+  const districtUnit = data.units.get('H-DONG-SON')!
+  let response = await app.inject({ method: 'POST', url: `/rounds/${id}/participants`, headers: admin.headers, payload: { unitTypes: ['department'], unitIds: [districtUnit] } })
+  t.equal(response.statusCode, 200)
+  t.equal(response.json().participants.length, 21)
+  response = await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: deadlinesFromNow() })
+  t.equal(response.statusCode, 200)
+  response = await app.inject({ method: 'PUT', url: `/rounds/${id}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'department', catalogId: data.catalogs.department }] } })
+  t.equal(response.statusCode, 200)
+  const missingType = await transition('self_assessment')
+  t.equal(missingType.statusCode, 409)
+  t.match(missingType.json().errors, [{ code: 'no_catalog_for_unit_type', unitType: 'district' }])
+
+  // A catalog must be of the unit type it is chosen for, and published.
+  const wrongType = await app.inject({ method: 'PUT', url: `/rounds/${id}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'district', catalogId: data.catalogs.department }] } })
+  t.equal(wrongType.statusCode, 400)
+  t.match(wrongType.json().errors, [{ pointer: '/catalogs/0/catalogId', message: /is for unit type department/ }])
+  const draft = await app.inject({ method: 'POST', url: '/catalogs/import', headers: admin.headers, payload: { ...JSON.parse(JSON.stringify((await app.inject({ method: 'GET', url: `/catalogs/${data.catalogs.district}/export`, headers: admin.headers })).json())), code: 'TH-2020-HUYEN-DRAFT' } })
+  t.equal(draft.statusCode, 201)
+  const unpublished = await app.inject({ method: 'PUT', url: `/rounds/${id}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'district', catalogId: draft.json().id }] } })
+  t.equal(unpublished.statusCode, 400)
+  t.match(unpublished.json().errors, [{ message: /draft; only a published catalog/ }])
+
+  response = await app.inject({
+    method: 'PUT',
+    url: `/rounds/${id}/catalogs`,
+    headers: admin.headers,
+    payload: { catalogs: [{ unitType: 'department', catalogId: data.catalogs.department }, { unitType: 'district', catalogId: data.catalogs.district }] }
+  })
+  t.equal(response.statusCode, 200)
+  t.same(response.json().catalogs.map((c: { unitType: string, code: string }) => `${c.unitType}:${c.code}`), ['department:TH-2020-SO', 'district:TH-2020-HUYEN'])
+
+  const skip = await transition('appraisal')
+  t.equal(skip.statusCode, 409)
+  t.equal(skip.json().code, 'ROUND_TRANSITION_INVALID')
+  const opened = await transition('self_assessment')
+  t.equal(opened.statusCode, 200)
+  t.equal(opened.json().status, 'self_assessment')
+
+  // Once open, catalogs, code and year are fixed; deadlines can move but not disappear or fall out of order.
+  t.equal((await app.inject({ method: 'PUT', url: `/rounds/${id}/catalogs`, headers: admin.headers, payload: { catalogs: [] } })).json().code, 'ROUND_NOT_EDITABLE')
+  t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: { year: 2021 } })).json().code, 'ROUND_NOT_EDITABLE')
+  const cleared = await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: { appraisalClosesAt: null } })
+  t.equal(cleared.statusCode, 400)
+  t.match(cleared.json().errors, [{ code: 'deadline_missing', pointer: '/appraisalClosesAt' }])
+  const retitled = await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: { title: 'Kỳ đánh giá Chỉ số CCHC năm 2020 của tỉnh Thanh Hóa' } })
+  t.equal(retitled.statusCode, 200)
+
+  const backWithoutReason = await transition('draft')
+  t.equal(backWithoutReason.statusCode, 409)
+  t.match(backWithoutReason.json(), { code: 'ROUND_TRANSITION_INVALID', reasonCode: 'reason_required' })
+  t.equal((await transition('appraisal')).statusCode, 200)
+  const back = await transition('self_assessment', 'Sở Tài chính xin bổ sung hồ sơ tự đánh giá')
+  t.equal(back.statusCode, 200)
+  t.equal(back.json().status, 'self_assessment')
+
+  const moves = (await auditOf(app, id)).filter((row) => row.action === 'round.transition')
+  t.same(moves.map((row) => [row.before.status, row.after.status, row.reason]), [
+    ['draft', 'self_assessment', null],
+    ['self_assessment', 'appraisal', null],
+    ['appraisal', 'self_assessment', 'Sở Tài chính xin bổ sung hồ sơ tự đánh giá']
+  ])
+  t.ok((await auditOf(app, id)).some((row) => row.action === 'round.set_catalogs'), 'catalog choices are audited')
+  t.ok((await auditOf(app, id)).some((row) => row.action === 'round.set_participants'), 'participant changes are audited')
+
+  // Forward to the end and one step back from published.
+  for (const to of ['appraisal', 'finalized', 'published']) t.equal((await transition(to)).statusCode, 200, `to ${to}`)
+  t.equal((await transition('finalized', 'Sửa sai sót số liệu')).statusCode, 200)
+  t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: deadlinesFromNow(5) })).json().code, 'ROUND_NOT_EDITABLE')
+})
+
+t.test('participants: only existing active units; set, add by type, remove; an open round keeps units that have started', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: '2020', title: 'Năm 2020', year: 2020, ...deadlinesFromNow() } })
+  const id = created.json().id
+  const first = data.units.get('SO-TP')!
+  const second = data.units.get('SO-TC')!
+  const third = data.units.get('H-MUONG-LAT')!
+  await app.inject({ method: 'POST', url: `/units/${third}/deactivate`, headers: admin.headers })
+
+  const bad = await app.inject({ method: 'PUT', url: `/rounds/${id}/participants`, headers: admin.headers, payload: { unitIds: [first, '00000000-0000-4000-8000-000000000000', third] } })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().errors, [{ pointer: '/unitIds/1', message: 'no such unit' }, { pointer: '/unitIds/2', message: /inactive/ }])
+
+  let response = await app.inject({ method: 'PUT', url: `/rounds/${id}/participants`, headers: admin.headers, payload: { unitIds: [first, second] } })
+  t.equal(response.json().participants.length, 2)
+  response = await app.inject({ method: 'PUT', url: `/rounds/${id}/participants`, headers: admin.headers, payload: { unitIds: [second] } })
+  t.same(response.json().participants.map((p: { unitId: string }) => p.unitId), [second])
+  response = await app.inject({ method: 'POST', url: `/rounds/${id}/participants`, headers: admin.headers, payload: { unitTypes: ['district'] } })
+  t.equal(response.json().participants.length, 1 + 26, 'the 26 active districts join the one department')
+  t.notOk(response.json().participants.some((p: { unitId: string }) => p.unitId === third), 'inactive units are not added by type')
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${id}/participants`, headers: admin.headers, payload: { unitTypes: ['commune'] } })).statusCode, 400)
+  response = await app.inject({ method: 'DELETE', url: `/rounds/${id}/participants/${second}`, headers: admin.headers })
+  t.equal(response.statusCode, 200)
+  t.notOk(response.json().participants.some((p: { unitId: string }) => p.unitId === second))
+  t.equal((await app.inject({ method: 'DELETE', url: `/rounds/${id}/participants/${second}`, headers: admin.headers })).statusCode, 404)
+})
+
+t.test('an extension needs a reason, a participant and a later time, and is audited', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const round = await openRound(app, admin, data)
+  const unitId = round.participants[0].unitId
+  const districtId = data.units.get('H-DONG-SON')!
+  const url = (unit: string) => `/rounds/${round.id}/units/${unit}/extension`
+  const later = new Date(Date.parse(round.selfAssessmentClosesAt) + 3 * 86400_000).toISOString()
+
+  t.equal((await app.inject({ method: 'POST', url: url(unitId), headers: admin.headers, payload: { until: later } })).statusCode, 400, 'reason is required')
+  t.equal((await app.inject({ method: 'POST', url: url(unitId), headers: admin.headers, payload: { until: later, reason: '' } })).statusCode, 400)
+  t.equal((await app.inject({ method: 'POST', url: url(districtId), headers: admin.headers, payload: { until: later, reason: 'x' } })).statusCode, 404)
+  const early = await app.inject({ method: 'POST', url: url(unitId), headers: admin.headers, payload: { until: new Date(Date.parse(round.selfAssessmentClosesAt) - 1000).toISOString(), reason: 'x' } })
+  t.equal(early.statusCode, 400)
+  const granted = await app.inject({ method: 'POST', url: url(unitId), headers: admin.headers, payload: { until: later, reason: 'Đơn vị sáp nhập, cần thêm thời gian' } })
+  t.equal(granted.statusCode, 200)
+  const participant = granted.json().participants.find((p: { unitId: string }) => p.unitId === unitId)
+  t.equal(Date.parse(participant.extensionUntil), Date.parse(later))
+  t.match(participant.extensionUntil, /\+07:00$/)
+  t.equal(participant.extensionReason, 'Đơn vị sáp nhập, cần thêm thời gian')
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  t.equal((await app.inject({ method: 'POST', url: url(unitId), headers: officer.headers, payload: { until: later, reason: 'tự gia hạn' } })).statusCode, 403)
+  const audit = (await auditOf(app, round.id)).filter((row) => row.action === 'round.extension')
+  t.match(audit, [{ reason: 'Đơn vị sáp nhập, cần thêm thời gian', after: { unitId } }])
+})
