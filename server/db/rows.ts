@@ -1,8 +1,21 @@
 // Raw SQL through Drizzle with typed rows; node-postgres and PGlite both return `{ rows }`.
 import type { SQL } from 'drizzle-orm'
+import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from './client.js'
 
 export async function queryRows<T> (db: Executor, query: SQL): Promise<T[]> {
   const result = await db.execute(query) as unknown as { rows: T[] }
   return result.rows
+}
+
+/**
+ * Runs independent queries together on a pool, but one after another inside a transaction, where a pg
+ * client can run only one query at a time.
+ */
+export async function concurrently<T extends readonly (() => unknown)[]> (db: Executor, tasks: [...T]): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  type Results = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }
+  if (!(db instanceof PgTransaction)) return await Promise.all(tasks.map((task) => task())) as Results
+  const results: unknown[] = []
+  for (const task of tasks) results.push(await task())
+  return results as Results
 }

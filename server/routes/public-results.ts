@@ -1,8 +1,9 @@
 // The public results API: published results only, no credentials, read-only, rate-limited, and cacheable (ETag from
 // the version id, Cache-Control, 304 on If-None-Match). Served from the frozen snapshot, never recomputed.
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Errors } from '../errors.js'
 import { problems, ref } from '../schemas/common.js'
@@ -25,24 +26,44 @@ export interface PublicResultsOptions {
 const LATEST_CACHE = 'public, max-age=60'
 const VERSION_CACHE = 'public, max-age=31536000, immutable'
 const MAX_BODIES = 200
+const GZIP_MIN_BYTES = 1024
+
+/** Whether the client accepts gzip (and did not refuse it with q=0). */
+function acceptsGzip (request: FastifyRequest): boolean {
+  const header = request.headers['accept-encoding']
+  if (typeof header !== 'string') return false
+  return header.split(',').some((part) => {
+    const [coding, ...parameters] = part.trim().toLowerCase().split(';')
+    if (coding !== 'gzip' && coding !== '*') return false
+    const q = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    return q === undefined || Number(q.slice(2)) > 0
+  })
+}
 
 const cacheControlOf = (version: number | undefined) => version === undefined ? LATEST_CACHE : VERSION_CACHE
 
 const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = async (app, options) => {
   const config = { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' } } as const
 
-  // Serialized bodies of snapshot views, per version and view: the same request never serializes twice.
-  const bodies = new Map<string, string>()
-  const sendView = (reply: FastifyReply, key: string, build: () => unknown): FastifyReply => {
+  // Serialized (and, for clients that accept it, gzipped) bodies of snapshot views, per version and view: a snapshot
+  // never changes, so the same request is never serialized or compressed twice.
+  const bodies = new Map<string, { text: string, gzip: Buffer | null }>()
+  const sendView = (request: FastifyRequest, reply: FastifyReply, key: string, build: () => unknown): FastifyReply => {
     let body = bodies.get(key)
     if (body === undefined) {
-      body = reply.serialize(build()) as string
+      body = { text: reply.serialize(build()) as string, gzip: null }
       if (bodies.size >= MAX_BODIES) bodies.delete(bodies.keys().next().value as string)
       bodies.set(key, body)
     }
-    return reply.type('application/json; charset=utf-8').send(body)
+    reply.type('application/json; charset=utf-8')
+    if (acceptsGzip(request) && body.text.length >= GZIP_MIN_BYTES) {
+      body.gzip ??= gzipSync(body.text)
+      return reply.header('content-encoding', 'gzip').send(body.gzip)
+    }
+    return reply.send(body.text)
   }
-  const etagOf = (version: PublishedVersion) => `"${version.id}"`
+  // Weak: the identity and gzip forms of a view are the same content, so they share one validator.
+  const etagOf = (version: PublishedVersion) => `W/"${version.id}"`
 
   app.get('/public/rounds', {
     config,
@@ -80,7 +101,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     const { version, limit, offset } = request.query
     const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
     if (answerConditional(request, reply, etagOf(published), cacheControlOf(version))) return reply
-    return sendView(reply, `${published.id}:${published.latest}:${limit}:${offset}`, () => publicResultsView(published, { limit, offset }))
+    return sendView(request, reply, `${published.id}:${limit}:${offset}`, () => publicResultsView(published, { limit, offset }))
   })
 
   app.get('/public/rounds/:id/results/:unitType/units/:unit', {
@@ -100,7 +121,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
     const view = publicUnitView(published, request.params.unit)
     if (answerConditional(request, reply, etagOf(published), cacheControlOf(version))) return reply
-    return sendView(reply, `${published.id}:${published.latest}:unit:${view.result.unit.id}`, () => view)
+    return sendView(request, reply, `${published.id}:unit:${view.result.unit.id}`, () => view)
   })
 
   app.get('/public/rounds/:id/results/:unitType/versions', {

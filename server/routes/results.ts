@@ -30,7 +30,8 @@ export function notModified (request: FastifyRequest, etag: string): boolean {
 
 /** Sets the validators and answers 304 when the client's copy is current; returns whether it did. */
 export function answerConditional (request: FastifyRequest, reply: FastifyReply, etag: string, cacheControl: string): boolean {
-  reply.header('etag', etag).header('cache-control', cacheControl)
+  const vary = reply.getHeader('vary')
+  reply.header('etag', etag).header('cache-control', cacheControl).header('vary', vary ? `${String(vary)}, accept-encoding` : 'accept-encoding')
   if (!notModified(request, etag)) return false
   reply.code(304).send()
   return true

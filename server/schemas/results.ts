@@ -198,13 +198,22 @@ export const UpdateResultSettingsSchema = Type.Object({
 
 // ---- public API ----
 
-export const PublicVersionSchema = Type.Object({
+const publicVersionProperties = {
   number: Type.Integer({ minimum: 1 }),
   publishedAt: Type.String({ format: 'date-time' }),
-  reason: nullable(Type.String()),
-  inputHash: Type.String(),
-  latest: Type.Boolean()
-}, { $id: 'PublicResultVersion' })
+  reason: nullable(Type.String({ description: 'Why this version replaced the one before; null for the first' })),
+  inputHash: Type.String()
+}
+
+export const PublicVersionSchema = Type.Object(publicVersionProperties, {
+  $id: 'PublicResultVersion',
+  description: 'Which published version a body is; it never changes, so a numbered version\'s body stays the same byte for byte'
+})
+
+export const PublicVersionListItemSchema = Type.Object({
+  ...publicVersionProperties,
+  latest: Type.Boolean({ description: 'Served when no version is asked for' })
+}, { $id: 'PublicResultVersionListItem' })
 
 export const PublishedRoundSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -255,7 +264,7 @@ export const PublicUnitResultSchema = Type.Object({
   result: ref(UnitResultSchema)
 }, { $id: 'PublicUnitResult' })
 
-export const PublicVersionListSchema = Type.Object({ items: Type.Array(ref(PublicVersionSchema)) }, { $id: 'PublicResultVersionList' })
+export const PublicVersionListSchema = Type.Object({ items: Type.Array(ref(PublicVersionListItemSchema)) }, { $id: 'PublicResultVersionList' })
 
 // ---- historical results ----
 
@@ -316,6 +325,6 @@ registerShared(
   BandRefSchema, ResultUnitRefSchema, ScoreSchema, FieldScoreSchema, FieldResultSchema, TargetsSchema, FieldChangeSchema, UnitChangeSchema,
   UnitResultSchema, AverageRowSchema, ComparisonSchema, ResultFieldSchema, ClassificationCountSchema, ResultRoundRefSchema, ResultCatalogRefSchema,
   ResultVersionInfoSchema, ResultSetSchema, ResultVersionSummarySchema, PublishResultsSchema, ResultSettingsSchema, UpdateResultSettingsSchema,
-  PublicVersionSchema, PublishedRoundSchema, PublishedRoundListSchema, PublicUnitSummarySchema, PublicResultsSchema, PublicUnitResultSchema,
+  PublicVersionSchema, PublicVersionListItemSchema, PublishedRoundSchema, PublishedRoundListSchema, PublicUnitSummarySchema, PublicResultsSchema, PublicUnitResultSchema,
   PublicVersionListSchema, HistoricalImportSchema, HistoricalImportResultSchema, HistoricalUnitSchema
 )

@@ -3,7 +3,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { appraisalAssignmentsTable, appraisalEntriesTable, appraisalsTable, roundsTable, usersTable } from '../db/schema/index.js'
-import { queryRows } from '../db/rows.js'
+import { queryRows, concurrently } from '../db/rows.js'
 import {
   differsFromSelf, finalizationProblems, reasonMissing, reasonRequiredMessage, type LeafValue, type SupplementStatus
 } from '../domain/appraisal.js'
@@ -444,16 +444,16 @@ function leafOf (loaded: LoadedNode, self: SelfRow | undefined, appraised: Appra
 
 async function stateOf (db: Executor, context: AppraisalContext, scope: FieldScope): Promise<AppraisalState> {
   const catalog = await loadCatalog(db, catalogOf(context))
-  const [self, appraised, files, requests] = await Promise.all([
-    selfEntries(db, context.selfAssessment.id),
-    appraisedEntries(db, context.appraisalId),
-    context.selfAssessment.id === null
+  const [self, appraised, files, requests] = await concurrently(db, [
+    () => selfEntries(db, context.selfAssessment.id),
+    () => appraisedEntries(db, context.appraisalId),
+    () => context.selfAssessment.id === null
       ? Promise.resolve([] as Record<string, unknown>[])
-      : queryRows<Record<string, unknown>>(db, sql`
+      : queryRows<Record<string, () => unknown>>(db, sql`
         select x.leaf_code, x.file_id, f.filename, f.mime, f.size from evidence_links x
         left join evidence_files f on f.id = x.file_id
         where x.self_assessment_id = ${context.selfAssessment.id} order by x.created_at, x.file_id`),
-    pendingRequests(db, context.roundId, context.unit.id)
+    () => pendingRequests(db, context.roundId, context.unit.id)
   ])
   const filesOf = new Map<string, EvidenceFileRef[]>()
   for (const row of files) {
@@ -763,10 +763,10 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
     const catalog = await loadCatalog(tx, catalogOf(context))
     const row = await lockAppraisalRow(tx, roundId, unitId)
     if (row.status === 'finalized') throw Errors.appraisalFinalized(`The appraisal of ${context.unit.code} is already finalized.`)
-    const [self, appraised, requests] = await Promise.all([
-      selfEntries(tx, context.selfAssessment.id),
-      appraisedEntries(tx, row.id),
-      pendingRequests(tx, roundId, unitId)
+    const [self, appraised, requests] = await concurrently(tx, [
+      () => selfEntries(tx, context.selfAssessment.id),
+      () => appraisedEntries(tx, row.id),
+      () => pendingRequests(tx, roundId, unitId)
     ])
     const problems = finalizationProblems(catalog.leaves.map((leaf) => {
       const entry = appraised.get(leaf.code)

@@ -136,16 +136,15 @@ interface CatalogShape {
 }
 
 async function loadCatalogShape (db: Executor, catalogId: string): Promise<CatalogShape> {
-  const [fieldRows, leafRows] = await Promise.all([
-    queryRows<Record<string, unknown>>(db, sql`
-      with recursive ${leafSql(catalogId)}
-      select f.code, f.title, f.max_points::text as max_points, (select count(*) from leaf l where l.field_code = f.code)::int as leaves
-      from catalog_nodes f where f.catalog_id = ${catalogId} and f.parent_id is null
-      order by f.position, f.code`),
-    queryRows<{ code: string, max_points: string }>(db, sql`
-      with recursive ${leafSql(catalogId)}
-      select code, max_points::text as max_points from leaf`)
-  ])
+  // One after the other: inside a transaction both would share one connection.
+  const fieldRows = await queryRows<Record<string, unknown>>(db, sql`
+    with recursive ${leafSql(catalogId)}
+    select f.code, f.title, f.max_points::text as max_points, (select count(*) from leaf l where l.field_code = f.code)::int as leaves
+    from catalog_nodes f where f.catalog_id = ${catalogId} and f.parent_id is null
+    order by f.position, f.code`)
+  const leafRows = await queryRows<{ code: string, max_points: string }>(db, sql`
+    with recursive ${leafSql(catalogId)}
+    select code, max_points::text as max_points from leaf`)
   return {
     fields: fieldRows.map((row) => ({ code: String(row.code), title: String(row.title), maxPoints: milli(row.max_points), leaves: Number(row.leaves) })),
     leafMaxima: Object.fromEntries(leafRows.map((row) => [String(row.code), String(row.max_points)]))
@@ -154,39 +153,39 @@ async function loadCatalogShape (db: Executor, catalogId: string): Promise<Catal
 
 /**
  * Per unit and field, in one statement over the entries: self and appraised points, the maxima of the leaves each
- * side marks not applicable (those count in neither points nor maximum; the maxima come from the catalog's leaves,
- * looked up only for not-applicable entries), and how many leaves are answered. The sums are grouped by unit, one
- * filtered aggregate per field, which scans each table once in parallel like a bare per-unit sum. Entries of a
- * self-assessment on another catalog (started before a catalog change) are ignored. Sums come back as thousandths.
+ * side marks not applicable (they count in neither points nor maximum; the maxima come from the catalog's leaves and
+ * are looked up only for not-applicable entries), and how many leaves are answered. Both tables are aggregated by
+ * (self-assessment or appraisal, field) side by side (a parallel append), as thousandths in integers, whose sums are
+ * much cheaper than numeric ones and exact; then each unit's fields are packed into one JSON object per side, so
+ * 10,000 units come back as 10,000 rows. Entries of a self-assessment on another catalog are ignored.
  */
 function entrySumsSql (context: ResultContext, shape: CatalogShape): SQL {
   const roundId = context.round.id
   const maxima = JSON.stringify(shape.leafMaxima)
-  const columns = (counted: SQL) => sql.join(shape.fields.map((field, i) => sql`,
-      (coalesce(sum(e.points) filter (where e.field_code = ${field.code}), 0) * 1000)::int as ${sql.raw(`p${i}`)},
-      (coalesce(sum((${maxima}::jsonb ->> e.leaf_code)::numeric) filter (where e.not_applicable and e.field_code = ${field.code}), 0) * 1000)::int as ${sql.raw(`n${i}`)},
-      (${counted} filter (where e.field_code = ${field.code}))::int as ${sql.raw(`c${i}`)}`))
   const units = sql`select ru.unit_id from round_units ru join units u on u.id = ru.unit_id
     where ru.round_id = ${roundId} and u.unit_type_code = ${context.unitType.code}`
-  const pick = (side: 's' | 'a') => sql.join(shape.fields.map((_, i) => sql`, ${sql.raw(`${side}.p${i} as ${side}p${i}, ${side}.n${i} as ${side}n${i}, ${side}.c${i} as ${side}c${i}`)}`))
-  return sql`
-    select coalesce(sa.unit_id, ap.unit_id) as unit_id ${pick('s')} ${pick('a')}
+  const side = (entries: string, owners: string, ownerColumn: string, counted: SQL, self: boolean, ownerFilter: SQL) => sql`
+    select o.unit_id, x.field_code, ${sql.raw(self ? 'true' : 'false')} as self, x.points, x.not_applicable, x.counted
     from (
-      select e.self_assessment_id as owner ${columns(sql`count(e.input)`)}
-      from self_assessment_entries e
-      where e.self_assessment_id in (select id from self_assessments where round_id = ${roundId} and catalog_id = ${context.catalog.id} and unit_id in (${units}))
-      group by e.self_assessment_id
-    ) s
-    join self_assessments sa on sa.id = s.owner
-    full join (
-      (
-        select e.appraisal_id as owner ${columns(sql`count(*)`)}
-        from appraisal_entries e
-        where e.appraisal_id in (select id from appraisals where round_id = ${roundId} and unit_id in (${units}))
-        group by e.appraisal_id
-      ) a
-      join appraisals ap on ap.id = a.owner
-    ) on ap.unit_id = sa.unit_id`
+      select e.${sql.raw(ownerColumn)} as owner, e.field_code,
+        coalesce(sum((e.points * 1000)::int), 0) as points,
+        (coalesce(sum((${maxima}::jsonb ->> e.leaf_code)::numeric) filter (where e.not_applicable), 0) * 1000)::int8 as not_applicable,
+        ${counted} as counted
+      from ${sql.raw(entries)} e
+      where e.${sql.raw(ownerColumn)} in (select id from ${sql.raw(owners)} where round_id = ${roundId} and unit_id in (${units}) ${ownerFilter})
+      group by e.${sql.raw(ownerColumn)}, e.field_code
+    ) x
+    join ${sql.raw(owners)} o on o.id = x.owner`
+  return sql`
+    select y.unit_id,
+      json_object_agg(y.field_code, json_build_array(y.points, y.not_applicable, y.counted)) filter (where y.self) as self,
+      json_object_agg(y.field_code, json_build_array(y.points, y.not_applicable, y.counted)) filter (where not y.self) as appraised
+    from (
+      ${side('self_assessment_entries', 'self_assessments', 'self_assessment_id', sql`count(e.input)`, true, sql`and catalog_id = ${context.catalog.id}`)}
+      union all
+      ${side('appraisal_entries', 'appraisals', 'appraisal_id', sql`count(*)`, false, sql``)}
+    ) y
+    group by y.unit_id`
 }
 
 async function loadUnits (db: Executor, context: ResultContext, shape: CatalogShape): Promise<ResultUnitInput[]> {
@@ -212,24 +211,31 @@ async function loadUnits (db: Executor, context: ResultContext, shape: CatalogSh
       })
     }
   } else if (fields.length > 0) {
-    // Big sums are worth a session tuned for them: no JIT compilation (seconds of compiling for a sub-second scan), and
-    // enough memory for the per-unit aggregates not to spill to disk. SET LOCAL ends with this (sub)transaction.
+    // Settings for this statement only (SET LOCAL ends with the (sub)transaction), each measured with bench:results:
+    // no JIT (compiling took seconds, for a scan of about one); enough memory for the hash aggregates not to spill;
+    // and no parallel workers: grouped by unit and field, every worker holds nearly every group, and the partial
+    // states cost more to merge than the workers save.
     const rows = await db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`)
+      await tx.execute(sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('max_parallel_workers_per_gather', '0', true)`)
       return queryRows<Record<string, unknown>>(tx, entrySumsSql(context, shape))
     })
+    type Packed = Record<string, [number, number, number]> | null
     for (const row of rows) {
+      const self = row.self as Packed
+      const appraised = row.appraised as Packed
       const perField = new Map<string, FieldSums>()
-      fields.forEach((field, i) => {
+      for (const field of fields) {
+        const s = self?.[field.code]
+        const a = appraised?.[field.code]
         perField.set(field.code, {
-          selfPoints: Number(row[`sp${i}`] ?? 0),
-          selfNotApplicable: Number(row[`sn${i}`] ?? 0),
-          selfAnswered: Number(row[`sc${i}`] ?? 0),
-          appraisedPoints: Number(row[`ap${i}`] ?? 0),
-          appraisedNotApplicable: Number(row[`an${i}`] ?? 0),
-          appraised: Number(row[`ac${i}`] ?? 0)
+          selfPoints: Number(s?.[0] ?? 0),
+          selfNotApplicable: Number(s?.[1] ?? 0),
+          selfAnswered: Number(s?.[2] ?? 0),
+          appraisedPoints: Number(a?.[0] ?? 0),
+          appraisedNotApplicable: Number(a?.[1] ?? 0),
+          appraised: Number(a?.[2] ?? 0)
         })
-      })
+      }
       byUnit.set(String(row.unit_id), perField)
     }
   }
@@ -253,11 +259,9 @@ export interface ComputeOptions {
 async function compute (db: Executor, context: ResultContext, options: ComputeOptions): Promise<ResultSet> {
   const shape = await loadCatalogShape(db, context.catalog.id)
   const fields = shape.fields
-  const [units, previous, [now]] = await Promise.all([
-    loadUnits(db, context, shape),
-    options.compareTo === null ? null : previousResults(db, context, fields, options.compareTo),
-    queryRows<{ now: unknown }>(db, sql`select now() as now`)
-  ])
+  const units = await loadUnits(db, context, shape)
+  const previous = options.compareTo === null ? null : await previousResults(db, context, fields, options.compareTo)
+  const [now] = await queryRows<{ now: unknown }>(db, sql`select now() as now`)
   const computed = computeResults({ fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }, previous)
   return {
     status: 'provisional',
@@ -409,12 +413,15 @@ export async function resultInputHash (db: Executor, context: ResultContext): Pr
 // ---------------------------------------------------------------------------------------------------------------
 // Publishing
 
-const caches = new WeakMap<object, { versions: Map<string, PublishedVersion> }>()
+// Per database (tests run many apps in one process): snapshots by version id, and which version a request means.
+const caches = new WeakMap<object, { versions: Map<string, PublishedVersion>, pointers: Map<string, { pointer: VersionPointer, until: number }> }>()
 const MAX_CACHED_VERSIONS = 50
+const MAX_CACHED_POINTERS = 1000
+export const POINTER_TTL_MS = 5000
 
 function cacheOf (db: Executor) {
   let cache = caches.get(db)
-  if (cache === undefined) caches.set(db, cache = { versions: new Map() })
+  if (cache === undefined) caches.set(db, cache = { versions: new Map(), pointers: new Map() })
   return cache
 }
 
@@ -431,7 +438,7 @@ function publisherOf (actor: Actor): { id: string, name: string } | null {
  */
 export async function publishResults (db: Db, actor: Actor, roundId: string, input: { unitType: string, reason?: string | null | undefined }): Promise<ResultVersionSummary> {
   const reason = input.reason?.trim() || null
-  return db.transaction(async (tx) => {
+  const summary = await db.transaction(async (tx) => {
     const context = await loadContext(tx, roundId, input.unitType, { lock: true })
     const status = context.round.status
     if (status !== 'finalized' && status !== 'published') {
@@ -479,8 +486,16 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
       await audit(tx, actor, { action: 'round.transition', entityType: 'round', entityId: roundId, before: { status }, after: { status: 'published' }, reason: `Results for ${context.unitType.code} published` })
     }
     const summary: ResultVersionSummary = {
-      id, roundId, unitType: context.unitType.code, version: number, publishedAt: publishedAt.toISOString(), publishedBy, reason,
-      catalogId: context.catalog.id, inputHash, latest: true
+      id,
+      roundId,
+      unitType: context.unitType.code,
+      version: number,
+      publishedAt: publishedAt.toISOString(),
+      publishedBy,
+      reason,
+      catalogId: context.catalog.id,
+      inputHash,
+      latest: true
     }
     await audit(tx, actor, {
       action: 'results.publish',
@@ -492,6 +507,9 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
     })
     return summary
   })
+  const pointers = cacheOf(db).pointers
+  for (const key of [...pointers.keys()]) if (key.startsWith(`${roundId}|`)) pointers.delete(key)
+  return summary
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -550,10 +568,15 @@ async function latestVersion (db: Executor, roundId: string, unitType: string): 
 }
 
 /**
- * Which version a request means: the given number, or the latest. One indexed lookup; the snapshot itself is read
- * once per process and then served from memory, since a version never changes.
+ * Which version a request means: the given number, or the latest. The answer is kept for a few seconds
+ * (POINTER_TTL_MS), since the public API asks it on every request; a publication in this process forgets it at once,
+ * another instance of the service sees a new version within those seconds.
  */
 export async function resolveVersion (db: Executor, roundId: string, unitType: string, version?: number | undefined): Promise<VersionPointer> {
+  const pointers = cacheOf(db).pointers
+  const key = `${roundId}|${unitType}|${version ?? 'latest'}`
+  const cached = pointers.get(key)
+  if (cached !== undefined && cached.until > Date.now()) return cached.pointer
   const rows = await queryRows<{ id: string, version: number, latest: number }>(db, sql`
     select id, version, (select max(version) from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}) as latest
     from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}
@@ -564,7 +587,10 @@ export async function resolveVersion (db: Executor, roundId: string, unitType: s
       ? `No results of unit type ${unitType} are published for this round.`
       : `There is no published version ${version} of these results.`)
   }
-  return { id: String(row.id), version: Number(row.version), latest: Number(row.version) === Number(row.latest) }
+  const pointer = { id: String(row.id), version: Number(row.version), latest: Number(row.version) === Number(row.latest) }
+  if (pointers.size >= MAX_CACHED_POINTERS) pointers.delete(pointers.keys().next().value as string)
+  pointers.set(key, { pointer, until: Date.now() + POINTER_TTL_MS })
+  return pointer
 }
 
 /** A published version with its snapshot, by id (cached: versions are immutable). */
@@ -627,12 +653,12 @@ export async function listPublishedRounds (db: Executor): Promise<PublishedRound
 // ---------------------------------------------------------------------------------------------------------------
 // Views of a published snapshot for the public API
 
+// Nothing here changes after publication (not even whether the version is still the latest), so a version's body is stable.
 const publicVersion = (version: PublishedVersion) => ({
   number: version.version,
   publishedAt: version.publishedAt,
   reason: version.snapshot.version?.reason ?? null,
-  inputHash: version.inputHash,
-  latest: version.latest
+  inputHash: version.inputHash
 })
 
 const header = (version: PublishedVersion) => {

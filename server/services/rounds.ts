@@ -6,6 +6,7 @@ import { checkTransition, deadlineProblems, formatVietnamTime, openingProblems, 
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
+import { concurrently } from '../db/rows.js'
 
 type RoundRow = typeof roundsTable.$inferSelect
 
@@ -122,8 +123,8 @@ export async function createRound (db: Db, actor: Actor, input: NewRound): Promi
 export async function getRound (db: Executor, id: string): Promise<Round> {
   const [row] = await db.select().from(roundsTable).where(eq(roundsTable.id, id))
   if (!row) throw Errors.notFound('No such round.')
-  const [catalogs, participants] = await Promise.all([
-    db.select({
+  const [catalogs, participants] = await concurrently(db, [
+    () => db.select({
       unitType: roundCatalogsTable.unitTypeCode,
       catalogId: catalogsTable.id,
       code: catalogsTable.code,
@@ -134,7 +135,7 @@ export async function getRound (db: Executor, id: string): Promise<Round> {
       .innerJoin(catalogsTable, eq(catalogsTable.id, roundCatalogsTable.catalogId))
       .where(eq(roundCatalogsTable.roundId, id))
       .orderBy(asc(roundCatalogsTable.unitTypeCode)),
-    db.select({
+    () => db.select({
       unitId: unitsTable.id,
       code: unitsTable.code,
       name: unitsTable.name,
@@ -247,9 +248,9 @@ export async function setRoundCatalogs (db: Db, actor: Actor, id: string, choice
     const before = await getRound(tx, id)
     const catalogIds = [...new Set(choices.map((choice) => choice.catalogId))]
     const unitTypes = [...new Set(choices.map((choice) => choice.unitType))]
-    const [catalogs, types] = await Promise.all([
-      catalogIds.length > 0 ? tx.select().from(catalogsTable).where(inArray(catalogsTable.id, catalogIds)) : [],
-      unitTypes.length > 0 ? tx.select({ code: unitTypesTable.code }).from(unitTypesTable).where(inArray(unitTypesTable.code, unitTypes)) : []
+    const [catalogs, types] = await concurrently(tx, [
+      () => catalogIds.length > 0 ? tx.select().from(catalogsTable).where(inArray(catalogsTable.id, catalogIds)) : [],
+      () => unitTypes.length > 0 ? tx.select({ code: unitTypesTable.code }).from(unitTypesTable).where(inArray(unitTypesTable.code, unitTypes)) : []
     ])
     const catalogById = new Map(catalogs.map((catalog) => [catalog.id, catalog]))
     const knownTypes = new Set(types.map((type) => type.code))

@@ -3,7 +3,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, evidenceLinksTable, selfAssessmentEntriesTable, selfAssessmentsTable } from '../db/schema/index.js'
-import { queryRows } from '../db/rows.js'
+import { queryRows, concurrently } from '../db/rows.js'
 import type { CatalogNode, EvidenceRule, ScoringMethod } from '../domain/catalog.js'
 import { milliToNumber, milliToString, parseDecimal, type Milli } from '../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, type RoundStatus } from '../domain/lifecycle.js'
@@ -254,10 +254,10 @@ async function leafStates (db: Executor, catalogId: string, selfAssessmentId: st
 
 async function stateOf (db: Executor, context: Context): Promise<SelfAssessment> {
   const catalogId = catalogOf(context)
-  const [[catalog], totals, leaves] = await Promise.all([
-    db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
-    selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
-    leafStates(db, catalogId, context.selfAssessmentId)
+  const [[catalog], totals, leaves] = await concurrently(db, [
+    () => db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
+    () => selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
+    () => leafStates(db, catalogId, context.selfAssessmentId)
   ])
   return {
     id: context.selfAssessmentId,

@@ -1,0 +1,77 @@
+// `npm run bench:http`: publishes a round of 1,000 units, then measures requests per second of the public results
+// endpoint and of /healthz on the same server in one run (autocannon, loopback only, bounded duration) and prints
+// the ratio. The server runs in this process on a scratch PostgreSQL database (see bench-results.ts); autocannon runs
+// in a worker thread. Options: --units=N --leaves=N --seconds=N --connections=N.
+import { sql } from 'drizzle-orm'
+import { buildApp } from '../server/app.js'
+import { loadConfig } from '../server/config.js'
+import { systemActor } from '../server/services/context.js'
+import { publishResults } from '../server/services/results.js'
+import { generateRound, scratchDatabase } from './bench-results.js'
+
+interface AutocannonResult { requests: { average: number, total: number }, latency: { p50: number, p99: number }, non2xx: number, errors: number, throughput: { average: number } }
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
+
+function option (name: string, fallback: number): number {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))
+  return given === undefined ? fallback : Number(given.split('=')[1])
+}
+
+async function main (): Promise<void> {
+  const units = option('units', 1000)
+  const leaves = option('leaves', 100)
+  const seconds = option('seconds', 10)
+  const connections = option('connections', 10)
+  // autocannon ships no types; only the call below is used.
+  const autocannon = (await import('autocannon' as string)).default as Autocannon
+  const { database, drop } = await scratchDatabase('par_bench_http')
+  try {
+    const round = await generateRound(database.db, { units, leaves, status: 'finalized' })
+    await database.db.execute(sql`analyze`)
+    // The rate limit stays on (its cost is part of what is measured) but high enough never to refuse the benchmark.
+    const config = loadConfig({}, { LOG_LEVEL: 'warn', DEMO_DATA: false, PUBLIC_RATE_PER_MINUTE: 1_000_000_000 })
+    const app = await buildApp(config, { database, logger: false })
+    const published = await publishResults(app.db, systemActor, round.roundId, { unitType: round.unitType })
+    const address = await app.listen({ host: '127.0.0.1', port: 0 })
+    const resultsPath = `/public/rounds/${round.roundId}/results/${round.unitType}`
+    const first = await fetch(address + resultsPath)
+    const body = await first.text()
+    console.log(`Published version ${published.version} of ${units} units × ${leaves} leaves; ${resultsPath} answers ${first.status}, ${body.length} bytes (a page of ${JSON.parse(body).items.length} units), ETag ${first.headers.get('etag')}`)
+
+    const run = async (path: string, headers: Record<string, string> = {}) => {
+      const result = await autocannon({ url: address + path, connections, duration: seconds, workers: 1, headers })
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx answers and ${result.errors} errors`)
+      return result
+    }
+    const gzip = { 'accept-encoding': 'gzip' }
+    await run('/healthz') // warm-up of both paths, not counted
+    await run(resultsPath)
+    // Plain clients first, then clients that accept gzip (browsers, most HTTP libraries), each pair back to back.
+    const health = await run('/healthz')
+    const results = await run(resultsPath)
+    const healthGzip = await run('/healthz', gzip)
+    const resultsGzip = await run(resultsPath, gzip)
+    const line = (name: string, r: AutocannonResult) =>
+      `  ${name.padEnd(52, '.')} ${r.requests.average.toFixed(0).padStart(7)} req/s  (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${(r.throughput.average / 1e6).toFixed(1)} MB/s)`
+    const shortPath = resultsPath.replace(round.roundId, '{id}')
+    console.log(`${connections} connections, ${seconds} s each, loopback:`)
+    console.log(line('GET /healthz ', health))
+    console.log(line(`GET ${shortPath} `, results))
+    console.log(`  ratio results / healthz ............................ ${(results.requests.average / health.requests.average).toFixed(2)}   target ≥ 0.5`)
+    console.log(line('GET /healthz, Accept-Encoding: gzip ', healthGzip))
+    console.log(line(`GET ${shortPath}, Accept-Encoding: gzip `, resultsGzip))
+    console.log(`  ratio results / healthz (gzip clients) ............. ${(resultsGzip.requests.average / healthGzip.requests.average).toFixed(2)}   target ≥ 0.5`)
+    if (process.env.BENCH_EXTRA) {
+      const etag = first.headers.get('etag') as string
+      console.log(line('304 (If-None-Match) ', await run(resultsPath, { 'if-none-match': etag }).catch(async () => autocannon({ url: address + resultsPath, connections, duration: seconds, workers: 1, headers: { 'if-none-match': etag } }))))
+    }
+    await app.close()
+  } finally {
+    await drop()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,91 @@
+// Historical results: the report's CSV loads into a round (or a broken one lists every problem and stores nothing),
+// the round's results come from it, and a later round compares with it field by field through the catalogs' lineage.
+import t from 'tap'
+import { buildTestApp } from './helpers/app.js'
+import { loginAs } from './helpers/auth.js'
+import { RESULTS_CSV, reportRows } from './helpers/results.js'
+import { loadReferenceData } from './helpers/rounds.js'
+
+t.test('historical results: import, validation, results from them and year-over-year change', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const createRound = async (code: string, year: number, catalogId: string): Promise<string> => {
+    const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code, title: `Chỉ số CCHC năm ${year}`, year } })
+    t.equal(created.statusCode, 201)
+    const id: string = created.json().id
+    const catalogs = await app.inject({ method: 'PUT', url: `/rounds/${id}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'department', catalogId }] } })
+    t.equal(catalogs.statusCode, 200)
+    return id
+  }
+  const round2020 = await createRound('2020-report', 2020, data.catalogs.department)
+  const importUrl = (roundId: string) => `/rounds/${roundId}/historical-results?unitType=department`
+  const stored = async (roundId: string) => (await app.inject({ method: 'GET', url: importUrl(roundId), headers: admin.headers })).json()
+
+  t.test('a broken file lists every problem and stores nothing', async (t) => {
+    const lines = RESULTS_CSV.trim().split('\n')
+    const broken = [lines[0], lines[1]?.replace('SO-TTTT,Sở Thông tin & TT', ',Sở Không Có'), lines[2]?.replace(',98.50,91.75,', ',98.50,91.50,'), ...lines.slice(3)].join('\n')
+    const refused = await app.inject({ method: 'POST', url: importUrl(round2020), headers: admin.headers, payload: { csv: broken } })
+    t.equal(refused.statusCode, 422)
+    t.equal(refused.json().code, 'HISTORICAL_RESULTS_INVALID')
+    t.same(refused.json().errors.map((problem: { line: number, code: string }) => [problem.line, problem.code]), [[2, 'unknown_unit'], [3, 'total_mismatch']])
+    t.same(await stored(round2020), [])
+  })
+
+  t.test('the report\'s CSV loads as text/csv; the round\'s results are the report\'s', async (t) => {
+    const imported = await app.inject({ method: 'POST', url: importUrl(round2020), headers: { ...admin.headers, 'content-type': 'text/csv; charset=utf-8' }, payload: RESULTS_CSV })
+    t.equal(imported.statusCode, 200, imported.body)
+    t.same(imported.json(), { roundId: round2020, unitType: 'department', units: 20, replaced: 0 })
+    const units = await stored(round2020)
+    t.equal(units.length, 20)
+    const tp = units.find((unit: { unit: { code: string } }) => unit.unit.code === 'SO-TP')
+    t.same(tp.fields.map((field: { appraised: number }) => field.appraised), [13, 10, 18.5, 10, 14, 10, 13.5])
+    t.match(tp.source, { nameInReport: 'Sở Tư Pháp', rankReported: 7, classReported: 'Tốt', totalAppraisedReported: 89 })
+
+    const again = await app.inject({ method: 'POST', url: importUrl(round2020), headers: admin.headers, payload: { csv: RESULTS_CSV.replace(',99.50,89.00,', ',99.50,89.25,') } })
+    t.equal(again.statusCode, 422, 'a broken re-import changes nothing')
+    t.equal((await stored(round2020)).length, 20)
+
+    const results = await app.inject({ method: 'GET', url: `/rounds/${round2020}/results?unitType=department`, headers: admin.headers })
+    t.equal(results.statusCode, 200)
+    const body = results.json()
+    t.equal(body.source, 'historical')
+    for (const row of reportRows) {
+      const unit = body.units.find((candidate: { unit: { code: string } }) => candidate.unit.code === row.unit_code)
+      t.same([unit?.self.display, unit?.appraised.display, unit?.rank, unit?.classification.label], [row.total_self_reported, row.total_appraised_reported, Number(row.rank_reported), row.class_reported], String(row.unit_code))
+    }
+    t.equal(body.average.appraised.total.display, '85.03')
+    t.equal(body.comparison, null, 'no round of 2019')
+  })
+
+  t.test('the next year compares by field lineage, even where a field was renamed', async (t) => {
+    const cloned = await app.inject({ method: 'POST', url: `/catalogs/${data.catalogs.department}/clone`, headers: admin.headers, payload: { code: 'TH-2021-SO', year: 2021 } })
+    t.equal(cloned.statusCode, 201, cloned.body)
+    const catalog2021: string = cloned.json().id
+    t.equal((await app.inject({ method: 'PATCH', url: `/catalogs/${catalog2021}/nodes/7`, headers: admin.headers, payload: { code: '7A' } })).statusCode, 200)
+    t.equal((await app.inject({ method: 'POST', url: `/catalogs/${catalog2021}/publish`, headers: admin.headers })).statusCode, 200)
+    const round2021 = await createRound('2021-report', 2021, catalog2021)
+    // Every department gains 0.25 appraised points in field 1; field 7 is now called 7A.
+    const csv2021 = ['unit_code,name_in_report,' + [1, 2, 3, 4, 5, 6, '7A'].map((f) => `f${f}_self,f${f}_appraised`).join(','),
+      ...reportRows.map((row) => [row.unit_code, '', ...[1, 2, 3, 4, 5, 6, 7].flatMap((f) => [row[`f${f}_self`], f === 1 ? String(Number(row.f1_appraised) + 0.25) : row[`f${f}_appraised`]])].join(','))].join('\n')
+    const imported = await app.inject({ method: 'POST', url: `/rounds/${round2021}/historical-results?unitType=department`, headers: { ...admin.headers, 'content-type': 'text/csv' }, payload: csv2021 })
+    t.equal(imported.statusCode, 200, imported.body)
+
+    const results = await app.inject({ method: 'GET', url: `/rounds/${round2021}/results?unitType=department`, headers: admin.headers })
+    const body = results.json()
+    t.match(body.comparison, { round: { id: round2020, code: '2020-report', year: 2020 }, source: 'historical', version: null })
+    t.same(body.comparison.fields.map((field: { code: string, previousCode: string }) => `${field.code}←${field.previousCode}`), ['1←1', '2←2', '3←3', '4←4', '5←5', '6←6', '7A←7'])
+    t.same(body.comparison.average.appraised.fields.map((field: { change: string }) => field.change), ['0.25', '0', '0', '0', '0', '0', '0'])
+    t.equal(body.comparison.average.appraised.total.change, '0.25')
+    t.equal(body.comparison.average.self.total.change, '0')
+    const tp = body.units.find((unit: { unit: { code: string } }) => unit.unit.code === 'SO-TP')
+    t.match(tp.change, { previousRank: 7, previousIndex: '89', indexChange: '0.25', indexChangeDisplay: '0.25', previousClassification: { label: 'Tốt' } })
+    t.same(tp.change.fields[0], { code: '1', previousCode: '1', previousPoints: 13, pointsChange: 0.25, display: '0.25' })
+    t.equal(tp.change.fields[6].code, '7A')
+
+    const explicit = await app.inject({ method: 'GET', url: `/rounds/${round2021}/results?unitType=department&compareTo=${round2020}`, headers: admin.headers })
+    t.same(explicit.json().comparison, body.comparison)
+    const itself = await app.inject({ method: 'GET', url: `/rounds/${round2021}/results?unitType=department&compareTo=${round2021}`, headers: admin.headers })
+    t.equal(itself.statusCode, 400)
+  })
+})

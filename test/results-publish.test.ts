@@ -1,0 +1,203 @@
+// Published results on the demo 2020 round: the public API's caching, exports (the XLSX read back), API keys and
+// provisional results, who may publish when, and the database refusing to change a published version.
+import t from 'tap'
+import ExcelJS from 'exceljs'
+import { buildTestApp } from './helpers/app.js'
+import { apiKeyHeaders, loginAs } from './helpers/auth.js'
+import { publishedDemoRound, rawSql, reportRows } from './helpers/results.js'
+import { loadReferenceData, openRound } from './helpers/rounds.js'
+import { loadDemoRound2020 } from '../server/services/demo-round.js'
+
+t.test('the demo loader creates the published 2020 round once, with the report\'s results', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  t.equal(await loadDemoRound2020(app.db), false, 'a second start leaves it as it is')
+  const admin = await loginAs(app, 'admin')
+  const round = await app.inject({ method: 'GET', url: `/rounds/${roundId}`, headers: admin.headers })
+  t.equal(round.json().status, 'published')
+  t.equal(round.json().participants.length, 20)
+  const results = await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/department` })
+  for (const row of reportRows) {
+    const item = results.json().items.find((candidate: { unit: { code: string } }) => candidate.unit.code === row.unit_code)
+    t.same([item?.self.display, item?.appraised.display, item?.rank, item?.classification.label], [row.total_self_reported, row.total_appraised_reported, Number(row.rank_reported), row.class_reported], String(row.unit_code))
+  }
+  const progress = await app.inject({ method: 'GET', url: `/rounds/${roundId}/results?unitType=department`, headers: admin.headers })
+  t.ok(progress.json().units.every((unit: { progress: { leaves: number, selfAnswered: number, appraised: number } }) =>
+    unit.progress.leaves === 74 && unit.progress.selfAnswered === 74 && unit.progress.appraised === 74), 'every leaf self-assessed and appraised')
+})
+
+t.test('public results: ETag from the version, Cache-Control, 304 on If-None-Match, gzip, pages, units by id or code', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const url = `/public/rounds/${roundId}/results/department`
+  const latest = await app.inject({ method: 'GET', url })
+  t.equal(latest.statusCode, 200)
+  const etag = String(latest.headers.etag)
+  t.match(etag, /^W\/"[0-9a-f-]{36}"$/)
+  t.equal(latest.headers['cache-control'], 'public, max-age=60')
+  t.match(String(latest.headers.vary), /accept-encoding/)
+  t.ok(latest.headers['x-ratelimit-limit'], 'rate-limited')
+  const numbered = await app.inject({ method: 'GET', url: `${url}?version=1` })
+  t.equal(numbered.headers.etag, etag)
+  t.equal(numbered.headers['cache-control'], 'public, max-age=31536000, immutable')
+  t.equal(numbered.body, latest.body)
+
+  const notModified = await app.inject({ method: 'GET', url, headers: { 'if-none-match': `"other", ${etag}` } })
+  t.equal(notModified.statusCode, 304)
+  t.equal(notModified.body, '')
+  t.equal(notModified.headers.etag, etag)
+  t.equal((await app.inject({ method: 'GET', url, headers: { 'if-none-match': '"stale"' } })).statusCode, 200)
+
+  const gzipped = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate' } })
+  t.equal(gzipped.headers['content-encoding'], 'gzip')
+  const { gunzipSync } = await import('node:zlib')
+  t.equal(gunzipSync(gzipped.rawPayload).toString('utf8'), latest.body)
+  t.notOk((await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip;q=0' } })).headers['content-encoding'])
+
+  const page = await app.inject({ method: 'GET', url: `${url}?limit=5&offset=5` })
+  t.match(page.json(), { total: 20, limit: 5, offset: 5 })
+  t.same(page.json().items.map((item: { rank: number }) => item.rank), [5, 6, 7, 7, 8])
+
+  const byCode = await app.inject({ method: 'GET', url: `${url}/units/so-tp` })
+  t.equal(byCode.statusCode, 200)
+  const result = byCode.json().result
+  t.equal(result.unit.name, 'Sở Tư pháp')
+  t.equal(result.fields.length, 7)
+  t.match(result.fields[0], { code: '1', self: { points: 19, display: '19.00', maximum: 19, percent: '100' }, appraised: { points: 13, percentDisplay: '68.42' } })
+  t.same(result.targets, { nextBand: { code: 'XUAT_SAC', label: 'Xuất sắc' }, pointsToNextBand: 1, pointsToNextRank: 1.5 })
+  const byId = await app.inject({ method: 'GET', url: `${url}/units/${result.unit.id}` })
+  t.same(byId.json().result, result)
+  t.equal((await app.inject({ method: 'GET', url: `${url}/units/NO-SUCH` })).statusCode, 404)
+
+  const missing = await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/district` })
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.json().code, 'RESULTS_NOT_PUBLISHED')
+  t.equal((await app.inject({ method: 'GET', url: `${url}?version=2` })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/district/versions` })).statusCode, 404)
+})
+
+t.test('exports: the XLSX reads back as Bảng 1 and Bảng 2, the CSV starts with a BOM, the JSON is the snapshot', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const base = `/public/rounds/${roundId}/results/department/export`
+
+  const xlsx = await app.inject({ method: 'GET', url: `${base}?format=xlsx` })
+  t.equal(xlsx.statusCode, 200)
+  t.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  t.match(String(xlsx.headers['content-disposition']), /attachment; filename="chi-so-cchc-2020-department-v1\.xlsx"/)
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+  t.same(workbook.worksheets.map((sheet) => sheet.name), ['Bảng 1', 'Bảng 2'])
+
+  const summary = workbook.getWorksheet('Bảng 1') as ExcelJS.Worksheet
+  t.same((summary.getRow(3).values as unknown[]).slice(1), ['STT', 'Đơn vị', 'Điểm tự đánh giá', 'Điểm thẩm định', 'Xếp hạng', 'Xếp loại'])
+  const summaryRows = Array.from({ length: 20 }, (_, i) => (summary.getRow(4 + i).values as unknown[]).slice(1))
+  t.same(summaryRows[0], [1, 'Sở Thông tin và Truyền thông', 98, 92, 1, 'Xuất sắc'])
+  t.same(summaryRows[7], [8, 'Sở Tư pháp', 99.5, 89, 7, 'Tốt'])
+  t.same(summaryRows[8], [9, 'Văn phòng UBND tỉnh', 98.5, 89, 7, 'Tốt'])
+  t.equal(summary.getRow(4).getCell(3).numFmt, '#,##0.00')
+  for (const row of reportRows) {
+    const line = summaryRows.find((cells) => cells[2] === Number(row.total_self_reported) && cells[3] === Number(row.total_appraised_reported) && cells[4] === Number(row.rank_reported))
+    t.equal(line?.[5], row.class_reported, `${row.unit_code} in Bảng 1`)
+  }
+
+  const detail = workbook.getWorksheet('Bảng 2') as ExcelJS.Worksheet
+  t.equal(detail.getCell(3, 3).value, '1. Công tác chỉ đạo, điều hành CCHC (19)')
+  t.same((detail.getRow(4).values as unknown[]).slice(3, 7), ['TĐG', 'TĐ', 'TĐG', 'TĐ'])
+  const tp = (detail.getRow(12).values as unknown[]).slice(1)
+  t.same(tp, [8, 'Sở Tư pháp', 19, 13, 10, 10, 20, 18.5, 10, 10, 15, 14, 10, 10, 15.5, 13.5, 99.5, 89])
+  const average = (detail.getRow(25).values as unknown[]).slice(2)
+  t.same(average, ['Trung bình', 18.3, 14.3, 9.98, 8.7, 20.23, 19.33, 9.98, 9.13, 13.83, 11.9, 9.9, 9.5, 14.15, 12.18, 96.35, 85.03])
+  t.equal(detail.getRow(25).getCell(8).numFmt, '#,##0.00')
+
+  const csv = await app.inject({ method: 'GET', url: `${base}?format=csv` })
+  t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8')
+  t.same([...csv.rawPayload.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark')
+  const lines = csv.rawPayload.toString('utf8').slice(1).trim().split('\r\n')
+  t.equal(lines.length, 22)
+  t.equal(lines[0], 'STT,Mã đơn vị,Đơn vị,1 TĐG,1 TĐ,2 TĐG,2 TĐ,3 TĐG,3 TĐ,4 TĐG,4 TĐ,5 TĐG,5 TĐ,6 TĐG,6 TĐ,7 TĐG,7 TĐ,Tổng điểm TĐG,Tổng điểm TĐ,Chỉ số CCHC,Xếp hạng,Xếp loại')
+  t.equal(lines[15], '15,SO-LDTBXH,Sở Lao động - Thương binh và Xã hội,19,14.25,9.75,9.75,20.5,18.5,10,10,14,11,10,9,15.5,12.5,98.75,85,85,13,Tốt')
+  t.equal(lines[21], ',,Trung bình,18.30,14.30,9.98,8.70,20.23,19.33,9.98,9.13,13.83,11.90,9.90,9.50,14.15,12.18,96.35,85.03,,,')
+
+  const json = await app.inject({ method: 'GET', url: `${base}?format=json` })
+  t.match(JSON.parse(json.body), { status: 'published', version: { number: 1 }, round: { code: '2020' } })
+  t.equal(JSON.parse(json.body).units.length, 20)
+  const again = await app.inject({ method: 'GET', url: `${base}?format=json`, headers: { 'if-none-match': String(json.headers.etag) } })
+  t.equal(again.statusCode, 304)
+
+  const admin = await loginAs(app, 'admin')
+  const adminExport = await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/export?unitType=department&format=csv`, headers: admin.headers })
+  t.equal(adminExport.body, csv.body, 'the admin route exports the same file')
+  const keyExport = await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/export?unitType=department&format=xlsx`, headers: await apiKeyHeaders(app, ['results:read']) })
+  t.equal(keyExport.statusCode, 200)
+  const unpublished = await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/export?unitType=district&format=csv`, headers: admin.headers })
+  t.equal(unpublished.statusCode, 404, 'only published results are exported')
+})
+
+t.test('API keys read provisional results only when an admin shares them; versions always', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const key = await apiKeyHeaders(app, ['results:read'])
+  const live = `/rounds/${roundId}/results?unitType=department`
+  const hidden = await app.inject({ method: 'GET', url: live, headers: key })
+  t.equal(hidden.statusCode, 403)
+  t.equal(hidden.json().code, 'RESULTS_PROVISIONAL_HIDDEN')
+  t.equal((await app.inject({ method: 'GET', url: live, headers: admin.headers })).json().status, 'provisional')
+  t.match((await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/settings`, headers: admin.headers })).json(), { provisionalForKeys: false, updatedAt: null })
+  const shared = await app.inject({ method: 'PATCH', url: `/rounds/${roundId}/results/settings`, headers: admin.headers, payload: { provisionalForKeys: true } })
+  t.match(shared.json(), { roundId, provisionalForKeys: true })
+  const visible = await app.inject({ method: 'GET', url: live, headers: key })
+  t.equal(visible.statusCode, 200)
+  t.equal(visible.json().units.length, 20)
+  const versions = await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/versions?unitType=department`, headers: key })
+  t.match(versions.json(), [{ version: 1, latest: true, publishedBy: null, reason: null }])
+  const snapshot = await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/versions/1?unitType=department`, headers: key })
+  t.equal(snapshot.json().status, 'published')
+  t.equal((await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/versions/1?unitType=department`, headers: { ...key, 'if-none-match': String(snapshot.headers.etag) } })).statusCode, 304)
+  const audit = await app.inject({ method: 'GET', url: `/audit?entityType=round&entityId=${roundId}&action=results.settings`, headers: admin.headers })
+  t.equal(audit.json().total, 1, 'the change of setting is audited')
+})
+
+t.test('publishing needs a finalized round; a published version cannot be changed or removed, even by SQL', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin).catch(() => null)
+  t.equal(data, null, 'the demo units exist already, so the reference import is skipped')
+
+  const open = await openRound(app, admin, { units: new Map(), catalogs: await catalogIds(app, admin) }, { code: '2021-open' })
+  const early = await app.inject({ method: 'POST', url: `/rounds/${open.id}/results/publish`, headers: admin.headers, payload: { unitType: 'department' } })
+  t.equal(early.statusCode, 409)
+  t.equal(early.json().code, 'RESULTS_NOT_PUBLISHABLE')
+
+  const unchanged = await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: admin.headers, payload: { unitType: 'department' } })
+  t.equal(unchanged.statusCode, 409, 'nothing changed since version 1: refused before asking for a reason')
+  t.equal(unchanged.json().code, 'RESULTS_UNCHANGED')
+  t.equal(unchanged.json().latestVersion, 1)
+
+  const refusal = async (text: string): Promise<string> => {
+    try {
+      await rawSql(app, text)
+      return 'accepted'
+    } catch (error) {
+      return String((error as { cause?: Error }).cause?.message ?? error)
+    }
+  }
+  t.match(await refusal(`update result_versions set reason = 'x' where round_id = '${roundId}'`), /result_versions is immutable/)
+  t.match(await refusal(`delete from result_versions where round_id = '${roundId}'`), /result_versions is immutable/)
+  t.match(await refusal('truncate result_versions cascade'), /result_versions is immutable/)
+  const audit = await app.inject({ method: 'GET', url: '/audit?action=results.publish&entityType=result_version', headers: admin.headers })
+  t.equal(audit.json().total, 1, 'the publication is in the audit log')
+  const viewer = await loginAs(app, 'viewer')
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: viewer.headers, payload: { unitType: 'department' } })).statusCode, 403)
+})
+
+async function catalogIds (app: Awaited<ReturnType<typeof buildTestApp>>, admin: Awaited<ReturnType<typeof loginAs>>) {
+  const list = await app.inject({ method: 'GET', url: '/catalogs?limit=50', headers: admin.headers })
+  const items: { id: string, unitType: string }[] = list.json().items
+  return {
+    department: items.find((item) => item.unitType === 'department')?.id as string,
+    district: items.find((item) => item.unitType === 'district')?.id as string
+  }
+}
