@@ -122,6 +122,7 @@ t.test('exports: the XLSX reads back as Bảng 1 and Bảng 2, the CSV starts wi
   const json = await app.inject({ method: 'GET', url: `${base}?format=json` })
   t.match(JSON.parse(json.body), { status: 'published', version: { number: 1 }, round: { code: '2020' } })
   t.equal(JSON.parse(json.body).units.length, 20)
+  t.notOk('publishedBy' in JSON.parse(json.body), 'who published is not in the public file')
   const again = await app.inject({ method: 'GET', url: `${base}?format=json`, headers: { 'if-none-match': String(json.headers.etag) } })
   t.equal(again.statusCode, 304)
 

@@ -47,20 +47,21 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
 
   // Serialized (and, for clients that accept it, gzipped) bodies of snapshot views, per version and view: a snapshot
   // never changes, so the same request is never serialized or compressed twice.
-  const bodies = new Map<string, { text: string, gzip: Buffer | null }>()
+  const bodies = new Map<string, { identity: Buffer, gzip: Buffer | null }>()
   const sendView = (request: FastifyRequest, reply: FastifyReply, key: string, build: () => unknown): FastifyReply => {
     let body = bodies.get(key)
     if (body === undefined) {
-      body = { text: reply.serialize(build()) as string, gzip: null }
+      // Kept as bytes, so a request costs neither serialization nor UTF-8 encoding.
+      body = { identity: Buffer.from(reply.serialize(build()) as string, 'utf8'), gzip: null }
       if (bodies.size >= MAX_BODIES) bodies.delete(bodies.keys().next().value as string)
       bodies.set(key, body)
     }
     reply.type('application/json; charset=utf-8')
-    if (acceptsGzip(request) && body.text.length >= GZIP_MIN_BYTES) {
-      body.gzip ??= gzipSync(body.text)
+    if (acceptsGzip(request) && body.identity.length >= GZIP_MIN_BYTES) {
+      body.gzip ??= gzipSync(body.identity)
       return reply.header('content-encoding', 'gzip').send(body.gzip)
     }
-    return reply.send(body.text)
+    return reply.send(body.identity)
   }
   // Weak: the identity and gzip forms of a view are the same content, so they share one validator.
   const etagOf = (version: PublishedVersion) => `W/"${version.id}"`
@@ -91,7 +92,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
       tags: ['public'],
       params: PublicRoundParams,
       querystring: Type.Intersect([VersionQuery, Type.Object({
-        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Units per page (default 50, as every list of this API)' }),
         offset: Type.Integer({ minimum: 0, default: 0 })
       })]),
       headers: ConditionalHeaders,

@@ -10,7 +10,7 @@ import {
   ResultSetSchema, ResultSettingsSchema, ResultsQuery, ResultVersionSummarySchema, RoundVersionParams, UnitTypeQuery,
   UpdateResultSettingsSchema, VersionQuery
 } from '../schemas/results.js'
-import { EXPORT_CONTENT_TYPES, exportResults, type ExportFile } from '../services/exports.js'
+import { EXPORT_MEDIA_TYPES, exportResults, type ExportFile } from '../services/exports.js'
 import { importHistoricalResults, listHistoricalResults } from '../services/historical.js'
 import {
   getLiveResults, getPublishedResults, getResultSettings, listResultVersions, publishResults, updateResultSettings
@@ -51,9 +51,9 @@ export const notModifiedResponse = { 304: { description: 'Not modified: the copy
 export const exportResponse = {
   description: 'The export file (Content-Disposition: attachment)',
   content: {
-    [EXPORT_CONTENT_TYPES.csv]: { schema: Type.String({ description: 'CSV, UTF-8 with BOM, CRLF lines' }) },
-    [EXPORT_CONTENT_TYPES.xlsx]: { schema: Type.String({ format: 'binary', description: 'Sheets "Bảng 1" and "Bảng 2"' }) },
-    [EXPORT_CONTENT_TYPES.json]: { schema: Type.Object({}, { additionalProperties: true, description: 'The published snapshot (ResultSet), keys in alphabetical order' }) }
+    [EXPORT_MEDIA_TYPES.csv]: { schema: Type.String({ description: 'CSV, UTF-8 with BOM, CRLF lines' }) },
+    [EXPORT_MEDIA_TYPES.xlsx]: { schema: Type.String({ format: 'binary', description: 'Sheets "Bảng 1" and "Bảng 2"' }) },
+    [EXPORT_MEDIA_TYPES.json]: { schema: Type.Object({}, { additionalProperties: true, description: 'The published snapshot (ResultSet), keys in alphabetical order' }) }
   }
 }
 

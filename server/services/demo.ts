@@ -1,4 +1,4 @@
-// Demo data for a newcomer: on an empty database, the Thanh Hóa units and both 2020 catalogs, published.
+// Demo data for a newcomer: on an empty database, the Thanh Hóa units, both 2020 catalogs (published) and the published 2020 department round.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { count } from 'drizzle-orm'
@@ -7,6 +7,7 @@ import { unitsTable } from '../db/schema/index.js'
 import { fixturesDir } from '../paths.js'
 import { importCatalog } from './catalogs.js'
 import { systemActor } from './context.js'
+import { loadDemoRound2020 } from './demo-round.js'
 import { importUnits } from './units.js'
 
 const readFixture = (...path: string[]): unknown => JSON.parse(readFileSync(join(fixturesDir, ...path), 'utf8'))
@@ -21,5 +22,7 @@ export async function loadDemoData (db: Db): Promise<boolean> {
   for (const file of demoCatalogFiles) {
     await importCatalog(db, systemActor, readFixture('catalogs', file), { publish: true })
   }
+  // The 2020 department round, scored leaf by leaf, appraised and published, so the results are there at once.
+  await loadDemoRound2020(db)
   return true
 }

@@ -15,9 +15,15 @@ export interface ExportFile {
   latest: boolean
 }
 
-export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
+export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  json: 'application/json'
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: EXPORT_MEDIA_TYPES.xlsx,
   json: 'application/json; charset=utf-8'
 }
 
@@ -59,8 +65,10 @@ export async function exportResults (db: Executor, roundId: string, unitType: st
 async function buildExport (published: PublishedVersion, format: ExportFormat): Promise<Omit<ExportFile, 'latest'>> {
   const snapshot = published.snapshot
   const filename = `chi-so-cchc-${safe(snapshot.round.code)}-${safe(snapshot.unitType.code)}-v${published.version}.${format}`
-  const body = format === 'csv' ? csvExport(snapshot) : format === 'xlsx' ? await xlsxExport(snapshot) : Buffer.from(JSON.stringify(sortKeys(snapshot), null, 2) + '\n', 'utf8')
-  return { filename, contentType: EXPORT_CONTENT_TYPES[format], body, etag: `"${published.id}.${format}"` }
+  // The JSON export is the snapshot without who published it, since both the admin and the public routes serve it.
+  const { publishedBy: _publishedBy, ...withoutPublisher } = snapshot
+  const body = format === 'csv' ? csvExport(snapshot) : format === 'xlsx' ? await xlsxExport(snapshot) : Buffer.from(JSON.stringify(sortKeys(withoutPublisher), null, 2) + '\n', 'utf8')
+  return { filename, contentType: CONTENT_TYPES[format], body, etag: `"${published.id}.${format}"` }
 }
 
 const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')

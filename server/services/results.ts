@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
-import { queryRows } from '../db/rows.js'
+import { concurrently, queryRows } from '../db/rows.js'
 import { resultSettingsTable, resultVersionsTable, roundsTable } from '../db/schema/index.js'
 import type { ClassificationBand, RankingMethod } from '../domain/catalog.js'
 import { formatMilli, parseMilli, type Milli } from '../domain/decimal.js'
@@ -136,15 +136,16 @@ interface CatalogShape {
 }
 
 async function loadCatalogShape (db: Executor, catalogId: string): Promise<CatalogShape> {
-  // One after the other: inside a transaction both would share one connection.
-  const fieldRows = await queryRows<Record<string, unknown>>(db, sql`
-    with recursive ${leafSql(catalogId)}
-    select f.code, f.title, f.max_points::text as max_points, (select count(*) from leaf l where l.field_code = f.code)::int as leaves
-    from catalog_nodes f where f.catalog_id = ${catalogId} and f.parent_id is null
-    order by f.position, f.code`)
-  const leafRows = await queryRows<{ code: string, max_points: string }>(db, sql`
-    with recursive ${leafSql(catalogId)}
-    select code, max_points::text as max_points from leaf`)
+  const [fieldRows, leafRows] = await concurrently(db, [
+    () => queryRows<Record<string, unknown>>(db, sql`
+      with recursive ${leafSql(catalogId)}
+      select f.code, f.title, f.max_points::text as max_points, (select count(*) from leaf l where l.field_code = f.code)::int as leaves
+      from catalog_nodes f where f.catalog_id = ${catalogId} and f.parent_id is null
+      order by f.position, f.code`),
+    () => queryRows<{ code: string, max_points: string }>(db, sql`
+      with recursive ${leafSql(catalogId)}
+      select code, max_points::text as max_points from leaf`)
+  ])
   return {
     fields: fieldRows.map((row) => ({ code: String(row.code), title: String(row.title), maxPoints: milli(row.max_points), leaves: Number(row.leaves) })),
     leafMaxima: Object.fromEntries(leafRows.map((row) => [String(row.code), String(row.max_points)]))
@@ -259,9 +260,11 @@ export interface ComputeOptions {
 async function compute (db: Executor, context: ResultContext, options: ComputeOptions): Promise<ResultSet> {
   const shape = await loadCatalogShape(db, context.catalog.id)
   const fields = shape.fields
-  const units = await loadUnits(db, context, shape)
-  const previous = options.compareTo === null ? null : await previousResults(db, context, fields, options.compareTo)
-  const [now] = await queryRows<{ now: unknown }>(db, sql`select now() as now`)
+  const [units, previous, [now]] = await concurrently(db, [
+    () => loadUnits(db, context, shape),
+    () => options.compareTo === null ? null : previousResults(db, context, fields, options.compareTo),
+    () => queryRows<{ now: unknown }>(db, sql`select now() as now`)
+  ])
   const computed = computeResults({ fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }, previous)
   return {
     status: 'provisional',
@@ -459,6 +462,9 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
       })
     }
     const results = await compute(tx, context, {})
+    if (results.units.length === 0) {
+      throw Errors.resultsNotPublishable(`Round ${context.round.code} has no ${context.unitType.code} units to publish results for.`, { extra: { roundStatus: status } })
+    }
     const number = (latest?.version ?? 0) + 1
     const id = randomUUID()
     const publishedAt = new Date(results.computedAt)

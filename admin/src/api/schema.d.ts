@@ -806,7 +806,7 @@ export interface paths {
         };
         /**
          * Self-assessment status and totals of every participating unit
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer gets only their own unit's line.
+         * @description **Access.** Roles: admin, unit_officer, viewer. A unit officer gets only their own unit's line. Appraisers use GET /rounds/{id}/progress.
          */
         get: operations["listSelfAssessments"];
         put?: never;
@@ -828,7 +828,7 @@ export interface paths {
          * A unit's self-assessment: every leaf with its saved answer, the totals, the status and the deadline
          * @description The ETag header is the version to send back in If-Match.
          *
-         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reads only their own unit (another unit answers 404).
+         *     **Access.** Roles: admin, unit_officer, viewer. A unit officer reads only their own unit (another unit answers 404). Appraisers use GET /rounds/{id}/units/{unitId}/appraisal.
          */
         get: operations["getSelfAssessment"];
         put?: never;
@@ -2515,13 +2515,13 @@ export interface components {
                 publishedAt: string;
             }[];
         };
+        /** @description Which published version a body is; it never changes, so a numbered version's body stays the same byte for byte */
         PublicResultVersion: {
             number: number;
             /** Format: date-time */
             publishedAt: string;
             reason: string | null;
             inputHash: string;
-            latest: boolean;
         };
         PublicUnitSummary: {
             rank: number;
@@ -2554,6 +2554,15 @@ export interface components {
                 /** @description Rounded half up to 2 decimals, as the report prints it (9.125 → "9.13") */
                 indexChangeDisplay: string;
             } | null;
+        };
+        PublicResultVersionListItem: {
+            number: number;
+            /** Format: date-time */
+            publishedAt: string;
+            reason: string | null;
+            inputHash: string;
+            /** @description Served when no version is asked for */
+            latest: boolean;
         };
         ResultSet: {
             /**
@@ -2660,7 +2669,7 @@ export interface components {
             result: components["schemas"]["UnitResult"];
         };
         PublicResultVersionList: {
-            items: components["schemas"]["PublicResultVersion"][];
+            items: components["schemas"]["PublicResultVersionListItem"][];
         };
         HistoricalImport: {
             /** @description The CSV text (same as a text/csv body) */
@@ -7277,9 +7286,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv; charset=utf-8": string;
+                    "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "application/json; charset=utf-8": {
+                    "application/json": {
                         [key: string]: unknown;
                     };
                 };
@@ -7710,6 +7719,7 @@ export interface operations {
             query: {
                 /** @description Version number; default: the latest */
                 version?: number;
+                /** @description Units per page (default 50, as every list of this API) */
                 limit: number;
                 offset: number;
             };
@@ -7938,9 +7948,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv; charset=utf-8": string;
+                    "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "application/json; charset=utf-8": {
+                    "application/json": {
                         [key: string]: unknown;
                     };
                 };
