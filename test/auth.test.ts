@@ -158,6 +158,11 @@ t.test('API keys: shown once, stored hashed, read-only, revocable, last use reco
   t.equal(users.statusCode, 403, 'a key cannot read what its scopes do not cover')
 
   t.equal((await app.inject({ method: 'POST', url: `/api-keys/${apiKey.id}/revoke`, headers: admin.headers })).statusCode, 200)
+  const keyAudit = await auditRows(app, apiKey.id)
+  t.same(keyAudit.map((row) => row.action), ['api_key.create', 'api_key.revoke'], 'one audit row per key change')
+  t.equal(keyAudit[1]!.before.revokedAt, null)
+  t.type(keyAudit[1]!.after.revokedAt, 'string')
+  t.notMatch(JSON.stringify(keyAudit), key, 'the secret never reaches the audit log')
   const revoked = await app.inject({ method: 'GET', url: '/units', headers: { 'x-api-key': key } })
   t.equal(revoked.statusCode, 401, 'a revoked key stops working at once')
   t.equal((await app.inject({ method: 'GET', url: '/units', headers: { 'x-api-key': 'par_forged_key' } })).statusCode, 401)
