@@ -1,13 +1,11 @@
 // Editing a draft node by node: add, edit, move and delete change what GET returns, each writes exactly one audit
 // row with before and after, and shape errors are refused at once while sum mismatches are only reported.
-import t, { type Test } from 'tap'
+import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { CatalogDocument } from '../server/domain/catalog.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
-
-type Headers = Record<string, string>
-interface Reply { statusCode: number, headers: Record<string, unknown>, json: () => any, body: string }
+import { assertProblem, type Headers } from './helpers/catalogs.js'
 
 /** Field 1 (60) = 1.1 (30, a leaf criterion) + 1.2 (30) = 1.2.1 (10) + 1.2.2 (20); field 2 (40) is itself a leaf. */
 function smallCatalog (code: string): CatalogDocument {
@@ -55,14 +53,6 @@ function findNode (nodes: any[], code: string): any {
 }
 
 const codes = (nodes: any[]) => nodes.map((node: any) => node.code)
-
-function assertProblem (t: Test, response: Reply, status: number, code: string) {
-  t.equal(response.statusCode, status, `status ${status}: ${response.body.slice(0, 300)}`)
-  t.match(String(response.headers['content-type']), /^application\/problem\+json/)
-  const body = response.json()
-  t.equal(body.code, code)
-  return body
-}
 
 /** Imports the small catalog as a draft under its own code and gives readers of its tree and its audit rows. */
 async function draft (app: FastifyInstance, headers: Headers, code: string) {

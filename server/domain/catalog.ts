@@ -385,3 +385,6 @@ function checkClassification (bands: readonly ClassificationBand[], report: Repo
     codes.add(band.code)
   }
 }
+
+/** Orders node codes as a catalog reads ("1.2" before "1.10"). */
+export const compareNodeCodes = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true })

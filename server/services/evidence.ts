@@ -13,6 +13,7 @@ import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
 import { lockEditableLeaves } from './self-assessment.js'
+import { compareNodeCodes } from '../domain/catalog.js'
 
 export interface EvidenceFile {
   id: string
@@ -35,7 +36,6 @@ export interface Upload {
 }
 
 /** Leaf codes in catalog order as far as codes tell it: 1.2 before 1.10. */
-const byCode = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true })
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading
@@ -109,7 +109,7 @@ async function filesOf (db: Executor, selfAssessmentId: string, fileId?: string)
     sha256: row.sha256,
     uploadedAt: row.uploadedAt.toISOString(),
     uploadedBy: row.uploaderId === null ? null : { id: row.uploaderId, displayName: row.uploaderName ?? '' },
-    leafCodes: links.filter((link) => link.fileId === row.id).map((link) => link.leafCode).sort(byCode)
+    leafCodes: links.filter((link) => link.fileId === row.id).map((link) => link.leafCode).sort(compareNodeCodes)
   }))
 }
 

@@ -6,6 +6,7 @@ import { Errors } from '../errors.js'
 import { assertLeafInScope, catalogOf, fieldScope, loadAppraisalContext, type UnitRef } from './appraisal.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
+import { compareNodeCodes } from '../domain/catalog.js'
 
 export interface HistoryItem {
   /** The audit row; items are in the order the changes were committed. */
@@ -118,7 +119,7 @@ export async function unitHistory (db: Executor, actor: Actor, roundId: string, 
     // Per-leaf values are in the leaf history; here a save says which leaves it touched.
     const strip = (value: Record<string, unknown> | null) => value === null ? null : { version: value.version ?? null }
     // jsonb keeps object keys in its own order; leaf codes read best in catalog order (1.2 before 1.10).
-    const leafCodes = Object.keys(entriesOf(row.after)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    const leafCodes = Object.keys(entriesOf(row.after)).sort(compareNodeCodes)
     return item(row, { leafCodes, before: strip(row.before), after: strip(row.after) })
   })
   return { roundId, unit: context.unit, items }
