@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserChecks } from './checks.js'
+import { resultChecks } from './results.js'
+import { roundChecks } from './rounds.js'
 
 const root = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const screenshotDir = join(root, 'test-output', 'screenshots')
@@ -182,6 +185,28 @@ async function run (): Promise<void> {
     const nav = (label: string) => page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: label, exact: true })
     const heading = (text: string) => page.getByRole('heading', { level: 1, name: text })
     const rows = (table: string) => page.locator(`[data-testid="${table}"] tbody tr`)
+    const checks: BrowserChecks = {
+      page,
+      baseUrl,
+      adminPassword,
+      work,
+      check,
+      nav,
+      heading,
+      rows,
+      screenshot: (name, fullPage) => screenshot(page, name, fullPage),
+      waitUntil,
+      assert,
+      allowConsoleError: async (pattern, body) => {
+        expectedConsoleError = pattern
+        try {
+          return await body()
+        } finally {
+          expectedConsoleError = null
+        }
+      },
+      api: (path, options) => api(baseUrl, path, options)
+    }
 
     await check('the login page is shown to a visitor', async () => {
       await page.goto(`${baseUrl}/admin/`)
@@ -424,6 +449,9 @@ async function run (): Promise<void> {
       await page.getByRole('button', { name: 'Xóa bộ lọc' }).click()
       await screenshot(page, '16-audit')
     })
+
+    await roundChecks(checks)
+    await resultChecks(checks)
 
     await check('the change password page has its form', async () => {
       await page.getByRole('link', { name: 'Đổi mật khẩu' }).click()
