@@ -1,5 +1,7 @@
 // `npm run bench:results`: a round of 10,000 units × 100 leaves in PostgreSQL; times the full results computation
-// next to a bare `SELECT unit, sum(points) … GROUP BY unit` over the same rows, in the same run.
+// next to a bare `SELECT unit, sum(points) … GROUP BY unit` over the same rows, in the same run. The computation reads
+// the per-field sums that triggers keep beside the entries (migration 0008), so the run also checks that every unit's
+// appraised total it reports equals the bare sum over the entries.
 // Connects to the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), works in a scratch
 // database it creates and drops, so no real database is touched. Options: --units=N --leaves=N --runs=N.
 import { randomBytes } from 'node:crypto'
@@ -152,9 +154,15 @@ async function main (): Promise<void> {
     console.log(`First computation (cold): ${ms(performance.now() - start)}; ${results.units.length} units, top index ${results.units[0]?.appraised.indexDisplay}, average ${results.average?.appraised.total.display}`)
 
     const full = await time(() => computeLiveResults(db, round.roundId, round.unitType), runs)
-    const bareAppraised = await time(() => queryRows(db, sql`
+    const bareAppraisedQuery = () => queryRows<{ unit_id: string, sum: string | null }>(db, sql`
       select a.unit_id, sum(e.points) from appraisal_entries e join appraisals a on a.id = e.appraisal_id
-      where a.round_id = ${round.roundId} group by a.unit_id`), runs)
+      where a.round_id = ${round.roundId} group by a.unit_id`)
+    const bareAppraised = await time(bareAppraisedQuery, runs)
+    const bareTotals = new Map((await bareAppraisedQuery()).map((row) => [row.unit_id, Number(row.sum ?? 0)]))
+    const mismatched = results.units.filter((unit) => Math.abs(unit.appraised.points - (bareTotals.get(unit.unit.id) ?? 0)) > 1e-9)
+    if (mismatched.length > 0 || results.units.length !== bareTotals.size) {
+      throw new Error(`the results disagree with the bare sums for ${mismatched.length} of ${results.units.length} units`)
+    }
     const bareBoth = await time(() => queryRows(db, sql`
       select unit_id, sum(points) from (
         select s.unit_id, e.points from self_assessment_entries e join self_assessments s on s.id = e.self_assessment_id where s.round_id = ${round.roundId}
@@ -169,6 +177,7 @@ async function main (): Promise<void> {
     console.log(`  ratio full / bare (same rows) ................... ${(full.median / bareBoth.median).toFixed(2)}×   target ≤ 2×`)
     console.log(`  ratio full / bare (appraised only) .............. ${(full.median / bareAppraised.median).toFixed(2)}×`)
     console.log(`  full computation under 1 s ...................... ${full.median < 1000 ? 'yes' : 'NO'}`)
+    console.log(`  appraised totals equal the bare sums ............ all ${bareTotals.size} units`)
   } finally {
     await drop()
   }

@@ -153,40 +153,36 @@ async function loadCatalogShape (db: Executor, catalogId: string): Promise<Catal
 }
 
 /**
- * Per unit and field, in one statement over the entries: self and appraised points, the maxima of the leaves each
- * side marks not applicable (they count in neither points nor maximum; the maxima come from the catalog's leaves and
- * are looked up only for not-applicable entries), and how many leaves are answered. Both tables are aggregated by
- * (self-assessment or appraisal, field) side by side (a parallel append), as thousandths in integers, whose sums are
- * much cheaper than numeric ones and exact; then each unit's fields are packed into one JSON object per side, so
- * 10,000 units come back as 10,000 rows. Entries of a self-assessment on another catalog are ignored.
+ * Per unit and field, the self or appraised points in thousandths and how many leaves are answered, from the per-field
+ * sums the entry tables' triggers keep (migration 0008: 7 rows per unit and side instead of one per leaf), packed into
+ * one JSON array per unit, so 10,000 units come back as 10,000 rows. Entries of a self-assessment on another catalog
+ * are ignored.
  */
-function entrySumsSql (context: ResultContext, shape: CatalogShape): SQL {
-  const roundId = context.round.id
-  const maxima = JSON.stringify(shape.leafMaxima)
-  const units = sql`select ru.unit_id from round_units ru join units u on u.id = ru.unit_id
-    where ru.round_id = ${roundId} and u.unit_type_code = ${context.unitType.code}`
-  const side = (entries: string, owners: string, ownerColumn: string, counted: SQL, self: boolean, ownerFilter: SQL) => sql`
-    select o.unit_id, x.field_code, ${sql.raw(self ? 'true' : 'false')} as self, x.points, x.not_applicable, x.counted
-    from (
-      select e.${sql.raw(ownerColumn)} as owner, e.field_code,
-        coalesce(sum((e.points * 1000)::int), 0) as points,
-        (coalesce(sum((${maxima}::jsonb ->> e.leaf_code)::numeric) filter (where e.not_applicable), 0) * 1000)::int8 as not_applicable,
-        ${counted} as counted
-      from ${sql.raw(entries)} e
-      where e.${sql.raw(ownerColumn)} in (select id from ${sql.raw(owners)} where round_id = ${roundId} and unit_id in (${units}) ${ownerFilter})
-      group by e.${sql.raw(ownerColumn)}, e.field_code
-    ) x
-    join ${sql.raw(owners)} o on o.id = x.owner`
+function fieldSumsSql (context: ResultContext, side: 'self' | 'appraised'): SQL {
+  const owner = side === 'self'
+    ? { owners: 'self_assessments', sums: 'self_assessment_field_sums', column: 'self_assessment_id', filter: sql`and o.catalog_id = ${context.catalog.id}` }
+    : { owners: 'appraisals', sums: 'appraisal_field_sums', column: 'appraisal_id', filter: sql`` }
   return sql`
-    select y.unit_id,
-      json_object_agg(y.field_code, json_build_array(y.points, y.not_applicable, y.counted)) filter (where y.self) as self,
-      json_object_agg(y.field_code, json_build_array(y.points, y.not_applicable, y.counted)) filter (where not y.self) as appraised
-    from (
-      ${side('self_assessment_entries', 'self_assessments', 'self_assessment_id', sql`count(e.input)`, true, sql`and catalog_id = ${context.catalog.id}`)}
-      union all
-      ${side('appraisal_entries', 'appraisals', 'appraisal_id', sql`count(*)`, false, sql``)}
-    ) y
-    group by y.unit_id`
+    select o.unit_id, json_agg(json_build_array(s.field_code, s.points_milli, s.answered)) as sums
+    from ${sql.raw(owner.owners)} o join ${sql.raw(owner.sums)} s on s.${sql.raw(owner.column)} = o.id
+    where o.round_id = ${context.round.id} ${owner.filter} and o.unit_id in (${participantsSql(context)})
+    group by o.unit_id`
+}
+
+/** The leaves each unit marks not applicable on one side, found through the partial not-applicable indexes. */
+function notApplicableSql (context: ResultContext, side: 'self' | 'appraised'): SQL {
+  const owner = side === 'self'
+    ? { owners: 'self_assessments', entries: 'self_assessment_entries', column: 'self_assessment_id', filter: sql`and o.catalog_id = ${context.catalog.id}` }
+    : { owners: 'appraisals', entries: 'appraisal_entries', column: 'appraisal_id', filter: sql`` }
+  return sql`
+    select o.unit_id, e.field_code, e.leaf_code
+    from ${sql.raw(owner.owners)} o join ${sql.raw(owner.entries)} e on e.${sql.raw(owner.column)} = o.id and e.not_applicable
+    where o.round_id = ${context.round.id} ${owner.filter} and o.unit_id in (${participantsSql(context)})`
+}
+
+function participantsSql (context: ResultContext): SQL {
+  return sql`select ru.unit_id from round_units ru join units u on u.id = ru.unit_id
+    where ru.round_id = ${context.round.id} and u.unit_type_code = ${context.unitType.code}`
 }
 
 async function loadUnits (db: Executor, context: ResultContext, shape: CatalogShape): Promise<ResultUnitInput[]> {
@@ -212,33 +208,44 @@ async function loadUnits (db: Executor, context: ResultContext, shape: CatalogSh
       })
     }
   } else if (fields.length > 0) {
-    // Settings for this statement only (SET LOCAL ends with the (sub)transaction), each measured with bench:results:
-    // no JIT (compiling took seconds, for a scan of about one); enough memory for the hash aggregates not to spill;
-    // and no parallel workers: grouped by unit and field, every worker holds nearly every group, and the partial
-    // states cost more to merge than the workers save.
-    const rows = await db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('max_parallel_workers_per_gather', '0', true)`)
-      return queryRows<Record<string, unknown>>(tx, entrySumsSql(context, shape))
+    // Settings for these statements only (SET LOCAL ends with the transaction), measured with bench:results: no JIT
+    // (compiling took longer than the queries) and enough memory for the hash aggregates not to spill.
+    const [selfSums, appraisedSums, selfNotApplicable, appraisedNotApplicable] = await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`)
+      return concurrently(tx, [
+        () => queryRows<{ unit_id: string, sums: [string, number, number][] }>(tx, fieldSumsSql(context, 'self')),
+        () => queryRows<{ unit_id: string, sums: [string, number, number][] }>(tx, fieldSumsSql(context, 'appraised')),
+        () => queryRows<{ unit_id: string, field_code: string, leaf_code: string }>(tx, notApplicableSql(context, 'self')),
+        () => queryRows<{ unit_id: string, field_code: string, leaf_code: string }>(tx, notApplicableSql(context, 'appraised'))
+      ])
     })
-    type Packed = Record<string, [number, number, number]> | null
-    for (const row of rows) {
-      const self = row.self as Packed
-      const appraised = row.appraised as Packed
-      const perField = new Map<string, FieldSums>()
-      for (const field of fields) {
-        const s = self?.[field.code]
-        const a = appraised?.[field.code]
-        perField.set(field.code, {
-          selfPoints: Number(s?.[0] ?? 0),
-          selfNotApplicable: Number(s?.[1] ?? 0),
-          selfAnswered: Number(s?.[2] ?? 0),
-          appraisedPoints: Number(a?.[0] ?? 0),
-          appraisedNotApplicable: Number(a?.[1] ?? 0),
-          appraised: Number(a?.[2] ?? 0)
-        })
+    const sumsOf = (unitId: string, fieldCode: string): FieldSums => {
+      let perField = byUnit.get(unitId)
+      if (perField === undefined) byUnit.set(unitId, perField = new Map())
+      let sums = perField.get(fieldCode)
+      if (sums === undefined) {
+        perField.set(fieldCode, sums = { selfPoints: 0, selfNotApplicable: 0, selfAnswered: 0, appraisedPoints: 0, appraisedNotApplicable: 0, appraised: 0 })
       }
-      byUnit.set(String(row.unit_id), perField)
+      return sums
     }
+    for (const row of selfSums) {
+      for (const [fieldCode, points, answered] of row.sums) {
+        const sums = sumsOf(row.unit_id, fieldCode)
+        sums.selfPoints = Number(points)
+        sums.selfAnswered = Number(answered)
+      }
+    }
+    for (const row of appraisedSums) {
+      for (const [fieldCode, points, appraised] of row.sums) {
+        const sums = sumsOf(row.unit_id, fieldCode)
+        sums.appraisedPoints = Number(points)
+        sums.appraised = Number(appraised)
+      }
+    }
+    // A not-applicable leaf counts in neither points nor maximum: its maximum, from the catalog, is taken off later.
+    const leafMaximum = new Map(Object.entries(shape.leafMaxima).map(([code, maximum]) => [code, milli(maximum)]))
+    for (const row of selfNotApplicable) sumsOf(row.unit_id, row.field_code).selfNotApplicable += leafMaximum.get(row.leaf_code) ?? 0
+    for (const row of appraisedNotApplicable) sumsOf(row.unit_id, row.field_code).appraisedNotApplicable += leafMaximum.get(row.leaf_code) ?? 0
   }
   return units.map((unit) => ({
     id: String(unit.id),

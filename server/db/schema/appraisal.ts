@@ -1,6 +1,6 @@
 // Appraisal (thẩm định): appraiser assignments to fields, appraised scores per leaf, supplement requests.
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { usersTable } from './auth.js'
 import { roundsTable } from './rounds.js'
 import { unitsTable, unitTypesTable } from './units.js'
@@ -47,7 +47,22 @@ export const appraisalEntriesTable = pgTable('appraisal_entries', {
 }, (table) => [
   primaryKey({ columns: [table.appraisalId, table.leafCode] }),
   index().on(table.fieldCode),
+  index('appraisal_entries_not_applicable').on(table.appraisalId).where(sql`${table.notApplicable}`),
   check('appraisal_entries_points', sql`(${table.notApplicable} and ${table.points} is null) or (not ${table.notApplicable} and ${table.points} is not null and ${table.points} >= 0)`)
+])
+
+/**
+ * Per appraisal and field, the sums of its entries, kept by the same triggers as selfAssessmentFieldSumsTable
+ * (every appraisal entry has an input, so answered equals entries).
+ */
+export const appraisalFieldSumsTable = pgTable('appraisal_field_sums', {
+  appraisalId: uuid().notNull().references(() => appraisalsTable.id, { onDelete: 'cascade' }),
+  fieldCode: text().notNull(),
+  pointsMilli: bigint({ mode: 'number' }).notNull().default(0),
+  entries: integer().notNull().default(0),
+  answered: integer().notNull().default(0)
+}, (table) => [
+  primaryKey({ columns: [table.appraisalId, table.fieldCode] })
 ])
 
 /** A request for supplementary evidence (yêu cầu bổ sung): exactly its leaves reopen for the unit until it is answered, closed or due. */

@@ -1,6 +1,6 @@
 // Assessment rounds (kỳ đánh giá): their catalogs and participants, and each unit's self-assessment with its entries.
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import { catalogsTable } from './catalogs.js'
 import { unitsTable, unitTypesTable } from './units.js'
@@ -78,9 +78,26 @@ export const selfAssessmentEntriesTable = pgTable('self_assessment_entries', {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 }, (table) => [
   primaryKey({ columns: [table.selfAssessmentId, table.leafCode] }),
+  index('self_assessment_entries_not_applicable').on(table.selfAssessmentId).where(sql`${table.notApplicable}`),
   check('self_assessment_entries_points', sql`(${table.input} is null and ${table.points} is null and not ${table.notApplicable})
     or (${table.input} is not null and ${table.notApplicable} and ${table.points} is null)
     or (${table.input} is not null and not ${table.notApplicable} and ${table.points} is not null and ${table.points} >= 0)`)
+])
+
+/**
+ * Per self-assessment and field, the sums of its entries, kept by statement triggers on self_assessment_entries
+ * (migration 0008) so results read 7 rows per unit instead of 100: points in thousandths (exact), entries, answered
+ * entries (input given). Not-applicable maxima are not here: they come from the catalog, through the partial index
+ * on not-applicable entries. Never written by the service.
+ */
+export const selfAssessmentFieldSumsTable = pgTable('self_assessment_field_sums', {
+  selfAssessmentId: uuid().notNull().references(() => selfAssessmentsTable.id, { onDelete: 'cascade' }),
+  fieldCode: text().notNull(),
+  pointsMilli: bigint({ mode: 'number' }).notNull().default(0),
+  entries: integer().notNull().default(0),
+  answered: integer().notNull().default(0)
+}, (table) => [
+  primaryKey({ columns: [table.selfAssessmentId, table.fieldCode] })
 ])
 
 /**

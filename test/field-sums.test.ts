@@ -1,0 +1,116 @@
+// The per-field sums kept by triggers on the entry tables (migration 0008), which results read instead of the entries:
+// after every kind of write they must equal the sums recomputed from the entries themselves.
+import t, { type Test } from 'tap'
+import { sql } from 'drizzle-orm'
+import type { Db } from '../server/db/client.js'
+import { queryRows } from '../server/db/rows.js'
+import { computeLiveResults } from '../server/services/results.js'
+import { generateRound } from '../scripts/bench-results.js'
+import { freshDatabase } from './helpers/app.js'
+
+type Sums = Record<string, string>
+
+/** owner|field → "points:entries:answered" for every owner and field with at least one entry. */
+async function recomputed (db: Db): Promise<{ self: Sums, appraised: Sums }> {
+  const self = await queryRows<{ key: string, value: string }>(db, sql`
+    select self_assessment_id || '|' || field_code as key,
+      coalesce(sum((points * 1000)::int8), 0) || ':' || count(*) || ':' || count(input) as value
+    from self_assessment_entries group by self_assessment_id, field_code`)
+  const appraised = await queryRows<{ key: string, value: string }>(db, sql`
+    select appraisal_id || '|' || field_code as key,
+      coalesce(sum((points * 1000)::int8), 0) || ':' || count(*) || ':' || count(input) as value
+    from appraisal_entries group by appraisal_id, field_code`)
+  return { self: Object.fromEntries(self.map((row) => [row.key, row.value])), appraised: Object.fromEntries(appraised.map((row) => [row.key, row.value])) }
+}
+
+/** The same from the trigger-kept tables; a row whose entries all went away must be all zeros, and is left out. */
+async function stored (t: Test, db: Db): Promise<{ self: Sums, appraised: Sums }> {
+  const self = await queryRows<{ key: string, value: string, entries: number }>(db, sql`
+    select self_assessment_id || '|' || field_code as key, points_milli || ':' || entries || ':' || answered as value, entries
+    from self_assessment_field_sums`)
+  const appraised = await queryRows<{ key: string, value: string, entries: number }>(db, sql`
+    select appraisal_id || '|' || field_code as key, points_milli || ':' || entries || ':' || answered as value, entries
+    from appraisal_field_sums`)
+  for (const row of [...self, ...appraised]) {
+    if (Number(row.entries) === 0) t.equal(row.value, '0:0:0', `an emptied sum is zero: ${row.key}`)
+  }
+  const keep = (rows: { key: string, value: string, entries: number }[]) => Object.fromEntries(rows.filter((row) => Number(row.entries) > 0).map((row) => [row.key, row.value]))
+  return { self: keep(self), appraised: keep(appraised) }
+}
+
+async function assertInStep (t: Test, db: Db, what: string): Promise<void> {
+  const expected = await recomputed(db)
+  const actual = await stored(t, db)
+  t.ok(Object.keys(expected.self).length + Object.keys(expected.appraised).length > 0 || what === 'after TRUNCATE', `${what}: there are sums to compare`)
+  t.same(actual.self, expected.self, `${what}: self-assessment sums`)
+  t.same(actual.appraised, expected.appraised, `${what}: appraisal sums`)
+}
+
+t.test('the per-field sums follow every insert, update, upsert, delete and truncate of entries', async (t) => {
+  const database = await freshDatabase(t)
+  const db = database.db
+  const round = await generateRound(db, { units: 12, leaves: 20, seed: 0.17 })
+  await assertInStep(t, db, 'after a bulk insert')
+  const before = await computeLiveResults(db, round.roundId, round.unitType, { compareTo: null })
+
+  // A changed score, a leaf newly not applicable and one applicable again, in one statement each.
+  await db.execute(sql`update appraisal_entries set points = points + 0.25 where leaf_code in ('1.1', '3.2') and points is not null and points < 1`)
+  await db.execute(sql`update self_assessment_entries set points = null, not_applicable = true where leaf_code = '2.1' and not not_applicable`)
+  await db.execute(sql`update self_assessment_entries set points = 0.5, not_applicable = false where leaf_code = '4.1' and not_applicable`)
+  await assertInStep(t, db, 'after updates')
+
+  // An answer cleared (input null), as a withdrawn leaf is.
+  await db.execute(sql`update self_assessment_entries set input = null, points = null, not_applicable = false where leaf_code = '5.1'`)
+  await assertInStep(t, db, 'after clearing answers')
+
+  // Moving an entry to another field (a change of the grouping key) takes it out of one sum and into another.
+  await db.execute(sql`update appraisal_entries set field_code = '7' where leaf_code = '6.1'`)
+  await assertInStep(t, db, 'after a change of field')
+
+  // An upsert as the services write: some rows inserted, some updated, in one statement.
+  await db.execute(sql`
+    insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points, not_applicable)
+    select a.id, x.leaf, x.field, '{"value":1}'::jsonb, 1, false
+    from appraisals a cross join (values ('1.1', '1'), ('9.9', '7')) as x(leaf, field)
+    where a.round_id = ${round.roundId}
+    on conflict (appraisal_id, leaf_code) do update set points = excluded.points, input = excluded.input, not_applicable = false`)
+  await assertInStep(t, db, 'after an upsert')
+
+  // Deleting some entries, then every entry of one field.
+  await db.execute(sql`delete from self_assessment_entries where leaf_code in ('1.2', '2.2')`)
+  await db.execute(sql`delete from appraisal_entries where field_code = '3'`)
+  await assertInStep(t, db, 'after deletes')
+
+  // The results follow the sums: an appraised point more on one leaf of one unit raises its total by exactly 1.
+  const [target] = await queryRows<{ unit_id: string, leaf_code: string }>(db, sql`
+    select a.unit_id, e.leaf_code from appraisal_entries e join appraisals a on a.id = e.appraisal_id
+    where e.points is not null and e.field_code = '2' order by a.unit_id, e.leaf_code limit 1`)
+  t.ok(target, 'a scored leaf to change')
+  const totalOf = async () => {
+    const results = await computeLiveResults(db, round.roundId, round.unitType, { compareTo: null })
+    return results.units.find((unit) => unit.unit.id === target?.unit_id)?.appraised.points
+  }
+  const totalBefore = await totalOf()
+  await db.execute(sql`update appraisal_entries set points = points + 1 where leaf_code = ${target?.leaf_code}
+    and appraisal_id = (select id from appraisals where unit_id = ${target?.unit_id} and round_id = ${round.roundId})`)
+  t.equal(Number(await totalOf()) - Number(totalBefore), 1, 'the unit\'s appraised total rose by exactly 1 point')
+  t.not(JSON.stringify(before.units), JSON.stringify((await computeLiveResults(db, round.roundId, round.unitType, { compareTo: null })).units), 'the results changed with the entries')
+
+  await db.execute(sql`truncate appraisal_entries, self_assessment_entries`)
+  await assertInStep(t, db, 'after TRUNCATE')
+  const [left] = await queryRows<{ n: number }>(db, sql`select (select count(*) from self_assessment_field_sums) + (select count(*) from appraisal_field_sums) as n`)
+  t.equal(Number(left?.n), 0, 'TRUNCATE empties the sums')
+})
+
+t.test('sums already in the database when the migration runs are filled in by it', async (t) => {
+  // The migration's backfill uses the same grouping as recomputed(); a database migrated on top of entries is in step.
+  const database = await freshDatabase(t)
+  const db = database.db
+  await generateRound(db, { units: 3, leaves: 10 })
+  await db.execute(sql`truncate self_assessment_field_sums, appraisal_field_sums`)
+  const file = (await import('node:fs')).readFileSync(new URL('../migrations/0008_field_sums_triggers.sql', import.meta.url), 'utf8')
+  for (const statement of file.split('--> statement-breakpoint').filter((part) => /^\s*INSERT INTO/m.test(part) && !/CREATE FUNCTION/.test(part))) {
+    await db.execute(sql.raw(statement))
+  }
+  await assertInStep(t, db, 'after the backfill')
+})
