@@ -53,7 +53,7 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
   const otherOfficer = await loginAs(app, 'unit_officer', { unitId: otherUnitId })
   const legal = await loginAs(app, 'appraiser', { username: 'tham-dinh-tu-phap' })
   const others = await loginAs(app, 'appraiser', { username: 'tham-dinh-noi-vu' })
-  const inject = (who: LoggedIn, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  const inject = (who: LoggedIn, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object) =>
     app.inject({ method, url, headers: who.headers, ...(payload === undefined ? {} : { payload }) })
 
   // The unit scores every leaf at its maximum, except 1.1.2 and 1.3.1 at 0.5, and submits.
@@ -298,6 +298,22 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     const history = (await inject(admin, 'GET', `/rounds/${roundId}/units/${otherUnitId}/leaves/1.1.2/history`)).json().items
     t.match(history.at(-1), { action: 'supplement.expire', actor: { type: 'system', id: null, name: 'system' }, before: { status: 'open' }, after: { status: 'expired' } })
     t.equal(history.filter((item: { action: string }) => item.action === 'supplement.expire').length, 1, 'expired once, however often it was read')
+  })
+
+  await t.test('an open request never outlasts the round\'s supplement deadline, even one moved earlier', async (t) => {
+    const created = await inject(legal, 'POST', `/rounds/${roundId}/units/${otherUnitId}/supplement-requests`, { leafCodes: ['1.1.3'], reason: 'Thiếu báo cáo', dueAt: inDays(5) })
+    t.equal(created.statusCode, 201)
+    const id: string = created.json().id
+    const earlier = inDays(2)
+    t.equal((await inject(admin, 'PATCH', `/rounds/${roundId}`, { supplementClosesAt: earlier })).statusCode, 200)
+    t.equal(new Date((await inject(legal, 'GET', `/supplement-requests/${id}`)).json().dueAt).getTime(), new Date(earlier).getTime(), 'its due date came forward with the deadline')
+    const update = (await inject(admin, 'GET', `/audit?entityType=round&entityId=${roundId}&action=round.update`)).json().items[0]
+    t.same(update.after.supplementRequestsDueAtDeadline, [id], 'the round update records which requests it shortened')
+
+    // The deadline moved into the past: the request can no longer be answered, and its leaf is locked again.
+    t.equal((await inject(admin, 'PATCH', `/rounds/${roundId}`, { supplementClosesAt: new Date(Date.now() - 1000).toISOString() })).statusCode, 200)
+    t.equal((await inject(otherOfficer, 'POST', `/supplement-requests/${id}/answer`, { answer: 'muộn' })).json().code, 'SUPPLEMENT_NOT_OPEN')
+    t.equal((await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.1.3', input: { value: 1 } }])).json().code, 'SELF_ASSESSMENT_CLOSED')
   })
 
   await t.test('after the appraisal deadline (database clock) appraisers can no longer write', async (t) => {

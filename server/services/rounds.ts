@@ -6,7 +6,7 @@ import { checkTransition, deadlineProblems, formatVietnamTime, openingProblems, 
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
-import { concurrently } from '../db/rows.js'
+import { concurrently, queryRows } from '../db/rows.js'
 
 type RoundRow = typeof roundsTable.$inferSelect
 
@@ -228,8 +228,21 @@ export async function updateRound (db: Db, actor: Actor, id: string, changes: Ro
       ...deadlineChanges,
       updatedAt: sql`now()`
     }).where(eq(roundsTable.id, id))
+    // Open supplement requests cannot outlast the round's supplement deadline: one moved earlier brings their due dates with it.
+    const shortened = deadlineChanges.supplementClosesAt instanceof Date
+      ? await queryRows<{ id: string }>(tx, sql`
+          update supplement_requests set due_at = ${deadlineChanges.supplementClosesAt.toISOString()}::timestamptz
+          where round_id = ${id} and status = 'open' and due_at > ${deadlineChanges.supplementClosesAt.toISOString()}::timestamptz
+          returning id`)
+      : []
     const after = await getRound(tx, id)
-    await audit(tx, actor, { action: 'round.update', entityType: 'round', entityId: id, before: withoutLists(before), after: withoutLists(after) })
+    await audit(tx, actor, {
+      action: 'round.update',
+      entityType: 'round',
+      entityId: id,
+      before: withoutLists(before),
+      after: { ...withoutLists(after), ...(shortened.length > 0 ? { supplementRequestsDueAtDeadline: shortened.map((row) => row.id) } : {}) }
+    })
     return after
   })
 }
@@ -396,6 +409,20 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
         catalogs: before.catalogs
       })
       if (problems.length > 0) throw Errors.roundNotReady(`The round cannot open for self-assessment: ${problems.map((p) => p.message).join(' ')}`, { errors: problems })
+    }
+    if (to === 'published') {
+      // Published means the results are out: each unit type that takes part needs a published version first
+      // (publishing the results moves the round here by itself; this move is for coming back after a correction).
+      const unpublished = await queryRows<{ unit_type_code: string }>(tx, sql`
+        select distinct u.unit_type_code from round_units ru join units u on u.id = ru.unit_id
+        where ru.round_id = ${id}
+          and not exists (select 1 from result_versions v where v.round_id = ru.round_id and v.unit_type_code = u.unit_type_code)
+        order by u.unit_type_code`)
+      if (unpublished.length > 0) {
+        throw Errors.roundNotReady(`The results of ${unpublished.map((row) => row.unit_type_code).join(', ')} are not published yet; publish them (POST /rounds/{id}/results/publish), which moves the round to published.`, {
+          extra: { unitTypes: unpublished.map((row) => row.unit_type_code) }
+        })
+      }
     }
     if (to === 'draft') {
       const [started] = await tx.select({ value: count() }).from(selfAssessmentsTable).where(eq(selfAssessmentsTable.roundId, id))
