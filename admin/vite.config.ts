@@ -5,7 +5,7 @@ import vue from '@vitejs/plugin-vue'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const apiTarget = process.env.API_URL ?? 'http://127.0.0.1:3000'
-const apiPrefixes = ['/auth', '/users', '/api-keys', '/audit', '/units', '/unit-types', '/catalogs', '/rounds', '/results', '/supplement-requests', '/openapi.json']
+const apiPrefixes = ['/auth', '/users', '/api-keys', '/audit', '/units', '/unit-types', '/catalogs', '/rounds', '/results', '/supplement-requests', '/public', '/openapi.json']
 
 export default defineConfig({
   root,

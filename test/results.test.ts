@@ -89,6 +89,8 @@ t.test('the 2020 departments scored leaf by leaf through the API publish exactly
     expectStatus(await app.inject({ method: 'POST', url: `/rounds/${roundId}/units/${unitIdOf(code)}/finalize`, headers: admin.headers }), 200, `${code} finalize`)
   }
   await transition(app, admin, roundId, 'finalized')
+  const early = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'published' } })
+  t.match(early.json(), { status: 409, code: 'ROUND_NOT_READY', unitTypes: ['department'] }, 'the round is published by publishing its results, not by a bare move')
 
   const published = await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: admin.headers, payload: { unitType: 'department' } })
   expectStatus(published, 201, 'publish')
@@ -112,6 +114,7 @@ t.test('the 2020 departments scored leaf by leaf through the API publish exactly
     t.equal(item?.classification.label, row.class_reported, `${row.unit_code} classification (Bảng 1)`)
     t.same(item?.fields.map((field: { self: number }) => field.self), FIELD_CODES.map((field) => Number(row[`f${field}_self`])), `${row.unit_code} self per field (Bảng 2)`)
     t.same(item?.fields.map((field: { appraised: number }) => field.appraised), FIELD_CODES.map((field) => Number(row[`f${field}_appraised`])), `${row.unit_code} appraised per field (Bảng 2)`)
+    t.same(item?.fields.map((field: { appraisedDisplay: string }) => field.appraisedDisplay), FIELD_CODES.map((field) => Number(row[`f${field}_appraised`]).toFixed(2)), `${row.unit_code} appraised per field as printed`)
   }
   const rankSeven = body.items.filter((item: { rank: number }) => item.rank === 7).map((item: { unit: { name: string } }) => item.unit.name)
   t.same(rankSeven, ['Sở Tư pháp', 'Văn phòng UBND tỉnh'], 'Sở Tư pháp is listed before Văn phòng UBND tỉnh at rank 7')
@@ -123,6 +126,9 @@ t.test('the 2020 departments scored leaf by leaf through the API publish exactly
   // A correction after publication: reopen the round and one unit, change one leaf, republish.
   const firstVersion = await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/department?version=1` })
   const firstUnit = await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/department/units/THANH-TRA?version=1` })
+  await transition(app, admin, roundId, 'finalized', 'Sửa điểm thẩm định của Thanh tra tỉnh')
+  const back = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'published' } })
+  t.equal(back.statusCode, 200, 'back to published: its results are')
   await transition(app, admin, roundId, 'finalized', 'Sửa điểm thẩm định của Thanh tra tỉnh')
   await transition(app, admin, roundId, 'appraisal', 'Sửa điểm thẩm định của Thanh tra tỉnh')
   const thanhTra = unitIdOf('THANH-TRA')

@@ -144,21 +144,13 @@ t.test('opening checks everything at once; catalogs must be published and of the
   t.ok((await auditOf(app, id)).some((row) => row.action === 'round.set_catalogs'), 'catalog choices are audited')
   t.ok((await auditOf(app, id)).some((row) => row.action === 'round.set_participants'), 'participant changes are audited')
 
-  // Forward to the end: published only once the results are, which publishing does by itself; one step back and forth.
-  for (const to of ['appraisal', 'finalized']) t.equal((await transition(to)).statusCode, 200, `to ${to}`)
-  const early = await transition('published')
-  t.equal(early.statusCode, 409)
-  t.match(early.json(), { code: 'ROUND_NOT_READY', unitTypes: ['department', 'district'] })
-  const publish = (unitType: string) => app.inject({ method: 'POST', url: `/rounds/${id}/results/publish`, headers: admin.headers, payload: { unitType } })
-  t.equal((await publish('department')).statusCode, 201, 'the department results are published')
-  t.equal((await app.inject({ method: 'GET', url: `/rounds/${id}`, headers: admin.headers })).json().status, 'published', 'publishing moved the round')
-  t.equal((await transition('finalized', 'Sửa sai sót số liệu')).statusCode, 200)
-  t.match((await transition('published')).json(), { code: 'ROUND_NOT_READY', unitTypes: ['district'] }, 'the districts are still unpublished')
-  t.equal((await publish('district')).statusCode, 201, 'the district results are published')
-  t.equal((await transition('finalized', 'Sửa sai sót số liệu')).statusCode, 200)
-  t.equal((await transition('published')).statusCode, 200, 'back to published: its results are')
-  t.equal((await transition('finalized', 'Sửa sai sót số liệu')).statusCode, 200)
-  t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: deadlinesFromNow(5) })).json().code, 'ROUND_NOT_EDITABLE')
+  // Appraisal closes for good only once every unit's appraisal is finalized (results.test.ts goes all the way).
+  t.equal((await transition('appraisal')).statusCode, 200)
+  const unfinished = await transition('finalized')
+  t.equal(unfinished.statusCode, 409)
+  t.match(unfinished.json(), { code: 'ROUND_NOT_READY', detail: /21 unit\(s\) have an appraisal that is not finalized/ })
+  t.equal(unfinished.json().units.length, 21, 'every unfinished unit is named')
+  t.equal((await app.inject({ method: 'GET', url: `/rounds/${id}`, headers: admin.headers })).json().status, 'appraisal', 'the round stayed in appraisal')
 })
 
 t.test('participants: only existing active units; set, add by type, remove; an open round keeps units that have started', async (t) => {

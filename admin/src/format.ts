@@ -67,3 +67,22 @@ export function parseDecimalInput (value: string | number | null | undefined): n
 export function decimalInputText (value: number | null | undefined): string {
   return value === null || value === undefined ? '' : String(value).replace('.', ',')
 }
+
+const scoreFormat = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 3 })
+
+/** Exact points with at least two decimals, as the report prints them: 16.75 → "16,75", 19 → "19,00", 9.125 → "9,125". */
+export function formatScore (value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : scoreFormat.format(value)
+}
+
+/** A decimal the API already rounded for display ("92.00", "-1.25") in the Vietnamese form ("92,00", "-1,25"). */
+export function formatDisplay (text: string | null | undefined): string {
+  return text === null || text === undefined || text === '' ? '—' : text.replace('.', ',')
+}
+
+/** A change the API rounded for display, with its sign: "2.50" → "+2,50", "-1.25" → "-1,25", "0.00" → "0,00". */
+export function formatChange (text: string | null | undefined): string {
+  if (text === null || text === undefined || text === '') return '—'
+  const shown = formatDisplay(text)
+  return Number(text) > 0 ? `+${shown}` : shown
+}

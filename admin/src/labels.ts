@@ -1,5 +1,7 @@
 // Vietnamese labels of the API's codes (roles, scopes, node kinds, statuses, rules, audit actions).
-import type { CatalogStatus, EvidenceRule, NodeKind, Role, Scope } from './api/types'
+import type {
+  AppraisalStatus, CatalogStatus, EvidenceRule, NodeKind, Role, RoundStatus, Scope, SelfAssessmentStatus, SupplementStatus
+} from './api/types'
 
 export const roleLabels: Record<Role, string> = {
   admin: 'Quản trị (Sở Nội vụ)',
@@ -104,4 +106,52 @@ export const actorTypeLabels: Record<string, string> = {
   user: 'Người dùng',
   api_key: 'Khóa API',
   system: 'Hệ thống'
+}
+
+export const roundStatusLabels: Record<RoundStatus, string> = {
+  draft: 'Bản nháp',
+  self_assessment: 'Đang tự đánh giá',
+  appraisal: 'Đang thẩm định',
+  finalized: 'Đã chốt kết quả',
+  published: 'Đã công bố'
+}
+
+/** Badge colour of each round status. */
+export const roundStatusTones: Record<RoundStatus, string> = {
+  draft: 'badge-warning',
+  self_assessment: 'badge-info',
+  appraisal: 'badge-info',
+  finalized: 'badge-success',
+  published: 'badge-success'
+}
+
+export const selfAssessmentStatusLabels: Record<SelfAssessmentStatus, string> = {
+  not_started: 'Chưa bắt đầu',
+  draft: 'Đang nhập',
+  submitted: 'Đã nộp'
+}
+
+export const appraisalStatusLabels: Record<AppraisalStatus, string> = {
+  not_started: 'Chưa thẩm định',
+  in_progress: 'Đang thẩm định',
+  finalized: 'Đã chốt'
+}
+
+export const supplementStatusLabels: Record<SupplementStatus, string> = {
+  open: 'Chờ đơn vị bổ sung',
+  answered: 'Chờ thẩm định lại',
+  closed: 'Đã đóng',
+  expired: 'Quá hạn, không bổ sung'
+}
+
+export const resultStatusLabels: Record<'provisional' | 'published', string> = {
+  provisional: 'Tạm tính',
+  published: 'Đã công bố'
+}
+
+/** Where the previous year's figures of a comparison come from. */
+export const comparisonSourceLabels: Record<'published' | 'historical' | 'provisional', string> = {
+  published: 'kết quả đã công bố',
+  historical: 'số liệu nhập từ báo cáo',
+  provisional: 'kết quả tạm tính'
 }

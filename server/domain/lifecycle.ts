@@ -49,6 +49,7 @@ export interface RoundProblem {
   deadline?: DeadlineName
   unitType?: string
   unitId?: string
+  unitCode?: string
   catalogId?: string
 }
 
@@ -106,7 +107,7 @@ export function openingProblems (state: OpeningState): RoundProblem[] {
   const catalogTypes = new Set(state.catalogs.map((catalog) => catalog.unitType))
   const missingTypes = new Map<string, string[]>()
   for (const unit of state.participants) {
-    if (!unit.active) problems.push({ code: 'unit_inactive', unitId: unit.unitId, message: `Unit ${unit.code} takes part but is inactive; remove it or activate it.` })
+    if (!unit.active) problems.push({ code: 'unit_inactive', unitId: unit.unitId, unitCode: unit.code, message: `Unit ${unit.code} takes part but is inactive; remove it or activate it.` })
     if (!catalogTypes.has(unit.unitType)) missingTypes.set(unit.unitType, [...(missingTypes.get(unit.unitType) ?? []), unit.code])
   }
   for (const [unitType, codes] of missingTypes) {

@@ -236,7 +236,9 @@ export const PublicUnitSummarySchema = Type.Object({
   self: Type.Object({ points: Type.Number(), display }),
   appraised: Type.Object({ points: Type.Number(), display, index: ratio('Appraised index'), indexDisplay: display }),
   classification: ref(BandRefSchema),
-  fields: Type.Array(Type.Object({ code: Type.String(), self: Type.Number(), appraised: Type.Number() }), { description: 'Self and appraised points per field (the report\'s Bảng 2), exact' }),
+  fields: Type.Array(Type.Object({ code: Type.String(), self: Type.Number(), selfDisplay: display, appraised: Type.Number(), appraisedDisplay: display }), {
+    description: 'Self and appraised points per field (the report\'s Bảng 2), exact, with their display values (2 places, half up)'
+  }),
   change: nullable(Type.Object({ previousRank: Type.Integer(), rankChange: Type.Integer(), indexChange: Type.String(), indexChangeDisplay: display }))
 }, { $id: 'PublicUnitSummary' })
 

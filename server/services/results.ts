@@ -694,7 +694,9 @@ export function publicResultsView (version: PublishedVersion, page: { limit: num
       self: { points: unit.self.points, display: unit.self.display },
       appraised: { points: unit.appraised.points, display: unit.appraised.display, index: unit.appraised.index, indexDisplay: unit.appraised.indexDisplay },
       classification: unit.classification,
-      fields: unit.fields.map((field) => ({ code: field.code, self: field.self.points, appraised: field.appraised.points })),
+      fields: unit.fields.map((field) => ({
+        code: field.code, self: field.self.points, selfDisplay: field.self.display, appraised: field.appraised.points, appraisedDisplay: field.appraised.display
+      })),
       change: unit.change === null
         ? null
         : { previousRank: unit.change.previousRank, rankChange: unit.change.rankChange, indexChange: unit.change.indexChange, indexChangeDisplay: unit.change.indexChangeDisplay }

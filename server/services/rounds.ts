@@ -410,6 +410,20 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
       })
       if (problems.length > 0) throw Errors.roundNotReady(`The round cannot open for self-assessment: ${problems.map((p) => p.message).join(' ')}`, { errors: problems })
     }
+    if (row.status === 'appraisal' && to === 'finalized') {
+      // Finalizing the round closes appraisal for good: every participant's appraisal must be finalized first.
+      const open = await queryRows<{ code: string }>(tx, sql`
+        select u.code from round_units ru join units u on u.id = ru.unit_id
+        left join appraisals a on a.round_id = ru.round_id and a.unit_id = ru.unit_id
+        where ru.round_id = ${id} and (a.id is null or a.status <> 'finalized')
+        order by u.sort_key`)
+      if (open.length > 0) {
+        const codes = open.map((unit) => unit.code)
+        throw Errors.roundNotReady(`${codes.length} unit(s) have an appraisal that is not finalized yet (${codes.slice(0, 10).join(', ')}${codes.length > 10 ? ', …' : ''}); finalize each unit's appraisal first.`, {
+          extra: { units: codes }
+        })
+      }
+    }
     if (to === 'published') {
       // Published means the results are out: each unit type that takes part needs a published version first
       // (publishing the results moves the round here by itself; this move is for coming back after a correction).

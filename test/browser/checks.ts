@@ -26,3 +26,13 @@ export interface BrowserChecks {
   /** Calls the API directly (JSON), e.g. to prepare data; token from an API login. */
   api: <T>(path: string, options?: { method?: string, token?: string, body?: unknown }) => Promise<T>
 }
+
+/** Fails the check with the message unless the condition holds. */
+export function assert (condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message)
+}
+
+/** How many pixels the page scrolls sideways (0 when it fits its viewport). */
+export async function horizontalOverflow (page: Page): Promise<number> {
+  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>
+}

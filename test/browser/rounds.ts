@@ -1,6 +1,291 @@
-// Browser checks of the rounds and progress screens (Kỳ đánh giá, Tiến độ).
-import type { BrowserChecks } from './checks.js'
+// Browser checks of the rounds and progress screens (Kỳ đánh giá, Tiến độ): the demo 2020 round as it is, and a
+// 2021 department round built through the screens (catalog, participants, deadlines, opening, extension, assignment).
+// By the time these run, run.ts has published the imported TEST-2021 department catalog; the 2021 district catalog
+// is still a draft. The demo 2020 round is only read.
+import { assert, horizontalOverflow, type BrowserChecks } from './checks.js'
 
-export async function roundChecks (_: BrowserChecks): Promise<void> {
-  // Filled in with the rounds screens.
+const ROUND_CODE = 'KY-2021-THU'
+const ROUND_TITLE = 'Kỳ đánh giá thử nghiệm năm 2021'
+const DEPARTMENTS = 'Sở, ban, ngành cấp tỉnh'
+const EXTENDED_UNIT = 'Sở Giao thông vận tải'
+const APPRAISER = { username: 'thamdinh.tuphap', displayName: 'Nguyễn Văn Thẩm' }
+
+/** dd/MM/yyyy of a day counted from today, in Vietnam time. */
+function day (offsetDays: number): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+    .format(new Date(Date.now() + offsetDays * 86_400_000))
+}
+
+export async function roundChecks (c: BrowserChecks): Promise<void> {
+  const { page, check, nav, heading, rows, screenshot, waitUntil } = c
+  const notice = (text: string) => page.getByRole('status').getByText(text, { exact: true })
+  const rowOf = (table: string, text: string) => rows(table).filter({ hasText: text })
+  let roundUrl = ''
+
+  await check('the rounds list shows the demo 2020 round, published, with its deadlines', async () => {
+    await nav('Kỳ đánh giá').click()
+    await heading('Kỳ đánh giá').waitFor()
+    await waitUntil('the 2020 round is listed', async () => {
+      const text = await rowOf('rounds-table', 'Kỳ đánh giá Chỉ số CCHC năm 2020').innerText()
+      return text.includes('2020') && text.includes('Đã công bố') && text.includes('15/01/2021 17:00') && text.includes('20')
+    })
+    await screenshot('rounds-01-list')
+  })
+
+  await check('the demo 2020 round shows its catalog, participants and a link to its results, read-only', async () => {
+    await page.getByRole('link', { name: '2020', exact: true }).click()
+    await heading('Kỳ đánh giá Chỉ số CCHC năm 2020').waitFor()
+    assert(await page.getByTestId('round-status').innerText() === 'Đã công bố', 'the status is not "Đã công bố"')
+    assert(await page.getByTestId('round-selfAssessmentClosesAt').innerText() === '15/01/2021 17:00', 'the self-assessment deadline is wrong')
+    assert(await page.getByTestId('round-appraisalClosesAt').innerText() === '15/02/2021 17:00', 'the appraisal deadline is wrong')
+    const catalogRow = rowOf('round-catalogs-table', DEPARTMENTS)
+    assert((await catalogRow.innerText()).includes('TH-2020-SO'), 'the department catalog is not TH-2020-SO')
+    const results = catalogRow.getByRole('link', { name: `Xem kết quả ${DEPARTMENTS}` })
+    const href = await results.getAttribute('href') ?? ''
+    const roundId = /\/rounds\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? ''
+    assert(href.includes(`/results?round=${roundId}&unitType=department`), `the results link is ${href}`)
+    await waitUntil('20 participants are listed', async () => await rows('participants-table').count() === 20)
+    // A published round offers no status move and no catalog choice.
+    assert(await page.getByRole('button', { name: 'Mở tự đánh giá' }).count() === 0, 'a published round offers to open')
+    assert(await page.getByLabel(`Bộ tiêu chí cho ${DEPARTMENTS}`).count() === 0, 'the catalog can still be chosen')
+    await screenshot('rounds-02-demo-detail', true)
+  })
+
+  await check('the progress of the demo 2020 round: 20 departments submitted and finalized, with their self totals', async () => {
+    await page.getByRole('link', { name: 'Tiến độ', exact: true }).click()
+    await heading('Tiến độ kỳ đánh giá').waitFor()
+    await waitUntil('20 unit rows are shown', async () => await rows('progress-table').count() === 20)
+    assert(await page.getByTestId('progress-submitted').innerText() === '20 / 20', 'not 20 / 20 submitted')
+    assert(await page.getByTestId('progress-overdue').innerText() === '0', 'some unit is overdue')
+    assert(await page.getByTestId('progress-finalized').innerText() === '20 / 20', 'not 20 / 20 finalized')
+    // Sở Giao thông vận tải scored itself 98.50 in the 2020 report.
+    const row = await rowOf('progress-table', EXTENDED_UNIT).innerText()
+    assert(row.includes('Đã nộp') && row.includes('98,5 / 100') && row.includes('Đã chốt'), `the row says "${row}"`)
+    assert(/LV1 (\d+)\/\1/.test(row), `field 1 is not fully appraised in "${row}"`)
+    await page.getByText('Không có yêu cầu bổ sung nào đang chờ xử lý.').waitFor()
+    await screenshot('rounds-03-demo-progress')
+  })
+
+  await check('an admin creates a 2021 round, in draft', async () => {
+    // An appraiser account to assign later, made through the API.
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+    await c.api('/users', { method: 'POST', token, body: { ...APPRAISER, role: 'appraiser', password: 'mat-khau-tham-dinh-1' } })
+    await c.api('/auth/logout', { method: 'POST', token })
+
+    await nav('Kỳ đánh giá').click()
+    await heading('Kỳ đánh giá').waitFor()
+    await page.getByRole('button', { name: '+ Tạo kỳ đánh giá' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Tạo kỳ đánh giá' })
+    await dialog.getByLabel('Năm đánh giá').fill('2021')
+    assert(await dialog.getByLabel('Mã kỳ').inputValue() === '2021', 'the code does not follow the year')
+    await dialog.getByLabel('Mã kỳ').fill(ROUND_CODE)
+    await dialog.getByLabel('Tên kỳ đánh giá').fill(ROUND_TITLE)
+    await screenshot('rounds-04-create')
+    await dialog.getByRole('button', { name: 'Lưu' }).click()
+    await heading(ROUND_TITLE).waitFor()
+    roundUrl = page.url()
+    assert(await page.getByTestId('round-status').innerText() === 'Bản nháp', 'the new round is not a draft')
+    assert(await page.getByTestId('round-selfAssessmentClosesAt').innerText() === 'Chưa đặt', 'a deadline is set already')
+  })
+
+  await check('the round\'s department catalog is chosen among the published 2021 catalogs', async () => {
+    const select = page.getByLabel(`Bộ tiêu chí cho ${DEPARTMENTS}`)
+    await waitUntil('TEST-2021 is offered', async () => (await select.locator('option').allInnerTexts()).some((text) => text.startsWith('TEST-2021')))
+    const sameYear = await select.locator('optgroup[label="Năm 2021"] option').allInnerTexts()
+    assert(sameYear.length === 1 && sameYear[0]?.startsWith('TEST-2021') === true, `the 2021 department catalogs offered are ${sameYear.join(', ')}`)
+    // The 2021 district catalog is a draft, so none is offered for 2021.
+    await rowOf('round-catalogs-table', 'UBND huyện').getByText('Chưa có bộ tiêu chí năm 2021 đã công bố cho loại đơn vị này.').waitFor()
+    await select.selectOption({ label: 'TEST-2021 – Bộ tiêu chí thử nghiệm năm 2021' })
+    await page.getByRole('button', { name: 'Lưu bộ tiêu chí' }).click()
+    await notice('Đã lưu bộ tiêu chí của kỳ').waitFor()
+    await page.reload()
+    await heading(ROUND_TITLE).waitFor()
+    await waitUntil('the choice is kept', async () => (await select.locator('option:checked').innerText()).startsWith('TEST-2021'))
+  })
+
+  await check('every active department is added to the round in one click', async () => {
+    await page.getByRole('button', { name: `Thêm tất cả ${DEPARTMENTS}` }).click()
+    await notice(`Đã thêm 20 đơn vị thuộc ${DEPARTMENTS}`).waitFor()
+    await waitUntil('20 participants are listed', async () => await rows('participants-table').count() === 20)
+    assert(await page.getByRole('button', { name: `Thêm tất cả ${DEPARTMENTS}` }).count() === 0, 'the departments can still be added')
+    const counted = await rowOf('round-catalogs-table', DEPARTMENTS).locator('td.number').innerText()
+    assert(counted === '20', `the catalog table counts ${counted} departments`)
+  })
+
+  const selfDeadline = `${day(-3)} 17:00`
+  const supplementDeadline = `${day(20)} 17:00`
+  const appraisalDeadline = `${day(40)} 17:00`
+  await check('deadlines out of order are refused with the server\'s reason; in order they are saved', async () => {
+    await page.getByRole('button', { name: 'Sửa thông tin' }).click()
+    const dialog = page.getByRole('dialog', { name: `Sửa kỳ đánh giá ${ROUND_CODE}` })
+    await dialog.getByLabel('Hạn tự đánh giá').fill(selfDeadline)
+    await dialog.getByLabel('Hạn trả lời yêu cầu bổ sung').fill(supplementDeadline)
+    await dialog.getByLabel('Hạn thẩm định').fill(day(-10))
+    await c.allowConsoleError(/status of 400/, async () => {
+      await dialog.getByRole('button', { name: 'Lưu' }).click()
+      await dialog.getByRole('alert').filter({ hasText: 'Hạn thẩm định: phải sau hạn tự đánh giá' }).waitFor()
+    })
+    await screenshot('rounds-05-deadlines-refused')
+    await dialog.getByLabel('Hạn thẩm định').fill('31/02/2021')
+    await dialog.getByText('Nhập theo dạng 28/11/2025 17:00').waitFor()
+    await dialog.getByLabel('Hạn thẩm định').fill(appraisalDeadline)
+    await dialog.getByRole('button', { name: 'Lưu' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await waitUntil('the deadlines are shown', async () =>
+      await page.getByTestId('round-selfAssessmentClosesAt').innerText() === selfDeadline &&
+      await page.getByTestId('round-supplementClosesAt').innerText() === supplementDeadline &&
+      await page.getByTestId('round-appraisalClosesAt').innerText() === appraisalDeadline)
+  })
+
+  await check('the round opens for self-assessment only after confirmation', async () => {
+    await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
+    let dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
+    await dialog.getByText(`Mở kỳ ${ROUND_CODE} cho 20 đơn vị tham gia tự đánh giá đến ${selfDeadline}`, { exact: false }).waitFor()
+    await dialog.getByRole('button', { name: 'Hủy' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    assert(await page.getByTestId('round-status').innerText() === 'Bản nháp', 'cancelling still opened the round')
+    await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
+    dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
+    await screenshot('rounds-06-open-confirm')
+    await dialog.getByRole('button', { name: 'Xác nhận chuyển' }).click()
+    await waitUntil('the status says "Đang tự đánh giá"', async () => await page.getByTestId('round-status').innerText() === 'Đang tự đánh giá')
+    await notice(`Kỳ ${ROUND_CODE} đã chuyển sang “Đang tự đánh giá”`).waitFor()
+    // Once open the catalog is fixed: it is shown as a link, no longer as a choice.
+    assert(await page.getByLabel(`Bộ tiêu chí cho ${DEPARTMENTS}`).count() === 0, 'the catalog can still be chosen')
+    await rowOf('round-catalogs-table', DEPARTMENTS).getByRole('link', { name: 'TEST-2021' }).waitFor()
+    assert(await page.locator('[aria-current="step"]').innerText().then((text) => text.includes('Đang tự đánh giá')), 'the current step is not self-assessment')
+  })
+
+  await check('moving the round back needs a reason, and it can then open again', async () => {
+    await page.getByRole('button', { name: 'Lùi về “Bản nháp”' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Lùi kỳ đánh giá về “Bản nháp”' })
+    const submit = dialog.getByRole('button', { name: 'Lùi trạng thái' })
+    assert(await submit.isDisabled(), 'the move back is possible without a reason')
+    await dialog.getByLabel('Lý do').fill('Mở nhầm trước khi thông báo cho các đơn vị')
+    await screenshot('rounds-07-back-with-reason')
+    await submit.click()
+    await waitUntil('the status says "Bản nháp"', async () => await page.getByTestId('round-status').innerText() === 'Bản nháp')
+    await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
+    await page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' }).getByRole('button', { name: 'Xác nhận chuyển' }).click()
+    await waitUntil('the status says "Đang tự đánh giá" again', async () => await page.getByTestId('round-status').innerText() === 'Đang tự đánh giá')
+  })
+
+  const extensionUntil = `${day(10)} 17:00`
+  await check('one unit gets an extension of its self-assessment; one before the round\'s deadline is refused', async () => {
+    await rowOf('participants-table', EXTENDED_UNIT).getByRole('button', { name: `Gia hạn ${EXTENDED_UNIT}` }).click()
+    const dialog = page.getByRole('dialog', { name: `Gia hạn tự đánh giá: ${EXTENDED_UNIT}` })
+    await dialog.getByText(`Hạn tự đánh giá của kỳ: ${selfDeadline}`, { exact: false }).waitFor()
+    await dialog.getByLabel('Gia hạn đến').fill(day(-5))
+    await dialog.getByLabel('Lý do').fill('Đơn vị thay đổi cán bộ đầu mối CCHC')
+    await c.allowConsoleError(/status of 400/, async () => {
+      await dialog.getByRole('button', { name: 'Lưu gia hạn' }).click()
+      await dialog.getByRole('alert').filter({ hasText: `Gia hạn đến: phải sau ${selfDeadline}` }).waitFor()
+    })
+    await dialog.getByLabel('Gia hạn đến').fill(extensionUntil)
+    await dialog.getByRole('button', { name: 'Lưu gia hạn' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await waitUntil('the extension is shown on the unit', async () => {
+      const text = await rowOf('participants-table', EXTENDED_UNIT).innerText()
+      return text.includes(`Đến ${extensionUntil}`) && text.includes('Đơn vị thay đổi cán bộ đầu mối CCHC')
+    })
+    await screenshot('rounds-08-extension')
+  })
+
+  await check('an appraiser is assigned to a field of the department catalog', async () => {
+    // The appraiser was created after the screen loaded its list of appraisers.
+    await page.reload()
+    await heading(ROUND_TITLE).waitFor()
+    const fieldRow = rows('assignments-department').first()
+    await waitUntil('field 1 is unassigned', async () => (await fieldRow.innerText()).includes('Chưa phân công'))
+    await page.getByLabel(`Người thẩm định lĩnh vực 1 (${DEPARTMENTS})`).selectOption({ label: `${APPRAISER.displayName} (${APPRAISER.username})` })
+    await page.getByRole('button', { name: `Phân công lĩnh vực 1 (${DEPARTMENTS})` }).click()
+    await notice(`Đã phân công ${APPRAISER.displayName} thẩm định lĩnh vực 1 (${DEPARTMENTS})`).waitFor()
+    await page.reload()
+    await heading(ROUND_TITLE).waitFor()
+    // The assigned people are the list items of a field's row (its select offers the others).
+    await waitUntil('the assignment is kept', async () => {
+      const people = await fieldRow.locator('li').allInnerTexts()
+      return people.length === 1 && people[0]?.includes(`${APPRAISER.displayName} (${APPRAISER.username})`) === true
+    })
+    assert(await rows('assignments-department').nth(1).locator('li').count() === 0, 'field 2 is assigned too')
+    await page.locator('#assignments-title').evaluate((element) => element.scrollIntoView({ block: 'start' }))
+    await screenshot('rounds-09-assignments')
+  })
+
+  await check('the progress of the new round highlights the units past their deadline, not the one with an extension', async () => {
+    assert(page.url() === roundUrl, `the address is ${page.url()}`)
+    await page.getByRole('link', { name: 'Tiến độ', exact: true }).click()
+    await heading('Tiến độ kỳ đánh giá').waitFor()
+    await waitUntil('20 unit rows are shown', async () => await rows('progress-table').count() === 20)
+    assert(await page.getByTestId('progress-round-status').innerText() === 'Đang tự đánh giá', 'the round status is wrong')
+    assert(await page.getByTestId('progress-submitted').innerText() === '0 / 20', 'some unit has submitted')
+    assert(await page.getByTestId('progress-overdue').innerText() === '19', 'not 19 units are overdue')
+    const extended = rowOf('progress-table', EXTENDED_UNIT)
+    const text = await extended.innerText()
+    assert(text.includes('Chưa bắt đầu') && !text.includes('Quá hạn') && text.includes(`Gia hạn đến ${extensionUntil}`), `the extended unit says "${text}"`)
+    assert(text.includes('0 / 100') && text.includes('Chưa thẩm định'), `the extended unit's totals say "${text}"`)
+    assert(!(await extended.getAttribute('class') ?? '').includes('overdue'), 'the extended unit is highlighted')
+    const other = rowOf('progress-table', 'Sở Tư pháp')
+    assert((await other.innerText()).includes('Quá hạn'), 'Sở Tư pháp is not marked overdue')
+    assert((await other.getAttribute('class') ?? '').includes('overdue'), 'Sở Tư pháp is not highlighted')
+    await screenshot('rounds-10-progress')
+    await page.getByLabel('Tự đánh giá').selectOption('overdue')
+    await waitUntil('19 overdue units are listed', async () => await rows('progress-table').count() === 19)
+    await page.getByLabel('Tự đánh giá').selectOption('')
+    await page.getByLabel('Tìm đơn vị').fill('giao thong')
+    await waitUntil('only the extended unit is listed', async () => {
+      const texts = await rows('progress-table').allInnerTexts()
+      return texts.length === 1 && texts[0]?.includes(EXTENDED_UNIT) === true
+    })
+    await page.getByLabel('Tìm đơn vị').fill('')
+  })
+
+  await check('in appraisal, finalizing a unit not yet appraised is refused with the server\'s reasons', async () => {
+    await page.goto(roundUrl)
+    await heading(ROUND_TITLE).waitFor()
+    await page.getByRole('button', { name: 'Chuyển sang thẩm định' }).click()
+    await page.getByRole('dialog', { name: 'Chuyển sang giai đoạn thẩm định' }).getByRole('button', { name: 'Xác nhận chuyển' }).click()
+    await waitUntil('the status says "Đang thẩm định"', async () => await page.getByTestId('round-status').innerText() === 'Đang thẩm định')
+    // Appraisal started: the participants and extensions are fixed.
+    assert(await page.getByRole('button', { name: `Gia hạn ${EXTENDED_UNIT}` }).count() === 0, 'extensions are still offered')
+    await page.getByRole('link', { name: 'Tiến độ', exact: true }).click()
+    await heading('Tiến độ kỳ đánh giá').waitFor()
+    await page.getByRole('button', { name: 'Chốt kết quả thẩm định của Sở Tư pháp' }).click()
+    await page.getByRole('dialog', { name: 'Chốt kết quả thẩm định' }).getByRole('button', { name: 'Chốt kết quả' }).click()
+    const refusal = page.getByRole('status').getByText('Chưa thể chốt kết quả thẩm định của đơn vị', { exact: false })
+    await c.allowConsoleError(/status of 409/, () => refusal.waitFor())
+    const text = await refusal.innerText()
+    assert(/Tiêu chí \S+: chưa có điểm thẩm định/.test(text) && text.includes('vấn đề khác'), `the refusal says "${text}"`)
+    await screenshot('rounds-11-finalize-refused')
+    await page.getByRole('status').locator('.notice').filter({ hasText: 'Chưa thể chốt kết quả thẩm định của đơn vị' }).getByRole('button', { name: 'Đóng thông báo' }).click()
+    await refusal.waitFor({ state: 'hidden' })
+    assert((await rowOf('progress-table', 'Sở Tư pháp').innerText()).includes('Chưa thẩm định'), 'Sở Tư pháp is no longer "Chưa thẩm định"')
+    // Back to self-assessment, with a reason, as a round would be reopened for late units.
+    await page.getByRole('link', { name: `← Kỳ đánh giá ${ROUND_CODE}` }).click()
+    await page.getByRole('button', { name: 'Lùi về “Đang tự đánh giá”' }).click()
+    const back = page.getByRole('dialog', { name: 'Lùi kỳ đánh giá về “Đang tự đánh giá”' })
+    await back.getByLabel('Lý do').fill('Mở lại cho các đơn vị chưa nộp')
+    await back.getByRole('button', { name: 'Lùi trạng thái' }).click()
+    await waitUntil('the status says "Đang tự đánh giá"', async () => await page.getByTestId('round-status').innerText() === 'Đang tự đánh giá')
+  })
+
+  await check('on a tablet the progress and round screens still fit', async () => {
+    await page.setViewportSize({ width: 800, height: 1000 })
+    try {
+      await page.goto(`${roundUrl}/progress`)
+      await heading('Tiến độ kỳ đánh giá').waitFor()
+      await waitUntil('the table is shown', async () => await rows('progress-table').count() === 20)
+      const overflow = await horizontalOverflow(page)
+      assert(overflow <= 0, `the page is ${overflow}px wider than the screen`)
+      await screenshot('rounds-12-tablet-progress')
+      await page.goto(roundUrl)
+      await heading(ROUND_TITLE).waitFor()
+      await waitUntil('participants are listed', async () => await rows('participants-table').count() === 20)
+      const detailOverflow = await horizontalOverflow(page)
+      assert(detailOverflow <= 0, `the round page is ${detailOverflow}px wider than the screen`)
+      await screenshot('rounds-13-tablet-detail')
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 })
+    }
+  })
 }

@@ -39,6 +39,7 @@ t.test('opening lists every missing thing at once', async (t) => {
   })
   t.same(problems.map((p) => p.code), ['deadline_missing', 'deadline_missing', 'deadline_missing', 'unit_inactive', 'no_catalog_for_unit_type', 'catalog_not_published'])
   t.match(problems.find((p) => p.code === 'no_catalog_for_unit_type'), { unitType: 'district', message: /H-DONG-SON/ })
+  t.match(problems.find((p) => p.code === 'unit_inactive'), { unitId: 'u2', unitCode: 'H-DONG-SON' })
   t.match(openingProblems({ deadlines: { selfAssessmentClosesAt: null, supplementClosesAt: null, appraisalClosesAt: null }, participants: [], catalogs: [] }), [{}, {}, {}, { code: 'no_participants' }])
 })
 

@@ -1,4 +1,5 @@
 // Turns an RFC 9457 problem document from the API into one readable Vietnamese message.
+import { formatDateTime } from '../format'
 
 export interface FieldProblem {
   in?: string
@@ -13,6 +14,16 @@ export interface CatalogProblemItem {
   pointer?: string
 }
 
+/** A problem of a round (ROUND_NOT_READY, deadline order) or of a unit's appraisal (APPRAISAL_INCOMPLETE), by its code. */
+export interface CodedProblemItem {
+  code?: string
+  deadline?: string
+  unitType?: string
+  leafCode?: string
+  leafCodes?: string[]
+  unitCode?: string
+}
+
 export interface ProblemDocument {
   type?: string
   title?: string
@@ -21,7 +32,10 @@ export interface ProblemDocument {
   instance?: string
   code?: string
   requestId?: string
-  errors?: Array<FieldProblem & CatalogProblemItem>
+  errors?: Array<FieldProblem & CatalogProblemItem & CodedProblemItem>
+  /** ROUND_NOT_READY: the units whose appraisal is not finalized, or the unit types whose results are not published. */
+  units?: string[]
+  unitTypes?: string[]
 }
 
 /** An API failure: `message` is what the user reads, `problem` keeps the server's details. */
@@ -60,8 +74,20 @@ const messages: Record<string, string> = {
   METHOD_NOT_ALLOWED: 'Thao tác không được hỗ trợ',
   INTERNAL: 'Lỗi máy chủ, vui lòng thử lại hoặc báo cho quản trị hệ thống',
   NOT_READY: 'Hệ thống đang khởi động, vui lòng thử lại sau',
-  SERVICE_UNAVAILABLE: 'Hệ thống tạm thời không phục vụ được, vui lòng thử lại sau'
+  SERVICE_UNAVAILABLE: 'Hệ thống tạm thời không phục vụ được, vui lòng thử lại sau',
+  ROUND_NOT_EDITABLE: 'Kỳ đánh giá ở trạng thái hiện tại không cho phép thay đổi này',
+  ROUND_TRANSITION_INVALID: 'Không thể chuyển kỳ đánh giá sang trạng thái này',
+  ROUND_NOT_READY: 'Kỳ đánh giá chưa đủ điều kiện để chuyển trạng thái',
+  APPRAISAL_CLOSED: 'Kỳ đánh giá không ở giai đoạn thẩm định',
+  APPRAISAL_FINALIZED: 'Kết quả thẩm định của đơn vị đã được chốt',
+  APPRAISAL_NOT_FINALIZED: 'Kết quả thẩm định của đơn vị chưa được chốt',
+  APPRAISAL_INCOMPLETE: 'Chưa thể chốt kết quả thẩm định của đơn vị',
+  NOT_ASSIGNED: 'Nội dung này không thuộc lĩnh vực được phân công cho bạn'
 }
+
+/** Codes whose detail names what is in the way (a unit, a status), shown when there is no list of problems. */
+const detailedCodes = new Set(['CONFLICT', 'NOT_FOUND', 'BAD_REQUEST', 'ROUND_NOT_EDITABLE', 'ROUND_TRANSITION_INVALID', 'ROUND_NOT_READY',
+  'APPRAISAL_CLOSED', 'APPRAISAL_FINALIZED', 'APPRAISAL_NOT_FINALIZED'])
 
 /** Vietnamese names of the request fields users fill in, keyed by the last segment of a JSON pointer. */
 const fieldNames: Record<string, string> = {
@@ -99,7 +125,19 @@ const fieldNames: Record<string, string> = {
   to: 'Đến ngày',
   q: 'Từ khóa',
   limit: 'Số dòng',
-  offset: 'Vị trí trang'
+  offset: 'Vị trí trang',
+  selfAssessmentClosesAt: 'Hạn tự đánh giá',
+  supplementClosesAt: 'Hạn trả lời yêu cầu bổ sung',
+  appraisalClosesAt: 'Hạn thẩm định',
+  until: 'Gia hạn đến',
+  reason: 'Lý do',
+  unitIds: 'Đơn vị',
+  unitTypes: 'Loại đơn vị',
+  catalogs: 'Bộ tiêu chí',
+  catalogId: 'Bộ tiêu chí',
+  assignments: 'Phân công',
+  fieldCode: 'Lĩnh vực',
+  userId: 'Người thẩm định'
 }
 
 /** "/nodes/0/maxPoints" → "Điểm tối đa (nodes/0/maxPoints)". */
@@ -133,7 +171,9 @@ const fieldMessages: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^must be <= (\S+)$/, (m) => `phải nhỏ hơn hoặc bằng ${m[1]}`],
   [/^must NOT have additional properties$/, () => 'không được phép có'],
   [/^must NOT have duplicate items/, () => 'không được trùng nhau'],
-  [/^is wrong$/, () => 'không đúng']
+  [/^is wrong$/, () => 'không đúng'],
+  [/^must be after (\S+)$/, (m) => `phải sau ${formatDateTime(m[1])}`],
+  [/^must not be blank$/, () => 'không được để trống']
 ]
 
 export function translateFieldMessage (message: string | undefined): string {
@@ -145,7 +185,35 @@ export function translateFieldMessage (message: string | undefined): string {
   return message
 }
 
+/** Round and appraisal problems carry a code; each is said in Vietnamese from its code and the names it carries. */
+function codedItem (item: FieldProblem & CodedProblemItem): string | undefined {
+  const deadline = describePointer(item.deadline ? `/${item.deadline}` : item.pointer)
+  const leaves = (item.leafCodes ?? []).join(', ')
+  switch (item.code) {
+    case 'deadline_missing': return `${deadline}: chưa đặt`
+    case 'deadlines_out_of_order':
+      return item.deadline === 'supplementClosesAt' || item.pointer === '/supplementClosesAt'
+        ? `${deadline}: phải sau hạn tự đánh giá`
+        : `${deadline}: phải sau hạn tự đánh giá và không trước hạn trả lời yêu cầu bổ sung`
+    case 'no_participants': return 'Kỳ đánh giá chưa có đơn vị tham gia'
+    case 'no_catalog_for_unit_type': return `Chưa chọn bộ tiêu chí cho loại đơn vị “${item.unitType ?? ''}” của các đơn vị tham gia`
+    case 'unit_inactive': return `Đơn vị ${item.unitCode ?? ''} đã ngừng hoạt động; hãy bỏ khỏi kỳ hoặc kích hoạt lại`
+    case 'catalog_not_published': return `Bộ tiêu chí của loại đơn vị “${item.unitType ?? ''}” chưa được công bố`
+    case 'unappraised': return `Tiêu chí ${item.leafCode ?? ''}: chưa có điểm thẩm định`
+    case 'reason_missing': return `Tiêu chí ${item.leafCode ?? ''}: điểm thẩm định khác điểm tự đánh giá nhưng chưa ghi lý do`
+    case 'request_open': return `Yêu cầu bổ sung (${leaves}) đang chờ đơn vị trả lời`
+    case 'request_answered': return `Yêu cầu bổ sung (${leaves}) đã được trả lời, chờ thẩm định lại và đóng`
+    default: return undefined
+  }
+}
+
 function listItems (problem: ProblemDocument): string[] {
+  if (problem.code === 'ROUND_NOT_READY' && problem.units) {
+    return problem.units.map((unit) => `Đơn vị ${unit}: chưa chốt kết quả thẩm định`)
+  }
+  if (problem.code === 'ROUND_NOT_READY' && problem.unitTypes) {
+    return problem.unitTypes.map((unitType) => `Loại đơn vị “${unitType}”: chưa công bố kết quả (công bố tại màn hình Kết quả)`)
+  }
   const items = problem.errors ?? []
   if (problem.code === 'CATALOG_INVALID' || problem.code === 'IMPORT_INVALID') {
     return items.map((item) => {
@@ -153,7 +221,8 @@ function listItems (problem: ProblemDocument): string[] {
       return `${where}: ${translateFieldMessage(item.message ?? item.rule)}`
     })
   }
-  return items.map((item) => `${describePointer(item.pointer)}: ${translateFieldMessage(item.message)}`)
+  // Two rules broken by the same value read the same once translated; each is said once.
+  return [...new Set(items.map((item) => codedItem(item) ?? `${describePointer(item.pointer)}: ${translateFieldMessage(item.message)}`))]
 }
 
 /** The message shown to the user for a failed response. */
@@ -165,7 +234,7 @@ export function problemMessage (status: number, problem: ProblemDocument): strin
   const shown = items.length > 15 ? [...items.slice(0, 15), `… và ${items.length - 15} vấn đề khác`] : items
   if (items.length > 0) return `${base}:\n• ${shown.join('\n• ')}`
   // A conflict's detail usually names the duplicate value, which helps the user more than the generic text.
-  if ((code === 'CONFLICT' || code === 'NOT_FOUND' || code === 'BAD_REQUEST') && problem.detail) return `${base}.\nChi tiết: ${problem.detail}`
+  if (detailedCodes.has(code) && problem.detail) return `${base}.\nChi tiết: ${problem.detail}`
   return base
 }
 

@@ -2541,11 +2541,15 @@ export interface components {
                 indexDisplay: string;
             };
             classification: components["schemas"]["BandRef"];
-            /** @description Self and appraised points per field (the report's Bảng 2), exact */
+            /** @description Self and appraised points per field (the report's Bảng 2), exact, with their display values (2 places, half up) */
             fields: {
                 code: string;
                 self: number;
+                /** @description Rounded half up to 2 decimals, as the report prints it (9.125 → "9.13") */
+                selfDisplay: string;
                 appraised: number;
+                /** @description Rounded half up to 2 decimals, as the report prints it (9.125 → "9.13") */
+                appraisedDisplay: string;
             }[];
             change: {
                 previousRank: number;

@@ -1,0 +1,86 @@
+// One round: its information, catalogs, participants, status moves and extensions, and its appraisal assignments.
+// Every change answers with the whole round, which replaces what the screen shows.
+import type { Ref } from 'vue'
+import { call, client } from '../api/client'
+import type { AppraisalAssignment, CatalogFieldStats, CatalogSummary, Round, RoundStatus, UpdateRound, User } from '../api/types'
+import { useLoader } from './useLoader'
+
+export interface CatalogChoice { unitType: string, catalogId: string }
+export interface AssignmentChoice { unitType: string, fieldCode: string, userId: string }
+
+export function useRound (id: Ref<string>) {
+  const round = useLoader(() => call(client.GET('/rounds/{id}', { params: { path: { id: id.value } } })))
+  const assignments = useLoader(() => call(client.GET('/rounds/{id}/assignments', { params: { path: { id: id.value } } })))
+  const path = () => ({ id: id.value })
+
+  function keep (updated: Round): Round {
+    round.data.value = updated
+    return updated
+  }
+
+  async function update (changes: UpdateRound): Promise<Round> {
+    return keep(await call(client.PATCH('/rounds/{id}', { params: { path: path() }, body: changes })))
+  }
+
+  async function setCatalogs (catalogs: CatalogChoice[]): Promise<Round> {
+    return keep(await call(client.PUT('/rounds/{id}/catalogs', { params: { path: path() }, body: { catalogs } })))
+  }
+
+  /** Replaces the whole list of participating units. */
+  async function setParticipants (unitIds: string[]): Promise<Round> {
+    return keep(await call(client.PUT('/rounds/{id}/participants', { params: { path: path() }, body: { unitIds } })))
+  }
+
+  /** Adds units by id and/or every active unit of some unit types. */
+  async function addParticipants (input: { unitIds?: string[], unitTypes?: string[] }): Promise<Round> {
+    return keep(await call(client.POST('/rounds/{id}/participants', { params: { path: path() }, body: input })))
+  }
+
+  async function removeParticipant (unitId: string): Promise<Round> {
+    return keep(await call(client.DELETE('/rounds/{id}/participants/{unitId}', { params: { path: { ...path(), unitId } } })))
+  }
+
+  /** One step forward, or one step back with a reason. */
+  async function transition (to: RoundStatus, reason?: string): Promise<Round> {
+    return keep(await call(client.POST('/rounds/{id}/transition', { params: { path: path() }, body: reason ? { to, reason } : { to } })))
+  }
+
+  /** Gives a unit more time for its self-assessment; `until: null` takes the extension back. */
+  async function grantExtension (unitId: string, until: string | null, reason: string): Promise<Round> {
+    return keep(await call(client.POST('/rounds/{id}/units/{unitId}/extension', { params: { path: { ...path(), unitId } }, body: { until, reason } })))
+  }
+
+  async function setAssignments (list: AssignmentChoice[]): Promise<AppraisalAssignment[]> {
+    const saved = await call(client.PUT('/rounds/{id}/assignments', { params: { path: path() }, body: { assignments: list } }))
+    assignments.data.value = saved
+    return saved
+  }
+
+  return { round, assignments, update, setCatalogs, setParticipants, addParticipants, removeParticipant, transition, grantExtension, setAssignments }
+}
+
+/** Every published catalog (a few per year), for choosing a round's catalogs. */
+export async function fetchPublishedCatalogs (): Promise<CatalogSummary[]> {
+  const catalogs: CatalogSummary[] = []
+  for (let offset = 0; ; offset += 500) {
+    const page = await call(client.GET('/catalogs', { params: { query: { limit: 500, offset, status: 'published' } } }))
+    catalogs.push(...page.items)
+    if (catalogs.length >= page.total || page.items.length === 0) return catalogs
+  }
+}
+
+/** The fields (top-level nodes) of a catalog, in catalog order. */
+export async function fetchCatalogFields (catalogId: string): Promise<CatalogFieldStats[]> {
+  const catalog = await call(client.GET('/catalogs/{id}', { params: { path: { id: catalogId } } }))
+  return catalog.fieldStats
+}
+
+/** Active appraisal team accounts (admins only may list users). */
+export async function fetchAppraisers (): Promise<User[]> {
+  const users: User[] = []
+  for (let offset = 0; ; offset += 500) {
+    const page = await call(client.GET('/users', { params: { query: { limit: 500, offset, role: 'appraiser', active: true } } }))
+    users.push(...page.items)
+    if (users.length >= page.total || page.items.length === 0) return users
+  }
+}
