@@ -166,12 +166,28 @@ t.test('a unit goes through self-assessment as the portal would: saves in severa
   }
   t.equal((await unit.read()).json().version, closed.json().version, 'nothing changed after the deadline')
 
+  // The list tells who is late, by the database clock: not submitted past its own deadline (the extension counts).
+  const lineOf = async (code: string) => (await app.inject({ method: 'GET', url: `/rounds/${round.id}/self-assessments`, headers: admin.headers }))
+    .json().find((line: { unit: { code: string } }) => line.unit.code === code)
+  const roundDeadline = new Date(moved.json().selfAssessmentClosesAt).getTime()
+  const late = await lineOf('SO-TC')
+  t.match(late, { status: 'not_started', overdue: true })
+  t.equal(new Date(late.deadline).getTime(), roundDeadline, 'its deadline is the round\'s')
+  t.match(await lineOf('SO-TP'), { status: 'draft', overdue: true }, 'a withdrawn one is late too')
+  const until = new Date(Date.now() + 86400_000).toISOString()
+  const otherUnit = late.unit.id
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${round.id}/units/${otherUnit}/extension`, headers: admin.headers, payload: { until, reason: 'Mất điện' } })).statusCode, 200)
+  const extendedLine = await lineOf('SO-TC')
+  t.match(extendedLine, { overdue: false }, 'an extension in the future makes it on time again')
+  t.equal(new Date(extendedLine.deadline).getTime(), new Date(until).getTime(), 'its deadline is its extension')
+
   // An extension for this unit reopens it, by the database clock, until the extension ends.
   const extended = await app.inject({ method: 'POST', url: `/rounds/${round.id}/units/${unitId}/extension`, headers: admin.headers, payload: { until: new Date(Date.now() + 86400_000).toISOString(), reason: 'Sự cố hệ thống ngày cuối' } })
   t.equal(extended.statusCode, 200)
   t.equal((await unit.post('submit')).statusCode, 200, 'the extension lets the unit submit')
   await app.db.execute(sql`update round_units set extension_until = now() - interval '1 second' where unit_id = ${unitId}`)
   t.equal((await unit.post('withdraw')).json().code, 'DEADLINE_PASSED', 'an extension that has ended closes again')
+  t.match(await lineOf('SO-TP'), { status: 'submitted', overdue: false }, 'a unit that submitted is not late, whatever the clock says')
 
   // Once the round moves on, units cannot write whatever the deadline says.
   await app.db.execute(sql`update round_units set extension_until = now() + interval '1 day' where unit_id = ${unitId}`)

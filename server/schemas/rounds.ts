@@ -210,7 +210,9 @@ export const SelfAssessmentSummarySchema = Type.Object({
   applicableMaximum: Type.Union([Type.Number(), Type.Null()], { description: 'Null when the round has no catalog for the unit\'s type' }),
   answered: Type.Integer(),
   leaves: Type.Integer(),
-  extensionUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+  extensionUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  deadline: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The unit\'s own deadline: the later of the round\'s and its extension' }),
+  overdue: Type.Boolean({ description: 'Past its deadline by the database clock, in an open round, and not submitted' })
 }, { $id: 'SelfAssessmentSummary' })
 
 export const RoundUnitParams = Type.Object({

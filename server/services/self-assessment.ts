@@ -299,6 +299,10 @@ export interface SelfAssessmentSummary {
   answered: number
   leaves: number
   extensionUntil: string | null
+  /** The unit's own deadline: the later of the round's and its extension. */
+  deadline: string | null
+  /** Past that deadline (database clock) in an open round without having submitted. */
+  overdue: boolean
 }
 
 /** One line per participating unit (a unit officer gets only their own), with totals summed by the database. */
@@ -328,12 +332,16 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
       group by e.self_assessment_id
     )
     select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, ru.extension_until,
+      greatest(r.self_assessment_closes_at, ru.extension_until) as deadline,
+      coalesce(r.status <> 'draft' and coalesce(sa.status, 'not_started') <> 'submitted'
+        and now() >= greatest(r.self_assessment_closes_at, ru.extension_until), false) as overdue,
       sa.id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, coalesce(sa.status, 'not_started') as status,
       coalesce(sa.version, 0) as version, sa.submitted_at,
       coalesce(et.points, 0)::text as points,
       (ct.max_points - coalesce(et.not_applicable_max, 0))::text as applicable_maximum,
       coalesce(et.answered, 0) as answered, coalesce(ct.leaves, 0) as leaves
     from round_units ru
+    join rounds r on r.id = ru.round_id
     join units u on u.id = ru.unit_id
     left join self_assessments sa on sa.round_id = ru.round_id and sa.unit_id = ru.unit_id
     left join round_catalogs rc on rc.round_id = ru.round_id and rc.unit_type_code = u.unit_type_code
@@ -352,7 +360,9 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
     applicableMaximum: row.applicable_maximum === null ? null : toNumber(row.applicable_maximum),
     answered: Number(row.answered),
     leaves: Number(row.leaves),
-    extensionUntil: showInstant(toDate(row.extension_until))
+    extensionUntil: showInstant(toDate(row.extension_until)),
+    deadline: showInstant(toDate(row.deadline)),
+    overdue: row.overdue === true
   }))
 }
 

@@ -2295,6 +2295,10 @@ export interface components {
             answered: number;
             leaves: number;
             extensionUntil: string | null;
+            /** @description The unit's own deadline: the later of the round's and its extension */
+            deadline: string | null;
+            /** @description Past its deadline by the database clock, in an open round, and not submitted */
+            overdue: boolean;
         };
         FieldScore: {
             /** @description Points of the field: exact, a JSON number of thousandths (e.g. 19.25) */
