@@ -1,5 +1,5 @@
 // Round deadlines typed as dd/MM/yyyy HH:mm in Vietnam time (a day alone means 23:59 of that day), and shown back the same way.
-import type { Round, RoundStatus } from './api/types'
+import type { RoundStatus } from './api/types'
 import { formatDateTime, parseDateTimeInput } from './format'
 
 /** A deadline's text for an input box; empty when unset. */
@@ -29,14 +29,6 @@ export const deadlineFields: { name: DeadlineName, label: string }[] = [
 ]
 
 export const DEADLINE_HINT = 'Nhập theo dạng 28/11/2025 17:00'
-
-/** The deadline of one unit: the later of the round's and the unit's extension. */
-export function unitDeadline (round: Pick<Round, 'selfAssessmentClosesAt'>, extensionUntil: string | null): string | null {
-  const closesAt = round.selfAssessmentClosesAt
-  if (closesAt === null) return extensionUntil
-  if (extensionUntil === null) return closesAt
-  return new Date(extensionUntil).getTime() > new Date(closesAt).getTime() ? extensionUntil : closesAt
-}
 
 /** The statuses of a round in the order of the cycle (the API's RoundStatus); a round moves one step at a time. */
 export const roundStatusOrder: RoundStatus[] = ['draft', 'self_assessment', 'appraisal', 'finalized', 'published']

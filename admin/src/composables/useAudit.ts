@@ -1,20 +1,18 @@
 // The audit log (nhật ký): filtered by entity, actor, action and time range, newest first.
-import { computed, reactive, ref } from 'vue'
+import { computed, reactive } from 'vue'
 import { call, client } from '../api/client'
 import { parseDateTimeInput } from '../format'
-import { useLoader } from './useLoader'
+import { usePagedList } from './usePagedList'
 
 export const AUDIT_PAGE_SIZE = 25
 
 export function useAudit () {
   const filters = reactive({ entityType: '', entityId: '', actorId: '', action: '', from: '', to: '' })
-  const offset = ref(0)
-
-  const list = useLoader(() => call(client.GET('/audit', {
+  const { offset, list, search: firstPage, goTo } = usePagedList((start) => call(client.GET('/audit', {
     params: {
       query: {
         limit: AUDIT_PAGE_SIZE,
-        offset: offset.value,
+        offset: start,
         entityType: filters.entityType || undefined,
         entityId: filters.entityId.trim() || undefined,
         actorId: filters.actorId || undefined,
@@ -33,13 +31,7 @@ export function useAudit () {
 
   function search (): void {
     if (invalidTimes.value.from || invalidTimes.value.to) return
-    offset.value = 0
-    list.reload()
-  }
-
-  function goTo (newOffset: number): void {
-    offset.value = newOffset
-    list.reload()
+    firstPage()
   }
 
   function reset (): void {

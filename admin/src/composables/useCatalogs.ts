@@ -1,9 +1,9 @@
 // Criteria catalogs (bộ tiêu chí): the list by year, unit type and status, creating one and importing a file.
-import { reactive, ref } from 'vue'
+import { reactive } from 'vue'
 import { call, client } from '../api/client'
 import type { Catalog, CreateCatalog } from '../api/types'
 import type { components } from '../api/schema'
-import { useLoader } from './useLoader'
+import { usePagedList } from './usePagedList'
 
 export const CATALOGS_PAGE_SIZE = 50
 
@@ -11,15 +11,13 @@ type CatalogDocument = components['schemas']['CatalogDocument']
 
 export function useCatalogs () {
   const filters = reactive({ year: '', unitType: '', status: '' as '' | 'draft' | 'published' })
-  const offset = ref(0)
-
-  const list = useLoader(() => {
+  const { offset, list, search, goTo } = usePagedList((start) => {
     const year = Number.parseInt(filters.year, 10)
     return call(client.GET('/catalogs', {
       params: {
         query: {
           limit: CATALOGS_PAGE_SIZE,
-          offset: offset.value,
+          offset: start,
           year: Number.isInteger(year) ? year : undefined,
           unitType: filters.unitType || undefined,
           status: filters.status || undefined
@@ -27,16 +25,6 @@ export function useCatalogs () {
       }
     }))
   })
-
-  function search (): void {
-    offset.value = 0
-    list.reload()
-  }
-
-  function goTo (newOffset: number): void {
-    offset.value = newOffset
-    list.reload()
-  }
 
   async function create (input: CreateCatalog): Promise<Catalog> {
     return call(client.POST('/catalogs', { body: input }))

@@ -3,7 +3,6 @@
 import { computed, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import type { Role, Round, SelfAssessmentStatus, SelfAssessmentSummary, SupplementRequest, UnitProgress } from '../api/types'
-import { unitDeadline } from '../roundFormat'
 import { useLoader } from './useLoader'
 
 export interface ProgressRow {
@@ -56,7 +55,7 @@ export function useProgress (id: Ref<string>, role: () => Role | undefined) {
   const rows = computed<ProgressRow[]>(() => {
     const current = data.data.value
     if (!current) return []
-    const { round, selfAssessments, progress, loadedAt } = current
+    const { round, selfAssessments, progress } = current
     const selfOf = new Map((selfAssessments ?? []).map((line) => [line.unit.id, line]))
     const progressOf = new Map((progress ?? []).map((line) => [line.unit.id, line]))
     // Only the units the caller may follow: every unit for admins and viewers, an appraiser's unit types, an officer's unit.
@@ -66,8 +65,10 @@ export function useProgress (id: Ref<string>, role: () => Role | undefined) {
       const unitProgress = progressOf.get(unit.unitId) ?? null
       const selfStatus = self?.status ?? unitProgress?.selfAssessment.status ?? 'not_started'
       const extensionUntil = self?.extensionUntil ?? unit.extensionUntil
-      const deadline = unitDeadline(round, extensionUntil)
-      const overdue = round.status !== 'draft' && selfStatus !== 'submitted' && deadline !== null && new Date(deadline).getTime() < loadedAt
+      // The unit's own deadline and lateness come from the server (database clock); appraisers, who do not read
+      // self-assessments, see the round's deadline and no lateness.
+      const deadline = self?.deadline ?? extensionUntil ?? round.selfAssessmentClosesAt
+      const overdue = self?.overdue ?? false
       return {
         unitId: unit.unitId,
         code: unit.code,

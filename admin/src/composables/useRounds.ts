@@ -1,38 +1,26 @@
 // Assessment rounds (kỳ đánh giá): the list by year and status, newest year first, and creating a round.
-import { reactive, ref } from 'vue'
+import { reactive } from 'vue'
 import { call, client } from '../api/client'
 import type { CreateRound, Round, RoundStatus } from '../api/types'
-import { useLoader } from './useLoader'
+import { usePagedList } from './usePagedList'
 
 export const ROUNDS_PAGE_SIZE = 50
 
 export function useRounds () {
   const filters = reactive({ year: '', status: '' as '' | RoundStatus })
-  const offset = ref(0)
-
-  const list = useLoader(() => {
+  const { offset, list, search, goTo } = usePagedList((start) => {
     const year = Number.parseInt(filters.year, 10)
     return call(client.GET('/rounds', {
       params: {
         query: {
           limit: ROUNDS_PAGE_SIZE,
-          offset: offset.value,
+          offset: start,
           year: Number.isInteger(year) ? year : undefined,
           status: filters.status || undefined
         }
       }
     }))
   })
-
-  function search (): void {
-    offset.value = 0
-    list.reload()
-  }
-
-  function goTo (newOffset: number): void {
-    offset.value = newOffset
-    list.reload()
-  }
 
   async function create (input: CreateRound): Promise<Round> {
     return call(client.POST('/rounds', { body: input }))

@@ -1,9 +1,9 @@
 // Units (đơn vị): the filtered, paginated list and every change an admin makes to units.
-import { reactive, ref } from 'vue'
+import { reactive } from 'vue'
 import { call, client } from '../api/client'
 import type { CreateUnit, Unit, UnitImportResult, UpdateUnit } from '../api/types'
 import { useDebounced } from './useDebounced'
-import { useLoader } from './useLoader'
+import { usePagedList } from './usePagedList'
 
 export type ActiveFilter = '' | 'true' | 'false'
 
@@ -21,29 +21,17 @@ export async function fetchAllUnits (options: { active?: boolean } = {}): Promis
 
 export function useUnits () {
   const filters = reactive({ q: '', unitType: '', active: '' as ActiveFilter })
-  const offset = ref(0)
-
-  const list = useLoader(() => call(client.GET('/units', {
+  const { offset, list, search, goTo } = usePagedList((start) => call(client.GET('/units', {
     params: {
       query: {
         limit: UNITS_PAGE_SIZE,
-        offset: offset.value,
+        offset: start,
         q: filters.q.trim() || undefined,
         unitType: filters.unitType || undefined,
         active: filters.active === '' ? undefined : filters.active === 'true'
       }
     }
   })))
-
-  function search (): void {
-    offset.value = 0
-    list.reload()
-  }
-
-  function goTo (newOffset: number): void {
-    offset.value = newOffset
-    list.reload()
-  }
 
   useDebounced(() => filters.q, search)
 

@@ -1,35 +1,23 @@
 // User accounts (admins only): list by role and state, create, edit, deactivate, reset a password.
-import { reactive, ref } from 'vue'
+import { reactive } from 'vue'
 import { call, client } from '../api/client'
 import type { CreateUser, Role, UpdateUser, User } from '../api/types'
-import { useLoader } from './useLoader'
+import { usePagedList } from './usePagedList'
 
 export const USERS_PAGE_SIZE = 50
 
 export function useUsers () {
   const filters = reactive({ role: '' as '' | Role, active: '' as '' | 'true' | 'false' })
-  const offset = ref(0)
-
-  const list = useLoader(() => call(client.GET('/users', {
+  const { offset, list, search, goTo } = usePagedList((start) => call(client.GET('/users', {
     params: {
       query: {
         limit: USERS_PAGE_SIZE,
-        offset: offset.value,
+        offset: start,
         role: filters.role || undefined,
         active: filters.active === '' ? undefined : filters.active === 'true'
       }
     }
   })))
-
-  function search (): void {
-    offset.value = 0
-    list.reload()
-  }
-
-  function goTo (newOffset: number): void {
-    offset.value = newOffset
-    list.reload()
-  }
 
   async function create (input: CreateUser): Promise<User> {
     const user = await call(client.POST('/users', { body: input }))
