@@ -54,6 +54,17 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
   const firstUnit = async (testId: string) => (await cells(testId, 0))[1]?.trim() ?? ''
   let resultsUrl = ''
 
+  await check('the home page leads to the latest published results', async () => {
+    await nav('Tổng quan').click()
+    await heading('Tổng quan').waitFor()
+    const tile = page.getByTestId('latest-results')
+    const text = await tile.innerText()
+    assert(text.includes('2020') && text.includes('phiên bản 1'), `the latest results tile says "${text}"`)
+    await tile.click()
+    await heading('Kết quả').waitFor()
+    await waitUntil('20 departments are listed in Bảng 1', async () => await rows(table1).count() === 20)
+  })
+
   await check('Kết quả shows the published 2020 department results', async () => {
     await nav('Kết quả').click()
     await heading('Kết quả').waitFor()

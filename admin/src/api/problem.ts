@@ -36,6 +36,10 @@ export interface ProblemDocument {
   /** ROUND_NOT_READY: the units whose appraisal is not finalized, or the unit types whose results are not published. */
   units?: string[]
   unitTypes?: string[]
+  /** RESULTS_UNCHANGED: the version the results would repeat. */
+  latestVersion?: number
+  /** RESULTS_NOT_PUBLISHABLE: the round's status. */
+  roundStatus?: string
 }
 
 /** An API failure: `message` is what the user reads, `problem` keeps the server's details. */
@@ -53,7 +57,8 @@ export class ApiError extends Error {
   }
 }
 
-const messages: Record<string, string> = {
+/** The message of each code: a text, or built from the problem's extra members. */
+const messages: Record<string, string | ((problem: ProblemDocument) => string)> = {
   UNAUTHENTICATED: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
   INVALID_CREDENTIALS: 'Tên đăng nhập hoặc mật khẩu không đúng',
   LOGIN_LOCKED: 'Tài khoản tạm bị khóa do đăng nhập sai nhiều lần, vui lòng thử lại sau ít phút',
@@ -82,7 +87,14 @@ const messages: Record<string, string> = {
   APPRAISAL_FINALIZED: 'Kết quả thẩm định của đơn vị đã được chốt',
   APPRAISAL_NOT_FINALIZED: 'Kết quả thẩm định của đơn vị chưa được chốt',
   APPRAISAL_INCOMPLETE: 'Chưa thể chốt kết quả thẩm định của đơn vị',
-  NOT_ASSIGNED: 'Nội dung này không thuộc lĩnh vực được phân công cho bạn'
+  NOT_ASSIGNED: 'Nội dung này không thuộc lĩnh vực được phân công cho bạn',
+  RESULTS_UNCHANGED: (problem) => `Không có gì thay đổi so với phiên bản ${problem.latestVersion ?? 'mới nhất'}: ` +
+    'điểm, bộ tiêu chí và danh sách đơn vị giống hệt, nên không cần công bố lại',
+  RESULTS_REASON_REQUIRED: 'Kết quả đã được công bố; cần nhập lý do để công bố phiên bản mới',
+  RESULTS_NOT_PUBLISHABLE: (problem) => problem.roundStatus === 'finalized' || problem.roundStatus === 'published'
+    ? 'Kỳ đánh giá chưa có đơn vị nào thuộc loại này để công bố kết quả'
+    : 'Chỉ công bố được kết quả khi kỳ đánh giá đã chốt kết quả thẩm định',
+  RESULTS_NOT_PUBLISHED: 'Chưa có kết quả nào được công bố cho kỳ đánh giá và loại đơn vị này'
 }
 
 /** Codes whose detail names what is in the way (a unit, a status), shown when there is no list of problems. */
@@ -228,7 +240,8 @@ function listItems (problem: ProblemDocument): string[] {
 /** The message shown to the user for a failed response. */
 export function problemMessage (status: number, problem: ProblemDocument): string {
   const code = problem.code ?? ''
-  const base = messages[code] ?? problem.detail ?? problem.title ?? `Lỗi ${status}`
+  const message = messages[code]
+  const base = (typeof message === 'function' ? message(problem) : message) ?? problem.detail ?? problem.title ?? `Lỗi ${status}`
   const items = listItems(problem)
   // A long import report would fill the screen; the first problems show what to fix.
   const shown = items.length > 15 ? [...items.slice(0, 15), `… và ${items.length - 15} vấn đề khác`] : items

@@ -1,4 +1,5 @@
-// Counts for the home page: units, catalogs by status, accounts and the latest changes (the last two for admins).
+// Counts for the home page: units, catalogs by status, rounds, the latest published results, accounts and the latest
+// changes (the last two for admins).
 import { call, client } from '../api/client'
 import type { AuditEntry } from '../api/types'
 import { useLoader } from './useLoader'
@@ -7,6 +8,9 @@ export interface Overview {
   activeUnits: number
   publishedCatalogs: number
   draftCatalogs: number
+  rounds: number
+  /** The newest round with published results and its first unit type, for a shortcut to them. */
+  latestResults: { roundId: string, title: string, unitType: string, unitTypeName: string, version: number, publishedAt: string } | null
   users: number | null
   recent: AuditEntry[]
 }
@@ -14,11 +18,18 @@ export interface Overview {
 export function useOverview (isAdmin: () => boolean) {
   return useLoader<Overview>(async () => {
     const page = { limit: 1, offset: 0 }
-    const [units, published, drafts] = await Promise.all([
+    const [units, published, drafts, rounds, publishedRounds] = await Promise.all([
       call(client.GET('/units', { params: { query: { ...page, active: true } } })),
       call(client.GET('/catalogs', { params: { query: { ...page, status: 'published' } } })),
-      call(client.GET('/catalogs', { params: { query: { ...page, status: 'draft' } } }))
+      call(client.GET('/catalogs', { params: { query: { ...page, status: 'draft' } } })),
+      call(client.GET('/rounds', { params: { query: page } })),
+      call(client.GET('/public/rounds'))
     ])
+    const newest = publishedRounds.items[0]
+    const firstType = newest?.results[0]
+    const latestResults = newest && firstType
+      ? { roundId: newest.id, title: newest.title, unitType: firstType.unitType, unitTypeName: firstType.unitTypeName, version: firstType.latestVersion, publishedAt: firstType.publishedAt }
+      : null
     let users: number | null = null
     let recent: AuditEntry[] = []
     if (isAdmin()) {
@@ -29,6 +40,6 @@ export function useOverview (isAdmin: () => boolean) {
       users = userPage.total
       recent = auditPage.items
     }
-    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, users, recent }
+    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, rounds: rounds.total, latestResults, users, recent }
   })
 }

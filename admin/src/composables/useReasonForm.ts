@@ -3,9 +3,9 @@
 import { ref, watch } from 'vue'
 import { useSubmit } from './useSubmit'
 
-export function useReasonForm (open: () => boolean, describe?: (caught: unknown) => string) {
+export function useReasonForm (open: () => boolean) {
   const reason = ref('')
-  const submission = useSubmit(describe)
+  const submission = useSubmit()
 
   watch(open, (opened) => {
     if (!opened) return

@@ -3,7 +3,7 @@
 // Both sources are turned into one shape for the screen; every number, rank and classification is the API's.
 import { computed, ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError, errorMessage } from '../api/problem'
+import { ApiError } from '../api/problem'
 import type {
   AverageRow, BandRef, ClassificationCount, PublicResults, PublishedRound, ResultCatalogRef, ResultComparison, ResultExportFormat, ResultField,
   ResultRoundRef, ResultSet, ResultStatus, ResultUnitRef, ResultVersionSummary, RoundStatus, UnitResult
@@ -81,41 +81,6 @@ export interface ResultView {
 
 /** What the screen shows: the provisional computation, a version number, or (null) the latest version. */
 export type VersionChoice = 'provisional' | number | null
-
-/** Messages of the results codes, which the API explains in English only. */
-const resultMessages: Record<string, (error: ApiError) => string> = {
-  RESULTS_UNCHANGED: (error) => {
-    const latest = error.problem as { latestVersion?: number }
-    return `Không có gì thay đổi so với phiên bản ${latest.latestVersion ?? 'mới nhất'}: điểm, bộ tiêu chí và danh sách đơn vị giống hệt, nên không cần công bố lại.`
-  },
-  RESULTS_REASON_REQUIRED: () => 'Kết quả đã được công bố; cần nhập lý do để công bố phiên bản mới.',
-  RESULTS_NOT_PUBLISHABLE: (error) => {
-    const status = (error.problem as { roundStatus?: string }).roundStatus
-    return status === 'finalized' || status === 'published'
-      ? 'Kỳ đánh giá chưa có đơn vị nào thuộc loại này để công bố kết quả.'
-      : 'Chỉ công bố được kết quả khi kỳ đánh giá đã chốt kết quả thẩm định.'
-  },
-  RESULTS_NOT_PUBLISHED: () => 'Chưa có kết quả nào được công bố cho kỳ đánh giá và loại đơn vị này.'
-}
-
-/** The Vietnamese message of a failure, with the results codes explained. */
-export function resultErrorMessage (error: unknown): string {
-  if (error instanceof ApiError) {
-    const message = resultMessages[error.code]
-    if (message) return message(error)
-  }
-  return errorMessage(error)
-}
-
-/** Rethrows a failure with its Vietnamese message, so loaders show it as is. */
-async function readable<T> (pending: Promise<T>): Promise<T> {
-  try {
-    return await pending
-  } catch (caught) {
-    if (caught instanceof ApiError && resultMessages[caught.code]) throw new Error(resultErrorMessage(caught))
-    throw caught
-  }
-}
 
 const PAGE = 100
 
@@ -269,22 +234,22 @@ export function useResults (isAdmin: () => boolean) {
     const version = shown.value
     if (!id || !type || version === null) return null
     if (version === 'provisional') {
-      return fromResultSet(await readable(call(client.GET('/rounds/{id}/results', { params: { path: { id }, query: { unitType: type } } }))))
+      return fromResultSet(await call(client.GET('/rounds/{id}/results', { params: { path: { id }, query: { unitType: type } } })))
     }
     if (isAdmin()) {
-      return fromResultSet(await readable(call(client.GET('/rounds/{id}/results/versions/{version}', {
+      return fromResultSet(await call(client.GET('/rounds/{id}/results/versions/{version}', {
         params: { path: { id, version }, query: { unitType: type } }
-      }))))
+      })))
     }
     // The public list comes a page at a time; a province has a few dozen units of a type, so one page is usual.
-    const first = await readable(call(client.GET('/public/rounds/{id}/results/{unitType}', {
+    const first = await call(client.GET('/public/rounds/{id}/results/{unitType}', {
       params: { path: { id, unitType: type }, query: { version, limit: 1000, offset: 0 } }
-    })))
+    }))
     const items = [...first.items]
     while (items.length < first.total) {
-      const page = await readable(call(client.GET('/public/rounds/{id}/results/{unitType}', {
+      const page = await call(client.GET('/public/rounds/{id}/results/{unitType}', {
         params: { path: { id, unitType: type }, query: { version, limit: 1000, offset: items.length } }
-      })))
+      }))
       if (page.items.length === 0) break
       items.push(...page.items)
     }
@@ -304,9 +269,9 @@ export function useResults (isAdmin: () => boolean) {
     if (row.detail) return row.detail
     const view = results.data.value
     if (!view) throw new Error('Chưa tải kết quả')
-    const result = await readable(call(client.GET('/public/rounds/{id}/results/{unitType}/units/{unit}', {
+    const result = await call(client.GET('/public/rounds/{id}/results/{unitType}/units/{unit}', {
       params: { path: { id: view.round.id, unitType: view.unitType.code, unit: row.unit.id }, query: { version: view.version?.number } }
-    })))
+    }))
     return result.result
   }
 

@@ -2,7 +2,7 @@
 import { ref } from 'vue'
 import { errorMessage } from '../api/problem'
 
-export function useSubmit (describe: (caught: unknown) => string = errorMessage) {
+export function useSubmit () {
   const busy = ref(false)
   const error = ref<string | null>(null)
 
@@ -14,7 +14,7 @@ export function useSubmit (describe: (caught: unknown) => string = errorMessage)
       await action()
       return true
     } catch (caught) {
-      error.value = describe(caught)
+      error.value = errorMessage(caught)
       return false
     } finally {
       busy.value = false
