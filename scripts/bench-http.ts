@@ -1,7 +1,12 @@
 // `npm run bench:http`: publishes a round of 1,000 units, then measures requests per second of the public results
-// endpoint and of /healthz on the same server in one run (autocannon, loopback only, bounded duration) and prints
-// the ratio. The server runs in this process on a scratch PostgreSQL database (see bench-results.ts); autocannon runs
-// in a worker thread. Options: --units=N --leaves=N --seconds=N --connections=N --pairs=N.
+// endpoint and of /healthz on the same server in one run (loopback only, bounded duration) and prints the ratio, with
+// how busy the server's event loop was. The server runs in this process on a scratch PostgreSQL database (see
+// bench-results.ts). The load comes from wrk when it is installed (Debian: apt-get install wrk; one thread), else
+// from autocannon in a worker thread: on a 2-core machine autocannon's own parsing of 50 kB answers takes a core and
+// limits the run before the server does (the event loop stays partly idle). Options: --units=N --leaves=N
+// --seconds=N --connections=N --pairs=N --client=wrk|autocannon.
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
@@ -11,6 +16,41 @@ import { generateRound, scratchDatabase } from './bench-results.js'
 
 interface AutocannonResult { requests: { average: number, total: number }, latency: { p50: number, p99: number }, non2xx: number, errors: number, throughput: { average: number } }
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
+/** A run's figures and the share of the run the server's event loop was busy. */
+type Measured = AutocannonResult & { busy: number }
+
+/** One wrk run, read into the same shape as autocannon's result. */
+async function wrk (url: string, options: { connections: number, seconds: number, headers: Record<string, string> }): Promise<AutocannonResult> {
+  const headerArgs = Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
+  const { stdout } = await promisify(execFile)('wrk', ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', ...headerArgs, url])
+  const number = (pattern: RegExp) => Number(pattern.exec(stdout)?.[1] ?? 0)
+  const size = (text: string | undefined) => {
+    const match = /([\d.]+)([KMG]?B)/.exec(text ?? '')
+    return match ? Number(match[1]) * ({ B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[match[2] as string] ?? 1) : 0
+  }
+  const millis = (percent: number) => {
+    const match = new RegExp(`\\s${percent}%\\s+([\\d.]+)(us|ms|s)`).exec(stdout)
+    return match ? Number(match[1]) * ({ us: 0.001, ms: 1, s: 1000 }[match[2] as string] ?? 1) : NaN
+  }
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout)
+  return {
+    requests: { average: number(/Requests\/sec:\s+([\d.]+)/), total: number(/(\d+) requests in/) },
+    latency: { p50: Number(millis(50).toFixed(2)), p99: Number(millis(99).toFixed(2)) },
+    non2xx: number(/Non-2xx or 3xx responses: (\d+)/),
+    errors: socketErrors ? socketErrors.slice(1).reduce((sum, value) => sum + Number(value), 0) : 0,
+    throughput: { average: size(/Transfer\/sec:\s+(\S+)/.exec(stdout)?.[1]) }
+  }
+}
+
+async function hasWrk (): Promise<boolean> {
+  try {
+    await promisify(execFile)('wrk', ['--version'])
+    return true
+  } catch (error) {
+    // wrk --version prints its usage and exits 1; only a missing program is "no wrk".
+    return (error as { code?: unknown }).code !== 'ENOENT'
+  }
+}
 
 function option (name: string, fallback: number): number {
   const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))
@@ -25,6 +65,8 @@ async function main (): Promise<void> {
   const rounds = option('pairs', 3)
   // autocannon ships no types; only the call below is used.
   const autocannon = (await import('autocannon' as string)).default as Autocannon
+  const chosen = process.argv.find((arg) => arg.startsWith('--client='))?.split('=')[1]
+  const client = chosen ?? (await hasWrk() ? 'wrk' : 'autocannon')
   const { database, drop } = await scratchDatabase('par_bench_http')
   try {
     const round = await generateRound(database.db, { units, leaves, status: 'finalized' })
@@ -40,9 +82,12 @@ async function main (): Promise<void> {
     console.log(`Published version ${published.version} of ${units} units × ${leaves} leaves; ${resultsPath} answers ${first.status}, ${body.length} bytes (a page of ${JSON.parse(body).items.length} units), ETag ${first.headers.get('etag')}`)
 
     const run = async (path: string, headers: Record<string, string> = {}) => {
-      const result = await autocannon({ url: address + path, connections, duration: seconds, workers: 1, headers })
+      const before = performance.eventLoopUtilization()
+      const result = client === 'wrk'
+        ? await wrk(address + path, { connections, seconds, headers })
+        : await autocannon({ url: address + path, connections, duration: seconds, workers: 1, headers })
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx answers and ${result.errors} errors`)
-      return result
+      return { ...result, busy: performance.eventLoopUtilization(before).utilization }
     }
     const gzip = { 'accept-encoding': 'gzip' }
     await run('/healthz') // warm-up of both paths, not counted
@@ -51,7 +96,7 @@ async function main (): Promise<void> {
     // machine hits both sides of a ratio alike; the median pair is reported. Plain clients, then clients that accept
     // gzip (browsers and most HTTP libraries).
     const pairs = async (headers: Record<string, string>) => {
-      const measured: { health: AutocannonResult, results: AutocannonResult, ratio: number }[] = []
+      const measured: { health: Measured, results: Measured, ratio: number }[] = []
       for (let i = 0; i < rounds; i++) {
         const health = await run('/healthz', headers)
         const results = await run(resultsPath, headers)
@@ -59,20 +104,16 @@ async function main (): Promise<void> {
       }
       return measured.sort((a, b) => a.ratio - b.ratio)
     }
-    const line = (name: string, r: AutocannonResult) =>
-      `  ${name.padEnd(52, '.')} ${r.requests.average.toFixed(0).padStart(7)} req/s  (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${(r.throughput.average / 1e6).toFixed(1)} MB/s)`
+    const line = (name: string, r: Measured) =>
+      `  ${name.padEnd(52, '.')} ${r.requests.average.toFixed(0).padStart(7)} req/s  (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${(r.throughput.average / 1e6).toFixed(1)} MB/s, server busy ${(r.busy * 100).toFixed(0)} %)`
     const shortPath = resultsPath.replace(round.roundId, '{id}')
-    console.log(`${connections} connections, ${seconds} s per run, loopback, ${rounds} pairs of runs each (median pair shown):`)
+    console.log(`${client}, ${connections} connections, ${seconds} s per run, loopback, ${rounds} pairs of runs each (median pair shown):`)
     for (const [label, headers] of [['', {}], [', Accept-Encoding: gzip', gzip]] as const) {
       const measured = await pairs(headers)
       const median = measured[Math.floor(measured.length / 2)] as typeof measured[number]
       console.log(line(`GET /healthz${label} `, median.health))
       console.log(line(`GET ${shortPath}${label} `, median.results))
       console.log(`  ratio results / healthz${label ? ' (gzip clients)' : ''} ${'.'.repeat(label ? 13 : 28)} ${median.ratio.toFixed(2)}   (all pairs: ${measured.map((m) => m.ratio.toFixed(2)).join(', ')})   target ≥ 0.5`)
-    }
-    if (process.env.BENCH_EXTRA) {
-      const etag = first.headers.get('etag') as string
-      console.log(line('304 (If-None-Match) ', await run(resultsPath, { 'if-none-match': etag }).catch(async () => autocannon({ url: address + resultsPath, connections, duration: seconds, workers: 1, headers: { 'if-none-match': etag } }))))
     }
     await app.close()
   } finally {
