@@ -207,4 +207,11 @@ t.test('an extension needs a reason, a participant and a later time, and is audi
   t.equal((await app.inject({ method: 'POST', url: url(unitId), headers: officer.headers, payload: { until: later, reason: 'tự gia hạn' } })).statusCode, 403)
   const audit = (await auditOf(app, round.id)).filter((row) => row.action === 'round.extension')
   t.match(audit, [{ reason: 'Đơn vị sáp nhập, cần thêm thời gian', after: { unitId } }])
+
+  // With the round's deadline passed, an extension must still end in the future to give anything.
+  const past = Date.now() - 3_600_000
+  t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${round.id}`, headers: admin.headers, payload: { selfAssessmentClosesAt: new Date(past).toISOString() } })).statusCode, 200)
+  const ended = await app.inject({ method: 'POST', url: url(unitId), headers: admin.headers, payload: { until: new Date(past + 60_000).toISOString(), reason: 'x' } })
+  t.equal(ended.statusCode, 400)
+  t.match(ended.json().errors, [{ pointer: '/until', message: 'must be in the future' }])
 })

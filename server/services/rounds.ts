@@ -476,6 +476,13 @@ export async function grantExtension (db: Db, actor: Actor, roundId: string, uni
         errors: [{ in: 'body', pointer: '/until', message: `must be after ${formatVietnamTime(row.selfAssessmentClosesAt)}` }]
       })
     }
+    if (until !== null) {
+      // An extension that has already ended would give nothing: the database clock decides, as at every write.
+      const [clock] = await queryRows<{ future: boolean }>(tx, sql`select ${until.toISOString()}::timestamptz > now() as future`)
+      if (clock?.future !== true) {
+        throw Errors.validation('The extension must end in the future.', { errors: [{ in: 'body', pointer: '/until', message: 'must be in the future' }] })
+      }
+    }
     await tx.update(roundUnitsTable).set({ extensionUntil: until, extensionReason: until === null ? null : input.reason })
       .where(and(eq(roundUnitsTable.roundId, roundId), eq(roundUnitsTable.unitId, unitId)))
     await audit(tx, actor, {

@@ -185,7 +185,8 @@ const fieldMessages: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^must NOT have duplicate items/, () => 'không được trùng nhau'],
   [/^is wrong$/, () => 'không đúng'],
   [/^must be after (\S+)$/, (m) => `phải sau ${formatDateTime(m[1])}`],
-  [/^must not be blank$/, () => 'không được để trống']
+  [/^must not be blank$/, () => 'không được để trống'],
+  [/^must be in the future$/, () => 'phải là thời điểm trong tương lai']
 ]
 
 export function translateFieldMessage (message: string | undefined): string {
