@@ -152,32 +152,34 @@ async function loadCatalogShape (db: Executor, catalogId: string): Promise<Catal
   }
 }
 
+/** The tables of one side of the scores; self-assessments on another catalog than the round's are left out. */
+function sideOf (context: ResultContext, side: 'self' | 'appraised') {
+  return side === 'self'
+    ? { owners: sql.raw('self_assessments'), sums: sql.raw('self_assessment_field_sums'), entries: sql.raw('self_assessment_entries'), column: sql.raw('self_assessment_id'), filter: sql`and o.catalog_id = ${context.catalog.id}` }
+    : { owners: sql.raw('appraisals'), sums: sql.raw('appraisal_field_sums'), entries: sql.raw('appraisal_entries'), column: sql.raw('appraisal_id'), filter: sql`` }
+}
+
 /**
  * Per unit and field, the self or appraised points in thousandths and how many leaves are answered, from the per-field
  * sums the entry tables' triggers keep (migration 0008: 7 rows per unit and side instead of one per leaf), packed into
- * one JSON array per unit, so 10,000 units come back as 10,000 rows. Entries of a self-assessment on another catalog
- * are ignored.
+ * one JSON array per unit, so 10,000 units come back as 10,000 rows.
  */
 function fieldSumsSql (context: ResultContext, side: 'self' | 'appraised'): SQL {
-  const owner = side === 'self'
-    ? { owners: 'self_assessments', sums: 'self_assessment_field_sums', column: 'self_assessment_id', filter: sql`and o.catalog_id = ${context.catalog.id}` }
-    : { owners: 'appraisals', sums: 'appraisal_field_sums', column: 'appraisal_id', filter: sql`` }
+  const { owners, sums, column, filter } = sideOf(context, side)
   return sql`
     select o.unit_id, json_agg(json_build_array(s.field_code, s.points_milli, s.answered)) as sums
-    from ${sql.raw(owner.owners)} o join ${sql.raw(owner.sums)} s on s.${sql.raw(owner.column)} = o.id
-    where o.round_id = ${context.round.id} ${owner.filter} and o.unit_id in (${participantsSql(context)})
+    from ${owners} o join ${sums} s on s.${column} = o.id
+    where o.round_id = ${context.round.id} ${filter} and o.unit_id in (${participantsSql(context)})
     group by o.unit_id`
 }
 
 /** The leaves each unit marks not applicable on one side, found through the partial not-applicable indexes. */
 function notApplicableSql (context: ResultContext, side: 'self' | 'appraised'): SQL {
-  const owner = side === 'self'
-    ? { owners: 'self_assessments', entries: 'self_assessment_entries', column: 'self_assessment_id', filter: sql`and o.catalog_id = ${context.catalog.id}` }
-    : { owners: 'appraisals', entries: 'appraisal_entries', column: 'appraisal_id', filter: sql`` }
+  const { owners, entries, column, filter } = sideOf(context, side)
   return sql`
     select o.unit_id, e.field_code, e.leaf_code
-    from ${sql.raw(owner.owners)} o join ${sql.raw(owner.entries)} e on e.${sql.raw(owner.column)} = o.id and e.not_applicable
-    where o.round_id = ${context.round.id} ${owner.filter} and o.unit_id in (${participantsSql(context)})`
+    from ${owners} o join ${entries} e on e.${column} = o.id and e.not_applicable
+    where o.round_id = ${context.round.id} ${filter} and o.unit_id in (${participantsSql(context)})`
 }
 
 function participantsSql (context: ResultContext): SQL {
@@ -191,6 +193,15 @@ async function loadUnits (db: Executor, context: ResultContext, shape: CatalogSh
     with ${unitSetSql(context)}
     select u.id, u.code, u.name, u.sort_key from unit_set s join units u on u.id = s.id`)
   const byUnit = new Map<string, Map<string, FieldSums>>()
+  const sumsOf = (unitId: string, fieldCode: string): FieldSums => {
+    let perField = byUnit.get(unitId)
+    if (perField === undefined) byUnit.set(unitId, perField = new Map())
+    let sums = perField.get(fieldCode)
+    if (sums === undefined) {
+      perField.set(fieldCode, sums = { selfPoints: 0, selfNotApplicable: 0, selfAnswered: 0, appraisedPoints: 0, appraisedNotApplicable: 0, appraised: 0 })
+    }
+    return sums
+  }
   if (context.source === 'historical') {
     // Historical results have no leaves: every leaf counts as answered and appraised, none as not applicable.
     const rows = await queryRows<Record<string, unknown>>(db, sql`
@@ -199,13 +210,10 @@ async function loadUnits (db: Executor, context: ResultContext, shape: CatalogSh
       from historical_results h where h.round_id = ${context.round.id} and h.unit_id in (select id from unit_set)`)
     const leavesOf = new Map(fields.map((field) => [field.code, field.leaves]))
     for (const row of rows) {
-      const unitId = String(row.unit_id)
-      let perField = byUnit.get(unitId)
-      if (perField === undefined) byUnit.set(unitId, perField = new Map())
-      const leaves = leavesOf.get(String(row.field_code)) ?? 0
-      perField.set(String(row.field_code), {
-        selfPoints: Number(row.self_points), selfNotApplicable: 0, appraisedPoints: Number(row.appraised_points), appraisedNotApplicable: 0, selfAnswered: leaves, appraised: leaves
-      })
+      const sums = sumsOf(String(row.unit_id), String(row.field_code))
+      sums.selfPoints = Number(row.self_points)
+      sums.appraisedPoints = Number(row.appraised_points)
+      sums.selfAnswered = sums.appraised = leavesOf.get(String(row.field_code)) ?? 0
     }
   } else if (fields.length > 0) {
     // Settings for these statements only (SET LOCAL ends with the transaction), measured with bench:results: no JIT
@@ -219,15 +227,6 @@ async function loadUnits (db: Executor, context: ResultContext, shape: CatalogSh
         () => queryRows<{ unit_id: string, field_code: string, leaf_code: string }>(tx, notApplicableSql(context, 'appraised'))
       ])
     })
-    const sumsOf = (unitId: string, fieldCode: string): FieldSums => {
-      let perField = byUnit.get(unitId)
-      if (perField === undefined) byUnit.set(unitId, perField = new Map())
-      let sums = perField.get(fieldCode)
-      if (sums === undefined) {
-        perField.set(fieldCode, sums = { selfPoints: 0, selfNotApplicable: 0, selfAnswered: 0, appraisedPoints: 0, appraisedNotApplicable: 0, appraised: 0 })
-      }
-      return sums
-    }
     for (const row of selfSums) {
       for (const [fieldCode, points, answered] of row.sums) {
         const sums = sumsOf(row.unit_id, fieldCode)
