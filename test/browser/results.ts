@@ -218,6 +218,23 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
     assert(new URL(page.url()).searchParams.get('version') === null, `the address is ${page.url()}`)
   })
 
+  await check('an admin shares the round\'s provisional results with API keys, and stops sharing them', async () => {
+    const box = page.getByTestId('share-provisional')
+    await waitUntil('the sharing setting is loaded', async () => await box.isEnabled())
+    assert(!(await box.isChecked()), 'provisional results are shared before anyone chose to')
+    const roundId = new URL(page.url()).searchParams.get('round') as string
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+    const shared = async () => (await c.api<{ provisionalForKeys: boolean }>(`/rounds/${roundId}/results/settings`, { token })).provisionalForKeys
+    await box.check()
+    await page.getByText('Khóa API đã được xem kết quả tạm tính của kỳ này').waitFor()
+    await waitUntil('the server keeps the choice', shared)
+    await c.screenshot('results-08-sharing')
+    await box.uncheck()
+    await page.getByText('Khóa API chỉ còn xem được kết quả đã công bố').waitFor()
+    await waitUntil('the server keeps the new choice', async () => !(await shared()))
+    await c.api('/auth/logout', { method: 'POST', token })
+  })
+
   await check('a viewer sees the published results through the public API, without publishing', async () => {
     const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
     await c.api('/users', { method: 'POST', token, body: { username: 'xem.ketqua', displayName: 'Người xem kết quả', role: 'viewer', password: 'mat-khau-xem-1' } })
@@ -239,7 +256,7 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
       assert(await viewer.locator('#results-version option[value="provisional"]').count() === 0, 'a viewer is offered the provisional results')
       await viewer.getByTestId(table1).getByRole('button', { name: 'Xem chi tiết Sở Tư pháp', exact: true }).click()
       await viewer.getByRole('dialog', { name: 'Sở Tư pháp' }).getByText(/Cần thêm 1 điểm thẩm định/).waitFor()
-      await viewer.screenshot({ path: join(process.cwd(), 'test-output', 'screenshots', 'results-08-viewer-detail.png') })
+      await viewer.screenshot({ path: join(process.cwd(), 'test-output', 'screenshots', 'results-09-viewer-detail.png') })
     } finally {
       await viewer.close()
     }
@@ -253,7 +270,7 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
       await page.getByTestId('index-chart').waitFor()
       const overflow = await horizontalOverflow(page)
       assert(overflow <= 0, `the page is ${overflow} px wider than the screen`)
-      await c.screenshot('results-09-tablet', true)
+      await c.screenshot('results-10-tablet', true)
     } finally {
       await page.setViewportSize({ width: 1280, height: 860 })
     }
