@@ -441,7 +441,9 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
     if (to === 'draft') {
       const [started] = await tx.select({ value: count() }).from(selfAssessmentsTable).where(eq(selfAssessmentsTable.roundId, id))
       if (Number(started?.value ?? 0) > 0) {
-        throw Errors.roundNotReady(`${Number(started?.value)} unit(s) have started their self-assessment; the round cannot go back to draft, where its catalogs could change under them.`)
+        throw Errors.roundNotReady(`${Number(started?.value)} unit(s) have started their self-assessment; the round cannot go back to draft, where its catalogs could change under them.`, {
+          extra: { startedUnits: Number(started?.value) }
+        })
       }
     }
     await tx.update(roundsTable).set({ status: to, updatedAt: sql`now()` }).where(eq(roundsTable.id, id))

@@ -36,6 +36,8 @@ export interface ProblemDocument {
   /** ROUND_NOT_READY: the units whose appraisal is not finalized, or the unit types whose results are not published. */
   units?: string[]
   unitTypes?: string[]
+  /** ROUND_NOT_READY: how many units have started, so the round cannot go back to draft. */
+  startedUnits?: number
   /** RESULTS_UNCHANGED: the version the results would repeat. */
   latestVersion?: number
   /** RESULTS_NOT_PUBLISHABLE: the round's status. */
@@ -223,6 +225,9 @@ function codedItem (item: FieldProblem & CodedProblemItem): string | undefined {
 function listItems (problem: ProblemDocument): string[] {
   if (problem.code === 'ROUND_NOT_READY' && problem.units) {
     return problem.units.map((unit) => `Đơn vị ${unit}: chưa chốt kết quả thẩm định`)
+  }
+  if (problem.code === 'ROUND_NOT_READY' && problem.startedUnits) {
+    return [`${problem.startedUnits} đơn vị đã bắt đầu tự đánh giá, nên kỳ không thể trở về bản nháp (nơi bộ tiêu chí có thể bị thay đổi)`]
   }
   if (problem.code === 'ROUND_NOT_READY' && problem.unitTypes) {
     return problem.unitTypes.map((unitType) => `Loại đơn vị “${unitType}”: chưa công bố kết quả (công bố tại màn hình Kết quả)`)
