@@ -176,7 +176,8 @@ async function run (): Promise<void> {
         outcomes.push({ name })
         console.log(`ok - ${name}`)
       } catch (error) {
-        const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error)
+        // The first lines say what failed and, for a timeout, what it was waiting for.
+        const message = error instanceof Error ? error.message.split('\n').slice(0, 3).join('\n  ') : String(error)
         outcomes.push({ name, error: message })
         console.log(`not ok - ${name}\n  ${message}`)
         await screenshot(page, `failed-${outcomes.length}`).catch(() => undefined)

@@ -21,7 +21,10 @@ export interface CodedProblemItem {
   unitType?: string
   leafCode?: string
   leafCodes?: string[]
-  unitCode?: string
+  unitCode?: string | null
+  /** Historical results: the CSV line and column of the problem. */
+  line?: number | null
+  column?: string | null
 }
 
 export interface ProblemDocument {
@@ -71,6 +74,7 @@ const messages: Record<string, string | ((problem: ProblemDocument) => string)> 
   CATALOG_PUBLISHED: 'Bộ tiêu chí đã công bố, không thể chỉnh sửa; hãy nhân bản để tạo phiên bản mới',
   CATALOG_INVALID: 'Bộ tiêu chí chưa hợp lệ',
   IMPORT_INVALID: 'Tệp nhập không hợp lệ',
+  HISTORICAL_RESULTS_INVALID: 'Tệp kết quả chưa hợp lệ, chưa lưu gì',
   VALIDATION_FAILED: 'Dữ liệu nhập chưa hợp lệ',
   MALFORMED_JSON: 'Nội dung gửi lên không phải JSON hợp lệ',
   BAD_REQUEST: 'Yêu cầu không hợp lệ',
@@ -222,7 +226,33 @@ function codedItem (item: FieldProblem & CodedProblemItem): string | undefined {
   }
 }
 
+/** A problem of a historical results CSV, by its code, at its line and column. */
+function historicalItem (item: CodedProblemItem & FieldProblem): string {
+  const unit = item.unitCode ?? ''
+  const text: Record<string, string> = {
+    csv_malformed: 'tệp CSV không đúng định dạng',
+    missing_column: 'thiếu cột này',
+    duplicate_column: 'cột bị lặp',
+    no_rows: 'tệp không có dòng dữ liệu nào',
+    wrong_cell_count: 'số ô của dòng không khớp với dòng tiêu đề',
+    unknown_unit: `không tìm thấy đơn vị ${unit}`.trim(),
+    ambiguous_unit: 'tên đơn vị khớp với nhiều đơn vị',
+    wrong_unit_type: `đơn vị ${unit} không thuộc loại đơn vị này`,
+    duplicate_unit: `đơn vị ${unit} xuất hiện nhiều lần`,
+    missing_value: 'thiếu giá trị',
+    not_a_number: 'không phải là số',
+    negative: 'không được âm',
+    above_maximum: 'vượt điểm tối đa của lĩnh vực',
+    off_step: 'không đúng bước điểm của lĩnh vực',
+    total_mismatch: 'tổng điểm không khớp với tổng các lĩnh vực',
+    invalid_rank: 'thứ hạng không hợp lệ'
+  }
+  const where = [item.line ? `Dòng ${item.line}` : 'Tệp', item.column ? `cột ${item.column}` : null].filter(Boolean).join(', ')
+  return `${where}: ${text[item.code ?? ''] ?? item.message ?? 'không hợp lệ'}`
+}
+
 function listItems (problem: ProblemDocument): string[] {
+  if (problem.code === 'HISTORICAL_RESULTS_INVALID') return (problem.errors ?? []).map(historicalItem)
   if (problem.code === 'ROUND_NOT_READY' && problem.units) {
     return problem.units.map((unit) => `Đơn vị ${unit}: chưa chốt kết quả thẩm định`)
   }
