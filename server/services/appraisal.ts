@@ -643,23 +643,49 @@ async function applyPlanned (tx: Executor, actor: Actor, locked: Locked, action:
   const before: Record<string, unknown> = {}
   const after: Record<string, unknown> = {}
   const appraisedBy = actor.principal?.kind === 'user' ? actor.principal.id : null
+  const upserts: typeof appraisalEntriesTable.$inferInsert[] = []
+  const removed: string[] = []
   for (const { node, next } of planned) {
     const old = existing.get(node.code)
     if (next === null && old === undefined) continue
     before[node.code] = showAppraised(old)
     const selfNow = selfValue(self.get(node.code))
     if (next === null) {
-      await tx.delete(appraisalEntriesTable).where(and(eq(appraisalEntriesTable.appraisalId, locked.appraisalId), eq(appraisalEntriesTable.leafCode, node.code)))
+      removed.push(node.code)
       after[node.code] = null
       continue
     }
-    const values = { input: next.input, points: next.points === null ? null : milliToString(next.points), notApplicable: next.notApplicable, reason: next.reason, appraisedBy }
-    await tx.insert(appraisalEntriesTable).values({ appraisalId: locked.appraisalId, leafCode: node.code, fieldCode: node.fieldCode, ...values })
-      .onConflictDoUpdate({ target: [appraisalEntriesTable.appraisalId, appraisalEntriesTable.leafCode], set: { ...values, updatedAt: sql`now()` } })
+    upserts.push({
+      appraisalId: locked.appraisalId,
+      leafCode: node.code,
+      fieldCode: node.fieldCode,
+      input: next.input,
+      points: next.points === null ? null : milliToString(next.points),
+      notApplicable: next.notApplicable,
+      reason: next.reason,
+      appraisedBy
+    })
     after[node.code] = {
       ...showAppraised(next),
       self: selfNow === null ? null : { points: selfNow.points === null ? null : milliToNumber(selfNow.points), notApplicable: selfNow.notApplicable }
     }
+  }
+  // One statement each for the whole batch: fewer round trips, and one pass of the per-field sums' triggers.
+  if (removed.length > 0) {
+    await tx.delete(appraisalEntriesTable).where(and(eq(appraisalEntriesTable.appraisalId, locked.appraisalId), inArray(appraisalEntriesTable.leafCode, removed)))
+  }
+  if (upserts.length > 0) {
+    await tx.insert(appraisalEntriesTable).values(upserts).onConflictDoUpdate({
+      target: [appraisalEntriesTable.appraisalId, appraisalEntriesTable.leafCode],
+      set: {
+        input: sql`excluded.input`,
+        points: sql`excluded.points`,
+        notApplicable: sql`excluded.not_applicable`,
+        reason: sql`excluded.reason`,
+        appraisedBy: sql`excluded.appraised_by`,
+        updatedAt: sql`now()`
+      }
+    })
   }
   await audit(tx, actor, {
     action,

@@ -544,6 +544,8 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     const existing = new Map(existingRows.map((row) => [row.leafCode, row as EntryValue]))
     const before: Record<string, unknown> = {}
     const after: Record<string, unknown> = {}
+    const upserts: typeof selfAssessmentEntriesTable.$inferInsert[] = []
+    const removed: string[] = []
     for (const [leafCode, { definition, entry, points, notApplicable }] of scored) {
       const old = existing.get(leafCode)
       const next: EntryValue = entry.input === undefined
@@ -553,16 +555,23 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       if (explanation !== undefined) next.explanation = explanation
       before[leafCode] = showEntry(old)
       if (next.input === null && next.explanation === null) {
-        if (old) await tx.delete(selfAssessmentEntriesTable).where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), eq(selfAssessmentEntriesTable.leafCode, leafCode)))
+        if (old) removed.push(leafCode)
         after[leafCode] = null
         continue
       }
-      await tx.insert(selfAssessmentEntriesTable).values({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, ...next })
-        .onConflictDoUpdate({
-          target: [selfAssessmentEntriesTable.selfAssessmentId, selfAssessmentEntriesTable.leafCode],
-          set: { ...next, updatedAt: sql`now()` }
-        })
+      upserts.push({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, ...next })
       after[leafCode] = showEntry(next)
+    }
+    // One statement each for the whole batch: fewer round trips, and one pass of the per-field sums' triggers.
+    if (removed.length > 0) {
+      await tx.delete(selfAssessmentEntriesTable)
+        .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, removed)))
+    }
+    if (upserts.length > 0) {
+      await tx.insert(selfAssessmentEntriesTable).values(upserts).onConflictDoUpdate({
+        target: [selfAssessmentEntriesTable.selfAssessmentId, selfAssessmentEntriesTable.leafCode],
+        set: { input: sql`excluded.input`, points: sql`excluded.points`, notApplicable: sql`excluded.not_applicable`, explanation: sql`excluded.explanation`, updatedAt: sql`now()` }
+      })
     }
     await audit(tx, actor, {
       action: 'self_assessment.save',
