@@ -1,6 +1,5 @@
 // Appraisal (thẩm định): assignments, appraised scores, finalization, progress, gap and history; supplement requests (yêu cầu bổ sung).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import {
@@ -12,13 +11,13 @@ import { IdParams, problems, ref } from '../schemas/common.js'
 import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
 import {
   acceptSelfScores, appraisalProgress, finalizeAppraisal, gapReport, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
-  saveAppraisal, setAssignments, type AppraisalState
+  saveAppraisal, setAssignments
 } from '../services/appraisal.js'
 import { leafHistory, unitHistory } from '../services/history.js'
 import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
 } from '../services/supplements.js'
-import { parseIfMatch } from './rounds.js'
+import { parseIfMatch, withVersionTag } from '../services/versions.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const overseers = { roles: ['admin', 'viewer'] } as const
@@ -28,11 +27,6 @@ const appraisers = { roles: ['appraiser'], note: 'Only leaves of the fields assi
 const concurrencyNote = 'Send If-Match with the ETag of your last read of the appraisal (its version, e.g. "3"): without it 428; if the appraisal changed since, ' +
   '412 with the current state in `current`. The response carries the new ETag. Refused with APPRAISAL_CLOSED unless the round is in appraisal, ' +
   'APPRAISAL_DEADLINE_PASSED after appraisalClosesAt (database clock), and APPRAISAL_FINALIZED on a finalized unit.'
-
-function sendState (reply: FastifyReply, state: AppraisalState): AppraisalState {
-  reply.header('etag', `"${state.version}"`)
-  return state
-}
 
 const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/rounds/:id/assignments', {
@@ -92,7 +86,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: RoundUnitParams,
       response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request, reply) => sendState(reply, await getAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
+  }, async (request, reply) => withVersionTag(reply, await getAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.get('/rounds/:id/units/:unitId/appraisal/leaves/:leafCode', {
     config: { access: appraisalReaders },
@@ -119,7 +113,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(SaveAppraisalSchema),
       response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
     }
-  }, async (request, reply) => sendState(reply, await saveAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId, {
+  }, async (request, reply) => withVersionTag(reply, await saveAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId, {
     ifMatch: parseIfMatch(request.headers['if-match']),
     entries: request.body.entries
   })))
@@ -136,7 +130,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(AcceptSelfScoresSchema),
       response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
     }
-  }, async (request, reply) => sendState(reply, await acceptSelfScores(app.db, actorOf(request), request.params.id, request.params.unitId, {
+  }, async (request, reply) => withVersionTag(reply, await acceptSelfScores(app.db, actorOf(request), request.params.id, request.params.unitId, {
     ifMatch: parseIfMatch(request.headers['if-match']),
     leafCodes: request.body.leafCodes
   })))
@@ -152,7 +146,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: RoundUnitParams,
       response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request, reply) => sendState(reply, await finalizeAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
+  }, async (request, reply) => withVersionTag(reply, await finalizeAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.post('/rounds/:id/units/:unitId/reopen', {
     config: { access: adminOnly },
@@ -164,7 +158,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(ReopenAppraisalSchema),
       response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request, reply) => sendState(reply, await reopenAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId, request.body.reason)))
+  }, async (request, reply) => withVersionTag(reply, await reopenAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId, request.body.reason)))
 
   app.get('/rounds/:id/units/:unitId/leaves/:leafCode/history', {
     config: { access: appraisalReaders },

@@ -1,6 +1,5 @@
 // Assessment rounds (admins manage, every user reads) and each unit's self-assessment (its unit officer writes).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { AppError } from '../errors.js'
 import { actorOf } from '../plugins/auth.js'
@@ -16,9 +15,9 @@ import {
   transitionRound, updateRound
 } from '../services/rounds.js'
 import {
-  getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment,
-  type IfMatch, type SelfAssessment
+  getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment
 } from '../services/self-assessment.js'
+import { parseIfMatch, withVersionTag } from '../services/versions.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const allUsers = { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'] } as const
@@ -30,21 +29,6 @@ const concurrencyNote = 'Send If-Match with the ETag of your last read (the vers
   'if the self-assessment changed since, 412 with the current state in `current`. The response carries the new ETag. ' +
   'Refused with SELF_ASSESSMENT_CLOSED unless the round is in self_assessment, and with DEADLINE_PASSED after the unit\'s deadline ' +
   '(the later of the round\'s and any extension), by the database clock.'
-
-/** Versions named by If-Match ("3", W/"3", a list, or *); a value that names no version can never match. */
-export function parseIfMatch (header: string | undefined): IfMatch | undefined {
-  if (header === undefined) return undefined
-  if (header.trim() === '*') return '*'
-  return header.split(',')
-    .map((tag) => /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(tag)?.[1])
-    .filter((version): version is string => version !== undefined)
-    .map(Number)
-}
-
-function sendState (reply: FastifyReply, state: SelfAssessment): SelfAssessment {
-  reply.header('etag', `"${state.version}"`)
-  return state
-}
 
 /** Schema errors inside an entry also name its leaf, so the portal can show each refusal beside its leaf. */
 function withLeafCodes (error: Error, body: unknown): AppError {
@@ -205,7 +189,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: RoundUnitParams,
       response: { 200: ref(SelfAssessmentSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request, reply) => sendState(reply, await getSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId)))
+  }, async (request, reply) => withVersionTag(reply, await getSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.patch('/rounds/:id/units/:unitId/self-assessment', {
     config: { access: unitWrites },
@@ -228,7 +212,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ifMatch: parseIfMatch(request.headers['if-match']),
       entries: request.body.entries
     })
-    return sendState(reply, state)
+    return withVersionTag(reply, state)
   })
 
   app.post('/rounds/:id/units/:unitId/self-assessment/submit', {
@@ -242,7 +226,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: IfMatchHeaders,
       response: { 200: ref(SelfAssessmentSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
     }
-  }, async (request, reply) => sendState(reply, await submitSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId, {
+  }, async (request, reply) => withVersionTag(reply, await submitSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId, {
     ifMatch: parseIfMatch(request.headers['if-match'])
   })))
 
@@ -257,7 +241,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: IfMatchHeaders,
       response: { 200: ref(SelfAssessmentSchema), ...problems(400, 401, 403, 404, 409, 412, 428) }
     }
-  }, async (request, reply) => sendState(reply, await withdrawSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId, {
+  }, async (request, reply) => withVersionTag(reply, await withdrawSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId, {
     ifMatch: parseIfMatch(request.headers['if-match'])
   })))
 }

@@ -16,7 +16,8 @@ import { audit } from './audit.js'
 import { loadCatalog, type LoadedCatalog, type LoadedNode } from './catalogs.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
-import type { EnteredInput, IfMatch } from './self-assessment.js'
+import type { EnteredInput } from './self-assessment.js'
+import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
 
 export interface UnitRef { id: string, code: string, name: string, unitType: string }
 export interface UserRef { id: string, username: string, displayName: string }
@@ -543,12 +544,6 @@ export function assertAppraisalWritable (context: AppraisalContext): void {
   }
 }
 
-function assertIfMatch (ifMatch: IfMatch | undefined): asserts ifMatch is IfMatch {
-  if (ifMatch === undefined) {
-    throw Errors.preconditionRequired('Send If-Match with the ETag (version) of the appraisal you last read, so a concurrent change is not overwritten.')
-  }
-}
-
 interface Locked {
   context: AppraisalContext
   scope: FieldScope
@@ -568,10 +563,9 @@ async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId
   assertAppraisalWritable(context)
   const catalogId = catalogOf(context)
   await tx.insert(appraisalsTable).values({ roundId, unitId }).onConflictDoNothing()
-  const versionMatches = ifMatch === '*' ? sql`true` : ifMatch.length === 0 ? sql`false` : inArray(appraisalsTable.version, ifMatch)
   const [bumped] = await tx.update(appraisalsTable)
     .set({ version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(appraisalsTable.roundId, roundId), eq(appraisalsTable.unitId, unitId), eq(appraisalsTable.status, 'in_progress'), versionMatches))
+    .where(and(eq(appraisalsTable.roundId, roundId), eq(appraisalsTable.unitId, unitId), eq(appraisalsTable.status, 'in_progress'), versionMatches(appraisalsTable.version, ifMatch)))
     .returning()
   if (!bumped) {
     const current = await loadAppraisalContext(tx, actor, roundId, unitId)
@@ -704,7 +698,7 @@ async function applyPlanned (tx: Executor, actor: Actor, locked: Locked, action:
  */
 export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: AppraisalEntryInput[] }): Promise<AppraisalState> {
   const ifMatch = request.ifMatch
-  assertIfMatch(ifMatch)
+  requireIfMatch(ifMatch, 'the appraisal')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     const problems: AppraisalProblem[] = []
@@ -740,7 +734,7 @@ export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unit
 /** Takes the self score as the appraised score of each listed leaf (no reason needed); every listed leaf must have a self score. */
 export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, leafCodes: string[] }): Promise<AppraisalState> {
   const ifMatch = request.ifMatch
-  assertIfMatch(ifMatch)
+  requireIfMatch(ifMatch, 'the appraisal')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     const problems: AppraisalProblem[] = []

@@ -13,9 +13,7 @@ import { audit } from './audit.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
 import { supplementReopens } from './supplements.js'
-
-/** The versions an If-Match header names, or '*' for "whatever the current version is". */
-export type IfMatch = '*' | number[]
+import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
 
 /** An input as the API takes and stores it: numbers are JSON numbers, never text. */
 export interface EnteredInput {
@@ -402,12 +400,6 @@ async function reopenedBySupplement (tx: Executor, actor: Actor, context: Contex
   return supplementReopens(tx, actor, context.roundId, context.unit.id, leafCodes)
 }
 
-function assertIfMatch (ifMatch: IfMatch | undefined): asserts ifMatch is IfMatch {
-  if (ifMatch === undefined) {
-    throw Errors.preconditionRequired('Send If-Match with the ETag (version) of the self-assessment you last read, so a concurrent change is not overwritten.')
-  }
-}
-
 interface Locked {
   context: Context
   selfAssessmentId: string
@@ -430,12 +422,9 @@ async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId
   if (supplementRequestIds === null) assertUnitMayWrite(context)
   const catalogId = catalogOf(context)
   await tx.insert(selfAssessmentsTable).values({ roundId, unitId, catalogId }).onConflictDoNothing()
-  const versionMatches = ifMatch === '*'
-    ? sql`true`
-    : ifMatch.length === 0 ? sql`false` : inArray(selfAssessmentsTable.version, ifMatch)
   const [bumped] = await tx.update(selfAssessmentsTable)
     .set({ version: sql`${selfAssessmentsTable.version} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(selfAssessmentsTable.roundId, roundId), eq(selfAssessmentsTable.unitId, unitId), versionMatches))
+    .where(and(eq(selfAssessmentsTable.roundId, roundId), eq(selfAssessmentsTable.unitId, unitId), versionMatches(selfAssessmentsTable.version, ifMatch)))
     .returning()
   if (!bumped) {
     const current = await stateOf(tx, await loadContext(tx, roundId, unitId, false))
@@ -492,7 +481,7 @@ const showEntry = (entry: EntryValue | undefined) => entry === undefined
 export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: EntryInput[] }): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
   const ifMatch = request.ifMatch
-  assertIfMatch(ifMatch)
+  requireIfMatch(ifMatch, 'the self-assessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch, request.entries.map((entry) => entry.leafCode))
     // A submitted self-assessment stays submitted while the unit answers a supplement request on some of its leaves.
@@ -600,7 +589,7 @@ function normalizeInput (input: EnteredInput): EnteredInput {
 export async function submitSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
   const ifMatch = request.ifMatch
-  assertIfMatch(ifMatch)
+  requireIfMatch(ifMatch, 'the self-assessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     if (locked.status === 'submitted') throw Errors.selfAssessmentSubmitted('The self-assessment is already submitted.')
@@ -641,7 +630,7 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
 export async function withdrawSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
   const ifMatch = request.ifMatch
-  assertIfMatch(ifMatch)
+  requireIfMatch(ifMatch, 'the self-assessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted('The self-assessment is not submitted, so there is nothing to withdraw.')

@@ -1,0 +1,37 @@
+// Optimistic concurrency of versioned resources (a unit's self-assessment, its appraisal): a write names, in If-Match,
+// the version it was based on; the row's version moves only if it still is that one, so no change is lost unseen.
+import { sql, inArray, type SQL } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
+import { Errors } from '../errors.js'
+
+/** The versions an If-Match header names, or '*' for "whatever the current version is". */
+export type IfMatch = '*' | number[]
+
+/** Versions named by If-Match ("3", W/"3", a list, or *); a value that names no version can never match. */
+export function parseIfMatch (header: string | undefined): IfMatch | undefined {
+  if (header === undefined) return undefined
+  if (header.trim() === '*') return '*'
+  return header.split(',')
+    .map((tag) => /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(tag)?.[1])
+    .filter((version): version is string => version !== undefined)
+    .map(Number)
+}
+
+/** A write without If-Match is refused (428): `what` names the resource, e.g. "the appraisal". */
+export function requireIfMatch (ifMatch: IfMatch | undefined, what: string): asserts ifMatch is IfMatch {
+  if (ifMatch === undefined) {
+    throw Errors.preconditionRequired(`Send If-Match with the ETag (version) of ${what} you last read, so a concurrent change is not overwritten.`)
+  }
+}
+
+/** The condition a versioned row must meet to be written: its version is one of those If-Match names. */
+export function versionMatches (version: PgColumn, ifMatch: IfMatch): SQL {
+  if (ifMatch === '*') return sql`true`
+  return ifMatch.length === 0 ? sql`false` : inArray(version, ifMatch) as SQL
+}
+
+/** Answers a versioned resource with its version as the ETag, the value to send back in If-Match. */
+export function withVersionTag<T extends { version: number }> (reply: { header: (name: string, value: string) => unknown }, state: T): T {
+  reply.header('etag', `"${state.version}"`)
+  return state
+}
