@@ -506,14 +506,23 @@ export async function getAppraisal (db: Executor, actor: Actor, roundId: string,
   return stateOf(db, context, scope)
 }
 
-/** One leaf of a unit's appraisal; a leaf outside an appraiser's fields is refused with 403 NOT_ASSIGNED. */
-export async function getAppraisalLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string): Promise<AppraisalLeaf> {
+/**
+ * One leaf of a unit's catalog as the actor may see it: unknown leaves are 404, a leaf outside an appraiser's fields
+ * 403 NOT_ASSIGNED.
+ */
+export async function visibleLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string) {
   const context = await loadAppraisalContext(db, actor, roundId, unitId)
   const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
   const catalog = await loadCatalog(db, catalogOf(context))
   const node = catalog.byCode.get(leafCode)
   if (!node || !node.leaf) throw Errors.notFound(`The catalog has no leaf ${leafCode}.`)
   assertLeafInScope(scope, node)
+  return { context, node }
+}
+
+/** One leaf of a unit's appraisal; a leaf outside an appraiser's fields is refused with 403 NOT_ASSIGNED. */
+export async function getAppraisalLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string): Promise<AppraisalLeaf> {
+  const { context, node } = await visibleLeaf(db, actor, roundId, unitId, leafCode)
   const state = await stateOf(db, context, { all: false, fields: new Set([node.fieldCode]) })
   return state.leaves.find((leaf) => leaf.code === leafCode) as AppraisalLeaf
 }

@@ -2,9 +2,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
 import { queryRows } from '../db/rows.js'
-import { Errors } from '../errors.js'
-import { assertLeafInScope, catalogOf, fieldScope, loadAppraisalContext, type UnitRef } from './appraisal.js'
-import { loadCatalog } from './catalogs.js'
+import { loadAppraisalContext, visibleLeaf, type UnitRef } from './appraisal.js'
 import type { Actor } from './context.js'
 import { compareNodeCodes } from '../domain/catalog.js'
 
@@ -78,12 +76,7 @@ function requestsOf (roundId: string, unitId: string, leafCode?: string): SQL {
  * leaves of their fields (403 otherwise).
  */
 export async function leafHistory (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string): Promise<LeafHistory> {
-  const context = await loadAppraisalContext(db, actor, roundId, unitId)
-  const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
-  const catalog = await loadCatalog(db, catalogOf(context))
-  const node = catalog.byCode.get(leafCode)
-  if (!node || !node.leaf) throw Errors.notFound(`The catalog has no leaf ${leafCode}.`)
-  assertLeafInScope(scope, node)
+  const { context, node } = await visibleLeaf(db, actor, roundId, unitId, leafCode)
   // A save's audit row holds every leaf it changed under after.entries, so "touched this leaf" is a key lookup.
   const touches = (entityType: string, entityId: string | null) => entityId === null
     ? sql`false`
