@@ -34,6 +34,26 @@ export function checkTransition (from: RoundStatus, to: RoundStatus, reason?: st
   return { ok: true, direction: 'forward' }
 }
 
+/** What must hold, beyond the step itself, for a round to make a move. */
+export type TransitionCondition =
+  /** Opening: deadlines set and in order, participants, a published catalog for each of their unit types. */
+  | 'ready_to_open'
+  /** Back to draft, where catalogs can change: no unit has started its self-assessment. */
+  | 'nothing_started'
+  /** Closing appraisal for good: every participant's appraisal is finalized. */
+  | 'appraisals_finalized'
+  /** Published means the results are out: every unit type taking part has a published version. */
+  | 'results_published'
+
+/** The conditions of a move (one step, already allowed by checkTransition), in the order they are checked. */
+export function transitionConditions (from: RoundStatus, to: RoundStatus): TransitionCondition[] {
+  if (from === 'draft' && to === 'self_assessment') return ['ready_to_open']
+  if (to === 'draft') return ['nothing_started']
+  if (from === 'appraisal' && to === 'finalized') return ['appraisals_finalized']
+  if (to === 'published') return ['results_published']
+  return []
+}
+
 export interface RoundDeadlines {
   selfAssessmentClosesAt: Date | null
   appraisalClosesAt: Date | null
@@ -127,6 +147,14 @@ export function effectiveDeadline (closesAt: Date | null, extensionUntil: Date |
   if (closesAt === null) return extensionUntil
   if (extensionUntil === null) return closesAt
   return extensionUntil.getTime() > closesAt.getTime() ? extensionUntil : closesAt
+}
+
+/**
+ * Whether a unit is late with its self-assessment at `now` (the database clock): the round is open, the unit has not
+ * submitted, and its own deadline (see effectiveDeadline) has passed.
+ */
+export function selfAssessmentOverdue (state: { roundStatus: RoundStatus, submitted: boolean, deadline: Date | null, now: Date }): boolean {
+  return state.roundStatus !== 'draft' && !state.submitted && state.deadline !== null && state.now.getTime() >= state.deadline.getTime()
 }
 
 /** ISO 8601 with the +07:00 offset, e.g. 2020-12-15T17:00:00+07:00: the same instant, in the time the users live in. */

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentsTable, unitsTable, unitTypesTable } from '../db/schema/index.js'
-import { checkTransition, deadlineProblems, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
+import { checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
@@ -401,51 +401,7 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
     const row = await lockRound(tx, id)
     const check = checkTransition(row.status, to, reason)
     if (!check.ok) throw Errors.roundTransitionInvalid(check.message, { extra: { reasonCode: check.code, from: row.status, to } })
-    const before = await getRound(tx, id)
-    if (row.status === 'draft' && to === 'self_assessment') {
-      const problems = openingProblems({
-        deadlines: deadlinesOf(row),
-        participants: before.participants.map((p) => ({ unitId: p.unitId, code: p.code, unitType: p.unitType, active: p.active })),
-        catalogs: before.catalogs
-      })
-      if (problems.length > 0) throw Errors.roundNotReady(`The round cannot open for self-assessment: ${problems.map((p) => p.message).join(' ')}`, { errors: problems })
-    }
-    if (row.status === 'appraisal' && to === 'finalized') {
-      // Finalizing the round closes appraisal for good: every participant's appraisal must be finalized first.
-      const open = await queryRows<{ code: string }>(tx, sql`
-        select u.code from round_units ru join units u on u.id = ru.unit_id
-        left join appraisals a on a.round_id = ru.round_id and a.unit_id = ru.unit_id
-        where ru.round_id = ${id} and (a.id is null or a.status <> 'finalized')
-        order by u.sort_key`)
-      if (open.length > 0) {
-        const codes = open.map((unit) => unit.code)
-        throw Errors.roundNotReady(`${codes.length} unit(s) have an appraisal that is not finalized yet (${codes.slice(0, 10).join(', ')}${codes.length > 10 ? ', …' : ''}); finalize each unit's appraisal first.`, {
-          extra: { units: codes }
-        })
-      }
-    }
-    if (to === 'published') {
-      // Published means the results are out: each unit type that takes part needs a published version first
-      // (publishing the results moves the round here by itself; this move is for coming back after a correction).
-      const unpublished = await queryRows<{ unit_type_code: string }>(tx, sql`
-        select distinct u.unit_type_code from round_units ru join units u on u.id = ru.unit_id
-        where ru.round_id = ${id}
-          and not exists (select 1 from result_versions v where v.round_id = ru.round_id and v.unit_type_code = u.unit_type_code)
-        order by u.unit_type_code`)
-      if (unpublished.length > 0) {
-        throw Errors.roundNotReady(`The results of ${unpublished.map((row) => row.unit_type_code).join(', ')} are not published yet; publish them (POST /rounds/{id}/results/publish), which moves the round to published.`, {
-          extra: { unitTypes: unpublished.map((row) => row.unit_type_code) }
-        })
-      }
-    }
-    if (to === 'draft') {
-      const [started] = await tx.select({ value: count() }).from(selfAssessmentsTable).where(eq(selfAssessmentsTable.roundId, id))
-      if (Number(started?.value ?? 0) > 0) {
-        throw Errors.roundNotReady(`${Number(started?.value)} unit(s) have started their self-assessment; the round cannot go back to draft, where its catalogs could change under them.`, {
-          extra: { startedUnits: Number(started?.value) }
-        })
-      }
-    }
+    for (const condition of transitionConditions(row.status, to)) await assertCondition(tx, row, condition)
     await tx.update(roundsTable).set({ status: to, updatedAt: sql`now()` }).where(eq(roundsTable.id, id))
     await audit(tx, actor, {
       action: 'round.transition',
@@ -457,6 +413,61 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
     })
     return getRound(tx, id)
   })
+}
+
+/** Refuses a move whose condition (see transitionConditions) does not hold, naming what is in the way. */
+async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSelect, condition: TransitionCondition): Promise<void> {
+  const id = row.id
+  switch (condition) {
+    case 'ready_to_open': {
+      const round = await getRound(tx, id)
+      const problems = openingProblems({
+        deadlines: deadlinesOf(row),
+        participants: round.participants.map((p) => ({ unitId: p.unitId, code: p.code, unitType: p.unitType, active: p.active })),
+        catalogs: round.catalogs
+      })
+      if (problems.length > 0) throw Errors.roundNotReady(`The round cannot open for self-assessment: ${problems.map((p) => p.message).join(' ')}`, { errors: problems })
+      return
+    }
+    case 'nothing_started': {
+      const [started] = await tx.select({ value: count() }).from(selfAssessmentsTable).where(eq(selfAssessmentsTable.roundId, id))
+      const startedUnits = Number(started?.value ?? 0)
+      if (startedUnits > 0) {
+        throw Errors.roundNotReady(`${startedUnits} unit(s) have started their self-assessment; the round cannot go back to draft, where its catalogs could change under them.`, {
+          extra: { startedUnits }
+        })
+      }
+      return
+    }
+    case 'appraisals_finalized': {
+      const open = await queryRows<{ code: string }>(tx, sql`
+        select u.code from round_units ru join units u on u.id = ru.unit_id
+        left join appraisals a on a.round_id = ru.round_id and a.unit_id = ru.unit_id
+        where ru.round_id = ${id} and (a.id is null or a.status <> 'finalized')
+        order by u.sort_key`)
+      const codes = open.map((unit) => unit.code)
+      if (codes.length > 0) {
+        throw Errors.roundNotReady(`${codes.length} unit(s) have an appraisal that is not finalized yet (${codes.slice(0, 10).join(', ')}${codes.length > 10 ? ', …' : ''}); finalize each unit's appraisal first.`, {
+          extra: { units: codes }
+        })
+      }
+      return
+    }
+    case 'results_published': {
+      // Publishing the results moves the round here by itself; this move is for coming back after a correction.
+      const unpublished = await queryRows<{ unit_type_code: string }>(tx, sql`
+        select distinct u.unit_type_code from round_units ru join units u on u.id = ru.unit_id
+        where ru.round_id = ${id}
+          and not exists (select 1 from result_versions v where v.round_id = ru.round_id and v.unit_type_code = u.unit_type_code)
+        order by u.unit_type_code`)
+      const unitTypes = unpublished.map((type) => type.unit_type_code)
+      if (unitTypes.length > 0) {
+        throw Errors.roundNotReady(`The results of ${unitTypes.join(', ')} are not published yet; publish them (POST /rounds/{id}/results/publish), which moves the round to published.`, {
+          extra: { unitTypes }
+        })
+      }
+    }
+  }
 }
 
 /**

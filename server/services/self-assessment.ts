@@ -6,7 +6,7 @@ import { catalogsTable, evidenceLinksTable, selfAssessmentEntriesTable, selfAsse
 import { queryRows, concurrently } from '../db/rows.js'
 import type { CatalogNode, EvidenceRule, ScoringMethod } from '../domain/catalog.js'
 import { milliToNumber, milliToString, parseDecimal, type Milli } from '../domain/decimal.js'
-import { completenessProblems, effectiveDeadline, type RoundStatus } from '../domain/lifecycle.js'
+import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../domain/lifecycle.js'
 import { scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
@@ -303,6 +303,14 @@ export interface SelfAssessmentSummary {
   overdue: boolean
 }
 
+/** A listed unit's own deadline and whether it is late, from the round's deadline, its extension and the database clock. */
+function lateness (row: Record<string, unknown>): { deadline: string | null, overdue: boolean } {
+  const deadline = effectiveDeadline(toDate(row.self_assessment_closes_at), toDate(row.extension_until))
+  const now = toDate(row.now) ?? new Date()
+  const overdue = selfAssessmentOverdue({ roundStatus: row.round_status as RoundStatus, submitted: row.status === 'submitted', deadline, now })
+  return { deadline: showInstant(deadline), overdue }
+}
+
 /** One line per participating unit (a unit officer gets only their own), with totals summed by the database. */
 export async function listSelfAssessments (db: Executor, actor: Actor, roundId: string): Promise<SelfAssessmentSummary[]> {
   const principal = actor.principal
@@ -330,9 +338,7 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
       group by e.self_assessment_id
     )
     select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, ru.extension_until,
-      greatest(r.self_assessment_closes_at, ru.extension_until) as deadline,
-      coalesce(r.status <> 'draft' and coalesce(sa.status, 'not_started') <> 'submitted'
-        and now() >= greatest(r.self_assessment_closes_at, ru.extension_until), false) as overdue,
+      r.self_assessment_closes_at, r.status as round_status, now() as now,
       sa.id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, coalesce(sa.status, 'not_started') as status,
       coalesce(sa.version, 0) as version, sa.submitted_at,
       coalesce(et.points, 0)::text as points,
@@ -359,8 +365,7 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
     answered: Number(row.answered),
     leaves: Number(row.leaves),
     extensionUntil: showInstant(toDate(row.extension_until)),
-    deadline: showInstant(toDate(row.deadline)),
-    overdue: row.overdue === true
+    ...lateness(row)
   }))
 }
 

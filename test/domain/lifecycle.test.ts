@@ -1,5 +1,5 @@
 import t from 'tap'
-import { checkTransition, completenessProblems, deadlineProblems, effectiveDeadline, formatVietnamTime, openingProblems } from '../../server/domain/lifecycle.js'
+import { checkTransition, transitionConditions, selfAssessmentOverdue, completenessProblems, deadlineProblems, effectiveDeadline, formatVietnamTime, openingProblems } from '../../server/domain/lifecycle.js'
 
 const at = (iso: string) => new Date(iso)
 
@@ -68,4 +68,25 @@ t.test('a self-assessment is complete when every leaf is answered and every requ
     leaf('1.2', 'optional', false),
     leaf('1.3', 'required', true)
   ]).map((p) => [p.leafCode, p.code]), [['1.1', 'unanswered'], ['1.1', 'evidence_missing'], ['1.2', 'unanswered'], ['1.3', 'evidence_missing']])
+})
+
+t.test('each move names the conditions it needs beyond the step itself', async (t) => {
+  t.same(transitionConditions('draft', 'self_assessment'), ['ready_to_open'])
+  t.same(transitionConditions('self_assessment', 'draft'), ['nothing_started'])
+  t.same(transitionConditions('self_assessment', 'appraisal'), [])
+  t.same(transitionConditions('appraisal', 'self_assessment'), [])
+  t.same(transitionConditions('appraisal', 'finalized'), ['appraisals_finalized'])
+  t.same(transitionConditions('published', 'finalized'), [], 'going back for a correction needs only a reason')
+  t.same(transitionConditions('finalized', 'published'), ['results_published'])
+})
+
+t.test('a unit is late when the round is open, it has not submitted and its own deadline has passed', async (t) => {
+  const deadline = new Date('2021-01-15T10:00:00Z')
+  const after = new Date('2021-01-15T10:00:00Z')
+  const before = new Date('2021-01-15T09:59:59Z')
+  t.equal(selfAssessmentOverdue({ roundStatus: 'self_assessment', submitted: false, deadline, now: after }), true, 'at the deadline it is closed')
+  t.equal(selfAssessmentOverdue({ roundStatus: 'self_assessment', submitted: false, deadline, now: before }), false)
+  t.equal(selfAssessmentOverdue({ roundStatus: 'appraisal', submitted: true, deadline, now: after }), false, 'submitted is never late')
+  t.equal(selfAssessmentOverdue({ roundStatus: 'draft', submitted: false, deadline, now: after }), false, 'a draft round asks nothing yet')
+  t.equal(selfAssessmentOverdue({ roundStatus: 'self_assessment', submitted: false, deadline: null, now: after }), false, 'no deadline, nothing late')
 })
