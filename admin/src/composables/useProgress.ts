@@ -29,12 +29,11 @@ interface ProgressData {
   selfAssessments: SelfAssessmentSummary[] | null
   progress: UnitProgress[] | null
   requests: SupplementRequest[]
-  loadedAt: number
 }
 
-/** Whether a supplement request waits past its due date, or ran out unanswered. */
-export function requestOverdue (request: SupplementRequest, now = Date.now()): boolean {
-  return request.status === 'expired' || (request.status === 'open' && new Date(request.dueAt).getTime() < now)
+/** Whether a supplement request ran out unanswered: the server expires due requests whenever they are listed. */
+export function requestOverdue (request: SupplementRequest): boolean {
+  return request.status === 'expired'
 }
 
 export function useProgress (id: Ref<string>, role: () => Role | undefined) {
@@ -49,7 +48,7 @@ export function useProgress (id: Ref<string>, role: () => Role | undefined) {
       readsProgress ? call(client.GET('/rounds/{id}/progress', { params: { path: { id: id.value }, query: {} } })) : Promise.resolve(null),
       call(client.GET('/rounds/{id}/supplement-requests', { params: { path: { id: id.value }, query: {} } }))
     ])
-    return { round, selfAssessments, progress, requests, loadedAt: Date.now() }
+    return { round, selfAssessments, progress, requests }
   })
 
   const rows = computed<ProgressRow[]>(() => {
