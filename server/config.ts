@@ -14,6 +14,7 @@ export const ConfigSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated list of allowed browser origins (empty = none)' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576, description: 'Maximum JSON body size' }),
   DEMO_DATA: Type.Boolean({ default: true, description: 'Load the Thanh Hóa 2020 demo data into an empty database at start' }),
+  DEMO_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Password of every demo account (one unit officer per unit, one appraiser per field), created with the demo data; unset = random, printed once to the log' })),
   ADMIN_USERNAME: Type.String({ minLength: 3, default: 'admin', description: 'Bootstrap admin created when no admin exists' }),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'Bootstrap admin password; unset = random, printed once to the log' })),
   TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, default: 480, description: 'Lifetime of a login token' }),

@@ -25,7 +25,17 @@ async function main (): Promise<void> {
   } else if (bootstrap.created) {
     app.log.info(`Created the admin account "${config.ADMIN_USERNAME}" from ADMIN_PASSWORD`)
   }
-  if (config.DEMO_DATA && await loadDemoData(app.db)) app.log.info('Loaded the Thanh Hóa 2020 demo data')
+  const demo = config.DEMO_DATA ? await loadDemoData(app.db, { accounts: { password: config.DEMO_PASSWORD ?? null } }) : null
+  if (demo) {
+    app.log.info('Loaded the Thanh Hóa 2020 demo data')
+    const open = demo.openRound
+    if (open?.generatedPassword) {
+      // Printed once, on the first start only, like the admin's; DEMO_PASSWORD sets it instead.
+      app.log.warn(`Created the demo round ${open.code} and its accounts (unit officers: the unit code in lower case, e.g. so-tttt; appraisers: thamdinh1 … thamdinh7) with the password: ${open.generatedPassword}`)
+    } else if (open) {
+      app.log.info(`Created the demo round ${open.code} and its accounts with DEMO_PASSWORD`)
+    }
+  }
   closeWithGrace({ delay: 10000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests')

@@ -40,6 +40,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'PATCH /units/{id}': ['admin'],
   'POST /units/{id}/deactivate': ['admin'],
   'POST /units/{id}/activate': ['admin'],
+  'GET /units/{id}/rounds': ['admin', 'unit_officer', 'viewer'],
   'GET /catalogs': readers('catalogs:read'),
   'POST /catalogs': ['admin'],
   'POST /catalogs/import': ['admin'],

@@ -1,33 +1,56 @@
 // Routes of the admin app (history mode under /admin/); every screen is loaded on first visit.
 import { createRouter, createWebHistory } from 'vue-router'
+import type { Role } from './api/types'
 import { useSession } from './composables/useSession'
+import { landingOf } from './roles'
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Shown without logging in (the login page). */
     public?: boolean
-    /** Only admins may open it; others are sent to the home page. */
-    adminOnly?: boolean
+    /** The roles that may open it (all when absent); anyone else is sent to their own landing page. */
+    roles?: readonly Role[]
     /** Browser tab title. */
     title?: string
   }
 }
 
+/** Sở Nội vụ staff: admins and read-only viewers. */
+const staff = ['admin', 'viewer'] as const
+/** Staff and appraisers, who read catalogs, progress and appraisals. */
+const readers = ['admin', 'viewer', 'appraiser'] as const
+
 export const router = createRouter({
   history: createWebHistory('/admin/'),
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'Đăng nhập' } },
-    { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'Tổng quan' } },
-    { path: '/units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: 'Đơn vị' } },
-    { path: '/catalogs', name: 'catalogs', component: () => import('./views/CatalogsView.vue'), meta: { title: 'Bộ tiêu chí' } },
-    { path: '/catalogs/:id', name: 'catalog', component: () => import('./views/CatalogDetailView.vue'), props: true, meta: { title: 'Bộ tiêu chí' } },
-    { path: '/rounds', name: 'rounds', component: () => import('./views/RoundsView.vue'), meta: { title: 'Kỳ đánh giá' } },
-    { path: '/rounds/:id', name: 'round', component: () => import('./views/RoundDetailView.vue'), props: true, meta: { title: 'Kỳ đánh giá' } },
-    { path: '/rounds/:id/progress', name: 'round-progress', component: () => import('./views/ProgressView.vue'), props: true, meta: { title: 'Tiến độ' } },
+    { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { roles: staff, title: 'Tổng quan' } },
+    { path: '/units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { roles: staff, title: 'Đơn vị' } },
+    { path: '/catalogs', name: 'catalogs', component: () => import('./views/CatalogsView.vue'), meta: { roles: readers, title: 'Bộ tiêu chí' } },
+    { path: '/catalogs/:id', name: 'catalog', component: () => import('./views/CatalogDetailView.vue'), props: true, meta: { roles: readers, title: 'Bộ tiêu chí' } },
+    { path: '/rounds', name: 'rounds', component: () => import('./views/RoundsView.vue'), meta: { roles: staff, title: 'Kỳ đánh giá' } },
+    { path: '/rounds/:id', name: 'round', component: () => import('./views/RoundDetailView.vue'), props: true, meta: { roles: staff, title: 'Kỳ đánh giá' } },
+    { path: '/rounds/:id/progress', name: 'round-progress', component: () => import('./views/ProgressView.vue'), props: true, meta: { roles: readers, title: 'Tiến độ' } },
+    {
+      path: '/rounds/:roundId/units/:unitId/self-assessment',
+      name: 'self-assessment',
+      component: () => import('./views/unit/SelfAssessmentView.vue'),
+      props: true,
+      meta: { roles: ['unit_officer', ...staff], title: 'Tự đánh giá' }
+    },
+    {
+      path: '/rounds/:roundId/units/:unitId/appraisal',
+      name: 'appraisal-unit',
+      component: () => import('./views/appraisal/AppraisalUnitView.vue'),
+      props: true,
+      meta: { roles: readers, title: 'Thẩm định đơn vị' }
+    },
+    { path: '/my-unit', name: 'my-unit', component: () => import('./views/unit/MyUnitView.vue'), meta: { roles: ['unit_officer'], title: 'Đơn vị của tôi' } },
+    { path: '/appraisal', name: 'appraisal', component: () => import('./views/appraisal/AppraisalDeskView.vue'), meta: { roles: readers, title: 'Thẩm định' } },
     { path: '/results', name: 'results', component: () => import('./views/ResultsView.vue'), meta: { title: 'Kết quả' } },
-    { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { adminOnly: true, title: 'Người dùng' } },
-    { path: '/api-keys', name: 'api-keys', component: () => import('./views/ApiKeysView.vue'), meta: { adminOnly: true, title: 'Khóa API' } },
-    { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { adminOnly: true, title: 'Nhật ký' } },
+    { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { roles: ['admin'], title: 'Người dùng' } },
+    { path: '/api-keys', name: 'api-keys', component: () => import('./views/ApiKeysView.vue'), meta: { roles: ['admin'], title: 'Khóa API' } },
+    { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { roles: ['admin'], title: 'Nhật ký' } },
     { path: '/account/password', name: 'change-password', component: () => import('./views/ChangePasswordView.vue'), meta: { title: 'Đổi mật khẩu' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Không tìm thấy' } }
   ],
@@ -37,9 +60,9 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   const session = useSession()
   const user = await session.restore()
-  if (to.meta.public) return user && to.name === 'login' ? { name: 'home' } : true
+  if (to.meta.public) return user && to.name === 'login' ? landingOf[user.role] : true
   if (!user) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
-  if (to.meta.adminOnly && user.role !== 'admin') return { name: 'home' }
+  if (to.meta.roles && !to.meta.roles.includes(user.role)) return landingOf[user.role]
   return true
 })
 

@@ -1,5 +1,5 @@
 // Turns what a unit or an appraiser entered for one leaf into exact points, or says precisely why it cannot.
-import { type CatalogNode, type BandsScoring, type OptionsScoring, type RangeScoring, hasChildren } from './catalog.js'
+import { type CatalogNode, type BandsScoring, type OptionsScoring, type RangeScoring, type ScoringMethod, hasChildren } from './catalog.js'
 import { type Milli, formatMilli, parseDecimal } from './decimal.js'
 
 /** One input per scoring method: value for range, option for options, measurement for bands. */
@@ -129,15 +129,30 @@ function scoreBands (code: string, scoring: BandsScoring, measurement: number | 
   if (value < inputMin || value > inputMax) {
     return fail('measurement_out_of_range', `${formatMilli(value)} is outside the range ${range} of "${scoring.input.label}" for leaf ${code}.`)
   }
-  const bands = scoring.bands
-    .map((band) => ({ min: readDecimal(band.min), points: readPoints(band.points) }))
-    .filter((band): band is { min: Milli, points: Milli } => band.min !== null && band.points !== null)
-    .sort((a, b) => b.min - a.min)
-  const band = bands.find((candidate) => candidate.min <= value)
-  if (band === undefined) {
+  const band = bandFor(scoring, value)
+  if (band === null) {
     return fail('no_scoring_method', `No band of leaf ${code} covers ${formatMilli(value)}.`)
   }
   return { ok: true, notApplicable: false, points: band.points }
+}
+
+/** The band a measurement (in thousandths) falls into: the one with the highest lower bound not above it. */
+function bandFor (scoring: BandsScoring, value: Milli): { index: number, min: Milli, points: Milli } | null {
+  const bands = scoring.bands
+    .map((band, index) => ({ index, min: readDecimal(band.min), points: readPoints(band.points) }))
+    .filter((band): band is { index: number, min: Milli, points: Milli } => band.min !== null && band.points !== null)
+    .sort((a, b) => b.min - a.min)
+  return bands.find((candidate) => candidate.min <= value) ?? null
+}
+
+/**
+ * For a bands leaf with a saved measurement, which of its bands (index in the catalog's list) the measurement fell
+ * into, so a screen can show the band without knowing the rule; null for other methods or without a measurement.
+ */
+export function matchedBand (scoring: ScoringMethod | null | undefined, input: LeafInput | null | undefined): number | null {
+  if (scoring?.method !== 'bands' || input?.measurement === undefined || input.measurement === null) return null
+  const value = readDecimal(input.measurement)
+  return value === null ? null : bandFor(scoring, value)?.index ?? null
 }
 
 function fail (code: ScoringErrorCode, message: string): LeafScore {

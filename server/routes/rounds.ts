@@ -11,8 +11,8 @@ import {
   SetRoundCatalogsSchema, UnitExtensionSchema, UpdateRoundSchema
 } from '../schemas/rounds.js'
 import {
-  addParticipants, createRound, getRound, grantExtension, listRounds, removeParticipant, setParticipants, setRoundCatalogs,
-  transitionRound, updateRound
+  addParticipants, createRound, grantExtension, listRounds, removeParticipant, setParticipants, setRoundCatalogs,
+  transitionRound, updateRound, viewRound
 } from '../services/rounds.js'
 import {
   getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment
@@ -50,6 +50,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listRounds',
       summary: 'List assessment rounds (kỳ đánh giá), newest year first',
+      description: 'A unit officer sees only the rounds past draft that their unit takes part in.',
       tags: ['rounds'],
       querystring: Type.Intersect([PageQuery, Type.Object({
         year: Type.Optional(Type.Integer()),
@@ -57,7 +58,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })]),
       response: { 200: ref(RoundPageSchema), ...problems(400, 401, 403) }
     }
-  }, async (request) => listRounds(app.db, request.query))
+  }, async (request) => listRounds(app.db, actorOf(request), request.query))
 
   app.post('/rounds', {
     config: { access: adminOnly },
@@ -76,11 +77,12 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getRound',
       summary: 'One round with its status, deadlines, catalogs and participants',
+      description: 'A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant.',
       tags: ['rounds'],
       params: IdParams,
       response: { 200: ref(RoundSchema), ...problems(400, 401, 403, 404) }
     }
-  }, async (request) => getRound(app.db, request.params.id))
+  }, async (request) => viewRound(app.db, actorOf(request), request.params.id))
 
   app.patch('/rounds/:id', {
     config: { access: adminOnly },

@@ -25,6 +25,8 @@ import {
   listUnitTypes,
   updateUnit
 } from '../services/units.js'
+import { UnitRoundsSchema } from '../schemas/rounds.js'
+import { listUnitRounds } from '../services/unit-rounds.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const readers = {
@@ -34,6 +36,18 @@ const readers = {
 } as const
 
 const unitsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/units/:id/rounds', {
+    config: { access: { roles: ['admin', 'unit_officer', 'viewer'], note: 'A unit officer reads only their own unit (another unit answers 404) and no round in draft.' } },
+    schema: {
+      operationId: 'listUnitRounds',
+      summary: 'The rounds a unit takes part in, with its deadline, self-assessment progress and supplement requests',
+      description: 'The landing page of a unit officer ("Đơn vị của tôi"): per round, the unit\'s own deadline (extension included, +07:00) and whether it is open by the database clock, answered and missing leaves, open supplement requests, and whether results are published.',
+      tags: ['rounds'],
+      params: IdParams,
+      response: { 200: ref(UnitRoundsSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => listUnitRounds(app.db, actorOf(request), request.params.id))
+
   app.get('/unit-types', {
     config: { access: { roles: readers.roles, scopes: readers.scopes } },
     schema: {

@@ -170,8 +170,23 @@ export const SelfAssessmentLeafSchema = Type.Object({
   notApplicable: Type.Boolean(),
   explanation: Type.Union([Type.String(), Type.Null()]),
   evidenceFiles: Type.Integer({ description: 'Evidence files attached to this leaf' }),
-  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  band: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'For a bands leaf with a measurement: the index (in scoring.bands) of the band it fell into' }),
+  missing: Type.Array(Type.Enum(['unanswered', 'evidence_missing']), { description: 'What keeps this leaf from being submitted: no answer; required evidence with neither a file nor an explanation' }),
+  editable: Type.Boolean({ description: 'Whether the unit can change this leaf now: a draft in the open self-assessment window, or a leaf reopened by an open supplement request' }),
+  supplementRequestIds: Type.Array(Type.String({ format: 'uuid' }), { description: 'Open supplement requests that reopen this leaf now' })
 }, { $id: 'SelfAssessmentLeaf' })
+
+export const SelfAssessmentChangeSchema = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  action: Type.String({ description: 'self_assessment.save, self_assessment.submit or self_assessment.withdraw' }),
+  actor: Type.Object({
+    type: Type.Enum(['user', 'api_key', 'system']),
+    name: Type.String({ description: 'Username (or key name)' }),
+    displayName: Type.Union([Type.String(), Type.Null()])
+  }),
+  leafCodes: Type.Array(Type.String(), { description: 'The leaves a save changed' })
+}, { $id: 'SelfAssessmentChange', description: 'The latest change: after a 412, tells who changed what since the caller\'s read' })
 
 export const SelfAssessmentDeadlineSchema = Type.Object({
   roundStatus: ref(RoundStatusSchema),
@@ -196,7 +211,8 @@ export const SelfAssessmentSchema = Type.Object({
   updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   deadline: ref(SelfAssessmentDeadlineSchema),
   totals: ref(SelfAssessmentTotalsSchema),
-  leaves: Type.Array(ref(SelfAssessmentLeafSchema), { description: 'Every leaf of the catalog, in catalog order' })
+  leaves: Type.Array(ref(SelfAssessmentLeafSchema), { description: 'Every leaf of the catalog, in catalog order' }),
+  lastChange: Type.Union([ref(SelfAssessmentChangeSchema), Type.Null()])
 }, { $id: 'SelfAssessment' })
 
 export const SelfAssessmentSummarySchema = Type.Object({
@@ -215,6 +231,33 @@ export const SelfAssessmentSummarySchema = Type.Object({
   overdue: Type.Boolean({ description: 'Past its deadline by the database clock, in an open round, and not submitted' })
 }, { $id: 'SelfAssessmentSummary' })
 
+export const UnitRoundSchema = Type.Object({
+  round: Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String(), title: Type.String(), year: Type.Integer(), status: ref(RoundStatusSchema) }),
+  deadline: Type.Intersect([ref(SelfAssessmentDeadlineSchema), Type.Object({ extensionReason: Type.Union([Type.String(), Type.Null()]) })]),
+  selfAssessment: Type.Union([Type.Object({
+    status: Type.Enum(['not_started', 'draft', 'submitted']),
+    submittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    version: Type.Integer({ description: 'The ETag of the self-assessment' }),
+    points: Type.Number(),
+    applicableMaximum: Type.Number(),
+    answered: Type.Integer({ description: 'Leaves with an answer' }),
+    leaves: Type.Integer({ description: 'Leaves in the catalog' }),
+    unanswered: Type.Integer(),
+    evidenceMissing: Type.Integer({ description: 'Required-evidence leaves with neither a file nor an explanation' })
+  }), Type.Null()], { description: 'Null while the round has no catalog for the unit\'s type' }),
+  supplementRequests: Type.Object({
+    open: Type.Integer({ description: 'Waiting for the unit\'s answer, due date not passed' }),
+    answered: Type.Integer({ description: 'Answered, waiting for the appraiser\'s review' })
+  }),
+  resultsPublished: Type.Boolean({ description: 'A result version is published for the unit\'s type (read it through /public/rounds/…)' })
+}, { $id: 'UnitRound' })
+
+export const UnitRoundsSchema = Type.Object({
+  unit: Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String(), name: Type.String(), unitType: Type.String() }),
+  now: Type.String({ format: 'date-time', description: 'The database clock, for countdowns' }),
+  items: Type.Array(ref(UnitRoundSchema), { description: 'Newest year first' })
+}, { $id: 'UnitRounds' })
+
 export const RoundUnitParams = Type.Object({
   id: Type.String({ format: 'uuid' }),
   unitId: Type.String({ format: 'uuid' })
@@ -227,4 +270,4 @@ export const IfMatchHeaders = Type.Object({
 registerShared(RoundStatusSchema, CreateRoundSchema, UpdateRoundSchema, RoundCatalogSchema, RoundParticipantSchema, RoundSchema,
   RoundSummarySchema, RoundPageSchema, SetRoundCatalogsSchema, SetParticipantsSchema, AddParticipantsSchema, RoundTransitionSchema,
   UnitExtensionSchema, LeafInputSchema, SelfAssessmentEntrySchema, SaveSelfAssessmentSchema, EntryProblemSchema, FieldTotalSchema,
-  SelfAssessmentTotalsSchema, SelfAssessmentLeafSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema)
+  SelfAssessmentTotalsSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)

@@ -1,5 +1,5 @@
 // Assessment rounds: creation, deadlines, catalogs per unit type, participants, status moves and extensions. Every change is audited.
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentsTable, unitsTable, unitTypesTable } from '../db/schema/index.js'
 import { checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
@@ -165,10 +165,34 @@ export async function getRound (db: Executor, id: string): Promise<Round> {
   }
 }
 
-export async function listRounds (db: Db, query: { year?: number | undefined, status?: RoundStatus | undefined, limit: number, offset: number }) {
+/** A unit officer's unit, whose rounds are the only ones they see; null for every other caller. */
+export function officerUnitOf (actor: Actor): string | null {
+  const principal = actor.principal
+  return principal?.kind === 'user' && principal.role === 'unit_officer' ? principal.unitId : null
+}
+
+/**
+ * A round as the caller may see it: a unit officer sees only rounds past draft that their unit takes part in
+ * (any other answers 404), with their own unit as the only participant; everyone else sees the whole round.
+ */
+export async function viewRound (db: Executor, actor: Actor, id: string): Promise<Round> {
+  const round = await getRound(db, id)
+  const unitId = officerUnitOf(actor)
+  if (unitId === null) return round
+  const participants = round.participants.filter((participant) => participant.unitId === unitId)
+  if (round.status === 'draft' || participants.length === 0) throw Errors.notFound('No such round.')
+  return { ...round, participants }
+}
+
+export async function listRounds (db: Db, actor: Actor, query: { year?: number | undefined, status?: RoundStatus | undefined, limit: number, offset: number }) {
   const conditions: SQL[] = []
   if (query.year !== undefined) conditions.push(eq(roundsTable.year, query.year))
   if (query.status !== undefined) conditions.push(eq(roundsTable.status, query.status))
+  const officerUnit = officerUnitOf(actor)
+  if (officerUnit !== null) {
+    conditions.push(ne(roundsTable.status, 'draft'))
+    conditions.push(sql`exists (select 1 from round_units ru where ru.round_id = ${roundsTable.id} and ru.unit_id = ${officerUnit})`)
+  }
   const where = conditions.length > 0 ? and(...conditions) : undefined
   const participantCount = db.$with('participant_count').as(
     db.select({ roundId: roundUnitsTable.roundId, value: count().as('value') }).from(roundUnitsTable).groupBy(roundUnitsTable.roundId)

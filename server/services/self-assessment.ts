@@ -7,12 +7,12 @@ import { queryRows, concurrently } from '../db/rows.js'
 import type { CatalogNode, EvidenceRule, ScoringMethod } from '../domain/catalog.js'
 import { milliToNumber, milliToString, parseDecimal, type Milli } from '../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../domain/lifecycle.js'
-import { scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
+import { matchedBand, scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
-import { supplementReopens } from './supplements.js'
+import { openRequestLeaves, supplementReopens } from './supplements.js'
 import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
 
 /** An input as the API takes and stores it: numbers are JSON numbers, never text. */
@@ -71,6 +71,22 @@ export interface SelfAssessmentLeaf {
   explanation: string | null
   evidenceFiles: number
   updatedAt: string | null
+  /** For a bands leaf with a measurement: the index of the band it fell into, in the catalog's list. */
+  band: number | null
+  /** What keeps this leaf from being submitted: unanswered, required evidence missing (domain completenessProblems). */
+  missing: Array<'unanswered' | 'evidence_missing'>
+  /** Whether the unit can change this leaf now: the self-assessment window is open and it is a draft, or a supplement request reopens it. */
+  editable: boolean
+  /** Open supplement requests that reopen this leaf now. */
+  supplementRequestIds: string[]
+}
+
+/** The last change to a self-assessment: who made it, when, and which leaves a save touched. */
+export interface SelfAssessmentChange {
+  at: string
+  action: string
+  actor: { type: 'user' | 'api_key' | 'system', name: string, displayName: string | null }
+  leafCodes: string[]
 }
 
 export interface SelfAssessment {
@@ -93,6 +109,7 @@ export interface SelfAssessment {
   }
   totals: SelfAssessmentTotals
   leaves: SelfAssessmentLeaf[]
+  lastChange: SelfAssessmentChange | null
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -224,7 +241,9 @@ export async function selfAssessmentTotals (db: Executor, catalogId: string, sel
   }
 }
 
-async function leafStates (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentLeaf[]> {
+type LeafAccess = { windowOpen: boolean, reopened: Map<string, string[]> }
+
+async function leafStates (db: Executor, catalogId: string, selfAssessmentId: string | null, access: LeafAccess): Promise<SelfAssessmentLeaf[]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     with recursive ${catalogTree(catalogId)}
     select l.code, l.field_code, l.title, l.max_points::text as max_points, l.scoring, coalesce(l.evidence, 'optional') as evidence, l.guidance,
@@ -233,29 +252,67 @@ async function leafStates (db: Executor, catalogId: string, selfAssessmentId: st
     from leaf l
     left join self_assessment_entries e on e.self_assessment_id = ${selfAssessmentId}::uuid and e.leaf_code = l.code
     order by l.path`)
-  return rows.map((row) => ({
-    code: String(row.code),
-    fieldCode: String(row.field_code),
-    title: String(row.title),
-    maxPoints: toNumber(row.max_points),
-    scoring: row.scoring as ScoringMethod,
-    evidence: row.evidence as EvidenceRule,
-    guidance: row.guidance === null ? null : String(row.guidance),
-    input: (row.input ?? null) as EnteredInput | null,
-    points: row.points === null ? null : toNumber(row.points),
-    notApplicable: row.not_applicable === true,
-    explanation: row.explanation === null ? null : String(row.explanation),
-    evidenceFiles: Number(row.evidence_files),
-    updatedAt: row.updated_at === null ? null : (toDate(row.updated_at) as Date).toISOString()
-  }))
+  return rows.map((row) => {
+    const code = String(row.code)
+    const scoring = row.scoring as ScoringMethod
+    const input = (row.input ?? null) as EnteredInput | null
+    const explanation = row.explanation === null ? null : String(row.explanation)
+    const evidence = row.evidence as EvidenceRule
+    const evidenceFiles = Number(row.evidence_files)
+    const missing = completenessProblems([{
+      code, evidence, answered: input !== null, hasExplanation: (explanation ?? '').trim() !== '', hasEvidenceFile: evidenceFiles > 0
+    }]).map((problem) => problem.code)
+    const supplementRequestIds = access.reopened.get(code) ?? []
+    return {
+      code,
+      fieldCode: String(row.field_code),
+      title: String(row.title),
+      maxPoints: toNumber(row.max_points),
+      scoring,
+      evidence,
+      guidance: row.guidance === null ? null : String(row.guidance),
+      input,
+      points: row.points === null ? null : toNumber(row.points),
+      notApplicable: row.not_applicable === true,
+      explanation,
+      evidenceFiles,
+      updatedAt: row.updated_at === null ? null : (toDate(row.updated_at) as Date).toISOString(),
+      band: matchedBand(scoring, input),
+      missing,
+      editable: access.windowOpen || supplementRequestIds.length > 0,
+      supplementRequestIds
+    }
+  })
+}
+
+/** The newest audit row of the self-assessment: its save, submission or withdrawal, and who made it. */
+async function lastChangeOf (db: Executor, selfAssessmentId: string | null): Promise<SelfAssessmentChange | null> {
+  if (selfAssessmentId === null) return null
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+    select a.at, a.action, a.actor_type, a.actor_name, u.display_name, a.after
+    from audit_log a left join users u on a.actor_type = 'user' and u.id = a.actor_id
+    where a.entity_type = 'self_assessment' and a.entity_id = ${selfAssessmentId}
+    order by a.id desc limit 1`)
+  if (!row) return null
+  const entries = (row.after as { entries?: unknown } | null)?.entries
+  return {
+    at: (toDate(row.at) as Date).toISOString(),
+    action: String(row.action),
+    actor: { type: row.actor_type as SelfAssessmentChange['actor']['type'], name: String(row.actor_name), displayName: row.display_name === null ? null : String(row.display_name) },
+    leafCodes: entries !== null && typeof entries === 'object' ? Object.keys(entries) : []
+  }
 }
 
 async function stateOf (db: Executor, context: Context): Promise<SelfAssessment> {
   const catalogId = catalogOf(context)
-  const [[catalog], totals, leaves] = await concurrently(db, [
+  const windowOpen = context.roundStatus === 'self_assessment' && context.beforeDeadline
+  const reopened = windowOpen ? new Map<string, string[]>() : await openRequestLeaves(db, context.roundId, context.unit.id)
+  const access = { windowOpen: windowOpen && context.status === 'draft', reopened }
+  const [[catalog], totals, leaves, lastChange] = await concurrently(db, [
     () => db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
     () => selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
-    () => leafStates(db, catalogId, context.selfAssessmentId)
+    () => leafStates(db, catalogId, context.selfAssessmentId, access),
+    () => lastChangeOf(db, context.selfAssessmentId)
   ])
   return {
     id: context.selfAssessmentId,
@@ -272,10 +329,11 @@ async function stateOf (db: Executor, context: Context): Promise<SelfAssessment>
       closesAt: showInstant(context.closesAt),
       extensionUntil: showInstant(context.extensionUntil),
       effectiveClosesAt: showInstant(effectiveDeadline(context.closesAt, context.extensionUntil)),
-      open: context.roundStatus === 'self_assessment' && context.beforeDeadline
+      open: windowOpen
     },
     totals,
-    leaves
+    leaves,
+    lastChange
   }
 }
 

@@ -246,13 +246,21 @@ export async function closeSupplementRequest (db: Db, actor: Actor, id: string, 
  */
 export async function reopenedLeaves (tx: Executor, actor: Actor, roundId: string, unitId: string): Promise<Map<string, string[]>> {
   await expireDueRequests(tx, actor, { roundId, unitId })
-  const rows = await queryRows<{ id: string, leaf_codes: string[] }>(tx, sql`
+  return openRequestLeaves(tx, roundId, unitId, true)
+}
+
+/**
+ * The same leaves for reading, without expiring or locking: a request past its due date reopens nothing either way,
+ * because the due date is compared with the database clock here too.
+ */
+export async function openRequestLeaves (db: Executor, roundId: string, unitId: string, lock = false): Promise<Map<string, string[]>> {
+  const rows = await queryRows<{ id: string, leaf_codes: string[] }>(db, sql`
     select sr.id, sr.leaf_codes from supplement_requests sr
     join rounds r on r.id = sr.round_id and r.status = 'appraisal'
     where sr.round_id = ${roundId} and sr.unit_id = ${unitId} and sr.status = 'open' and sr.due_at > now()
       and not exists (select 1 from appraisals a where a.round_id = sr.round_id and a.unit_id = sr.unit_id and a.status = 'finalized')
     order by sr.created_at, sr.id
-    for share of sr`)
+    ${lock ? sql`for share of sr` : sql``}`)
   const leaves = new Map<string, string[]>()
   for (const row of rows) for (const code of row.leaf_codes) leaves.set(code, [...(leaves.get(code) ?? []), String(row.id)])
   return leaves

@@ -1,5 +1,7 @@
 // What a group of browser checks gets from the runner (test/browser/run.ts): the page, logged in as the admin, and
 // the runner's helpers. Each screen's checks live in their own file and export one function taking this.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { Locator, Page } from 'playwright-core'
 
 export interface BrowserChecks {
@@ -7,6 +9,12 @@ export interface BrowserChecks {
   /** http://127.0.0.1:port of the service under test. */
   baseUrl: string
   adminPassword: string
+  /** The password of every demo account (unit officers: the unit code in lower case; appraisers thamdinh1…7). */
+  demoPassword: string
+  /** Another tab of the same browser: its own session (the token is kept per tab), console errors counted too. */
+  newPage: (viewport?: { width: number, height: number }) => Promise<Page>
+  /** Logs the page in through the login form and waits for the landing page's heading. */
+  login: (page: Page, username: string, password: string, landingHeading: string) => Promise<void>
   /** A scratch directory for files the checks write (removed afterwards). */
   work: string
   /** Runs one named check; a failure is recorded with a screenshot and the run goes on. */
@@ -35,4 +43,21 @@ export function assert (condition: unknown, message: string): asserts condition 
 /** How many pixels the page scrolls sideways (0 when it fits its viewport). */
 export async function horizontalOverflow (page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+export interface AxeViolation { id: string, impact: string | null, help: string, nodes: number }
+
+/** Runs axe-core in the page; returns the serious and critical violations (the bar every screen must pass). */
+export async function seriousViolations (page: Page): Promise<AxeViolation[]> {
+  if (!await page.evaluate('typeof window.axe !== "undefined"')) await page.addScriptTag({ content: axeSource })
+  const results = await page.evaluate('window.axe.run(document, { resultTypes: [\'violations\'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(\' \')) })))') as Array<AxeViolation & { targets: string[] }>
+  return results.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+}
+
+/** Fails when axe-core finds a serious or critical violation on the page as it is now. */
+export async function assertAccessible (page: Page, where: string): Promise<void> {
+  const violations = await seriousViolations(page)
+  assert(violations.length === 0, `${where}: axe-core found ${violations.map((v) => `${v.id} (${v.impact}, ${v.nodes}×: ${v.help}; ${(v as AxeViolation & { targets?: string[] }).targets?.join(' | ') ?? ''})`).join('; ')}`)
 }

@@ -287,6 +287,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/units/{id}/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rounds a unit takes part in, with its deadline, self-assessment progress and supplement requests
+         * @description The landing page of a unit officer ("Đơn vị của tôi"): per round, the unit's own deadline (extension included, +07:00) and whether it is open by the database clock, answered and missing leaves, open supplement requests, and whether results are published.
+         *
+         *     **Access.** Roles: admin, unit_officer, viewer. A unit officer reads only their own unit (another unit answers 404) and no round in draft.
+         */
+        get: operations["listUnitRounds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/unit-types": {
         parameters: {
             query?: never;
@@ -646,7 +668,9 @@ export interface paths {
         };
         /**
          * List assessment rounds (kỳ đánh giá), newest year first
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         * @description A unit officer sees only the rounds past draft that their unit takes part in.
+         *
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
          */
         get: operations["listRounds"];
         put?: never;
@@ -672,7 +696,9 @@ export interface paths {
         };
         /**
          * One round with its status, deadlines, catalogs and participants
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         * @description A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant.
+         *
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
          */
         get: operations["getRound"];
         put?: never;
@@ -1764,6 +1790,351 @@ export interface components {
             updated: number;
             unchanged: number;
         };
+        /**
+         * @description draft → self_assessment → appraisal → finalized → published; admins move a round one step at a time
+         * @enum {unknown}
+         */
+        RoundStatus: "draft" | "self_assessment" | "appraisal" | "finalized" | "published";
+        RoundCatalog: {
+            unitType: string;
+            /** Format: uuid */
+            catalogId: string;
+            code: string;
+            title: string;
+            year: number;
+            status: string;
+        };
+        RoundParticipant: {
+            /** Format: uuid */
+            unitId: string;
+            code: string;
+            name: string;
+            unitType: string;
+            active: boolean;
+            /** @description This unit's self-assessment stays open until then, when later than the round's deadline (+07:00) */
+            extensionUntil: string | null;
+            extensionReason: string | null;
+        };
+        RoundSummary: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            title: string;
+            year: number;
+            status: components["schemas"]["RoundStatus"];
+            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            selfAssessmentClosesAt: string | null;
+            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            appraisalClosesAt: string | null;
+            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            supplementClosesAt: string | null;
+            participantCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description Exactly the input of the leaf's scoring method */
+        LeafInput: {
+            /** @description Points, for a range leaf: a multiple of its step from 0 to its maximum */
+            value?: number;
+            /** @description Option code, for an options leaf */
+            option?: string;
+            /** @description The measured number, for a bands leaf */
+            measurement?: number;
+        };
+        SelfAssessmentEntry: {
+            leafCode: string;
+            /** @description Absent: keep the saved answer; null: clear it */
+            input?: components["schemas"]["LeafInput"] | null;
+            /** @description Absent: keep the saved explanation; null or empty: clear it */
+            explanation?: string | null;
+        };
+        FieldTotal: {
+            code: string;
+            title: string;
+            maxPoints: number;
+            /** @description Exact sum of the leaves' points */
+            points: number;
+            /** @description Maximum without the not-applicable leaves */
+            applicableMaximum: number;
+            answered: number;
+            leaves: number;
+        };
+        SelfAssessmentDeadline: {
+            roundStatus: components["schemas"]["RoundStatus"];
+            /** @description The round's self-assessment deadline (+07:00) */
+            closesAt: string | null;
+            extensionUntil: string | null;
+            /** @description The later of the deadline and this unit's extension */
+            effectiveClosesAt: string | null;
+            /** @description Whether the unit can change its self-assessment now, by the database clock */
+            open: boolean;
+        };
+        /** @description Computed by the database from the saved points, exactly */
+        SelfAssessmentTotals: {
+            points: number;
+            maxPoints: number;
+            applicableMaximum: number;
+            /** @description Leaves with an answer */
+            answered: number;
+            /** @description Leaves in the catalog */
+            leaves: number;
+            fields: components["schemas"]["FieldTotal"][];
+        };
+        SelfAssessmentLeaf: {
+            code: string;
+            fieldCode: string;
+            title: string;
+            maxPoints: number;
+            /** @description The leaf's scoring method as in the catalog */
+            scoring: {
+                /** @enum {unknown} */
+                method: "range" | "options" | "bands";
+            } & {
+                [key: string]: unknown;
+            };
+            /** @enum {unknown} */
+            evidence: "required" | "optional" | "none";
+            guidance: string | null;
+            input: components["schemas"]["LeafInput"] | null;
+            /** @description Null when unanswered or not applicable */
+            points: number | null;
+            notApplicable: boolean;
+            explanation: string | null;
+            /** @description Evidence files attached to this leaf */
+            evidenceFiles: number;
+            updatedAt: string | null;
+            /** @description For a bands leaf with a measurement: the index (in scoring.bands) of the band it fell into */
+            band: number | null;
+            /** @description What keeps this leaf from being submitted: no answer; required evidence with neither a file nor an explanation */
+            missing: ("unanswered" | "evidence_missing")[];
+            /** @description Whether the unit can change this leaf now: a draft in the open self-assessment window, or a leaf reopened by an open supplement request */
+            editable: boolean;
+            /** @description Open supplement requests that reopen this leaf now */
+            supplementRequestIds: string[];
+        };
+        /** @description The latest change: after a 412, tells who changed what since the caller's read */
+        SelfAssessmentChange: {
+            /** Format: date-time */
+            at: string;
+            /** @description self_assessment.save, self_assessment.submit or self_assessment.withdraw */
+            action: string;
+            actor: {
+                /** @enum {unknown} */
+                type: "user" | "api_key" | "system";
+                /** @description Username (or key name) */
+                name: string;
+                displayName: string | null;
+            };
+            /** @description The leaves a save changed */
+            leafCodes: string[];
+        };
+        UnitRound: {
+            round: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                title: string;
+                year: number;
+                status: components["schemas"]["RoundStatus"];
+            };
+            deadline: components["schemas"]["SelfAssessmentDeadline"] & {
+                extensionReason: string | null;
+            };
+            /** @description Null while the round has no catalog for the unit's type */
+            selfAssessment: {
+                /** @enum {unknown} */
+                status: "not_started" | "draft" | "submitted";
+                submittedAt: string | null;
+                /** @description The ETag of the self-assessment */
+                version: number;
+                points: number;
+                applicableMaximum: number;
+                /** @description Leaves with an answer */
+                answered: number;
+                /** @description Leaves in the catalog */
+                leaves: number;
+                unanswered: number;
+                /** @description Required-evidence leaves with neither a file nor an explanation */
+                evidenceMissing: number;
+            } | null;
+            supplementRequests: {
+                /** @description Waiting for the unit's answer, due date not passed */
+                open: number;
+                /** @description Answered, waiting for the appraiser's review */
+                answered: number;
+            };
+            /** @description A result version is published for the unit's type (read it through /public/rounds/…) */
+            resultsPublished: boolean;
+        };
+        CreateRound: {
+            /** @description Stable code, e.g. 2020 */
+            code: string;
+            title: string;
+            year: number;
+            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            selfAssessmentClosesAt?: string | null;
+            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            appraisalClosesAt?: string | null;
+            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            supplementClosesAt?: string | null;
+        };
+        /** @description In draft anything may change. Once the round is open only the title and the deadlines may change (not to null), until it is finalized. */
+        UpdateRound: {
+            /** @description Stable code, e.g. 2020 */
+            code?: string;
+            title?: string;
+            year?: number;
+            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            selfAssessmentClosesAt?: string | null;
+            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            appraisalClosesAt?: string | null;
+            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            supplementClosesAt?: string | null;
+        };
+        Round: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            title: string;
+            year: number;
+            status: components["schemas"]["RoundStatus"];
+            /**
+             * @description The time zone deadlines are shown in
+             * @enum {string}
+             */
+            timeZone: "Asia/Ho_Chi_Minh";
+            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            selfAssessmentClosesAt: string | null;
+            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            appraisalClosesAt: string | null;
+            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
+            supplementClosesAt: string | null;
+            /** @description The published catalog each unit type is scored with */
+            catalogs: components["schemas"]["RoundCatalog"][];
+            /** @description Participating units, by unit type then name (Vietnamese order) */
+            participants: components["schemas"]["RoundParticipant"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RoundPage: {
+            items: components["schemas"]["RoundSummary"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** @description The complete list: one published catalog per unit type, whose own unit type must be that unit type */
+        SetRoundCatalogs: {
+            catalogs: {
+                unitType: string;
+                /** Format: uuid */
+                catalogId: string;
+            }[];
+        };
+        /** @description The complete list of participating units */
+        SetParticipants: {
+            unitIds: string[];
+        };
+        AddParticipants: {
+            unitIds?: string[];
+            /** @description Add every active unit of these unit types */
+            unitTypes?: string[];
+        };
+        RoundTransition: {
+            to: components["schemas"]["RoundStatus"];
+            /** @description Required when moving back a step */
+            reason?: string;
+        };
+        UnitExtension: {
+            /** @description New self-assessment deadline for this unit (after the round's); null withdraws the extension */
+            until: string | null;
+            reason: string;
+        };
+        SaveSelfAssessment: {
+            entries: components["schemas"]["SelfAssessmentEntry"][];
+        };
+        /** @description Why one leaf was refused (in the errors of SELF_ASSESSMENT_INVALID and SELF_ASSESSMENT_INCOMPLETE problems) */
+        EntryProblem: {
+            leafCode: string;
+            /** @description not_a_number, negative, above_maximum, off_step, unknown_option, measurement_out_of_range, wrong_input, unknown_leaf, not_a_leaf, duplicate_leaf, empty_entry, unanswered, evidence_missing */
+            code: string;
+            message: string;
+        };
+        SelfAssessment: {
+            /** @description Null until the first entry is saved */
+            id: string | null;
+            /** Format: uuid */
+            roundId: string;
+            roundCode: string;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+                unitType: string;
+            };
+            catalog: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                title: string;
+            };
+            /** @enum {unknown} */
+            status: "draft" | "submitted";
+            /** @description Also the ETag; send it back in If-Match to change the self-assessment */
+            version: number;
+            submittedAt: string | null;
+            updatedAt: string | null;
+            deadline: components["schemas"]["SelfAssessmentDeadline"];
+            totals: components["schemas"]["SelfAssessmentTotals"];
+            /** @description Every leaf of the catalog, in catalog order */
+            leaves: components["schemas"]["SelfAssessmentLeaf"][];
+            lastChange: components["schemas"]["SelfAssessmentChange"] | null;
+        };
+        SelfAssessmentSummary: {
+            id: string | null;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+                unitType: string;
+            };
+            catalogId: string | null;
+            /** @enum {unknown} */
+            status: "not_started" | "draft" | "submitted";
+            version: number;
+            submittedAt: string | null;
+            points: number;
+            /** @description Null when the round has no catalog for the unit's type */
+            applicableMaximum: number | null;
+            answered: number;
+            leaves: number;
+            extensionUntil: string | null;
+            /** @description The unit's own deadline: the later of the round's and its extension */
+            deadline: string | null;
+            /** @description Past its deadline by the database clock, in an open round, and not submitted */
+            overdue: boolean;
+        };
+        UnitRounds: {
+            unit: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+                unitType: string;
+            };
+            /**
+             * Format: date-time
+             * @description The database clock, for countdowns
+             */
+            now: string;
+            /** @description Newest year first */
+            items: components["schemas"]["UnitRound"][];
+        };
         RangeScoring: {
             /** @enum {string} */
             method: "range";
@@ -2033,272 +2404,6 @@ export interface components {
             parentCode: string | null;
             /** @description Index among the new siblings (0 = first); past the end appends */
             position: number;
-        };
-        /**
-         * @description draft → self_assessment → appraisal → finalized → published; admins move a round one step at a time
-         * @enum {unknown}
-         */
-        RoundStatus: "draft" | "self_assessment" | "appraisal" | "finalized" | "published";
-        RoundCatalog: {
-            unitType: string;
-            /** Format: uuid */
-            catalogId: string;
-            code: string;
-            title: string;
-            year: number;
-            status: string;
-        };
-        RoundParticipant: {
-            /** Format: uuid */
-            unitId: string;
-            code: string;
-            name: string;
-            unitType: string;
-            active: boolean;
-            /** @description This unit's self-assessment stays open until then, when later than the round's deadline (+07:00) */
-            extensionUntil: string | null;
-            extensionReason: string | null;
-        };
-        RoundSummary: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            title: string;
-            year: number;
-            status: components["schemas"]["RoundStatus"];
-            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            selfAssessmentClosesAt: string | null;
-            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            appraisalClosesAt: string | null;
-            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            supplementClosesAt: string | null;
-            participantCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        /** @description Exactly the input of the leaf's scoring method */
-        LeafInput: {
-            /** @description Points, for a range leaf: a multiple of its step from 0 to its maximum */
-            value?: number;
-            /** @description Option code, for an options leaf */
-            option?: string;
-            /** @description The measured number, for a bands leaf */
-            measurement?: number;
-        };
-        SelfAssessmentEntry: {
-            leafCode: string;
-            /** @description Absent: keep the saved answer; null: clear it */
-            input?: components["schemas"]["LeafInput"] | null;
-            /** @description Absent: keep the saved explanation; null or empty: clear it */
-            explanation?: string | null;
-        };
-        FieldTotal: {
-            code: string;
-            title: string;
-            maxPoints: number;
-            /** @description Exact sum of the leaves' points */
-            points: number;
-            /** @description Maximum without the not-applicable leaves */
-            applicableMaximum: number;
-            answered: number;
-            leaves: number;
-        };
-        SelfAssessmentDeadline: {
-            roundStatus: components["schemas"]["RoundStatus"];
-            /** @description The round's self-assessment deadline (+07:00) */
-            closesAt: string | null;
-            extensionUntil: string | null;
-            /** @description The later of the deadline and this unit's extension */
-            effectiveClosesAt: string | null;
-            /** @description Whether the unit can change its self-assessment now, by the database clock */
-            open: boolean;
-        };
-        /** @description Computed by the database from the saved points, exactly */
-        SelfAssessmentTotals: {
-            points: number;
-            maxPoints: number;
-            applicableMaximum: number;
-            /** @description Leaves with an answer */
-            answered: number;
-            /** @description Leaves in the catalog */
-            leaves: number;
-            fields: components["schemas"]["FieldTotal"][];
-        };
-        SelfAssessmentLeaf: {
-            code: string;
-            fieldCode: string;
-            title: string;
-            maxPoints: number;
-            /** @description The leaf's scoring method as in the catalog */
-            scoring: {
-                /** @enum {unknown} */
-                method: "range" | "options" | "bands";
-            } & {
-                [key: string]: unknown;
-            };
-            /** @enum {unknown} */
-            evidence: "required" | "optional" | "none";
-            guidance: string | null;
-            input: components["schemas"]["LeafInput"] | null;
-            /** @description Null when unanswered or not applicable */
-            points: number | null;
-            notApplicable: boolean;
-            explanation: string | null;
-            /** @description Evidence files attached to this leaf */
-            evidenceFiles: number;
-            updatedAt: string | null;
-        };
-        CreateRound: {
-            /** @description Stable code, e.g. 2020 */
-            code: string;
-            title: string;
-            year: number;
-            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            selfAssessmentClosesAt?: string | null;
-            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            appraisalClosesAt?: string | null;
-            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            supplementClosesAt?: string | null;
-        };
-        /** @description In draft anything may change. Once the round is open only the title and the deadlines may change (not to null), until it is finalized. */
-        UpdateRound: {
-            /** @description Stable code, e.g. 2020 */
-            code?: string;
-            title?: string;
-            year?: number;
-            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            selfAssessmentClosesAt?: string | null;
-            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            appraisalClosesAt?: string | null;
-            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            supplementClosesAt?: string | null;
-        };
-        Round: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            title: string;
-            year: number;
-            status: components["schemas"]["RoundStatus"];
-            /**
-             * @description The time zone deadlines are shown in
-             * @enum {string}
-             */
-            timeZone: "Asia/Ho_Chi_Minh";
-            /** @description When self-assessment closes (units may no longer change it, unless given an extension). Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            selfAssessmentClosesAt: string | null;
-            /** @description When appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            appraisalClosesAt: string | null;
-            /** @description When replies to requests for supplementary evidence close; after self-assessment closes and not after appraisal closes. Sent as ISO 8601 with an offset (2020-12-15T17:00:00+07:00 or ...Z); returned with the +07:00 offset of Asia/Ho_Chi_Minh, the time zone users see. */
-            supplementClosesAt: string | null;
-            /** @description The published catalog each unit type is scored with */
-            catalogs: components["schemas"]["RoundCatalog"][];
-            /** @description Participating units, by unit type then name (Vietnamese order) */
-            participants: components["schemas"]["RoundParticipant"][];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        RoundPage: {
-            items: components["schemas"]["RoundSummary"][];
-            total: number;
-            limit: number;
-            offset: number;
-        };
-        /** @description The complete list: one published catalog per unit type, whose own unit type must be that unit type */
-        SetRoundCatalogs: {
-            catalogs: {
-                unitType: string;
-                /** Format: uuid */
-                catalogId: string;
-            }[];
-        };
-        /** @description The complete list of participating units */
-        SetParticipants: {
-            unitIds: string[];
-        };
-        AddParticipants: {
-            unitIds?: string[];
-            /** @description Add every active unit of these unit types */
-            unitTypes?: string[];
-        };
-        RoundTransition: {
-            to: components["schemas"]["RoundStatus"];
-            /** @description Required when moving back a step */
-            reason?: string;
-        };
-        UnitExtension: {
-            /** @description New self-assessment deadline for this unit (after the round's); null withdraws the extension */
-            until: string | null;
-            reason: string;
-        };
-        SaveSelfAssessment: {
-            entries: components["schemas"]["SelfAssessmentEntry"][];
-        };
-        /** @description Why one leaf was refused (in the errors of SELF_ASSESSMENT_INVALID and SELF_ASSESSMENT_INCOMPLETE problems) */
-        EntryProblem: {
-            leafCode: string;
-            /** @description not_a_number, negative, above_maximum, off_step, unknown_option, measurement_out_of_range, wrong_input, unknown_leaf, not_a_leaf, duplicate_leaf, empty_entry, unanswered, evidence_missing */
-            code: string;
-            message: string;
-        };
-        SelfAssessment: {
-            /** @description Null until the first entry is saved */
-            id: string | null;
-            /** Format: uuid */
-            roundId: string;
-            roundCode: string;
-            unit: {
-                /** Format: uuid */
-                id: string;
-                code: string;
-                name: string;
-                unitType: string;
-            };
-            catalog: {
-                /** Format: uuid */
-                id: string;
-                code: string;
-                title: string;
-            };
-            /** @enum {unknown} */
-            status: "draft" | "submitted";
-            /** @description Also the ETag; send it back in If-Match to change the self-assessment */
-            version: number;
-            submittedAt: string | null;
-            updatedAt: string | null;
-            deadline: components["schemas"]["SelfAssessmentDeadline"];
-            totals: components["schemas"]["SelfAssessmentTotals"];
-            /** @description Every leaf of the catalog, in catalog order */
-            leaves: components["schemas"]["SelfAssessmentLeaf"][];
-        };
-        SelfAssessmentSummary: {
-            id: string | null;
-            unit: {
-                /** Format: uuid */
-                id: string;
-                code: string;
-                name: string;
-                unitType: string;
-            };
-            catalogId: string | null;
-            /** @enum {unknown} */
-            status: "not_started" | "draft" | "submitted";
-            version: number;
-            submittedAt: string | null;
-            points: number;
-            /** @description Null when the round has no catalog for the unit's type */
-            applicableMaximum: number | null;
-            answered: number;
-            leaves: number;
-            extensionUntil: string | null;
-            /** @description The unit's own deadline: the later of the round's and its extension */
-            deadline: string | null;
-            /** @description Past its deadline by the database clock, in an open round, and not submitted */
-            overdue: boolean;
         };
         FieldScore: {
             /** @description Points of the field: exact, a JSON number of thousandths (e.g. 19.25) */
@@ -4042,6 +4147,73 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUnitRounds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRounds"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@ import type { Ref } from 'vue'
 import { call, client } from '../api/client'
 import type { Catalog, CloneCatalog, NewCatalogNode, UpdateCatalog, UpdateCatalogNode } from '../api/types'
 import { useLoader } from './useLoader'
+import { saveBlob } from '../download'
 
 export function useCatalog (id: Ref<string>) {
   const catalog = useLoader(() => call(client.GET('/catalogs/{id}', { params: { path: { id: id.value } } })))
@@ -59,13 +60,7 @@ export function useCatalog (id: Ref<string>) {
   /** The par-catalog/1 document, saved by the browser as CODE.json. */
   async function download (): Promise<string> {
     const document = await call(client.GET('/catalogs/{id}/export', { params: { path: path() } }))
-    const blob = new Blob([JSON.stringify(document, null, 2) + '\n'], { type: 'application/json' })
-    const url = URL.createObjectURL(blob)
-    const link = Object.assign(window.document.createElement('a'), { href: url, download: `${document.code}.json` })
-    window.document.body.append(link)
-    link.click()
-    link.remove()
-    setTimeout(() => URL.revokeObjectURL(url), 1000)
+    saveBlob(new Blob([JSON.stringify(document, null, 2) + '\n'], { type: 'application/json' }), `${document.code}.json`)
     return `${document.code}.json`
   }
 

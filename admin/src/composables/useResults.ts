@@ -10,6 +10,7 @@ import type {
 } from '../api/types'
 import { useLoader } from './useLoader'
 import { useUnitTypes } from './useUnitTypes'
+import { fileNameOf, saveBlob } from '../download'
 
 /** A round in the picker: every round for admins, the rounds with published results for the others. */
 export interface ResultRoundOption {
@@ -152,23 +153,6 @@ function fromPublic (first: PublicResults, items: PublicResults['items']): Resul
 }
 
 /** "attachment; filename="x.csv"" → "x.csv". */
-function fileNameOf (disposition: string | null): string | null {
-  if (!disposition) return null
-  const encoded = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition)
-  if (encoded?.[1]) return decodeURIComponent(encoded[1])
-  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition)
-  return plain?.[1]?.trim() ?? null
-}
-
-function saveBlob (blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob)
-  const link = Object.assign(document.createElement('a'), { href: url, download: fileName })
-  document.body.append(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
-}
-
 export function useResults (isAdmin: () => boolean) {
   const { load: loadUnitTypes, unitTypeName } = useUnitTypes()
   const roundId = ref('')
