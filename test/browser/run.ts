@@ -80,8 +80,9 @@ function startServer (port: number, dataDir: string): { child: ChildProcess, out
   return { child, output: () => log }
 }
 
+// Generous: on a busy 2-core machine the first start (migrations, demo data, route compilation) can take a minute.
 async function waitForReady (baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000
+  const deadline = Date.now() + 180_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}; its last output:\n${output().slice(-2000)}`)
     try {
@@ -92,7 +93,7 @@ async function waitForReady (baseUrl: string, child: ChildProcess, output: () =>
     }
     await sleep(250)
   }
-  throw new Error(`the service was not ready within 90 s; its last output:\n${output().slice(-2000)}`)
+  throw new Error(`the service was not ready within 180 s; its last output:\n${output().slice(-2000)}`)
 }
 
 async function api<T> (baseUrl: string, path: string, options: { method?: string, token?: string, body?: unknown } = {}): Promise<T> {
