@@ -104,18 +104,24 @@ export function spreadSentence (spread: Spread): string | null {
 
 const rankMoveText = (move: RankMove) => `${move.name} (từ hạng ${move.from} ${move.to < move.from ? 'lên' : 'xuống'} hạng ${move.to})`
 
+/** "03 đơn vị tăng hạng", or "không có đơn vị tăng hạng". */
+const unitsThat = (count: number, what: string) => count === 0 ? `không có đơn vị ${what}` : `${twoDigits(count)} đơn vị ${what}`
+
+/** The largest rise or fall: the units named, or (more than EXTREMES_LISTED tied) counted. */
+function largestMove (moves: readonly RankMove[], direction: 'tăng' | 'giảm'): string {
+  const first = moves[0] as RankMove
+  if (moves.length > EXTREMES_LISTED) return `${direction} nhiều bậc nhất: ${twoDigits(moves.length)} đơn vị, cùng ${direction} ${Math.abs(first.from - first.to)} bậc`
+  return `${direction} nhiều bậc nhất: ${moves.map(rankMoveText).join(', ')}`
+}
+
 /** Rank and class moves on the previous year: counts, the largest rise and fall, every change of class. */
 export function movesSentences (moves: Moves, previousYear: number): string[] {
-  const counts = [
-    `${twoDigits(moves.up)} đơn vị tăng hạng`,
-    `${twoDigits(moves.down)} đơn vị giảm hạng`,
-    `${twoDigits(moves.same)} đơn vị giữ nguyên thứ hạng`
-  ]
+  const counts = [unitsThat(moves.up, 'tăng hạng'), unitsThat(moves.down, 'giảm hạng'), unitsThat(moves.same, 'giữ nguyên thứ hạng')]
   const newcomers = moves.newcomers > 0 ? `; ${twoDigits(moves.newcomers)} đơn vị chưa có kết quả năm ${previousYear}` : ''
   const out = [`So với năm ${previousYear}, trong ${twoDigits(moves.compared)} đơn vị có kết quả cả hai năm: ${counts.join(', ')}${newcomers}.`]
   const extremes: string[] = []
-  if (moves.biggestRise.length > 0) extremes.push(`tăng nhiều bậc nhất: ${moves.biggestRise.map(rankMoveText).join(', ')}`)
-  if (moves.biggestFall.length > 0) extremes.push(`giảm nhiều bậc nhất: ${moves.biggestFall.map(rankMoveText).join(', ')}`)
+  if (moves.biggestRise.length > 0) extremes.push(largestMove(moves.biggestRise, 'tăng'))
+  if (moves.biggestFall.length > 0) extremes.push(largestMove(moves.biggestFall, 'giảm'))
   if (extremes.length > 0) out.push(`${capitalize(extremes.join('; '))}.`)
   out.push(moves.classChanges.length === 0
     ? `Không có đơn vị nào thay đổi xếp loại so với năm ${previousYear}.`

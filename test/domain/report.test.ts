@@ -249,4 +249,9 @@ t.test('moves on the previous year: counts up, down and same, the largest moves 
     'Các đơn vị thay đổi xếp loại so với năm 2019: Đơn vị E (từ Yếu lên Xuất sắc), Đơn vị A (từ Xuất sắc xuống Tốt).'
   ])
   t.equal(movesOnPreviousYear(results2020, BANDS), null, 'nothing to say without a comparison')
+  const manyFell = { ...moves, up: 1, down: 6, same: 0, biggestFall: ['B', 'C', 'D', 'E', 'F', 'G'].map((letter, i) => ({ name: `Đơn vị ${letter}`, from: i + 1, to: i + 2 })) }
+  t.same(movesSentences(manyFell, 2019).slice(0, 2), [
+    'So với năm 2019, trong 05 đơn vị có kết quả cả hai năm: 01 đơn vị tăng hạng, 06 đơn vị giảm hạng, không có đơn vị giữ nguyên thứ hạng.',
+    'Tăng nhiều bậc nhất: Đơn vị E (từ hạng 5 lên hạng 1); giảm nhiều bậc nhất: 06 đơn vị, cùng giảm 1 bậc.'
+  ], 'a zero is said in words, and more than five units tied are counted rather than named')
 })
