@@ -83,7 +83,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
     const { version } = request.query
     const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
     const name = request.params.chart.replace(/\.png$/, '')
-    const png = publishedChart(published.id, published.snapshot, name)
+    const png = await publishedChart(published.id, published.snapshot, name)
     if (png === null) {
       throw Errors.notFound(`These results have no chart ${request.params.chart}; the charts are index.png, averages.png and ` +
         `${published.snapshot.fields.map((field) => `field-${field.code}.png`).join(', ')}.`)

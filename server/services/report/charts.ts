@@ -2,7 +2,7 @@
 // from its npm package, so the Vietnamese labels look the same on every machine and in the web app's style (the
 // results screen draws the same horizontal bars with Chart.js). Every value and label is the published display text.
 import { createRequire } from 'node:module'
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas'
+import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas'
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, type ChartConfiguration, type ChartItem, type Plugin } from 'chart.js'
 import type { ClassificationBand } from '../../domain/catalog.js'
 import type { ComputedResults } from '../../domain/results.js'
@@ -191,7 +191,10 @@ function decorations (bars: Bars): Plugin<'bar'> {
   }
 }
 
-function draw (bars: Bars): Buffer {
+interface Drawn { canvas: Canvas, chart: Chart<'bar', (number | null)[], string[]> }
+
+/** Draws a chart on a canvas of its own; `encode` then takes the PNG and releases both. */
+function draw (bars: Bars): Drawn {
   loadFonts()
   const lines = bars.labels.reduce((sum, label) => sum + Math.max(1, label.length), 0)
   const height = Math.max(200, Math.max(bars.labels.length * bars.perBar, lines * 13 + bars.labels.length * 6) + (bars.legend ? 70 : 50))
@@ -235,33 +238,75 @@ function draw (bars: Bars): Buffer {
     plugins: [decorations(bars)]
   }
   // Chart.js draws on any 2D context; with responsive off it sizes the canvas itself (× devicePixelRatio).
-  const chart = new Chart(canvas.getContext('2d') as unknown as ChartItem, configuration)
+  return { canvas, chart: new Chart(canvas.getContext('2d') as unknown as ChartItem, configuration) }
+}
+
+/**
+ * PNG of a drawn canvas, encoded on libuv's thread pool (so the next chart is drawn meanwhile), then the canvas's
+ * pixels released at once rather than when the collector gets to it: a chart holds about 6 MB of them.
+ */
+async function encode ({ canvas, chart }: Drawn): Promise<Buffer> {
   try {
-    return canvas.toBuffer('image/png')
+    return await canvas.encode('png')
   } finally {
+    // Only now: destroying a chart clears its canvas.
     chart.destroy()
+    canvas.width = 1
+    canvas.height = 1
   }
 }
 
+function barsOf (results: ChartResults, kind: ChartKind): Bars {
+  return kind.kind === 'index' ? indexBars(results) : kind.kind === 'averages' ? averageBars(results) : fieldBars(results, kind.code)
+}
+
 /** One chart of a unit type's published results as PNG bytes; null when the results have no chart of that name. */
-export function renderChart (results: ChartResults, name: string): Buffer | null {
+export async function renderChart (results: ChartResults, name: string): Promise<Buffer | null> {
   const kind = chartKind(results, name)
-  if (kind === null) return null
-  return draw(kind.kind === 'index' ? indexBars(results) : kind.kind === 'averages' ? averageBars(results) : fieldBars(results, kind.code))
+  return kind === null ? null : await encode(draw(barsOf(results, kind)))
 }
 
 // Rendered charts by published version and name: a version never changes, so neither do its charts.
 const MAX_CACHED = 120
 const cache = new Map<string, Buffer>()
+const keyOf = (versionId: string, name: string) => `${versionId}:${name}`
 
-/** A chart of a published version, rendered once and then served from memory. */
-export function publishedChart (versionId: string, results: ChartResults, name: string): Buffer | null {
-  const key = `${versionId}:${name}`
-  const cached = cache.get(key)
-  if (cached !== undefined) return cached
-  const png = renderChart(results, name)
-  if (png === null) return null
+function remember (key: string, png: Buffer): void {
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
   cache.set(key, png)
+}
+
+/** A chart of a published version, rendered once and then served from memory; null for an unknown name. */
+export async function publishedChart (versionId: string, results: ChartResults, name: string): Promise<Buffer | null> {
+  const cached = cache.get(keyOf(versionId, name))
+  if (cached !== undefined) return cached
+  const png = await renderChart(results, name)
+  if (png !== null) remember(keyOf(versionId, name), png)
   return png
+}
+
+/**
+ * Every chart of a published version by name. Each chart is drawn while the one before it is being encoded, so at
+ * most two canvases are alive at a time.
+ */
+export async function publishedCharts (versionId: string, results: ChartResults): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>()
+  let encoding: Promise<void> | null = null
+  for (const name of chartNames(results)) {
+    const cached = cache.get(keyOf(versionId, name))
+    if (cached !== undefined) {
+      out.set(name, cached)
+      continue
+    }
+    const drawn = draw(barsOf(results, chartKind(results, name) as ChartKind))
+    const done = encode(drawn).then((png) => {
+      remember(keyOf(versionId, name), png)
+      out.set(name, png)
+    })
+    if (encoding !== null) await encoding
+    encoding = done
+  }
+  if (encoding !== null) await encoding
+  // In the report's order, whatever order the encodings finished in.
+  return new Map(chartNames(results).map((name) => [name, out.get(name) as Buffer]))
 }

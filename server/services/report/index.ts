@@ -10,7 +10,7 @@ import type { ComputedResults } from '../../domain/results.js'
 import { Errors } from '../../errors.js'
 import { loadCatalog } from '../catalogs.js'
 import { computeLiveResults, getPublishedResults, type PublishedVersion } from '../results.js'
-import { chartNames, publishedChart, type ChartResults } from './charts.js'
+import { publishedCharts } from './charts.js'
 import { reportDocument, type ReportPart } from './content.js'
 import type { Issuer } from './layout.js'
 
@@ -109,23 +109,17 @@ async function previousOf (db: Executor, published: PublishedVersion): Promise<R
   return { year: comparison.round.year, results }
 }
 
-/** Every chart of a published version, rendered once per version and kept. */
-export function versionCharts (published: PublishedVersion): Map<string, Buffer> {
-  const results: ChartResults = published.snapshot
-  return new Map(chartNames(results).map((name) => [name, publishedChart(published.id, results, name) as Buffer]))
-}
-
 async function reportPart (db: Executor, roundId: string, unitType: { code: string, name: string }, version: number | undefined): Promise<ReportPart> {
   const published = await getPublishedResults(db, roundId, unitType.code, version)
   const results = published.snapshot
-  const [catalog, previous] = await Promise.all([loadCatalog(db, results.catalog.id), previousOf(db, published)])
+  const [catalog, previous, charts] = await Promise.all([loadCatalog(db, results.catalog.id), previousOf(db, published), publishedCharts(published.id, results)])
   return {
     unitType,
     version: { id: published.id, number: published.version, publishedAt: published.publishedAt },
     results,
     catalog: { title: catalog.catalog.title, legalBasis: catalog.catalog.legalBasis, ranking: results.catalog.ranking, stats: catalogStats(catalog.document) },
     previous,
-    charts: versionCharts(published)
+    charts
   }
 }
 
@@ -137,7 +131,7 @@ async function reportPart (db: Executor, roundId: string, unitType: { code: stri
 export async function buildReport (db: Executor, roundId: string, request: ReportRequest, settings: ReportSettings, now: Date = new Date()): Promise<ReportFile> {
   const unitTypes = await chooseUnitTypes(db, roundId, request)
   const parts: ReportPart[] = []
-  // One after another: each part renders its charts, which holds the process; the queries are few.
+  // One unit type after another: drawing charts holds the event loop, and two parts' canvases at once would double the memory.
   for (const unitType of unitTypes) parts.push(await reportPart(db, roundId, unitType, request.versions?.[unitType.code]))
   const round = (parts[0] as ReportPart).results.round
   const issuer: Issuer = {
