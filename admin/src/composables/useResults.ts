@@ -152,7 +152,7 @@ function fromPublic (first: PublicResults, items: PublicResults['items']): Resul
 }
 
 /** "attachment; filename="x.csv"" → "x.csv". */
-function fileNameOf (disposition: string | null): string | null {
+export function fileNameOf (disposition: string | null): string | null {
   if (!disposition) return null
   const encoded = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition)
   if (encoded?.[1]) return decodeURIComponent(encoded[1])
@@ -160,7 +160,7 @@ function fileNameOf (disposition: string | null): string | null {
   return plain?.[1]?.trim() ?? null
 }
 
-function saveBlob (blob: Blob, fileName: string): void {
+export function saveBlob (blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob)
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName })
   document.body.append(link)
