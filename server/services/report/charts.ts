@@ -31,6 +31,8 @@ const TEXT = '#1f2933'
 const GRID = '#e6eaf0'
 const BAR = '#0b4f8a'
 const AVERAGE_LINE = '#b42318'
+/** Text size in CSS pixels: 11 px is 8,25 pt on the printed page. */
+const FONT_SIZE = 11
 
 /** Colours of the classification bands, best first, as on the web app's results screen (green to red). */
 const BAND_COLOURS = ['#1a7f37', '#2563a8', '#c08a00', '#d9622b', '#b42318']
@@ -104,7 +106,7 @@ function indexBars (results: ChartResults): Bars {
     suffix: '',
     legend: true,
     line: null,
-    perBar: 22
+    perBar: 24
   }
 }
 
@@ -136,7 +138,7 @@ function fieldBars (results: ChartResults, code: string): Bars {
     suffix: '%',
     legend: false,
     line: average === undefined ? null : { value: Number(average.percentOfMaximum), text: `Trung bình ${viDecimal(average.percentDisplay)}%` },
-    perBar: 22
+    perBar: 24
   }
 }
 
@@ -165,7 +167,7 @@ function decorations (bars: Bars): Plugin<'bar'> {
       context.moveTo(x, top)
       context.lineTo(x, bottom)
       context.stroke()
-      context.font = `700 10px "${FONT_FAMILY}"`
+      context.font = `700 ${FONT_SIZE}px "${FONT_FAMILY}"`
       context.fillStyle = AVERAGE_LINE
       context.textBaseline = 'bottom'
       context.textAlign = x > right - 80 ? 'right' : 'left'
@@ -175,7 +177,7 @@ function decorations (bars: Bars): Plugin<'bar'> {
     afterDatasetsDraw (chart) {
       const context = chart.ctx
       context.save()
-      context.font = `700 10px "${FONT_FAMILY}"`
+      context.font = `700 ${FONT_SIZE}px "${FONT_FAMILY}"`
       context.fillStyle = TEXT
       context.textBaseline = 'middle'
       chart.data.datasets.forEach((dataset, datasetIndex) => {
@@ -197,7 +199,7 @@ interface Drawn { canvas: Canvas, chart: Chart<'bar', (number | null)[], string[
 function draw (bars: Bars): Drawn {
   loadFonts()
   const lines = bars.labels.reduce((sum, label) => sum + Math.max(1, label.length), 0)
-  const height = Math.max(200, Math.max(bars.labels.length * bars.perBar, lines * 13 + bars.labels.length * 6) + (bars.legend ? 70 : 50))
+  const height = Math.max(200, Math.max(bars.labels.length * bars.perBar, lines * (FONT_SIZE + 3) + bars.labels.length * 6) + (bars.legend ? 70 : 50))
   const canvas = createCanvas(CHART_WIDTH, height)
   const configuration: ChartConfiguration<'bar', (number | null)[], string[]> = {
     type: 'bar',
@@ -219,7 +221,7 @@ function draw (bars: Bars): Drawn {
       responsive: false,
       animation: false,
       devicePixelRatio: SCALE,
-      font: { family: FONT_FAMILY, size: 10 },
+      font: { family: FONT_FAMILY, size: FONT_SIZE },
       color: TEXT,
       layout: { padding: { right: 52, top: bars.line === null ? 4 : 16 } },
       scales: {
@@ -227,12 +229,12 @@ function draw (bars: Bars): Drawn {
           min: 0,
           max: 100,
           grid: { color: GRID },
-          ticks: { color: TEXT, font: { family: FONT_FAMILY, size: 10 }, callback: (value) => `${viDecimal(String(value))}${bars.suffix}` }
+          ticks: { color: TEXT, font: { family: FONT_FAMILY, size: FONT_SIZE }, callback: (value) => `${viDecimal(String(value))}${bars.suffix}` }
         },
-        y: { grid: { display: false }, ticks: { autoSkip: false, color: TEXT, font: { family: FONT_FAMILY, size: 10 } } }
+        y: { grid: { display: false }, ticks: { autoSkip: false, color: TEXT, font: { family: FONT_FAMILY, size: FONT_SIZE } } }
       },
       plugins: {
-        legend: { display: bars.legend, position: 'top', align: 'start', labels: { color: TEXT, boxWidth: 12, font: { family: FONT_FAMILY, size: 10 } } }
+        legend: { display: bars.legend, position: 'top', align: 'start', labels: { color: TEXT, boxWidth: 12, font: { family: FONT_FAMILY, size: FONT_SIZE } } }
       }
     },
     plugins: [decorations(bars)]

@@ -218,14 +218,14 @@ function unitTypeResults (pages: Pages, counters: Counters, part: ReportPart, in
   const groups = bandGroups(results, results.catalog.classification)
   pages.add(
     body(overallLead(part.unitType.name, results.average?.appraised.total.display ?? '0.00',
-      totalChange !== null && previousYear !== null ? { previousYear, display: totalChange.display } : null, groups)),
+      totalChange !== null && previousYear !== null ? { previousYear, display: totalChange.display } : null, groups), { afterTable: true }),
     ...groups.flatMap((group) => { const item = bandItem(group); return item === null ? [] : [body(item)] })
   )
   const spread = indexSpread(results)
   const spreadText = spread === null ? null : spreadSentence(spread)
   if (spreadText !== null) pages.add(body(spreadText))
   const moves = movesOnPreviousYear(results, results.catalog.classification)
-  if (moves !== null && previousYear !== null) pages.add(...movesSentences(moves, previousYear).map(body))
+  if (moves !== null && previousYear !== null) pages.add(...movesSentences(moves, previousYear).map((text) => body(text)))
   pages.add(placeholder(`nhận xét chung về Chỉ số CCHC năm ${year} của ${who}`))
 
   const indexChart = ++counters.chart
@@ -278,7 +278,7 @@ function partThree (input: ReportInput): Block[] {
   ]
   for (const part of parts) {
     const gap = gapFigures(part.results)
-    if (gap !== null) blocks.push(...gapSentences(part.unitType.name, gap).map(body))
+    if (gap !== null) blocks.push(...gapSentences(part.unitType.name, gap).map((text) => body(text)))
   }
   blocks.push(
     heading(2, 'II. ĐỀ XUẤT, KIẾN NGHỊ'),

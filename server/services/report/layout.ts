@@ -46,9 +46,14 @@ export const styles: IStylesOptions = {
 // ---------------------------------------------------------------------------------------------------------------
 // Paragraphs
 
-/** A paragraph of running text: justified, the first line indented 1 cm. */
-export function body (text: string): Paragraph {
-  return new Paragraph({ alignment: AlignmentType.JUSTIFIED, indent: { firstLine: CM }, children: [new TextRun(text)] })
+/** A paragraph of running text: justified, the first line indented 1 cm; `afterTable` leaves room under a table. */
+export function body (text: string, options: { afterTable?: boolean } = {}): Paragraph {
+  return new Paragraph({
+    alignment: AlignmentType.JUSTIFIED,
+    indent: { firstLine: CM },
+    ...(options.afterTable ? { spacing: { before: 200 } } : {}),
+    children: [new TextRun(text)]
+  })
 }
 
 /**
@@ -138,6 +143,8 @@ const ALIGN = { left: AlignmentType.LEFT, center: AlignmentType.CENTER, right: A
 /** A table cell of one or more lines. */
 export function cell (text: string | string[], options: CellOptions = {}): TableCell {
   const lines = Array.isArray(text) ? text : [text]
+  // Small type is for wide tables that must fit a page (Bảng 2/4): no room between the lines there.
+  const padding = (options.size ?? SIZE.table) < SIZE.table ? 0 : 20
   return new TableCell({
     verticalAlign: VerticalAlignTable.CENTER,
     ...(options.columnSpan !== undefined ? { columnSpan: options.columnSpan } : {}),
@@ -145,7 +152,7 @@ export function cell (text: string | string[], options: CellOptions = {}): Table
     ...(options.shade ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: 'E7ECF2' } } : {}),
     children: lines.map((line) => new Paragraph({
       alignment: ALIGN[options.align ?? 'left'],
-      spacing: { before: 0, after: 0, line: 240, lineRule: LineRuleType.AUTO },
+      spacing: { before: padding, after: padding, line: 240, lineRule: LineRuleType.AUTO },
       children: [new TextRun({ text: line, bold: options.bold ?? false, size: options.size ?? SIZE.table })]
     }))
   })
