@@ -22,10 +22,12 @@ function findOnPath (...names: string[]): string | null {
 }
 
 const soffice = findOnPath('soffice', 'libreoffice')
+// The layout does not depend on the database: CI's second pass, on PostgreSQL, need not convert the same document again.
+const skip = soffice === null
+  ? 'LibreOffice (soffice) is not installed; apt-get install -y libreoffice-writer-nogui to run this test'
+  : process.env.TEST_DATABASE_URL ? 'the layout is checked in the run on embedded PGlite' : false
 
-t.test('LibreOffice lays the 2020 department report out on A4 pages', {
-  skip: soffice === null ? 'LibreOffice (soffice) is not installed; apt-get install -y libreoffice-writer-nogui to run this test' : false
-}, async (t) => {
+t.test('LibreOffice lays the 2020 department report out on A4 pages', { skip }, async (t) => {
   const app = await buildTestApp(t)
   const roundId = await publishedDemoRound(app)
   const admin = await loginAs(app, 'admin')
