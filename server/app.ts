@@ -24,6 +24,7 @@ import catalogsRoutes from './routes/catalogs.js'
 import roundsRoutes from './routes/rounds.js'
 import resultsRoutes from './routes/results.js'
 import publicResultsRoutes from './routes/public-results.js'
+import reportRoutes from './routes/report.js'
 import appraisalRoutes from './routes/appraisal.js'
 import evidenceRoutes from './routes/evidence.js'
 
@@ -108,6 +109,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(roundsRoutes)
   await app.register(resultsRoutes)
   await app.register(publicResultsRoutes, { ratePerMinute: config.PUBLIC_RATE_PER_MINUTE })
+  await app.register(reportRoutes, {
+    ratePerMinute: config.PUBLIC_RATE_PER_MINUTE,
+    settings: { province: config.REPORT_PROVINCE, agency: config.REPORT_AGENCY, symbol: config.REPORT_SYMBOL, signerTitle: config.REPORT_SIGNER_TITLE }
+  })
   await app.register(appraisalRoutes)
   await app.register(evidenceRoutes, { maxBytes: config.EVIDENCE_MAX_BYTES })
   await app.register(adminPlugin)

@@ -21,7 +21,11 @@ export const ConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins after which a username is locked' }),
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, default: 15, description: 'How long a locked username stays locked' }),
   LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Login attempts per minute per client address' }),
-  PUBLIC_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 600, description: 'Requests per minute per client address to each public results route (/public/…)' })
+  PUBLIC_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 600, description: 'Requests per minute per client address to each public results route (/public/…)' }),
+  REPORT_PROVINCE: Type.String({ minLength: 1, maxLength: 100, default: 'Thanh Hóa', description: 'Province of the annual report: its heading block (UBND TỈNH …) and the place in its date line' }),
+  REPORT_AGENCY: Type.String({ minLength: 1, maxLength: 100, default: 'Sở Nội vụ', description: 'Agency issuing the annual report' }),
+  REPORT_SYMBOL: Type.String({ minLength: 1, maxLength: 40, default: 'BC-SNV', description: 'Symbol after the number of the annual report (Số: …/BC-SNV)' }),
+  REPORT_SIGNER_TITLE: Type.String({ minLength: 1, maxLength: 100, default: 'Giám đốc', description: 'Title of the report\'s signer' })
 }, { additionalProperties: true })
 
 export type Config = Static<typeof ConfigSchema>

@@ -78,5 +78,6 @@ export const Errors = {
   resultsReasonRequired: define('RESULTS_REASON_REQUIRED', 400, 'A new version of published results needs a reason'),
   resultsNotPublished: define('RESULTS_NOT_PUBLISHED', 404, 'No published results'),
   resultsProvisionalHidden: define('RESULTS_PROVISIONAL_HIDDEN', 403, 'Provisional results of this round are not shared with API keys'),
-  historicalResultsInvalid: define('HISTORICAL_RESULTS_INVALID', 422, 'The historical results are not valid; nothing was stored')
+  historicalResultsInvalid: define('HISTORICAL_RESULTS_INVALID', 422, 'The historical results are not valid; nothing was stored'),
+  reportIncomplete: define('REPORT_INCOMPLETE', 409, 'Some unit types of the round have no published results to report')
 }

@@ -84,6 +84,8 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'GET /public/rounds/{id}/results/{unitType}/units/{unit}': everyone,
   'GET /public/rounds/{id}/results/{unitType}/versions': everyone,
   'GET /public/rounds/{id}/results/{unitType}/export': everyone,
+  'GET /public/rounds/{id}/results/{unitType}/charts/{chart}': everyone,
+  'GET /rounds/{id}/report': ['admin'],
   'GET /rounds/{id}/assignments': ['admin', 'viewer', 'appraiser'],
   'PUT /rounds/{id}/assignments': ['admin'],
   'GET /rounds/{id}/progress': ['admin', 'viewer', 'appraiser'],

@@ -32,6 +32,7 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
         { name: 'supplements', description: 'Requests for supplementary evidence (yêu cầu bổ sung)' },
         { name: 'evidence', description: 'Evidence files (tài liệu kiểm chứng)' },
         { name: 'results', description: 'Results (kết quả): provisional computation, publication of versions, exports, historical results' },
+        { name: 'report', description: 'The annual report (báo cáo Chỉ số CCHC) as a Word document, from published results' },
         { name: 'public', description: 'Published results for the portal, integrators and the public: no credentials, rate-limited, cacheable' }
       ],
       components: {

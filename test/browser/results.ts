@@ -206,6 +206,15 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
     assert(text.includes('Sở Thông tin và Truyền thông'), 'the CSV file does not list Sở Thông tin và Truyền thông')
   })
 
+  await check('an admin downloads the annual report in Word', async () => {
+    const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('results-report').click()])
+    assert(report.suggestedFilename() === 'Báo cáo Chỉ số CCHC năm 2020.docx', `the report is named ${report.suggestedFilename()}`)
+    const reportPath = join(c.work, 'report.docx')
+    await report.saveAs(reportPath)
+    const document = readFileSync(reportPath)
+    assert(document.length > 500_000 && document.subarray(0, 2).toString('latin1') === 'PK', `the report has ${document.length} bytes and is no zip`)
+  })
+
   await check('an admin sees the provisional results and goes back to the published version', async () => {
     await page.getByLabel('Phiên bản', { exact: true }).selectOption('provisional')
     await waitUntil('the status says Tạm tính', async () => (await page.getByTestId('results-status').innerText()).includes('Tạm tính'))
@@ -253,6 +262,7 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
       assert(first[1]?.trim() === 'Sở Thông tin và Truyền thông' && first[4]?.trim() === '92,00', `the viewer's first row is ${first.join(' | ')}`)
       assert(await viewer.getByTestId('average-appraised-total').innerText() === '85,03', 'the viewer\'s average row differs')
       assert(await viewer.getByRole('button', { name: /Công bố/ }).count() === 0, 'a viewer is offered to publish')
+      assert(await viewer.getByTestId('results-report').count() === 0, 'a viewer is offered the Word report')
       assert(await viewer.locator('#results-version option[value="provisional"]').count() === 0, 'a viewer is offered the provisional results')
       await viewer.getByTestId(table1).getByRole('button', { name: 'Xem chi tiết Sở Tư pháp', exact: true }).click()
       await viewer.getByRole('dialog', { name: 'Sở Tư pháp' }).getByText(/Cần thêm 1 điểm thẩm định/).waitFor()

@@ -1162,6 +1162,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rounds/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The annual report of a round as a Word document (DOCX), from its published results
+         * @description Báo cáo kết quả xác định Chỉ số CCHC: heading block, the index's structure from the catalogs, per unit type Bảng 1/3 (rank, unit, self and appraised points, index, classification), Biểu đồ 1 (index of every unit), Bảng 2/4 (points per field with the average and maxima rows, on landscape pages), the field averages chart and one section per field with its chart and paragraph of figures (average and change on the previous year, units at the maximum, from 80 %, below 80 %, the highest and lowest), classification counts, moves in rank and class, the self-against-appraised gaps; conclusions left to the staff (highlighted placeholders); "Nơi nhận" and signature. Built only from published versions: the latest of each unit type, or those named in `versions`. 404 RESULTS_NOT_PUBLISHED when nothing (or a unit type asked for) is published; 409 REPORT_INCOMPLETE when, without `unitTypes`, some unit types taking part are not published yet.
+         *
+         *     **Access.** Roles: admin.
+         */
+        get: operations["getRoundReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/rounds/{id}/results/{unitType}/charts/{chart}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A chart of the annual report as PNG, from published results: index.png, averages.png or field-<code>.png
+         * @description The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. ETag is the version and chart; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.
+         */
+        get: operations["getPublicResultsChart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/assignments": {
         parameters: {
             query?: never;
@@ -8133,6 +8175,163 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Not modified: the copy named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRoundReport: {
+        parameters: {
+            query: {
+                /** @description docx (Word, OOXML); the only format for now */
+                format: "docx";
+                /** @description Comma-separated unit types to report on, in order (e.g. department,district). Default: every unit type taking part in the round; then each must have a published version (409 REPORT_INCOMPLETE names those that do not). */
+                unitTypes?: string;
+                /** @description The published version to use per unit type, e.g. department:2,district:1. Default: the latest version of each. */
+                versions?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (Content-Disposition: attachment; the file name is Vietnamese, with an ASCII fallback) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicResultsChart: {
+        parameters: {
+            query?: {
+                /** @description Version number; default: the latest */
+                version?: number;
+            };
+            header?: {
+                /** @description ETag of a copy you hold: 304 when it is still current */
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+                unitType: string;
+                /** @description index.png (the index of every unit, coloured by classification), averages.png (each field's average as % of its maximum), field-<field code>.png (every unit's % of that field, with the average) */
+                chart: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chart */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
                 };
             };
             /** @description Not modified: the copy named in If-None-Match is current */

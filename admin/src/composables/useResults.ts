@@ -152,7 +152,6 @@ function fromPublic (first: PublicResults, items: PublicResults['items']): Resul
   }
 }
 
-/** "attachment; filename="x.csv"" → "x.csv". */
 export function useResults (isAdmin: () => boolean) {
   const { load: loadUnitTypes, unitTypeName } = useUnitTypes()
   const roundId = ref('')

@@ -1,0 +1,96 @@
+// The annual report of a round (admins: a Word document of its published results) and the report's chart images of a
+// published version (public, like the published results they draw).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { Errors } from '../errors.js'
+import { IdParams, problems } from '../schemas/common.js'
+import { ChartParams, ReportQuery } from '../schemas/report.js'
+import { ConditionalHeaders, VersionQuery } from '../schemas/results.js'
+import { DOCX_MEDIA_TYPE, buildReport, parseVersions, type ReportSettings } from '../services/report/index.js'
+import { publishedChart } from '../services/report/charts.js'
+import { getPublishedResults } from '../services/results.js'
+import { contentDisposition } from '../storage/filename.js'
+import { answerConditional, notModifiedResponse } from './results.js'
+
+export interface ReportRoutesOptions {
+  settings: ReportSettings
+  /** Requests per minute per client address to the public chart route. */
+  ratePerMinute: number
+}
+
+/** Sends bytes of a media type (the typed reply of a route whose schema describes a binary body expects a string). */
+function sendBytes (reply: FastifyReply, contentType: string, body: Buffer): FastifyReply {
+  return reply.type(contentType).send(body)
+}
+
+const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app, options) => {
+  app.get('/rounds/:id/report', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      operationId: 'getRoundReport',
+      summary: 'The annual report of a round as a Word document (DOCX), from its published results',
+      description: 'Báo cáo kết quả xác định Chỉ số CCHC: heading block, the index\'s structure from the catalogs, per unit type Bảng 1/3 (rank, unit, ' +
+        'self and appraised points, index, classification), Biểu đồ 1 (index of every unit), Bảng 2/4 (points per field with the average and maxima ' +
+        'rows, on landscape pages), the field averages chart and one section per field with its chart and paragraph of figures (average and change on ' +
+        'the previous year, units at the maximum, from 80 %, below 80 %, the highest and lowest), classification counts, moves in rank and class, the ' +
+        'self-against-appraised gaps; conclusions left to the staff (highlighted placeholders); "Nơi nhận" and signature. ' +
+        'Built only from published versions: the latest of each unit type, or those named in `versions`. 404 RESULTS_NOT_PUBLISHED when nothing ' +
+        '(or a unit type asked for) is published; 409 REPORT_INCOMPLETE when, without `unitTypes`, some unit types taking part are not published yet.',
+      tags: ['report'],
+      params: IdParams,
+      querystring: ReportQuery,
+      response: {
+        200: {
+          description: 'The report (Content-Disposition: attachment; the file name is Vietnamese, with an ASCII fallback)',
+          content: { [DOCX_MEDIA_TYPE]: { schema: Type.String({ format: 'binary' }) } }
+        },
+        ...problems(400, 401, 403, 404, 409)
+      }
+    }
+  }, async (request, reply) => {
+    const { unitTypes, versions } = request.query
+    const file = await buildReport(app.db, request.params.id, {
+      unitTypes: unitTypes?.split(','),
+      versions: parseVersions(versions)
+    }, options.settings)
+    reply
+      .header('content-disposition', contentDisposition(file.filename))
+      .header('cache-control', 'private, no-store')
+      .header('x-report-versions', file.parts.map((part) => `${part.unitType}:${part.version}`).join(','))
+    return sendBytes(reply, file.contentType, file.body)
+  })
+
+  app.get('/public/rounds/:id/results/:unitType/charts/:chart', {
+    config: { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'getPublicResultsChart',
+      summary: 'A chart of the annual report as PNG, from published results: index.png, averages.png or field-<code>.png',
+      description: 'The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with ' +
+        'Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. ETag is the version and chart; ' +
+        'Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.',
+      tags: ['public'],
+      params: ChartParams,
+      querystring: VersionQuery,
+      headers: ConditionalHeaders,
+      response: {
+        200: { description: 'The chart', content: { 'image/png': { schema: Type.String({ format: 'binary' }) } } },
+        ...notModifiedResponse,
+        ...problems(400, 404, 429)
+      }
+    }
+  }, async (request, reply) => {
+    const { version } = request.query
+    const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
+    const name = request.params.chart.replace(/\.png$/, '')
+    const png = await publishedChart(published.id, published.snapshot, name)
+    if (png === null) {
+      throw Errors.notFound(`These results have no chart ${request.params.chart}; the charts are index.png, averages.png and ` +
+        `${published.snapshot.fields.map((field) => `field-${field.code}.png`).join(', ')}.`)
+    }
+    if (answerConditional(request, reply, `"${published.id}.${name}"`, version === undefined ? 'public, max-age=60' : 'public, max-age=31536000, immutable')) return reply
+    return sendBytes(reply, 'image/png', png)
+  })
+}
+
+export default reportRoutes
