@@ -138,6 +138,11 @@ export const EntryProblemSchema = Type.Object({
   message: Type.String()
 }, { $id: 'EntryProblem', description: 'Why one leaf was refused (in the errors of SELF_ASSESSMENT_INVALID and SELF_ASSESSMENT_INCOMPLETE problems)' })
 
+/** A share of the applicable maximum, computed exactly by the server (the app holds no scoring rule). */
+const percentDisplay = () => Type.Union([Type.String({ pattern: '^\\d+\\.\\d{2}$' }), Type.Null()], {
+  description: 'points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies'
+})
+
 export const FieldTotalSchema = Type.Object({
   code: Type.String(),
   title: Type.String(),
@@ -145,7 +150,8 @@ export const FieldTotalSchema = Type.Object({
   points: Type.Number({ description: 'Exact sum of the leaves\' points' }),
   applicableMaximum: Type.Number({ description: 'Maximum without the not-applicable leaves' }),
   answered: Type.Integer(),
-  leaves: Type.Integer()
+  leaves: Type.Integer(),
+  percentDisplay: percentDisplay(),
 }, { $id: 'FieldTotal' })
 
 export const SelfAssessmentTotalsSchema = Type.Object({
@@ -154,6 +160,7 @@ export const SelfAssessmentTotalsSchema = Type.Object({
   applicableMaximum: Type.Number(),
   answered: Type.Integer({ description: 'Leaves with an answer' }),
   leaves: Type.Integer({ description: 'Leaves in the catalog' }),
+  percentDisplay: percentDisplay(),
   fields: Type.Array(ref(FieldTotalSchema))
 }, { $id: 'SelfAssessmentTotals', description: 'Computed by the database from the saved points, exactly' })
 
@@ -212,7 +219,8 @@ export const SelfAssessmentSchema = Type.Object({
   deadline: ref(SelfAssessmentDeadlineSchema),
   totals: ref(SelfAssessmentTotalsSchema),
   leaves: Type.Array(ref(SelfAssessmentLeafSchema), { description: 'Every leaf of the catalog, in catalog order' }),
-  lastChange: Type.Union([ref(SelfAssessmentChangeSchema), Type.Null()])
+  lastChange: Type.Union([ref(SelfAssessmentChangeSchema), Type.Null()]),
+  now: Type.String({ format: 'date-time', description: 'The database clock when this was read, for countdowns to the deadline' })
 }, { $id: 'SelfAssessment' })
 
 export const SelfAssessmentSummarySchema = Type.Object({
@@ -240,6 +248,7 @@ export const UnitRoundSchema = Type.Object({
     version: Type.Integer({ description: 'The ETag of the self-assessment' }),
     points: Type.Number(),
     applicableMaximum: Type.Number(),
+    percentDisplay: percentDisplay(),
     answered: Type.Integer({ description: 'Leaves with an answer' }),
     leaves: Type.Integer({ description: 'Leaves in the catalog' }),
     unanswered: Type.Integer(),

@@ -7,6 +7,7 @@ import { queryRows, concurrently } from '../db/rows.js'
 import type { CatalogNode, EvidenceRule, ScoringMethod } from '../domain/catalog.js'
 import { milliToNumber, milliToString, parseDecimal, type Milli } from '../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../domain/lifecycle.js'
+import { indexDisplay } from '../domain/ranking.js'
 import { matchedBand, scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
@@ -46,6 +47,8 @@ export interface FieldTotal {
   applicableMaximum: number
   answered: number
   leaves: number
+  /** points / applicableMaximum × 100, rounded half up to 2 places ("45.25"); null when nothing applies. */
+  percentDisplay: string | null
 }
 
 export interface SelfAssessmentTotals {
@@ -54,6 +57,8 @@ export interface SelfAssessmentTotals {
   applicableMaximum: number
   answered: number
   leaves: number
+  /** The unit's self-assessed index so far: points / applicableMaximum × 100, rounded half up to 2 places. */
+  percentDisplay: string | null
   fields: FieldTotal[]
 }
 
@@ -110,6 +115,8 @@ export interface SelfAssessment {
   totals: SelfAssessmentTotals
   leaves: SelfAssessmentLeaf[]
   lastChange: SelfAssessmentChange | null
+  /** The database clock when this was read, so a screen's countdown does not depend on the reader's own clock. */
+  now: string
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -131,14 +138,26 @@ interface Context {
   version: number
   submittedAt: Date | null
   updatedAt: Date | null
+  /** The database clock of the read. */
+  now: Date
 }
 
 const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
 
-function toNumber (text: unknown): number {
+function toMilli (text: unknown): Milli {
   const parsed = parseDecimal(String(text))
   if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
-  return milliToNumber(parsed.milli)
+  return parsed.milli
+}
+
+function toNumber (text: unknown): number {
+  return milliToNumber(toMilli(text))
+}
+
+/** Points as a percentage of the applicable maximum, exact and rounded half up for display; null when nothing applies. */
+function percentOf (points: unknown, applicableMaximum: unknown): string | null {
+  const maximum = toMilli(applicableMaximum)
+  return maximum === 0 ? null : indexDisplay(toMilli(points), maximum)
 }
 
 /** A unit officer reaches only their own unit; another unit's self-assessment does not exist for them. */
@@ -157,7 +176,7 @@ async function loadContext (db: Executor, roundId: string, unitId: string, lock:
       coalesce(now() < greatest(r.self_assessment_closes_at, ru.extension_until), false) as before_deadline,
       u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code,
       sa.id as self_assessment_id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id,
-      coalesce(sa.status, 'draft') as status, coalesce(sa.version, 0) as version, sa.submitted_at, sa.updated_at
+      coalesce(sa.status, 'draft') as status, coalesce(sa.version, 0) as version, sa.submitted_at, sa.updated_at, now() as now
     from rounds r
     join round_units ru on ru.round_id = r.id and ru.unit_id = ${unitId}
     join units u on u.id = ru.unit_id
@@ -179,7 +198,8 @@ async function loadContext (db: Executor, roundId: string, unitId: string, lock:
     status: row.status as 'draft' | 'submitted',
     version: Number(row.version),
     submittedAt: toDate(row.submitted_at),
-    updatedAt: toDate(row.updated_at)
+    updatedAt: toDate(row.updated_at),
+    now: toDate(row.now) as Date
   }
 }
 
@@ -229,7 +249,8 @@ export async function selfAssessmentTotals (db: Executor, catalogId: string, sel
     points: toNumber(row.points),
     applicableMaximum: toNumber(row.applicable_maximum),
     answered: Number(row.answered),
-    leaves: Number(row.leaves)
+    leaves: Number(row.leaves),
+    percentDisplay: percentOf(row.points, row.applicable_maximum)
   }))
   return {
     points: toNumber(overall?.points ?? '0'),
@@ -237,6 +258,7 @@ export async function selfAssessmentTotals (db: Executor, catalogId: string, sel
     applicableMaximum: toNumber(overall?.applicable_maximum ?? '0'),
     answered: Number(overall?.answered ?? 0),
     leaves: Number(overall?.leaves ?? 0),
+    percentDisplay: percentOf(overall?.points ?? '0', overall?.applicable_maximum ?? '0'),
     fields
   }
 }
@@ -333,7 +355,8 @@ async function stateOf (db: Executor, context: Context): Promise<SelfAssessment>
     },
     totals,
     leaves,
-    lastChange
+    lastChange,
+    now: context.now.toISOString()
   }
 }
 

@@ -1491,7 +1491,7 @@ export interface paths {
         };
         /**
          * The evidence files of a unit's self-assessment, each with the leaves it is attached to
-         * @description **Access.** Roles: admin, appraiser, unit_officer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
          */
         get: operations["listEvidenceFiles"];
         put?: never;
@@ -1517,7 +1517,7 @@ export interface paths {
         };
         /**
          * Download an evidence file
-         * @description **Access.** Roles: admin, appraiser, unit_officer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
          */
         get: operations["downloadEvidenceFile"];
         put?: never;
@@ -1860,6 +1860,8 @@ export interface components {
             applicableMaximum: number;
             answered: number;
             leaves: number;
+            /** @description points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies */
+            percentDisplay: string | null;
         };
         SelfAssessmentDeadline: {
             roundStatus: components["schemas"]["RoundStatus"];
@@ -1880,6 +1882,8 @@ export interface components {
             answered: number;
             /** @description Leaves in the catalog */
             leaves: number;
+            /** @description points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies */
+            percentDisplay: string | null;
             fields: components["schemas"]["FieldTotal"][];
         };
         SelfAssessmentLeaf: {
@@ -1951,6 +1955,8 @@ export interface components {
                 version: number;
                 points: number;
                 applicableMaximum: number;
+                /** @description points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies */
+                percentDisplay: string | null;
                 /** @description Leaves with an answer */
                 answered: number;
                 /** @description Leaves in the catalog */
@@ -2093,6 +2099,11 @@ export interface components {
             /** @description Every leaf of the catalog, in catalog order */
             leaves: components["schemas"]["SelfAssessmentLeaf"][];
             lastChange: components["schemas"]["SelfAssessmentChange"] | null;
+            /**
+             * Format: date-time
+             * @description The database clock when this was read, for countdowns to the deadline
+             */
+            now: string;
         };
         SelfAssessmentSummary: {
             id: string | null;
