@@ -42,6 +42,37 @@ t.test('the self-assessment carries the database clock and each field\'s share o
   t.equal(landing.items[0].selfAssessment.percentDisplay, '0.76', 'the landing page shows the same share')
 })
 
+t.test('the self-assessment carries the tree above its leaves, so the screen needs no second read of the catalog', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const round = await openRound(app, admin, data, { unitTypes: ['district'] })
+  const unitId = data.units.get('H-DONG-SON')!
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const state = (await app.inject({ method: 'GET', url: `/rounds/${round.id}/units/${unitId}/self-assessment`, headers: officer.headers })).json()
+  const catalog = (await app.inject({ method: 'GET', url: `/catalogs/${data.catalogs.district}`, headers: officer.headers })).json()
+
+  type Node = { code: string, title: string, maxPoints: number, children: Node[] }
+  const parents: [string, string | null, string, number, string[]][] = []
+  const walk = (nodes: Node[], parent: string | null) => {
+    for (const node of nodes) {
+      if (node.children.length > 0) parents.push([node.code, parent, node.title, node.maxPoints, node.children.map((child) => child.code)])
+      walk(node.children, node.code)
+    }
+  }
+  walk(catalog.nodes, null)
+  type Section = { code: string, parentCode: string | null, title: string, maxPoints: number, childCodes: string[] }
+  t.same(state.sections.map((s: Section) => [s.code, s.parentCode, s.title, s.maxPoints, s.childCodes]), parents,
+    'every field and criterion with children, in catalog order, with its parent, title, maximum and children in order')
+  const field3 = state.sections.find((s: Section) => s.code === '3')
+  t.ok(field3.childCodes.includes('3.5') && field3.childCodes.indexOf('3.5') < field3.childCodes.indexOf('3.6'), 'a criterion that is a leaf keeps its place among its siblings')
+  t.equal(state.leaves.length, 90)
+  const leaf = state.leaves.find((item: { code: string }) => item.code === '1.1.1')
+  t.equal(leaf.parentCode, '1.1', 'a leaf names the criterion it belongs to')
+  const sectionCodes = new Set(state.sections.map((s: { code: string }) => s.code))
+  t.ok(state.leaves.every((item: { parentCode: string | null }) => item.parentCode !== null && sectionCodes.has(item.parentCode)), 'every leaf hangs under a section')
+})
+
 t.test('a viewer opens the self-assessment read-only with its evidence files, and cannot change them', async (t) => {
   const app = await buildTestApp(t)
   const admin = await loginAs(app, 'admin')

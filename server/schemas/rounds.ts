@@ -164,9 +164,18 @@ export const SelfAssessmentTotalsSchema = Type.Object({
   fields: Type.Array(ref(FieldTotalSchema))
 }, { $id: 'SelfAssessmentTotals', description: 'Computed by the database from the saved points, exactly' })
 
+export const SelfAssessmentSectionSchema = Type.Object({
+  code: Type.String(),
+  parentCode: Type.Union([Type.String(), Type.Null()], { description: 'Null for a field' }),
+  title: Type.String(),
+  maxPoints: Type.Number(),
+  childCodes: Type.Array(Type.String(), { description: 'Its children (criteria and leaves) in catalog order' })
+}, { $id: 'SelfAssessmentSection', description: 'A field or criterion above the leaves' })
+
 export const SelfAssessmentLeafSchema = Type.Object({
   code: Type.String(),
   fieldCode: Type.String(),
+  parentCode: Type.Union([Type.String(), Type.Null()], { description: 'The criterion (or field) the leaf belongs to' }),
   title: Type.String(),
   maxPoints: Type.Number(),
   scoring: Type.Object({ method: Type.Enum(['range', 'options', 'bands']) }, { additionalProperties: true, description: 'The leaf\'s scoring method as in the catalog' }),
@@ -218,6 +227,7 @@ export const SelfAssessmentSchema = Type.Object({
   updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   deadline: ref(SelfAssessmentDeadlineSchema),
   totals: ref(SelfAssessmentTotalsSchema),
+  sections: Type.Array(ref(SelfAssessmentSectionSchema), { description: 'The fields and criteria above the leaves, in catalog order (each after its parent), to draw the tree without reading the catalog' }),
   leaves: Type.Array(ref(SelfAssessmentLeafSchema), { description: 'Every leaf of the catalog, in catalog order' }),
   lastChange: Type.Union([ref(SelfAssessmentChangeSchema), Type.Null()]),
   now: Type.String({ format: 'date-time', description: 'The database clock when this was read, for countdowns to the deadline' })
@@ -279,4 +289,4 @@ export const IfMatchHeaders = Type.Object({
 registerShared(RoundStatusSchema, CreateRoundSchema, UpdateRoundSchema, RoundCatalogSchema, RoundParticipantSchema, RoundSchema,
   RoundSummarySchema, RoundPageSchema, SetRoundCatalogsSchema, SetParticipantsSchema, AddParticipantsSchema, RoundTransitionSchema,
   UnitExtensionSchema, LeafInputSchema, SelfAssessmentEntrySchema, SaveSelfAssessmentSchema, EntryProblemSchema, FieldTotalSchema,
-  SelfAssessmentTotalsSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)
+  SelfAssessmentTotalsSchema, SelfAssessmentSectionSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)

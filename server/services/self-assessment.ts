@@ -62,9 +62,22 @@ export interface SelfAssessmentTotals {
   fields: FieldTotal[]
 }
 
+/** A field or criterion above the leaves: what the screen needs to draw the tree. */
+export interface SelfAssessmentSection {
+  code: string
+  /** Null for a field. */
+  parentCode: string | null
+  title: string
+  maxPoints: number
+  /** Its children (criteria and leaves) in catalog order. */
+  childCodes: string[]
+}
+
 export interface SelfAssessmentLeaf {
   code: string
   fieldCode: string
+  /** The criterion (or field) the leaf belongs to. */
+  parentCode: string | null
   title: string
   maxPoints: number
   scoring: ScoringMethod
@@ -113,6 +126,8 @@ export interface SelfAssessment {
     open: boolean
   }
   totals: SelfAssessmentTotals
+  /** The fields and criteria above the leaves, in catalog order (each after its parent). */
+  sections: SelfAssessmentSection[]
   leaves: SelfAssessmentLeaf[]
   lastChange: SelfAssessmentChange | null
   /** The database clock when this was read, so a screen's countdown does not depend on the reader's own clock. */
@@ -210,13 +225,13 @@ function catalogOf (context: Context): string {
   return context.catalogId
 }
 
-/** The catalog's nodes with their field and document-order path; `leaf` marks nodes without children. */
+/** The catalog's nodes with their parent, field and document-order path; `leaf` marks nodes without children. */
 function catalogTree (catalogId: string): SQL {
   return sql`tree as (
-    select n.id, n.code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, n.code as field_code, array[n.position] as path
+    select n.id, n.code, null::text as parent_code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, n.code as field_code, array[n.position] as path
     from catalog_nodes n where n.catalog_id = ${catalogId} and n.parent_id is null
     union all
-    select n.id, n.code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, t.field_code, t.path || n.position
+    select n.id, n.code, t.code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, t.field_code, t.path || n.position
     from catalog_nodes n join tree t on n.parent_id = t.id
   ), leaf as (
     select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
@@ -265,16 +280,27 @@ export async function selfAssessmentTotals (db: Executor, catalogId: string, sel
 
 type LeafAccess = { windowOpen: boolean, reopened: Map<string, string[]> }
 
-async function leafStates (db: Executor, catalogId: string, selfAssessmentId: string | null, access: LeafAccess): Promise<SelfAssessmentLeaf[]> {
+/** The catalog in one read: the fields and criteria above the leaves (to draw the tree), and each leaf with the unit's entry. */
+async function nodeStates (db: Executor, catalogId: string, selfAssessmentId: string | null, access: LeafAccess): Promise<{ sections: SelfAssessmentSection[], leaves: SelfAssessmentLeaf[] }> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     with recursive ${catalogTree(catalogId)}
-    select l.code, l.field_code, l.title, l.max_points::text as max_points, l.scoring, coalesce(l.evidence, 'optional') as evidence, l.guidance,
+    select l.code, l.parent_code, l.field_code, l.title, l.max_points::text as max_points, l.scoring, coalesce(l.evidence, 'optional') as evidence, l.guidance,
+      not exists (select 1 from catalog_nodes c where c.parent_id = l.id) as is_leaf,
       e.input, e.points::text as points, coalesce(e.not_applicable, false) as not_applicable, e.explanation, e.updated_at,
       (select count(*) from evidence_links x where x.self_assessment_id = ${selfAssessmentId}::uuid and x.leaf_code = l.code)::int as evidence_files
-    from leaf l
+    from tree l
     left join self_assessment_entries e on e.self_assessment_id = ${selfAssessmentId}::uuid and e.leaf_code = l.code
     order by l.path`)
-  return rows.map((row) => {
+  const parentOf = (row: Record<string, unknown>) => row.parent_code === null ? null : String(row.parent_code)
+  const sections = rows.filter((row) => row.is_leaf !== true)
+    .map((row) => ({ code: String(row.code), parentCode: parentOf(row), title: String(row.title), maxPoints: toNumber(row.max_points), childCodes: [] as string[] }))
+  // Rows come in catalog order, so each section's children are listed in their order, leaves and criteria interleaved.
+  const sectionByCode = new Map(sections.map((section) => [section.code, section]))
+  for (const row of rows) {
+    const parent = parentOf(row)
+    if (parent !== null) sectionByCode.get(parent)?.childCodes.push(String(row.code))
+  }
+  const leaves = rows.filter((row) => row.is_leaf === true).map((row) => {
     const code = String(row.code)
     const scoring = row.scoring as ScoringMethod
     const input = (row.input ?? null) as EnteredInput | null
@@ -288,6 +314,7 @@ async function leafStates (db: Executor, catalogId: string, selfAssessmentId: st
     return {
       code,
       fieldCode: String(row.field_code),
+      parentCode: parentOf(row),
       title: String(row.title),
       maxPoints: toNumber(row.max_points),
       scoring,
@@ -305,6 +332,7 @@ async function leafStates (db: Executor, catalogId: string, selfAssessmentId: st
       supplementRequestIds
     }
   })
+  return { sections, leaves }
 }
 
 /** The newest audit row of the self-assessment: its save, submission or withdrawal, and who made it. */
@@ -330,10 +358,10 @@ async function stateOf (db: Executor, context: Context): Promise<SelfAssessment>
   const windowOpen = context.roundStatus === 'self_assessment' && context.beforeDeadline
   const reopened = windowOpen ? new Map<string, string[]>() : await openRequestLeaves(db, context.roundId, context.unit.id)
   const access = { windowOpen: windowOpen && context.status === 'draft', reopened }
-  const [[catalog], totals, leaves, lastChange] = await concurrently(db, [
+  const [[catalog], totals, { sections, leaves }, lastChange] = await concurrently(db, [
     () => db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
     () => selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
-    () => leafStates(db, catalogId, context.selfAssessmentId, access),
+    () => nodeStates(db, catalogId, context.selfAssessmentId, access),
     () => lastChangeOf(db, context.selfAssessmentId)
   ])
   return {
@@ -354,6 +382,7 @@ async function stateOf (db: Executor, context: Context): Promise<SelfAssessment>
       open: windowOpen
     },
     totals,
+    sections,
     leaves,
     lastChange,
     now: context.now.toISOString()

@@ -1886,9 +1886,21 @@ export interface components {
             percentDisplay: string | null;
             fields: components["schemas"]["FieldTotal"][];
         };
+        /** @description A field or criterion above the leaves */
+        SelfAssessmentSection: {
+            code: string;
+            /** @description Null for a field */
+            parentCode: string | null;
+            title: string;
+            maxPoints: number;
+            /** @description Its children (criteria and leaves) in catalog order */
+            childCodes: string[];
+        };
         SelfAssessmentLeaf: {
             code: string;
             fieldCode: string;
+            /** @description The criterion (or field) the leaf belongs to */
+            parentCode: string | null;
             title: string;
             maxPoints: number;
             /** @description The leaf's scoring method as in the catalog */
@@ -2096,6 +2108,8 @@ export interface components {
             updatedAt: string | null;
             deadline: components["schemas"]["SelfAssessmentDeadline"];
             totals: components["schemas"]["SelfAssessmentTotals"];
+            /** @description The fields and criteria above the leaves, in catalog order (each after its parent), to draw the tree without reading the catalog */
+            sections: components["schemas"]["SelfAssessmentSection"][];
             /** @description Every leaf of the catalog, in catalog order */
             leaves: components["schemas"]["SelfAssessmentLeaf"][];
             lastChange: components["schemas"]["SelfAssessmentChange"] | null;
