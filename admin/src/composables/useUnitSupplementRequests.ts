@@ -5,7 +5,7 @@ import { call, client } from '../api/client'
 import type { SupplementRequest } from '../api/types'
 import { useLoader } from './useLoader'
 
-export function useSupplementRequests (roundId: Ref<string>, unitId: Ref<string>) {
+export function useUnitSupplementRequests (roundId: Ref<string>, unitId: Ref<string>) {
   const requests = useLoader(() => call(client.GET('/rounds/{id}/supplement-requests', {
     params: { path: { id: roundId.value }, query: { unitId: unitId.value } }
   })))
