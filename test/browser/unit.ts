@@ -195,7 +195,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
   await check('the officer answers with all three input methods; the leaf\'s points, the band and the totals are the server\'s; saves are fast', async () => {
     // Interactive: from the navigation's start until all 90 leaves are drawn with their inputs enabled.
     const interactive: number[] = []
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       await officer.goto(selfUrl, { waitUntil: 'commit' })
       // Watched frame by frame in the page; the time is performance.now(), counted from the navigation's start.
       const handle = await officer.evaluateHandle(`new Promise((resolve) => {
@@ -378,8 +378,103 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await second.close()
   })
 
+  await check('a supplement request reopens its leaves: the officer sees the reason, uploads, answers, and the leaves lock again', async () => {
+    const { roundId } = await supplementRound(c)
+    const page = await newTab(DESKTOP)
+    await c.login(page, SUPPLEMENT.officer, c.demoPassword, 'Đơn vị của tôi')
+    const card = page.getByRole('article', { name: SUPPLEMENT.title })
+    await card.getByTestId('unit-requests').filter({ hasText: '1 yêu cầu bổ sung đang chờ' }).waitFor()
+    await shot(page, 'unit-09-my-unit-request')
+    await openSelfAssessment(page, SUPPLEMENT.title)
+    const requests = page.getByTestId('supplement-requests')
+    assert((await requests.innerText()).includes(SUPPLEMENT.reason), 'the appraiser\'s reason is not shown')
+    await page.getByTestId('read-only-reason').filter({ hasText: 'chỉ các tiêu chí có yêu cầu bổ sung đang mở' }).waitFor()
+    // The requested leaves are open and marked; the others stay locked.
+    assert(await leafOf(page, '1.1.1').locator('input[type="radio"]').first().isEnabled(), 'a requested leaf is locked')
+    assert((await leafOf(page, '1.1.1').getAttribute('class'))?.includes('sa-leaf-supplement'), 'a requested leaf is not marked')
+    assert(await leafOf(page, '1.2.2').locator('input.leaf-number').isDisabled(), 'a leaf not requested is open')
+    await requests.getByRole('link', { name: '1.1.2', exact: true }).click()
+    await waitUntil('the leaf 1.1.2 has the focus', async () => await page.evaluate('document.activeElement?.closest("[data-leaf-code]")?.dataset.leafCode') === '1.1.2')
+    await uploadEvidence(page, '1.1.1', pdfPath, pdfName)
+    await answerLeaf(page, '1.1.2', 1)
+    await waitSaved(page)
+    await shot(page, 'unit-10-supplement')
+    await answerSupplement(page, 'Đã bổ sung quyết định ban hành kế hoạch CCHC năm có chữ ký, đóng dấu.')
+    await requests.getByText('Chờ thẩm định lại').waitFor()
+    await waitUntil('the requested leaves lock again', async () => await leafOf(page, '1.1.2').locator('input.leaf-number').isDisabled())
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.officer, password: c.demoPassword } })
+    const [request] = await c.api<{ status: string, answer: string }[]>(`/rounds/${roundId}/supplement-requests`, { token })
+    assert(request?.status === 'answered' && request.answer.startsWith('Đã bổ sung'), `the server holds ${JSON.stringify(request)}`)
+    await c.api('/auth/logout', { method: 'POST', token })
+    await page.close()
+  })
+
+  await check('a department officer reads its published 2020 result: rank, class, fields beside the average, what-if; on a phone too', async () => {
+    const page = await newTab(DESKTOP)
+    await c.login(page, 'so-tttt', c.demoPassword, 'Đơn vị của tôi')
+    const card = page.getByRole('article', { name: 'Kỳ đánh giá Chỉ số CCHC năm 2020' })
+    await card.getByRole('link', { name: 'Xem kết quả của đơn vị' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Kết quả của đơn vị' }).waitFor()
+    const summary = await page.getByTestId('unit-result-summary').innerText()
+    assert(/Xếp hạng\s+1\s*\/\s*20 đơn vị/.test(summary) && summary.includes('92,00') && summary.includes('Xuất sắc'), `the summary says: ${summary}`)
+    await page.getByTestId('unit-result-targets').getByText('Đơn vị đang đứng đầu.').waitFor()
+    const fields = page.locator('[data-testid="unit-result-fields"] tbody tr')
+    assert(await fields.count() === 7, 'not the 7 fields')
+    const legal = await fields.nth(1).innerText()
+    assert(legal.includes('8,70'), `field 2 does not show the average 8,70 of the appraised points: ${legal}`)
+    await shot(page, 'unit-11-results')
+    await assertAccessible(page, 'the unit\'s results at 1280 px')
+    await page.setViewportSize(PHONE)
+    await assertPhoneReady(page, 'the unit\'s results')
+    await shot(page, 'unit-12-results-phone', true)
+    await page.close()
+  })
+
   await officer.close()
   await api.close()
+}
+
+/** The round of the supplement check: its own, in appraisal, with one district and one appraiser, so no other check sees it. */
+const SUPPLEMENT = {
+  code: 'KT-BO-SUNG',
+  title: 'Kỳ thử nghiệm yêu cầu bổ sung',
+  officer: 'h-muong-lat',
+  unitCode: 'H-MUONG-LAT',
+  appraiser: { username: 'thamdinh.bosung', displayName: 'Thành viên thẩm định thử nghiệm', password: 'Tham-dinh-bo-sung-2026' },
+  reason: 'Bổ sung quyết định ban hành kế hoạch CCHC năm có chữ ký, đóng dấu và số liệu hoàn thành kế hoạch.'
+}
+
+/** Set-up through the API (the appraiser's screens are another check's): a round in appraisal and one open request on 1.1.1 and 1.1.2. */
+async function supplementRound (c: BrowserChecks): Promise<{ roundId: string }> {
+  const day = 86_400_000
+  const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+  const rounds = await c.api<{ items: { id: string, status: string, year: number }[] }>('/rounds?limit=100', { token })
+  const demo = rounds.items.find((round) => round.status === 'self_assessment')
+  const detail = await c.api<{ catalogs: { unitType: string, catalogId: string }[] }>(`/rounds/${demo?.id ?? ''}`, { token })
+  const catalogId = detail.catalogs.find((catalog) => catalog.unitType === 'district')?.catalogId ?? ''
+  const units = await c.api<{ items: { id: string, code: string }[] }>(`/units?q=${SUPPLEMENT.unitCode}&limit=5`, { token })
+  const unitId = units.items.find((unit) => unit.code === SUPPLEMENT.unitCode)?.id ?? ''
+  const at = (days: number) => new Date(Date.now() + days * day).toISOString()
+  const round = await c.api<{ id: string }>('/rounds', {
+    method: 'POST',
+    token,
+    body: { code: SUPPLEMENT.code, title: SUPPLEMENT.title, year: demo?.year ?? 2026, selfAssessmentClosesAt: at(1), supplementClosesAt: at(10), appraisalClosesAt: at(20) }
+  })
+  await c.api(`/rounds/${round.id}/catalogs`, { method: 'PUT', token, body: { catalogs: [{ unitType: 'district', catalogId }] } })
+  await c.api(`/rounds/${round.id}/participants`, { method: 'PUT', token, body: { unitIds: [unitId] } })
+  await c.api(`/rounds/${round.id}/transition`, { method: 'POST', token, body: { to: 'self_assessment' } })
+  await c.api(`/rounds/${round.id}/transition`, { method: 'POST', token, body: { to: 'appraisal' } })
+  const appraiser = await c.api<{ id: string }>('/users', { method: 'POST', token, body: { ...SUPPLEMENT.appraiser, role: 'appraiser' } })
+  await c.api(`/rounds/${round.id}/assignments`, { method: 'PUT', token, body: { assignments: [{ unitType: 'district', fieldCode: '1', userId: appraiser.id }] } })
+  await c.api('/auth/logout', { method: 'POST', token })
+  const login = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.appraiser.username, password: SUPPLEMENT.appraiser.password } })
+  await c.api(`/rounds/${round.id}/units/${unitId}/supplement-requests`, {
+    method: 'POST',
+    token: login.token,
+    body: { leafCodes: ['1.1.1', '1.1.2'], reason: SUPPLEMENT.reason, dueAt: at(3) }
+  })
+  await c.api('/auth/logout', { method: 'POST', token: login.token })
+  return { roundId: round.id }
 }
 
 /** "Đơn vị của tôi" from the navigation (on a phone, the menu is already open). */
