@@ -59,6 +59,11 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  // The screen's code loads while the session is checked rather than after it (the import is cached either way).
+  for (const record of to.matched) {
+    const component = record.components?.default
+    if (typeof component === 'function') (component as () => Promise<unknown>)().catch(() => undefined)
+  }
   const session = useSession()
   const user = await session.restore()
   if (to.meta.public) return user && to.name === 'login' ? landingOf[user.role] : true

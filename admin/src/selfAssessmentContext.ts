@@ -8,8 +8,6 @@ import type { LeafSaveState } from './composables/useSelfAssessment'
 export interface SelfAssessmentContext {
   /** The caller may change the unit's self-assessment at all (its own officer); each leaf also says whether it is open now. */
   canEdit: ComputedRef<boolean>
-  /** The caller may read the evidence files (everyone who reads the self-assessment). */
-  readsFiles: ComputedRef<boolean>
   leafByCode: ComputedRef<Map<string, SelfAssessmentLeaf>>
   inputOf: (leaf: SelfAssessmentLeaf) => LeafInputValue | null
   explanationOf: (leaf: SelfAssessmentLeaf) => string

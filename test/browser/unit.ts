@@ -380,6 +380,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
   await check('a supplement request reopens its leaves: the officer sees the reason, uploads, answers, and the leaves lock again', async () => {
     const { roundId } = await supplementRound(c)
+    writePdf(pdfPath)
     const page = await newTab(DESKTOP)
     await c.login(page, SUPPLEMENT.officer, c.demoPassword, 'Đơn vị của tôi')
     const card = page.getByRole('article', { name: SUPPLEMENT.title })
@@ -428,6 +429,19 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await assertPhoneReady(page, 'the unit\'s results')
     await shot(page, 'unit-12-results-phone', true)
     await page.close()
+  })
+
+  await check('an admin opens the district\'s self-assessment read-only, with its answers and files', async () => {
+    const { page } = c
+    await page.goto(selfUrl)
+    await page.getByTestId('read-only-reason').filter({ hasText: 'chế độ chỉ đọc' }).waitFor()
+    assert(await leafOf(page, '1.1.2').locator('input.leaf-number').inputValue() === '0.75', 'the admin does not see the unit\'s answer')
+    assert(await leafOf(page, '1.1.2').locator('input.leaf-number').isDisabled(), 'an admin can type in the unit\'s self-assessment')
+    await leafOf(page, '1.3.2').getByRole('button', { name: pdfName, exact: true }).waitFor()
+    assert(await page.getByRole('button', { name: 'Nộp bản tự đánh giá' }).count() === 0, 'an admin is offered to submit')
+    assert(await page.getByTestId('file-input-1.1.1').count() === 0, 'an admin is offered to upload')
+    await page.goto(`${c.baseUrl}/admin/`)
+    await c.heading('Tổng quan').waitFor()
   })
 
   await officer.close()

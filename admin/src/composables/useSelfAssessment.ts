@@ -261,8 +261,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
     })
   }
 
-  /** Typed values not yet saved, or a save on its way: leaving now would lose them. */
-  const unsaved = computed(() => drafts.size)
+  /** A save is on its way. */
   const saving = computed(() => busy.value > 0 && [...saveStates.values()].some((item) => item.status === 'saving'))
 
   function dispose (): void {
@@ -277,7 +276,6 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
     conflict,
     saveError,
     submitProblems,
-    unsaved,
     saving,
     leafByCode,
     load,
