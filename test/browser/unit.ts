@@ -192,6 +192,26 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await shot(officer, 'unit-01-my-unit')
   })
 
+  await check('another officer\'s extension is shown as such, with its reason and the round\'s own deadline', async () => {
+    // Set-up as the admin would on the round's page (that screen has its own checks).
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+    const units = await c.api<{ items: { id: string, code: string }[] }>('/units?q=H-NHU-XUAN&limit=5', { token })
+    const unitId = units.items.find((unit) => unit.code === 'H-NHU-XUAN')?.id ?? ''
+    const until = new Date(Date.now() + 40 * 86_400_000)
+    await c.api(`/rounds/${api.roundId}/units/${unitId}/extension`, { method: 'POST', token, body: { until: until.toISOString(), reason: 'Đơn vị bị ảnh hưởng bởi mưa bão' } })
+    await c.api('/auth/logout', { method: 'POST', token })
+    const page = await newTab(PHONE)
+    await c.login(page, 'h-nhu-xuan', c.demoPassword, 'Đơn vị của tôi')
+    const card = page.getByRole('article', { name: api.roundTitle })
+    const extension = await card.getByTestId('unit-extension').innerText()
+    assert(extension.includes('Được gia hạn') && extension.includes('Lý do: Đơn vị bị ảnh hưởng bởi mưa bão'), `the extension says: ${extension}`)
+    const shown = await card.getByTestId('unit-deadline').innerText()
+    const expected = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(until)
+    assert(shown.startsWith(expected), `the unit's deadline is not the extension's day ${expected}: ${shown}`)
+    await assertPhoneReady(page, '"Đơn vị của tôi" with an extension')
+    await page.close()
+  })
+
   await check('the officer answers with all three input methods; the leaf\'s points, the band and the totals are the server\'s; saves are fast', async () => {
     // Interactive: from the navigation's start until all 90 leaves are drawn with their inputs enabled.
     const interactive: number[] = []
@@ -373,6 +393,24 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await second.unroute(/\/self-assessment$/)
     const after = await other.state()
     assert(after.leaves.find((item) => item.code === '1.3.1')?.input?.value === 0.5, 'leaving lost the typed value')
+
+    // Closing the tab with a value not yet saved asks the browser's own question; staying keeps the value.
+    await first.reload()
+    await first.locator('[data-leaf-code="1.3.2"] .leaf-input').waitFor()
+    let hold = () => {}
+    const holding = new Promise<void>((resolve) => { hold = resolve })
+    await first.route(/\/self-assessment$/, async (route) => {
+      if (route.request().method() === 'PATCH') await holding
+      await route.continue()
+    })
+    await answerLeaf(first, '1.3.2', 0.5)
+    const question = first.waitForEvent('dialog')
+    await first.close({ runBeforeUnload: true })
+    const asked = await question
+    assert(asked.type() === 'beforeunload', `the browser asked a ${asked.type()}`)
+    await asked.dismiss()
+    hold()
+    await waitSaved(first)
     await other.close()
     await first.close()
     await second.close()
