@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { bundleReport } from './vite-bundle-report'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const apiTarget = process.env.API_URL ?? 'http://127.0.0.1:3000'
@@ -10,7 +11,11 @@ const apiPrefixes = ['/auth', '/users', '/api-keys', '/audit', '/units', '/unit-
 export default defineConfig({
   root,
   base: '/admin/',
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // The officer often works from a phone: printed on every build, so a heavier screen shows at once.
+    bundleReport([{ role: 'The unit officer', screens: ['src/views/LoginView.vue', 'src/views/unit/MyUnitView.vue', 'src/views/unit/SelfAssessmentView.vue'], limitKb: 250 }])
+  ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) }
   },

@@ -65,7 +65,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // Evidence files open in the page (PDF in a frame, images) from the blob the app fetched with the session's token.
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        frameSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
         upgradeInsecureRequests: null
       }

@@ -104,8 +104,8 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'POST /supplement-requests/{id}/answer': ['unit_officer'],
   'POST /supplement-requests/{id}/close': ['admin', 'appraiser'],
   'POST /rounds/{id}/units/{unitId}/self-assessment/files': ['unit_officer'],
-  'GET /rounds/{id}/units/{unitId}/self-assessment/files': ['admin', 'appraiser', 'unit_officer'],
-  'GET /rounds/{id}/units/{unitId}/self-assessment/files/{fileId}': ['admin', 'appraiser', 'unit_officer'],
+  'GET /rounds/{id}/units/{unitId}/self-assessment/files': ['admin', 'appraiser', 'unit_officer', 'viewer'],
+  'GET /rounds/{id}/units/{unitId}/self-assessment/files/{fileId}': ['admin', 'appraiser', 'unit_officer', 'viewer'],
   'DELETE /rounds/{id}/units/{unitId}/self-assessment/files/{fileId}': ['unit_officer'],
   'POST /rounds/{id}/units/{unitId}/self-assessment/files/{fileId}/links': ['unit_officer'],
   'DELETE /rounds/{id}/units/{unitId}/self-assessment/files/{fileId}/links/{leafCode}': ['unit_officer']

@@ -227,8 +227,10 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
   }
   for (const [name, response] of Object.entries(attempts)) t.equal(response.statusCode, 404, `${name} by another unit's officer: not found`)
   const viewer = files(app, await loginAs(app, 'viewer'), round.id, unitId)
-  t.equal((await viewer.list()).statusCode, 403, 'viewers cannot list')
-  t.equal((await viewer.download(file.id)).statusCode, 403, 'viewers cannot download')
+  // Viewers read the self-assessment (read-only staff), so they read the evidence it rests on; only the unit writes.
+  t.equal((await viewer.list()).statusCode, 200, 'viewers list')
+  t.equal((await viewer.download(file.id)).statusCode, 200, 'viewers download')
+  t.equal((await viewer.remove(file.id)).statusCode, 403, 'viewers read, units write')
   t.equal((await files(app, admin, round.id, unitId).remove(file.id)).statusCode, 403, 'admins read, units write')
 
   // Appraisers see the files of the leaves of their fields, and of each file only those leaves.

@@ -86,3 +86,24 @@ export function formatChange (text: string | null | undefined): string {
   const shown = formatDisplay(text)
   return Number(text) > 0 ? `+${shown}` : shown
 }
+
+const sizeFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 })
+
+/** A file size as people read it: 850 B, 12,4 KB, 3,2 MB (1 KB = 1024 bytes, as file managers count). */
+export function formatFileSize (bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${sizeFormat.format(bytes / 1024)} KB`
+  if (bytes < 1024 * 1024 * 1024) return `${sizeFormat.format(bytes / (1024 * 1024))} MB`
+  return `${sizeFormat.format(bytes / (1024 * 1024 * 1024))} GB`
+}
+
+/** Time left to a deadline, to the precision that matters at that distance: "29 ngày 6 giờ", "5 giờ 12 phút", "4 phút 10 giây". */
+export function formatRemaining (ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000))
+  const days = Math.floor(seconds / 86_400)
+  const hours = Math.floor(seconds % 86_400 / 3600)
+  const minutes = Math.floor(seconds % 3600 / 60)
+  if (days > 0) return `${days} ngày ${hours} giờ`
+  if (hours > 0) return `${hours} giờ ${minutes} phút`
+  return `${minutes} phút ${seconds % 60} giây`
+}

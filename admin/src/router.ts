@@ -46,6 +46,7 @@ export const router = createRouter({
       meta: { roles: readers, title: 'Thẩm định đơn vị' }
     },
     { path: '/my-unit', name: 'my-unit', component: () => import('./views/unit/MyUnitView.vue'), meta: { roles: ['unit_officer'], title: 'Đơn vị của tôi' } },
+    { path: '/my-unit/results/:roundId', name: 'my-unit-results', component: () => import('./views/unit/UnitResultsView.vue'), props: true, meta: { roles: ['unit_officer'], title: 'Kết quả của đơn vị' } },
     { path: '/appraisal', name: 'appraisal', component: () => import('./views/appraisal/AppraisalDeskView.vue'), meta: { roles: readers, title: 'Thẩm định' } },
     { path: '/results', name: 'results', component: () => import('./views/ResultsView.vue'), meta: { title: 'Kết quả' } },
     { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { roles: ['admin'], title: 'Người dùng' } },
@@ -58,6 +59,11 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  // The screen's code loads while the session is checked rather than after it (the import is cached either way).
+  for (const record of to.matched) {
+    const component = record.components?.default
+    if (typeof component === 'function') (component as () => Promise<unknown>)().catch(() => undefined)
+  }
   const session = useSession()
   const user = await session.restore()
   if (to.meta.public) return user && to.name === 'login' ? landingOf[user.role] : true

@@ -18,8 +18,9 @@ export interface EvidenceRoutesOptions {
   maxBytes: number
 }
 
+// Viewers (read-only Sở Nội vụ staff) read a unit's self-assessment, so they read the evidence it rests on too.
 const readers = {
-  roles: ['admin', 'appraiser', 'unit_officer'],
+  roles: ['admin', 'appraiser', 'unit_officer', 'viewer'],
   note: 'A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit\'s type).'
 } as const
 const unitWrites = { roles: ['unit_officer'], note: 'Their own unit only (another unit answers 404).' } as const

@@ -138,6 +138,11 @@ export const EntryProblemSchema = Type.Object({
   message: Type.String()
 }, { $id: 'EntryProblem', description: 'Why one leaf was refused (in the errors of SELF_ASSESSMENT_INVALID and SELF_ASSESSMENT_INCOMPLETE problems)' })
 
+/** A share of the applicable maximum, computed exactly by the server (the app holds no scoring rule). */
+const percentDisplay = () => Type.Union([Type.String({ pattern: '^\\d+\\.\\d{2}$' }), Type.Null()], {
+  description: 'points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies'
+})
+
 export const FieldTotalSchema = Type.Object({
   code: Type.String(),
   title: Type.String(),
@@ -145,7 +150,8 @@ export const FieldTotalSchema = Type.Object({
   points: Type.Number({ description: 'Exact sum of the leaves\' points' }),
   applicableMaximum: Type.Number({ description: 'Maximum without the not-applicable leaves' }),
   answered: Type.Integer(),
-  leaves: Type.Integer()
+  leaves: Type.Integer(),
+  percentDisplay: percentDisplay(),
 }, { $id: 'FieldTotal' })
 
 export const SelfAssessmentTotalsSchema = Type.Object({
@@ -154,12 +160,22 @@ export const SelfAssessmentTotalsSchema = Type.Object({
   applicableMaximum: Type.Number(),
   answered: Type.Integer({ description: 'Leaves with an answer' }),
   leaves: Type.Integer({ description: 'Leaves in the catalog' }),
+  percentDisplay: percentDisplay(),
   fields: Type.Array(ref(FieldTotalSchema))
 }, { $id: 'SelfAssessmentTotals', description: 'Computed by the database from the saved points, exactly' })
+
+export const SelfAssessmentSectionSchema = Type.Object({
+  code: Type.String(),
+  parentCode: Type.Union([Type.String(), Type.Null()], { description: 'Null for a field' }),
+  title: Type.String(),
+  maxPoints: Type.Number(),
+  childCodes: Type.Array(Type.String(), { description: 'Its children (criteria and leaves) in catalog order' })
+}, { $id: 'SelfAssessmentSection', description: 'A field or criterion above the leaves' })
 
 export const SelfAssessmentLeafSchema = Type.Object({
   code: Type.String(),
   fieldCode: Type.String(),
+  parentCode: Type.Union([Type.String(), Type.Null()], { description: 'The criterion (or field) the leaf belongs to' }),
   title: Type.String(),
   maxPoints: Type.Number(),
   scoring: Type.Object({ method: Type.Enum(['range', 'options', 'bands']) }, { additionalProperties: true, description: 'The leaf\'s scoring method as in the catalog' }),
@@ -211,8 +227,10 @@ export const SelfAssessmentSchema = Type.Object({
   updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   deadline: ref(SelfAssessmentDeadlineSchema),
   totals: ref(SelfAssessmentTotalsSchema),
+  sections: Type.Array(ref(SelfAssessmentSectionSchema), { description: 'The fields and criteria above the leaves, in catalog order (each after its parent), to draw the tree without reading the catalog' }),
   leaves: Type.Array(ref(SelfAssessmentLeafSchema), { description: 'Every leaf of the catalog, in catalog order' }),
-  lastChange: Type.Union([ref(SelfAssessmentChangeSchema), Type.Null()])
+  lastChange: Type.Union([ref(SelfAssessmentChangeSchema), Type.Null()]),
+  now: Type.String({ format: 'date-time', description: 'The database clock when this was read, for countdowns to the deadline' })
 }, { $id: 'SelfAssessment' })
 
 export const SelfAssessmentSummarySchema = Type.Object({
@@ -240,6 +258,7 @@ export const UnitRoundSchema = Type.Object({
     version: Type.Integer({ description: 'The ETag of the self-assessment' }),
     points: Type.Number(),
     applicableMaximum: Type.Number(),
+    percentDisplay: percentDisplay(),
     answered: Type.Integer({ description: 'Leaves with an answer' }),
     leaves: Type.Integer({ description: 'Leaves in the catalog' }),
     unanswered: Type.Integer(),
@@ -270,4 +289,4 @@ export const IfMatchHeaders = Type.Object({
 registerShared(RoundStatusSchema, CreateRoundSchema, UpdateRoundSchema, RoundCatalogSchema, RoundParticipantSchema, RoundSchema,
   RoundSummarySchema, RoundPageSchema, SetRoundCatalogsSchema, SetParticipantsSchema, AddParticipantsSchema, RoundTransitionSchema,
   UnitExtensionSchema, LeafInputSchema, SelfAssessmentEntrySchema, SaveSelfAssessmentSchema, EntryProblemSchema, FieldTotalSchema,
-  SelfAssessmentTotalsSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)
+  SelfAssessmentTotalsSchema, SelfAssessmentSectionSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)

@@ -1,15 +1,17 @@
 // A unit's self-assessment (tự đánh giá) in a round: per-leaf answers scored by the domain, totals summed by the
 // database, optimistic concurrency by version, submission and withdrawal, all within the round's status and deadline.
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, evidenceLinksTable, selfAssessmentEntriesTable, selfAssessmentsTable } from '../db/schema/index.js'
 import { queryRows, concurrently } from '../db/rows.js'
 import type { CatalogNode, EvidenceRule, ScoringMethod } from '../domain/catalog.js'
-import { milliToNumber, milliToString, parseDecimal, type Milli } from '../domain/decimal.js'
+import { milliToNumber, milliToString, parseDecimal, sumMilli, type Milli } from '../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../domain/lifecycle.js'
+import { indexDisplay } from '../domain/ranking.js'
 import { matchedBand, scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
+import { catalogShape, type CatalogShape } from './catalog-shape.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
 import { openRequestLeaves, supplementReopens } from './supplements.js'
@@ -46,6 +48,8 @@ export interface FieldTotal {
   applicableMaximum: number
   answered: number
   leaves: number
+  /** points / applicableMaximum × 100, rounded half up to 2 places ("45.25"); null when nothing applies. */
+  percentDisplay: string | null
 }
 
 export interface SelfAssessmentTotals {
@@ -54,12 +58,27 @@ export interface SelfAssessmentTotals {
   applicableMaximum: number
   answered: number
   leaves: number
+  /** The unit's self-assessed index so far: points / applicableMaximum × 100, rounded half up to 2 places. */
+  percentDisplay: string | null
   fields: FieldTotal[]
+}
+
+/** A field or criterion above the leaves: what the screen needs to draw the tree. */
+export interface SelfAssessmentSection {
+  code: string
+  /** Null for a field. */
+  parentCode: string | null
+  title: string
+  maxPoints: number
+  /** Its children (criteria and leaves) in catalog order. */
+  childCodes: string[]
 }
 
 export interface SelfAssessmentLeaf {
   code: string
   fieldCode: string
+  /** The criterion (or field) the leaf belongs to. */
+  parentCode: string | null
   title: string
   maxPoints: number
   scoring: ScoringMethod
@@ -108,8 +127,12 @@ export interface SelfAssessment {
     open: boolean
   }
   totals: SelfAssessmentTotals
+  /** The fields and criteria above the leaves, in catalog order (each after its parent). */
+  sections: SelfAssessmentSection[]
   leaves: SelfAssessmentLeaf[]
   lastChange: SelfAssessmentChange | null
+  /** The database clock when this was read, so a screen's countdown does not depend on the reader's own clock. */
+  now: string
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -131,14 +154,25 @@ interface Context {
   version: number
   submittedAt: Date | null
   updatedAt: Date | null
+  /** The database clock of the read. */
+  now: Date
 }
 
 const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
 
-function toNumber (text: unknown): number {
+function toMilli (text: unknown): Milli {
   const parsed = parseDecimal(String(text))
   if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
-  return milliToNumber(parsed.milli)
+  return parsed.milli
+}
+
+function toNumber (text: unknown): number {
+  return milliToNumber(toMilli(text))
+}
+
+/** Points as a percentage of the applicable maximum, exact and rounded half up for display; null when nothing applies. */
+function percentOf (points: Milli, applicableMaximum: Milli): string | null {
+  return applicableMaximum === 0 ? null : indexDisplay(points, applicableMaximum)
 }
 
 /** A unit officer reaches only their own unit; another unit's self-assessment does not exist for them. */
@@ -157,7 +191,7 @@ async function loadContext (db: Executor, roundId: string, unitId: string, lock:
       coalesce(now() < greatest(r.self_assessment_closes_at, ru.extension_until), false) as before_deadline,
       u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code,
       sa.id as self_assessment_id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id,
-      coalesce(sa.status, 'draft') as status, coalesce(sa.version, 0) as version, sa.submitted_at, sa.updated_at
+      coalesce(sa.status, 'draft') as status, coalesce(sa.version, 0) as version, sa.submitted_at, sa.updated_at, now() as now
     from rounds r
     join round_units ru on ru.round_id = r.id and ru.unit_id = ${unitId}
     join units u on u.id = ru.unit_id
@@ -179,7 +213,8 @@ async function loadContext (db: Executor, roundId: string, unitId: string, lock:
     status: row.status as 'draft' | 'submitted',
     version: Number(row.version),
     submittedAt: toDate(row.submitted_at),
-    updatedAt: toDate(row.updated_at)
+    updatedAt: toDate(row.updated_at),
+    now: toDate(row.now) as Date
   }
 }
 
@@ -190,99 +225,99 @@ function catalogOf (context: Context): string {
   return context.catalogId
 }
 
-/** The catalog's nodes with their field and document-order path; `leaf` marks nodes without children. */
-function catalogTree (catalogId: string): SQL {
-  return sql`tree as (
-    select n.id, n.code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, n.code as field_code, array[n.position] as path
-    from catalog_nodes n where n.catalog_id = ${catalogId} and n.parent_id is null
-    union all
-    select n.id, n.code, n.title, n.max_points, n.scoring, n.evidence, n.guidance, t.field_code, t.path || n.position
-    from catalog_nodes n join tree t on n.parent_id = t.id
-  ), leaf as (
-    select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
-  )`
-}
-
 /**
- * Points, maxima and answered counts per field and for the whole self-assessment, summed by the database
- * (grouping sets give the overall row in the same query). Exported for appraisal and results.
+ * Points, maxima and answered counts per field and for the whole self-assessment: the points summed by the database
+ * (grouping sets give the overall row in the same query), the maxima from the catalog's leaves, in exact thousandths.
+ * Exported for appraisal and results.
  */
 export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    with recursive ${catalogTree(catalogId)}
-    select l.field_code, f.title, min(f.path[1]) as position, grouping(l.field_code) = 1 as overall,
-      coalesce(sum(e.points), 0)::text as points,
-      coalesce(sum(l.max_points), 0)::text as max_points,
-      coalesce(sum(l.max_points) filter (where e.not_applicable is not true), 0)::text as applicable_maximum,
-      (count(*) filter (where e.input is not null))::int as answered,
-      count(*)::int as leaves
-    from leaf l
-    join tree f on f.code = l.field_code and cardinality(f.path) = 1
-    left join self_assessment_entries e on e.self_assessment_id = ${selfAssessmentId}::uuid and e.leaf_code = l.code
-    group by grouping sets ((l.field_code, f.title), ())
-    order by overall, position`)
-  const overall = rows.find((row) => row.overall === true)
-  const fields = rows.filter((row) => row.overall !== true).map((row) => ({
-    code: String(row.field_code),
-    title: String(row.title),
-    maxPoints: toNumber(row.max_points),
-    points: toNumber(row.points),
-    applicableMaximum: toNumber(row.applicable_maximum),
-    answered: Number(row.answered),
-    leaves: Number(row.leaves)
+  const shape = await catalogShape(db, catalogId)
+  const rows = selfAssessmentId === null
+    ? []
+    : await queryRows<Record<string, unknown>>(db, sql`
+    select e.field_code, grouping(e.field_code) = 1 as overall, coalesce(sum(e.points), 0)::text as points, count(e.input)::int as answered,
+      coalesce(array_agg(e.leaf_code) filter (where e.not_applicable), '{}') as not_applicable
+    from self_assessment_entries e where e.self_assessment_id = ${selfAssessmentId}
+    group by grouping sets ((e.field_code), ())`)
+  const maximumOf = (codes: readonly string[]) => sumMilli(codes.map((code) => shape.byCode.get(code)?.maxPoints ?? 0))
+  const totalOf = (row: Record<string, unknown> | undefined, leafCodes: string[]) => {
+    const maxPoints = maximumOf(leafCodes)
+    const applicableMaximum = maxPoints - maximumOf((row?.not_applicable ?? []) as string[])
+    const points = toMilli(row?.points ?? '0')
+    return {
+      maxPoints: milliToNumber(maxPoints),
+      points: milliToNumber(points),
+      applicableMaximum: milliToNumber(applicableMaximum),
+      answered: Number(row?.answered ?? 0),
+      leaves: leafCodes.length,
+      percentDisplay: percentOf(points, applicableMaximum)
+    }
+  }
+  const fields = shape.fields.map((field) => ({
+    code: field.code,
+    title: field.title,
+    ...totalOf(rows.find((row) => row.overall !== true && row.field_code === field.code), shape.leaves.filter((leaf) => leaf.fieldCode === field.code).map((leaf) => leaf.code))
   }))
+  return { ...totalOf(rows.find((row) => row.overall === true), shape.leaves.map((leaf) => leaf.code)), fields }
+}
+
+/** The unit's own rows: its entries by leaf, and how many evidence files each leaf has. */
+async function unitRows (db: Executor, selfAssessmentId: string | null) {
+  if (selfAssessmentId === null) return { entries: new Map<string, Record<string, unknown>>(), files: new Map<string, number>() }
+  const [entries, files] = await concurrently(db, [
+    () => queryRows<Record<string, unknown>>(db, sql`
+      select leaf_code, input, points::text as points, not_applicable, explanation, updated_at
+      from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`),
+    () => queryRows<{ leaf_code: string, files: number }>(db, sql`
+      select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${selfAssessmentId} group by leaf_code`)
+  ])
   return {
-    points: toNumber(overall?.points ?? '0'),
-    maxPoints: toNumber(overall?.max_points ?? '0'),
-    applicableMaximum: toNumber(overall?.applicable_maximum ?? '0'),
-    answered: Number(overall?.answered ?? 0),
-    leaves: Number(overall?.leaves ?? 0),
-    fields
+    entries: new Map(entries.map((row) => [String(row.leaf_code), row])),
+    files: new Map(files.map((row) => [row.leaf_code, Number(row.files)]))
   }
 }
 
 type LeafAccess = { windowOpen: boolean, reopened: Map<string, string[]> }
 
-async function leafStates (db: Executor, catalogId: string, selfAssessmentId: string | null, access: LeafAccess): Promise<SelfAssessmentLeaf[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    with recursive ${catalogTree(catalogId)}
-    select l.code, l.field_code, l.title, l.max_points::text as max_points, l.scoring, coalesce(l.evidence, 'optional') as evidence, l.guidance,
-      e.input, e.points::text as points, coalesce(e.not_applicable, false) as not_applicable, e.explanation, e.updated_at,
-      (select count(*) from evidence_links x where x.self_assessment_id = ${selfAssessmentId}::uuid and x.leaf_code = l.code)::int as evidence_files
-    from leaf l
-    left join self_assessment_entries e on e.self_assessment_id = ${selfAssessmentId}::uuid and e.leaf_code = l.code
-    order by l.path`)
-  return rows.map((row) => {
-    const code = String(row.code)
-    const scoring = row.scoring as ScoringMethod
-    const input = (row.input ?? null) as EnteredInput | null
-    const explanation = row.explanation === null ? null : String(row.explanation)
-    const evidence = row.evidence as EvidenceRule
-    const evidenceFiles = Number(row.evidence_files)
+/** The fields and criteria above the leaves (to draw the tree), and each leaf with the unit's entry. */
+async function nodeStates (db: Executor, shape: CatalogShape, selfAssessmentId: string | null, access: LeafAccess): Promise<{ sections: SelfAssessmentSection[], leaves: SelfAssessmentLeaf[] }> {
+  const { entries, files } = await unitRows(db, selfAssessmentId)
+  const sections = shape.nodes.filter((node) => !node.leaf)
+    .map((node) => ({ code: node.code, parentCode: node.parentCode, title: node.title, maxPoints: milliToNumber(node.maxPoints), childCodes: node.childCodes }))
+  const leaves = shape.leaves.map((node) => {
+    const code = node.code
+    const row = entries.get(code)
+    const scoring = node.scoring as ScoringMethod
+    const input = (row?.input ?? null) as EnteredInput | null
+    const explanation = row === undefined || row.explanation === null ? null : String(row.explanation)
+    const evidence = node.evidence ?? 'optional'
+    const evidenceFiles = files.get(code) ?? 0
     const missing = completenessProblems([{
       code, evidence, answered: input !== null, hasExplanation: (explanation ?? '').trim() !== '', hasEvidenceFile: evidenceFiles > 0
     }]).map((problem) => problem.code)
     const supplementRequestIds = access.reopened.get(code) ?? []
     return {
       code,
-      fieldCode: String(row.field_code),
-      title: String(row.title),
-      maxPoints: toNumber(row.max_points),
+      fieldCode: node.fieldCode,
+      parentCode: node.parentCode,
+      title: node.title,
+      maxPoints: milliToNumber(node.maxPoints),
       scoring,
       evidence,
-      guidance: row.guidance === null ? null : String(row.guidance),
+      guidance: node.guidance,
       input,
-      points: row.points === null ? null : toNumber(row.points),
-      notApplicable: row.not_applicable === true,
+      points: row === undefined || row.points === null ? null : toNumber(row.points),
+      notApplicable: row?.not_applicable === true,
       explanation,
       evidenceFiles,
-      updatedAt: row.updated_at === null ? null : (toDate(row.updated_at) as Date).toISOString(),
+      updatedAt: row === undefined || row.updated_at === null ? null : (toDate(row.updated_at) as Date).toISOString(),
       band: matchedBand(scoring, input),
       missing,
       editable: access.windowOpen || supplementRequestIds.length > 0,
       supplementRequestIds
     }
   })
+  return { sections, leaves }
 }
 
 /** The newest audit row of the self-assessment: its save, submission or withdrawal, and who made it. */
@@ -308,10 +343,11 @@ async function stateOf (db: Executor, context: Context): Promise<SelfAssessment>
   const windowOpen = context.roundStatus === 'self_assessment' && context.beforeDeadline
   const reopened = windowOpen ? new Map<string, string[]>() : await openRequestLeaves(db, context.roundId, context.unit.id)
   const access = { windowOpen: windowOpen && context.status === 'draft', reopened }
-  const [[catalog], totals, leaves, lastChange] = await concurrently(db, [
+  const shape = await catalogShape(db, catalogId)
+  const [[catalog], totals, { sections, leaves }, lastChange] = await concurrently(db, [
     () => db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
     () => selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
-    () => leafStates(db, catalogId, context.selfAssessmentId, access),
+    () => nodeStates(db, shape, context.selfAssessmentId, access),
     () => lastChangeOf(db, context.selfAssessmentId)
   ])
   return {
@@ -332,8 +368,10 @@ async function stateOf (db: Executor, context: Context): Promise<SelfAssessment>
       open: windowOpen
     },
     totals,
+    sections,
     leaves,
-    lastChange
+    lastChange,
+    now: context.now.toISOString()
   }
 }
 
@@ -509,22 +547,18 @@ interface LeafDefinition {
 }
 
 async function catalogNodes (tx: Executor, catalogId: string): Promise<Map<string, LeafDefinition>> {
-  const rows = await queryRows<Record<string, unknown>>(tx, sql`
-    with recursive ${catalogTree(catalogId)}
-    select t.code, t.title, t.max_points::text as max_points, t.scoring, t.evidence, t.field_code,
-      exists (select 1 from leaf l where l.id = t.id) as leaf
-    from tree t`)
-  return new Map(rows.map((row) => [String(row.code), {
+  const shape = await catalogShape(tx, catalogId)
+  return new Map(shape.nodes.map((node) => [node.code, {
     node: {
-      code: String(row.code),
+      code: node.code,
       kind: 'subcriterion',
-      title: String(row.title),
-      maxPoints: toNumber(row.max_points),
-      ...(row.scoring === null ? {} : { scoring: row.scoring as ScoringMethod }),
-      ...(row.evidence === null ? {} : { evidence: row.evidence as EvidenceRule })
+      title: node.title,
+      maxPoints: milliToNumber(node.maxPoints),
+      ...(node.scoring === null ? {} : { scoring: node.scoring }),
+      ...(node.evidence === null ? {} : { evidence: node.evidence })
     },
-    fieldCode: String(row.field_code),
-    leaf: row.leaf === true
+    fieldCode: node.fieldCode,
+    leaf: node.leaf
   }]))
 }
 
@@ -656,21 +690,18 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     if (locked.status === 'submitted') throw Errors.selfAssessmentSubmitted('The self-assessment is already submitted.')
-    const rows = await queryRows<Record<string, unknown>>(tx, sql`
-      with recursive ${catalogTree(locked.catalogId)}
-      select l.code, coalesce(l.evidence, 'optional') as evidence, e.input is not null as answered,
-        coalesce(btrim(e.explanation), '') <> '' as has_explanation,
-        exists (select 1 from evidence_links x where x.self_assessment_id = ${locked.selfAssessmentId} and x.leaf_code = l.code) as has_file
-      from leaf l
-      left join self_assessment_entries e on e.self_assessment_id = ${locked.selfAssessmentId} and e.leaf_code = l.code
-      order by l.path`)
-    const problems = completenessProblems(rows.map((row) => ({
-      code: String(row.code),
-      evidence: row.evidence as EvidenceRule,
-      answered: row.answered === true,
-      hasExplanation: row.has_explanation === true,
-      hasEvidenceFile: row.has_file === true
-    })))
+    const shape = await catalogShape(tx, locked.catalogId)
+    const { entries, files } = await unitRows(tx, locked.selfAssessmentId)
+    const problems = completenessProblems(shape.leaves.map((leaf) => {
+      const entry = entries.get(leaf.code)
+      return {
+        code: leaf.code,
+        evidence: leaf.evidence ?? 'optional',
+        answered: entry !== undefined && entry.input !== null,
+        hasExplanation: String(entry?.explanation ?? '').trim() !== '',
+        hasEvidenceFile: (files.get(leaf.code) ?? 0) > 0
+      }
+    }))
     if (problems.length > 0) {
       const unanswered = problems.filter((p) => p.code === 'unanswered').length
       const undocumented = problems.length - unanswered

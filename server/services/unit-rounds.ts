@@ -18,6 +18,7 @@ export interface UnitRound {
     version: number
     points: number
     applicableMaximum: number
+    percentDisplay: string | null
     answered: number
     leaves: number
     unanswered: number
@@ -74,6 +75,7 @@ export async function listUnitRounds (db: Executor, actor: Actor, unitId: string
             version: state.version,
             points: state.totals.points,
             applicableMaximum: state.totals.applicableMaximum,
+            percentDisplay: state.totals.percentDisplay,
             answered: state.totals.answered,
             leaves: state.totals.leaves,
             unanswered: state.leaves.filter((leaf) => leaf.missing.includes('unanswered')).length,

@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { BrowserChecks } from './checks.js'
 import { resultChecks } from './results.js'
 import { roundChecks } from './rounds.js'
+import { unitChecks } from './unit.js'
 
 const root = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const screenshotDir = join(root, 'test-output', 'screenshots')
@@ -474,6 +475,7 @@ async function run (): Promise<void> {
 
     await roundChecks(checks)
     await resultChecks(checks)
+    await unitChecks(checks)
 
     await check('the change password page has its form', async () => {
       await page.getByRole('link', { name: 'Đổi mật khẩu' }).click()

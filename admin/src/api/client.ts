@@ -21,6 +21,12 @@ export function onUnauthenticated (handler: () => void): void {
   unauthenticatedHandler = handler
 }
 
+/** The session is over (a 401 to a request sent with the token): forget the token and tell the app. */
+export function endSession (): void {
+  setToken(null)
+  unauthenticatedHandler?.()
+}
+
 const session: Middleware = {
   onRequest ({ request }) {
     const token = getToken()
@@ -31,10 +37,7 @@ const session: Middleware = {
     if (response.ok) return undefined
     const error = await toApiError(response)
     // A wrong password on the login form is a 401 too, but it ends no session.
-    if (response.status === 401 && request.headers.has('Authorization')) {
-      setToken(null)
-      unauthenticatedHandler?.()
-    }
+    if (response.status === 401 && request.headers.has('Authorization')) endSession()
     throw error
   },
   onError ({ error }) {

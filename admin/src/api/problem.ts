@@ -100,7 +100,41 @@ const messages: Record<string, string | ((problem: ProblemDocument) => string)> 
   RESULTS_NOT_PUBLISHABLE: (problem) => problem.roundStatus === 'finalized' || problem.roundStatus === 'published'
     ? 'Kỳ đánh giá chưa có đơn vị nào thuộc loại này để công bố kết quả'
     : 'Chỉ công bố được kết quả khi kỳ đánh giá đã chốt kết quả thẩm định',
-  RESULTS_NOT_PUBLISHED: 'Chưa có kết quả nào được công bố cho kỳ đánh giá và loại đơn vị này'
+  RESULTS_NOT_PUBLISHED: 'Chưa có kết quả nào được công bố cho kỳ đánh giá và loại đơn vị này',
+  PRECONDITION_REQUIRED: 'Thiếu phiên bản dữ liệu khi lưu, vui lòng tải lại trang',
+  SELF_ASSESSMENT_CLOSED: 'Kỳ đánh giá không ở giai đoạn tự đánh giá, nên không thể thay đổi bản tự đánh giá',
+  DEADLINE_PASSED: 'Đã hết hạn tự đánh giá; đề nghị Sở Nội vụ gia hạn nếu cần thay đổi',
+  SELF_ASSESSMENT_SUBMITTED: 'Bản tự đánh giá đã nộp; hãy rút lại để chỉnh sửa',
+  SELF_ASSESSMENT_NOT_SUBMITTED: 'Bản tự đánh giá chưa nộp nên không có gì để rút lại',
+  SELF_ASSESSMENT_INVALID: 'Một số giá trị chưa hợp lệ, chưa lưu gì',
+  SELF_ASSESSMENT_INCOMPLETE: 'Chưa thể nộp bản tự đánh giá',
+  LEAF_LOCKED: 'Chỉ các tiêu chí trong yêu cầu bổ sung đang mở mới được thay đổi',
+  SUPPLEMENT_NOT_OPEN: 'Yêu cầu bổ sung không còn mở (đã trả lời, đã đóng hoặc quá hạn)',
+  SUPPLEMENT_CLOSED: 'Yêu cầu bổ sung đã đóng'
+}
+
+/** Why the server refused one leaf of a self-assessment (the `code` of an EntryProblem), in Vietnamese. */
+const entryProblems: Record<string, string> = {
+  not_a_number: 'không phải là số hợp lệ (tối đa 3 chữ số thập phân)',
+  negative: 'điểm không được âm',
+  above_maximum: 'vượt quá điểm tối đa của tiêu chí',
+  off_step: 'không đúng bước điểm của tiêu chí',
+  unknown_option: 'lựa chọn không có trong tiêu chí',
+  measurement_out_of_range: 'số liệu nằm ngoài khoảng cho phép',
+  wrong_input: 'không đúng cách nhập của tiêu chí',
+  no_scoring_method: 'tiêu chí chưa có cách chấm điểm',
+  unknown_leaf: 'bộ tiêu chí không có tiêu chí này',
+  not_a_leaf: 'tiêu chí có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần',
+  duplicate_leaf: 'tiêu chí bị gửi trùng',
+  empty_entry: 'chưa có giá trị để lưu',
+  unanswered: 'chưa chấm điểm',
+  evidence_missing: 'chưa có tài liệu kiểm chứng hoặc giải trình',
+  leaf_locked: 'không thuộc yêu cầu bổ sung đang mở'
+}
+
+/** One leaf's refusal: by its code, or the validator's message of a value of the wrong type. */
+export function entryProblemMessage (item: { code?: string, message?: string }): string {
+  return (item.code ? entryProblems[item.code] : undefined) ?? translateFieldMessage(item.message)
 }
 
 /** Codes whose detail names what is in the way (a unit, a status), shown when there is no list of problems. */
@@ -222,7 +256,7 @@ function codedItem (item: FieldProblem & CodedProblemItem): string | undefined {
     case 'reason_missing': return `Tiêu chí ${item.leafCode ?? ''}: điểm thẩm định khác điểm tự đánh giá nhưng chưa ghi lý do`
     case 'request_open': return `Yêu cầu bổ sung (${leaves}) đang chờ đơn vị trả lời`
     case 'request_answered': return `Yêu cầu bổ sung (${leaves}) đã được trả lời, chờ thẩm định lại và đóng`
-    default: return undefined
+    default: return item.leafCode && item.code && entryProblems[item.code] ? `Tiêu chí ${item.leafCode}: ${entryProblems[item.code]}` : undefined
   }
 }
 

@@ -1533,7 +1533,7 @@ export interface paths {
         };
         /**
          * The evidence files of a unit's self-assessment, each with the leaves it is attached to
-         * @description **Access.** Roles: admin, appraiser, unit_officer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
          */
         get: operations["listEvidenceFiles"];
         put?: never;
@@ -1559,7 +1559,7 @@ export interface paths {
         };
         /**
          * Download an evidence file
-         * @description **Access.** Roles: admin, appraiser, unit_officer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
          */
         get: operations["downloadEvidenceFile"];
         put?: never;
@@ -1902,6 +1902,8 @@ export interface components {
             applicableMaximum: number;
             answered: number;
             leaves: number;
+            /** @description points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies */
+            percentDisplay: string | null;
         };
         SelfAssessmentDeadline: {
             roundStatus: components["schemas"]["RoundStatus"];
@@ -1922,11 +1924,25 @@ export interface components {
             answered: number;
             /** @description Leaves in the catalog */
             leaves: number;
+            /** @description points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies */
+            percentDisplay: string | null;
             fields: components["schemas"]["FieldTotal"][];
+        };
+        /** @description A field or criterion above the leaves */
+        SelfAssessmentSection: {
+            code: string;
+            /** @description Null for a field */
+            parentCode: string | null;
+            title: string;
+            maxPoints: number;
+            /** @description Its children (criteria and leaves) in catalog order */
+            childCodes: string[];
         };
         SelfAssessmentLeaf: {
             code: string;
             fieldCode: string;
+            /** @description The criterion (or field) the leaf belongs to */
+            parentCode: string | null;
             title: string;
             maxPoints: number;
             /** @description The leaf's scoring method as in the catalog */
@@ -1993,6 +2009,8 @@ export interface components {
                 version: number;
                 points: number;
                 applicableMaximum: number;
+                /** @description points / applicableMaximum × 100, rounded half up to 2 places (e.g. "45.25"); null when no leaf applies */
+                percentDisplay: string | null;
                 /** @description Leaves with an answer */
                 answered: number;
                 /** @description Leaves in the catalog */
@@ -2132,9 +2150,16 @@ export interface components {
             updatedAt: string | null;
             deadline: components["schemas"]["SelfAssessmentDeadline"];
             totals: components["schemas"]["SelfAssessmentTotals"];
+            /** @description The fields and criteria above the leaves, in catalog order (each after its parent), to draw the tree without reading the catalog */
+            sections: components["schemas"]["SelfAssessmentSection"][];
             /** @description Every leaf of the catalog, in catalog order */
             leaves: components["schemas"]["SelfAssessmentLeaf"][];
             lastChange: components["schemas"]["SelfAssessmentChange"] | null;
+            /**
+             * Format: date-time
+             * @description The database clock when this was read, for countdowns to the deadline
+             */
+            now: string;
         };
         SelfAssessmentSummary: {
             id: string | null;

@@ -74,3 +74,16 @@ export type PublicUnitSummary = Schemas['PublicUnitSummary']
 export type PublicUnitResult = Schemas['PublicUnitResult']
 export type PublicResultVersionListItem = Schemas['PublicResultVersionListItem']
 export type ResultExportFormat = 'csv' | 'xlsx' | 'json'
+
+// A unit's own screens: its rounds, its self-assessment leaf by leaf, and its evidence files.
+export type UnitRounds = Schemas['UnitRounds']
+export type UnitRound = Schemas['UnitRound']
+export type SelfAssessment = Schemas['SelfAssessment']
+export type SelfAssessmentLeaf = Schemas['SelfAssessmentLeaf']
+export type SelfAssessmentTotals = Schemas['SelfAssessmentTotals']
+export type FieldTotal = Schemas['FieldTotal']
+export type SelfAssessmentChange = Schemas['SelfAssessmentChange']
+export type LeafInput = Schemas['LeafInput']
+export type EntryProblem = Schemas['EntryProblem']
+export type EvidenceFile = Schemas['EvidenceFile']
+export type SelfAssessmentSection = Schemas['SelfAssessmentSection']

@@ -1,0 +1,292 @@
+// A unit's self-assessment while the officer types: the server's last answer, the officer's own typed values per leaf
+// kept apart from it (so no reload overwrites them), and the autosave that sends every changed leaf in one PATCH with
+// If-Match. A value leaves the officer's drafts only once the server has saved exactly that value.
+import { computed, reactive, ref, shallowRef, type Ref } from 'vue'
+import { call, client } from '../api/client'
+import { ApiError, entryProblemMessage, errorMessage } from '../api/problem'
+import type { EntryProblem, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
+import type { LeafInputValue } from '../components/LeafScoreInput.vue'
+
+/** What the officer typed on one leaf and has not seen saved yet; an absent part keeps the saved one. */
+export interface LeafDraft {
+  input?: LeafInputValue | null
+  explanation?: string
+  /** Grows with every keystroke, so a save knows whether the value it sent is still the latest. */
+  revision: number
+}
+
+export type LeafSaveStatus = 'unsaved' | 'saving' | 'saved' | 'failed'
+
+export interface LeafSaveState {
+  status: LeafSaveStatus
+  /** Why it failed, in Vietnamese (the server's refusal of this leaf, or of the whole request). */
+  message?: string
+}
+
+/** A 412: someone saved in between. Who, when, which leaves, and which of those the officer has typed on too. */
+export interface SaveConflict {
+  change: SelfAssessmentChange | null
+  overlapping: string[]
+}
+
+const AUTOSAVE_MS = 1000
+/** While typing goes on without a pause, a save still goes out this often, so a long session is never all unsaved. */
+const AUTOSAVE_MAX_WAIT_MS = 5000
+const RETRY_MS = [3000, 10_000, 30_000]
+
+/** Refusals that say the self-assessment is closed to this change: retrying the same request cannot help. */
+const CLOSED_CODES = new Set(['DEADLINE_PASSED', 'SELF_ASSESSMENT_CLOSED', 'SELF_ASSESSMENT_SUBMITTED', 'LEAF_LOCKED', 'NOT_FOUND', 'FORBIDDEN'])
+
+type LeafProblem = Pick<EntryProblem, 'leafCode'> & { code?: string, message?: string }
+
+/** The per-leaf refusals of a problem (SELF_ASSESSMENT_INVALID, a 400 whose errors carry leafCode, LEAF_LOCKED). */
+function leafProblems (error: ApiError): LeafProblem[] {
+  return (error.problem.errors ?? []).filter((item): item is LeafProblem => typeof item.leafCode === 'string')
+}
+
+export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
+  const state = shallowRef<SelfAssessment>()
+  const loadError = ref<string | null>(null)
+  const drafts = reactive(new Map<string, LeafDraft>())
+  const saveStates = reactive(new Map<string, LeafSaveState>())
+  /** The revision of a draft the server refused as invalid: not sent again until the officer changes it. */
+  const refused = new Map<string, number>()
+  const conflict = shallowRef<SaveConflict | null>(null)
+  /** The server's list after a refused submission (SELF_ASSESSMENT_INCOMPLETE), until the next save. */
+  const submitProblems = shallowRef<EntryProblem[] | null>(null)
+  /** A failure of a whole request (network, server), shown once above the leaves. */
+  const saveError = ref<string | null>(null)
+  const busy = ref(0)
+  let revision = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let failures = 0
+
+  const path = () => ({ id: roundId.value, unitId: unitId.value })
+  const ifMatch = () => ({ 'if-match': `"${state.value?.version ?? 0}"` })
+
+  // Every request that reads or bumps the version runs one after the other: two saves on the same version would
+  // refuse each other (412), and a read overtaken by a save would bring back an older version.
+  let queue: Promise<unknown> = Promise.resolve()
+  function serial<T> (operation: () => Promise<T>): Promise<T> {
+    const run = queue.then(async () => {
+      busy.value++
+      try {
+        return await operation()
+      } finally {
+        busy.value--
+      }
+    })
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  const leafByCode = computed(() => new Map((state.value?.leaves ?? []).map((leaf) => [leaf.code, leaf])))
+
+  /** The value shown for a leaf: the officer's typed one while it is not saved, else the saved one. */
+  function inputOf (leaf: SelfAssessmentLeaf): LeafInputValue | null {
+    const draft = drafts.get(leaf.code)
+    return draft && draft.input !== undefined ? draft.input : (leaf.input ?? null)
+  }
+
+  function explanationOf (leaf: SelfAssessmentLeaf): string {
+    const draft = drafts.get(leaf.code)
+    return draft && draft.explanation !== undefined ? draft.explanation : (leaf.explanation ?? '')
+  }
+
+  /** When the oldest value not yet sent was typed; null when every value has been sent. */
+  let waitingSince: number | null = null
+
+  function schedule (ms = AUTOSAVE_MS): void {
+    clearTimeout(timer)
+    waitingSince ??= Date.now()
+    const delay = Math.max(0, Math.min(ms, waitingSince + AUTOSAVE_MAX_WAIT_MS - Date.now()))
+    timer = setTimeout(() => { save().catch(() => undefined) }, delay)
+  }
+
+  /** The officer changed a leaf: keep the value as typed and save it a moment after the typing stops. */
+  function edit (leafCode: string, change: { input?: LeafInputValue | null, explanation?: string }): void {
+    const draft: LeafDraft = { ...drafts.get(leafCode), ...change, revision: ++revision }
+    drafts.set(leafCode, draft)
+    saveStates.set(leafCode, { status: 'unsaved' })
+    schedule()
+  }
+
+  function sendable (): [string, LeafDraft][] {
+    return [...drafts].filter(([code, draft]) => refused.get(code) !== draft.revision)
+  }
+
+  /** Saves every changed leaf now, in one request; resolves when that is done (or there was nothing to save). */
+  function save (): Promise<void> {
+    clearTimeout(timer)
+    waitingSince = null
+    return serial(async () => {
+      if (conflict.value || !state.value) return
+      const batch = sendable()
+      if (batch.length === 0) return
+      await send(batch)
+    })
+  }
+
+  async function send (batch: [string, LeafDraft][]): Promise<void> {
+    const sent = batch.map(([code, draft]) => ({ code, revision: draft.revision }))
+    for (const { code } of sent) saveStates.set(code, { status: 'saving' })
+    try {
+      const next = await call(client.PATCH('/rounds/{id}/units/{unitId}/self-assessment', {
+        params: { path: path(), header: ifMatch() },
+        body: {
+          entries: batch.map(([leafCode, draft]) => ({
+            leafCode,
+            ...(draft.input !== undefined ? { input: draft.input } : {}),
+            ...(draft.explanation !== undefined ? { explanation: draft.explanation } : {})
+          }))
+        }
+      }))
+      state.value = next
+      saveError.value = null
+      // From now on the live list says what is missing; the refusal of an earlier submission is out of date.
+      submitProblems.value = null
+      failures = 0
+      for (const { code, revision: sentRevision } of sent) {
+        // A value typed while the request was out stays a draft and goes with the next save.
+        if (drafts.get(code)?.revision === sentRevision) {
+          drafts.delete(code)
+          saveStates.set(code, { status: 'saved' })
+        } else {
+          saveStates.set(code, { status: 'unsaved' })
+        }
+      }
+      if (sendable().length > 0) schedule()
+    } catch (error) {
+      await failed(error, sent)
+    }
+  }
+
+  async function failed (error: unknown, sent: { code: string, revision: number }[]): Promise<void> {
+    const codes = new Set(sent.map((item) => item.code))
+    if (error instanceof ApiError && error.status === 412) {
+      const current = (error.problem as { current?: SelfAssessment }).current
+      const change = current?.lastChange ?? null
+      conflict.value = { change, overlapping: (change?.leafCodes ?? []).filter((code) => drafts.has(code)) }
+      for (const code of codes) saveStates.set(code, { status: 'unsaved', message: 'Chưa lưu: bản tự đánh giá vừa được thay đổi ở nơi khác' })
+      return
+    }
+    const problems = error instanceof ApiError ? leafProblems(error) : []
+    if (error instanceof ApiError && problems.length > 0 && (error.status === 400 || error.status === 422)) {
+      // Nothing of the request was saved: the refused leaves wait for a new value, the others go again at once.
+      for (const problem of problems) {
+        const item = sent.find((entry) => entry.code === problem.leafCode)
+        if (!item) continue
+        refused.set(item.code, item.revision)
+        saveStates.set(item.code, { status: 'failed', message: entryProblemMessage(problem) })
+        codes.delete(item.code)
+      }
+      for (const code of codes) saveStates.set(code, { status: 'unsaved' })
+      if (sendable().length > 0) schedule(0)
+      return
+    }
+    const message = errorMessage(error)
+    const byLeaf = new Map(problems.map((problem) => [problem.leafCode, entryProblemMessage(problem)]))
+    for (const code of codes) saveStates.set(code, { status: 'failed', message: byLeaf.get(code) ?? message })
+    saveError.value = message
+    if (error instanceof ApiError && CLOSED_CODES.has(error.code)) {
+      // The window closed (deadline, submission elsewhere): read the state so the screen says why; the typed values stay.
+      await refreshNow()
+      return
+    }
+    schedule(RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)])
+  }
+
+  async function fetchState (): Promise<SelfAssessment> {
+    return call(client.GET('/rounds/{id}/units/{unitId}/self-assessment', { params: { path: path() } }))
+  }
+
+  async function load (): Promise<void> {
+    loadError.value = null
+    try {
+      state.value = await serial(fetchState)
+    } catch (error) {
+      loadError.value = errorMessage(error)
+    }
+  }
+
+  /** Reads the state again (after an evidence change, at the deadline); a version moved by someone else while the officer has typed values is a conflict. */
+  async function refreshNow (): Promise<void> {
+    const next = await fetchState()
+    const known = state.value?.version ?? 0
+    if (next.version > known && drafts.size > 0) {
+      conflict.value = { change: next.lastChange, overlapping: (next.lastChange?.leafCodes ?? []).filter((code) => drafts.has(code)) }
+      return
+    }
+    if (next.version >= known) state.value = next
+  }
+
+  function refresh (): Promise<void> {
+    return serial(refreshNow)
+  }
+
+  /** "Reload keeping my values": the server's state, with every value the officer typed applied on top and saved. */
+  async function resolveConflict (): Promise<void> {
+    await serial(async () => {
+      state.value = await fetchState()
+      conflict.value = null
+      for (const code of drafts.keys()) saveStates.set(code, { status: 'unsaved' })
+    })
+    await save()
+  }
+
+  /** Saves what is typed, then submits; an incomplete self-assessment lists its problems in `submitProblems`. */
+  async function submit (): Promise<void> {
+    await save()
+    if (drafts.size > 0) throw new Error(`Còn ${drafts.size} tiêu chí chưa lưu được; hãy sửa hoặc lưu lại trước khi nộp`)
+    submitProblems.value = null
+    await serial(async () => {
+      try {
+        state.value = await call(client.POST('/rounds/{id}/units/{unitId}/self-assessment/submit', { params: { path: path(), header: ifMatch() } }))
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'SELF_ASSESSMENT_INCOMPLETE') submitProblems.value = (error.problem.errors ?? []) as EntryProblem[]
+        if (error instanceof ApiError && error.status === 412) state.value = await fetchState()
+        throw error
+      }
+    })
+  }
+
+  async function withdraw (): Promise<void> {
+    await serial(async () => {
+      try {
+        state.value = await call(client.POST('/rounds/{id}/units/{unitId}/self-assessment/withdraw', { params: { path: path(), header: ifMatch() } }))
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 412) state.value = await fetchState()
+        throw error
+      }
+    })
+  }
+
+  /** A save is on its way. */
+  const saving = computed(() => busy.value > 0 && [...saveStates.values()].some((item) => item.status === 'saving'))
+
+  function dispose (): void {
+    clearTimeout(timer)
+  }
+
+  return {
+    state,
+    loadError,
+    drafts,
+    saveStates,
+    conflict,
+    saveError,
+    submitProblems,
+    saving,
+    leafByCode,
+    load,
+    refresh,
+    edit,
+    save,
+    resolveConflict,
+    submit,
+    withdraw,
+    inputOf,
+    explanationOf,
+    dispose
+  }
+}
