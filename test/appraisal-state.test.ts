@@ -44,6 +44,7 @@ t.test('the appraisal state carries the gap, the bands and the last change', asy
     t.same(state.totals, { maxPoints: 19, leaves: fieldOne.length, appraised: 0, selfPoints: 17.5, appraisedPoints: 0, gap: 17.5, appraisedGap: 0 },
       'an appraiser\'s totals are those of their one field')
     t.equal(state.lastChange, null)
+    t.match(state.deadline, { roundStatus: 'appraisal', open: true, closesAt: /\+07:00$/, supplementClosesAt: /\+07:00$/ }, 'the latest due date a supplement request may have')
     const measured = state.leaves.find((leaf: Leaf) => leaf.code === '1.1.4')
     t.match(measured.self, { input: { measurement: 95 }, points: 2, band: 1 }, 'the 90 % band (index 1) of 1.1.4')
     t.equal(state.leaves.find((leaf: Leaf) => leaf.code === '1.1.2').self.band, null, 'a range leaf has no band')

@@ -117,6 +117,7 @@ export const AppraisalSchema = Type.Object({
   deadline: Type.Object({
     roundStatus: ref(RoundStatusSchema),
     closesAt: nullable(instant, { description: 'When appraisal closes (+07:00)' }),
+    supplementClosesAt: nullable(instant, { description: 'The latest due date of a supplement request (+07:00)' }),
     open: Type.Boolean({ description: 'Whether appraised scores can change now, by the database clock' })
   }),
   selfAssessment: Type.Object({ id: nullable(uuid), status: Type.Enum(['not_started', 'draft', 'submitted']), submittedAt: nullable(instant) }),

@@ -376,7 +376,7 @@ export interface AppraisalState {
   version: number
   finalizedAt: string | null
   finalizedBy: UserRef | null
-  deadline: { roundStatus: RoundStatus, closesAt: string | null, open: boolean }
+  deadline: { roundStatus: RoundStatus, closesAt: string | null, supplementClosesAt: string | null, open: boolean }
   selfAssessment: { id: string | null, status: 'not_started' | 'draft' | 'submitted', submittedAt: string | null }
   fields: AppraisalField[]
   /** The fields above together. */
@@ -516,6 +516,7 @@ async function stateOf (db: Executor, context: AppraisalContext, scope: FieldSco
     deadline: {
       roundStatus: context.roundStatus,
       closesAt: showInstant(context.appraisalClosesAt),
+      supplementClosesAt: showInstant(context.supplementClosesAt),
       open: context.roundStatus === 'appraisal' && context.beforeDeadline && context.status === 'in_progress'
     },
     selfAssessment: { id: context.selfAssessment.id, status: context.selfAssessment.status, submittedAt: context.selfAssessment.submittedAt?.toISOString() ?? null },

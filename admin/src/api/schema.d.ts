@@ -3002,6 +3002,8 @@ export interface components {
                 roundStatus: components["schemas"]["RoundStatus"];
                 /** @description When appraisal closes (+07:00) */
                 closesAt: string | null;
+                /** @description The latest due date of a supplement request (+07:00) */
+                supplementClosesAt: string | null;
                 /** @description Whether appraised scores can change now, by the database clock */
                 open: boolean;
             };
