@@ -312,7 +312,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the override and the acceptance are listed', async () => {
       const text = await history.innerText()
       return text.includes('Lưu điểm thẩm định') && text.includes('Báo cáo kiểm tra chỉ có 1 trong 2 đợt') &&
-        text.includes('1 điểm (1 điểm) → 0,5 điểm (0,5 điểm)') && text.includes('Chấp nhận điểm của đơn vị') && text.includes('Lê Minh Hà')
+        text.includes('1 điểm → 0,5 điểm') && text.includes('Chấp nhận điểm của đơn vị') && text.includes('Lê Minh Hà')
     })
     await shoot(page, 'appraisal-03-history')
   })
@@ -339,6 +339,48 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await page.keyboard.press('Escape')
     await waitForLeafState(page, '1.1.3', 'Đã lưu')
     await waitUntil('the focus is back on the leaf', async () => await page!.evaluate(() => document.activeElement?.getAttribute('data-leaf')) === '1.1.3')
+  })
+
+  await check('a change made meanwhile in another tab is named, and nothing typed is lost (412)', async () => {
+    assert(page, 'no appraiser tab')
+    await openUnitAppraisal(page, UNITS.c.name)
+    const other = await c.newPage({ width: 1440, height: 900 })
+    await c.login(other, APPRAISER, c.demoPassword, 'Thẩm định')
+    await openUnitAppraisal(other, UNITS.c.name, ROUND_CODE)
+    // This tab types two scores other than the unit's; without reasons nothing is sent yet.
+    for (const code of ['1.1.3', '1.2.2']) {
+      const box = leafOf(page, code).getByLabel(`Điểm thẩm định tiêu chí ${code}`)
+      await box.fill('0.75')
+      await box.press('Enter')
+      await leafOf(page, code).getByTestId('reason-needed').waitFor()
+    }
+    // Meanwhile the other tab accepts 1.1.2 and scores 1.2.2 itself.
+    await leafOf(other, '1.1.2').getByRole('button', { name: 'Chấp nhận điểm của đơn vị' }).click()
+    await waitForLeafState(other, '1.1.2', 'Đã lưu')
+    await overrideLeaf(other, '1.2.2', { value: 0.5 }, 'Chỉ một phần kế hoạch được thực hiện.')
+    // Back here the reasons go in: the save meets the newer version (the browser logs the 412), takes it, and says who
+    // changed what.
+    const notice = page.getByTestId('change-notice')
+    await c.allowConsoleError(/status of 412/, async () => {
+      await leafOf(page!, '1.1.3').getByLabel(/^Lý do/).fill('Chưa đủ báo cáo định kỳ.')
+      await leafOf(page!, '1.2.2').getByLabel(/^Lý do/).fill('Kế hoạch thực hiện được ba phần tư.')
+      await notice.waitFor()
+    })
+    assert((await notice.innerText()).includes('Lê Minh Hà'), `the notice says "${await notice.innerText()}"`)
+    await waitForLeafState(page, '1.1.3', 'Đã lưu')
+    await waitForLeafState(page, '1.1.2', 'Đã lưu')
+    // 1.2.2 was changed by the other tab too: this tab keeps its typed value and asks.
+    await waitForLeafState(page, '1.2.2', 'Xung đột')
+    const problem = await leafOf(page, '1.2.2').getByTestId('leaf-problem').innerText()
+    assert(problem.includes('Lê Minh Hà') && problem.includes('đã chấm tiêu chí này 0,5 điểm') && problem.includes('vẫn được giữ'), `the leaf says "${problem}"`)
+    assert(await leafOf(page, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0.75', 'the typed score is lost')
+    await shoot(page, 'appraisal-05-conflict')
+    await leafOf(page, '1.2.2').getByRole('button', { name: 'Lưu giá trị của tôi' }).click()
+    await waitForLeafState(page, '1.2.2', 'Đã lưu')
+    await other.reload()
+    await leafOf(other, '1.2.2').getByTestId('leaf-state').waitFor()
+    assert(await leafOf(other, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0.75', 'the kept value was not saved')
+    await other.close()
   })
 
   await check('asking for a supplement on two leaves with a reason and a due date', async () => {
@@ -384,6 +426,13 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await admin.getByText('Báo cáo kiểm tra chỉ có 1 trong 2 đợt theo kế hoạch.').waitFor()
     assert(await admin.locator('[data-field]').count() === 7, 'the admin does not see every field')
     await assertAccessible(admin, 'the appraisal screen read-only')
+    // The round's progress screen leads to the same screen.
+    await admin.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Kỳ đánh giá', exact: true }).click()
+    await admin.getByRole('link', { name: ROUND_CODE, exact: true }).click()
+    await admin.getByRole('link', { name: 'Tiến độ', exact: true }).click()
+    await admin.getByTestId('progress-table').getByRole('link', { name: UNITS.b.name, exact: true }).click()
+    await admin.getByRole('heading', { level: 1, name: UNITS.b.name }).waitFor()
+    await admin.getByTestId('read-only').waitFor()
     await admin.close()
     await page?.close()
   })

@@ -7,7 +7,7 @@ import { ApiError, errorMessage } from '../api/problem'
 import type { Appraisal, AppraisalEntryProblem, AppraisalLeaf } from '../api/types'
 import { inputKey, reasonNeeded } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
-import { formatDateTime } from '../format'
+import { formatDateTime, formatPoints } from '../format'
 import { historyActionLabels, leafProblemLabels } from '../labels'
 
 export interface Draft {
@@ -33,6 +33,14 @@ export function describeChange (change: Appraisal['lastChange']): string {
   const what = historyActionLabels[change.action] ?? change.action
   const leaves = change.leafCodes.length > 0 ? ` (tiêu chí ${change.leafCodes.join(', ')})` : ''
   return `${who} – ${what.toLowerCase()} lúc ${formatDateTime(change.at)}${leaves}`
+}
+
+/** Who changed one leaf's appraised score, to what and when: "Lê Minh Hà đã chấm 0,5 điểm lúc 03/12/2026 16:07". */
+function describeOther (leaf: AppraisalLeaf | undefined): string {
+  const appraised = leaf?.appraised
+  if (!appraised) return 'điểm thẩm định của tiêu chí này đã bị xóa'
+  const points = appraised.notApplicable ? 'không áp dụng' : `${formatPoints(appraised.points)} điểm`
+  return `${appraised.appraisedBy?.displayName ?? 'một người khác'} đã chấm tiêu chí này ${points} lúc ${formatDateTime(appraised.updatedAt)}`
 }
 
 function problemsOf (error: unknown): AppraisalEntryProblem[] {
@@ -63,10 +71,10 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
   function adopt (next: Appraisal): string[] {
     const conflicts: string[] = []
     for (const [code, draft] of drafts) {
-      const key = appraisedKey(next.leaves.find((leaf) => leaf.code === code))
-      if (key === draft.base) continue
+      const leaf = next.leaves.find((item) => item.code === code)
+      if (draft.status === 'conflict' || appraisedKey(leaf) === draft.base) continue
       draft.status = 'conflict'
-      draft.message = `Trong lúc bạn nhập, ${describeChange(next.lastChange)} đã đổi điểm thẩm định tiêu chí này. Giá trị bạn nhập vẫn được giữ: lưu đè hoặc bỏ đi.`
+      draft.message = `Trong lúc bạn nhập, ${describeOther(leaf)}. Giá trị bạn nhập vẫn được giữ: lưu giá trị của bạn hoặc dùng giá trị mới.`
       conflicts.push(code)
     }
     state.value = next
