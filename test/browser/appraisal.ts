@@ -328,9 +328,10 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await page.keyboard.press('Alt+ArrowDown')
     await page.keyboard.press('k')
     await waitUntil('back on 1.1.2', async () => await page!.evaluate(() => document.activeElement?.getAttribute('data-leaf')) === '1.1.2')
+    // Enter accepts the unit's score and goes on to the next leaf.
     await page.keyboard.press('Enter')
     await waitForLeafState(page, '1.1.2', 'Đã lưu')
-    await page.keyboard.press('j')
+    await waitUntil('1.1.3 has the focus', async () => await page!.evaluate(() => document.activeElement?.getAttribute('data-leaf')) === '1.1.3')
     await page.keyboard.press('d')
     const box = leafOf(page, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3')
     await waitUntil('the score box of 1.1.3 has the focus', async () => await box.evaluate((element) => element === document.activeElement))

@@ -81,6 +81,15 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
     return conflicts
   }
 
+  /** Forgets everything of the unit shown before (another unit is opened in the same screen). */
+  function reset (): void {
+    if (timer) clearTimeout(timer)
+    drafts.clear()
+    state.value = undefined
+    changeNotice.value = null
+    saveError.value = null
+  }
+
   async function load (): Promise<void> {
     loading.value = true
     error.value = null
@@ -270,6 +279,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
     saveError,
     changeNotice,
     load,
+    reset,
     inputOf,
     reasonOf,
     needsReason,

@@ -4,8 +4,8 @@ import { onBeforeUnmount, onMounted } from 'vue'
 
 export interface AppraisalKeyActions {
   move: (step: 1 | -1) => void
-  /** Enter on the leaf itself: take the unit's score. */
-  accept: () => void
+  /** Enter on the leaf itself: take the unit's score and go on to the next leaf. */
+  accept: () => unknown
   focusScore: () => void
   focusReason: () => void
   openFile: () => void
@@ -20,7 +20,7 @@ export interface AppraisalKeyActions {
 export const appraisalKeys: readonly { keys: string[], what: string }[] = [
   { keys: ['j', 'Alt+↓'], what: 'tiêu chí sau' },
   { keys: ['k', 'Alt+↑'], what: 'tiêu chí trước' },
-  { keys: ['Enter'], what: 'chấp nhận điểm của đơn vị' },
+  { keys: ['Enter'], what: 'chấp nhận điểm của đơn vị, sang tiêu chí sau' },
   { keys: ['d'], what: 'nhập điểm thẩm định' },
   { keys: ['l'], what: 'ghi lý do' },
   { keys: ['t'], what: 'mở tài liệu' },
