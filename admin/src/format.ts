@@ -86,3 +86,8 @@ export function formatChange (text: string | null | undefined): string {
   const shown = formatDisplay(text)
   return Number(text) > 0 ? `+${shown}` : shown
 }
+
+/** Points with their sign when above zero, for a gap: 0.5 → "+0,5", -0.25 → "-0,25", 0 → "0". */
+export function formatSignedPoints (value: number): string {
+  return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
+}

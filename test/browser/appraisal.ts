@@ -12,6 +12,8 @@ const APPRAISER = 'thamdinh1'
 const UNITS = { a: { code: 'SO-XD', name: 'Sở Xây dựng' }, b: { code: 'SO-YT', name: 'Sở Y tế' }, c: { code: 'THANH-TRA', name: 'Thanh tra tỉnh' } } as const
 const PDF_NAME = 'Kế hoạch CCHC năm của Sở Xây dựng.pdf'
 const PHONE = { width: 390, height: 844 }
+/** The leaf that has the focus (evaluated in the page). */
+const FOCUSED_LEAF = 'document.activeElement?.getAttribute("data-leaf") ?? null'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers for any round
@@ -324,22 +326,22 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await leafOf(page, '1.1.1').focus()
     await page.keyboard.press('j')
     await waitUntil('1.1.2 is the current leaf and has the focus', async () =>
-      await page!.evaluate(() => document.activeElement?.getAttribute('data-leaf')) === '1.1.2')
+      await page!.evaluate(FOCUSED_LEAF) === '1.1.2')
     await page.keyboard.press('Alt+ArrowDown')
     await page.keyboard.press('k')
-    await waitUntil('back on 1.1.2', async () => await page!.evaluate(() => document.activeElement?.getAttribute('data-leaf')) === '1.1.2')
+    await waitUntil('back on 1.1.2', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.2')
     // Enter accepts the unit's score and goes on to the next leaf.
     await page.keyboard.press('Enter')
     await waitForLeafState(page, '1.1.2', 'Đã lưu')
-    await waitUntil('1.1.3 has the focus', async () => await page!.evaluate(() => document.activeElement?.getAttribute('data-leaf')) === '1.1.3')
+    await waitUntil('1.1.3 has the focus', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.3')
     await page.keyboard.press('d')
     const box = leafOf(page, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3')
-    await waitUntil('the score box of 1.1.3 has the focus', async () => await box.evaluate((element) => element === document.activeElement))
+    await waitUntil('the score box of 1.1.3 has the focus', async () => await box.evaluate((element) => element === (element as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement))
     await page.keyboard.type('1')
     await page.keyboard.press('Enter')
     await page.keyboard.press('Escape')
     await waitForLeafState(page, '1.1.3', 'Đã lưu')
-    await waitUntil('the focus is back on the leaf', async () => await page!.evaluate(() => document.activeElement?.getAttribute('data-leaf')) === '1.1.3')
+    await waitUntil('the focus is back on the leaf', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.3')
   })
 
   await check('a change made meanwhile in another tab is named, and nothing typed is lost (412)', async () => {
