@@ -64,7 +64,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // Evidence files are fetched with the session's token and shown from blob: URLs (a PDF in a frame, an image).
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        frameSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
         upgradeInsecureRequests: null
       }
