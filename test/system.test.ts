@@ -52,6 +52,15 @@ t.test('security headers are set', async (t) => {
   t.ok(response.headers['content-security-policy'])
 })
 
+t.test('the web app may show evidence files it fetched (blob: URLs) in a frame or an image, and nothing else from elsewhere', async (t) => {
+  const app = await buildTestApp(t)
+  const policy = String((await app.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy'])
+  const directive = (name: string) => policy.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${name} `))
+  t.equal(directive('frame-src'), "frame-src 'self' blob:")
+  t.equal(directive('img-src'), "img-src 'self' data: blob:")
+  t.equal(directive('default-src'), "default-src 'self'")
+})
+
 t.test('CORS allows only the configured origins', async (t) => {
   const app = await buildTestApp(t, { config: { CORS_ORIGINS: 'https://chamdiem.thanhhoa.gov.vn' } })
   const allowed = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://chamdiem.thanhhoa.gov.vn' } })

@@ -107,3 +107,8 @@ export function formatRemaining (ms: number): string {
   if (hours > 0) return `${hours} giờ ${minutes} phút`
   return `${minutes} phút ${seconds % 60} giây`
 }
+
+/** Points with their sign when above zero, for a gap: 0.5 → "+0,5", -0.25 → "-0,25", 0 → "0". */
+export function formatSignedPoints (value: number): string {
+  return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
+}

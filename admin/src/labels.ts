@@ -155,3 +155,38 @@ export const comparisonSourceLabels: Record<'published' | 'historical' | 'provis
   historical: 'số liệu nhập từ báo cáo',
   provisional: 'kết quả tạm tính'
 }
+
+/** Why the server refused one leaf's score (the `errors[].code` of APPRAISAL_INVALID and of self-assessment saves). */
+export const leafProblemLabels: Record<string, string> = {
+  not_a_number: 'Giá trị không phải là số hợp lệ (tối đa 3 chữ số thập phân)',
+  negative: 'Điểm không được âm',
+  above_maximum: 'Vượt điểm tối đa của tiêu chí',
+  off_step: 'Điểm không đúng bước điểm của tiêu chí',
+  unknown_option: 'Lựa chọn không có trong tiêu chí',
+  measurement_out_of_range: 'Giá trị đo nằm ngoài khoảng cho phép',
+  wrong_input: 'Giá trị không đúng phương pháp chấm của tiêu chí',
+  no_scoring_method: 'Tiêu chí chưa có phương pháp chấm',
+  unknown_leaf: 'Bộ tiêu chí không có tiêu chí này',
+  not_a_leaf: 'Tiêu chí có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần',
+  duplicate_leaf: 'Tiêu chí bị gửi hai lần',
+  reason_required: 'Điểm thẩm định khác điểm tự đánh giá: cần ghi lý do',
+  self_unanswered: 'Đơn vị chưa tự chấm tiêu chí này; hãy nhập điểm thẩm định kèm lý do',
+  not_assigned: 'Tiêu chí không thuộc lĩnh vực được phân công cho bạn'
+}
+
+/** What one change in a leaf's or unit's history was (the history's `action`). */
+export const historyActionLabels: Record<string, string> = {
+  'self_assessment.save': 'Đơn vị lưu điểm tự đánh giá',
+  'self_assessment.submit': 'Đơn vị nộp tự đánh giá',
+  'self_assessment.withdraw': 'Đơn vị rút lại để sửa',
+  'appraisal.save': 'Lưu điểm thẩm định',
+  'appraisal.accept_self': 'Chấp nhận điểm của đơn vị',
+  'appraisal.finalize': 'Chốt kết quả thẩm định',
+  'appraisal.reopen': 'Mở lại thẩm định',
+  'supplement.create': 'Yêu cầu bổ sung',
+  'supplement.answer': 'Đơn vị trả lời yêu cầu bổ sung',
+  'supplement.close': 'Đóng yêu cầu bổ sung',
+  'supplement.expire': 'Yêu cầu bổ sung quá hạn',
+  'round.transition': 'Chuyển trạng thái kỳ đánh giá',
+  'round.extension': 'Gia hạn cho đơn vị'
+}

@@ -12,6 +12,8 @@ declare module 'vue-router' {
     roles?: readonly Role[]
     /** Browser tab title. */
     title?: string
+    /** The navigation item to mark as current when the path alone does not say (a unit's appraisal → Thẩm định). */
+    nav?: string
   }
 }
 
@@ -43,7 +45,7 @@ export const router = createRouter({
       name: 'appraisal-unit',
       component: () => import('./views/appraisal/AppraisalUnitView.vue'),
       props: true,
-      meta: { roles: readers, title: 'Thẩm định đơn vị' }
+      meta: { roles: readers, title: 'Thẩm định đơn vị', nav: '/appraisal' }
     },
     { path: '/my-unit', name: 'my-unit', component: () => import('./views/unit/MyUnitView.vue'), meta: { roles: ['unit_officer'], title: 'Đơn vị của tôi' } },
     { path: '/my-unit/results/:roundId', name: 'my-unit-results', component: () => import('./views/unit/UnitResultsView.vue'), props: true, meta: { roles: ['unit_officer'], title: 'Kết quả của đơn vị' } },

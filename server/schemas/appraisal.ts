@@ -1,7 +1,7 @@
 // Contract of appraisal (thẩm định): assignments, appraised scores, supplement requests (yêu cầu bổ sung), progress, gap and history.
 import { Type } from 'typebox'
 import { ref, registerShared } from './common.js'
-import { LeafInputSchema, RoundStatusSchema } from './rounds.js'
+import { LeafInputSchema, RoundStatusSchema, SelfAssessmentChangeSchema } from './rounds.js'
 
 const uuid = Type.String({ format: 'uuid' })
 const instant = Type.String({ format: 'date-time' })
@@ -61,7 +61,8 @@ export const AppraisalLeafSchema = Type.Object({
     notApplicable: Type.Boolean(),
     explanation: nullable(Type.String()),
     evidenceFiles: Type.Array(ref(EvidenceFileRefSchema)),
-    updatedAt: nullable(instant)
+    updatedAt: nullable(instant),
+    band: nullable(Type.Integer(), { description: 'For a bands leaf: the index in scoring.bands the measurement fell into' })
   }, { description: 'What the unit entered (tự đánh giá)' }),
   appraised: nullable(Type.Object({
     input: ref(LeafInputSchema),
@@ -69,7 +70,8 @@ export const AppraisalLeafSchema = Type.Object({
     notApplicable: Type.Boolean(),
     reason: nullable(Type.String()),
     appraisedBy: nullable(ref(AppraisalUserSchema)),
-    updatedAt: instant
+    updatedAt: instant,
+    band: nullable(Type.Integer(), { description: 'For a bands leaf: the index in scoring.bands the measurement fell into' })
   }), { description: 'The appraised score (điểm thẩm định); null until appraised' }),
   differs: nullable(Type.Boolean(), { description: 'Whether the appraised score differs from the self score; null until appraised' }),
   supplementRequests: Type.Array(Type.Object({
@@ -79,15 +81,28 @@ export const AppraisalLeafSchema = Type.Object({
   }), { description: 'Requests on this leaf still open or waiting for review' })
 }, { $id: 'AppraisalLeaf' })
 
-export const AppraisalFieldSchema = Type.Object({
-  code: Type.String(),
-  title: Type.String(),
+const appraisalPoints = {
   maxPoints: Type.Number(),
   leaves: Type.Integer(),
   appraised: Type.Integer({ description: 'Leaves with an appraised score' }),
   selfPoints: Type.Number(),
-  appraisedPoints: Type.Number()
+  appraisedPoints: Type.Number({ description: 'Sum of the appraised scores so far' }),
+  gap: Type.Number({ description: 'selfPoints − appraisedPoints, exact (as GET /rounds/{id}/gap)' }),
+  appraisedGap: Type.Number({ description: 'Self − appraised points over the leaves appraised so far, exact: what the appraisal has changed until now' })
+}
+
+export const AppraisalFieldSchema = Type.Object({
+  code: Type.String(),
+  title: Type.String(),
+  ...appraisalPoints
 }, { $id: 'AppraisalField' })
+
+export const AppraisalTotalsSchema = Type.Object(appraisalPoints, { $id: 'AppraisalTotals', description: 'The fields the caller sees, together' })
+
+export const AppraisalChangeSchema = Type.Object({
+  ...SelfAssessmentChangeSchema.properties,
+  action: Type.String({ description: 'appraisal.save, appraisal.accept_self, appraisal.finalize or appraisal.reopen' })
+}, { $id: 'AppraisalChange', description: 'The newest change of the appraisal: after a 412, tells who changed which leaves since the caller\'s read' })
 
 export const AppraisalSchema = Type.Object({
   id: nullable(uuid, { description: 'Null until the first appraised score is saved' }),
@@ -102,11 +117,14 @@ export const AppraisalSchema = Type.Object({
   deadline: Type.Object({
     roundStatus: ref(RoundStatusSchema),
     closesAt: nullable(instant, { description: 'When appraisal closes (+07:00)' }),
+    supplementClosesAt: nullable(instant, { description: 'The latest due date of a supplement request (+07:00)' }),
     open: Type.Boolean({ description: 'Whether appraised scores can change now, by the database clock' })
   }),
   selfAssessment: Type.Object({ id: nullable(uuid), status: Type.Enum(['not_started', 'draft', 'submitted']), submittedAt: nullable(instant) }),
   fields: Type.Array(ref(AppraisalFieldSchema), { description: 'The fields the caller sees (an appraiser: their assigned fields)' }),
-  leaves: Type.Array(ref(AppraisalLeafSchema), { description: 'The leaves of those fields, in catalog order' })
+  totals: ref(AppraisalTotalsSchema),
+  leaves: Type.Array(ref(AppraisalLeafSchema), { description: 'The leaves of those fields, in catalog order' }),
+  lastChange: nullable(ref(AppraisalChangeSchema))
 }, { $id: 'Appraisal' })
 
 export const AppraisalEntrySchema = Type.Object({
@@ -235,6 +253,6 @@ export const UnitHistorySchema = Type.Object({
 export const RoundUnitLeafParams = Type.Object({ id: uuid, unitId: uuid, leafCode })
 
 registerShared(AppraisalUserSchema, AppraisalAssignmentSchema, SetAppraisalAssignmentsSchema, EvidenceFileRefSchema, SupplementStatusSchema,
-  AppraisalLeafSchema, AppraisalFieldSchema, AppraisalSchema, AppraisalEntrySchema, SaveAppraisalSchema, AcceptSelfScoresSchema,
+  AppraisalLeafSchema, AppraisalFieldSchema, AppraisalTotalsSchema, AppraisalChangeSchema, AppraisalSchema, AppraisalEntrySchema, SaveAppraisalSchema, AcceptSelfScoresSchema,
   AppraisalEntryProblemSchema, FinalizationProblemSchema, ReopenAppraisalSchema, UnitProgressSchema, GapReportSchema, SupplementRequestSchema,
   CreateSupplementRequestSchema, AnswerSupplementRequestSchema, CloseSupplementRequestSchema, HistoryItemSchema, LeafHistorySchema, UnitHistorySchema)

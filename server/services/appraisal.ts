@@ -10,9 +10,9 @@ import {
 import type { EvidenceRule, ScoringMethod } from '../domain/catalog.js'
 import { milliToNumber, milliToString, parseDecimal, sumMilli, type Milli } from '../domain/decimal.js'
 import type { RoundStatus } from '../domain/lifecycle.js'
-import { scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
+import { matchedBand, scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
 import { Errors } from '../errors.js'
-import { audit } from './audit.js'
+import { audit, lastChangeOf, type LastChange } from './audit.js'
 import { loadCatalog, type LoadedCatalog, type LoadedNode } from './catalogs.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
@@ -329,6 +329,8 @@ export interface AppraisalLeaf {
     explanation: string | null
     evidenceFiles: EvidenceFileRef[]
     updatedAt: string | null
+    /** For a bands leaf: the index in scoring.bands the measurement fell into. */
+    band: number | null
   }
   appraised: {
     input: EnteredInput
@@ -337,6 +339,7 @@ export interface AppraisalLeaf {
     reason: string | null
     appraisedBy: UserRef | null
     updatedAt: string
+    band: number | null
   } | null
   /** Whether the appraised score differs from the self score; null until appraised. */
   differs: boolean | null
@@ -344,14 +347,22 @@ export interface AppraisalLeaf {
   supplementRequests: { id: string, status: SupplementStatus, dueAt: string | null }[]
 }
 
-export interface AppraisalField {
-  code: string
-  title: string
+/** Points of the fields a caller sees: one field, or all of them together. */
+export interface AppraisalPoints {
   maxPoints: number
   leaves: number
   appraised: number
   selfPoints: number
   appraisedPoints: number
+  /** selfPoints − appraisedPoints, exact (as GET /rounds/{id}/gap). */
+  gap: number
+  /** Self − appraised points over the leaves appraised so far: what the appraisal has changed until now. */
+  appraisedGap: number
+}
+
+export interface AppraisalField extends AppraisalPoints {
+  code: string
+  title: string
 }
 
 export interface AppraisalState {
@@ -365,10 +376,14 @@ export interface AppraisalState {
   version: number
   finalizedAt: string | null
   finalizedBy: UserRef | null
-  deadline: { roundStatus: RoundStatus, closesAt: string | null, open: boolean }
+  deadline: { roundStatus: RoundStatus, closesAt: string | null, supplementClosesAt: string | null, open: boolean }
   selfAssessment: { id: string | null, status: 'not_started' | 'draft' | 'submitted', submittedAt: string | null }
   fields: AppraisalField[]
+  /** The fields above together. */
+  totals: AppraisalPoints
   leaves: AppraisalLeaf[]
+  /** The newest change of the appraisal (a save, an acceptance, finalization): after a 412 it says who changed what. */
+  lastChange: LastChange | null
 }
 
 interface SelfRow { input: EnteredInput | null, points: Milli | null, notApplicable: boolean, explanation: string | null, updatedAt: string | null }
@@ -433,11 +448,12 @@ function leafOf (loaded: LoadedNode, self: SelfRow | undefined, appraised: Appra
       notApplicable: self?.notApplicable ?? false,
       explanation: self?.explanation ?? null,
       evidenceFiles: files,
-      updatedAt: self?.updatedAt ?? null
+      updatedAt: self?.updatedAt ?? null,
+      band: matchedBand(loaded.scoring, self?.input)
     },
     appraised: appraised === undefined
       ? null
-      : { ...appraised, points: appraised.points === null ? null : milliToNumber(appraised.points) },
+      : { ...appraised, points: appraised.points === null ? null : milliToNumber(appraised.points), band: matchedBand(loaded.scoring, appraised.input) },
     differs: appraised === undefined ? null : differsFromSelf(selfValue(self), appraised),
     supplementRequests: requests.filter((r) => r.leafCodes.includes(loaded.code)).map((r) => ({ id: r.id, status: r.status, dueAt: showInstant(r.dueAt) }))
   }
@@ -445,7 +461,7 @@ function leafOf (loaded: LoadedNode, self: SelfRow | undefined, appraised: Appra
 
 async function stateOf (db: Executor, context: AppraisalContext, scope: FieldScope): Promise<AppraisalState> {
   const catalog = await loadCatalog(db, catalogOf(context))
-  const [self, appraised, files, requests] = await concurrently(db, [
+  const [self, appraised, files, requests, lastChange] = await concurrently(db, [
     () => selfEntries(db, context.selfAssessment.id),
     () => appraisedEntries(db, context.appraisalId),
     () => context.selfAssessment.id === null
@@ -454,7 +470,8 @@ async function stateOf (db: Executor, context: AppraisalContext, scope: FieldSco
         select x.leaf_code, x.file_id, f.filename, f.mime, f.size from evidence_links x
         left join evidence_files f on f.id = x.file_id
         where x.self_assessment_id = ${context.selfAssessment.id} order by x.created_at, x.file_id`),
-    () => pendingRequests(db, context.roundId, context.unit.id)
+    () => pendingRequests(db, context.roundId, context.unit.id),
+    () => lastChangeOf(db, 'appraisal', context.appraisalId)
   ])
   const filesOf = new Map<string, EvidenceFileRef[]>()
   for (const row of files) {
@@ -463,18 +480,29 @@ async function stateOf (db: Executor, context: AppraisalContext, scope: FieldSco
     filesOf.set(String(row.leaf_code), list)
   }
   const leaves = catalog.leaves.filter((leaf) => inScope(scope, leaf.fieldCode))
-  const fields = catalog.tree.filter((field) => inScope(scope, field.code)).map((field) => {
-    const ofField = leaves.filter((leaf) => leaf.fieldCode === field.code)
+  // Exact thousandths throughout; numbers only at the end, so no gap is a float subtraction.
+  const pointsOf = (ofLeaves: LoadedNode[], maxPoints: Milli): AppraisalPoints => {
+    const selfOf = (leaf: LoadedNode) => self.get(leaf.code)?.points ?? 0
+    const appraisedOf = (leaf: LoadedNode) => appraised.get(leaf.code)?.points ?? 0
+    const done = ofLeaves.filter((leaf) => appraised.has(leaf.code))
+    const selfPoints = sumMilli(ofLeaves.map(selfOf))
+    const appraisedPoints = sumMilli(ofLeaves.map(appraisedOf))
     return {
-      code: field.code,
-      title: field.title,
-      maxPoints: milliToNumber(field.maxPoints),
-      leaves: ofField.length,
-      appraised: ofField.filter((leaf) => appraised.has(leaf.code)).length,
-      selfPoints: milliToNumber(sumMilli(ofField.map((leaf) => self.get(leaf.code)?.points ?? 0))),
-      appraisedPoints: milliToNumber(sumMilli(ofField.map((leaf) => appraised.get(leaf.code)?.points ?? 0)))
+      maxPoints: milliToNumber(maxPoints),
+      leaves: ofLeaves.length,
+      appraised: done.length,
+      selfPoints: milliToNumber(selfPoints),
+      appraisedPoints: milliToNumber(appraisedPoints),
+      gap: milliToNumber(sumMilli([selfPoints, -appraisedPoints])),
+      appraisedGap: milliToNumber(sumMilli([...done.map(selfOf), -appraisedPoints]))
     }
-  })
+  }
+  const visibleFields = catalog.tree.filter((field) => inScope(scope, field.code))
+  const fields = visibleFields.map((field) => ({
+    code: field.code,
+    title: field.title,
+    ...pointsOf(leaves.filter((leaf) => leaf.fieldCode === field.code), field.maxPoints)
+  }))
   return {
     id: context.appraisalId,
     roundId: context.roundId,
@@ -488,11 +516,14 @@ async function stateOf (db: Executor, context: AppraisalContext, scope: FieldSco
     deadline: {
       roundStatus: context.roundStatus,
       closesAt: showInstant(context.appraisalClosesAt),
+      supplementClosesAt: showInstant(context.supplementClosesAt),
       open: context.roundStatus === 'appraisal' && context.beforeDeadline && context.status === 'in_progress'
     },
     selfAssessment: { id: context.selfAssessment.id, status: context.selfAssessment.status, submittedAt: context.selfAssessment.submittedAt?.toISOString() ?? null },
     fields,
-    leaves: leaves.map((leaf) => leafOf(leaf, self.get(leaf.code), appraised.get(leaf.code), filesOf.get(leaf.code) ?? [], requests))
+    totals: pointsOf(leaves, sumMilli(visibleFields.map((field) => field.maxPoints))),
+    leaves: leaves.map((leaf) => leafOf(leaf, self.get(leaf.code), appraised.get(leaf.code), filesOf.get(leaf.code) ?? [], requests)),
+    lastChange
   }
 }
 

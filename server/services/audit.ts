@@ -1,6 +1,7 @@
 // The audit log: one append-only row per change, written in the same transaction as the change.
-import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
+import { queryRows } from '../db/rows.js'
 import { auditLogTable } from '../db/schema/index.js'
 import type { Actor } from './context.js'
 
@@ -27,6 +28,33 @@ export async function audit (tx: Executor, actor: Actor, entry: AuditEntry): Pro
     reason: entry.reason ?? null,
     requestId: actor.requestId ?? null
   })
+}
+
+/** The newest change of one entity (a self-assessment, an appraisal): after a 412 it tells who changed what. */
+export interface LastChange {
+  at: string
+  action: string
+  actor: { type: 'user' | 'api_key' | 'system', name: string, displayName: string | null }
+  /** The leaves a score save changed (its audit row's after.entries); empty for other actions. */
+  leafCodes: string[]
+}
+
+/** The newest audit row of an entity, with who made it and the leaves it touched; null when there is none. */
+export async function lastChangeOf (db: Executor, entityType: string, entityId: string | null): Promise<LastChange | null> {
+  if (entityId === null) return null
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+    select a.at, a.action, a.actor_type, a.actor_name, u.display_name, a.after
+    from audit_log a left join users u on a.actor_type = 'user' and u.id = a.actor_id
+    where a.entity_type = ${entityType} and a.entity_id = ${entityId}
+    order by a.id desc limit 1`)
+  if (!row) return null
+  const entries = (row.after as { entries?: unknown } | null)?.entries
+  return {
+    at: (row.at instanceof Date ? row.at : new Date(String(row.at))).toISOString(),
+    action: String(row.action),
+    actor: { type: row.actor_type as LastChange['actor']['type'], name: String(row.actor_name), displayName: row.display_name === null ? null : String(row.display_name) },
+    leafCodes: entries !== null && typeof entries === 'object' ? Object.keys(entries) : []
+  }
 }
 
 export interface AuditQuery {

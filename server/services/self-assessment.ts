@@ -10,7 +10,7 @@ import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type Ro
 import { indexDisplay } from '../domain/ranking.js'
 import { matchedBand, scoreLeaf, type ScoringErrorCode } from '../domain/scoring.js'
 import { Errors } from '../errors.js'
-import { audit } from './audit.js'
+import { audit, lastChangeOf, type LastChange } from './audit.js'
 import { catalogShape, type CatalogShape } from './catalog-shape.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
@@ -101,12 +101,7 @@ export interface SelfAssessmentLeaf {
 }
 
 /** The last change to a self-assessment: who made it, when, and which leaves a save touched. */
-export interface SelfAssessmentChange {
-  at: string
-  action: string
-  actor: { type: 'user' | 'api_key' | 'system', name: string, displayName: string | null }
-  leafCodes: string[]
-}
+export type SelfAssessmentChange = LastChange
 
 export interface SelfAssessment {
   /** Null until something is saved. */
@@ -320,24 +315,6 @@ async function nodeStates (db: Executor, shape: CatalogShape, selfAssessmentId: 
   return { sections, leaves }
 }
 
-/** The newest audit row of the self-assessment: its save, submission or withdrawal, and who made it. */
-async function lastChangeOf (db: Executor, selfAssessmentId: string | null): Promise<SelfAssessmentChange | null> {
-  if (selfAssessmentId === null) return null
-  const [row] = await queryRows<Record<string, unknown>>(db, sql`
-    select a.at, a.action, a.actor_type, a.actor_name, u.display_name, a.after
-    from audit_log a left join users u on a.actor_type = 'user' and u.id = a.actor_id
-    where a.entity_type = 'self_assessment' and a.entity_id = ${selfAssessmentId}
-    order by a.id desc limit 1`)
-  if (!row) return null
-  const entries = (row.after as { entries?: unknown } | null)?.entries
-  return {
-    at: (toDate(row.at) as Date).toISOString(),
-    action: String(row.action),
-    actor: { type: row.actor_type as SelfAssessmentChange['actor']['type'], name: String(row.actor_name), displayName: row.display_name === null ? null : String(row.display_name) },
-    leafCodes: entries !== null && typeof entries === 'object' ? Object.keys(entries) : []
-  }
-}
-
 async function stateOf (db: Executor, context: Context): Promise<SelfAssessment> {
   const catalogId = catalogOf(context)
   const windowOpen = context.roundStatus === 'self_assessment' && context.beforeDeadline
@@ -348,7 +325,7 @@ async function stateOf (db: Executor, context: Context): Promise<SelfAssessment>
     () => db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
     () => selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
     () => nodeStates(db, shape, context.selfAssessmentId, access),
-    () => lastChangeOf(db, context.selfAssessmentId)
+    () => lastChangeOf(db, 'self_assessment', context.selfAssessmentId)
   ])
   return {
     id: context.selfAssessmentId,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { appraisalChecks } from './appraisal.js'
 import type { BrowserChecks } from './checks.js'
 import { resultChecks } from './results.js'
 import { roundChecks } from './rounds.js'
@@ -476,6 +477,7 @@ async function run (): Promise<void> {
     await roundChecks(checks)
     await resultChecks(checks)
     await unitChecks(checks)
+    await appraisalChecks(checks)
 
     await check('the change password page has its form', async () => {
       await page.getByRole('link', { name: 'Đổi mật khẩu' }).click()

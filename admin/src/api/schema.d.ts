@@ -2904,7 +2904,26 @@ export interface components {
             /** @description Leaves with an appraised score */
             appraised: number;
             selfPoints: number;
+            /** @description Sum of the appraised scores so far */
             appraisedPoints: number;
+            /** @description selfPoints − appraisedPoints, exact (as GET /rounds/{id}/gap) */
+            gap: number;
+            /** @description Self − appraised points over the leaves appraised so far, exact: what the appraisal has changed until now */
+            appraisedGap: number;
+        };
+        /** @description The fields the caller sees, together */
+        AppraisalTotals: {
+            maxPoints: number;
+            leaves: number;
+            /** @description Leaves with an appraised score */
+            appraised: number;
+            selfPoints: number;
+            /** @description Sum of the appraised scores so far */
+            appraisedPoints: number;
+            /** @description selfPoints − appraisedPoints, exact (as GET /rounds/{id}/gap) */
+            gap: number;
+            /** @description Self − appraised points over the leaves appraised so far, exact: what the appraisal has changed until now */
+            appraisedGap: number;
         };
         AppraisalLeaf: {
             code: string;
@@ -2929,6 +2948,8 @@ export interface components {
                 explanation: string | null;
                 evidenceFiles: components["schemas"]["EvidenceFileRef"][];
                 updatedAt: string | null;
+                /** @description For a bands leaf: the index in scoring.bands the measurement fell into */
+                band: number | null;
             };
             /** @description The appraised score (điểm thẩm định); null until appraised */
             appraised: {
@@ -2940,6 +2961,8 @@ export interface components {
                 appraisedBy: components["schemas"]["AppraisalUser"] | null;
                 /** Format: date-time */
                 updatedAt: string;
+                /** @description For a bands leaf: the index in scoring.bands the measurement fell into */
+                band: number | null;
             } | null;
             /** @description Whether the appraised score differs from the self score; null until appraised */
             differs: boolean | null;
@@ -2950,6 +2973,22 @@ export interface components {
                 status: components["schemas"]["SupplementStatus"];
                 dueAt: string | null;
             }[];
+        };
+        /** @description The newest change of the appraisal: after a 412, tells who changed which leaves since the caller's read */
+        AppraisalChange: {
+            /** Format: date-time */
+            at: string;
+            /** @description appraisal.save, appraisal.accept_self, appraisal.finalize or appraisal.reopen */
+            action: string;
+            actor: {
+                /** @enum {unknown} */
+                type: "user" | "api_key" | "system";
+                /** @description Username (or key name) */
+                name: string;
+                displayName: string | null;
+            };
+            /** @description The leaves a save changed */
+            leafCodes: string[];
         };
         AppraisalEntry: {
             leafCode: string;
@@ -3030,6 +3069,8 @@ export interface components {
                 roundStatus: components["schemas"]["RoundStatus"];
                 /** @description When appraisal closes (+07:00) */
                 closesAt: string | null;
+                /** @description The latest due date of a supplement request (+07:00) */
+                supplementClosesAt: string | null;
                 /** @description Whether appraised scores can change now, by the database clock */
                 open: boolean;
             };
@@ -3041,8 +3082,10 @@ export interface components {
             };
             /** @description The fields the caller sees (an appraiser: their assigned fields) */
             fields: components["schemas"]["AppraisalField"][];
+            totals: components["schemas"]["AppraisalTotals"];
             /** @description The leaves of those fields, in catalog order */
             leaves: components["schemas"]["AppraisalLeaf"][];
+            lastChange: components["schemas"]["AppraisalChange"] | null;
         };
         SaveAppraisal: {
             entries: components["schemas"]["AppraisalEntry"][];

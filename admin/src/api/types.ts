@@ -55,6 +55,17 @@ export type AppraisalStatus = UnitProgress['appraisal']['status']
 export type SupplementRequest = Schemas['SupplementRequest']
 export type SupplementStatus = Schemas['SupplementStatus']
 
+// One unit's appraisal (thẩm định): per leaf the unit's answer beside the appraised score, and a leaf's history.
+export type Appraisal = Schemas['Appraisal']
+export type AppraisalLeaf = Schemas['AppraisalLeaf']
+export type AppraisalField = Schemas['AppraisalField']
+export type AppraisalTotals = Schemas['AppraisalTotals']
+export type AppraisalChange = Schemas['AppraisalChange']
+export type AppraisalEntryProblem = Schemas['AppraisalEntryProblem']
+export type EvidenceFileRef = Schemas['EvidenceFileRef']
+export type LeafHistory = Schemas['LeafHistory']
+export type HistoryItem = Schemas['HistoryItem']
+
 // Results (kết quả): computed and published result sets, their versions, and the public views of them.
 export type ResultSet = Schemas['ResultSet']
 export type UnitResult = Schemas['UnitResult']

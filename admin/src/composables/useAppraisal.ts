@@ -1,0 +1,293 @@
+// One unit's appraisal as an appraiser works on it: the server's state, the scores and reasons typed but not saved yet
+// (drafts), saving them with If-Match (debounced, many leaves per request), accepting the unit's scores, and a 412
+// answered by taking the server's current state without losing anything typed.
+import { reactive, ref, shallowRef, type Ref } from 'vue'
+import { call, client } from '../api/client'
+import { ApiError, errorMessage } from '../api/problem'
+import type { Appraisal, AppraisalEntryProblem, AppraisalLeaf } from '../api/types'
+import { inputKey, reasonNeeded } from '../appraisalInput'
+import type { LeafInputValue } from '../components/LeafScoreInput.vue'
+import { formatDateTime, formatPoints } from '../format'
+import { historyActionLabels, leafProblemLabels } from '../labels'
+
+export interface Draft {
+  input: LeafInputValue | null
+  reason: string
+  /** The leaf's appraised value when typing started: a different one on the server means someone else changed it. */
+  base: string
+  status: 'pending' | 'saving' | 'error' | 'conflict'
+  /** Why the server refused it, or who changed the leaf meanwhile. */
+  message: string | null
+}
+
+/** A leaf's appraised value as one comparable key (input and reason). */
+const appraisedKey = (leaf: AppraisalLeaf | undefined): string =>
+  leaf?.appraised ? `${inputKey(leaf.appraised.input)}|${leaf.appraised.reason ?? ''}` : ''
+
+const AUTOSAVE_MS = 900
+
+/** "Lê Minh Hà – Lưu điểm thẩm định lúc 03/12/2026 15:30 (tiêu chí 1.1.2, 1.1.4)". */
+export function describeChange (change: Appraisal['lastChange']): string {
+  if (!change) return 'một người khác'
+  const who = change.actor.displayName ?? change.actor.name
+  const what = historyActionLabels[change.action] ?? change.action
+  const leaves = change.leafCodes.length > 0 ? ` (tiêu chí ${change.leafCodes.join(', ')})` : ''
+  return `${who} – ${what.toLowerCase()} lúc ${formatDateTime(change.at)}${leaves}`
+}
+
+/** Who changed one leaf's appraised score, to what and when: "Lê Minh Hà đã chấm 0,5 điểm lúc 03/12/2026 16:07". */
+function describeOther (leaf: AppraisalLeaf | undefined): string {
+  const appraised = leaf?.appraised
+  if (!appraised) return 'điểm thẩm định của tiêu chí này đã bị xóa'
+  const points = appraised.notApplicable ? 'không áp dụng' : `${formatPoints(appraised.points)} điểm`
+  return `${appraised.appraisedBy?.displayName ?? 'một người khác'} đã chấm tiêu chí này ${points} lúc ${formatDateTime(appraised.updatedAt)}`
+}
+
+function problemsOf (error: unknown): AppraisalEntryProblem[] {
+  return error instanceof ApiError && error.code === 'APPRAISAL_INVALID' ? (error.problem.errors ?? []) as AppraisalEntryProblem[] : []
+}
+
+function currentOf (error: unknown): Appraisal | null {
+  return error instanceof ApiError && error.status === 412 ? (error.problem as { current?: Appraisal }).current ?? null : null
+}
+
+export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
+  const state = shallowRef<Appraisal>()
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+  const drafts = reactive(new Map<string, Draft>())
+  const saving = ref(false)
+  const saveError = ref<string | null>(null)
+  /** Said once after a 412: who changed what meanwhile. */
+  const changeNotice = ref<string | null>(null)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let again = false
+
+  const path = () => ({ id: roundId.value, unitId: unitId.value })
+  const ifMatch = () => ({ 'if-match': `"${state.value?.version ?? 0}"` })
+  const leafOf = (code: string) => state.value?.leaves.find((leaf) => leaf.code === code)
+
+  /** Takes a state from the server; drafts whose leaf someone else changed meanwhile wait for the appraiser's decision. */
+  function adopt (next: Appraisal): string[] {
+    const conflicts: string[] = []
+    for (const [code, draft] of drafts) {
+      const leaf = next.leaves.find((item) => item.code === code)
+      if (draft.status === 'conflict' || appraisedKey(leaf) === draft.base) continue
+      draft.status = 'conflict'
+      draft.message = `Trong lúc bạn nhập, ${describeOther(leaf)}. Giá trị bạn nhập vẫn được giữ: lưu giá trị của bạn hoặc dùng giá trị mới.`
+      conflicts.push(code)
+    }
+    state.value = next
+    return conflicts
+  }
+
+  /** Forgets everything of the unit shown before (another unit is opened in the same screen). */
+  function reset (): void {
+    if (timer) clearTimeout(timer)
+    drafts.clear()
+    state.value = undefined
+    changeNotice.value = null
+    saveError.value = null
+  }
+
+  async function load (): Promise<void> {
+    loading.value = true
+    error.value = null
+    try {
+      adopt(await call(client.GET('/rounds/{id}/units/{unitId}/appraisal', { params: { path: path() } })))
+    } catch (caught) {
+      error.value = errorMessage(caught)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  function inputOf (leaf: AppraisalLeaf): LeafInputValue | null {
+    const draft = drafts.get(leaf.code)
+    return draft ? draft.input : (leaf.appraised?.input ?? null)
+  }
+
+  function reasonOf (leaf: AppraisalLeaf): string {
+    const draft = drafts.get(leaf.code)
+    return draft ? draft.reason : (leaf.appraised?.reason ?? '')
+  }
+
+  /** The form's own check before the server's: an input other than the unit's, with no reason yet. */
+  function needsReason (leaf: AppraisalLeaf): boolean {
+    return reasonNeeded(inputOf(leaf), leaf.self.input, reasonOf(leaf))
+  }
+
+  /** Back to what is saved (or still nothing at all): nothing to send. */
+  function sameAsSaved (leaf: AppraisalLeaf, draft: Draft): boolean {
+    const saved = leaf.appraised
+    if (!saved) return draft.input === null && draft.reason.trim() === ''
+    return inputKey(draft.input) === inputKey(saved.input) && draft.reason.trim() === (saved.reason ?? '')
+  }
+
+  function edit (leaf: AppraisalLeaf, change: { input?: LeafInputValue | null, reason?: string }): void {
+    const draft = drafts.get(leaf.code) ?? { input: leaf.appraised?.input ?? null, reason: leaf.appraised?.reason ?? '', base: appraisedKey(leaf), status: 'pending', message: null }
+    if (change.input !== undefined) draft.input = change.input
+    if (change.reason !== undefined) draft.reason = change.reason
+    if (draft.status !== 'conflict' && sameAsSaved(leaf, draft)) {
+      drafts.delete(leaf.code)
+      return
+    }
+    if (draft.status !== 'conflict') {
+      draft.status = 'pending'
+      draft.message = null
+    }
+    drafts.set(leaf.code, draft)
+    schedule()
+  }
+
+  function schedule (): void {
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => { flush() }, AUTOSAVE_MS)
+  }
+
+  /** Keeps the appraiser's typed value over the other change: it is sent on the next save. */
+  function keepMine (code: string): void {
+    const draft = drafts.get(code)
+    if (!draft) return
+    draft.base = appraisedKey(leafOf(code))
+    draft.status = 'pending'
+    draft.message = null
+    schedule()
+  }
+
+  function discard (code: string): void {
+    drafts.delete(code)
+  }
+
+  /** Drafts that can go to the server now: not waiting for a reason, a decision or an edit after a refusal. */
+  const ready = () => [...drafts.entries()].filter(([code, draft]) => {
+    const leaf = leafOf(code)
+    // A cleared input removes a saved score; a reason alone, before any score, waits for the score.
+    return leaf !== undefined && draft.status === 'pending' && (draft.input !== null || leaf.appraised !== null) && !needsReason(leaf)
+  })
+
+  /** Saves every ready draft in one request; a 412 without a conflicting leaf is retried on the current version. */
+  async function flush (attempt = 0): Promise<void> {
+    if (timer) clearTimeout(timer)
+    if (saving.value) {
+      again = true
+      return
+    }
+    const batch = ready()
+    if (batch.length === 0 || !state.value) return
+    const sent = batch.map(([code, draft]) => ({ code, draft, input: draft.input, reason: draft.reason.trim() }))
+    for (const item of sent) item.draft.status = 'saving'
+    saving.value = true
+    saveError.value = null
+    let retry = false
+    try {
+      const saved = await call(client.PATCH('/rounds/{id}/units/{unitId}/appraisal', {
+        params: { path: path(), header: ifMatch() },
+        body: { entries: sent.map((item) => ({ leafCode: item.code, input: item.input, reason: item.reason === '' ? null : item.reason })) }
+      }))
+      for (const item of sent) {
+        // Typed on while it was saving: the newer value stays a draft, based on what was just saved.
+        const changedSince = inputKey(item.draft.input) !== inputKey(item.input) || item.draft.reason.trim() !== item.reason
+        if (changedSince) {
+          item.draft.status = 'pending'
+          item.draft.base = appraisedKey(saved.leaves.find((leaf) => leaf.code === item.code))
+        } else {
+          drafts.delete(item.code)
+        }
+      }
+      adopt(saved)
+    } catch (caught) {
+      for (const item of sent) if (item.draft.status === 'saving') item.draft.status = 'pending'
+      const current = currentOf(caught)
+      const problems = problemsOf(caught)
+      if (current) {
+        const conflicts = adopt(current)
+        changeNotice.value = `Thẩm định của đơn vị vừa được thay đổi: ${describeChange(current.lastChange)}. Màn hình đã cập nhật theo máy chủ; những gì bạn đang nhập vẫn được giữ` +
+          (conflicts.length > 0 ? `, riêng tiêu chí ${conflicts.join(', ')} chờ bạn quyết định.` : ' và được lưu tiếp.')
+        retry = attempt < 3
+      } else if (problems.length > 0) {
+        // Nothing was saved: the refused leaves say why, the others go again without them.
+        for (const problem of problems) {
+          const draft = drafts.get(problem.leafCode)
+          if (!draft) continue
+          draft.status = 'error'
+          draft.message = leafProblemLabels[problem.code] ?? problem.message
+        }
+        retry = attempt < 3
+      } else {
+        saveError.value = errorMessage(caught)
+        for (const item of sent) {
+          item.draft.status = 'error'
+          item.draft.message = 'Chưa lưu được; bấm “Lưu ngay” để thử lại.'
+        }
+      }
+    } finally {
+      saving.value = false
+    }
+    if (retry || again) {
+      again = false
+      await flush(attempt + 1)
+    }
+  }
+
+  /** Every draft waiting for the server goes now, including those refused before (the appraiser asked again). */
+  async function saveNow (): Promise<void> {
+    for (const draft of drafts.values()) {
+      if (draft.status === 'error') {
+        draft.status = 'pending'
+        draft.message = null
+      }
+    }
+    await flush()
+  }
+
+  /**
+   * Takes the unit's score as the appraised score of these leaves (their drafts are dropped). After a 412 it is sent
+   * again only when none of these leaves changed meanwhile; otherwise the appraiser sees who changed them first.
+   */
+  async function accept (leafCodes: string[]): Promise<void> {
+    if (!state.value || leafCodes.length === 0) return
+    const seen = new Map(leafCodes.map((code) => [code, appraisedKey(leafOf(code))]))
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const saved = await call(client.POST('/rounds/{id}/units/{unitId}/appraisal/accept-self', {
+          params: { path: path(), header: ifMatch() },
+          body: { leafCodes }
+        }))
+        for (const code of leafCodes) drafts.delete(code)
+        adopt(saved)
+        return
+      } catch (caught) {
+        const current = currentOf(caught)
+        if (!current || attempt >= 2) throw caught
+        adopt(current)
+        const changed = leafCodes.filter((code) => appraisedKey(current.leaves.find((leaf) => leaf.code === code)) !== seen.get(code))
+        changeNotice.value = `Thẩm định của đơn vị vừa được thay đổi: ${describeChange(current.lastChange)}. Màn hình đã cập nhật theo máy chủ.`
+        if (changed.length > 0) {
+          throw new Error(`Chưa chấp nhận: tiêu chí ${changed.join(', ')} vừa được người khác chấm. Hãy xem lại rồi chấp nhận lại nếu vẫn đồng ý.`)
+        }
+      }
+    }
+  }
+
+  return {
+    state,
+    loading,
+    error,
+    drafts,
+    saving,
+    saveError,
+    changeNotice,
+    load,
+    reset,
+    inputOf,
+    reasonOf,
+    needsReason,
+    edit,
+    keepMine,
+    discard,
+    flush,
+    saveNow,
+    accept
+  }
+}

@@ -1,0 +1,85 @@
+// The appraiser's desk: the rounds where there is (or soon will be) appraisal work for the caller, their assignments,
+// and per unit of the chosen round the leaves appraised per field, supplement requests waiting and finalization.
+import { computed, type Ref } from 'vue'
+import { call, client } from '../api/client'
+import type { AppraisalAssignment, RoundStatus, RoundSummary, UnitProgress } from '../api/types'
+import { useLoader } from './useLoader'
+
+export interface DeskRound {
+  round: RoundSummary
+  /** An appraiser's own assignments; everyone's for admins and viewers. */
+  assignments: AppraisalAssignment[]
+}
+
+/** The rounds with appraisal work, in the order they matter: appraising now, then still self-assessing, then closed. */
+const deskStatuses: readonly RoundStatus[] = ['appraisal', 'self_assessment', 'finalized']
+
+/** What a desk row is waiting for, as the state filter names it. */
+export type DeskState = 'todo' | 'answered' | 'open' | 'done' | 'finalized' | 'not_submitted'
+
+export const deskStateLabels: Record<DeskState, string> = {
+  todo: 'Chưa thẩm định xong',
+  answered: 'Có yêu cầu bổ sung chờ xem xét',
+  open: 'Có yêu cầu bổ sung chờ đơn vị',
+  done: 'Đã thẩm định xong, chưa chốt',
+  finalized: 'Đã chốt',
+  not_submitted: 'Chưa nộp tự đánh giá'
+}
+
+export interface DeskRow {
+  progress: UnitProgress
+  /** The fields shown (all the caller sees, or the one chosen in the filter). */
+  fields: UnitProgress['fields']
+  leaves: number
+  appraised: number
+  states: Set<DeskState>
+}
+
+export function deskRowOf (progress: UnitProgress, fieldCode: string): DeskRow {
+  const fields = fieldCode ? progress.fields.filter((field) => field.code === fieldCode) : progress.fields
+  const leaves = fields.reduce((sum, field) => sum + field.leaves, 0)
+  const appraised = fields.reduce((sum, field) => sum + field.appraised, 0)
+  const finalized = progress.appraisal.status === 'finalized'
+  const states = new Set<DeskState>()
+  if (finalized) states.add('finalized')
+  else if (appraised < leaves) states.add('todo')
+  else states.add('done')
+  if (progress.answeredRequests > 0) states.add('answered')
+  if (progress.openRequests > 0) states.add('open')
+  if (progress.selfAssessment.status !== 'submitted') states.add('not_submitted')
+  return { progress, fields, leaves, appraised, states }
+}
+
+export function useAppraisalDesk (roundId: Ref<string>, isAppraiser: () => boolean) {
+  const rounds = useLoader<DeskRound[]>(async () => {
+    const page = await call(client.GET('/rounds', { params: { query: { limit: 100, offset: 0 } } }))
+    const candidates = page.items.filter((round) => deskStatuses.includes(round.status))
+    const withAssignments = await Promise.all(candidates.map(async (round) => ({
+      round,
+      assignments: await call(client.GET('/rounds/{id}/assignments', { params: { path: { id: round.id } } }))
+    })))
+    // An appraiser has work only where they are assigned; admins and viewers follow every round.
+    return withAssignments
+      .filter((item) => !isAppraiser() || item.assignments.length > 0)
+      .sort((a, b) => deskStatuses.indexOf(a.round.status) - deskStatuses.indexOf(b.round.status) || b.round.year - a.round.year)
+  })
+
+  const progress = useLoader<UnitProgress[]>(() => call(client.GET('/rounds/{id}/progress', {
+    params: { path: { id: roundId.value }, query: {} }
+  })))
+
+  const current = computed(() => rounds.data.value?.find((item) => item.round.id === roundId.value) ?? null)
+
+  return { rounds, progress, current }
+}
+
+/** The desk's filters as last used, so the way back from a unit returns to the same list. */
+let lastDeskQuery: Record<string, string> = {}
+
+export function rememberDeskQuery (query: Record<string, string>): void {
+  lastDeskQuery = { ...query }
+}
+
+export function deskLocation () {
+  return { name: 'appraisal', query: lastDeskQuery }
+}

@@ -1,0 +1,88 @@
+// The appraisal screen's keyboard: move between leaves and score them without the mouse. Single letters act only
+// outside text boxes (so typing is never taken over); Alt+↓/↑ and Ctrl+S work everywhere; nothing holds the focus.
+import { onBeforeUnmount, onMounted } from 'vue'
+
+export interface AppraisalKeyActions {
+  move: (step: 1 | -1) => void
+  /** Enter on the leaf itself: take the unit's score and go on to the next leaf. */
+  accept: () => unknown
+  focusScore: () => void
+  focusReason: () => void
+  openFile: () => void
+  history: () => void
+  toggleSelect: () => void
+  /** Esc inside a leaf: back to the leaf, ready for the next key. */
+  backToLeaf: () => void
+  save: () => void
+}
+
+/** The keys shown on the screen, in the order of the hint. */
+export const appraisalKeys: readonly { keys: string[], what: string }[] = [
+  { keys: ['j', 'Alt+↓'], what: 'tiêu chí sau' },
+  { keys: ['k', 'Alt+↑'], what: 'tiêu chí trước' },
+  { keys: ['Enter'], what: 'chấp nhận điểm của đơn vị, sang tiêu chí sau' },
+  { keys: ['d'], what: 'nhập điểm thẩm định' },
+  { keys: ['l'], what: 'ghi lý do' },
+  { keys: ['t'], what: 'mở tài liệu' },
+  { keys: ['h'], what: 'lịch sử' },
+  { keys: ['x'], what: 'chọn để yêu cầu bổ sung' },
+  { keys: ['Esc'], what: 'về tiêu chí' },
+  { keys: ['Ctrl+S'], what: 'lưu ngay' }
+]
+
+function typingIn (target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(target.type)
+}
+
+export function useAppraisalKeys (actions: AppraisalKeyActions, enabled: () => boolean) {
+  function onKeydown (event: KeyboardEvent): void {
+    if (event.defaultPrevented || !enabled()) return
+    // A dialog (asking for a supplement, a confirmation) has its own keys.
+    if (document.querySelector('dialog[open]')) return
+    const target = event.target
+    const inLeaf = target instanceof HTMLElement && target.closest('[data-leaf]') !== null
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
+      event.preventDefault()
+      actions.save()
+      return
+    }
+    if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault()
+      actions.move(event.key === 'ArrowDown' ? 1 : -1)
+      return
+    }
+    if (event.key === 'Escape' && inLeaf && !(target instanceof HTMLElement && target.matches('[data-leaf]'))) {
+      event.preventDefault()
+      actions.backToLeaf()
+      return
+    }
+    if (typingIn(target) || event.altKey || event.ctrlKey || event.metaKey) return
+    if (event.key === 'Enter') {
+      // Only on the leaf itself: Enter on a button or a link keeps its own meaning.
+      if (target instanceof HTMLElement && target.matches('[data-leaf]')) {
+        event.preventDefault()
+        actions.accept()
+      }
+      return
+    }
+    const action: Record<string, (() => void) | undefined> = {
+      j: () => actions.move(1),
+      k: () => actions.move(-1),
+      d: actions.focusScore,
+      l: actions.focusReason,
+      t: actions.openFile,
+      h: actions.history,
+      x: actions.toggleSelect
+    }
+    const run = action[event.key.toLowerCase()]
+    if (run) {
+      event.preventDefault()
+      run()
+    }
+  }
+
+  onMounted(() => document.addEventListener('keydown', onKeydown))
+  onBeforeUnmount(() => document.removeEventListener('keydown', onKeydown))
+}

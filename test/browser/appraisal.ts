@@ -1,0 +1,442 @@
+// Browser checks of the appraiser's screens (Thẩm định): the desk and one unit's appraisal, as a demo appraiser would
+// use them, then the same unit read-only for the admin. Set-up goes through the API (a small department round of
+// its own, so the demo's open round is left to the other checks); after it, only the screens.
+// The helpers below (openUnitAppraisal, acceptField, overrideLeaf, askSupplement, closeSupplement) work on any round,
+// for the checks that drive a whole round across roles.
+import type { Locator, Page } from 'playwright-core'
+import { assert, assertAccessible, horizontalOverflow, type BrowserChecks } from './checks.js'
+
+const ROUND_CODE = 'TD-THU'
+const APPRAISER = 'thamdinh1'
+/** Departments of the test round: A has a PDF on 1.1.1; all three submit. */
+const UNITS = { a: { code: 'SO-XD', name: 'Sở Xây dựng' }, b: { code: 'SO-YT', name: 'Sở Y tế' }, c: { code: 'THANH-TRA', name: 'Thanh tra tỉnh' } } as const
+const PDF_NAME = 'Kế hoạch CCHC năm của Sở Xây dựng.pdf'
+const PHONE = { width: 390, height: 844 }
+/** The leaf that has the focus (evaluated in the page). */
+const FOCUSED_LEAF = 'document.activeElement?.getAttribute("data-leaf") ?? null'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers for any round
+
+/** One leaf of the appraisal screen. */
+export const leafOf = (page: Page, code: string): Locator => page.locator(`[data-leaf="${code}"]`)
+
+/** From the desk (Thẩm định), opens a unit's appraisal screen; chooses the round first when its code is given. */
+export async function openUnitAppraisal (page: Page, unitName: string, roundCode?: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thẩm định', exact: true }).click()
+  await page.getByRole('heading', { level: 1, name: 'Thẩm định' }).waitFor()
+  if (roundCode) {
+    const select = page.getByLabel('Kỳ đánh giá')
+    const value = await select.locator('option').filter({ hasText: `${roundCode} –` }).getAttribute('value')
+    await select.selectOption(value ?? '')
+  }
+  await page.getByTestId('desk-table').getByRole('link', { name: unitName, exact: true }).click()
+  await page.getByRole('heading', { level: 1, name: unitName }).waitFor()
+}
+
+/** "Chấp nhận điểm của đơn vị cho cả lĩnh vực" of one field; waits until every leaf of the field is appraised. */
+export async function acceptField (page: Page, fieldCode: string): Promise<void> {
+  await page.locator(`[data-accept-field="${fieldCode}"]`).click()
+  const figures = page.locator(`[data-field="${fieldCode}"] [data-testid="field-figures"]`)
+  await page.waitForFunction((element) => {
+    const match = /(\d+)\/(\d+) tiêu chí đã thẩm định/.exec(element?.textContent ?? '')
+    return match !== null && match[1] === match[2]
+  }, await figures.elementHandle())
+}
+
+/**
+ * Gives a leaf an appraised score other than the unit's: a number for a range leaf, or an option's label. The form
+ * must ask for the reason before anything is sent; with the reason typed, the leaf saves on its own.
+ */
+export async function overrideLeaf (page: Page, code: string, input: { value: number } | { option: string }, reason: string): Promise<void> {
+  const leaf = leafOf(page, code)
+  if ('value' in input) {
+    const box = leaf.getByLabel(`Điểm thẩm định tiêu chí ${code}`)
+    await box.fill(String(input.value))
+    await box.press('Enter')
+  } else {
+    await leaf.getByRole('radio', { name: input.option }).check()
+  }
+  await leaf.getByTestId('reason-needed').waitFor()
+  const state = await leaf.getByTestId('leaf-state').innerText()
+  assert(state === 'Chưa lưu: cần lý do', `before the reason the leaf says "${state}"`)
+  await leaf.getByLabel(/^Lý do/).fill(reason)
+  await leaf.getByTestId('reason-needed').waitFor({ state: 'detached' })
+  await waitForLeafState(page, code, 'Đã lưu')
+}
+
+export async function waitForLeafState (page: Page, code: string, text: string): Promise<void> {
+  await leafOf(page, code).getByTestId('leaf-state').filter({ hasText: new RegExp(`^${text}$`) }).waitFor()
+}
+
+/** Selects the leaves, asks the unit for supplementary evidence with a reason and a due date (dd/MM/yyyy HH:mm). */
+export async function askSupplement (page: Page, leafCodes: string[], reason: string, due: string): Promise<void> {
+  for (const code of leafCodes) await leafOf(page, code).getByRole('checkbox', { name: `Chọn tiêu chí ${code} để yêu cầu bổ sung` }).check()
+  await page.getByTestId('ask-supplement').click()
+  const dialog = page.getByRole('dialog', { name: 'Yêu cầu bổ sung tài liệu' })
+  await dialog.getByLabel('Lý do, tài liệu cần bổ sung').fill(reason)
+  await dialog.getByLabel('Hạn trả lời').fill(due)
+  await dialog.getByRole('button', { name: 'Gửi yêu cầu' }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  await requestItem(page, leafCodes).waitFor()
+}
+
+/** The newest supplement request on exactly these leaves in the unit's list. */
+export const requestItem = (page: Page, leafCodes: string[]): Locator =>
+  page.getByTestId('supplement-list').locator(`li[data-leaves="${leafCodes.join(' ')}"]`).last()
+
+/** Reviews the request on these leaves in the side panel and closes it with a comment. */
+export async function closeSupplement (page: Page, leafCodes: string[], comment: string): Promise<void> {
+  const item = requestItem(page, leafCodes)
+  await item.getByRole('button', { name: /^(Xem xét|Xem)/ }).click()
+  const review = page.getByTestId('supplement-review')
+  await review.getByLabel('Kết luận xem xét').fill(comment)
+  await review.getByRole('button', { name: /^(Đóng yêu cầu|Rút yêu cầu)$/ }).click()
+  await item.getByTestId('supplement-status').filter({ hasText: 'Đã đóng' }).waitFor()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Set-up through the API
+
+/** A one-page PDF with a few lines of text, small and valid, for an evidence file. */
+export function samplePdf (lines: string[]): Buffer {
+  const text = `BT /F1 16 Tf 60 760 Td ${lines.map((line) => `(${line}) Tj 0 -26 Td`).join(' ')} ET`
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${text.length} >>\nstream\n${text}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'
+  ]
+  let body = '%PDF-1.4\n'
+  const offsets = objects.map((object, index) => {
+    const offset = body.length
+    body += `${index + 1} 0 obj\n${object}\nendobj\n`
+    return offset
+  })
+  const xref = body.length
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(body, 'latin1')
+}
+
+interface Leaf { code: string, fieldCode: string, maxPoints: number, scoring: { method: string, options?: { code: string, points?: number }[], bands?: { min: number, points: number }[] } }
+
+/** The input that scores a leaf's maximum. */
+function maxInput (leaf: Leaf): Record<string, unknown> {
+  if (leaf.scoring.method === 'range') return { value: leaf.maxPoints }
+  if (leaf.scoring.method === 'options') return { option: leaf.scoring.options?.find((option) => option.points === leaf.maxPoints)?.code }
+  return { measurement: leaf.scoring.bands?.find((band) => band.points === leaf.maxPoints)?.min }
+}
+
+/** dd/MM/yyyy HH:mm of a moment counted in days from now, in Vietnam time. */
+export function vietnamTime (offsetDays: number, time = '17:00'): string {
+  const date = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+    .format(new Date(Date.now() + offsetDays * 86_400_000))
+  return `${date} ${time}`
+}
+
+async function login (c: BrowserChecks, username: string, password: string): Promise<{ token: string, user: { id: string, unitId: string | null } }> {
+  return c.api('/auth/login', { method: 'POST', body: { username, password } })
+}
+
+async function upload (c: BrowserChecks, token: string, path: string, file: Buffer, name: string, type: string): Promise<void> {
+  const form = new FormData()
+  form.append('file', new Blob([file], { type }), name)
+  const response = await fetch(`${c.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })
+  if (!response.ok) throw new Error(`upload ${path} answered ${response.status}: ${await response.text()}`)
+}
+
+/**
+ * A department round in appraisal: three units answered every leaf (unit A a little below the maximum on field 1 and
+ * with a PDF on 1.1.1), submitted; the demo appraiser thamdinh1 assigned field 1.
+ */
+async function setUpRound (c: BrowserChecks): Promise<{ roundId: string, unitIds: Record<keyof typeof UNITS, string> }> {
+  const { token } = await login(c, 'admin', c.adminPassword)
+  const as = (path: string, method: string, body?: unknown) => c.api<any>(path, { method, token, body })
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()))
+  const catalog = (await as(`/catalogs?code=TH-${year}-SO&limit=1&offset=0`, 'GET')).items[0]
+  assert(catalog, `the demo catalog TH-${year}-SO is missing`)
+  const units = new Map<string, string>((await as('/units?limit=500&offset=0', 'GET')).items.map((unit: { code: string, id: string }) => [unit.code, unit.id]))
+  const unitIds = Object.fromEntries(Object.entries(UNITS).map(([key, unit]) => [key, units.get(unit.code) as string])) as Record<keyof typeof UNITS, string>
+  const appraiser = (await as('/users?role=appraiser&limit=100&offset=0', 'GET')).items.find((user: { username: string }) => user.username === APPRAISER)
+  const day = 86_400_000
+  const round = await as('/rounds', 'POST', {
+    code: ROUND_CODE,
+    title: 'Kỳ thử nghiệm thẩm định',
+    year,
+    selfAssessmentClosesAt: new Date(Date.now() + day).toISOString(),
+    supplementClosesAt: new Date(Date.now() + 20 * day).toISOString(),
+    appraisalClosesAt: new Date(Date.now() + 30 * day).toISOString()
+  })
+  await as(`/rounds/${round.id}/catalogs`, 'PUT', { catalogs: [{ unitType: 'department', catalogId: catalog.id }] })
+  await as(`/rounds/${round.id}/participants`, 'POST', { unitIds: Object.values(unitIds) })
+  await as(`/rounds/${round.id}/assignments`, 'PUT', { assignments: [{ unitType: 'department', fieldCode: '1', userId: appraiser.id }] })
+  await as(`/rounds/${round.id}/transition`, 'POST', { to: 'self_assessment' })
+
+  for (const [key, unit] of Object.entries(UNITS) as [keyof typeof UNITS, (typeof UNITS)[keyof typeof UNITS]][]) {
+    const officer = await login(c, unit.code.toLowerCase(), c.demoPassword)
+    const path = `/rounds/${round.id}/units/${unitIds[key]}/self-assessment`
+    const read = await fetch(`${c.baseUrl}${path}`, { headers: { authorization: `Bearer ${officer.token}` } })
+    const leaves = ((await read.json()) as { leaves: Leaf[] }).leaves
+    // Unit A scores itself below the maximum on two range leaves of field 1, so the appraiser has something to weigh.
+    const below: Record<string, Record<string, unknown>> = key === 'a' ? { '1.1.2': { value: 0.5 }, '1.3.3': { value: 1 } } : {}
+    const entries = leaves.map((leaf) => ({ leafCode: leaf.code, input: below[leaf.code] ?? maxInput(leaf), explanation: `${unit.name}: minh chứng cho tiêu chí ${leaf.code} có trong hồ sơ.` }))
+    const saved = await fetch(`${c.baseUrl}${path}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${officer.token}`, 'content-type': 'application/json', 'if-match': read.headers.get('etag') ?? '*' },
+      body: JSON.stringify({ entries })
+    })
+    assert(saved.ok, `the self-assessment of ${unit.code} answered ${saved.status}`)
+    if (key === 'a') {
+      await upload(c, officer.token, `${path}/files?leafCode=1.1.1`, samplePdf([`UBND TINH THANH HOA - ${unit.code}`, `Ke hoach CCHC nam ${year}`, 'So 12/KH ngay 10/01']), PDF_NAME, 'application/pdf')
+    }
+    const submitted = await fetch(`${c.baseUrl}${path}/submit`, { method: 'POST', headers: { authorization: `Bearer ${officer.token}`, 'if-match': '*' } })
+    assert(submitted.ok, `the submission of ${unit.code} answered ${submitted.status}`)
+  }
+
+  await as(`/rounds/${round.id}`, 'PATCH', { selfAssessmentClosesAt: new Date(Date.now() - 60_000).toISOString() })
+  await as(`/rounds/${round.id}/transition`, 'POST', { to: 'appraisal' })
+  await as('/auth/logout', 'POST')
+  return { roundId: round.id, unitIds }
+}
+
+/** The officer of a unit answers its open supplement request and attaches a file on one of its leaves (API set-up). */
+async function answerAsOfficer (c: BrowserChecks, roundId: string, unitId: string, unitCode: string, answer: string): Promise<void> {
+  const officer = await login(c, unitCode.toLowerCase(), c.demoPassword)
+  const requests = await c.api<{ id: string, status: string, leafCodes: string[] }[]>(`/rounds/${roundId}/supplement-requests?status=open`, { token: officer.token })
+  const request = requests[0]
+  assert(request, `no open request for ${unitCode}`)
+  await upload(c, officer.token, `/rounds/${roundId}/units/${unitId}/self-assessment/files?leafCode=${request.leafCodes[0]}`,
+    samplePdf(['Bao cao bo sung', `Tieu chi ${request.leafCodes[0]}`]), 'Báo cáo bổ sung.pdf', 'application/pdf')
+  await c.api(`/supplement-requests/${request.id}/answer`, { method: 'POST', token: officer.token, body: { answer } })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The checks
+
+async function fitsPhone (page: Page, where: string): Promise<void> {
+  const size = page.viewportSize()
+  await page.setViewportSize(PHONE)
+  try {
+    const overflow = await horizontalOverflow(page)
+    assert(overflow === 0, `${where} scrolls sideways by ${overflow}px at 390×844`)
+    await assertAccessible(page, `${where} at 390×844`)
+  } finally {
+    if (size) await page.setViewportSize(size)
+  }
+}
+
+export async function appraisalChecks (c: BrowserChecks): Promise<void> {
+  const { check, waitUntil } = c
+  let roundId = ''
+  let unitIds = {} as Record<keyof typeof UNITS, string>
+  let page: Page | undefined
+  const shoot = (target: Page, name: string, fullPage = false) => target.screenshot({ path: `test-output/screenshots/${name}.png`, fullPage })
+
+  await check('appraisal set-up: a department round in appraisal with three submitted units (API)', async () => {
+    ({ roundId, unitIds } = await setUpRound(c))
+  })
+
+  await check('a demo appraiser lands on the desk: the units of the round with their progress in field 1', async () => {
+    page = await c.newPage({ width: 1440, height: 900 })
+    await c.login(page, APPRAISER, c.demoPassword, 'Thẩm định')
+    const select = page.getByLabel('Kỳ đánh giá')
+    const value = await select.locator('option').filter({ hasText: `${ROUND_CODE} –` }).getAttribute('value')
+    await select.selectOption(value ?? '')
+    const rows = page.locator('[data-testid="desk-table"] tbody tr')
+    await waitUntil('the three units are listed', async () => await rows.count() === 3)
+    for (const unit of Object.values(UNITS)) {
+      const text = await rows.filter({ hasText: unit.name }).innerText()
+      assert(text.includes('Đã nộp') && /0\/1\d/.test(text) && text.includes('Chưa thẩm định'), `the row of ${unit.name} says "${text}"`)
+    }
+    assert((await page.getByTestId('desk-assignments').innerText()).includes('Công tác chỉ đạo, điều hành CCHC'), 'the appraiser\'s field is not named')
+    assert(await page.getByTestId('desk-done').innerText() === '0 / 3', 'the desk counts units already done')
+    await shoot(page, 'appraisal-01-desk')
+    await fitsPhone(page, 'the desk')
+  })
+
+  await check('the desk filters by state, unit type and name, and keeps the filters in the address', async () => {
+    assert(page, 'no appraiser tab')
+    const rows = page.locator('[data-testid="desk-table"] tbody tr')
+    await page.getByLabel('Trạng thái').selectOption('finalized')
+    await waitUntil('no unit is finalized', async () => await rows.count() === 0)
+    await page.getByText('Không có đơn vị nào phù hợp với bộ lọc.').waitFor()
+    await page.getByLabel('Trạng thái').selectOption('todo')
+    await waitUntil('three units are still to appraise', async () => await rows.count() === 3)
+    await page.getByLabel('Tìm đơn vị').fill('y te')
+    await waitUntil('only Sở Y tế is left', async () => await rows.count() === 1 && (await rows.innerText()).includes(UNITS.b.name))
+    const query = new URL(page.url()).searchParams
+    assert(query.get('state') === 'todo' && query.get('q') === 'y te' && query.get('round') === roundId, `the address is ${page.url()}`)
+    await page.reload()
+    await waitUntil('the filters survive a reload', async () => await rows.count() === 1 && await page!.getByLabel('Tìm đơn vị').inputValue() === 'y te')
+    await page.getByRole('button', { name: 'Xóa bộ lọc' }).click()
+    await waitUntil('the three units are back', async () => await rows.count() === 3)
+  })
+
+  await check('on a unit the appraiser accepts the whole field; the totals and the gap come from the server', async () => {
+    assert(page, 'no appraiser tab')
+    await page.getByTestId('desk-table').getByRole('link', { name: UNITS.a.name, exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: UNITS.a.name }).waitFor()
+    // Self-assessed 1.5 below the maximum (1.1.2 at 0.5 of 1, 1.3.3 at 1 of 1.5).
+    const self = await leafOf(page, '1.1.2').getByTestId('self-answer').innerText()
+    assert(self.includes('0,5 điểm'), `the unit's answer of 1.1.2 reads "${self}"`)
+    await acceptField(page, '1')
+    await waitUntil('the gap over the appraised leaves is 0', async () => await page!.getByTestId('total-gap').innerText() === '0')
+    await waitForLeafState(page, '1.1.2', 'Đã lưu')
+    await assertAccessible(page, 'the appraisal screen')
+  })
+
+  await check('overriding a leaf: the form asks for the reason first, then saves; the gap moves', async () => {
+    assert(page, 'no appraiser tab')
+    await overrideLeaf(page, '1.3.3', { value: 0.5 }, 'Báo cáo kiểm tra chỉ có 1 trong 2 đợt theo kế hoạch.')
+    await waitUntil('the gap shows +0,5 (self 1, appraised 0.5)', async () => await page!.getByTestId('total-gap').innerText() === '+0,5')
+    const figures = await page.locator('[data-field="1"] [data-testid="field-gap"]').innerText()
+    assert(figures === '+0,5', `the field's gap reads "${figures}"`)
+  })
+
+  await check('the unit\'s PDF opens in place beside the answers', async () => {
+    assert(page, 'no appraiser tab')
+    await leafOf(page, '1.1.1').getByRole('button', { name: new RegExp(PDF_NAME.replace('.', '\\.')) }).click()
+    const frame = page.getByTestId('evidence-preview-pdf')
+    await frame.waitFor()
+    const src = await frame.getAttribute('src') ?? ''
+    assert(src.startsWith('blob:'), `the PDF frame shows ${src}`)
+    await page.getByTestId('side-panel').getByText(PDF_NAME).first().waitFor()
+    await shoot(page, 'appraisal-02-unit')
+  })
+
+  await check('the history of the overridden leaf says who changed what and why, in Vietnamese', async () => {
+    assert(page, 'no appraiser tab')
+    await leafOf(page, '1.3.3').getByRole('button', { name: 'Lịch sử' }).click()
+    const history = page.getByTestId('leaf-history')
+    await history.waitFor()
+    await waitUntil('the override and the acceptance are listed', async () => {
+      const text = await history.innerText()
+      return text.includes('Lưu điểm thẩm định') && text.includes('Báo cáo kiểm tra chỉ có 1 trong 2 đợt') &&
+        text.includes('1 điểm → 0,5 điểm') && text.includes('Chấp nhận điểm của đơn vị') && text.includes('Lê Minh Hà')
+    })
+    await shoot(page, 'appraisal-03-history')
+  })
+
+  await check('the keyboard moves between leaves, accepts with Enter and enters a score', async () => {
+    assert(page, 'no appraiser tab')
+    await openUnitAppraisal(page, UNITS.b.name)
+    await page.getByText('Enter').first().waitFor()
+    await leafOf(page, '1.1.1').focus()
+    await page.keyboard.press('j')
+    await waitUntil('1.1.2 is the current leaf and has the focus', async () =>
+      await page!.evaluate(FOCUSED_LEAF) === '1.1.2')
+    await page.keyboard.press('Alt+ArrowDown')
+    await page.keyboard.press('k')
+    await waitUntil('back on 1.1.2', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.2')
+    // Enter accepts the unit's score and goes on to the next leaf.
+    await page.keyboard.press('Enter')
+    await waitForLeafState(page, '1.1.2', 'Đã lưu')
+    await waitUntil('1.1.3 has the focus', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.3')
+    await page.keyboard.press('d')
+    const box = leafOf(page, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3')
+    await waitUntil('the score box of 1.1.3 has the focus', async () => await box.evaluate((element) => element === (element as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement))
+    await page.keyboard.type('1')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Escape')
+    await waitForLeafState(page, '1.1.3', 'Đã lưu')
+    await waitUntil('the focus is back on the leaf', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.3')
+  })
+
+  await check('a change made meanwhile in another tab is named, and nothing typed is lost (412)', async () => {
+    assert(page, 'no appraiser tab')
+    await openUnitAppraisal(page, UNITS.c.name)
+    const other = await c.newPage({ width: 1440, height: 900 })
+    await c.login(other, APPRAISER, c.demoPassword, 'Thẩm định')
+    await openUnitAppraisal(other, UNITS.c.name, ROUND_CODE)
+    // This tab types two scores other than the unit's; without reasons nothing is sent yet.
+    for (const code of ['1.1.3', '1.2.2']) {
+      const box = leafOf(page, code).getByLabel(`Điểm thẩm định tiêu chí ${code}`)
+      await box.fill('0.75')
+      await box.press('Enter')
+      await leafOf(page, code).getByTestId('reason-needed').waitFor()
+    }
+    // Meanwhile the other tab accepts 1.1.2 and scores 1.2.2 itself.
+    await leafOf(other, '1.1.2').getByRole('button', { name: 'Chấp nhận điểm của đơn vị' }).click()
+    await waitForLeafState(other, '1.1.2', 'Đã lưu')
+    await overrideLeaf(other, '1.2.2', { value: 0.5 }, 'Chỉ một phần kế hoạch được thực hiện.')
+    // Back here the reasons go in: the save meets the newer version (the browser logs the 412), takes it, and says who
+    // changed what.
+    const notice = page.getByTestId('change-notice')
+    await c.allowConsoleError(/status of 412/, async () => {
+      await leafOf(page!, '1.1.3').getByLabel(/^Lý do/).fill('Chưa đủ báo cáo định kỳ.')
+      await leafOf(page!, '1.2.2').getByLabel(/^Lý do/).fill('Kế hoạch thực hiện được ba phần tư.')
+      await notice.waitFor()
+    })
+    assert((await notice.innerText()).includes('Lê Minh Hà'), `the notice says "${await notice.innerText()}"`)
+    await waitForLeafState(page, '1.1.3', 'Đã lưu')
+    await waitForLeafState(page, '1.1.2', 'Đã lưu')
+    // 1.2.2 was changed by the other tab too: this tab keeps its typed value and asks.
+    await waitForLeafState(page, '1.2.2', 'Xung đột')
+    const problem = await leafOf(page, '1.2.2').getByTestId('leaf-problem').innerText()
+    assert(problem.includes('Lê Minh Hà') && problem.includes('đã chấm tiêu chí này 0,5 điểm') && problem.includes('vẫn được giữ'), `the leaf says "${problem}"`)
+    assert(await leafOf(page, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0.75', 'the typed score is lost')
+    await shoot(page, 'appraisal-05-conflict')
+    await leafOf(page, '1.2.2').getByRole('button', { name: 'Lưu giá trị của tôi' }).click()
+    await waitForLeafState(page, '1.2.2', 'Đã lưu')
+    await other.reload()
+    await leafOf(other, '1.2.2').getByTestId('leaf-state').waitFor()
+    assert(await leafOf(other, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0.75', 'the kept value was not saved')
+    await other.close()
+  })
+
+  await check('asking for a supplement on two leaves with a reason and a due date', async () => {
+    assert(page, 'no appraiser tab')
+    await openUnitAppraisal(page, UNITS.a.name)
+    await askSupplement(page, ['1.1.2', '1.3.3'], 'Bổ sung kế hoạch có chữ ký và báo cáo kiểm tra đợt 2.', vietnamTime(3))
+    const item = page.getByTestId('supplement-list').locator('li').first()
+    const text = await item.innerText()
+    assert(text.includes('Chờ đơn vị bổ sung') && text.includes(`hạn ${vietnamTime(3)}`), `the request reads "${text}"`)
+    await leafOf(page, '1.1.2').getByText('Chờ đơn vị bổ sung').waitFor()
+    await fitsPhone(page, 'the appraisal screen')
+    await page.setViewportSize(PHONE)
+    await shoot(page, 'appraisal-04-phone')
+    await page.setViewportSize({ width: 1440, height: 900 })
+  })
+
+  await check('the unit answers (API); the appraiser reviews the answer and its file, then closes the request', async () => {
+    assert(page, 'no appraiser tab')
+    await answerAsOfficer(c, roundId, unitIds.a, UNITS.a.code, 'Đã bổ sung Kế hoạch số 12/KH có chữ ký.')
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: UNITS.a.name }).waitFor()
+    const item = page.getByTestId('supplement-list').locator('li').first()
+    await item.getByText('Chờ thẩm định lại').waitFor()
+    await item.getByRole('button', { name: /^Xem xét/ }).click()
+    const review = page.getByTestId('supplement-review')
+    await review.getByText('Đã bổ sung Kế hoạch số 12/KH có chữ ký.').waitFor()
+    await review.getByRole('button', { name: 'Báo cáo bổ sung.pdf' }).click()
+    await page.getByTestId('evidence-preview-pdf').waitFor()
+    await assertAccessible(page, 'the appraisal screen with a PDF open')
+    await closeSupplement(page, ['1.1.2', '1.3.3'], 'Đã xem xét tài liệu bổ sung; giữ điểm thẩm định.')
+  })
+
+  await check('the admin sees the same unit read-only', async () => {
+    const admin = await c.newPage({ width: 1440, height: 900 })
+    await c.login(admin, 'admin', c.adminPassword, 'Tổng quan')
+    await openUnitAppraisal(admin, UNITS.a.name, ROUND_CODE)
+    await admin.getByTestId('read-only').waitFor()
+    assert(await admin.getByRole('button', { name: /Chấp nhận điểm/ }).count() === 0, 'the admin is offered to accept scores')
+    assert(await admin.getByTestId('ask-supplement').count() === 0, 'the admin is offered to ask for a supplement')
+    assert(await admin.locator('[data-leaf] input, [data-leaf] textarea').count() === 0, 'the admin has inputs')
+    const appraised = await leafOf(admin, '1.3.3').getByTestId('appraised-answer').innerText()
+    assert(appraised.includes('0,5 điểm'), `the appraised score of 1.3.3 reads "${appraised}"`)
+    await admin.getByText('Báo cáo kiểm tra chỉ có 1 trong 2 đợt theo kế hoạch.').waitFor()
+    assert(await admin.locator('[data-field]').count() === 7, 'the admin does not see every field')
+    await assertAccessible(admin, 'the appraisal screen read-only')
+    // The round's progress screen leads to the same screen.
+    await admin.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Kỳ đánh giá', exact: true }).click()
+    await admin.getByRole('link', { name: ROUND_CODE, exact: true }).click()
+    await admin.getByRole('link', { name: 'Tiến độ', exact: true }).click()
+    await admin.getByTestId('progress-table').getByRole('link', { name: UNITS.b.name, exact: true }).click()
+    await admin.getByRole('heading', { level: 1, name: UNITS.b.name }).waitFor()
+    await admin.getByTestId('read-only').waitFor()
+    await admin.close()
+    await page?.close()
+  })
+}
