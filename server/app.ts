@@ -34,6 +34,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
   /** Skip migrations at start (only for tests of an unmigrated database). */
   migrate?: boolean
+  /** Where the built web app is (admin/dist by default); tests serve a stand-in. */
+  webRoot?: string
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/
@@ -117,6 +119,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   await app.register(appraisalRoutes)
   await app.register(evidenceRoutes, { maxBytes: config.EVIDENCE_MAX_BYTES })
-  await app.register(adminPlugin)
+  await app.register(adminPlugin, { root: options.webRoot })
   return app
 }

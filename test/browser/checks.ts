@@ -25,8 +25,8 @@ export interface BrowserChecks {
   heading: (text: string) => Locator
   /** Body rows of the table with that data-testid. */
   rows: (testId: string) => Locator
-  /** Saves test-output/screenshots/<name>.png. */
-  screenshot: (name: string, fullPage?: boolean) => Promise<void>
+  /** Saves test-output/screenshots/<name>.png of the runner's page, or of another tab. */
+  screenshot: (name: string, fullPage?: boolean, target?: Page) => Promise<void>
   waitUntil: (what: string, check: () => Promise<boolean>, ms?: number) => Promise<void>
   assert: (condition: unknown, message: string) => asserts condition
   /** Runs body while console errors matching pattern (a refusal provoked on purpose) are not counted. */

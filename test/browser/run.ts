@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { appraisalChecks } from './appraisal.js'
 import type { BrowserChecks } from './checks.js'
+import { publicChecks } from './public.js'
 import { resultChecks } from './results.js'
+import { roundFlowChecks } from './round-flow.js'
 import { roundChecks } from './rounds.js'
 import { unitChecks } from './unit.js'
 
@@ -189,7 +191,10 @@ async function run (): Promise<void> {
         const message = error instanceof Error ? error.message.split('\n').slice(0, 3).join('\n  ') : String(error)
         outcomes.push({ name, error: message })
         console.log(`not ok - ${name}\n  ${message}`)
-        await screenshot(page, `failed-${outcomes.length}`).catch(() => undefined)
+        // Every open tab: a check may have failed in the officer's or the appraiser's.
+        for (const [index, open] of browserContext.pages().entries()) {
+          await screenshot(open, `failed-${outcomes.length}${index === 0 ? '' : `-tab${index}`}`).catch(() => undefined)
+        }
       }
     }
     const nav = (label: string) => page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: label, exact: true })
@@ -217,7 +222,7 @@ async function run (): Promise<void> {
       nav,
       heading,
       rows,
-      screenshot: (name, fullPage) => screenshot(page, name, fullPage),
+      screenshot: (name, fullPage, target) => screenshot(target ?? page, name, fullPage),
       waitUntil,
       assert,
       allowConsoleError: async (pattern, body) => {
@@ -476,7 +481,8 @@ async function run (): Promise<void> {
 
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
-      ['rounds', roundChecks], ['results', resultChecks], ['unit', unitChecks], ['appraisal', appraisalChecks]
+      ['rounds', roundChecks], ['results', resultChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
+      ['round', roundFlowChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)
     for (const [name, run] of groups) {

@@ -152,6 +152,23 @@ function fromPublic (first: PublicResults, items: PublicResults['items']): Resul
   }
 }
 
+/** Published results of a round for one unit type through the public API (the latest version unless one is named). */
+export async function fetchPublicResults (id: string, unitType: string, version?: number): Promise<ResultView> {
+  // The public list comes a page at a time; a province has a few dozen units of a type, so one page is usual.
+  const first = await call(client.GET('/public/rounds/{id}/results/{unitType}', {
+    params: { path: { id, unitType }, query: { version, limit: 1000, offset: 0 } }
+  }))
+  const items = [...first.items]
+  while (items.length < first.total) {
+    const page = await call(client.GET('/public/rounds/{id}/results/{unitType}', {
+      params: { path: { id, unitType }, query: { version, limit: 1000, offset: items.length } }
+    }))
+    if (page.items.length === 0) break
+    items.push(...page.items)
+  }
+  return fromPublic(first, items)
+}
+
 export function useResults (isAdmin: () => boolean) {
   const { load: loadUnitTypes, unitTypeName } = useUnitTypes()
   const roundId = ref('')
@@ -224,19 +241,7 @@ export function useResults (isAdmin: () => boolean) {
         params: { path: { id, version }, query: { unitType: type } }
       })))
     }
-    // The public list comes a page at a time; a province has a few dozen units of a type, so one page is usual.
-    const first = await call(client.GET('/public/rounds/{id}/results/{unitType}', {
-      params: { path: { id, unitType: type }, query: { version, limit: 1000, offset: 0 } }
-    }))
-    const items = [...first.items]
-    while (items.length < first.total) {
-      const page = await call(client.GET('/public/rounds/{id}/results/{unitType}', {
-        params: { path: { id, unitType: type }, query: { version, limit: 1000, offset: items.length } }
-      }))
-      if (page.items.length === 0) break
-      items.push(...page.items)
-    }
-    return fromPublic(first, items)
+    return fetchPublicResults(id, type, version)
   })
 
   /** Which version to show for a choice from the address: the latest published, else (admins) the provisional one. */

@@ -1,0 +1,55 @@
+// What the public page knows of the published rounds: read once per visit from GET /public/rounds, and the addresses
+// of a published version's charts and downloads (plain links to the public API, so they work without the app too).
+import { call, client } from '../api/client'
+import type { PublishedRound, ResultExportFormat } from '../api/types'
+
+let rounds: Promise<PublishedRound[]> | null = null
+
+/**
+ * Rounds with published results, newest year first: one request per visit (a failure is retried next time). The API
+ * lets browsers keep the list for a minute; `fresh` asks the server again, for an address naming a round just published.
+ */
+export function publishedRounds (fresh = false): Promise<PublishedRound[]> {
+  if (fresh) rounds = null
+  rounds ??= call(client.GET('/public/rounds', fresh ? { cache: 'no-cache' } : {})).then((list) => list.items).catch((error: unknown) => {
+    rounds = null
+    throw error
+  })
+  return rounds
+}
+
+export interface PublishedChoice {
+  round: PublishedRound
+  result: PublishedRound['results'][number]
+}
+
+/** The published round with that code and its results for that unit type; null when nothing of it is published. */
+export async function findPublished (roundCode: string, unitType: string): Promise<PublishedChoice | null> {
+  const find = (list: PublishedRound[]): PublishedChoice | null => {
+    const round = list.find((candidate) => candidate.code === roundCode)
+    const result = round?.results.find((candidate) => candidate.unitType === unitType)
+    return round && result ? { round, result } : null
+  }
+  return find(await publishedRounds()) ?? find(await publishedRounds(true))
+}
+
+const resultsPath = (roundId: string, unitType: string) =>
+  `/public/rounds/${encodeURIComponent(roundId)}/results/${encodeURIComponent(unitType)}`
+
+/** A chart of the report as the API draws it (index, averages or field-<code>), of a numbered version: cached for good. */
+export function chartUrl (roundId: string, unitType: string, version: number, chart: string): string {
+  return `${resultsPath(roundId, unitType)}/charts/${encodeURIComponent(chart)}.png?version=${version}`
+}
+
+/** The download of a numbered version as CSV, XLSX or JSON. */
+export function exportUrl (roundId: string, unitType: string, version: number, format: ResultExportFormat): string {
+  return `${resultsPath(roundId, unitType)}/export?version=${version}&format=${format}`
+}
+
+/** The version asked for in the address (?version=n), or undefined for the latest. */
+export function versionOf (query: unknown): number | undefined {
+  const text = Array.isArray(query) ? query[0] : query
+  if (typeof text !== 'string' || !/^\d{1,9}$/.test(text)) return undefined
+  const number = Number(text)
+  return number >= 1 ? number : undefined
+}
