@@ -26,7 +26,7 @@ export async function openUnitAppraisal (page: Page, unitName: string, roundCode
   await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thẩm định', exact: true }).click()
   await page.getByRole('heading', { level: 1, name: 'Thẩm định' }).waitFor()
   if (roundCode) {
-    const select = page.getByLabel('Kỳ đánh giá')
+    const select = page.getByLabel('Kỳ đánh giá', { exact: true })
     const value = await select.locator('option').filter({ hasText: `${roundCode} –` }).getAttribute('value')
     await select.selectOption(value ?? '')
   }
@@ -241,7 +241,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
   await check('a demo appraiser lands on the desk: the units of the round with their progress in field 1', async () => {
     page = await c.newPage({ width: 1440, height: 900 })
     await c.login(page, APPRAISER, c.demoPassword, 'Thẩm định')
-    const select = page.getByLabel('Kỳ đánh giá')
+    const select = page.getByLabel('Kỳ đánh giá', { exact: true })
     const value = await select.locator('option').filter({ hasText: `${ROUND_CODE} –` }).getAttribute('value')
     await select.selectOption(value ?? '')
     const rows = page.locator('[data-testid="desk-table"] tbody tr')
