@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import { corsOrigins, type Config } from './config.js'
+import { corsOrigins, trustProxyOf, type Config } from './config.js'
 import type { Database } from './db/client.js'
 import accessPlugin from './plugins/access.js'
 import adminPlugin from './plugins/admin.js'
@@ -53,7 +53,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       const given = request.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    return503OnClosing: true
+    return503OnClosing: true,
+    trustProxy: trustProxyOf(config)
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })

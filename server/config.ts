@@ -1,4 +1,5 @@
 // Configuration: one TypeBox schema of environment variables gives both the type and the validation.
+import { isIP } from 'node:net'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -11,6 +12,12 @@ export const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and evidence files' }),
   EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, default: 52428800, description: 'Largest evidence file accepted, in bytes (default 50 MiB); checked while the upload streams' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'pino log level' }),
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    description: 'Which proxies in front of the service to believe about the client address (X-Forwarded-For, -Proto, -Host): false (none: ' +
+      'the peer is the client), true (any), a hop count (e.g. 1: the nearest proxy; only where the service is reachable through its proxies alone), or a comma-separated list of proxy addresses and CIDRs ' +
+      '(e.g. 10.0.0.0/8,127.0.0.1). Rate limits, login lockouts, logs and the audit log use the address found this way'
+  }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated list of allowed browser origins (empty = none)' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576, description: 'Maximum JSON body size' }),
   DEMO_DATA: Type.Boolean({ default: true, description: 'Load the Thanh Hóa 2020 demo data into an empty database at start' }),
@@ -54,8 +61,38 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Par
     const value = raw[name]
     return `${name}: ${error.message}${value !== undefined ? ` (got ${JSON.stringify(value)})` : ''}`
   })
+  if (problems.length === 0) {
+    try {
+      trustProxyOf(candidate as Config)
+    } catch (error) {
+      problems.push(`TRUST_PROXY: ${(error as Error).message} (got ${JSON.stringify((candidate as Config).TRUST_PROXY)})`)
+    }
+  }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)])
   return candidate as Config
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: a boolean, a list of addresses and CIDRs, or for a hop count n a
+ * function trusting the n nearest hops (Fastify's own number form trusts none, since a client reaching the service
+ * directly could forward what it likes: use a count only where the service is reachable through the proxies alone).
+ */
+export function trustProxyOf (config: Config): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const value = config.TRUST_PROXY.trim().toLowerCase()
+  if (value === 'false' || value === '') return false
+  if (value === 'true') return true
+  if (/^\d{1,3}$/.test(value)) {
+    const hops = Number(value)
+    return hops === 0 ? false : (_address: string, hop: number) => hop < hops
+  }
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/')
+    const family = isIP(address ?? '')
+    const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    if (family === 0 || !prefixOk || extra !== undefined) throw new Error(`"${entry}" is neither true, false, a hop count nor an address or CIDR`)
+  }
+  return entries
 }
 
 export function corsOrigins (config: Config): string[] {

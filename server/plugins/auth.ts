@@ -63,7 +63,7 @@ async function authPlugin (app: FastifyInstance): Promise<void> {
 export default fp(authPlugin, { name: 'auth', dependencies: ['db', 'access'] })
 
 export function actorOf (request: FastifyRequest): Actor {
-  return { principal: request.principal, requestId: request.id }
+  return { principal: request.principal, requestId: request.id, clientAddress: request.ip }
 }
 
 /** The calling user; routes that only users reach use it. */

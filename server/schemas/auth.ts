@@ -89,7 +89,8 @@ export const AuditEntrySchema = Type.Object({
   before: Type.Unknown(),
   after: Type.Unknown(),
   reason: Type.Union([Type.String(), Type.Null()]),
-  requestId: Type.Union([Type.String(), Type.Null()])
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  clientAddress: Type.Union([Type.String(), Type.Null()], { description: 'The client\'s address; behind a trusted proxy (TRUST_PROXY), the forwarded one' })
 }, { $id: 'AuditEntry' })
 
 export const AuditPageSchema = page(AuditEntrySchema, 'AuditPage')

@@ -26,7 +26,8 @@ export async function audit (tx: Executor, actor: Actor, entry: AuditEntry): Pro
     before: entry.before ?? null,
     after: entry.after ?? null,
     reason: entry.reason ?? null,
-    requestId: actor.requestId ?? null
+    requestId: actor.requestId ?? null,
+    clientAddress: actor.clientAddress ?? null
   })
 }
 

@@ -23,6 +23,8 @@ export type Principal = UserPrincipal | ApiKeyPrincipal
 export interface Actor {
   principal: Principal | null
   requestId?: string | undefined
+  /** The client's address (request.ip: behind a trusted proxy, the forwarded client). */
+  clientAddress?: string | undefined
 }
 
 /** The actor of work done by the service itself (bootstrap, demo data). */

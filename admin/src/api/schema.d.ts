@@ -1694,6 +1694,8 @@ export interface components {
             after: unknown;
             reason: string | null;
             requestId: string | null;
+            /** @description The client's address; behind a trusted proxy (TRUST_PROXY), the forwarded one */
+            clientAddress: string | null;
         };
         UserPage: {
             items: components["schemas"]["User"][];

@@ -60,7 +60,9 @@ export const auditLogTable = pgTable('audit_log', {
   before: jsonb(),
   after: jsonb(),
   reason: text(),
-  requestId: text()
+  requestId: text(),
+  /** The client's address as the service saw it (behind a trusted proxy, the forwarded one). */
+  clientAddress: text()
 }, (table) => [
   index().on(table.entityType, table.entityId),
   index().on(table.actorId),
