@@ -2,18 +2,41 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import type { PgliteDatabase } from 'drizzle-orm/pglite'
+import type pg from 'pg'
 import { migrationsDir } from '../paths.js'
 import type { Database, Db } from './client.js'
 import { queryRows } from './rows.js'
 
+/** The advisory lock key instances take around migrations ("PARM" in ASCII). */
+export const MIGRATION_LOCK_KEY = 0x5041524d
+
+/**
+ * Applies the pending migrations. On PostgreSQL, under a session advisory lock held by one connection for the whole
+ * run: instances starting together queue on it, the first migrates and the others then find nothing left to do.
+ * (Embedded PGlite belongs to one process, which has no one to race.)
+ */
 export async function migrate (database: Database): Promise<void> {
   const config = { migrationsFolder: migrationsDir }
-  if (database.kind === 'postgres') await migratePg(database.db as unknown as NodePgDatabase, config)
-  else await migratePglite(database.db as unknown as PgliteDatabase, config)
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as unknown as PgliteDatabase, config)
+    return
+  }
+  const pool = (database.db as unknown as { $client: pg.Pool }).$client
+  const client = await pool.connect()
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    try {
+      await migratePg(drizzlePg({ client, casing: 'snake_case' }), config)
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+    }
+  } finally {
+    client.release()
+  }
 }
 
 /** Number of migrations shipped with this build, from drizzle-kit's journal. */
