@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
+import { Redis } from 'ioredis'
 import { corsOrigins, trustProxyOf, type Config } from './config.js'
 import type { Database } from './db/client.js'
 import accessPlugin from './plugins/access.js'
@@ -39,6 +40,26 @@ export interface BuildOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/
+
+/**
+ * The Redis connection of the shared counters, closed with the app. While Redis is unreachable a command fails at
+ * once instead of queueing, and the rate limiter lets the request through (logged): the lockout of logins lives in
+ * PostgreSQL, so it holds regardless.
+ */
+function sharedRedis (app: FastifyInstance, url: string): Redis {
+  const redis = new Redis(url, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+  let down = false
+  redis.on('error', (error: Error) => {
+    if (!down) app.log.warn({ err: error }, 'Redis unreachable: rate limits are not counted until it is back')
+    down = true
+  })
+  redis.on('ready', () => {
+    if (down) app.log.info('Redis is back: rate limits are counted again')
+    down = false
+  })
+  app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
+  return redis
+}
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -91,8 +112,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     migrate: options.migrate
   })
   await app.register(storagePlugin, { dataDir: config.DATA_DIR })
-  // Limits are declared per route (login); other routes are not limited by default.
-  await app.register(rateLimit, { global: false })
+  // Limits are declared per route (login, public results); other routes are not limited by default. With REDIS_URL
+  // every instance counts in Redis, so a limit holds across instances; otherwise each process counts in memory.
+  const redis = config.REDIS_URL ? sharedRedis(app, config.REDIS_URL) : undefined
+  await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: `${config.REDIS_KEY_PREFIX}rate:`, skipOnError: true } : {}) })
   await app.register(authPlugin)
   await app.register(swaggerPlugin)
   for (const schema of sharedSchemas) app.addSchema(schema)

@@ -18,6 +18,8 @@ export const ConfigSchema = Type.Object({
       'the peer is the client), true (any), a hop count (e.g. 1: the nearest proxy; only where the service is reachable through its proxies alone), or a comma-separated list of proxy addresses and CIDRs ' +
       '(e.g. 10.0.0.0/8,127.0.0.1). Rate limits, login lockouts, logs and the audit log use the address found this way'
   }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis for counters shared by every instance (rate limits), e.g. redis://redis:6379; unset = each process counts in its own memory' })),
+  REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'par:', description: 'Prefix of this service\'s keys in Redis (several deployments may share one Redis)' }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated list of allowed browser origins (empty = none)' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576, description: 'Maximum JSON body size' }),
   DEMO_DATA: Type.Boolean({ default: true, description: 'Load the Thanh Hóa 2020 demo data into an empty database at start' }),
