@@ -111,7 +111,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     migrate: options.migrate
   })
-  await app.register(storagePlugin, { dataDir: config.DATA_DIR })
+  await app.register(storagePlugin, config)
   // Limits are declared per route (login, public results); other routes are not limited by default. With REDIS_URL
   // every instance counts in Redis, so a limit holds across instances; otherwise each process counts in memory.
   const redis = config.REDIS_URL ? sharedRedis(app, config.REDIS_URL) : undefined

@@ -10,6 +10,13 @@ export const ConfigSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections in the pg pool' }),
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30000, description: 'Statement timeout per query (0 = none)' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and evidence files' }),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63, description: 'Keep evidence files in this S3-compatible bucket (AWS S3, MinIO, …) instead of under DATA_DIR/evidence; needed with several instances' })),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', description: 'The S3 API\'s address, e.g. http://minio:9000; unset = AWS S3 of S3_REGION' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Region of the bucket' }),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'Access key; unset = the AWS SDK\'s own chain (environment, instance role)' })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Secret of the access key' })),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false, description: 'Address the bucket in the path (http://host/bucket/key), as MinIO and most S3 imitations need' }),
+  S3_PREFIX: Type.String({ default: 'evidence/', maxLength: 200, description: 'Key prefix of the evidence objects in the bucket' }),
   EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, default: 52428800, description: 'Largest evidence file accepted, in bytes (default 50 MiB); checked while the upload streams' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'pino log level' }),
   TRUST_PROXY: Type.String({

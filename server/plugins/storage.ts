@@ -1,8 +1,11 @@
-// The evidence file store (tài liệu kiểm chứng): each file once by its SHA-256 under DATA_DIR/evidence, behind the EvidenceStore interface.
+// The evidence file store (tài liệu kiểm chứng): each file once by its SHA-256, behind the EvidenceStore interface: in an
+// S3-compatible bucket when S3_BUCKET is set (several instances share it), else under DATA_DIR/evidence.
 import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
 import { LocalEvidenceStore } from '../storage/local.js'
+import { S3EvidenceStore } from '../storage/s3.js'
 import type { EvidenceStore } from '../storage/types.js'
 
 declare module 'fastify' {
@@ -11,19 +14,32 @@ declare module 'fastify' {
   }
 }
 
-export interface StoragePluginOptions {
-  /** DATA_DIR; the files live in its `evidence` directory. */
-  dataDir: string
+export type StoragePluginOptions = Pick<Config, 'DATA_DIR' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_PREFIX'>
+
+function storeOf (options: StoragePluginOptions): LocalEvidenceStore | S3EvidenceStore {
+  if (!options.S3_BUCKET) return new LocalEvidenceStore(join(options.DATA_DIR, 'evidence'))
+  return new S3EvidenceStore({
+    bucket: options.S3_BUCKET,
+    prefix: options.S3_PREFIX,
+    client: {
+      region: options.S3_REGION,
+      forcePathStyle: options.S3_FORCE_PATH_STYLE,
+      ...(options.S3_ENDPOINT ? { endpoint: options.S3_ENDPOINT } : {}),
+      ...(options.S3_ACCESS_KEY_ID && options.S3_SECRET_ACCESS_KEY
+        ? { credentials: { accessKeyId: options.S3_ACCESS_KEY_ID, secretAccessKey: options.S3_SECRET_ACCESS_KEY } }
+        : {})
+    }
+  })
 }
 
 async function storagePlugin (app: FastifyInstance, options: StoragePluginOptions): Promise<void> {
-  const store = new LocalEvidenceStore(join(options.dataDir, 'evidence'))
+  const store = storeOf(options)
   // A killed process cannot clean up its partial uploads; idle ones go at start (recent ones may belong to another process).
   await store.removeStaleTemporaryFiles().catch((error: unknown) => {
     app.log.warn({ err: error }, 'could not remove stale partial evidence uploads')
   })
-  // Nothing to close: the store holds no open handles between requests.
-  app.decorate('evidenceStore', store)
+  if (store instanceof S3EvidenceStore) app.addHook('onClose', async () => { store.client.destroy() })
+  app.decorate<EvidenceStore>('evidenceStore', store)
 }
 
 export default fp(storagePlugin, { name: 'storage' })

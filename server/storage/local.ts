@@ -1,66 +1,16 @@
 // Evidence store on the local file system: objects at <root>/ab/cd/<sha256>, uploads streamed through a temporary file in <root>/tmp.
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { SNIFF_BYTES, sniffContentType } from './content-type.js'
 import { EvidenceNotFoundError, FileTooLargeError } from './errors.js'
+import { EvidenceIntake, SHA256_HEX, holdSourceErrors, wasTruncated } from './intake.js'
 import type { ByteRange, DetectedType, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
 
-const SHA256_HEX = /^[0-9a-f]{64}$/
 const FILE_MODE = 0o640
 const DIRECTORY_MODE = 0o750
-
-/** Hashes, counts and sniffs the bytes passing through, failing the stream at the first byte past the limit or the first sign of a refused type. */
-export class EvidenceIntake extends Transform {
-  size = 0
-  detectedType: DetectedType | undefined
-  private readonly hash = createHash('sha256')
-  private head: Buffer | undefined = Buffer.allocUnsafe(SNIFF_BYTES)
-  private headLength = 0
-
-  constructor (private readonly maxBytes: number) {
-    super()
-  }
-
-  private digest: string | undefined
-
-  /** The hex SHA-256 of everything that passed; read it only after the stream has ended. */
-  get sha256 (): string {
-    this.digest ??= this.hash.digest('hex')
-    return this.digest
-  }
-
-  override _transform (chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length
-    if (this.size > this.maxBytes) return callback(new FileTooLargeError(this.maxBytes))
-    try {
-      this.sniff(chunk, false)
-    } catch (error) {
-      return callback(error as Error)
-    }
-    this.hash.update(chunk)
-    callback(null, chunk)
-  }
-
-  override _flush (callback: TransformCallback): void {
-    try {
-      this.sniff(undefined, true)
-    } catch (error) {
-      return callback(error as Error)
-    }
-    callback()
-  }
-
-  private sniff (chunk: Buffer | undefined, complete: boolean): void {
-    if (this.detectedType || !this.head) return
-    if (chunk) this.headLength += chunk.copy(this.head, this.headLength, 0, Math.min(chunk.length, SNIFF_BYTES - this.headLength))
-    this.detectedType = sniffContentType(this.head.subarray(0, this.headLength), complete)
-    if (this.detectedType) this.head = undefined
-  }
-}
 
 export class LocalEvidenceStore implements EvidenceStore {
   readonly rootDir: string
@@ -74,13 +24,7 @@ export class LocalEvidenceStore implements EvidenceStore {
 
   async put (source: Readable, options: PutOptions): Promise<StoredObject> {
     const { maxBytes, signal } = options
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`maxBytes must be a non-negative integer, got ${maxBytes}`)
-    // Until pipeline() listens, an early source error must neither crash the process nor be lost: the pipeline sees it as `errored`.
-    const holdError = (): void => {}
-    source.on('error', holdError)
-    // http.IncomingMessage (and streams wrapping it) report a client that went away with 'aborted'.
-    const onAborted = (): void => { source.destroy(new Error('The upload was aborted by the client')) }
-    source.once('aborted', onAborted)
+    const release = holdSourceErrors(source, maxBytes)
 
     const temporaryPath = join(this.temporaryDir, `${randomUUID()}.part`)
     let output: Writable | undefined
@@ -90,8 +34,7 @@ export class LocalEvidenceStore implements EvidenceStore {
       // `flush` fsyncs before close, so a renamed object is on disk, not only in the page cache.
       output = createWriteStream(temporaryPath, { flags: 'wx', mode: FILE_MODE, flush: true })
       await pipeline(source, intake, output, ...(signal ? [{ signal }] : []))
-      // busboy (@fastify/multipart) ends a file part normally at its own fileSize limit and only flags it.
-      if ((source as { truncated?: boolean }).truncated === true) throw new FileTooLargeError(maxBytes)
+      if (wasTruncated(source)) throw new FileTooLargeError(maxBytes)
       const sha256 = intake.sha256
       const size = intake.size
       const detectedType = intake.detectedType as DetectedType
@@ -103,8 +46,7 @@ export class LocalEvidenceStore implements EvidenceStore {
       await this.discard(temporaryPath, output)
       throw error
     } finally {
-      source.off('error', holdError)
-      source.off('aborted', onAborted)
+      release()
     }
   }
 

@@ -1,159 +1,37 @@
-// The file-system evidence store: streamed, hashed, sniffed, size-limited, stored once, and never leaving a partial file behind.
-import { createHash } from 'node:crypto'
+// The file-system evidence store: the store contract (contract.ts), plus what only a disk has: the layout of its files
+// and the sweep of a crashed process's temporary files.
 import { existsSync, writeFileSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
-import { buffer } from 'node:stream/consumers'
 import t, { type Test } from 'tap'
-import { EVIDENCE_TYPES } from '../../server/storage/content-type.js'
-import { EvidenceNotFoundError, FileTooLargeError, UnsupportedFileTypeError } from '../../server/storage/errors.js'
+import { EvidenceNotFoundError } from '../../server/storage/errors.js'
 import { LocalEvidenceStore } from '../../server/storage/local.js'
-import { chunked, failingAfter, generated, listFiles, samples, temporaryDirectory, zip } from './samples.js'
+import { storeContract, type StoreUnderTest } from './contract.js'
+import { chunked, listFiles, samples, temporaryDirectory } from './samples.js'
 
 const MiB = 1024 * 1024
-const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
 function newStore (t: Test): { store: LocalEvidenceStore, root: string } {
   const root = join(temporaryDirectory(t), 'evidence')
   return { store: new LocalEvidenceStore(root), root }
 }
 
-t.test('each accepted format is stored under its hash, with its size and detected type, and reads back intact', async (t) => {
+async function underTest (t: Test): Promise<StoreUnderTest> {
   const { store, root } = newStore(t)
-  for (const kind of ['pdf', 'jpeg', 'png', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'doc', 'xls', 'ppt'] as const) {
-    const content = samples[kind]()
-    const stored = await store.put(chunked(content, 7), { maxBytes: MiB })
-    t.equal(stored.sha256, sha256Of(content), `${kind}: hash`)
-    t.equal(stored.size, content.length, `${kind}: size`)
-    t.equal(stored.detectedType, EVIDENCE_TYPES[kind], `${kind}: type`)
-    t.equal(stored.deduplicated, false)
-    t.ok(existsSync(join(root, stored.sha256.slice(0, 2), stored.sha256.slice(2, 4), stored.sha256)), `${kind}: at <root>/ab/cd/<sha256>`)
-    t.same(await buffer(await store.open(stored.sha256)), content, `${kind}: reads back`)
+  return {
+    store,
+    contents: async () => existsSync(root) ? listFiles(root) : [],
+    addressOf: (sha256) => join(sha256.slice(0, 2), sha256.slice(2, 4), sha256)
   }
-  t.same(listFiles(join(root, 'tmp')), [], 'no temporary file is left')
-})
+}
 
-t.test('a file of several megabytes in small chunks is hashed exactly', async (t) => {
-  const { store } = newStore(t)
-  const content = Buffer.concat([samples.pdf(), Buffer.alloc(5 * MiB + 123, 0xAB)])
-  const stored = await store.put(chunked(content, 4093), { maxBytes: 8 * MiB })
-  t.equal(stored.sha256, sha256Of(content))
-  t.equal(stored.size, content.length)
-})
+await storeContract(t, underTest)
 
-t.test('an executable posing as bao-cao.pdf is refused and nothing is kept', async (t) => {
+t.test('objects live at <root>/ab/cd/<sha256>, uploads pass through <root>/tmp', async (t) => {
   const { store, root } = newStore(t)
-  const upload = Object.assign(chunked(Buffer.concat([samples.exe(), Buffer.alloc(200_000)]), 1000), { filename: 'bao-cao.pdf' })
-  await t.rejects(store.put(upload, { maxBytes: MiB }), UnsupportedFileTypeError)
-  await t.rejects(store.put(chunked(samples.exe()), { maxBytes: MiB }), { name: 'UnsupportedFileTypeError', reason: 'a Windows executable', statusCode: 415 })
-  t.same(listFiles(root), [])
-})
-
-t.test('a refusal decided only at 64 KB (a zip that is not an Office file) still leaves nothing', async (t) => {
-  const { store, root } = newStore(t)
-  const archive = zip([{ name: 'a.bin', data: Buffer.alloc(100_000, 1) }, { name: 'b.txt', data: 'x' }])
-  await t.rejects(store.put(chunked(archive, 5000), { maxBytes: MiB }), UnsupportedFileTypeError)
-  t.same(listFiles(root), [])
-})
-
-t.test('a stream over the limit is refused while streaming, and no temporary file is left', async (t) => {
-  const { store, root } = newStore(t)
-  const source = generated(samples.pdf(), 20 * MiB)
-  await t.rejects(store.put(source, { maxBytes: MiB }), { name: 'FileTooLargeError', statusCode: 413, maxBytes: MiB })
-  t.ok(source.produced() < 3 * MiB, `stopped reading early (read ${source.produced()} bytes of 20 MiB)`)
-  t.same(listFiles(root), [])
+  const stored = await store.put(chunked(samples.pdf()), { maxBytes: MiB })
+  t.ok(existsSync(join(root, stored.sha256.slice(0, 2), stored.sha256.slice(2, 4), stored.sha256)))
   t.ok(existsSync(join(root, 'tmp')), 'the temporary directory was used')
-})
-
-t.test('a stream of exactly the limit is accepted', async (t) => {
-  const { store } = newStore(t)
-  const stored = await store.put(generated(samples.pdf(), MiB), { maxBytes: MiB })
-  t.equal(stored.size, MiB)
-})
-
-t.test('a multipart part cut at the parser limit (busboy `truncated`) counts as too large', async (t) => {
-  const { store, root } = newStore(t)
-  const part = Object.assign(chunked(samples.pdf()), { truncated: true })
-  await t.rejects(store.put(part, { maxBytes: MiB }), FileTooLargeError)
-  t.same(listFiles(root), [])
-})
-
-t.test('a source that fails halfway makes put reject with its error and leaves nothing', async (t) => {
-  const { store, root } = newStore(t)
-  const cut = new Error('socket hang up')
-  await t.rejects(store.put(failingAfter(Buffer.concat([samples.pdf(), Buffer.alloc(300_000)]), 200_000, cut), { maxBytes: MiB }), cut)
-  t.same(listFiles(root), [])
-})
-
-t.test('a source that closes before its end (no error) is not taken for a complete file', async (t) => {
-  const { store, root } = newStore(t)
-  await t.rejects(store.put(failingAfter(samples.pdf(), 20), { maxBytes: MiB }), { code: 'ERR_STREAM_PREMATURE_CLOSE' })
-  t.same(listFiles(root), [])
-})
-
-t.test("a request that emits 'aborted' (the client went away) leaves nothing", async (t) => {
-  const { store, root } = newStore(t)
-  const request = new Readable({ read () {} })
-  request.push(samples.pdf())
-  setTimeout(() => request.emit('aborted'), 20)
-  await t.rejects(store.put(request, { maxBytes: MiB }), /aborted/)
-  t.same(listFiles(root), [])
-})
-
-t.test('a source that failed before put was even called rejects instead of crashing', async (t) => {
-  const { store, root } = newStore(t)
-  const broken = new Readable({ read () {} })
-  broken.destroy(new Error('early failure'))
-  await t.rejects(store.put(broken, { maxBytes: MiB }), /early failure/)
-  t.same(listFiles(root), [])
-})
-
-t.test('an abort signal cancels the upload and leaves nothing', async (t) => {
-  const { store, root } = newStore(t)
-  const controller = new AbortController()
-  const slow = new Readable({ read () {} })
-  slow.push(samples.pdf())
-  setTimeout(() => controller.abort(), 20)
-  await t.rejects(store.put(slow, { maxBytes: MiB, signal: controller.signal }), { name: 'AbortError' })
-  t.same(listFiles(root), [])
-})
-
-t.test('the same content uploaded twice is stored once', async (t) => {
-  const { store, root } = newStore(t)
-  const content = samples.docx()
-  const first = await store.put(chunked(content), { maxBytes: MiB })
-  const second = await store.put(chunked(content, 3), { maxBytes: MiB })
-  t.equal(second.sha256, first.sha256)
-  t.equal(first.deduplicated, false)
-  t.equal(second.deduplicated, true)
-  const objectPath = join(first.sha256.slice(0, 2), first.sha256.slice(2, 4), first.sha256)
-  t.same(listFiles(root), [objectPath])
-})
-
-t.test('concurrent uploads of the same content end with one object', async (t) => {
-  const { store, root } = newStore(t)
-  const content = Buffer.concat([samples.png(), Buffer.alloc(300_000, 9)])
-  const results = await Promise.all([1, 2, 3, 4].map(() => store.put(chunked(content, 10_000), { maxBytes: MiB })))
-  t.equal(new Set(results.map((result) => result.sha256)).size, 1)
-  t.equal(listFiles(root).length, 1)
-  t.same(await buffer(await store.open(results[0]!.sha256)), content)
-})
-
-t.test('exists, stat, open with a range, and delete', async (t) => {
-  const { store } = newStore(t)
-  const content = samples.pdf()
-  const { sha256 } = await store.put(chunked(content), { maxBytes: MiB })
-  t.equal(await store.exists(sha256), true)
-  t.equal(await store.exists(sha256.toUpperCase()), true, 'keys are case-insensitive hex')
-  const info = await store.stat(sha256)
-  t.equal(info?.size, content.length)
-  t.ok(info?.modifiedAt instanceof Date)
-  t.same(await buffer(await store.open(sha256, { start: 0, end: 4 })), Buffer.from('%PDF-'))
-  t.equal(await store.delete(sha256), true)
-  t.equal(await store.delete(sha256), false)
-  t.equal(await store.exists(sha256), false)
-  t.equal(await store.stat(sha256), undefined)
-  await t.rejects(store.open(sha256), EvidenceNotFoundError)
+  t.same(listFiles(join(root, 'tmp')), [], 'and is empty')
 })
 
 t.test('a key that is not a SHA-256 digest never reaches the file system', async (t) => {
