@@ -19,12 +19,13 @@ const authRoutes: FastifyPluginAsyncTypebox<{ policy: LoginPolicy, loginRatePerM
     schema: {
       operationId: 'login',
       summary: 'Log in with username and password; returns a bearer token',
-      description: 'Failed logins are slowed, then the username is locked for a while (429 LOGIN_LOCKED). The answer never tells whether a username exists.',
+      description: 'Failed logins are slowed, then the username is locked for a while from the address that failed (429 LOGIN_LOCKED); ' +
+        'the owner can still log in from elsewhere. The answer never tells whether a username exists.',
       tags: ['auth'],
       body: ref(LoginSchema),
       response: { 200: ref(LoginResultSchema), ...problems(400, 401, 429) }
     }
-  }, async (request) => login(app.db, options.policy, request.body.username, request.body.password))
+  }, async (request) => login(app.db, options.policy, request.body.username, request.body.password, request.ip))
 
   app.post('/auth/logout', {
     config: { access: anyUser },
@@ -54,12 +55,13 @@ const authRoutes: FastifyPluginAsyncTypebox<{ policy: LoginPolicy, loginRatePerM
     schema: {
       operationId: 'changeOwnPassword',
       summary: 'Change your own password (the current one is required); all your tokens are revoked',
+      description: 'A wrong current password counts as a failed login of the account from this address: after LOGIN_MAX_FAILURES the answer is 429 LOGIN_LOCKED.',
       tags: ['auth'],
       body: ref(ChangePasswordSchema),
-      response: { 204: { type: 'null', description: 'Changed; log in again' }, ...problems(400, 401, 403) }
+      response: { 204: { type: 'null', description: 'Changed; log in again' }, ...problems(400, 401, 403, 429) }
     }
   }, async (request, reply) => {
-    await changeOwnPassword(app.db, actorOf(request), userOf(request).id, request.body.oldPassword, request.body.newPassword)
+    await changeOwnPassword(app.db, actorOf(request), userOf(request).id, request.body.oldPassword, request.body.newPassword, { policy: options.policy, address: request.ip })
     return reply.code(204).send(null)
   })
 }

@@ -1,7 +1,8 @@
-// Login, tokens, API key authentication and the per-username lockout.
+// Login, tokens, API key authentication and the lockout of a username per client address.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { apiKeysTable, loginFailuresTable, sessionsTable, usersTable } from '../db/schema/index.js'
+import { queryRows } from '../db/rows.js'
 import { AppError, Errors } from '../errors.js'
 import type { Role, Scope } from '../plugins/access.js'
 import type { ApiKeyPrincipal, UserPrincipal } from './context.js'
@@ -26,28 +27,75 @@ function lockedError (until: Date): AppError {
   return Errors.loginLocked(`Too many failed logins for this username. Try again in ${Math.ceil(seconds / 60)} minute(s).`, { extra: { retryAfterSeconds: seconds } })
 }
 
-export async function login (db: Db, policy: LoginPolicy, username: string, password: string) {
-  const key = normalizeUsername(username)
-  const [failure] = await db.select().from(loginFailuresTable).where(eq(loginFailuresTable.username, key))
-  if (failure?.lockedUntil && failure.lockedUntil > new Date()) throw lockedError(failure.lockedUntil)
+/** The lock on this username from this address, if one holds now. */
+async function activeLock (db: Db, key: string, address: string): Promise<Date | null> {
+  const [row] = await db.select({ lockedUntil: loginFailuresTable.lockedUntil }).from(loginFailuresTable)
+    .where(and(eq(loginFailuresTable.username, key), eq(loginFailuresTable.address, address), gt(loginFailuresTable.lockedUntil, sql`now()`)))
+  return row?.lockedUntil ?? null
+}
 
+/**
+ * Counts one failed password for the username from the address, in one statement, and decides the lock from the count
+ * the database returns, so parallel guesses cannot slip past it. A lock that holds is neither counted on nor renewed;
+ * an expired one starts the count again. Throws the refusal: locked (429) or `otherwise`.
+ */
+export async function countFailure (db: Db, policy: LoginPolicy, username: string, address: string, otherwise: AppError): Promise<never> {
+  const key = normalizeUsername(username)
+  const lock = sql`now() + make_interval(mins => ${policy.lockMinutes})`
+  const table = sql.raw('login_failures')
+  const [row] = await queryRows<{ failures: number, locked_until: Date | string | null }>(db, sql`
+    insert into login_failures (username, address, failures, locked_until, last_failure_at)
+    values (${key}, ${address}, 1, case when 1 >= ${policy.maxFailures} then ${lock} end, now())
+    on conflict (username, address) do update set
+      failures = case when ${table}.locked_until > now() then ${table}.failures
+                      when ${table}.locked_until is not null then 1
+                      else ${table}.failures + 1 end,
+      locked_until = case when ${table}.locked_until > now() then ${table}.locked_until
+                          when ${table}.locked_until is null and ${table}.failures + 1 >= ${policy.maxFailures} then ${lock}
+                          when ${table}.locked_until is not null and 1 >= ${policy.maxFailures} then ${lock}
+                          end,
+      last_failure_at = now()
+    returning failures, locked_until`)
+  const failures = Number(row?.failures ?? 1)
+  const lockedUntil = row?.locked_until ? new Date(row.locked_until) : null
+  if (failures > 2) await sleep(Math.min(5000, (failures - 2) * policy.delayStepMs))
+  if (lockedUntil) throw lockedError(lockedUntil)
+  throw otherwise
+}
+
+/** A correct password from the address ends its count of failures for the username. */
+async function clearFailures (db: Db, key: string, address: string): Promise<void> {
+  await db.delete(loginFailuresTable).where(and(eq(loginFailuresTable.username, key), eq(loginFailuresTable.address, address)))
+}
+
+/** Refuses at once while the username is locked for the address (checked before any password is verified). */
+export async function assertNotLocked (db: Db, username: string, address: string): Promise<void> {
+  const lockedUntil = await activeLock(db, normalizeUsername(username), address)
+  if (lockedUntil) throw lockedError(lockedUntil)
+}
+
+/** Verifies a password under the lockout: a wrong one is counted (and may lock); a right one clears the count. */
+export async function checkPasswordGuarded (db: Db, policy: LoginPolicy, username: string, address: string, passwordHash: string, password: string, wrong: AppError): Promise<void> {
+  await assertNotLocked(db, username, address)
+  if (!await verifyPassword(passwordHash, password)) await countFailure(db, policy, username, address, wrong)
+  await clearFailures(db, normalizeUsername(username), address)
+}
+
+export async function login (db: Db, policy: LoginPolicy, username: string, password: string, address = '') {
+  const key = normalizeUsername(username)
+  await assertNotLocked(db, key, address)
   const [user] = await db.select().from(usersTable).where(eq(sql`lower(${usersTable.username})`, key))
   const valid = await verifyPassword(user?.passwordHash ?? await decoyHash(), password)
   if (!user || !valid || !user.active) {
-    const failures = (failure?.failures ?? 0) + 1
-    const lockedUntil = failures >= policy.maxFailures ? new Date(Date.now() + policy.lockMinutes * 60_000) : null
-    await db.insert(loginFailuresTable).values({ username: key, failures, lockedUntil, lastFailureAt: new Date() })
-      .onConflictDoUpdate({ target: loginFailuresTable.username, set: { failures, lockedUntil, lastFailureAt: new Date() } })
-    if (failures > 2) await sleep(Math.min(5000, (failures - 2) * policy.delayStepMs))
-    if (lockedUntil) throw lockedError(lockedUntil)
-    throw Errors.invalidCredentials('The username or password is wrong, or the account is inactive.')
+    await countFailure(db, policy, key, address, Errors.invalidCredentials('The username or password is wrong, or the account is inactive.'))
   }
-  if (failure) await db.delete(loginFailuresTable).where(eq(loginFailuresTable.username, key))
+  await clearFailures(db, key, address)
+  const account = user as typeof usersTable.$inferSelect
 
   const token = newSecret()
   const expiresAt = new Date(Date.now() + policy.tokenTtlMinutes * 60_000)
-  await db.insert(sessionsTable).values({ userId: user.id, tokenHash: digest(token), expiresAt })
-  return { token, expiresAt: expiresAt.toISOString(), user: publicUser(user) }
+  await db.insert(sessionsTable).values({ userId: account.id, tokenHash: digest(token), expiresAt })
+  return { token, expiresAt: expiresAt.toISOString(), user: publicUser(account) }
 }
 
 export function publicUser (user: typeof usersTable.$inferSelect) {

@@ -5,9 +5,9 @@ import { apiKeysTable, unitsTable, usersTable } from '../db/schema/index.js'
 import { Errors } from '../errors.js'
 import type { Role, Scope } from '../plugins/access.js'
 import { audit } from './audit.js'
-import { publicUser, revokeUserSessions } from './auth.js'
+import { checkPasswordGuarded, publicUser, revokeUserSessions, type LoginPolicy } from './auth.js'
 import type { Actor } from './context.js'
-import { digest, hashPassword, newSecret, randomPassword, verifyPassword } from './secrets.js'
+import { digest, hashPassword, newSecret, randomPassword } from './secrets.js'
 
 type UserRow = typeof usersTable.$inferSelect
 
@@ -104,11 +104,15 @@ export async function resetPassword (db: Db, actor: Actor, id: string, newPasswo
   })
 }
 
-export async function changeOwnPassword (db: Db, actor: Actor, userId: string, oldPassword: string, newPassword: string): Promise<void> {
+/**
+ * Changes the caller's own password. The current one is checked under the login lockout, counted like a login failure
+ * from the same address: a stolen token cannot be used to guess it.
+ */
+export async function changeOwnPassword (db: Db, actor: Actor, userId: string, oldPassword: string, newPassword: string, guard: { policy: LoginPolicy, address: string }): Promise<void> {
   const [user] = await db.select().from(usersTable).where(eq(usersTable.id, userId))
-  if (!user || !await verifyPassword(user.passwordHash, oldPassword)) {
-    throw Errors.validation('The current password is wrong.', { errors: [{ in: 'body', pointer: '/oldPassword', message: 'is wrong' }] })
-  }
+  if (!user) throw Errors.notFound('No such user.')
+  const wrong = Errors.validation('The current password is wrong.', { errors: [{ in: 'body', pointer: '/oldPassword', message: 'is wrong' }] })
+  await checkPasswordGuarded(db, guard.policy, user.username, guard.address, user.passwordHash, oldPassword, wrong)
   const passwordHash = await hashPassword(newPassword)
   await db.transaction(async (tx) => {
     await tx.update(usersTable).set({ passwordHash, updatedAt: new Date() }).where(eq(usersTable.id, userId))

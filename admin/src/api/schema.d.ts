@@ -66,7 +66,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with username and password; returns a bearer token
-         * @description Failed logins are slowed, then the username is locked for a while (429 LOGIN_LOCKED). The answer never tells whether a username exists.
+         * @description Failed logins are slowed, then the username is locked for a while from the address that failed (429 LOGIN_LOCKED); the owner can still log in from elsewhere. The answer never tells whether a username exists.
          */
         post: operations["login"];
         delete?: never;
@@ -126,7 +126,9 @@ export interface paths {
         put?: never;
         /**
          * Change your own password (the current one is required); all your tokens are revoked
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         * @description A wrong current password counts as a failed login of the account from this address: after LOGIN_MAX_FAILURES the answer is 429 LOGIN_LOCKED.
+         *
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
          */
         post: operations["changeOwnPassword"];
         delete?: never;
@@ -3588,6 +3590,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

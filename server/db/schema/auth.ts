@@ -1,6 +1,6 @@
 // Users, login tokens, API keys and the append-only audit log.
 import { sql } from 'drizzle-orm'
-import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { unitsTable } from './units.js'
 
 export const usersTable = pgTable('users', {
@@ -19,13 +19,15 @@ export const usersTable = pgTable('users', {
   check('users_unit_binding', sql`(${table.role} = 'unit_officer') = (${table.unitId} is not null)`)
 ])
 
-// Failed logins are counted per username whether or not the account exists, so the answer never tells.
+// Failed logins are counted per username and client address, whether or not the account exists, so the answer never
+// tells; a lock holds for that address only, so a stranger cannot keep the owner out from elsewhere.
 export const loginFailuresTable = pgTable('login_failures', {
-  username: text().primaryKey(),
+  username: text().notNull(),
+  address: text().notNull().default(''),
   failures: integer().notNull().default(0),
   lastFailureAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   lockedUntil: timestamp({ withTimezone: true })
-})
+}, (table) => [primaryKey({ columns: [table.username, table.address] })])
 
 export const sessionsTable = pgTable('sessions', {
   id: uuid().primaryKey().defaultRandom(),
