@@ -37,6 +37,7 @@ export const Errors = {
   badRequest: define('BAD_REQUEST', 400, 'Bad request'),
   unauthenticated: define('UNAUTHENTICATED', 401, 'Authentication is required'),
   invalidCredentials: define('INVALID_CREDENTIALS', 401, 'Invalid username or password'),
+  weakPassword: define('WEAK_PASSWORD', 400, 'The password is too weak'),
   forbidden: define('FORBIDDEN', 403, 'You are not allowed to do this'),
   notFound: define('NOT_FOUND', 404, 'Not found'),
   routeNotFound: define('ROUTE_NOT_FOUND', 404, 'No such route'),

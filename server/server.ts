@@ -4,6 +4,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { systemActor } from './services/context.js'
 import { loadDemoData } from './services/demo.js'
+import { passwordWeakness } from './services/password-policy.js'
 import { ensureAdmin } from './services/users.js'
 
 async function main (): Promise<void> {
@@ -24,6 +25,8 @@ async function main (): Promise<void> {
     app.log.warn(`Created the admin account "${config.ADMIN_USERNAME}" with the password: ${bootstrap.generatedPassword}  (change it after logging in)`)
   } else if (bootstrap.created) {
     app.log.info(`Created the admin account "${config.ADMIN_USERNAME}" from ADMIN_PASSWORD`)
+    const weakness = passwordWeakness(config.ADMIN_PASSWORD ?? '', { username: config.ADMIN_USERNAME })
+    if (weakness) app.log.warn(`ADMIN_PASSWORD does not meet the password rule (${weakness}); change it after logging in`)
   }
   const demo = config.DEMO_DATA ? await loadDemoData(app.db, { accounts: { password: config.DEMO_PASSWORD ?? null } }) : null
   if (demo) {

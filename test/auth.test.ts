@@ -173,19 +173,19 @@ t.test('user administration', async (t) => {
   const admin = await loginAs(app, 'admin')
 
   t.test('a unit officer must be bound to a unit, and only a unit officer', async (t) => {
-    const noUnit = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'canbo', displayName: 'Cán bộ', role: 'unit_officer', password: 'long enough' } })
+    const noUnit = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'canbo', displayName: 'Cán bộ', role: 'unit_officer', password: 'Mat-khau-ban-dau-2026' } })
     t.equal(noUnit.statusCode, 400)
     t.equal(noUnit.json().errors[0].pointer, '/unitId')
-    const withUnit = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'thamdinh', displayName: 'Thẩm định', role: 'appraiser', unitId: '00000000-0000-4000-8000-000000000000', password: 'long enough' } })
+    const withUnit = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'thamdinh', displayName: 'Thẩm định', role: 'appraiser', unitId: '00000000-0000-4000-8000-000000000000', password: 'Mat-khau-ban-dau-2026' } })
     t.equal(withUnit.statusCode, 400)
   })
 
   t.test('duplicate usernames are refused whatever the case', async (t) => {
-    const first = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'Nguyen.Van.A', displayName: 'Nguyễn Văn A', role: 'viewer', password: 'long enough' } })
+    const first = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'Nguyen.Van.A', displayName: 'Nguyễn Văn A', role: 'viewer', password: 'Mat-khau-ban-dau-2026' } })
     t.equal(first.statusCode, 201)
-    const second = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'nguyen.van.a', displayName: 'Other', role: 'viewer', password: 'long enough' } })
+    const second = await app.inject({ method: 'POST', url: '/users', headers: admin.headers, payload: { username: 'nguyen.van.a', displayName: 'Other', role: 'viewer', password: 'Mat-khau-ban-dau-2026' } })
     t.equal(second.statusCode, 409)
-    t.equal((await login(app, 'NGUYEN.VAN.A', 'long enough')).statusCode, 200, 'login ignores username case')
+    t.equal((await login(app, 'NGUYEN.VAN.A', 'Mat-khau-ban-dau-2026')).statusCode, 200, 'login ignores username case')
   })
 
   t.test('every user change leaves exactly one audit row with before and after, and never a password', async (t) => {

@@ -5,7 +5,7 @@ import { actorOf } from '../plugins/auth.js'
 import { ApiKeySchema, AuditPageSchema, CreateApiKeySchema, CreatedApiKeySchema, CreateUserSchema, ResetPasswordSchema, UpdateUserSchema, UserPageSchema, UserSchema } from '../schemas/auth.js'
 import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import { listAudit } from '../services/audit.js'
-import { createApiKey, createUser, getUser, listApiKeys, listUsers, resetPassword, revokeApiKey, updateUser } from '../services/users.js'
+import { createApiKey, createUserAccount, getUser, listApiKeys, listUsers, resetPassword, revokeApiKey, updateUser } from '../services/users.js'
 
 const adminOnly = { roles: ['admin'] } as const
 
@@ -34,7 +34,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(CreateUserSchema),
       response: { 201: ref(UserSchema), ...problems(400, 401, 403, 409) }
     }
-  }, async (request, reply) => reply.code(201).send(await createUser(app.db, actorOf(request), request.body)))
+  }, async (request, reply) => reply.code(201).send(await createUserAccount(app.db, actorOf(request), request.body)))
 
   app.get('/users/:id', {
     config: { access: adminOnly },

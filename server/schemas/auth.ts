@@ -19,7 +19,7 @@ export const UserSchema = Type.Object({
 
 export const UserPageSchema = page(UserSchema, 'UserPage')
 
-const password = Type.String({ minLength: 8, maxLength: 200, description: 'At least 8 characters' })
+const password = Type.String({ minLength: 1, maxLength: 200, description: 'At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why)' })
 const username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
 
 export const CreateUserSchema = Type.Object({

@@ -5,6 +5,7 @@ import { apiKeysTable, unitsTable, usersTable } from '../db/schema/index.js'
 import { Errors } from '../errors.js'
 import type { Role, Scope } from '../plugins/access.js'
 import { audit } from './audit.js'
+import { assertStrongPassword } from './password-policy.js'
 import { checkPasswordGuarded, publicUser, revokeUserSessions, type LoginPolicy } from './auth.js'
 import type { Actor } from './context.js'
 import { digest, hashPassword, newSecret, randomPassword } from './secrets.js'
@@ -30,6 +31,13 @@ async function checkUnitBinding (db: Db, role: Role, unitId: string | null | und
   }
 }
 
+/** A new account through the API: its initial password must meet the password rule. */
+export async function createUserAccount (db: Db, actor: Actor, input: NewUser) {
+  assertStrongPassword(input.password, { username: input.username, displayName: input.displayName }, '/password')
+  return createUser(db, actor, input)
+}
+
+/** Creates a user (the API's createUserAccount, the start's bootstrap admin, tests) with the password given. */
 export async function createUser (db: Db, actor: Actor, input: NewUser) {
   await checkUnitBinding(db, input.role, input.unitId)
   const passwordHash = await hashPassword(input.password)
@@ -94,7 +102,8 @@ export async function updateUser (db: Db, actor: Actor, id: string, changes: { d
 }
 
 export async function resetPassword (db: Db, actor: Actor, id: string, newPassword: string): Promise<void> {
-  await getUser(db, id)
+  const user = await getUser(db, id)
+  assertStrongPassword(newPassword, { username: user.username, displayName: user.displayName }, '/newPassword')
   const passwordHash = await hashPassword(newPassword)
   await db.transaction(async (tx) => {
     await tx.update(usersTable).set({ passwordHash, updatedAt: new Date() }).where(eq(usersTable.id, id))
@@ -113,6 +122,7 @@ export async function changeOwnPassword (db: Db, actor: Actor, userId: string, o
   if (!user) throw Errors.notFound('No such user.')
   const wrong = Errors.validation('The current password is wrong.', { errors: [{ in: 'body', pointer: '/oldPassword', message: 'is wrong' }] })
   await checkPasswordGuarded(db, guard.policy, user.username, guard.address, user.passwordHash, oldPassword, wrong)
+  assertStrongPassword(newPassword, { username: user.username, displayName: user.displayName, current: oldPassword }, '/newPassword')
   const passwordHash = await hashPassword(newPassword)
   await db.transaction(async (tx) => {
     await tx.update(usersTable).set({ passwordHash, updatedAt: new Date() }).where(eq(usersTable.id, userId))

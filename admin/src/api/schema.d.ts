@@ -1712,7 +1712,7 @@ export interface components {
             /** @enum {unknown} */
             role: "admin" | "appraiser" | "unit_officer" | "viewer";
             unitId?: string | null;
-            /** @description At least 8 characters */
+            /** @description At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why) */
             password: string;
         };
         UpdateUser: {
@@ -1736,11 +1736,11 @@ export interface components {
         };
         ChangePassword: {
             oldPassword: string;
-            /** @description At least 8 characters */
+            /** @description At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why) */
             newPassword: string;
         };
         ResetPassword: {
-            /** @description At least 8 characters */
+            /** @description At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why) */
             newPassword: string;
         };
         CreatedApiKey: {
