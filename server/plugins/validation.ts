@@ -1,14 +1,61 @@
 // Request validation: JSON bodies are checked strictly (a string is never taken for a number), while
-// querystring, params and headers, which arrive as text, are coerced to their declared types.
-import { Ajv, type Options } from 'ajv'
+// querystring, params and headers, which arrive as text, are coerced to their declared types. Beyond each route's
+// schema, every request part is refused (400, naming the field) when it holds what no field of this API may and the
+// database cannot store: control characters (NUL and the like; tabs and line breaks are text), lone UTF-16
+// surrogates, numbers outside what a PostgreSQL integer holds or not finite, and date-times outside years 1–9999.
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
+/** The largest magnitude a number of a request may have: PostgreSQL's integer. */
+export const MAX_NUMBER = 2_147_483_647
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const wellFormed = (text: string) => !LONE_SURROGATE.test(text)
+
+function hostile (value: unknown, path: string, found: ErrorObject[], depth = 0): void {
+  if (found.length >= 20) return
+  const at = (message: string, keyword: string) => found.push({ instancePath: path, schemaPath: '#', keyword, params: {}, message })
+  if (typeof value === 'string') {
+    if (CONTROL.test(value)) at('must not contain control characters (such as NUL)', 'noControlCharacters')
+    else if (!wellFormed(value)) at('must be valid Unicode text (it holds a lone surrogate)', 'wellFormedUnicode')
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_NUMBER) at(`must be a finite number between -${MAX_NUMBER} and ${MAX_NUMBER}`, 'numberRange')
+  } else if (value !== null && typeof value === 'object' && depth < 64) {
+    for (const [key, item] of Object.entries(value)) {
+      if (CONTROL.test(key) || !wellFormed(key)) at('must not have a property name with control characters or lone surrogates', 'noControlCharacters')
+      else hostile(item, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, found, depth + 1)
+    }
+  }
+}
+
+/** The schema's own validator, then the checks every request part gets (see the header of this file). */
+function guarded (validate: ValidateFunction): ValidateFunction {
+  const check = ((data: unknown) => {
+    const valid = validate(data)
+    const found: ErrorObject[] = []
+    hostile(data, '', found)
+    check.errors = found.length > 0 ? [...(validate.errors ?? []), ...found] : validate.errors
+    return valid && found.length === 0
+  }) as ValidateFunction
+  check.errors = null
+  return check
+}
+
+/** A date-time (RFC 3339, as ajv-formats reads it) of a year the database can hold and people mean: 0001–9999. */
+function dateTimeInRange (format: { validate: (text: string) => boolean } | ((text: string) => boolean)) {
+  const standard = typeof format === 'function' ? format : format.validate
+  return (text: string) => standard(text) && /^(?!0000)\d{4}-/.test(text) && !Number.isNaN(Date.parse(text))
+}
+
 function makeAjv (app: FastifyInstance, coerce: boolean): Ajv {
   const options: Options = { allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: coerce ? 'array' : false, strict: false }
   const ajv = addFormats(new Ajv(options))
+  const dateTime = ajv.formats['date-time'] as Parameters<typeof dateTimeInRange>[0]
+  ajv.addFormat('date-time', dateTimeInRange(dateTime))
   for (const schema of Object.values(app.getSchemas())) ajv.addSchema(schema as object)
   return ajv
 }
@@ -19,9 +66,9 @@ export function installValidation (app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => {
     if (httpPart === 'body') {
       strict ??= makeAjv(app, false)
-      return strict.compile(schema)
+      return guarded(strict.compile(schema))
     }
     coercing ??= makeAjv(app, true)
-    return coercing.compile(schema)
+    return guarded(coercing.compile(schema))
   })
 }

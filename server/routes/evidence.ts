@@ -53,7 +53,13 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
     }
   }, async (request, reply) => {
     try {
-      const part = await request.file()
+      const part = await request.file().catch((error: unknown) => {
+        // busboy's own refusals of a malformed body (no boundary, a boundary never met) are the client's.
+        if (error instanceof Error && !(error as { statusCode?: number }).statusCode && /boundary|multipart|unexpected end of form/i.test(error.message)) {
+          throw Errors.badRequest(`The body is not a valid multipart/form-data message: ${error.message}.`)
+        }
+        throw error
+      })
       if (!part) throw Errors.badRequest('Send the file as a multipart/form-data part named "file".')
       const file = await uploadEvidence(app.db, app.evidenceStore, actorOf(request), request.params.id, request.params.unitId, {
         source: part.file,

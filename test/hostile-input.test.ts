@@ -1,0 +1,63 @@
+// Inputs found answering 500: a NUL byte in any text, a lone surrogate, numbers past what the database holds, a year
+// 0000, multipart bodies without a boundary or that are not multipart. Each must be a 4xx problem naming the field,
+// and change nothing.
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { queryRows } from '../server/db/rows.js'
+import { buildTestApp } from './helpers/app.js'
+import { loginAs } from './helpers/auth.js'
+import { loadReferenceData, openRound } from './helpers/rounds.js'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+
+async function counts (app: App) {
+  const [row] = await queryRows<Record<string, number>>(app.db, sql`select
+    (select count(*)::int from audit_log) as audit, (select count(*)::int from units) as units, (select count(*)::int from users) as users,
+    (select count(*)::int from evidence_files) as files, (select count(*)::int from self_assessment_entries) as entries`)
+  return row
+}
+
+t.test('hostile values are refused at the schema with a 4xx problem, and nothing changes', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const round = await openRound(app, admin, data)
+  const unitId = data.units.get('SO-TP')!
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const before = await counts(app)
+  const lone = '\uD800'
+  const cases: Array<{ name: string, method: 'GET' | 'POST' | 'PATCH', url: string, who?: typeof admin | null, payload?: unknown, headers?: Record<string, string>, field?: RegExp }> = [
+    { name: 'NUL in a unit name', method: 'POST', url: '/units', payload: { code: 'X-NUL', name: 'Sở\u0000Nội vụ', unitType: 'department' }, field: /\/name/ },
+    { name: 'NUL in ?q=', method: 'GET', url: '/units?q=%00' },
+    { name: 'NUL in /audit?entityId=', method: 'GET', url: '/audit?entityId=%00' },
+    { name: 'NUL in /audit?action=', method: 'GET', url: '/audit?action=a%00b' },
+    { name: 'lone surrogate in an explanation', method: 'PATCH', url: `/rounds/${round.id}/units/${unitId}/self-assessment`, who: officer, headers: { 'if-match': '"0"' }, payload: { entries: [{ leafCode: '1.1.1', explanation: `Giải trình ${lone}` }] }, field: /explanation/ },
+    { name: 'offset=1e20', method: 'GET', url: '/units?offset=1e20' },
+    { name: 'offset=2^63', method: 'GET', url: '/units?offset=9223372036854775808' },
+    { name: 'limit=-1', method: 'GET', url: '/units?limit=-1' },
+    { name: '/audit?from=0000-01-01', method: 'GET', url: '/audit?from=0000-01-01T00:00:00Z' },
+    { name: 'version=2147483648 on a public route', method: 'GET', url: `/public/rounds/${round.id}/results/department?version=2147483648`, who: null },
+    { name: '%00 as a public route parameter', method: 'GET', url: `/public/rounds/${round.id}/results/%00`, who: null },
+    { name: 'a number past integers in a body', method: 'POST', url: '/units', payload: { code: 'X-BIG', name: 'Đơn vị', unitType: 'department', year: 1e300 } }
+  ]
+  for (const item of cases) {
+    const who = item.who === undefined ? admin : item.who
+    const response = await app.inject({ method: item.method, url: item.url, headers: { ...(who?.headers ?? {}), ...(item.headers ?? {}) }, ...(item.payload === undefined ? {} : { payload: item.payload as object }) })
+    t.ok(response.statusCode >= 400 && response.statusCode < 500, `${item.name}: ${response.statusCode} ${response.body.slice(0, 200)}`)
+    t.match(String(response.headers['content-type']), /application\/problem\+json/, item.name)
+    if (item.field) t.match(JSON.stringify(response.json().errors ?? []), item.field, `${item.name}: the field is named`)
+  }
+
+  const files = `/rounds/${round.id}/units/${unitId}/self-assessment/files`
+  for (const [name, contentType, body] of [
+    ['multipart without a boundary', 'multipart/form-data', 'abc'],
+    ['multipart with a boundary never met', 'multipart/form-data; boundary=xyz', 'not multipart at all'],
+    ['not multipart', 'application/octet-stream', '%PDF-1.4'],
+    ['JSON instead of a file', 'application/json', '{"file":"x"}']
+  ] as const) {
+    const response = await app.inject({ method: 'POST', url: files, headers: { ...officer.headers, 'content-type': contentType }, payload: body })
+    t.ok(response.statusCode >= 400 && response.statusCode < 500, `${name}: ${response.statusCode} ${response.body.slice(0, 200)}`)
+    t.match(String(response.headers['content-type']), /application\/problem\+json/, name)
+  }
+  t.same(await counts(app), before, 'nothing was written, not even an audit row')
+})
