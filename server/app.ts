@@ -41,6 +41,25 @@ export interface BuildOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/
 
+/** The Content-Security-Policy: scripts from the service itself only, inline ones only for the API docs. */
+function cspDirectives (inlineScripts: boolean): Record<string, string[] | null> {
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: inlineScripts ? ["'self'", "'unsafe-inline'"] : ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    // Evidence files open in the page (PDF in a frame, images) from the blob the app fetched with the session's token.
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    frameSrc: ["'self'", 'blob:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    frameAncestors: ["'self'"],
+    formAction: ["'self'"],
+    // Served over plain HTTP on a developer's machine; behind TLS the proxy redirects.
+    upgradeInsecureRequests: null
+  }
+}
+
 /**
  * The Redis connection of the shared counters, closed with the app. While Redis is unreachable a command fails at
  * once instead of queueing, and the rate limiter lets the request through (logged): the lockout of logins lives in
@@ -82,25 +101,24 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   await app.register(problemDetails)
   await app.register(accessPlugin)
-  await app.register(helmet, {
-    // The interactive API docs load their own inline scripts and styles.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        // Evidence files open in the page (PDF in a frame, images) from the blob the app fetched with the session's token.
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        frameSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
-        upgradeInsecureRequests: null
-      }
-    }
+  await app.register(helmet, { contentSecurityPolicy: { directives: cspDirectives(false) } })
+  // Only the interactive API docs run inline scripts; everything else (the web app, evidence downloads, JSON) may not.
+  const docsPolicy = Object.entries(cspDirectives(true)).flatMap(([name, values]) => values === null
+    ? []
+    : [`${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${values.join(' ')}`]).join('; ')
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url === '/docs' || request.url.startsWith('/docs/')) reply.header('content-security-policy', docsPolicy)
+  })
+  // An answer for a logged-in caller is theirs alone: no cache keeps it (a route may say otherwise, e.g. evidence).
+  app.addHook('onSend', async (request, reply) => {
+    if ((request.principal || request.url === '/auth/login') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
   })
   const origins = corsOrigins(config)
   await app.register(cors, {
     origin: origins.length > 0 ? origins : false,
-    exposedHeaders: ['x-request-id', 'etag', 'location'],
+    // The portal writes too (PATCH, PUT, DELETE with If-Match) and reads what the answers say in their headers.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: ['x-request-id', 'etag', 'location', 'retry-after', 'content-disposition', 'x-report-versions'],
     allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'if-match', 'if-none-match', 'x-request-id']
   })
   await app.register(dbPlugin, {

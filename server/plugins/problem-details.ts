@@ -69,10 +69,27 @@ export function sendProblem (reply: FastifyReply, error: AppError): FastifyReply
   return reply.code(error.statusCode).type('application/problem+json').send(problemDocument(error, reply.request))
 }
 
+/**
+ * What of a failure goes to the log: for a failed query its statement and the database's error, never the values it was
+ * given (a password hash, a person's data). Drizzle puts them in its message and in `params`.
+ */
+export function loggable (error: unknown): unknown {
+  if (!(error instanceof Error) || !('query' in error) || !('params' in error)) return error
+  // The database's message and detail may quote the values ("invalid input syntax for type integer: …"): only its
+  // SQLSTATE and the names of what it refused are kept.
+  const cause = (error.cause ?? {}) as Record<string, unknown>
+  const names = ['code', 'constraint', 'table', 'column', 'dataType', 'routine']
+    .flatMap((key) => typeof cause[key] === 'string' && cause[key] !== '' ? [`${key} ${String(cause[key])}`] : [])
+  const safe = new Error(`Failed query: ${String((error as { query: unknown }).query)}${names.length ? ` (${names.join(', ')})` : ''}`)
+  safe.name = error.name
+  safe.stack = `${safe.name}: ${safe.message}\n${(error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n')}`
+  return safe
+}
+
 async function problemDetails (app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error)
-    if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
+    if (appError.statusCode >= 500) request.log.error({ err: loggable(error) }, 'request failed')
     else request.log.info({ code: appError.code, status: appError.statusCode }, appError.message)
     return sendProblem(reply, appError)
   })

@@ -1,0 +1,70 @@
+// Headers that keep clients safe: the CSP allows inline scripts on the API docs only; logged-in answers are never
+// cached; a portal on CORS_ORIGINS may write (PATCH, PUT, DELETE with If-Match) and read ETag and Retry-After.
+import t from 'tap'
+import { buildTestApp } from './helpers/app.js'
+import { loginAs } from './helpers/auth.js'
+
+t.test('the CSP forbids inline scripts everywhere but the API docs', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  for (const [url, headers] of [['/healthz', {}], ['/units', admin.headers], ['/public/rounds', {}], ['/openapi.json', {}]] as const) {
+    const csp = String((await app.inject({ method: 'GET', url, headers })).headers['content-security-policy'])
+    t.match(csp, /script-src 'self'(;|$)/, url)
+    t.notMatch(csp, /script-src[^;]*unsafe-inline/, `${url}: no inline scripts`)
+    t.match(csp, /frame-src 'self' blob:/, `${url}: evidence opens in a frame from a blob`)
+    t.notMatch(csp, /upgrade-insecure-requests/)
+  }
+  const docs = await app.inject({ method: 'GET', url: '/docs/static/index.html' })
+  t.match(String(docs.headers['content-security-policy']), /script-src 'self' 'unsafe-inline'/, 'the docs run their inline scripts')
+})
+
+t.test('answers to a logged-in caller carry Cache-Control: no-store; public ones keep their own', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  for (const url of ['/units', '/auth/me', '/rounds', '/units/00000000-0000-4000-8000-000000000000']) {
+    t.equal((await app.inject({ method: 'GET', url, headers: admin.headers })).headers['cache-control'], 'no-store', url)
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/public/rounds' })).headers['cache-control'], 'public, max-age=60')
+})
+
+t.test('a portal on CORS_ORIGINS may write with If-Match and read ETag, Retry-After and Location', async (t) => {
+  const origin = 'https://chamdiem.thanhhoa.gov.vn'
+  const app = await buildTestApp(t, { config: { CORS_ORIGINS: origin } })
+  for (const method of ['PATCH', 'PUT', 'DELETE']) {
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/units/00000000-0000-4000-8000-000000000000',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type, if-match' }
+    })
+    t.equal(preflight.statusCode, 204, method)
+    t.match(String(preflight.headers['access-control-allow-methods']), method)
+    t.match(String(preflight.headers['access-control-allow-headers']), /if-match/)
+  }
+  const answer = await app.inject({ method: 'GET', url: '/public/rounds', headers: { origin } })
+  const exposed = String(answer.headers['access-control-expose-headers'])
+  for (const header of ['etag', 'retry-after', 'location']) t.match(exposed, header)
+  const stranger = await app.inject({ method: 'GET', url: '/public/rounds', headers: { origin: 'https://evil.example' } })
+  t.notOk(stranger.headers['access-control-allow-origin'], 'other origins get no CORS grant')
+})
+
+t.test('a failed query is logged with its statement and error, never the values it was given', async (t) => {
+  const lines: string[] = []
+  const stream = { write: (line: string) => { lines.push(line) } }
+  const secret = '$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0c2FsdA$secret-hash-never-logged'
+  const app = await buildTestApp(t, {
+    logger: { level: 'error', stream },
+    extend: (app) => {
+      app.get('/test/failing-query', { config: { access: { public: true } } }, async () => {
+        const { sql } = await import('drizzle-orm')
+        // A value the column cannot take makes the database refuse the statement.
+        await app.db.execute(sql`select ${secret}::int as broken`)
+        return {}
+      })
+    }
+  })
+  const response = await app.inject({ method: 'GET', url: '/test/failing-query' })
+  t.equal(response.statusCode, 500)
+  const logged = lines.join('\n')
+  t.match(logged, /Failed query: select \$1::int as broken/, 'the statement is logged')
+  t.notMatch(logged, /secret-hash-never-logged/, 'the value is not')
+})
