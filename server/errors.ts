@@ -54,6 +54,7 @@ export const Errors = {
   internal: define('INTERNAL', 500, 'Internal server error'),
   notReady: define('NOT_READY', 503, 'The service is not ready'),
   unavailable: define('SERVICE_UNAVAILABLE', 503, 'The service is unavailable'),
+  databaseUnavailable: define('DATABASE_UNAVAILABLE', 503, 'The database cannot be reached for the moment'),
   preconditionRequired: define('PRECONDITION_REQUIRED', 428, 'This change needs an If-Match header'),
   roundNotEditable: define('ROUND_NOT_EDITABLE', 409, 'The round cannot be changed this way in its current status'),
   roundTransitionInvalid: define('ROUND_TRANSITION_INVALID', 409, 'The round cannot move to that status'),

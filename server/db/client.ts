@@ -37,8 +37,11 @@ export async function openDatabase (options: DatabaseOptions): Promise<Database>
       statement_timeout: options.statementTimeoutMs && options.statementTimeoutMs > 0 ? options.statementTimeoutMs : undefined,
       application_name: 'par-index'
     })
-    // An idle client losing its server must not crash the process; the next query reports it.
+    // A client losing its server, idle in the pool or checked out by a request, must not crash the process: an 'error'
+    // event without a listener would. The query in flight fails on its own (503 DATABASE_UNAVAILABLE), the broken
+    // client is discarded, and the pool connects afresh once the server is back.
     pool.on('error', () => {})
+    pool.on('connect', (client) => { client.on('error', () => {}) })
     const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
     let closed = false
     return {

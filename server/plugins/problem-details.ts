@@ -18,9 +18,30 @@ function fieldProblems (error: FastifyError): FieldProblem[] {
   })
 }
 
+/** Seconds a client should wait before retrying while the database is away. */
+export const DATABASE_RETRY_SECONDS = 5
+
+// Connection failures, and PostgreSQL's own "shutting down / starting up / connection lost" states.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'])
+const CONNECTION_MESSAGES = /Connection terminated|connection (is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery)|terminating connection/i
+
+/** Whether the failure is the database being away (not the query being wrong): the error or any of its causes. */
+export function isDatabaseUnavailable (error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const { code, message } = current as { code?: unknown, message?: unknown }
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true
+    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true
+  }
+  return false
+}
+
 /** Maps any thrown value to the AppError that is shown to the client. */
 export function toAppError (error: unknown): AppError {
   if (error instanceof AppError) return error
+  if (isDatabaseUnavailable(error)) {
+    return Errors.databaseUnavailable('The database cannot be reached at the moment; nothing was changed by this request. Try again shortly.',
+      { extra: { retryAfterSeconds: DATABASE_RETRY_SECONDS } })
+  }
   const fastifyError = error as FastifyError
   if (fastifyError?.validation) {
     const errors = fieldProblems(fastifyError)
@@ -66,6 +87,7 @@ export function problemDocument (error: AppError, request: FastifyRequest) {
 }
 
 export function sendProblem (reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.code === Errors.databaseUnavailable.code) reply.header('retry-after', String(DATABASE_RETRY_SECONDS))
   return reply.code(error.statusCode).type('application/problem+json').send(problemDocument(error, reply.request))
 }
 
@@ -89,7 +111,8 @@ export function loggable (error: unknown): unknown {
 async function problemDetails (app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error)
-    if (appError.statusCode >= 500) request.log.error({ err: loggable(error) }, 'request failed')
+    if (appError.code === Errors.databaseUnavailable.code) request.log.warn({ err: loggable(error) }, 'the database is unavailable')
+    else if (appError.statusCode >= 500) request.log.error({ err: loggable(error) }, 'request failed')
     else request.log.info({ code: appError.code, status: appError.statusCode }, appError.message)
     return sendProblem(reply, appError)
   })
