@@ -13,7 +13,7 @@ import adminPlugin from './plugins/admin.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import storagePlugin from './plugins/storage.js'
-import problemDetails from './plugins/problem-details.js'
+import problemDetails, { clientErrorHandler, frameworkErrorHandler } from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import { sharedSchemas } from './schemas/common.js'
 import { installValidation } from './plugins/validation.js'
@@ -94,6 +94,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     trustProxy: trustProxyOf(config)
   }).withTypeProvider<TypeBoxTypeProvider>()
 

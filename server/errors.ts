@@ -48,6 +48,8 @@ export const Errors = {
   importInvalid: define('IMPORT_INVALID', 422, 'The import file is not valid'),
   preconditionFailed: define('PRECONDITION_FAILED', 412, 'The resource has changed since you read it'),
   payloadTooLarge: define('PAYLOAD_TOO_LARGE', 413, 'The request body is too large'),
+  uriTooLong: define('URI_TOO_LONG', 414, 'The address is too long'),
+  headersTooLarge: define('HEADERS_TOO_LARGE', 431, 'The request headers are too large'),
   unsupportedMediaType: define('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type'),
   loginLocked: define('LOGIN_LOCKED', 429, 'Too many failed logins'),
   tooManyRequests: define('TOO_MANY_REQUESTS', 429, 'Too many requests'),

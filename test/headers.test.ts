@@ -68,3 +68,33 @@ t.test('a failed query is logged with its statement and error, never the values 
   t.match(logged, /Failed query: select \$1::int as broken/, 'the statement is logged')
   t.notMatch(logged, /secret-hash-never-logged/, 'the value is not')
 })
+
+t.test('an address or headers too long are problem documents with the usual headers, never echoing the address', async (t) => {
+  const { request } = await import('node:http')
+  const app = await buildTestApp(t)
+  const address = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))
+  const send = (path: string, headers: Record<string, string> = {}) => new Promise<{ status: number, headers: Record<string, unknown>, body: string }>((resolve, reject) => {
+    const outgoing = request({ host: address.hostname, port: address.port, path, headers }, (incoming) => {
+      let body = ''
+      incoming.on('data', (chunk: Buffer) => { body += chunk.toString() })
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body }))
+    })
+    outgoing.on('error', reject)
+    outgoing.end()
+  })
+  const marker = 'x'.repeat(300)
+  const long = await send(`/public/rounds/${marker}/results/department`)
+  t.equal(long.status, 414)
+  t.match(String(long.headers['content-type']), /application\/problem\+json/)
+  t.equal(JSON.parse(long.body).code, 'URI_TOO_LONG')
+  t.ok(long.headers['x-request-id'], 'it has a request id')
+  t.equal(long.headers['x-content-type-options'], 'nosniff')
+  t.notMatch(long.body, marker, 'the address is not echoed')
+
+  const huge = await send('/healthz', { 'x-filler': 'y'.repeat(20_000) })
+  t.equal(huge.status, 431)
+  t.match(String(huge.headers['content-type']), /application\/problem\+json/)
+  t.equal(JSON.parse(huge.body).code, 'HEADERS_TOO_LARGE')
+  t.ok(huge.headers['x-request-id'])
+  t.match(String(huge.headers['content-security-policy']), /default-src 'none'/)
+})

@@ -1,4 +1,6 @@
 // Renders every error, unknown route and framework failure as an RFC 9457 application/problem+json document.
+import { randomUUID } from 'node:crypto'
+import http from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, Errors, type FieldProblem } from '../errors.js'
@@ -106,6 +108,55 @@ export function loggable (error: unknown): unknown {
   safe.name = error.name
   safe.stack = `${safe.name}: ${safe.message}\n${(error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n')}`
   return safe
+}
+
+/** Headers every answer carries, also those the framework sends before any hook runs. */
+const BARE_HEADERS = {
+  'content-type': 'application/problem+json; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer'
+}
+
+/**
+ * Fastify's own refusals before routing (`frameworkErrors`): a parameter past the router's length is 414, a malformed
+ * address 400; as problem documents with the usual headers and request id, never echoing the address.
+ */
+export function frameworkErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? Errors.uriTooLong('A part of the address is longer than this API accepts.')
+    : error.code === 'FST_ERR_BAD_URL'
+      ? Errors.badRequest('The address is not a valid URL.')
+      : toAppError(error)
+  reply.headers({ ...BARE_HEADERS, 'x-request-id': request.id })
+  // The address is what was refused: it is not repeated back.
+  void reply.code(appError.statusCode).send({ ...problemDocument(appError, request), instance: undefined })
+}
+
+/**
+ * The HTTP parser's refusals, before Fastify sees a request (`clientErrorHandler`): headers too large (431), a timeout
+ * (408) or anything unreadable (400), as problem documents with the usual headers on a closing connection.
+ */
+export function clientErrorHandler (error: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
+  const appError = error.code === 'HPE_HEADER_OVERFLOW'
+    ? Errors.headersTooLarge('The request headers (or the address) are larger than this server accepts.')
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new AppError('REQUEST_TIMEOUT', 408, 'The request took too long to arrive')
+      : Errors.badRequest('The request could not be read as HTTP.')
+  const id = randomUUID()
+  const body = JSON.stringify({
+    type: TYPE_BASE + appError.code.toLowerCase().replace(/_/g, '-'),
+    title: appError.title,
+    status: appError.statusCode,
+    detail: appError.message,
+    code: appError.code,
+    requestId: id
+  })
+  const headers = { ...BARE_HEADERS, 'x-request-id': id, 'content-length': Buffer.byteLength(body), connection: 'close' }
+  socket.end(`HTTP/1.1 ${appError.statusCode} ${http.STATUS_CODES[appError.statusCode] ?? 'Error'}\r\n` +
+    Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n') + `\r\n\r\n${body}`)
 }
 
 async function problemDetails (app: FastifyInstance): Promise<void> {
