@@ -5,7 +5,8 @@ import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-or
 import type { Db, Executor } from '../db/client.js'
 import { evidenceFilesTable, evidenceLinksTable, roundUnitsTable, selfAssessmentsTable, unitsTable, usersTable } from '../db/schema/index.js'
 import { Errors } from '../errors.js'
-import { refineByFilename } from '../storage/content-type.js'
+import { nameForType, refineByFilename } from '../storage/content-type.js'
+import { inspectContainer } from '../storage/container.js'
 import { sanitizeFilename } from '../storage/filename.js'
 import type { EvidenceStore } from '../storage/types.js'
 import { appraiserOf, fieldScope, inScope } from './appraisal.js'
@@ -183,8 +184,10 @@ export async function uploadEvidence (db: Db, store: EvidenceStore, actor: Actor
     throw error
   }
   const stored = await store.put(upload.source, { maxBytes: upload.maxBytes })
-  const filename = sanitizeFilename(upload.filename)
   try {
+    // A zip-based document is judged by its whole directory now that it is stored: a refusal keeps nothing.
+    const type = refineByFilename(await inspectContainer(store, stored.sha256, stored.size, stored.detectedType), upload.filename)
+    const filename = nameForType(sanitizeFilename(upload.filename), type)
     return await db.transaction(async (tx) => {
       // Checked again: the deadline may have passed, or the unit submitted, while the file was arriving.
       const { selfAssessmentId } = await lockEditableLeaves(tx, actor, roundId, unitId, leafCodes)
@@ -197,7 +200,7 @@ export async function uploadEvidence (db: Db, store: EvidenceStore, actor: Actor
         sha256: stored.sha256,
         filename,
         size: stored.size,
-        mime: refineByFilename(stored.detectedType, filename).mime,
+        mime: type.mime,
         uploadedBy: uploaderOf(actor)
       }).returning({ id: evidenceFilesTable.id })
       const fileId = (row as { id: string }).id

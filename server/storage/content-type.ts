@@ -94,6 +94,27 @@ export function refineByFilename (detected: DetectedType, filename: string): Det
   return choices.find((choice) => choice.extension === extension) ?? detected
 }
 
+/** Extensions a file of that type may carry (the first is the one given to a file whose name says otherwise). */
+function extensionsOf (type: DetectedType): string[] {
+  if (type === EVIDENCE_TYPES.jpeg) return ['jpg', 'jpeg', 'jpe']
+  if (type === EVIDENCE_TYPES.ole) return ['doc', 'xls', 'ppt']
+  if (type === EVIDENCE_TYPES.ooxml) return ['docx', 'xlsx', 'pptx']
+  return [type.extension]
+}
+
+/**
+ * The stored name of a file: its own when its extension fits the type its content has, otherwise with the right
+ * extension in place of a wrong one (or added), so no program ever opens it as something else: "bao-cao.exe" holding a
+ * PDF is kept as "bao-cao.pdf", "scan" as "scan.jpg".
+ */
+export function nameForType (filename: string, type: DetectedType): string {
+  const match = /^(.*)\.([A-Za-z0-9]{1,8})$/.exec(filename)
+  const allowed = extensionsOf(type)
+  if (match && allowed.includes((match[2] ?? '').toLowerCase())) return filename
+  const base = match && match[1] ? match[1] : filename
+  return `${base}.${allowed[0] ?? type.extension}`
+}
+
 // ---- zip: OpenDocument and Office Open XML ----
 
 interface LocalEntry {
