@@ -126,6 +126,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(dbPlugin, {
     database: options.database,
     url: config.DATABASE_URL,
+    migrationUrl: config.MIGRATION_DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -7,6 +7,7 @@ export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to bind (0.0.0.0 in containers)' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string; unset = embedded PGlite under DATA_DIR' })),
+  MIGRATION_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'Connection string of the schema\'s owner, used only to migrate at start; the service then works as DATABASE_URL\'s role, which may only read and append to the audit log (see "Database roles" in README). Unset = migrate as DATABASE_URL' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Maximum connections in the pg pool' }),
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30000, description: 'Statement timeout per query (0 = none)' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and evidence files' }),

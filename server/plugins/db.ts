@@ -18,11 +18,30 @@ export interface DbPluginOptions {
   poolSize?: number
   statementTimeoutMs?: number
   migrate?: boolean
+  /** Migrate as this role (the schema's owner) while the service works as the DATABASE_URL one. */
+  migrationUrl?: string | undefined
+}
+
+/**
+ * Migrates before serving: with a migration URL over a connection of its own, as the owner of the schema, which the
+ * service's own role is not (so it can neither alter tables nor disable the audit log's trigger).
+ */
+async function migrateAtStart (database: Database, options: DbPluginOptions): Promise<void> {
+  if (!options.migrationUrl || database.kind === 'pglite') {
+    await migrate(database)
+    return
+  }
+  const owner = await openDatabase({ url: options.migrationUrl, dataDir: options.dataDir, poolSize: 1 })
+  try {
+    await migrate(owner)
+  } finally {
+    await owner.close()
+  }
 }
 
 async function dbPlugin (app: FastifyInstance, options: DbPluginOptions): Promise<void> {
   const database = options.database ?? await openDatabase(options)
-  if (options.migrate !== false) await migrate(database)
+  if (options.migrate !== false) await migrateAtStart(database, options)
   app.decorate('database', database)
   app.decorate('db', database.db)
   app.addHook('onClose', async () => { await database.close() })
