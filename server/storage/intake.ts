@@ -1,6 +1,7 @@
 // What every evidence store does with an upload on its way in: hash, count and sniff the bytes, refusing at the first
 // byte past the limit or the first sign of a refused type; and keep a source's early errors and aborts from crashing.
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { SNIFF_BYTES, sniffContentType } from './content-type.js'
 import { FileTooLargeError } from './errors.js'
@@ -77,4 +78,30 @@ export function holdSourceErrors (source: Readable, maxBytes: number): () => voi
 /** busboy (@fastify/multipart) ends a file part normally at its own fileSize limit and only flags it. */
 export function wasTruncated (source: Readable): boolean {
   return (source as { truncated?: boolean }).truncated === true
+}
+
+/**
+ * The name of an upload's temporary file or object: it says which process on which host writes it, so that at start a
+ * process can tell the partial uploads of a process that died (a crash, a restart mid-upload) from those in progress
+ * in another live process sharing the directory or bucket.
+ */
+export function temporaryName (): string {
+  return `${encodeURIComponent(hostname())}~${process.pid}~${randomUUID()}.part`
+}
+
+/**
+ * Whether a temporary upload is abandoned: its writer, on this host, is no longer running; or it has been idle for
+ * `olderThanMs` whoever wrote it (another host's process cannot be asked).
+ */
+export function isAbandoned (name: string, modifiedAt: Date, olderThanMs: number): boolean {
+  if (Date.now() - modifiedAt.getTime() > olderThanMs) return true
+  const [host, pid] = name.split('~')
+  if (host === undefined || pid === undefined || !/^\d+$/.test(pid) || decodeURIComponent(host) !== hostname()) return false
+  if (Number(pid) === process.pid) return false
+  try {
+    process.kill(Number(pid), 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
 }

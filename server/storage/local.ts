@@ -1,12 +1,11 @@
 // Evidence store on the local file system: objects at <root>/ab/cd/<sha256>, uploads streamed through a temporary file in <root>/tmp.
-import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { EvidenceNotFoundError, FileTooLargeError } from './errors.js'
-import { EvidenceIntake, SHA256_HEX, holdSourceErrors, wasTruncated } from './intake.js'
+import { EvidenceIntake, SHA256_HEX, holdSourceErrors, isAbandoned, temporaryName, wasTruncated } from './intake.js'
 import type { ByteRange, DetectedType, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
 
 const FILE_MODE = 0o640
@@ -26,7 +25,7 @@ export class LocalEvidenceStore implements EvidenceStore {
     const { maxBytes, signal } = options
     const release = holdSourceErrors(source, maxBytes)
 
-    const temporaryPath = join(this.temporaryDir, `${randomUUID()}.part`)
+    const temporaryPath = join(this.temporaryDir, temporaryName())
     let output: Writable | undefined
     try {
       await mkdir(this.temporaryDir, { recursive: true, mode: DIRECTORY_MODE })
@@ -106,8 +105,9 @@ export class LocalEvidenceStore implements EvidenceStore {
   }
 
   /**
-   * Removes temporary files left by a crash (a killed process cannot clean up after itself). Only files
-   * idle for `olderThanMs` go, so uploads in progress in another process sharing the directory survive.
+   * Removes temporary files left by a crash or a restart mid-upload (a killed process cannot clean up after itself):
+   * those of a process of this host that is no longer running, and any idle for `olderThanMs`; uploads in progress in
+   * another live process sharing the directory survive.
    */
   async removeStaleTemporaryFiles (olderThanMs = 60 * 60 * 1000): Promise<number> {
     const names = await readdir(this.temporaryDir).catch(ifMissing([] as string[]))
@@ -115,7 +115,7 @@ export class LocalEvidenceStore implements EvidenceStore {
     for (const name of names) {
       const path = join(this.temporaryDir, name)
       const info = await stat(path).catch(ifMissing(undefined))
-      if (info?.isFile() && Date.now() - info.mtimeMs > olderThanMs) {
+      if (info?.isFile() && isAbandoned(name, info.mtime, olderThanMs)) {
         await rm(path, { force: true })
         removed++
       }

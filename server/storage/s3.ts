@@ -2,7 +2,6 @@
 // streams through the intake (hash, size, type) into a multipart upload at a temporary key, since its address is known
 // only at its end; complete, it is copied to its address (or dropped when that content is there already) and the
 // temporary object removed. A refused, failed or aborted upload aborts its multipart upload: nothing is left behind.
-import { randomUUID } from 'node:crypto'
 import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
@@ -10,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { EvidenceNotFoundError, FileTooLargeError } from './errors.js'
-import { EvidenceIntake, SHA256_HEX, holdSourceErrors, wasTruncated } from './intake.js'
+import { EvidenceIntake, SHA256_HEX, holdSourceErrors, isAbandoned, temporaryName, wasTruncated } from './intake.js'
 import type { ByteRange, DetectedType, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
 
 export interface S3StoreOptions {
@@ -55,7 +54,7 @@ export class S3EvidenceStore implements EvidenceStore {
   async put (source: Readable, options: PutOptions): Promise<StoredObject> {
     const { maxBytes, signal } = options
     const release = holdSourceErrors(source, maxBytes)
-    const temporaryKey = `${this.temporaryPrefix}${randomUUID()}`
+    const temporaryKey = `${this.temporaryPrefix}${temporaryName()}`
     const body = new PassThrough()
     const upload = new Upload({
       client: this.client,
@@ -160,7 +159,7 @@ export class S3EvidenceStore implements EvidenceStore {
     do {
       const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.temporaryPrefix, ContinuationToken: token }))
       for (const item of page.Contents ?? []) {
-        if (item.Key && item.LastModified && Date.now() - item.LastModified.getTime() > olderThanMs) {
+        if (item.Key && item.LastModified && isAbandoned(item.Key.slice(this.temporaryPrefix.length), item.LastModified, olderThanMs)) {
           await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: item.Key }))
           removed++
         }
