@@ -490,6 +490,20 @@ async function run (): Promise<void> {
       else await run(checks)
     }
 
+    // Last, as it leaves a draft round behind: the path a person takes, the year changed and nothing else retyped.
+    await check('a round made by changing only the year is saved (the code and title follow the year)', async () => {
+      await page.goto(`${baseUrl}/admin/rounds`)
+      await heading('Kỳ đánh giá').waitFor()
+      await page.getByRole('button', { name: '+ Tạo kỳ đánh giá' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Tạo kỳ đánh giá' })
+      await dialog.getByLabel('Năm đánh giá').fill('2035')
+      await dialog.getByLabel('Năm đánh giá').press('ArrowUp')
+      assert(await dialog.getByLabel('Mã kỳ').inputValue() === '2036', 'the code does not follow the year')
+      await dialog.getByRole('button', { name: 'Lưu' }).click()
+      await heading('Kỳ đánh giá Chỉ số CCHC năm 2036').waitFor()
+      assert(await page.getByTestId('round-status').innerText() === 'Bản nháp', 'the new round is not a draft')
+    })
+
     await check('the change password page has its form', async () => {
       await page.getByRole('link', { name: 'Đổi mật khẩu' }).click()
       await heading('Đổi mật khẩu').waitFor()

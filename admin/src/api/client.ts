@@ -1,7 +1,7 @@
 // The typed API client: bearer token from sessionStorage, problem+json errors thrown as Vietnamese ApiErrors.
 import createClient, { type Middleware } from 'openapi-fetch'
 import type { paths } from './schema'
-import { ApiError, toApiError } from './problem'
+import { ApiError, NetworkError, toApiError } from './problem'
 
 const TOKEN_KEY = 'par-admin.token'
 
@@ -42,7 +42,7 @@ const session: Middleware = {
   },
   onError ({ error }) {
     if (error instanceof ApiError) return error
-    return new TypeError('network')
+    return new NetworkError()
   }
 }
 

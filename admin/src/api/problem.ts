@@ -335,10 +335,20 @@ export async function toApiError (response: Response): Promise<ApiError> {
   return new ApiError(problemMessage(response.status, problem), response.status, problem)
 }
 
-/** The message of anything caught, for an error banner. */
+/** A request that got no answer at all (the network, or the server unreachable): the only failure said to be one. */
+export class NetworkError extends Error {
+  constructor () {
+    super('Không kết nối được tới máy chủ, vui lòng kiểm tra mạng và thử lại')
+    this.name = 'NetworkError'
+  }
+}
+
+/**
+ * The message of anything caught, for an error banner. A fault of the app itself (a TypeError in its own code, say) is
+ * never passed off as a network failure: it is said to be unexpected, and logged for whoever investigates.
+ */
 export function errorMessage (error: unknown): string {
-  if (error instanceof ApiError) return error.message
-  if (error instanceof TypeError) return 'Không kết nối được tới máy chủ, vui lòng kiểm tra mạng và thử lại'
-  if (error instanceof Error) return error.message
-  return 'Đã có lỗi xảy ra'
+  if (error instanceof ApiError || error instanceof NetworkError) return error.message
+  console.error('Unexpected error in the web app:', error)
+  return 'Đã có lỗi không mong muốn trong ứng dụng. Vui lòng tải lại trang và thử lại; nếu lỗi vẫn còn, hãy báo cho quản trị hệ thống.'
 }

@@ -4,7 +4,7 @@
 // becomes the same Vietnamese ApiError (through toApiError) as every other request's.
 import type { paths } from './schema'
 import { endSession, getToken } from './client'
-import { toApiError } from './problem'
+import { NetworkError, toApiError } from './problem'
 
 const UPLOAD_PATH = '/rounds/{id}/units/{unitId}/self-assessment/files' satisfies keyof paths
 type UploadOperation = paths[typeof UPLOAD_PATH]['post']
@@ -61,8 +61,8 @@ export function uploadEvidenceFile (params: UploadParams, file: File, onProgress
       if (xhr.status === 401 && token) endSession()
       toApiError(responseOf(xhr)).then(reject, reject)
     }
-    // As with fetch, a request that got no answer at all is a TypeError: errorMessage says the network failed.
-    xhr.onerror = () => reject(new TypeError('network'))
+    // As with fetch, a request that got no answer at all is a network failure, and errorMessage says so.
+    xhr.onerror = () => reject(new NetworkError())
     xhr.onabort = () => reject(new UploadAborted())
     const form = new FormData()
     form.append('file', file, file.name)
