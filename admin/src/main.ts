@@ -11,10 +11,15 @@ onUnauthenticated(() => {
   useSession().clear()
   const current = router.currentRoute.value
   if (current.name === 'login') return
-  useNotices().notify('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', 'error')
+  useNotices().notify('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', 'error', { keep: true })
   // On the first page load the router's guard is still deciding, and sends to the login page itself.
   if (current.matched.length === 0) return
   router.push({ name: 'login', query: current.fullPath && current.fullPath !== '/' ? { redirect: current.fullPath } : {} })
+})
+
+// An error notice is about the page it appeared on: moving to another page takes it away.
+router.afterEach((to, from) => {
+  if (to.path !== from.path) useNotices().clearErrors()
 })
 
 createApp(App).use(router).mount('#app')
