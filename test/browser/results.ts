@@ -227,6 +227,20 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
     assert(new URL(page.url()).searchParams.get('version') === null, `the address is ${page.url()}`)
   })
 
+  await check('provisional results of a round without appraised scores say "Chưa có điểm" instead of ranking every unit 1st', async () => {
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+    const open = (await c.api<{ items: { id: string, status: string }[] }>('/rounds?limit=100&offset=0', { token })).items.find((round) => round.status === 'self_assessment')
+    assert(open, 'the demo has no round in self-assessment')
+    const viewer = await c.newPage({ width: 1280, height: 900 })
+    await c.login(viewer, 'admin', c.adminPassword, 'Tổng quan')
+    await viewer.goto(`${c.baseUrl}/admin/results?round=${open.id}&unitType=department&version=provisional`)
+    const body = viewer.locator(`[data-testid="${table1}"] tbody tr`)
+    await waitUntil('the provisional rows are listed', async () => await body.count() > 0)
+    const unscored = await viewer.locator(`[data-testid="${table1}"] [data-testid="unscored"]`).count()
+    assert(unscored === await body.count(), `${unscored} of ${await body.count()} rows say they have no score`)
+    await viewer.close()
+  })
+
   await check('an admin shares the round\'s provisional results with API keys, and stops sharing them', async () => {
     const box = page.getByTestId('share-provisional')
     await waitUntil('the sharing setting is loaded', async () => await box.isEnabled())
