@@ -71,10 +71,10 @@ t.test('the database goes away for a while and comes back: 503 meanwhile, no cra
   // One writer saving two leaves' explanations per request, each save a new number; the answers are recorded.
   const acknowledged: number[] = []
   const failed: Array<{ n: number, status: number, code: string, retryAfter: unknown }> = []
-  let running = true
+  const state = { running: true }
   let n = 0
   const writer = (async () => {
-    while (running) {
+    while (state.running) {
       n++
       const state = await app.inject({ method: 'GET', url, headers: officer.headers })
       if (state.statusCode !== 200) {
@@ -114,7 +114,7 @@ t.test('the database goes away for a while and comes back: 503 meanwhile, no cra
   t.ok(acknowledged.length > countAtRestore, 'saves go through again')
   t.ok(recovery < 5000, `service resumed by itself ${recovery} ms after the database came back`)
   await pause(500)
-  running = false
+  state.running = false
   await writer
 
   // The last acknowledged save is what the database holds, on both leaves: nothing acknowledged was lost, and no save

@@ -131,7 +131,7 @@ export function frameworkErrorHandler (error: FastifyError, request: FastifyRequ
       : toAppError(error)
   reply.headers({ ...BARE_HEADERS, 'x-request-id': request.id })
   // The address is what was refused: it is not repeated back.
-  void reply.code(appError.statusCode).send({ ...problemDocument(appError, request), instance: undefined })
+  reply.code(appError.statusCode).send({ ...problemDocument(appError, request), instance: undefined })
 }
 
 /**

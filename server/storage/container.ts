@@ -78,7 +78,7 @@ export async function inspectContainer (store: EvidenceStore, sha256: string, si
       zip.on('error', reject)
       zip.on('end', resolve)
       zip.on('entry', (entry: yauzl.Entry) => {
-        void (async () => {
+        (async () => {
           const name = entry.fileName
           names.push(name)
           expanded += entry.uncompressedSize
