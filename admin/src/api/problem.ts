@@ -67,6 +67,11 @@ const messages: Record<string, string | ((problem: ProblemDocument) => string)> 
   UNAUTHENTICATED: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
   INVALID_CREDENTIALS: 'Tên đăng nhập hoặc mật khẩu không đúng',
   LOGIN_LOCKED: 'Tài khoản tạm bị khóa do đăng nhập sai nhiều lần, vui lòng thử lại sau ít phút',
+  // The server says why in Vietnamese (too short, the username inside, too easy to guess…).
+  WEAK_PASSWORD: (problem) => problem.detail ?? 'Mật khẩu quá dễ đoán, vui lòng chọn mật khẩu khác',
+  DATABASE_UNAVAILABLE: 'Cơ sở dữ liệu tạm thời không truy cập được; thao tác chưa được thực hiện, vui lòng thử lại sau ít giây',
+  URI_TOO_LONG: 'Địa chỉ yêu cầu quá dài',
+  HEADERS_TOO_LARGE: 'Yêu cầu quá lớn, vui lòng tải lại trang',
   FORBIDDEN: 'Bạn không có quyền thực hiện thao tác này',
   NOT_FOUND: 'Không tìm thấy dữ liệu yêu cầu (có thể đã bị xóa)',
   ROUTE_NOT_FOUND: 'Máy chủ chưa hỗ trợ chức năng này',
