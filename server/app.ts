@@ -95,13 +95,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     },
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
-    clientErrorHandler,
+    clientErrorHandler: clientErrorHandler(config.DEFAULT_LANGUAGE),
     trustProxy: trustProxyOf(config)
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
 
-  await app.register(problemDetails)
+  await app.register(problemDetails, { defaultLanguage: config.DEFAULT_LANGUAGE })
   await app.register(accessPlugin)
   await app.register(helmet, { contentSecurityPolicy: { directives: cspDirectives(false) } })
   // Only the interactive API docs run inline scripts; everything else (the web app, evidence downloads, JSON) may not.

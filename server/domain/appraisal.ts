@@ -1,6 +1,7 @@
 // The rules of appraisal (thẩm định): when an appraised score needs a reason, which leaves a unit may change while
 // a supplement request is open, and what keeps a unit's appraisal from being finalized.
 import { formatMilli, type Milli } from './decimal.js'
+import { Text } from '../messages/text.js'
 
 /** A scored leaf: points, or not applicable (then no points). */
 export interface LeafValue {
@@ -30,8 +31,14 @@ function describe (value: LeafValue | null): string {
   return value.notApplicable ? 'not applicable' : formatMilli(value.points ?? 0)
 }
 
-export function reasonRequiredMessage (leafCode: string, self: LeafValue | null, appraised: LeafValue): string {
-  return `The appraised score of leaf ${leafCode} (${describe(appraised)}) differs from the self score (${describe(self)}); write the reason.`
+function describeVi (value: LeafValue | null): string {
+  if (value === null) return 'chưa tự chấm'
+  return value.notApplicable ? 'không áp dụng' : formatMilli(value.points ?? 0).replace('.', ',')
+}
+
+export function reasonRequiredMessage (leafCode: string, self: LeafValue | null, appraised: LeafValue): Text {
+  return new Text(`The appraised score of leaf ${leafCode} (${describe(appraised)}) differs from the self score (${describe(self)}); write the reason.`,
+    `Tiêu chí ${leafCode}: điểm thẩm định (${describeVi(appraised)}) khác điểm tự đánh giá (${describeVi(self)}) nhưng chưa ghi lý do.`)
 }
 
 /**
@@ -65,7 +72,7 @@ export interface FinalizationRequest {
 
 export interface FinalizationProblem {
   code: 'unappraised' | 'reason_missing' | 'request_open' | 'request_answered'
-  message: string
+  message: Text
   leafCode?: string
   fieldCode?: string
   requestId?: string
@@ -81,16 +88,28 @@ export function finalizationProblems (leaves: readonly FinalizationLeaf[], reque
   const problems: FinalizationProblem[] = []
   for (const leaf of leaves) {
     if (leaf.appraised === null) {
-      problems.push({ code: 'unappraised', leafCode: leaf.code, fieldCode: leaf.fieldCode, message: `Leaf ${leaf.code} has no appraised score.` })
+      problems.push({ code: 'unappraised', leafCode: leaf.code, fieldCode: leaf.fieldCode, message: new Text(`Leaf ${leaf.code} has no appraised score.`, `Tiêu chí ${leaf.code}: chưa có điểm thẩm định.`) })
     } else if (reasonMissing(leaf.self, leaf.appraised, leaf.appraised.reason)) {
       problems.push({ code: 'reason_missing', leafCode: leaf.code, fieldCode: leaf.fieldCode, message: reasonRequiredMessage(leaf.code, leaf.self, leaf.appraised) })
     }
   }
   for (const request of requests) {
+    const leaves = request.leafCodes.join(', ')
     if (request.status === 'open') {
-      problems.push({ code: 'request_open', requestId: request.id, leafCodes: request.leafCodes, message: `The supplement request on ${request.leafCodes.join(', ')} is waiting for the unit's answer.` })
+      problems.push({
+        code: 'request_open',
+        requestId: request.id,
+        leafCodes: request.leafCodes,
+        message: new Text(`The supplement request on ${leaves} is waiting for the unit's answer.`, `Yêu cầu bổ sung (${leaves}) đang chờ đơn vị trả lời.`)
+      })
     } else if (request.status === 'answered') {
-      problems.push({ code: 'request_answered', requestId: request.id, leafCodes: request.leafCodes, message: `The supplement request on ${request.leafCodes.join(', ')} was answered and waits for the appraiser to review and close it.` })
+      problems.push({
+        code: 'request_answered',
+        requestId: request.id,
+        leafCodes: request.leafCodes,
+        message: new Text(`The supplement request on ${leaves} was answered and waits for the appraiser to review and close it.`,
+          `Yêu cầu bổ sung (${leaves}) đã được trả lời, chờ thẩm định lại và đóng.`)
+      })
     }
   }
   return problems

@@ -1,5 +1,6 @@
 // The criteria catalog (par-catalog/1): its types, the rules a publishable catalog must satisfy, and its shape.
 import { type Milli, formatMilli, parseDecimal, parseMilli, sumMilli } from './decimal.js'
+import { Text } from '../messages/text.js'
 
 export interface RangeScoring {
   method: 'range'
@@ -91,7 +92,7 @@ export interface CatalogProblem {
   /** The node the problem is on; null for catalog-wide problems (total, classification). */
   nodeCode: string | null
   rule: CatalogRule
-  message: string
+  message: Text
 }
 
 export interface FieldStats {
@@ -165,37 +166,37 @@ export function catalogStats (doc: Pick<CatalogDocument, 'nodes'>): FieldStats[]
  */
 export function validateCatalog (doc: CatalogDocument): CatalogProblem[] {
   const problems: CatalogProblem[] = []
-  const report = (nodeCode: string | null, rule: CatalogRule, message: string): void => {
-    problems.push({ nodeCode, rule, message })
+  const report = (nodeCode: string | null, rule: CatalogRule, en: string, vi: string): void => {
+    problems.push({ nodeCode, rule, message: new Text(en, vi) })
   }
 
   const counts = new Map<string, number>()
   for (const node of walkNodes(doc.nodes)) counts.set(node.code, (counts.get(node.code) ?? 0) + 1)
   for (const [code, count] of counts) {
-    if (count > 1) report(code, 'duplicate_code', `The code ${code} is used by ${count} nodes; codes must be unique in a catalog.`)
+    if (count > 1) report(code, 'duplicate_code', `The code ${code} is used by ${count} nodes; codes must be unique in a catalog.`, `Mã ${code} được dùng cho ${count} nút; mã phải là duy nhất trong bộ tiêu chí.`)
   }
 
   // Returns the node's own stated maximum in thousandths (what it is worth to its parent), or null when unusable.
   const checkNode = (node: CatalogNode): Milli | null => {
     const max = points(node.maxPoints)
     if (max === null) {
-      report(node.code, 'invalid_points', `Node ${node.code} has maxPoints ${show(node.maxPoints)}, which is not a non-negative decimal with at most 3 decimal places.`)
+      report(node.code, 'invalid_points', `Node ${node.code} has maxPoints ${show(node.maxPoints)}, which is not a non-negative decimal with at most 3 decimal places.`, `Nút ${node.code}: điểm tối đa ${show(node.maxPoints)} không phải số thập phân không âm có tối đa 3 chữ số thập phân.`)
     }
     if (hasChildren(node)) {
       if (node.scoring !== undefined) {
-        report(node.code, 'parent_with_scoring', `Node ${node.code} has children and a scoring method; only leaves are scored, a parent is the sum of its children.`)
+        report(node.code, 'parent_with_scoring', `Node ${node.code} has children and a scoring method; only leaves are scored, a parent is the sum of its children.`, `Nút ${node.code} có nút con nên không có cách chấm điểm riêng; điểm của nút cha là tổng điểm các nút con.`)
       }
       const childMaxima = node.children.map(checkNode)
       if (max !== null && childMaxima.every((value) => value !== null)) {
         const sum = sumMilli(childMaxima as Milli[])
         if (sum !== max) {
-          report(node.code, 'parent_sum_mismatch', `Node ${node.code} has maxPoints ${formatMilli(max)} but its children add up to ${formatMilli(sum)}.`)
+          report(node.code, 'parent_sum_mismatch', `Node ${node.code} has maxPoints ${formatMilli(max)} but its children add up to ${formatMilli(sum)}.`, `Nút ${node.code} có điểm tối đa ${vn(max)} nhưng tổng điểm tối đa các nút con là ${vn(sum)}.`)
         }
       }
       return max
     }
     if (node.scoring === undefined) {
-      report(node.code, 'leaf_without_scoring', `Leaf ${node.code} has no scoring method; every leaf needs range, options or bands.`)
+      report(node.code, 'leaf_without_scoring', `Leaf ${node.code} has no scoring method; every leaf needs range, options or bands.`, `Tiêu chí ${node.code} chưa có cách chấm điểm; mỗi tiêu chí cần khoảng điểm, các lựa chọn hoặc các ngưỡng.`)
     } else if (max !== null) {
       checkScoring(node.code, max, node.scoring, report)
     }
@@ -206,7 +207,7 @@ export function validateCatalog (doc: CatalogDocument): CatalogProblem[] {
   if (fieldMaxima.every((value) => value !== null)) {
     const total = sumMilli(fieldMaxima as Milli[])
     if (total !== TOTAL_MILLI) {
-      report(null, 'total_not_100', `The top-level fields add up to ${formatMilli(total)} points; a catalog is worth exactly 100.`)
+      report(null, 'total_not_100', `The top-level fields add up to ${formatMilli(total)} points; a catalog is worth exactly 100.`, `Tổng điểm các lĩnh vực là ${vn(total)}; bộ tiêu chí phải có tổng đúng 100 điểm.`)
     }
   }
 
@@ -214,7 +215,10 @@ export function validateCatalog (doc: CatalogDocument): CatalogProblem[] {
   return problems
 }
 
-type Report = (nodeCode: string | null, rule: CatalogRule, message: string) => void
+type Report = (nodeCode: string | null, rule: CatalogRule, en: string, vi: string) => void
+
+/** A number of points as Vietnamese write it: a decimal comma. */
+const vn = (milli: Milli): string => formatMilli(milli).replace('.', ',')
 
 // Points must be non-negative decimals with at most 3 places.
 function points (value: unknown): Milli | null {
@@ -240,18 +244,18 @@ function checkScoring (code: string, max: Milli, scoring: ScoringMethod, report:
     case 'options': return checkOptions(code, max, scoring, report)
     case 'bands': return checkBands(code, max, scoring, report)
     default:
-      report(code, 'leaf_without_scoring', `Leaf ${code} has an unknown scoring method ${show((scoring as { method?: unknown }).method)}.`)
+      report(code, 'leaf_without_scoring', `Leaf ${code} has an unknown scoring method ${show((scoring as { method?: unknown }).method)}.`, `Tiêu chí ${code} có cách chấm điểm không xác định ${show((scoring as { method?: unknown }).method)}.`)
   }
 }
 
 function checkRange (code: string, max: Milli, scoring: RangeScoring, report: Report): void {
   const step = decimal(scoring.step)
   if (step === null) {
-    report(code, 'invalid_points', `Leaf ${code} has step ${show(scoring.step)}, which is not a decimal with at most 3 decimal places.`)
+    report(code, 'invalid_points', `Leaf ${code} has step ${show(scoring.step)}, which is not a decimal with at most 3 decimal places.`, `Tiêu chí ${code}: bước điểm ${show(scoring.step)} không phải số thập phân có tối đa 3 chữ số thập phân.`)
   } else if (step <= 0) {
-    report(code, 'step_not_dividing', `Leaf ${code} has step ${formatMilli(step)}; a step must be greater than 0.`)
+    report(code, 'step_not_dividing', `Leaf ${code} has step ${formatMilli(step)}; a step must be greater than 0.`, `Tiêu chí ${code}: bước điểm ${vn(step)} phải lớn hơn 0.`)
   } else if (max % step !== 0) {
-    report(code, 'step_not_dividing', `The step ${formatMilli(step)} of leaf ${code} does not divide its maximum ${formatMilli(max)}, so the maximum could not be entered.`)
+    report(code, 'step_not_dividing', `The step ${formatMilli(step)} of leaf ${code} does not divide its maximum ${formatMilli(max)}, so the maximum could not be entered.`, `Bước điểm ${vn(step)} của tiêu chí ${code} không chia hết điểm tối đa ${vn(max)}, nên không thể nhập điểm tối đa.`)
   }
 }
 
@@ -262,38 +266,38 @@ function checkOptions (code: string, max: Milli, scoring: OptionsScoring, report
   for (const option of scoring.options) {
     if (seen.has(option.code) && !reportedDuplicates.has(option.code)) {
       reportedDuplicates.add(option.code)
-      report(code, 'options_duplicate_code', `Leaf ${code} has more than one option with the code ${show(option.code)}.`)
+      report(code, 'options_duplicate_code', `Leaf ${code} has more than one option with the code ${show(option.code)}.`, `Tiêu chí ${code} có nhiều lựa chọn cùng mã ${show(option.code)}.`)
     }
     seen.add(option.code)
     const notApplicable = option.notApplicable === true
     const hasPoints = option.points !== undefined
     if (notApplicable && hasPoints) {
-      report(code, 'option_points_invalid', `Option ${show(option.code)} of leaf ${code} is marked not applicable and also has points; a not-applicable answer has no points.`)
+      report(code, 'option_points_invalid', `Option ${show(option.code)} of leaf ${code} is marked not applicable and also has points; a not-applicable answer has no points.`, `Lựa chọn ${show(option.code)} của tiêu chí ${code} được đánh dấu không áp dụng nhưng lại có điểm.`)
       continue
     }
     if (!notApplicable && !hasPoints) {
-      report(code, 'option_points_invalid', `Option ${show(option.code)} of leaf ${code} has no points and is not marked not applicable.`)
+      report(code, 'option_points_invalid', `Option ${show(option.code)} of leaf ${code} has no points and is not marked not applicable.`, `Lựa chọn ${show(option.code)} của tiêu chí ${code} không có điểm và không được đánh dấu không áp dụng.`)
       continue
     }
     if (notApplicable) continue
     const value = points(option.points)
     if (value === null) {
-      report(code, 'invalid_points', `Option ${show(option.code)} of leaf ${code} has points ${show(option.points)}, which is not a non-negative decimal with at most 3 decimal places.`)
+      report(code, 'invalid_points', `Option ${show(option.code)} of leaf ${code} has points ${show(option.points)}, which is not a non-negative decimal with at most 3 decimal places.`, `Lựa chọn ${show(option.code)} của tiêu chí ${code}: điểm ${show(option.points)} không phải số thập phân không âm có tối đa 3 chữ số thập phân.`)
       continue
     }
     scored.push(value)
   }
   if (scored.length === 0) {
-    report(code, 'options_max_mismatch', `Leaf ${code} has no option with points, so its maximum ${formatMilli(max)} can never be given.`)
+    report(code, 'options_max_mismatch', `Leaf ${code} has no option with points, so its maximum ${formatMilli(max)} can never be given.`, `Tiêu chí ${code} không có lựa chọn nào có điểm, nên không bao giờ đạt được điểm tối đa ${vn(max)}.`)
     return
   }
   const highest = Math.max(...scored)
   const lowest = Math.min(...scored)
   if (highest !== max) {
-    report(code, 'options_max_mismatch', `The highest option of leaf ${code} is worth ${formatMilli(highest)} but the leaf's maximum is ${formatMilli(max)}.`)
+    report(code, 'options_max_mismatch', `The highest option of leaf ${code} is worth ${formatMilli(highest)} but the leaf's maximum is ${formatMilli(max)}.`, `Lựa chọn cao nhất của tiêu chí ${code} được ${vn(highest)} điểm nhưng điểm tối đa của tiêu chí là ${vn(max)}.`)
   }
   if (lowest !== 0) {
-    report(code, 'options_min_not_zero', `The lowest option of leaf ${code} is worth ${formatMilli(lowest)}; there must be an option worth 0.`)
+    report(code, 'options_min_not_zero', `The lowest option of leaf ${code} is worth ${formatMilli(lowest)}; there must be an option worth 0.`, `Lựa chọn thấp nhất của tiêu chí ${code} được ${vn(lowest)} điểm; cần có một lựa chọn 0 điểm.`)
   }
 }
 
@@ -301,14 +305,14 @@ function checkBands (code: string, max: Milli, scoring: BandsScoring, report: Re
   const inputMin = decimal(scoring.input.min)
   const inputMax = decimal(scoring.input.max)
   if (inputMin === null || inputMax === null) {
-    report(code, 'bands_input_range', `The input range ${show(scoring.input.min)} to ${show(scoring.input.max)} of leaf ${code} is not made of decimals with at most 3 decimal places.`)
+    report(code, 'bands_input_range', `The input range ${show(scoring.input.min)} to ${show(scoring.input.max)} of leaf ${code} is not made of decimals with at most 3 decimal places.`, `Khoảng số liệu ${show(scoring.input.min)} đến ${show(scoring.input.max)} của tiêu chí ${code} không phải số thập phân có tối đa 3 chữ số thập phân.`)
   } else if (inputMin >= inputMax) {
-    report(code, 'bands_input_range', `The input range of leaf ${code} runs from ${formatMilli(inputMin)} to ${formatMilli(inputMax)}; its minimum must be below its maximum.`)
+    report(code, 'bands_input_range', `The input range of leaf ${code} runs from ${formatMilli(inputMin)} to ${formatMilli(inputMax)}; its minimum must be below its maximum.`, `Khoảng số liệu của tiêu chí ${code} từ ${vn(inputMin)} đến ${vn(inputMax)}; giá trị nhỏ nhất phải nhỏ hơn giá trị lớn nhất.`)
   }
   const rangeUsable = inputMin !== null && inputMax !== null && inputMin < inputMax
 
   if (scoring.bands.length === 0) {
-    report(code, 'bands_input_range', `Leaf ${code} has no bands, so no measurement can be scored.`)
+    report(code, 'bands_input_range', `Leaf ${code} has no bands, so no measurement can be scored.`, `Tiêu chí ${code} chưa có ngưỡng nào, nên không chấm được số liệu.`)
     return
   }
 
@@ -316,17 +320,17 @@ function checkBands (code: string, max: Milli, scoring: BandsScoring, report: Re
   for (const band of scoring.bands) {
     const min = decimal(band.min)
     if (min === null) {
-      report(code, 'bands_input_range', `A band of leaf ${code} starts at ${show(band.min)}, which is not a decimal with at most 3 decimal places.`)
+      report(code, 'bands_input_range', `A band of leaf ${code} starts at ${show(band.min)}, which is not a decimal with at most 3 decimal places.`, `Một ngưỡng của tiêu chí ${code} bắt đầu từ ${show(band.min)}, không phải số thập phân có tối đa 3 chữ số thập phân.`)
     }
     const parsedPoints = decimal(band.points)
     if (parsedPoints === null) {
-      report(code, 'invalid_points', `A band of leaf ${code} gives ${show(band.points)} points, which is not a decimal with at most 3 decimal places.`)
+      report(code, 'invalid_points', `A band of leaf ${code} gives ${show(band.points)} points, which is not a decimal with at most 3 decimal places.`, `Một ngưỡng của tiêu chí ${code} cho ${show(band.points)} điểm, không phải số thập phân có tối đa 3 chữ số thập phân.`)
     } else if (parsedPoints < 0 || parsedPoints > max) {
-      report(code, 'bands_points_invalid', `A band of leaf ${code} gives ${formatMilli(parsedPoints)} points; band points must lie between 0 and the maximum ${formatMilli(max)}.`)
+      report(code, 'bands_points_invalid', `A band of leaf ${code} gives ${formatMilli(parsedPoints)} points; band points must lie between 0 and the maximum ${formatMilli(max)}.`, `Một ngưỡng của tiêu chí ${code} cho ${vn(parsedPoints)} điểm; điểm của ngưỡng phải từ 0 đến điểm tối đa ${vn(max)}.`)
     }
     if (min !== null) bands.push({ min, points: parsedPoints })
     if (min !== null && rangeUsable && (min < (inputMin as Milli) || min > (inputMax as Milli))) {
-      report(code, 'bands_input_range', `A band of leaf ${code} starts at ${formatMilli(min)}, outside the input range ${formatMilli(inputMin as Milli)} to ${formatMilli(inputMax as Milli)}.`)
+      report(code, 'bands_input_range', `A band of leaf ${code} starts at ${formatMilli(min)}, outside the input range ${formatMilli(inputMin as Milli)} to ${formatMilli(inputMax as Milli)}.`, `Một ngưỡng của tiêu chí ${code} bắt đầu từ ${vn(min)}, nằm ngoài khoảng số liệu ${vn(inputMin as Milli)} đến ${vn(inputMax as Milli)}.`)
     }
   }
   if (bands.length === 0) return
@@ -339,22 +343,22 @@ function checkBands (code: string, max: Milli, scoring: BandsScoring, report: Re
     if (current.min > previous.min) unsorted = true
   }
   if (unsorted) {
-    report(code, 'bands_unsorted', `The bands of leaf ${code} must be listed from the highest minimum to the lowest; they are listed as ${bands.map((band) => formatMilli(band.min)).join(', ')}.`)
+    report(code, 'bands_unsorted', `The bands of leaf ${code} must be listed from the highest minimum to the lowest; they are listed as ${bands.map((band) => formatMilli(band.min)).join(', ')}.`, `Các ngưỡng của tiêu chí ${code} phải xếp từ mức bắt đầu cao nhất đến thấp nhất; hiện đang là ${bands.map((band) => vn(band.min)).join('; ')}.`)
   }
   const mins = new Map<Milli, number>()
   for (const band of bands) mins.set(band.min, (mins.get(band.min) ?? 0) + 1)
   for (const [min, count] of mins) {
-    if (count > 1) report(code, 'bands_overlap', `${count} bands of leaf ${code} start at ${formatMilli(min)}; each band needs its own minimum.`)
+    if (count > 1) report(code, 'bands_overlap', `${count} bands of leaf ${code} start at ${formatMilli(min)}; each band needs its own minimum.`, `${count} ngưỡng của tiêu chí ${code} cùng bắt đầu từ ${vn(min)}; mỗi ngưỡng cần mức bắt đầu riêng.`)
   }
 
   const top = bands.reduce((best, band) => (band.min > best.min ? band : best))
   // A top band outside 0..max was already reported as bands_points_invalid; saying it twice adds nothing.
   if (top.points !== null && top.points >= 0 && top.points <= max && top.points !== max) {
-    report(code, 'bands_top_mismatch', `The highest band of leaf ${code} gives ${formatMilli(top.points)} points but the leaf's maximum is ${formatMilli(max)}.`)
+    report(code, 'bands_top_mismatch', `The highest band of leaf ${code} gives ${formatMilli(top.points)} points but the leaf's maximum is ${formatMilli(max)}.`, `Ngưỡng cao nhất của tiêu chí ${code} cho ${vn(top.points)} điểm nhưng điểm tối đa của tiêu chí là ${vn(max)}.`)
   }
   const lowest = Math.min(...bands.map((band) => band.min))
   if (rangeUsable && lowest !== inputMin) {
-    report(code, 'bands_input_range', `The lowest band of leaf ${code} starts at ${formatMilli(lowest)} but the input range starts at ${formatMilli(inputMin as Milli)}, so some measurements would get no points.`)
+    report(code, 'bands_input_range', `The lowest band of leaf ${code} starts at ${formatMilli(lowest)} but the input range starts at ${formatMilli(inputMin as Milli)}, so some measurements would get no points.`, `Ngưỡng thấp nhất của tiêu chí ${code} bắt đầu từ ${vn(lowest)} nhưng khoảng số liệu bắt đầu từ ${vn(inputMin as Milli)}, nên một số số liệu sẽ không có điểm.`)
   }
 }
 
@@ -363,9 +367,9 @@ function checkClassification (bands: readonly ClassificationBand[], report: Repo
   bands.forEach((band, i) => {
     const min = mins[i]
     if (min === null || min === undefined) {
-      report(null, 'classification_invalid', `Classification band ${show(band.code)} starts at ${show(band.min)}, which is not a decimal with at most 3 decimal places.`)
+      report(null, 'classification_invalid', `Classification band ${show(band.code)} starts at ${show(band.min)}, which is not a decimal with at most 3 decimal places.`, `Mức xếp loại ${show(band.code)} bắt đầu từ ${show(band.min)}, không phải số thập phân có tối đa 3 chữ số thập phân.`)
     } else if (min < 0 || min > TOTAL_MILLI) {
-      report(null, 'classification_invalid', `Classification band ${show(band.code)} starts at ${formatMilli(min)}; band minimums lie between 0 and 100.`)
+      report(null, 'classification_invalid', `Classification band ${show(band.code)} starts at ${formatMilli(min)}; band minimums lie between 0 and 100.`, `Mức xếp loại ${show(band.code)} bắt đầu từ ${vn(min)}; mức bắt đầu phải từ 0 đến 100.`)
     }
   })
   for (let i = 1; i < bands.length; i++) {
@@ -373,15 +377,15 @@ function checkClassification (bands: readonly ClassificationBand[], report: Repo
     const current = mins[i]
     if (previous === null || previous === undefined || current === null || current === undefined) continue
     if (current >= previous) {
-      report(null, 'classification_invalid', `Classification band ${show(bands[i]?.code)} (from ${formatMilli(current)}) is listed after band ${show(bands[i - 1]?.code)} (from ${formatMilli(previous)}); bands must be listed from the highest minimum down, each minimum lower than the one before.`)
+      report(null, 'classification_invalid', `Classification band ${show(bands[i]?.code)} (from ${formatMilli(current)}) is listed after band ${show(bands[i - 1]?.code)} (from ${formatMilli(previous)}); bands must be listed from the highest minimum down, each minimum lower than the one before.`, `Mức xếp loại ${show(bands[i]?.code)} (từ ${vn(current)}) đứng sau mức ${show(bands[i - 1]?.code)} (từ ${vn(previous)}); các mức phải xếp từ cao xuống thấp.`)
     }
   }
   if (!mins.some((min) => min === 0)) {
-    report(null, 'classification_invalid', 'No classification band starts at 0, so a low index would have no classification.')
+    report(null, 'classification_invalid', 'No classification band starts at 0, so a low index would have no classification.', 'Không có mức xếp loại nào bắt đầu từ 0, nên chỉ số thấp sẽ không được xếp loại.')
   }
   const codes = new Set<string>()
   for (const band of bands) {
-    if (codes.has(band.code)) report(null, 'classification_invalid', `More than one classification band has the code ${show(band.code)}.`)
+    if (codes.has(band.code)) report(null, 'classification_invalid', `More than one classification band has the code ${show(band.code)}.`, `Có nhiều mức xếp loại cùng mã ${show(band.code)}.`)
     codes.add(band.code)
   }
 }

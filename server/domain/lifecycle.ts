@@ -1,7 +1,18 @@
 // The rules of an assessment round's life: its statuses and moves, its deadlines, and when a self-assessment is complete.
+import { Text } from '../messages/text.js'
 
 export const roundStatuses = ['draft', 'self_assessment', 'appraisal', 'finalized', 'published'] as const
 export type RoundStatus = typeof roundStatuses[number]
+
+/** The statuses as the Sở Nội vụ names them. */
+export const roundStatusNames: Record<RoundStatus, string> = {
+  draft: 'Bản nháp',
+  self_assessment: 'Tự đánh giá',
+  appraisal: 'Thẩm định',
+  finalized: 'Đã chốt kết quả',
+  published: 'Đã công bố'
+}
+const vi = (status: string): string => `“${roundStatusNames[status as RoundStatus] ?? status}”`
 
 /** Deadlines are shown in Vietnam's time (UTC+7 all year, no daylight saving). */
 export const ROUND_TIME_ZONE = 'Asia/Ho_Chi_Minh'
@@ -9,7 +20,7 @@ const VIETNAM_OFFSET_MINUTES = 7 * 60
 
 export type TransitionCheck =
   | { ok: true, direction: 'forward' | 'back' }
-  | { ok: false, code: 'same_status' | 'skips_a_step' | 'reason_required', message: string }
+  | { ok: false, code: 'same_status' | 'skips_a_step' | 'reason_required', message: Text }
 
 /**
  * Whether a round may move from one status to another: one step forward, or one step back with a reason
@@ -18,16 +29,22 @@ export type TransitionCheck =
 export function checkTransition (from: RoundStatus, to: RoundStatus, reason?: string | null): TransitionCheck {
   const fromIndex = roundStatuses.indexOf(from)
   const toIndex = roundStatuses.indexOf(to)
-  if (fromIndex === toIndex) return { ok: false, code: 'same_status', message: `The round is already in status ${to}.` }
+  if (fromIndex === toIndex) return { ok: false, code: 'same_status', message: new Text(`The round is already in status ${to}.`, `Kỳ đánh giá đã ở trạng thái ${vi(to)}.`) }
   if (Math.abs(toIndex - fromIndex) !== 1) {
     const next = roundStatuses[fromIndex + 1]
     const previous = roundStatuses[fromIndex - 1]
     const options = [next && `forward to ${next}`, previous && `back to ${previous} (with a reason)`].filter(Boolean).join(' or ')
-    return { ok: false, code: 'skips_a_step', message: `A round moves one step at a time; from ${from} it can go ${options}, not to ${to}.` }
+    const choices = [next && `tiến sang ${vi(next)}`, previous && `lùi về ${vi(previous)} (kèm lý do)`].filter(Boolean).join(' hoặc ')
+    return {
+      ok: false,
+      code: 'skips_a_step',
+      message: new Text(`A round moves one step at a time; from ${from} it can go ${options}, not to ${to}.`,
+        `Kỳ đánh giá chuyển từng bước một; từ ${vi(from)} chỉ có thể ${choices}, không sang ${vi(to)}.`)
+    }
   }
   if (toIndex < fromIndex) {
     if (reason === undefined || reason === null || reason.trim() === '') {
-      return { ok: false, code: 'reason_required', message: `Moving the round back from ${from} to ${to} needs a reason.` }
+      return { ok: false, code: 'reason_required', message: new Text(`Moving the round back from ${from} to ${to} needs a reason.`, `Chuyển kỳ đánh giá lùi từ ${vi(from)} về ${vi(to)} cần có lý do.`) }
     }
     return { ok: true, direction: 'back' }
   }
@@ -64,7 +81,7 @@ export type DeadlineName = keyof RoundDeadlines
 
 export interface RoundProblem {
   code: 'deadline_missing' | 'deadlines_out_of_order' | 'no_participants' | 'no_catalog_for_unit_type' | 'unit_inactive' | 'catalog_not_published'
-  message: string
+  message: Text
   /** The deadline, unit type, unit or catalog the problem is about. */
   deadline?: DeadlineName
   unitType?: string
@@ -78,6 +95,11 @@ const DEADLINE_LABELS: Record<DeadlineName, string> = {
   appraisalClosesAt: 'appraisal closes',
   supplementClosesAt: 'supplement replies close'
 }
+const DEADLINE_NAMES: Record<DeadlineName, string> = {
+  selfAssessmentClosesAt: 'Hạn tự đánh giá',
+  appraisalClosesAt: 'Hạn thẩm định',
+  supplementClosesAt: 'Hạn trả lời yêu cầu bổ sung'
+}
 
 /**
  * Deadlines must follow the cycle: self-assessment closes first; supplement replies close after it, and
@@ -88,7 +110,7 @@ export function deadlineProblems (deadlines: RoundDeadlines, requireAll: boolean
   const problems: RoundProblem[] = []
   if (requireAll) {
     for (const name of Object.keys(DEADLINE_LABELS) as DeadlineName[]) {
-      if (deadlines[name] === null) problems.push({ code: 'deadline_missing', deadline: name, message: `The deadline "${DEADLINE_LABELS[name]}" (${name}) is not set.` })
+      if (deadlines[name] === null) problems.push({ code: 'deadline_missing', deadline: name, message: new Text(`The deadline "${DEADLINE_LABELS[name]}" (${name}) is not set.`, `${DEADLINE_NAMES[name]}: chưa đặt.`) })
     }
   }
   const order: [DeadlineName, DeadlineName, 'before' | 'not_after'][] = [
@@ -105,7 +127,8 @@ export function deadlineProblems (deadlines: RoundDeadlines, requireAll: boolean
       problems.push({
         code: 'deadlines_out_of_order',
         deadline: later,
-        message: `"${DEADLINE_LABELS[later]}" (${formatVietnamTime(b)}) must be ${rule === 'before' ? 'after' : 'at or after'} "${DEADLINE_LABELS[earlier]}" (${formatVietnamTime(a)}).`
+        message: new Text(`"${DEADLINE_LABELS[later]}" (${formatVietnamTime(b)}) must be ${rule === 'before' ? 'after' : 'at or after'} "${DEADLINE_LABELS[earlier]}" (${formatVietnamTime(a)}).`,
+          `${DEADLINE_NAMES[later]} (${formatVietnamDateTime(b)}) phải ${rule === 'before' ? 'sau' : 'bằng hoặc sau'} ${DEADLINE_NAMES[earlier].toLowerCase()} (${formatVietnamDateTime(a)}).`)
       })
     }
   }
@@ -122,19 +145,25 @@ export interface OpeningState {
 export function openingProblems (state: OpeningState): RoundProblem[] {
   const problems = deadlineProblems(state.deadlines, true)
   if (state.participants.length === 0) {
-    problems.push({ code: 'no_participants', message: 'The round has no participating units.' })
+    problems.push({ code: 'no_participants', message: new Text('The round has no participating units.', 'Kỳ đánh giá chưa có đơn vị tham gia.') })
   }
   const catalogTypes = new Set(state.catalogs.map((catalog) => catalog.unitType))
   const missingTypes = new Map<string, string[]>()
   for (const unit of state.participants) {
-    if (!unit.active) problems.push({ code: 'unit_inactive', unitId: unit.unitId, unitCode: unit.code, message: `Unit ${unit.code} takes part but is inactive; remove it or activate it.` })
+    if (!unit.active) problems.push({ code: 'unit_inactive', unitId: unit.unitId, unitCode: unit.code, message: new Text(`Unit ${unit.code} takes part but is inactive; remove it or activate it.`, `Đơn vị ${unit.code} tham gia nhưng đã ngừng hoạt động; hãy bỏ khỏi kỳ hoặc kích hoạt lại.`) })
     if (!catalogTypes.has(unit.unitType)) missingTypes.set(unit.unitType, [...(missingTypes.get(unit.unitType) ?? []), unit.code])
   }
   for (const [unitType, codes] of missingTypes) {
-    problems.push({ code: 'no_catalog_for_unit_type', unitType, message: `No catalog is set for unit type ${unitType}, which ${codes.length} participating unit(s) have (${codes.slice(0, 5).join(', ')}${codes.length > 5 ? ', …' : ''}).` })
+    const shown = `${codes.slice(0, 5).join(', ')}${codes.length > 5 ? ', …' : ''}`
+    problems.push({
+      code: 'no_catalog_for_unit_type',
+      unitType,
+      message: new Text(`No catalog is set for unit type ${unitType}, which ${codes.length} participating unit(s) have (${shown}).`,
+        `Chưa chọn bộ tiêu chí cho loại đơn vị ${unitType} của ${codes.length} đơn vị tham gia (${shown}).`)
+    })
   }
   for (const catalog of state.catalogs) {
-    if (catalog.status !== 'published') problems.push({ code: 'catalog_not_published', catalogId: catalog.catalogId, unitType: catalog.unitType, message: `Catalog ${catalog.code} is not published.` })
+    if (catalog.status !== 'published') problems.push({ code: 'catalog_not_published', catalogId: catalog.catalogId, unitType: catalog.unitType, message: new Text(`Catalog ${catalog.code} is not published.`, `Bộ tiêu chí ${catalog.code} chưa được công bố.`) })
   }
   return problems
 }
@@ -157,6 +186,12 @@ export function selfAssessmentOverdue (state: { roundStatus: RoundStatus, submit
   return state.roundStatus !== 'draft' && !state.submitted && state.deadline !== null && state.now.getTime() >= state.deadline.getTime()
 }
 
+/** dd/MM/yyyy HH:mm in Vietnam's time, as people there write it: 15/12/2020 17:00. */
+export function formatVietnamDateTime (instant: Date): string {
+  const text = formatVietnamTime(instant)
+  return `${text.slice(8, 10)}/${text.slice(5, 7)}/${text.slice(0, 4)} ${text.slice(11, 16)}`
+}
+
 /** ISO 8601 with the +07:00 offset, e.g. 2020-12-15T17:00:00+07:00: the same instant, in the time the users live in. */
 export function formatVietnamTime (instant: Date): string {
   const shifted = new Date(instant.getTime() + VIETNAM_OFFSET_MINUTES * 60_000)
@@ -176,7 +211,7 @@ export interface LeafCompleteness {
 export interface CompletenessProblem {
   leafCode: string
   code: 'unanswered' | 'evidence_missing'
-  message: string
+  message: Text
 }
 
 /**
@@ -186,9 +221,9 @@ export interface CompletenessProblem {
 export function completenessProblems (leaves: readonly LeafCompleteness[]): CompletenessProblem[] {
   const problems: CompletenessProblem[] = []
   for (const leaf of leaves) {
-    if (!leaf.answered) problems.push({ leafCode: leaf.code, code: 'unanswered', message: `Leaf ${leaf.code} has no answer.` })
+    if (!leaf.answered) problems.push({ leafCode: leaf.code, code: 'unanswered', message: new Text(`Leaf ${leaf.code} has no answer.`, `Tiêu chí ${leaf.code}: chưa chấm điểm.`) })
     if (leaf.evidence === 'required' && !leaf.hasEvidenceFile && !leaf.hasExplanation) {
-      problems.push({ leafCode: leaf.code, code: 'evidence_missing', message: `Leaf ${leaf.code} requires evidence: attach a file or write an explanation.` })
+      problems.push({ leafCode: leaf.code, code: 'evidence_missing', message: new Text(`Leaf ${leaf.code} requires evidence: attach a file or write an explanation.`, `Tiêu chí ${leaf.code}: cần tài liệu kiểm chứng; hãy đính kèm tệp hoặc ghi giải trình.`) })
     }
   }
   return problems

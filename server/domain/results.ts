@@ -4,6 +4,7 @@ import { type CatalogNode, type ClassificationBand, type RankingMethod, hasChild
 import { type Milli, MILLI_PER_POINT, formatMilli, milliToNumber, parseDecimal, roundHalfUp } from './decimal.js'
 import { compareIndex, compareNames, nextTargets, type IndexedScore } from './ranking.js'
 import { searchNormalize } from './text.js'
+import { Text } from '../messages/text.js'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Exact ratios as text
@@ -688,7 +689,27 @@ export interface HistoricalProblem {
   column: string | null
   unitCode: string | null
   code: HistoricalProblemCode
-  message: string
+  message: Text
+}
+
+/** Each problem of a historical results file in Vietnamese, by its code (the English names the values). */
+const historicalVi: Record<HistoricalProblemCode, (unitCode: string) => string> = {
+  csv_malformed: () => 'tệp CSV không đúng định dạng',
+  missing_column: () => 'thiếu cột này',
+  duplicate_column: () => 'cột bị lặp',
+  no_rows: () => 'tệp không có dòng dữ liệu nào',
+  wrong_cell_count: () => 'số ô của dòng không khớp với dòng tiêu đề',
+  unknown_unit: (unit) => `không tìm thấy đơn vị ${unit}`.trim(),
+  ambiguous_unit: () => 'tên đơn vị khớp với nhiều đơn vị; hãy ghi mã đơn vị (unit_code)',
+  wrong_unit_type: (unit) => `đơn vị ${unit} không thuộc loại đơn vị này`,
+  duplicate_unit: (unit) => `đơn vị ${unit} xuất hiện nhiều lần`,
+  missing_value: () => 'thiếu giá trị',
+  not_a_number: () => 'không phải là số (tối đa 3 chữ số thập phân)',
+  negative: () => 'không được âm',
+  above_maximum: () => 'vượt điểm tối đa của lĩnh vực',
+  off_step: () => 'không đúng bước điểm của lĩnh vực',
+  total_mismatch: () => 'tổng điểm không khớp với tổng các lĩnh vực',
+  invalid_rank: () => 'thứ hạng không hợp lệ'
 }
 
 export interface HistoricalRecord {
@@ -717,7 +738,8 @@ export const HISTORICAL_OPTIONAL_COLUMNS = ['total_self_reported', 'total_apprai
 export function validateHistoricalCsv (text: string, context: { unitType: string, fields: readonly HistoricalField[], units: readonly HistoricalUnit[] }): { records: HistoricalRecord[], problems: HistoricalProblem[] } {
   const problems: HistoricalProblem[] = []
   const report = (line: number | null, column: string | null, unitCode: string | null, code: HistoricalProblemCode, message: string) => {
-    problems.push({ line, column, unitCode, code, message })
+    const where = [line !== null ? `Dòng ${line}` : 'Tệp', column !== null ? `cột ${column}` : null].filter(Boolean).join(', ')
+    problems.push({ line, column, unitCode, code, message: new Text(message, `${where}: ${historicalVi[code](unitCode ?? '')}.`) })
   }
   const parsed = parseCsv(text)
   if (parsed.problem !== null) {

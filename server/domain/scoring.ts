@@ -1,6 +1,7 @@
 // Turns what a unit or an appraiser entered for one leaf into exact points, or says precisely why it cannot.
 import { type CatalogNode, type BandsScoring, type OptionsScoring, type RangeScoring, type ScoringMethod, hasChildren } from './catalog.js'
 import { type Milli, formatMilli, parseDecimal } from './decimal.js'
+import { Text } from '../messages/text.js'
 
 /** One input per scoring method: value for range, option for options, measurement for bands. */
 export interface LeafInput {
@@ -21,7 +22,19 @@ export type ScoringErrorCode =
 
 export interface ScoringError {
   code: ScoringErrorCode
-  message: string
+  message: Text
+}
+
+/** Why a value is refused, in Vietnamese, by the refusal's code (the English names the values). */
+const refusalsVi: Record<ScoringErrorCode, string> = {
+  not_a_number: 'không phải là số hợp lệ (tối đa 3 chữ số thập phân)',
+  negative: 'điểm không được âm',
+  above_maximum: 'vượt quá điểm tối đa của tiêu chí',
+  off_step: 'không đúng bước điểm của tiêu chí',
+  unknown_option: 'lựa chọn không có trong tiêu chí',
+  measurement_out_of_range: 'số liệu nằm ngoài khoảng cho phép',
+  wrong_input: 'không đúng cách nhập của tiêu chí',
+  no_scoring_method: 'tiêu chí chưa có cách chấm điểm dùng được'
 }
 
 export type LeafScore =
@@ -156,7 +169,7 @@ export function matchedBand (scoring: ScoringMethod | null | undefined, input: L
 }
 
 function fail (code: ScoringErrorCode, message: string): LeafScore {
-  return { ok: false, error: { code, message } }
+  return { ok: false, error: { code, message: new Text(message, refusalsVi[code]) } }
 }
 
 function notANumber (value: unknown, reason: 'not_a_number' | 'too_many_decimals'): LeafScore {

@@ -5,6 +5,8 @@ import { Errors } from '../errors.js'
 import { authenticateApiKey, authenticateToken } from '../services/auth.js'
 import type { Actor, Principal, UserPrincipal } from '../services/context.js'
 import type { Access } from './access.js'
+import { onlyUsers } from '../messages/problems.js'
+import { text as t } from '../messages/text.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,14 +19,14 @@ async function resolvePrincipal (app: FastifyInstance, request: FastifyRequest):
   const apiKey = request.headers['x-api-key']
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization)
-    if (!match?.[1]) throw Errors.unauthenticated('The Authorization header must be "Bearer <token>".')
+    if (!match?.[1]) throw Errors.unauthenticated(t('The Authorization header must be "Bearer <token>".', 'Tiêu đề Authorization phải có dạng "Bearer <token>".'))
     const principal = await authenticateToken(app.db, match[1])
-    if (!principal) throw Errors.unauthenticated('The token is invalid, expired or revoked. Log in again.')
+    if (!principal) throw Errors.unauthenticated(t('The token is invalid, expired or revoked. Log in again.', 'Phiên đăng nhập không hợp lệ, đã hết hạn hoặc đã bị thu hồi. Vui lòng đăng nhập lại.'))
     return principal
   }
   if (typeof apiKey === 'string') {
     const principal = await authenticateApiKey(app.db, apiKey)
-    if (!principal) throw Errors.unauthenticated('The API key is invalid or revoked.')
+    if (!principal) throw Errors.unauthenticated(t('The API key is invalid or revoked.', 'Khóa API không hợp lệ hoặc đã bị thu hồi.'))
     return principal
   }
   return null
@@ -51,11 +53,11 @@ async function authPlugin (app: FastifyInstance): Promise<void> {
       if (!isPublic) throw error
     }
     if (isPublic) return
-    if (!request.principal) throw Errors.unauthenticated('Log in (Authorization: Bearer <token>) or send an API key (X-API-Key).')
+    if (!request.principal) throw Errors.unauthenticated(t('Log in (Authorization: Bearer <token>) or send an API key (X-API-Key).', 'Cần đăng nhập (Authorization: Bearer <token>) hoặc gửi khóa API (X-API-Key).'))
     if (!allows(access, request.principal)) {
       throw Errors.forbidden(request.principal.kind === 'api_key'
-        ? 'This API key has no scope for this route (API keys can only read).'
-        : `The role ${request.principal.role} may not do this.`)
+        ? t('This API key has no scope for this route (API keys can only read).', 'Khóa API này không có quyền với địa chỉ này (khóa API chỉ được đọc).')
+        : t(`The role ${request.principal.role} may not do this.`, 'Vai trò của bạn không được làm thao tác này.'))
     }
   })
 }
@@ -69,6 +71,6 @@ export function actorOf (request: FastifyRequest): Actor {
 /** The calling user; routes that only users reach use it. */
 export function userOf (request: FastifyRequest): UserPrincipal {
   const principal = request.principal
-  if (principal?.kind !== 'user') throw Errors.forbidden('Only a logged-in user can do this.')
+  if (principal?.kind !== 'user') throw Errors.forbidden(onlyUsers)
   return principal
 }

@@ -4,6 +4,16 @@ import http from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, Errors, type FieldProblem } from '../errors.js'
+import { problemText as m } from '../messages/problems.js'
+import { localize, negotiateLanguage, Text, type Language } from '../messages/text.js'
+import { fieldProblemsText, keywordMessage } from '../messages/validation.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The language of problem documents for a client whose Accept-Language names neither Vietnamese nor English. */
+    defaultLanguage: Language
+  }
+}
 
 const TYPE_BASE = 'urn:par-index:problem:'
 
@@ -16,7 +26,10 @@ function fieldProblems (error: FastifyError): FieldProblem[] {
     const params = item.params ?? {}
     if (item.keyword === 'required' && typeof params.missingProperty === 'string') pointer += `/${params.missingProperty}`
     if (item.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') pointer += `/${params.additionalProperty}`
-    return { in: where, pointer: pointer || '/', message: item.message ?? 'is invalid' }
+    // The validator's own English stays as it was; the Vietnamese comes from the keyword table.
+    const said = keywordMessage(item.keyword, params)
+    const message = item.message ? new Text(item.message, said.vi) : said
+    return { in: where, pointer: pointer || '/', ...(item.keyword ? { keyword: item.keyword, params } : {}), message }
   })
 }
 
@@ -41,56 +54,63 @@ export function isDatabaseUnavailable (error: unknown): boolean {
 export function toAppError (error: unknown): AppError {
   if (error instanceof AppError) return error
   if (isDatabaseUnavailable(error)) {
-    return Errors.databaseUnavailable('The database cannot be reached at the moment; nothing was changed by this request. Try again shortly.',
-      { extra: { retryAfterSeconds: DATABASE_RETRY_SECONDS } })
+    return Errors.databaseUnavailable(m.databaseUnavailable, { extra: { retryAfterSeconds: DATABASE_RETRY_SECONDS } })
   }
   const fastifyError = error as FastifyError
   if (fastifyError?.validation) {
     const errors = fieldProblems(fastifyError)
-    const detail = errors.map((e) => `${e.in}${e.pointer === '/' ? '' : e.pointer} ${e.message}`).join('; ')
-    return Errors.validation(detail, { errors })
+    return Errors.validation(fieldProblemsText(errors), { errors })
   }
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return Errors.malformedJson(fastifyError.message)
+      return Errors.malformedJson(m.frameworkRefusal(fastifyError.message, Errors.malformedJson.title))
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
-      return Errors.payloadTooLarge(fastifyError.message)
+      return Errors.payloadTooLarge(m.frameworkRefusal(fastifyError.message, Errors.payloadTooLarge.title))
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return Errors.unsupportedMediaType(fastifyError.message)
+      return Errors.unsupportedMediaType(m.frameworkRefusal(fastifyError.message, Errors.unsupportedMediaType.title))
     case 'FST_ERR_NOT_FOUND':
-      return Errors.routeNotFound(fastifyError.message)
+      return Errors.routeNotFound(m.frameworkRefusal(fastifyError.message, Errors.routeNotFound.title))
   }
   const status = fastifyError?.statusCode
-  if (status === 429) return Errors.tooManyRequests(fastifyError.message)
+  if (status === 429) return Errors.tooManyRequests(m.frameworkRefusal(fastifyError.message, Errors.tooManyRequests.title))
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Framework and plugin client errors keep their status; their message is meant for clients.
-    return new AppError(String(fastifyError.code ?? 'BAD_REQUEST').replace(/^FST_(ERR_)?/, ''), status, 'Bad request', fastifyError.message)
+    return new AppError(String(fastifyError.code ?? 'BAD_REQUEST').replace(/^FST_(ERR_)?/, ''), status, Errors.badRequest.title,
+      m.frameworkRefusal(fastifyError.message, Errors.badRequest.title))
   }
-  return Errors.internal('An unexpected error occurred. Quote the request id when you report it.')
+  return Errors.internal(m.internal)
 }
 
-export function problemDocument (error: AppError, request: FastifyRequest) {
+/** The language of a request's problem documents: its Accept-Language, else the service's default. */
+export function requestLanguage (request: FastifyRequest): Language {
+  return negotiateLanguage(request.headers['accept-language'], request.server.defaultLanguage ?? 'vi')
+}
+
+export function problemDocument (error: AppError, request: FastifyRequest, language = requestLanguage(request)) {
   return {
     type: TYPE_BASE + error.code.toLowerCase().replace(/_/g, '-'),
-    title: error.title,
+    title: error.title.in(language),
     status: error.statusCode,
-    detail: error.message,
+    detail: error.detail.in(language),
     instance: request.url.split('?')[0] ?? request.url,
     code: error.code,
     requestId: request.id,
-    ...(error.errors ? { errors: error.errors } : {}),
-    ...(error.extra ?? {})
+    ...(error.errors ? { errors: localize(error.errors, language) } : {}),
+    ...(localize(error.extra ?? {}, language) as Record<string, unknown>)
   }
 }
 
 export function sendProblem (reply: FastifyReply, error: AppError): FastifyReply {
   if (error.code === Errors.databaseUnavailable.code) reply.header('retry-after', String(DATABASE_RETRY_SECONDS))
-  return reply.code(error.statusCode).type('application/problem+json').send(problemDocument(error, reply.request))
+  const language = requestLanguage(reply.request)
+  reply.header('content-language', language)
+  reply.header('vary', 'Accept-Language')
+  return reply.code(error.statusCode).type('application/problem+json').send(problemDocument(error, reply.request, language))
 }
 
 /**
@@ -125,41 +145,44 @@ const BARE_HEADERS = {
  */
 export function frameworkErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const appError = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-    ? Errors.uriTooLong('A part of the address is longer than this API accepts.')
+    ? Errors.uriTooLong(m.addressTooLong)
     : error.code === 'FST_ERR_BAD_URL'
-      ? Errors.badRequest('The address is not a valid URL.')
+      ? Errors.badRequest(m.addressInvalid)
       : toAppError(error)
-  reply.headers({ ...BARE_HEADERS, 'x-request-id': request.id })
+  const language = requestLanguage(request)
+  reply.headers({ ...BARE_HEADERS, 'x-request-id': request.id, 'content-language': language, vary: 'Accept-Language' })
   // The address is what was refused: it is not repeated back.
-  reply.code(appError.statusCode).send({ ...problemDocument(appError, request), instance: undefined })
+  reply.code(appError.statusCode).send({ ...problemDocument(appError, request, language), instance: undefined })
 }
 
 /**
  * The HTTP parser's refusals, before Fastify sees a request (`clientErrorHandler`): headers too large (431), a timeout
- * (408) or anything unreadable (400), as problem documents with the usual headers on a closing connection.
+ * (408) or anything unreadable (400), as problem documents with the usual headers on a closing connection. The
+ * request's headers could not be read, so the document is in the service's default language.
  */
-export function clientErrorHandler (error: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+export const clientErrorHandler = (language: Language) => (error: NodeJS.ErrnoException, socket: import('node:net').Socket): void => {
   if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
   const appError = error.code === 'HPE_HEADER_OVERFLOW'
-    ? Errors.headersTooLarge('The request headers (or the address) are larger than this server accepts.')
+    ? Errors.headersTooLarge(m.headersTooLarge)
     : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? new AppError('REQUEST_TIMEOUT', 408, 'The request took too long to arrive')
-      : Errors.badRequest('The request could not be read as HTTP.')
+      ? new AppError('REQUEST_TIMEOUT', 408, m.requestTimeout)
+      : Errors.badRequest(m.unreadableHttp)
   const id = randomUUID()
   const body = JSON.stringify({
     type: TYPE_BASE + appError.code.toLowerCase().replace(/_/g, '-'),
-    title: appError.title,
+    title: appError.title.in(language),
     status: appError.statusCode,
-    detail: appError.message,
+    detail: appError.detail.in(language),
     code: appError.code,
     requestId: id
   })
-  const headers = { ...BARE_HEADERS, 'x-request-id': id, 'content-length': Buffer.byteLength(body), connection: 'close' }
+  const headers = { ...BARE_HEADERS, 'x-request-id': id, 'content-language': language, 'content-length': Buffer.byteLength(body), connection: 'close' }
   socket.end(`HTTP/1.1 ${appError.statusCode} ${http.STATUS_CODES[appError.statusCode] ?? 'Error'}\r\n` +
     Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n') + `\r\n\r\n${body}`)
 }
 
-async function problemDetails (app: FastifyInstance): Promise<void> {
+async function problemDetails (app: FastifyInstance, options: { defaultLanguage?: Language }): Promise<void> {
+  app.decorate('defaultLanguage', options.defaultLanguage ?? 'vi')
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error)
     if (appError.code === Errors.databaseUnavailable.code) request.log.warn({ err: loggable(error) }, 'the database is unavailable')
@@ -168,7 +191,7 @@ async function problemDetails (app: FastifyInstance): Promise<void> {
     return sendProblem(reply, appError)
   })
   app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, Errors.routeNotFound(`There is no route ${request.method} ${request.url.split('?')[0]}`))
+    sendProblem(reply, Errors.routeNotFound(m.noRoute(request.method, request.url.split('?')[0] ?? '')))
   })
 }
 

@@ -18,12 +18,12 @@ const wellFormed = (text: string) => !LONE_SURROGATE.test(text)
 
 function hostile (value: unknown, path: string, found: ErrorObject[], depth = 0): void {
   if (found.length >= 20) return
-  const at = (message: string, keyword: string) => found.push({ instancePath: path, schemaPath: '#', keyword, params: {}, message })
+  const at = (message: string, keyword: string, params: Record<string, unknown> = {}) => found.push({ instancePath: path, schemaPath: '#', keyword, params, message })
   if (typeof value === 'string') {
     if (CONTROL.test(value)) at('must not contain control characters (such as NUL)', 'noControlCharacters')
     else if (!wellFormed(value)) at('must be valid Unicode text (it holds a lone surrogate)', 'wellFormedUnicode')
   } else if (typeof value === 'number') {
-    if (!Number.isFinite(value) || Math.abs(value) > MAX_NUMBER) at(`must be a finite number between -${MAX_NUMBER} and ${MAX_NUMBER}`, 'numberRange')
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_NUMBER) at(`must be a finite number between -${MAX_NUMBER} and ${MAX_NUMBER}`, 'numberRange', { limit: MAX_NUMBER })
   } else if (value !== null && typeof value === 'object' && depth < 64) {
     for (const [key, item] of Object.entries(value)) {
       if (CONTROL.test(key) || !wellFormed(key)) at('must not have a property name with control characters or lone surrogates', 'noControlCharacters')

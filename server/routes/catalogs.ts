@@ -1,6 +1,6 @@
 // Criteria catalogs: read by every role and by API keys with catalogs:read; drafted, published, cloned and imported by admins.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifySchemaCompiler } from 'fastify'
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import {
@@ -32,11 +32,16 @@ import {
   updateNode,
   validateStoredCatalog
 } from '../services/catalogs.js'
+import { requestLanguage } from '../plugins/problem-details.js'
+import { localize } from '../messages/text.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const readers = { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'], scopes: ['catalogs:read'] } as const
 
 const NodeParams = Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String({ minLength: 1, maxLength: 40 }) })
+
+/** A catalog's rule problems in the client's language. */
+const said = <T>(request: FastifyRequest, value: T) => localize(value, requestLanguage(request))
 
 const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/catalogs', {
@@ -64,7 +69,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(CreateCatalogSchema),
       response: { 201: ref(CatalogSchema), ...problems(400, 401, 403, 409) }
     }
-  }, async (request, reply) => reply.code(201).send(await createCatalog(app.db, actorOf(request), request.body)))
+  }, async (request, reply) => reply.code(201).send(said(request, await createCatalog(app.db, actorOf(request), request.body))))
 
   // The body is shape-checked by the service rather than by the route, so that shape and rule problems come back
   // together, each with its node code, as one 422 list (the demo loader calls the same service with raw JSON).
@@ -92,7 +97,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const imported = await importCatalog(app.db, actorOf(request), request.body as unknown, request.query)
-    return reply.code(imported.replaced ? 200 : 201).send(imported)
+    return reply.code(imported.replaced ? 200 : 201).send(said(request, imported))
   })
 
   app.get('/catalogs/:id', {
@@ -104,7 +109,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: ref(CatalogSchema), ...problems(400, 401, 403, 404) }
     }
-  }, async (request) => getCatalog(app.db, request.params.id))
+  }, async (request) => said(request, await getCatalog(app.db, request.params.id)))
 
   app.get('/catalogs/:id/export', {
     config: { access: readers },
@@ -130,7 +135,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(UpdateCatalogSchema),
       response: { 200: ref(CatalogSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request) => updateCatalog(app.db, actorOf(request), request.params.id, request.body))
+  }, async (request) => said(request, await updateCatalog(app.db, actorOf(request), request.params.id, request.body)))
 
   app.delete('/catalogs/:id', {
     config: { access: adminOnly },
@@ -156,7 +161,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: ref(CatalogValidationSchema), ...problems(400, 401, 403, 404) }
     }
-  }, async (request) => validateStoredCatalog(app.db, request.params.id))
+  }, async (request) => said(request, await validateStoredCatalog(app.db, request.params.id)))
 
   app.post('/catalogs/:id/publish', {
     config: { access: adminOnly },
@@ -167,7 +172,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: ref(CatalogSchema), ...problems(400, 401, 403, 404, 409, 422) }
     }
-  }, async (request) => publishCatalog(app.db, actorOf(request), request.params.id))
+  }, async (request) => said(request, await publishCatalog(app.db, actorOf(request), request.params.id)))
 
   app.post('/catalogs/:id/clone', {
     config: { access: adminOnly },
@@ -179,7 +184,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(CloneCatalogSchema),
       response: { 201: ref(CatalogSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request, reply) => reply.code(201).send(await cloneCatalog(app.db, actorOf(request), request.params.id, request.body)))
+  }, async (request, reply) => reply.code(201).send(said(request, await cloneCatalog(app.db, actorOf(request), request.params.id, request.body))))
 
   app.post('/catalogs/:id/nodes', {
     config: { access: adminOnly },
@@ -191,7 +196,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(AddCatalogNodeSchema),
       response: { 201: ref(CatalogSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request, reply) => reply.code(201).send(await addNode(app.db, actorOf(request), request.params.id, request.body)))
+  }, async (request, reply) => reply.code(201).send(said(request, await addNode(app.db, actorOf(request), request.params.id, request.body))))
 
   app.patch('/catalogs/:id/nodes/:code', {
     config: { access: adminOnly },
@@ -203,7 +208,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(UpdateCatalogNodeSchema),
       response: { 200: ref(CatalogSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request) => updateNode(app.db, actorOf(request), request.params.id, request.params.code, request.body))
+  }, async (request) => said(request, await updateNode(app.db, actorOf(request), request.params.id, request.params.code, request.body)))
 
   app.post('/catalogs/:id/nodes/:code/move', {
     config: { access: adminOnly },
@@ -215,7 +220,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(MoveCatalogNodeSchema),
       response: { 200: ref(CatalogSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request) => moveNode(app.db, actorOf(request), request.params.id, request.params.code, request.body))
+  }, async (request) => said(request, await moveNode(app.db, actorOf(request), request.params.id, request.params.code, request.body)))
 
   app.delete('/catalogs/:id/nodes/:code', {
     config: { access: adminOnly },
@@ -226,7 +231,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: NodeParams,
       response: { 200: ref(CatalogSchema), ...problems(400, 401, 403, 404, 409) }
     }
-  }, async (request) => deleteNode(app.db, actorOf(request), request.params.id, request.params.code))
+  }, async (request) => said(request, await deleteNode(app.db, actorOf(request), request.params.id, request.params.code)))
 }
 
 export default catalogsRoutes

@@ -12,6 +12,7 @@ import {
 import { RoundUnitParams } from '../schemas/rounds.js'
 import { attachEvidence, deleteEvidence, detachEvidence, listEvidence, openEvidence, uploadEvidence } from '../services/evidence.js'
 import { contentDisposition } from '../storage/filename.js'
+import { text as t } from '../messages/text.js'
 
 export interface EvidenceRoutesOptions {
   /** EVIDENCE_MAX_BYTES: the largest file accepted. */
@@ -56,11 +57,11 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
       const part = await request.file().catch((error: unknown) => {
         // busboy's own refusals of a malformed body (no boundary, a boundary never met) are the client's.
         if (error instanceof Error && !(error as { statusCode?: number }).statusCode && /boundary|multipart|unexpected end of form/i.test(error.message)) {
-          throw Errors.badRequest(`The body is not a valid multipart/form-data message: ${error.message}.`)
+          throw Errors.badRequest(t(`The body is not a valid multipart/form-data message: ${error.message}.`, 'Nội dung gửi lên không phải thông điệp multipart/form-data hợp lệ.'))
         }
         throw error
       })
-      if (!part) throw Errors.badRequest('Send the file as a multipart/form-data part named "file".')
+      if (!part) throw Errors.badRequest(t('Send the file as a multipart/form-data part named "file".', 'Hãy gửi tệp trong phần multipart/form-data tên "file".'))
       const file = await uploadEvidence(app.db, app.evidenceStore, actorOf(request), request.params.id, request.params.unitId, {
         source: part.file,
         filename: part.filename,

@@ -16,6 +16,7 @@ import {
   getPublishedResults, listPublishedRounds, listResultVersions, publicResultsView, publicUnitView, publicVersionsView, type PublishedVersion
 } from '../services/results.js'
 import { answerConditional, exportResponse, notModifiedResponse, sendExport } from './results.js'
+import { text as t } from '../messages/text.js'
 
 export interface PublicResultsOptions {
   /** Requests per minute per client address, per route. */
@@ -136,7 +137,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     }
   }, async (request, reply) => {
     const versions = await listResultVersions(app.db, request.params.id, request.params.unitType)
-    if (versions.length === 0) throw Errors.resultsNotPublished(`No results of unit type ${request.params.unitType} are published for this round.`)
+    if (versions.length === 0) throw Errors.resultsNotPublished(t(`No results of unit type ${request.params.unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${request.params.unitType}.`))
     reply.header('cache-control', LATEST_CACHE)
     return publicVersionsView(versions)
   })

@@ -12,6 +12,7 @@ import { publishedChart } from '../services/report/charts.js'
 import { getPublishedResults } from '../services/results.js'
 import { contentDisposition } from '../storage/filename.js'
 import { answerConditional, notModifiedResponse } from './results.js'
+import { text as t } from '../messages/text.js'
 
 export interface ReportRoutesOptions {
   settings: ReportSettings
@@ -85,8 +86,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
     const name = request.params.chart.replace(/\.png$/, '')
     const png = await publishedChart(published.id, published.snapshot, name)
     if (png === null) {
-      throw Errors.notFound(`These results have no chart ${request.params.chart}; the charts are index.png, averages.png and ` +
-        `${published.snapshot.fields.map((field) => `field-${field.code}.png`).join(', ')}.`)
+      const charts = `index.png, averages.png, ${published.snapshot.fields.map((field) => `field-${field.code}.png`).join(', ')}`
+      throw Errors.notFound(t(`These results have no chart ${request.params.chart}; the charts are ${charts}.`, `Kết quả không có biểu đồ ${request.params.chart}; các biểu đồ là ${charts}.`))
     }
     if (answerConditional(request, reply, `"${published.id}.${name}"`, version === undefined ? 'public, max-age=60' : 'public, max-age=31536000, immutable')) return reply
     return sendBytes(reply, 'image/png', png)

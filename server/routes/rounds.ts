@@ -41,7 +41,7 @@ function withLeafCodes (error: Error, body: unknown): AppError {
     const leafCode = index === undefined ? undefined : (entries[Number(index)] as { leafCode?: unknown } | undefined)?.leafCode
     return typeof leafCode === 'string' ? { ...(item as object), leafCode } : item
   })
-  return new AppError(appError.code, appError.statusCode, appError.title, appError.message, { errors, ...(appError.extra ? { extra: appError.extra } : {}) })
+  return new AppError(appError.code, appError.statusCode, appError.title, appError.detail, { errors, ...(appError.extra ? { extra: appError.extra } : {}) })
 }
 
 const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {

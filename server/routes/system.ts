@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { isMigrated } from '../db/migrate.js'
 import { Errors } from '../errors.js'
 import { problems } from '../schemas/common.js'
+import { text as t } from '../messages/text.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health' })
 const Readiness = Type.Object({
@@ -36,9 +37,9 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       migrated = await isMigrated(app.db)
     } catch (error) {
       request.log.warn({ err: error }, 'readiness: database unreachable')
-      throw Errors.notReady('The database cannot be reached')
+      throw Errors.notReady(t('The database cannot be reached', 'Không truy cập được cơ sở dữ liệu'))
     }
-    if (!migrated) throw Errors.notReady('The database is not migrated to this version')
+    if (!migrated) throw Errors.notReady(t('The database is not migrated to this version', 'Cơ sở dữ liệu chưa được cập nhật lên phiên bản này'))
     return { status: 'ready' as const, database: app.database.kind }
   })
 

@@ -4,7 +4,9 @@ import { Type, type Static, type TSchema } from 'typebox'
 export const FieldProblemSchema = Type.Object({
   in: Type.String({ description: 'Part of the request: body, querystring, params or headers' }),
   pointer: Type.String({ description: 'JSON pointer to the failing value, e.g. /nodes/0/maxPoints' }),
-  message: Type.String()
+  keyword: Type.Optional(Type.String({ description: 'The rule the value breaks: a JSON Schema keyword (required, maxLength, format…) or one of the service\'s own (blank, future, unknown, duplicate…)' })),
+  params: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'The rule\'s parameters, e.g. { "limit": 200 } for maxLength' })),
+  message: Type.String({ description: 'What is wrong, in the language of the answer (Content-Language)' })
 }, { $id: 'FieldProblem', additionalProperties: true })
 
 export const ProblemSchema = Type.Object({
@@ -16,7 +18,13 @@ export const ProblemSchema = Type.Object({
   code: Type.String({ description: 'Stable machine-readable error code' }),
   requestId: Type.Optional(Type.String()),
   errors: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Every failing field or rule' }))
-}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' })
+}, {
+  $id: 'Problem',
+  additionalProperties: true,
+  description: 'RFC 9457 problem details. `title`, `detail` and each error\'s `message` are in Vietnamese or English as the request\'s ' +
+    'Accept-Language prefers (Content-Language says which; with neither named, DEFAULT_LANGUAGE, Vietnamese unless set). Branch on `code`, ' +
+    'and on each error\'s `code`, `rule` or `keyword`, never on the text.'
+})
 
 export type Problem = Static<typeof ProblemSchema>
 

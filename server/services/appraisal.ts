@@ -18,6 +18,10 @@ import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
 import type { EnteredInput } from './self-assessment.js'
 import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
+import { formatVietnamDateTime } from '../domain/lifecycle.js'
+import { noCatalogForUnit, noSuch, onlyUsers, statusName } from '../messages/problems.js'
+import { text as t, type Text } from '../messages/text.js'
+import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
 
 export interface UnitRef { id: string, code: string, name: string, unitType: string }
 export interface UserRef { id: string, username: string, displayName: string }
@@ -123,7 +127,7 @@ export async function loadAppraisalContext (db: Executor, actor: Actor, roundId:
     left join users fu on fu.id = a.finalized_by
     where r.id = ${roundId}
     ${options.lock === true ? sql`for share of r, ru` : sql``}`)
-  if (!row) throw Errors.notFound('No such round, or the unit does not take part in it.')
+  if (!row) throw Errors.notFound(noSuch.participant)
   // After the round lock, in the order every write takes them: round, then requests.
   await expireDueRequests(db, actor, { roundId, unitId })
   return {
@@ -150,7 +154,7 @@ export async function loadAppraisalContext (db: Executor, actor: Actor, roundId:
 
 export function catalogOf (context: AppraisalContext): string {
   if (context.catalogId === null) {
-    throw Errors.conflict(`Round ${context.roundCode} has no catalog for unit type ${context.unit.unitType}; an admin must set one.`)
+    throw Errors.conflict(noCatalogForUnit(context.roundCode, context.unit.unitType))
   }
   return context.catalogId
 }
@@ -169,12 +173,12 @@ export function appraiserOf (actor: Actor): string | null {
 /** An appraiser sees a unit only through the fields assigned to them for its unit type; with none, not at all. */
 export async function fieldScope (db: Executor, actor: Actor, roundId: string, unitType: string): Promise<FieldScope> {
   const principal = actor.principal
-  if (principal?.kind !== 'user') throw Errors.forbidden('Only a logged-in user can do this.')
+  if (principal?.kind !== 'user') throw Errors.forbidden(onlyUsers)
   if (principal.role === 'admin' || principal.role === 'viewer') return { all: true }
-  if (principal.role !== 'appraiser') throw Errors.forbidden(`The role ${principal.role} may not see appraisals.`)
+  if (principal.role !== 'appraiser') throw Errors.forbidden(t(`The role ${principal.role} may not see appraisals.`, 'Vai trò của bạn không được xem kết quả thẩm định.'))
   const rows = await db.select({ fieldCode: appraisalAssignmentsTable.fieldCode }).from(appraisalAssignmentsTable)
     .where(and(eq(appraisalAssignmentsTable.roundId, roundId), eq(appraisalAssignmentsTable.unitTypeCode, unitType), eq(appraisalAssignmentsTable.userId, principal.id)))
-  if (rows.length === 0) throw Errors.notAssigned(`You are not assigned to any field of unit type ${unitType} in this round.`)
+  if (rows.length === 0) throw Errors.notAssigned(t(`You are not assigned to any field of unit type ${unitType} in this round.`, `Bạn chưa được phân công lĩnh vực nào của loại đơn vị ${unitType} trong kỳ này.`))
   return { all: false, fields: new Set(rows.map((row) => row.fieldCode)) }
 }
 
@@ -217,7 +221,7 @@ export function requestVisibleTo (userId: string): SQL {
 
 async function assertRoundExists (db: Executor, roundId: string): Promise<{ status: RoundStatus, code: string }> {
   const [round] = await db.select({ status: roundsTable.status, code: roundsTable.code }).from(roundsTable).where(eq(roundsTable.id, roundId))
-  if (!round) throw Errors.notFound('No such round.')
+  if (!round) throw Errors.notFound(noSuch.round)
   return round
 }
 
@@ -264,9 +268,9 @@ export async function listAssignments (db: Executor, actor: Actor, roundId: stri
 export async function setAssignments (db: Db, actor: Actor, roundId: string, assignments: AssignmentInput[]): Promise<Assignment[]> {
   return db.transaction(async (tx) => {
     const [round] = await tx.select().from(roundsTable).where(eq(roundsTable.id, roundId)).for('update')
-    if (!round) throw Errors.notFound('No such round.')
+    if (!round) throw Errors.notFound(noSuch.round)
     if (round.status === 'finalized' || round.status === 'published') {
-      throw Errors.roundNotEditable(`Appraisers can be assigned until the round is finalized; this round is in status ${round.status}.`)
+      throw Errors.roundNotEditable(t(`Appraisers can be assigned until the round is finalized; this round is in status ${round.status}.`, `Chỉ phân công người thẩm định được trước khi chốt kết quả; kỳ này đang ở trạng thái “${statusName(round.status)}”.`))
     }
     const fields = await queryRows<{ unit_type_code: string, code: string }>(tx, sql`
       select rc.unit_type_code, n.code from round_catalogs rc
@@ -279,24 +283,24 @@ export async function setAssignments (db: Db, actor: Actor, roundId: string, ass
       ? []
       : await tx.select({ id: usersTable.id, username: usersTable.username, role: usersTable.role, active: usersTable.active }).from(usersTable).where(inArray(usersTable.id, userIds))
     const userById = new Map(users.map((user) => [user.id, user]))
-    const errors: { in: string, pointer: string, message: string }[] = []
+    const errors: ReturnType<typeof fieldProblem>[] = []
     const seen = new Set<string>()
     assignments.forEach((assignment, i) => {
       const at = `/assignments/${i}`
       const key = `${assignment.unitType}\u0000${assignment.fieldCode}\u0000${assignment.userId}`
-      if (seen.has(key)) errors.push({ in: 'body', pointer: at, message: 'is listed more than once' })
+      if (seen.has(key)) errors.push(fieldProblem('body', at, 'duplicate', {}, t('is listed more than once', 'bị nêu nhiều lần')))
       seen.add(key)
       if (!catalogTypes.has(assignment.unitType)) {
-        errors.push({ in: 'body', pointer: `${at}/unitType`, message: `the round has no catalog for unit type ${assignment.unitType}` })
+        errors.push(fieldProblem('body', `${at}/unitType`, 'noCatalogForUnitType', { unitType: assignment.unitType }, t(`the round has no catalog for unit type ${assignment.unitType}`, `kỳ chưa có bộ tiêu chí cho loại đơn vị ${assignment.unitType}`)))
       } else if (!fieldKeys.has(`${assignment.unitType}\u0000${assignment.fieldCode}`)) {
-        errors.push({ in: 'body', pointer: `${at}/fieldCode`, message: `${assignment.fieldCode} is not a field of the ${assignment.unitType} catalog of this round` })
+        errors.push(fieldProblem('body', `${at}/fieldCode`, 'unknown', { what: 'field', value: assignment.fieldCode }, t(`${assignment.fieldCode} is not a field of the ${assignment.unitType} catalog of this round`, `${assignment.fieldCode} không phải lĩnh vực của bộ tiêu chí ${assignment.unitType} trong kỳ này`)))
       }
       const user = userById.get(assignment.userId)
-      if (!user) errors.push({ in: 'body', pointer: `${at}/userId`, message: 'no such user' })
-      else if (user.role !== 'appraiser') errors.push({ in: 'body', pointer: `${at}/userId`, message: `${user.username} has the role ${user.role}, not appraiser` })
-      else if (!user.active) errors.push({ in: 'body', pointer: `${at}/userId`, message: `${user.username} is deactivated` })
+      if (!user) errors.push(fieldProblem('body', `${at}/userId`, 'unknown', { what: 'user' }, t('no such user', 'không có người dùng này')))
+      else if (user.role !== 'appraiser') errors.push(fieldProblem('body', `${at}/userId`, 'wrongRole', { role: user.role }, t(`${user.username} has the role ${user.role}, not appraiser`, `${user.username} không có vai trò người thẩm định`)))
+      else if (!user.active) errors.push(fieldProblem('body', `${at}/userId`, 'inactive', { value: user.username }, t(`${user.username} is deactivated`, `${user.username} đã ngừng hoạt động`)))
     })
-    if (errors.length > 0) throw Errors.validation(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors })
+    if (errors.length > 0) throw Errors.validation(fieldProblemsText(errors), { errors })
     const before = await assignmentsOf(tx, roundId, null)
     await tx.delete(appraisalAssignmentsTable).where(eq(appraisalAssignmentsTable.roundId, roundId))
     if (assignments.length > 0) {
@@ -546,7 +550,7 @@ export async function visibleLeaf (db: Executor, actor: Actor, roundId: string, 
   const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
   const catalog = await loadCatalog(db, catalogOf(context))
   const node = catalog.byCode.get(leafCode)
-  if (!node || !node.leaf) throw Errors.notFound(`The catalog has no leaf ${leafCode}.`)
+  if (!node || !node.leaf) throw Errors.notFound(t(`The catalog has no leaf ${leafCode}.`, `Bộ tiêu chí không có tiêu chí ${leafCode}.`))
   assertLeafInScope(scope, node)
   return { context, node }
 }
@@ -560,8 +564,8 @@ export async function getAppraisalLeaf (db: Executor, actor: Actor, roundId: str
 
 export function assertLeafInScope (scope: FieldScope, node: { code: string, fieldCode: string }): void {
   if (!inScope(scope, node.fieldCode)) {
-    throw Errors.notAssigned(`Leaf ${node.code} belongs to field ${node.fieldCode}, which is not assigned to you.`, {
-      errors: [{ leafCode: node.code, fieldCode: node.fieldCode, code: 'not_assigned', message: `field ${node.fieldCode} is not assigned to you` }]
+    throw Errors.notAssigned(t(`Leaf ${node.code} belongs to field ${node.fieldCode}, which is not assigned to you.`, `Tiêu chí ${node.code} thuộc lĩnh vực ${node.fieldCode}, không được phân công cho bạn.`), {
+      errors: [{ leafCode: node.code, fieldCode: node.fieldCode, code: 'not_assigned', message: notAssignedText(node.fieldCode) }]
     })
   }
 }
@@ -572,15 +576,17 @@ export function assertLeafInScope (scope: FieldScope, node: { code: string, fiel
 /** Appraisers write only while the round is in appraisal, before its deadline by the database clock, on a unit not finalized. */
 export function assertAppraisalWritable (context: AppraisalContext): void {
   if (context.roundStatus !== 'appraisal') {
-    throw Errors.appraisalClosed(`Round ${context.roundCode} is in status ${context.roundStatus}; appraisal work is possible only while it is in appraisal.`)
+    throw Errors.appraisalClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; appraisal work is possible only while it is in appraisal.`,
+      `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; chỉ thẩm định được trong giai đoạn thẩm định.`))
   }
   if (!context.beforeDeadline) {
-    throw Errors.appraisalDeadlinePassed(`The appraisal deadline of round ${context.roundCode} passed at ${showInstant(context.appraisalClosesAt) ?? 'an unset time'}.`, {
+    throw Errors.appraisalDeadlinePassed(t(`The appraisal deadline of round ${context.roundCode} passed at ${showInstant(context.appraisalClosesAt) ?? 'an unset time'}.`,
+      `Hạn thẩm định của kỳ ${context.roundCode} đã hết${context.appraisalClosesAt ? ` lúc ${formatVietnamDateTime(context.appraisalClosesAt)}` : ''}.`), {
       extra: { closesAt: showInstant(context.appraisalClosesAt) }
     })
   }
   if (context.status === 'finalized') {
-    throw Errors.appraisalFinalized(`The appraisal of ${context.unit.code} is finalized and locked; an admin must reopen it first.`)
+    throw Errors.appraisalFinalized(t(`The appraisal of ${context.unit.code} is finalized and locked; an admin must reopen it first.`, `Kết quả thẩm định của ${context.unit.code} đã được chốt và khóa; quản trị viên cần mở lại trước.`))
   }
 }
 
@@ -611,7 +617,8 @@ async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId
     const current = await loadAppraisalContext(tx, actor, roundId, unitId)
     if (current.status === 'finalized') assertAppraisalWritable(current)
     const state = await stateOf(tx, current, scope)
-    throw Errors.preconditionFailed(`The appraisal is at version ${state.version}, not the version you sent in If-Match; reload it and apply your change again.`, {
+    throw Errors.preconditionFailed(t(`The appraisal is at version ${state.version}, not the version you sent in If-Match; reload it and apply your change again.`,
+      `Kết quả thẩm định đã ở phiên bản ${state.version}, khác phiên bản bạn gửi trong If-Match; hãy tải lại và thực hiện lại thay đổi.`), {
       extra: { currentVersion: state.version, current: state }
     })
   }
@@ -620,7 +627,9 @@ async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId
 
 export type AppraisalProblemCode = ScoringErrorCode | 'unknown_leaf' | 'not_a_leaf' | 'duplicate_leaf' | 'reason_required' | 'self_unanswered'
 
-export interface AppraisalProblem { leafCode: string, code: AppraisalProblemCode, message: string }
+export interface AppraisalProblem { leafCode: string, code: AppraisalProblemCode, message: Text }
+
+const notAssignedText = (fieldCode: string) => t(`field ${fieldCode} is not assigned to you`, `lĩnh vực ${fieldCode} không được phân công cho bạn`)
 
 export interface AppraisalEntryInput {
   leafCode: string
@@ -638,31 +647,33 @@ function resolveLeaves (locked: Locked, leafCodes: readonly string[], problems: 
   const outside: LoadedNode[] = []
   for (const leafCode of leafCodes) {
     if (resolved.has(leafCode)) {
-      problems.push({ leafCode, code: 'duplicate_leaf', message: `Leaf ${leafCode} appears more than once in the request.` })
+      problems.push({ leafCode, code: 'duplicate_leaf', message: t(`Leaf ${leafCode} appears more than once in the request.`, `Tiêu chí ${leafCode}: bị gửi trùng.`) })
       continue
     }
     const node = locked.catalog.byCode.get(leafCode)
     if (!node) {
-      problems.push({ leafCode, code: 'unknown_leaf', message: `The catalog has no leaf ${leafCode}.` })
+      problems.push({ leafCode, code: 'unknown_leaf', message: t(`The catalog has no leaf ${leafCode}.`, `Tiêu chí ${leafCode}: bộ tiêu chí không có tiêu chí này.`) })
       continue
     }
     if (!node.leaf) {
-      problems.push({ leafCode, code: 'not_a_leaf', message: `${leafCode} has sub-criteria; only its leaves are scored.` })
+      problems.push({ leafCode, code: 'not_a_leaf', message: t(`${leafCode} has sub-criteria; only its leaves are scored.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần.`) })
       continue
     }
     if (!inScope(locked.scope, node.fieldCode)) outside.push(node)
     resolved.set(leafCode, node)
   }
   if (outside.length > 0) {
-    throw Errors.notAssigned(`Leaves ${outside.map((n) => n.code).join(', ')} are outside the fields assigned to you.`, {
-      errors: outside.map((node) => ({ leafCode: node.code, fieldCode: node.fieldCode, code: 'not_assigned', message: `field ${node.fieldCode} is not assigned to you` }))
+    const codes = outside.map((n) => n.code).join(', ')
+    throw Errors.notAssigned(t(`Leaves ${codes} are outside the fields assigned to you.`, `Các tiêu chí ${codes} nằm ngoài lĩnh vực được phân công cho bạn.`), {
+      errors: outside.map((node) => ({ leafCode: node.code, fieldCode: node.fieldCode, code: 'not_assigned', message: notAssignedText(node.fieldCode) }))
     })
   }
   return resolved
 }
 
 function refuse (problems: AppraisalProblem[]): never {
-  throw Errors.appraisalInvalid(`${problems.length} entr${problems.length === 1 ? 'y was' : 'ies were'} refused: ${problems.map((p) => `${p.leafCode}: ${p.message}`).join(' ')}`, { errors: problems })
+  throw Errors.appraisalInvalid(t(`${problems.length} entr${problems.length === 1 ? 'y was' : 'ies were'} refused: ${problems.map((p) => `${p.leafCode}: ${p.message.en}`).join(' ')}`,
+    `${problems.length} điểm thẩm định chưa hợp lệ, chưa lưu gì.`), { errors: problems })
 }
 
 const showAppraised = (value: { input: EnteredInput, points: Milli | null, notApplicable: boolean, reason: string | null } | null | undefined) =>
@@ -738,7 +749,7 @@ async function applyPlanned (tx: Executor, actor: Actor, locked: Locked, action:
  */
 export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: AppraisalEntryInput[] }): Promise<AppraisalState> {
   const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'the appraisal')
+  requireIfMatch(ifMatch, 'appraisal')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     const problems: AppraisalProblem[] = []
@@ -754,7 +765,7 @@ export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unit
       }
       const score = scoreLeaf(node.node, entry.input)
       if (!score.ok) {
-        problems.push({ leafCode: entry.leafCode, code: score.error.code, message: score.error.message })
+        problems.push({ leafCode: entry.leafCode, code: score.error.code, message: t(score.error.message.en, `Tiêu chí ${entry.leafCode}: ${score.error.message.vi}.`) })
         continue
       }
       const value: LeafValue = score.notApplicable ? { points: null, notApplicable: true } : { points: score.points, notApplicable: false }
@@ -774,7 +785,7 @@ export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unit
 /** Takes the self score as the appraised score of each listed leaf (no reason needed); every listed leaf must have a self score. */
 export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, leafCodes: string[] }): Promise<AppraisalState> {
   const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'the appraisal')
+  requireIfMatch(ifMatch, 'appraisal')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     const problems: AppraisalProblem[] = []
@@ -784,13 +795,13 @@ export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, u
     for (const node of nodes.values()) {
       const entry = self.get(node.code)
       if (entry === undefined || entry.input === null) {
-        problems.push({ leafCode: node.code, code: 'self_unanswered', message: `The unit gave no self score for leaf ${node.code}; appraise it with a score and a reason.` })
+        problems.push({ leafCode: node.code, code: 'self_unanswered', message: t(`The unit gave no self score for leaf ${node.code}; appraise it with a score and a reason.`, `Tiêu chí ${node.code}: đơn vị chưa tự chấm; hãy thẩm định với điểm và lý do.`) })
         continue
       }
       // Scored again rather than copied, so an appraised score always comes from scoreLeaf.
       const score = scoreLeaf(node.node, entry.input)
       if (!score.ok) {
-        problems.push({ leafCode: node.code, code: score.error.code, message: score.error.message })
+        problems.push({ leafCode: node.code, code: score.error.code, message: t(score.error.message.en, `Tiêu chí ${node.code}: ${score.error.message.vi}.`) })
         continue
       }
       planned.push({ node, next: { input: normalizeInput(entry.input), points: score.notApplicable ? null : score.points, notApplicable: score.notApplicable, reason: null } })
@@ -818,11 +829,12 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
   return db.transaction(async (tx) => {
     const context = await loadAppraisalContext(tx, actor, roundId, unitId, { lock: true })
     if (context.roundStatus !== 'appraisal') {
-      throw Errors.appraisalClosed(`Round ${context.roundCode} is in status ${context.roundStatus}; units are finalized while it is in appraisal.`)
+      throw Errors.appraisalClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; units are finalized while it is in appraisal.`,
+        `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; chỉ chốt kết quả thẩm định đơn vị trong giai đoạn thẩm định.`))
     }
     const catalog = await loadCatalog(tx, catalogOf(context))
     const row = await lockAppraisalRow(tx, roundId, unitId)
-    if (row.status === 'finalized') throw Errors.appraisalFinalized(`The appraisal of ${context.unit.code} is already finalized.`)
+    if (row.status === 'finalized') throw Errors.appraisalFinalized(t(`The appraisal of ${context.unit.code} is already finalized.`, `Kết quả thẩm định của ${context.unit.code} đã được chốt rồi.`))
     const [self, appraised, requests] = await concurrently(tx, [
       () => selfEntries(tx, context.selfAssessment.id),
       () => appraisedEntries(tx, row.id),
@@ -834,8 +846,10 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
     }), requests)
     if (problems.length > 0) {
       const count = (code: string) => problems.filter((p) => p.code === code).length
-      throw Errors.appraisalIncomplete(`The appraisal of ${context.unit.code} cannot be finalized: ${count('unappraised')} leaf(s) without an appraised score, ` +
-        `${count('reason_missing')} differing score(s) without a reason, ${count('request_open') + count('request_answered')} supplement request(s) not closed.`, { errors: problems })
+      const requests = count('request_open') + count('request_answered')
+      throw Errors.appraisalIncomplete(t(`The appraisal of ${context.unit.code} cannot be finalized: ${count('unappraised')} leaf(s) without an appraised score, ` +
+        `${count('reason_missing')} differing score(s) without a reason, ${requests} supplement request(s) not closed.`,
+      `Chưa thể chốt kết quả thẩm định của ${context.unit.code}: ${count('unappraised')} tiêu chí chưa có điểm thẩm định, ${count('reason_missing')} điểm khác tự đánh giá chưa ghi lý do, ${requests} yêu cầu bổ sung chưa đóng.`), { errors: problems })
     }
     await tx.update(appraisalsTable)
       .set({ status: 'finalized', finalizedAt: sql`now()`, finalizedBy: actor.principal?.kind === 'user' ? actor.principal.id : null, version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
@@ -860,14 +874,15 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
 
 /** Reopens a finalized unit for appraisers (an admin, with a reason); the round must be in appraisal. */
 export async function reopenAppraisal (db: Db, actor: Actor, roundId: string, unitId: string, reason: string): Promise<AppraisalState> {
-  if (reason.trim() === '') throw Errors.validation('Reopening a finalized appraisal needs a reason.', { errors: [{ in: 'body', pointer: '/reason', message: 'must not be blank' }] })
+  if (reason.trim() === '') throw Errors.validation(t('Reopening a finalized appraisal needs a reason.', 'Mở lại kết quả thẩm định đã chốt cần có lý do.'), { errors: [fieldProblem('body', '/reason', 'blank')] })
   return db.transaction(async (tx) => {
     const context = await loadAppraisalContext(tx, actor, roundId, unitId, { lock: true })
     if (context.roundStatus !== 'appraisal') {
-      throw Errors.appraisalClosed(`Round ${context.roundCode} is in status ${context.roundStatus}; move it back to appraisal before reopening a unit.`)
+      throw Errors.appraisalClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; move it back to appraisal before reopening a unit.`,
+        `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; hãy chuyển kỳ về giai đoạn thẩm định trước khi mở lại một đơn vị.`))
     }
     const row = await lockAppraisalRow(tx, roundId, unitId)
-    if (row.status !== 'finalized') throw Errors.appraisalNotFinalized(`The appraisal of ${context.unit.code} is not finalized, so there is nothing to reopen.`)
+    if (row.status !== 'finalized') throw Errors.appraisalNotFinalized(t(`The appraisal of ${context.unit.code} is not finalized, so there is nothing to reopen.`, `Kết quả thẩm định của ${context.unit.code} chưa được chốt nên không có gì để mở lại.`))
     await tx.update(appraisalsTable)
       .set({ status: 'in_progress', finalizedAt: null, finalizedBy: null, version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
       .where(eq(appraisalsTable.id, row.id))

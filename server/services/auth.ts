@@ -7,6 +7,7 @@ import { AppError, Errors } from '../errors.js'
 import type { Role, Scope } from '../plugins/access.js'
 import type { ApiKeyPrincipal, UserPrincipal } from './context.js'
 import { decoyHash, digest, newSecret, verifyPassword } from './secrets.js'
+import { text as t } from '../messages/text.js'
 
 export interface LoginPolicy {
   tokenTtlMinutes: number
@@ -24,7 +25,9 @@ const normalizeUsername = (username: string) => username.trim().toLowerCase()
 
 function lockedError (until: Date): AppError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000))
-  return Errors.loginLocked(`Too many failed logins for this username. Try again in ${Math.ceil(seconds / 60)} minute(s).`, { extra: { retryAfterSeconds: seconds } })
+  const minutes = Math.ceil(seconds / 60)
+  return Errors.loginLocked(t(`Too many failed logins for this username. Try again in ${minutes} minute(s).`,
+    `Đăng nhập sai quá nhiều lần với tên đăng nhập này. Vui lòng thử lại sau ${minutes} phút.`), { extra: { retryAfterSeconds: seconds } })
 }
 
 /** The lock on this username from this address, if one holds now. */
@@ -87,7 +90,7 @@ export async function login (db: Db, policy: LoginPolicy, username: string, pass
   const [user] = await db.select().from(usersTable).where(eq(sql`lower(${usersTable.username})`, key))
   const valid = await verifyPassword(user?.passwordHash ?? await decoyHash(), password)
   if (!user || !valid || !user.active) {
-    await countFailure(db, policy, key, address, Errors.invalidCredentials('The username or password is wrong, or the account is inactive.'))
+    await countFailure(db, policy, key, address, Errors.invalidCredentials(t('The username or password is wrong, or the account is inactive.', 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã ngừng hoạt động.')))
   }
   await clearFailures(db, key, address)
   const account = user as typeof usersTable.$inferSelect

@@ -7,6 +7,7 @@ import { queryRows } from '../db/rows.js'
 import type { EvidenceRule, ScoringMethod } from '../domain/catalog.js'
 import { parseDecimal, type Milli } from '../domain/decimal.js'
 import { Errors } from '../errors.js'
+import { text as t } from '../messages/text.js'
 
 export interface ShapeNode {
   code: string
@@ -61,7 +62,7 @@ export async function catalogShape (db: Executor, catalogId: string): Promise<Ca
       (select status from catalogs where id = ${catalogId}) as status
     from tree t
     order by t.path`)
-  if (rows.length === 0) throw Errors.notFound('No such catalog, or it has no nodes.')
+  if (rows.length === 0) throw Errors.notFound(t('No such catalog, or it has no nodes.', 'Không tìm thấy bộ tiêu chí, hoặc bộ tiêu chí chưa có nút nào.'))
   const nodes: ShapeNode[] = rows.map((row) => ({
     code: String(row.code),
     parentCode: row.parent_code === null ? null : String(row.parent_code),

@@ -23,6 +23,9 @@ import { type Milli, milliToNumber, milliToString, parseDecimal, parseMilli, sum
 import { AppError, Errors, type FieldProblem } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
+import { noSuch } from '../messages/problems.js'
+import { Text, text as t } from '../messages/text.js'
+import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
 
 type CatalogRow = typeof catalogsTable.$inferSelect
 type NodeInsert = typeof catalogNodesTable.$inferInsert
@@ -32,7 +35,7 @@ type CatalogStatus = CatalogRow['status']
 export interface ImportProblem {
   nodeCode: string | null
   rule: CatalogRule | 'invalid_shape' | 'invalid_kind' | 'unknown_unit_type'
-  message: string
+  message: Text
   /** JSON pointer into the document, for shape problems. */
   pointer?: string
 }
@@ -135,7 +138,7 @@ export function kindAtDepth (depth: number): NodeKind {
 export async function loadCatalog (db: Executor, id: string, options: { lock?: boolean } = {}): Promise<LoadedCatalog> {
   const query = db.select().from(catalogsTable).where(eq(catalogsTable.id, id))
   const [catalog] = options.lock ? await query.for('update') : await query
-  if (!catalog) throw Errors.notFound('No such catalog.')
+  if (!catalog) throw Errors.notFound(noSuch.catalog)
 
   const source = alias(catalogNodesTable, 'source')
   const rows = await db.select({ node: catalogNodesTable, sourceCode: source.code })
@@ -333,16 +336,27 @@ export async function validateStoredCatalog (db: Executor, id: string): Promise<
 // ---------------------------------------------------------------------------------------------------------------
 // Guards and helpers shared by the changes
 
-function publishedError (catalog: CatalogRow, action: string) {
-  return Errors.catalogPublished(
-    `Catalog ${catalog.code} was published${catalog.publishedAt ? ` on ${catalog.publishedAt.toISOString().slice(0, 10)}` : ''} and is frozen, so it cannot be ${action}. ` +
+/** What a change would do to a catalog, in each language. */
+const actions = {
+  edited: t('edited', 'chỉnh sửa'),
+  deleted: t('deleted', 'xóa'),
+  republished: t('published again', 'công bố lại'),
+  replaced: t('replaced by an import', 'thay thế bằng tệp nhập')
+}
+
+function publishedError (catalog: CatalogRow, action: keyof typeof actions) {
+  const on = catalog.publishedAt ? catalog.publishedAt.toISOString().slice(0, 10) : null
+  return Errors.catalogPublished(t(
+    `Catalog ${catalog.code} was published${on ? ` on ${on}` : ''} and is frozen, so it cannot be ${actions[action].en}. ` +
     `A correction or next year's catalog is a new version: clone it (POST /catalogs/${catalog.id}/clone), edit the draft and publish that.`,
-    { extra: { catalogId: catalog.id, catalogCode: catalog.code } }
+    `Bộ tiêu chí ${catalog.code} đã công bố${on ? ` ngày ${on.slice(8, 10)}/${on.slice(5, 7)}/${on.slice(0, 4)}` : ''} và được cố định, nên không thể ${actions[action].vi}. ` +
+    'Muốn sửa hoặc làm bộ tiêu chí năm sau, hãy nhân bản để tạo bản nháp mới, chỉnh sửa rồi công bố bản đó.'),
+  { extra: { catalogId: catalog.id, catalogCode: catalog.code } }
   )
 }
 
 /** Locks the catalog and loads it, refusing when it is published. */
-async function loadDraft (tx: Executor, id: string, action: string): Promise<LoadedCatalog> {
+async function loadDraft (tx: Executor, id: string, action: keyof typeof actions): Promise<LoadedCatalog> {
   const loaded = await loadCatalog(tx, id, { lock: true })
   if (loaded.catalog.status === 'published') throw publishedError(loaded.catalog, action)
   return loaded
@@ -360,7 +374,7 @@ function postgresCode (error: unknown): string | undefined {
 }
 
 /** Unique and foreign-key violations that slip past the checks (concurrent requests) become 409, not 500. */
-async function mapConstraintErrors<T> (work: () => Promise<T>, describe: { unique: string, foreignKey?: string }): Promise<T> {
+async function mapConstraintErrors<T> (work: () => Promise<T>, describe: { unique: Text, foreignKey?: Text }): Promise<T> {
   try {
     return await work()
   } catch (error) {
@@ -372,9 +386,12 @@ async function mapConstraintErrors<T> (work: () => Promise<T>, describe: { uniqu
   }
 }
 
+const codeTaken = (code: string) => t(`The catalog code ${code} is already used by another catalog.`, `Mã bộ tiêu chí ${code} đã được dùng cho bộ tiêu chí khác.`)
+const nodeCodeTaken = (code: string) => t(`The node code ${code} is already used in this catalog.`, `Mã nút ${code} đã có trong bộ tiêu chí này.`)
+
 async function assertCatalogCodeFree (tx: Executor, code: string, exceptId?: string): Promise<void> {
   const [existing] = await tx.select({ id: catalogsTable.id, status: catalogsTable.status }).from(catalogsTable).where(eq(catalogsTable.code, code))
-  if (existing && existing.id !== exceptId) throw Errors.conflict(`The catalog code ${code} is already used by another catalog.`)
+  if (existing && existing.id !== exceptId) throw Errors.conflict(codeTaken(code))
 }
 
 async function unitTypeExists (db: Executor, code: string): Promise<boolean> {
@@ -382,20 +399,23 @@ async function unitTypeExists (db: Executor, code: string): Promise<boolean> {
   return row !== undefined
 }
 
-function invalidField (pointer: string, message: string) {
-  return Errors.validation(`body${pointer} ${message}`, { errors: [{ in: 'body', pointer, message }] })
+function invalidField (pointer: string, keyword: string, message: Text) {
+  const errors = [fieldProblem('body', pointer, keyword, {}, message)]
+  return Errors.validation(fieldProblemsText(errors), { errors })
 }
 
 function refuseFieldProblems (problems: FieldProblem[]): void {
-  if (problems.length > 0) throw Errors.validation(problems.map((p) => `${p.in}${p.pointer} ${p.message}`).join('; '), { errors: problems })
+  if (problems.length > 0) throw Errors.validation(fieldProblemsText(problems), { errors: problems })
 }
-
-const DECIMAL_MESSAGE = 'must be a decimal with at most 3 decimal places'
 
 function decimalProblem (value: unknown, pointer: string, nonNegative = false): FieldProblem | null {
   const parsed = typeof value === 'number' ? parseDecimal(value) : { ok: false as const }
-  if (!parsed.ok) return { in: 'body', pointer, message: nonNegative ? 'must be a non-negative decimal with at most 3 decimal places' : DECIMAL_MESSAGE }
-  if (nonNegative && parsed.milli < 0) return { in: 'body', pointer, message: 'must not be negative' }
+  if (!parsed.ok) {
+    return fieldProblem('body', pointer, 'decimal', {}, nonNegative
+      ? t('must be a non-negative decimal with at most 3 decimal places', 'phải là số thập phân không âm có tối đa 3 chữ số thập phân')
+      : t('must be a decimal with at most 3 decimal places', 'phải là số thập phân có tối đa 3 chữ số thập phân'))
+  }
+  if (nonNegative && parsed.milli < 0) return fieldProblem('body', pointer, 'minimum', { limit: 0 }, t('must not be negative', 'không được âm'))
   return null
 }
 
@@ -526,7 +546,7 @@ export interface NewCatalog {
 
 export async function createCatalog (db: Db, actor: Actor, input: NewCatalog): Promise<CatalogDetail> {
   refuseFieldProblems(classificationProblems(input.classification, '/classification'))
-  if (!await unitTypeExists(db, input.unitType)) throw invalidField('/unitType', `is not a known unit type (${input.unitType})`)
+  if (!await unitTypeExists(db, input.unitType)) throw invalidField('/unitType', 'unknown', t(`is not a known unit type (${input.unitType})`, `không phải loại đơn vị đã có (${input.unitType})`))
   return mapConstraintErrors(() => db.transaction(async (tx) => {
     await assertCatalogCodeFree(tx, input.code)
     const [row] = await tx.insert(catalogsTable).values({
@@ -542,7 +562,7 @@ export async function createCatalog (db: Db, actor: Actor, input: NewCatalog): P
     const created = row as CatalogRow
     await audit(tx, actor, { action: 'catalog.create', entityType: 'catalog', entityId: created.id, after: catalogMeta(created) })
     return getCatalog(tx, created.id)
-  }), { unique: `The catalog code ${input.code} is already used by another catalog.` })
+  }), { unique: codeTaken(input.code) })
 }
 
 export interface CatalogChanges {
@@ -572,7 +592,7 @@ export async function updateCatalog (db: Db, actor: Actor, id: string, changes: 
     }).where(eq(catalogsTable.id, id)).returning()
     await audit(tx, actor, { action: 'catalog.update', entityType: 'catalog', entityId: id, before: catalogMeta(catalog), after: catalogMeta(row as CatalogRow) })
     return getCatalog(tx, id)
-  }), { unique: `The catalog code ${changes.code ?? ''} is already used by another catalog.` })
+  }), { unique: codeTaken(changes.code ?? '') })
 }
 
 export async function deleteCatalog (db: Db, actor: Actor, id: string): Promise<void> {
@@ -580,22 +600,28 @@ export async function deleteCatalog (db: Db, actor: Actor, id: string): Promise<
     const loaded = await loadDraft(tx, id, 'deleted')
     const clones = await tx.select({ code: catalogsTable.code }).from(catalogsTable).where(eq(catalogsTable.sourceCatalogId, id))
     if (clones.length > 0) {
-      throw Errors.conflict(`Catalog ${loaded.catalog.code} cannot be deleted: ${clones.map((clone) => clone.code).join(', ')} ${clones.length === 1 ? 'was' : 'were'} cloned from it. Delete ${clones.length === 1 ? 'that draft' : 'those drafts'} first.`)
+      const names = clones.map((clone) => clone.code).join(', ')
+      throw Errors.conflict(t(`Catalog ${loaded.catalog.code} cannot be deleted: ${names} ${clones.length === 1 ? 'was' : 'were'} cloned from it. Delete ${clones.length === 1 ? 'that draft' : 'those drafts'} first.`,
+        `Không thể xóa bộ tiêu chí ${loaded.catalog.code}: ${names} được nhân bản từ bộ này. Hãy xóa bản nháp đó trước.`))
     }
     await tx.delete(catalogsTable).where(eq(catalogsTable.id, id))
     // The whole document goes into the audit row, so a draft deleted by mistake can be imported back.
     await audit(tx, actor, { action: 'catalog.delete', entityType: 'catalog', entityId: id, before: { ...catalogMeta(loaded.catalog), document: loaded.document } })
-  }), { unique: 'The catalog changed while it was being deleted.', foreignKey: 'The catalog is still referenced by other records and cannot be deleted.' })
+  }), {
+    unique: t('The catalog changed while it was being deleted.', 'Bộ tiêu chí vừa thay đổi trong lúc xóa.'),
+    foreignKey: t('The catalog is still referenced by other records and cannot be deleted.', 'Bộ tiêu chí vẫn đang được dữ liệu khác sử dụng nên không thể xóa.')
+  })
 }
 
 export async function publishCatalog (db: Db, actor: Actor, id: string): Promise<CatalogDetail> {
   return db.transaction(async (tx) => {
     const loaded = await loadCatalog(tx, id, { lock: true })
     const { catalog } = loaded
-    if (catalog.status === 'published') throw publishedError(catalog, 'published again')
+    if (catalog.status === 'published') throw publishedError(catalog, 'republished')
     const problems = validateCatalog(loaded.document)
     if (problems.length > 0) {
-      throw Errors.catalogInvalid(`Catalog ${catalog.code} cannot be published: it has ${problems.length} problem${problems.length === 1 ? '' : 's'}, listed in errors. Fix them and publish again.`, { errors: problems })
+      throw Errors.catalogInvalid(t(`Catalog ${catalog.code} cannot be published: it has ${problems.length} problem${problems.length === 1 ? '' : 's'}, listed in errors. Fix them and publish again.`,
+        `Chưa thể công bố bộ tiêu chí ${catalog.code}: còn ${problems.length} vấn đề cần sửa.`), { errors: problems })
     }
     const publishedAt = new Date()
     await tx.update(catalogsTable).set({ status: 'published', publishedAt, updatedAt: publishedAt }).where(eq(catalogsTable.id, id))
@@ -633,7 +659,7 @@ export async function cloneCatalog (db: Db, actor: Actor, id: string, input: { c
       after: { ...catalogMeta(created), sourceCatalogId: source.catalog.id, sourceCatalogCode: source.catalog.code, nodes: source.nodes.length }
     })
     return getCatalog(tx, created.id)
-  }), { unique: `The catalog code ${input.code} is already used by another catalog.` })
+  }), { unique: codeTaken(input.code) })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -650,11 +676,31 @@ function isObject (value: unknown): value is Json {
  * `evidense` must not silently become the default). Reports every problem; the domain rules run only on a sound shape.
  * Also checks that each node's kind matches its depth (field, criterion, subcriterion).
  */
+/** The fixed phrases of the shape check in Vietnamese. */
+const shapePhrasesVi: Record<string, string> = {
+  'is not a property of the format': 'không phải thuộc tính của định dạng',
+  'is required': 'bắt buộc có',
+  'must be a string': 'phải là chuỗi ký tự',
+  'must not be empty': 'không được để trống',
+  'may only contain letters, digits, ".", "_" and "-", starting with a letter or digit': 'chỉ gồm chữ, số, ".", "_" và "-", bắt đầu bằng chữ hoặc số',
+  'must be a number': 'phải là số',
+  'must be an array': 'phải là danh sách',
+  'must be an object with a method': 'phải là đối tượng có cách chấm điểm (method)',
+  'must be an object': 'phải là đối tượng',
+  'must be true or false': 'phải là true hoặc false',
+  'must be one of range, options, bands': 'phải là range, options hoặc bands',
+  'must be a node object': 'phải là một nút',
+  'must be a JSON object in the par-catalog/1 format': 'phải là đối tượng JSON theo định dạng par-catalog/1',
+  'must be a year between 2000 and 2100': 'phải là năm từ 2000 đến 2100'
+}
+
 export function documentShapeProblems (input: unknown): ImportProblem[] {
   const problems: ImportProblem[] = []
-  const report = (nodeCode: string | null, pointer: string, message: string, rule: ImportProblem['rule'] = 'invalid_shape'): void => {
+  const report = (nodeCode: string | null, pointer: string, message: string | Text, rule: ImportProblem['rule'] = 'invalid_shape'): void => {
+    const said = typeof message === 'string' ? new Text(message, shapePhrasesVi[message] ?? message) : message
     const where = nodeCode !== null ? `Node ${nodeCode}: ` : ''
-    problems.push({ nodeCode, rule, message: `${where}${pointer || '/'} ${message}.`, pointer })
+    const whereVi = nodeCode !== null ? `Nút ${nodeCode}: ` : ''
+    problems.push({ nodeCode, rule, message: new Text(`${where}${pointer || '/'} ${said.en}.`, `${whereVi}${pointer || '/'} ${said.vi}.`), pointer })
   }
   const keys = (value: Json, allowed: readonly string[], required: readonly string[], nodeCode: string | null, pointer: string): void => {
     for (const key of Object.keys(value)) if (!allowed.includes(key)) report(nodeCode, `${pointer}/${key}`, 'is not a property of the format')
@@ -664,7 +710,7 @@ export function documentShapeProblems (input: unknown): ImportProblem[] {
     if (value === undefined) return
     if (typeof value !== 'string') return report(nodeCode, pointer, 'must be a string')
     if (!options.empty && value.trim() === '') return report(nodeCode, pointer, 'must not be empty')
-    if (options.max !== undefined && value.length > options.max) return report(nodeCode, pointer, `must be at most ${options.max} characters`)
+    if (options.max !== undefined && value.length > options.max) return report(nodeCode, pointer, t(`must be at most ${options.max} characters`, `không được dài quá ${options.max} ký tự`))
     if (options.pattern && !options.pattern.test(value)) report(nodeCode, pointer, 'may only contain letters, digits, ".", "_" and "-", starting with a letter or digit')
   }
   const number = (value: unknown, nodeCode: string | null, pointer: string): void => {
@@ -673,7 +719,7 @@ export function documentShapeProblems (input: unknown): ImportProblem[] {
   }
   const oneOf = (value: unknown, allowed: readonly string[], nodeCode: string | null, pointer: string): void => {
     if (value === undefined) return
-    if (typeof value !== 'string' || !allowed.includes(value)) report(nodeCode, pointer, `must be one of ${allowed.join(', ')}`)
+    if (typeof value !== 'string' || !allowed.includes(value)) report(nodeCode, pointer, t(`must be one of ${allowed.join(', ')}`, `phải là một trong ${allowed.join(', ')}`))
   }
   const array = (value: unknown, nodeCode: string | null, pointer: string): unknown[] => {
     if (value === undefined) return []
@@ -738,7 +784,7 @@ export function documentShapeProblems (input: unknown): ImportProblem[] {
     oneOf(value.kind, NODE_KINDS, code, `${pointer}/kind`)
     const expected = kindAtDepth(depth)
     if (typeof value.kind === 'string' && NODE_KINDS.includes(value.kind as NodeKind) && value.kind !== expected) {
-      report(code, `${pointer}/kind`, `is ${value.kind} but a node at this level must be a ${expected}`, 'invalid_kind')
+      report(code, `${pointer}/kind`, t(`is ${value.kind} but a node at this level must be a ${expected}`, `là ${value.kind} nhưng nút ở cấp này phải là ${expected}`), 'invalid_kind')
     }
     text(value.title, code, `${pointer}/title`)
     number(value.maxPoints, code, `${pointer}/maxPoints`)
@@ -754,7 +800,7 @@ export function documentShapeProblems (input: unknown): ImportProblem[] {
   }
   keys(input, ['format', 'code', 'title', 'year', 'unitType', 'legalBasis', 'provenance', 'classification', 'ranking', 'nodes'],
     ['format', 'code', 'title', 'year', 'unitType', 'legalBasis', 'classification', 'ranking', 'nodes'], null, '')
-  if (input.format !== undefined && input.format !== FORMAT) report(null, '/format', `must be "${FORMAT}"`)
+  if (input.format !== undefined && input.format !== FORMAT) report(null, '/format', t(`must be "${FORMAT}"`, `phải là "${FORMAT}"`))
   text(input.code, null, '/code', { pattern: CODE_PATTERN, max: 64 })
   text(input.title, null, '/title')
   if (input.year !== undefined && (typeof input.year !== 'number' || !Number.isInteger(input.year) || input.year < 2000 || input.year > 2100)) {
@@ -784,7 +830,11 @@ export async function importProblems (db: Executor, input: unknown): Promise<Imp
   const document = input as CatalogDocument
   const problems: ImportProblem[] = [...shape, ...validateCatalog(document)]
   if (!await unitTypeExists(db, document.unitType)) {
-    problems.push({ nodeCode: null, rule: 'unknown_unit_type', message: `The unit type ${document.unitType} does not exist; create it first or use one of the known unit types.` })
+    problems.push({
+      nodeCode: null,
+      rule: 'unknown_unit_type',
+      message: t(`The unit type ${document.unitType} does not exist; create it first or use one of the known unit types.`, `Loại đơn vị ${document.unitType} không tồn tại; hãy tạo trước hoặc dùng một loại đơn vị đã có.`)
+    })
   }
   return problems
 }
@@ -804,7 +854,8 @@ export interface ImportOptions {
 export async function importCatalog (db: Db, actor: Actor, document: unknown, options: ImportOptions = {}): Promise<CatalogDetail & { replaced: boolean }> {
   const problems = await importProblems(db, document)
   if (problems.length > 0) {
-    throw Errors.importInvalid(`The catalog document has ${problems.length} problem${problems.length === 1 ? '' : 's'}, listed in errors; nothing was imported.`, { errors: problems })
+    throw Errors.importInvalid(t(`The catalog document has ${problems.length} problem${problems.length === 1 ? '' : 's'}, listed in errors; nothing was imported.`,
+      `Tệp bộ tiêu chí có ${problems.length} vấn đề; chưa nhập gì.`), { errors: problems })
   }
   const doc = document as CatalogDocument
   return mapConstraintErrors(() => db.transaction(async (tx) => {
@@ -827,9 +878,10 @@ export async function importCatalog (db: Db, actor: Actor, document: unknown, op
     let before: unknown = null
     let sourceByCode: Map<string, string | null> | undefined
     if (existing) {
-      if (existing.status === 'published') throw publishedError(existing, 'replaced by an import')
+      if (existing.status === 'published') throw publishedError(existing, 'replaced')
       if (!options.replace) {
-        throw Errors.conflict(`A draft catalog with the code ${doc.code} exists. Import with replace=true to replace its content, or give the document another code.`)
+        throw Errors.conflict(t(`A draft catalog with the code ${doc.code} exists. Import with replace=true to replace its content, or give the document another code.`,
+          `Đã có bộ tiêu chí nháp mã ${doc.code}. Hãy chọn thay thế nội dung bản nháp đó, hoặc đặt mã khác cho tệp.`))
       }
       const previous = await loadCatalog(tx, existing.id)
       before = { ...catalogMeta(existing), document: previous.document }
@@ -851,7 +903,7 @@ export async function importCatalog (db: Db, actor: Actor, document: unknown, op
       after: { status: meta.status, document: doc }
     })
     return { ...await getCatalog(tx, catalogId), replaced: existing !== undefined }
-  }), { unique: `The catalog code ${doc.code} is already used by another catalog.` })
+  }), { unique: codeTaken(doc.code) })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -874,19 +926,19 @@ export interface NewNodeInput {
 
 function findNode (loaded: LoadedCatalog, code: string): LoadedNode {
   const node = loaded.byCode.get(code)
-  if (!node) throw Errors.notFound(`Catalog ${loaded.catalog.code} has no node ${code}.`)
+  if (!node) throw Errors.notFound(t(`Catalog ${loaded.catalog.code} has no node ${code}.`, `Bộ tiêu chí ${loaded.catalog.code} không có nút ${code}.`))
   return node
 }
 
 function findParent (loaded: LoadedCatalog, parentCode: string | null): LoadedNode | null {
   if (parentCode === null) return null
   const parent = loaded.byCode.get(parentCode)
-  if (!parent) throw invalidField('/parentCode', `names no node of catalog ${loaded.catalog.code} (${parentCode})`)
+  if (!parent) throw invalidField('/parentCode', 'unknown', t(`names no node of catalog ${loaded.catalog.code} (${parentCode})`, `không phải nút của bộ tiêu chí ${loaded.catalog.code} (${parentCode})`))
   return parent
 }
 
 function assertCodeFree (loaded: LoadedCatalog, code: string): void {
-  if (loaded.byCode.has(code)) throw Errors.conflict(`Catalog ${loaded.catalog.code} already has a node ${code}; node codes are unique in a catalog.`)
+  if (loaded.byCode.has(code)) throw Errors.conflict(t(`Catalog ${loaded.catalog.code} already has a node ${code}; node codes are unique in a catalog.`, `Bộ tiêu chí ${loaded.catalog.code} đã có nút mã ${code}; mã nút không được trùng trong một bộ tiêu chí.`))
 }
 
 export async function addNode (db: Db, actor: Actor, id: string, input: NewNodeInput): Promise<CatalogDetail> {
@@ -899,7 +951,7 @@ export async function addNode (db: Db, actor: Actor, id: string, input: NewNodeI
     const parent = findParent(loaded, input.parentCode)
     assertCodeFree(loaded, input.node.code)
     const kind = kindAtDepth(parent ? parent.depth + 1 : 0)
-    if (input.node.kind !== undefined && input.node.kind !== kind) throw invalidField('/node/kind', `must be ${kind} at this level (or left out)`)
+    if (input.node.kind !== undefined && input.node.kind !== kind) throw invalidField('/node/kind', 'kind', t(`must be ${kind} at this level (or left out)`, `phải là ${kind} ở cấp này (hoặc để trống)`))
     const siblings: { id: string, position: number }[] = [...(parent ? parent.children : loaded.tree)]
     const position = Math.min(input.position ?? siblings.length, siblings.length)
     const state: NodeState = {
@@ -931,7 +983,7 @@ export async function addNode (db: Db, actor: Actor, id: string, input: NewNodeI
     await touch(tx, id)
     await audit(tx, actor, { action: 'catalog.node.add', entityType: 'catalog', entityId: id, after: nodeSnapshot(state, parent?.code ?? null, position) })
     return getCatalog(tx, id)
-  }), { unique: `The node code ${input.node.code} is already used in this catalog.` })
+  }), { unique: nodeCodeTaken(input.node.code) })
 }
 
 export interface NodeChanges {
@@ -954,7 +1006,7 @@ export async function updateNode (db: Db, actor: Actor, id: string, code: string
     const node = findNode(loaded, code)
     if (changes.code !== undefined && changes.code !== node.code) assertCodeFree(loaded, changes.code)
     if (changes.kind !== undefined && changes.kind !== node.kind) {
-      throw invalidField('/kind', `must stay ${node.kind}: the kind follows the level of the node (move it to change its level)`)
+      throw invalidField('/kind', 'kind', t(`must stay ${node.kind}: the kind follows the level of the node (move it to change its level)`, `phải giữ là ${node.kind}: loại nút theo cấp của nút (hãy di chuyển nút để đổi cấp)`))
     }
     const after: NodeState = {
       code: changes.code ?? node.code,
@@ -977,7 +1029,7 @@ export async function updateNode (db: Db, actor: Actor, id: string, code: string
     const parentCode = node.parent?.code ?? null
     await audit(tx, actor, { action: 'catalog.node.update', entityType: 'catalog', entityId: id, before: nodeSnapshot(node, parentCode, node.position), after: nodeSnapshot(after, parentCode, node.position) })
     return getCatalog(tx, id)
-  }), { unique: `The node code ${changes.code ?? code} is already used in this catalog.` })
+  }), { unique: nodeCodeTaken(changes.code ?? code) })
 }
 
 export async function moveNode (db: Db, actor: Actor, id: string, code: string, input: { parentCode: string | null, position: number }): Promise<CatalogDetail> {
@@ -986,7 +1038,7 @@ export async function moveNode (db: Db, actor: Actor, id: string, code: string, 
     const node = findNode(loaded, code)
     const parent = findParent(loaded, input.parentCode)
     for (let ancestor = parent; ancestor !== null; ancestor = ancestor.parent) {
-      if (ancestor === node) throw invalidField('/parentCode', `is ${node.code} itself or one of its descendants; a node cannot be moved under itself`)
+      if (ancestor === node) throw invalidField('/parentCode', 'cycle', t(`is ${node.code} itself or one of its descendants; a node cannot be moved under itself`, `là chính nút ${node.code} hoặc nút con của nó; không thể chuyển một nút vào dưới chính nó`))
     }
     const oldSiblings = (node.parent ? node.parent.children : loaded.tree).filter((sibling) => sibling !== node)
     const newSiblings: { id: string, position: number }[] = (parent ? parent.children : loaded.tree).filter((sibling) => sibling !== node)

@@ -15,6 +15,8 @@ import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
 import { lockEditableLeaves } from './self-assessment.js'
 import { compareNodeCodes } from '../domain/catalog.js'
+import { noSuch } from '../messages/problems.js'
+import { text as t } from '../messages/text.js'
 
 export interface EvidenceFile {
   id: string
@@ -57,14 +59,14 @@ interface Visibility {
 async function visibility (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<Visibility> {
   const principal = actor.principal
   if (principal?.kind === 'user' && principal.role === 'unit_officer' && principal.unitId !== unitId) {
-    throw Errors.notFound('No such self-assessment.')
+    throw Errors.notFound(noSuch.selfAssessment)
   }
   const [row] = await db.select({ id: selfAssessmentsTable.id, catalogId: selfAssessmentsTable.catalogId, unitType: unitsTable.unitTypeCode })
     .from(roundUnitsTable)
     .innerJoin(unitsTable, eq(unitsTable.id, roundUnitsTable.unitId))
     .leftJoin(selfAssessmentsTable, and(eq(selfAssessmentsTable.roundId, roundUnitsTable.roundId), eq(selfAssessmentsTable.unitId, roundUnitsTable.unitId)))
     .where(and(eq(roundUnitsTable.roundId, roundId), eq(roundUnitsTable.unitId, unitId)))
-  if (!row) throw Errors.notFound('No such round, or the unit does not take part in it.')
+  if (!row) throw Errors.notFound(noSuch.participant)
   if (appraiserOf(actor) === null) return { selfAssessmentId: row.id }
   const scope = await fieldScope(db, actor, roundId, row.unitType)
   if (scope.all || row.catalogId === null) return { selfAssessmentId: row.id }
@@ -116,7 +118,7 @@ async function filesOf (db: Executor, selfAssessmentId: string, fileId?: string)
 
 async function fileOf (db: Executor, selfAssessmentId: string | null, fileId: string): Promise<EvidenceFile> {
   const [file] = selfAssessmentId === null ? [] : await filesOf(db, selfAssessmentId, fileId)
-  if (!file) throw Errors.notFound('No such evidence file in this self-assessment.')
+  if (!file) throw Errors.notFound(t('No such evidence file in this self-assessment.', 'Không tìm thấy tệp tài liệu kiểm chứng này trong bản tự đánh giá.'))
   return file
 }
 
@@ -129,7 +131,7 @@ export async function listEvidence (db: Db, actor: Actor, roundId: string, unitI
 export async function openEvidence (db: Db, store: EvidenceStore, actor: Actor, roundId: string, unitId: string, fileId: string): Promise<{ file: EvidenceFile, content: Readable }> {
   const visible = await visibility(db, actor, roundId, unitId)
   const [file] = visibleFiles([await fileOf(db, visible.selfAssessmentId, fileId)], visible)
-  if (!file) throw Errors.notFound('No such evidence file in the fields assigned to you.')
+  if (!file) throw Errors.notFound(t('No such evidence file in the fields assigned to you.', 'Không tìm thấy tệp tài liệu kiểm chứng này trong các lĩnh vực được phân công cho bạn.'))
   return { file, content: await store.open(file.sha256) }
 }
 
@@ -193,7 +195,7 @@ export async function uploadEvidence (db: Db, store: EvidenceStore, actor: Actor
       const { selfAssessmentId } = await lockEditableLeaves(tx, actor, roundId, unitId, leafCodes)
       await lockObject(tx, stored.sha256)
       if (!(await store.exists(stored.sha256))) {
-        throw Errors.conflict('The same content was removed while this upload was arriving; upload the file again.')
+        throw Errors.conflict(t('The same content was removed while this upload was arriving; upload the file again.', 'Một tệp cùng nội dung vừa bị gỡ trong lúc tải lên; vui lòng tải tệp lên lại.'))
       }
       const [row] = await tx.insert(evidenceFilesTable).values({
         selfAssessmentId,
@@ -234,7 +236,7 @@ export async function detachEvidence (db: Db, actor: Actor, roundId: string, uni
   return db.transaction(async (tx) => {
     const { selfAssessmentId } = await lockEditableLeaves(tx, actor, roundId, unitId, [leafCode])
     const before = await fileOf(tx, selfAssessmentId, fileId)
-    if (!before.leafCodes.includes(leafCode)) throw Errors.notFound(`The file is not attached to leaf ${leafCode}.`)
+    if (!before.leafCodes.includes(leafCode)) throw Errors.notFound(t(`The file is not attached to leaf ${leafCode}.`, `Tệp không được gắn với tiêu chí ${leafCode}.`))
     await tx.delete(evidenceLinksTable).where(and(eq(evidenceLinksTable.fileId, fileId), eq(evidenceLinksTable.leafCode, leafCode)))
     const after = await fileOf(tx, selfAssessmentId, fileId)
     await audit(tx, actor, { action: 'evidence.detach', entityType: 'evidence_file', entityId: fileId, before: { selfAssessmentId, leafCodes: before.leafCodes }, after: { selfAssessmentId, leafCodes: after.leafCodes } })

@@ -10,6 +10,8 @@ import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
+import { noSuch } from '../messages/problems.js'
+import { joinTexts, text as t } from '../messages/text.js'
 
 export interface HistoricalImportResult {
   roundId: string
@@ -22,11 +24,11 @@ const INSERT_CHUNK = 500
 
 async function roundCatalog (db: Executor, roundId: string, unitType: string, lock: boolean): Promise<{ code: string, catalogId: string }> {
   const [round] = await queryRows<{ code: string }>(db, sql`select code from rounds where id = ${roundId} ${lock ? sql`for update` : sql``}`)
-  if (!round) throw Errors.notFound('No such round.')
+  if (!round) throw Errors.notFound(noSuch.round)
   const [type] = await queryRows<{ code: string }>(db, sql`select code from unit_types where code = ${unitType}`)
-  if (!type) throw Errors.notFound(`There is no unit type ${unitType}.`)
+  if (!type) throw Errors.notFound(noSuch.unitType(unitType))
   const [catalog] = await queryRows<{ catalog_id: string }>(db, sql`select catalog_id from round_catalogs where round_id = ${roundId} and unit_type_code = ${unitType}`)
-  if (!catalog) throw Errors.conflict(`Round ${round.code} has no catalog for unit type ${unitType}; set the catalog whose fields the results use first.`)
+  if (!catalog) throw Errors.conflict(t(`Round ${round.code} has no catalog for unit type ${unitType}; set the catalog whose fields the results use first.`, `Kỳ đánh giá ${round.code} chưa có bộ tiêu chí cho loại đơn vị ${unitType}; hãy chọn bộ tiêu chí có các lĩnh vực của kết quả trước.`))
   return { code: round.code, catalogId: String(catalog.catalog_id) }
 }
 
@@ -44,7 +46,8 @@ export async function importHistoricalResults (db: Db, actor: Actor, roundId: st
       select ((select count(*) from self_assessments s join units u on u.id = s.unit_id where s.round_id = ${roundId} and u.unit_type_code = ${unitType})
         + (select count(*) from appraisals a join units u on u.id = a.unit_id where a.round_id = ${roundId} and u.unit_type_code = ${unitType}))::int as count`)
     if (Number(scored?.count ?? 0) > 0) {
-      throw Errors.conflict(`Round ${code} has self-assessments or appraisals of unit type ${unitType}; its results come from those leaf scores, not from historical results.`)
+      throw Errors.conflict(t(`Round ${code} has self-assessments or appraisals of unit type ${unitType}; its results come from those leaf scores, not from historical results.`,
+        `Kỳ đánh giá ${code} đã có tự đánh giá hoặc thẩm định của loại đơn vị ${unitType}; kết quả được tính từ điểm các tiêu chí, không nhập từ kết quả các năm trước.`))
     }
     const catalog = await loadCatalog(tx, catalogId)
     const fields: HistoricalField[] = catalog.tree.map((field) => ({
@@ -62,7 +65,8 @@ export async function importHistoricalResults (db: Db, actor: Actor, roundId: st
     }))
     const { records, problems } = validateHistoricalCsv(csv, { unitType, fields, units })
     if (problems.length > 0) {
-      throw Errors.historicalResultsInvalid(`${problems.length} problem(s) in the file; nothing was stored. ${problems.slice(0, 5).map((p) => p.message).join(' ')}${problems.length > 5 ? ' …' : ''}`, { errors: problems })
+      throw Errors.historicalResultsInvalid(joinTexts([t(`${problems.length} problem(s) in the file; nothing was stored.`, `Tệp có ${problems.length} vấn đề; chưa lưu gì.`),
+        ...problems.slice(0, 5).map((p) => p.message), ...(problems.length > 5 ? [t('…', '…')] : [])]), { errors: problems })
     }
     const removed = await queryRows<{ unit_id: string }>(tx, sql`
       delete from historical_results h using units u

@@ -1,11 +1,13 @@
 // The rule for passwords people choose (new accounts, resets, changes): at least 10 characters, not the username, not
 // the current password, and hard to guess by a maintained estimator (zxcvbn-ts with its common-password dictionaries,
-// minimum score 3 of 4). Refusals say why in Vietnamese. Passwords an operator sets at start (ADMIN_PASSWORD,
+// minimum score 3 of 4). Refusals say why (in Vietnamese or English). Passwords an operator sets at start (ADMIN_PASSWORD,
 // DEMO_PASSWORD) are the operator's: a weak one is only warned about.
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import * as common from '@zxcvbn-ts/language-common'
 import * as english from '@zxcvbn-ts/language-en'
 import { Errors, type AppError } from '../errors.js'
+import { Text } from '../messages/text.js'
+import { fieldProblem } from '../messages/validation.js'
 
 export const MIN_PASSWORD_LENGTH = 10
 export const MIN_PASSWORD_SCORE = 3
@@ -25,20 +27,22 @@ export interface PasswordContext {
   current?: string
 }
 
-/** Why the password is refused, in Vietnamese; null when it is acceptable. */
-export function passwordWeakness (password: string, context: PasswordContext): string | null {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`
-  if (password.trim() === '') return 'Mật khẩu không được chỉ gồm khoảng trắng.'
+/** Why the password is refused, in both languages; null when it is acceptable. */
+export function passwordWeakness (password: string, context: PasswordContext): Text | null {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return new Text(`The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`)
+  if (password.trim() === '') return new Text('The password must not be only spaces.', 'Mật khẩu không được chỉ gồm khoảng trắng.')
   const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().replace(/[^a-z0-9]/g, '')
   if (fold(password) === fold(context.username) || password.toLowerCase().includes(context.username.toLowerCase())) {
-    return 'Mật khẩu không được trùng hoặc chứa tên đăng nhập.'
+    return new Text('The password must not be or contain the username.', 'Mật khẩu không được trùng hoặc chứa tên đăng nhập.')
   }
-  if (context.current !== undefined && password === context.current) return 'Mật khẩu mới phải khác mật khẩu hiện tại.'
+  if (context.current !== undefined && password === context.current) return new Text('The new password must differ from the current one.', 'Mật khẩu mới phải khác mật khẩu hiện tại.')
   const inputs = [context.username, ...(context.displayName ? context.displayName.split(/\s+/) : []), ...SERVICE_WORDS]
   const estimate = estimator.check(password, inputs.map(fold).filter(Boolean))
   if (estimate.score < MIN_PASSWORD_SCORE) {
-    return 'Mật khẩu quá dễ đoán (mật khẩu phổ biến, dãy phím liền nhau, lặp lại hoặc dựa vào tên). ' +
-      'Hãy dùng một cụm nhiều từ hoặc trộn chữ hoa, chữ thường, chữ số và ký hiệu.'
+    return new Text('The password is too easy to guess (a common password, keys in a row, repeats or based on a name). ' +
+      'Use a phrase of several words, or mix capitals, small letters, digits and symbols.',
+    'Mật khẩu quá dễ đoán (mật khẩu phổ biến, dãy phím liền nhau, lặp lại hoặc dựa vào tên). ' +
+      'Hãy dùng một cụm nhiều từ hoặc trộn chữ hoa, chữ thường, chữ số và ký hiệu.')
   }
   return null
 }
@@ -49,6 +53,6 @@ export function assertStrongPassword (password: string, context: PasswordContext
   if (weakness) throw weakPassword(weakness, pointer)
 }
 
-function weakPassword (reason: string, pointer: string): AppError {
-  return Errors.weakPassword(reason, { errors: [{ in: 'body', pointer, message: reason }] })
+function weakPassword (reason: Text, pointer: string): AppError {
+  return Errors.weakPassword(reason, { errors: [fieldProblem('body', pointer, 'weakPassword', {}, reason)] })
 }

@@ -15,6 +15,9 @@ import {
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
+import { noSuch, statusName } from '../messages/problems.js'
+import { text as t } from '../messages/text.js'
+import { fieldProblem } from '../messages/validation.js'
 
 export type ResultSource = 'entries' | 'historical'
 
@@ -84,7 +87,7 @@ function milli (text: unknown): Milli {
 async function loadContext (db: Executor, roundId: string, unitType: string, options: { lock?: boolean } = {}): Promise<ResultContext> {
   const [round] = await queryRows<Record<string, unknown>>(db, sql`
     select id, code, title, year, status from rounds where id = ${roundId} ${options.lock ? sql`for update` : sql``}`)
-  if (!round) throw Errors.notFound('No such round.')
+  if (!round) throw Errors.notFound(noSuch.round)
   const [row] = await queryRows<Record<string, unknown>>(db, sql`
     select ut.code as unit_type, ut.name as unit_type_name, c.id, c.code, c.title, c.ranking, c.classification,
       exists (select 1 from historical_results h join units u on u.id = h.unit_id
@@ -93,8 +96,8 @@ async function loadContext (db: Executor, roundId: string, unitType: string, opt
     left join round_catalogs rc on rc.round_id = ${roundId} and rc.unit_type_code = ut.code
     left join catalogs c on c.id = rc.catalog_id
     where ut.code = ${unitType}`)
-  if (!row) throw Errors.notFound(`There is no unit type ${unitType}.`)
-  if (row.id === null) throw Errors.notFound(`Round ${String(round.code)} has no catalog for unit type ${unitType}, so it has no results for it.`)
+  if (!row) throw Errors.notFound(noSuch.unitType(unitType))
+  if (row.id === null) throw Errors.notFound(t(`Round ${String(round.code)} has no catalog for unit type ${unitType}, so it has no results for it.`, `Kỳ đánh giá ${String(round.code)} không có bộ tiêu chí cho loại đơn vị ${unitType}, nên không có kết quả của loại này.`))
   return {
     round: { id: String(round.id), code: String(round.code), title: String(round.title), year: Number(round.year), status: round.status as RoundStatus },
     unitType: { code: String(row.unit_type), name: String(row.unit_type_name) },
@@ -293,7 +296,7 @@ export async function getLiveResults (db: Executor, actor: Actor, roundId: strin
   if (actor.principal?.kind === 'api_key') {
     const settings = await getResultSettings(db, roundId)
     if (!settings.provisionalForKeys) {
-      throw Errors.resultsProvisionalHidden('An admin has not shared this round\'s provisional results with API keys; read the published versions instead.')
+      throw Errors.resultsProvisionalHidden(t('An admin has not shared this round\'s provisional results with API keys; read the published versions instead.', 'Quản trị viên chưa chia sẻ kết quả tạm thời của kỳ này cho khóa API; hãy đọc các phiên bản đã công bố.'))
     }
   }
   return computeLiveResults(db, roundId, unitType, options)
@@ -326,7 +329,7 @@ async function previousResults (db: Executor, context: ResultContext, fields: re
     if (!row) return null
     previousId = row.id
   } else if (previousId === context.round.id) {
-    throw Errors.validation('A round cannot be compared with itself.', { errors: [{ in: 'querystring', pointer: '/compareTo', message: 'is this round' }] })
+    throw Errors.validation(t('A round cannot be compared with itself.', 'Không thể so sánh một kỳ đánh giá với chính nó.'), { errors: [fieldProblem('querystring', '/compareTo', 'sameRound', {}, t('is this round', 'là chính kỳ này'))] })
   }
   const published = await latestVersion(db, previousId, context.unitType.code)
   let results: ResultSet
@@ -451,25 +454,28 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
     const context = await loadContext(tx, roundId, input.unitType, { lock: true })
     const status = context.round.status
     if (status !== 'finalized' && status !== 'published') {
-      throw Errors.resultsNotPublishable(`Round ${context.round.code} is in status ${status}; finalize it first (appraisal complete), then publish.`, { extra: { roundStatus: status } })
+      throw Errors.resultsNotPublishable(t(`Round ${context.round.code} is in status ${status}; finalize it first (appraisal complete), then publish.`,
+        `Kỳ đánh giá ${context.round.code} đang ở trạng thái “${statusName(status)}”; chỉ công bố được kết quả khi kỳ đã chốt kết quả thẩm định.`), { extra: { roundStatus: status } })
     }
     const [latest] = await tx.select().from(resultVersionsTable)
       .where(and(eq(resultVersionsTable.roundId, roundId), eq(resultVersionsTable.unitTypeCode, context.unitType.code)))
       .orderBy(desc(resultVersionsTable.version)).limit(1)
     const inputHash = await resultInputHash(tx, context)
     if (latest && latest.inputHash === inputHash) {
-      throw Errors.resultsUnchanged(`Version ${latest.version} was published from exactly these inputs (hash ${inputHash.slice(0, 12)}…); nothing to publish.`, {
+      throw Errors.resultsUnchanged(t(`Version ${latest.version} was published from exactly these inputs (hash ${inputHash.slice(0, 12)}…); nothing to publish.`,
+        `Không có gì thay đổi so với phiên bản ${latest.version}: điểm, bộ tiêu chí và danh sách đơn vị giống hệt, nên không cần công bố lại.`), {
         extra: { latestVersion: latest.version, inputHash }
       })
     }
     if (latest && reason === null) {
-      throw Errors.resultsReasonRequired(`Version ${latest.version} is published; say why version ${latest.version + 1} replaces it.`, {
-        errors: [{ in: 'body', pointer: '/reason', message: 'is required for a new version of published results' }]
+      throw Errors.resultsReasonRequired(t(`Version ${latest.version} is published; say why version ${latest.version + 1} replaces it.`,
+        `Phiên bản ${latest.version} đã được công bố; cần nhập lý do để công bố phiên bản ${latest.version + 1} thay thế.`), {
+        errors: [fieldProblem('body', '/reason', 'required', {}, t('is required for a new version of published results', 'bắt buộc khi công bố phiên bản mới'))]
       })
     }
     const results = await compute(tx, context, {})
     if (results.units.length === 0) {
-      throw Errors.resultsNotPublishable(`Round ${context.round.code} has no ${context.unitType.code} units to publish results for.`, { extra: { roundStatus: status } })
+      throw Errors.resultsNotPublishable(t(`Round ${context.round.code} has no ${context.unitType.code} units to publish results for.`, `Kỳ đánh giá ${context.round.code} không có đơn vị nào thuộc loại ${context.unitType.code} để công bố kết quả.`), { extra: { roundStatus: status } })
     }
     const number = (latest?.version ?? 0) + 1
     const id = randomUUID()
@@ -568,7 +574,7 @@ export async function listResultVersions (db: Executor, roundId: string, unitTyp
 
 async function assertRoundExists (db: Executor, roundId: string): Promise<void> {
   const [round] = await db.select({ id: roundsTable.id }).from(roundsTable).where(eq(roundsTable.id, roundId))
-  if (!round) throw Errors.notFound('No such round.')
+  if (!round) throw Errors.notFound(noSuch.round)
 }
 
 interface VersionPointer { id: string, version: number, latest: boolean }
@@ -596,8 +602,8 @@ export async function resolveVersion (db: Executor, roundId: string, unitType: s
   const row = rows[0]
   if (!row) {
     throw Errors.resultsNotPublished(version === undefined
-      ? `No results of unit type ${unitType} are published for this round.`
-      : `There is no published version ${version} of these results.`)
+      ? t(`No results of unit type ${unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${unitType}.`)
+      : t(`There is no published version ${version} of these results.`, `Không có phiên bản ${version} đã công bố của kết quả này.`))
   }
   const pointer = { id: String(row.id), version: Number(row.version), latest: Number(row.version) === Number(row.latest) }
   if (pointers.size >= MAX_CACHED_POINTERS) pointers.delete(pointers.keys().next().value as string)
@@ -611,7 +617,7 @@ export async function loadVersion (db: Executor, id: string): Promise<PublishedV
   const cached = cache.get(id)
   if (cached !== undefined) return cached
   const [row] = await db.select().from(resultVersionsTable).where(eq(resultVersionsTable.id, id))
-  if (!row) throw Errors.resultsNotPublished('No such published version.')
+  if (!row) throw Errors.resultsNotPublished(t('No such published version.', 'Không có phiên bản đã công bố này.'))
   const version: PublishedVersion = {
     id: row.id,
     roundId: row.roundId,
@@ -710,7 +716,7 @@ export function publicResultsView (version: PublishedVersion, page: { limit: num
 export function publicUnitView (version: PublishedVersion, unit: string) {
   const wanted = unit.toLowerCase()
   const result = version.snapshot.units.find((candidate) => candidate.unit.id === wanted || candidate.unit.code.toLowerCase() === wanted)
-  if (result === undefined) throw Errors.notFound(`Unit ${unit} is not in these results.`)
+  if (result === undefined) throw Errors.notFound(t(`Unit ${unit} is not in these results.`, `Đơn vị ${unit} không có trong kết quả này.`))
   return { ...header(version), fields: version.snapshot.fields, result }
 }
 

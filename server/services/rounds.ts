@@ -2,11 +2,14 @@
 import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentsTable, unitsTable, unitTypesTable } from '../db/schema/index.js'
-import { checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
+import { checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamDateTime, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
 import { concurrently, queryRows } from '../db/rows.js'
+import { noSuch, statusName } from '../messages/problems.js'
+import { joinTexts, text as t, type Text } from '../messages/text.js'
+import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
 
 type RoundRow = typeof roundsTable.$inferSelect
 
@@ -96,21 +99,26 @@ function problemsAsFieldErrors (problems: RoundProblem[]) {
   return problems.map((problem) => ({ in: 'body', pointer: problem.deadline ? `/${problem.deadline}` : '/', message: problem.message, code: problem.code }))
 }
 
+/** The problems' own messages, one after another. */
+function problemsText (problems: { message: Text }[]): Text {
+  return joinTexts(problems.map((problem) => problem.message))
+}
+
 async function lockRound (tx: Executor, id: string): Promise<RoundRow> {
   const [row] = await tx.select().from(roundsTable).where(eq(roundsTable.id, id)).for('update')
-  if (!row) throw Errors.notFound('No such round.')
+  if (!row) throw Errors.notFound(noSuch.round)
   return row
 }
 
 async function assertCodeFree (tx: Executor, code: string, exceptId?: string): Promise<void> {
   const [existing] = await tx.select({ id: roundsTable.id }).from(roundsTable).where(eq(sql`lower(${roundsTable.code})`, code.toLowerCase()))
-  if (existing && existing.id !== exceptId) throw Errors.conflict(`A round with the code ${code} exists already.`)
+  if (existing && existing.id !== exceptId) throw Errors.conflict(t(`A round with the code ${code} exists already.`, `Đã có kỳ đánh giá mã ${code}.`))
 }
 
 export async function createRound (db: Db, actor: Actor, input: NewRound): Promise<Round> {
   const deadlines = { selfAssessmentClosesAt: null, appraisalClosesAt: null, supplementClosesAt: null, ...parseDeadlines(input) }
   const problems = deadlineProblems(deadlines, false)
-  if (problems.length > 0) throw Errors.validation(problems.map((p) => p.message).join(' '), { errors: problemsAsFieldErrors(problems) })
+  if (problems.length > 0) throw Errors.validation(problemsText(problems), { errors: problemsAsFieldErrors(problems) })
   return db.transaction(async (tx) => {
     await assertCodeFree(tx, input.code)
     const [row] = await tx.insert(roundsTable).values({ code: input.code, title: input.title, year: input.year, ...deadlines }).returning()
@@ -122,7 +130,7 @@ export async function createRound (db: Db, actor: Actor, input: NewRound): Promi
 
 export async function getRound (db: Executor, id: string): Promise<Round> {
   const [row] = await db.select().from(roundsTable).where(eq(roundsTable.id, id))
-  if (!row) throw Errors.notFound('No such round.')
+  if (!row) throw Errors.notFound(noSuch.round)
   const [catalogs, participants] = await concurrently(db, [
     () => db.select({
       unitType: roundCatalogsTable.unitTypeCode,
@@ -180,7 +188,7 @@ export async function viewRound (db: Executor, actor: Actor, id: string): Promis
   const unitId = officerUnitOf(actor)
   if (unitId === null) return round
   const participants = round.participants.filter((participant) => participant.unitId === unitId)
-  if (round.status === 'draft' || participants.length === 0) throw Errors.notFound('No such round.')
+  if (round.status === 'draft' || participants.length === 0) throw Errors.notFound(noSuch.round)
   return { ...round, participants }
 }
 
@@ -239,11 +247,15 @@ export async function updateRound (db: Db, actor: Actor, id: string, changes: Ro
         changes.year !== undefined && changes.year !== row.year ? 'year' : null,
         changesDeadlines && (row.status === 'finalized' || row.status === 'published') ? 'deadlines' : null
       ].filter((name) => name !== null)
-      if (locked.length > 0) throw Errors.roundNotEditable(`The round is in status ${row.status}; its ${locked.join(' and ')} can no longer change.`)
+      const lockedVi: Record<string, string> = { code: 'mã', year: 'năm', deadlines: 'các hạn' }
+      if (locked.length > 0) {
+        throw Errors.roundNotEditable(t(`The round is in status ${row.status}; its ${locked.join(' and ')} can no longer change.`,
+          `Kỳ đánh giá đang ở trạng thái “${statusName(row.status)}”; không thể thay đổi ${locked.map((name) => lockedVi[name]).join(' và ')} nữa.`))
+      }
     }
     const deadlines = { ...deadlinesOf(row), ...deadlineChanges }
     const problems = deadlineProblems(deadlines, row.status !== 'draft')
-    if (problems.length > 0) throw Errors.validation(problems.map((p) => p.message).join(' '), { errors: problemsAsFieldErrors(problems) })
+    if (problems.length > 0) throw Errors.validation(problemsText(problems), { errors: problemsAsFieldErrors(problems) })
     if (changes.code !== undefined && changes.code !== row.code) await assertCodeFree(tx, changes.code, id)
     await tx.update(roundsTable).set({
       ...(changes.code !== undefined ? { code: changes.code } : {}),
@@ -281,7 +293,7 @@ function withoutLists (round: Round) {
 export async function setRoundCatalogs (db: Db, actor: Actor, id: string, choices: RoundCatalogChoice[]): Promise<Round> {
   return db.transaction(async (tx) => {
     const row = await lockRound(tx, id)
-    if (row.status !== 'draft') throw Errors.roundNotEditable(`The catalogs of a round are fixed once it opens; this round is in status ${row.status}.`)
+    if (row.status !== 'draft') throw Errors.roundNotEditable(t(`The catalogs of a round are fixed once it opens; this round is in status ${row.status}.`, `Bộ tiêu chí của kỳ được cố định khi kỳ mở; kỳ này đang ở trạng thái “${statusName(row.status)}”.`))
     const before = await getRound(tx, id)
     const catalogIds = [...new Set(choices.map((choice) => choice.catalogId))]
     const unitTypes = [...new Set(choices.map((choice) => choice.unitType))]
@@ -291,22 +303,28 @@ export async function setRoundCatalogs (db: Db, actor: Actor, id: string, choice
     ])
     const catalogById = new Map(catalogs.map((catalog) => [catalog.id, catalog]))
     const knownTypes = new Set(types.map((type) => type.code))
-    const errors: { in: string, pointer: string, message: string }[] = []
+    const errors: ReturnType<typeof fieldProblem>[] = []
     const seenTypes = new Set<string>()
     choices.forEach((choice, i) => {
       const at = `/catalogs/${i}`
-      if (seenTypes.has(choice.unitType)) errors.push({ in: 'body', pointer: `${at}/unitType`, message: `unit type ${choice.unitType} is listed more than once; a round uses one catalog per unit type` })
+      if (seenTypes.has(choice.unitType)) errors.push(fieldProblem('body', `${at}/unitType`, 'duplicate', { value: choice.unitType }, t(`unit type ${choice.unitType} is listed more than once; a round uses one catalog per unit type`, `loại đơn vị ${choice.unitType} bị nêu nhiều lần; mỗi loại đơn vị dùng một bộ tiêu chí`)))
       seenTypes.add(choice.unitType)
-      if (!knownTypes.has(choice.unitType)) errors.push({ in: 'body', pointer: `${at}/unitType`, message: `no unit type ${choice.unitType}` })
+      if (!knownTypes.has(choice.unitType)) errors.push(fieldProblem('body', `${at}/unitType`, 'unknown', { what: 'unit type', value: choice.unitType }, t(`no unit type ${choice.unitType}`, `không có loại đơn vị ${choice.unitType}`)))
       const catalog = catalogById.get(choice.catalogId)
       if (!catalog) {
-        errors.push({ in: 'body', pointer: `${at}/catalogId`, message: 'no such catalog' })
+        errors.push(fieldProblem('body', `${at}/catalogId`, 'unknown', { what: 'catalog' }, t('no such catalog', 'không có bộ tiêu chí này')))
         return
       }
-      if (catalog.unitTypeCode !== choice.unitType) errors.push({ in: 'body', pointer: `${at}/catalogId`, message: `catalog ${catalog.code} is for unit type ${catalog.unitTypeCode}, not ${choice.unitType}` })
-      if (catalog.status !== 'published') errors.push({ in: 'body', pointer: `${at}/catalogId`, message: `catalog ${catalog.code} is a draft; only a published catalog can be used in a round` })
+      if (catalog.unitTypeCode !== choice.unitType) {
+        errors.push(fieldProblem('body', `${at}/catalogId`, 'wrongUnitType', { value: catalog.code },
+          t(`catalog ${catalog.code} is for unit type ${catalog.unitTypeCode}, not ${choice.unitType}`, `bộ tiêu chí ${catalog.code} dành cho loại đơn vị ${catalog.unitTypeCode}, không phải ${choice.unitType}`)))
+      }
+      if (catalog.status !== 'published') {
+        errors.push(fieldProblem('body', `${at}/catalogId`, 'notPublished', { value: catalog.code },
+          t(`catalog ${catalog.code} is a draft; only a published catalog can be used in a round`, `bộ tiêu chí ${catalog.code} còn là bản nháp; kỳ đánh giá chỉ dùng bộ tiêu chí đã công bố`)))
+      }
     })
-    if (errors.length > 0) throw Errors.validation(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors })
+    if (errors.length > 0) throw Errors.validation(fieldProblemsText(errors), { errors })
     await tx.delete(roundCatalogsTable).where(eq(roundCatalogsTable.roundId, id))
     if (choices.length > 0) {
       await tx.insert(roundCatalogsTable).values(choices.map((choice) => ({ roundId: id, unitTypeCode: choice.unitType, catalogId: choice.catalogId })))
@@ -328,7 +346,7 @@ async function changeParticipants (db: Db, actor: Actor, id: string, plan: (tx: 
   return db.transaction(async (tx) => {
     const row = await lockRound(tx, id)
     if (row.status !== 'draft' && row.status !== 'self_assessment') {
-      throw Errors.roundNotEditable(`The participants of a round are fixed once appraisal starts; this round is in status ${row.status}.`)
+      throw Errors.roundNotEditable(t(`The participants of a round are fixed once appraisal starts; this round is in status ${row.status}.`, `Danh sách đơn vị tham gia được cố định khi bắt đầu thẩm định; kỳ này đang ở trạng thái “${statusName(row.status)}”.`))
     }
     const before = await getRound(tx, id)
     const current = new Set(before.participants.map((p) => p.unitId))
@@ -337,8 +355,13 @@ async function changeParticipants (db: Db, actor: Actor, id: string, plan: (tx: 
       const catalogTypes = new Set(before.catalogs.map((c) => c.unitType))
       const uncovered = add.filter((unit) => !catalogTypes.has(unit.unitTypeCode))
       if (uncovered.length > 0) {
-        throw Errors.validation(`The round is open and has no catalog for the unit type of ${uncovered.map((u) => u.code).join(', ')}.`, {
-          errors: uncovered.map((unit) => ({ in: 'body', pointer: '/unitIds', message: `unit ${unit.code} is of type ${unit.unitTypeCode}, which has no catalog in this round`, unitId: unit.id }))
+        const codes = uncovered.map((u) => u.code).join(', ')
+        throw Errors.validation(t(`The round is open and has no catalog for the unit type of ${codes}.`, `Kỳ đánh giá đã mở và chưa có bộ tiêu chí cho loại đơn vị của ${codes}.`), {
+          errors: uncovered.map((unit) => ({
+            ...fieldProblem('body', '/unitIds', 'noCatalogForUnitType', { unitType: unit.unitTypeCode },
+              t(`unit ${unit.code} is of type ${unit.unitTypeCode}, which has no catalog in this round`, `đơn vị ${unit.code} thuộc loại ${unit.unitTypeCode}, chưa có bộ tiêu chí trong kỳ này`)),
+            unitId: unit.id
+          }))
         })
       }
       if (remove.length > 0) {
@@ -346,7 +369,7 @@ async function changeParticipants (db: Db, actor: Actor, id: string, plan: (tx: 
           .where(and(eq(selfAssessmentsTable.roundId, id), inArray(selfAssessmentsTable.unitId, remove)))
         if (started.length > 0) {
           const codes = before.participants.filter((p) => started.some((s) => s.unitId === p.unitId)).map((p) => p.code)
-          throw Errors.roundNotEditable(`Units ${codes.join(', ')} have started their self-assessment and cannot be removed from the open round.`)
+          throw Errors.roundNotEditable(t(`Units ${codes.join(', ')} have started their self-assessment and cannot be removed from the open round.`, `Các đơn vị ${codes.join(', ')} đã bắt đầu tự đánh giá nên không thể bỏ khỏi kỳ đang mở.`))
         }
       }
     }
@@ -371,13 +394,13 @@ async function loadUnits (tx: Executor, unitIds: string[], pointer: string): Pro
   const units = await tx.select({ id: unitsTable.id, code: unitsTable.code, unitTypeCode: unitsTable.unitTypeCode, active: unitsTable.active })
     .from(unitsTable).where(inArray(unitsTable.id, unitIds))
   const byId = new Map(units.map((unit) => [unit.id, unit]))
-  const errors: { in: string, pointer: string, message: string }[] = []
+  const errors: ReturnType<typeof fieldProblem>[] = []
   unitIds.forEach((unitId, i) => {
     const unit = byId.get(unitId)
-    if (!unit) errors.push({ in: 'body', pointer: `${pointer}/${i}`, message: 'no such unit' })
-    else if (!unit.active) errors.push({ in: 'body', pointer: `${pointer}/${i}`, message: `unit ${unit.code} is inactive` })
+    if (!unit) errors.push(fieldProblem('body', `${pointer}/${i}`, 'unknown', { what: 'unit' }, t('no such unit', 'không có đơn vị này')))
+    else if (!unit.active) errors.push(fieldProblem('body', `${pointer}/${i}`, 'inactive', { value: unit.code }, t(`unit ${unit.code} is inactive`, `đơn vị ${unit.code} đã ngừng hoạt động`)))
   })
-  if (errors.length > 0) throw Errors.validation(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors })
+  if (errors.length > 0) throw Errors.validation(fieldProblemsText(errors), { errors })
   return units
 }
 
@@ -399,7 +422,9 @@ export async function addParticipants (db: Db, actor: Actor, id: string, input: 
       const known = await tx.select({ code: unitTypesTable.code }).from(unitTypesTable).where(inArray(unitTypesTable.code, unitTypes))
       const unknown = unitTypes.filter((type) => !known.some((k) => k.code === type))
       if (unknown.length > 0) {
-        throw Errors.validation(`No unit type ${unknown.join(', ')}.`, { errors: unknown.map((type) => ({ in: 'body', pointer: `/unitTypes/${unitTypes.indexOf(type)}`, message: `no unit type ${type}` })) })
+        throw Errors.validation(noSuch.unitType(unknown.join(', ')), {
+          errors: unknown.map((type) => fieldProblem('body', `/unitTypes/${unitTypes.indexOf(type)}`, 'unknown', { what: 'unit type', value: type }, t(`no unit type ${type}`, `không có loại đơn vị ${type}`)))
+        })
       }
       const ofTypes = await tx.select({ id: unitsTable.id, code: unitsTable.code, unitTypeCode: unitsTable.unitTypeCode, active: unitsTable.active })
         .from(unitsTable).where(and(inArray(unitsTable.unitTypeCode, unitTypes), eq(unitsTable.active, true)))
@@ -411,7 +436,7 @@ export async function addParticipants (db: Db, actor: Actor, id: string, input: 
 
 export async function removeParticipant (db: Db, actor: Actor, id: string, unitId: string): Promise<Round> {
   return changeParticipants(db, actor, id, async (_tx, _row, current) => {
-    if (!current.has(unitId)) throw Errors.notFound('The unit does not take part in this round.')
+    if (!current.has(unitId)) throw Errors.notFound(noSuch.roundUnit)
     return { add: [], remove: [unitId] }
   })
 }
@@ -450,14 +475,15 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
         participants: round.participants.map((p) => ({ unitId: p.unitId, code: p.code, unitType: p.unitType, active: p.active })),
         catalogs: round.catalogs
       })
-      if (problems.length > 0) throw Errors.roundNotReady(`The round cannot open for self-assessment: ${problems.map((p) => p.message).join(' ')}`, { errors: problems })
+      if (problems.length > 0) throw Errors.roundNotReady(joinTexts([t('The round cannot open for self-assessment:', 'Kỳ đánh giá chưa thể mở để tự đánh giá:'), problemsText(problems)]), { errors: problems })
       return
     }
     case 'nothing_started': {
       const [started] = await tx.select({ value: count() }).from(selfAssessmentsTable).where(eq(selfAssessmentsTable.roundId, id))
       const startedUnits = Number(started?.value ?? 0)
       if (startedUnits > 0) {
-        throw Errors.roundNotReady(`${startedUnits} unit(s) have started their self-assessment; the round cannot go back to draft, where its catalogs could change under them.`, {
+        throw Errors.roundNotReady(t(`${startedUnits} unit(s) have started their self-assessment; the round cannot go back to draft, where its catalogs could change under them.`,
+          `${startedUnits} đơn vị đã bắt đầu tự đánh giá, nên kỳ không thể trở về bản nháp (nơi bộ tiêu chí có thể bị thay đổi).`), {
           extra: { startedUnits }
         })
       }
@@ -471,7 +497,9 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
         order by u.sort_key`)
       const codes = open.map((unit) => unit.code)
       if (codes.length > 0) {
-        throw Errors.roundNotReady(`${codes.length} unit(s) have an appraisal that is not finalized yet (${codes.slice(0, 10).join(', ')}${codes.length > 10 ? ', …' : ''}); finalize each unit's appraisal first.`, {
+        const shown = `${codes.slice(0, 10).join(', ')}${codes.length > 10 ? ', …' : ''}`
+        throw Errors.roundNotReady(t(`${codes.length} unit(s) have an appraisal that is not finalized yet (${shown}); finalize each unit's appraisal first.`,
+          `${codes.length} đơn vị chưa được chốt kết quả thẩm định (${shown}); hãy chốt kết quả thẩm định của từng đơn vị trước.`), {
           extra: { units: codes }
         })
       }
@@ -486,7 +514,8 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
         order by u.unit_type_code`)
       const unitTypes = unpublished.map((type) => type.unit_type_code)
       if (unitTypes.length > 0) {
-        throw Errors.roundNotReady(`The results of ${unitTypes.join(', ')} are not published yet; publish them (POST /rounds/{id}/results/publish), which moves the round to published.`, {
+        throw Errors.roundNotReady(t(`The results of ${unitTypes.join(', ')} are not published yet; publish them (POST /rounds/{id}/results/publish), which moves the round to published.`,
+          `Kết quả của ${unitTypes.join(', ')} chưa được công bố; hãy công bố tại màn hình Kết quả, kỳ sẽ chuyển sang “Đã công bố”.`), {
           extra: { unitTypes }
         })
       }
@@ -499,25 +528,27 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
  * the later of the round's and its extension, checked by the database clock at each write.
  */
 export async function grantExtension (db: Db, actor: Actor, roundId: string, unitId: string, input: { until: string | null, reason: string }): Promise<Round> {
-  if (input.reason.trim() === '') throw Errors.validation('An extension needs a reason.', { errors: [{ in: 'body', pointer: '/reason', message: 'must not be blank' }] })
+  if (input.reason.trim() === '') throw Errors.validation(t('An extension needs a reason.', 'Gia hạn cần có lý do.'), { errors: [fieldProblem('body', '/reason', 'blank')] })
   return db.transaction(async (tx) => {
     const row = await lockRound(tx, roundId)
     if (row.status !== 'draft' && row.status !== 'self_assessment') {
-      throw Errors.roundNotEditable(`Self-assessment extensions can only be given before appraisal starts; this round is in status ${row.status}.`)
+      throw Errors.roundNotEditable(t(`Self-assessment extensions can only be given before appraisal starts; this round is in status ${row.status}.`, `Chỉ gia hạn tự đánh giá được trước khi bắt đầu thẩm định; kỳ này đang ở trạng thái “${statusName(row.status)}”.`))
     }
     const [participant] = await tx.select().from(roundUnitsTable).where(and(eq(roundUnitsTable.roundId, roundId), eq(roundUnitsTable.unitId, unitId))).for('update')
-    if (!participant) throw Errors.notFound('The unit does not take part in this round.')
+    if (!participant) throw Errors.notFound(noSuch.roundUnit)
     const until = input.until === null ? null : new Date(input.until)
     if (until !== null && row.selfAssessmentClosesAt !== null && until.getTime() <= row.selfAssessmentClosesAt.getTime()) {
-      throw Errors.validation(`The extension must end after the round's self-assessment deadline (${formatVietnamTime(row.selfAssessmentClosesAt)}).`, {
-        errors: [{ in: 'body', pointer: '/until', message: `must be after ${formatVietnamTime(row.selfAssessmentClosesAt)}` }]
+      const closes = formatVietnamTime(row.selfAssessmentClosesAt)
+      const closesVi = formatVietnamDateTime(row.selfAssessmentClosesAt)
+      throw Errors.validation(t(`The extension must end after the round's self-assessment deadline (${closes}).`, `Gia hạn phải kết thúc sau hạn tự đánh giá của kỳ (${closesVi}).`), {
+        errors: [fieldProblem('body', '/until', 'after', { limit: closes }, t(`must be after ${closes}`, `phải sau ${closesVi}`))]
       })
     }
     if (until !== null) {
       // An extension that has already ended would give nothing: the database clock decides, as at every write.
       const [clock] = await queryRows<{ future: boolean }>(tx, sql`select ${until.toISOString()}::timestamptz > now() as future`)
       if (clock?.future !== true) {
-        throw Errors.validation('The extension must end in the future.', { errors: [{ in: 'body', pointer: '/until', message: 'must be in the future' }] })
+        throw Errors.validation(t('The extension must end in the future.', 'Gia hạn phải kết thúc ở thời điểm trong tương lai.'), { errors: [fieldProblem('body', '/until', 'future')] })
       }
     }
     await tx.update(roundUnitsTable).set({ extensionUntil: until, extensionReason: until === null ? null : input.reason })

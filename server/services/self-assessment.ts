@@ -16,6 +16,9 @@ import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
 import { openRequestLeaves, supplementReopens } from './supplements.js'
 import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
+import { formatVietnamDateTime } from '../domain/lifecycle.js'
+import { noCatalogForUnit, noSuch, statusName } from '../messages/problems.js'
+import { joinTexts, text as t, type Text } from '../messages/text.js'
 
 /** An input as the API takes and stores it: numbers are JSON numbers, never text. */
 export interface EnteredInput {
@@ -37,7 +40,7 @@ export type EntryProblemCode = ScoringErrorCode | 'unknown_leaf' | 'not_a_leaf' 
 export interface EntryProblem {
   leafCode: string
   code: EntryProblemCode | 'unanswered' | 'evidence_missing'
-  message: string
+  message: Text
 }
 
 export interface FieldTotal {
@@ -174,7 +177,7 @@ function percentOf (points: Milli, applicableMaximum: Milli): string | null {
 function assertCanSee (actor: Actor, unitId: string): void {
   const principal = actor.principal
   if (principal?.kind === 'user' && principal.role === 'unit_officer' && principal.unitId !== unitId) {
-    throw Errors.notFound('No such self-assessment.')
+    throw Errors.notFound(noSuch.selfAssessment)
   }
 }
 
@@ -194,7 +197,7 @@ async function loadContext (db: Executor, roundId: string, unitId: string, lock:
     left join round_catalogs rc on rc.round_id = r.id and rc.unit_type_code = u.unit_type_code
     where r.id = ${roundId}
     ${lock ? sql`for share of r, ru` : sql``}`)
-  if (!row) throw Errors.notFound('No such round, or the unit does not take part in it.')
+  if (!row) throw Errors.notFound(noSuch.participant)
   return {
     roundId: String(row.round_id),
     roundCode: String(row.round_code),
@@ -215,7 +218,7 @@ async function loadContext (db: Executor, roundId: string, unitId: string, lock:
 
 function catalogOf (context: Context): string {
   if (context.catalogId === null) {
-    throw Errors.conflict(`Round ${context.roundCode} has no catalog for unit type ${context.unit.unitType}; an admin must set one.`)
+    throw Errors.conflict(noCatalogForUnit(context.roundCode, context.unit.unitType))
   }
   return context.catalogId
 }
@@ -389,7 +392,7 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
   const principal = actor.principal
   const onlyUnit = principal?.kind === 'user' && principal.role === 'unit_officer' ? principal.unitId : null
   const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
-  if (!round) throw Errors.notFound('No such round.')
+  if (!round) throw Errors.notFound(noSuch.round)
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     with recursive tree as (
       select n.id, n.catalog_id, n.code, n.max_points from catalog_nodes n
@@ -458,11 +461,13 @@ export async function leafHasEvidenceFile (db: Executor, selfAssessmentId: strin
 /** Only while the round is in self-assessment and before the unit's deadline (and extension) by the database clock. */
 function assertUnitMayWrite (context: Context): void {
   if (context.roundStatus !== 'self_assessment') {
-    throw Errors.selfAssessmentClosed(`Round ${context.roundCode} is in status ${context.roundStatus}; units can change their self-assessment only while it is in self_assessment.`)
+    throw Errors.selfAssessmentClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; units can change their self-assessment only while it is in self_assessment.`,
+      `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; đơn vị chỉ thay đổi bản tự đánh giá trong giai đoạn tự đánh giá.`))
   }
   if (!context.beforeDeadline) {
     const deadline = effectiveDeadline(context.closesAt, context.extensionUntil)
-    throw Errors.deadlinePassed(`The self-assessment deadline of round ${context.roundCode} for ${context.unit.code} passed at ${showInstant(deadline) ?? 'an unset time'}; ask the Department of Home Affairs for an extension.`, {
+    throw Errors.deadlinePassed(t(`The self-assessment deadline of round ${context.roundCode} for ${context.unit.code} passed at ${showInstant(deadline) ?? 'an unset time'}; ask the Department of Home Affairs for an extension.`,
+      `Hạn tự đánh giá của kỳ ${context.roundCode} đối với đơn vị ${context.unit.code} đã hết${deadline ? ` lúc ${formatVietnamDateTime(deadline)}` : ''}; đề nghị Sở Nội vụ gia hạn nếu cần thay đổi.`), {
       extra: { closesAt: showInstant(context.closesAt), extensionUntil: showInstant(context.extensionUntil) }
     })
   }
@@ -506,7 +511,8 @@ async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId
     .returning()
   if (!bumped) {
     const current = await stateOf(tx, await loadContext(tx, roundId, unitId, false))
-    throw Errors.preconditionFailed(`The self-assessment is at version ${current.version}, not the version you sent in If-Match; reload it and apply your change again.`, {
+    throw Errors.preconditionFailed(t(`The self-assessment is at version ${current.version}, not the version you sent in If-Match; reload it and apply your change again.`,
+      `Bản tự đánh giá đã ở phiên bản ${current.version}, khác phiên bản bạn gửi trong If-Match; hãy tải lại và thực hiện lại thay đổi.`), {
       extra: { currentVersion: current.version, current }
     })
   }
@@ -555,12 +561,12 @@ const showEntry = (entry: EntryValue | undefined) => entry === undefined
 export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: EntryInput[] }): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
   const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'the self-assessment')
+  requireIfMatch(ifMatch, 'selfAssessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch, request.entries.map((entry) => entry.leafCode))
     // A submitted self-assessment stays submitted while the unit answers a supplement request on some of its leaves.
     if (locked.status === 'submitted' && locked.supplementRequestIds === null) {
-      throw Errors.selfAssessmentSubmitted('The self-assessment has been submitted and is read-only; withdraw it first to change it.')
+      throw Errors.selfAssessmentSubmitted(t('The self-assessment has been submitted and is read-only; withdraw it first to change it.', 'Bản tự đánh giá đã nộp nên chỉ xem được; hãy rút lại để chỉnh sửa.'))
     }
     const definitions = await catalogNodes(tx, locked.catalogId)
     const problems: EntryProblem[] = []
@@ -568,20 +574,20 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     for (const entry of request.entries) {
       const { leafCode } = entry
       if (scored.has(leafCode) || problems.some((p) => p.leafCode === leafCode && p.code !== 'duplicate_leaf')) {
-        problems.push({ leafCode, code: 'duplicate_leaf', message: `Leaf ${leafCode} appears more than once in the request.` })
+        problems.push({ leafCode, code: 'duplicate_leaf', message: t(`Leaf ${leafCode} appears more than once in the request.`, `Tiêu chí ${leafCode}: bị gửi trùng.`) })
         continue
       }
       const definition = definitions.get(leafCode)
       if (definition === undefined) {
-        problems.push({ leafCode, code: 'unknown_leaf', message: `The catalog has no leaf ${leafCode}.` })
+        problems.push({ leafCode, code: 'unknown_leaf', message: t(`The catalog has no leaf ${leafCode}.`, `Tiêu chí ${leafCode}: bộ tiêu chí không có tiêu chí này.`) })
         continue
       }
       if (!definition.leaf) {
-        problems.push({ leafCode, code: 'not_a_leaf', message: `${leafCode} has sub-criteria; only its leaves are scored.` })
+        problems.push({ leafCode, code: 'not_a_leaf', message: t(`${leafCode} has sub-criteria; only its leaves are scored.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần.`) })
         continue
       }
       if (entry.input === undefined && entry.explanation === undefined) {
-        problems.push({ leafCode, code: 'empty_entry', message: `The entry for leaf ${leafCode} has neither an input nor an explanation.` })
+        problems.push({ leafCode, code: 'empty_entry', message: t(`The entry for leaf ${leafCode} has neither an input nor an explanation.`, `Tiêu chí ${leafCode}: chưa có giá trị hay giải trình để lưu.`) })
         continue
       }
       let points: Milli | null = null
@@ -589,7 +595,7 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       if (entry.input !== undefined && entry.input !== null) {
         const score = scoreLeaf(definition.node, entry.input)
         if (!score.ok) {
-          problems.push({ leafCode, code: score.error.code, message: score.error.message })
+          problems.push({ leafCode, code: score.error.code, message: t(score.error.message.en, `Tiêu chí ${leafCode}: ${score.error.message.vi}.`) })
           continue
         }
         notApplicable = score.notApplicable
@@ -598,7 +604,8 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       scored.set(leafCode, { definition, entry, points, notApplicable })
     }
     if (problems.length > 0) {
-      throw Errors.selfAssessmentInvalid(`${problems.length} entr${problems.length === 1 ? 'y was' : 'ies were'} refused: ${problems.map((p) => `${p.leafCode}: ${p.message}`).join(' ')}`, { errors: problems })
+      throw Errors.selfAssessmentInvalid(t(`${problems.length} entr${problems.length === 1 ? 'y was' : 'ies were'} refused: ${problems.map((p) => `${p.leafCode}: ${p.message.en}`).join(' ')}`,
+        `${problems.length} giá trị chưa hợp lệ, chưa lưu gì.`), { errors: problems })
     }
 
     const codes = [...scored.keys()]
@@ -663,10 +670,10 @@ function normalizeInput (input: EnteredInput): EnteredInput {
 export async function submitSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
   const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'the self-assessment')
+  requireIfMatch(ifMatch, 'selfAssessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
-    if (locked.status === 'submitted') throw Errors.selfAssessmentSubmitted('The self-assessment is already submitted.')
+    if (locked.status === 'submitted') throw Errors.selfAssessmentSubmitted(t('The self-assessment is already submitted.', 'Bản tự đánh giá đã được nộp rồi.'))
     const shape = await catalogShape(tx, locked.catalogId)
     const { entries, files } = await unitRows(tx, locked.selfAssessmentId)
     const problems = completenessProblems(shape.leaves.map((leaf) => {
@@ -682,7 +689,8 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
     if (problems.length > 0) {
       const unanswered = problems.filter((p) => p.code === 'unanswered').length
       const undocumented = problems.length - unanswered
-      throw Errors.selfAssessmentIncomplete(`The self-assessment cannot be submitted: ${unanswered} leaf(s) unanswered, ${undocumented} required-evidence leaf(s) with neither a file nor an explanation.`, { errors: problems })
+      throw Errors.selfAssessmentIncomplete(t(`The self-assessment cannot be submitted: ${unanswered} leaf(s) unanswered, ${undocumented} required-evidence leaf(s) with neither a file nor an explanation.`,
+        `Chưa thể nộp bản tự đánh giá: ${unanswered} tiêu chí chưa chấm điểm, ${undocumented} tiêu chí bắt buộc có tài liệu kiểm chứng nhưng chưa có tệp hay giải trình.`), { errors: problems })
     }
     await tx.update(selfAssessmentsTable).set({ status: 'submitted', submittedAt: sql`now()` }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
     const state = await reload(tx, roundId, unitId)
@@ -701,10 +709,10 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
 export async function withdrawSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
   const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'the self-assessment')
+  requireIfMatch(ifMatch, 'selfAssessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
-    if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted('The self-assessment is not submitted, so there is nothing to withdraw.')
+    if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted(t('The self-assessment is not submitted, so there is nothing to withdraw.', 'Bản tự đánh giá chưa nộp nên không có gì để rút lại.'))
     await tx.update(selfAssessmentsTable).set({ status: 'draft', submittedAt: null }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
     await audit(tx, actor, {
       action: 'self_assessment.withdraw',
@@ -746,18 +754,18 @@ export async function lockEditableLeaves (tx: Executor, actor: Actor, roundId: s
     .for('no key update')
   if (!row) throw new Error(`self-assessment of unit ${unitId} in round ${roundId} missing after insert`)
   if (row.status === 'submitted' && supplementRequestIds === null) {
-    throw Errors.selfAssessmentSubmitted('The self-assessment has been submitted and is read-only; withdraw it first to change it.')
+    throw Errors.selfAssessmentSubmitted(t('The self-assessment has been submitted and is read-only; withdraw it first to change it.', 'Bản tự đánh giá đã nộp nên chỉ xem được; hãy rút lại để chỉnh sửa.'))
   }
   if (leafCodes.length > 0) {
     const definitions = await catalogNodes(tx, row.catalogId)
     const problems: EntryProblem[] = []
     for (const leafCode of leafCodes) {
       const definition = definitions.get(leafCode)
-      if (definition === undefined) problems.push({ leafCode, code: 'unknown_leaf', message: `The catalog has no leaf ${leafCode}.` })
-      else if (!definition.leaf) problems.push({ leafCode, code: 'not_a_leaf', message: `${leafCode} has sub-criteria; only its leaves take evidence.` })
+      if (definition === undefined) problems.push({ leafCode, code: 'unknown_leaf', message: t(`The catalog has no leaf ${leafCode}.`, `Tiêu chí ${leafCode}: bộ tiêu chí không có tiêu chí này.`) })
+      else if (!definition.leaf) problems.push({ leafCode, code: 'not_a_leaf', message: t(`${leafCode} has sub-criteria; only its leaves take evidence.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; tài liệu kiểm chứng gắn với từng tiêu chí thành phần.`) })
     }
     if (problems.length > 0) {
-      throw Errors.selfAssessmentInvalid(problems.map((p) => `${p.leafCode}: ${p.message}`).join(' '), { errors: problems })
+      throw Errors.selfAssessmentInvalid(joinTexts(problems.map((p) => p.message)), { errors: problems })
     }
   }
   return { selfAssessmentId: row.id, catalogId: row.catalogId }

@@ -14,6 +14,10 @@ import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
+import { formatVietnamDateTime } from '../domain/lifecycle.js'
+import { noSuch, onlyUsers, statusName } from '../messages/problems.js'
+import { Text, text as t } from '../messages/text.js'
+import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
 
 export interface SupplementRequest {
   id: string
@@ -78,7 +82,7 @@ async function selectRequests (db: Executor, roundId: string | null, where: SQL)
  */
 export async function listSupplementRequests (db: Executor, actor: Actor, roundId: string, query: { unitId?: string | undefined, status?: SupplementStatus | undefined }): Promise<SupplementRequest[]> {
   const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
-  if (!round) throw Errors.notFound('No such round.')
+  if (!round) throw Errors.notFound(noSuch.round)
   await expireDueRequests(db, actor, { roundId, unitId: query.unitId })
   const filters: SQL[] = [sql`sr.round_id = ${roundId}`]
   const principal = actor.principal
@@ -97,14 +101,14 @@ export async function listSupplementRequests (db: Executor, actor: Actor, roundI
 export async function getSupplementRequest (db: Executor, actor: Actor, id: string): Promise<SupplementRequest> {
   await expireDueRequests(db, actor, { requestId: id })
   const [found] = await queryRows<{ round_id: string }>(db, sql`select round_id from supplement_requests where id = ${id}`)
-  if (!found) throw Errors.notFound('No such supplement request.')
+  if (!found) throw Errors.notFound(noSuch.supplementRequest)
   const filters: SQL[] = [sql`sr.id = ${id}`]
   const principal = actor.principal
   if (principal?.kind === 'user' && principal.role === 'unit_officer') filters.push(sql`sr.unit_id = ${principal.unitId}`)
   const appraiser = appraiserOf(actor)
   if (appraiser !== null) filters.push(requestVisibleTo(appraiser))
   const [request] = await selectRequests(db, String(found.round_id), sql.join(filters, sql` and `))
-  if (!request) throw Errors.notFound('No such supplement request.')
+  if (!request) throw Errors.notFound(noSuch.supplementRequest)
   return request
 }
 
@@ -116,33 +120,36 @@ export interface NewSupplementRequest { leafCodes: string[], reason: string, due
  * reopen for the unit until it answers or the due date passes.
  */
 export async function createSupplementRequest (db: Db, actor: Actor, roundId: string, unitId: string, input: NewSupplementRequest): Promise<SupplementRequest> {
-  if (input.reason.trim() === '') throw Errors.validation('A supplement request needs a reason.', { errors: [{ in: 'body', pointer: '/reason', message: 'must not be blank' }] })
+  if (input.reason.trim() === '') throw Errors.validation(t('A supplement request needs a reason.', 'Yêu cầu bổ sung cần có lý do.'), { errors: [fieldProblem('body', '/reason', 'blank')] })
   return db.transaction(async (tx) => {
     const context = await loadAppraisalContext(tx, actor, roundId, unitId, { lock: true })
     const scope = await fieldScope(tx, actor, roundId, context.unit.unitType)
     assertAppraisalWritable(context)
     const catalog = await loadCatalog(tx, catalogOf(context))
-    const errors: { in: string, pointer: string, message: string }[] = []
+    const errors: ReturnType<typeof fieldProblem>[] = []
     input.leafCodes.forEach((leafCode, i) => {
       const node = catalog.byCode.get(leafCode)
-      if (!node) errors.push({ in: 'body', pointer: `/leafCodes/${i}`, message: `the catalog has no leaf ${leafCode}` })
-      else if (!node.leaf) errors.push({ in: 'body', pointer: `/leafCodes/${i}`, message: `${leafCode} has sub-criteria; name its leaves` })
+      if (!node) errors.push(fieldProblem('body', `/leafCodes/${i}`, 'unknown', { what: 'leaf', value: leafCode }, t(`the catalog has no leaf ${leafCode}`, `bộ tiêu chí không có tiêu chí ${leafCode}`)))
+      else if (!node.leaf) errors.push(fieldProblem('body', `/leafCodes/${i}`, 'notALeaf', { value: leafCode }, t(`${leafCode} has sub-criteria; name its leaves`, `${leafCode} có tiêu chí thành phần; hãy chọn từng tiêu chí thành phần`)))
     })
-    if (errors.length > 0) throw Errors.validation(errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors })
+    if (errors.length > 0) throw Errors.validation(fieldProblemsText(errors), { errors })
     for (const leafCode of input.leafCodes) assertLeafInScope(scope, catalog.byCode.get(leafCode) as { code: string, fieldCode: string })
     const [due] = await queryRows<{ future: boolean, within: boolean | null }>(tx, sql`
       select ${input.dueAt}::timestamptz > now() as future, ${input.dueAt}::timestamptz <= ${context.supplementClosesAt?.toISOString() ?? null}::timestamptz as within`)
-    if (due?.future !== true) throw Errors.validation('The due date must be in the future.', { errors: [{ in: 'body', pointer: '/dueAt', message: 'must be in the future' }] })
+    if (due?.future !== true) throw Errors.validation(t('The due date must be in the future.', 'Hạn trả lời phải là thời điểm trong tương lai.'), { errors: [fieldProblem('body', '/dueAt', 'future')] })
     if (due.within === false) {
       const closes = showInstant(context.supplementClosesAt)
-      throw Errors.validation(`The due date must not be after the round's supplement deadline (${closes}).`, { errors: [{ in: 'body', pointer: '/dueAt', message: `must not be after ${closes}` }] })
+      const closesVi = context.supplementClosesAt === null ? '' : formatVietnamDateTime(context.supplementClosesAt)
+      throw Errors.validation(t(`The due date must not be after the round's supplement deadline (${closes}).`, `Hạn trả lời không được sau hạn trả lời yêu cầu bổ sung của kỳ (${closesVi}).`), {
+        errors: [fieldProblem('body', '/dueAt', 'notAfter', { limit: closes }, t(`must not be after ${closes}`, `không được sau ${closesVi}`))]
+      })
     }
     // Lock the unit's appraisal row against a finalization in flight (finalizing takes it for update).
     await tx.execute(sql`insert into appraisals (round_id, unit_id) values (${roundId}, ${unitId}) on conflict do nothing`)
     const [appraisal] = await queryRows<{ status: string }>(tx, sql`select status from appraisals where round_id = ${roundId} and unit_id = ${unitId} for share`)
     if (appraisal?.status === 'finalized') assertAppraisalWritable({ ...context, status: 'finalized' })
     const createdBy = actor.principal?.kind === 'user' ? actor.principal.id : null
-    if (createdBy === null) throw Errors.forbidden('Only a logged-in appraiser can request supplementary evidence.')
+    if (createdBy === null) throw Errors.forbidden(t('Only a logged-in appraiser can request supplementary evidence.', 'Chỉ người thẩm định đã đăng nhập mới yêu cầu bổ sung được.'))
     const [created] = await tx.insert(supplementRequestsTable).values({
       roundId, unitId, leafCodes: input.leafCodes, reason: input.reason, dueAt: new Date(input.dueAt), createdBy
     }).returning({ id: supplementRequestsTable.id })
@@ -163,31 +170,31 @@ export async function createSupplementRequest (db: Db, actor: Actor, roundId: st
 async function lockRequest (tx: Executor, actor: Actor, id: string) {
   await expireDueRequests(tx, actor, { requestId: id })
   const [row] = await tx.select().from(supplementRequestsTable).where(sql`${supplementRequestsTable.id} = ${id}`).for('update')
-  if (!row) throw Errors.notFound('No such supplement request.')
+  if (!row) throw Errors.notFound(noSuch.supplementRequest)
   return row
 }
 
-function describeStatus (row: typeof supplementRequestsTable.$inferSelect): string {
+function describeStatus (row: typeof supplementRequestsTable.$inferSelect): Text {
   switch (row.status) {
-    case 'answered': return `it was answered at ${row.answeredAt?.toISOString()}`
-    case 'closed': return 'the appraiser closed it'
-    case 'expired': return `it expired at its due date ${showInstant(row.dueAt)}`
-    default: return 'it is open'
+    case 'answered': return t(`it was answered at ${row.answeredAt?.toISOString()}`, `yêu cầu đã được trả lời lúc ${row.answeredAt ? formatVietnamDateTime(row.answeredAt) : ''}`)
+    case 'closed': return t('the appraiser closed it', 'người thẩm định đã đóng yêu cầu')
+    case 'expired': return t(`it expired at its due date ${showInstant(row.dueAt)}`, `yêu cầu đã quá hạn lúc ${formatVietnamDateTime(row.dueAt)}`)
+    default: return t('it is open', 'yêu cầu đang mở')
   }
 }
 
 /** The unit answers an open request before its due date; its leaves lock again and it waits for the appraiser's review. */
 export async function answerSupplementRequest (db: Db, actor: Actor, id: string, answer: string): Promise<SupplementRequest> {
-  if (answer.trim() === '') throw Errors.validation('The answer must not be blank.', { errors: [{ in: 'body', pointer: '/answer', message: 'must not be blank' }] })
+  if (answer.trim() === '') throw Errors.validation(t('The answer must not be blank.', 'Nội dung trả lời không được để trống.'), { errors: [fieldProblem('body', '/answer', 'blank')] })
   const principal = actor.principal
   return db.transaction(async (tx) => {
     // The round first, then the request: the order of the unit's saves, which lock the round and then its open requests.
     const [round] = await queryRows<{ status: string, code: string }>(tx, sql`
       select r.status, r.code from rounds r join supplement_requests sr on sr.round_id = r.id where sr.id = ${id} for share of r`)
     const row = await lockRequest(tx, actor, id)
-    if (principal?.kind !== 'user' || principal.role !== 'unit_officer' || principal.unitId !== row.unitId) throw Errors.notFound('No such supplement request.')
-    if (round?.status !== 'appraisal') throw Errors.appraisalClosed(`Round ${round?.code} is in status ${round?.status}; supplement requests are answered while it is in appraisal.`)
-    if (row.status !== 'open') throw Errors.supplementNotOpen(`The request cannot be answered: ${describeStatus(row)}.`, { extra: { requestStatus: row.status } })
+    if (principal?.kind !== 'user' || principal.role !== 'unit_officer' || principal.unitId !== row.unitId) throw Errors.notFound(noSuch.supplementRequest)
+    if (round?.status !== 'appraisal') throw Errors.appraisalClosed(t(`Round ${round?.code} is in status ${round?.status}; supplement requests are answered while it is in appraisal.`, `Kỳ đánh giá ${round?.code} đang ở trạng thái “${statusName(round?.status)}”; yêu cầu bổ sung chỉ được trả lời trong giai đoạn thẩm định.`))
+    if (row.status !== 'open') throw Errors.supplementNotOpen(t(`The request cannot be answered: ${describeStatus(row).en}.`, `Không thể trả lời yêu cầu: ${describeStatus(row).vi}.`), { extra: { requestStatus: row.status } })
     await tx.update(supplementRequestsTable).set({ status: 'answered', answer, answeredAt: sql`now()`, answeredBy: principal.id }).where(sql`${supplementRequestsTable.id} = ${id}`)
     await audit(tx, actor, {
       action: 'supplement.answer',
@@ -209,21 +216,21 @@ export async function closeSupplementRequest (db: Db, actor: Actor, id: string, 
   const principal = actor.principal
   return db.transaction(async (tx) => {
     const row = await lockRequest(tx, actor, id)
-    if (principal?.kind !== 'user') throw Errors.forbidden('Only a logged-in user can do this.')
+    if (principal?.kind !== 'user') throw Errors.forbidden(onlyUsers)
     if (principal.role === 'appraiser') {
       const context = await loadAppraisalContext(tx, actor, row.roundId, row.unitId)
       let scope
       try {
         scope = await fieldScope(tx, actor, row.roundId, context.unit.unitType)
       } catch {
-        throw Errors.notFound('No such supplement request.')
+        throw Errors.notFound(noSuch.supplementRequest)
       }
       const catalog = await loadCatalog(tx, catalogOf(context))
       const nodes = row.leafCodes.map((code) => catalog.byCode.get(code)).filter((node) => node !== undefined)
-      if (!nodes.some((node) => inScope(scope, node.fieldCode))) throw Errors.notFound('No such supplement request.')
+      if (!nodes.some((node) => inScope(scope, node.fieldCode))) throw Errors.notFound(noSuch.supplementRequest)
       for (const node of nodes) assertLeafInScope(scope, node)
     }
-    if (row.status === 'closed' || row.status === 'expired') throw Errors.supplementClosed(`The request is already closed: ${describeStatus(row)}.`, { extra: { requestStatus: row.status } })
+    if (row.status === 'closed' || row.status === 'expired') throw Errors.supplementClosed(t(`The request is already closed: ${describeStatus(row).en}.`, `Yêu cầu đã đóng: ${describeStatus(row).vi}.`), { extra: { requestStatus: row.status } })
     await tx.update(supplementRequestsTable).set({ status: 'closed', closedAt: sql`now()`, closedBy: principal.id }).where(sql`${supplementRequestsTable.id} = ${id}`)
     const reason = comment === undefined || comment === null || comment.trim() === '' ? null : comment
     await audit(tx, actor, {
@@ -277,8 +284,9 @@ export async function supplementReopens (tx: Executor, actor: Actor, roundId: st
   const locked = lockedLeaves(leafCodes, new Set(reopened.keys()))
   const open = [...reopened.keys()]
   if (locked.length > 0) {
-    throw Errors.leafLocked(`Only the leaves of your open supplement requests (${open.join(', ')}) can be changed now; ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked.`, {
-      errors: locked.map((leafCode) => ({ leafCode, code: 'leaf_locked', message: `Leaf ${leafCode} is not reopened by a supplement request.` })),
+    throw Errors.leafLocked(t(`Only the leaves of your open supplement requests (${open.join(', ')}) can be changed now; ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked.`,
+      `Hiện chỉ được thay đổi các tiêu chí của yêu cầu bổ sung đang mở (${open.join(', ')}); ${locked.join(', ')} đang bị khóa.`), {
+      errors: locked.map((leafCode) => ({ leafCode, code: 'leaf_locked', message: t(`Leaf ${leafCode} is not reopened by a supplement request.`, `Tiêu chí ${leafCode}: không thuộc yêu cầu bổ sung đang mở.`) })),
       extra: { reopenedLeafCodes: open }
     })
   }

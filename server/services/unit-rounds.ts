@@ -8,6 +8,7 @@ import { Errors } from '../errors.js'
 import type { Actor } from './context.js'
 import { officerUnitOf, showInstant } from './rounds.js'
 import { getSelfAssessment, type SelfAssessment } from './self-assessment.js'
+import { noSuch } from '../messages/problems.js'
 
 export interface UnitRound {
   round: { id: string, code: string, title: string, year: number, status: RoundStatus }
@@ -44,10 +45,10 @@ const toDate = (value: unknown): Date | null => value === null || value === unde
  */
 export async function listUnitRounds (db: Executor, actor: Actor, unitId: string): Promise<UnitRounds> {
   const officerUnit = officerUnitOf(actor)
-  if (officerUnit !== null && officerUnit !== unitId) throw Errors.notFound('No such unit.')
+  if (officerUnit !== null && officerUnit !== unitId) throw Errors.notFound(noSuch.unit)
   const [unit] = await queryRows<Record<string, unknown>>(db, sql`
     select id, code, name, unit_type_code, now() as now from units where id = ${unitId}`)
-  if (!unit) throw Errors.notFound('No such unit.')
+  if (!unit) throw Errors.notFound(noSuch.unit)
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select r.id, r.code, r.title, r.year, r.status, ru.extension_reason,
       exists (select 1 from round_catalogs rc where rc.round_id = r.id and rc.unit_type_code = ${unit.unit_type_code}) as has_catalog,

@@ -8,6 +8,9 @@ import { Errors } from '../errors.js'
 import { UnitsDocumentSchema } from '../schemas/units.js'
 import { audit } from './audit.js'
 import type { Actor, Principal } from './context.js'
+import { noSuch } from '../messages/problems.js'
+import { Text, text as t } from '../messages/text.js'
+import { fieldProblem, keywordMessage } from '../messages/validation.js'
 
 type UnitRow = typeof unitsTable.$inferSelect
 
@@ -50,7 +53,9 @@ export interface UnitListQuery {
 export interface ImportProblem {
   in: 'body'
   pointer: string
-  message: string
+  keyword?: string
+  params?: Record<string, unknown>
+  message: Text
 }
 
 export interface ImportResult {
@@ -132,11 +137,11 @@ async function unitTypeCodes (db: Executor): Promise<Set<string>> {
 async function checkUnitType (db: Executor, unitType: string): Promise<void> {
   const [row] = await db.select({ code: unitTypesTable.code }).from(unitTypesTable).where(eq(unitTypesTable.code, unitType))
   if (!row) {
-    throw Errors.validation(`There is no unit type ${unitType}.`, { errors: [{ in: 'body', pointer: '/unitType', message: `no such unit type: ${unitType}` }] })
+    throw Errors.validation(noSuch.unitType(unitType), { errors: [fieldProblem('body', '/unitType', 'unknown', { what: 'unit type', value: unitType })] })
   }
 }
 
-const codeTaken = (code: string) => Errors.conflict(`A unit with code ${code} already exists.`)
+const codeTaken = (code: string) => Errors.conflict(t(`A unit with code ${code} already exists.`, `Đã có đơn vị mã ${code}.`))
 
 // ---- unit types ----
 
@@ -149,13 +154,13 @@ export async function createUnitType (db: Db, actor: Actor, input: { code: strin
   try {
     return await db.transaction(async (tx) => {
       const [existing] = await tx.select({ code: unitTypesTable.code }).from(unitTypesTable).where(eq(unitTypesTable.code, unitType.code))
-      if (existing) throw Errors.conflict(`The unit type ${unitType.code} already exists.`)
+      if (existing) throw Errors.conflict(t(`The unit type ${unitType.code} already exists.`, `Đã có loại đơn vị ${unitType.code}.`))
       await tx.insert(unitTypesTable).values(unitType)
       await audit(tx, actor, { action: 'unit_type.create', entityType: 'unit_type', entityId: unitType.code, after: unitType })
       return unitType
     })
   } catch (error) {
-    if (isUniqueViolation(error)) throw Errors.conflict(`The unit type ${unitType.code} already exists.`)
+    if (isUniqueViolation(error)) throw Errors.conflict(t(`The unit type ${unitType.code} already exists.`, `Đã có loại đơn vị ${unitType.code}.`))
     throw error
   }
 }
@@ -193,13 +198,13 @@ export async function listUnits (db: Db, viewer: Principal | null, query: UnitLi
 export async function getUnit (db: Db, viewer: Principal | null, id: string): Promise<Unit> {
   const visible = visibleTo(viewer)
   const [row] = await db.select().from(unitsTable).where(visible ? and(eq(unitsTable.id, id), visible) : eq(unitsTable.id, id))
-  if (!row) throw Errors.notFound('No such unit.')
+  if (!row) throw Errors.notFound(noSuch.unit)
   return publicUnit(row)
 }
 
 async function lockUnit (tx: Executor, id: string): Promise<UnitRow> {
   const [row] = await tx.select().from(unitsTable).where(eq(unitsTable.id, id)).for('update')
-  if (!row) throw Errors.notFound('No such unit.')
+  if (!row) throw Errors.notFound(noSuch.unit)
   return row
 }
 
@@ -254,7 +259,7 @@ export async function updateUnit (db: Db, actor: Actor, id: string, changes: Uni
 async function setActive (db: Db, actor: Actor, id: string, active: boolean): Promise<Unit> {
   return db.transaction(async (tx) => {
     const row = await lockUnit(tx, id)
-    if (row.active === active) throw Errors.conflict(`The unit ${row.code} is already ${active ? 'active' : 'inactive'}.`)
+    if (row.active === active) throw Errors.conflict(t(`The unit ${row.code} is already ${active ? 'active' : 'inactive'}.`, `Đơn vị ${row.code} ${active ? 'đang hoạt động' : 'đã ngừng hoạt động'} rồi.`))
     const [updated] = await tx.update(unitsTable).set({ active, updatedAt: new Date() }).where(eq(unitsTable.id, id)).returning()
     const after = publicUnit(updated as UnitRow)
     await audit(tx, actor, { action: active ? 'unit.activate' : 'unit.deactivate', entityType: 'unit', entityId: id, before: publicUnit(row), after })
@@ -284,17 +289,17 @@ function shapeProblems (document: unknown): ImportProblem[] {
     .map((error: ErrorObject) => {
       const params = error.params as Record<string, unknown>
       let pointer = error.instancePath
-      let message = error.message ?? 'is invalid'
+      let message = keywordMessage(error.keyword, params, error.message)
       if (error.keyword === 'required') {
         pointer += `/${String(params.missingProperty)}`
-        message = 'is required'
+        message = keywordMessage('required')
       } else if (error.keyword === 'additionalProperties') {
         pointer += `/${String(params.additionalProperty)}`
-        message = 'is not a member of a par-units/1 unit'
+        message = t('is not a member of a par-units/1 unit', 'không phải thuộc tính của một đơn vị par-units/1')
       } else if (error.keyword === 'const') {
-        message = `must be ${JSON.stringify(params.allowedValue)}`
+        message = keywordMessage('const', params)
       }
-      return { in: 'body' as const, pointer: pointer || '/', message }
+      return { in: 'body' as const, pointer: pointer || '/', keyword: error.keyword, params, message }
     })
 }
 
@@ -308,12 +313,16 @@ function documentProblems (document: unknown, knownTypes: Set<string>): ImportPr
     if (typeof item !== 'object' || item === null) return
     const { code, unitType } = item as { code?: unknown, unitType?: unknown }
     if (typeof unitType === 'string' && !knownTypes.has(unitType) && !problems.some((p) => p.pointer === `/units/${index}/unitType`)) {
-      problems.push({ in: 'body', pointer: `/units/${index}/unitType`, message: `no such unit type: ${unitType} (known: ${[...knownTypes].sort().join(', ')})` })
+      const known = [...knownTypes].sort().join(', ')
+      problems.push({
+        ...fieldProblem('body', `/units/${index}/unitType`, 'unknown', { what: 'unit type', value: unitType }),
+        message: t(`no such unit type: ${unitType} (known: ${known})`, `không có loại đơn vị ${unitType} (các loại hiện có: ${known})`)
+      })
     }
     if (typeof code === 'string') {
       const first = firstIndexOfCode.get(code)
       if (first === undefined) firstIndexOfCode.set(code, index)
-      else problems.push({ in: 'body', pointer: `/units/${index}/code`, message: `repeats the code ${code} of /units/${first}` })
+      else problems.push({ ...fieldProblem('body', `/units/${index}/code`, 'duplicate', { value: code }), message: t(`repeats the code ${code} of /units/${first}`, `trùng mã ${code} với /units/${first}`) })
     }
   })
   return problems
@@ -333,8 +342,9 @@ interface UnitsDocument {
 export async function importUnits (db: Db, actor: Actor, document: unknown): Promise<ImportResult> {
   const problems = documentProblems(document, await unitTypeCodes(db))
   if (problems.length > 0) {
-    const shown = problems.slice(0, 5).map((p) => `${p.pointer} ${p.message}`).join('; ')
-    throw Errors.importInvalid(`The file has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported: ${shown}${problems.length > 5 ? '; …' : ''}`, { errors: problems })
+    const shown = problems.slice(0, 5).map((p) => `${p.pointer} ${p.message.en}`).join('; ')
+    throw Errors.importInvalid(t(`The file has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported: ${shown}${problems.length > 5 ? '; …' : ''}`,
+      `Tệp có ${problems.length} vấn đề, liệt kê trong errors; chưa nhập gì.`), { errors: problems })
   }
   const units = (document as UnitsDocument).units.map(clean)
   const reason = 'Imported from a par-units/1 document'
@@ -364,7 +374,7 @@ export async function importUnits (db: Db, actor: Actor, document: unknown): Pro
     })
   } catch (error) {
     // Another request created one of the codes meanwhile; the whole import was rolled back.
-    if (isUniqueViolation(error)) throw Errors.conflict('A unit of the file was created by someone else meanwhile; nothing was imported. Try again.')
+    if (isUniqueViolation(error)) throw Errors.conflict(t('A unit of the file was created by someone else meanwhile; nothing was imported. Try again.', 'Trong lúc nhập, một đơn vị của tệp vừa được người khác tạo; chưa nhập gì. Vui lòng thử lại.'))
     throw error
   }
 }

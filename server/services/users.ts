@@ -9,6 +9,9 @@ import { assertStrongPassword } from './password-policy.js'
 import { checkPasswordGuarded, publicUser, revokeUserSessions, type LoginPolicy } from './auth.js'
 import type { Actor } from './context.js'
 import { digest, hashPassword, newSecret, randomPassword } from './secrets.js'
+import { noSuch } from '../messages/problems.js'
+import { text as t } from '../messages/text.js'
+import { fieldProblem } from '../messages/validation.js'
 
 type UserRow = typeof usersTable.$inferSelect
 
@@ -23,11 +26,17 @@ export interface NewUser {
 
 async function checkUnitBinding (db: Db, role: Role, unitId: string | null | undefined): Promise<void> {
   if (role === 'unit_officer') {
-    if (!unitId) throw Errors.validation('A unit officer must be bound to a unit (unitId).', { errors: [{ in: 'body', pointer: '/unitId', message: 'is required for role unit_officer' }] })
+    if (!unitId) {
+      throw Errors.validation(t('A unit officer must be bound to a unit (unitId).', 'Cán bộ đơn vị phải thuộc một đơn vị (unitId).'), {
+        errors: [fieldProblem('body', '/unitId', 'required', { role }, t('is required for role unit_officer', 'bắt buộc với vai trò cán bộ đơn vị'))]
+      })
+    }
     const [unit] = await db.select({ id: unitsTable.id }).from(unitsTable).where(eq(unitsTable.id, unitId))
-    if (!unit) throw Errors.validation('The unit does not exist.', { errors: [{ in: 'body', pointer: '/unitId', message: 'no such unit' }] })
+    if (!unit) throw Errors.validation(t('The unit does not exist.', 'Đơn vị không tồn tại.'), { errors: [fieldProblem('body', '/unitId', 'unknown', { what: 'unit', value: unitId })] })
   } else if (unitId) {
-    throw Errors.validation('Only a unit officer is bound to a unit.', { errors: [{ in: 'body', pointer: '/unitId', message: `must be empty for role ${role}` }] })
+    throw Errors.validation(t('Only a unit officer is bound to a unit.', 'Chỉ cán bộ đơn vị mới gắn với một đơn vị.'), {
+      errors: [fieldProblem('body', '/unitId', 'emptyForRole', { role }, t(`must be empty for role ${role}`, 'phải để trống với vai trò này'))]
+    })
   }
 }
 
@@ -43,7 +52,7 @@ export async function createUser (db: Db, actor: Actor, input: NewUser) {
   const passwordHash = await hashPassword(input.password)
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: usersTable.id }).from(usersTable).where(eq(sql`lower(${usersTable.username})`, input.username.toLowerCase()))
-    if (existing) throw Errors.conflict(`The username ${input.username} is taken.`)
+    if (existing) throw Errors.conflict(t(`The username ${input.username} is taken.`, `Tên đăng nhập ${input.username} đã có người dùng.`))
     const [user] = await tx.insert(usersTable).values({
       username: input.username,
       displayName: input.displayName,
@@ -73,7 +82,7 @@ export async function listUsers (db: Db, query: { role?: Role | undefined, unitI
 
 export async function getUser (db: Db, id: string) {
   const [user] = await db.select().from(usersTable).where(eq(usersTable.id, id))
-  if (!user) throw Errors.notFound('No such user.')
+  if (!user) throw Errors.notFound(noSuch.user)
   return publicUser(user)
 }
 
@@ -83,7 +92,7 @@ export async function updateUser (db: Db, actor: Actor, id: string, changes: { d
   const unitId = changes.unitId !== undefined ? changes.unitId : (changes.role && changes.role !== 'unit_officer' ? null : before.unitId)
   await checkUnitBinding(db, role, unitId)
   if (actor.principal?.id === id && (changes.active === false || (changes.role && changes.role !== 'admin'))) {
-    throw Errors.conflict('You cannot deactivate yourself or remove your own admin role.')
+    throw Errors.conflict(t('You cannot deactivate yourself or remove your own admin role.', 'Bạn không thể tự ngừng tài khoản của mình hoặc bỏ vai trò quản trị của chính mình.'))
   }
   return db.transaction(async (tx) => {
     const [row] = await tx.update(usersTable).set({
@@ -119,8 +128,8 @@ export async function resetPassword (db: Db, actor: Actor, id: string, newPasswo
  */
 export async function changeOwnPassword (db: Db, actor: Actor, userId: string, oldPassword: string, newPassword: string, guard: { policy: LoginPolicy, address: string }): Promise<void> {
   const [user] = await db.select().from(usersTable).where(eq(usersTable.id, userId))
-  if (!user) throw Errors.notFound('No such user.')
-  const wrong = Errors.validation('The current password is wrong.', { errors: [{ in: 'body', pointer: '/oldPassword', message: 'is wrong' }] })
+  if (!user) throw Errors.notFound(noSuch.user)
+  const wrong = Errors.validation(t('The current password is wrong.', 'Mật khẩu hiện tại không đúng.'), { errors: [fieldProblem('body', '/oldPassword', 'wrong')] })
   await checkPasswordGuarded(db, guard.policy, user.username, guard.address, user.passwordHash, oldPassword, wrong)
   assertStrongPassword(newPassword, { username: user.username, displayName: user.displayName, current: oldPassword }, '/newPassword')
   const passwordHash = await hashPassword(newPassword)
@@ -177,8 +186,8 @@ export async function listApiKeys (db: Db) {
 export async function revokeApiKey (db: Db, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(apiKeysTable).where(eq(apiKeysTable.id, id))
-    if (!row) throw Errors.notFound('No such API key.')
-    if (row.revokedAt) throw Errors.conflict('The key is already revoked.')
+    if (!row) throw Errors.notFound(t('No such API key.', 'Không tìm thấy khóa API.'))
+    if (row.revokedAt) throw Errors.conflict(t('The key is already revoked.', 'Khóa đã bị thu hồi rồi.'))
     const [updated] = await tx.update(apiKeysTable).set({ revokedAt: new Date() }).where(eq(apiKeysTable.id, id)).returning()
     const after = publicKey(updated as typeof apiKeysTable.$inferSelect)
     await audit(tx, actor, { action: 'api_key.revoke', entityType: 'api_key', entityId: id, before: publicKey(row), after })

@@ -3,6 +3,7 @@
 import { sql, inArray, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import { Errors } from '../errors.js'
+import { text as t } from '../messages/text.js'
 
 /** The versions an If-Match header names, or '*' for "whatever the current version is". */
 export type IfMatch = '*' | number[]
@@ -17,10 +18,14 @@ export function parseIfMatch (header: string | undefined): IfMatch | undefined {
     .map(Number)
 }
 
-/** A write without If-Match is refused (428): `what` names the resource, e.g. "the appraisal". */
-export function requireIfMatch (ifMatch: IfMatch | undefined, what: string): asserts ifMatch is IfMatch {
+const resources = { appraisal: ['the appraisal', 'kết quả thẩm định'], selfAssessment: ['the self-assessment', 'bản tự đánh giá'] } as const
+
+/** A write without If-Match is refused (428), naming the resource. */
+export function requireIfMatch (ifMatch: IfMatch | undefined, what: keyof typeof resources): asserts ifMatch is IfMatch {
   if (ifMatch === undefined) {
-    throw Errors.preconditionRequired(`Send If-Match with the ETag (version) of ${what} you last read, so a concurrent change is not overwritten.`)
+    const [en, vi] = resources[what]
+    throw Errors.preconditionRequired(t(`Send If-Match with the ETag (version) of ${en} you last read, so a concurrent change is not overwritten.`,
+      `Cần gửi If-Match với ETag (phiên bản) của ${vi} mà bạn đọc lần cuối, để không ghi đè thay đổi của người khác.`))
   }
 }
 

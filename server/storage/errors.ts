@@ -1,5 +1,6 @@
 // Errors raised by the evidence store, carrying the API codes declared in server/errors.ts so the problem plugin renders them.
 import { AppError, Errors } from '../errors.js'
+import { text as t } from '../messages/text.js'
 
 /** The upload went past the size limit; it was aborted while streaming and nothing was kept. */
 export class FileTooLargeError extends AppError {
@@ -7,7 +8,7 @@ export class FileTooLargeError extends AppError {
 
   constructor (maxBytes: number) {
     const { code, statusCode, title } = Errors.payloadTooLarge
-    super(code, statusCode, title, `The file is larger than the limit of ${formatBytes(maxBytes)}`, { extra: { maxBytes } })
+    super(code, statusCode, title, t(`The file is larger than the limit of ${formatBytes(maxBytes)}`, `Tệp lớn hơn giới hạn ${formatBytes(maxBytes)}`), { extra: { maxBytes } })
     this.name = 'FileTooLargeError'
     this.maxBytes = maxBytes
   }
@@ -21,7 +22,8 @@ export class UnsupportedFileTypeError extends AppError {
   constructor (reason: string) {
     const { code, statusCode, title } = Errors.unsupportedMediaType
     super(code, statusCode, title,
-      `The file content is not an accepted evidence format (PDF, JPEG, PNG, Word, Excel, PowerPoint or OpenDocument): it looks like ${reason}`,
+      t(`The file content is not an accepted evidence format (PDF, JPEG, PNG, Word, Excel, PowerPoint or OpenDocument): it looks like ${reason}`,
+        `Nội dung tệp không thuộc định dạng tài liệu kiểm chứng được chấp nhận (PDF, JPEG, PNG, Word, Excel, PowerPoint hoặc OpenDocument); tệp có vẻ là ${reason}`),
       { extra: { reason } })
     this.name = 'UnsupportedFileTypeError'
     this.reason = reason
@@ -32,7 +34,7 @@ export class UnsupportedFileTypeError extends AppError {
 export class EvidenceNotFoundError extends AppError {
   constructor (sha256: string) {
     const { code, statusCode, title } = Errors.notFound
-    super(code, statusCode, title, `No evidence file is stored under ${sha256.slice(0, 80)}`)
+    super(code, statusCode, title, t(`No evidence file is stored under ${sha256.slice(0, 80)}`, 'Không tìm thấy tệp tài liệu kiểm chứng.'))
     this.name = 'EvidenceNotFoundError'
   }
 }

@@ -200,8 +200,12 @@ t.test('a catalog with many different errors reports every one of them with its 
     'total_not_100 -'
   ].sort())
   for (const problem of problems) {
-    t.ok(problem.message.length > 20, `${problem.rule} has a message`)
-    if (problem.nodeCode !== null) t.match(problem.message, problem.nodeCode, `the message of ${problem.rule} names ${problem.nodeCode}`)
+    t.ok(problem.message.en.length > 20, `${problem.rule} has a message`)
+    t.ok(problem.message.vi.length > 20 && problem.message.vi !== problem.message.en, `${problem.rule} has a Vietnamese message`)
+    if (problem.nodeCode !== null) {
+      t.match(problem.message.en, problem.nodeCode, `the message of ${problem.rule} names ${problem.nodeCode}`)
+      t.match(problem.message.vi, problem.nodeCode, `the Vietnamese message of ${problem.rule} names ${problem.nodeCode}`)
+    }
   }
 })
 

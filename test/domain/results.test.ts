@@ -273,7 +273,7 @@ t.test('a broken CSV lists every problem at once, each with its line, column and
     '9:duplicate_unit:unit_code',
     '10:wrong_unit_type:unit_code'
   ])
-  t.ok(problems.every((problem) => problem.message.length > 0))
+  t.ok(problems.every((problem) => problem.message.en.length > 0 && /^(Dòng|Tệp)/.test(problem.message.vi)), 'each problem is said in English and in Vietnamese, by its line')
   t.equal(records.length, 1, 'only the valid rows come back; the service stores nothing when there is any problem')
 })
 

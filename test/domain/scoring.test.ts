@@ -21,7 +21,7 @@ function errorCode (score: LeafScore): ScoringErrorCode | 'ok' {
 }
 
 function errorMessage (score: LeafScore): string {
-  return score.ok ? '' : score.error.message
+  return score.ok ? '' : score.error.message.en
 }
 
 const rangeLeaf: CatalogNode = { code: '1.1.2', kind: 'subcriterion', title: 'range', maxPoints: 1, scoring: { method: 'range', step: 0.25 } }

@@ -54,8 +54,12 @@ export async function freshDatabase (t: Teardown, options: { migrated?: boolean 
   return database
 }
 
+/**
+ * Tests read problem details in English unless they say otherwise; the service's Vietnamese default and the choice by
+ * Accept-Language are tested in test/messages.test.ts.
+ */
 export function testConfig (overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, ...overrides })
+  return loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, DEFAULT_LANGUAGE: 'en', ...overrides })
 }
 
 export interface TestAppOptions extends BuildOptions {

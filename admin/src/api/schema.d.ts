@@ -1631,11 +1631,18 @@ export interface components {
             in: string;
             /** @description JSON pointer to the failing value, e.g. /nodes/0/maxPoints */
             pointer: string;
+            /** @description The rule the value breaks: a JSON Schema keyword (required, maxLength, format…) or one of the service's own (blank, future, unknown, duplicate…) */
+            keyword?: string;
+            /** @description The rule's parameters, e.g. { "limit": 200 } for maxLength */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** @description What is wrong, in the language of the answer (Content-Language) */
             message: string;
         } & {
             [key: string]: unknown;
         };
-        /** @description RFC 9457 problem details */
+        /** @description RFC 9457 problem details. `title`, `detail` and each error's `message` are in Vietnamese or English as the request's Accept-Language prefers (Content-Language says which; with neither named, DEFAULT_LANGUAGE, Vietnamese unless set). Branch on `code`, and on each error's `code`, `rule` or `keyword`, never on the text. */
         Problem: {
             /** @description URI identifying the problem type */
             type: string;

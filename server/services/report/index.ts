@@ -13,6 +13,9 @@ import { computeLiveResults, getPublishedResults, type PublishedVersion } from '
 import { publishedCharts } from './charts.js'
 import { reportDocument, type ReportPart } from './content.js'
 import type { Issuer } from './layout.js'
+import { noSuch } from '../../messages/problems.js'
+import { text as t } from '../../messages/text.js'
+import { fieldProblem } from '../../messages/validation.js'
 
 export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 
@@ -45,7 +48,11 @@ export function parseVersions (text: string | undefined): Record<string, number>
   const out: Record<string, number> = {}
   for (const pair of text.split(',')) {
     const [unitType, version] = pair.split(':') as [string, string]
-    if (unitType in out) throw Errors.validation(`The version of ${unitType} is given twice.`, { errors: [{ in: 'querystring', pointer: '/versions', message: `names ${unitType} twice` }] })
+    if (unitType in out) {
+      throw Errors.validation(t(`The version of ${unitType} is given twice.`, `Phiên bản của ${unitType} được nêu hai lần.`), {
+        errors: [fieldProblem('querystring', '/versions', 'duplicate', { value: unitType }, t(`names ${unitType} twice`, `nêu ${unitType} hai lần`))]
+      })
+    }
     out[unitType] = Number(version)
   }
   return out
@@ -56,7 +63,7 @@ interface UnitTypeRow { code: string, name: string, taking_part: boolean, latest
 /** The unit types to report on, in order, with their names; every problem of the request is refused here. */
 async function chooseUnitTypes (db: Executor, roundId: string, request: ReportRequest): Promise<{ code: string, name: string }[]> {
   const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
-  if (!round) throw Errors.notFound('No such round.')
+  if (!round) throw Errors.notFound(noSuch.round)
   const rows = await queryRows<UnitTypeRow>(db, sql`
     select ut.code, ut.name,
       exists (select 1 from round_units ru join units u on u.id = ru.unit_id where ru.round_id = ${roundId} and u.unit_type_code = ut.code) as taking_part,
@@ -68,26 +75,30 @@ async function chooseUnitTypes (db: Executor, roundId: string, request: ReportRe
   if (request.unitTypes !== undefined) {
     const unknown = request.unitTypes.filter((code) => !byCode.has(code))
     if (unknown.length > 0) {
-      throw Errors.validation(`There is no unit type ${unknown.join(', ')}.`, { errors: [{ in: 'querystring', pointer: '/unitTypes', message: `names unknown unit types: ${unknown.join(', ')}` }] })
+      throw Errors.validation(noSuch.unitType(unknown.join(', ')), {
+        errors: [fieldProblem('querystring', '/unitTypes', 'unknown', { what: 'unit type', value: unknown.join(', ') }, t(`names unknown unit types: ${unknown.join(', ')}`, `có loại đơn vị không tồn tại: ${unknown.join(', ')}`))]
+      })
     }
     chosen = [...new Set(request.unitTypes)].map((code) => byCode.get(code) as UnitTypeRow)
     const unpublished = chosen.filter((row) => row.latest === null).map((row) => row.code)
-    if (unpublished.length > 0) throw Errors.resultsNotPublished(`No results of ${unpublished.join(', ')} are published for this round.`)
+    if (unpublished.length > 0) throw Errors.resultsNotPublished(t(`No results of ${unpublished.join(', ')} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của ${unpublished.join(', ')}.`))
   } else {
     chosen = rows.filter((row) => row.taking_part || row.latest !== null)
     const published = chosen.filter((row) => row.latest !== null)
-    if (published.length === 0) throw Errors.resultsNotPublished('No results of this round are published yet; publish them first (POST /rounds/{id}/results/publish).')
+    if (published.length === 0) throw Errors.resultsNotPublished(t('No results of this round are published yet; publish them first (POST /rounds/{id}/results/publish).', 'Kỳ đánh giá chưa công bố kết quả nào; hãy công bố kết quả trước.'))
     const unpublished = chosen.filter((row) => row.latest === null).map((row) => row.code)
     if (unpublished.length > 0) {
-      throw Errors.reportIncomplete(`The results of ${unpublished.join(', ')} are not published yet: publish them, or ask for the report of ` +
-        `unitTypes=${published.map((row) => row.code).join(',')} only.`, { extra: { unitTypes: unpublished } })
+      throw Errors.reportIncomplete(t(`The results of ${unpublished.join(', ')} are not published yet: publish them, or ask for the report of ` +
+        `unitTypes=${published.map((row) => row.code).join(',')} only.`, `Kết quả của ${unpublished.join(', ')} chưa được công bố: hãy công bố, hoặc chỉ lập báo cáo cho ${published.map((row) => row.code).join(', ')}.`),
+      { extra: { unitTypes: unpublished } })
     }
   }
   const named = new Set(chosen.map((row) => row.code))
   const strays = Object.keys(request.versions ?? {}).filter((code) => !named.has(code))
   if (strays.length > 0) {
-    throw Errors.validation(`A version is given for ${strays.join(', ')}, which the report does not cover.`, {
-      errors: [{ in: 'querystring', pointer: '/versions', message: `names unit types outside the report: ${strays.join(', ')}` }]
+    throw Errors.validation(t(`A version is given for ${strays.join(', ')}, which the report does not cover.`, `Có phiên bản cho ${strays.join(', ')}, loại đơn vị không thuộc báo cáo.`), {
+      errors: [fieldProblem('querystring', '/versions', 'unknown', { what: 'unit type', value: strays.join(', ') },
+        t(`names unit types outside the report: ${strays.join(', ')}`, `nêu loại đơn vị ngoài báo cáo: ${strays.join(', ')}`))]
     })
   }
   return chosen.map((row) => ({ code: row.code, name: row.name }))
