@@ -4,6 +4,7 @@ import App from './App.vue'
 import { onUnauthenticated } from './api/client'
 import { useNotices } from './composables/useNotices'
 import { useSession } from './composables/useSession'
+import { installFormMessages } from './formMessages'
 import { router } from './router'
 import './styles/main.css'
 
@@ -22,4 +23,5 @@ router.afterEach((to, from) => {
   if (to.path !== from.path) useNotices().clearErrors()
 })
 
+installFormMessages()
 createApp(App).use(router).mount('#app')

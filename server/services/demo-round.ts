@@ -19,8 +19,8 @@ import { publishResults } from './results.js'
 export const DEMO_ROUND_CODE = '2020'
 const DEPARTMENT_CATALOG_CODE = 'TH-2020-SO'
 const RESULTS_FILE = join(fixturesDir, 'results', 'thanh-hoa-2020-so-nganh.csv')
-const EXPLANATION = 'Dữ liệu minh hoạ: điểm của tiêu chí được phân bổ từ điểm lĩnh vực trong Báo cáo Chỉ số CCHC năm 2020.'
-const REASON = 'Theo kết quả thẩm định trong Báo cáo Chỉ số CCHC năm 2020 (điểm tiêu chí minh hoạ).'
+const EXPLANATION = 'Dữ liệu minh họa: điểm của tiêu chí được phân bổ từ điểm lĩnh vực trong Báo cáo Chỉ số CCHC năm 2020.'
+const REASON = 'Theo kết quả thẩm định trong Báo cáo Chỉ số CCHC năm 2020 (điểm tiêu chí minh họa).'
 const INSERT_CHUNK = 500
 
 export interface DemoUnitScores {

@@ -211,10 +211,10 @@ t.test('a catalog with many different errors reports every one of them with its 
 
 t.test('mismatch messages name both the stated maximum and the actual sum', async (t) => {
   const doc = catalog([field('1', 100, [range('1.1', 60), range('1.2', 30.5)])])
-  t.same(validateCatalog(doc), [{
+  t.same(validateCatalog(doc).map((problem) => ({ ...problem, message: { ...problem.message } })), [{
     nodeCode: '1',
     rule: 'parent_sum_mismatch',
-    message: 'Node 1 has maxPoints 100 but its children add up to 90.5.'
+    message: { en: 'Node 1 has maxPoints 100 but its children add up to 90.5.', vi: 'Nút 1 có điểm tối đa 100 nhưng tổng điểm tối đa các nút con là 90,5.' }
   }])
 })
 

@@ -94,7 +94,7 @@ t.test('Phần 1 states the 2020 department index as the report does: 07 fields,
     'Chỉ số CCHC của các sở, ban, ngành cấp tỉnh được xác định trên 07 lĩnh vực, 36 tiêu chí và 66 tiêu chí thành phần, với tổng điểm tối đa 100 điểm. Cụ thể:')
   t.equal(structureItem(0, stats[0]!), 'a) Công tác chỉ đạo, điều hành CCHC: 05 tiêu chí và 11 tiêu chí thành phần; tối đa 19 điểm.')
   t.match(structureItem(4, stats[4]!), /^đ\) Xây dựng và nâng cao chất lượng đội ngũ/)
-  t.match(structureItem(6, stats[6]!), /^g\) Hiện đại ho[áa] hành chính: 05 tiêu chí và 14 tiêu chí thành phần; tối đa 15,5 điểm\.$/)
+  t.match(structureItem(6, stats[6]!), /^g\) Hiện đại hóa hành chính: 05 tiêu chí và 14 tiêu chí thành phần; tối đa 15,5 điểm\.$/)
   t.equal(structureItem(0, { ...stats[0]!, subcriteria: 0 }), 'a) Công tác chỉ đạo, điều hành CCHC: 05 tiêu chí; tối đa 19 điểm.', 'no sub-criteria, no "00 tiêu chí thành phần"')
   t.equal(bandsSentence(BANDS), 'Kết quả được xếp thành 05 loại theo Chỉ số CCHC: Xuất sắc (từ 90 điểm trở lên); Tốt (từ 80 đến dưới 90 điểm); ' +
     'Khá (từ 70 đến dưới 80 điểm); Trung bình (từ 50 đến dưới 70 điểm); Yếu (dưới 50 điểm).')

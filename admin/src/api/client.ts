@@ -31,6 +31,8 @@ const session: Middleware = {
   onRequest ({ request }) {
     const token = getToken()
     if (token) request.headers.set('Authorization', `Bearer ${token}`)
+    // The API says its refusals in the language asked for; the app's users read Vietnamese, whatever their browser says.
+    request.headers.set('Accept-Language', 'vi')
     return request
   },
   async onResponse ({ request, response }) {

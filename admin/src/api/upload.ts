@@ -52,6 +52,7 @@ export function uploadEvidenceFile (params: UploadParams, file: File, onProgress
     xhr.open('POST', uploadUrl(params))
     const token = getToken()
     if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`)
+    xhr.setRequestHeader('Accept-Language', 'vi')
     xhr.upload.onprogress = (event) => onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size })
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
