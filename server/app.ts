@@ -28,6 +28,7 @@ import publicResultsRoutes from './routes/public-results.js'
 import reportRoutes from './routes/report.js'
 import appraisalRoutes from './routes/appraisal.js'
 import evidenceRoutes from './routes/evidence.js'
+import { setHashCost } from './services/secrets.js'
 
 export interface BuildOptions {
   /** An already open database (tests); otherwise one is opened from the config. */
@@ -81,6 +82,7 @@ function sharedRedis (app: FastifyInstance, url: string): Redis {
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  setHashCost({ memoryKib: config.PASSWORD_HASH_MEMORY_KIB, iterations: config.PASSWORD_HASH_ITERATIONS })
   const app = Fastify({
     logger: options.logger ?? {
       level: config.LOG_LEVEL,
@@ -148,7 +150,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       tokenTtlMinutes: config.TOKEN_TTL_MINUTES,
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockMinutes: config.LOGIN_LOCK_MINUTES,
-      delayStepMs: 250
+      delayStepMs: config.LOGIN_DELAY_STEP_MS
     },
     loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE
   })

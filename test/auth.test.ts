@@ -32,7 +32,7 @@ t.test('login gives a token that identifies the user; wrong and unknown username
 })
 
 t.test('brute force is slowed, then locked; a locked account refuses its valid password until the lock ends', async (t) => {
-  const app = await buildTestApp(t, { config: { LOGIN_MAX_FAILURES: 5, LOGIN_LOCK_MINUTES: 15 } })
+  const app = await buildTestApp(t, { config: { LOGIN_MAX_FAILURES: 5, LOGIN_LOCK_MINUTES: 15, LOGIN_DELAY_STEP_MS: 250 } })
   await loginAs(app, 'viewer', { username: 'target' })
   const durations: number[] = []
   const statuses: number[] = []

@@ -55,11 +55,12 @@ export async function freshDatabase (t: Teardown, options: { migrated?: boolean 
 }
 
 /**
- * Tests read problem details in English unless they say otherwise; the service's Vietnamese default and the choice by
+ * The service as tests run it. Tests read problem details in English unless they say otherwise; the service's Vietnamese default and the choice by
  * Accept-Language are tested in test/messages.test.ts.
  */
 export function testConfig (overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, DEFAULT_LANGUAGE: 'en', ...overrides })
+  // Cheap password hashes and no login slow-down keep the suite fast; tests of the slow-down set their own.
+  return loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, DEFAULT_LANGUAGE: 'en', PASSWORD_HASH_MEMORY_KIB: 1024, PASSWORD_HASH_ITERATIONS: 1, LOGIN_DELAY_STEP_MS: 0, ...overrides })
 }
 
 export interface TestAppOptions extends BuildOptions {
