@@ -1,5 +1,5 @@
 // Index, rank, classification, averages and targets of units, all compared exactly as ratios of thousandths.
-import type { ClassificationBand, RankingMethod } from './catalog.js'
+import type { ClassificationBand } from './catalog.js'
 import { type Fraction, type Milli, MILLI_PER_POINT, parseMilli, roundHalfUp, sumMilli } from './decimal.js'
 
 /** A unit's points and its applicable maximum (not-applicable leaves count in neither), in thousandths. */
@@ -8,6 +8,7 @@ export interface IndexedScore {
   maximum: Milli
 }
 
+/** What the reference ranking (test/helpers/ranking-oracle.ts) orders; the service ranks with results.rankPositions. */
 export interface RankableUnit extends IndexedScore {
   name: string
 }
@@ -59,25 +60,6 @@ export function indexOf (score: IndexedScore): Fraction {
 export function indexDisplay (points: Milli, maximum: Milli): string {
   const { numerator, denominator } = indexOf({ points, maximum })
   return roundHalfUp(numerator, denominator, 2)
-}
-
-/**
- * Highest index first. Equal indices share a rank: dense gives the next index rank + 1 (5, 5, 6),
- * competition skips the places taken (5, 5, 7). Within a tie, units are listed in Vietnamese name order.
- * The input is not modified.
- */
-export function rankUnits<T extends RankableUnit> (units: readonly T[], method: RankingMethod = 'dense'): Ranked<T>[] {
-  const sorted = [...units].sort((a, b) => compareIndex(b, a) || compareNames(a.name, b.name))
-  const ranked: Ranked<T>[] = []
-  let rank = 0
-  sorted.forEach((unit, position) => {
-    const previous = sorted[position - 1]
-    if (previous === undefined || compareIndex(previous, unit) !== 0) {
-      rank = method === 'dense' ? rank + 1 : position + 1
-    }
-    ranked.push({ ...unit, rank })
-  })
-  return ranked
 }
 
 /** Band minimums in thousandths of an index point, highest first; throws on a band no validated catalog has. */

@@ -111,7 +111,9 @@ export function nameOrder (items: readonly Pick<RankItem, 'name' | 'sortKey'>[])
 }
 
 /**
- * The order and ranks of ranking.rankUnits, computed for large rounds: rankUnits compares every pair with BigInt
+ * The ranking of the index (DOMAIN.md): highest index first; equal indices share a rank, dense (5, 5, 6) or competition
+ * (5, 5, 7); within a tie, Vietnamese name order. This is the one the service uses. The rule written plainly, rankUnits
+ * in test/helpers/ranking-oracle.ts, compares every pair with BigInt
  * cross-multiplication and the collator, which for 10,000 units and 8 rankings takes most of a second. Here each
  * index is first compared as a double (p / m is correctly rounded, and rounding is monotone, so two different doubles
  * order their exact ratios the same way); only equal doubles of different maxima fall back to compareIndex, and ties

@@ -2,10 +2,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 
-export const roles = ['admin', 'appraiser', 'unit_officer', 'viewer'] as const
-export type Role = typeof roles[number]
-export const scopes = ['results:read', 'catalogs:read', 'units:read'] as const
-export type Scope = typeof scopes[number]
+import type { Role, Scope } from '../domain/roles.js'
+
+export { roles, scopes, type Role, type Scope } from '../domain/roles.js'
 
 /**
  * `public`: anyone, no credentials. Otherwise the user roles that may call the route and the API key

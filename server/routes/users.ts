@@ -6,6 +6,7 @@ import { ApiKeySchema, AuditPageSchema, CreateApiKeySchema, CreatedApiKeySchema,
 import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import { listAudit } from '../services/audit.js'
 import { createApiKey, createUserAccount, getUser, listApiKeys, listUsers, resetPassword, revokeApiKey, updateUser } from '../services/users.js'
+import { roles } from '../domain/roles.js'
 
 const adminOnly = { roles: ['admin'] } as const
 
@@ -17,7 +18,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'List user accounts',
       tags: ['users'],
       querystring: Type.Intersect([PageQuery, Type.Object({
-        role: Type.Optional(Type.Enum(['admin', 'appraiser', 'unit_officer', 'viewer'])),
+        role: Type.Optional(Type.Enum([...roles])),
         unitId: Type.Optional(Type.String({ format: 'uuid' })),
         active: Type.Optional(Type.Boolean())
       })]),

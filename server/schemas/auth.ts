@@ -1,9 +1,10 @@
 // Contract of users, login, API keys and the audit log.
 import { Type } from 'typebox'
 import { page, ref, registerShared } from './common.js'
+import { roles, scopes } from '../domain/roles.js'
 
-const role = Type.Enum(['admin', 'appraiser', 'unit_officer', 'viewer'])
-const scope = Type.Enum(['results:read', 'catalogs:read', 'units:read'])
+const role = Type.Enum([...roles])
+const scope = Type.Enum([...scopes])
 
 export const UserSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

