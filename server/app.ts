@@ -29,6 +29,7 @@ import reportRoutes from './routes/report.js'
 import appraisalRoutes from './routes/appraisal.js'
 import evidenceRoutes from './routes/evidence.js'
 import { setHashCost } from './services/secrets.js'
+import metricsPlugin from './plugins/metrics.js'
 
 export interface BuildOptions {
   /** An already open database (tests); otherwise one is opened from the config. */
@@ -145,6 +146,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   installValidation(app)
 
   await app.register(systemRoutes)
+  await app.register(metricsPlugin, { token: config.METRICS_TOKEN })
   await app.register(authRoutes, {
     policy: {
       tokenTtlMinutes: config.TOKEN_TTL_MINUTES,

@@ -20,6 +20,7 @@ export const ConfigSchema = Type.Object({
   S3_PREFIX: Type.String({ default: 'evidence/', maxLength: 200, description: 'Key prefix of the evidence objects in the bucket' }),
   EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, default: 52428800, description: 'Largest evidence file accepted, in bytes (default 50 MiB); checked while the upload streams' }),
   DEFAULT_LANGUAGE: Type.Enum(['vi', 'en'], { default: 'vi', description: 'Language of error messages (problem documents) for a client whose Accept-Language names neither Vietnamese nor English, or that sends none' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token of the Prometheus scraper for GET /metrics (at least 16 characters); unset = no /metrics endpoint' })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', description: 'pino log level' }),
   TRUST_PROXY: Type.String({
     default: 'false',

@@ -27,6 +27,8 @@ export interface Database {
   db: Db
   kind: 'postgres' | 'pglite'
   close: () => Promise<void>
+  /** The PostgreSQL pool's connections (for /metrics); the embedded database has none. */
+  poolStats?: () => { total: number, idle: number, waiting: number, max: number }
 }
 
 export async function openDatabase (options: DatabaseOptions): Promise<Database> {
@@ -47,7 +49,8 @@ export async function openDatabase (options: DatabaseOptions): Promise<Database>
     return {
       db,
       kind: 'postgres',
-      close: async () => { if (!closed) { closed = true; await pool.end() } }
+      close: async () => { if (!closed) { closed = true; await pool.end() } },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max })
     }
   }
   let dataDir: string | undefined

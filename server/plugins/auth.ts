@@ -42,7 +42,7 @@ export function allows (access: Access, principal: Principal | null): boolean {
 
 async function authPlugin (app: FastifyInstance): Promise<void> {
   app.decorateRequest('principal', null)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access
     if (!access) return // unknown route: the not-found handler answers
     const isPublic = 'public' in access
@@ -51,6 +51,12 @@ async function authPlugin (app: FastifyInstance): Promise<void> {
       request.principal = await resolvePrincipal(app, request)
     } catch (error) {
       if (!isPublic) throw error
+    }
+    if (request.principal) {
+      // The access log names who called (the account or the API key, by id; never a secret).
+      const who = request.principal.kind === 'user' ? { userId: request.principal.id } : { apiKeyId: request.principal.id }
+      request.log = request.log.child(who)
+      reply.log = request.log
     }
     if (isPublic) return
     if (!request.principal) throw Errors.unauthenticated(t('Log in (Authorization: Bearer <token>) or send an API key (X-API-Key).', 'Cần đăng nhập (Authorization: Bearer <token>) hoặc gửi khóa API (X-API-Key).'))

@@ -125,7 +125,7 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await dialog.getByLabel('Hạn thẩm định').fill(day(-10))
     await c.allowConsoleError(/status of 400/, async () => {
       await dialog.getByRole('button', { name: 'Lưu' }).click()
-      await dialog.getByRole('alert').filter({ hasText: 'Hạn thẩm định: phải sau hạn tự đánh giá' }).waitFor()
+      await dialog.getByRole('alert').filter({ hasText: /Hạn thẩm định \(\d\d\/\d\d\/\d{4} \d\d:\d\d\) phải sau hạn tự đánh giá/ }).waitFor()
     })
     await screenshot('rounds-05-deadlines-refused')
     await dialog.getByLabel('Hạn thẩm định').fill('31/02/2021')

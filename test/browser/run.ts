@@ -517,7 +517,8 @@ async function run (): Promise<void> {
         await dialog.getByLabel('Hạn tự đánh giá').fill('ngày mai')
         await dialog.getByRole('button', { name: 'Lưu' }).click()
         await dialog.getByRole('alert').filter({ hasText: 'Chưa lưu: hạn tự đánh giá chưa đúng dạng ngày giờ' }).waitFor()
-        const colour = await dialog.locator('#round-selfAssessmentClosesAt-hint').evaluate('(el) => getComputedStyle(el).color') as string
+        const colour = await dialog.locator('#round-selfAssessmentClosesAt-hint').evaluate((el) =>
+          (el.ownerDocument.defaultView as unknown as { getComputedStyle: (node: unknown) => { color: string } }).getComputedStyle(el).color)
         assert(colour === 'rgb(180, 35, 24)', `the hint under a mistyped deadline is ${colour}, not the danger red`)
         assert(await dialog.getByLabel('Hạn tự đánh giá').evaluate((el) => el === (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement), 'the mistyped deadline does not have the focus')
         await screenshot(page, '22-form-messages')
