@@ -26,7 +26,11 @@ export interface DatabaseOptions {
 export interface Database {
   db: Db
   kind: 'postgres' | 'pglite'
+  /** The PostgreSQL address it was opened with (backups run pg_dump on it). */
+  url?: string
   close: () => Promise<void>
+  /** The embedded database's whole data directory as a gzipped tarball (backups); PostgreSQL has pg_dump. */
+  dumpDataDir?: () => Promise<Blob>
   /** The PostgreSQL pool's connections (for /metrics); the embedded database has none. */
   poolStats?: () => { total: number, idle: number, waiting: number, max: number }
 }
@@ -49,6 +53,7 @@ export async function openDatabase (options: DatabaseOptions): Promise<Database>
     return {
       db,
       kind: 'postgres',
+      url: options.url,
       close: async () => { if (!closed) { closed = true; await pool.end() } },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max })
     }
@@ -67,6 +72,7 @@ export function wrapPglite (client: PGlite): Database {
   return {
     db,
     kind: 'pglite',
-    close: async () => { if (!client.closed) await client.close() }
+    close: async () => { if (!client.closed) await client.close() },
+    dumpDataDir: () => client.dumpDataDir('gzip')
   }
 }

@@ -16,7 +16,8 @@ declare module 'fastify' {
 
 export type StoragePluginOptions = Pick<Config, 'DATA_DIR' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_PREFIX'>
 
-function storeOf (options: StoragePluginOptions): LocalEvidenceStore | S3EvidenceStore {
+/** The evidence store the settings name: the bucket, or DATA_DIR/evidence. */
+export function storeOf (options: StoragePluginOptions): LocalEvidenceStore | S3EvidenceStore {
   if (!options.S3_BUCKET) return new LocalEvidenceStore(join(options.DATA_DIR, 'evidence'))
   return new S3EvidenceStore({
     bucket: options.S3_BUCKET,
