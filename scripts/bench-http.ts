@@ -6,6 +6,7 @@
 // limits the run before the server does (the event loop stays partly idle). Options: --units=N --leaves=N
 // --seconds=N --connections=N --pairs=N --client=wrk|autocannon.
 import { execFile } from 'node:child_process'
+import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { buildApp } from '../server/app.js'
@@ -14,13 +15,13 @@ import { systemActor } from '../server/services/context.js'
 import { publishResults } from '../server/services/results.js'
 import { generateRound, scratchDatabase } from './bench-results.js'
 
-interface AutocannonResult { requests: { average: number, total: number }, latency: { p50: number, p99: number }, non2xx: number, errors: number, throughput: { average: number } }
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
+export interface AutocannonResult { requests: { average: number, total: number }, latency: { p50: number, p99: number }, non2xx: number, errors: number, throughput: { average: number } }
+export type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
 /** A run's figures and the share of the run the server's event loop was busy. */
 type Measured = AutocannonResult & { busy: number }
 
 /** One wrk run, read into the same shape as autocannon's result. */
-async function wrk (url: string, options: { connections: number, seconds: number, headers: Record<string, string> }): Promise<AutocannonResult> {
+export async function wrk (url: string, options: { connections: number, seconds: number, headers: Record<string, string> }): Promise<AutocannonResult> {
   const headerArgs = Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
   const { stdout } = await promisify(execFile)('wrk', ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', ...headerArgs, url])
   const number = (pattern: RegExp) => Number(pattern.exec(stdout)?.[1] ?? 0)
@@ -42,7 +43,7 @@ async function wrk (url: string, options: { connections: number, seconds: number
   }
 }
 
-async function hasWrk (): Promise<boolean> {
+export async function hasWrk (): Promise<boolean> {
   try {
     await promisify(execFile)('wrk', ['--version'])
     return true
@@ -121,7 +122,10 @@ async function main (): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+// Run as a script, not when another benchmark imports its load clients.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+}

@@ -16,7 +16,7 @@ import { audit, lastChangeOf, type LastChange } from './audit.js'
 import { loadCatalog, type LoadedCatalog, type LoadedNode } from './catalogs.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
-import type { EnteredInput } from './self-assessment.js'
+import { storedInput, type EnteredInput } from './self-assessment.js'
 import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
 import { noCatalogForUnit, noSuch, onlyUsers, statusName } from '../messages/problems.js'
@@ -400,7 +400,7 @@ export async function selfEntries (db: Executor, selfAssessmentId: string | null
     select leaf_code, input, points::text as points, not_applicable, explanation, updated_at
     from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`)
   return new Map(rows.map((row) => [String(row.leaf_code), {
-    input: (row.input ?? null) as EnteredInput | null,
+    input: storedInput(row.input ?? null),
     points: row.points === null ? null : toMilli(row.points),
     notApplicable: row.not_applicable === true,
     explanation: row.explanation === null ? null : String(row.explanation),

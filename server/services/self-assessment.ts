@@ -27,6 +27,19 @@ export interface EnteredInput {
   measurement?: number | undefined
 }
 
+/**
+ * A stored input as the API can say it: one value, option or measurement of the right type. Anything else (a row
+ * written outside the API, e.g. {"value": null}) reads as no input rather than failing the whole answer.
+ */
+export function storedInput (stored: unknown): EnteredInput | null {
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return null
+  const { value, option, measurement } = stored as Record<string, unknown>
+  if (typeof value === 'number' && Number.isFinite(value)) return { value }
+  if (typeof option === 'string') return { option }
+  if (typeof measurement === 'number' && Number.isFinite(measurement)) return { measurement }
+  return null
+}
+
 export interface EntryInput {
   leafCode: string
   /** Absent: keep the saved answer; null: clear it. */
@@ -286,7 +299,7 @@ async function nodeStates (db: Executor, shape: CatalogShape, selfAssessmentId: 
     const code = node.code
     const row = entries.get(code)
     const scoring = node.scoring as ScoringMethod
-    const input = (row?.input ?? null) as EnteredInput | null
+    const input = storedInput(row?.input ?? null)
     const explanation = row === undefined || row.explanation === null ? null : String(row.explanation)
     const evidence = node.evidence ?? 'optional'
     const evidenceFiles = files.get(code) ?? 0
