@@ -15,12 +15,23 @@ Chart.defaults.locale = 'vi-VN'
 export const SELF_COLOUR = '#8fb8de'
 export const APPRAISED_COLOUR = '#0b4f8a'
 
-/** Splits a long name over lines of about `width` characters, for an axis label. */
-export function wrapLabel (text: string, width = 34): string[] {
+/** Pixels of the value written past a bar's end (valueLabels), kept free on the right of every chart. */
+const VALUE_ROOM = 56
+
+const measure = document.createElement('canvas').getContext('2d')
+/** The width in pixels of a line of an axis label, in the charts' font. */
+function textWidth (text: string): number {
+  if (!measure) return text.length * 7
+  measure.font = `${Chart.defaults.font.size}px ${String(Chart.defaults.font.family)}`
+  return measure.measureText(text).width
+}
+
+/** Splits a name over lines no wider than `width` pixels (a longer word keeps a line of its own). */
+function wrapLabel (text: string, width: number): string[] {
   const lines: string[] = []
   let line = ''
   for (const word of text.split(/\s+/)) {
-    if (line && line.length + word.length + 1 > width) {
+    if (line && textWidth(`${line} ${word}`) > width) {
       lines.push(line)
       line = word
     } else {
@@ -29,6 +40,17 @@ export function wrapLabel (text: string, width = 34): string[] {
   }
   if (line) lines.push(line)
   return lines
+}
+
+/**
+ * The axis labels of a chart `chartWidth` pixels wide: the label area is as wide as the longest name, but at most
+ * `max` pixels and 45% of the chart, longer names going over several lines. Chart.js gives the axis half the chart at
+ * most and cuts off what is wider, which is how names lost their start on a phone.
+ */
+export function wrapLabels (texts: string[], chartWidth: number, max = 420): string[][] {
+  // Before its box is measured the chart is taken to be wide.
+  const area = chartWidth > 0 ? Math.min(max, Math.max(80, (chartWidth - VALUE_ROOM) * 0.45)) : max
+  return texts.map((text) => wrapLabel(text, area))
 }
 
 /** A value axis from 0 to `max` whose ticks read "80" or "80%" with a decimal comma. */
@@ -52,7 +74,7 @@ export function barOptions (options: { max: number, suffix?: string, legend?: bo
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
-    layout: { padding: { right: 48 } },
+    layout: { padding: { right: VALUE_ROOM } },
     scales: {
       x: valueAxis(options.max, options.suffix ?? ''),
       y: { grid: { display: false }, ticks: { autoSkip: false } }
@@ -92,7 +114,10 @@ export function valueLabels (labels: () => string[][]): Plugin<'bar'> {
   }
 }
 
-/** Height of a horizontal bar chart with `bars` categories of `perBar` pixels each. */
-export function chartHeight (bars: number, perBar = 28): string {
-  return `${Math.max(240, bars * perBar + 70)}px`
+/** Height of a horizontal bar chart: `perBar` pixels a category, more when its labels take several lines. */
+export function chartHeight (labels: string[][], perBar = 28): string {
+  const lines = Math.max(1, ...labels.map((label) => label.length))
+  // Chart.js writes a label's lines 1.2 × its 12 px font apart.
+  const each = Math.max(perBar, Math.ceil(lines * 14.4) + 2)
+  return `${Math.max(240, labels.length * each + 70)}px`
 }

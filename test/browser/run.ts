@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page, type Request } from 'playwrig
 import { appraisalChecks } from './appraisal.js'
 import type { BrowserChecks } from './checks.js'
 import { publicChecks } from './public.js'
+import { resultLayoutChecks } from './results-layout.js'
 import { resultChecks } from './results.js'
 import { roundFlowChecks } from './round-flow.js'
 import { roundChecks } from './rounds.js'
@@ -484,7 +485,7 @@ async function run (): Promise<void> {
 
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
-      ['rounds', roundChecks], ['results', resultChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
+      ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
       ['round', roundFlowChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)
