@@ -167,7 +167,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     settings: { province: config.REPORT_PROVINCE, agency: config.REPORT_AGENCY, symbol: config.REPORT_SYMBOL, signerTitle: config.REPORT_SIGNER_TITLE }
   })
   await app.register(appraisalRoutes)
-  await app.register(evidenceRoutes, { maxBytes: config.EVIDENCE_MAX_BYTES })
+  await app.register(evidenceRoutes, { maxBytes: config.EVIDENCE_MAX_BYTES, presignedSeconds: config.S3_BUCKET ? config.S3_PRESIGNED_DOWNLOADS_SECONDS : 0 })
   await app.register(adminPlugin, { root: options.webRoot })
   return app
 }

@@ -17,6 +17,7 @@ export const ConfigSchema = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'Access key; unset = the AWS SDK\'s own chain (environment, instance role)' })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Secret of the access key' })),
   S3_FORCE_PATH_STYLE: Type.Boolean({ default: false, description: 'Address the bucket in the path (http://host/bucket/key), as MinIO and most S3 imitations need' }),
+  S3_PRESIGNED_DOWNLOADS_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 0, description: 'With S3_BUCKET: an evidence download answers 302 to a presigned URL of the bucket valid this many seconds, so the file does not pass through the service (the bucket must be reachable by the users\' browsers); 0 = the service streams it' }),
   S3_PREFIX: Type.String({ default: 'evidence/', maxLength: 200, description: 'Key prefix of the evidence objects in the bucket' }),
   EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, default: 52428800, description: 'Largest evidence file accepted, in bytes (default 50 MiB); checked while the upload streams' }),
   DEFAULT_LANGUAGE: Type.Enum(['vi', 'en'], { default: 'vi', description: 'Language of error messages (problem documents) for a client whose Accept-Language names neither Vietnamese nor English, or that sends none' }),

@@ -92,3 +92,35 @@ t.test('evidence files live in the bucket: stored once, read back, refused ones 
   }
   t.same(await contents(), [], 'removing the last file that refers to it deletes the object')
 })
+
+t.test('with S3_PRESIGNED_DOWNLOADS_SECONDS a download is a redirect to a short-lived address of the bucket', async (t) => {
+  const s3 = await peer.bucketConfig()
+  const app = await buildTestApp(t, { config: { DATA_DIR: temporaryDirectory(t), ...s3, S3_PRESIGNED_DOWNLOADS_SECONDS: 120 } })
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const round = await openRound(app, admin, data)
+  const unitId = data.units.get('SO-TP')!
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const url = `/rounds/${round.id}/units/${unitId}/self-assessment/files`
+  const boundary = `par-${randomBytes(6).toString('hex')}`
+  const content = Buffer.concat([samples.pdf(), randomBytes(4096)])
+  const created = await app.inject({
+    method: 'POST',
+    url: `${url}?leafCode=1.1.1`,
+    headers: { ...officer.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: multipart(boundary, 'Quyết định.pdf', content)
+  })
+  t.equal(created.statusCode, 201)
+  const download = await app.inject({ method: 'GET', url: `${url}/${created.json().id}`, headers: officer.headers })
+  t.equal(download.statusCode, 302)
+  t.equal(download.headers['cache-control'], 'no-store')
+  const location = new URL(String(download.headers.location))
+  t.equal(location.origin, new URL(s3.S3_ENDPOINT as string).origin, 'the address is the bucket\'s')
+  t.equal(location.searchParams.get('X-Amz-Expires'), '120')
+  t.match(location.searchParams.get('response-content-disposition'), /attachment; filename=.*filename\*=UTF-8''Quy%E1%BA%BFt/)
+  const fetched = await fetch(location)
+  t.equal(fetched.status, 200)
+  t.ok(Buffer.from(await fetched.arrayBuffer()).equals(content), 'the bucket serves the same bytes')
+  const outsider = await loginAs(app, 'unit_officer', { unitId: data.units.get('SO-YT')! })
+  t.equal((await app.inject({ method: 'GET', url: `${url}/${created.json().id}`, headers: outsider.headers })).statusCode, 404, 'no address for another unit')
+})

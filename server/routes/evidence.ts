@@ -10,13 +10,15 @@ import {
   UploadEvidenceQuery
 } from '../schemas/evidence.js'
 import { RoundUnitParams } from '../schemas/rounds.js'
-import { attachEvidence, deleteEvidence, detachEvidence, listEvidence, openEvidence, uploadEvidence } from '../services/evidence.js'
+import { attachEvidence, deleteEvidence, detachEvidence, findEvidence, listEvidence, openEvidence, uploadEvidence } from '../services/evidence.js'
 import { contentDisposition } from '../storage/filename.js'
 import { text as t } from '../messages/text.js'
 
 export interface EvidenceRoutesOptions {
   /** EVIDENCE_MAX_BYTES: the largest file accepted. */
   maxBytes: number
+  /** When the store hands out direct addresses (S3), downloads answer 302 to one valid this long; 0 = streamed. */
+  presignedSeconds?: number
 }
 
 // Viewers (read-only Sở Nội vụ staff) read a unit's self-assessment, so they read the evidence it rests on too.
@@ -31,6 +33,7 @@ const editableNote = 'Only while the leaves concerned are editable, as for a sav
   '(withdraw first), SELF_ASSESSMENT_INVALID (422) for a code that is not a leaf of the catalog.'
 
 const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (app, options) => {
+  const presignedSeconds = options.presignedSeconds ?? 0
   // Only these routes parse multipart, so the JSON body limit of every other route stays as it is. The parser's own
   // limit sits above the store's, which refuses at exactly maxBytes + 1 while streaming.
   await app.register(multipart, { attachFieldsToBody: false, limits: { fileSize: options.maxBytes + 1, files: 1, fields: 10, fieldSize: 1024, parts: 11 } })
@@ -94,9 +97,15 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
       summary: 'Download an evidence file',
       tags: ['evidence'],
       params: EvidenceFileParams,
-      response: { 200: EvidenceContentResponse, ...problems(400, 401, 403, 404) }
+      response: { 200: EvidenceContentResponse, 302: Type.Null({ description: 'With S3_PRESIGNED_DOWNLOADS_SECONDS set: the file is at the short-lived address in Location' }), ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
+    const store = app.evidenceStore
+    if (presignedSeconds > 0 && store.downloadUrl) {
+      const file = await findEvidence(app.db, actorOf(request), request.params.id, request.params.unitId, request.params.fileId)
+      const location = await store.downloadUrl(file.sha256, { filename: file.filename, contentType: file.mime, expiresSeconds: presignedSeconds })
+      return reply.code(302).header('location', location).header('cache-control', 'no-store').send()
+    }
     const { file, content } = await openEvidence(app.db, app.evidenceStore, actorOf(request), request.params.id, request.params.unitId, request.params.fileId)
     return reply
       .header('content-type', file.mime)

@@ -127,11 +127,17 @@ export async function listEvidence (db: Db, actor: Actor, roundId: string, unitI
   return visible.selfAssessmentId === null ? [] : visibleFiles(await filesOf(db, visible.selfAssessmentId), visible)
 }
 
-/** The file's record and its bytes as a stream from the store. */
-export async function openEvidence (db: Db, store: EvidenceStore, actor: Actor, roundId: string, unitId: string, fileId: string): Promise<{ file: EvidenceFile, content: Readable }> {
+/** The record of a file the caller may download (the same checks as the list). */
+export async function findEvidence (db: Db, actor: Actor, roundId: string, unitId: string, fileId: string): Promise<EvidenceFile> {
   const visible = await visibility(db, actor, roundId, unitId)
   const [file] = visibleFiles([await fileOf(db, visible.selfAssessmentId, fileId)], visible)
   if (!file) throw Errors.notFound(t('No such evidence file in the fields assigned to you.', 'Không tìm thấy tệp tài liệu kiểm chứng này trong các lĩnh vực được phân công cho bạn.'))
+  return file
+}
+
+/** The file's record and its bytes as a stream from the store. */
+export async function openEvidence (db: Db, store: EvidenceStore, actor: Actor, roundId: string, unitId: string, fileId: string): Promise<{ file: EvidenceFile, content: Readable }> {
+  const file = await findEvidence(db, actor, roundId, unitId, fileId)
   return { file, content: await store.open(file.sha256) }
 }
 

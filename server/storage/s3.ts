@@ -11,6 +11,8 @@ import { Upload } from '@aws-sdk/lib-storage'
 import { EvidenceNotFoundError, FileTooLargeError } from './errors.js'
 import { EvidenceIntake, SHA256_HEX, holdSourceErrors, isAbandoned, temporaryName, wasTruncated } from './intake.js'
 import type { ByteRange, DetectedType, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { contentDisposition } from './filename.js'
 
 export interface S3StoreOptions {
   bucket: string
@@ -124,6 +126,18 @@ export class S3EvidenceStore implements EvidenceStore {
       if (isMissing(error)) throw new EvidenceNotFoundError(sha256)
       throw error
     }
+  }
+
+  async downloadUrl (sha256: string, options: { filename: string, contentType: string, expiresSeconds: number }): Promise<string> {
+    const key = this.keyOf(sha256)
+    if (!key) throw new EvidenceNotFoundError(sha256)
+    return getSignedUrl(this.client, new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentType: options.contentType,
+      ResponseContentDisposition: contentDisposition(options.filename, 'attachment'),
+      ResponseCacheControl: 'private, no-cache'
+    }), { expiresIn: options.expiresSeconds })
   }
 
   async exists (sha256: string): Promise<boolean> {

@@ -61,4 +61,9 @@ export interface EvidenceStore {
   stat (sha256: string): Promise<ObjectInfo | undefined>
   /** Removes the object; resolves to false when it was already absent. Callers must check no record still refers to it. */
   delete (sha256: string): Promise<boolean>
+  /**
+   * A short-lived address from which a browser downloads the object directly, with the given name and type (an
+   * S3 presigned URL); absent where the store cannot hand one out (local disk).
+   */
+  downloadUrl?: (sha256: string, options: { filename: string, contentType: string, expiresSeconds: number }) => Promise<string>
 }

@@ -10018,6 +10018,13 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            /** @description With S3_PRESIGNED_DOWNLOADS_SECONDS set: the file is at the short-lived address in Location */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Problem details (RFC 9457) */
             400: {
                 headers: {
