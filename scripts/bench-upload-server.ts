@@ -1,20 +1,28 @@
-// Benchmark server (spawned by bench-upload.ts): a bare Fastify app streaming multipart uploads into LocalEvidenceStore and sampling its own RSS.
+// Benchmark server (spawned by bench-upload.ts): a bare Fastify app streaming multipart uploads into the evidence store
+// (LocalEvidenceStore, or S3EvidenceStore when given an endpoint and bucket) and sampling its own RSS.
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import multipart from '@fastify/multipart'
 import { LocalEvidenceStore } from '../server/storage/local.js'
+import { S3EvidenceStore } from '../server/storage/s3.js'
 
 const MiB = 1024 * 1024
 const MAX_BYTES = 600 * MiB
 const SAMPLE_EVERY_MS = 20
 
-const dataDir = process.argv[2]
+const [dataDir, s3Endpoint, s3Bucket] = process.argv.slice(2)
 if (!dataDir) {
-  console.error('usage: bench-upload-server.ts <data dir>')
+  console.error('usage: bench-upload-server.ts <data dir> [<s3 endpoint> <bucket>]')
   process.exit(2)
 }
 
-const store = new LocalEvidenceStore(join(dataDir, 'evidence'))
+const store = s3Endpoint && s3Bucket
+  ? new S3EvidenceStore({
+    bucket: s3Bucket,
+    prefix: 'evidence/',
+    client: { endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }
+  })
+  : new LocalEvidenceStore(join(dataDir, 'evidence'))
 
 // process.memoryUsage.rss() reads the resident set size without walking the V8 heap, so sampling it every 20 ms is cheap.
 let peakRss = process.memoryUsage.rss()

@@ -1,4 +1,6 @@
-// Benchmark (not a test): uploads generated 1, 100 and 500 MiB files to a child-process server and reports throughput and the server's RSS growth.
+// Benchmark (not a test): uploads generated 1, 100 and 500 MiB files to a child-process server and reports throughput
+// and the server's RSS growth. `--s3`: into an S3 bucket (s3rver, run by this process so its memory is not the server's)
+// instead of the local disk.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -9,6 +11,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 
 const MiB = 1024 * 1024
 const SIZES_MIB = [1, 100, 500]
@@ -18,10 +21,10 @@ const CHUNK = 256 * 1024
 interface Reply { status: number, body: string }
 
 /** Waits for the server's `{ address }` line on its stdout. */
-async function startServer (dataDir: string): Promise<{ child: ChildProcess, address: string }> {
+async function startServer (dataDir: string, s3: string[]): Promise<{ child: ChildProcess, address: string }> {
   const serverScript = join(dirname(fileURLToPath(import.meta.url)), 'bench-upload-server.ts')
   // Node itself runs the server (not an npx or tsx wrapper), so the RSS it reports is the server's own.
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', serverScript, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', serverScript, dataDir, ...s3], { stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout! })
   const address = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the benchmark server exited with code ${code}`)))
@@ -90,8 +93,22 @@ const mib = (bytes: number) => bytes / MiB
 async function main (): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'par-bench-upload-'))
   let child: ChildProcess | undefined
+  let s3rver: { close: () => Promise<void> } | undefined
   try {
-    const server = await startServer(dataDir)
+    const s3: string[] = []
+    if (process.argv.includes('--s3')) {
+      const { default: S3rver } = await import('s3rver')
+      const bucket = 'bench-evidence'
+      const instance = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3') })
+      const { port } = await instance.run()
+      s3rver = instance
+      s3.push(`http://127.0.0.1:${port}`, bucket)
+      const client = new S3Client({ endpoint: s3[0], region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+      await client.send(new CreateBucketCommand({ Bucket: bucket }))
+      client.destroy()
+      console.log(`into an S3 bucket (s3rver at ${s3[0]}, in the benchmark's own process)`)
+    }
+    const server = await startServer(dataDir, s3)
     child = server.child
     const { address } = server
     const pool = randomBytes(4 * MiB)
@@ -133,6 +150,7 @@ async function main (): Promise<void> {
       child.kill('SIGTERM')
       await exited
     }
+    await s3rver?.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
