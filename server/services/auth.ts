@@ -132,13 +132,22 @@ export async function authenticateToken (db: Db, token: string): Promise<UserPri
   }
 }
 
+/**
+ * The key's principal, or null for an unknown or revoked key. Its `last_used_at` is written at most once a minute, so
+ * an integrator's burst of reads does not turn into a burst of writes on one row (one statement either way).
+ */
 export async function authenticateApiKey (db: Db, key: string): Promise<ApiKeyPrincipal | null> {
-  const [row] = await db.update(apiKeysTable)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiKeysTable.keyHash, digest(key)), isNull(apiKeysTable.revokedAt)))
-    .returning()
+  const [row] = await queryRows<{ id: string, name: string, scopes: string[] }>(db, sql`
+    with found as (
+      select id, name, scopes, last_used_at from api_keys where key_hash = ${digest(key)} and revoked_at is null
+    ), touched as (
+      update api_keys set last_used_at = now()
+      where id = (select id from found) and (last_used_at is null or last_used_at < now() - interval '1 minute')
+      returning id
+    )
+    select id, name, scopes from found`)
   if (!row) return null
-  return { kind: 'api_key', id: row.id, name: row.name, scopes: row.scopes as Scope[] }
+  return { kind: 'api_key', id: String(row.id), name: String(row.name), scopes: row.scopes as Scope[] }
 }
 
 export async function logout (db: Db, sessionId: string): Promise<void> {
