@@ -1,7 +1,7 @@
 // Login, tokens, API key authentication and the lockout of a username per client address.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
-import { apiKeysTable, loginFailuresTable, sessionsTable, usersTable } from '../db/schema/index.js'
+import { loginFailuresTable, sessionsTable, usersTable } from '../db/schema/index.js'
 import { queryRows } from '../db/rows.js'
 import { AppError, Errors } from '../errors.js'
 import type { Role, Scope } from '../domain/roles.js'
