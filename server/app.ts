@@ -48,6 +48,8 @@ function cspDirectives (inlineScripts: boolean): Record<string, string[] | null>
   return {
     defaultSrc: ["'self'"],
     scriptSrc: inlineScripts ? ["'self'", "'unsafe-inline'"] : ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    fontSrc: ["'self'", 'https:', 'data:'],
     styleSrc: ["'self'", "'unsafe-inline'"],
     // Evidence files open in the page (PDF in a frame, images) from the blob the app fetched with the session's token.
     imgSrc: ["'self'", 'data:', 'blob:'],
@@ -57,7 +59,7 @@ function cspDirectives (inlineScripts: boolean): Record<string, string[] | null>
     baseUri: ["'self'"],
     frameAncestors: ["'self'"],
     formAction: ["'self'"],
-    // Served over plain HTTP on a developer's machine; behind TLS the proxy redirects.
+    // Served over plain HTTP on a developer's machine; behind TLS the proxy redirects (so no upgrade-insecure-requests).
     upgradeInsecureRequests: null
   }
 }
@@ -106,11 +108,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   await app.register(problemDetails, { defaultLanguage: config.DEFAULT_LANGUAGE })
   await app.register(accessPlugin)
-  await app.register(helmet, { contentSecurityPolicy: { directives: cspDirectives(false) } })
+  // helmet's other headers; the policy is written once here rather than rebuilt by helmet on every answer.
+  await app.register(helmet, { contentSecurityPolicy: false })
+  const policyOf = (inlineScripts: boolean) => Object.entries(cspDirectives(inlineScripts)).flatMap(([name, values]) =>
+    values === null ? [] : [`${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${values.join(' ')}`]).join(';')
+  const policy = policyOf(false)
+  app.addHook('onRequest', async (_request, reply) => { reply.header('content-security-policy', policy) })
   // Only the interactive API docs run inline scripts; everything else (the web app, evidence downloads, JSON) may not.
-  const docsPolicy = Object.entries(cspDirectives(true)).flatMap(([name, values]) => values === null
-    ? []
-    : [`${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${values.join(' ')}`]).join('; ')
+  const docsPolicy = policyOf(true)
   app.addHook('onSend', async (request, reply) => {
     if (request.url === '/docs' || request.url.startsWith('/docs/')) reply.header('content-security-policy', docsPolicy)
   })
