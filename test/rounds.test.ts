@@ -29,6 +29,7 @@ t.test('an admin creates a draft round; deadlines are taken with any offset and 
   t.equal(created.statusCode, 201)
   const round = created.json()
   t.equal(round.status, 'draft')
+  t.same(round.moves, [{ to: 'self_assessment', direction: 'forward', reasonRequired: false }], 'a draft can only open')
   t.equal(round.timeZone, 'Asia/Ho_Chi_Minh')
   t.equal(round.selfAssessmentClosesAt, '2021-01-15T17:00:00+07:00', 'UTC 10:00 is 17:00 in Hà Nội')
   t.equal(round.supplementClosesAt, '2021-02-10T17:00:00+07:00')

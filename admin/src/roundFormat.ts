@@ -30,14 +30,5 @@ export const deadlineFields: { name: DeadlineName, label: string }[] = [
 
 export const DEADLINE_HINT = 'Nhập theo dạng 28/11/2025 17:00'
 
-/** The statuses of a round in the order of the cycle (the API's RoundStatus); a round moves one step at a time. */
+/** The statuses of a round in the order of the cycle, for the stepper (the moves allowed now come from the API). */
 export const roundStatusOrder: RoundStatus[] = ['draft', 'self_assessment', 'appraisal', 'finalized', 'published']
-
-export function nextStatus (status: RoundStatus): RoundStatus | undefined {
-  return roundStatusOrder[roundStatusOrder.indexOf(status) + 1]
-}
-
-export function previousStatus (status: RoundStatus): RoundStatus | undefined {
-  const index = roundStatusOrder.indexOf(status)
-  return index > 0 ? roundStatusOrder[index - 1] : undefined
-}

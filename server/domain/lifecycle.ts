@@ -51,6 +51,24 @@ export function checkTransition (from: RoundStatus, to: RoundStatus, reason?: st
   return { ok: true, direction: 'forward' }
 }
 
+export interface RoundMove {
+  to: RoundStatus
+  direction: 'forward' | 'back'
+  /** A move back must say why (units and appraisers see their work reopen). */
+  reasonRequired: boolean
+}
+
+/** The moves the step rule allows from a status (conditions such as deadlines and participants are checked on the move). */
+export function allowedMoves (from: RoundStatus): RoundMove[] {
+  const index = roundStatuses.indexOf(from)
+  const next = roundStatuses[index + 1]
+  const previous = index > 0 ? roundStatuses[index - 1] : undefined
+  return [
+    ...(next ? [{ to: next, direction: 'forward' as const, reasonRequired: false }] : []),
+    ...(previous ? [{ to: previous, direction: 'back' as const, reasonRequired: true }] : [])
+  ]
+}
+
 /** What must hold, beyond the step itself, for a round to make a move. */
 export type TransitionCondition =
   /** Opening: deadlines set and in order, participants, a published catalog for each of their unit types. */

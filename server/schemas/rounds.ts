@@ -1,8 +1,9 @@
 // Contract of assessment rounds (kỳ đánh giá) and of each unit's self-assessment (tự đánh giá).
 import { Type } from 'typebox'
 import { page, ref, registerShared } from './common.js'
+import { roundStatuses } from '../domain/lifecycle.js'
 
-export const RoundStatusSchema = Type.Enum(['draft', 'self_assessment', 'appraisal', 'finalized', 'published'], {
+export const RoundStatusSchema = Type.Enum([...roundStatuses], {
   $id: 'RoundStatus',
   description: 'draft → self_assessment → appraisal → finalized → published; admins move a round one step at a time'
 })
@@ -72,6 +73,11 @@ export const RoundSchema = Type.Object({
   ...deadlineFields,
   catalogs: Type.Array(ref(RoundCatalogSchema), { description: 'The published catalog each unit type is scored with' }),
   participants: Type.Array(ref(RoundParticipantSchema), { description: 'Participating units, by unit type then name (Vietnamese order)' }),
+  moves: Type.Array(Type.Object({
+    to: ref(RoundStatusSchema),
+    direction: Type.Enum(['forward', 'back']),
+    reasonRequired: Type.Boolean({ description: 'A move back needs a reason' })
+  }), { description: 'The status moves the step rule allows now (one step forward, or back with a reason); whether a move\'s conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition)' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
 }, { $id: 'Round' })

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentsTable, unitsTable, unitTypesTable } from '../db/schema/index.js'
-import { checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamDateTime, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
+import { allowedMoves, checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamDateTime, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundMove, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
@@ -67,6 +67,7 @@ export interface Round {
   supplementClosesAt: string | null
   catalogs: RoundCatalog[]
   participants: RoundParticipant[]
+  moves: RoundMove[]
   createdAt: string
   updatedAt: string
 }
@@ -168,6 +169,7 @@ export async function getRound (db: Executor, id: string): Promise<Round> {
     supplementClosesAt: showInstant(row.supplementClosesAt),
     catalogs,
     participants: participants.map((p) => ({ ...p, extensionUntil: showInstant(p.extensionUntil) })),
+    moves: allowedMoves(row.status),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString()
   }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { checkTransition, transitionConditions, selfAssessmentOverdue, completenessProblems, deadlineProblems, effectiveDeadline, formatVietnamTime, openingProblems } from '../../server/domain/lifecycle.js'
+import { allowedMoves, checkTransition, roundStatuses, transitionConditions, selfAssessmentOverdue, completenessProblems, deadlineProblems, effectiveDeadline, formatVietnamTime, openingProblems } from '../../server/domain/lifecycle.js'
 
 const at = (iso: string) => new Date(iso)
 
@@ -89,4 +89,17 @@ t.test('a unit is late when the round is open, it has not submitted and its own 
   t.equal(selfAssessmentOverdue({ roundStatus: 'appraisal', submitted: true, deadline, now: after }), false, 'submitted is never late')
   t.equal(selfAssessmentOverdue({ roundStatus: 'draft', submitted: false, deadline, now: after }), false, 'a draft round asks nothing yet')
   t.equal(selfAssessmentOverdue({ roundStatus: 'self_assessment', submitted: false, deadline: null, now: after }), false, 'no deadline, nothing late')
+})
+
+t.test('the moves a round lists are exactly the ones the step rule lets through', async (t) => {
+  for (const from of roundStatuses) {
+    const moves = allowedMoves(from)
+    for (const to of roundStatuses) {
+      const move = moves.find((candidate) => candidate.to === to)
+      t.equal(move !== undefined, checkTransition(from, to, 'lý do').ok, `${from} → ${to}`)
+      if (move) t.equal(move.reasonRequired, !checkTransition(from, to).ok, `${from} → ${to} needs a reason exactly when the rule asks for one`)
+    }
+  }
+  t.same(allowedMoves('draft'), [{ to: 'self_assessment', direction: 'forward', reasonRequired: false }])
+  t.same(allowedMoves('published'), [{ to: 'finalized', direction: 'back', reasonRequired: true }])
 })

@@ -2086,6 +2086,14 @@ export interface components {
             catalogs: components["schemas"]["RoundCatalog"][];
             /** @description Participating units, by unit type then name (Vietnamese order) */
             participants: components["schemas"]["RoundParticipant"][];
+            /** @description The status moves the step rule allows now (one step forward, or back with a reason); whether a move's conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition) */
+            moves: {
+                to: components["schemas"]["RoundStatus"];
+                /** @enum {unknown} */
+                direction: "forward" | "back";
+                /** @description A move back needs a reason */
+                reasonRequired: boolean;
+            }[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
