@@ -121,7 +121,7 @@ export async function generateRound (db: Db, options: { units: number, leaves: n
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const ms = (value: number) => `${value.toFixed(0)} ms`
 
-async function time (fn: () => Promise<unknown>, runs: number): Promise<{ median: number, min: number }> {
+export async function time (fn: () => Promise<unknown>, runs: number): Promise<{ median: number, min: number }> {
   await fn() // warm the caches and the query plans
   const times: number[] = []
   for (let i = 0; i < runs; i++) {

@@ -209,6 +209,15 @@ export function roundLeavesSql (roundId: string): SQL {
   )`
 }
 
+/**
+ * The fields of the round's catalogs (`field`: maximum, number of leaves, position), for reads that take their per-field
+ * figures from the trigger-kept sums tables instead of the 100 entries of each unit. Follows roundLeavesSql.
+ */
+const roundFieldsSql = sql`field as (
+    select catalog_id, field_code, field_title, field_position, sum(max_points) as max_points, count(*)::int as leaves
+    from leaf group by catalog_id, field_code, field_title, field_position
+  )`
+
 /** Whether a supplement request (alias `sr`) touches a field assigned to the user, for listings filtered to appraisers. */
 export function requestVisibleTo (userId: string): SQL {
   return sql`exists (
@@ -924,21 +933,20 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
   const userId = appraiserOf(actor)
   const visibleField = userId === null
     ? sql`true`
-    : sql`exists (select 1 from appraisal_assignments aa where aa.round_id = ${roundId} and aa.unit_type_code = uc.unit_type_code and aa.field_code = l.field_code and aa.user_id = ${userId})`
+    : sql`exists (select 1 from appraisal_assignments aa where aa.round_id = ${roundId} and aa.unit_type_code = uc.unit_type_code and aa.field_code = f.field_code and aa.user_id = ${userId})`
   const ofType = query.unitType === undefined ? sql`true` : sql`uc.unit_type_code = ${query.unitType}`
   const [rows, requests] = await Promise.all([
+    // One row per unit and field: the leaves from the catalog, the appraised ones from the sums the triggers keep.
     queryRows<Record<string, unknown>>(db, sql`
-      with recursive ${roundLeavesSql(roundId)}
+      with recursive ${roundLeavesSql(roundId)}, ${roundFieldsSql}
       select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.self_status, uc.submitted_at,
-        uc.appraisal_status, uc.version, uc.finalized_at, l.field_code, l.field_title,
-        count(*)::int as leaves, count(ae.leaf_code)::int as appraised
+        uc.appraisal_status, uc.version, uc.finalized_at, f.field_code, f.field_title,
+        f.leaves, coalesce(afs.entries, 0)::int as appraised
       from unit_catalog uc
-      join leaf l on l.catalog_id = uc.catalog_id
-      left join appraisal_entries ae on ae.appraisal_id = uc.appraisal_id and ae.leaf_code = l.code
+      join field f on f.catalog_id = uc.catalog_id
+      left join appraisal_field_sums afs on afs.appraisal_id = uc.appraisal_id and afs.field_code = f.field_code
       where ${ofType} and ${visibleField}
-      group by uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.self_status, uc.submitted_at,
-        uc.appraisal_status, uc.version, uc.finalized_at, l.field_code, l.field_title, l.field_position
-      order by uc.unit_type_code, uc.sort_key, uc.unit_code, l.field_position`),
+      order by uc.unit_type_code, uc.sort_key, uc.unit_code, f.field_position`),
     queryRows<Record<string, unknown>>(db, sql`
       with recursive ${roundLeavesSql(roundId)}
       select sr.unit_id, (count(*) filter (where sr.status = 'open'))::int as open, (count(*) filter (where sr.status = 'answered'))::int as answered
@@ -996,39 +1004,56 @@ export interface UnitPoints extends PointsLine {
 }
 
 /**
- * Self and appraised points per participating unit and field, and per unit overall, summed by the database from
- * self_assessment_entries and appraisal_entries (grouping sets give the unit totals in the same query). Units in
+ * Self and appraised points per participating unit and field, and per unit overall, read from the per-field sums the
+ * triggers keep beside self_assessment_entries and appraisal_entries (grouping sets give the unit totals in the same query). Units in
  * catalog order of unit type, then Vietnamese name order; fields in catalog order. For results and the gap.
  */
 export async function unitFieldPoints (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<UnitPoints[]> {
   await assertRoundExists(db, roundId)
+  // Per unit and field from the sums the triggers keep (points in thousandths, answered and appraised leaves); the
+  // not-applicable leaves, few, through their partial indexes; grouping sets add each unit's overall line.
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    with recursive ${roundLeavesSql(roundId)}
+    with recursive ${roundLeavesSql(roundId)}, ${roundFieldsSql},
+    self_na as (
+      select e.self_assessment_id as owner, l.field_code, sum(l.max_points) as max_points
+      from unit_catalog uc
+      join self_assessment_entries e on e.self_assessment_id = uc.self_assessment_id and e.not_applicable
+      join leaf l on l.catalog_id = uc.catalog_id and l.code = e.leaf_code
+      group by e.self_assessment_id, l.field_code
+    ), appraised_na as (
+      select e.appraisal_id as owner, l.field_code, sum(l.max_points) as max_points
+      from unit_catalog uc
+      join appraisal_entries e on e.appraisal_id = uc.appraisal_id and e.not_applicable
+      join leaf l on l.catalog_id = uc.catalog_id and l.code = e.leaf_code
+      group by e.appraisal_id, l.field_code
+    )
     select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.catalog_id, uc.appraisal_status,
-      l.field_code, l.field_title, grouping(l.field_code) = 1 as overall,
-      coalesce(sum(l.max_points), 0)::text as max_points,
-      coalesce(sum(se.points), 0)::text as self_points,
-      coalesce(sum(ae.points), 0)::text as appraised_points,
-      (coalesce(sum(se.points), 0) - coalesce(sum(ae.points), 0))::text as gap,
-      coalesce(sum(l.max_points) filter (where se.not_applicable is not true), 0)::text as self_applicable_maximum,
-      coalesce(sum(l.max_points) filter (where ae.not_applicable is not true), 0)::text as appraised_applicable_maximum,
-      count(*)::int as leaves, count(se.input)::int as self_answered, count(ae.leaf_code)::int as appraised
+      f.field_code, f.field_title, grouping(f.field_code) = 1 as overall,
+      (sum(f.max_points) * 1000)::bigint::text as max_milli,
+      coalesce(sum(ss.points_milli), 0)::text as self_milli,
+      coalesce(sum(afs.points_milli), 0)::text as appraised_milli,
+      ((sum(f.max_points) - coalesce(sum(sn.max_points), 0)) * 1000)::bigint::text as self_applicable_milli,
+      ((sum(f.max_points) - coalesce(sum(an.max_points), 0)) * 1000)::bigint::text as appraised_applicable_milli,
+      sum(f.leaves)::int as leaves, coalesce(sum(ss.answered), 0)::int as self_answered, coalesce(sum(afs.entries), 0)::int as appraised
     from unit_catalog uc
-    join leaf l on l.catalog_id = uc.catalog_id
-    left join self_assessment_entries se on se.self_assessment_id = uc.self_assessment_id and se.leaf_code = l.code
-    left join appraisal_entries ae on ae.appraisal_id = uc.appraisal_id and ae.leaf_code = l.code
+    join field f on f.catalog_id = uc.catalog_id
+    left join self_assessment_field_sums ss on ss.self_assessment_id = uc.self_assessment_id and ss.field_code = f.field_code
+    left join appraisal_field_sums afs on afs.appraisal_id = uc.appraisal_id and afs.field_code = f.field_code
+    left join self_na sn on sn.owner = uc.self_assessment_id and sn.field_code = f.field_code
+    left join appraised_na an on an.owner = uc.appraisal_id and an.field_code = f.field_code
     ${query.unitType === undefined ? sql`` : sql`where uc.unit_type_code = ${query.unitType}`}
     group by grouping sets (
-      (uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.catalog_id, uc.appraisal_status, l.field_code, l.field_title, l.field_position),
+      (uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.catalog_id, uc.appraisal_status, f.field_code, f.field_title, f.field_position),
       (uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.catalog_id, uc.appraisal_status))
-    order by uc.unit_type_code, uc.sort_key, uc.unit_code, overall desc, l.field_position`)
+    order by uc.unit_type_code, uc.sort_key, uc.unit_code, overall desc, f.field_position`)
+  const milli = (value: unknown): Milli => Number(value) as Milli
   const line = (row: Record<string, unknown>): PointsLine => ({
-    maxPoints: toMilli(row.max_points),
-    selfPoints: toMilli(row.self_points),
-    appraisedPoints: toMilli(row.appraised_points),
-    gap: toMilli(row.gap),
-    selfApplicableMaximum: toMilli(row.self_applicable_maximum),
-    appraisedApplicableMaximum: toMilli(row.appraised_applicable_maximum),
+    maxPoints: milli(row.max_milli),
+    selfPoints: milli(row.self_milli),
+    appraisedPoints: milli(row.appraised_milli),
+    gap: (milli(row.self_milli) - milli(row.appraised_milli)) as Milli,
+    selfApplicableMaximum: milli(row.self_applicable_milli),
+    appraisedApplicableMaximum: milli(row.appraised_applicable_milli),
     leaves: Number(row.leaves),
     selfAnswered: Number(row.self_answered),
     appraised: Number(row.appraised)

@@ -1,0 +1,45 @@
+// `npm run bench:progress`: the gap report and the appraisal progress of a round of 10,000 units × 100 leaves in
+// PostgreSQL (DATABASE_URL, or the local server), both read from the per-field sums the triggers keep, next to the floor
+// of the same answer: a bare scan of those sums tables (one row per unit and field). Prints medians and ratios.
+// Options: --units=N --leaves=N --runs=N
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../server/db/rows.js'
+import { appraisalProgress, gapReport } from '../server/services/appraisal.js'
+import { systemActor } from '../server/services/context.js'
+import { generateRound, scratchDatabase, time } from './bench-results.js'
+
+function option (name: string, fallback: number): number {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))
+  return given === undefined ? fallback : Number(given.split('=')[1])
+}
+
+const units = option('units', 10_000)
+const leaves = option('leaves', 100)
+const runs = option('runs', 5)
+const { database, drop } = await scratchDatabase('par_bench_progress')
+try {
+  const round = await generateRound(database.db, { units, leaves, status: 'appraisal' })
+  const db = database.db
+  const floor = await time(() => queryRows(db, sql`
+    select s.self_assessment_id, s.field_code, s.points_milli, a.points_milli, a.entries
+    from self_assessments sa
+    join self_assessment_field_sums s on s.self_assessment_id = sa.id
+    left join appraisals ap on ap.round_id = sa.round_id and ap.unit_id = sa.unit_id
+    left join appraisal_field_sums a on a.appraisal_id = ap.id and a.field_code = s.field_code
+    where sa.round_id = ${round.roundId}`), runs)
+  const gap = await time(() => gapReport(db, round.roundId), runs)
+  const progress = await time(() => appraisalProgress(db, systemActor, round.roundId), runs)
+  const report = await gapReport(db, round.roundId)
+  const [bare] = await queryRows<{ total: string }>(db, sql`select coalesce(sum(points), 0)::text as total from self_assessment_entries e join self_assessments sa on sa.id = e.self_assessment_id where sa.round_id = ${round.roundId}`)
+  const reported = report.units.reduce((sum, unit) => sum + Math.round(unit.selfPoints * 1000), 0)
+  const checked = Math.round(Number(bare?.total ?? 0) * 1000) === reported
+  const ms = (value: number) => `${value.toFixed(0)} ms`
+  console.log(`${units} units × ${leaves} leaves (${units * leaves * 2} entries), median of ${runs} runs:`)
+  console.log(`  floor: the sums tables scanned bare .... ${ms(floor.median)} (min ${ms(floor.min)})`)
+  console.log(`  GET /rounds/{id}/gap (service) ......... ${ms(gap.median)} (min ${ms(gap.min)})  ${(gap.median / floor.median).toFixed(2)}× the floor   target < 300 ms`)
+  console.log(`  GET /rounds/{id}/progress (service) .... ${ms(progress.median)} (min ${ms(progress.min)})  ${(progress.median / floor.median).toFixed(2)}× the floor   target < 300 ms`)
+  console.log(`  the gap's self totals equal the bare sum of the entries: ${checked ? 'yes' : 'NO'}`)
+  if (!checked) process.exitCode = 1
+} finally {
+  await drop()
+}
