@@ -936,17 +936,20 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
     : sql`exists (select 1 from appraisal_assignments aa where aa.round_id = ${roundId} and aa.unit_type_code = uc.unit_type_code and aa.field_code = f.field_code and aa.user_id = ${userId})`
   const ofType = query.unitType === undefined ? sql`true` : sql`uc.unit_type_code = ${query.unitType}`
   const [rows, requests] = await Promise.all([
-    // One row per unit and field: the leaves from the catalog, the appraised ones from the sums the triggers keep.
+    // One row per unit with its fields as one JSON array (code, title, leaves, appraised): the leaves from the catalog,
+    // the appraised ones from the sums the triggers keep. (A row per unit and field costs more to send than to compute.)
     queryRows<Record<string, unknown>>(db, sql`
       with recursive ${roundLeavesSql(roundId)}, ${roundFieldsSql}
       select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.self_status, uc.submitted_at,
-        uc.appraisal_status, uc.version, uc.finalized_at, f.field_code, f.field_title,
-        f.leaves, coalesce(afs.entries, 0)::int as appraised
+        uc.appraisal_status, uc.version, uc.finalized_at,
+        json_agg(json_build_array(f.field_code, f.field_title, f.leaves, coalesce(afs.entries, 0)) order by f.field_position)::text as fields
       from unit_catalog uc
       join field f on f.catalog_id = uc.catalog_id
       left join appraisal_field_sums afs on afs.appraisal_id = uc.appraisal_id and afs.field_code = f.field_code
       where ${ofType} and ${visibleField}
-      order by uc.unit_type_code, uc.sort_key, uc.unit_code, f.field_position`),
+      group by uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.self_status, uc.submitted_at,
+        uc.appraisal_status, uc.version, uc.finalized_at
+      order by uc.unit_type_code, uc.sort_key, uc.unit_code`),
     queryRows<Record<string, unknown>>(db, sql`
       with recursive ${roundLeavesSql(roundId)}
       select sr.unit_id, (count(*) filter (where sr.status = 'open'))::int as open, (count(*) filter (where sr.status = 'answered'))::int as answered
@@ -955,29 +958,21 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
       group by sr.unit_id`)
   ])
   const requestsOf = new Map(requests.map((row) => [String(row.unit_id), { open: Number(row.open), answered: Number(row.answered) }]))
-  const units = new Map<string, UnitProgress>()
-  for (const row of rows) {
+  return rows.map((row) => {
     const unitId = String(row.unit_id)
-    let unit = units.get(unitId)
-    if (!unit) {
-      unit = {
-        unit: { id: unitId, code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
-        selfAssessment: { status: row.self_status as UnitProgress['selfAssessment']['status'], submittedAt: toIso(row.submitted_at) },
-        appraisal: { status: row.appraisal_status as UnitProgress['appraisal']['status'], version: Number(row.version), finalizedAt: toIso(row.finalized_at) },
-        leaves: 0,
-        appraised: 0,
-        openRequests: requestsOf.get(unitId)?.open ?? 0,
-        answeredRequests: requestsOf.get(unitId)?.answered ?? 0,
-        fields: []
-      }
-      units.set(unitId, unit)
+    const fields = (JSON.parse(String(row.fields)) as Array<[string, string, number, number]>)
+      .map(([code, title, leaves, appraised]) => ({ code, title, leaves, appraised }))
+    return {
+      unit: { id: unitId, code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+      selfAssessment: { status: row.self_status as UnitProgress['selfAssessment']['status'], submittedAt: toIso(row.submitted_at) },
+      appraisal: { status: row.appraisal_status as UnitProgress['appraisal']['status'], version: Number(row.version), finalizedAt: toIso(row.finalized_at) },
+      leaves: fields.reduce((sum, field) => sum + field.leaves, 0),
+      appraised: fields.reduce((sum, field) => sum + field.appraised, 0),
+      openRequests: requestsOf.get(unitId)?.open ?? 0,
+      answeredRequests: requestsOf.get(unitId)?.answered ?? 0,
+      fields
     }
-    const field = { code: String(row.field_code), title: String(row.field_title), leaves: Number(row.leaves), appraised: Number(row.appraised) }
-    unit.fields.push(field)
-    unit.leaves += field.leaves
-    unit.appraised += field.appraised
-  }
-  return [...units.values()]
+  })
 }
 
 /** Points of one unit in one field (or overall), exact thousandths summed by the database. */
@@ -1005,7 +1000,8 @@ export interface UnitPoints extends PointsLine {
 
 /**
  * Self and appraised points per participating unit and field, and per unit overall, read from the per-field sums the
- * triggers keep beside self_assessment_entries and appraisal_entries (grouping sets give the unit totals in the same query). Units in
+ * triggers keep beside self_assessment_entries and appraisal_entries: one row per unit, its fields as one JSON array of
+ * integer thousandths, the unit's totals their exact integer sums. Units in
  * catalog order of unit type, then Vietnamese name order; fields in catalog order. For results and the gap.
  */
 export async function unitFieldPoints (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<UnitPoints[]> {
@@ -1028,13 +1024,13 @@ export async function unitFieldPoints (db: Executor, roundId: string, query: { u
       group by e.appraisal_id, l.field_code
     )
     select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.catalog_id, uc.appraisal_status,
-      f.field_code, f.field_title, grouping(f.field_code) = 1 as overall,
-      (sum(f.max_points) * 1000)::bigint::text as max_milli,
-      coalesce(sum(ss.points_milli), 0)::text as self_milli,
-      coalesce(sum(afs.points_milli), 0)::text as appraised_milli,
-      ((sum(f.max_points) - coalesce(sum(sn.max_points), 0)) * 1000)::bigint::text as self_applicable_milli,
-      ((sum(f.max_points) - coalesce(sum(an.max_points), 0)) * 1000)::bigint::text as appraised_applicable_milli,
-      sum(f.leaves)::int as leaves, coalesce(sum(ss.answered), 0)::int as self_answered, coalesce(sum(afs.entries), 0)::int as appraised
+      json_agg(json_build_array(f.field_code, f.field_title,
+        (f.max_points * 1000)::bigint,
+        coalesce(ss.points_milli, 0),
+        coalesce(afs.points_milli, 0),
+        ((f.max_points - coalesce(sn.max_points, 0)) * 1000)::bigint,
+        ((f.max_points - coalesce(an.max_points, 0)) * 1000)::bigint,
+        f.leaves, coalesce(ss.answered, 0), coalesce(afs.entries, 0)) order by f.field_position)::text as fields
     from unit_catalog uc
     join field f on f.catalog_id = uc.catalog_id
     left join self_assessment_field_sums ss on ss.self_assessment_id = uc.self_assessment_id and ss.field_code = f.field_code
@@ -1042,37 +1038,45 @@ export async function unitFieldPoints (db: Executor, roundId: string, query: { u
     left join self_na sn on sn.owner = uc.self_assessment_id and sn.field_code = f.field_code
     left join appraised_na an on an.owner = uc.appraisal_id and an.field_code = f.field_code
     ${query.unitType === undefined ? sql`` : sql`where uc.unit_type_code = ${query.unitType}`}
-    group by grouping sets (
-      (uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.catalog_id, uc.appraisal_status, f.field_code, f.field_title, f.field_position),
-      (uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.catalog_id, uc.appraisal_status))
-    order by uc.unit_type_code, uc.sort_key, uc.unit_code, overall desc, f.field_position`)
-  const milli = (value: unknown): Milli => Number(value) as Milli
-  const line = (row: Record<string, unknown>): PointsLine => ({
-    maxPoints: milli(row.max_milli),
-    selfPoints: milli(row.self_milli),
-    appraisedPoints: milli(row.appraised_milli),
-    gap: (milli(row.self_milli) - milli(row.appraised_milli)) as Milli,
-    selfApplicableMaximum: milli(row.self_applicable_milli),
-    appraisedApplicableMaximum: milli(row.appraised_applicable_milli),
-    leaves: Number(row.leaves),
-    selfAnswered: Number(row.self_answered),
-    appraised: Number(row.appraised)
+    group by uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.sort_key, uc.catalog_id, uc.appraisal_status
+    order by uc.unit_type_code, uc.sort_key, uc.unit_code`)
+  type FieldRow = [string, string, number, number, number, number, number, number, number, number]
+  // Integer thousandths, summed exactly (a sum stays far below 2^53).
+  const line = ([, , max, self, appraised, selfApplicable, appraisedApplicable, leaves, selfAnswered, appraisedCount]: FieldRow): PointsLine => ({
+    maxPoints: max as Milli,
+    selfPoints: self as Milli,
+    appraisedPoints: appraised as Milli,
+    gap: (self - appraised) as Milli,
+    selfApplicableMaximum: selfApplicable as Milli,
+    appraisedApplicableMaximum: appraisedApplicable as Milli,
+    leaves,
+    selfAnswered,
+    appraised: appraisedCount
   })
-  const units: UnitPoints[] = []
-  for (const row of rows) {
-    if (row.overall === true) {
-      units.push({
-        unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
-        catalogId: String(row.catalog_id),
-        appraisalStatus: row.appraisal_status as UnitPoints['appraisalStatus'],
-        ...line(row),
-        fields: []
-      })
-    } else {
-      units[units.length - 1]?.fields.push({ code: String(row.field_code), title: String(row.field_title), ...line(row) })
+  const total = (lines: PointsLine[]): PointsLine => {
+    const sum = (pick: (line: PointsLine) => number) => lines.reduce((acc, line) => acc + pick(line), 0)
+    return {
+      maxPoints: sum((l) => l.maxPoints) as Milli,
+      selfPoints: sum((l) => l.selfPoints) as Milli,
+      appraisedPoints: sum((l) => l.appraisedPoints) as Milli,
+      gap: sum((l) => l.gap) as Milli,
+      selfApplicableMaximum: sum((l) => l.selfApplicableMaximum) as Milli,
+      appraisedApplicableMaximum: sum((l) => l.appraisedApplicableMaximum) as Milli,
+      leaves: sum((l) => l.leaves),
+      selfAnswered: sum((l) => l.selfAnswered),
+      appraised: sum((l) => l.appraised)
     }
   }
-  return units
+  return rows.map((row) => {
+    const fields = (JSON.parse(String(row.fields)) as FieldRow[]).map((field) => ({ code: field[0], title: field[1], ...line(field) }))
+    return {
+      unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+      catalogId: String(row.catalog_id),
+      appraisalStatus: row.appraisal_status as UnitPoints['appraisalStatus'],
+      ...total(fields),
+      fields
+    }
+  })
 }
 
 export interface GapLine { selfPoints: number, appraisedPoints: number, gap: number, leaves: number, appraised: number }
