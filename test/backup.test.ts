@@ -11,7 +11,7 @@ import { backup, restore, type BackupManifest } from '../server/ops/backup.js'
 import { LocalEvidenceStore } from '../server/storage/local.js'
 import { buildTestApp, freshDatabase } from './helpers/app.js'
 import { loginAs, type LoggedIn } from './helpers/auth.js'
-import { loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
+import { openRoundForOfficer, maxInput } from './helpers/rounds.js'
 import { samples, temporaryDirectory } from './storage/samples.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
@@ -47,11 +47,7 @@ async function snapshot (app: App, admin: LoggedIn, url: string) {
 t.test('a backup restores into a new database and data directory with every score, audit row and evidence hash', async (t) => {
   const dataDir = temporaryDirectory(t)
   const app = await buildTestApp(t, { config: { DATA_DIR: dataDir } })
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { admin, round, unitId, officer } = await openRoundForOfficer(app)
   const url = `/rounds/${round.id}/units/${unitId}/self-assessment`
   const leaves: Array<{ code: string, scoring: unknown, maxPoints: number }> = (await app.inject({ method: 'GET', url, headers: officer.headers })).json().leaves
   const entries = leaves.slice(0, 12).map((leaf) => ({ leafCode: leaf.code, input: maxInput(leaf as never), explanation: `Giải trình tiêu chí ${leaf.code}` }))

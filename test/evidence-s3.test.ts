@@ -8,7 +8,7 @@ import t from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
-import { loadReferenceData, openRound } from './helpers/rounds.js'
+import { openRoundForOfficer } from './helpers/rounds.js'
 import { startS3, watchMultipart } from './helpers/s3.js'
 import type { S3EvidenceStore } from '../server/storage/s3.js'
 import { samples, temporaryDirectory } from './storage/samples.js'
@@ -31,11 +31,7 @@ t.test('evidence files live in the bucket: stored once, read back, refused ones 
   const bucket = s3.S3_BUCKET
   const app = await buildTestApp(t, { config: { DATA_DIR: temporaryDirectory(t), EVIDENCE_MAX_BYTES: 8 * MiB, ...s3 } })
   const uploads = watchMultipart((app.evidenceStore as S3EvidenceStore).client)
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { round, unitId, officer } = await openRoundForOfficer(app)
   const url = `/rounds/${round.id}/units/${unitId}/self-assessment/files`
   const upload = (filename: string, content: Buffer) => {
     const boundary = `par-${randomBytes(6).toString('hex')}`
@@ -96,11 +92,7 @@ t.test('evidence files live in the bucket: stored once, read back, refused ones 
 t.test('with S3_PRESIGNED_DOWNLOADS_SECONDS a download is a redirect to a short-lived address of the bucket', async (t) => {
   const s3 = await peer.bucketConfig()
   const app = await buildTestApp(t, { config: { DATA_DIR: temporaryDirectory(t), ...s3, S3_PRESIGNED_DOWNLOADS_SECONDS: 120 } })
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { data, round, unitId, officer } = await openRoundForOfficer(app)
   const url = `/rounds/${round.id}/units/${unitId}/self-assessment/files`
   const boundary = `par-${randomBytes(6).toString('hex')}`
   const content = Buffer.concat([samples.pdf(), randomBytes(4096)])

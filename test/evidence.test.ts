@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs, type LoggedIn } from './helpers/auth.js'
-import { loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
+import { openRoundForOfficer, maxInput } from './helpers/rounds.js'
 import { listFiles, samples, temporaryDirectory } from './storage/samples.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
@@ -47,11 +47,7 @@ function files (app: App, who: LoggedIn, roundId: string, unitId: string) {
 async function setup (t: Test, config: { EVIDENCE_MAX_BYTES?: number } = {}) {
   const dataDir = temporaryDirectory(t)
   const app = await buildTestApp(t, { config: { DATA_DIR: dataDir, ...config } })
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { admin, data, round, unitId, officer } = await openRoundForOfficer(app)
   const root = join(dataDir, 'evidence')
   /** Evidence rows in the database and files on disk (empty directories left out). */
   const stored = async () => ({

@@ -5,8 +5,7 @@ import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
-import { loginAs } from './helpers/auth.js'
-import { loadReferenceData, openRound } from './helpers/rounds.js'
+import { openRoundForOfficer } from './helpers/rounds.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 
@@ -19,11 +18,7 @@ async function counts (app: App) {
 
 t.test('hostile values are refused at the schema with a 4xx problem, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { admin, round, unitId, officer } = await openRoundForOfficer(app)
   const before = await counts(app)
   const lone = '\uD800'
   const cases: Array<{ name: string, method: 'GET' | 'POST' | 'PATCH', url: string, who?: typeof admin | null, payload?: unknown, headers?: Record<string, string>, field?: RegExp }> = [

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs, type LoggedIn } from './helpers/auth.js'
-import { loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
+import { openRoundForOfficer, loadReferenceData, maxInput } from './helpers/rounds.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 type Entry = { leafCode: string, input?: Record<string, unknown> | null, explanation?: string | null }
@@ -32,11 +32,7 @@ function portal (app: App, who: LoggedIn, roundId: string, unitId: string) {
 
 async function setup (t: Parameters<typeof buildTestApp>[0]) {
   const app = await buildTestApp(t)
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { admin, data, round, unitId, officer } = await openRoundForOfficer(app)
   return { app, admin, data, round, unitId, officer }
 }
 

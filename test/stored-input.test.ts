@@ -5,8 +5,7 @@ import t from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { storedInput } from '../server/services/self-assessment.js'
 import { buildTestApp } from './helpers/app.js'
-import { loginAs } from './helpers/auth.js'
-import { loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
+import { openRoundForOfficer, maxInput } from './helpers/rounds.js'
 
 t.test('only the API\'s input shapes are read back', async (t) => {
   t.same(storedInput({ value: 1.5 }), { value: 1.5 })
@@ -17,11 +16,7 @@ t.test('only the API\'s input shapes are read back', async (t) => {
 
 t.test('a self-assessment with such a row answers 200, the odd leaf without input', async (t) => {
   const app = await buildTestApp(t)
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { round, unitId, officer } = await openRoundForOfficer(app)
   const url = `/rounds/${round.id}/units/${unitId}/self-assessment`
   const leaves: Array<{ code: string, scoring: { method: string } }> = (await app.inject({ method: 'GET', url, headers: officer.headers })).json().leaves
   const range = leaves.find((leaf) => leaf.scoring.method === 'range')!

@@ -4,16 +4,12 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
-import { loadReferenceData, openRound } from './helpers/rounds.js'
+import { openRoundForOfficer, loadReferenceData, openRound } from './helpers/rounds.js'
 import { samples } from './storage/samples.js'
 
 t.test('the self-assessment carries the database clock and each field\'s share of its applicable maximum', async (t) => {
   const app = await buildTestApp(t)
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { round, unitId, officer } = await openRoundForOfficer(app)
   const url = `/rounds/${round.id}/units/${unitId}/self-assessment`
 
   const fresh = await app.inject({ method: 'GET', url, headers: officer.headers })
@@ -75,11 +71,7 @@ t.test('the self-assessment carries the tree above its leaves, so the screen nee
 
 t.test('a viewer opens the self-assessment read-only with its evidence files, and cannot change them', async (t) => {
   const app = await buildTestApp(t)
-  const admin = await loginAs(app, 'admin')
-  const data = await loadReferenceData(app, admin)
-  const round = await openRound(app, admin, data)
-  const unitId = data.units.get('SO-TP')!
-  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const { round, unitId, officer } = await openRoundForOfficer(app)
   const viewer = await loginAs(app, 'viewer')
   const url = `/rounds/${round.id}/units/${unitId}/self-assessment/files`
 

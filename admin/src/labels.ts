@@ -69,12 +69,19 @@ export const ruleLabels: Record<string, string> = {
   unknown_unit_type: 'Loại đơn vị không tồn tại'
 }
 
+/** Every kind of record the audit log names (the server's entity types). */
 export const entityTypeLabels: Record<string, string> = {
   user: 'Người dùng',
   api_key: 'Khóa API',
   unit: 'Đơn vị',
   unit_type: 'Loại đơn vị',
-  catalog: 'Bộ tiêu chí'
+  catalog: 'Bộ tiêu chí',
+  round: 'Kỳ đánh giá',
+  self_assessment: 'Bản tự đánh giá',
+  appraisal: 'Kết quả thẩm định',
+  evidence_file: 'Tài liệu kiểm chứng',
+  supplement_request: 'Yêu cầu bổ sung',
+  result_version: 'Phiên bản kết quả'
 }
 
 export const actionLabels: Record<string, string> = {
@@ -99,7 +106,34 @@ export const actionLabels: Record<string, string> = {
   'catalog.node.add': 'Thêm nút',
   'catalog.node.update': 'Sửa nút',
   'catalog.node.move': 'Di chuyển nút',
-  'catalog.node.delete': 'Xóa nút'
+  'catalog.node.delete': 'Xóa nút',
+  'round.create': 'Tạo kỳ đánh giá',
+  'round.update': 'Sửa kỳ đánh giá',
+  'round.transition': 'Chuyển trạng thái kỳ đánh giá',
+  'round.set_catalogs': 'Chọn bộ tiêu chí cho kỳ',
+  'round.set_participants': 'Thay đổi đơn vị tham gia',
+  'round.extension': 'Gia hạn tự đánh giá',
+  'round.extension_revoke': 'Thu hồi gia hạn tự đánh giá',
+  'self_assessment.save': 'Lưu tự đánh giá',
+  'self_assessment.submit': 'Nộp bản tự đánh giá',
+  'self_assessment.withdraw': 'Rút lại bản tự đánh giá',
+  'evidence.upload': 'Tải lên tài liệu kiểm chứng',
+  'evidence.attach': 'Gắn tài liệu vào tiêu chí',
+  'evidence.detach': 'Gỡ tài liệu khỏi tiêu chí',
+  'evidence.delete': 'Xóa tài liệu kiểm chứng',
+  'appraisal.save': 'Lưu điểm thẩm định',
+  'appraisal.finalize': 'Chốt kết quả thẩm định',
+  'appraisal.reopen': 'Mở lại kết quả thẩm định',
+  'appraisal.set_assignments': 'Phân công thẩm định',
+  'supplement.create': 'Yêu cầu bổ sung tài liệu',
+  'supplement.answer': 'Trả lời yêu cầu bổ sung',
+  'supplement.close': 'Đóng yêu cầu bổ sung',
+  'supplement.expire': 'Yêu cầu bổ sung quá hạn',
+  'results.publish': 'Công bố kết quả',
+  'results.settings': 'Đổi cách chia sẻ kết quả',
+  'historical_results.import': 'Nhập kết quả các năm trước',
+  'demo.accounts': 'Tạo tài khoản dùng thử',
+  'demo.round': 'Tạo kỳ đánh giá mẫu'
 }
 
 export const actorTypeLabels: Record<string, string> = {
@@ -189,4 +223,90 @@ export const historyActionLabels: Record<string, string> = {
   'supplement.expire': 'Yêu cầu bổ sung quá hạn',
   'round.transition': 'Chuyển trạng thái kỳ đánh giá',
   'round.extension': 'Gia hạn cho đơn vị'
+}
+
+/** The fields an audit row's before and after hold, in Vietnamese. */
+export const auditFieldLabels: Record<string, string> = {
+  status: 'Trạng thái',
+  role: 'Vai trò',
+  active: 'Hoạt động',
+  code: 'Mã',
+  name: 'Tên',
+  shortName: 'Tên viết tắt',
+  aliases: 'Tên gọi khác',
+  unitType: 'Loại đơn vị',
+  unitId: 'Đơn vị',
+  unitIds: 'Đơn vị',
+  title: 'Tên',
+  year: 'Năm',
+  username: 'Tên đăng nhập',
+  displayName: 'Họ và tên',
+  email: 'Email',
+  scopes: 'Phạm vi quyền',
+  revokedAt: 'Thu hồi lúc',
+  selfAssessmentClosesAt: 'Hạn tự đánh giá',
+  supplementClosesAt: 'Hạn trả lời yêu cầu bổ sung',
+  appraisalClosesAt: 'Hạn thẩm định',
+  extensionUntil: 'Gia hạn đến',
+  extensionReason: 'Lý do gia hạn',
+  catalogs: 'Bộ tiêu chí',
+  catalogId: 'Bộ tiêu chí',
+  participants: 'Đơn vị tham gia',
+  assignments: 'Phân công',
+  leafCode: 'Tiêu chí',
+  leafCodes: 'Tiêu chí',
+  entries: 'Các tiêu chí',
+  filename: 'Tên tệp',
+  size: 'Dung lượng',
+  mime: 'Định dạng',
+  sha256: 'Mã băm',
+  answer: 'Trả lời',
+  dueAt: 'Hạn trả lời',
+  reason: 'Lý do',
+  comment: 'Ghi chú',
+  version: 'Phiên bản',
+  submittedAt: 'Nộp lúc',
+  finalizedAt: 'Chốt lúc',
+  publishedAt: 'Công bố lúc',
+  legalBasis: 'Căn cứ pháp lý',
+  classification: 'Thang xếp loại',
+  ranking: 'Cách xếp hạng',
+  maxPoints: 'Điểm tối đa',
+  scoring: 'Cách chấm điểm',
+  evidence: 'Tài liệu kiểm chứng',
+  guidance: 'Hướng dẫn',
+  parentCode: 'Nút cha',
+  position: 'Vị trí',
+  kind: 'Loại nút',
+  provenance: 'Nguồn gốc dữ liệu',
+  document: 'Nội dung',
+  nodes: 'Các nút',
+  inputHash: 'Mã dữ liệu đầu vào',
+  shareProvisional: 'Chia sẻ kết quả tạm tính',
+  selfAssessmentId: 'Bản tự đánh giá',
+  leaves: 'Số tiêu chí',
+  count: 'Số lượng',
+  rows: 'Số dòng'
+}
+
+const statusLabelsByEntity: Record<string, Record<string, string>> = {
+  round: roundStatusLabels,
+  catalog: statusLabels,
+  self_assessment: selfAssessmentStatusLabels,
+  appraisal: appraisalStatusLabels,
+  supplement_request: supplementStatusLabels
+}
+
+/**
+ * A value of an audit row as a person reads it: statuses, roles, scopes and yes/no in Vietnamese by the record's
+ * kind; anything else as it is (the caller shortens it).
+ */
+export function auditValueLabel (entityType: string, key: string, value: unknown): string | undefined {
+  if (typeof value === 'boolean') return value ? 'Có' : 'Không'
+  if (key === 'status' && typeof value === 'string') return statusLabelsByEntity[entityType]?.[value]
+  if (key === 'role' && typeof value === 'string') return roleShortLabels[value as Role]
+  if (key === 'scopes' && Array.isArray(value)) return value.map((scope) => scopeLabels[scope as Scope] ?? String(scope)).join(', ')
+  if (key === 'kind' && typeof value === 'string') return kindLabels[value as NodeKind]
+  if (key === 'evidence' && typeof value === 'string') return evidenceLabels[value as EvidenceRule]
+  return undefined
 }

@@ -347,7 +347,7 @@ export async function importUnits (db: Db, actor: Actor, document: unknown): Pro
       `Tệp có ${problems.length} vấn đề, liệt kê trong errors; chưa nhập gì.`), { errors: problems })
   }
   const units = (document as UnitsDocument).units.map(clean)
-  const reason = 'Imported from a par-units/1 document'
+  const reason = 'Nhập từ tệp danh sách đơn vị (par-units/1)'
   try {
     return await db.transaction(async (tx) => {
       const result: ImportResult = { created: 0, updated: 0, unchanged: 0 }

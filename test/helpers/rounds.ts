@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { fixturesDir } from '../../server/paths.js'
-import type { LoggedIn } from './auth.js'
+import { loginAs, type LoggedIn } from './auth.js'
 
 const fixture = (...path: string[]): unknown => JSON.parse(readFileSync(join(fixturesDir, ...path), 'utf8'))
 
@@ -82,4 +82,17 @@ export function maxInput (leaf: Leaf): { value?: number, option?: string, measur
     case 'options': return { option: leaf.scoring.options!.find((option) => option.points === leaf.maxPoints)!.code }
     case 'bands': return { measurement: leaf.scoring.bands!.find((band) => band.points === leaf.maxPoints)!.min }
   }
+}
+
+/**
+ * The usual start of a unit's story: the admin loads the reference data and opens a round, and a unit's officer (Sở Tư
+ * pháp unless said) logs in. `url` is the unit's self-assessment.
+ */
+export async function openRoundForOfficer (app: FastifyInstance, options: { unitCode?: string } = {}) {
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const round = await openRound(app, admin, data)
+  const unitId = data.units.get(options.unitCode ?? 'SO-TP') as string
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  return { admin, data, round, unitId, officer, url: `/rounds/${round.id}/units/${unitId}/self-assessment` }
 }

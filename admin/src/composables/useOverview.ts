@@ -1,8 +1,57 @@
 // Counts for the home page: units, catalogs by status, rounds, the latest published results, accounts and the latest
 // changes (the last two for admins).
 import { call, client } from '../api/client'
-import type { AuditEntry } from '../api/types'
+import type { AuditEntry, RoundStatus } from '../api/types'
 import { useLoader } from './useLoader'
+
+/** The round the Sở Nội vụ is running now, with where its units stand. */
+export interface CurrentRound {
+  id: string
+  code: string
+  title: string
+  status: RoundStatus
+  selfAssessmentClosesAt: string | null
+  supplementClosesAt: string | null
+  appraisalClosesAt: string | null
+  participants: number
+  submitted: number
+  /** Not submitted although their own deadline (the round's or an extension) has passed. */
+  late: number
+  /** Units with at least one supplement request waiting for their answer. */
+  withOpenRequests: number
+  openRequests: number
+}
+
+/** In progress first (self-assessment, appraisal, finalized but not published), else one being prepared (draft). */
+const CURRENT_ORDER: RoundStatus[] = ['self_assessment', 'appraisal', 'finalized', 'draft']
+
+async function currentRound (): Promise<CurrentRound | null> {
+  const { items } = await call(client.GET('/rounds', { params: { query: { limit: 100, offset: 0 } } }))
+  const ranked = items
+    .filter((round) => CURRENT_ORDER.includes(round.status))
+    .sort((a, b) => CURRENT_ORDER.indexOf(a.status) - CURRENT_ORDER.indexOf(b.status) || b.year - a.year || b.createdAt.localeCompare(a.createdAt))
+  const round = ranked[0]
+  if (!round) return null
+  const path = { params: { path: { id: round.id } } }
+  const [selfAssessments, requests] = await Promise.all([
+    call(client.GET('/rounds/{id}/self-assessments', path)),
+    call(client.GET('/rounds/{id}/supplement-requests', { params: { path: { id: round.id }, query: { status: 'open' } } }))
+  ])
+  return {
+    id: round.id,
+    code: round.code,
+    title: round.title,
+    status: round.status,
+    selfAssessmentClosesAt: round.selfAssessmentClosesAt,
+    supplementClosesAt: round.supplementClosesAt,
+    appraisalClosesAt: round.appraisalClosesAt,
+    participants: round.participantCount,
+    submitted: selfAssessments.filter((line) => line.status === 'submitted').length,
+    late: selfAssessments.filter((line) => line.overdue).length,
+    withOpenRequests: new Set(requests.map((request) => request.unit.id)).size,
+    openRequests: requests.length
+  }
+}
 
 export interface Overview {
   activeUnits: number
@@ -13,17 +62,19 @@ export interface Overview {
   latestResults: { roundId: string, title: string, unitType: string, unitTypeName: string, version: number, publishedAt: string } | null
   users: number | null
   recent: AuditEntry[]
+  current: CurrentRound | null
 }
 
 export function useOverview (isAdmin: () => boolean) {
   return useLoader<Overview>(async () => {
     const page = { limit: 1, offset: 0 }
-    const [units, published, drafts, rounds, publishedRounds] = await Promise.all([
+    const [units, published, drafts, rounds, publishedRounds, current] = await Promise.all([
       call(client.GET('/units', { params: { query: { ...page, active: true } } })),
       call(client.GET('/catalogs', { params: { query: { ...page, status: 'published' } } })),
       call(client.GET('/catalogs', { params: { query: { ...page, status: 'draft' } } })),
       call(client.GET('/rounds', { params: { query: page } })),
-      call(client.GET('/public/rounds'))
+      call(client.GET('/public/rounds')),
+      currentRound()
     ])
     const newest = publishedRounds.items[0]
     const firstType = newest?.results[0]
@@ -40,6 +91,6 @@ export function useOverview (isAdmin: () => boolean) {
       users = userPage.total
       recent = auditPage.items
     }
-    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, rounds: rounds.total, latestResults, users, recent }
+    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, rounds: rounds.total, latestResults, users, recent, current }
   })
 }
