@@ -142,6 +142,11 @@ export const actorTypeLabels: Record<string, string> = {
   system: 'Hệ thống'
 }
 
+/** Who made a change: the person or key by name; the service's own work (demo data, expiries) as "Hệ thống". */
+export function actorName (entry: { actorType: string, actorName: string }): string {
+  return entry.actorType === 'system' ? 'Hệ thống' : entry.actorName
+}
+
 export const roundStatusLabels: Record<RoundStatus, string> = {
   draft: 'Bản nháp',
   self_assessment: 'Đang tự đánh giá',

@@ -501,7 +501,7 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
     })
     if (status === 'finalized') {
       await tx.update(roundsTable).set({ status: 'published', updatedAt: sql`now()` }).where(eq(roundsTable.id, roundId))
-      await audit(tx, actor, { action: 'round.transition', entityType: 'round', entityId: roundId, before: { status }, after: { status: 'published' }, reason: `Kết quả của loại đơn vị ${context.unitType.name} (${context.unitType.code}) đã được công bố` })
+      await audit(tx, actor, { action: 'round.transition', entityType: 'round', entityId: roundId, before: { status }, after: { status: 'published' }, reason: `Kết quả của loại đơn vị ${context.unitType.name} đã được công bố` })
     }
     const summary: ResultVersionSummary = {
       id,

@@ -8,6 +8,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core'
 import { appraisalChecks } from './appraisal.js'
+import { homeAuditChecks } from './home-audit.js'
 import type { BrowserChecks } from './checks.js'
 import { publicChecks } from './public.js'
 import { resultLayoutChecks } from './results-layout.js'
@@ -458,7 +459,7 @@ async function run (): Promise<void> {
       await nav('Nhật ký').click()
       await heading('Nhật ký thay đổi').waitFor()
       await waitUntil('entries are listed', async () => await rows('audit-table').count() > 0)
-      await page.getByLabel('Hành động').fill('catalog.publish')
+      await page.getByLabel('Hành động').selectOption({ label: 'Công bố bộ tiêu chí' })
       await page.getByRole('button', { name: 'Lọc', exact: true }).click()
       // The admin's publication of TEST-2021, beside the system's publications of the demo's own catalogs.
       await waitUntil('only publications are listed, the admin\'s among them', async () => {
@@ -485,7 +486,7 @@ async function run (): Promise<void> {
 
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
-      ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
+      ['home', homeAuditChecks], ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
       ['round', roundFlowChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)
