@@ -75,4 +75,17 @@ export async function homeAuditChecks (c: BrowserChecks): Promise<void> {
     await c.screenshot('audit-vietnamese')
     await page.getByRole('button', { name: 'Xóa bộ lọc' }).click()
   })
+
+  await check('an appraiser not yet assigned is told so on a round\'s progress, not that the round has no units', async () => {
+    const { items } = await c.api<{ items: Array<RoundSummary & { participantCount: number }> }>('/rounds?limit=100', { token })
+    const round = items.find((item) => item.year === 2020)
+    assert(round && round.participantCount > 0, 'the demo data has no 2020 round with participants')
+    await c.api('/users', { method: 'POST', token, body: { username: 'thamdinh-moi', displayName: 'Thành viên mới', role: 'appraiser', password: c.demoPassword } })
+    const tab = await c.newPage()
+    await c.login(tab, 'thamdinh-moi', c.demoPassword, 'Thẩm định')
+    await tab.goto(`${baseUrl}/admin/rounds/${round.id}/progress`)
+    await tab.getByText(`có ${round.participantCount} đơn vị tham gia, nhưng bạn chưa được phân công`).waitFor()
+    assert(!(await tab.locator('body').innerText()).includes('chưa có đơn vị tham gia'), 'the appraiser is told the round has no participating units')
+    await tab.close()
+  })
 }
