@@ -30,6 +30,8 @@ import appraisalRoutes from './routes/appraisal.js'
 import evidenceRoutes from './routes/evidence.js'
 import { setHashCost } from './services/secrets.js'
 import metricsPlugin from './plugins/metrics.js'
+import compress from '@fastify/compress'
+import { constants as zlibConstants } from 'node:zlib'
 
 export interface BuildOptions {
   /** An already open database (tests); otherwise one is opened from the config. */
@@ -124,6 +126,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if ((request.principal || request.url === '/auth/login') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
   })
   const origins = corsOrigins(config)
+  // Answers of 1 kB or more in a compressible type (JSON, CSV, HTML…) are compressed as the client accepts (br, gzip);
+  // routes that compress their own cached bodies (the public results) and files (evidence) are left as they are.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } } })
   await app.register(cors, {
     origin: origins.length > 0 ? origins : false,
     // The portal writes too (PATCH, PUT, DELETE with If-Match) and reads what the answers say in their headers.
