@@ -13,7 +13,7 @@ import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
 import { systemActor } from '../server/services/context.js'
 import { publishResults } from '../server/services/results.js'
-import { generateRound, scratchDatabase } from './bench-results.js'
+import { generateRound, option, scratchDatabase } from './bench-results.js'
 
 export interface AutocannonResult { requests: { average: number, total: number }, latency: { p50: number, p99: number }, non2xx: number, errors: number, throughput: { average: number } }
 export type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
@@ -51,11 +51,6 @@ export async function hasWrk (): Promise<boolean> {
     // wrk --version prints its usage and exits 1; only a missing program is "no wrk".
     return (error as { code?: unknown }).code !== 'ENOENT'
   }
-}
-
-function option (name: string, fallback: number): number {
-  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))
-  return given === undefined ? fallback : Number(given.split('=')[1])
 }
 
 async function main (): Promise<void> {

@@ -6,12 +6,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { appraisalProgress, gapReport } from '../server/services/appraisal.js'
 import { systemActor } from '../server/services/context.js'
-import { generateRound, scratchDatabase, time } from './bench-results.js'
-
-function option (name: string, fallback: number): number {
-  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))
-  return given === undefined ? fallback : Number(given.split('=')[1])
-}
+import { generateRound, option, scratchDatabase, time } from './bench-results.js'
 
 const units = option('units', 10_000)
 const leaves = option('leaves', 100)

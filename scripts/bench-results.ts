@@ -132,7 +132,8 @@ export async function time (fn: () => Promise<unknown>, runs: number): Promise<{
   return { median: median(times), min: Math.min(...times) }
 }
 
-function option (name: string, fallback: number): number {
+/** A numeric command-line option `--name=N`, or the fallback. */
+export function option (name: string, fallback: number): number {
   const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))
   return given === undefined ? fallback : Number(given.split('=')[1])
 }

@@ -13,12 +13,7 @@ import { systemActor } from '../server/services/context.js'
 import { publishResults } from '../server/services/results.js'
 import { hashPassword } from '../server/services/secrets.js'
 import { hasWrk, wrk, type Autocannon, type AutocannonResult } from './bench-http.js'
-import { generateRound, scratchDatabase } from './bench-results.js'
-
-function option (name: string, fallback: number): number {
-  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`))
-  return given === undefined ? fallback : Number(given.split('=')[1])
-}
+import { generateRound, option, scratchDatabase } from './bench-results.js'
 
 const PASSWORD = 'Thu-tai-CCHC-2026-bench'
 
