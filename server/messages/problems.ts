@@ -1,4 +1,5 @@
 // The framework's and the HTTP layer's refusals, said in both languages (the services say theirs where they refuse).
+import { roundStatusNames, type RoundStatus } from '../domain/lifecycle.js'
 import { Text } from './text.js'
 
 export const problemText = {
@@ -35,12 +36,14 @@ export const noCatalogForUnit = (roundCode: string, unitType: string) =>
   new Text(`Round ${roundCode} has no catalog for unit type ${unitType}; an admin must set one.`,
     `Kỳ đánh giá ${roundCode} chưa có bộ tiêu chí cho loại đơn vị ${unitType}; quản trị viên cần chọn bộ tiêu chí.`)
 
-/** Round statuses in Vietnamese, for messages that name one. */
-export const statusVi: Record<string, string> = {
-  draft: 'bản nháp',
-  self_assessment: 'tự đánh giá',
-  appraisal: 'thẩm định',
-  finalized: 'đã chốt kết quả',
-  published: 'đã công bố'
+/** A round status as the Sở Nội vụ names it, for messages that name one (the domain's one list of names). */
+export const statusName = (status: string | undefined | null) => roundStatusNames[status as RoundStatus] ?? String(status)
+
+/** A leaf of a save refused before or by its scoring: the same words for the unit's save and the appraiser's. */
+export const leafProblem = {
+  duplicate: (leafCode: string) => new Text(`Leaf ${leafCode} appears more than once in the request.`, `Tiêu chí ${leafCode}: bị gửi trùng.`),
+  unknown: (leafCode: string) => new Text(`The catalog has no leaf ${leafCode}.`, `Tiêu chí ${leafCode}: bộ tiêu chí không có tiêu chí này.`),
+  notALeaf: (leafCode: string) => new Text(`${leafCode} has sub-criteria; only its leaves are scored.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần.`),
+  /** The scoring's refusal of a value, named by its leaf in Vietnamese (the English names the values already). */
+  refused: (leafCode: string, message: Text) => new Text(message.en, `Tiêu chí ${leafCode}: ${message.vi}.`)
 }
-export const statusName = (status: string | undefined | null) => statusVi[status ?? ''] ?? String(status)

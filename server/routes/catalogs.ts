@@ -33,6 +33,7 @@ import {
   validateStoredCatalog
 } from '../services/catalogs.js'
 import { requestLanguage } from '../plugins/problem-details.js'
+import type { CatalogProblem } from '../domain/catalog.js'
 import { localize } from '../messages/text.js'
 
 const adminOnly = { roles: ['admin'] } as const
@@ -40,8 +41,9 @@ const readers = { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'], scope
 
 const NodeParams = Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String({ minLength: 1, maxLength: 40 }) })
 
-/** A catalog's rule problems in the client's language. */
-const said = <T>(request: FastifyRequest, value: T) => localize(value, requestLanguage(request))
+/** A catalog's rule problems in the client's language (only they carry texts; the tree is passed as it is). */
+const said = <T extends { problems: CatalogProblem[] }>(request: FastifyRequest, value: T) =>
+  ({ ...value, problems: localize(value.problems, requestLanguage(request)) })
 
 const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/catalogs', {

@@ -19,7 +19,7 @@ import { showInstant } from './rounds.js'
 import { storedInput, type EnteredInput } from './self-assessment.js'
 import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
-import { noCatalogForUnit, noSuch, onlyUsers, statusName } from '../messages/problems.js'
+import { leafProblem, noCatalogForUnit, noSuch, onlyUsers, statusName } from '../messages/problems.js'
 import { text as t, type Text } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
 
@@ -656,16 +656,16 @@ function resolveLeaves (locked: Locked, leafCodes: readonly string[], problems: 
   const outside: LoadedNode[] = []
   for (const leafCode of leafCodes) {
     if (resolved.has(leafCode)) {
-      problems.push({ leafCode, code: 'duplicate_leaf', message: t(`Leaf ${leafCode} appears more than once in the request.`, `Tiêu chí ${leafCode}: bị gửi trùng.`) })
+      problems.push({ leafCode, code: 'duplicate_leaf', message: leafProblem.duplicate(leafCode) })
       continue
     }
     const node = locked.catalog.byCode.get(leafCode)
     if (!node) {
-      problems.push({ leafCode, code: 'unknown_leaf', message: t(`The catalog has no leaf ${leafCode}.`, `Tiêu chí ${leafCode}: bộ tiêu chí không có tiêu chí này.`) })
+      problems.push({ leafCode, code: 'unknown_leaf', message: leafProblem.unknown(leafCode) })
       continue
     }
     if (!node.leaf) {
-      problems.push({ leafCode, code: 'not_a_leaf', message: t(`${leafCode} has sub-criteria; only its leaves are scored.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần.`) })
+      problems.push({ leafCode, code: 'not_a_leaf', message: leafProblem.notALeaf(leafCode) })
       continue
     }
     if (!inScope(locked.scope, node.fieldCode)) outside.push(node)
@@ -774,7 +774,7 @@ export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unit
       }
       const score = scoreLeaf(node.node, entry.input)
       if (!score.ok) {
-        problems.push({ leafCode: entry.leafCode, code: score.error.code, message: t(score.error.message.en, `Tiêu chí ${entry.leafCode}: ${score.error.message.vi}.`) })
+        problems.push({ leafCode: entry.leafCode, code: score.error.code, message: leafProblem.refused(entry.leafCode, score.error.message) })
         continue
       }
       const value: LeafValue = score.notApplicable ? { points: null, notApplicable: true } : { points: score.points, notApplicable: false }
@@ -810,7 +810,7 @@ export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, u
       // Scored again rather than copied, so an appraised score always comes from scoreLeaf.
       const score = scoreLeaf(node.node, entry.input)
       if (!score.ok) {
-        problems.push({ leafCode: node.code, code: score.error.code, message: t(score.error.message.en, `Tiêu chí ${node.code}: ${score.error.message.vi}.`) })
+        problems.push({ leafCode: node.code, code: score.error.code, message: leafProblem.refused(node.code, score.error.message) })
         continue
       }
       planned.push({ node, next: { input: normalizeInput(entry.input), points: score.notApplicable ? null : score.points, notApplicable: score.notApplicable, reason: null } })

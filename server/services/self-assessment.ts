@@ -17,7 +17,7 @@ import { showInstant } from './rounds.js'
 import { openRequestLeaves, supplementReopens } from './supplements.js'
 import { requireIfMatch, versionMatches, type IfMatch } from './versions.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
-import { noCatalogForUnit, noSuch, statusName } from '../messages/problems.js'
+import { leafProblem, noCatalogForUnit, noSuch, statusName } from '../messages/problems.js'
 import { joinTexts, text as t, type Text } from '../messages/text.js'
 
 /** An input as the API takes and stores it: numbers are JSON numbers, never text. */
@@ -587,16 +587,16 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     for (const entry of request.entries) {
       const { leafCode } = entry
       if (scored.has(leafCode) || problems.some((p) => p.leafCode === leafCode && p.code !== 'duplicate_leaf')) {
-        problems.push({ leafCode, code: 'duplicate_leaf', message: t(`Leaf ${leafCode} appears more than once in the request.`, `Tiêu chí ${leafCode}: bị gửi trùng.`) })
+        problems.push({ leafCode, code: 'duplicate_leaf', message: leafProblem.duplicate(leafCode) })
         continue
       }
       const definition = definitions.get(leafCode)
       if (definition === undefined) {
-        problems.push({ leafCode, code: 'unknown_leaf', message: t(`The catalog has no leaf ${leafCode}.`, `Tiêu chí ${leafCode}: bộ tiêu chí không có tiêu chí này.`) })
+        problems.push({ leafCode, code: 'unknown_leaf', message: leafProblem.unknown(leafCode) })
         continue
       }
       if (!definition.leaf) {
-        problems.push({ leafCode, code: 'not_a_leaf', message: t(`${leafCode} has sub-criteria; only its leaves are scored.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần.`) })
+        problems.push({ leafCode, code: 'not_a_leaf', message: leafProblem.notALeaf(leafCode) })
         continue
       }
       if (entry.input === undefined && entry.explanation === undefined) {
@@ -608,7 +608,7 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       if (entry.input !== undefined && entry.input !== null) {
         const score = scoreLeaf(definition.node, entry.input)
         if (!score.ok) {
-          problems.push({ leafCode, code: score.error.code, message: t(score.error.message.en, `Tiêu chí ${leafCode}: ${score.error.message.vi}.`) })
+          problems.push({ leafCode, code: score.error.code, message: leafProblem.refused(leafCode, score.error.message) })
           continue
         }
         notApplicable = score.notApplicable
@@ -774,7 +774,7 @@ export async function lockEditableLeaves (tx: Executor, actor: Actor, roundId: s
     const problems: EntryProblem[] = []
     for (const leafCode of leafCodes) {
       const definition = definitions.get(leafCode)
-      if (definition === undefined) problems.push({ leafCode, code: 'unknown_leaf', message: t(`The catalog has no leaf ${leafCode}.`, `Tiêu chí ${leafCode}: bộ tiêu chí không có tiêu chí này.`) })
+      if (definition === undefined) problems.push({ leafCode, code: 'unknown_leaf', message: leafProblem.unknown(leafCode) })
       else if (!definition.leaf) problems.push({ leafCode, code: 'not_a_leaf', message: t(`${leafCode} has sub-criteria; only its leaves take evidence.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; tài liệu kiểm chứng gắn với từng tiêu chí thành phần.`) })
     }
     if (problems.length > 0) {

@@ -1,7 +1,7 @@
 // Counts for the home page: units, catalogs by status, rounds, the latest published results, accounts and the latest
 // changes (the last two for admins).
 import { call, client } from '../api/client'
-import type { AuditEntry, RoundStatus } from '../api/types'
+import type { AuditEntry, RoundStatus, RoundSummary } from '../api/types'
 import { useLoader } from './useLoader'
 
 /** The round the Sở Nội vụ is running now, with where its units stand. */
@@ -25,8 +25,13 @@ export interface CurrentRound {
 /** In progress first (self-assessment, appraisal, finalized but not published), else one being prepared (draft). */
 const CURRENT_ORDER: RoundStatus[] = ['self_assessment', 'appraisal', 'finalized', 'draft']
 
-async function currentRound (): Promise<CurrentRound | null> {
-  const { items } = await call(client.GET('/rounds', { params: { query: { limit: 100, offset: 0 } } }))
+/** The rounds (the newest 100 are enough to find the current one) and how many there are in all. */
+async function rounds (): Promise<{ total: number, current: CurrentRound | null }> {
+  const { items, total } = await call(client.GET('/rounds', { params: { query: { limit: 100, offset: 0 } } }))
+  return { total, current: await currentRound(items) }
+}
+
+async function currentRound (items: RoundSummary[]): Promise<CurrentRound | null> {
   const ranked = items
     .filter((round) => CURRENT_ORDER.includes(round.status))
     .sort((a, b) => CURRENT_ORDER.indexOf(a.status) - CURRENT_ORDER.indexOf(b.status) || b.year - a.year || b.createdAt.localeCompare(a.createdAt))
@@ -68,13 +73,12 @@ export interface Overview {
 export function useOverview (isAdmin: () => boolean) {
   return useLoader<Overview>(async () => {
     const page = { limit: 1, offset: 0 }
-    const [units, published, drafts, rounds, publishedRounds, current] = await Promise.all([
+    const [units, published, drafts, roundList, publishedRounds] = await Promise.all([
       call(client.GET('/units', { params: { query: { ...page, active: true } } })),
       call(client.GET('/catalogs', { params: { query: { ...page, status: 'published' } } })),
       call(client.GET('/catalogs', { params: { query: { ...page, status: 'draft' } } })),
-      call(client.GET('/rounds', { params: { query: page } })),
-      call(client.GET('/public/rounds')),
-      currentRound()
+      rounds(),
+      call(client.GET('/public/rounds'))
     ])
     const newest = publishedRounds.items[0]
     const firstType = newest?.results[0]
@@ -91,6 +95,6 @@ export function useOverview (isAdmin: () => boolean) {
       users = userPage.total
       recent = auditPage.items
     }
-    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, rounds: rounds.total, latestResults, users, recent, current }
+    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, rounds: roundList.total, latestResults, users, recent, current: roundList.current }
   })
 }
