@@ -10,10 +10,8 @@ import {
   RoundUnitParams, SaveSelfAssessmentSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, SetParticipantsSchema,
   SetRoundCatalogsSchema, UnitExtensionSchema, UpdateRoundSchema
 } from '../schemas/rounds.js'
-import {
-  addParticipants, createRound, grantExtension, listRounds, removeParticipant, setParticipants, setRoundCatalogs,
-  transitionRound, updateRound, viewRound
-} from '../services/rounds.js'
+import { addParticipants, removeParticipant, setParticipants } from '../services/round-participants.js'
+import { createRound, grantExtension, listRounds, setRoundCatalogs, transitionRound, updateRound, viewRound } from '../services/rounds.js'
 import {
   getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment
 } from '../services/self-assessment.js'
