@@ -4,7 +4,7 @@
 // Options: --units=N --leaves=N --runs=N
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
-import { appraisalProgress, gapReport } from '../server/services/appraisal.js'
+import { appraisalProgress, gapReport } from '../server/services/progress.js'
 import { systemActor } from '../server/services/context.js'
 import { generateRound, option, scratchDatabase, time } from './bench-results.js'
 

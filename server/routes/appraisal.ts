@@ -10,9 +10,10 @@ import {
 import { IdParams, problems, ref } from '../schemas/common.js'
 import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
 import {
-  acceptSelfScores, appraisalProgress, finalizeAppraisal, gapReport, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
+  acceptSelfScores, finalizeAppraisal, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
   saveAppraisal, setAssignments
 } from '../services/appraisal.js'
+import { appraisalProgress, gapReport } from '../services/progress.js'
 import { leafHistory, unitHistory } from '../services/history.js'
 import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
