@@ -2,14 +2,13 @@
 // database pool, the evidence stored, and the process's own figures (prom-client). Off unless METRICS_TOKEN is set;
 // then only a scraper sending that token as a bearer reads it.
 import { timingSafeEqual } from 'node:crypto'
-import { sql } from 'drizzle-orm'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import { queryRows } from '../db/rows.js'
 import { Errors } from '../errors.js'
 import { problemText } from '../messages/problems.js'
 import { text as t } from '../messages/text.js'
+import { storedEvidenceTotals } from '../services/evidence.js'
 
 export interface MetricsOptions {
   /** The bearer token a scraper sends; no token, no endpoint. */
@@ -57,9 +56,9 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
     labelNames: ['measure'],
     registers: [registry],
     async collect () {
-      const [row] = await queryRows<{ files: number, bytes: string }>(app.db, sql`select count(*)::int as files, coalesce(sum(size), 0)::text as bytes from (select distinct sha256, size from evidence_files) stored`)
-      this.set({ measure: 'files' }, row?.files ?? 0)
-      this.set({ measure: 'bytes' }, Number(row?.bytes ?? 0))
+      const stored = await storedEvidenceTotals(app.db)
+      this.set({ measure: 'files' }, stored.files)
+      this.set({ measure: 'bytes' }, stored.bytes)
     }
   })
 

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream'
 import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
+import { queryRows } from '../db/rows.js'
 import { evidenceFilesTable, evidenceLinksTable, roundUnitsTable, selfAssessmentsTable, unitsTable, usersTable } from '../db/schema/index.js'
 import { Errors } from '../errors.js'
 import { nameForType, refineByFilename } from '../storage/content-type.js'
@@ -265,4 +266,11 @@ export async function deleteEvidence (db: Db, store: EvidenceStore, actor: Actor
   })
   // After commit: removing the object inside the transaction would lose the bytes of a row that a failed commit keeps.
   await releaseObject(db, store, sha256)
+}
+
+/** Evidence contents stored (each once, whatever the number of files pointing at it) and their bytes, for /metrics. */
+export async function storedEvidenceTotals (db: Executor): Promise<{ files: number, bytes: number }> {
+  const [row] = await queryRows<{ files: number, bytes: string }>(db, sql`
+    select count(*)::int as files, coalesce(sum(size), 0)::text as bytes from (select distinct sha256, size from evidence_files) stored`)
+  return { files: Number(row?.files ?? 0), bytes: Number(row?.bytes ?? 0) }
 }
