@@ -16,7 +16,7 @@ import {
   appraisalEntriesTable, appraisalsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentEntriesTable, selfAssessmentsTable
 } from '../server/db/schema/index.js'
 import { milliToString } from '../server/domain/decimal.js'
-import { leafValues } from '../server/domain/results.js'
+import { leafValues } from '../server/domain/demo-scores.js'
 import { searchNormalize, vietnameseSortKey } from '../server/domain/text.js'
 import { loadCatalog } from '../server/services/catalogs.js'
 import { systemActor } from '../server/services/context.js'

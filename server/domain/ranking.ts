@@ -1,5 +1,5 @@
 // Index, rank, classification, averages and targets of units, all compared exactly as ratios of thousandths.
-import type { ClassificationBand } from './catalog.js'
+import type { ClassificationBand, RankingMethod } from './catalog.js'
 import { type Fraction, type Milli, MILLI_PER_POINT, parseMilli, roundHalfUp, sumMilli } from './decimal.js'
 
 /** A unit's points and its applicable maximum (not-applicable leaves count in neither), in thousandths. */
@@ -149,4 +149,67 @@ export function nextTargets (unit: IndexedScore, field: readonly IndexedScore[],
   }
 
   return { band: current.band, nextBand: next?.band ?? null, pointsToNextBand, pointsToNextRank }
+}
+
+export interface RankItem extends IndexedScore {
+  name: string
+  /** The unit's Vietnamese collation key (units.sortKey); without it names are compared with the collator. */
+  sortKey?: string | undefined
+}
+
+/** Positions of the items in Vietnamese name order (by sortKey when every item has one, else by the collator). */
+export function nameOrder (items: readonly Pick<RankItem, 'name' | 'sortKey'>[]): Int32Array {
+  const keyed = items.every((item) => item.sortKey !== undefined)
+  const positions = Array.from({ length: items.length }, (_, i) => i)
+  positions.sort((a, b) => {
+    const x = items[a] as RankItem
+    const y = items[b] as RankItem
+    const byName = keyed ? ((x.sortKey as string) < (y.sortKey as string) ? -1 : (x.sortKey as string) > (y.sortKey as string) ? 1 : 0) : compareNames(x.name, y.name)
+    return byName || a - b
+  })
+  const order = new Int32Array(items.length)
+  positions.forEach((position, place) => { order[position] = place })
+  return order
+}
+
+/**
+ * The ranking of the index (DOMAIN.md): highest index first; equal indices share a rank, dense (5, 5, 6) or competition
+ * (5, 5, 7); within a tie, Vietnamese name order. This is the one the service uses. The rule written plainly, rankUnits
+ * in test/helpers/ranking-oracle.ts, compares every pair with BigInt
+ * cross-multiplication and the collator, which for 10,000 units and 8 rankings takes most of a second. Here each
+ * index is first compared as a double (p / m is correctly rounded, and rounding is monotone, so two different doubles
+ * order their exact ratios the same way); only equal doubles of different maxima fall back to compareIndex, and ties
+ * follow the name order, computed once (nameOrder) and shared by every ranking of the same units.
+ * The tests check that the result equals rankUnits. Returns the item positions in rank order and the rank of each
+ * item by its position in the input.
+ */
+export function rankPositions (items: readonly RankItem[], method: RankingMethod = 'dense', names: Int32Array = nameOrder(items)): { order: number[], ranks: number[] } {
+  const count = items.length
+  const values = new Float64Array(count)
+  items.forEach((item, i) => {
+    if (!Number.isSafeInteger(item.points) || !Number.isSafeInteger(item.maximum) || item.maximum < 0) {
+      throw new RangeError(`An index needs integer thousandths and a non-negative maximum, got ${item.points}/${item.maximum}`)
+    }
+    values[i] = item.maximum === 0 ? 0 : item.points / item.maximum
+  })
+  // Negative when a's index is above b's (higher first).
+  const byIndex = (a: number, b: number): number => {
+    const va = values[a] as number
+    const vb = values[b] as number
+    if (va !== vb) return va > vb ? -1 : 1
+    const x = items[a] as RankItem
+    const y = items[b] as RankItem
+    if (x.maximum === y.maximum) return x.points === y.points || x.maximum === 0 ? 0 : x.points > y.points ? -1 : 1
+    return compareIndex(y, x)
+  }
+  const order = Array.from({ length: count }, (_, i) => i)
+  order.sort((a, b) => byIndex(a, b) || (names[a] as number) - (names[b] as number))
+  const ranks = new Array<number>(count).fill(0)
+  let rank = 0
+  order.forEach((position, place) => {
+    const previous = order[place - 1]
+    if (previous === undefined || byIndex(previous, position) !== 0) rank = method === 'dense' ? rank + 1 : place + 1
+    ranks[position] = rank
+  })
+  return { order, ranks }
 }

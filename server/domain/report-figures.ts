@@ -4,7 +4,8 @@
 // integer thousandths and ratios by cross-multiplication, never as rounded decimals.
 import type { ClassificationBand } from './catalog.js'
 import { parseMilli, type Milli } from './decimal.js'
-import { ratioDisplay, type ComputedResults, type UnitResult } from './results.js'
+import { ratioDisplay } from './ratio.js'
+import type { ComputedResults, UnitResult } from './results.js'
 
 /** The threshold of the report's "đạt từ 80% số điểm" sentences, in percent of the applicable maximum. */
 export const HIGH_SHARE_PERCENT = 80

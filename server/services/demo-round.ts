@@ -9,7 +9,8 @@ import {
   selfAssessmentsTable, unitsTable
 } from '../db/schema/index.js'
 import { milliToString, parseMilli, type Milli } from '../domain/decimal.js'
-import { distributePoints, parseCsv, type LeafChoice } from '../domain/results.js'
+import { distributePoints, type LeafChoice } from '../domain/demo-scores.js'
+import { parseCsv } from '../domain/historical.js'
 import { fixturesDir } from '../paths.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'

@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
 import { queryRows } from '../db/rows.js'
 import { milliToNumber, type Milli } from '../domain/decimal.js'
-import { appraiserOf, assertRoundExists, expireDueRequests, requestVisibleTo, roundFieldsSql, roundLeavesSql, toIso, type UnitRef } from './appraisal.js'
+import { appraiserOf, assertRoundExists, requestVisibleTo, roundFieldsSql, roundLeavesSql, toIso, type UnitRef } from './appraisal/context.js'
+import { expireDueRequests } from './supplement-expiry.js'
 import type { Actor } from './context.js'
 
 export interface FieldProgress { code: string, title: string, leaves: number, appraised: number }

@@ -7,9 +7,10 @@ import { queryRows } from '../db/rows.js'
 import { lockedLeaves, type SupplementStatus } from '../domain/appraisal.js'
 import { Errors } from '../errors.js'
 import {
-  appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, expireDueRequests, fieldScope, inScope, loadAppraisalContext,
+  appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, fieldScope, inScope, loadAppraisalContext,
   requestVisibleTo, roundLeavesSql, type UnitRef, type UserRef
-} from './appraisal.js'
+} from './appraisal/context.js'
+import { expireDueRequests } from './supplement-expiry.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'

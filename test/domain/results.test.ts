@@ -3,12 +3,12 @@
 import t from 'tap'
 import { type CatalogNode, leaves as catalogLeaves } from '../../server/domain/catalog.js'
 import { type Milli, milliToString, parseMilli, roundHalfUp } from '../../server/domain/decimal.js'
-import { compareNames } from '../../server/domain/ranking.js'
 import { rankUnits } from '../helpers/ranking-oracle.js'
-import {
-  computeResults, distributePoints, fieldStep, leafValues, nameOrder, parseCsv, pointsDisplay, previousFrom, rankPositions, ratioDisplay, ratioText,
-  validateHistoricalCsv, type FieldSums, type HistoricalUnit, type ResultUnitInput
-} from '../../server/domain/results.js'
+import { computeResults, previousFrom, type FieldSums, type ResultUnitInput } from '../../server/domain/results.js'
+import { distributePoints, leafValues } from '../../server/domain/demo-scores.js'
+import { fieldStep, parseCsv, validateHistoricalCsv, type HistoricalUnit } from '../../server/domain/historical.js'
+import { compareNames, nameOrder, rankPositions } from '../../server/domain/ranking.js'
+import { pointsDisplay, ratioDisplay, ratioText } from '../../server/domain/ratio.js'
 import { scoreLeaf } from '../../server/domain/scoring.js'
 import { vietnameseSortKey } from '../../server/domain/text.js'
 import { DEPARTMENT_CATALOG, DISTRICT_CATALOG, loadCatalog, loadUnits, parseCsv as fixtureCsv, readFixture } from './fixtures.js'

@@ -1,0 +1,217 @@
+// Appraisal context: the round, unit, catalog and appraiser a request concerns, who sees what, and the conversions shared by the appraisal services.
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { appraisalAssignmentsTable, roundsTable } from '../../db/schema/index.js'
+import { queryRows } from '../../db/rows.js'
+import { parseDecimal, type Milli } from '../../domain/decimal.js'
+import { formatVietnamDateTime, type RoundStatus } from '../../domain/lifecycle.js'
+import { Errors } from '../../errors.js'
+import type { Actor } from '../context.js'
+import type { EnteredInput } from '../self-assessment.js'
+import { showInstant } from '../rounds.js'
+import { noCatalogForUnit, noSuch, onlyUsers, statusName } from '../../messages/problems.js'
+import { text as t } from '../../messages/text.js'
+import { expireDueRequests } from '../supplement-expiry.js'
+
+export interface UnitRef { id: string, code: string, name: string, unitType: string }
+export interface UserRef { id: string, username: string, displayName: string }
+
+export const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
+export const toIso = (value: unknown): string | null => toDate(value)?.toISOString() ?? null
+
+/** Exact thousandths of a numeric the database returned as text. */
+export function toMilli (text: unknown): Milli {
+  const parsed = parseDecimal(String(text))
+  if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
+  return parsed.milli
+}
+
+export function userRef (id: unknown, username: unknown, displayName: unknown): UserRef | null {
+  return id === null || id === undefined ? null : { id: String(id), username: String(username), displayName: String(displayName) }
+}
+
+export const blankToNull = (text: string | null | undefined): string | null => text === null || text === undefined || text.trim() === '' ? null : text
+
+// Only the input of the leaf's method is stored, in a fixed key order, so audit diffs compare like with like.
+export function normalizeInput (input: EnteredInput): EnteredInput {
+  const out: EnteredInput = {}
+  if (input.value !== undefined) out.value = input.value
+  if (input.option !== undefined) out.option = input.option
+  if (input.measurement !== undefined) out.measurement = input.measurement
+  return out
+}
+
+export interface AppraisalContext {
+  roundId: string
+  roundCode: string
+  roundStatus: RoundStatus
+  appraisalClosesAt: Date | null
+  supplementClosesAt: Date | null
+  /** now() < the appraisal deadline, evaluated by the database. */
+  beforeDeadline: boolean
+  unit: UnitRef
+  catalogId: string | null
+  selfAssessment: { id: string | null, status: 'not_started' | 'draft' | 'submitted', submittedAt: Date | null }
+  appraisalId: string | null
+  status: 'in_progress' | 'finalized'
+  version: number
+  finalizedAt: Date | null
+  finalizedBy: UserRef | null
+}
+
+/**
+ * The round, the unit, its catalog, its self-assessment and its appraisal; expires the unit's due supplement requests.
+ * `lock` takes the round and the unit's participation row for share, so a status move waits for the write.
+ */
+export async function loadAppraisalContext (db: Executor, actor: Actor, roundId: string, unitId: string, options: { lock?: boolean } = {}): Promise<AppraisalContext> {
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+    select r.id as round_id, r.code as round_code, r.status as round_status, r.appraisal_closes_at, r.supplement_closes_at,
+      coalesce(now() < r.appraisal_closes_at, false) as before_deadline,
+      u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code,
+      coalesce(sa.catalog_id, rc.catalog_id) as catalog_id,
+      sa.id as self_assessment_id, coalesce(sa.status, 'not_started') as self_status, sa.submitted_at,
+      a.id as appraisal_id, coalesce(a.status, 'in_progress') as status, coalesce(a.version, 0) as version, a.finalized_at,
+      fu.id as finalized_by_id, fu.username as finalized_by_username, fu.display_name as finalized_by_name
+    from rounds r
+    join round_units ru on ru.round_id = r.id and ru.unit_id = ${unitId}
+    join units u on u.id = ru.unit_id
+    left join self_assessments sa on sa.round_id = r.id and sa.unit_id = u.id
+    left join round_catalogs rc on rc.round_id = r.id and rc.unit_type_code = u.unit_type_code
+    left join appraisals a on a.round_id = r.id and a.unit_id = u.id
+    left join users fu on fu.id = a.finalized_by
+    where r.id = ${roundId}
+    ${options.lock === true ? sql`for share of r, ru` : sql``}`)
+  if (!row) throw Errors.notFound(noSuch.participant)
+  // After the round lock, in the order every write takes them: round, then requests.
+  await expireDueRequests(db, actor, { roundId, unitId })
+  return {
+    roundId: String(row.round_id),
+    roundCode: String(row.round_code),
+    roundStatus: row.round_status as RoundStatus,
+    appraisalClosesAt: toDate(row.appraisal_closes_at),
+    supplementClosesAt: toDate(row.supplement_closes_at),
+    beforeDeadline: row.before_deadline === true,
+    unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+    catalogId: row.catalog_id === null ? null : String(row.catalog_id),
+    selfAssessment: {
+      id: row.self_assessment_id === null ? null : String(row.self_assessment_id),
+      status: row.self_status as AppraisalContext['selfAssessment']['status'],
+      submittedAt: toDate(row.submitted_at)
+    },
+    appraisalId: row.appraisal_id === null ? null : String(row.appraisal_id),
+    status: row.status as AppraisalContext['status'],
+    version: Number(row.version),
+    finalizedAt: toDate(row.finalized_at),
+    finalizedBy: userRef(row.finalized_by_id, row.finalized_by_username, row.finalized_by_name)
+  }
+}
+
+export function catalogOf (context: AppraisalContext): string {
+  if (context.catalogId === null) {
+    throw Errors.conflict(noCatalogForUnit(context.roundCode, context.unit.unitType))
+  }
+  return context.catalogId
+}
+
+/** The fields a caller sees of one unit type's catalog: all of them (admins, viewers), or an appraiser's assigned fields. */
+export type FieldScope = { all: true } | { all: false, fields: ReadonlySet<string> }
+
+export const inScope = (scope: FieldScope, fieldCode: string): boolean => scope.all || scope.fields.has(fieldCode)
+
+/** The user id whose assignments filter a listing, or null when the caller sees everything. */
+export function appraiserOf (actor: Actor): string | null {
+  const principal = actor.principal
+  return principal?.kind === 'user' && principal.role === 'appraiser' ? principal.id : null
+}
+
+/** An appraiser sees a unit only through the fields assigned to them for its unit type; with none, not at all. */
+export async function fieldScope (db: Executor, actor: Actor, roundId: string, unitType: string): Promise<FieldScope> {
+  const principal = actor.principal
+  if (principal?.kind !== 'user') throw Errors.forbidden(onlyUsers)
+  if (principal.role === 'admin' || principal.role === 'viewer') return { all: true }
+  if (principal.role !== 'appraiser') throw Errors.forbidden(t(`The role ${principal.role} may not see appraisals.`, 'Vai trò của bạn không được xem kết quả thẩm định.'))
+  const rows = await db.select({ fieldCode: appraisalAssignmentsTable.fieldCode }).from(appraisalAssignmentsTable)
+    .where(and(eq(appraisalAssignmentsTable.roundId, roundId), eq(appraisalAssignmentsTable.unitTypeCode, unitType), eq(appraisalAssignmentsTable.userId, principal.id)))
+  if (rows.length === 0) throw Errors.notAssigned(t(`You are not assigned to any field of unit type ${unitType} in this round.`, `Bạn chưa được phân công lĩnh vực nào của loại đơn vị ${unitType} trong kỳ này.`))
+  return { all: false, fields: new Set(rows.map((row) => row.fieldCode)) }
+}
+
+/** Every leaf and field of every catalog a round uses, with the unit → catalog map, for queries across units. */
+export function roundLeavesSql (roundId: string): SQL {
+  return sql`tree as (
+    select n.id, n.catalog_id, n.code, n.max_points, n.code as field_code, n.title as field_title, n.position as field_position, array[n.position] as path
+    from catalog_nodes n
+    where n.parent_id is null and n.catalog_id in (
+      select catalog_id from round_catalogs where round_id = ${roundId}
+      union select catalog_id from self_assessments where round_id = ${roundId})
+    union all
+    select c.id, c.catalog_id, c.code, c.max_points, t.field_code, t.field_title, t.field_position, t.path || c.position
+    from catalog_nodes c join tree t on c.parent_id = t.id
+  ), leaf as (
+    select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
+  ), unit_catalog as (
+    select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, u.sort_key,
+      coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, sa.id as self_assessment_id,
+      coalesce(sa.status, 'not_started') as self_status, sa.submitted_at,
+      a.id as appraisal_id, coalesce(a.status, 'not_started') as appraisal_status, coalesce(a.version, 0) as version, a.finalized_at
+    from round_units ru
+    join units u on u.id = ru.unit_id
+    left join self_assessments sa on sa.round_id = ru.round_id and sa.unit_id = ru.unit_id
+    left join round_catalogs rc on rc.round_id = ru.round_id and rc.unit_type_code = u.unit_type_code
+    left join appraisals a on a.round_id = ru.round_id and a.unit_id = ru.unit_id
+    where ru.round_id = ${roundId}
+  )`
+}
+
+/**
+ * The fields of the round's catalogs (`field`: maximum, number of leaves, position), for reads that take their per-field
+ * figures from the trigger-kept sums tables instead of the 100 entries of each unit. Follows roundLeavesSql.
+ */
+export const roundFieldsSql = sql`field as (
+    select catalog_id, field_code, field_title, field_position, sum(max_points) as max_points, count(*)::int as leaves
+    from leaf group by catalog_id, field_code, field_title, field_position
+  )`
+
+/** Whether a supplement request (alias `sr`) touches a field assigned to the user, for listings filtered to appraisers. */
+export function requestVisibleTo (userId: string): SQL {
+  return sql`exists (
+    select 1 from jsonb_array_elements_text(sr.leaf_codes) as requested(code)
+    join unit_catalog uc on uc.unit_id = sr.unit_id
+    join leaf l on l.catalog_id = uc.catalog_id and l.code = requested.code
+    join appraisal_assignments aa on aa.round_id = sr.round_id and aa.unit_type_code = uc.unit_type_code
+      and aa.field_code = l.field_code and aa.user_id = ${userId})`
+}
+
+export async function assertRoundExists (db: Executor, roundId: string): Promise<{ status: RoundStatus, code: string }> {
+  const [round] = await db.select({ status: roundsTable.status, code: roundsTable.code }).from(roundsTable).where(eq(roundsTable.id, roundId))
+  if (!round) throw Errors.notFound(noSuch.round)
+  return round
+}
+
+/** Why an appraiser may not touch a leaf of a field outside their assignment. */
+export const notAssignedText = (fieldCode: string) => t(`field ${fieldCode} is not assigned to you`, `lĩnh vực ${fieldCode} không được phân công cho bạn`)
+
+/** Appraisers write only while the round is in appraisal, before its deadline by the database clock, on a unit not finalized. */
+export function assertAppraisalWritable (context: AppraisalContext): void {
+  if (context.roundStatus !== 'appraisal') {
+    throw Errors.appraisalClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; appraisal work is possible only while it is in appraisal.`,
+      `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; chỉ thẩm định được trong giai đoạn thẩm định.`))
+  }
+  if (!context.beforeDeadline) {
+    throw Errors.appraisalDeadlinePassed(t(`The appraisal deadline of round ${context.roundCode} passed at ${showInstant(context.appraisalClosesAt) ?? 'an unset time'}.`,
+      `Hạn thẩm định của kỳ ${context.roundCode} đã hết${context.appraisalClosesAt ? ` lúc ${formatVietnamDateTime(context.appraisalClosesAt)}` : ''}.`), {
+      extra: { closesAt: showInstant(context.appraisalClosesAt) }
+    })
+  }
+  if (context.status === 'finalized') {
+    throw Errors.appraisalFinalized(t(`The appraisal of ${context.unit.code} is finalized and locked; an admin must reopen it first.`, `Kết quả thẩm định của ${context.unit.code} đã được chốt và khóa; quản trị viên cần mở lại trước.`))
+  }
+}
+
+export function assertLeafInScope (scope: FieldScope, node: { code: string, fieldCode: string }): void {
+  if (!inScope(scope, node.fieldCode)) {
+    throw Errors.notAssigned(t(`Leaf ${node.code} belongs to field ${node.fieldCode}, which is not assigned to you.`, `Tiêu chí ${node.code} thuộc lĩnh vực ${node.fieldCode}, không được phân công cho bạn.`), {
+      errors: [{ leafCode: node.code, fieldCode: node.fieldCode, code: 'not_assigned', message: notAssignedText(node.fieldCode) }]
+    })
+  }
+}

@@ -1,0 +1,100 @@
+// Finalization of a unit's appraisal, and reopening it.
+import { and, eq, sql } from 'drizzle-orm'
+import type { Db, Executor } from '../../db/client.js'
+import { appraisalsTable } from '../../db/schema/index.js'
+import { concurrently } from '../../db/rows.js'
+import { finalizationProblems } from '../../domain/appraisal.js'
+import { milliToNumber, sumMilli } from '../../domain/decimal.js'
+import { Errors } from '../../errors.js'
+import { audit } from '../audit.js'
+import { loadCatalog } from '../catalogs.js'
+import type { Actor } from '../context.js'
+import { statusName } from '../../messages/problems.js'
+import { text as t } from '../../messages/text.js'
+import { fieldProblem } from '../../messages/validation.js'
+import { catalogOf, loadAppraisalContext } from './context.js'
+import { type AppraisalState, appraisedEntries, pendingRequests, selfEntries, selfValue, stateOf } from './read.js'
+
+async function lockAppraisalRow (tx: Executor, roundId: string, unitId: string) {
+  await tx.insert(appraisalsTable).values({ roundId, unitId }).onConflictDoNothing()
+  const [row] = await tx.select().from(appraisalsTable).where(and(eq(appraisalsTable.roundId, roundId), eq(appraisalsTable.unitId, unitId))).for('update')
+  return row as typeof appraisalsTable.$inferSelect
+}
+
+/**
+ * Finalizes a unit's appraisal when every leaf has an appraised score (with a reason where it differs from the current
+ * self score) and no supplement request waits for the unit or the appraiser; otherwise lists everything missing (409).
+ * A finalized unit is locked for appraisers and for the unit.
+ */
+export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
+  return db.transaction(async (tx) => {
+    const context = await loadAppraisalContext(tx, actor, roundId, unitId, { lock: true })
+    if (context.roundStatus !== 'appraisal') {
+      throw Errors.appraisalClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; units are finalized while it is in appraisal.`,
+        `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; chỉ chốt kết quả thẩm định đơn vị trong giai đoạn thẩm định.`))
+    }
+    const catalog = await loadCatalog(tx, catalogOf(context))
+    const row = await lockAppraisalRow(tx, roundId, unitId)
+    if (row.status === 'finalized') throw Errors.appraisalFinalized(t(`The appraisal of ${context.unit.code} is already finalized.`, `Kết quả thẩm định của ${context.unit.code} đã được chốt rồi.`))
+    const [self, appraised, requests] = await concurrently(tx, [
+      () => selfEntries(tx, context.selfAssessment.id),
+      () => appraisedEntries(tx, row.id),
+      () => pendingRequests(tx, roundId, unitId)
+    ])
+    const problems = finalizationProblems(catalog.leaves.map((leaf) => {
+      const entry = appraised.get(leaf.code)
+      return { code: leaf.code, fieldCode: leaf.fieldCode, self: selfValue(self.get(leaf.code)), appraised: entry === undefined ? null : { points: entry.points, notApplicable: entry.notApplicable, reason: entry.reason } }
+    }), requests)
+    if (problems.length > 0) {
+      const count = (code: string) => problems.filter((p) => p.code === code).length
+      const requests = count('request_open') + count('request_answered')
+      throw Errors.appraisalIncomplete(t(`The appraisal of ${context.unit.code} cannot be finalized: ${count('unappraised')} leaf(s) without an appraised score, ` +
+        `${count('reason_missing')} differing score(s) without a reason, ${requests} supplement request(s) not closed.`,
+      `Chưa thể chốt kết quả thẩm định của ${context.unit.code}: ${count('unappraised')} tiêu chí chưa có điểm thẩm định, ${count('reason_missing')} điểm khác tự đánh giá chưa ghi lý do, ${requests} yêu cầu bổ sung chưa đóng.`), { errors: problems })
+    }
+    await tx.update(appraisalsTable)
+      .set({ status: 'finalized', finalizedAt: sql`now()`, finalizedBy: actor.principal?.kind === 'user' ? actor.principal.id : null, version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(appraisalsTable.id, row.id))
+    const state = await stateOf(tx, await loadAppraisalContext(tx, actor, roundId, unitId), { all: true })
+    await audit(tx, actor, {
+      action: 'appraisal.finalize',
+      entityType: 'appraisal',
+      entityId: row.id,
+      before: { status: 'in_progress', version: row.version, unitId },
+      after: {
+        status: 'finalized',
+        version: state.version,
+        unitId,
+        selfPoints: milliToNumber(sumMilli([...self.values()].map((e) => e.points ?? 0))),
+        appraisedPoints: milliToNumber(sumMilli([...appraised.values()].map((e) => e.points ?? 0)))
+      }
+    })
+    return state
+  })
+}
+
+/** Reopens a finalized unit for appraisers (an admin, with a reason); the round must be in appraisal. */
+export async function reopenAppraisal (db: Db, actor: Actor, roundId: string, unitId: string, reason: string): Promise<AppraisalState> {
+  if (reason.trim() === '') throw Errors.validation(t('Reopening a finalized appraisal needs a reason.', 'Mở lại kết quả thẩm định đã chốt cần có lý do.'), { errors: [fieldProblem('body', '/reason', 'blank')] })
+  return db.transaction(async (tx) => {
+    const context = await loadAppraisalContext(tx, actor, roundId, unitId, { lock: true })
+    if (context.roundStatus !== 'appraisal') {
+      throw Errors.appraisalClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; move it back to appraisal before reopening a unit.`,
+        `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; hãy chuyển kỳ về giai đoạn thẩm định trước khi mở lại một đơn vị.`))
+    }
+    const row = await lockAppraisalRow(tx, roundId, unitId)
+    if (row.status !== 'finalized') throw Errors.appraisalNotFinalized(t(`The appraisal of ${context.unit.code} is not finalized, so there is nothing to reopen.`, `Kết quả thẩm định của ${context.unit.code} chưa được chốt nên không có gì để mở lại.`))
+    await tx.update(appraisalsTable)
+      .set({ status: 'in_progress', finalizedAt: null, finalizedBy: null, version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(appraisalsTable.id, row.id))
+    await audit(tx, actor, {
+      action: 'appraisal.reopen',
+      entityType: 'appraisal',
+      entityId: row.id,
+      before: { status: 'finalized', version: row.version, unitId, finalizedAt: row.finalizedAt?.toISOString() ?? null },
+      after: { status: 'in_progress', version: row.version + 1, unitId },
+      reason
+    })
+    return stateOf(tx, await loadAppraisalContext(tx, actor, roundId, unitId), { all: true })
+  })
+}

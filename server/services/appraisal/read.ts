@@ -1,0 +1,263 @@
+// Reading a unit's appraisal: every leaf with the self-assessed and appraised scores, evidence rules and open supplement requests.
+import { sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { queryRows, concurrently } from '../../db/rows.js'
+import { differsFromSelf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
+import type { EvidenceRule, ScoringMethod } from '../../domain/catalog.js'
+import { milliToNumber, sumMilli, type Milli } from '../../domain/decimal.js'
+import type { RoundStatus } from '../../domain/lifecycle.js'
+import { matchedBand } from '../../domain/scoring.js'
+import { Errors } from '../../errors.js'
+import { lastChangeOf, type LastChange } from '../audit.js'
+import { loadCatalog, type LoadedNode } from '../catalogs.js'
+import type { Actor } from '../context.js'
+import { showInstant } from '../rounds.js'
+import { storedInput, type EnteredInput } from '../self-assessment.js'
+import { text as t } from '../../messages/text.js'
+import { type AppraisalContext, type FieldScope, type UnitRef, type UserRef, catalogOf, fieldScope, inScope, loadAppraisalContext, toDate, toIso, toMilli, userRef, assertLeafInScope } from './context.js'
+
+export interface EvidenceFileRef { id: string, filename: string | null, mime: string | null, size: number | null }
+
+export interface AppraisalLeaf {
+  code: string
+  fieldCode: string
+  title: string
+  maxPoints: number
+  scoring: ScoringMethod | null
+  evidence: EvidenceRule
+  guidance: string | null
+  self: {
+    input: EnteredInput | null
+    points: number | null
+    notApplicable: boolean
+    explanation: string | null
+    evidenceFiles: EvidenceFileRef[]
+    updatedAt: string | null
+    /** For a bands leaf: the index in scoring.bands the measurement fell into. */
+    band: number | null
+  }
+  appraised: {
+    input: EnteredInput
+    points: number | null
+    notApplicable: boolean
+    reason: string | null
+    appraisedBy: UserRef | null
+    updatedAt: string
+    band: number | null
+  } | null
+  /** Whether the appraised score differs from the self score; null until appraised. */
+  differs: boolean | null
+  /** Supplement requests on this leaf waiting for the unit (open) or for the appraiser's review (answered). */
+  supplementRequests: { id: string, status: SupplementStatus, dueAt: string | null }[]
+}
+
+/** Points of the fields a caller sees: one field, or all of them together. */
+export interface AppraisalPoints {
+  maxPoints: number
+  leaves: number
+  appraised: number
+  selfPoints: number
+  appraisedPoints: number
+  /** selfPoints − appraisedPoints, exact (as GET /rounds/{id}/gap). */
+  gap: number
+  /** Self − appraised points over the leaves appraised so far: what the appraisal has changed until now. */
+  appraisedGap: number
+}
+
+export interface AppraisalField extends AppraisalPoints {
+  code: string
+  title: string
+}
+
+export interface AppraisalState {
+  /** Null until something is saved. */
+  id: string | null
+  roundId: string
+  roundCode: string
+  unit: UnitRef
+  catalog: { id: string, code: string, title: string }
+  status: 'in_progress' | 'finalized'
+  version: number
+  finalizedAt: string | null
+  finalizedBy: UserRef | null
+  deadline: { roundStatus: RoundStatus, closesAt: string | null, supplementClosesAt: string | null, open: boolean }
+  selfAssessment: { id: string | null, status: 'not_started' | 'draft' | 'submitted', submittedAt: string | null }
+  fields: AppraisalField[]
+  /** The fields above together. */
+  totals: AppraisalPoints
+  leaves: AppraisalLeaf[]
+  /** The newest change of the appraisal (a save, an acceptance, finalization): after a 412 it says who changed what. */
+  lastChange: LastChange | null
+}
+
+export interface SelfRow { input: EnteredInput | null, points: Milli | null, notApplicable: boolean, explanation: string | null, updatedAt: string | null }
+interface AppraisedRow { input: EnteredInput, points: Milli | null, notApplicable: boolean, reason: string | null, appraisedBy: UserRef | null, updatedAt: string }
+
+/** What the unit answered per leaf (absent: nothing saved). */
+export async function selfEntries (db: Executor, selfAssessmentId: string | null): Promise<Map<string, SelfRow>> {
+  if (selfAssessmentId === null) return new Map()
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select leaf_code, input, points::text as points, not_applicable, explanation, updated_at
+    from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`)
+  return new Map(rows.map((row) => [String(row.leaf_code), {
+    input: storedInput(row.input ?? null),
+    points: row.points === null ? null : toMilli(row.points),
+    notApplicable: row.not_applicable === true,
+    explanation: row.explanation === null ? null : String(row.explanation),
+    updatedAt: toIso(row.updated_at)
+  }]))
+}
+
+export async function appraisedEntries (db: Executor, appraisalId: string | null): Promise<Map<string, AppraisedRow>> {
+  if (appraisalId === null) return new Map()
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select e.leaf_code, e.input, e.points::text as points, e.not_applicable, e.reason, e.updated_at, u.id as user_id, u.username, u.display_name
+    from appraisal_entries e left join users u on u.id = e.appraised_by
+    where e.appraisal_id = ${appraisalId}`)
+  return new Map(rows.map((row) => [String(row.leaf_code), {
+    input: row.input as EnteredInput,
+    points: row.points === null ? null : toMilli(row.points),
+    notApplicable: row.not_applicable === true,
+    reason: row.reason === null ? null : String(row.reason),
+    appraisedBy: userRef(row.user_id, row.username, row.display_name),
+    updatedAt: toIso(row.updated_at) as string
+  }]))
+}
+
+interface PendingRequest { id: string, status: SupplementStatus, dueAt: Date | null, leafCodes: string[] }
+
+export async function pendingRequests (db: Executor, roundId: string, unitId: string): Promise<PendingRequest[]> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select id, status, due_at, leaf_codes from supplement_requests
+    where round_id = ${roundId} and unit_id = ${unitId} and status in ('open', 'answered')
+    order by created_at, id`)
+  return rows.map((row) => ({ id: String(row.id), status: row.status as SupplementStatus, dueAt: toDate(row.due_at), leafCodes: row.leaf_codes as string[] }))
+}
+
+export const selfValue = (row: SelfRow | undefined): LeafValue | null =>
+  row === undefined || row.input === null ? null : { points: row.points, notApplicable: row.notApplicable }
+
+function leafOf (loaded: LoadedNode, self: SelfRow | undefined, appraised: AppraisedRow | undefined, files: EvidenceFileRef[], requests: PendingRequest[]): AppraisalLeaf {
+  return {
+    code: loaded.code,
+    fieldCode: loaded.fieldCode,
+    title: loaded.title,
+    maxPoints: milliToNumber(loaded.maxPoints),
+    scoring: loaded.scoring,
+    evidence: loaded.evidence ?? 'optional',
+    guidance: loaded.guidance,
+    self: {
+      input: self?.input ?? null,
+      points: self?.points === null || self?.points === undefined ? null : milliToNumber(self.points),
+      notApplicable: self?.notApplicable ?? false,
+      explanation: self?.explanation ?? null,
+      evidenceFiles: files,
+      updatedAt: self?.updatedAt ?? null,
+      band: matchedBand(loaded.scoring, self?.input)
+    },
+    appraised: appraised === undefined
+      ? null
+      : { ...appraised, points: appraised.points === null ? null : milliToNumber(appraised.points), band: matchedBand(loaded.scoring, appraised.input) },
+    differs: appraised === undefined ? null : differsFromSelf(selfValue(self), appraised),
+    supplementRequests: requests.filter((r) => r.leafCodes.includes(loaded.code)).map((r) => ({ id: r.id, status: r.status, dueAt: showInstant(r.dueAt) }))
+  }
+}
+
+export async function stateOf (db: Executor, context: AppraisalContext, scope: FieldScope): Promise<AppraisalState> {
+  const catalog = await loadCatalog(db, catalogOf(context))
+  const [self, appraised, files, requests, lastChange] = await concurrently(db, [
+    () => selfEntries(db, context.selfAssessment.id),
+    () => appraisedEntries(db, context.appraisalId),
+    () => context.selfAssessment.id === null
+      ? Promise.resolve([] as Record<string, unknown>[])
+      : queryRows<Record<string, () => unknown>>(db, sql`
+        select x.leaf_code, x.file_id, f.filename, f.mime, f.size from evidence_links x
+        left join evidence_files f on f.id = x.file_id
+        where x.self_assessment_id = ${context.selfAssessment.id} order by x.created_at, x.file_id`),
+    () => pendingRequests(db, context.roundId, context.unit.id),
+    () => lastChangeOf(db, 'appraisal', context.appraisalId)
+  ])
+  const filesOf = new Map<string, EvidenceFileRef[]>()
+  for (const row of files) {
+    const list = filesOf.get(String(row.leaf_code)) ?? []
+    list.push({ id: String(row.file_id), filename: row.filename === null ? null : String(row.filename), mime: row.mime === null ? null : String(row.mime), size: row.size === null ? null : Number(row.size) })
+    filesOf.set(String(row.leaf_code), list)
+  }
+  const leaves = catalog.leaves.filter((leaf) => inScope(scope, leaf.fieldCode))
+  // Exact thousandths throughout; numbers only at the end, so no gap is a float subtraction.
+  const pointsOf = (ofLeaves: LoadedNode[], maxPoints: Milli): AppraisalPoints => {
+    const selfOf = (leaf: LoadedNode) => self.get(leaf.code)?.points ?? 0
+    const appraisedOf = (leaf: LoadedNode) => appraised.get(leaf.code)?.points ?? 0
+    const done = ofLeaves.filter((leaf) => appraised.has(leaf.code))
+    const selfPoints = sumMilli(ofLeaves.map(selfOf))
+    const appraisedPoints = sumMilli(ofLeaves.map(appraisedOf))
+    return {
+      maxPoints: milliToNumber(maxPoints),
+      leaves: ofLeaves.length,
+      appraised: done.length,
+      selfPoints: milliToNumber(selfPoints),
+      appraisedPoints: milliToNumber(appraisedPoints),
+      gap: milliToNumber(sumMilli([selfPoints, -appraisedPoints])),
+      appraisedGap: milliToNumber(sumMilli([...done.map(selfOf), -appraisedPoints]))
+    }
+  }
+  const visibleFields = catalog.tree.filter((field) => inScope(scope, field.code))
+  const fields = visibleFields.map((field) => ({
+    code: field.code,
+    title: field.title,
+    ...pointsOf(leaves.filter((leaf) => leaf.fieldCode === field.code), field.maxPoints)
+  }))
+  return {
+    id: context.appraisalId,
+    roundId: context.roundId,
+    roundCode: context.roundCode,
+    unit: context.unit,
+    catalog: { id: catalog.catalog.id, code: catalog.catalog.code, title: catalog.catalog.title },
+    status: context.status,
+    version: context.version,
+    finalizedAt: context.finalizedAt?.toISOString() ?? null,
+    finalizedBy: context.finalizedBy,
+    deadline: {
+      roundStatus: context.roundStatus,
+      closesAt: showInstant(context.appraisalClosesAt),
+      supplementClosesAt: showInstant(context.supplementClosesAt),
+      open: context.roundStatus === 'appraisal' && context.beforeDeadline && context.status === 'in_progress'
+    },
+    selfAssessment: { id: context.selfAssessment.id, status: context.selfAssessment.status, submittedAt: context.selfAssessment.submittedAt?.toISOString() ?? null },
+    fields,
+    totals: pointsOf(leaves, sumMilli(visibleFields.map((field) => field.maxPoints))),
+    leaves: leaves.map((leaf) => leafOf(leaf, self.get(leaf.code), appraised.get(leaf.code), filesOf.get(leaf.code) ?? [], requests)),
+    lastChange
+  }
+}
+
+/**
+ * A unit's appraisal: per leaf the self score, explanation and evidence files beside the appraised score.
+ * An appraiser sees only the leaves of the fields assigned to them (none assigned for the unit's type: 403).
+ */
+export async function getAppraisal (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
+  const context = await loadAppraisalContext(db, actor, roundId, unitId)
+  const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
+  return stateOf(db, context, scope)
+}
+
+/**
+ * One leaf of a unit's catalog as the actor may see it: unknown leaves are 404, a leaf outside an appraiser's fields
+ * 403 NOT_ASSIGNED.
+ */
+export async function visibleLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string) {
+  const context = await loadAppraisalContext(db, actor, roundId, unitId)
+  const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
+  const catalog = await loadCatalog(db, catalogOf(context))
+  const node = catalog.byCode.get(leafCode)
+  if (!node || !node.leaf) throw Errors.notFound(t(`The catalog has no leaf ${leafCode}.`, `Bộ tiêu chí không có tiêu chí ${leafCode}.`))
+  assertLeafInScope(scope, node)
+  return { context, node }
+}
+
+/** One leaf of a unit's appraisal; a leaf outside an appraiser's fields is refused with 403 NOT_ASSIGNED. */
+export async function getAppraisalLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string): Promise<AppraisalLeaf> {
+  const { context, node } = await visibleLeaf(db, actor, roundId, unitId, leafCode)
+  const state = await stateOf(db, context, { all: false, fields: new Set([node.fieldCode]) })
+  return state.leaves.find((leaf) => leaf.code === leafCode) as AppraisalLeaf
+}

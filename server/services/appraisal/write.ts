@@ -1,0 +1,236 @@
+// Writing appraised scores: each leaf scored by the domain, with optimistic concurrency by version.
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { Db, Executor } from '../../db/client.js'
+import { appraisalEntriesTable, appraisalsTable } from '../../db/schema/index.js'
+import { reasonMissing, reasonRequiredMessage, type LeafValue } from '../../domain/appraisal.js'
+import { milliToNumber, milliToString, type Milli } from '../../domain/decimal.js'
+import { scoreLeaf, type ScoringErrorCode } from '../../domain/scoring.js'
+import { Errors } from '../../errors.js'
+import { audit } from '../audit.js'
+import { loadCatalog, type LoadedCatalog, type LoadedNode } from '../catalogs.js'
+import type { Actor } from '../context.js'
+import type { EnteredInput } from '../self-assessment.js'
+import { requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
+import { leafProblem } from '../../messages/problems.js'
+import { text as t, type Text } from '../../messages/text.js'
+import { type AppraisalContext, type FieldScope, blankToNull, catalogOf, fieldScope, inScope, loadAppraisalContext, normalizeInput, notAssignedText, assertAppraisalWritable } from './context.js'
+import { type AppraisalState, type SelfRow, appraisedEntries, selfEntries, selfValue, stateOf } from './read.js'
+
+interface Locked {
+  context: AppraisalContext
+  scope: FieldScope
+  catalog: LoadedCatalog
+  appraisalId: string
+  version: number
+}
+
+/**
+ * Creates the appraisal row on first write, then checks and bumps its version in one UPDATE ... WHERE version = ANY(...)
+ * AND status = 'in_progress': of two writes based on one version, the second finds the version moved on (412), and a
+ * write racing a finalization finds the unit finalized (409).
+ */
+async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch): Promise<Locked> {
+  const context = await loadAppraisalContext(tx, actor, roundId, unitId, { lock: true })
+  const scope = await fieldScope(tx, actor, roundId, context.unit.unitType)
+  assertAppraisalWritable(context)
+  const catalogId = catalogOf(context)
+  await tx.insert(appraisalsTable).values({ roundId, unitId }).onConflictDoNothing()
+  const [bumped] = await tx.update(appraisalsTable)
+    .set({ version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(appraisalsTable.roundId, roundId), eq(appraisalsTable.unitId, unitId), eq(appraisalsTable.status, 'in_progress'), versionMatches(appraisalsTable.version, ifMatch)))
+    .returning()
+  if (!bumped) {
+    const current = await loadAppraisalContext(tx, actor, roundId, unitId)
+    if (current.status === 'finalized') assertAppraisalWritable(current)
+    const state = await stateOf(tx, current, scope)
+    throw Errors.preconditionFailed(t(`The appraisal is at version ${state.version}, not the version you sent in If-Match; reload it and apply your change again.`,
+      `Kết quả thẩm định đã ở phiên bản ${state.version}, khác phiên bản bạn gửi trong If-Match; hãy tải lại và thực hiện lại thay đổi.`), {
+      extra: { currentVersion: state.version, current: state }
+    })
+  }
+  return { context, scope, catalog: await loadCatalog(tx, catalogId), appraisalId: bumped.id, version: bumped.version }
+}
+
+export type AppraisalProblemCode = ScoringErrorCode | 'unknown_leaf' | 'not_a_leaf' | 'duplicate_leaf' | 'reason_required' | 'self_unanswered'
+
+export interface AppraisalProblem { leafCode: string, code: AppraisalProblemCode, message: Text }
+
+export interface AppraisalEntryInput {
+  leafCode: string
+  /** null removes the appraised score. */
+  input: EnteredInput | null
+  /** Required when the appraised score differs from the self score. */
+  reason?: string | null | undefined
+}
+
+interface Planned { node: LoadedNode, next: { input: EnteredInput, points: Milli | null, notApplicable: boolean, reason: string | null } | null }
+
+/** Known leaves of the request, refusing (403) any outside the caller's fields and listing unknown ones and duplicates. */
+function resolveLeaves (locked: Locked, leafCodes: readonly string[], problems: AppraisalProblem[]): Map<string, LoadedNode> {
+  const resolved = new Map<string, LoadedNode>()
+  const outside: LoadedNode[] = []
+  for (const leafCode of leafCodes) {
+    if (resolved.has(leafCode)) {
+      problems.push({ leafCode, code: 'duplicate_leaf', message: leafProblem.duplicate(leafCode) })
+      continue
+    }
+    const node = locked.catalog.byCode.get(leafCode)
+    if (!node) {
+      problems.push({ leafCode, code: 'unknown_leaf', message: leafProblem.unknown(leafCode) })
+      continue
+    }
+    if (!node.leaf) {
+      problems.push({ leafCode, code: 'not_a_leaf', message: leafProblem.notALeaf(leafCode) })
+      continue
+    }
+    if (!inScope(locked.scope, node.fieldCode)) outside.push(node)
+    resolved.set(leafCode, node)
+  }
+  if (outside.length > 0) {
+    const codes = outside.map((n) => n.code).join(', ')
+    throw Errors.notAssigned(t(`Leaves ${codes} are outside the fields assigned to you.`, `Các tiêu chí ${codes} nằm ngoài lĩnh vực được phân công cho bạn.`), {
+      errors: outside.map((node) => ({ leafCode: node.code, fieldCode: node.fieldCode, code: 'not_assigned', message: notAssignedText(node.fieldCode) }))
+    })
+  }
+  return resolved
+}
+
+function refuse (problems: AppraisalProblem[]): never {
+  throw Errors.appraisalInvalid(t(`${problems.length} entr${problems.length === 1 ? 'y was' : 'ies were'} refused: ${problems.map((p) => `${p.leafCode}: ${p.message.en}`).join(' ')}`,
+    `${problems.length} điểm thẩm định chưa hợp lệ, chưa lưu gì.`), { errors: problems })
+}
+
+const showAppraised = (value: { input: EnteredInput, points: Milli | null, notApplicable: boolean, reason: string | null } | null | undefined) =>
+  value === null || value === undefined
+    ? null
+    : { input: value.input, points: value.points === null ? null : milliToNumber(value.points), notApplicable: value.notApplicable, reason: value.reason }
+
+/** Writes the planned entries and one audit row with every leaf's old and new value (and the self score it was set against). */
+async function applyPlanned (tx: Executor, actor: Actor, locked: Locked, action: 'appraisal.save' | 'appraisal.accept_self', planned: Planned[], self: Map<string, SelfRow>): Promise<AppraisalState> {
+  const codes = planned.map((p) => p.node.code)
+  const existing = await appraisedEntries(tx, locked.appraisalId)
+  const before: Record<string, unknown> = {}
+  const after: Record<string, unknown> = {}
+  const appraisedBy = actor.principal?.kind === 'user' ? actor.principal.id : null
+  const upserts: typeof appraisalEntriesTable.$inferInsert[] = []
+  const removed: string[] = []
+  for (const { node, next } of planned) {
+    const old = existing.get(node.code)
+    if (next === null && old === undefined) continue
+    before[node.code] = showAppraised(old)
+    const selfNow = selfValue(self.get(node.code))
+    if (next === null) {
+      removed.push(node.code)
+      after[node.code] = null
+      continue
+    }
+    upserts.push({
+      appraisalId: locked.appraisalId,
+      leafCode: node.code,
+      fieldCode: node.fieldCode,
+      input: next.input,
+      points: next.points === null ? null : milliToString(next.points),
+      notApplicable: next.notApplicable,
+      reason: next.reason,
+      appraisedBy
+    })
+    after[node.code] = {
+      ...showAppraised(next),
+      self: selfNow === null ? null : { points: selfNow.points === null ? null : milliToNumber(selfNow.points), notApplicable: selfNow.notApplicable }
+    }
+  }
+  // One statement each for the whole batch: fewer round trips, and one pass of the per-field sums' triggers.
+  if (removed.length > 0) {
+    await tx.delete(appraisalEntriesTable).where(and(eq(appraisalEntriesTable.appraisalId, locked.appraisalId), inArray(appraisalEntriesTable.leafCode, removed)))
+  }
+  if (upserts.length > 0) {
+    await tx.insert(appraisalEntriesTable).values(upserts).onConflictDoUpdate({
+      target: [appraisalEntriesTable.appraisalId, appraisalEntriesTable.leafCode],
+      set: {
+        input: sql`excluded.input`,
+        points: sql`excluded.points`,
+        notApplicable: sql`excluded.not_applicable`,
+        reason: sql`excluded.reason`,
+        appraisedBy: sql`excluded.appraised_by`,
+        updatedAt: sql`now()`
+      }
+    })
+  }
+  await audit(tx, actor, {
+    action,
+    entityType: 'appraisal',
+    entityId: locked.appraisalId,
+    before: { version: locked.version - 1, unitId: locked.context.unit.id, entries: before },
+    after: { version: locked.version, unitId: locked.context.unit.id, entries: after, leafCodes: codes }
+  })
+  return stateOf(tx, await loadAppraisalContext(tx, actor, locked.context.roundId, locked.context.unit.id), locked.scope)
+}
+
+/**
+ * Saves appraised scores of one or many leaves, each scored by the same scoreLeaf as self scores: never above the
+ * maximum, possibly above the self score; a score that differs from the self score needs a reason. If any entry is
+ * refused nothing is saved and every refusal is listed with its leaf code.
+ */
+export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: AppraisalEntryInput[] }): Promise<AppraisalState> {
+  const ifMatch = request.ifMatch
+  requireIfMatch(ifMatch, 'appraisal')
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+    const problems: AppraisalProblem[] = []
+    const nodes = resolveLeaves(locked, request.entries.map((entry) => entry.leafCode), problems)
+    const self = await selfEntries(tx, locked.context.selfAssessment.id)
+    const planned: Planned[] = []
+    for (const entry of request.entries) {
+      const node = nodes.get(entry.leafCode)
+      if (!node || planned.some((p) => p.node.code === entry.leafCode)) continue
+      if (entry.input === null) {
+        planned.push({ node, next: null })
+        continue
+      }
+      const score = scoreLeaf(node.node, entry.input)
+      if (!score.ok) {
+        problems.push({ leafCode: entry.leafCode, code: score.error.code, message: leafProblem.refused(entry.leafCode, score.error.message) })
+        continue
+      }
+      const value: LeafValue = score.notApplicable ? { points: null, notApplicable: true } : { points: score.points, notApplicable: false }
+      const selfNow = selfValue(self.get(entry.leafCode))
+      const reason = blankToNull(entry.reason)
+      if (reasonMissing(selfNow, value, reason)) {
+        problems.push({ leafCode: entry.leafCode, code: 'reason_required', message: reasonRequiredMessage(entry.leafCode, selfNow, value) })
+        continue
+      }
+      planned.push({ node, next: { input: normalizeInput(entry.input), ...value, reason } })
+    }
+    if (problems.length > 0) refuse(problems)
+    return applyPlanned(tx, actor, locked, 'appraisal.save', planned, self)
+  })
+}
+
+/** Takes the self score as the appraised score of each listed leaf (no reason needed); every listed leaf must have a self score. */
+export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, leafCodes: string[] }): Promise<AppraisalState> {
+  const ifMatch = request.ifMatch
+  requireIfMatch(ifMatch, 'appraisal')
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+    const problems: AppraisalProblem[] = []
+    const nodes = resolveLeaves(locked, request.leafCodes, problems)
+    const self = await selfEntries(tx, locked.context.selfAssessment.id)
+    const planned: Planned[] = []
+    for (const node of nodes.values()) {
+      const entry = self.get(node.code)
+      if (entry === undefined || entry.input === null) {
+        problems.push({ leafCode: node.code, code: 'self_unanswered', message: t(`The unit gave no self score for leaf ${node.code}; appraise it with a score and a reason.`, `Tiêu chí ${node.code}: đơn vị chưa tự chấm; hãy thẩm định với điểm và lý do.`) })
+        continue
+      }
+      // Scored again rather than copied, so an appraised score always comes from scoreLeaf.
+      const score = scoreLeaf(node.node, entry.input)
+      if (!score.ok) {
+        problems.push({ leafCode: node.code, code: score.error.code, message: leafProblem.refused(node.code, score.error.message) })
+        continue
+      }
+      planned.push({ node, next: { input: normalizeInput(entry.input), points: score.notApplicable ? null : score.points, notApplicable: score.notApplicable, reason: null } })
+    }
+    if (problems.length > 0) refuse(problems)
+    return applyPlanned(tx, actor, locked, 'appraisal.accept_self', planned, self)
+  })
+}

@@ -1,0 +1,169 @@
+// Computing results live, the comparison with a previous round, and the hash of every input of a computation.
+import { createHash } from 'node:crypto'
+import { sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { concurrently, queryRows } from '../../db/rows.js'
+import { formatMilli } from '../../domain/decimal.js'
+import { computeResults, previousFrom, type PreviousResults, type ResultField } from '../../domain/results.js'
+import { Errors } from '../../errors.js'
+import type { Actor } from '../context.js'
+import { text as t } from '../../messages/text.js'
+import { fieldProblem } from '../../messages/validation.js'
+import { type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnits, milli, toIso, unitSetSql } from './inputs.js'
+import { latestVersion, loadVersion } from './versions.js'
+import { getResultSettings } from './settings.js'
+
+export interface ComputeOptions {
+  /** Round to compare with; undefined: the previous year's round; null: no comparison. */
+  compareTo?: string | null | undefined
+}
+
+export async function compute (db: Executor, context: ResultContext, options: ComputeOptions): Promise<ResultSet> {
+  const shape = await loadCatalogShape(db, context.catalog.id)
+  const fields = shape.fields
+  const [units, previous, [now]] = await concurrently(db, [
+    () => loadUnits(db, context, shape),
+    () => options.compareTo === null ? null : previousResults(db, context, fields, options.compareTo),
+    () => queryRows<{ now: unknown }>(db, sql`select now() as now`)
+  ])
+  const computed = computeResults({ fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }, previous)
+  return {
+    status: 'provisional',
+    source: context.source,
+    round: { id: context.round.id, code: context.round.code, title: context.round.title, year: context.round.year },
+    unitType: context.unitType,
+    catalog: context.catalog,
+    version: null,
+    publishedBy: null,
+    computedAt: toIso(now?.now ?? new Date()),
+    ...computed
+  }
+}
+
+/**
+ * The results of a round for one unit type computed now from the current scores (provisional until published):
+ * admins at any time; API keys only when an admin allowed it for the round.
+ */
+export async function getLiveResults (db: Executor, actor: Actor, roundId: string, unitType: string, options: ComputeOptions = {}): Promise<ResultSet> {
+  if (actor.principal?.kind === 'api_key') {
+    const settings = await getResultSettings(db, roundId)
+    if (!settings.provisionalForKeys) {
+      throw Errors.resultsProvisionalHidden(t('An admin has not shared this round\'s provisional results with API keys; read the published versions instead.', 'Quản trị viên chưa chia sẻ kết quả tạm thời của kỳ này cho khóa API; hãy đọc các phiên bản đã công bố.'))
+    }
+  }
+  return computeLiveResults(db, roundId, unitType, options)
+}
+
+/** The computation itself, without access rules (publishing, the demo loader and benchmarks use it). */
+export async function computeLiveResults (db: Executor, roundId: string, unitType: string, options: ComputeOptions = {}): Promise<ResultSet> {
+  return compute(db, await loadContext(db, roundId, unitType), options)
+}
+
+/**
+ * The previous round's results for the comparison: its latest published version when there is one, otherwise its
+ * historical results or a live computation. Fields are matched through the clone lineage of the catalogs
+ * (catalog_nodes.source_node_id, followed back through several clones).
+ */
+async function previousResults (db: Executor, context: ResultContext, fields: readonly ResultField[], compareTo: string | undefined): Promise<PreviousResults | null> {
+  let previousId: string | undefined = compareTo
+  if (previousId === undefined) {
+    const [row] = await queryRows<{ id: string }>(db, sql`
+      select r.id from rounds r
+      where r.year = ${context.round.year - 1} and r.id <> ${context.round.id}
+        and exists (select 1 from round_catalogs rc where rc.round_id = r.id and rc.unit_type_code = ${context.unitType.code})
+      order by exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = ${context.unitType.code}) desc,
+        exists (select 1 from historical_results h join units u on u.id = h.unit_id where h.round_id = r.id and u.unit_type_code = ${context.unitType.code}) desc,
+        r.code
+      limit 1`)
+    if (!row) return null
+    previousId = row.id
+  } else if (previousId === context.round.id) {
+    throw Errors.validation(t('A round cannot be compared with itself.', 'Không thể so sánh một kỳ đánh giá với chính nó.'), { errors: [fieldProblem('querystring', '/compareTo', 'sameRound', {}, t('is this round', 'là chính kỳ này'))] })
+  }
+  const published = await latestVersion(db, previousId, context.unitType.code)
+  let results: ResultSet
+  let source: PreviousResults['source']
+  if (published !== null) {
+    results = (await loadVersion(db, published.id)).snapshot
+    source = 'published'
+  } else {
+    const previousContext = await loadContext(db, previousId, context.unitType.code)
+    results = await compute(db, previousContext, { compareTo: null })
+    source = previousContext.source === 'historical' ? 'historical' : 'provisional'
+  }
+  const fieldMap = await matchFields(db, context.catalog.id, results.catalog.id, fields)
+  return previousFrom(results, {
+    round: { id: results.round.id, code: results.round.code, year: results.round.year },
+    source,
+    version: results.version?.number ?? null,
+    fieldMap
+  })
+}
+
+async function matchFields (db: Executor, catalogId: string, previousCatalogId: string, fields: readonly ResultField[]): Promise<Map<string, string>> {
+  if (catalogId === previousCatalogId) return new Map(fields.map((field) => [field.code, field.code]))
+  const rows = await queryRows<{ code: string, previous_code: string }>(db, sql`
+    with recursive lineage as (
+      select n.code, n.source_node_id as ancestor, 1 as depth
+      from catalog_nodes n where n.catalog_id = ${catalogId} and n.parent_id is null and n.source_node_id is not null
+      union all
+      select l.code, p.source_node_id, l.depth + 1
+      from lineage l join catalog_nodes p on p.id = l.ancestor
+      where p.catalog_id <> ${previousCatalogId} and p.source_node_id is not null and l.depth < 50
+    )
+    select l.code, p.code as previous_code
+    from lineage l join catalog_nodes p on p.id = l.ancestor
+    where p.catalog_id = ${previousCatalogId} and p.parent_id is null`)
+  return new Map(rows.map((row) => [row.code, row.previous_code]))
+}
+
+/**
+ * SHA-256 of the canonical JSON of every input of the results:
+ *   {"format":"par-results-input/1","unitType":…,"catalogId":…,"source":"entries",
+ *    "units":[{"id","code","name"} sorted by id],
+ *    "entries":[[unitId, leafCode, selfPoints|null, selfNotApplicable, appraisedPoints|null, appraisedNotApplicable] sorted by unitId, leafCode]}
+ * Points are the shortest exact decimal text ("1.5"); self entries without an input (an explanation only) are left
+ * out. Historical results list [unitId, fieldCode, selfPoints, appraisedPoints] instead. Explanations, reasons and
+ * evidence are not inputs: changing them does not change the hash. The published catalog never changes, so its id
+ * stands for its fields, maxima, bands and ranking method.
+ */
+export async function resultInputHash (db: Executor, context: ResultContext): Promise<string> {
+  const hash = createHash('sha256')
+  const units = await queryRows<{ id: string, code: string, name: string }>(db, sql`
+    with ${unitSetSql(context)}
+    select u.id::text as id, u.code, u.name from unit_set s join units u on u.id = s.id order by u.id::text collate "C"`)
+  hash.update(`{"format":"par-results-input/1","unitType":${JSON.stringify(context.unitType.code)},"catalogId":${JSON.stringify(context.catalog.id)},"source":${JSON.stringify(context.source)},"units":[`)
+  units.forEach((unit, i) => hash.update((i === 0 ? '' : ',') + JSON.stringify({ id: unit.id, code: unit.code, name: unit.name })))
+  hash.update('],"entries":[')
+  const points = (value: unknown) => value === null || value === undefined ? null : formatMilli(milli(value))
+  if (context.source === 'historical') {
+    const rows = await queryRows<Record<string, unknown>>(db, sql`
+      with ${unitSetSql(context)}
+      select h.unit_id::text as unit_id, h.field_code, h.self_points::text as s, h.appraised_points::text as a
+      from historical_results h where h.round_id = ${context.round.id} and h.unit_id in (select id from unit_set)
+      order by h.unit_id::text collate "C", h.field_code collate "C"`)
+    rows.forEach((row, i) => hash.update((i === 0 ? '' : ',') + JSON.stringify([row.unit_id, row.field_code, points(row.s), points(row.a)])))
+  } else {
+    const rows = await queryRows<Record<string, unknown>>(db, sql`
+      with recursive ${leafSql(context.catalog.id)}, ${unitSetSql(context)},
+      s as (
+        select sa.unit_id, e.leaf_code, e.points, e.not_applicable from self_assessment_entries e
+        join self_assessments sa on sa.id = e.self_assessment_id
+        where sa.round_id = ${context.round.id} and sa.catalog_id = ${context.catalog.id} and sa.unit_id in (select id from unit_set)
+          and e.input is not null and e.leaf_code in (select code from leaf)
+      ), a as (
+        select ap.unit_id, e.leaf_code, e.points, e.not_applicable from appraisal_entries e
+        join appraisals ap on ap.id = e.appraisal_id
+        where ap.round_id = ${context.round.id} and ap.unit_id in (select id from unit_set) and e.leaf_code in (select code from leaf)
+      )
+      select coalesce(s.unit_id, a.unit_id)::text as unit_id, coalesce(s.leaf_code, a.leaf_code) as leaf_code,
+        s.points::text as s_points, s.not_applicable as s_na, a.points::text as a_points, a.not_applicable as a_na
+      from s full join a on a.unit_id = s.unit_id and a.leaf_code = s.leaf_code
+      order by coalesce(s.unit_id, a.unit_id)::text collate "C", coalesce(s.leaf_code, a.leaf_code) collate "C"`)
+    rows.forEach((row, i) => hash.update((i === 0 ? '' : ',') + JSON.stringify([
+      row.unit_id, row.leaf_code, points(row.s_points), row.s_na === true, points(row.a_points), row.a_na === true
+    ])))
+  }
+  hash.update(']}')
+  return hash.digest('hex')
+}

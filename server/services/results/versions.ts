@@ -1,0 +1,156 @@
+// Published versions of results: immutable snapshots with the hash of their inputs, cached per database, and read back.
+import { eq, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { queryRows } from '../../db/rows.js'
+import { resultVersionsTable, roundsTable } from '../../db/schema/index.js'
+import { Errors } from '../../errors.js'
+import { noSuch } from '../../messages/problems.js'
+import { text as t } from '../../messages/text.js'
+import { type PublishedVersion, type ResultSet, type ResultVersionSummary, toIso } from './inputs.js'
+
+// Per database (tests run many apps in one process): snapshots by version id, and which version a request means.
+const caches = new WeakMap<object, { versions: Map<string, PublishedVersion>, pointers: Map<string, { pointer: VersionPointer, until: number }> }>()
+const MAX_CACHED_VERSIONS = 50
+const MAX_CACHED_POINTERS = 1000
+export const POINTER_TTL_MS = 5000
+
+export function cacheOf (db: Executor) {
+  let cache = caches.get(db)
+  if (cache === undefined) caches.set(db, cache = { versions: new Map(), pointers: new Map() })
+  return cache
+}
+
+type VersionRow = typeof resultVersionsTable.$inferSelect
+
+function summaryOf (row: Omit<VersionRow, 'snapshot'>, latest: boolean, publishedBy: { id: string, name: string } | null): ResultVersionSummary {
+  return {
+    id: row.id,
+    roundId: row.roundId,
+    unitType: row.unitTypeCode,
+    version: row.version,
+    publishedAt: row.publishedAt.toISOString(),
+    publishedBy,
+    reason: row.reason,
+    catalogId: row.catalogId,
+    inputHash: row.inputHash,
+    latest
+  }
+}
+
+/** Every published version of a round's results for a unit type, newest first. */
+export async function listResultVersions (db: Executor, roundId: string, unitType: string): Promise<ResultVersionSummary[]> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select v.id, v.round_id, v.unit_type_code, v.version, v.published_at, v.reason, v.catalog_id, v.input_hash,
+      v.published_by, u.display_name
+    from result_versions v left join users u on u.id = v.published_by
+    where v.round_id = ${roundId} and v.unit_type_code = ${unitType}
+    order by v.version desc`)
+  if (rows.length === 0) await assertRoundExists(db, roundId)
+  return rows.map((row, i) => summaryOf({
+    id: String(row.id),
+    roundId: String(row.round_id),
+    unitTypeCode: String(row.unit_type_code),
+    version: Number(row.version),
+    publishedAt: new Date(toIso(row.published_at)),
+    publishedBy: row.published_by === null ? null : String(row.published_by),
+    reason: row.reason === null ? null : String(row.reason),
+    catalogId: String(row.catalog_id),
+    inputHash: String(row.input_hash)
+  }, i === 0, row.published_by === null ? null : { id: String(row.published_by), name: String(row.display_name ?? '') }))
+}
+
+export async function assertRoundExists (db: Executor, roundId: string): Promise<void> {
+  const [round] = await db.select({ id: roundsTable.id }).from(roundsTable).where(eq(roundsTable.id, roundId))
+  if (!round) throw Errors.notFound(noSuch.round)
+}
+
+interface VersionPointer { id: string, version: number, latest: boolean }
+
+export async function latestVersion (db: Executor, roundId: string, unitType: string): Promise<VersionPointer | null> {
+  const [row] = await queryRows<{ id: string, version: number }>(db, sql`
+    select id, version from result_versions where round_id = ${roundId} and unit_type_code = ${unitType} order by version desc limit 1`)
+  return row ? { id: String(row.id), version: Number(row.version), latest: true } : null
+}
+
+/**
+ * Which version a request means: the given number, or the latest. The answer is kept for a few seconds
+ * (POINTER_TTL_MS), since the public API asks it on every request; a publication in this process forgets it at once,
+ * another instance of the service sees a new version within those seconds.
+ */
+export async function resolveVersion (db: Executor, roundId: string, unitType: string, version?: number | undefined): Promise<VersionPointer> {
+  const pointers = cacheOf(db).pointers
+  const key = `${roundId}|${unitType}|${version ?? 'latest'}`
+  const cached = pointers.get(key)
+  if (cached !== undefined && cached.until > Date.now()) return cached.pointer
+  const rows = await queryRows<{ id: string, version: number, latest: number }>(db, sql`
+    select id, version, (select max(version) from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}) as latest
+    from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}
+    ${version === undefined ? sql`order by version desc limit 1` : sql`and version = ${version}`}`)
+  const row = rows[0]
+  if (!row) {
+    throw Errors.resultsNotPublished(version === undefined
+      ? t(`No results of unit type ${unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${unitType}.`)
+      : t(`There is no published version ${version} of these results.`, `Không có phiên bản ${version} đã công bố của kết quả này.`))
+  }
+  const pointer = { id: String(row.id), version: Number(row.version), latest: Number(row.version) === Number(row.latest) }
+  if (pointers.size >= MAX_CACHED_POINTERS) pointers.delete(pointers.keys().next().value as string)
+  pointers.set(key, { pointer, until: Date.now() + POINTER_TTL_MS })
+  return pointer
+}
+
+/** A published version with its snapshot, by id (cached: versions are immutable). */
+export async function loadVersion (db: Executor, id: string): Promise<PublishedVersion> {
+  const cache = cacheOf(db).versions
+  const cached = cache.get(id)
+  if (cached !== undefined) return cached
+  const [row] = await db.select().from(resultVersionsTable).where(eq(resultVersionsTable.id, id))
+  if (!row) throw Errors.resultsNotPublished(t('No such published version.', 'Không có phiên bản đã công bố này.'))
+  const version: PublishedVersion = {
+    id: row.id,
+    roundId: row.roundId,
+    unitType: row.unitTypeCode,
+    version: row.version,
+    latest: false,
+    inputHash: row.inputHash,
+    publishedAt: row.publishedAt.toISOString(),
+    snapshot: row.snapshot as ResultSet
+  }
+  if (cache.size >= MAX_CACHED_VERSIONS) cache.delete(cache.keys().next().value as string)
+  cache.set(id, version)
+  return version
+}
+
+/** A published version (default: the latest) with its snapshot. */
+export async function getPublishedResults (db: Executor, roundId: string, unitType: string, version?: number | undefined): Promise<PublishedVersion> {
+  const pointer = await resolveVersion(db, roundId, unitType, version)
+  return { ...(await loadVersion(db, pointer.id)), latest: pointer.latest }
+}
+
+export interface PublishedRound {
+  id: string
+  code: string
+  title: string
+  year: number
+  results: { unitType: string, unitTypeName: string, latestVersion: number, publishedAt: string }[]
+}
+
+/** Rounds with at least one published version, newest year first, with the latest version per unit type. */
+export async function listPublishedRounds (db: Executor): Promise<PublishedRound[]> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select r.id, r.code, r.title, r.year, v.unit_type_code, ut.name as unit_type_name, v.version, v.published_at
+    from rounds r
+    join lateral (
+      select distinct on (unit_type_code) unit_type_code, version, published_at
+      from result_versions where round_id = r.id order by unit_type_code, version desc
+    ) v on true
+    join unit_types ut on ut.code = v.unit_type_code
+    order by r.year desc, r.code, v.unit_type_code`)
+  const rounds = new Map<string, PublishedRound>()
+  for (const row of rows) {
+    const id = String(row.id)
+    let round = rounds.get(id)
+    if (round === undefined) rounds.set(id, round = { id, code: String(row.code), title: String(row.title), year: Number(row.year), results: [] })
+    round.results.push({ unitType: String(row.unit_type_code), unitTypeName: String(row.unit_type_name), latestVersion: Number(row.version), publishedAt: toIso(row.published_at) })
+  }
+  return [...rounds.values()]
+}

@@ -1,0 +1,250 @@
+// Reading a unit's self-assessment: every leaf with its answer and evidence, the totals summed by the database, and the
+// round's list of self-assessments with their lateness.
+import { and, eq, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { catalogsTable, evidenceLinksTable } from '../../db/schema/index.js'
+import { queryRows, concurrently } from '../../db/rows.js'
+import type { ScoringMethod } from '../../domain/catalog.js'
+import { milliToNumber, sumMilli } from '../../domain/decimal.js'
+import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../../domain/lifecycle.js'
+import { matchedBand } from '../../domain/scoring.js'
+import { Errors } from '../../errors.js'
+import { lastChangeOf } from '../audit.js'
+import { catalogShape, type CatalogShape } from '../catalog-shape.js'
+import type { Actor } from '../context.js'
+import { showInstant } from '../rounds.js'
+import { openRequestLeaves } from '../supplements.js'
+import { noSuch } from '../../messages/problems.js'
+import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentSection, type SelfAssessmentTotals, assertCanSee, catalogOf, loadContext, percentOf, storedInput, toDate, toMilli, toNumber } from './context.js'
+
+/**
+ * Points, maxima and answered counts per field and for the whole self-assessment: the points summed by the database
+ * (grouping sets give the overall row in the same query), the maxima from the catalog's leaves, in exact thousandths.
+ * Exported for appraisal and results.
+ */
+export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
+  const shape = await catalogShape(db, catalogId)
+  const rows = selfAssessmentId === null
+    ? []
+    : await queryRows<Record<string, unknown>>(db, sql`
+    select e.field_code, grouping(e.field_code) = 1 as overall, coalesce(sum(e.points), 0)::text as points, count(e.input)::int as answered,
+      coalesce(array_agg(e.leaf_code) filter (where e.not_applicable), '{}') as not_applicable
+    from self_assessment_entries e where e.self_assessment_id = ${selfAssessmentId}
+    group by grouping sets ((e.field_code), ())`)
+  const maximumOf = (codes: readonly string[]) => sumMilli(codes.map((code) => shape.byCode.get(code)?.maxPoints ?? 0))
+  const totalOf = (row: Record<string, unknown> | undefined, leafCodes: string[]) => {
+    const maxPoints = maximumOf(leafCodes)
+    const applicableMaximum = maxPoints - maximumOf((row?.not_applicable ?? []) as string[])
+    const points = toMilli(row?.points ?? '0')
+    return {
+      maxPoints: milliToNumber(maxPoints),
+      points: milliToNumber(points),
+      applicableMaximum: milliToNumber(applicableMaximum),
+      answered: Number(row?.answered ?? 0),
+      leaves: leafCodes.length,
+      percentDisplay: percentOf(points, applicableMaximum)
+    }
+  }
+  const fields = shape.fields.map((field) => ({
+    code: field.code,
+    title: field.title,
+    ...totalOf(rows.find((row) => row.overall !== true && row.field_code === field.code), shape.leaves.filter((leaf) => leaf.fieldCode === field.code).map((leaf) => leaf.code))
+  }))
+  return { ...totalOf(rows.find((row) => row.overall === true), shape.leaves.map((leaf) => leaf.code)), fields }
+}
+
+/** The unit's own rows: its entries by leaf, and how many evidence files each leaf has. */
+export async function unitRows (db: Executor, selfAssessmentId: string | null) {
+  if (selfAssessmentId === null) return { entries: new Map<string, Record<string, unknown>>(), files: new Map<string, number>() }
+  const [entries, files] = await concurrently(db, [
+    () => queryRows<Record<string, unknown>>(db, sql`
+      select leaf_code, input, points::text as points, not_applicable, explanation, updated_at
+      from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`),
+    () => queryRows<{ leaf_code: string, files: number }>(db, sql`
+      select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${selfAssessmentId} group by leaf_code`)
+  ])
+  return {
+    entries: new Map(entries.map((row) => [String(row.leaf_code), row])),
+    files: new Map(files.map((row) => [row.leaf_code, Number(row.files)]))
+  }
+}
+
+type LeafAccess = { windowOpen: boolean, reopened: Map<string, string[]> }
+
+/** The fields and criteria above the leaves (to draw the tree), and each leaf with the unit's entry. */
+async function nodeStates (db: Executor, shape: CatalogShape, selfAssessmentId: string | null, access: LeafAccess): Promise<{ sections: SelfAssessmentSection[], leaves: SelfAssessmentLeaf[] }> {
+  const { entries, files } = await unitRows(db, selfAssessmentId)
+  const sections = shape.nodes.filter((node) => !node.leaf)
+    .map((node) => ({ code: node.code, parentCode: node.parentCode, title: node.title, maxPoints: milliToNumber(node.maxPoints), childCodes: node.childCodes }))
+  const leaves = shape.leaves.map((node) => {
+    const code = node.code
+    const row = entries.get(code)
+    const scoring = node.scoring as ScoringMethod
+    const input = storedInput(row?.input ?? null)
+    const explanation = row === undefined || row.explanation === null ? null : String(row.explanation)
+    const evidence = node.evidence ?? 'optional'
+    const evidenceFiles = files.get(code) ?? 0
+    const missing = completenessProblems([{
+      code, evidence, answered: input !== null, hasExplanation: (explanation ?? '').trim() !== '', hasEvidenceFile: evidenceFiles > 0
+    }]).map((problem) => problem.code)
+    const supplementRequestIds = access.reopened.get(code) ?? []
+    return {
+      code,
+      fieldCode: node.fieldCode,
+      parentCode: node.parentCode,
+      title: node.title,
+      maxPoints: milliToNumber(node.maxPoints),
+      scoring,
+      evidence,
+      guidance: node.guidance,
+      input,
+      points: row === undefined || row.points === null ? null : toNumber(row.points),
+      notApplicable: row?.not_applicable === true,
+      explanation,
+      evidenceFiles,
+      updatedAt: row === undefined || row.updated_at === null ? null : (toDate(row.updated_at) as Date).toISOString(),
+      band: matchedBand(scoring, input),
+      missing,
+      editable: access.windowOpen || supplementRequestIds.length > 0,
+      supplementRequestIds
+    }
+  })
+  return { sections, leaves }
+}
+
+export async function stateOf (db: Executor, context: Context): Promise<SelfAssessment> {
+  const catalogId = catalogOf(context)
+  const windowOpen = context.roundStatus === 'self_assessment' && context.beforeDeadline
+  const reopened = windowOpen ? new Map<string, string[]>() : await openRequestLeaves(db, context.roundId, context.unit.id)
+  const access = { windowOpen: windowOpen && context.status === 'draft', reopened }
+  const shape = await catalogShape(db, catalogId)
+  const [[catalog], totals, { sections, leaves }, lastChange] = await concurrently(db, [
+    () => db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
+    () => selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
+    () => nodeStates(db, shape, context.selfAssessmentId, access),
+    () => lastChangeOf(db, 'self_assessment', context.selfAssessmentId)
+  ])
+  return {
+    id: context.selfAssessmentId,
+    roundId: context.roundId,
+    roundCode: context.roundCode,
+    unit: context.unit,
+    catalog: catalog as { id: string, code: string, title: string },
+    status: context.status,
+    version: context.version,
+    submittedAt: context.submittedAt?.toISOString() ?? null,
+    updatedAt: context.updatedAt?.toISOString() ?? null,
+    deadline: {
+      roundStatus: context.roundStatus,
+      closesAt: showInstant(context.closesAt),
+      extensionUntil: showInstant(context.extensionUntil),
+      effectiveClosesAt: showInstant(effectiveDeadline(context.closesAt, context.extensionUntil)),
+      open: windowOpen
+    },
+    totals,
+    sections,
+    leaves,
+    lastChange,
+    now: context.now.toISOString()
+  }
+}
+
+/** Every leaf with what the unit saved, the totals and the status. Unit officers see only their own unit. */
+export async function getSelfAssessment (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  return stateOf(db, await loadContext(db, roundId, unitId, false))
+}
+
+export interface SelfAssessmentSummary {
+  id: string | null
+  unit: { id: string, code: string, name: string, unitType: string }
+  catalogId: string | null
+  status: 'not_started' | 'draft' | 'submitted'
+  version: number
+  submittedAt: string | null
+  points: number
+  applicableMaximum: number | null
+  answered: number
+  leaves: number
+  extensionUntil: string | null
+  /** The unit's own deadline: the later of the round's and its extension. */
+  deadline: string | null
+  /** Past that deadline (database clock) in an open round without having submitted. */
+  overdue: boolean
+}
+
+/** A listed unit's own deadline and whether it is late, from the round's deadline, its extension and the database clock. */
+function lateness (row: Record<string, unknown>): { deadline: string | null, overdue: boolean } {
+  const deadline = effectiveDeadline(toDate(row.self_assessment_closes_at), toDate(row.extension_until))
+  const now = toDate(row.now) ?? new Date()
+  const overdue = selfAssessmentOverdue({ roundStatus: row.round_status as RoundStatus, submitted: row.status === 'submitted', deadline, now })
+  return { deadline: showInstant(deadline), overdue }
+}
+
+/** One line per participating unit (a unit officer gets only their own), with totals summed by the database. */
+export async function listSelfAssessments (db: Executor, actor: Actor, roundId: string): Promise<SelfAssessmentSummary[]> {
+  const principal = actor.principal
+  const onlyUnit = principal?.kind === 'user' && principal.role === 'unit_officer' ? principal.unitId : null
+  const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
+  if (!round) throw Errors.notFound(noSuch.round)
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    with recursive tree as (
+      select n.id, n.catalog_id, n.code, n.max_points from catalog_nodes n
+      where n.parent_id is null and n.catalog_id in (
+        select catalog_id from round_catalogs where round_id = ${roundId}
+        union select catalog_id from self_assessments where round_id = ${roundId})
+      union all
+      select c.id, c.catalog_id, c.code, c.max_points from catalog_nodes c join tree t on c.parent_id = t.id
+    ), leaf as (
+      select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
+    ), catalog_totals as (
+      select catalog_id, count(*)::int as leaves, sum(max_points) as max_points from leaf group by catalog_id
+    ), entry_totals as (
+      select e.self_assessment_id, sum(e.points) as points, (count(*) filter (where e.input is not null))::int as answered,
+        coalesce(sum(l.max_points) filter (where e.not_applicable), 0) as not_applicable_max
+      from self_assessment_entries e
+      join self_assessments s on s.id = e.self_assessment_id and s.round_id = ${roundId}
+      join leaf l on l.catalog_id = s.catalog_id and l.code = e.leaf_code
+      group by e.self_assessment_id
+    )
+    select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, ru.extension_until,
+      r.self_assessment_closes_at, r.status as round_status, now() as now,
+      sa.id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, coalesce(sa.status, 'not_started') as status,
+      coalesce(sa.version, 0) as version, sa.submitted_at,
+      coalesce(et.points, 0)::text as points,
+      (ct.max_points - coalesce(et.not_applicable_max, 0))::text as applicable_maximum,
+      coalesce(et.answered, 0) as answered, coalesce(ct.leaves, 0) as leaves
+    from round_units ru
+    join rounds r on r.id = ru.round_id
+    join units u on u.id = ru.unit_id
+    left join self_assessments sa on sa.round_id = ru.round_id and sa.unit_id = ru.unit_id
+    left join round_catalogs rc on rc.round_id = ru.round_id and rc.unit_type_code = u.unit_type_code
+    left join catalog_totals ct on ct.catalog_id = coalesce(sa.catalog_id, rc.catalog_id)
+    left join entry_totals et on et.self_assessment_id = sa.id
+    where ru.round_id = ${roundId} ${onlyUnit === null ? sql`` : sql`and ru.unit_id = ${onlyUnit}`}
+    order by u.unit_type_code, u.sort_key, u.code`)
+  return rows.map((row) => ({
+    id: row.id === null ? null : String(row.id),
+    unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+    catalogId: row.catalog_id === null ? null : String(row.catalog_id),
+    status: row.status as SelfAssessmentSummary['status'],
+    version: Number(row.version),
+    submittedAt: toDate(row.submitted_at)?.toISOString() ?? null,
+    points: toNumber(row.points),
+    applicableMaximum: row.applicable_maximum === null ? null : toNumber(row.applicable_maximum),
+    answered: Number(row.answered),
+    leaves: Number(row.leaves),
+    extensionUntil: showInstant(toDate(row.extension_until)),
+    ...lateness(row)
+  }))
+}
+
+/**
+ * Whether a leaf of a self-assessment has at least one evidence file. The file store links files through
+ * evidence_links; submission treats a required-evidence leaf with a file as documented.
+ */
+export async function leafHasEvidenceFile (db: Executor, selfAssessmentId: string, leafCode: string): Promise<boolean> {
+  const [row] = await db.select({ fileId: evidenceLinksTable.fileId }).from(evidenceLinksTable)
+    .where(and(eq(evidenceLinksTable.selfAssessmentId, selfAssessmentId), eq(evidenceLinksTable.leafCode, leafCode))).limit(1)
+  return row !== undefined
+}

@@ -1,0 +1,287 @@
+// Writing a self-assessment: answers scored by the domain with optimistic concurrency by version, submission and
+// withdrawal, all within the round's status and the unit's deadline.
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { Db, Executor } from '../../db/client.js'
+import { selfAssessmentEntriesTable, selfAssessmentsTable } from '../../db/schema/index.js'
+import type { CatalogNode } from '../../domain/catalog.js'
+import { milliToNumber, milliToString, type Milli } from '../../domain/decimal.js'
+import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
+import { scoreLeaf } from '../../domain/scoring.js'
+import { Errors } from '../../errors.js'
+import { audit } from '../audit.js'
+import { catalogShape } from '../catalog-shape.js'
+import type { Actor } from '../context.js'
+import { showInstant } from '../rounds.js'
+import { supplementReopens } from '../supplements.js'
+import { requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
+import { leafProblem, statusName } from '../../messages/problems.js'
+import { text as t } from '../../messages/text.js'
+import { type Context, type EnteredInput, type EntryInput, type EntryProblem, type SelfAssessment, assertCanSee, catalogOf, loadContext, toNumber } from './context.js'
+import { stateOf, unitRows } from './read.js'
+
+/** Only while the round is in self-assessment and before the unit's deadline (and extension) by the database clock. */
+export function assertUnitMayWrite (context: Context): void {
+  if (context.roundStatus !== 'self_assessment') {
+    throw Errors.selfAssessmentClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; units can change their self-assessment only while it is in self_assessment.`,
+      `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; đơn vị chỉ thay đổi bản tự đánh giá trong giai đoạn tự đánh giá.`))
+  }
+  if (!context.beforeDeadline) {
+    const deadline = effectiveDeadline(context.closesAt, context.extensionUntil)
+    throw Errors.deadlinePassed(t(`The self-assessment deadline of round ${context.roundCode} for ${context.unit.code} passed at ${showInstant(deadline) ?? 'an unset time'}; ask the Department of Home Affairs for an extension.`,
+      `Hạn tự đánh giá của kỳ ${context.roundCode} đối với đơn vị ${context.unit.code} đã hết${deadline ? ` lúc ${formatVietnamDateTime(deadline)}` : ''}; đề nghị Sở Nội vụ gia hạn nếu cần thay đổi.`), {
+      extra: { closesAt: showInstant(context.closesAt), extensionUntil: showInstant(context.extensionUntil) }
+    })
+  }
+}
+
+/**
+ * Outside the self-assessment window, an open supplement request (yêu cầu bổ sung) reopens exactly its leaves: the ids
+ * of the requests that reopen all of these leaves, null when none reopens anything (the usual refusal applies), or
+ * LEAF_LOCKED naming the leaves that stay locked.
+ */
+export async function reopenedBySupplement (tx: Executor, actor: Actor, context: Context, leafCodes: readonly string[]): Promise<string[] | null> {
+  if (leafCodes.length === 0 || (context.roundStatus === 'self_assessment' && context.beforeDeadline)) return null
+  return supplementReopens(tx, actor, context.roundId, context.unit.id, leafCodes)
+}
+
+interface Locked {
+  context: Context
+  selfAssessmentId: string
+  catalogId: string
+  version: number
+  status: 'draft' | 'submitted'
+  /** The open supplement requests this write relies on, when it happens outside the self-assessment window. */
+  supplementRequestIds: string[] | null
+}
+
+/**
+ * Creates the row on first write, then checks and bumps the version in one UPDATE ... WHERE version = ANY(...):
+ * of two writes based on the same version, the second waits for the first's row lock, finds the version
+ * moved on, and updates nothing, so it is refused with 412 and the current state.
+ */
+async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch, leafCodes?: readonly string[]): Promise<Locked> {
+  assertCanSee(actor, unitId)
+  const context = await loadContext(tx, roundId, unitId, true)
+  const supplementRequestIds = leafCodes === undefined ? null : await reopenedBySupplement(tx, actor, context, leafCodes)
+  if (supplementRequestIds === null) assertUnitMayWrite(context)
+  const catalogId = catalogOf(context)
+  await tx.insert(selfAssessmentsTable).values({ roundId, unitId, catalogId }).onConflictDoNothing()
+  const [bumped] = await tx.update(selfAssessmentsTable)
+    .set({ version: sql`${selfAssessmentsTable.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(selfAssessmentsTable.roundId, roundId), eq(selfAssessmentsTable.unitId, unitId), versionMatches(selfAssessmentsTable.version, ifMatch)))
+    .returning()
+  if (!bumped) {
+    const current = await stateOf(tx, await loadContext(tx, roundId, unitId, false))
+    throw Errors.preconditionFailed(t(`The self-assessment is at version ${current.version}, not the version you sent in If-Match; reload it and apply your change again.`,
+      `Bản tự đánh giá đã ở phiên bản ${current.version}, khác phiên bản bạn gửi trong If-Match; hãy tải lại và thực hiện lại thay đổi.`), {
+      extra: { currentVersion: current.version, current }
+    })
+  }
+  return { context, selfAssessmentId: bumped.id, catalogId: bumped.catalogId, version: bumped.version, status: bumped.status, supplementRequestIds }
+}
+
+async function reload (tx: Executor, roundId: string, unitId: string): Promise<SelfAssessment> {
+  return stateOf(tx, await loadContext(tx, roundId, unitId, false))
+}
+
+interface LeafDefinition {
+  node: CatalogNode
+  fieldCode: string
+  leaf: boolean
+}
+
+export async function catalogNodes (tx: Executor, catalogId: string): Promise<Map<string, LeafDefinition>> {
+  const shape = await catalogShape(tx, catalogId)
+  return new Map(shape.nodes.map((node) => [node.code, {
+    node: {
+      code: node.code,
+      kind: 'subcriterion',
+      title: node.title,
+      maxPoints: milliToNumber(node.maxPoints),
+      ...(node.scoring === null ? {} : { scoring: node.scoring }),
+      ...(node.evidence === null ? {} : { evidence: node.evidence })
+    },
+    fieldCode: node.fieldCode,
+    leaf: node.leaf
+  }]))
+}
+
+const blankToNull = (text: string | null | undefined): string | null | undefined =>
+  text === undefined ? undefined : text === null || text.trim() === '' ? null : text
+
+interface EntryValue { input: EnteredInput | null, points: string | null, notApplicable: boolean, explanation: string | null }
+
+const showEntry = (entry: EntryValue | undefined) => entry === undefined
+  ? null
+  : { input: entry.input, points: entry.points === null ? null : toNumber(entry.points), notApplicable: entry.notApplicable, explanation: entry.explanation }
+
+/**
+ * Saves one or many leaves at once: every entry is scored first, and if any is refused nothing is saved and
+ * every refusal is listed with its leaf code. Per leaf, an absent input or explanation keeps what was saved.
+ */
+export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: EntryInput[] }): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  const ifMatch = request.ifMatch
+  requireIfMatch(ifMatch, 'selfAssessment')
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch, request.entries.map((entry) => entry.leafCode))
+    // A submitted self-assessment stays submitted while the unit answers a supplement request on some of its leaves.
+    if (locked.status === 'submitted' && locked.supplementRequestIds === null) {
+      throw Errors.selfAssessmentSubmitted(t('The self-assessment has been submitted and is read-only; withdraw it first to change it.', 'Bản tự đánh giá đã nộp nên chỉ xem được; hãy rút lại để chỉnh sửa.'))
+    }
+    const definitions = await catalogNodes(tx, locked.catalogId)
+    const problems: EntryProblem[] = []
+    const scored = new Map<string, { definition: LeafDefinition, entry: EntryInput, points: Milli | null, notApplicable: boolean }>()
+    for (const entry of request.entries) {
+      const { leafCode } = entry
+      if (scored.has(leafCode) || problems.some((p) => p.leafCode === leafCode && p.code !== 'duplicate_leaf')) {
+        problems.push({ leafCode, code: 'duplicate_leaf', message: leafProblem.duplicate(leafCode) })
+        continue
+      }
+      const definition = definitions.get(leafCode)
+      if (definition === undefined) {
+        problems.push({ leafCode, code: 'unknown_leaf', message: leafProblem.unknown(leafCode) })
+        continue
+      }
+      if (!definition.leaf) {
+        problems.push({ leafCode, code: 'not_a_leaf', message: leafProblem.notALeaf(leafCode) })
+        continue
+      }
+      if (entry.input === undefined && entry.explanation === undefined) {
+        problems.push({ leafCode, code: 'empty_entry', message: t(`The entry for leaf ${leafCode} has neither an input nor an explanation.`, `Tiêu chí ${leafCode}: chưa có giá trị hay giải trình để lưu.`) })
+        continue
+      }
+      let points: Milli | null = null
+      let notApplicable = false
+      if (entry.input !== undefined && entry.input !== null) {
+        const score = scoreLeaf(definition.node, entry.input)
+        if (!score.ok) {
+          problems.push({ leafCode, code: score.error.code, message: leafProblem.refused(leafCode, score.error.message) })
+          continue
+        }
+        notApplicable = score.notApplicable
+        points = score.notApplicable ? null : score.points
+      }
+      scored.set(leafCode, { definition, entry, points, notApplicable })
+    }
+    if (problems.length > 0) {
+      throw Errors.selfAssessmentInvalid(t(`${problems.length} entr${problems.length === 1 ? 'y was' : 'ies were'} refused: ${problems.map((p) => `${p.leafCode}: ${p.message.en}`).join(' ')}`,
+        `${problems.length} giá trị chưa hợp lệ, chưa lưu gì.`), { errors: problems })
+    }
+
+    const codes = [...scored.keys()]
+    const existingRows = await tx.select().from(selfAssessmentEntriesTable)
+      .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, codes)))
+    const existing = new Map(existingRows.map((row) => [row.leafCode, row as EntryValue]))
+    const before: Record<string, unknown> = {}
+    const after: Record<string, unknown> = {}
+    const upserts: typeof selfAssessmentEntriesTable.$inferInsert[] = []
+    const removed: string[] = []
+    for (const [leafCode, { definition, entry, points, notApplicable }] of scored) {
+      const old = existing.get(leafCode)
+      const next: EntryValue = entry.input === undefined
+        ? { input: old?.input ?? null, points: old?.points ?? null, notApplicable: old?.notApplicable ?? false, explanation: old?.explanation ?? null }
+        : { input: entry.input === null ? null : normalizeInput(entry.input), points: points === null ? null : milliToString(points), notApplicable, explanation: old?.explanation ?? null }
+      const explanation = blankToNull(entry.explanation)
+      if (explanation !== undefined) next.explanation = explanation
+      before[leafCode] = showEntry(old)
+      if (next.input === null && next.explanation === null) {
+        if (old) removed.push(leafCode)
+        after[leafCode] = null
+        continue
+      }
+      upserts.push({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, ...next })
+      after[leafCode] = showEntry(next)
+    }
+    // One statement each for the whole batch: fewer round trips, and one pass of the per-field sums' triggers.
+    if (removed.length > 0) {
+      await tx.delete(selfAssessmentEntriesTable)
+        .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, removed)))
+    }
+    if (upserts.length > 0) {
+      await tx.insert(selfAssessmentEntriesTable).values(upserts).onConflictDoUpdate({
+        target: [selfAssessmentEntriesTable.selfAssessmentId, selfAssessmentEntriesTable.leafCode],
+        set: { input: sql`excluded.input`, points: sql`excluded.points`, notApplicable: sql`excluded.not_applicable`, explanation: sql`excluded.explanation`, updatedAt: sql`now()` }
+      })
+    }
+    await audit(tx, actor, {
+      action: 'self_assessment.save',
+      entityType: 'self_assessment',
+      entityId: locked.selfAssessmentId,
+      before: { version: locked.version - 1, entries: before },
+      after: { version: locked.version, entries: after, ...(locked.supplementRequestIds === null ? {} : { supplementRequestIds: locked.supplementRequestIds }) }
+    })
+    return reload(tx, roundId, unitId)
+  })
+}
+
+// Only the input of the leaf's method is stored, in a fixed key order, so audit diffs compare like with like.
+function normalizeInput (input: EnteredInput): EnteredInput {
+  const out: EnteredInput = {}
+  if (input.value !== undefined) out.value = input.value
+  if (input.option !== undefined) out.option = input.option
+  if (input.measurement !== undefined) out.measurement = input.measurement
+  return out
+}
+
+/**
+ * Submits the self-assessment when every leaf is answered and every required-evidence leaf has a file or an
+ * explanation; otherwise lists every problem at once and changes nothing.
+ */
+export async function submitSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  const ifMatch = request.ifMatch
+  requireIfMatch(ifMatch, 'selfAssessment')
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+    if (locked.status === 'submitted') throw Errors.selfAssessmentSubmitted(t('The self-assessment is already submitted.', 'Bản tự đánh giá đã được nộp rồi.'))
+    const shape = await catalogShape(tx, locked.catalogId)
+    const { entries, files } = await unitRows(tx, locked.selfAssessmentId)
+    const problems = completenessProblems(shape.leaves.map((leaf) => {
+      const entry = entries.get(leaf.code)
+      return {
+        code: leaf.code,
+        evidence: leaf.evidence ?? 'optional',
+        answered: entry !== undefined && entry.input !== null,
+        hasExplanation: String(entry?.explanation ?? '').trim() !== '',
+        hasEvidenceFile: (files.get(leaf.code) ?? 0) > 0
+      }
+    }))
+    if (problems.length > 0) {
+      const unanswered = problems.filter((p) => p.code === 'unanswered').length
+      const undocumented = problems.length - unanswered
+      throw Errors.selfAssessmentIncomplete(t(`The self-assessment cannot be submitted: ${unanswered} leaf(s) unanswered, ${undocumented} required-evidence leaf(s) with neither a file nor an explanation.`,
+        `Chưa thể nộp bản tự đánh giá: ${unanswered} tiêu chí chưa chấm điểm, ${undocumented} tiêu chí bắt buộc có tài liệu kiểm chứng nhưng chưa có tệp hay giải trình.`), { errors: problems })
+    }
+    await tx.update(selfAssessmentsTable).set({ status: 'submitted', submittedAt: sql`now()` }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
+    const state = await reload(tx, roundId, unitId)
+    await audit(tx, actor, {
+      action: 'self_assessment.submit',
+      entityType: 'self_assessment',
+      entityId: locked.selfAssessmentId,
+      before: { status: 'draft', version: locked.version - 1 },
+      after: { status: 'submitted', version: locked.version, points: state.totals.points, applicableMaximum: state.totals.applicableMaximum }
+    })
+    return state
+  })
+}
+
+/** Takes a submitted self-assessment back to draft so the unit can edit it again, until the deadline. */
+export async function withdrawSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
+  assertCanSee(actor, unitId)
+  const ifMatch = request.ifMatch
+  requireIfMatch(ifMatch, 'selfAssessment')
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+    if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted(t('The self-assessment is not submitted, so there is nothing to withdraw.', 'Bản tự đánh giá chưa nộp nên không có gì để rút lại.'))
+    await tx.update(selfAssessmentsTable).set({ status: 'draft', submittedAt: null }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
+    await audit(tx, actor, {
+      action: 'self_assessment.withdraw',
+      entityType: 'self_assessment',
+      entityId: locked.selfAssessmentId,
+      before: { status: 'submitted', version: locked.version - 1 },
+      after: { status: 'draft', version: locked.version }
+    })
+    return reload(tx, roundId, unitId)
+  })
+}
