@@ -32,6 +32,7 @@ import { setHashCost } from './services/secrets.js'
 import metricsPlugin from './plugins/metrics.js'
 import compress from '@fastify/compress'
 import { constants as zlibConstants } from 'node:zlib'
+import { serializerFactory } from './serializers.js'
 
 export interface BuildOptions {
   /** An already open database (tests); otherwise one is opened from the config. */
@@ -41,6 +42,8 @@ export interface BuildOptions {
   migrate?: boolean
   /** Where the built web app is (admin/dist by default); tests serve a stand-in. */
   webRoot?: string
+  /** Compile every response serializer at start-up instead of at each route's first answer (the test of every route's schemas). */
+  eagerSerializers?: boolean
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/
@@ -103,7 +106,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(config.DEFAULT_LANGUAGE),
-    trustProxy: trustProxyOf(config)
+    trustProxy: trustProxyOf(config),
+    schemaController: { compilersFactory: { buildSerializer: serializerFactory({ eager: options.eagerSerializers ?? false }) } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })

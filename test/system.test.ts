@@ -151,3 +151,13 @@ t.test('the OpenAPI document lists every route with its contract', async (t) => 
   for (const route of ['GET /healthz', 'GET /readyz', 'GET /openapi.json']) t.ok(documented.has(route), `${route} is documented`)
   t.ok(routes.length > 0)
 })
+
+t.test('every response schema compiles to a serializer, and a route compiles its own at its first answer', async (t) => {
+  // The service compiles serializers lazily; this start compiles all of them, so a schema that cannot compile fails here.
+  const eager = await buildTestApp(t, { eagerSerializers: true })
+  t.equal((await eager.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
+  const lazy = await buildTestApp(t)
+  const first = await lazy.inject({ method: 'GET', url: '/healthz' })
+  t.equal(first.statusCode, 200)
+  t.same(first.json(), (await eager.inject({ method: 'GET', url: '/healthz' })).json(), 'both answer alike')
+})
