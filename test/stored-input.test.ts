@@ -3,9 +3,9 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { queryRows } from '../server/db/rows.js'
-import { storedInput } from '../server/services/self-assessment.js'
 import { buildTestApp } from './helpers/app.js'
 import { openRoundForOfficer, maxInput } from './helpers/rounds.js'
+import { storedInput } from '../server/domain/scoring.js'
 
 t.test('only the API\'s input shapes are read back', async (t) => {
   t.same(storedInput({ value: 1.5 }), { value: 1.5 })

@@ -1,5 +1,6 @@
 // Raw SQL through Drizzle with typed rows; node-postgres and PGlite both return `{ rows }`.
 import type { SQL } from 'drizzle-orm'
+import { type Milli, parseDecimal } from '../domain/decimal.js'
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from './client.js'
 
@@ -18,4 +19,16 @@ export async function concurrently<T extends readonly (() => unknown)[]> (db: Ex
   const results: unknown[] = []
   for (const task of tasks) results.push(await task())
   return results as Results
+}
+
+// Column parsers, one of each: node-postgres and PGlite return timestamps as Date or text and numerics as text.
+
+export const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
+export const toIso = (value: unknown): string | null => toDate(value)?.toISOString() ?? null
+
+/** Exact thousandths of a numeric the database returned as text. */
+export function toMilli (text: unknown): Milli {
+  const parsed = parseDecimal(String(text))
+  if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
+  return parsed.milli
 }

@@ -1,14 +1,13 @@
 // Leaf scores that add up to a field's points (demo and test data built from the report's field-level table).
 import { type CatalogNode, hasChildren } from './catalog.js'
 import { type Milli, milliToNumber, parseDecimal } from './decimal.js'
-
-export interface LeafInputValue { value?: number, option?: string, measurement?: number }
+import type { EnteredInput } from './scoring.js'
 
 export interface LeafChoice {
   leafCode: string
   points: Milli
   /** The input of the leaf's method that scores exactly these points. */
-  input: LeafInputValue
+  input: EnteredInput
 }
 
 const readMilli = (value: number | string | undefined): Milli | null => {
@@ -23,7 +22,7 @@ export function leafValues (leaf: CatalogNode): LeafChoice[] {
   const maximum = readMilli(leaf.maxPoints)
   if (hasChildren(leaf) || scoring === undefined || maximum === null) return []
   const choices = new Map<Milli, LeafChoice>()
-  const add = (points: Milli | null, input: LeafInputValue) => {
+  const add = (points: Milli | null, input: EnteredInput) => {
     if (points !== null && points >= 0 && points <= maximum && !choices.has(points)) choices.set(points, { leafCode: leaf.code, points, input })
   }
   if (scoring.method === 'range') {

@@ -10,6 +10,35 @@ export interface LeafInput {
   measurement?: number | string
 }
 
+/** An input as the API takes, stores and answers it: numbers are JSON numbers, never text; only the method's own key. */
+export interface EnteredInput {
+  value?: number | undefined
+  option?: string | undefined
+  measurement?: number | undefined
+}
+
+/**
+ * A stored input as the API can say it: one value, option or measurement of the right type. Anything else (a row
+ * written outside the API, e.g. {"value": null}) reads as no input rather than failing the whole answer.
+ */
+export function storedInput (stored: unknown): EnteredInput | null {
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return null
+  const { value, option, measurement } = stored as Record<string, unknown>
+  if (typeof value === 'number' && Number.isFinite(value)) return { value }
+  if (typeof option === 'string') return { option }
+  if (typeof measurement === 'number' && Number.isFinite(measurement)) return { measurement }
+  return null
+}
+
+/** Only the input of the leaf's method is stored, in a fixed key order, so audit diffs compare like with like. */
+export function normalizeInput (input: EnteredInput): EnteredInput {
+  const out: EnteredInput = {}
+  if (input.value !== undefined) out.value = input.value
+  if (input.option !== undefined) out.option = input.option
+  if (input.measurement !== undefined) out.measurement = input.measurement
+  return out
+}
+
 export type ScoringErrorCode =
   | 'not_a_number'
   | 'negative'

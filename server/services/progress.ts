@@ -2,9 +2,9 @@
 // read from the per-field sums the triggers keep beside the entries (one row per unit, its fields as a JSON array).
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
-import { queryRows } from '../db/rows.js'
+import { queryRows, toIso } from '../db/rows.js'
 import { milliToNumber, type Milli } from '../domain/decimal.js'
-import { appraiserOf, assertRoundExists, requestVisibleTo, roundFieldsSql, roundLeavesSql, toIso, type UnitRef } from './appraisal/context.js'
+import { appraiserOf, assertRoundExists, requestVisibleTo, roundFieldsSql, roundLeavesSql, type UnitRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
 import type { Actor } from './context.js'
 

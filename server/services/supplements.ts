@@ -3,13 +3,10 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { supplementRequestsTable } from '../db/schema/index.js'
-import { queryRows } from '../db/rows.js'
+import { queryRows, toDate } from '../db/rows.js'
 import { lockedLeaves, type SupplementStatus } from '../domain/appraisal.js'
 import { Errors } from '../errors.js'
-import {
-  appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, fieldScope, inScope, loadAppraisalContext,
-  requestVisibleTo, roundLeavesSql, type UnitRef, type UserRef
-} from './appraisal/context.js'
+import { appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, fieldScope, inScope, loadAppraisalContext, requestVisibleTo, roundLeavesSql, type UnitRef, type UserRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
@@ -37,7 +34,6 @@ export interface SupplementRequest {
   createdAt: string
 }
 
-const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
 const user = (row: Record<string, unknown>, prefix: string): UserRef | null =>
   row[`${prefix}_id`] === null ? null : { id: String(row[`${prefix}_id`]), username: String(row[`${prefix}_username`]), displayName: String(row[`${prefix}_name`]) }
 

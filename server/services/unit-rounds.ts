@@ -2,7 +2,7 @@
 // its supplement requests and whether results are published, so a unit officer's landing page is one request.
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
-import { queryRows } from '../db/rows.js'
+import { queryRows, toDate } from '../db/rows.js'
 import { effectiveDeadline, type RoundStatus } from '../domain/lifecycle.js'
 import { Errors } from '../errors.js'
 import type { Actor } from './context.js'
@@ -35,8 +35,6 @@ export interface UnitRounds {
   now: string
   items: UnitRound[]
 }
-
-const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
 
 /**
  * Newest year first. A unit officer reads only their own unit (another unit answers 404) and not rounds still in

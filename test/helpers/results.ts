@@ -4,11 +4,12 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'drizzle-orm'
 import { leaves, type CatalogNode } from '../../server/domain/catalog.js'
 import { parseMilli } from '../../server/domain/decimal.js'
-import { distributePoints, type LeafInputValue } from '../../server/domain/demo-scores.js'
+import { distributePoints } from '../../server/domain/demo-scores.js'
 import { loadDemoData } from '../../server/services/demo.js'
 import { DEMO_ROUND_CODE, loadDemoRound2020 } from '../../server/services/demo-round.js'
 import { queryRows } from '../../server/db/rows.js'
 import { DEPARTMENT_CATALOG, loadCatalog, parseCsv, readFixture } from '../domain/fixtures.js'
+import type { EnteredInput } from '../../server/domain/scoring.js'
 
 export const RESULTS_CSV = readFixture('results/thanh-hoa-2020-so-nganh.csv')
 
@@ -18,7 +19,7 @@ export const reportRows: Record<string, string>[] = parseCsv(RESULTS_CSV)
 export const departmentCatalog = loadCatalog(DEPARTMENT_CATALOG)
 export const FIELD_CODES = departmentCatalog.nodes.map((field) => field.code)
 
-export interface LeafEntry { leafCode: string, input: LeafInputValue, points: number }
+export interface LeafEntry { leafCode: string, input: EnteredInput, points: number }
 
 /** Leaf inputs of one department that add up exactly to the report's field points of one side. */
 export function leafEntries (unitCode: string, side: 'self' | 'appraised'): LeafEntry[] {

@@ -4,6 +4,7 @@ import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primar
 import { usersTable } from './auth.js'
 import { roundsTable } from './rounds.js'
 import { unitsTable, unitTypesTable } from './units.js'
+import type { EnteredInput } from '../../domain/scoring.js'
 
 /** An appraiser reviews one field of one unit type's catalog, across all units of that type, in one round. */
 export const appraisalAssignmentsTable = pgTable('appraisal_assignments', {
@@ -38,7 +39,7 @@ export const appraisalEntriesTable = pgTable('appraisal_entries', {
   appraisalId: uuid().notNull().references(() => appraisalsTable.id, { onDelete: 'cascade' }),
   leafCode: text().notNull(),
   fieldCode: text().notNull(),
-  input: jsonb().$type<{ value?: number, option?: string, measurement?: number }>().notNull(),
+  input: jsonb().$type<EnteredInput>().notNull(),
   points: numeric({ precision: 9, scale: 3 }),
   notApplicable: boolean().notNull().default(false),
   reason: text(),

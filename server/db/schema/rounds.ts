@@ -4,6 +4,7 @@ import { type AnyPgColumn, bigint, boolean, check, index, integer, jsonb, numeri
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import { catalogsTable } from './catalogs.js'
 import { unitsTable, unitTypesTable } from './units.js'
+import type { EnteredInput } from '../../domain/scoring.js'
 
 export const roundsTable = pgTable('rounds', {
   id: uuid().primaryKey().defaultRandom(),
@@ -70,7 +71,7 @@ export const selfAssessmentEntriesTable = pgTable('self_assessment_entries', {
   leafCode: text().notNull(),
   // The leaf's top-level field, so totals group by field without walking the tree.
   fieldCode: text().notNull(),
-  input: jsonb().$type<{ value?: number, option?: string, measurement?: number }>(),
+  input: jsonb().$type<EnteredInput>(),
   // Null when unanswered or not applicable; a not-applicable leaf counts in neither points nor maximum.
   points: numeric({ precision: 9, scale: 3 }),
   notApplicable: boolean().notNull().default(false),

@@ -9,7 +9,8 @@ import type { Actor } from '../context.js'
 import { noSuch, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../../messages/validation.js'
-import { type UserRef, appraiserOf, assertRoundExists, userRef } from './context.js'
+import { type UserRef, appraiserOf, assertRoundExists } from './context.js'
+import { userRef } from '../../db/queries/participation.js'
 
 export interface Assignment {
   unitType: string

@@ -2,44 +2,18 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { appraisalAssignmentsTable, roundsTable } from '../../db/schema/index.js'
-import { queryRows } from '../../db/rows.js'
-import { parseDecimal, type Milli } from '../../domain/decimal.js'
 import { formatVietnamDateTime, type RoundStatus } from '../../domain/lifecycle.js'
 import { Errors } from '../../errors.js'
 import type { Actor } from '../context.js'
-import type { EnteredInput } from '../self-assessment.js'
 import { showInstant } from '../rounds.js'
 import { noCatalogForUnit, noSuch, onlyUsers, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
 import { expireDueRequests } from '../supplement-expiry.js'
+import { readParticipation, type UnitRef, type UserRef } from '../../db/queries/participation.js'
 
-export interface UnitRef { id: string, code: string, name: string, unitType: string }
-export interface UserRef { id: string, username: string, displayName: string }
-
-export const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
-export const toIso = (value: unknown): string | null => toDate(value)?.toISOString() ?? null
-
-/** Exact thousandths of a numeric the database returned as text. */
-export function toMilli (text: unknown): Milli {
-  const parsed = parseDecimal(String(text))
-  if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
-  return parsed.milli
-}
-
-export function userRef (id: unknown, username: unknown, displayName: unknown): UserRef | null {
-  return id === null || id === undefined ? null : { id: String(id), username: String(username), displayName: String(displayName) }
-}
+export type { UnitRef, UserRef } from '../../db/queries/participation.js'
 
 export const blankToNull = (text: string | null | undefined): string | null => text === null || text === undefined || text.trim() === '' ? null : text
-
-// Only the input of the leaf's method is stored, in a fixed key order, so audit diffs compare like with like.
-export function normalizeInput (input: EnteredInput): EnteredInput {
-  const out: EnteredInput = {}
-  if (input.value !== undefined) out.value = input.value
-  if (input.option !== undefined) out.option = input.option
-  if (input.measurement !== undefined) out.measurement = input.measurement
-  return out
-}
 
 export interface AppraisalContext {
   roundId: string
@@ -64,45 +38,26 @@ export interface AppraisalContext {
  * `lock` takes the round and the unit's participation row for share, so a status move waits for the write.
  */
 export async function loadAppraisalContext (db: Executor, actor: Actor, roundId: string, unitId: string, options: { lock?: boolean } = {}): Promise<AppraisalContext> {
-  const [row] = await queryRows<Record<string, unknown>>(db, sql`
-    select r.id as round_id, r.code as round_code, r.status as round_status, r.appraisal_closes_at, r.supplement_closes_at,
-      coalesce(now() < r.appraisal_closes_at, false) as before_deadline,
-      u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code,
-      coalesce(sa.catalog_id, rc.catalog_id) as catalog_id,
-      sa.id as self_assessment_id, coalesce(sa.status, 'not_started') as self_status, sa.submitted_at,
-      a.id as appraisal_id, coalesce(a.status, 'in_progress') as status, coalesce(a.version, 0) as version, a.finalized_at,
-      fu.id as finalized_by_id, fu.username as finalized_by_username, fu.display_name as finalized_by_name
-    from rounds r
-    join round_units ru on ru.round_id = r.id and ru.unit_id = ${unitId}
-    join units u on u.id = ru.unit_id
-    left join self_assessments sa on sa.round_id = r.id and sa.unit_id = u.id
-    left join round_catalogs rc on rc.round_id = r.id and rc.unit_type_code = u.unit_type_code
-    left join appraisals a on a.round_id = r.id and a.unit_id = u.id
-    left join users fu on fu.id = a.finalized_by
-    where r.id = ${roundId}
-    ${options.lock === true ? sql`for share of r, ru` : sql``}`)
-  if (!row) throw Errors.notFound(noSuch.participant)
+  const participation = await readParticipation(db, roundId, unitId, options)
+  if (!participation) throw Errors.notFound(noSuch.participant)
   // After the round lock, in the order every write takes them: round, then requests.
   await expireDueRequests(db, actor, { roundId, unitId })
+  const { round, selfAssessment, appraisal } = participation
   return {
-    roundId: String(row.round_id),
-    roundCode: String(row.round_code),
-    roundStatus: row.round_status as RoundStatus,
-    appraisalClosesAt: toDate(row.appraisal_closes_at),
-    supplementClosesAt: toDate(row.supplement_closes_at),
-    beforeDeadline: row.before_deadline === true,
-    unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
-    catalogId: row.catalog_id === null ? null : String(row.catalog_id),
-    selfAssessment: {
-      id: row.self_assessment_id === null ? null : String(row.self_assessment_id),
-      status: row.self_status as AppraisalContext['selfAssessment']['status'],
-      submittedAt: toDate(row.submitted_at)
-    },
-    appraisalId: row.appraisal_id === null ? null : String(row.appraisal_id),
-    status: row.status as AppraisalContext['status'],
-    version: Number(row.version),
-    finalizedAt: toDate(row.finalized_at),
-    finalizedBy: userRef(row.finalized_by_id, row.finalized_by_username, row.finalized_by_name)
+    roundId: round.id,
+    roundCode: round.code,
+    roundStatus: round.status,
+    appraisalClosesAt: round.appraisalClosesAt,
+    supplementClosesAt: round.supplementClosesAt,
+    beforeDeadline: participation.beforeAppraisalDeadline,
+    unit: participation.unit,
+    catalogId: participation.catalogId,
+    selfAssessment: { id: selfAssessment?.id ?? null, status: selfAssessment?.status ?? 'not_started', submittedAt: selfAssessment?.submittedAt ?? null },
+    appraisalId: appraisal?.id ?? null,
+    status: appraisal?.status ?? 'in_progress',
+    version: appraisal?.version ?? 0,
+    finalizedAt: appraisal?.finalizedAt ?? null,
+    finalizedBy: appraisal?.finalizedBy ?? null
   }
 }
 

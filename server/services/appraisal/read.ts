@@ -1,20 +1,20 @@
 // Reading a unit's appraisal: every leaf with the self-assessed and appraised scores, evidence rules and open supplement requests.
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { queryRows, concurrently } from '../../db/rows.js'
+import { queryRows, concurrently, toDate, toIso, toMilli } from '../../db/rows.js'
 import { differsFromSelf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
 import type { EvidenceRule, ScoringMethod } from '../../domain/catalog.js'
 import { milliToNumber, sumMilli, type Milli } from '../../domain/decimal.js'
 import type { RoundStatus } from '../../domain/lifecycle.js'
-import { matchedBand } from '../../domain/scoring.js'
+import { matchedBand, type EnteredInput, storedInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { lastChangeOf, type LastChange } from '../audit.js'
 import { loadCatalog, type LoadedNode } from '../catalogs.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
-import { storedInput, type EnteredInput } from '../self-assessment.js'
 import { text as t } from '../../messages/text.js'
-import { type AppraisalContext, type FieldScope, type UnitRef, type UserRef, catalogOf, fieldScope, inScope, loadAppraisalContext, toDate, toIso, toMilli, userRef, assertLeafInScope } from './context.js'
+import { type AppraisalContext, type FieldScope, type UnitRef, type UserRef, catalogOf, fieldScope, inScope, loadAppraisalContext, assertLeafInScope } from './context.js'
+import { userRef } from '../../db/queries/participation.js'
 
 export interface EvidenceFileRef { id: string, filename: string | null, mime: string | null, size: number | null }
 

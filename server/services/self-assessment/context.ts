@@ -1,38 +1,18 @@
 // A self-assessment's shapes and what a request about one (round, unit) needs: the round, the unit's deadline by the
 // database clock, its catalog, and who may see it.
-import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { queryRows } from '../../db/rows.js'
+import { toMilli } from '../../db/rows.js'
 import type { EvidenceRule, ScoringMethod } from '../../domain/catalog.js'
-import { milliToNumber, parseDecimal, type Milli } from '../../domain/decimal.js'
+import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import { indexDisplay } from '../../domain/ranking.js'
-import type { ScoringErrorCode } from '../../domain/scoring.js'
+import type { EnteredInput, ScoringErrorCode } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import type { LastChange } from '../audit.js'
 import type { Actor } from '../context.js'
 import { noCatalogForUnit, noSuch } from '../../messages/problems.js'
 import type { Text } from '../../messages/text.js'
-
-/** An input as the API takes and stores it: numbers are JSON numbers, never text. */
-export interface EnteredInput {
-  value?: number | undefined
-  option?: string | undefined
-  measurement?: number | undefined
-}
-
-/**
- * A stored input as the API can say it: one value, option or measurement of the right type. Anything else (a row
- * written outside the API, e.g. {"value": null}) reads as no input rather than failing the whole answer.
- */
-export function storedInput (stored: unknown): EnteredInput | null {
-  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return null
-  const { value, option, measurement } = stored as Record<string, unknown>
-  if (typeof value === 'number' && Number.isFinite(value)) return { value }
-  if (typeof option === 'string') return { option }
-  if (typeof measurement === 'number' && Number.isFinite(measurement)) return { measurement }
-  return null
-}
+import { readParticipation } from '../../db/queries/participation.js'
 
 export interface EntryInput {
   leafCode: string
@@ -160,14 +140,6 @@ export interface Context {
   now: Date
 }
 
-export const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
-
-export function toMilli (text: unknown): Milli {
-  const parsed = parseDecimal(String(text))
-  if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
-  return parsed.milli
-}
-
 export function toNumber (text: unknown): number {
   return milliToNumber(toMilli(text))
 }
@@ -187,36 +159,24 @@ export function assertCanSee (actor: Actor, unitId: string): void {
 
 /** Writes lock the round and the unit's participation row for share, so a status move or extension waits for them. */
 export async function loadContext (db: Executor, roundId: string, unitId: string, lock: boolean): Promise<Context> {
-  const [row] = await queryRows<Record<string, unknown>>(db, sql`
-    select r.id as round_id, r.code as round_code, r.status as round_status,
-      r.self_assessment_closes_at as closes_at, ru.extension_until,
-      coalesce(now() < greatest(r.self_assessment_closes_at, ru.extension_until), false) as before_deadline,
-      u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code,
-      sa.id as self_assessment_id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id,
-      coalesce(sa.status, 'draft') as status, coalesce(sa.version, 0) as version, sa.submitted_at, sa.updated_at, now() as now
-    from rounds r
-    join round_units ru on ru.round_id = r.id and ru.unit_id = ${unitId}
-    join units u on u.id = ru.unit_id
-    left join self_assessments sa on sa.round_id = r.id and sa.unit_id = u.id
-    left join round_catalogs rc on rc.round_id = r.id and rc.unit_type_code = u.unit_type_code
-    where r.id = ${roundId}
-    ${lock ? sql`for share of r, ru` : sql``}`)
-  if (!row) throw Errors.notFound(noSuch.participant)
+  const participation = await readParticipation(db, roundId, unitId, { lock })
+  if (!participation) throw Errors.notFound(noSuch.participant)
+  const { round, selfAssessment } = participation
   return {
-    roundId: String(row.round_id),
-    roundCode: String(row.round_code),
-    roundStatus: row.round_status as RoundStatus,
-    closesAt: toDate(row.closes_at),
-    extensionUntil: toDate(row.extension_until),
-    beforeDeadline: row.before_deadline === true,
-    unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
-    selfAssessmentId: row.self_assessment_id === null ? null : String(row.self_assessment_id),
-    catalogId: row.catalog_id === null ? null : String(row.catalog_id),
-    status: row.status as 'draft' | 'submitted',
-    version: Number(row.version),
-    submittedAt: toDate(row.submitted_at),
-    updatedAt: toDate(row.updated_at),
-    now: toDate(row.now) as Date
+    roundId: round.id,
+    roundCode: round.code,
+    roundStatus: round.status,
+    closesAt: round.selfAssessmentClosesAt,
+    extensionUntil: participation.extensionUntil,
+    beforeDeadline: participation.beforeSelfAssessmentDeadline,
+    unit: participation.unit,
+    selfAssessmentId: selfAssessment?.id ?? null,
+    catalogId: participation.catalogId,
+    status: selfAssessment?.status ?? 'draft',
+    version: selfAssessment?.version ?? 0,
+    submittedAt: selfAssessment?.submittedAt ?? null,
+    updatedAt: selfAssessment?.updatedAt ?? null,
+    now: participation.now
   }
 }
 

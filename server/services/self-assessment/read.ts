@@ -3,11 +3,11 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { catalogsTable, evidenceLinksTable } from '../../db/schema/index.js'
-import { queryRows, concurrently } from '../../db/rows.js'
+import { queryRows, concurrently, toDate, toMilli } from '../../db/rows.js'
 import type { ScoringMethod } from '../../domain/catalog.js'
 import { milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../../domain/lifecycle.js'
-import { matchedBand } from '../../domain/scoring.js'
+import { matchedBand, storedInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { lastChangeOf } from '../audit.js'
 import { catalogShape, type CatalogShape } from '../catalog-shape.js'
@@ -15,7 +15,7 @@ import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { openRequestLeaves } from '../supplements.js'
 import { noSuch } from '../../messages/problems.js'
-import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentSection, type SelfAssessmentTotals, assertCanSee, catalogOf, loadContext, percentOf, storedInput, toDate, toMilli, toNumber } from './context.js'
+import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentSection, type SelfAssessmentTotals, assertCanSee, catalogOf, loadContext, percentOf, toNumber } from './context.js'
 
 /**
  * Points, maxima and answered counts per field and for the whole self-assessment: the points summed by the database

@@ -6,7 +6,7 @@ import { selfAssessmentEntriesTable, selfAssessmentsTable } from '../../db/schem
 import type { CatalogNode } from '../../domain/catalog.js'
 import { milliToNumber, milliToString, type Milli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
-import { scoreLeaf } from '../../domain/scoring.js'
+import { scoreLeaf, type EnteredInput, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import { catalogShape } from '../catalog-shape.js'
@@ -16,7 +16,7 @@ import { supplementReopens } from '../supplements.js'
 import { requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
 import { leafProblem, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
-import { type Context, type EnteredInput, type EntryInput, type EntryProblem, type SelfAssessment, assertCanSee, catalogOf, loadContext, toNumber } from './context.js'
+import { type Context, type EntryInput, type EntryProblem, type SelfAssessment, assertCanSee, catalogOf, loadContext, toNumber } from './context.js'
 import { stateOf, unitRows } from './read.js'
 
 /** Only while the round is in self-assessment and before the unit's deadline (and extension) by the database clock. */
@@ -213,15 +213,6 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     })
     return reload(tx, roundId, unitId)
   })
-}
-
-// Only the input of the leaf's method is stored, in a fixed key order, so audit diffs compare like with like.
-function normalizeInput (input: EnteredInput): EnteredInput {
-  const out: EnteredInput = {}
-  if (input.value !== undefined) out.value = input.value
-  if (input.option !== undefined) out.option = input.option
-  if (input.measurement !== undefined) out.measurement = input.measurement
-  return out
 }
 
 /**
