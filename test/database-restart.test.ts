@@ -3,7 +3,6 @@
 // DATABASE_UNAVAILABLE with Retry-After meanwhile, resumes within 5 s, and keeps every save it answered 201, whole.
 import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -13,6 +12,7 @@ import { openDatabase } from '../server/db/client.js'
 import { migrate } from '../server/db/migrate.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
+import { freePort } from './helpers/net.js'
 
 const OUTAGE_MS = 8000
 const RECOVERY_LIMIT_MS = 5000
@@ -33,17 +33,6 @@ function runner (): string[] | null {
   } catch {
     return null
   }
-}
-
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 const bin = postgresBin()

@@ -188,17 +188,8 @@ function safeSum (a: number, b: number): number {
   return sum
 }
 
-function score (points: Milli, maximum: Milli): Score {
-  return {
-    points: milliToNumber(points),
-    display: pointsDisplay(points),
-    maximum: milliToNumber(maximum),
-    index: maximum === 0 ? '0' : ratioText(points * 100, maximum),
-    indexDisplay: maximum === 0 ? '0.00' : ratioDisplay(points * 100, maximum)
-  }
-}
-
-function fieldScore (points: Milli, maximum: Milli): FieldScore {
+/** Points out of a maximum, with the share of it in percent: exact, and rounded half up for display. */
+function scoreOf (points: Milli, maximum: Milli) {
   return {
     points: milliToNumber(points),
     display: pointsDisplay(points),
@@ -207,6 +198,14 @@ function fieldScore (points: Milli, maximum: Milli): FieldScore {
     percentDisplay: maximum === 0 ? '0.00' : ratioDisplay(points * 100, maximum)
   }
 }
+
+/** A unit's total: the same figures, where the share of the maximum is the index. */
+function score (points: Milli, maximum: Milli): Score {
+  const { percent, percentDisplay, ...rest } = scoreOf(points, maximum)
+  return { ...rest, index: percent, indexDisplay: percentDisplay }
+}
+
+const fieldScore = (points: Milli, maximum: Milli): FieldScore => scoreOf(points, maximum)
 
 /**
  * Scores repeat: points are multiples of a step and maxima take few values, so across thousands of units most

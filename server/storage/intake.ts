@@ -29,6 +29,11 @@ export class EvidenceIntake extends Transform {
     return this.digest
   }
 
+  /** What the store records of the file, once the stream has ended: its hash, size and the type its bytes show. */
+  received (): { sha256: string, size: number, detectedType: DetectedType } {
+    return { sha256: this.sha256, size: this.size, detectedType: this.detectedType as DetectedType }
+  }
+
   override _transform (chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length
     if (this.size > this.maxBytes) return callback(new FileTooLargeError(this.maxBytes))

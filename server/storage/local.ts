@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { EvidenceNotFoundError, FileTooLargeError } from './errors.js'
 import { EvidenceIntake, SHA256_HEX, holdSourceErrors, isAbandoned, temporaryName, wasTruncated } from './intake.js'
-import type { ByteRange, DetectedType, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
+import type { ByteRange, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
 
 const FILE_MODE = 0o640
 const DIRECTORY_MODE = 0o750
@@ -34,9 +34,7 @@ export class LocalEvidenceStore implements EvidenceStore {
       output = createWriteStream(temporaryPath, { flags: 'wx', mode: FILE_MODE, flush: true })
       await pipeline(source, intake, output, ...(signal ? [{ signal }] : []))
       if (wasTruncated(source)) throw new FileTooLargeError(maxBytes)
-      const sha256 = intake.sha256
-      const size = intake.size
-      const detectedType = intake.detectedType as DetectedType
+      const { sha256, size, detectedType } = intake.received()
       const deduplicated = await this.commit(temporaryPath, sha256, size)
       return { sha256, size, detectedType, deduplicated }
     } catch (error) {

@@ -10,7 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage'
 import { EvidenceNotFoundError, FileTooLargeError } from './errors.js'
 import { EvidenceIntake, SHA256_HEX, holdSourceErrors, isAbandoned, temporaryName, wasTruncated } from './intake.js'
-import type { ByteRange, DetectedType, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
+import type { ByteRange, EvidenceStore, ObjectInfo, PutOptions, StoredObject } from './types.js'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { contentDisposition } from './filename.js'
 
@@ -73,9 +73,7 @@ export class S3EvidenceStore implements EvidenceStore {
       await pipeline(source, intake, body, ...(signal ? [{ signal }] : []))
       if (wasTruncated(source)) throw new FileTooLargeError(maxBytes)
       await uploaded
-      const sha256 = intake.sha256
-      const size = intake.size
-      const detectedType = intake.detectedType as DetectedType
+      const { sha256, size, detectedType } = intake.received()
       const deduplicated = await this.commit(temporaryKey, sha256, size)
       return { sha256, size, detectedType, deduplicated }
     } catch (error) {

@@ -2,7 +2,6 @@
 // as a user would. Assumes `npm run build` ran. Prints `N passed, M failed` last and exits non-zero on a failure.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +15,7 @@ import { resultChecks } from './results.js'
 import { roundFlowChecks } from './round-flow.js'
 import { roundChecks } from './rounds.js'
 import { unitChecks } from './unit.js'
+import { freePort } from '../helpers/net.js'
 
 const root = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const screenshotDir = join(root, 'test-output', 'screenshots')
@@ -30,18 +30,6 @@ const consoleErrors: string[] = []
 const notes: string[] = []
 /** The browser logs a refused request as a console error; a check that provokes one on purpose names it here. */
 let expectedConsoleError: RegExp | null = null
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
