@@ -11,7 +11,7 @@ const dir = process.argv[2] ?? `backups/${new Date().toISOString().replace(/[:.]
 const url = config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL
 const database = await openDatabase({ url, dataDir: config.DATA_DIR, poolSize: 2 })
 try {
-  const manifest = await backup({ database, url, store: storeOf(config), dir })
+  const manifest = await backup({ database, url, store: await storeOf(config), dir })
   const rows = Object.values(manifest.tables).reduce((sum, count) => sum + count, 0)
   const bytes = manifest.evidence.reduce((sum, file) => sum + file.size, 0)
   console.log(`Backed up ${manifest.database}: ${Object.keys(manifest.tables).length} tables, ${rows} rows; ` +

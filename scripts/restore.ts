@@ -12,6 +12,6 @@ if (!dir) {
   process.exit(2)
 }
 const config = loadConfig()
-const report = await restore({ dir, url: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, dataDir: config.DATA_DIR, store: storeOf(config) })
+const report = await restore({ dir, url: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, dataDir: config.DATA_DIR, store: await storeOf(config) })
 const rows = Object.values(report.tables).reduce((sum, count) => sum + count, 0)
 console.log(`Restored and checked: ${Object.keys(report.tables).length} tables, ${rows} rows, ${report.evidenceFiles} evidence files`)

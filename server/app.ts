@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { corsOrigins, trustProxyOf, type Config } from './config.js'
 import type { Database } from './db/client.js'
 import accessPlugin from './plugins/access.js'
@@ -42,8 +42,8 @@ export interface BuildOptions {
   migrate?: boolean
   /** Where the built web app is (admin/dist by default); tests serve a stand-in. */
   webRoot?: string
-  /** Compile every response serializer at start-up instead of at each route's first answer (the test of every route's schemas). */
-  eagerSerializers?: boolean
+  /** Compile every request validator and response serializer at start-up instead of at each route's first use (the test of every route's schemas). */
+  eagerSchemas?: boolean
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/
@@ -74,8 +74,10 @@ function cspDirectives (inlineScripts: boolean): Record<string, string[] | null>
  * once instead of queueing, and the rate limiter lets the request through (logged): the lockout of logins lives in
  * PostgreSQL, so it holds regardless.
  */
-function sharedRedis (app: FastifyInstance, url: string): Redis {
-  const redis = new Redis(url, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+async function sharedRedis (app: FastifyInstance, url: string): Promise<Redis> {
+  // Loaded only when a Redis is configured.
+  const { Redis: Client } = await import('ioredis')
+  const redis = new Client(url, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
   let down = false
   redis.on('error', (error: Error) => {
     if (!down) app.log.warn({ err: error }, 'Redis unreachable: rate limits are not counted until it is back')
@@ -107,7 +109,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(config.DEFAULT_LANGUAGE),
     trustProxy: trustProxyOf(config),
-    schemaController: { compilersFactory: { buildSerializer: serializerFactory({ eager: options.eagerSerializers ?? false }) } }
+    schemaController: { compilersFactory: { buildSerializer: serializerFactory({ eager: options.eagerSchemas ?? false }) } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
@@ -152,12 +154,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(storagePlugin, config)
   // Limits are declared per route (login, public results); other routes are not limited by default. With REDIS_URL
   // every instance counts in Redis, so a limit holds across instances; otherwise each process counts in memory.
-  const redis = config.REDIS_URL ? sharedRedis(app, config.REDIS_URL) : undefined
+  const redis = config.REDIS_URL ? await sharedRedis(app, config.REDIS_URL) : undefined
   await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: `${config.REDIS_KEY_PREFIX}rate:`, skipOnError: true } : {}) })
   await app.register(authPlugin)
   await app.register(swaggerPlugin)
   for (const schema of sharedSchemas) app.addSchema(schema)
-  installValidation(app)
+  installValidation(app, { eager: options.eagerSchemas ?? false })
 
   await app.register(systemRoutes)
   await app.register(metricsPlugin, { token: config.METRICS_TOKEN })

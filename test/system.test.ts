@@ -152,9 +152,10 @@ t.test('the OpenAPI document lists every route with its contract', async (t) => 
   t.ok(routes.length > 0)
 })
 
-t.test('every response schema compiles to a serializer, and a route compiles its own at its first answer', async (t) => {
-  // The service compiles serializers lazily; this start compiles all of them, so a schema that cannot compile fails here.
-  const eager = await buildTestApp(t, { eagerSerializers: true })
+t.test('every request and response schema compiles, and a route compiles its own at its first use', async (t) => {
+  // The service compiles validators and serializers lazily; this start compiles all of them, so a schema that cannot
+  // compile fails here.
+  const eager = await buildTestApp(t, { eagerSchemas: true })
   t.equal((await eager.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
   const lazy = await buildTestApp(t)
   const first = await lazy.inject({ method: 'GET', url: '/healthz' })

@@ -4,7 +4,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { Errors } from '../errors.js'
 import { problemText } from '../messages/problems.js'
 import { text as t } from '../messages/text.js'
@@ -28,6 +27,14 @@ function authorized (request: FastifyRequest, token: string): boolean {
 
 async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<void> {
   const token = options.token
+  if (!token) {
+    // Off: no registry, no timing of requests, and prom-client is not even loaded.
+    app.get('/metrics', { config: { access: { public: true } }, logLevel: 'warn', schema: { hide: true } }, async (request) => {
+      throw Errors.routeNotFound(problemText.noRoute(request.method, '/metrics'))
+    })
+    return
+  }
+  const { collectDefaultMetrics, Gauge, Histogram, Registry } = await import('prom-client')
   // Each app has its own registry, so several instances in one process (the tests) do not collide.
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
@@ -73,7 +80,6 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
     logLevel: 'warn',
     schema: { hide: true }
   }, async (request, reply) => {
-    if (!token) throw Errors.routeNotFound(problemText.noRoute(request.method, '/metrics'))
     if (!authorized(request, token)) throw Errors.unauthenticated(t('Send the metrics token as "Authorization: Bearer <token>".', 'Cần gửi mã đọc số liệu vận hành trong tiêu đề "Authorization: Bearer <token>".'))
     reply.header('cache-control', 'no-store').type(registry.contentType)
     return registry.metrics()

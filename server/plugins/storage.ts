@@ -5,7 +5,6 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { LocalEvidenceStore } from '../storage/local.js'
-import { S3EvidenceStore } from '../storage/s3.js'
 import type { EvidenceStore } from '../storage/types.js'
 
 declare module 'fastify' {
@@ -16,10 +15,11 @@ declare module 'fastify' {
 
 export type StoragePluginOptions = Pick<Config, 'DATA_DIR' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_PREFIX'>
 
-/** The evidence store the settings name: the bucket, or DATA_DIR/evidence. */
-export function storeOf (options: StoragePluginOptions): LocalEvidenceStore | S3EvidenceStore {
+/** The evidence store the settings name: the bucket, or DATA_DIR/evidence. The S3 client is loaded only for a bucket. */
+export async function storeOf (options: StoragePluginOptions): Promise<EvidenceStore & { removeStaleTemporaryFiles: () => Promise<number>, close?: () => void }> {
   if (!options.S3_BUCKET) return new LocalEvidenceStore(join(options.DATA_DIR, 'evidence'))
-  return new S3EvidenceStore({
+  const { S3EvidenceStore } = await import('../storage/s3.js')
+  const store = new S3EvidenceStore({
     bucket: options.S3_BUCKET,
     prefix: options.S3_PREFIX,
     client: {
@@ -31,15 +31,16 @@ export function storeOf (options: StoragePluginOptions): LocalEvidenceStore | S3
         : {})
     }
   })
+  return Object.assign(store, { close: () => { store.client.destroy() } })
 }
 
 async function storagePlugin (app: FastifyInstance, options: StoragePluginOptions): Promise<void> {
-  const store = storeOf(options)
+  const store = await storeOf(options)
   // A killed process cannot clean up its partial uploads; idle ones go at start (recent ones may belong to another process).
   await store.removeStaleTemporaryFiles().catch((error: unknown) => {
     app.log.warn({ err: error }, 'could not remove stale partial evidence uploads')
   })
-  if (store instanceof S3EvidenceStore) app.addHook('onClose', async () => { store.client.destroy() })
+  if (store.close) app.addHook('onClose', async () => { store.close?.() })
   app.decorate<EvidenceStore>('evidenceStore', store)
 }
 

@@ -60,15 +60,31 @@ function makeAjv (app: FastifyInstance, coerce: boolean): Ajv {
   return ajv
 }
 
-export function installValidation (app: FastifyInstance): void {
+/** A validator compiled at its first use: start-up then compiles none of the routes' schemas (0.15 s of every start). */
+function lazy (compile: () => ValidateFunction): ValidateFunction {
+  let validate: ValidateFunction | undefined
+  const check = ((data: unknown) => {
+    validate ??= compile()
+    const valid = validate(data)
+    check.errors = validate.errors
+    return valid
+  }) as ValidateFunction
+  check.errors = null
+  return check
+}
+
+export function installValidation (app: FastifyInstance, options: { eager?: boolean } = {}): void {
   let strict: Ajv | undefined
   let coercing: Ajv | undefined
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    if (httpPart === 'body') {
-      strict ??= makeAjv(app, false)
-      return guarded(strict.compile(schema))
+    const compile = () => {
+      if (httpPart === 'body') {
+        strict ??= makeAjv(app, false)
+        return guarded(strict.compile(schema))
+      }
+      coercing ??= makeAjv(app, true)
+      return guarded(coercing.compile(schema))
     }
-    coercing ??= makeAjv(app, true)
-    return guarded(coercing.compile(schema))
+    return options.eager ? compile() : lazy(compile)
   })
 }

@@ -5,10 +5,10 @@ import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { Errors } from '../errors.js'
 import { IdParams, problems } from '../schemas/common.js'
-import { ChartParams, ReportQuery } from '../schemas/report.js'
+import { ChartParams, DOCX_MEDIA_TYPE, ReportQuery } from '../schemas/report.js'
 import { ConditionalHeaders, VersionQuery } from '../schemas/results.js'
-import { DOCX_MEDIA_TYPE, buildReport, parseVersions, type ReportSettings } from '../services/report/index.js'
-import { publishedChart } from '../services/report/charts.js'
+// The report's modules (docx, chart.js, the canvas) are loaded at the first report or chart, not at start.
+import type { ReportSettings } from '../services/report/index.js'
 import { getPublishedResults } from '../services/results.js'
 import { contentDisposition } from '../storage/filename.js'
 import { answerConditional, notModifiedResponse } from './results.js'
@@ -51,6 +51,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
     }
   }, async (request, reply) => {
     const { unitTypes, versions } = request.query
+    const { buildReport, parseVersions } = await import('../services/report/index.js')
     const file = await buildReport(app.db, request.params.id, {
       unitTypes: unitTypes?.split(','),
       versions: parseVersions(versions)
@@ -84,6 +85,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
     const { version } = request.query
     const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
     const name = request.params.chart.replace(/\.png$/, '')
+    const { publishedChart } = await import('../services/report/charts.js')
     const png = await publishedChart(published.id, published.snapshot, name)
     if (png === null) {
       const charts = `index.png, averages.png, ${published.snapshot.fields.map((field) => `field-${field.code}.png`).join(', ')}`

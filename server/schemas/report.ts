@@ -2,6 +2,9 @@
 import { Type } from 'typebox'
 import { UNIT_TYPE_CODE_PATTERN } from './units.js'
 
+/** The media type of a Word document (the annual report). */
+export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+
 const unitTypeCode = UNIT_TYPE_CODE_PATTERN.slice(1, -1)
 
 export const ReportFormat = Type.Enum(['docx'], { default: 'docx', description: 'docx (Word, OOXML); the only format for now' })

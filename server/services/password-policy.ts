@@ -2,9 +2,8 @@
 // the current password, and hard to guess by a maintained estimator (zxcvbn-ts with its common-password dictionaries,
 // minimum score 3 of 4). Refusals say why (in Vietnamese or English). Passwords an operator sets at start (ADMIN_PASSWORD,
 // DEMO_PASSWORD) are the operator's: a weak one is only warned about.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import * as common from '@zxcvbn-ts/language-common'
-import * as english from '@zxcvbn-ts/language-en'
+import { createRequire } from 'node:module'
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import { Errors, type AppError } from '../errors.js'
 import { Text } from '../messages/text.js'
 import { fieldProblem } from '../messages/validation.js'
@@ -12,10 +11,18 @@ import { fieldProblem } from '../messages/validation.js'
 export const MIN_PASSWORD_LENGTH = 10
 export const MIN_PASSWORD_SCORE = 3
 
-const estimator = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...english.dictionary },
-  graphs: common.adjacencyGraphs
-})
+// The estimator and its dictionaries are built at the first password checked, not at start (they took 0.3 s of it).
+const load = createRequire(import.meta.url)
+let estimator: ZxcvbnFactory | undefined
+function estimatorOf (): ZxcvbnFactory {
+  if (!estimator) {
+    const { ZxcvbnFactory: Factory } = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core')
+    const common = load('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')
+    const english = load('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en')
+    estimator = new Factory({ dictionary: { ...common.dictionary, ...english.dictionary }, graphs: common.adjacencyGraphs })
+  }
+  return estimator
+}
 
 /** Words of the service any guesser tries first. */
 const SERVICE_WORDS = ['cchc', 'chiso', 'thanhhoa', 'sonoivu', 'noivu', 'matkhau', 'par', 'admin', 'quantri']
@@ -37,7 +44,7 @@ export function passwordWeakness (password: string, context: PasswordContext): T
   }
   if (context.current !== undefined && password === context.current) return new Text('The new password must differ from the current one.', 'Mật khẩu mới phải khác mật khẩu hiện tại.')
   const inputs = [context.username, ...(context.displayName ? context.displayName.split(/\s+/) : []), ...SERVICE_WORDS]
-  const estimate = estimator.check(password, inputs.map(fold).filter(Boolean))
+  const estimate = estimatorOf().check(password, inputs.map(fold).filter(Boolean))
   if (estimate.score < MIN_PASSWORD_SCORE) {
     return new Text('The password is too easy to guess (a common password, keys in a row, repeats or based on a name). ' +
       'Use a phrase of several words, or mix capitals, small letters, digits and symbols.',

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../server/config.js'
 import { PGlite as PGliteClass } from '@electric-sql/pglite'
 import type { PGlite } from '@electric-sql/pglite'
 import { migrationsDir } from '../../server/paths.js'
-import { openDatabase, wrapPglite, type Database } from '../../server/db/client.js'
+import { openDatabase, pgliteOptions, wrapPglite, type Database } from '../../server/db/client.js'
 import { migrate } from '../../server/db/migrate.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
@@ -53,7 +53,7 @@ export async function freshDatabase (t: Teardown, options: { migrated?: boolean 
   if (!serverUrl) {
     const database = options.migrated === false
       ? await openDatabase({ dataDir: 'memory://' })
-      : wrapPglite(await PGliteClass.create({ loadDataDir: await migratedDataDir() }))
+      : wrapPglite(await PGliteClass.create({ loadDataDir: await migratedDataDir(), ...pgliteOptions() }))
     t.teardown(() => database.close())
     return database
   }

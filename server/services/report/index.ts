@@ -16,8 +16,9 @@ import type { Issuer } from './layout.js'
 import { noSuch } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
 import { fieldProblem } from '../../messages/validation.js'
+import { DOCX_MEDIA_TYPE } from '../../schemas/report.js'
 
-export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+export { DOCX_MEDIA_TYPE }
 
 /** Who issues the report (configuration: REPORT_PROVINCE, REPORT_AGENCY, REPORT_SYMBOL, REPORT_SIGNER_TITLE). */
 export interface ReportSettings {
