@@ -1,5 +1,6 @@
 // Published results on the demo 2020 round: the public API's caching, exports (the XLSX read back), API keys and
 // provisional results, who may publish when, and the database refusing to change a published version.
+import { gunzipSync } from 'node:zlib'
 import t from 'tap'
 import ExcelJS from 'exceljs'
 import { buildTestApp } from './helpers/app.js'
@@ -202,3 +203,45 @@ async function catalogIds (app: Awaited<ReturnType<typeof buildTestApp>>, admin:
     district: items.find((item) => item.unitType === 'district')?.id as string
   }
 }
+
+t.test('a round\'s results, live or a published version, read a page at a time; a version\'s body is the same bytes every time', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const read = async (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { ...admin.headers, ...headers } })
+
+  for (const base of [`/rounds/${roundId}/results?unitType=department`, `/rounds/${roundId}/results/versions/1?unitType=department`]) {
+    const whole = await read(base)
+    t.equal(whole.statusCode, 200, whole.body)
+    const all = whole.json()
+    t.equal(all.units.length, 20, `${base}: 20 departments`)
+    t.notOk('page' in all, 'no page when none was asked')
+
+    const page = await read(`${base}&limit=7&offset=14`)
+    t.equal(page.statusCode, 200, page.body)
+    const body = page.json()
+    t.same(body.page, { total: 20, limit: 7, offset: 14 })
+    t.same(body.units.map((unit: { unit: { code: string } }) => unit.unit.code), all.units.slice(14, 21).map((unit: { unit: { code: string } }) => unit.unit.code), 'the last 6 in rank order')
+    t.same(body.average, all.average, 'the average row is of all units')
+    t.same(body.classificationCounts, all.classificationCounts, 'class counts are of all units')
+    t.same(body.fields, all.fields)
+
+    const first = (await read(`${base}&limit=5`)).json()
+    t.same(first.page, { total: 20, limit: 5, offset: 0 })
+    t.same(first.units.map((unit: { rank: number }) => unit.rank), all.units.slice(0, 5).map((unit: { rank: number }) => unit.rank))
+
+    const refused = await read(`${base}&limit=0`)
+    t.equal(refused.statusCode, 400, 'limit 0 is refused')
+    t.match(refused.json().errors, [{ pointer: '/limit' }])
+  }
+
+  const url = `/rounds/${roundId}/results/versions/1?unitType=department`
+  const plain = await read(url)
+  const again = await read(url)
+  t.equal(again.body, plain.body, 'the same bytes')
+  t.equal(plain.json().version.number, 1)
+  const zipped = await read(url, { 'accept-encoding': 'gzip' })
+  t.equal(zipped.headers['content-encoding'], 'gzip')
+  t.equal(gunzipSync(zipped.rawPayload).toString('utf8'), plain.body, 'gzip of the same bytes')
+  t.equal(zipped.headers.etag, plain.headers.etag)
+})

@@ -1,9 +1,7 @@
 // The public results API: published results only, no credentials, read-only, rate-limited, and cacheable (ETag from
 // the version id, Cache-Control, 304 on If-None-Match). Served from the frozen snapshot, never recomputed.
 import { createHash } from 'node:crypto'
-import { gzipSync } from 'node:zlib'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Errors } from '../errors.js'
 import { problems, ref } from '../schemas/common.js'
@@ -17,6 +15,7 @@ import {
 } from '../services/results.js'
 import { answerConditional, exportResponse, notModifiedResponse, sendExport } from './results.js'
 import { text as t } from '../messages/text.js'
+import { cachedViews } from './cached-views.js'
 
 export interface PublicResultsOptions {
   /** Requests per minute per client address, per route. */
@@ -26,44 +25,13 @@ export interface PublicResultsOptions {
 // Portals and caches may keep the latest version a minute; a numbered version never changes.
 const LATEST_CACHE = 'public, max-age=60'
 const VERSION_CACHE = 'public, max-age=31536000, immutable'
-const MAX_BODIES = 200
-const GZIP_MIN_BYTES = 1024
-
-/** Whether the client accepts gzip (and did not refuse it with q=0). */
-function acceptsGzip (request: FastifyRequest): boolean {
-  const header = request.headers['accept-encoding']
-  if (typeof header !== 'string') return false
-  return header.split(',').some((part) => {
-    const [coding, ...parameters] = part.trim().toLowerCase().split(';')
-    if (coding !== 'gzip' && coding !== '*') return false
-    const q = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='))
-    return q === undefined || Number(q.slice(2)) > 0
-  })
-}
 
 const cacheControlOf = (version: number | undefined) => version === undefined ? LATEST_CACHE : VERSION_CACHE
 
 const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = async (app, options) => {
   const config = { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' } } as const
 
-  // Serialized (and, for clients that accept it, gzipped) bodies of snapshot views, per version and view: a snapshot
-  // never changes, so the same request is never serialized or compressed twice.
-  const bodies = new Map<string, { identity: Buffer, gzip: Buffer | null }>()
-  const sendView = (request: FastifyRequest, reply: FastifyReply, key: string, build: () => unknown): FastifyReply => {
-    let body = bodies.get(key)
-    if (body === undefined) {
-      // Kept as bytes, so a request costs neither serialization nor UTF-8 encoding.
-      body = { identity: Buffer.from(reply.serialize(build()) as string, 'utf8'), gzip: null }
-      if (bodies.size >= MAX_BODIES) bodies.delete(bodies.keys().next().value as string)
-      bodies.set(key, body)
-    }
-    reply.type('application/json; charset=utf-8')
-    if (acceptsGzip(request) && body.identity.length >= GZIP_MIN_BYTES) {
-      body.gzip ??= gzipSync(body.identity)
-      return reply.header('content-encoding', 'gzip').send(body.gzip)
-    }
-    return reply.send(body.identity)
-  }
+  const sendView = cachedViews()
   // Weak: the identity and gzip forms of a view are the same content, so they share one validator.
   const etagOf = (version: PublishedVersion) => `W/"${version.id}"`
 

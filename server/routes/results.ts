@@ -8,13 +8,14 @@ import { IdParams, problems, ref } from '../schemas/common.js'
 import {
   ConditionalHeaders, ExportFormat, HistoricalImportResultSchema, HistoricalImportSchema, HistoricalUnitSchema, PublishResultsSchema,
   ResultSetSchema, ResultSettingsSchema, ResultsQuery, ResultVersionSummarySchema, RoundVersionParams, UnitTypeQuery,
-  UpdateResultSettingsSchema, VersionQuery
+  UpdateResultSettingsSchema, VersionPageQuery, VersionQuery
 } from '../schemas/results.js'
 import { EXPORT_MEDIA_TYPES, exportResults, type ExportFile } from '../services/exports.js'
 import { importHistoricalResults, listHistoricalResults } from '../services/historical.js'
 import {
-  getLiveResults, getPublishedResults, getResultSettings, listResultVersions, publishResults, updateResultSettings
+  getLiveResults, getPublishedResults, getResultSettings, listResultVersions, publishResults, resultsPage, updateResultSettings
 } from '../services/results.js'
+import { cachedViews } from './cached-views.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const readers = { roles: ['admin'], scopes: ['results:read'] } as const
@@ -59,6 +60,7 @@ export const exportResponse = {
 
 const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Historical results arrive as the CSV itself; only the routes of this plugin read text/csv bodies.
+  const sendVersion = cachedViews()
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => { done(null, body) })
 
   app.get('/rounds/:id/results', {
@@ -68,13 +70,14 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Results of a round for one unit type, computed now from the current scores (provisional until published)',
       description: 'Per unit and field the self and appraised points, applicable maxima and percentages; per unit totals, index, gap, classification, rank, rank per field and what-if targets; ' +
         'the average row and counts per classification; and the change against a previous round (compareTo, default the previous year\'s round; fields matched by clone lineage). ' +
-        'Sums are computed by the database; ranks compare exact ratios.',
+        'Sums are computed by the database; ranks compare exact ratios. ' +
+        'With limit (and offset), `units` is that page of the ranking and `page` says where it is; the other parts are always of all units.',
       tags: ['results'],
       params: IdParams,
       querystring: ResultsQuery,
       response: { 200: ref(ResultSetSchema), ...problems(400, 401, 403, 404) }
     }
-  }, async (request) => getLiveResults(app.db, actorOf(request), request.params.id, request.query.unitType, { compareTo: request.query.compareTo }))
+  }, async (request) => resultsPage(await getLiveResults(app.db, actorOf(request), request.params.id, request.query.unitType, { compareTo: request.query.compareTo }), request.query))
 
   app.post('/rounds/:id/results/publish', {
     config: { access: adminOnly },
@@ -109,17 +112,19 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getRoundResultVersion',
       summary: 'One published version: the frozen snapshot, exactly as published',
-      description: 'ETag is the version id; send it in If-None-Match to get 304.',
+      description: 'ETag is the version id; send it in If-None-Match to get 304. With limit (and offset), `units` is that page of the ranking and `page` says where it is. ' +
+        'A version never changes, so its answer is serialized (and gzipped) once and served from those bytes.',
       tags: ['results'],
       params: RoundVersionParams,
-      querystring: UnitTypeQuery,
+      querystring: VersionPageQuery,
       headers: ConditionalHeaders,
       response: { 200: ref(ResultSetSchema), ...notModifiedResponse, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
     const published = await getPublishedResults(app.db, request.params.id, request.query.unitType, request.params.version)
     if (answerConditional(request, reply, `"${published.id}"`, 'private, no-cache')) return reply
-    return published.snapshot
+    const { limit, offset } = request.query
+    return sendVersion(request, reply, `${published.id}:${limit ?? ''}:${offset ?? ''}`, () => resultsPage(published.snapshot, { limit, offset }))
   })
 
   app.get('/rounds/:id/results/export', {

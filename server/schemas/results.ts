@@ -163,7 +163,12 @@ export const ResultSetSchema = Type.Object({
   units: Type.Array(ref(UnitResultSchema), { description: 'In rank order; equal indices in Vietnamese order of name' }),
   average: averageBlock,
   classificationCounts: Type.Array(ref(ClassificationCountSchema)),
-  comparison: nullable(ref(ComparisonSchema))
+  comparison: nullable(ref(ComparisonSchema)),
+  page: Type.Optional(Type.Object({
+    total: Type.Integer({ description: 'Units in the whole ranking' }),
+    limit: Type.Integer(),
+    offset: Type.Integer()
+  }, { description: 'Present when limit or offset was asked: `units` holds that page of the ranking, while fields, average, classification counts and comparison are of all units' }))
 }, { $id: 'ResultSet' })
 
 export type ResultSetBody = Static<typeof ResultSetSchema>
@@ -292,8 +297,20 @@ export const HistoricalUnitSchema = Type.Object({
 
 export const UnitTypeQuery = Type.Object({ unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }) })
 
+const pageOfUnits = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Units per page; absent: every unit (a province\'s few dozen). A national ranking is read a page at a time.' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Units to skip in rank order (default 0)' }))
+}
+
+/** A published version of one unit type's results, whole or a page of its units. */
+export const VersionPageQuery = Type.Object({
+  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }),
+  ...pageOfUnits
+})
+
 export const ResultsQuery = Type.Object({
   unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }),
+  ...pageOfUnits,
   compareTo: Type.Optional(Type.String({ format: 'uuid', description: 'Round to compare with; default: the round of the previous year that has results for this unit type' }))
 })
 

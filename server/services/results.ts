@@ -4,6 +4,6 @@
 export { type ResultSource, type ResultVersionInfo, type ResultSet, type ResultVersionSummary, type PublishedVersion, type ResultContext } from './results/inputs.js'
 export { type ComputeOptions, getLiveResults, computeLiveResults, resultInputHash } from './results/compute.js'
 export { POINTER_TTL_MS, listResultVersions, resolveVersion, loadVersion, getPublishedResults, type PublishedRound, listPublishedRounds } from './results/versions.js'
-export { publicResultsView, publicUnitView, publicVersionsView } from './results/views.js'
+export { publicResultsView, publicUnitView, publicVersionsView, resultsPage } from './results/views.js'
 export { publishResults } from './results/publish.js'
 export { type ResultSettings, getResultSettings, updateResultSettings } from './results/settings.js'

@@ -926,7 +926,7 @@ export interface paths {
         };
         /**
          * Results of a round for one unit type, computed now from the current scores (provisional until published)
-         * @description Per unit and field the self and appraised points, applicable maxima and percentages; per unit totals, index, gap, classification, rank, rank per field and what-if targets; the average row and counts per classification; and the change against a previous round (compareTo, default the previous year's round; fields matched by clone lineage). Sums are computed by the database; ranks compare exact ratios.
+         * @description Per unit and field the self and appraised points, applicable maxima and percentages; per unit totals, index, gap, classification, rank, rank per field and what-if targets; the average row and counts per classification; and the change against a previous round (compareTo, default the previous year's round; fields matched by clone lineage). Sums are computed by the database; ranks compare exact ratios. With limit (and offset), `units` is that page of the ranking and `page` says where it is; the other parts are always of all units.
          *
          *     **Access.** Roles: admin. API keys with scope results:read. API keys only when an admin shared the round's provisional results with them (PATCH /rounds/{id}/results/settings); otherwise 403 RESULTS_PROVISIONAL_HIDDEN — published versions are under /rounds/{id}/results/versions and /public.
          */
@@ -990,7 +990,7 @@ export interface paths {
         };
         /**
          * One published version: the frozen snapshot, exactly as published
-         * @description ETag is the version id; send it in If-None-Match to get 304.
+         * @description ETag is the version id; send it in If-None-Match to get 304. With limit (and offset), `units` is that page of the ranking and `page` says where it is. A version never changes, so its answer is serialized (and gzipped) once and served from those bytes.
          *
          *     **Access.** Roles: admin. API keys with scope results:read.
          */
@@ -2797,6 +2797,13 @@ export interface components {
             } | null;
             classificationCounts: components["schemas"]["ClassificationCount"][];
             comparison: components["schemas"]["ResultComparison"] | null;
+            /** @description Present when limit or offset was asked: `units` holds that page of the ranking, while fields, average, classification counts and comparison are of all units */
+            page?: {
+                /** @description Units in the whole ranking */
+                total: number;
+                limit: number;
+                offset: number;
+            };
         };
         ResultVersionSummary: {
             /** Format: uuid */
@@ -7279,6 +7286,10 @@ export interface operations {
             query: {
                 /** @description Unit type code, e.g. department */
                 unitType: string;
+                /** @description Units per page; absent: every unit (a province's few dozen). A national ranking is read a page at a time. */
+                limit?: number;
+                /** @description Units to skip in rank order (default 0) */
+                offset?: number;
                 /** @description Round to compare with; default: the round of the previous year that has results for this unit type */
                 compareTo?: string;
             };
@@ -7501,6 +7512,10 @@ export interface operations {
             query: {
                 /** @description Unit type code, e.g. department */
                 unitType: string;
+                /** @description Units per page; absent: every unit (a province's few dozen). A national ranking is read a page at a time. */
+                limit?: number;
+                /** @description Units to skip in rank order (default 0) */
+                offset?: number;
             };
             header?: {
                 /** @description ETag of a copy you hold: 304 when it is still current */
