@@ -12,7 +12,11 @@ import { openDatabase, type Database, type Db } from '../server/db/client.js'
 import { migrate } from '../server/db/migrate.js'
 import { queryRows } from '../server/db/rows.js'
 import { searchNormalize, vietnameseSortKey } from '../server/domain/text.js'
-import { computeLiveResults } from '../server/services/results.js'
+import { computeLiveResults, publishResults } from '../server/services/results.js'
+import { buildApp } from '../server/app.js'
+import { loadConfig } from '../server/config.js'
+import { systemActor } from '../server/services/context.js'
+import { createUser } from '../server/services/users.js'
 
 export const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -180,6 +184,40 @@ async function main (): Promise<void> {
     console.log(`  ratio full / bare (appraised only) .............. ${(full.median / bareAppraised.median).toFixed(2)}×`)
     console.log(`  full computation under 1 s ...................... ${full.median < 1000 ? 'yes' : 'NO'}`)
     console.log(`  appraised totals equal the bare sums ............ all ${bareTotals.size} units`)
+
+    // End to end through the API (in-process requests: routing, access, computation, serialization), live and published.
+    const app = await buildApp(loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, PASSWORD_HASH_MEMORY_KIB: 1024, PASSWORD_HASH_ITERATIONS: 1 }), { database, logger: false })
+    try {
+      await app.ready()
+      const password = 'Bench-results-2026!'
+      await createUser(db, systemActor, { username: 'bench-admin', displayName: 'Bench', role: 'admin', unitId: null, password })
+      const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'bench-admin', password } })
+      const headers = { authorization: `Bearer ${String(login.json().token)}` }
+      const get = (url: string, extra: Record<string, string> = {}) => async () => {
+        const response = await app.inject({ method: 'GET', url, headers: { ...headers, ...extra } })
+        if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`)
+        return response
+      }
+      const live = `/rounds/${round.roundId}/results?unitType=${round.unitType}`
+      const liveFull = await time(get(live), runs)
+      const livePage = await time(get(`${live}&limit=50`), runs)
+      await db.execute(sql`update rounds set status = 'finalized' where id = ${round.roundId}`)
+      await publishResults(db, systemActor, round.roundId, { unitType: round.unitType })
+      const version = `/rounds/${round.roundId}/results/versions/1?unitType=${round.unitType}`
+      const bytes = (await get(version)()).rawPayload.length
+      const versionFull = await time(get(version), runs)
+      const versionGzip = await time(get(version, { 'accept-encoding': 'gzip' }), runs)
+      const versionPage = await time(get(`${version}&limit=50&offset=5000`), runs)
+      console.log('')
+      console.log(`Through the API, median of ${runs} runs (min in brackets):`)
+      console.log(`  live results, all ${units} units ............... ${ms(liveFull.median)} (${ms(liveFull.min)}), ${(liveFull.median / bareBoth.median).toFixed(2)}× the bare sum   target ≤ 1.5× and < 1 s`)
+      console.log(`  live results, a page of 50 ..................... ${ms(livePage.median)} (${ms(livePage.min)})`)
+      console.log(`  published version, all units (${(bytes / 1048576).toFixed(1)} MB) ........ ${ms(versionFull.median)} (${ms(versionFull.min)}), ${(versionFull.median / bareBoth.median).toFixed(2)}× the bare sum`)
+      console.log(`  published version, all units, gzip ............. ${ms(versionGzip.median)} (${ms(versionGzip.min)})`)
+      console.log(`  published version, a page of 50 ................ ${ms(versionPage.median)} (${ms(versionPage.min)})   target < 50 ms`)
+    } finally {
+      await app.close()
+    }
   } finally {
     await drop()
   }
