@@ -129,5 +129,8 @@ const table = Object.entries(results).filter(([, samples]) => samples.length > 0
 })
 console.log(`start-up to ready (warm) and resident memory after 1 s idle; ${runs} interleaved runs; Node ${process.version}`)
 console.table(table)
+for (const row of table) {
+  console.log(`  ${row.kind}: ready in ${row.readyMsMedian} ms (${row.readyRatioToBareNode}× bare Node), ${row.idleRssMiBMedian} MiB resident (${row.idleRssRatioToBareNode}×)`)
+}
 console.log('targets: ready < 1500 ms on either database; idle RSS < 150 MiB on PostgreSQL, < 300 MiB on PGlite')
 if (values.json) writeFileSync(values.json, JSON.stringify({ node: process.version, runs, table }, null, 2))

@@ -1,6 +1,6 @@
 // Benchmark (not a test): uploads generated 1, 100 and 500 MiB files to a child-process server and reports throughput
 // and the server's RSS growth. `--s3`: into an S3 bucket (s3rver, run by this process so its memory is not the server's)
-// instead of the local disk.
+// instead of the local disk. `--sizes=1,10`: other sizes in MiB.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 
 const MiB = 1024 * 1024
-const SIZES_MIB = [1, 100, 500]
+// `--sizes=1,10` for other sizes (CI runs small ones).
+const SIZES_MIB = (process.argv.find((arg) => arg.startsWith('--sizes='))?.split('=')[1] ?? '1,100,500').split(',').map(Number)
 const TARGET_GROWTH_MIB = 64
 const CHUNK = 256 * 1024
 

@@ -1,4 +1,4 @@
-// Builds the app on a fresh, migrated database per test: in-memory PGlite, or a new PostgreSQL database when TEST_DATABASE_URL is set.
+// Builds the app on a fresh, migrated database per test: an in-memory PGlite, or a new PostgreSQL database when TEST_DATABASE_URL is set.
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,8 +7,7 @@ import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type BuildOptions } from '../../server/app.js'
 import { loadConfig, type Config } from '../../server/config.js'
-import { PGlite as PGliteClass } from '@electric-sql/pglite'
-import type { PGlite } from '@electric-sql/pglite'
+import { PGlite } from '@electric-sql/pglite'
 import { migrationsDir } from '../../server/paths.js'
 import { openDatabase, pgliteOptions, wrapPglite, type Database } from '../../server/db/client.js'
 import { migrate } from '../../server/db/migrate.js'
@@ -53,7 +52,7 @@ export async function freshDatabase (t: Teardown, options: { migrated?: boolean 
   if (!serverUrl) {
     const database = options.migrated === false
       ? await openDatabase({ dataDir: 'memory://' })
-      : wrapPglite(await PGliteClass.create({ loadDataDir: await migratedDataDir(), ...pgliteOptions() }))
+      : wrapPglite(await PGlite.create({ loadDataDir: await migratedDataDir(), ...pgliteOptions() }))
     t.teardown(() => database.close())
     return database
   }

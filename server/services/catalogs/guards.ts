@@ -4,11 +4,11 @@ import { eq } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { catalogNodesTable, catalogsTable, unitTypesTable } from '../../db/schema/index.js'
 import type { CatalogNode, ClassificationBand, EvidenceRule, NodeKind, ScoringMethod } from '../../domain/catalog.js'
-import { type Milli, milliToNumber, milliToString, parseDecimal, parseMilli } from '../../domain/decimal.js'
+import { type Milli, milliToString, parseDecimal, parseMilli } from '../../domain/decimal.js'
 import { AppError, Errors, type FieldProblem } from '../../errors.js'
 import { Text, text as t } from '../../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../../messages/validation.js'
-import { type CatalogRow, INSERT_CHUNK, type LoadedCatalog, type NodeInsert, loadCatalog } from './store.js'
+import { type CatalogRow, INSERT_CHUNK, type LoadedCatalog, type NodeInsert, loadCatalog, nodeFields } from './store.js'
 
 /** What a change would do to a catalog, in each language. */
 const actions = {
@@ -147,17 +147,7 @@ export interface NodeState {
 }
 
 export function nodeSnapshot (node: NodeState, parentCode: string | null, position: number) {
-  return {
-    code: node.code,
-    kind: node.kind,
-    title: node.title,
-    maxPoints: milliToNumber(node.maxPoints),
-    scoring: node.scoring,
-    evidence: node.evidence,
-    guidance: node.guidance,
-    parentCode,
-    position
-  }
+  return { ...nodeFields(node), parentCode, position }
 }
 
 export async function touch (tx: Executor, id: string): Promise<void> {

@@ -221,16 +221,23 @@ function summaryOf (row: CatalogRow, totalMaxPoints: Milli, leafCount: number): 
   }
 }
 
-function apiNode (node: LoadedNode): ApiCatalogNode {
+/** What a node says, as the API and the audit log show it (points as a number). */
+export function nodeFields (node: Pick<LoadedNode, 'code' | 'kind' | 'title' | 'maxPoints' | 'scoring' | 'evidence' | 'guidance'>) {
   return {
-    id: node.id,
     code: node.code,
     kind: node.kind,
     title: node.title,
     maxPoints: milliToNumber(node.maxPoints),
     scoring: node.scoring,
     evidence: node.evidence,
-    guidance: node.guidance,
+    guidance: node.guidance
+  }
+}
+
+function apiNode (node: LoadedNode): ApiCatalogNode {
+  return {
+    id: node.id,
+    ...nodeFields(node),
     sourceNode: node.source,
     children: node.children.map(apiNode)
   }
