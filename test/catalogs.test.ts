@@ -153,6 +153,15 @@ t.test('the 2020 catalogs and imports', async (t) => {
       '1.2.1 invalid_shape /nodes/0/children/1/children/0/scoring/method',
       '2 invalid_shape /nodes/1/title'
     ])
+    // Each shape problem says which schema keyword failed, with its params, as a request's field problems do.
+    t.match(body.errors.find((problem: any) => problem.pointer === '/nodes/1/title'), { keyword: 'required', params: { missingProperty: 'title' } })
+    t.match(body.errors.find((problem: any) => problem.pointer === '/ranking'), { keyword: 'enum', params: { allowedValues: ['dense', 'competition'] } })
+    t.match(body.errors.find((problem: any) => problem.pointer === '/nodes/0/children/1/children/0/scoring/method'), { keyword: 'enum', params: { allowedValues: ['range', 'options', 'bands'] } })
+
+    const blankTitle: any = smallCatalog()
+    blankTitle.nodes[0].title = '   '
+    const blank = assertProblem(t, await app.inject({ method: 'POST', url: '/catalogs/import', headers, payload: blankTitle }), 422, 'IMPORT_INVALID')
+    t.same(blank.errors.map((problem: any) => `${problem.nodeCode} ${problem.keyword} ${problem.pointer}`), ['1 blank /nodes/0/title'])
     t.same(await rowCounts(app), before)
 
     const notAnObject = await app.inject({ method: 'POST', url: '/catalogs/import', headers, payload: [1, 2] })

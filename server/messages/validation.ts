@@ -77,3 +77,10 @@ export function fieldProblemsText (errors: ReadonlyArray<{ in: string, pointer: 
   return joinTexts(errors.map((e) => new Text(`${e.in}${e.pointer === '/' ? '' : e.pointer} ${e.message.en}`,
     `${e.pointer === '/' ? 'Nội dung' : e.pointer}: ${e.message.vi}`)), '; ')
 }
+
+/** The pointer a JSON Schema error is about: the missing or unknown property itself, else the value that failed. */
+export function errorPointer (error: { keyword: string, instancePath: string, params: Record<string, unknown> }): string {
+  if (error.keyword === 'required') return `${error.instancePath}/${String(error.params.missingProperty)}`
+  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${String(error.params.additionalProperty)}`
+  return error.instancePath
+}

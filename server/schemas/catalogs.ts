@@ -88,7 +88,9 @@ export const CatalogProblemSchema = Type.Object({
   nodeCode: Type.Union([Type.String(), Type.Null()], { description: 'The node the problem is on; null for catalog-wide problems' }),
   rule: Type.String({ description: 'A domain rule (parent_sum_mismatch, total_not_100, options_min_not_zero, …) or, for imports, invalid_shape, invalid_kind or unknown_unit_type' }),
   message: Type.String(),
-  pointer: Type.Optional(Type.String({ description: 'JSON pointer into the imported document, for shape problems' }))
+  pointer: Type.Optional(Type.String({ description: 'JSON pointer into the imported document, for shape problems' })),
+  keyword: Type.Optional(Type.String({ description: 'For shape problems: the JSON Schema keyword that failed (required, type, enum, additionalProperties…) or blank' })),
+  params: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'The keyword\'s params, e.g. { "missingProperty": "title" }' }))
 }, { $id: 'CatalogProblem' })
 
 export const CatalogValidationSchema = Type.Object({

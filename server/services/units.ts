@@ -10,7 +10,7 @@ import { audit } from './audit.js'
 import type { Actor, Principal } from './context.js'
 import { noSuch } from '../messages/problems.js'
 import { Text, text as t } from '../messages/text.js'
-import { fieldProblem, keywordMessage } from '../messages/validation.js'
+import { fieldProblem, keywordMessage, errorPointer } from '../messages/validation.js'
 
 type UnitRow = typeof unitsTable.$inferSelect
 
@@ -288,13 +288,11 @@ function shapeProblems (document: unknown): ImportProblem[] {
     .filter((error) => error.keyword !== 'anyOf')
     .map((error: ErrorObject) => {
       const params = error.params as Record<string, unknown>
-      let pointer = error.instancePath
+      const pointer = errorPointer(error)
       let message = keywordMessage(error.keyword, params, error.message)
       if (error.keyword === 'required') {
-        pointer += `/${String(params.missingProperty)}`
         message = keywordMessage('required')
       } else if (error.keyword === 'additionalProperties') {
-        pointer += `/${String(params.additionalProperty)}`
         message = t('is not a member of a par-units/1 unit', 'không phải thuộc tính của một đơn vị par-units/1')
       } else if (error.keyword === 'const') {
         message = keywordMessage('const', params)

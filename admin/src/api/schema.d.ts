@@ -2294,6 +2294,12 @@ export interface components {
             message: string;
             /** @description JSON pointer into the imported document, for shape problems */
             pointer?: string;
+            /** @description For shape problems: the JSON Schema keyword that failed (required, type, enum, additionalProperties…) or blank */
+            keyword?: string;
+            /** @description The keyword's params, e.g. { "missingProperty": "title" } */
+            params?: {
+                [key: string]: unknown;
+            };
         };
         CatalogSummary: {
             /** Format: uuid */

@@ -21,6 +21,9 @@ export interface ImportProblem {
   message: Text
   /** JSON pointer into the document, for shape problems. */
   pointer?: string
+  /** For shape problems: the JSON Schema keyword that failed and its params (as for a request's field problems). */
+  keyword?: string
+  params?: Record<string, unknown>
 }
 
 /** A stored node with everything later services need: its id, parent, field and parsed rules. */
@@ -99,11 +102,9 @@ export interface CatalogDetail extends CatalogSummary {
   problems: CatalogProblem[]
 }
 
-export const FORMAT = 'par-catalog/1'
+const FORMAT = 'par-catalog/1'
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 export const NODE_KINDS: readonly NodeKind[] = ['field', 'criterion', 'subcriterion']
-export const EVIDENCE_RULES: readonly EvidenceRule[] = ['required', 'optional', 'none']
-export const RANKINGS: readonly RankingMethod[] = ['dense', 'competition']
 export const INSERT_CHUNK = 200
 
 /** The kind a node must have at a depth: fields at the top, criteria below them, sub-criteria deeper. */
