@@ -1,8 +1,10 @@
-// `npm run openapi` also writes README's table of settings from the config schema (server/config.ts), between the
-// config-table markers; `--check` fails when the committed README differs, so the table never drifts from the code.
+// `npm run openapi` also writes README's table of settings from the config schema (server/config.ts) and its list of
+// error codes from server/errors.ts, each between its markers; `--check` fails when the committed README differs, so
+// neither drifts from the code.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigSchema } from '../server/config.js'
+import { errorCodes } from '../server/errors.js'
 import { projectRoot } from '../server/paths.js'
 
 const START = '<!-- config-table:start (generated from server/config.ts by `npm run openapi`) -->'
@@ -23,22 +25,33 @@ export function configTable (): string {
   return [START, '| Variable | Default | Meaning |', '|---|---|---|', ...rows, END].join('\n')
 }
 
+const ERRORS_START = '<!-- error-codes:start (generated from server/errors.ts by `npm run openapi`) -->'
+const ERRORS_END = '<!-- error-codes:end -->'
+
+export function errorTable (): string {
+  const rows = errorCodes().map(({ code, status, title }) => `| \`${code}\` | ${status} | ${cell(title.en)} | ${cell(title.vi)} |`)
+  return [ERRORS_START, '| Code | Status | Title (en) | Title (vi) |', '|---|---|---|---|', ...rows, ERRORS_END].join('\n')
+}
+
 const readmePath = join(projectRoot, 'README.md')
 const readme = readFileSync(readmePath, 'utf8')
-const start = readme.indexOf(START)
-const end = readme.indexOf(END)
-if (start < 0 || end < start) {
-  console.error(`README.md has no ${START} … ${END} block`)
-  process.exit(1)
-}
-const updated = readme.slice(0, start) + configTable() + readme.slice(end + END.length)
-if (process.argv.includes('--check')) {
-  if (updated !== readme) {
-    console.error('README.md\'s table of settings is out of date: run `npm run openapi` and commit the result.')
+let updated = readme
+for (const [startMarker, endMarker, make] of [[START, END, configTable], [ERRORS_START, ERRORS_END, errorTable]] as const) {
+  const start = updated.indexOf(startMarker)
+  const end = updated.indexOf(endMarker)
+  if (start < 0 || end < start) {
+    console.error(`README.md has no ${startMarker} … ${endMarker} block`)
     process.exit(1)
   }
-  console.log('README.md\'s table of settings is up to date.')
+  updated = updated.slice(0, start) + make() + updated.slice(end + endMarker.length)
+}
+if (process.argv.includes('--check')) {
+  if (updated !== readme) {
+    console.error('README.md\'s table of settings or list of error codes is out of date: run `npm run openapi` and commit the result.')
+    process.exit(1)
+  }
+  console.log('README.md\'s table of settings and list of error codes are up to date.')
 } else if (updated !== readme) {
   writeFileSync(readmePath, updated)
-  console.log('Wrote the table of settings in README.md')
+  console.log('Wrote the table of settings and the list of error codes in README.md')
 }

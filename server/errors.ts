@@ -38,6 +38,10 @@ type Details = { errors?: unknown[], extra?: Record<string, unknown> }
 const define = (code: string, statusCode: number, title: Text) =>
   Object.assign((detail?: Text, details: Details = {}) => new AppError(code, statusCode, title, detail, details), { code, statusCode, title })
 
+/** Every error code, in the order declared (README's table and the contract's enum are made from it). */
+export const errorCodes = (): Array<{ code: string, status: number, title: Text }> =>
+  Object.values(Errors).map(({ code, statusCode, title }) => ({ code, status: statusCode, title }))
+
 export const Errors = {
   validation: define('VALIDATION_FAILED', 400, text('The request is not valid', 'Dữ liệu gửi lên chưa hợp lệ')),
   malformedJson: define('MALFORMED_JSON', 400, text('The request body is not valid JSON', 'Nội dung gửi lên không phải JSON hợp lệ')),
@@ -55,6 +59,7 @@ export const Errors = {
   importInvalid: define('IMPORT_INVALID', 422, text('The import file is not valid', 'Tệp nhập chưa hợp lệ')),
   preconditionFailed: define('PRECONDITION_FAILED', 412, text('The resource has changed since you read it', 'Dữ liệu đã được thay đổi kể từ khi bạn mở')),
   payloadTooLarge: define('PAYLOAD_TOO_LARGE', 413, text('The request body is too large', 'Nội dung gửi lên quá lớn')),
+  requestTimeout: define('REQUEST_TIMEOUT', 408, text('The request took too long to arrive', 'Yêu cầu gửi đến quá chậm')),
   uriTooLong: define('URI_TOO_LONG', 414, text('The address is too long', 'Địa chỉ quá dài')),
   headersTooLarge: define('HEADERS_TOO_LARGE', 431, text('The request headers are too large', 'Phần đầu yêu cầu quá lớn')),
   unsupportedMediaType: define('UNSUPPORTED_MEDIA_TYPE', 415, text('Unsupported media type', 'Định dạng nội dung không được hỗ trợ')),

@@ -79,8 +79,9 @@ export function toAppError (error: unknown): AppError {
   const status = fastifyError?.statusCode
   if (status === 429) return Errors.tooManyRequests(m.frameworkRefusal(fastifyError.message, Errors.tooManyRequests.title))
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Framework and plugin client errors keep their status; their message is meant for clients.
-    return new AppError(String(fastifyError.code ?? 'BAD_REQUEST').replace(/^FST_(ERR_)?/, ''), status, Errors.badRequest.title,
+    // Framework and plugin client errors keep their status and their message (meant for clients), under the one stable
+    // code BAD_REQUEST: a client branches on the codes of the README's list, never on a framework's own.
+    return new AppError(Errors.badRequest.code, status, Errors.badRequest.title,
       m.frameworkRefusal(fastifyError.message, Errors.badRequest.title))
   }
   return Errors.internal(m.internal)
@@ -165,7 +166,7 @@ export const clientErrorHandler = (language: Language) => (error: NodeJS.ErrnoEx
   const appError = error.code === 'HPE_HEADER_OVERFLOW'
     ? Errors.headersTooLarge(m.headersTooLarge)
     : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? new AppError('REQUEST_TIMEOUT', 408, m.requestTimeout)
+      ? Errors.requestTimeout(m.requestTimeout)
       : Errors.badRequest(m.unreadableHttp)
   const id = randomUUID()
   const body = JSON.stringify({

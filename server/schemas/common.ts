@@ -1,5 +1,6 @@
 // Shared pieces of the API contract: the problem document, references to named schemas, pagination.
 import { Type, type Static, type TSchema } from 'typebox'
+import { errorCodes } from '../errors.js'
 
 export const FieldProblemSchema = Type.Object({
   in: Type.String({ description: 'Part of the request: body, querystring, params or headers' }),
@@ -15,7 +16,7 @@ export const ProblemSchema = Type.Object({
   status: Type.Integer(),
   detail: Type.String(),
   instance: Type.String({ description: 'The request path' }),
-  code: Type.String({ description: 'Stable machine-readable error code' }),
+  code: Type.Enum(errorCodes().map((error) => error.code), { description: 'Stable machine-readable error code (README lists each with its status and title)' }),
   requestId: Type.Optional(Type.String()),
   errors: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Every failing field or rule' }))
 }, {

@@ -1,6 +1,7 @@
 // Shared pieces of the catalog API tests: a small valid catalog using every scoring method, and problem checks.
 import type { Test } from 'tap'
 import type { CatalogDocument } from '../../server/domain/catalog.js'
+import { errorCodes } from '../../server/errors.js'
 
 export type Headers = Record<string, string>
 export interface Reply { statusCode: number, headers: Record<string, unknown>, json: () => any, body: string }
@@ -71,12 +72,15 @@ export function smallCatalog (code = 'TEST-2021'): CatalogDocument {
   }
 }
 
-/** Checks the status and problem code of an error answer and returns its body. */
+const knownCodes = new Set(errorCodes().map((error) => error.code))
+
+/** Checks the status and problem code of an error answer (one of the published list) and returns its body. */
 export function assertProblem (t: Test, response: Reply, status: number, code: string) {
   t.equal(response.statusCode, status, `status ${status}: ${response.body.slice(0, 300)}`)
   t.match(String(response.headers['content-type']), /^application\/problem\+json/)
   const body = response.json()
   t.equal(body.code, code)
+  t.ok(knownCodes.has(body.code), `${String(body.code)} is in the published list of error codes`)
   t.type(body.detail, 'string')
   return body
 }

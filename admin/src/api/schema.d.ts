@@ -1651,8 +1651,11 @@ export interface components {
             detail: string;
             /** @description The request path */
             instance: string;
-            /** @description Stable machine-readable error code */
-            code: string;
+            /**
+             * @description Stable machine-readable error code (README lists each with its status and title)
+             * @enum {unknown}
+             */
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "WEAK_PASSWORD" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CATALOG_PUBLISHED" | "CATALOG_INVALID" | "IMPORT_INVALID" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LOGIN_LOCKED" | "TOO_MANY_REQUESTS" | "INTERNAL" | "NOT_READY" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "PRECONDITION_REQUIRED" | "ROUND_NOT_EDITABLE" | "ROUND_TRANSITION_INVALID" | "ROUND_NOT_READY" | "SELF_ASSESSMENT_CLOSED" | "DEADLINE_PASSED" | "SELF_ASSESSMENT_SUBMITTED" | "SELF_ASSESSMENT_NOT_SUBMITTED" | "SELF_ASSESSMENT_INVALID" | "SELF_ASSESSMENT_INCOMPLETE" | "NOT_ASSIGNED" | "APPRAISAL_CLOSED" | "APPRAISAL_DEADLINE_PASSED" | "APPRAISAL_FINALIZED" | "APPRAISAL_NOT_FINALIZED" | "APPRAISAL_INVALID" | "APPRAISAL_INCOMPLETE" | "LEAF_LOCKED" | "SUPPLEMENT_NOT_OPEN" | "SUPPLEMENT_CLOSED" | "RESULTS_NOT_PUBLISHABLE" | "RESULTS_UNCHANGED" | "RESULTS_REASON_REQUIRED" | "RESULTS_NOT_PUBLISHED" | "RESULTS_PROVISIONAL_HIDDEN" | "HISTORICAL_RESULTS_INVALID" | "REPORT_INCOMPLETE";
             requestId?: string;
             /** @description Every failing field or rule */
             errors?: {
