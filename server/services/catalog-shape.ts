@@ -3,9 +3,9 @@
 // and save of a self-assessment then needs only the unit's own rows.
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
-import { queryRows } from '../db/rows.js'
+import { queryRows, toMilli } from '../db/rows.js'
 import type { EvidenceRule, ScoringMethod } from '../domain/catalog.js'
-import { parseDecimal, type Milli } from '../domain/decimal.js'
+import { type Milli } from '../domain/decimal.js'
 import { Errors } from '../errors.js'
 import { text as t } from '../messages/text.js'
 
@@ -39,12 +39,6 @@ export interface CatalogShape {
 const MAX_SHAPES = 32
 const shapes = new Map<string, CatalogShape>()
 
-function milliOf (text: unknown): Milli {
-  const parsed = parseDecimal(String(text))
-  if (!parsed.ok) throw new Error(`not an exact decimal from the database: ${String(text)}`)
-  return parsed.milli
-}
-
 /** The catalog's shape; cached only once published (a draft may still change). Catalog ids are random, so one cache serves every database. */
 export async function catalogShape (db: Executor, catalogId: string): Promise<CatalogShape> {
   const cached = shapes.get(catalogId)
@@ -68,7 +62,7 @@ export async function catalogShape (db: Executor, catalogId: string): Promise<Ca
     parentCode: row.parent_code === null ? null : String(row.parent_code),
     fieldCode: String(row.field_code),
     title: String(row.title),
-    maxPoints: milliOf(row.max_points),
+    maxPoints: toMilli(row.max_points),
     scoring: (row.scoring ?? null) as ScoringMethod | null,
     evidence: (row.evidence ?? null) as EvidenceRule | null,
     guidance: row.guidance === null ? null : String(row.guidance),
