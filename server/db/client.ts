@@ -76,7 +76,7 @@ export function pgliteOptions (): { startParams: string[] } {
   return { startParams: [...defaults, '-c', 'shared_buffers=16MB'] }
 }
 
-/** Wraps an open PGlite instance (tests clone a migrated template instead of starting a new one). */
+/** Wraps an open PGlite instance (tests start theirs on a copy of a migrated data directory). */
 export function wrapPglite (client: PGlite): Database {
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db
   return {

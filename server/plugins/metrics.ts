@@ -27,9 +27,10 @@ function authorized (request: FastifyRequest, token: string): boolean {
 
 async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<void> {
   const token = options.token
+  const route = { config: { access: { public: true } }, logLevel: 'warn', schema: { hide: true } } as const
   if (!token) {
     // Off: no registry, no timing of requests, and prom-client is not even loaded.
-    app.get('/metrics', { config: { access: { public: true } }, logLevel: 'warn', schema: { hide: true } }, async (request) => {
+    app.get('/metrics', route, async (request) => {
       throw Errors.routeNotFound(problemText.noRoute(request.method, '/metrics'))
     })
     return
@@ -75,11 +76,7 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
     duration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
   })
 
-  app.get('/metrics', {
-    config: { access: { public: true } },
-    logLevel: 'warn',
-    schema: { hide: true }
-  }, async (request, reply) => {
+  app.get('/metrics', route, async (request, reply) => {
     if (!authorized(request, token)) throw Errors.unauthenticated(t('Send the metrics token as "Authorization: Bearer <token>".', 'Cần gửi mã đọc số liệu vận hành trong tiêu đề "Authorization: Bearer <token>".'))
     reply.header('cache-control', 'no-store').type(registry.contentType)
     return registry.metrics()

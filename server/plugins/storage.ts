@@ -16,10 +16,10 @@ declare module 'fastify' {
 export type StoragePluginOptions = Pick<Config, 'DATA_DIR' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_PREFIX'>
 
 /** The evidence store the settings name: the bucket, or DATA_DIR/evidence. The S3 client is loaded only for a bucket. */
-export async function storeOf (options: StoragePluginOptions): Promise<EvidenceStore & { removeStaleTemporaryFiles: () => Promise<number>, close?: () => void }> {
+export async function storeOf (options: StoragePluginOptions): Promise<EvidenceStore> {
   if (!options.S3_BUCKET) return new LocalEvidenceStore(join(options.DATA_DIR, 'evidence'))
   const { S3EvidenceStore } = await import('../storage/s3.js')
-  const store = new S3EvidenceStore({
+  return new S3EvidenceStore({
     bucket: options.S3_BUCKET,
     prefix: options.S3_PREFIX,
     client: {
@@ -31,7 +31,6 @@ export async function storeOf (options: StoragePluginOptions): Promise<EvidenceS
         : {})
     }
   })
-  return Object.assign(store, { close: () => { store.client.destroy() } })
 }
 
 async function storagePlugin (app: FastifyInstance, options: StoragePluginOptions): Promise<void> {
@@ -40,7 +39,7 @@ async function storagePlugin (app: FastifyInstance, options: StoragePluginOption
   await store.removeStaleTemporaryFiles().catch((error: unknown) => {
     app.log.warn({ err: error }, 'could not remove stale partial evidence uploads')
   })
-  if (store.close) app.addHook('onClose', async () => { store.close?.() })
+  app.addHook('onClose', async () => { store.close?.() })
   app.decorate<EvidenceStore>('evidenceStore', store)
 }
 

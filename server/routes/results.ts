@@ -59,8 +59,8 @@ export const exportResponse = {
 }
 
 const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Historical results arrive as the CSV itself; only the routes of this plugin read text/csv bodies.
   const sendVersion = cachedViews()
+  // Historical results arrive as the CSV itself; only the routes of this plugin read text/csv bodies.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => { done(null, body) })
 
   app.get('/rounds/:id/results', {

@@ -165,6 +165,10 @@ export class S3EvidenceStore implements EvidenceStore {
    * Removes temporary objects a crashed process left, idle for `olderThanMs` (uploads in progress elsewhere are younger).
    * Unfinished multipart uploads are the bucket's to expire: give it an AbortIncompleteMultipartUpload lifecycle rule.
    */
+  close (): void {
+    this.client.destroy()
+  }
+
   async removeStaleTemporaryFiles (olderThanMs = 60 * 60 * 1000): Promise<number> {
     let removed = 0
     let token: string | undefined

@@ -66,4 +66,8 @@ export interface EvidenceStore {
    * S3 presigned URL); absent where the store cannot hand one out (local disk).
    */
   downloadUrl?: (sha256: string, options: { filename: string, contentType: string, expiresSeconds: number }) => Promise<string>
+  /** Removes the partial uploads a killed process left, idle for `olderThanMs`; resolves to how many went. */
+  removeStaleTemporaryFiles (olderThanMs?: number): Promise<number>
+  /** Releases what the store holds open (the S3 client's connections); absent where there is nothing to release. */
+  close?: () => void
 }
