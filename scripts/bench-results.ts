@@ -85,6 +85,8 @@ export async function generateRound (db: Db, options: { units: number, leaves: n
     select ${catalogId}, (${sql.param(fieldIds)}::uuid[])[f + 1], (f + 1)::text || '.' || (i + 1)::text, 'criterion', 'Tiêu chí ' || (i + 1), m / 1000.0, i,
       '{"method":"range","step":0.25}'::jsonb
     from unnest(${sql.param(leafMax)}::int[]) with ordinality as t(m, n), lateral (select (n - 1)::int as i, floor((n - 1) * ${fields}::numeric / ${options.leaves})::int as f) x`)
+  // Published as the service publishes: its leaves recorded.
+  await db.execute(sql`select record_catalog_leaves(${catalogId})`)
 
   const codes = Array.from({ length: options.units }, (_, i) => `BENCH-${String(i + 1).padStart(6, '0')}`)
   // Few distinct names and scores, so ranks have many ties ordered by name, as real rounds do.
@@ -107,7 +109,7 @@ export async function generateRound (db: Db, options: { units: number, leaves: n
   // "not applicable" through the API, only an option marked so can; the generated catalog has range leaves only.)
   const entries = (table: 'self_assessment_entries' | 'appraisal_entries', owner: 'self_assessments' | 'appraisals', ownerColumn: string) => sql`
     with leaf as (
-      select l.code, f.code as field_code, l.max_points from catalog_nodes l join catalog_nodes f on f.id = l.parent_id where l.catalog_id = ${catalogId}
+      select code, field_code, max_points from catalog_leaves where catalog_id = ${catalogId}
     ), scored as (
       select o.id as owner, leaf.code, leaf.field_code, false as na, floor(random() * (leaf.max_points * 4 + 1)) * 0.25 as points
       from ${sql.raw(owner)} o cross join leaf where o.round_id = ${roundId}

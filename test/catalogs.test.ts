@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { count } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import { auditLogTable, catalogNodesTable, catalogsTable } from '../server/db/schema/index.js'
+import { auditLogTable, catalogLeavesTable, catalogNodesTable, catalogsTable } from '../server/db/schema/index.js'
 import type { CatalogDocument, CatalogNode } from '../server/domain/catalog.js'
 import { fixturesDir } from '../server/paths.js'
 import { buildTestApp } from './helpers/app.js'
@@ -27,6 +27,19 @@ async function importDocument (app: FastifyInstance, headers: Headers, document:
   const response = await app.inject({ method: 'POST', url: `/catalogs/import${query}`, headers, payload: document as object })
   if (response.statusCode !== 201) throw new Error(`import failed: ${response.statusCode} ${response.body.slice(0, 500)}`)
   return response.json()
+}
+
+/** The leaves of an exported document in catalog order: code, field, maximum. */
+function exportedLeaves (document: CatalogDocument): string[] {
+  const walk = (node: CatalogNode, field: string): string[] =>
+    node.children === undefined || node.children.length === 0 ? [`${node.code} ${field} ${node.maxPoints}`] : node.children.flatMap((child) => walk(child, field))
+  return document.nodes.flatMap((field) => walk(field, field.code))
+}
+
+/** What the service recorded in catalog_leaves when the catalog was published, in its stored order. */
+async function recordedLeaves (app: FastifyInstance, catalogId: string): Promise<string[]> {
+  const rows = await app.db.select().from(catalogLeavesTable).where(eq(catalogLeavesTable.catalogId, catalogId)).orderBy(catalogLeavesTable.ordinal)
+  return rows.map((row) => `${row.code} ${row.fieldCode} ${Number(row.maxPoints)}`)
 }
 
 async function rowCounts (app: FastifyInstance) {
@@ -96,6 +109,9 @@ t.test('the 2020 catalogs and imports', async (t) => {
       t.same(document, original, `${file}: the export equals the imported file`)
 
       const copy = await importDocument(app, headers, { ...document, code: `${original.code}-COPY` })
+      t.same(await recordedLeaves(app, copy.id), [], `${file}: a draft has no recorded leaves`)
+      const published = await importDocument(app, headers, { ...document, code: `${original.code}-PUBLISHED` }, '?publish=true')
+      t.same(await recordedLeaves(app, published.id), exportedLeaves(document), `${file}: importing published records the leaves`)
       const again = (await app.inject({ method: 'GET', url: `/catalogs/${copy.id}/export`, headers })).json()
       t.equal(again.code, `${original.code}-COPY`)
       t.same({ ...again, code: original.code }, document, `${file}: export → import → export is the same document apart from the code`)
@@ -189,6 +205,7 @@ t.test('the 2020 catalogs and imports', async (t) => {
     t.equal(published.json().status, 'published')
     t.ok(published.json().publishedAt)
     const frozen = (await app.inject({ method: 'GET', url: `/catalogs/${id}/export`, headers })).json()
+    t.same(await recordedLeaves(app, id), exportedLeaves(frozen), 'publishing records its leaves, with their field and maximum, in catalog order')
     const auditBefore = (await app.inject({ method: 'GET', url: `/audit?entityType=catalog&entityId=${id}`, headers })).json().total
 
     const attempts: { name: string, method: 'PATCH' | 'DELETE' | 'POST', url: string, payload?: object }[] = [

@@ -4,9 +4,10 @@ import { sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
 import { queryRows, toIso } from '../db/rows.js'
 import { milliToNumber, type Milli } from '../domain/decimal.js'
-import { appraiserOf, assertRoundExists, requestVisibleTo, roundFieldsSql, roundLeavesSql, type UnitRef } from './appraisal/context.js'
+import { appraiserOf, assertRoundExists, requestVisibleTo, type UnitRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
 import type { Actor } from './context.js'
+import { roundFieldsSql, roundLeavesSql } from '../db/queries/round-units.js'
 
 export interface FieldProgress { code: string, title: string, leaves: number, appraised: number }
 
@@ -37,7 +38,7 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
     // One row per unit with its fields as one JSON array (code, title, leaves, appraised): the leaves from the catalog,
     // the appraised ones from the sums the triggers keep. (A row per unit and field costs more to send than to compute.)
     queryRows<Record<string, unknown>>(db, sql`
-      with recursive ${roundLeavesSql(roundId)}, ${roundFieldsSql}
+      with ${roundLeavesSql(roundId)}, ${roundFieldsSql}
       select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.self_status, uc.submitted_at,
         uc.appraisal_status, uc.version, uc.finalized_at,
         json_agg(json_build_array(f.field_code, f.field_title, f.leaves, coalesce(afs.entries, 0)) order by f.field_position)::text as fields
@@ -49,7 +50,7 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
         uc.appraisal_status, uc.version, uc.finalized_at
       order by uc.unit_type_code, uc.sort_key, uc.unit_code`),
     queryRows<Record<string, unknown>>(db, sql`
-      with recursive ${roundLeavesSql(roundId)}
+      with ${roundLeavesSql(roundId)}
       select sr.unit_id, (count(*) filter (where sr.status = 'open'))::int as open, (count(*) filter (where sr.status = 'answered'))::int as answered
       from supplement_requests sr
       where sr.round_id = ${roundId} and sr.status in ('open', 'answered') ${userId === null ? sql`` : sql`and ${requestVisibleTo(userId)}`}
@@ -107,7 +108,7 @@ export async function unitFieldPoints (db: Executor, roundId: string, query: { u
   // Per unit and field from the sums the triggers keep (points in thousandths, answered and appraised leaves); the
   // not-applicable leaves, few, through their partial indexes; grouping sets add each unit's overall line.
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    with recursive ${roundLeavesSql(roundId)}, ${roundFieldsSql},
+    with ${roundLeavesSql(roundId)}, ${roundFieldsSql},
     self_na as (
       select e.self_assessment_id as owner, l.field_code, sum(l.max_points) as max_points
       from unit_catalog uc

@@ -6,7 +6,7 @@ import { supplementRequestsTable } from '../db/schema/index.js'
 import { queryRows, toDate } from '../db/rows.js'
 import { lockedLeaves, type SupplementStatus } from '../domain/appraisal.js'
 import { Errors } from '../errors.js'
-import { appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, fieldScope, inScope, loadAppraisalContext, requestVisibleTo, roundLeavesSql, type UnitRef, type UserRef } from './appraisal/context.js'
+import { appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, fieldScope, inScope, loadAppraisalContext, requestVisibleTo, type UnitRef, type UserRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
@@ -16,6 +16,7 @@ import { formatVietnamDateTime } from '../domain/lifecycle.js'
 import { noSuch, onlyUsers, statusName } from '../messages/problems.js'
 import { Text, text as t } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
+import { roundLeavesSql } from '../db/queries/round-units.js'
 
 export interface SupplementRequest {
   id: string
@@ -58,7 +59,7 @@ function requestOf (row: Record<string, unknown>): SupplementRequest {
 
 async function selectRequests (db: Executor, roundId: string | null, where: SQL): Promise<SupplementRequest[]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    ${roundId === null ? sql`` : sql`with recursive ${roundLeavesSql(roundId)}`}
+    ${roundId === null ? sql`` : sql`with ${roundLeavesSql(roundId)}`}
     select sr.*, u.code as unit_code, u.name as unit_name, u.unit_type_code,
       ab.id as answered_by_id, ab.username as answered_by_username, ab.display_name as answered_by_name,
       cb.id as closed_by_id, cb.username as closed_by_username, cb.display_name as closed_by_name,

@@ -1,5 +1,5 @@
 // Criteria catalogs (bộ tiêu chí) and their node trees, with lineage to the catalog they were cloned from.
-import { type AnyPgColumn, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { ClassificationBand, ScoringMethod } from '../../domain/catalog.js'
 import { unitTypesTable } from './units.js'
 
@@ -37,4 +37,18 @@ export const catalogNodesTable = pgTable('catalog_nodes', {
 }, (table) => [
   uniqueIndex().on(table.catalogId, table.code),
   index().on(table.parentId)
+])
+
+// A published catalog's scored nodes (its leaves), each with its field and maximum, in catalog order. Written once, by
+// record_catalog_leaves() when the catalog is published (a published catalog never changes), so that queries across
+// units join a table instead of walking the node tree.
+export const catalogLeavesTable = pgTable('catalog_leaves', {
+  catalogId: uuid().notNull().references(() => catalogsTable.id, { onDelete: 'cascade' }),
+  code: text().notNull(),
+  fieldCode: text().notNull(),
+  maxPoints: numeric({ precision: 9, scale: 3 }).notNull(),
+  ordinal: integer().notNull()
+}, (table) => [
+  primaryKey({ columns: [table.catalogId, table.code] }),
+  index().on(table.catalogId, table.fieldCode)
 ])

@@ -91,42 +91,6 @@ export async function fieldScope (db: Executor, actor: Actor, roundId: string, u
   return { all: false, fields: new Set(rows.map((row) => row.fieldCode)) }
 }
 
-/** Every leaf and field of every catalog a round uses, with the unit → catalog map, for queries across units. */
-export function roundLeavesSql (roundId: string): SQL {
-  return sql`tree as (
-    select n.id, n.catalog_id, n.code, n.max_points, n.code as field_code, n.title as field_title, n.position as field_position, array[n.position] as path
-    from catalog_nodes n
-    where n.parent_id is null and n.catalog_id in (
-      select catalog_id from round_catalogs where round_id = ${roundId}
-      union select catalog_id from self_assessments where round_id = ${roundId})
-    union all
-    select c.id, c.catalog_id, c.code, c.max_points, t.field_code, t.field_title, t.field_position, t.path || c.position
-    from catalog_nodes c join tree t on c.parent_id = t.id
-  ), leaf as (
-    select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
-  ), unit_catalog as (
-    select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, u.sort_key,
-      coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, sa.id as self_assessment_id,
-      coalesce(sa.status, 'not_started') as self_status, sa.submitted_at,
-      a.id as appraisal_id, coalesce(a.status, 'not_started') as appraisal_status, coalesce(a.version, 0) as version, a.finalized_at
-    from round_units ru
-    join units u on u.id = ru.unit_id
-    left join self_assessments sa on sa.round_id = ru.round_id and sa.unit_id = ru.unit_id
-    left join round_catalogs rc on rc.round_id = ru.round_id and rc.unit_type_code = u.unit_type_code
-    left join appraisals a on a.round_id = ru.round_id and a.unit_id = ru.unit_id
-    where ru.round_id = ${roundId}
-  )`
-}
-
-/**
- * The fields of the round's catalogs (`field`: maximum, number of leaves, position), for reads that take their per-field
- * figures from the trigger-kept sums tables instead of the 100 entries of each unit. Follows roundLeavesSql.
- */
-export const roundFieldsSql = sql`field as (
-    select catalog_id, field_code, field_title, field_position, sum(max_points) as max_points, count(*)::int as leaves
-    from leaf group by catalog_id, field_code, field_title, field_position
-  )`
-
 /** Whether a supplement request (alias `sr`) touches a field assigned to the user, for listings filtered to appraisers. */
 export function requestVisibleTo (userId: string): SQL {
   return sql`exists (

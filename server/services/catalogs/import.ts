@@ -1,6 +1,7 @@
 // par-catalog/1 import: the document's shape checked, then the domain rules, then a draft created or replaced.
 import { eq } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
+import { recordCatalogLeaves } from '../../db/queries/catalog-leaves.js'
 import { catalogNodesTable, catalogsTable } from '../../db/schema/index.js'
 import { type CatalogDocument, validateCatalog } from '../../domain/catalog.js'
 import { Errors } from '../../errors.js'
@@ -84,6 +85,7 @@ export async function importCatalog (db: Db, actor: Actor, document: unknown, op
       catalogId = (row as { id: string }).id
     }
     await insertRows(tx, treeRows(catalogId, doc.nodes, sourceByCode))
+    if (options.publish) await recordCatalogLeaves(tx, catalogId)
     await audit(tx, actor, {
       action: 'catalog.import',
       entityType: 'catalog',

@@ -1,6 +1,7 @@
 // Catalog-level changes: create, update, delete a draft, publish (freeze) and clone with lineage.
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { recordCatalogLeaves } from '../../db/queries/catalog-leaves.js'
 import { catalogsTable } from '../../db/schema/index.js'
 import { type ClassificationBand, type RankingMethod, validateCatalog } from '../../domain/catalog.js'
 import { Errors } from '../../errors.js'
@@ -102,6 +103,7 @@ export async function publishCatalog (db: Db, actor: Actor, id: string): Promise
     }
     const publishedAt = new Date()
     await tx.update(catalogsTable).set({ status: 'published', publishedAt, updatedAt: publishedAt }).where(eq(catalogsTable.id, id))
+    await recordCatalogLeaves(tx, id)
     await audit(tx, actor, { action: 'catalog.publish', entityType: 'catalog', entityId: id, before: { status: 'draft', publishedAt: null }, after: { status: 'published', publishedAt: publishedAt.toISOString() } })
     return getCatalog(tx, id)
   })

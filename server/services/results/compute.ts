@@ -145,7 +145,7 @@ export async function resultInputHash (db: Executor, context: ResultContext): Pr
     rows.forEach((row, i) => hash.update((i === 0 ? '' : ',') + JSON.stringify([row.unit_id, row.field_code, points(row.s), points(row.a)])))
   } else {
     const rows = await queryRows<Record<string, unknown>>(db, sql`
-      with recursive ${leafSql(context.catalog.id)}, ${unitSetSql(context)},
+      with ${leafSql(context.catalog.id)}, ${unitSetSql(context)},
       s as (
         select sa.unit_id, e.leaf_code, e.points, e.not_applicable from self_assessment_entries e
         join self_assessments sa on sa.id = e.self_assessment_id

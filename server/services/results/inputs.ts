@@ -2,6 +2,7 @@
 // points read from the trigger-kept sums tables (or historical points).
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
+import { leavesOf } from '../../db/queries/catalog-leaves.js'
 import { concurrently, queryRows } from '../../db/rows.js'
 import type { ClassificationBand, RankingMethod } from '../../domain/catalog.js'
 import { parseMilli, type Milli } from '../../domain/decimal.js'
@@ -101,15 +102,9 @@ export async function loadContext (db: Executor, roundId: string, unitType: stri
   }
 }
 
-/** The catalog's leaves with their field (recursive over the node tree); shared by the queries below. */
+/** The catalog's leaves with their field, as the `leaf` common table of the queries below. */
 export function leafSql (catalogId: string) {
-  return sql`tree as (
-      select n.id, n.code, n.code as field_code, n.max_points from catalog_nodes n where n.catalog_id = ${catalogId} and n.parent_id is null
-      union all
-      select c.id, c.code, t.field_code, c.max_points from catalog_nodes c join tree t on c.parent_id = t.id
-    ), leaf as (
-      select t.code, t.field_code, t.max_points from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
-    )`
+  return sql`leaf as (${leavesOf(sql`${catalogId}::uuid`)})`
 }
 
 /** The unit type's participants in the round; for historical results, the units imported. */
@@ -130,12 +125,12 @@ interface CatalogShape {
 export async function loadCatalogShape (db: Executor, catalogId: string): Promise<CatalogShape> {
   const [fieldRows, leafRows] = await concurrently(db, [
     () => queryRows<Record<string, unknown>>(db, sql`
-      with recursive ${leafSql(catalogId)}
+      with ${leafSql(catalogId)}
       select f.code, f.title, f.max_points::text as max_points, (select count(*) from leaf l where l.field_code = f.code)::int as leaves
       from catalog_nodes f where f.catalog_id = ${catalogId} and f.parent_id is null
       order by f.position, f.code`),
     () => queryRows<{ code: string, max_points: string }>(db, sql`
-      with recursive ${leafSql(catalogId)}
+      with ${leafSql(catalogId)}
       select code, max_points::text as max_points from leaf`)
   ])
   return {

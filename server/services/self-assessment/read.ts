@@ -2,10 +2,11 @@
 // round's list of self-assessments with their lateness.
 import { and, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
+import { leavesOf } from '../../db/queries/catalog-leaves.js'
 import { catalogsTable, evidenceLinksTable } from '../../db/schema/index.js'
 import { queryRows, concurrently, toDate, toMilli } from '../../db/rows.js'
 import type { ScoringMethod } from '../../domain/catalog.js'
-import { milliToNumber, sumMilli } from '../../domain/decimal.js'
+import { type Milli, milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../../domain/lifecycle.js'
 import { matchedBand, storedInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
@@ -188,31 +189,30 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
   const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
   if (!round) throw Errors.notFound(noSuch.round)
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    with recursive tree as (
-      select n.id, n.catalog_id, n.code, n.max_points from catalog_nodes n
-      where n.parent_id is null and n.catalog_id in (
-        select catalog_id from round_catalogs where round_id = ${roundId}
-        union select catalog_id from self_assessments where round_id = ${roundId})
-      union all
-      select c.id, c.catalog_id, c.code, c.max_points from catalog_nodes c join tree t on c.parent_id = t.id
-    ), leaf as (
-      select t.* from tree t where not exists (select 1 from catalog_nodes c where c.parent_id = t.id)
+    with leaf as (
+      ${leavesOf(sql`select catalog_id from round_catalogs where round_id = ${roundId}
+        union select catalog_id from self_assessments where round_id = ${roundId}`)}
     ), catalog_totals as (
       select catalog_id, count(*)::int as leaves, sum(max_points) as max_points from leaf group by catalog_id
     ), entry_totals as (
-      select e.self_assessment_id, sum(e.points) as points, (count(*) filter (where e.input is not null))::int as answered,
-        coalesce(sum(l.max_points) filter (where e.not_applicable), 0) as not_applicable_max
+      select fs.self_assessment_id, sum(fs.points_milli) as points_milli, sum(fs.answered)::int as answered
+      from self_assessment_field_sums fs
+      join self_assessments s on s.id = fs.self_assessment_id and s.round_id = ${roundId}
+      group by fs.self_assessment_id
+    ), not_applicable as (
+      select e.self_assessment_id, sum(l.max_points) as max_points
       from self_assessment_entries e
       join self_assessments s on s.id = e.self_assessment_id and s.round_id = ${roundId}
       join leaf l on l.catalog_id = s.catalog_id and l.code = e.leaf_code
+      where e.not_applicable
       group by e.self_assessment_id
     )
     select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, ru.extension_until,
       r.self_assessment_closes_at, r.status as round_status, now() as now,
       sa.id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, coalesce(sa.status, 'not_started') as status,
       coalesce(sa.version, 0) as version, sa.submitted_at,
-      coalesce(et.points, 0)::text as points,
-      (ct.max_points - coalesce(et.not_applicable_max, 0))::text as applicable_maximum,
+      coalesce(et.points_milli, 0)::text as points_milli,
+      (ct.max_points - coalesce(na.max_points, 0))::text as applicable_maximum,
       coalesce(et.answered, 0) as answered, coalesce(ct.leaves, 0) as leaves
     from round_units ru
     join rounds r on r.id = ru.round_id
@@ -221,6 +221,7 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
     left join round_catalogs rc on rc.round_id = ru.round_id and rc.unit_type_code = u.unit_type_code
     left join catalog_totals ct on ct.catalog_id = coalesce(sa.catalog_id, rc.catalog_id)
     left join entry_totals et on et.self_assessment_id = sa.id
+    left join not_applicable na on na.self_assessment_id = sa.id
     where ru.round_id = ${roundId} ${onlyUnit === null ? sql`` : sql`and ru.unit_id = ${onlyUnit}`}
     order by u.unit_type_code, u.sort_key, u.code`)
   return rows.map((row) => ({
@@ -230,7 +231,7 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
     status: row.status as SelfAssessmentSummary['status'],
     version: Number(row.version),
     submittedAt: toDate(row.submitted_at)?.toISOString() ?? null,
-    points: toNumber(row.points),
+    points: milliToNumber(Number(row.points_milli) as Milli),
     applicableMaximum: row.applicable_maximum === null ? null : toNumber(row.applicable_maximum),
     answered: Number(row.answered),
     leaves: Number(row.leaves),
