@@ -5,6 +5,11 @@ import { type Milli, MILLI_PER_POINT, milliToNumber, parseDecimal } from './deci
 import { MAX_SAFE, pointsDisplay, ratioDisplay, ratioText } from './ratio.js'
 import { nameOrder, nextTargets, rankPositions } from './ranking.js'
 
+/** Self-assessed minus appraised points (the gap the report and the appraisers read): positive when a unit scored itself higher. */
+export function pointsGap (selfPoints: Milli, appraisedPoints: Milli): Milli {
+  return (selfPoints - appraisedPoints) as Milli
+}
+
 export interface ResultField {
   code: string
   title: string
@@ -301,7 +306,7 @@ export function computeResults (input: ResultInput, previous: PreviousResults | 
       targetsMemo.set(targetsKey, targets)
     }
     counts.set(targets.band.code, (counts.get(targets.band.code) ?? 0) + 1)
-    const gap = row.selfPoints - row.appraisedPoints
+    const gap = pointsGap(row.selfPoints, row.appraisedPoints)
     results.push({
       rank,
       unit: { id: row.unit.id, code: row.unit.code, name: row.unit.name },

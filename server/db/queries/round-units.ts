@@ -2,7 +2,13 @@
 // (`leaf`) and fields (`field`): the common tables of the queries across a round's units (progress, gap, supplement
 // listings). Leaves come from catalog_leaves, recorded at publication; per-unit figures from the sums tables.
 import { type SQL, sql } from 'drizzle-orm'
+import type { Milli } from '../../domain/decimal.js'
+import type { FieldSums } from '../../domain/results.js'
+import type { Executor } from '../client.js'
+import { concurrently, queryRows, toIso } from '../rows.js'
 import { leavesOf } from './catalog-leaves.js'
+import { readFieldSums } from './field-sums.js'
+import type { UnitRef } from './participation.js'
 
 /** Every leaf (`leaf`) of every catalog a round uses, with the unit → catalog map (`unit_catalog`), for queries across units. */
 export function roundLeavesSql (roundId: string): SQL {
@@ -36,3 +42,78 @@ export const roundFieldsSql = sql`field as (
     where f.parent_id is null and f.catalog_id in (select catalog_id from round_catalog)
     group by f.id
   )`
+
+/** A field of a catalog the round uses, in catalog order. */
+export interface RoundField { code: string, title: string, maxPoints: Milli, leaves: number }
+
+/** The catalogs a round uses: each one's fields in catalog order and its leaves' maxima. */
+export interface RoundCatalogs {
+  fields: Map<string, RoundField[]>
+  leafMaxima: Map<string, Map<string, Milli>>
+}
+
+export async function readRoundCatalogs (db: Executor, roundId: string): Promise<RoundCatalogs> {
+  const [fieldRows, leafRows] = await concurrently(db, [
+    () => queryRows<{ catalog_id: string, field_code: string, field_title: string, max_milli: string, leaves: number }>(db, sql`
+      with ${roundLeavesSql(roundId)}, ${roundFieldsSql}
+      select catalog_id, field_code, field_title, (max_points * 1000)::bigint::text as max_milli, leaves
+      from field order by catalog_id, field_position, field_code`),
+    () => queryRows<{ catalog_id: string, code: string, max_milli: string }>(db, sql`
+      with ${roundLeavesSql(roundId)}
+      select catalog_id, code, (max_points * 1000)::bigint::text as max_milli from leaf`)
+  ])
+  const fields = new Map<string, RoundField[]>()
+  for (const row of fieldRows) {
+    const list = fields.get(row.catalog_id) ?? []
+    list.push({ code: row.field_code, title: row.field_title, maxPoints: Number(row.max_milli) as Milli, leaves: Number(row.leaves) })
+    fields.set(row.catalog_id, list)
+  }
+  const leafMaxima = new Map<string, Map<string, Milli>>()
+  for (const row of leafRows) {
+    const maxima = leafMaxima.get(row.catalog_id) ?? new Map<string, Milli>()
+    maxima.set(row.code, Number(row.max_milli) as Milli)
+    leafMaxima.set(row.catalog_id, maxima)
+  }
+  return { fields, leafMaxima }
+}
+
+export interface RoundUnit {
+  unit: UnitRef
+  catalogId: string
+  selfAssessment: { status: 'not_started' | 'draft' | 'submitted', submittedAt: string | null }
+  appraisal: { status: 'not_started' | 'in_progress' | 'finalized', version: number, finalizedAt: string | null }
+  /** The unit's sums per field code (db/queries/field-sums.ts); a field without an entry is absent. */
+  sums: ReadonlyMap<string, FieldSums>
+}
+
+/**
+ * Every participating unit that has a catalog, in the order of unit type, Vietnamese name and code, with its per-field
+ * sums (the appraised side only unless `self`), and the catalogs the round uses.
+ */
+export async function readRoundUnits (db: Executor, roundId: string, options: { unitType?: string | undefined, self?: boolean } = {}): Promise<{ catalogs: RoundCatalogs, units: RoundUnit[] }> {
+  const ofType = options.unitType === undefined ? sql`true` : sql`uc.unit_type_code = ${options.unitType}`
+  const [catalogs, rows] = await concurrently(db, [
+    () => readRoundCatalogs(db, roundId),
+    () => queryRows<Record<string, unknown>>(db, sql`
+      with ${roundLeavesSql(roundId)}
+      select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.catalog_id, uc.self_status, uc.submitted_at,
+        uc.appraisal_status, uc.version, uc.finalized_at
+      from unit_catalog uc
+      where uc.catalog_id is not null and ${ofType}
+      order by uc.unit_type_code, uc.sort_key, uc.unit_code`)
+  ])
+  const catalogOf = new Map(rows.map((row) => [String(row.unit_id), String(row.catalog_id)]))
+  const owners = options.unitType === undefined ? sql`true` : sql`o.unit_id in (select id from units where unit_type_code = ${options.unitType})`
+  const sums = await readFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners },
+    (unitId, leafCode) => catalogs.leafMaxima.get(catalogOf.get(unitId) ?? '')?.get(leafCode) ?? 0)
+  return {
+    catalogs,
+    units: rows.map((row) => ({
+      unit: { id: String(row.unit_id), code: String(row.unit_code), name: String(row.unit_name), unitType: String(row.unit_type_code) },
+      catalogId: String(row.catalog_id),
+      selfAssessment: { status: row.self_status as RoundUnit['selfAssessment']['status'], submittedAt: toIso(row.submitted_at) },
+      appraisal: { status: row.appraisal_status as RoundUnit['appraisal']['status'], version: Number(row.version), finalizedAt: toIso(row.finalized_at) },
+      sums: sums.get(String(row.unit_id)) ?? new Map()
+    }))
+  }
+}

@@ -3,6 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
+import { readFieldSums } from '../../db/queries/field-sums.js'
 import { concurrently, queryRows } from '../../db/rows.js'
 import type { ClassificationBand, RankingMethod } from '../../domain/catalog.js'
 import { parseMilli, type Milli } from '../../domain/decimal.js'
@@ -139,36 +140,6 @@ export async function loadCatalogShape (db: Executor, catalogId: string): Promis
   }
 }
 
-/** The tables of one side of the scores; self-assessments on another catalog than the round's are left out. */
-function sideOf (context: ResultContext, side: 'self' | 'appraised') {
-  return side === 'self'
-    ? { owners: sql.raw('self_assessments'), sums: sql.raw('self_assessment_field_sums'), entries: sql.raw('self_assessment_entries'), column: sql.raw('self_assessment_id'), filter: sql`and o.catalog_id = ${context.catalog.id}` }
-    : { owners: sql.raw('appraisals'), sums: sql.raw('appraisal_field_sums'), entries: sql.raw('appraisal_entries'), column: sql.raw('appraisal_id'), filter: sql`` }
-}
-
-/**
- * Per unit and field, the self or appraised points in thousandths and how many leaves are answered, from the per-field
- * sums the entry tables' triggers keep (migration 0008: 7 rows per unit and side instead of one per leaf), packed into
- * one JSON array per unit, so 10,000 units come back as 10,000 rows.
- */
-function fieldSumsSql (context: ResultContext, side: 'self' | 'appraised'): SQL {
-  const { owners, sums, column, filter } = sideOf(context, side)
-  return sql`
-    select o.unit_id, json_agg(json_build_array(s.field_code, s.points_milli, s.answered)) as sums
-    from ${owners} o join ${sums} s on s.${column} = o.id
-    where o.round_id = ${context.round.id} ${filter} and o.unit_id in (${participantsSql(context)})
-    group by o.unit_id`
-}
-
-/** The leaves each unit marks not applicable on one side, found through the partial not-applicable indexes. */
-function notApplicableSql (context: ResultContext, side: 'self' | 'appraised'): SQL {
-  const { owners, entries, column, filter } = sideOf(context, side)
-  return sql`
-    select o.unit_id, e.field_code, e.leaf_code
-    from ${owners} o join ${entries} e on e.${column} = o.id and e.not_applicable
-    where o.round_id = ${context.round.id} ${filter} and o.unit_id in (${participantsSql(context)})`
-}
-
 function participantsSql (context: ResultContext): SQL {
   return sql`select ru.unit_id from round_units ru join units u on u.id = ru.unit_id
     where ru.round_id = ${context.round.id} and u.unit_type_code = ${context.unitType.code}`
@@ -179,16 +150,7 @@ export async function loadUnits (db: Executor, context: ResultContext, shape: Ca
   const units = await queryRows<Record<string, unknown>>(db, sql`
     with ${unitSetSql(context)}
     select u.id, u.code, u.name, u.sort_key from unit_set s join units u on u.id = s.id`)
-  const byUnit = new Map<string, Map<string, FieldSums>>()
-  const sumsOf = (unitId: string, fieldCode: string): FieldSums => {
-    let perField = byUnit.get(unitId)
-    if (perField === undefined) byUnit.set(unitId, perField = new Map())
-    let sums = perField.get(fieldCode)
-    if (sums === undefined) {
-      perField.set(fieldCode, sums = { selfPoints: 0, selfNotApplicable: 0, selfAnswered: 0, appraisedPoints: 0, appraisedNotApplicable: 0, appraised: 0 })
-    }
-    return sums
-  }
+  let byUnit = new Map<string, Map<string, FieldSums>>()
   if (context.source === 'historical') {
     // Historical results have no leaves: every leaf counts as answered and appraised, none as not applicable.
     const rows = await queryRows<Record<string, unknown>>(db, sql`
@@ -197,41 +159,25 @@ export async function loadUnits (db: Executor, context: ResultContext, shape: Ca
       from historical_results h where h.round_id = ${context.round.id} and h.unit_id in (select id from unit_set)`)
     const leavesOf = new Map(fields.map((field) => [field.code, field.leaves]))
     for (const row of rows) {
-      const sums = sumsOf(String(row.unit_id), String(row.field_code))
-      sums.selfPoints = Number(row.self_points)
-      sums.appraisedPoints = Number(row.appraised_points)
-      sums.selfAnswered = sums.appraised = leavesOf.get(String(row.field_code)) ?? 0
+      const unitId = String(row.unit_id)
+      const perField = byUnit.get(unitId) ?? new Map<string, FieldSums>()
+      byUnit.set(unitId, perField)
+      const leaves = leavesOf.get(String(row.field_code)) ?? 0
+      perField.set(String(row.field_code), {
+        selfPoints: Number(row.self_points),
+        selfNotApplicable: 0,
+        selfAnswered: leaves,
+        appraisedPoints: Number(row.appraised_points),
+        appraisedNotApplicable: 0,
+        appraised: leaves
+      })
     }
   } else if (fields.length > 0) {
-    // Settings for these statements only (SET LOCAL ends with the transaction), measured with bench:results: no JIT
-    // (compiling took longer than the queries) and enough memory for the hash aggregates not to spill.
-    const [selfSums, appraisedSums, selfNotApplicable, appraisedNotApplicable] = await db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`)
-      return concurrently(tx, [
-        () => queryRows<{ unit_id: string, sums: [string, number, number][] }>(tx, fieldSumsSql(context, 'self')),
-        () => queryRows<{ unit_id: string, sums: [string, number, number][] }>(tx, fieldSumsSql(context, 'appraised')),
-        () => queryRows<{ unit_id: string, field_code: string, leaf_code: string }>(tx, notApplicableSql(context, 'self')),
-        () => queryRows<{ unit_id: string, field_code: string, leaf_code: string }>(tx, notApplicableSql(context, 'appraised'))
-      ])
-    })
-    for (const row of selfSums) {
-      for (const [fieldCode, points, answered] of row.sums) {
-        const sums = sumsOf(row.unit_id, fieldCode)
-        sums.selfPoints = Number(points)
-        sums.selfAnswered = Number(answered)
-      }
-    }
-    for (const row of appraisedSums) {
-      for (const [fieldCode, points, appraised] of row.sums) {
-        const sums = sumsOf(row.unit_id, fieldCode)
-        sums.appraisedPoints = Number(points)
-        sums.appraised = Number(appraised)
-      }
-    }
-    // A not-applicable leaf counts in neither points nor maximum: its maximum, from the catalog, is taken off later.
+    // Self-assessments on another catalog than the round's are left out.
+    const participants = sql`o.unit_id in (${participantsSql(context)})`
     const leafMaximum = new Map(Object.entries(shape.leafMaxima).map(([code, maximum]) => [code, milli(maximum)]))
-    for (const row of selfNotApplicable) sumsOf(row.unit_id, row.field_code).selfNotApplicable += leafMaximum.get(row.leaf_code) ?? 0
-    for (const row of appraisedNotApplicable) sumsOf(row.unit_id, row.field_code).appraisedNotApplicable += leafMaximum.get(row.leaf_code) ?? 0
+    byUnit = await readFieldSums(db, context.round.id, { self: sql`o.catalog_id = ${context.catalog.id} and ${participants}`, appraised: participants },
+      (_unitId, leafCode) => leafMaximum.get(leafCode) ?? 0)
   }
   return units.map((unit) => ({
     id: String(unit.id),
