@@ -1,5 +1,5 @@
 // The criteria catalog (par-catalog/1): its types, the rules a publishable catalog must satisfy, and its shape.
-import { type Milli, formatMilli, parseDecimal, parseMilli, sumMilli } from './decimal.js'
+import { type Milli, formatMilli, parseMilli, parsePoints, sumMilli } from './decimal.js'
 import { Text } from '../messages/text.js'
 
 export interface RangeScoring {
@@ -178,7 +178,7 @@ export function validateCatalog (doc: CatalogDocument): CatalogProblem[] {
 
   // Returns the node's own stated maximum in thousandths (what it is worth to its parent), or null when unusable.
   const checkNode = (node: CatalogNode): Milli | null => {
-    const max = points(node.maxPoints)
+    const max = parsePoints(node.maxPoints)
     if (max === null) {
       report(node.code, 'invalid_points', `Node ${node.code} has maxPoints ${show(node.maxPoints)}, which is not a non-negative decimal with at most 3 decimal places.`, `Nút ${node.code}: điểm tối đa ${show(node.maxPoints)} không phải số thập phân không âm có tối đa 3 chữ số thập phân.`)
     }
@@ -220,20 +220,6 @@ type Report = (nodeCode: string | null, rule: CatalogRule, en: string, vi: strin
 /** A number of points as Vietnamese write it: a decimal comma. */
 const vn = (milli: Milli): string => formatMilli(milli).replace('.', ',')
 
-// Points must be non-negative decimals with at most 3 places.
-function points (value: unknown): Milli | null {
-  if (typeof value !== 'number' && typeof value !== 'string') return null
-  const milli = parseMilli(value)
-  return milli !== null && milli >= 0 ? milli : null
-}
-
-// Measurement bounds may be negative (a change, a difference), but must still be exact.
-function decimal (value: unknown): Milli | null {
-  if (typeof value !== 'number' && typeof value !== 'string') return null
-  const parsed = parseDecimal(value)
-  return parsed.ok ? parsed.milli : null
-}
-
 function show (value: unknown): string {
   return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)
 }
@@ -249,7 +235,7 @@ function checkScoring (code: string, max: Milli, scoring: ScoringMethod, report:
 }
 
 function checkRange (code: string, max: Milli, scoring: RangeScoring, report: Report): void {
-  const step = decimal(scoring.step)
+  const step = parseMilli(scoring.step)
   if (step === null) {
     report(code, 'invalid_points', `Leaf ${code} has step ${show(scoring.step)}, which is not a decimal with at most 3 decimal places.`, `Tiêu chí ${code}: bước điểm ${show(scoring.step)} không phải số thập phân có tối đa 3 chữ số thập phân.`)
   } else if (step <= 0) {
@@ -280,7 +266,7 @@ function checkOptions (code: string, max: Milli, scoring: OptionsScoring, report
       continue
     }
     if (notApplicable) continue
-    const value = points(option.points)
+    const value = parsePoints(option.points)
     if (value === null) {
       report(code, 'invalid_points', `Option ${show(option.code)} of leaf ${code} has points ${show(option.points)}, which is not a non-negative decimal with at most 3 decimal places.`, `Lựa chọn ${show(option.code)} của tiêu chí ${code}: điểm ${show(option.points)} không phải số thập phân không âm có tối đa 3 chữ số thập phân.`)
       continue
@@ -302,8 +288,8 @@ function checkOptions (code: string, max: Milli, scoring: OptionsScoring, report
 }
 
 function checkBands (code: string, max: Milli, scoring: BandsScoring, report: Report): void {
-  const inputMin = decimal(scoring.input.min)
-  const inputMax = decimal(scoring.input.max)
+  const inputMin = parseMilli(scoring.input.min)
+  const inputMax = parseMilli(scoring.input.max)
   if (inputMin === null || inputMax === null) {
     report(code, 'bands_input_range', `The input range ${show(scoring.input.min)} to ${show(scoring.input.max)} of leaf ${code} is not made of decimals with at most 3 decimal places.`, `Khoảng số liệu ${show(scoring.input.min)} đến ${show(scoring.input.max)} của tiêu chí ${code} không phải số thập phân có tối đa 3 chữ số thập phân.`)
   } else if (inputMin >= inputMax) {
@@ -318,11 +304,11 @@ function checkBands (code: string, max: Milli, scoring: BandsScoring, report: Re
 
   const bands: { min: Milli, points: Milli | null }[] = []
   for (const band of scoring.bands) {
-    const min = decimal(band.min)
+    const min = parseMilli(band.min)
     if (min === null) {
       report(code, 'bands_input_range', `A band of leaf ${code} starts at ${show(band.min)}, which is not a decimal with at most 3 decimal places.`, `Một ngưỡng của tiêu chí ${code} bắt đầu từ ${show(band.min)}, không phải số thập phân có tối đa 3 chữ số thập phân.`)
     }
-    const parsedPoints = decimal(band.points)
+    const parsedPoints = parseMilli(band.points)
     if (parsedPoints === null) {
       report(code, 'invalid_points', `A band of leaf ${code} gives ${show(band.points)} points, which is not a decimal with at most 3 decimal places.`, `Một ngưỡng của tiêu chí ${code} cho ${show(band.points)} điểm, không phải số thập phân có tối đa 3 chữ số thập phân.`)
     } else if (parsedPoints < 0 || parsedPoints > max) {
@@ -363,7 +349,7 @@ function checkBands (code: string, max: Milli, scoring: BandsScoring, report: Re
 }
 
 function checkClassification (bands: readonly ClassificationBand[], report: Report): void {
-  const mins: (Milli | null)[] = bands.map((band) => decimal(band.min))
+  const mins: (Milli | null)[] = bands.map((band) => parseMilli(band.min))
   bands.forEach((band, i) => {
     const min = mins[i]
     if (min === null || min === undefined) {

@@ -63,10 +63,17 @@ export function parseDecimal (value: number | string): DecimalParse {
   return { ok: true, milli: Number(milli) }
 }
 
-/** Exact parse of a decimal with at most 3 places into thousandths; null for anything else. Negatives parse. */
-export function parseMilli (value: number | string): Milli | null {
+/** Exact parse of a decimal (a number or its text) with at most 3 places into thousandths; null for anything else. Negatives parse. */
+export function parseMilli (value: unknown): Milli | null {
+  if (typeof value !== 'number' && typeof value !== 'string') return null
   const parsed = parseDecimal(value)
   return parsed.ok ? parsed.milli : null
+}
+
+/** parseMilli for points and maxima, which are never negative. */
+export function parsePoints (value: unknown): Milli | null {
+  const milli = parseMilli(value)
+  return milli !== null && milli >= 0 ? milli : null
 }
 
 /** For JSON output only; the division is correctly rounded, so String() of the result shows the exact decimal. */

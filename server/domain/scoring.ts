@@ -1,6 +1,6 @@
 // Turns what a unit or an appraiser entered for one leaf into exact points, or says precisely why it cannot.
 import { type CatalogNode, type BandsScoring, type OptionsScoring, type RangeScoring, type ScoringMethod, hasChildren } from './catalog.js'
-import { type Milli, formatMilli, parseDecimal } from './decimal.js'
+import { type Milli, formatMilli, parseDecimal, parseMilli, parsePoints } from './decimal.js'
 import { Text } from '../messages/text.js'
 
 /** One input per scoring method: value for range, option for options, measurement for bands. */
@@ -105,7 +105,7 @@ export function scoreLeaf (leaf: CatalogNode, input: LeafInput): LeafScore {
     return fail('wrong_input', `Leaf ${leaf.code} is scored by ${describeInput(expected)}, and none was given.`)
   }
 
-  const max = readPoints(leaf.maxPoints)
+  const max = parsePoints(leaf.maxPoints)
   if (max === null) {
     return fail('no_scoring_method', `Leaf ${leaf.code} has an unusable maximum ${String(leaf.maxPoints)}.`)
   }
@@ -117,7 +117,7 @@ export function scoreLeaf (leaf: CatalogNode, input: LeafInput): LeafScore {
 }
 
 function scoreRange (code: string, max: Milli, scoring: RangeScoring, value: number | string): LeafScore {
-  const step = readPoints(scoring.step)
+  const step = parsePoints(scoring.step)
   if (step === null || step === 0) {
     return fail('no_scoring_method', `Leaf ${code} has an unusable step ${String(scoring.step)}.`)
   }
@@ -145,7 +145,7 @@ function scoreOption (code: string, scoring: OptionsScoring, optionCode: string)
   }
   // Not applicable is not zero: the leaf's maximum leaves the unit's applicable maximum too.
   if (option.notApplicable === true) return { ok: true, notApplicable: true }
-  const points = readPoints(option.points)
+  const points = parsePoints(option.points)
   if (points === null) {
     return fail('no_scoring_method', `Option ${option.code} of leaf ${code} has no usable points.`)
   }
@@ -153,8 +153,8 @@ function scoreOption (code: string, scoring: OptionsScoring, optionCode: string)
 }
 
 function scoreBands (code: string, scoring: BandsScoring, measurement: number | string): LeafScore {
-  const inputMin = readDecimal(scoring.input.min)
-  const inputMax = readDecimal(scoring.input.max)
+  const inputMin = parseMilli(scoring.input.min)
+  const inputMax = parseMilli(scoring.input.max)
   if (inputMin === null || inputMax === null) {
     return fail('no_scoring_method', `Leaf ${code} has an unusable input range.`)
   }
@@ -181,7 +181,7 @@ function scoreBands (code: string, scoring: BandsScoring, measurement: number | 
 /** The band a measurement (in thousandths) falls into: the one with the highest lower bound not above it. */
 function bandFor (scoring: BandsScoring, value: Milli): { index: number, min: Milli, points: Milli } | null {
   const bands = scoring.bands
-    .map((band, index) => ({ index, min: readDecimal(band.min), points: readPoints(band.points) }))
+    .map((band, index) => ({ index, min: parseMilli(band.min), points: parsePoints(band.points) }))
     .filter((band): band is { index: number, min: Milli, points: Milli } => band.min !== null && band.points !== null)
     .sort((a, b) => b.min - a.min)
   return bands.find((candidate) => candidate.min <= value) ?? null
@@ -193,7 +193,7 @@ function bandFor (scoring: BandsScoring, value: Milli): { index: number, min: Mi
  */
 export function matchedBand (scoring: ScoringMethod | null | undefined, input: LeafInput | null | undefined): number | null {
   if (scoring?.method !== 'bands' || input?.measurement === undefined || input.measurement === null) return null
-  const value = readDecimal(input.measurement)
+  const value = parseMilli(input.measurement)
   return value === null ? null : bandFor(scoring, value)?.index ?? null
 }
 
@@ -205,17 +205,6 @@ function notANumber (value: unknown, reason: 'not_a_number' | 'too_many_decimals
   return reason === 'too_many_decimals'
     ? fail('not_a_number', `${quote(value)} has more than 3 decimal places; enter a number with at most 3 decimal places.`)
     : fail('not_a_number', `${quote(value)} is not a number.`)
-}
-
-function readPoints (value: unknown): Milli | null {
-  const milli = readDecimal(value)
-  return milli !== null && milli >= 0 ? milli : null
-}
-
-function readDecimal (value: unknown): Milli | null {
-  if (typeof value !== 'number' && typeof value !== 'string') return null
-  const parsed = parseDecimal(value)
-  return parsed.ok ? parsed.milli : null
 }
 
 function isNegativeText (value: unknown): boolean {

@@ -171,13 +171,7 @@ async function applyPlanned (tx: Executor, actor: Actor, locked: Locked, action:
  * refused nothing is saved and every refusal is listed with its leaf code.
  */
 export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: AppraisalEntryInput[] }): Promise<AppraisalState> {
-  const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'appraisal')
-  return db.transaction(async (tx) => {
-    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
-    const problems: AppraisalProblem[] = []
-    const nodes = resolveLeaves(locked, request.entries.map((entry) => entry.leafCode), problems)
-    const self = await selfEntries(tx, locked.context.selfAssessment.id)
+  return writeLeaves(db, actor, roundId, unitId, request.ifMatch, 'appraisal.save', request.entries.map((entry) => entry.leafCode), (nodes, self, problems) => {
     const planned: Planned[] = []
     for (const entry of request.entries) {
       const node = nodes.get(entry.leafCode)
@@ -200,20 +194,13 @@ export async function saveAppraisal (db: Db, actor: Actor, roundId: string, unit
       }
       planned.push({ node, next: { input: normalizeInput(entry.input), ...value, reason } })
     }
-    if (problems.length > 0) refuse(problems)
-    return applyPlanned(tx, actor, locked, 'appraisal.save', planned, self)
+    return planned
   })
 }
 
 /** Takes the self score as the appraised score of each listed leaf (no reason needed); every listed leaf must have a self score. */
 export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, leafCodes: string[] }): Promise<AppraisalState> {
-  const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'appraisal')
-  return db.transaction(async (tx) => {
-    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
-    const problems: AppraisalProblem[] = []
-    const nodes = resolveLeaves(locked, request.leafCodes, problems)
-    const self = await selfEntries(tx, locked.context.selfAssessment.id)
+  return writeLeaves(db, actor, roundId, unitId, request.ifMatch, 'appraisal.accept_self', request.leafCodes, (nodes, self, problems) => {
     const planned: Planned[] = []
     for (const node of nodes.values()) {
       const entry = self.get(node.code)
@@ -229,7 +216,25 @@ export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, u
       }
       planned.push({ node, next: { input: normalizeInput(entry.input), points: score.notApplicable ? null : score.points, notApplicable: score.notApplicable, reason: null } })
     }
+    return planned
+  })
+}
+
+/**
+ * The frame of every write of appraised scores: If-Match required, the appraisal locked, the listed leaves resolved
+ * and the unit's self scores read; `plan` decides each leaf's new value or adds a problem. Any problem refuses the
+ * whole write with every problem listed; otherwise the plan is applied and audited as `action`.
+ */
+async function writeLeaves (db: Db, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch | undefined, action: 'appraisal.save' | 'appraisal.accept_self', leafCodes: readonly string[],
+  plan: (nodes: Map<string, LoadedNode>, self: Map<string, SelfRow>, problems: AppraisalProblem[]) => Planned[]): Promise<AppraisalState> {
+  requireIfMatch(ifMatch, 'appraisal')
+  return db.transaction(async (tx) => {
+    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+    const problems: AppraisalProblem[] = []
+    const nodes = resolveLeaves(locked, leafCodes, problems)
+    const self = await selfEntries(tx, locked.context.selfAssessment.id)
+    const planned = plan(nodes, self, problems)
     if (problems.length > 0) refuse(problems)
-    return applyPlanned(tx, actor, locked, 'appraisal.accept_self', planned, self)
+    return applyPlanned(tx, actor, locked, action, planned, self)
   })
 }
