@@ -1,8 +1,8 @@
 // Appraisal (thẩm định): appraiser assignments to fields, appraised scores per leaf, supplement requests.
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { usersTable } from './auth.js'
-import { roundsTable } from './rounds.js'
+import { fieldSumsColumns, roundsTable } from './rounds.js'
 import { unitsTable, unitTypesTable } from './units.js'
 import type { EnteredInput } from '../../domain/scoring.js'
 
@@ -58,10 +58,7 @@ export const appraisalEntriesTable = pgTable('appraisal_entries', {
  */
 export const appraisalFieldSumsTable = pgTable('appraisal_field_sums', {
   appraisalId: uuid().notNull().references(() => appraisalsTable.id, { onDelete: 'cascade' }),
-  fieldCode: text().notNull(),
-  pointsMilli: bigint({ mode: 'number' }).notNull().default(0),
-  entries: integer().notNull().default(0),
-  answered: integer().notNull().default(0)
+  ...fieldSumsColumns()
 }, (table) => [
   primaryKey({ columns: [table.appraisalId, table.fieldCode] })
 ])

@@ -85,6 +85,16 @@ export const selfAssessmentEntriesTable = pgTable('self_assessment_entries', {
     or (${table.input} is not null and not ${table.notApplicable} and ${table.points} is not null and ${table.points} >= 0)`)
 ])
 
+/** The figures of a sums table, one row per owner and field (the same for self-assessments and appraisals). */
+export function fieldSumsColumns () {
+  return {
+    fieldCode: text().notNull(),
+    pointsMilli: bigint({ mode: 'number' }).notNull().default(0),
+    entries: integer().notNull().default(0),
+    answered: integer().notNull().default(0)
+  }
+}
+
 /**
  * Per self-assessment and field, the sums of its entries, kept by statement triggers on self_assessment_entries
  * (migration 0008) so results read 7 rows per unit instead of 100: points in thousandths (exact), entries, answered
@@ -93,10 +103,7 @@ export const selfAssessmentEntriesTable = pgTable('self_assessment_entries', {
  */
 export const selfAssessmentFieldSumsTable = pgTable('self_assessment_field_sums', {
   selfAssessmentId: uuid().notNull().references(() => selfAssessmentsTable.id, { onDelete: 'cascade' }),
-  fieldCode: text().notNull(),
-  pointsMilli: bigint({ mode: 'number' }).notNull().default(0),
-  entries: integer().notNull().default(0),
-  answered: integer().notNull().default(0)
+  ...fieldSumsColumns()
 }, (table) => [
   primaryKey({ columns: [table.selfAssessmentId, table.fieldCode] })
 ])
