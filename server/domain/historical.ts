@@ -1,61 +1,11 @@
 // Historical results (rounds run before the service existed), loaded from a CSV of field points: parsing, checking
 // against the catalog, and a field's finest step.
 import type { CatalogNode } from './catalog.js'
+import { parseCsv } from './csv.js'
 import { type Milli, formatMilli, parseDecimal } from './decimal.js'
 import { searchNormalize } from './text.js'
 import { Text } from '../messages/text.js'
 import { gcdNumber } from './ratio.js'
-
-export interface CsvRow {
-  /** 1-based line of the row's first character in the file. */
-  line: number
-  cells: string[]
-}
-
-/** RFC 4180 CSV: comma-separated, double quotes around cells that hold commas, quotes ("") or line breaks; a BOM is skipped. */
-export function parseCsv (text: string): { rows: CsvRow[], problem: { line: number, message: string } | null } {
-  const rows: CsvRow[] = []
-  let cells: string[] = []
-  let cell = ''
-  let quoted = false
-  let line = 1
-  let rowLine = 1
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
-  const endRow = () => {
-    cells.push(cell)
-    // A blank line is no row.
-    if (!(cells.length === 1 && cells[0]?.trim() === '')) rows.push({ line: rowLine, cells })
-    cells = []
-    cell = ''
-  }
-  for (; i < text.length; i++) {
-    const char = text[i] as string
-    if (quoted) {
-      if (char === '"') {
-        if (text[i + 1] === '"') { cell += '"'; i++ } else quoted = false
-      } else {
-        if (char === '\n') line++
-        cell += char
-      }
-    } else if (char === '"' && cell.trim() === '') {
-      cell = ''
-      quoted = true
-    } else if (char === ',') {
-      cells.push(cell)
-      cell = ''
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++
-      endRow()
-      line++
-      rowLine = line
-    } else {
-      cell += char
-    }
-  }
-  if (quoted) return { rows, problem: { line: rowLine, message: `A quoted cell that starts on line ${rowLine} is never closed.` } }
-  if (cell !== '' || cells.length > 0) endRow()
-  return { rows, problem: null }
-}
 
 /**
  * The finest step of a field: its points are a sum of its leaves' values, so they are a multiple of the greatest

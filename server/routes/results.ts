@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import { IdParams, problems, ref } from '../schemas/common.js'
 import {
-  ConditionalHeaders, ExportFormat, HistoricalImportResultSchema, HistoricalImportSchema, HistoricalUnitSchema, PublishResultsSchema,
+  ConditionalHeaders, ExportQuery, HistoricalImportResultSchema, HistoricalImportSchema, HistoricalUnitSchema, PublishResultsSchema,
   ResultSetSchema, ResultSettingsSchema, ResultsQuery, ResultVersionSummarySchema, RoundVersionParams, UnitTypeQuery,
   UpdateResultSettingsSchema, VersionPageQuery, VersionQuery
 } from '../schemas/results.js'
@@ -52,7 +52,7 @@ export const notModifiedResponse = { 304: { description: 'Not modified: the copy
 export const exportResponse = {
   description: 'The export file (Content-Disposition: attachment)',
   content: {
-    [EXPORT_MEDIA_TYPES.csv]: { schema: Type.String({ description: 'CSV, UTF-8 with BOM, CRLF lines' }) },
+    [EXPORT_MEDIA_TYPES.csv]: { schema: Type.String({ description: 'CSV, UTF-8 with BOM, CRLF lines; "," and decimal points, or ";" and decimal commas with dialect=excel-vi' }) },
     [EXPORT_MEDIA_TYPES.xlsx]: { schema: Type.String({ format: 'binary', description: 'Sheets "Bảng 1" and "Bảng 2"' }) },
     [EXPORT_MEDIA_TYPES.json]: { schema: Type.Object({}, { additionalProperties: true, description: 'The published snapshot (ResultSet), keys in alphabetical order' }) }
   }
@@ -131,15 +131,16 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: readers },
     schema: {
       operationId: 'exportRoundResults',
-      summary: 'Export a published version (default the latest) as CSV, XLSX (Bảng 1 and Bảng 2) or JSON',
+      summary: 'Export a published version (default the latest) as CSV (standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON',
       tags: ['results'],
       params: IdParams,
-      querystring: Type.Intersect([UnitTypeQuery, VersionQuery, Type.Object({ format: ExportFormat })]),
+      querystring: Type.Intersect([UnitTypeQuery, VersionQuery, ExportQuery]),
       headers: ConditionalHeaders,
       response: { 200: exportResponse, ...notModifiedResponse, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const file = await exportResults(app.db, request.params.id, request.query.unitType, request.query.format, request.query.version)
+    const { unitType, format, dialect, version } = request.query
+    const file = await exportResults(app.db, request.params.id, unitType, { format, dialect, version })
     return sendExport(request, reply, file, 'private, no-cache')
   })
 

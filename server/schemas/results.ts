@@ -1,5 +1,6 @@
 // Contract of results: computed (provisional) and published versions, the public read API, exports, settings and historical imports.
 import { Type, type Static } from 'typebox'
+import { CSV_DIALECTS } from '../domain/csv.js'
 import { ClassificationBandSchema } from './catalogs.js'
 import { ref, registerShared } from './common.js'
 
@@ -319,6 +320,14 @@ export const VersionQuery = Type.Object({
 })
 
 export const ExportFormat = Type.Enum(['csv', 'xlsx', 'json'], { description: 'csv (UTF-8 with BOM), xlsx (Bảng 1 and Bảng 2), json (the published snapshot)' })
+
+const dialectDescription = 'standard: "," separators and decimal points (RFC 4180); excel-vi: ";" separators and decimal commas, as Excel reads and writes CSV on a Vietnamese Windows'
+
+/** The CSV dialect of an export (format=csv only; the other formats ignore it). */
+export const ExportQuery = Type.Object({
+  format: ExportFormat,
+  dialect: Type.Optional(Type.Enum(CSV_DIALECTS, { default: 'standard', description: `The CSV dialect. ${dialectDescription}. Both are UTF-8 with BOM and CRLF lines.` }))
+})
 
 export const RoundVersionParams = Type.Object({
   id: Type.String({ format: 'uuid' }),
