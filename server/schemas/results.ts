@@ -277,8 +277,9 @@ export const PublicVersionListSchema = Type.Object({ items: Type.Array(ref(Publi
 // ---- historical results ----
 
 export const HistoricalImportSchema = Type.Object({
-  csv: Type.String({ minLength: 1, description: 'The CSV text (same as a text/csv body)' })
-}, { $id: 'HistoricalImport', additionalProperties: false })
+  csv: Type.Optional(Type.String({ minLength: 1, description: 'The CSV text (same as a text/csv body), in the dialect of ?dialect= or the one its header line shows' })),
+  xlsx: Type.Optional(Type.String({ minLength: 1, contentEncoding: 'base64', pattern: '^[A-Za-z0-9+/=\\s]+$', description: 'An XLSX workbook in base64 (same as an XLSX body): its first sheet has the CSV\'s columns' }))
+}, { $id: 'HistoricalImport', additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'Either csv or xlsx' })
 
 export const HistoricalImportResultSchema = Type.Object({
   roundId: Type.String({ format: 'uuid' }),
@@ -327,6 +328,11 @@ const dialectDescription = 'standard: "," separators and decimal points (RFC 418
 export const ExportQuery = Type.Object({
   format: ExportFormat,
   dialect: Type.Optional(Type.Enum(CSV_DIALECTS, { default: 'standard', description: `The CSV dialect. ${dialectDescription}. Both are UTF-8 with BOM and CRLF lines.` }))
+})
+
+export const HistoricalImportQuery = Type.Object({
+  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }),
+  dialect: Type.Optional(Type.Enum(CSV_DIALECTS, { description: `The dialect of a CSV (absent: read from its header line, ";" meaning excel-vi). ${dialectDescription}.` }))
 })
 
 export const RoundVersionParams = Type.Object({
