@@ -6,7 +6,7 @@ import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
 import { readDocx } from './helpers/docx.js'
 import { FIELD_CODES, reportRows } from './helpers/results.js'
-import { loadReferenceData } from './helpers/rounds.js'
+import { historicalRound, loadReferenceData } from './helpers/rounds.js'
 
 /** The 2020 field points as a 2019 report's CSV, with field 1 changed for two departments. */
 function csv2019 (changes: Record<string, string>): string {
@@ -20,9 +20,7 @@ t.test('the report of 2020 compared with 2019', async (t) => {
   const app = await buildTestApp(t)
   const admin = await loginAs(app, 'admin')
   const data = await loadReferenceData(app, admin)
-  const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: '2019', title: 'Kỳ đánh giá Chỉ số CCHC năm 2019', year: 2019 } })
-  const round2019: string = created.json().id
-  t.equal((await app.inject({ method: 'PUT', url: `/rounds/${round2019}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'department', catalogId: data.catalogs.department }] } })).statusCode, 200)
+  const round2019 = await historicalRound(app, admin, { code: '2019', year: 2019, catalogId: data.catalogs.department })
   // 2019: Sở Thông tin và Truyền thông had 12,00 in field 1 (87,25 in all: Tốt, 7th), Thanh tra tỉnh 15,75 (67,75).
   const imported = await app.inject({
     method: 'POST', url: `/rounds/${round2019}/historical-results?unitType=department`, headers: admin.headers, payload: { csv: csv2019({ 'SO-TTTT': '12.00', 'THANH-TRA': '15.75' }) }

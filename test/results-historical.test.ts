@@ -1,23 +1,17 @@
 // Historical results: the report's CSV loads into a round (or a broken one lists every problem and stores nothing),
 // the round's results come from it, and a later round compares with it field by field through the catalogs' lineage.
 import t from 'tap'
+import ExcelJS from 'exceljs'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
 import { RESULTS_CSV, reportRows } from './helpers/results.js'
-import { loadReferenceData } from './helpers/rounds.js'
+import { historicalRound, loadReferenceData } from './helpers/rounds.js'
 
 t.test('historical results: import, validation, results from them and year-over-year change', async (t) => {
   const app = await buildTestApp(t)
   const admin = await loginAs(app, 'admin')
   const data = await loadReferenceData(app, admin)
-  const createRound = async (code: string, year: number, catalogId: string): Promise<string> => {
-    const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code, title: `Chỉ số CCHC năm ${year}`, year } })
-    t.equal(created.statusCode, 201)
-    const id: string = created.json().id
-    const catalogs = await app.inject({ method: 'PUT', url: `/rounds/${id}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'department', catalogId }] } })
-    t.equal(catalogs.statusCode, 200)
-    return id
-  }
+  const createRound = (code: string, year: number, catalogId: string) => historicalRound(app, admin, { code, year, catalogId })
   const round2020 = await createRound('2020-report', 2020, data.catalogs.department)
   const importUrl = (roundId: string) => `/rounds/${roundId}/historical-results?unitType=department`
   const stored = async (roundId: string) => (await app.inject({ method: 'GET', url: importUrl(roundId), headers: admin.headers })).json()
@@ -87,5 +81,79 @@ t.test('historical results: import, validation, results from them and year-over-
     t.same(explicit.json().comparison, body.comparison)
     const itself = await app.inject({ method: 'GET', url: `/rounds/${round2021}/results?unitType=department&compareTo=${round2021}`, headers: admin.headers })
     t.equal(itself.statusCode, 400)
+  })
+})
+
+t.test('historical results load from the excel-vi CSV and from XLSX as from the standard CSV; a wrong separator is named', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const roundId = await historicalRound(app, admin, { code: '2020-excel', year: 2020, catalogId: data.catalogs.department })
+  const url = `/rounds/${roundId}/historical-results?unitType=department`
+  const stored = async () => (await app.inject({ method: 'GET', url, headers: admin.headers })).json().map(({ importedAt: _importedAt, ...unit }: { importedAt: string }) => unit)
+  const post = (payload: string | Buffer | object, contentType: string, query = '', language = 'en') =>
+    app.inject({ method: 'POST', url: `${url}${query}`, headers: { ...admin.headers, 'content-type': contentType, 'accept-language': language }, payload })
+
+  t.equal((await post(RESULTS_CSV, 'text/csv')).statusCode, 200)
+  const expected = await stored()
+  t.equal(expected.length, 20)
+
+  const header = Object.keys(reportRows[0] as Record<string, string>)
+  const isDecimal = (cell: string) => /^\d+(\.\d+)?$/.test(cell)
+  // As Excel on a Vietnamese Windows saves it: BOM, ";" between cells, a comma in every decimal, CRLF.
+  const excelVi = '\uFEFF' + [header.join(';'), ...reportRows.map((row) => header.map((column) => (row[column] as string).replace('.', ',')).join(';'))].join('\r\n') + '\r\n'
+  t.match(excelVi, /\r\nSO-TTTT;Sở Thông tin & TT;19,00;16,75;/)
+
+  t.test('the excel-vi CSV, detected by its header line or named', async (t) => {
+    for (const query of ['', '&dialect=excel-vi']) {
+      const imported = await post(excelVi, 'text/csv; charset=utf-8', query)
+      t.equal(imported.statusCode, 200, imported.body)
+      t.same(imported.json(), { roundId, unitType: 'department', units: 20, replaced: 20 })
+      t.same(await stored(), expected, `stored as from the standard CSV (${query || 'detected'})`)
+    }
+    const json = await post({ csv: excelVi }, 'application/json')
+    t.equal(json.statusCode, 200, 'in JSON too')
+  })
+
+  t.test('an XLSX workbook, as the body or in JSON as base64', async (t) => {
+    const workbook = new ExcelJS.Workbook()
+    const sheet = workbook.addWorksheet('Kết quả')
+    sheet.addRow(header)
+    for (const row of reportRows) sheet.addRow(header.map((column) => isDecimal(row[column] as string) ? Number(row[column]) : row[column]))
+    workbook.addWorksheet('Ghi chú').addRow(['not read'])
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer())
+    const imported = await post(bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    t.equal(imported.statusCode, 200, imported.body)
+    t.same(await stored(), expected, 'stored as from the CSV')
+    const json = await post({ xlsx: bytes.toString('base64') }, 'application/json')
+    t.equal(json.statusCode, 200, json.body)
+    t.same(await stored(), expected)
+
+    // A decimal typed as text with a comma is ambiguous; the problem points at the sheet's row and column.
+    sheet.getCell(5, 3).value = '19,25'
+    const refused = await post(Buffer.from(await workbook.xlsx.writeBuffer()), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    t.equal(refused.statusCode, 422)
+    t.match(refused.json().errors, [{ line: 5, column: 'f1_self', code: 'ambiguous_decimal' }])
+    const notWorkbook = await post(Buffer.from('not a workbook'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    t.equal(notWorkbook.statusCode, 422)
+    t.equal(notWorkbook.json().code, 'HISTORICAL_RESULTS_INVALID')
+    t.match(notWorkbook.json().detail, /not an XLSX workbook/)
+    t.same(await stored(), expected, 'nothing changed')
+  })
+
+  t.test('a file read with another separator than its own: one problem naming the separator found and the one expected', async (t) => {
+    const refused = await post(excelVi, 'text/csv', '&dialect=standard')
+    t.equal(refused.statusCode, 422)
+    const problem = refused.json()
+    t.equal(problem.code, 'HISTORICAL_RESULTS_INVALID')
+    t.match(problem.errors, [{ line: 1, column: null, code: 'wrong_separator', separator: { found: ';', expected: ',' } }])
+    t.equal(problem.errors.length, 1)
+    t.match(problem.detail, /Line 1 reads as a single column: its cells are separated by ";" \(semicolon\), but the standard CSV dialect separates them with "," \(comma\)/)
+    const vietnamese = (await post(excelVi, 'text/csv', '&dialect=standard', 'vi')).json()
+    t.match(vietnamese.detail, /Dòng 1: chỉ đọc được một cột vì các ô được phân cách bằng ";" \(dấu chấm phẩy\), nhưng định dạng CSV chuẩn \(dấu ,\) cần dấu phân cách "," \(dấu phẩy\)/)
+    t.match(vietnamese.errors[0].message, /Excel tiếng Việt/)
+    const reverse = (await post({ csv: RESULTS_CSV }, 'application/json', '&dialect=excel-vi')).json()
+    t.match(reverse.errors, [{ code: 'wrong_separator', separator: { found: ',', expected: ';' } }])
+    t.same(await stored(), expected, 'nothing changed')
   })
 })

@@ -91,15 +91,15 @@ t.test('exports: the XLSX reads back as Bảng 1 and Bảng 2, the CSV starts wi
   t.same(workbook.worksheets.map((sheet) => sheet.name), ['Bảng 1', 'Bảng 2'])
 
   const summary = workbook.getWorksheet('Bảng 1') as ExcelJS.Worksheet
-  t.same((summary.getRow(3).values as unknown[]).slice(1), ['STT', 'Đơn vị', 'Điểm tự đánh giá', 'Điểm thẩm định', 'Xếp hạng', 'Xếp loại'])
+  t.same((summary.getRow(3).values as unknown[]).slice(1), ['STT', 'Đơn vị', 'Điểm tự đánh giá', 'Điểm thẩm định', 'Chỉ số CCHC', 'Xếp hạng', 'Xếp loại'])
   const summaryRows = Array.from({ length: 20 }, (_, i) => (summary.getRow(4 + i).values as unknown[]).slice(1))
-  t.same(summaryRows[0], [1, 'Sở Thông tin và Truyền thông', 98, 92, 1, 'Xuất sắc'])
-  t.same(summaryRows[7], [8, 'Sở Tư pháp', 99.5, 89, 7, 'Tốt'])
-  t.same(summaryRows[8], [9, 'Văn phòng UBND tỉnh', 98.5, 89, 7, 'Tốt'])
+  t.same(summaryRows[0], [1, 'Sở Thông tin và Truyền thông', 98, 92, 92, 1, 'Xuất sắc'])
+  t.same(summaryRows[7], [8, 'Sở Tư pháp', 99.5, 89, 89, 7, 'Tốt'])
+  t.same(summaryRows[8], [9, 'Văn phòng UBND tỉnh', 98.5, 89, 89, 7, 'Tốt'])
   t.equal(summary.getRow(4).getCell(3).numFmt, '#,##0.00')
   for (const row of reportRows) {
-    const line = summaryRows.find((cells) => cells[2] === Number(row.total_self_reported) && cells[3] === Number(row.total_appraised_reported) && cells[4] === Number(row.rank_reported))
-    t.equal(line?.[5], row.class_reported, `${row.unit_code} in Bảng 1`)
+    const line = summaryRows.find((cells) => cells[2] === Number(row.total_self_reported) && cells[3] === Number(row.total_appraised_reported) && cells[5] === Number(row.rank_reported))
+    t.equal(line?.[6], row.class_reported, `${row.unit_code} in Bảng 1`)
   }
 
   const detail = workbook.getWorksheet('Bảng 2') as ExcelJS.Worksheet

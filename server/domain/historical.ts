@@ -1,61 +1,11 @@
-// Historical results (rounds run before the service existed), loaded from a CSV of field points: parsing, checking
-// against the catalog, and a field's finest step.
+// Historical results (rounds run before the service existed), loaded from a CSV (either dialect) or a spreadsheet's
+// rows of field points: checking against the catalog, and a field's finest step.
 import type { CatalogNode } from './catalog.js'
+import { type CsvDialect, type CsvRow, DIALECT_MARKS, decimalOf, detectDialect, parseCsv, separatorFound, separatorName } from './csv.js'
 import { type Milli, formatMilli, parseDecimal } from './decimal.js'
 import { searchNormalize } from './text.js'
-import { Text } from '../messages/text.js'
+import { joinTexts, Text } from '../messages/text.js'
 import { gcdNumber } from './ratio.js'
-
-export interface CsvRow {
-  /** 1-based line of the row's first character in the file. */
-  line: number
-  cells: string[]
-}
-
-/** RFC 4180 CSV: comma-separated, double quotes around cells that hold commas, quotes ("") or line breaks; a BOM is skipped. */
-export function parseCsv (text: string): { rows: CsvRow[], problem: { line: number, message: string } | null } {
-  const rows: CsvRow[] = []
-  let cells: string[] = []
-  let cell = ''
-  let quoted = false
-  let line = 1
-  let rowLine = 1
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
-  const endRow = () => {
-    cells.push(cell)
-    // A blank line is no row.
-    if (!(cells.length === 1 && cells[0]?.trim() === '')) rows.push({ line: rowLine, cells })
-    cells = []
-    cell = ''
-  }
-  for (; i < text.length; i++) {
-    const char = text[i] as string
-    if (quoted) {
-      if (char === '"') {
-        if (text[i + 1] === '"') { cell += '"'; i++ } else quoted = false
-      } else {
-        if (char === '\n') line++
-        cell += char
-      }
-    } else if (char === '"' && cell.trim() === '') {
-      cell = ''
-      quoted = true
-    } else if (char === ',') {
-      cells.push(cell)
-      cell = ''
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++
-      endRow()
-      line++
-      rowLine = line
-    } else {
-      cell += char
-    }
-  }
-  if (quoted) return { rows, problem: { line: rowLine, message: `A quoted cell that starts on line ${rowLine} is never closed.` } }
-  if (cell !== '' || cells.length > 0) endRow()
-  return { rows, problem: null }
-}
 
 /**
  * The finest step of a field: its points are a sum of its leaves' values, so they are a multiple of the greatest
@@ -96,38 +46,76 @@ export interface HistoricalField {
 }
 
 export type HistoricalProblemCode =
-  | 'csv_malformed' | 'missing_column' | 'duplicate_column' | 'no_rows' | 'wrong_cell_count'
+  | 'csv_malformed' | 'wrong_separator' | 'missing_column' | 'duplicate_column' | 'no_rows' | 'wrong_cell_count'
   | 'unknown_unit' | 'ambiguous_unit' | 'wrong_unit_type' | 'duplicate_unit'
-  | 'missing_value' | 'not_a_number' | 'negative' | 'above_maximum' | 'off_step' | 'total_mismatch' | 'invalid_rank'
+  | 'missing_value' | 'not_a_number' | 'ambiguous_decimal' | 'negative' | 'above_maximum' | 'off_step' | 'total_mismatch' | 'invalid_rank'
 
 export interface HistoricalProblem {
-  /** 1-based line in the file; null for problems of the whole file. */
+  /** 1-based line in the file (the row of a spreadsheet); null for problems of the whole file. */
   line: number | null
   /** The CSV column the problem is in, when it is one cell. */
   column: string | null
   unitCode: string | null
   code: HistoricalProblemCode
   message: Text
+  /** For wrong_separator: the separator the line holds and the one its dialect separates with. */
+  separator?: { found: string, expected: string }
 }
 
+/** What a Vietnamese message may name: the unit, the cell's text and the dialect the file is read in. */
+interface ProblemDetail { unit: string, value: string, dialect: CsvDialect }
+
 /** Each problem of a historical results file in Vietnamese, by its code (the English names the values). */
-const historicalVi: Record<HistoricalProblemCode, (unitCode: string) => string> = {
+const historicalVi: Record<Exclude<HistoricalProblemCode, 'wrong_separator'>, (detail: ProblemDetail) => string> = {
   csv_malformed: () => 'tệp CSV không đúng định dạng',
   missing_column: () => 'thiếu cột này',
   duplicate_column: () => 'cột bị lặp',
   no_rows: () => 'tệp không có dòng dữ liệu nào',
   wrong_cell_count: () => 'số ô của dòng không khớp với dòng tiêu đề',
-  unknown_unit: (unit) => `không tìm thấy đơn vị ${unit}`.trim(),
+  unknown_unit: ({ unit }) => `không tìm thấy đơn vị ${unit}`.trim(),
   ambiguous_unit: () => 'tên đơn vị khớp với nhiều đơn vị; hãy ghi mã đơn vị (unit_code)',
-  wrong_unit_type: (unit) => `đơn vị ${unit} không thuộc loại đơn vị này`,
-  duplicate_unit: (unit) => `đơn vị ${unit} xuất hiện nhiều lần`,
+  wrong_unit_type: ({ unit }) => `đơn vị ${unit} không thuộc loại đơn vị này`,
+  duplicate_unit: ({ unit }) => `đơn vị ${unit} xuất hiện nhiều lần`,
   missing_value: () => 'thiếu giá trị',
   not_a_number: () => 'không phải là số (tối đa 3 chữ số thập phân)',
+  ambiguous_decimal: ({ value, dialect }) => dialect === 'excel-vi'
+    ? `giá trị "${value}" không rõ nghĩa: trong tệp Excel tiếng Việt, dấu thập phân là dấu phẩy (ví dụ 19,25) và dấu chấm là dấu phân cách hàng nghìn`
+    : `giá trị "${value}" không rõ nghĩa: tệp CSV chuẩn dùng dấu chấm thập phân (ví dụ 19.25); tệp dùng dấu phẩy thập phân thì chọn định dạng Excel tiếng Việt (dấu ;)`,
   negative: () => 'không được âm',
   above_maximum: () => 'vượt điểm tối đa của lĩnh vực',
   off_step: () => 'không đúng bước điểm của lĩnh vực',
   total_mismatch: () => 'tổng điểm không khớp với tổng các lĩnh vực',
   invalid_rank: () => 'thứ hạng không hợp lệ'
+}
+
+const dialectNames: Record<CsvDialect, Text> = {
+  standard: new Text('the standard CSV dialect', 'định dạng CSV chuẩn (dấu ,)'),
+  'excel-vi': new Text('the excel-vi dialect', 'định dạng Excel tiếng Việt (dấu ;)')
+}
+
+/** A line that reads as one column because its cells are separated by another character than the dialect's. */
+function wrongSeparator (line: number, found: string, dialect: CsvDialect): HistoricalProblem {
+  const expected = DIALECT_MARKS[dialect].separator
+  const other = (Object.keys(DIALECT_MARKS) as CsvDialect[]).find((candidate) => DIALECT_MARKS[candidate].separator === found)
+  const foundName = separatorName(found)
+  const expectedName = separatorName(expected)
+  const advice = other !== undefined
+    ? new Text(`send it as ${dialectNames[other].en} (dialect=${other}), or save it again with ${expectedName.en} separators.`,
+      `hãy chọn ${dialectNames[other].vi}, hoặc lưu lại tệp với dấu phân cách ${expectedName.vi}.`)
+    : new Text(`save it again as CSV with ${expectedName.en} (or ";" with dialect=excel-vi) separators.`,
+      `hãy lưu lại tệp dạng CSV với dấu phân cách ${expectedName.vi} (hoặc ";" theo định dạng Excel tiếng Việt).`)
+  return {
+    line,
+    column: null,
+    unitCode: null,
+    code: 'wrong_separator',
+    separator: { found, expected },
+    message: joinTexts([
+      new Text(`Line ${line} reads as a single column: its cells are separated by ${foundName.en}, but ${dialectNames[dialect].en} separates them with ${expectedName.en};`,
+        `Dòng ${line}: chỉ đọc được một cột vì các ô được phân cách bằng ${foundName.vi}, nhưng ${dialectNames[dialect].vi} cần dấu phân cách ${expectedName.vi};`),
+      advice
+    ])
+  }
 }
 
 export interface HistoricalRecord {
@@ -146,29 +134,45 @@ export function historicalColumns (fields: readonly Pick<HistoricalField, 'code'
 
 export const HISTORICAL_OPTIONAL_COLUMNS = ['total_self_reported', 'total_appraised_reported', 'rank_reported', 'class_reported'] as const
 
+export interface HistoricalContext { unitType: string, fields: readonly HistoricalField[], units: readonly HistoricalUnit[] }
+export interface HistoricalCheck { records: HistoricalRecord[], problems: HistoricalProblem[] }
+
 /**
- * Checks a historical CSV against the round's catalog and the units, listing every problem at once:
- * unknown units (matched by code, else by the report's name against each unit's name, short name and aliases,
- * ignoring case and diacritics), units of another type or listed twice, missing or non-numeric values, values
- * above the field's maximum or off the field's finest step, and reported totals that are not the sum of the fields.
- * Extra columns are ignored; the four reported columns are optional and kept as the source of each row.
+ * Checks a historical CSV in its dialect (given, or detected from the header line: ";" is excel-vi) as
+ * validateHistoricalRows does. A file whose header reads as a single column because it is separated by another
+ * character is refused with that one problem (wrong_separator), naming the separator found and the one expected.
  */
-export function validateHistoricalCsv (text: string, context: { unitType: string, fields: readonly HistoricalField[], units: readonly HistoricalUnit[] }): { records: HistoricalRecord[], problems: HistoricalProblem[] } {
-  const problems: HistoricalProblem[] = []
-  const report = (line: number | null, column: string | null, unitCode: string | null, code: HistoricalProblemCode, message: string) => {
-    const where = [line !== null ? `Dòng ${line}` : 'Tệp', column !== null ? `cột ${column}` : null].filter(Boolean).join(', ')
-    problems.push({ line, column, unitCode, code, message: new Text(message, `${where}: ${historicalVi[code](unitCode ?? '')}.`) })
-  }
-  const parsed = parseCsv(text)
+export function validateHistoricalCsv (text: string, context: HistoricalContext, dialect: CsvDialect = detectDialect(text)): HistoricalCheck {
+  const parsed = parseCsv(text, DIALECT_MARKS[dialect].separator)
   if (parsed.problem !== null) {
-    report(parsed.problem.line, null, null, 'csv_malformed', parsed.problem.message)
-    return { records: [], problems }
+    const { line, message } = parsed.problem
+    return { records: [], problems: [{ line, column: null, unitCode: null, code: 'csv_malformed', message: new Text(message, `Dòng ${line}: ${historicalVi.csv_malformed({ unit: '', value: '', dialect })}.`) }] }
   }
-  const [header, ...body] = parsed.rows
+  return validateHistoricalRows(parsed.rows, context, dialect)
+}
+
+/**
+ * Checks the rows of a historical file (a CSV's, or a spreadsheet's cells as text) against the round's catalog and
+ * the units, listing every problem at once: unknown units (matched by code, else by the report's name against each
+ * unit's name, short name and aliases, ignoring case and diacritics), units of another type or listed twice, missing
+ * or non-numeric values, decimals written with the other dialect's mark (ambiguous: "1.000" is a thousand in
+ * Vietnamese), values above the field's maximum or off the field's finest step, and reported totals that are not the
+ * sum of the fields. Extra columns are ignored; the four reported columns are optional and kept as the source of each row.
+ */
+export function validateHistoricalRows (rows: readonly CsvRow[], context: HistoricalContext, dialect: CsvDialect): HistoricalCheck {
+  const problems: HistoricalProblem[] = []
+  const report = (line: number | null, column: string | null, unitCode: string | null, code: Exclude<HistoricalProblemCode, 'wrong_separator'>, message: string, value = '') => {
+    const where = [line !== null ? `Dòng ${line}` : 'Tệp', column !== null ? `cột ${column}` : null].filter(Boolean).join(', ')
+    problems.push({ line, column, unitCode, code, message: new Text(message, `${where}: ${historicalVi[code]({ unit: unitCode ?? '', value, dialect })}.`) })
+  }
+  const separator = DIALECT_MARKS[dialect].separator
+  const [header, ...body] = rows
   if (header === undefined) {
     report(null, null, null, 'no_rows', 'The file is empty; it needs a header line and one line per unit.')
     return { records: [], problems }
   }
+  const headerSeparator = header.cells.length === 1 ? separatorFound(header.cells[0] ?? '', separator) : null
+  if (headerSeparator !== null) return { records: [], problems: [wrongSeparator(header.line, headerSeparator, dialect)] }
   const names = header.cells.map((name) => name.trim())
   const position = new Map<string, number>()
   names.forEach((name, i) => {
@@ -195,7 +199,9 @@ export function validateHistoricalCsv (text: string, context: { unitType: string
   for (const row of body) {
     const cell = (column: string): string => (row.cells[position.get(column) as number] ?? '').trim()
     if (row.cells.length !== names.length) {
-      report(row.line, null, null, 'wrong_cell_count', `Line ${row.line} has ${row.cells.length} cells; the header has ${names.length}.`)
+      const found = row.cells.length === 1 ? separatorFound(row.cells[0] ?? '', separator) : null
+      if (found !== null) problems.push(wrongSeparator(row.line, found, dialect))
+      else report(row.line, null, null, 'wrong_cell_count', `Line ${row.line} has ${row.cells.length} cells; the header has ${names.length}.`)
       continue
     }
     const code = cell('unit_code')
@@ -237,7 +243,15 @@ export function validateHistoricalCsv (text: string, context: { unitType: string
         }
         return null
       }
-      const value = parseDecimal(text)
+      const decimal = decimalOf(text, dialect)
+      if (decimal === null) {
+        const example = dialect === 'excel-vi' ? '19,25' : '19.25'
+        report(row.line, column, unitCode, 'ambiguous_decimal', `${column} on line ${row.line} is "${text}", whose decimal mark is ambiguous: ${dialectNames[dialect].en} writes decimals with "${DIALECT_MARKS[dialect].decimal}" (${example})` +
+          (dialect === 'excel-vi' ? ', and "." separates thousands.' : '; a file with decimal commas is sent as dialect=excel-vi (";" separators).'), text)
+        rowValid = false
+        return null
+      }
+      const value = parseDecimal(decimal)
       if (!value.ok) {
         report(row.line, column, unitCode, 'not_a_number', `${column} on line ${row.line} is "${text}", not a number with at most 3 decimal places.`)
         rowValid = false

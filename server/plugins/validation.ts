@@ -24,7 +24,8 @@ function hostile (value: unknown, path: string, found: ErrorObject[], depth = 0)
     else if (!wellFormed(value)) at('must be valid Unicode text (it holds a lone surrogate)', 'wellFormedUnicode')
   } else if (typeof value === 'number') {
     if (!Number.isFinite(value) || Math.abs(value) > MAX_NUMBER) at(`must be a finite number between -${MAX_NUMBER} and ${MAX_NUMBER}`, 'numberRange', { limit: MAX_NUMBER })
-  } else if (value !== null && typeof value === 'object' && depth < 64) {
+  } else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && depth < 64) {
+    // A binary body (an uploaded workbook) is bytes, not text; its reader judges it.
     for (const [key, item] of Object.entries(value)) {
       if (CONTROL.test(key) || !wellFormed(key)) at('must not have a property name with control characters or lone surrogates', 'noControlCharacters')
       else hostile(item, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, found, depth + 1)

@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import { Errors } from '../errors.js'
 import { problems, ref } from '../schemas/common.js'
 import {
-  ConditionalHeaders, ExportFormat, PublicResultsSchema, PublicRoundParams, PublicUnitParams, PublicUnitResultSchema,
+  ConditionalHeaders, ExportQuery, PublicResultsSchema, PublicRoundParams, PublicUnitParams, PublicUnitResultSchema,
   PublicVersionListSchema, PublishedRoundListSchema, VersionQuery
 } from '../schemas/results.js'
 import { exportResults } from '../services/exports.js'
@@ -114,15 +114,16 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     config,
     schema: {
       operationId: 'exportPublicResults',
-      summary: 'Download published results as CSV (UTF-8 with BOM), XLSX (Bảng 1 and Bảng 2) or JSON',
+      summary: 'Download published results as CSV (UTF-8 with BOM; standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON',
       tags: ['public'],
       params: PublicRoundParams,
-      querystring: Type.Intersect([VersionQuery, Type.Object({ format: ExportFormat })]),
+      querystring: Type.Intersect([VersionQuery, ExportQuery]),
       headers: ConditionalHeaders,
       response: { 200: exportResponse, ...notModifiedResponse, ...problems(400, 404, 429) }
     }
   }, async (request, reply) => {
-    const file = await exportResults(app.db, request.params.id, request.params.unitType, request.query.format, request.query.version)
+    const { format, dialect, version } = request.query
+    const file = await exportResults(app.db, request.params.id, request.params.unitType, { format, dialect, version })
     return sendExport(request, reply, file, cacheControlOf(request.query.version))
   })
 }

@@ -6,12 +6,12 @@ import { Type } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import { IdParams, problems, ref } from '../schemas/common.js'
 import {
-  ConditionalHeaders, ExportFormat, HistoricalImportResultSchema, HistoricalImportSchema, HistoricalUnitSchema, PublishResultsSchema,
+  ConditionalHeaders, ExportQuery, HistoricalImportQuery, HistoricalImportResultSchema, HistoricalImportSchema, HistoricalUnitSchema, PublishResultsSchema,
   ResultSetSchema, ResultSettingsSchema, ResultsQuery, ResultVersionSummarySchema, RoundVersionParams, UnitTypeQuery,
   UpdateResultSettingsSchema, VersionPageQuery, VersionQuery
 } from '../schemas/results.js'
 import { EXPORT_MEDIA_TYPES, exportResults, type ExportFile } from '../services/exports.js'
-import { importHistoricalResults, listHistoricalResults } from '../services/historical.js'
+import { importHistoricalResults, listHistoricalResults, type HistoricalFile } from '../services/historical.js'
 import {
   getLiveResults, getPublishedResults, getResultSettings, listResultVersions, publishResults, resultsPage, updateResultSettings
 } from '../services/results.js'
@@ -52,7 +52,7 @@ export const notModifiedResponse = { 304: { description: 'Not modified: the copy
 export const exportResponse = {
   description: 'The export file (Content-Disposition: attachment)',
   content: {
-    [EXPORT_MEDIA_TYPES.csv]: { schema: Type.String({ description: 'CSV, UTF-8 with BOM, CRLF lines' }) },
+    [EXPORT_MEDIA_TYPES.csv]: { schema: Type.String({ description: 'CSV, UTF-8 with BOM, CRLF lines; "," and decimal points, or ";" and decimal commas with dialect=excel-vi' }) },
     [EXPORT_MEDIA_TYPES.xlsx]: { schema: Type.String({ format: 'binary', description: 'Sheets "Bảng 1" and "Bảng 2"' }) },
     [EXPORT_MEDIA_TYPES.json]: { schema: Type.Object({}, { additionalProperties: true, description: 'The published snapshot (ResultSet), keys in alphabetical order' }) }
   }
@@ -60,8 +60,9 @@ export const exportResponse = {
 
 const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const sendVersion = cachedViews()
-  // Historical results arrive as the CSV itself; only the routes of this plugin read text/csv bodies.
+  // Historical results arrive as the CSV or the workbook itself; only the routes of this plugin read these bodies.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => { done(null, body) })
+  app.addContentTypeParser(EXPORT_MEDIA_TYPES.xlsx, { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
 
   app.get('/rounds/:id/results', {
     config: { access: { ...readers, note: 'API keys only when an admin shared the round\'s provisional results with them (PATCH /rounds/{id}/results/settings); otherwise 403 RESULTS_PROVISIONAL_HIDDEN — published versions are under /rounds/{id}/results/versions and /public.' } },
@@ -131,15 +132,16 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: readers },
     schema: {
       operationId: 'exportRoundResults',
-      summary: 'Export a published version (default the latest) as CSV, XLSX (Bảng 1 and Bảng 2) or JSON',
+      summary: 'Export a published version (default the latest) as CSV (standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON',
       tags: ['results'],
       params: IdParams,
-      querystring: Type.Intersect([UnitTypeQuery, VersionQuery, Type.Object({ format: ExportFormat })]),
+      querystring: Type.Intersect([UnitTypeQuery, VersionQuery, ExportQuery]),
       headers: ConditionalHeaders,
       response: { 200: exportResponse, ...notModifiedResponse, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const file = await exportResults(app.db, request.params.id, request.query.unitType, request.query.format, request.query.version)
+    const { unitType, format, dialect, version } = request.query
+    const file = await exportResults(app.db, request.params.id, unitType, { format, dialect, version })
     return sendExport(request, reply, file, 'private, no-cache')
   })
 
@@ -170,8 +172,12 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: adminOnly },
     schema: {
       operationId: 'importHistoricalResults',
-      summary: 'Load a report\'s per-field results of a unit type into a round (text/csv body, or JSON { csv })',
-      description: 'Columns: unit_code, name_in_report, then f<field code>_self and f<field code>_appraised for every field of the round\'s catalog, optionally ' +
+      summary: 'Load a report\'s per-field results of a unit type into a round (a CSV or XLSX body, or JSON { csv } or { xlsx })',
+      description: 'A CSV in the standard dialect ("," and decimal points) or excel-vi (";" and decimal commas, as Excel saves CSV on a Vietnamese Windows): ' +
+        '?dialect= names it, otherwise its header line does. An XLSX workbook (the body itself, or base64 in JSON) is read from its first sheet, numbers as numbers. ' +
+        'A file whose lines read as one column because another separator splits them is refused with `wrong_separator`, naming the separator found and the one expected; ' +
+        'a decimal written with the other dialect\'s mark is ambiguous (`ambiguous_decimal`: "1.000" is a thousand in Vietnamese). ' +
+        'Columns: unit_code, name_in_report, then f<field code>_self and f<field code>_appraised for every field of the round\'s catalog, optionally ' +
         'total_self_reported, total_appraised_reported, rank_reported, class_reported (kept as each row\'s source). A unit is matched by code, else by the report\'s name ' +
         'against its name, short name and aliases (case and diacritics ignored). A value must be at most the field\'s maximum and a multiple of the field\'s finest step: ' +
         'the greatest common divisor of its leaves\' range steps, option points and band points (0.25 in the 2020 catalogs), since field points are sums of leaf scores. ' +
@@ -179,19 +185,24 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'a valid file replaces the unit type\'s earlier historical results in the round. 409 when the round has leaf-level scores for the unit type.',
       tags: ['results'],
       params: IdParams,
-      querystring: UnitTypeQuery,
+      querystring: HistoricalImportQuery,
       body: {
         content: {
           'text/csv': { schema: Type.String({ minLength: 1 }) },
-          'application/json': { schema: ref(HistoricalImportSchema) }
+          'application/json': { schema: ref(HistoricalImportSchema) },
+          // No `type`: the body is the workbook's bytes (a Buffer), which a string schema would refuse.
+          [EXPORT_MEDIA_TYPES.xlsx]: { schema: { format: 'binary', description: 'The XLSX workbook' } }
         }
       },
       response: { 200: ref(HistoricalImportResultSchema), ...problems(400, 401, 403, 404, 409, 415, 422) }
     }
   }, async (request) => {
-    const body = request.body as unknown
-    const csv = typeof body === 'string' ? body : (body as { csv: string }).csv
-    return importHistoricalResults(app.db, actorOf(request), request.params.id, request.query.unitType, csv)
+    const body = request.body as Buffer | string | { csv?: string, xlsx?: string }
+    const { unitType, dialect } = request.query
+    const file: HistoricalFile = Buffer.isBuffer(body)
+      ? { xlsx: body }
+      : typeof body === 'string' ? { csv: body, dialect } : body.xlsx !== undefined ? { xlsx: Buffer.from(body.xlsx, 'base64') } : { csv: body.csv ?? '', dialect }
+    return importHistoricalResults(app.db, actorOf(request), request.params.id, unitType, file)
   })
 
   app.get('/rounds/:id/historical-results', {

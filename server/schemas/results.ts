@@ -1,5 +1,6 @@
 // Contract of results: computed (provisional) and published versions, the public read API, exports, settings and historical imports.
 import { Type, type Static } from 'typebox'
+import { CSV_DIALECTS } from '../domain/csv.js'
 import { ClassificationBandSchema } from './catalogs.js'
 import { ref, registerShared } from './common.js'
 
@@ -276,8 +277,9 @@ export const PublicVersionListSchema = Type.Object({ items: Type.Array(ref(Publi
 // ---- historical results ----
 
 export const HistoricalImportSchema = Type.Object({
-  csv: Type.String({ minLength: 1, description: 'The CSV text (same as a text/csv body)' })
-}, { $id: 'HistoricalImport', additionalProperties: false })
+  csv: Type.Optional(Type.String({ minLength: 1, description: 'The CSV text (same as a text/csv body), in the dialect of ?dialect= or the one its header line shows' })),
+  xlsx: Type.Optional(Type.String({ minLength: 1, contentEncoding: 'base64', pattern: '^[A-Za-z0-9+/=\\s]+$', description: 'An XLSX workbook in base64 (same as an XLSX body): its first sheet has the CSV\'s columns' }))
+}, { $id: 'HistoricalImport', additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'Either csv or xlsx' })
 
 export const HistoricalImportResultSchema = Type.Object({
   roundId: Type.String({ format: 'uuid' }),
@@ -319,6 +321,19 @@ export const VersionQuery = Type.Object({
 })
 
 export const ExportFormat = Type.Enum(['csv', 'xlsx', 'json'], { description: 'csv (UTF-8 with BOM), xlsx (Bảng 1 and Bảng 2), json (the published snapshot)' })
+
+const dialectDescription = 'standard: "," separators and decimal points (RFC 4180); excel-vi: ";" separators and decimal commas, as Excel reads and writes CSV on a Vietnamese Windows'
+
+/** The CSV dialect of an export (format=csv only; the other formats ignore it). */
+export const ExportQuery = Type.Object({
+  format: ExportFormat,
+  dialect: Type.Optional(Type.Enum(CSV_DIALECTS, { default: 'standard', description: `The CSV dialect. ${dialectDescription}. Both are UTF-8 with BOM and CRLF lines.` }))
+})
+
+export const HistoricalImportQuery = Type.Object({
+  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }),
+  dialect: Type.Optional(Type.Enum(CSV_DIALECTS, { description: `The dialect of a CSV (absent: read from its header line, ";" meaning excel-vi). ${dialectDescription}.` }))
+})
 
 export const RoundVersionParams = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -10,7 +10,7 @@ import {
 } from '../db/schema/index.js'
 import { milliToString, parseMilli, type Milli } from '../domain/decimal.js'
 import { distributePoints, type LeafChoice } from '../domain/demo-scores.js'
-import { parseCsv } from '../domain/historical.js'
+import { parseCsv } from '../domain/csv.js'
 import { fixturesDir } from '../paths.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'

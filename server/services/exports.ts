@@ -1,8 +1,11 @@
-// Exports of a published version of results: CSV (UTF-8 with BOM, for Excel), XLSX laid out like the report's Bảng 1
-// and Bảng 2, and the JSON snapshot. Built from the frozen snapshot, once per version and format.
+// Exports of a published version of results: CSV (UTF-8 with BOM, for Excel; standard or excel-vi), XLSX laid out like
+// the report's Bảng 1 and Bảng 2, and the JSON snapshot. Built from the frozen snapshot, once per version and format.
 import type ExcelJS from 'exceljs'
 import type { Executor } from '../db/client.js'
+import { type CsvDialect, type CsvValue, csvLine } from '../domain/csv.js'
+import { formatVietnamDateTime } from '../domain/lifecycle.js'
 import { getPublishedResults, type PublishedVersion, type ResultSet } from './results.js'
+import { loadExcel } from './spreadsheet.js'
 
 export type ExportFormat = 'csv' | 'xlsx' | 'json'
 
@@ -47,28 +50,41 @@ const LABELS = {
   average: 'Trung bình'
 }
 
+export interface ExportRequest {
+  format: ExportFormat
+  /** The CSV dialect (default standard); the other formats have none. */
+  dialect?: CsvDialect | undefined
+  /** The version number; default the latest. */
+  version?: number | undefined
+}
+
 /** An export of a published version (default: the latest); only published results are exported. */
-export async function exportResults (db: Executor, roundId: string, unitType: string, format: ExportFormat, version?: number | undefined): Promise<ExportFile> {
-  const published = await getPublishedResults(db, roundId, unitType, version)
+export async function exportResults (db: Executor, roundId: string, unitType: string, request: ExportRequest): Promise<ExportFile> {
+  const published = await getPublishedResults(db, roundId, unitType, request.version)
   let cache = caches.get(db)
   if (cache === undefined) caches.set(db, cache = new Map())
-  const key = `${published.id}.${format}`
+  const variant = request.format === 'csv' && request.dialect === 'excel-vi' ? 'csv-excel-vi' : request.format
+  const key = `${published.id}.${variant}`
   let file = cache.get(key)
   if (file === undefined) {
-    file = await buildExport(published, format)
+    file = await buildExport(published, request.format, variant)
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
     cache.set(key, file)
   }
   return { ...file, latest: published.latest }
 }
 
-async function buildExport (published: PublishedVersion, format: ExportFormat): Promise<Omit<ExportFile, 'latest'>> {
+/** variant: the format, or csv-excel-vi for the CSV in that dialect (its own file name and ETag). */
+async function buildExport (published: PublishedVersion, format: ExportFormat, variant: string): Promise<Omit<ExportFile, 'latest'>> {
   const snapshot = published.snapshot
-  const filename = `chi-so-cchc-${safe(snapshot.round.code)}-${safe(snapshot.unitType.code)}-v${published.version}.${format}`
+  const dialect = variant === 'csv-excel-vi' ? '-excel-vi' : ''
+  const filename = `chi-so-cchc-${safe(snapshot.round.code)}-${safe(snapshot.unitType.code)}-v${published.version}${dialect}.${format}`
   // The JSON export is the snapshot without who published it, since both the admin and the public routes serve it.
   const { publishedBy: _publishedBy, ...withoutPublisher } = snapshot
-  const body = format === 'csv' ? csvExport(snapshot) : format === 'xlsx' ? await xlsxExport(snapshot) : Buffer.from(JSON.stringify(sortKeys(withoutPublisher), null, 2) + '\n', 'utf8')
-  return { filename, contentType: CONTENT_TYPES[format], body, etag: `"${published.id}.${format}"` }
+  const body = format === 'csv'
+    ? csvExport(snapshot, dialect === '' ? 'standard' : 'excel-vi')
+    : format === 'xlsx' ? await xlsxExport(snapshot) : Buffer.from(JSON.stringify(sortKeys(withoutPublisher), null, 2) + '\n', 'utf8')
+  return { filename, contentType: CONTENT_TYPES[format], body, etag: `"${published.id}.${variant}"` }
 }
 
 const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')
@@ -82,38 +98,36 @@ function sortKeys (value: unknown): unknown {
   return value
 }
 
-function csvCell (value: string | number | null): string {
-  if (value === null) return ''
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
+/** A decimal figure of the snapshot (exact points as JSON numbers, ratios and displays as decimal strings) for csvLine. */
+const decimal = (value: number | string | undefined): CsvValue => value === undefined ? null : { decimal: String(value) }
 
 /**
  * One line per unit in rank order, as Bảng 1 and Bảng 2 side by side: STT, code, unit, self and appraised points per
  * field, the totals, the index, rank and classification; then the "Trung bình" line. Unit values are exact; the
- * average line has the report's 2-decimal values. A BOM makes Excel read the Vietnamese text as UTF-8.
+ * average line has the report's 2-decimal values. A BOM makes Excel read the Vietnamese text as UTF-8. The excel-vi
+ * dialect separates with ";" and writes every decimal figure with a comma, as Excel on a Vietnamese Windows reads it.
  */
-function csvExport (snapshot: ResultSet): Buffer {
+function csvExport (snapshot: ResultSet, dialect: CsvDialect): Buffer {
   const header = [
     LABELS.number, LABELS.unitCode, LABELS.unit,
     ...snapshot.fields.flatMap((field) => [`${field.code} ${LABELS.self}`, `${field.code} ${LABELS.appraised}`]),
     `${LABELS.total} ${LABELS.self}`, `${LABELS.total} ${LABELS.appraised}`, LABELS.index, LABELS.rank, LABELS.classification
   ]
-  const lines = [header.map(csvCell).join(',')]
+  const lines = [csvLine(header, dialect)]
   snapshot.units.forEach((unit, i) => {
-    lines.push([
-      i + 1, unit.unit.code, unit.unit.name,
-      ...unit.fields.flatMap((field) => [field.self.points, field.appraised.points]),
-      unit.self.points, unit.appraised.points, unit.appraised.index, unit.rank, unit.classification.label
-    ].map(csvCell).join(','))
+    lines.push(csvLine([
+      String(i + 1), unit.unit.code, unit.unit.name,
+      ...unit.fields.flatMap((field) => [decimal(field.self.points), decimal(field.appraised.points)]),
+      decimal(unit.self.points), decimal(unit.appraised.points), decimal(unit.appraised.index), String(unit.rank), unit.classification.label
+    ], dialect))
   })
   const average = snapshot.average
   if (average !== null) {
-    lines.push([
+    lines.push(csvLine([
       '', '', LABELS.average,
-      ...snapshot.fields.flatMap((_, f) => [average.self.fields[f]?.display ?? '', average.appraised.fields[f]?.display ?? '']),
-      average.self.total.display, average.appraised.total.display, '', '', ''
-    ].map(csvCell).join(','))
+      ...snapshot.fields.flatMap((_, f) => [decimal(average.self.fields[f]?.display), decimal(average.appraised.fields[f]?.display)]),
+      decimal(average.self.total.display), decimal(average.appraised.total.display), '', '', ''
+    ], dialect))
   }
   return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8')
 }
@@ -131,37 +145,55 @@ function border (sheet: ExcelJS.Worksheet, fromRow: number, toRow: number, colum
   }
 }
 
+/** A sheet's print set-up: A4 landscape, one page wide, the header rows on every page; and those rows frozen on screen. */
+function pageLayout (sheet: ExcelJS.Worksheet, headerRows: { from: number, to: number }, frozenColumns = 0): void {
+  sheet.views = [{ state: 'frozen', xSplit: frozenColumns, ySplit: headerRows.to }]
+  sheet.pageSetup = {
+    ...sheet.pageSetup,
+    paperSize: 9,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    horizontalCentered: true,
+    printTitlesRow: `${headerRows.from}:${headerRows.to}`
+  }
+}
+
 /**
- * Two sheets laid out like the report. "Bảng 1": STT, unit, self total, appraised total, rank, classification.
- * "Bảng 2": per unit the self (TĐG) and appraised (TĐ) points of each field and of the total, then the average row.
- * Cells hold numbers with the format #,##0.00, which Excel shows with the reader's decimal comma.
- * Average cells hold the mean rounded half up to 2 places, as the report prints it (19.325 → 19.33).
+ * Two sheets laid out like the report. "Bảng 1": STT, unit, self total, appraised total, index (Chỉ số CCHC), rank,
+ * classification. "Bảng 2": per unit the self (TĐG) and appraised (TĐ) points of each field and of the total, then the
+ * average row. Under each title, the version and when it was published, in Vietnam's time (dd/MM/yyyy HH:mm).
+ * Cells hold numbers with the format #,##0.00, which Excel shows with the reader's decimal comma; the index is the
+ * exact ratio of the results. Average cells hold the mean rounded half up to 2 places, as the report prints it
+ * (19.325 → 19.33). Header rows are frozen and repeat on every printed page (A4 landscape, fit to the page's width).
  */
 async function xlsxExport (snapshot: ResultSet): Promise<Buffer> {
-  // Loaded on the first spreadsheet rather than at start: it is the heaviest module the service has (0.2 s).
-  const { default: Excel } = await import('exceljs')
+  const Excel = await loadExcel()
   const workbook = new Excel.Workbook()
   workbook.creator = 'PAR Index'
   workbook.created = new Date(snapshot.version?.publishedAt ?? snapshot.computedAt)
   const title = `${snapshot.round.title} — ${snapshot.unitType.name}`
-  const versionLine = snapshot.version === null ? 'Tạm tính' : `Phiên bản ${snapshot.version.number}, công bố ${snapshot.version.publishedAt}`
+  const versionLine = snapshot.version === null
+    ? 'Tạm tính'
+    : `Phiên bản ${snapshot.version.number}, công bố lúc ${formatVietnamDateTime(new Date(snapshot.version.publishedAt))} (giờ Việt Nam)`
 
   const summary = workbook.addWorksheet('Bảng 1')
-  summary.columns = [{ width: 6 }, { width: 48 }, { width: 16 }, { width: 16 }, { width: 10 }, { width: 14 }]
-  summary.mergeCells(1, 1, 1, 6)
+  summary.columns = [{ width: 6 }, { width: 48 }, { width: 16 }, { width: 16 }, { width: 14 }, { width: 10 }, { width: 14 }]
+  summary.mergeCells(1, 1, 1, 7)
   summary.getCell(1, 1).value = `Bảng 1. Kết quả Chỉ số CCHC: ${title}`
   summary.getCell(1, 1).font = { bold: true, size: 13 }
   summary.getCell(2, 1).value = versionLine
   const summaryHeader = summary.getRow(3)
-  summaryHeader.values = [LABELS.number, LABELS.unit, LABELS.selfTotal, LABELS.appraisedTotal, LABELS.rank, LABELS.classification]
+  summaryHeader.values = [LABELS.number, LABELS.unit, LABELS.selfTotal, LABELS.appraisedTotal, LABELS.index, LABELS.rank, LABELS.classification]
   styleHeader(summaryHeader)
   snapshot.units.forEach((unit, i) => {
     const row = summary.getRow(4 + i)
-    row.values = [i + 1, unit.unit.name, unit.self.points, unit.appraised.points, unit.rank, unit.classification.label]
-    row.getCell(3).numFmt = NUMBER_FORMAT
-    row.getCell(4).numFmt = NUMBER_FORMAT
+    row.values = [i + 1, unit.unit.name, unit.self.points, unit.appraised.points, Number(unit.appraised.index), unit.rank, unit.classification.label]
+    for (const column of [3, 4, 5]) row.getCell(column).numFmt = NUMBER_FORMAT
   })
-  border(summary, 3, 3 + snapshot.units.length, 6)
+  border(summary, 3, 3 + snapshot.units.length, 7)
+  pageLayout(summary, { from: 3, to: 3 })
 
   const detail = workbook.addWorksheet('Bảng 2')
   const columns = 2 + 2 * snapshot.fields.length + 2
@@ -207,5 +239,6 @@ async function xlsxExport (snapshot: ResultSet): Promise<Buffer> {
     row.font = { bold: true }
   }
   border(detail, 3, average === null ? last - 1 : last, columns)
+  pageLayout(detail, { from: 3, to: 4 }, 2)
   return Buffer.from(await workbook.xlsx.writeBuffer())
 }

@@ -5,13 +5,15 @@ import type { Db, Executor } from '../db/client.js'
 import { queryRows } from '../db/rows.js'
 import { historicalResultsTable } from '../db/schema/index.js'
 import { type Milli, milliToNumber, milliToString, parseMilli } from '../domain/decimal.js'
-import { fieldStep, validateHistoricalCsv, type HistoricalField, type HistoricalUnit } from '../domain/historical.js'
+import type { CsvDialect, CsvRow } from '../domain/csv.js'
+import { fieldStep, validateHistoricalCsv, validateHistoricalRows, type HistoricalCheck, type HistoricalContext, type HistoricalField, type HistoricalUnit } from '../domain/historical.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
 import { noSuch } from '../messages/problems.js'
 import { joinTexts, text as t } from '../messages/text.js'
+import { firstSheetRows } from './spreadsheet.js'
 
 export interface HistoricalImportResult {
   roundId: string
@@ -20,7 +22,28 @@ export interface HistoricalImportResult {
   replaced: number
 }
 
+/** An uploaded file of historical results: a CSV in a dialect (absent: detected from its header line), or an XLSX workbook. */
+export type HistoricalFile = { csv: string, dialect?: CsvDialect | undefined } | { xlsx: Buffer }
+
 const INSERT_CHUNK = 500
+
+/** A file's rows as the checks read them: a workbook's first sheet holds the CSV's columns, its numbers as numbers. */
+type HistoricalRows = { csv: string, dialect?: CsvDialect | undefined } | { rows: CsvRow[] }
+
+/** Reads a workbook (before the import's transaction, which holds the round); a CSV is read by the checks themselves. */
+async function readFile (file: HistoricalFile): Promise<HistoricalRows> {
+  if ('csv' in file) return file
+  const rows = await firstSheetRows(file.xlsx)
+  if (rows === null) {
+    throw Errors.historicalResultsInvalid(t('The file is not an XLSX workbook (Excel 2007 or later); nothing was stored.',
+      'Tệp không phải bảng tính XLSX (Excel 2007 trở lên); chưa lưu gì.'))
+  }
+  return { rows }
+}
+
+function checkRows (file: HistoricalRows, context: HistoricalContext): HistoricalCheck {
+  return 'csv' in file ? validateHistoricalCsv(file.csv, context, file.dialect) : validateHistoricalRows(file.rows, context, 'standard')
+}
 
 async function roundCatalog (db: Executor, roundId: string, unitType: string, lock: boolean): Promise<{ code: string, catalogId: string }> {
   const [round] = await queryRows<{ code: string }>(db, sql`select code from rounds where id = ${roundId} ${lock ? sql`for update` : sql``}`)
@@ -33,13 +56,15 @@ async function roundCatalog (db: Executor, roundId: string, unitType: string, lo
 }
 
 /**
- * Loads a report's field-level results into a round for one unit type: the columns unit_code, name_in_report,
+ * Loads a report's field-level results (a CSV in either dialect, or the first sheet of an XLSX workbook) into a round
+ * for one unit type: the columns unit_code, name_in_report,
  * f<field>_self, f<field>_appraised per field of the round's catalog, and optionally total_self_reported,
  * total_appraised_reported, rank_reported, class_reported (kept as the source of each row). Every problem is listed
  * at once (422) and nothing is stored; otherwise the unit type's earlier historical results in the round are replaced.
  * Refused (409) when the round has leaf-level scores for the unit type: a round's results come from one source.
  */
-export async function importHistoricalResults (db: Db, actor: Actor, roundId: string, unitType: string, csv: string): Promise<HistoricalImportResult> {
+export async function importHistoricalResults (db: Db, actor: Actor, roundId: string, unitType: string, file: HistoricalFile): Promise<HistoricalImportResult> {
+  const read = await readFile(file)
   return db.transaction(async (tx) => {
     const { code, catalogId } = await roundCatalog(tx, roundId, unitType, true)
     const [scored] = await queryRows<{ count: number }>(tx, sql`
@@ -63,7 +88,7 @@ export async function importHistoricalResults (db: Db, actor: Actor, roundId: st
       unitType: String(row.unit_type_code),
       aliases: (row.aliases ?? []) as string[]
     }))
-    const { records, problems } = validateHistoricalCsv(csv, { unitType, fields, units })
+    const { records, problems } = checkRows(read, { unitType, fields, units })
     if (problems.length > 0) {
       throw Errors.historicalResultsInvalid(joinTexts([t(`${problems.length} problem(s) in the file; nothing was stored.`, `Tệp có ${problems.length} vấn đề; chưa lưu gì.`),
         ...problems.slice(0, 5).map((p) => p.message), ...(problems.length > 5 ? [t('…', '…')] : [])]), { errors: problems })

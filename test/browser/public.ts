@@ -92,8 +92,8 @@ export async function publicChecks (c: BrowserChecks): Promise<void> {
 
   await c.check('public page: the CSV and Excel links download the published version', async () => {
     await visitor.goto(address)
-    for (const [label, type] of [['Tải CSV', 'text/csv'], ['Tải Excel', 'spreadsheetml']] as const) {
-      const href = await visitor.getByRole('link', { name: label }).getAttribute('href')
+    for (const [label, type] of [['Tải CSV', 'text/csv'], ['Tải Excel', 'spreadsheetml'], ['Tải CSV cho Excel tiếng Việt (dấu ;)', 'text/csv']] as const) {
+      const href = await visitor.getByRole('link', { name: label, exact: true }).getAttribute('href')
       assert(href !== null && href.includes(`version=${published.version.number}`), `${label} links to ${String(href)}`)
       const response = await fetch(new URL(href, c.baseUrl))
       assert(response.ok && (response.headers.get('content-type') ?? '').includes(type), `${label}: ${response.status} ${response.headers.get('content-type')}`)

@@ -198,12 +198,17 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
     await xlsx.saveAs(xlsxPath)
     const workbook = readFileSync(xlsxPath)
     assert(workbook.length > 1000 && workbook.subarray(0, 2).toString('latin1') === 'PK', `the XLSX file has ${workbook.length} bytes and is no zip`)
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất CSV' }).click()])
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất CSV', exact: true }).click()])
     assert(csv.suggestedFilename() === 'chi-so-cchc-2020-department-v1.csv', `the CSV file is named ${csv.suggestedFilename()}`)
     const csvPath = join(c.work, csv.suggestedFilename())
     await csv.saveAs(csvPath)
     const text = readFileSync(csvPath, 'utf8')
     assert(text.includes('Sở Thông tin và Truyền thông'), 'the CSV file does not list Sở Thông tin và Truyền thông')
+    const [excelVi] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất CSV cho Excel tiếng Việt (dấu ;)' }).click()])
+    assert(excelVi.suggestedFilename() === 'chi-so-cchc-2020-department-v1-excel-vi.csv', `the excel-vi CSV file is named ${excelVi.suggestedFilename()}`)
+    const excelViPath = join(c.work, excelVi.suggestedFilename())
+    await excelVi.saveAs(excelViPath)
+    assert(readFileSync(excelViPath, 'utf8').includes(';Sở Thông tin và Truyền thông;'), 'the excel-vi CSV file is not separated by ";"')
   })
 
   await check('an admin downloads the annual report in Word', async () => {

@@ -315,7 +315,7 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await heading('Kỳ đánh giá năm 2019 (theo báo cáo)').waitFor()
     const historical = page.getByTestId('historical-table')
     await waitUntil('no units are stored yet', async () => (await historical.locator('tbody tr').first().innerText()).includes('0'))
-    const input = page.getByLabel(`Nhập kết quả ${DEPARTMENTS} từ tệp CSV`)
+    const input = page.getByLabel(`Nhập kết quả ${DEPARTMENTS} từ tệp CSV hoặc Excel`)
     await c.allowConsoleError(/status of 422/, async () => {
       await input.setInputFiles(join(c.work, 'bao-cao-2019-loi.csv'))
       const alert = page.getByRole('alert').filter({ hasText: 'Tệp kết quả chưa hợp lệ' })

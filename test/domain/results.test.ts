@@ -6,7 +6,8 @@ import { type Milli, milliToString, parseMilli, roundHalfUp } from '../../server
 import { rankUnits } from '../helpers/ranking-oracle.js'
 import { computeResults, previousFrom, type FieldSums, type ResultUnitInput } from '../../server/domain/results.js'
 import { distributePoints, leafValues } from '../../server/domain/demo-scores.js'
-import { fieldStep, parseCsv, validateHistoricalCsv, type HistoricalUnit } from '../../server/domain/historical.js'
+import { csvLine, detectDialect, parseCsv } from '../../server/domain/csv.js'
+import { fieldStep, validateHistoricalCsv, type HistoricalUnit } from '../../server/domain/historical.js'
 import { compareNames, nameOrder, rankPositions } from '../../server/domain/ranking.js'
 import { pointsDisplay, ratioDisplay, ratioText } from '../../server/domain/ratio.js'
 import { scoreLeaf } from '../../server/domain/scoring.js'
@@ -282,6 +283,62 @@ t.test('a header without the columns of the catalog\'s fields is refused before 
   const { problems } = validateHistoricalCsv('unit_code,name_in_report,f1_self\nSO-TP,x,1\n', { unitType: 'department', fields: historicalFields, units: historicalUnits })
   t.equal(problems.length, 13)
   t.ok(problems.every((problem) => problem.code === 'missing_column'))
+})
+
+/** The report's CSV as Excel saves it on a Vietnamese Windows: ";" between cells, a comma in every decimal. */
+const excelViText = (text: string): string => text.trim().split('\n').map((line) =>
+  csvLine(parseCsv(line).rows[0]?.cells.map((cell) => /^\d+\.\d+$/.test(cell) ? { decimal: cell } : cell) ?? [], 'excel-vi')).join('\r\n')
+const context = { unitType: 'department', fields: historicalFields, units: historicalUnits }
+
+t.test('CSV dialects: ";" separates excel-vi lines, decimals take its comma, the header line tells the dialect', async (t) => {
+  t.same(parseCsv('\uFEFFa;b\r\n"x; y";1,5\r\n', ';').rows.map((row) => row.cells), [['a', 'b'], ['x; y', '1,5']])
+  t.equal(csvLine(['Sở Lao động, TB & XH', { decimal: '14.25' }, 'a;b', null], 'excel-vi'), 'Sở Lao động, TB & XH;14,25;"a;b";')
+  t.equal(csvLine(['Sở Lao động, TB & XH', { decimal: '14.25' }, 'a;b', null], 'standard'), '"Sở Lao động, TB & XH",14.25,a;b,')
+  t.equal(detectDialect(excelViText(csvText)), 'excel-vi')
+  t.equal(detectDialect(csvText), 'standard')
+  t.equal(detectDialect('\uFEFF"a;b",c,d\n1;2;3;4;5'), 'standard', 'only the header line counts, quotes aside')
+})
+
+t.test('the report\'s CSV in the excel-vi dialect gives the same records as the standard one', async (t) => {
+  const excelVi = excelViText(csvText)
+  t.match(excelVi.split('\r\n')[1], /^SO-TTTT;Sở Thông tin & TT;19,00;16,75;10,0;9,75;/)
+  const standard = validateHistoricalCsv(csvText, context)
+  const detected = validateHistoricalCsv(excelVi, context)
+  t.same(detected.problems, [])
+  t.same(detected.records, standard.records)
+  t.same(validateHistoricalCsv(excelVi, context, 'excel-vi').records, standard.records, 'named explicitly')
+})
+
+t.test('a decimal with the other dialect\'s mark is ambiguous, with its line and column', async (t) => {
+  const lines = excelViText(csvText).split('\r\n')
+  const excelVi = [lines[0], lines[1]?.replace(';19,00;16,75;', ';19.00;16,75;'), lines[2]?.replace(';19,00;17,75;', ';1.000;17,75;'), ...lines.slice(3)].join('\r\n')
+  const inExcelVi = validateHistoricalCsv(excelVi, context)
+  t.same(inExcelVi.problems.map((problem) => `${problem.line}:${problem.code}:${problem.column ?? ''}`), ['2:ambiguous_decimal:f1_self', '3:ambiguous_decimal:f1_self'])
+  t.match(inExcelVi.problems[1]?.message.en, /"1\.000".*","/)
+  t.match(inExcelVi.problems[1]?.message.vi, /^Dòng 3, cột f1_self: giá trị "1\.000" không rõ nghĩa/)
+
+  const standard = csvText.replace(',19.00,16.75,', ',"19,00",16.75,')
+  const inStandard = validateHistoricalCsv(standard, context)
+  t.same(inStandard.problems.map((problem) => `${problem.line}:${problem.code}:${problem.column ?? ''}`), ['2:ambiguous_decimal:f1_self'])
+  t.match(inStandard.problems[0]?.message.en, /dialect=excel-vi/)
+})
+
+t.test('a file read with another separator than its own is one problem naming both, in both languages', async (t) => {
+  const excelVi = excelViText(csvText)
+  const asStandard = validateHistoricalCsv(excelVi, context, 'standard')
+  t.equal(asStandard.problems.length, 1)
+  t.match(asStandard.problems[0], { line: 1, code: 'wrong_separator', separator: { found: ';', expected: ',' } })
+  t.match(asStandard.problems[0]?.message.en, /separated by ";" \(semicolon\), but the standard CSV dialect separates them with "," \(comma\).*dialect=excel-vi/)
+  t.match(asStandard.problems[0]?.message.vi, /^Dòng 1: .*";" \(dấu chấm phẩy\).*"," \(dấu phẩy\).*Excel tiếng Việt/)
+  const asExcelVi = validateHistoricalCsv(csvText, context, 'excel-vi')
+  t.match(asExcelVi.problems, [{ line: 1, code: 'wrong_separator', separator: { found: ',', expected: ';' } }])
+  t.equal(asExcelVi.problems.length, 1)
+  const tabs = validateHistoricalCsv(csvText.replace(/,/g, '\t'), context)
+  t.match(tabs.problems, [{ code: 'wrong_separator', separator: { found: '\t', expected: ',' } }])
+
+  const lines = csvText.trim().split('\n')
+  const oneLine = [lines[0], lines[1]?.replace(/,/g, ';'), ...lines.slice(2)].join('\n')
+  t.same(validateHistoricalCsv(oneLine, context).problems.map((problem) => `${problem.line}:${problem.code}`), ['2:wrong_separator'], 'a single line too')
 })
 
 t.test('leaf values: every multiple of the step, every option but not applicable, every band with a measurement inside it', async (t) => {

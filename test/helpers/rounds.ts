@@ -33,6 +33,16 @@ export async function loadReferenceData (app: FastifyInstance, admin: LoggedIn):
   return { units, catalogs: catalogs as unknown as ReferenceData['catalogs'] }
 }
 
+/** A draft round without deadlines whose department catalog is the given one: a year of a report's historical results. */
+export async function historicalRound (app: FastifyInstance, admin: LoggedIn, round: { code: string, year: number, catalogId: string }): Promise<string> {
+  const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: round.code, title: `Kỳ đánh giá Chỉ số CCHC năm ${round.year}`, year: round.year } })
+  expectStatus(created, 201, 'create round')
+  const id: string = created.json().id
+  const catalogs = await app.inject({ method: 'PUT', url: `/rounds/${id}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'department', catalogId: round.catalogId }] } })
+  expectStatus(catalogs, 200, 'set the round\'s catalog')
+  return id
+}
+
 const DAY = 24 * 60 * 60 * 1000
 
 /** Deadlines relative to the test machine's clock (the same clock as the database's). */

@@ -1011,7 +1011,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export a published version (default the latest) as CSV, XLSX (Bảng 1 and Bảng 2) or JSON
+         * Export a published version (default the latest) as CSV (standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON
          * @description **Access.** Roles: admin. API keys with scope results:read.
          */
         get: operations["exportRoundResults"];
@@ -1061,8 +1061,8 @@ export interface paths {
         get: operations["listHistoricalResults"];
         put?: never;
         /**
-         * Load a report's per-field results of a unit type into a round (text/csv body, or JSON { csv })
-         * @description Columns: unit_code, name_in_report, then f<field code>_self and f<field code>_appraised for every field of the round's catalog, optionally total_self_reported, total_appraised_reported, rank_reported, class_reported (kept as each row's source). A unit is matched by code, else by the report's name against its name, short name and aliases (case and diacritics ignored). A value must be at most the field's maximum and a multiple of the field's finest step: the greatest common divisor of its leaves' range steps, option points and band points (0.25 in the 2020 catalogs), since field points are sums of leaf scores. A reported total must equal the sum of its fields. Every problem is listed in `errors` (422 HISTORICAL_RESULTS_INVALID) and nothing is stored; a valid file replaces the unit type's earlier historical results in the round. 409 when the round has leaf-level scores for the unit type.
+         * Load a report's per-field results of a unit type into a round (a CSV or XLSX body, or JSON { csv } or { xlsx })
+         * @description A CSV in the standard dialect ("," and decimal points) or excel-vi (";" and decimal commas, as Excel saves CSV on a Vietnamese Windows): ?dialect= names it, otherwise its header line does. An XLSX workbook (the body itself, or base64 in JSON) is read from its first sheet, numbers as numbers. A file whose lines read as one column because another separator splits them is refused with `wrong_separator`, naming the separator found and the one expected; a decimal written with the other dialect's mark is ambiguous (`ambiguous_decimal`: "1.000" is a thousand in Vietnamese). Columns: unit_code, name_in_report, then f<field code>_self and f<field code>_appraised for every field of the round's catalog, optionally total_self_reported, total_appraised_reported, rank_reported, class_reported (kept as each row's source). A unit is matched by code, else by the report's name against its name, short name and aliases (case and diacritics ignored). A value must be at most the field's maximum and a multiple of the field's finest step: the greatest common divisor of its leaves' range steps, option points and band points (0.25 in the 2020 catalogs), since field points are sums of leaf scores. A reported total must equal the sum of its fields. Every problem is listed in `errors` (422 HISTORICAL_RESULTS_INVALID) and nothing is stored; a valid file replaces the unit type's earlier historical results in the round. 409 when the round has leaf-level scores for the unit type.
          *
          *     **Access.** Roles: admin.
          */
@@ -1154,7 +1154,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download published results as CSV (UTF-8 with BOM), XLSX (Bảng 1 and Bảng 2) or JSON */
+        /** Download published results as CSV (UTF-8 with BOM; standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON */
         get: operations["exportPublicResults"];
         put?: never;
         post?: never;
@@ -2886,9 +2886,15 @@ export interface components {
         PublicResultVersionList: {
             items: components["schemas"]["PublicResultVersionListItem"][];
         };
+        /** @description Either csv or xlsx */
         HistoricalImport: {
-            /** @description The CSV text (same as a text/csv body) */
-            csv: string;
+            /** @description The CSV text (same as a text/csv body), in the dialect of ?dialect= or the one its header line shows */
+            csv?: string;
+            /**
+             * Format: byte
+             * @description An XLSX workbook in base64 (same as an XLSX body): its first sheet has the CSV's columns
+             */
+            xlsx?: string;
         };
         HistoricalImportResult: {
             /** Format: uuid */
@@ -7610,6 +7616,8 @@ export interface operations {
                 version?: number;
                 /** @description csv (UTF-8 with BOM), xlsx (Bảng 1 and Bảng 2), json (the published snapshot) */
                 format: "csv" | "xlsx" | "json";
+                /** @description The CSV dialect. standard: "," separators and decimal points (RFC 4180); excel-vi: ";" separators and decimal commas, as Excel reads and writes CSV on a Vietnamese Windows. Both are UTF-8 with BOM and CRLF lines. */
+                dialect?: "standard" | "excel-vi";
             };
             header?: {
                 /** @description ETag of a copy you hold: 304 when it is still current */
@@ -7911,6 +7919,8 @@ export interface operations {
             query: {
                 /** @description Unit type code, e.g. department */
                 unitType: string;
+                /** @description The dialect of a CSV (absent: read from its header line, ";" meaning excel-vi). standard: "," separators and decimal points (RFC 4180); excel-vi: ";" separators and decimal commas, as Excel reads and writes CSV on a Vietnamese Windows. */
+                dialect?: "standard" | "excel-vi";
             };
             header?: never;
             path: {
@@ -7922,6 +7932,7 @@ export interface operations {
             content: {
                 "text/csv": string;
                 "application/json": components["schemas"]["HistoricalImport"];
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
             };
         };
         responses: {
@@ -8271,6 +8282,8 @@ export interface operations {
                 version?: number;
                 /** @description csv (UTF-8 with BOM), xlsx (Bảng 1 and Bảng 2), json (the published snapshot) */
                 format: "csv" | "xlsx" | "json";
+                /** @description The CSV dialect. standard: "," separators and decimal points (RFC 4180); excel-vi: ";" separators and decimal commas, as Excel reads and writes CSV on a Vietnamese Windows. Both are UTF-8 with BOM and CRLF lines. */
+                dialect?: "standard" | "excel-vi";
             };
             header?: {
                 /** @description ETag of a copy you hold: 304 when it is still current */

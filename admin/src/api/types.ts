@@ -1,5 +1,5 @@
 // Named types of the API contract, taken from the generated schema so the app never restates them.
-import type { components } from './schema'
+import type { components, paths } from './schema'
 
 type Schemas = components['schemas']
 
@@ -85,6 +85,8 @@ export type PublicUnitSummary = Schemas['PublicUnitSummary']
 export type PublicUnitResult = Schemas['PublicUnitResult']
 export type PublicResultVersionListItem = Schemas['PublicResultVersionListItem']
 export type ResultExportFormat = 'csv' | 'xlsx' | 'json'
+/** standard: "," and decimal points; excel-vi: ";" and decimal commas, as Excel on a Vietnamese Windows reads CSV. */
+export type CsvDialect = NonNullable<NonNullable<paths['/rounds/{id}/results/export']['get']['parameters']['query']>['dialect']>
 
 // A unit's own screens: its rounds, its self-assessment leaf by leaf, and its evidence files.
 export type UnitRounds = Schemas['UnitRounds']

@@ -5,7 +5,7 @@ import { computed, ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError } from '../api/problem'
 import type {
-  AverageRow, BandRef, ClassificationCount, PublicResults, PublishedRound, ResultCatalogRef, ResultComparison, ResultExportFormat, ResultField,
+  AverageRow, BandRef, ClassificationCount, CsvDialect, PublicResults, PublishedRound, ResultCatalogRef, ResultComparison, ResultExportFormat, ResultField,
   ResultRoundRef, ResultSet, ResultStatus, ResultUnitRef, ResultVersionSummary, RoundStatus, UnitResult
 } from '../api/types'
 import { useLoader } from './useLoader'
@@ -273,23 +273,23 @@ export function useResults (isAdmin: () => boolean) {
     return summary.version
   }
 
-  /** Downloads the shown published version; returns the file name. */
-  async function download (format: ResultExportFormat): Promise<string> {
+  /** Downloads the shown published version (a CSV in the dialect asked for); returns the file name. */
+  async function download (format: ResultExportFormat, dialect?: CsvDialect): Promise<string> {
     const view = results.data.value
     const version = view?.version?.number
     if (!view || version === undefined) throw new Error('Chỉ xuất được kết quả đã công bố')
     const { data, response } = isAdmin()
       ? await client.GET('/rounds/{id}/results/export', {
-        params: { path: { id: view.round.id }, query: { unitType: view.unitType.code, version, format } },
+        params: { path: { id: view.round.id }, query: { unitType: view.unitType.code, version, format, dialect } },
         parseAs: 'blob'
       })
       : await client.GET('/public/rounds/{id}/results/{unitType}/export', {
-        params: { path: { id: view.round.id, unitType: view.unitType.code }, query: { version, format } },
+        params: { path: { id: view.round.id, unitType: view.unitType.code }, query: { version, format, dialect } },
         parseAs: 'blob'
       })
     if (!(data instanceof Blob)) throw new Error('Máy chủ không trả về tệp')
     const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')
-    const fileName = fileNameOf(response.headers.get('content-disposition')) ?? `chi-so-cchc-${safe(view.round.code)}-${safe(view.unitType.code)}-v${version}.${format}`
+    const fileName = fileNameOf(response.headers.get('content-disposition')) ?? `chi-so-cchc-${safe(view.round.code)}-${safe(view.unitType.code)}-v${version}${dialect === 'excel-vi' ? '-excel-vi' : ''}.${format}`
     saveBlob(data, fileName)
     return fileName
   }

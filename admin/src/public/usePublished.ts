@@ -1,7 +1,7 @@
 // What the public page knows of the published rounds: read once per visit from GET /public/rounds, and the addresses
 // of a published version's charts and downloads (plain links to the public API, so they work without the app too).
 import { call, client } from '../api/client'
-import type { PublishedRound, ResultExportFormat } from '../api/types'
+import type { CsvDialect, PublishedRound, ResultExportFormat } from '../api/types'
 
 let rounds: Promise<PublishedRound[]> | null = null
 
@@ -41,9 +41,9 @@ export function chartUrl (roundId: string, unitType: string, version: number, ch
   return `${resultsPath(roundId, unitType)}/charts/${encodeURIComponent(chart)}.png?version=${version}`
 }
 
-/** The download of a numbered version as CSV, XLSX or JSON. */
-export function exportUrl (roundId: string, unitType: string, version: number, format: ResultExportFormat): string {
-  return `${resultsPath(roundId, unitType)}/export?version=${version}&format=${format}`
+/** The download of a numbered version as CSV (in the dialect asked for), XLSX or JSON. */
+export function exportUrl (roundId: string, unitType: string, version: number, format: ResultExportFormat, dialect?: CsvDialect): string {
+  return `${resultsPath(roundId, unitType)}/export?version=${version}&format=${format}${dialect ? `&dialect=${dialect}` : ''}`
 }
 
 /** The version asked for in the address (?version=n), or undefined for the latest. */
