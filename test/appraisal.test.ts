@@ -183,6 +183,10 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     let response = await saveSelf(app, officer, roundId, unitId, [{ leafCode: '1.1.2', input: { value: 1 }, explanation: 'Kế hoạch số 12/KH ban hành ngày 10/01' }])
     t.equal(response.statusCode, 200, 'a reopened leaf can change though the self-assessment is submitted and its deadline passed')
     t.match(response.json(), { status: 'submitted', totals: { points: 99.5 } })
+    const reread = (await inject(officer, 'GET', selfUrl)).json()
+    t.same(response.json().leaves, reread.leaves.filter((leaf: Leaf) => leaf.code === '1.1.2'), 'the answer shows the reopened leaf as a read does')
+    t.match(response.json().leaves[0], { editable: true, supplementRequestIds: [requestId] })
+    t.same(response.json().totals, reread.totals)
     for (const attempt of [[{ leafCode: '1.1.1', input: { option: 'b' } }], [{ leafCode: '1.3.1', input: { value: 1 } }, { leafCode: '1.1.1', explanation: 'x' }]]) {
       response = await saveSelf(app, officer, roundId, unitId, attempt)
       t.equal(response.statusCode, 409)

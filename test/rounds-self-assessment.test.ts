@@ -269,7 +269,10 @@ t.test('concurrent saves from the same version: exactly one wins, the other gets
     const winner = a.statusCode === 200 ? a : b
     const loser = a.statusCode === 200 ? b : a
     t.equal(loser.json().code, 'PRECONDITION_FAILED')
-    t.same(withoutClock(loser.json().current), withoutClock(winner.json()), 'the refusal carries the current state, which is the winner\'s')
+    const current = loser.json().current
+    t.same(withoutClock(current), withoutClock((await tabA.read()).json()), 'the refusal carries the whole current state')
+    t.equal(current.version, winner.json().version, 'which is the winner\'s')
+    t.same(current.leaves.filter((leaf: { code: string }) => ['1.1.2', '1.1.3'].includes(leaf.code)), winner.json().leaves)
     const stored = await queryRows<{ leaf_code: string, points: string }>(app.db, sql`select leaf_code, points::text as points from self_assessment_entries order by leaf_code`)
     const expected = winner === a ? ['0.250', '0.500'] : ['0.750', '1.000']
     t.same(stored.map((row) => row.points), expected, 'the stored state is the winner\'s, not a mix')

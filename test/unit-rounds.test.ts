@@ -98,7 +98,9 @@ t.test('each leaf says what it lacks, which band it fell into, whether it can ch
   t.equal(leaf('1.2.1').band, 2, 'a measurement of 2.5 reports falls into the band "from 2" (third in the catalog\'s list)')
   t.same(leaf('1.2.1').missing, [], 'an optional-evidence leaf with an answer lacks nothing')
   t.equal(leaf('1.2.2').band, null, 'a range leaf has no band')
-  t.same(leaf('1.1.2').missing, ['unanswered', 'evidence_missing'])
+  t.same((saved.json().leaves as Leaf[]).map((item) => item.code), ['1.2.1', '1.2.2'], 'a save answers only the leaves it saved')
+  const unsaved = ((await app.inject({ method: 'GET', url, headers: first.headers })).json().leaves as Leaf[]).find((candidate) => candidate.code === '1.1.2')!
+  t.same(unsaved.missing, ['unanswered', 'evidence_missing'])
 
   const stale = await app.inject({ method: 'PATCH', url, headers: { ...first.headers, 'if-match': etag }, payload: { entries: [{ leafCode: '1.2.2', input: { value: 1 } }] } })
   t.equal(stale.statusCode, 412)
@@ -109,8 +111,8 @@ t.test('each leaf says what it lacks, which band it fell into, whether it can ch
   t.same(change.leafCodes.sort(), ['1.2.1', '1.2.2'], 'the conflict names the leaves the other officer changed')
 
   // Submitted: nothing is editable until it is withdrawn.
-  const all = (saved.json().leaves as Leaf[]).map((item) => item.code)
   const full = await app.inject({ method: 'GET', url, headers: first.headers })
+  const all = (full.json().leaves as Leaf[]).map((item) => item.code)
   const answers = (full.json().leaves as Array<Leaf & { maxPoints: number, scoring: { method: string, options?: Array<{ code: string }>, bands?: Array<{ min: number }> } }>).map((item) => ({
     leafCode: item.code,
     input: item.scoring.method === 'range' ? { value: 0 } : item.scoring.method === 'options' ? { option: item.scoring.options![0]!.code } : { measurement: item.scoring.bands![0]!.min },

@@ -7,7 +7,7 @@ import { toAppError } from '../plugins/problem-details.js'
 import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import {
   AddParticipantsSchema, CreateRoundSchema, IfMatchHeaders, RoundPageSchema, RoundSchema, RoundStatusSchema, RoundTransitionSchema,
-  RoundUnitParams, SaveSelfAssessmentSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, SetParticipantsSchema,
+  RoundUnitParams, SaveSelfAssessmentSchema, SavedSelfAssessmentSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, SetParticipantsSchema,
   SetRoundCatalogsSchema, UnitExtensionSchema, UpdateRoundSchema
 } from '../schemas/rounds.js'
 import { addParticipants, removeParticipant, setParticipants } from '../services/round-participants.js'
@@ -196,23 +196,24 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     attachValidation: true,
     schema: {
       operationId: 'saveSelfAssessment',
-      summary: 'Save one or many leaves; leaves not listed stay as they are',
+      summary: 'Save one or many leaves; leaves not listed stay as they are. Answers only what changed: the saved leaves, the new totals and the new version',
       description: 'Per entry, `input` (the input of the leaf\'s method) and `explanation` replace what was saved; an absent one is kept, null clears it. ' +
+        'The answer carries the saved leaves as GET shows them, the new totals and the new version (also the ETag), not the whole self-assessment. ' +
         'Every entry is scored; if any is refused, nothing is saved and each refusal is listed in `errors` as { leafCode, code, message } (422 SELF_ASSESSMENT_INVALID; ' +
         'a value of the wrong JSON type is a 400 VALIDATION_FAILED whose errors also carry leafCode). A submitted self-assessment is read-only (409). ' + concurrencyNote,
       tags: ['self-assessment'],
       params: RoundUnitParams,
       headers: IfMatchHeaders,
       body: ref(SaveSelfAssessmentSchema),
-      response: { 200: ref(SelfAssessmentSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
+      response: { 200: ref(SavedSelfAssessmentSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
     }
   }, async (request, reply) => {
     if (request.validationError) throw withLeafCodes(request.validationError, request.body)
-    const state = await saveSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId, {
+    const saved = await saveSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId, {
       ifMatch: parseIfMatch(request.headers['if-match']),
       entries: request.body.entries
     })
-    return withVersionTag(reply, state)
+    return withVersionTag(reply, saved)
   })
 
   app.post('/rounds/:id/units/:unitId/self-assessment/submit', {

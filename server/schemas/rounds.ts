@@ -239,6 +239,18 @@ export const SelfAssessmentSchema = Type.Object({
   now: Type.String({ format: 'date-time', description: 'The database clock when this was read, for countdowns to the deadline' })
 }, { $id: 'SelfAssessment' })
 
+export const SavedSelfAssessmentSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: Type.Enum(['draft', 'submitted']),
+  version: Type.Integer({ description: 'The new version, also the ETag; send it back in If-Match with the next change' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  totals: ref(SelfAssessmentTotalsSchema),
+  leaves: Type.Array(ref(SelfAssessmentLeafSchema), { description: 'The saved leaves only, in catalog order, as GET shows them' })
+}, {
+  $id: 'SavedSelfAssessment',
+  description: 'What a save changed: the saved leaves, the new totals (from the per-field sums) and the new version. The rest of the self-assessment is as last read; merge this into it, or GET the whole'
+})
+
 export const SelfAssessmentSummarySchema = Type.Object({
   id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   unit: unitRef,
@@ -295,4 +307,4 @@ export const IfMatchHeaders = Type.Object({
 registerShared(RoundStatusSchema, CreateRoundSchema, UpdateRoundSchema, RoundCatalogSchema, RoundParticipantSchema, RoundSchema,
   RoundSummarySchema, RoundPageSchema, SetRoundCatalogsSchema, SetParticipantsSchema, AddParticipantsSchema, RoundTransitionSchema,
   UnitExtensionSchema, LeafInputSchema, SelfAssessmentEntrySchema, SaveSelfAssessmentSchema, EntryProblemSchema, FieldTotalSchema,
-  SelfAssessmentTotalsSchema, SelfAssessmentSectionSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)
+  SelfAssessmentTotalsSchema, SelfAssessmentSectionSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SavedSelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)

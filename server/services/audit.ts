@@ -15,8 +15,13 @@ export interface AuditEntry {
 }
 
 export async function audit (tx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+  await auditInsert(tx, actor, entry)
+}
+
+/** The INSERT of one audit row, not yet run: a write that packs its changes into one statement embeds it as a CTE. */
+export function auditInsert (tx: Executor, actor: Actor, entry: AuditEntry) {
   const principal = actor.principal
-  await tx.insert(auditLogTable).values({
+  return tx.insert(auditLogTable).values({
     actorType: principal?.kind ?? 'system',
     actorId: principal?.id ?? null,
     actorName: principal ? (principal.kind === 'user' ? principal.username : principal.name) : 'system',

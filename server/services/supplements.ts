@@ -273,10 +273,10 @@ export async function openRequestLeaves (db: Executor, roundId: string, unitId: 
 
 /**
  * For a unit's write outside its self-assessment window: null when no supplement request reopens anything (the
- * caller's usual refusal applies); the ids of the requests that reopen every listed leaf; or LEAF_LOCKED (409)
- * naming the listed leaves that stay locked.
+ * caller's usual refusal applies); the ids of the requests that reopen the listed leaves, with every reopened leaf's
+ * requests; or LEAF_LOCKED (409) naming the listed leaves that stay locked.
  */
-export async function supplementReopens (tx: Executor, actor: Actor, roundId: string, unitId: string, leafCodes: readonly string[]): Promise<string[] | null> {
+export async function supplementReopens (tx: Executor, actor: Actor, roundId: string, unitId: string, leafCodes: readonly string[]): Promise<{ requestIds: string[], reopened: Map<string, string[]> } | null> {
   const reopened = await reopenedLeaves(tx, actor, roundId, unitId)
   if (reopened.size === 0) return null
   const locked = lockedLeaves(leafCodes, new Set(reopened.keys()))
@@ -288,5 +288,5 @@ export async function supplementReopens (tx: Executor, actor: Actor, roundId: st
       extra: { reopenedLeafCodes: open }
     })
   }
-  return [...new Set(leafCodes.flatMap((code) => reopened.get(code) ?? []))]
+  return { requestIds: [...new Set(leafCodes.flatMap((code) => reopened.get(code) ?? []))], reopened }
 }

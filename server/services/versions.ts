@@ -35,6 +35,11 @@ export function versionMatches (version: PgColumn, ifMatch: IfMatch): SQL {
   return ifMatch.length === 0 ? sql`false` : inArray(version, ifMatch) as SQL
 }
 
+/** Whether If-Match names this version (a row not created yet is at version 0). */
+export function namesVersion (ifMatch: IfMatch, version: number): boolean {
+  return ifMatch === '*' || ifMatch.includes(version)
+}
+
 /** Answers a versioned resource with its version as the ETag, the value to send back in If-Match. */
 export function withVersionTag<T extends { version: number }> (reply: { header: (name: string, value: string) => unknown }, state: T): T {
   reply.header('etag', `"${state.version}"`)

@@ -865,8 +865,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Save one or many leaves; leaves not listed stay as they are
-         * @description Per entry, `input` (the input of the leaf's method) and `explanation` replace what was saved; an absent one is kept, null clears it. Every entry is scored; if any is refused, nothing is saved and each refusal is listed in `errors` as { leafCode, code, message } (422 SELF_ASSESSMENT_INVALID; a value of the wrong JSON type is a 400 VALIDATION_FAILED whose errors also carry leafCode). A submitted self-assessment is read-only (409). Send If-Match with the ETag of your last read (the version, e.g. "3"): without it the answer is 428; if the self-assessment changed since, 412 with the current state in `current`. The response carries the new ETag. Refused with SELF_ASSESSMENT_CLOSED unless the round is in self_assessment, and with DEADLINE_PASSED after the unit's deadline (the later of the round's and any extension), by the database clock.
+         * Save one or many leaves; leaves not listed stay as they are. Answers only what changed: the saved leaves, the new totals and the new version
+         * @description Per entry, `input` (the input of the leaf's method) and `explanation` replace what was saved; an absent one is kept, null clears it. The answer carries the saved leaves as GET shows them, the new totals and the new version (also the ETag), not the whole self-assessment. Every entry is scored; if any is refused, nothing is saved and each refusal is listed in `errors` as { leafCode, code, message } (422 SELF_ASSESSMENT_INVALID; a value of the wrong JSON type is a 400 VALIDATION_FAILED whose errors also carry leafCode). A submitted self-assessment is read-only (409). Send If-Match with the ETag of your last read (the version, e.g. "3"): without it the answer is 428; if the self-assessment changed since, 412 with the current state in `current`. The response carries the new ETag. Refused with SELF_ASSESSMENT_CLOSED unless the round is in self_assessment, and with DEADLINE_PASSED after the unit's deadline (the later of the round's and any extension), by the database clock.
          *
          *     **Access.** Roles: unit_officer.
          */
@@ -2182,6 +2182,20 @@ export interface components {
              * @description The database clock when this was read, for countdowns to the deadline
              */
             now: string;
+        };
+        /** @description What a save changed: the saved leaves, the new totals (from the per-field sums) and the new version. The rest of the self-assessment is as last read; merge this into it, or GET the whole */
+        SavedSelfAssessment: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {unknown} */
+            status: "draft" | "submitted";
+            /** @description The new version, also the ETag; send it back in If-Match with the next change */
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            totals: components["schemas"]["SelfAssessmentTotals"];
+            /** @description The saved leaves only, in catalog order, as GET shows them */
+            leaves: components["schemas"]["SelfAssessmentLeaf"][];
         };
         SelfAssessmentSummary: {
             id: string | null;
@@ -6999,13 +7013,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description What a save changed: the saved leaves, the new totals (from the per-field sums) and the new version. The rest of the self-assessment is as last read; merge this into it, or GET the whole */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SelfAssessment"];
+                    "application/json": components["schemas"]["SavedSelfAssessment"];
                 };
             };
             /** @description Problem details (RFC 9457) */

@@ -92,6 +92,8 @@ export type CsvDialect = NonNullable<NonNullable<paths['/rounds/{id}/results/exp
 export type UnitRounds = Schemas['UnitRounds']
 export type UnitRound = Schemas['UnitRound']
 export type SelfAssessment = Schemas['SelfAssessment']
+/** What a save answers: the saved leaves, the new totals and version; merged into the SelfAssessment last read. */
+export type SavedSelfAssessment = Schemas['SavedSelfAssessment']
 export type SelfAssessmentLeaf = Schemas['SelfAssessmentLeaf']
 export type SelfAssessmentTotals = Schemas['SelfAssessmentTotals']
 export type FieldTotal = Schemas['FieldTotal']

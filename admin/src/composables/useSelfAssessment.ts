@@ -4,7 +4,7 @@
 import { computed, reactive, ref, shallowRef, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError, entryProblemMessage, errorMessage } from '../api/problem'
-import type { EntryProblem, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
+import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
 
 /** What the officer typed on one leaf and has not seen saved yet; an absent part keeps the saved one. */
@@ -42,6 +42,23 @@ type LeafProblem = Pick<EntryProblem, 'leafCode'> & { code?: string, message?: s
 /** The per-leaf refusals of a problem (SELF_ASSESSMENT_INVALID, a 400 whose errors carry leafCode, LEAF_LOCKED). */
 function leafProblems (error: ApiError): LeafProblem[] {
   return (error.problem.errors ?? []).filter((item): item is LeafProblem => typeof item.leafCode === 'string')
+}
+
+/**
+ * A save answers only what it changed (the saved leaves, the new totals and the version); the rest stays as the state
+ * it was based on, which is the state on screen since reads and saves run one after another.
+ */
+export function withSaved (state: SelfAssessment, saved: SavedSelfAssessment): SelfAssessment {
+  const savedLeaves = new Map(saved.leaves.map((leaf) => [leaf.code, leaf]))
+  return {
+    ...state,
+    id: saved.id,
+    status: saved.status,
+    version: saved.version,
+    updatedAt: saved.updatedAt,
+    totals: saved.totals,
+    leaves: state.leaves.map((leaf) => savedLeaves.get(leaf.code) ?? leaf)
+  }
 }
 
 export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
@@ -131,7 +148,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
     const sent = batch.map(([code, draft]) => ({ code, revision: draft.revision }))
     for (const { code } of sent) saveStates.set(code, { status: 'saving' })
     try {
-      const next = await call(client.PATCH('/rounds/{id}/units/{unitId}/self-assessment', {
+      const saved = await call(client.PATCH('/rounds/{id}/units/{unitId}/self-assessment', {
         params: { path: path(), header: ifMatch() },
         body: {
           entries: batch.map(([leafCode, draft]) => ({
@@ -141,7 +158,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
           }))
         }
       }))
-      state.value = next
+      if (state.value) state.value = withSaved(state.value, saved)
       saveError.value = null
       // From now on the live list says what is missing; the refusal of an earlier submission is out of date.
       submitProblems.value = null

@@ -1,7 +1,7 @@
 // A unit's participation in a round, read in one query for both the self-assessment and the appraisal services: the
 // round with its deadlines judged by the database clock, the unit, the catalog that applies, and the unit's
 // self-assessment and appraisal rows, each parsed once here.
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import type { Executor } from '../client.js'
 import { queryRows, toDate } from '../rows.js'
@@ -30,11 +30,12 @@ export function userRef (id: unknown, username: unknown, displayName: unknown): 
 }
 
 /**
- * The unit's participation in the round, or null when the unit does not take part. `lock` takes the round and the
- * participation row for share, so a status move or an extension waits for the write that asked.
+ * The select of a unit's participation (one row, or none when the unit does not take part). `lock` takes the round and
+ * the participation row for share, so a status move or an extension waits for the write that asked. Other queries
+ * use it as a CTE (a save locks and bumps its self-assessment in the same statement).
  */
-export async function readParticipation (db: Executor, roundId: string, unitId: string, options: { lock?: boolean } = {}): Promise<Participation | null> {
-  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+export function participationSql (roundId: string, unitId: string, options: { lock?: boolean } = {}): SQL {
+  return sql`
     select r.id as round_id, r.code as round_code, r.status as round_status,
       r.self_assessment_closes_at, r.appraisal_closes_at, r.supplement_closes_at, ru.extension_until,
       coalesce(now() < greatest(r.self_assessment_closes_at, ru.extension_until), false) as before_self_deadline,
@@ -53,8 +54,17 @@ export async function readParticipation (db: Executor, roundId: string, unitId: 
     left join appraisals a on a.round_id = r.id and a.unit_id = u.id
     left join users fu on fu.id = a.finalized_by
     where r.id = ${roundId}
-    ${options.lock === true ? sql`for share of r, ru` : sql``}`)
-  if (!row) return null
+    ${options.lock === true ? sql`for share of r, ru` : sql``}`
+}
+
+/** The unit's participation in the round, or null when the unit does not take part (see participationSql for `lock`). */
+export async function readParticipation (db: Executor, roundId: string, unitId: string, options: { lock?: boolean } = {}): Promise<Participation | null> {
+  const [row] = await queryRows<Record<string, unknown>>(db, participationSql(roundId, unitId, options))
+  return row ? parseParticipation(row) : null
+}
+
+/** One row of participationSql, parsed. */
+export function parseParticipation (row: Record<string, unknown>): Participation {
   return {
     round: {
       id: String(row.round_id),

@@ -12,7 +12,7 @@ import type { LastChange } from '../audit.js'
 import type { Actor } from '../context.js'
 import { noCatalogForUnit, noSuch } from '../../messages/problems.js'
 import type { Text } from '../../messages/text.js'
-import { readParticipation } from '../../db/queries/participation.js'
+import { readParticipation, type Participation } from '../../db/queries/participation.js'
 
 export interface EntryInput {
   leafCode: string
@@ -120,6 +120,20 @@ export interface SelfAssessment {
   now: string
 }
 
+/**
+ * What a save answers: the leaves it saved, as the full read shows them, the new totals and the new version (also the
+ * ETag). The rest of the self-assessment is as the caller last read it, so a screen merges this into its state.
+ */
+export interface SavedSelfAssessment {
+  id: string
+  status: 'draft' | 'submitted'
+  version: number
+  updatedAt: string
+  totals: SelfAssessmentTotals
+  /** The saved leaves, in catalog order. */
+  leaves: SelfAssessmentLeaf[]
+}
+
 /** What a request about one (round, unit) needs: the round's status and the unit's deadline by the database clock. */
 export interface Context {
   roundId: string
@@ -161,6 +175,10 @@ export function assertCanSee (actor: Actor, unitId: string): void {
 export async function loadContext (db: Executor, roundId: string, unitId: string, lock: boolean): Promise<Context> {
   const participation = await readParticipation(db, roundId, unitId, { lock })
   if (!participation) throw Errors.notFound(noSuch.participant)
+  return contextOf(participation)
+}
+
+export function contextOf (participation: Participation): Context {
   const { round, selfAssessment } = participation
   return {
     roundId: round.id,

@@ -26,15 +26,15 @@ export interface EditableLeaves {
 export async function lockEditableLeaves (tx: Executor, actor: Actor, roundId: string, unitId: string, leafCodes: readonly string[]): Promise<EditableLeaves> {
   assertCanSee(actor, unitId)
   const context = await loadContext(tx, roundId, unitId, true)
-  const supplementRequestIds = await reopenedBySupplement(tx, actor, context, leafCodes)
-  if (supplementRequestIds === null) assertUnitMayWrite(context)
+  const reopening = await reopenedBySupplement(tx, actor, context, leafCodes)
+  if (reopening === null) assertUnitMayWrite(context)
   await tx.insert(selfAssessmentsTable).values({ roundId, unitId, catalogId: catalogOf(context) }).onConflictDoNothing()
   const [row] = await tx.select({ id: selfAssessmentsTable.id, catalogId: selfAssessmentsTable.catalogId, status: selfAssessmentsTable.status })
     .from(selfAssessmentsTable)
     .where(and(eq(selfAssessmentsTable.roundId, roundId), eq(selfAssessmentsTable.unitId, unitId)))
     .for('no key update')
   if (!row) throw new Error(`self-assessment of unit ${unitId} in round ${roundId} missing after insert`)
-  if (row.status === 'submitted' && supplementRequestIds === null) {
+  if (row.status === 'submitted' && reopening === null) {
     throw Errors.selfAssessmentSubmitted(t('The self-assessment has been submitted and is read-only; withdraw it first to change it.', 'Bản tự đánh giá đã nộp nên chỉ xem được; hãy rút lại để chỉnh sửa.'))
   }
   if (leafCodes.length > 0) {

@@ -5,23 +5,52 @@ import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
 import { catalogsTable, evidenceLinksTable } from '../../db/schema/index.js'
 import { queryRows, concurrently, toDate, toMilli } from '../../db/rows.js'
+import type { EntryRow, Figures } from '../../db/queries/self-assessment-save.js'
 import type { ScoringMethod } from '../../domain/catalog.js'
 import { type Milli, milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../../domain/lifecycle.js'
-import { matchedBand, storedInput } from '../../domain/scoring.js'
+import { matchedBand, storedInput, type EnteredInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { lastChangeOf } from '../audit.js'
-import { catalogShape, type CatalogShape } from '../catalog-shape.js'
+import { catalogShape, type CatalogShape, type ShapeNode } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { openRequestLeaves } from '../supplements.js'
 import { noSuch } from '../../messages/problems.js'
 import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentSection, type SelfAssessmentTotals, assertCanSee, catalogOf, loadContext, percentOf, toNumber } from './context.js'
 
+const noFigures: Figures = { points: 0, answered: 0, notApplicable: [] }
+
 /**
- * Points, maxima and answered counts per field and for the whole self-assessment: the points summed by the database
- * (grouping sets give the overall row in the same query), the maxima from the catalog's leaves, in exact thousandths.
- * Exported for appraisal and results.
+ * Points, maxima and answered counts per field and overall from the figures the database summed, the maxima from the
+ * catalog's leaves, exact: a not-applicable leaf counts in neither the points nor the applicable maximum. One rule
+ * for the full read (summed from the entries) and a save's answer (from the trigger-kept sums).
+ */
+export function totalsFrom (shape: CatalogShape, byField: ReadonlyMap<string, Figures>, overall: Figures): SelfAssessmentTotals {
+  const maximumOf = (codes: readonly string[]) => sumMilli(codes.map((code) => shape.byCode.get(code)?.maxPoints ?? 0))
+  const totalOf = (figures: Figures, leafCodes: string[]) => {
+    const maxPoints = maximumOf(leafCodes)
+    const applicableMaximum = maxPoints - maximumOf(figures.notApplicable)
+    return {
+      maxPoints: milliToNumber(maxPoints),
+      points: milliToNumber(figures.points),
+      applicableMaximum: milliToNumber(applicableMaximum),
+      answered: figures.answered,
+      leaves: leafCodes.length,
+      percentDisplay: percentOf(figures.points, applicableMaximum)
+    }
+  }
+  const fields = shape.fields.map((field) => ({
+    code: field.code,
+    title: field.title,
+    ...totalOf(byField.get(field.code) ?? noFigures, shape.leaves.filter((leaf) => leaf.fieldCode === field.code).map((leaf) => leaf.code))
+  }))
+  return { ...totalOf(overall, shape.leaves.map((leaf) => leaf.code)), fields }
+}
+
+/**
+ * Points, maxima and answered counts per field and for the whole self-assessment, summed by the database from the
+ * entries (grouping sets give the overall row in the same query). Exported for appraisal and results.
  */
 export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
   const shape = await catalogShape(db, catalogId)
@@ -32,31 +61,19 @@ export async function selfAssessmentTotals (db: Executor, catalogId: string, sel
       coalesce(array_agg(e.leaf_code) filter (where e.not_applicable), '{}') as not_applicable
     from self_assessment_entries e where e.self_assessment_id = ${selfAssessmentId}
     group by grouping sets ((e.field_code), ())`)
-  const maximumOf = (codes: readonly string[]) => sumMilli(codes.map((code) => shape.byCode.get(code)?.maxPoints ?? 0))
-  const totalOf = (row: Record<string, unknown> | undefined, leafCodes: string[]) => {
-    const maxPoints = maximumOf(leafCodes)
-    const applicableMaximum = maxPoints - maximumOf((row?.not_applicable ?? []) as string[])
-    const points = toMilli(row?.points ?? '0')
-    return {
-      maxPoints: milliToNumber(maxPoints),
-      points: milliToNumber(points),
-      applicableMaximum: milliToNumber(applicableMaximum),
-      answered: Number(row?.answered ?? 0),
-      leaves: leafCodes.length,
-      percentDisplay: percentOf(points, applicableMaximum)
-    }
-  }
-  const fields = shape.fields.map((field) => ({
-    code: field.code,
-    title: field.title,
-    ...totalOf(rows.find((row) => row.overall !== true && row.field_code === field.code), shape.leaves.filter((leaf) => leaf.fieldCode === field.code).map((leaf) => leaf.code))
-  }))
-  return { ...totalOf(rows.find((row) => row.overall === true), shape.leaves.map((leaf) => leaf.code)), fields }
+  const figures = (row: Record<string, unknown>): Figures => ({ points: toMilli(row.points), answered: Number(row.answered), notApplicable: row.not_applicable as string[] })
+  const overall = rows.find((row) => row.overall === true)
+  return totalsFrom(shape,
+    new Map(rows.filter((row) => row.overall !== true).map((row) => [String(row.field_code), figures(row)])),
+    overall === undefined ? noFigures : figures(overall))
 }
 
+/** A saved entry with the time it was saved. */
+export type StoredEntry = EntryRow & { updatedAt: Date }
+
 /** The unit's own rows: its entries by leaf, and how many evidence files each leaf has. */
-export async function unitRows (db: Executor, selfAssessmentId: string | null) {
-  if (selfAssessmentId === null) return { entries: new Map<string, Record<string, unknown>>(), files: new Map<string, number>() }
+export async function unitRows (db: Executor, selfAssessmentId: string | null): Promise<{ entries: Map<string, StoredEntry>, files: Map<string, number> }> {
+  if (selfAssessmentId === null) return { entries: new Map(), files: new Map() }
   const [entries, files] = await concurrently(db, [
     () => queryRows<Record<string, unknown>>(db, sql`
       select leaf_code, input, points::text as points, not_applicable, explanation, updated_at
@@ -65,51 +82,59 @@ export async function unitRows (db: Executor, selfAssessmentId: string | null) {
       select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${selfAssessmentId} group by leaf_code`)
   ])
   return {
-    entries: new Map(entries.map((row) => [String(row.leaf_code), row])),
+    entries: new Map(entries.map((row) => [String(row.leaf_code), {
+      input: (row.input ?? null) as EnteredInput | null,
+      points: row.points === null ? null : String(row.points),
+      notApplicable: row.not_applicable === true,
+      explanation: row.explanation === null ? null : String(row.explanation),
+      updatedAt: toDate(row.updated_at) as Date
+    }])),
     files: new Map(files.map((row) => [row.leaf_code, Number(row.files)]))
   }
 }
 
-type LeafAccess = { windowOpen: boolean, reopened: Map<string, string[]> }
+/** Whether the unit may change its leaves: the window is open on a draft, or a supplement request reopens a leaf. */
+export interface LeafAccess { windowOpen: boolean, reopened: ReadonlyMap<string, string[]> }
+
+/** One leaf as a reader sees it: the catalog's node with the unit's entry, its evidence, what is missing and whether it is editable. */
+export function leafState (node: ShapeNode, entry: StoredEntry | undefined, evidenceFiles: number, access: LeafAccess): SelfAssessmentLeaf {
+  const code = node.code
+  const scoring = node.scoring as ScoringMethod
+  const input = storedInput(entry?.input ?? null)
+  const explanation = entry?.explanation ?? null
+  const evidence = node.evidence ?? 'optional'
+  const missing = completenessProblems([{
+    code, evidence, answered: input !== null, hasExplanation: (explanation ?? '').trim() !== '', hasEvidenceFile: evidenceFiles > 0
+  }]).map((problem) => problem.code)
+  const supplementRequestIds = access.reopened.get(code) ?? []
+  return {
+    code,
+    fieldCode: node.fieldCode,
+    parentCode: node.parentCode,
+    title: node.title,
+    maxPoints: milliToNumber(node.maxPoints),
+    scoring,
+    evidence,
+    guidance: node.guidance,
+    input,
+    points: entry === undefined || entry.points === null ? null : toNumber(entry.points),
+    notApplicable: entry?.notApplicable === true,
+    explanation,
+    evidenceFiles,
+    updatedAt: entry?.updatedAt.toISOString() ?? null,
+    band: matchedBand(scoring, input),
+    missing,
+    editable: access.windowOpen || supplementRequestIds.length > 0,
+    supplementRequestIds
+  }
+}
 
 /** The fields and criteria above the leaves (to draw the tree), and each leaf with the unit's entry. */
 async function nodeStates (db: Executor, shape: CatalogShape, selfAssessmentId: string | null, access: LeafAccess): Promise<{ sections: SelfAssessmentSection[], leaves: SelfAssessmentLeaf[] }> {
   const { entries, files } = await unitRows(db, selfAssessmentId)
   const sections = shape.nodes.filter((node) => !node.leaf)
     .map((node) => ({ code: node.code, parentCode: node.parentCode, title: node.title, maxPoints: milliToNumber(node.maxPoints), childCodes: node.childCodes }))
-  const leaves = shape.leaves.map((node) => {
-    const code = node.code
-    const row = entries.get(code)
-    const scoring = node.scoring as ScoringMethod
-    const input = storedInput(row?.input ?? null)
-    const explanation = row === undefined || row.explanation === null ? null : String(row.explanation)
-    const evidence = node.evidence ?? 'optional'
-    const evidenceFiles = files.get(code) ?? 0
-    const missing = completenessProblems([{
-      code, evidence, answered: input !== null, hasExplanation: (explanation ?? '').trim() !== '', hasEvidenceFile: evidenceFiles > 0
-    }]).map((problem) => problem.code)
-    const supplementRequestIds = access.reopened.get(code) ?? []
-    return {
-      code,
-      fieldCode: node.fieldCode,
-      parentCode: node.parentCode,
-      title: node.title,
-      maxPoints: milliToNumber(node.maxPoints),
-      scoring,
-      evidence,
-      guidance: node.guidance,
-      input,
-      points: row === undefined || row.points === null ? null : toNumber(row.points),
-      notApplicable: row?.not_applicable === true,
-      explanation,
-      evidenceFiles,
-      updatedAt: row === undefined || row.updated_at === null ? null : (toDate(row.updated_at) as Date).toISOString(),
-      band: matchedBand(scoring, input),
-      missing,
-      editable: access.windowOpen || supplementRequestIds.length > 0,
-      supplementRequestIds
-    }
-  })
+  const leaves = shape.leaves.map((node) => leafState(node, entries.get(node.code), files.get(node.code) ?? 0, access))
   return { sections, leaves }
 }
 

@@ -1,23 +1,24 @@
 // Writing a self-assessment: answers scored by the domain with optimistic concurrency by version, submission and
 // withdrawal, all within the round's status and the unit's deadline.
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
+import { lockAndBumpSelfAssessment, leafRows, fieldSums, type EntryRow } from '../../db/queries/self-assessment-save.js'
 import { selfAssessmentEntriesTable, selfAssessmentsTable } from '../../db/schema/index.js'
 import type { CatalogNode } from '../../domain/catalog.js'
-import { milliToNumber, milliToString, type Milli } from '../../domain/decimal.js'
+import { milliToNumber, milliToString, sumMilli, type Milli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
-import { scoreLeaf, type EnteredInput, normalizeInput } from '../../domain/scoring.js'
+import { scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
-import { audit } from '../audit.js'
+import { audit, auditInsert } from '../audit.js'
 import { catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { supplementReopens } from '../supplements.js'
-import { requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
-import { leafProblem, statusName } from '../../messages/problems.js'
+import { namesVersion, requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
+import { leafProblem, noSuch, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
-import { type Context, type EntryInput, type EntryProblem, type SelfAssessment, assertCanSee, catalogOf, loadContext, toNumber } from './context.js'
-import { stateOf, unitRows } from './read.js'
+import { type Context, type EntryInput, type EntryProblem, type SavedSelfAssessment, type SelfAssessment, assertCanSee, catalogOf, contextOf, loadContext, toNumber } from './context.js'
+import { leafState, stateOf, totalsFrom, unitRows } from './read.js'
 
 /** Only while the round is in self-assessment and before the unit's deadline (and extension) by the database clock. */
 export function assertUnitMayWrite (context: Context): void {
@@ -34,50 +35,55 @@ export function assertUnitMayWrite (context: Context): void {
   }
 }
 
+/** The open supplement requests a write outside the self-assessment window relies on, and every leaf they reopen. */
+export interface Reopening { requestIds: string[], reopened: Map<string, string[]> }
+
 /**
- * Outside the self-assessment window, an open supplement request (yêu cầu bổ sung) reopens exactly its leaves: the ids
- * of the requests that reopen all of these leaves, null when none reopens anything (the usual refusal applies), or
+ * Outside the self-assessment window, an open supplement request (yêu cầu bổ sung) reopens exactly its leaves: the
+ * requests that reopen all of these leaves, null when none reopens anything (the usual refusal applies), or
  * LEAF_LOCKED naming the leaves that stay locked.
  */
-export async function reopenedBySupplement (tx: Executor, actor: Actor, context: Context, leafCodes: readonly string[]): Promise<string[] | null> {
+export async function reopenedBySupplement (tx: Executor, actor: Actor, context: Context, leafCodes: readonly string[]): Promise<Reopening | null> {
   if (leafCodes.length === 0 || (context.roundStatus === 'self_assessment' && context.beforeDeadline)) return null
   return supplementReopens(tx, actor, context.roundId, context.unit.id, leafCodes)
 }
 
 interface Locked {
+  /** The participation as the write found it, with the self-assessment as the write left it (version bumped). */
   context: Context
   selfAssessmentId: string
   catalogId: string
   version: number
   status: 'draft' | 'submitted'
+  updatedAt: Date
   /** The open supplement requests this write relies on, when it happens outside the self-assessment window. */
-  supplementRequestIds: string[] | null
+  reopening: Reopening | null
 }
 
 /**
- * Creates the row on first write, then checks and bumps the version in one UPDATE ... WHERE version = ANY(...):
- * of two writes based on the same version, the second waits for the first's row lock, finds the version
- * moved on, and updates nothing, so it is refused with 412 and the current state.
+ * Locks the participation and bumps the version in one statement (lockAndBumpSelfAssessment: UPDATE ... WHERE
+ * version = ANY(...), or the row created on the first write), then checks the round's status and the deadline; a
+ * refusal undoes the bump with the transaction. Of two writes based on the same version, the second waits for the
+ * first's row lock, finds the version moved on, and updates nothing, so it is refused with 412 and the current state.
  */
 async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch, leafCodes?: readonly string[]): Promise<Locked> {
   assertCanSee(actor, unitId)
-  const context = await loadContext(tx, roundId, unitId, true)
-  const supplementRequestIds = leafCodes === undefined ? null : await reopenedBySupplement(tx, actor, context, leafCodes)
-  if (supplementRequestIds === null) assertUnitMayWrite(context)
-  const catalogId = catalogOf(context)
-  await tx.insert(selfAssessmentsTable).values({ roundId, unitId, catalogId }).onConflictDoNothing()
-  const [bumped] = await tx.update(selfAssessmentsTable)
-    .set({ version: sql`${selfAssessmentsTable.version} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(selfAssessmentsTable.roundId, roundId), eq(selfAssessmentsTable.unitId, unitId), versionMatches(selfAssessmentsTable.version, ifMatch)))
-    .returning()
-  if (!bumped) {
+  const locked = await lockAndBumpSelfAssessment(tx, roundId, unitId, versionMatches(selfAssessmentsTable.version, ifMatch), namesVersion(ifMatch, 0))
+  if (!locked) throw Errors.notFound(noSuch.participant)
+  const found = contextOf(locked.participation)
+  const reopening = leafCodes === undefined ? null : await reopenedBySupplement(tx, actor, found, leafCodes)
+  if (reopening === null) assertUnitMayWrite(found)
+  catalogOf(found)
+  const written = locked.written
+  if (!written) {
     const current = await stateOf(tx, await loadContext(tx, roundId, unitId, false))
     throw Errors.preconditionFailed(t(`The self-assessment is at version ${current.version}, not the version you sent in If-Match; reload it and apply your change again.`,
       `Bản tự đánh giá đã ở phiên bản ${current.version}, khác phiên bản bạn gửi trong If-Match; hãy tải lại và thực hiện lại thay đổi.`), {
       extra: { currentVersion: current.version, current }
     })
   }
-  return { context, selfAssessmentId: bumped.id, catalogId: bumped.catalogId, version: bumped.version, status: bumped.status, supplementRequestIds }
+  const context: Context = { ...found, selfAssessmentId: written.id, status: written.status, version: written.version, updatedAt: written.updatedAt }
+  return { context, selfAssessmentId: written.id, catalogId: written.catalogId, version: written.version, status: written.status, updatedAt: written.updatedAt, reopening }
 }
 
 async function reload (tx: Executor, roundId: string, unitId: string): Promise<SelfAssessment> {
@@ -109,9 +115,7 @@ export async function catalogNodes (tx: Executor, catalogId: string): Promise<Ma
 const blankToNull = (text: string | null | undefined): string | null | undefined =>
   text === undefined ? undefined : text === null || text.trim() === '' ? null : text
 
-interface EntryValue { input: EnteredInput | null, points: string | null, notApplicable: boolean, explanation: string | null }
-
-const showEntry = (entry: EntryValue | undefined) => entry === undefined
+const showEntry = (entry: EntryRow | undefined) => entry === undefined
   ? null
   : { input: entry.input, points: entry.points === null ? null : toNumber(entry.points), notApplicable: entry.notApplicable, explanation: entry.explanation }
 
@@ -119,14 +123,14 @@ const showEntry = (entry: EntryValue | undefined) => entry === undefined
  * Saves one or many leaves at once: every entry is scored first, and if any is refused nothing is saved and
  * every refusal is listed with its leaf code. Per leaf, an absent input or explanation keeps what was saved.
  */
-export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: EntryInput[] }): Promise<SelfAssessment> {
+export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, entries: EntryInput[] }): Promise<SavedSelfAssessment> {
   assertCanSee(actor, unitId)
   const ifMatch = request.ifMatch
   requireIfMatch(ifMatch, 'selfAssessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch, request.entries.map((entry) => entry.leafCode))
     // A submitted self-assessment stays submitted while the unit answers a supplement request on some of its leaves.
-    if (locked.status === 'submitted' && locked.supplementRequestIds === null) {
+    if (locked.status === 'submitted' && locked.reopening === null) {
       throw Errors.selfAssessmentSubmitted(t('The self-assessment has been submitted and is read-only; withdraw it first to change it.', 'Bản tự đánh giá đã nộp nên chỉ xem được; hãy rút lại để chỉnh sửa.'))
     }
     const definitions = await catalogNodes(tx, locked.catalogId)
@@ -170,16 +174,16 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     }
 
     const codes = [...scored.keys()]
-    const existingRows = await tx.select().from(selfAssessmentEntriesTable)
-      .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, codes)))
-    const existing = new Map(existingRows.map((row) => [row.leafCode, row as EntryValue]))
+    // Read after the version bump, which holds the self-assessment's row lock: no other write of its entries is in between.
+    const { entries: existing, files } = await leafRows(tx, locked.selfAssessmentId, codes)
     const before: Record<string, unknown> = {}
     const after: Record<string, unknown> = {}
+    const saved = new Map<string, EntryRow>()
     const upserts: typeof selfAssessmentEntriesTable.$inferInsert[] = []
     const removed: string[] = []
     for (const [leafCode, { definition, entry, points, notApplicable }] of scored) {
       const old = existing.get(leafCode)
-      const next: EntryValue = entry.input === undefined
+      const next: EntryRow = entry.input === undefined
         ? { input: old?.input ?? null, points: old?.points ?? null, notApplicable: old?.notApplicable ?? false, explanation: old?.explanation ?? null }
         : { input: entry.input === null ? null : normalizeInput(entry.input), points: points === null ? null : milliToString(points), notApplicable, explanation: old?.explanation ?? null }
       const explanation = blankToNull(entry.explanation)
@@ -191,28 +195,56 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
         continue
       }
       upserts.push({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, ...next })
+      saved.set(leafCode, next)
       after[leafCode] = showEntry(next)
     }
-    // One statement each for the whole batch: fewer round trips, and one pass of the per-field sums' triggers.
+    // One statement for the whole batch: the removals, the upsert and the audit row (one pass of the sums' triggers).
+    const writes: SQL[] = []
     if (removed.length > 0) {
-      await tx.delete(selfAssessmentEntriesTable)
-        .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, removed)))
+      writes.push(sql`removed as ${tx.delete(selfAssessmentEntriesTable)
+        .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, removed)))}`)
     }
     if (upserts.length > 0) {
-      await tx.insert(selfAssessmentEntriesTable).values(upserts).onConflictDoUpdate({
+      writes.push(sql`upserted as ${tx.insert(selfAssessmentEntriesTable).values(upserts).onConflictDoUpdate({
         target: [selfAssessmentEntriesTable.selfAssessmentId, selfAssessmentEntriesTable.leafCode],
         set: { input: sql`excluded.input`, points: sql`excluded.points`, notApplicable: sql`excluded.not_applicable`, explanation: sql`excluded.explanation`, updatedAt: sql`now()` }
-      })
+      })}`)
     }
-    await audit(tx, actor, {
+    const auditRow = auditInsert(tx, actor, {
       action: 'self_assessment.save',
       entityType: 'self_assessment',
       entityId: locked.selfAssessmentId,
       before: { version: locked.version - 1, entries: before },
-      after: { version: locked.version, entries: after, ...(locked.supplementRequestIds === null ? {} : { supplementRequestIds: locked.supplementRequestIds }) }
-    })
-    return reload(tx, roundId, unitId)
+      after: { version: locked.version, entries: after, ...(locked.reopening === null ? {} : { supplementRequestIds: locked.reopening.requestIds }) }
+    }).getSQL()
+    await tx.execute(writes.length === 0 ? auditRow : sql`with ${sql.join(writes, sql`, `)} ${auditRow}`)
+    return savedAnswer(tx, locked, new Set(codes), saved, files)
   })
+}
+
+/**
+ * A save's answer: its leaves as the full read shows them (an entry's time stamp is the transaction's now(), as the
+ * version's) and the totals from the per-field sums the triggers have just brought up to date.
+ */
+async function savedAnswer (tx: Executor, locked: Locked, codes: Set<string>, saved: Map<string, EntryRow>, files: Map<string, number>): Promise<SavedSelfAssessment> {
+  const shape = await catalogShape(tx, locked.catalogId)
+  const byField = await fieldSums(tx, locked.selfAssessmentId)
+  const figures = [...byField.values()]
+  const overall = { points: sumMilli(figures.map((field) => field.points)), answered: figures.reduce((sum, field) => sum + field.answered, 0), notApplicable: figures.flatMap((field) => field.notApplicable) }
+  const { context, reopening } = locked
+  const access = { windowOpen: context.roundStatus === 'self_assessment' && context.beforeDeadline && locked.status === 'draft', reopened: reopening?.reopened ?? new Map<string, string[]>() }
+  return {
+    id: locked.selfAssessmentId,
+    status: locked.status,
+    version: locked.version,
+    updatedAt: locked.updatedAt.toISOString(),
+    totals: totalsFrom(shape, byField, overall),
+    leaves: shape.leaves.filter((node) => codes.has(node.code))
+      .map((node) => {
+        const entry = saved.get(node.code)
+        return leafState(node, entry === undefined ? undefined : { ...entry, updatedAt: locked.updatedAt }, files.get(node.code) ?? 0, access)
+      })
+  }
 }
 
 /**
