@@ -9,6 +9,7 @@ import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '
 import { scoreLeaf, type EnteredInput, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
+import { selfAssessmentSubmitted } from '../notifications/events.js'
 import { catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
@@ -253,6 +254,7 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
       before: { status: 'draft', version: locked.version - 1 },
       after: { status: 'submitted', version: locked.version, points: state.totals.points, applicableMaximum: state.totals.applicableMaximum }
     })
+    await selfAssessmentSubmitted(tx, roundId, unitId)
     return state
   })
 }
