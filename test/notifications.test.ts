@@ -165,6 +165,23 @@ t.test('each event of a round reaches its recipients in the app and by e-mail', 
     t.match((await newMailsTo('sotuphap@thanhhoa.gov.vn')).map((mail) => mail.subject), ['Đã chốt kết quả thẩm định của Sở Tư pháp', 'Công bố kết quả: Kỳ đánh giá Chỉ số CCHC năm 2020'])
   })
 
+  await t.test('each user reads and marks only their own notifications', async (t) => {
+    const mine = (await inject(officer, 'GET', '/me/notifications')).json()
+    t.ok(mine.unread > 0)
+    const id: string = mine.items[0].id
+    assertProblem(t, await inject(otherOfficer, 'POST', `/me/notifications/${id}/read`), 404, 'NOT_FOUND')
+    t.same((await inject(otherOfficer, 'POST', '/me/notifications/read', { ids: [id] })).json(), { marked: 0, unread: 0 })
+    t.equal((await inject(admin, 'GET', '/me/notifications')).json().total, 0, 'an admin reads only their own too')
+    t.equal((await inject(officer, 'GET', '/me/notifications')).json().unread, mine.unread, 'nothing of it was marked')
+    t.match((await inject(officer, 'POST', `/me/notifications/${id}/read`)).json(), { id, readAt: String })
+    const page = (await inject(officer, 'GET', `/me/notifications?limit=${mine.total}`)).json()
+    t.equal(page.items[page.items.length - 1].id, id, 'read ones come after the unread')
+    t.same((await inject(officer, 'POST', '/me/notifications/read', {})).json(), { marked: mine.unread - 1, unread: 0 })
+    t.match((await inject(officer, 'GET', '/me/notification-preferences')).json(), { email: 'sotuphap@thanhhoa.gov.vn', emailOptOuts: [] })
+    assertProblem(t, await inject(officer, 'PUT', '/me/notification-preferences', { emailOptOuts: ['nonsense'] }), 400, 'VALIDATION_FAILED')
+    assertProblem(t, await app.inject({ method: 'GET', url: '/me/notifications' }), 401, 'UNAUTHENTICATED')
+  })
+
   await t.test('GET /jobs shows each queue\'s last run and the e-mails by status (admins only)', async (t) => {
     const summary = await inject(admin, 'GET', '/jobs')
     t.equal(summary.statusCode, 200)
