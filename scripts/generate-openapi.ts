@@ -8,7 +8,7 @@ import { projectRoot } from '../server/paths.js'
 
 const target = join(projectRoot, 'openapi', 'openapi.json')
 const database = await openDatabase({ dataDir: 'memory://' })
-const app = await buildApp(loadConfig({}), { database, logger: false, migrate: false })
+const app = await buildApp(loadConfig({}, { JOBS_ENABLED: false }), { database, logger: false, migrate: false })
 await app.ready()
 const document = JSON.stringify(app.swagger(), null, 2) + '\n'
 await app.close()

@@ -13,6 +13,7 @@ import adminPlugin from './plugins/admin.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import storagePlugin from './plugins/storage.js'
+import jobsPlugin from './plugins/jobs.js'
 import problemDetails, { clientErrorHandler, frameworkErrorHandler } from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import { sharedSchemas } from './schemas/common.js'
@@ -28,6 +29,7 @@ import publicResultsRoutes from './routes/public-results.js'
 import reportRoutes from './routes/report.js'
 import appraisalRoutes from './routes/appraisal.js'
 import evidenceRoutes from './routes/evidence.js'
+import notificationRoutes from './routes/notifications.js'
 import { setHashCost } from './services/secrets.js'
 import metricsPlugin from './plugins/metrics.js'
 import compress from '@fastify/compress'
@@ -152,6 +154,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     migrate: options.migrate
   })
   await app.register(storagePlugin, config)
+  await app.register(jobsPlugin, config)
   // Limits are declared per route (login, public results); other routes are not limited by default. With REDIS_URL
   // every instance counts in Redis, so a limit holds across instances; otherwise each process counts in memory.
   const redis = config.REDIS_URL ? await sharedRedis(app, config.REDIS_URL) : undefined
@@ -184,6 +187,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   await app.register(appraisalRoutes)
   await app.register(evidenceRoutes, { maxBytes: config.EVIDENCE_MAX_BYTES, presignedSeconds: config.S3_BUCKET ? config.S3_PRESIGNED_DOWNLOADS_SECONDS : 0 })
+  await app.register(notificationRoutes)
   await app.register(adminPlugin, { root: options.webRoot })
   return app
 }

@@ -48,7 +48,13 @@ export const ConfigSchema = Type.Object({
   REPORT_PROVINCE: Type.String({ minLength: 1, maxLength: 100, default: 'Thanh Hóa', description: 'Province of the annual report: its heading block (UBND TỈNH …) and the place in its date line' }),
   REPORT_AGENCY: Type.String({ minLength: 1, maxLength: 100, default: 'Sở Nội vụ', description: 'Agency issuing the annual report' }),
   REPORT_SYMBOL: Type.String({ minLength: 1, maxLength: 40, default: 'BC-SNV', description: 'Symbol after the number of the annual report (Số: …/BC-SNV)' }),
-  REPORT_SIGNER_TITLE: Type.String({ minLength: 1, maxLength: 100, default: 'Giám đốc', description: 'Title of the report\'s signer' })
+  REPORT_SIGNER_TITLE: Type.String({ minLength: 1, maxLength: 100, default: 'Giám đốc', description: 'Title of the report\'s signer' }),
+  JOBS_ENABLED: Type.Boolean({ default: true, description: 'Run the job queue (pg-boss, in the database: reminders, e-mail, clean-ups) in this instance; every instance may, each job runs once' }),
+  JOBS_POLL_SECONDS: Type.Number({ minimum: 0.5, maximum: 60, default: 2, description: 'How often each job worker looks for due work, in seconds' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'SMTP server of the notification e-mails, e.g. smtps://user:password@mail.example.gov.vn:465; unset = notifications in the app only (e-mails recorded as skipped)' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Chỉ số CCHC <no-reply@localhost>', description: 'Sender of the notification e-mails' }),
+  APP_PUBLIC_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3000', description: 'Address users open the service at, for the links in e-mails (the web app is under /admin/)' }),
+  EVIDENCE_UNATTACHED_GRACE_HOURS: Type.Integer({ minimum: 1, default: 72, description: 'An evidence file attached to no leaf this many hours after its upload or last detachment is removed (with an audit row)' })
 }, { additionalProperties: true })
 
 export type Config = Static<typeof ConfigSchema>

@@ -10,12 +10,13 @@ import type pg from 'pg'
 import { migrationsDir } from '../paths.js'
 import type { Database, Db } from './client.js'
 import { queryRows } from './rows.js'
+import { installJobQueue, jobExecutor, pgExecutor } from './job-queue.js'
 
 /** The advisory lock key instances take around migrations ("PARM" in ASCII). */
 export const MIGRATION_LOCK_KEY = 0x5041524d
 
 /**
- * Applies the pending migrations. On PostgreSQL, under a session advisory lock held by one connection for the whole
+ * Applies the pending migrations, then installs or upgrades the job queue's schema (pg-boss's own). On PostgreSQL, under a session advisory lock held by one connection for the whole
  * run: instances starting together queue on it, the first migrates and the others then find nothing left to do.
  * (Embedded PGlite belongs to one process, which has no one to race.)
  */
@@ -23,6 +24,7 @@ export async function migrate (database: Database): Promise<void> {
   const config = { migrationsFolder: migrationsDir }
   if (database.kind === 'pglite') {
     await migratePglite(database.db as unknown as PgliteDatabase, config)
+    await installJobQueue(jobExecutor(database))
     return
   }
   const pool = (database.db as unknown as { $client: pg.Pool }).$client
@@ -31,6 +33,7 @@ export async function migrate (database: Database): Promise<void> {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
     try {
       await migratePg(drizzlePg({ client, casing: 'snake_case' }), config)
+      await installJobQueue(pgExecutor(client))
     } finally {
       await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
     }

@@ -33,7 +33,9 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
         { name: 'evidence', description: 'Evidence files (tài liệu kiểm chứng)' },
         { name: 'results', description: 'Results (kết quả): provisional computation, publication of versions, exports, historical results' },
         { name: 'report', description: 'The annual report (báo cáo Chỉ số CCHC) as a Word document, from published results' },
-        { name: 'public', description: 'Published results for the portal, integrators and the public: no credentials, rate-limited, cacheable' }
+        { name: 'public', description: 'Published results for the portal, integrators and the public: no credentials, rate-limited, cacheable' },
+        { name: 'notifications', description: 'The caller\'s own notifications (thông báo) and the kinds they receive without e-mail' },
+        { name: 'jobs', description: 'The job queue: reminders, e-mail and clean-ups (admins)' }
       ],
       components: {
         securitySchemes: {

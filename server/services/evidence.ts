@@ -154,7 +154,7 @@ async function lockObject (tx: Executor, sha256: string): Promise<void> {
 }
 
 /** Deletes the stored object when no evidence_files row refers to its hash any more. */
-async function releaseObject (db: Db, store: EvidenceStore, sha256: string): Promise<void> {
+export async function releaseObject (db: Db, store: EvidenceStore, sha256: string): Promise<void> {
   await db.transaction(async (tx) => {
     await lockObject(tx, sha256)
     const [referenced] = await tx.select({ id: evidenceFilesTable.id }).from(evidenceFilesTable).where(eq(evidenceFilesTable.sha256, sha256)).limit(1)

@@ -5,6 +5,7 @@ import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAs
 import { allowedMoves, checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamDateTime, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundMove, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
+import { roundOpened } from './notifications/events.js'
 import type { Actor } from './context.js'
 import { concurrently, queryRows } from '../db/rows.js'
 import { noSuch, statusName } from '../messages/problems.js'
@@ -357,6 +358,7 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
       after: { status: to },
       reason: reason?.trim() === '' ? null : reason
     })
+    if (row.status === 'draft' && to === 'self_assessment') await roundOpened(tx, id)
     return getRound(tx, id)
   })
 }

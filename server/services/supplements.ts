@@ -9,6 +9,7 @@ import { Errors } from '../errors.js'
 import { appraiserOf, assertAppraisalWritable, assertLeafInScope, catalogOf, fieldScope, inScope, loadAppraisalContext, requestVisibleTo, type UnitRef, type UserRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
 import { audit } from './audit.js'
+import { supplementAnswered, supplementClosed, supplementRequested } from './notifications/events.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
 import { showInstant } from './rounds.js'
@@ -161,6 +162,7 @@ export async function createSupplementRequest (db: Db, actor: Actor, roundId: st
       after: { status: 'open', roundId, unitId, leafCodes: input.leafCodes, dueAt: request?.dueAt },
       reason: input.reason
     })
+    await supplementRequested(tx, { roundId, unitId, leafCodes: input.leafCodes, dueAt: input.dueAt, reason: input.reason, createdBy })
     return request as SupplementRequest
   })
 }
@@ -201,6 +203,7 @@ export async function answerSupplementRequest (db: Db, actor: Actor, id: string,
       before: { status: 'open' },
       after: { status: 'answered', roundId: row.roundId, unitId: row.unitId, leafCodes: row.leafCodes, answer }
     })
+    await supplementAnswered(tx, { ...row, reason: null })
     const [request] = await selectRequests(tx, null, sql`sr.id = ${id}`)
     return request as SupplementRequest
   })
@@ -239,6 +242,7 @@ export async function closeSupplementRequest (db: Db, actor: Actor, id: string, 
       after: { status: 'closed', roundId: row.roundId, unitId: row.unitId, leafCodes: row.leafCodes },
       reason
     })
+    await supplementClosed(tx, { ...row, reason })
     const [request] = await selectRequests(tx, null, sql`sr.id = ${id}`)
     return request as SupplementRequest
   })

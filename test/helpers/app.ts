@@ -11,6 +11,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { migrationsDir } from '../../server/paths.js'
 import { openDatabase, pgliteOptions, wrapPglite, type Database } from '../../server/db/client.js'
 import { migrate } from '../../server/db/migrate.js'
+import { JOB_QUEUES, jobSchemaVersion } from '../../server/db/job-queue.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -31,6 +32,8 @@ async function migratedDataDir (): Promise<Blob> {
       const path = join(migrationsDir, name)
       if (statSync(path).isFile()) hash.update(name).update(readFileSync(path))
     }
+    // The job queue's schema and queues are installed with the migrations too.
+    hash.update(`pg-boss ${jobSchemaVersion()} ${JOB_QUEUES.join(',')}`)
     const saved = join(tmpdir(), `par-test-template-${hash.digest('hex').slice(0, 16)}.tar`)
     if (existsSync(saved)) return new Blob([readFileSync(saved)])
     const database = await openDatabase({ dataDir: 'memory://' })
@@ -78,8 +81,9 @@ export async function freshDatabase (t: Teardown, options: { migrated?: boolean 
  * Accept-Language are tested in test/messages.test.ts.
  */
 export function testConfig (overrides: Partial<Config> = {}): Config {
-  // Cheap password hashes and no login slow-down keep the suite fast; tests of the slow-down set their own.
-  return loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, DEFAULT_LANGUAGE: 'en', PASSWORD_HASH_MEMORY_KIB: 1024, PASSWORD_HASH_ITERATIONS: 1, LOGIN_DELAY_STEP_MS: 0, ...overrides })
+  // Cheap password hashes and no login slow-down keep the suite fast; tests of the slow-down set their own. The job
+  // queue's workers run only in the tests of jobs (test/jobs.test.ts), which turn them on.
+  return loadConfig({}, { LOG_LEVEL: 'silent', DEMO_DATA: false, DEFAULT_LANGUAGE: 'en', PASSWORD_HASH_MEMORY_KIB: 1024, PASSWORD_HASH_ITERATIONS: 1, LOGIN_DELAY_STEP_MS: 0, JOBS_ENABLED: false, ...overrides })
 }
 
 export interface TestAppOptions extends BuildOptions {

@@ -1622,6 +1622,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications, unread first
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Each user sees and changes only their own.
+         */
+        get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of my notifications read
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Each user sees and changes only their own.
+         */
+        post: operations["markMyNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark my notifications read: the given ones, or all
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Each user sees and changes only their own.
+         */
+        post: operations["markMyNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The kinds of notification I receive in the app only, without e-mail
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Each user sees and changes only their own.
+         */
+        get: operations["getMyNotificationPreferences"];
+        /**
+         * Choose the kinds of notification I receive without e-mail
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Each user sees and changes only their own.
+         */
+        put: operations["setMyNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job queue: per queue the jobs waiting, running and failed, the last run and the schedule; e-mails by status
+         * @description **Access.** Roles: admin.
+         */
+        get: operations["getJobSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1663,6 +1767,282 @@ export interface components {
             }[];
         } & {
             [key: string]: unknown;
+        };
+        RangeScoring: {
+            /** @enum {string} */
+            method: "range";
+            /** @description Any multiple of the step from 0 to the maximum may be entered; a decimal with at most 3 decimal places */
+            step: number;
+        };
+        OptionsScoring: {
+            /** @enum {string} */
+            method: "options";
+            options: {
+                code: string;
+                label: string;
+                /** @description Points of this answer; a decimal with at most 3 decimal places */
+                points?: number;
+                /** @description This answer means the leaf does not apply to the unit (Không áp dụng); it has no points */
+                notApplicable?: boolean;
+            }[];
+        };
+        BandsScoring: {
+            /** @enum {string} */
+            method: "bands";
+            input: {
+                label: string;
+                unit?: string;
+                /** @description Lowest measurement that can be entered; a decimal with at most 3 decimal places */
+                min: number;
+                /** @description Highest measurement that can be entered; a decimal with at most 3 decimal places */
+                max: number;
+            };
+            /** @description From the highest minimum down */
+            bands: {
+                /** @description Lowest measurement of the band, inclusive; a decimal with at most 3 decimal places */
+                min: number;
+                /** @description Points given for a measurement in the band; a decimal with at most 3 decimal places */
+                points: number;
+            }[];
+        };
+        /** @description How a leaf is scored: range (multiples of a step), options (fixed answers) or bands (a measurement mapped to points) */
+        ScoringMethod: components["schemas"]["RangeScoring"] | components["schemas"]["OptionsScoring"] | components["schemas"]["BandsScoring"];
+        ClassificationBand: {
+            code: string;
+            label: string;
+            /** @description Lowest index (0–100) of the band, inclusive */
+            min: number;
+        };
+        CatalogDocumentNode: {
+            /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
+            code: string;
+            /**
+             * @description field at the top level, criterion below a field, subcriterion deeper
+             * @enum {unknown}
+             */
+            kind: "field" | "criterion" | "subcriterion";
+            title: string;
+            /** @description Maximum points: a decimal with at most 3 decimal places */
+            maxPoints: number;
+            children?: components["schemas"]["CatalogDocumentNode"][];
+            scoring?: components["schemas"]["ScoringMethod"];
+            /**
+             * @description Whether the unit must attach evidence documents; absent or null means optional
+             * @enum {unknown}
+             */
+            evidence?: "required" | "optional" | "none";
+            guidance?: string;
+        };
+        CatalogProblem: {
+            /** @description The node the problem is on; null for catalog-wide problems */
+            nodeCode: string | null;
+            /** @description A domain rule (parent_sum_mismatch, total_not_100, options_min_not_zero, …) or, for imports, invalid_shape, invalid_kind or unknown_unit_type */
+            rule: string;
+            message: string;
+            /** @description JSON pointer into the imported document, for shape problems */
+            pointer?: string;
+            /** @description For shape problems: the JSON Schema keyword that failed (required, type, enum, additionalProperties…) or blank */
+            keyword?: string;
+            /** @description The keyword's params, e.g. { "missingProperty": "title" } */
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        CatalogSummary: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            year: number;
+            unitType: string;
+            title: string;
+            /** @enum {unknown} */
+            status: "draft" | "published";
+            publishedAt: string | null;
+            /** @description The catalog this one was cloned from */
+            sourceCatalogId: string | null;
+            /** @description Sum of the field maxima (100 for a valid catalog) */
+            totalMaxPoints: number;
+            leafCount: number;
+        };
+        CatalogFieldStats: {
+            code: string;
+            title: string;
+            maxPoints: number;
+            /** @description Direct children of the field */
+            criteria: number;
+            /** @description Children of those children */
+            subcriteria: number;
+            leaves: number;
+        };
+        CatalogNode: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            /**
+             * @description field at the top level, criterion below a field, subcriterion deeper
+             * @enum {unknown}
+             */
+            kind: "field" | "criterion" | "subcriterion";
+            title: string;
+            maxPoints: number;
+            scoring: components["schemas"]["ScoringMethod"] | null;
+            evidence: ("required" | "optional" | "none") | null;
+            guidance: string | null;
+            /** @description The node of the source catalog this node was cloned from, to compare across years */
+            sourceNode: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+            } | null;
+            children: components["schemas"]["CatalogNode"][];
+        };
+        /** @description kind may be left out: it follows from the depth */
+        NewCatalogNode: {
+            /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
+            code: string;
+            /**
+             * @description field at the top level, criterion below a field, subcriterion deeper
+             * @enum {unknown}
+             */
+            kind?: "field" | "criterion" | "subcriterion";
+            title: string;
+            /** @description Maximum points: a decimal with at most 3 decimal places */
+            maxPoints: number;
+            scoring?: components["schemas"]["ScoringMethod"];
+            /**
+             * @description Whether the unit must attach evidence documents; absent or null means optional
+             * @enum {unknown}
+             */
+            evidence?: "required" | "optional" | "none";
+            guidance?: string;
+        };
+        /** @description A catalog in the interchange format par-catalog/1 */
+        CatalogDocument: {
+            /** @enum {string} */
+            format: "par-catalog/1";
+            /** @description Stable code of the catalog, e.g. TH-2020-SO */
+            code: string;
+            title: string;
+            year: number;
+            /** @description Code of a unit type, e.g. department or district */
+            unitType: string;
+            legalBasis: string;
+            provenance?: string;
+            classification: components["schemas"]["ClassificationBand"][];
+            /**
+             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
+             * @enum {unknown}
+             */
+            ranking: "dense" | "competition";
+            nodes: components["schemas"]["CatalogDocumentNode"][];
+        };
+        CatalogValidation: {
+            valid: boolean;
+            problems: components["schemas"]["CatalogProblem"][];
+        };
+        CatalogPage: {
+            items: components["schemas"]["CatalogSummary"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        Catalog: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            year: number;
+            unitType: string;
+            title: string;
+            /** @enum {unknown} */
+            status: "draft" | "published";
+            publishedAt: string | null;
+            /** @description The catalog this one was cloned from */
+            sourceCatalogId: string | null;
+            /** @description Sum of the field maxima (100 for a valid catalog) */
+            totalMaxPoints: number;
+            leafCount: number;
+            legalBasis: string;
+            provenance: string | null;
+            classification: components["schemas"]["ClassificationBand"][];
+            /**
+             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
+             * @enum {unknown}
+             */
+            ranking: "dense" | "competition";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            fieldStats: components["schemas"]["CatalogFieldStats"][];
+            nodes: components["schemas"]["CatalogNode"][];
+            /** @description What stops the draft from being published; empty for a published catalog */
+            problems: components["schemas"]["CatalogProblem"][];
+        };
+        CreateCatalog: {
+            /** @description Stable code of the catalog, e.g. TH-2020-SO */
+            code: string;
+            year: number;
+            /** @description Code of a unit type, e.g. department or district */
+            unitType: string;
+            title: string;
+            legalBasis?: string;
+            provenance?: string | null;
+            /** @description From the highest minimum down; one band starts at 0 */
+            classification: components["schemas"]["ClassificationBand"][];
+            /**
+             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
+             * @enum {unknown}
+             */
+            ranking?: "dense" | "competition";
+        };
+        UpdateCatalog: {
+            /** @description Stable code of the catalog, e.g. TH-2020-SO */
+            code?: string;
+            year?: number;
+            title?: string;
+            legalBasis?: string;
+            provenance?: string | null;
+            classification?: components["schemas"]["ClassificationBand"][];
+            /**
+             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
+             * @enum {unknown}
+             */
+            ranking?: "dense" | "competition";
+        };
+        CloneCatalog: {
+            /** @description Stable code of the catalog, e.g. TH-2020-SO */
+            code: string;
+            year: number;
+            title?: string;
+        };
+        AddCatalogNode: {
+            /** @description Code of the parent node; null for a top-level field */
+            parentCode: string | null;
+            /** @description Index among the siblings (0 = first); absent or past the end appends */
+            position?: number;
+            node: components["schemas"]["NewCatalogNode"];
+        };
+        /** @description null removes scoring, evidence or guidance */
+        UpdateCatalogNode: {
+            /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
+            code?: string;
+            /**
+             * @description field at the top level, criterion below a field, subcriterion deeper
+             * @enum {unknown}
+             */
+            kind?: "field" | "criterion" | "subcriterion";
+            title?: string;
+            /** @description Maximum points: a decimal with at most 3 decimal places */
+            maxPoints?: number;
+            scoring?: components["schemas"]["ScoringMethod"] | null;
+            evidence?: ("required" | "optional" | "none") | null;
+            guidance?: string | null;
+        };
+        MoveCatalogNode: {
+            /** @description Code of the new parent; null for the top level */
+            parentCode: string | null;
+            /** @description Index among the new siblings (0 = first); past the end appends */
+            position: number;
         };
         User: {
             /** Format: uuid */
@@ -2237,282 +2617,6 @@ export interface components {
             now: string;
             /** @description Newest year first */
             items: components["schemas"]["UnitRound"][];
-        };
-        RangeScoring: {
-            /** @enum {string} */
-            method: "range";
-            /** @description Any multiple of the step from 0 to the maximum may be entered; a decimal with at most 3 decimal places */
-            step: number;
-        };
-        OptionsScoring: {
-            /** @enum {string} */
-            method: "options";
-            options: {
-                code: string;
-                label: string;
-                /** @description Points of this answer; a decimal with at most 3 decimal places */
-                points?: number;
-                /** @description This answer means the leaf does not apply to the unit (Không áp dụng); it has no points */
-                notApplicable?: boolean;
-            }[];
-        };
-        BandsScoring: {
-            /** @enum {string} */
-            method: "bands";
-            input: {
-                label: string;
-                unit?: string;
-                /** @description Lowest measurement that can be entered; a decimal with at most 3 decimal places */
-                min: number;
-                /** @description Highest measurement that can be entered; a decimal with at most 3 decimal places */
-                max: number;
-            };
-            /** @description From the highest minimum down */
-            bands: {
-                /** @description Lowest measurement of the band, inclusive; a decimal with at most 3 decimal places */
-                min: number;
-                /** @description Points given for a measurement in the band; a decimal with at most 3 decimal places */
-                points: number;
-            }[];
-        };
-        /** @description How a leaf is scored: range (multiples of a step), options (fixed answers) or bands (a measurement mapped to points) */
-        ScoringMethod: components["schemas"]["RangeScoring"] | components["schemas"]["OptionsScoring"] | components["schemas"]["BandsScoring"];
-        ClassificationBand: {
-            code: string;
-            label: string;
-            /** @description Lowest index (0–100) of the band, inclusive */
-            min: number;
-        };
-        CatalogDocumentNode: {
-            /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
-            code: string;
-            /**
-             * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
-             */
-            kind: "field" | "criterion" | "subcriterion";
-            title: string;
-            /** @description Maximum points: a decimal with at most 3 decimal places */
-            maxPoints: number;
-            children?: components["schemas"]["CatalogDocumentNode"][];
-            scoring?: components["schemas"]["ScoringMethod"];
-            /**
-             * @description Whether the unit must attach evidence documents; absent or null means optional
-             * @enum {unknown}
-             */
-            evidence?: "required" | "optional" | "none";
-            guidance?: string;
-        };
-        CatalogProblem: {
-            /** @description The node the problem is on; null for catalog-wide problems */
-            nodeCode: string | null;
-            /** @description A domain rule (parent_sum_mismatch, total_not_100, options_min_not_zero, …) or, for imports, invalid_shape, invalid_kind or unknown_unit_type */
-            rule: string;
-            message: string;
-            /** @description JSON pointer into the imported document, for shape problems */
-            pointer?: string;
-            /** @description For shape problems: the JSON Schema keyword that failed (required, type, enum, additionalProperties…) or blank */
-            keyword?: string;
-            /** @description The keyword's params, e.g. { "missingProperty": "title" } */
-            params?: {
-                [key: string]: unknown;
-            };
-        };
-        CatalogSummary: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            year: number;
-            unitType: string;
-            title: string;
-            /** @enum {unknown} */
-            status: "draft" | "published";
-            publishedAt: string | null;
-            /** @description The catalog this one was cloned from */
-            sourceCatalogId: string | null;
-            /** @description Sum of the field maxima (100 for a valid catalog) */
-            totalMaxPoints: number;
-            leafCount: number;
-        };
-        CatalogFieldStats: {
-            code: string;
-            title: string;
-            maxPoints: number;
-            /** @description Direct children of the field */
-            criteria: number;
-            /** @description Children of those children */
-            subcriteria: number;
-            leaves: number;
-        };
-        CatalogNode: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            /**
-             * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
-             */
-            kind: "field" | "criterion" | "subcriterion";
-            title: string;
-            maxPoints: number;
-            scoring: components["schemas"]["ScoringMethod"] | null;
-            evidence: ("required" | "optional" | "none") | null;
-            guidance: string | null;
-            /** @description The node of the source catalog this node was cloned from, to compare across years */
-            sourceNode: {
-                /** Format: uuid */
-                id: string;
-                code: string;
-            } | null;
-            children: components["schemas"]["CatalogNode"][];
-        };
-        /** @description kind may be left out: it follows from the depth */
-        NewCatalogNode: {
-            /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
-            code: string;
-            /**
-             * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
-             */
-            kind?: "field" | "criterion" | "subcriterion";
-            title: string;
-            /** @description Maximum points: a decimal with at most 3 decimal places */
-            maxPoints: number;
-            scoring?: components["schemas"]["ScoringMethod"];
-            /**
-             * @description Whether the unit must attach evidence documents; absent or null means optional
-             * @enum {unknown}
-             */
-            evidence?: "required" | "optional" | "none";
-            guidance?: string;
-        };
-        /** @description A catalog in the interchange format par-catalog/1 */
-        CatalogDocument: {
-            /** @enum {string} */
-            format: "par-catalog/1";
-            /** @description Stable code of the catalog, e.g. TH-2020-SO */
-            code: string;
-            title: string;
-            year: number;
-            /** @description Code of a unit type, e.g. department or district */
-            unitType: string;
-            legalBasis: string;
-            provenance?: string;
-            classification: components["schemas"]["ClassificationBand"][];
-            /**
-             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
-             */
-            ranking: "dense" | "competition";
-            nodes: components["schemas"]["CatalogDocumentNode"][];
-        };
-        CatalogValidation: {
-            valid: boolean;
-            problems: components["schemas"]["CatalogProblem"][];
-        };
-        CatalogPage: {
-            items: components["schemas"]["CatalogSummary"][];
-            total: number;
-            limit: number;
-            offset: number;
-        };
-        Catalog: {
-            /** Format: uuid */
-            id: string;
-            code: string;
-            year: number;
-            unitType: string;
-            title: string;
-            /** @enum {unknown} */
-            status: "draft" | "published";
-            publishedAt: string | null;
-            /** @description The catalog this one was cloned from */
-            sourceCatalogId: string | null;
-            /** @description Sum of the field maxima (100 for a valid catalog) */
-            totalMaxPoints: number;
-            leafCount: number;
-            legalBasis: string;
-            provenance: string | null;
-            classification: components["schemas"]["ClassificationBand"][];
-            /**
-             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
-             */
-            ranking: "dense" | "competition";
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            fieldStats: components["schemas"]["CatalogFieldStats"][];
-            nodes: components["schemas"]["CatalogNode"][];
-            /** @description What stops the draft from being published; empty for a published catalog */
-            problems: components["schemas"]["CatalogProblem"][];
-        };
-        CreateCatalog: {
-            /** @description Stable code of the catalog, e.g. TH-2020-SO */
-            code: string;
-            year: number;
-            /** @description Code of a unit type, e.g. department or district */
-            unitType: string;
-            title: string;
-            legalBasis?: string;
-            provenance?: string | null;
-            /** @description From the highest minimum down; one band starts at 0 */
-            classification: components["schemas"]["ClassificationBand"][];
-            /**
-             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
-             */
-            ranking?: "dense" | "competition";
-        };
-        UpdateCatalog: {
-            /** @description Stable code of the catalog, e.g. TH-2020-SO */
-            code?: string;
-            year?: number;
-            title?: string;
-            legalBasis?: string;
-            provenance?: string | null;
-            classification?: components["schemas"]["ClassificationBand"][];
-            /**
-             * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
-             */
-            ranking?: "dense" | "competition";
-        };
-        CloneCatalog: {
-            /** @description Stable code of the catalog, e.g. TH-2020-SO */
-            code: string;
-            year: number;
-            title?: string;
-        };
-        AddCatalogNode: {
-            /** @description Code of the parent node; null for a top-level field */
-            parentCode: string | null;
-            /** @description Index among the siblings (0 = first); absent or past the end appends */
-            position?: number;
-            node: components["schemas"]["NewCatalogNode"];
-        };
-        /** @description null removes scoring, evidence or guidance */
-        UpdateCatalogNode: {
-            /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
-            code?: string;
-            /**
-             * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
-             */
-            kind?: "field" | "criterion" | "subcriterion";
-            title?: string;
-            /** @description Maximum points: a decimal with at most 3 decimal places */
-            maxPoints?: number;
-            scoring?: components["schemas"]["ScoringMethod"] | null;
-            evidence?: ("required" | "optional" | "none") | null;
-            guidance?: string | null;
-        };
-        MoveCatalogNode: {
-            /** @description Code of the new parent; null for the top level */
-            parentCode: string | null;
-            /** @description Index among the new siblings (0 = first); past the end appends */
-            position: number;
         };
         FieldScore: {
             /** @description Points of the field: exact, a JSON number of thousandths (e.g. 19.25) */
@@ -3334,6 +3438,79 @@ export interface components {
         AttachEvidence: {
             /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
             leafCode: string;
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {unknown} */
+            kind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published";
+            title: string;
+            body: string;
+            /** @description Path in the web app (under /admin/) it leads to */
+            link: string;
+            roundId: string | null;
+            unitId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            readAt: string | null;
+        };
+        JobQueueSummary: {
+            /** @enum {unknown} */
+            name: "mail" | "deadline-reminders" | "supplement-reminders" | "appraisal-reminders" | "evidence-cleanup" | "token-prune";
+            /** @description When it runs by itself (cron, Asia/Ho_Chi_Minh) */
+            cron: string | null;
+            /** @description Jobs waiting (new or to be retried) */
+            queued: number;
+            active: number;
+            /** @description Jobs failed after their last retry, still kept */
+            failed: number;
+            lastCompletedAt: string | null;
+            lastFailedAt: string | null;
+            lastError: string | null;
+        };
+        /**
+         * @description What the notification tells of
+         * @enum {unknown}
+         */
+        NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published";
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            total: number;
+            /** @description Unread notifications of the caller, whatever the page */
+            unread: number;
+            limit: number;
+            offset: number;
+        };
+        MarkNotificationsRead: {
+            /** @description The notifications to mark read; absent = all of the caller's */
+            ids?: string[];
+        };
+        NotificationsMarked: {
+            marked: number;
+            unread: number;
+        };
+        NotificationPreferences: {
+            /** @description The address e-mails go to (set on the account); null = no e-mails */
+            email: string | null;
+            /** @description Kinds the caller receives in the app only, without an e-mail */
+            emailOptOuts: ("round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published")[];
+            /** @description Every kind there is */
+            kinds: ("round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published")[];
+        };
+        UpdateNotificationPreferences: {
+            emailOptOuts: ("round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published")[];
+        };
+        JobSummary: {
+            /** @description Whether the instance that answered runs the workers (JOBS_ENABLED) */
+            running: boolean;
+            queues: components["schemas"]["JobQueueSummary"][];
+            /** @description Notification e-mails by status */
+            mail: {
+                pending: number;
+                sent: number;
+                failed: number;
+                skipped: number;
+            };
         };
     };
     responses: never;
@@ -10369,6 +10546,348 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyNotifications: {
+        parameters: {
+            query: {
+                limit: number;
+                offset: number;
+                /** @description Only the unread ones */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markMyNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markMyNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkNotificationsRead"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsMarked"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setMyNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationPreferences"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getJobSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSummary"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { finalizationProblems } from '../../domain/appraisal.js'
 import { milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
+import { appraisalChanged } from '../notifications/events.js'
 import { loadCatalog } from '../catalogs.js'
 import type { Actor } from '../context.js'
 import { statusName } from '../../messages/problems.js'
@@ -69,6 +70,7 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
         appraisedPoints: milliToNumber(sumMilli([...appraised.values()].map((e) => e.points ?? 0)))
       }
     })
+    await appraisalChanged(tx, roundId, unitId, { finalized: true })
     return state
   })
 }
@@ -95,6 +97,7 @@ export async function reopenAppraisal (db: Db, actor: Actor, roundId: string, un
       after: { status: 'in_progress', version: row.version + 1, unitId },
       reason
     })
+    await appraisalChanged(tx, roundId, unitId, { finalized: false, reason })
     return stateOf(tx, await loadAppraisalContext(tx, actor, roundId, unitId), { all: true })
   })
 }

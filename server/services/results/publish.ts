@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js'
 import { resultVersionsTable, roundsTable } from '../../db/schema/index.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
+import { resultsPublished } from '../notifications/events.js'
 import type { Actor } from '../context.js'
 import { statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
@@ -99,6 +100,7 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
       after: { roundId, unitType: context.unitType.code, version: number, catalogId: context.catalog.id, inputHash, units: results.units.length },
       reason
     })
+    await resultsPublished(tx, roundId, context.unitType, number, reason)
     return summary
   })
   const pointers = cacheOf(db).pointers

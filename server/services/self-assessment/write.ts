@@ -10,6 +10,7 @@ import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '
 import { scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit, auditInsert } from '../audit.js'
+import { selfAssessmentSubmitted } from '../notifications/events.js'
 import { catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
@@ -285,6 +286,7 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
       before: { status: 'draft', version: locked.version - 1 },
       after: { status: 'submitted', version: locked.version, points: state.totals.points, applicableMaximum: state.totals.applicableMaximum }
     })
+    await selfAssessmentSubmitted(tx, roundId, unitId)
     return state
   })
 }

@@ -1,0 +1,122 @@
+// Notifications: the kinds there are, the reminder rule, and the Vietnamese text of each (pure: no I/O).
+import { ROUND_TIME_ZONE } from './lifecycle.js'
+
+/** Every kind of notification, listed once; the API's enum, the opt-outs and the texts take them from here. */
+export const notificationKinds = [
+  'round_opened',
+  'deadline_reminder',
+  'self_assessment_submitted',
+  'supplement_requested',
+  'supplement_answered',
+  'supplement_closed',
+  'supplement_expired',
+  'supplement_due_soon',
+  'appraisal_deadline_reminder',
+  'appraisal_finalized',
+  'appraisal_reopened',
+  'results_published'
+] as const
+export type NotificationKind = typeof notificationKinds[number]
+
+/** Days before a deadline at which a reminder goes out. */
+export const REMINDER_DAYS = [7, 3, 1] as const
+
+/**
+ * The reminder due now for a deadline `msLeft` milliseconds away: the fewest days still ahead of it among
+ * REMINDER_DAYS (2.5 days left → the 3-day one), or null when more than 7 days are left or it has passed. A job that
+ * did not run for a while sends the nearest reminder only, never the ones it missed.
+ */
+export function reminderDue (msLeft: number): number | null {
+  if (msLeft <= 0) return null
+  const days = [...REMINDER_DAYS].sort((a, b) => a - b).find((d) => msLeft <= d * 86_400_000)
+  return days ?? null
+}
+
+const MOMENT = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: ROUND_TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23'
+})
+
+/** A moment as Vietnamese users read it, in Vietnam's time: "17:00 ngày 15/12/2026 (giờ Việt Nam)". */
+export function viMoment (moment: Date | string): string {
+  const parts = Object.fromEntries(MOMENT.formatToParts(new Date(moment)).map((part) => [part.type, part.value]))
+  return `${parts.hour}:${parts.minute} ngày ${parts.day}/${parts.month}/${parts.year} (giờ Việt Nam)`
+}
+
+/** What a notification's text is built from. */
+export interface NotificationFacts {
+  round: { title: string }
+  unit?: { name: string } | undefined
+  deadline?: Date | string | null | undefined
+  days?: number | undefined
+  reason?: string | null | undefined
+  leafCodes?: readonly string[] | undefined
+  unitType?: string | undefined
+  count?: number | undefined
+  version?: number | undefined
+}
+
+export interface NotificationText { title: string, body: string }
+
+function deadlineLine (facts: NotificationFacts): string {
+  return facts.deadline ? ` Hạn: ${viMoment(facts.deadline)}.` : ''
+}
+
+function unitName (facts: NotificationFacts): string {
+  return facts.unit?.name ?? ''
+}
+
+/** The title and body of a notification in Vietnamese, the same in the app and in its e-mail. */
+export function notificationText (kind: NotificationKind, facts: NotificationFacts): NotificationText {
+  const round = facts.round.title
+  const leaves = facts.leafCodes && facts.leafCodes.length > 0 ? ` (tiêu chí ${facts.leafCodes.join(', ')})` : ''
+  const reason = facts.reason ? ` Lý do: ${facts.reason}` : ''
+  switch (kind) {
+    case 'round_opened':
+      return { title: `Mở kỳ tự đánh giá: ${round}`, body: `${round} đã mở để ${unitName(facts)} tự đánh giá.${deadlineLine(facts)}` }
+    case 'deadline_reminder':
+      return {
+        title: `Còn ${facts.days ?? ''} ngày đến hạn tự đánh giá`,
+        body: `${unitName(facts)} chưa nộp bản tự đánh giá của ${round}.${deadlineLine(facts)}`
+      }
+    case 'self_assessment_submitted':
+      return { title: `${unitName(facts)} đã nộp bản tự đánh giá`, body: `${unitName(facts)} đã nộp bản tự đánh giá của ${round}; có thể bắt đầu thẩm định.` }
+    case 'supplement_requested':
+      return {
+        title: `Yêu cầu bổ sung tài liệu${leaves}`,
+        body: `Tổ thẩm định yêu cầu ${unitName(facts)} bổ sung tài liệu kiểm chứng trong ${round}${leaves}.${reason}${deadlineLine(facts)}`
+      }
+    case 'supplement_answered':
+      return { title: `${unitName(facts)} đã trả lời yêu cầu bổ sung`, body: `${unitName(facts)} đã trả lời yêu cầu bổ sung${leaves} trong ${round}; hãy thẩm định lại.` }
+    case 'supplement_closed':
+      return { title: `Yêu cầu bổ sung đã đóng${leaves}`, body: `Tổ thẩm định đã đóng yêu cầu bổ sung${leaves} của ${unitName(facts)} trong ${round}.${reason}` }
+    case 'supplement_expired':
+      return { title: `Yêu cầu bổ sung đã hết hạn${leaves}`, body: `Yêu cầu bổ sung${leaves} của ${unitName(facts)} trong ${round} đã hết hạn mà chưa được trả lời; các tiêu chí đã khóa lại.` }
+    case 'supplement_due_soon':
+      return { title: `Sắp hết hạn bổ sung tài liệu${leaves}`, body: `Yêu cầu bổ sung${leaves} của ${unitName(facts)} trong ${round} chưa được trả lời.${deadlineLine(facts)}` }
+    case 'appraisal_deadline_reminder':
+      return {
+        title: `Còn ${facts.days ?? ''} ngày đến hạn thẩm định`,
+        body: `Trong ${round} còn ${facts.count ?? 0} đơn vị có tiêu chí thuộc lĩnh vực bạn phụ trách chưa được thẩm định.${deadlineLine(facts)}`
+      }
+    case 'appraisal_finalized':
+      return { title: `Đã chốt kết quả thẩm định của ${unitName(facts)}`, body: `Kết quả thẩm định của ${unitName(facts)} trong ${round} đã được chốt.` }
+    case 'appraisal_reopened':
+      return { title: `Mở lại thẩm định của ${unitName(facts)}`, body: `Kết quả thẩm định của ${unitName(facts)} trong ${round} đã được mở lại.${reason}` }
+    case 'results_published':
+      return {
+        title: `Công bố kết quả: ${round}`,
+        body: `Kết quả Chỉ số CCHC (${facts.unitType ?? ''}) của ${round} đã được công bố${facts.version && facts.version > 1 ? ` (phiên bản ${facts.version})` : ''}.${reason}`
+      }
+  }
+}
+
+/** The e-mail of a notification: its title as the subject, its body, the link into the app, and how to opt out. */
+export function mailText (notification: { title: string, body: string, link: string }, appUrl: string): { subject: string, text: string } {
+  const base = appUrl.replace(/\/+$/, '')
+  return {
+    subject: notification.title,
+    text: `${notification.body}\n\nXem trong hệ thống: ${base}/admin${notification.link}\n\n` +
+      '—\nThư này được gửi tự động từ hệ thống chấm điểm Chỉ số CCHC; vui lòng không trả lời. ' +
+      `Để không nhận thư loại này, chọn biểu tượng chuông trong hệ thống, mục “Cài đặt thông báo”: ${base}/admin/`
+  }
+}

@@ -1,0 +1,88 @@
+// The job queue (pg-boss in the same database): every instance runs the workers and each job is done once across
+// them; schedules fire the reminders, e-mail and clean-ups; `app.jobs.run(name)` runs one now and waits for it.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import PgBoss from 'pg-boss'
+import type { Config } from '../config.js'
+import { JOB_SCHEMA, jobExecutor, type JobQueue } from '../db/job-queue.js'
+import { ROUND_TIME_ZONE } from '../domain/lifecycle.js'
+import { pruneExpiredTokens, removeUnattachedEvidence } from '../services/jobs/maintenance.js'
+import { sendAppraisalReminders, sendDeadlineReminders, sendSupplementReminders } from '../services/jobs/reminders.js'
+import { deliverPendingMail, smtpMailer, type Mailer } from '../services/notifications/mail.js'
+
+export interface JobRun { id: string, state: 'completed' | 'failed', output: unknown }
+
+export interface Jobs {
+  /** Whether this instance runs the queue (JOBS_ENABLED). */
+  readonly running: boolean
+  /** Queues one job now and resolves when a worker (of any instance) has completed it or it has failed for good. */
+  run: (name: JobQueue, options?: { timeoutMs?: number }) => Promise<JobRun>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobs: Jobs
+  }
+}
+
+export type JobsPluginOptions = Pick<Config, 'JOBS_ENABLED' | 'JOBS_POLL_SECONDS' | 'SMTP_URL' | 'MAIL_FROM' | 'APP_PUBLIC_URL' | 'EVIDENCE_UNATTACHED_GRACE_HOURS'>
+
+/** Each queue's work and when it runs (cron, in Vietnam's time). */
+function definitions (app: FastifyInstance, options: JobsPluginOptions, mailer: Mailer | null): Record<JobQueue, { cron: string, work: () => Promise<unknown> }> {
+  return {
+    mail: { cron: '* * * * *', work: () => deliverPendingMail(app.db, mailer) },
+    'deadline-reminders': { cron: '5 * * * *', work: async () => ({ notified: await sendDeadlineReminders(app.db) }) },
+    'supplement-reminders': { cron: '*/10 * * * *', work: async () => ({ notified: await sendSupplementReminders(app.db) }) },
+    'appraisal-reminders': { cron: '10 * * * *', work: async () => ({ notified: await sendAppraisalReminders(app.db) }) },
+    'evidence-cleanup': { cron: '30 2 * * *', work: async () => ({ removed: await removeUnattachedEvidence(app.db, app.evidenceStore, options.EVIDENCE_UNATTACHED_GRACE_HOURS) }) },
+    'token-prune': { cron: '15 2 * * *', work: () => pruneExpiredTokens(app.db) }
+  }
+}
+
+const notRunning: Jobs = {
+  running: false,
+  run: () => Promise.reject(new Error('The job queue is not running in this instance (JOBS_ENABLED=false)'))
+}
+
+async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Promise<void> {
+  if (!options.JOBS_ENABLED) {
+    app.decorate('jobs', notRunning)
+    return
+  }
+  const mailer = options.SMTP_URL ? await smtpMailer({ url: options.SMTP_URL, from: options.MAIL_FROM, appUrl: options.APP_PUBLIC_URL }) : null
+  // The schema and the queues were installed by migrate() as the owner; this only checks the version.
+  const boss = new PgBoss({ db: jobExecutor(app.database), schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: true })
+  boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
+  await boss.start()
+  const pollingIntervalSeconds = options.JOBS_POLL_SECONDS
+  for (const [name, definition] of Object.entries(definitions(app, options, mailer)) as [JobQueue, { cron: string, work: () => Promise<unknown> }][]) {
+    await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, async () => {
+      const output = await definition.work()
+      app.log.info({ job: name, output }, 'job done')
+      return output
+    })
+    await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
+  }
+  app.decorate('jobs', {
+    running: true,
+    run: async (name: JobQueue, { timeoutMs = 30_000 } = {}) => {
+      const id = await boss.send(name, {})
+      if (id === null) throw new Error(`The job queue refused a job of ${name}`)
+      const until = Date.now() + timeoutMs
+      // Waits on the job's own state (pg-boss records it), not on a guess of how long it takes.
+      for (;;) {
+        const job = await boss.getJobById(name, id, { includeArchive: true })
+        if (job?.state === 'completed' || job?.state === 'failed') return { id, state: job.state, output: job.output }
+        if (Date.now() > until) throw new Error(`Job ${name} ${id} did not finish within ${timeoutMs} ms (state ${job?.state ?? 'unknown'})`)
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+    }
+  } satisfies Jobs)
+  // Before the database closes: workers finish the job in hand, then stop polling.
+  app.addHook('preClose', async () => {
+    await boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 })
+    mailer?.transport.close()
+  })
+}
+
+export default fp(jobsPlugin, { name: 'jobs', dependencies: ['db', 'storage'] })

@@ -1,0 +1,80 @@
+// The events the services tell of, each called inside the service's own transaction.
+import { sql, type SQL } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { queryRows } from '../../db/rows.js'
+import { notify } from './notify.js'
+import { appraisersOfUnit, links, roundOfficers, unitOfficers, user } from './recipients.js'
+
+/** A round opened for self-assessment: every participating unit's officers, with their unit's own deadline. */
+export async function roundOpened (tx: Executor, roundId: string): Promise<void> {
+  const units = await queryRows<{ unit_id: string, deadline: Date | string | null }>(tx, sql`
+    select ru.unit_id, greatest(r.self_assessment_closes_at, ru.extension_until) as deadline
+    from round_units ru join rounds r on r.id = ru.round_id where ru.round_id = ${roundId}`)
+  for (const unit of units) {
+    await notify(tx, {
+      kind: 'round_opened',
+      recipients: unitOfficers(unit.unit_id),
+      roundId,
+      unitId: unit.unit_id,
+      facts: { deadline: unit.deadline },
+      link: links.selfAssessment(roundId, unit.unit_id)
+    })
+  }
+}
+
+/** A unit submitted its self-assessment: the appraisers of its unit type in the round. */
+export async function selfAssessmentSubmitted (tx: Executor, roundId: string, unitId: string): Promise<void> {
+  await notify(tx, { kind: 'self_assessment_submitted', recipients: appraisersOfUnit(roundId, unitId), roundId, unitId, link: links.appraisal(roundId, unitId) })
+}
+
+interface SupplementFacts { roundId: string, unitId: string, leafCodes: readonly string[], dueAt?: Date | string, reason?: string | null, createdBy: string }
+
+/** One event of a supplement request, leading the recipient to the unit's self-assessment or its appraisal. */
+async function supplementEvent (tx: Executor, kind: 'supplement_requested' | 'supplement_answered' | 'supplement_closed' | 'supplement_expired', recipients: SQL, request: SupplementFacts, page: 'selfAssessment' | 'appraisal'): Promise<void> {
+  await notify(tx, {
+    kind,
+    recipients,
+    roundId: request.roundId,
+    unitId: request.unitId,
+    facts: { leafCodes: request.leafCodes, deadline: request.dueAt, reason: request.reason },
+    link: links[page](request.roundId, request.unitId)
+  })
+}
+
+/** An appraiser asked a unit for more evidence: the unit's officers. */
+export const supplementRequested = (tx: Executor, request: SupplementFacts) => supplementEvent(tx, 'supplement_requested', unitOfficers(request.unitId), request, 'selfAssessment')
+
+/** The unit answered: the appraiser who asked. */
+export const supplementAnswered = (tx: Executor, request: SupplementFacts) => supplementEvent(tx, 'supplement_answered', user(request.createdBy), request, 'appraisal')
+
+/** The appraiser closed a request, with their comment: the unit's officers. */
+export const supplementClosed = (tx: Executor, request: SupplementFacts) => supplementEvent(tx, 'supplement_closed', unitOfficers(request.unitId), request, 'selfAssessment')
+
+/** A request passed its due date unanswered: the unit's officers and the appraiser who asked. */
+export const supplementExpired = (tx: Executor, request: SupplementFacts) =>
+  supplementEvent(tx, 'supplement_expired', sql`${unitOfficers(request.unitId)} union ${user(request.createdBy)}`, request, 'selfAssessment')
+
+/** A unit's appraisal was finalized, or reopened with a reason: the unit's officers. */
+export async function appraisalChanged (tx: Executor, roundId: string, unitId: string, change: { finalized: true } | { finalized: false, reason: string }): Promise<void> {
+  await notify(tx, {
+    kind: change.finalized ? 'appraisal_finalized' : 'appraisal_reopened',
+    recipients: unitOfficers(unitId),
+    roundId,
+    unitId,
+    facts: { reason: change.finalized ? null : change.reason },
+    link: links.myUnit()
+  })
+}
+
+/** Results of a unit type were published: the officers of its units and its appraisers. */
+export async function resultsPublished (tx: Executor, roundId: string, unitType: { code: string, name: string }, version: number, reason: string | null): Promise<void> {
+  const facts = { unitType: unitType.name, version, reason }
+  await notify(tx, { kind: 'results_published', recipients: roundOfficers(roundId, unitType.code), roundId, facts, link: links.unitResults(roundId) })
+  await notify(tx, {
+    kind: 'results_published',
+    recipients: sql`select user_id from appraisal_assignments where round_id = ${roundId} and unit_type_code = ${unitType.code}`,
+    roundId,
+    facts,
+    link: links.results()
+  })
+}
