@@ -25,7 +25,7 @@ try {
   const gap = await time(() => gapReport(db, round.roundId), runs)
   const progress = await time(() => appraisalProgress(db, systemActor, round.roundId), runs)
   const report = await gapReport(db, round.roundId)
-  const [bare] = await queryRows<{ total: string }>(db, sql`select coalesce(sum(points), 0)::text as total from self_assessment_entries e join self_assessments sa on sa.id = e.self_assessment_id where sa.round_id = ${round.roundId}`)
+  const [bare] = await queryRows<{ total: string }>(db, sql`select (coalesce(sum(points_milli), 0) / 1000.0)::text as total from self_assessment_entries e join self_assessments sa on sa.id = e.self_assessment_id where sa.round_id = ${round.roundId}`)
   const reported = report.units.reduce((sum, unit) => sum + Math.round(unit.selfPoints * 1000), 0)
   const checked = Math.round(Number(bare?.total ?? 0) * 1000) === reported
   const ms = (value: number) => `${value.toFixed(0)} ms`

@@ -15,7 +15,6 @@ import { queryRows } from '../server/db/rows.js'
 import {
   appraisalEntriesTable, appraisalsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentEntriesTable, selfAssessmentsTable
 } from '../server/db/schema/index.js'
-import { milliToString } from '../server/domain/decimal.js'
 import { leafValues } from '../server/domain/demo-scores.js'
 import { searchNormalize, vietnameseSortKey } from '../server/domain/text.js'
 import { loadCatalog } from '../server/services/catalogs.js'
@@ -75,8 +74,8 @@ export async function setUp (db: Db, units: number): Promise<string> {
         const appraised = values[Math.min(values.length - 1, Math.floor((level + 0.2 * (next() - 0.5)) * values.length))] ?? values[0]
         const selfChoice = values[Math.min(values.length - 1, values.indexOf(appraised as typeof values[number]) + (next() < 0.3 ? 1 : 0))]
         if (appraised === undefined || selfChoice === undefined) continue
-        selfEntries.push({ selfAssessmentId: (self as { id: string }).id, leafCode: leaf.node.code, fieldCode: leaf.fieldCode, input: selfChoice.input, points: milliToString(selfChoice.points), notApplicable: false, explanation: 'Dữ liệu thử tải' })
-        appraisalEntries.push({ appraisalId: (appraisal as { id: string }).id, leafCode: leaf.node.code, fieldCode: leaf.fieldCode, input: appraised.input, points: milliToString(appraised.points), notApplicable: false, reason: appraised.points === selfChoice.points ? null : 'Theo hồ sơ' })
+        selfEntries.push({ selfAssessmentId: (self as { id: string }).id, leafCode: leaf.node.code, fieldCode: leaf.fieldCode, input: selfChoice.input, pointsMilli: selfChoice.points, notApplicable: false, explanation: 'Dữ liệu thử tải' })
+        appraisalEntries.push({ appraisalId: (appraisal as { id: string }).id, leafCode: leaf.node.code, fieldCode: leaf.fieldCode, input: appraised.input, pointsMilli: appraised.points, notApplicable: false, reason: appraised.points === selfChoice.points ? null : 'Theo hồ sơ' })
       }
     }
     for (let i = 0; i < selfEntries.length; i += CHUNK) await db.insert(selfAssessmentEntriesTable).values(selfEntries.slice(i, i + CHUNK))

@@ -1,5 +1,5 @@
 // `npm run bench:results`: a round of 10,000 units × 100 leaves in PostgreSQL; times the full results computation
-// next to a bare `SELECT unit, sum(points) … GROUP BY unit` over the same rows, in the same run. The computation reads
+// next to a bare `SELECT unit, sum(points_milli) … GROUP BY unit` over the same rows, in the same run. The computation reads
 // the per-field sums that triggers keep beside the entries (migration 0008), so the run also checks that every unit's
 // appraised total it reports equals the bare sum over the entries.
 // Connects to the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), works in a scratch
@@ -114,9 +114,9 @@ export async function generateRound (db: Db, options: { units: number, leaves: n
       select o.id as owner, leaf.code, leaf.field_code, false as na, floor(random() * (leaf.max_points * 4 + 1)) * 0.25 as points
       from ${sql.raw(owner)} o cross join leaf where o.round_id = ${roundId}
     )
-    insert into ${sql.raw(table)} (${sql.raw(ownerColumn)}, leaf_code, field_code, input, points, not_applicable)
+    insert into ${sql.raw(table)} (${sql.raw(ownerColumn)}, leaf_code, field_code, input, points_milli, not_applicable)
     select owner, code, field_code, case when na then '{"value":null}'::jsonb else jsonb_build_object('value', points) end,
-      case when na then null else points end, na
+      case when na then null else (points * 1000)::int end, na
     from scored`
   await db.execute(entries('self_assessment_entries', 'self_assessments', 'self_assessment_id'))
   await db.execute(entries('appraisal_entries', 'appraisals', 'appraisal_id'))
@@ -163,7 +163,7 @@ async function main (): Promise<void> {
 
     const full = await time(() => computeLiveResults(db, round.roundId, round.unitType), runs)
     const bareAppraisedQuery = () => queryRows<{ unit_id: string, sum: string | null }>(db, sql`
-      select a.unit_id, sum(e.points) from appraisal_entries e join appraisals a on a.id = e.appraisal_id
+      select a.unit_id, sum(e.points_milli) / 1000.0 as sum from appraisal_entries e join appraisals a on a.id = e.appraisal_id
       where a.round_id = ${round.roundId} group by a.unit_id`)
     const bareAppraised = await time(bareAppraisedQuery, runs)
     const bareTotals = new Map((await bareAppraisedQuery()).map((row) => [row.unit_id, Number(row.sum ?? 0)]))
@@ -172,10 +172,10 @@ async function main (): Promise<void> {
       throw new Error(`the results disagree with the bare sums for ${mismatched.length} of ${results.units.length} units`)
     }
     const bareBoth = await time(() => queryRows(db, sql`
-      select unit_id, sum(points) from (
-        select s.unit_id, e.points from self_assessment_entries e join self_assessments s on s.id = e.self_assessment_id where s.round_id = ${round.roundId}
+      select unit_id, sum(points_milli) from (
+        select s.unit_id, e.points_milli from self_assessment_entries e join self_assessments s on s.id = e.self_assessment_id where s.round_id = ${round.roundId}
         union all
-        select a.unit_id, e.points from appraisal_entries e join appraisals a on a.id = e.appraisal_id where a.round_id = ${round.roundId}
+        select a.unit_id, e.points_milli from appraisal_entries e join appraisals a on a.id = e.appraisal_id where a.round_id = ${round.roundId}
       ) entries group by unit_id`), runs)
     console.log('')
     console.log(`Median of ${runs} runs (min in brackets):`)

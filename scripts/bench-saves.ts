@@ -90,9 +90,9 @@ async function main (): Promise<void> {
           return false
         }
         const values = codes.map((_, leaf) => points(batch, unit, leaf))
-        await client.query(`insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points, not_applicable)
-          select $1, c, f, jsonb_build_object('value', p), p, false from unnest($2::text[], $3::text[], $4::numeric[]) as t(c, f, p)
-          on conflict (self_assessment_id, leaf_code) do update set input = excluded.input, points = excluded.points, updated_at = now()`,
+        await client.query(`insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points_milli, not_applicable)
+          select $1, c, f, jsonb_build_object('value', p), (p * 1000)::int, false from unnest($2::text[], $3::text[], $4::numeric[]) as t(c, f, p)
+          on conflict (self_assessment_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli, updated_at = now()`,
         [officer.selfAssessmentId, codes, fieldCodes, values])
         await client.query(`insert into audit_log (actor_type, actor_name, action, entity_type, entity_id, before, after)
           values ('system', 'bench', 'self_assessment.save', 'self_assessment', $1, $2, $3)`,
@@ -115,7 +115,7 @@ async function main (): Promise<void> {
         from unnest(${sql.param(expected.map((e) => e.id))}::uuid[], ${sql.param(expected.map((e) => e.version))}::int[],
           ${sql.param(expected.map((e) => e.code))}::text[], ${sql.param(expected.map((e) => e.points))}::numeric[]) as x(id, version, code, points)
         left join self_assessments s on s.id = x.id and s.version = x.version
-        left join self_assessment_entries e on e.self_assessment_id = x.id and e.leaf_code = x.code and e.points = x.points
+        left join self_assessment_entries e on e.self_assessment_id = x.id and e.leaf_code = x.code and e.points_milli = (x.points * 1000)::int
         where s.id is null or e.leaf_code is null`)
       return row?.lost ?? -1
     }

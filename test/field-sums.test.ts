@@ -1,8 +1,13 @@
 // The per-field sums kept by triggers on the entry tables (migration 0008), which results read instead of the entries:
 // after every kind of write they must equal the sums recomputed from the entries themselves.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../server/db/client.js'
+import { migrate } from '../server/db/migrate.js'
+import { migrationsDir } from '../server/paths.js'
 import { queryRows } from '../server/db/rows.js'
 import { computeLiveResults } from '../server/services/results.js'
 import { generateRound } from '../scripts/bench-results.js'
@@ -14,11 +19,11 @@ type Sums = Record<string, string>
 async function recomputed (db: Db): Promise<{ self: Sums, appraised: Sums }> {
   const self = await queryRows<{ key: string, value: string }>(db, sql`
     select self_assessment_id || '|' || field_code as key,
-      coalesce(sum((points * 1000)::int8), 0) || ':' || count(*) || ':' || count(input) as value
+      coalesce(sum(points_milli::int8), 0) || ':' || count(*) || ':' || count(input) as value
     from self_assessment_entries group by self_assessment_id, field_code`)
   const appraised = await queryRows<{ key: string, value: string }>(db, sql`
     select appraisal_id || '|' || field_code as key,
-      coalesce(sum((points * 1000)::int8), 0) || ':' || count(*) || ':' || count(input) as value
+      coalesce(sum(points_milli::int8), 0) || ':' || count(*) || ':' || count(input) as value
     from appraisal_entries group by appraisal_id, field_code`)
   return { self: Object.fromEntries(self.map((row) => [row.key, row.value])), appraised: Object.fromEntries(appraised.map((row) => [row.key, row.value])) }
 }
@@ -54,13 +59,13 @@ t.test('the per-field sums follow every insert, update, upsert, delete and trunc
   const before = await computeLiveResults(db, round.roundId, round.unitType, { compareTo: null })
 
   // A changed score, a leaf newly not applicable and one applicable again, in one statement each.
-  await db.execute(sql`update appraisal_entries set points = points + 0.25 where leaf_code in ('1.1', '3.2') and points is not null and points < 1`)
-  await db.execute(sql`update self_assessment_entries set points = null, not_applicable = true where leaf_code = '2.1' and not not_applicable`)
-  await db.execute(sql`update self_assessment_entries set points = 0.5, not_applicable = false where leaf_code = '4.1' and not_applicable`)
+  await db.execute(sql`update appraisal_entries set points_milli = points_milli + 250 where leaf_code in ('1.1', '3.2') and points_milli is not null and points_milli < 1000`)
+  await db.execute(sql`update self_assessment_entries set points_milli = null, not_applicable = true where leaf_code = '2.1' and not not_applicable`)
+  await db.execute(sql`update self_assessment_entries set points_milli = 500, not_applicable = false where leaf_code = '4.1' and not_applicable`)
   await assertInStep(t, db, 'after updates')
 
   // An answer cleared (input null), as a withdrawn leaf is.
-  await db.execute(sql`update self_assessment_entries set input = null, points = null, not_applicable = false where leaf_code = '5.1'`)
+  await db.execute(sql`update self_assessment_entries set input = null, points_milli = null, not_applicable = false where leaf_code = '5.1'`)
   await assertInStep(t, db, 'after clearing answers')
 
   // Moving an entry to another field (a change of the grouping key) takes it out of one sum and into another.
@@ -69,11 +74,11 @@ t.test('the per-field sums follow every insert, update, upsert, delete and trunc
 
   // An upsert as the services write: some rows inserted, some updated, in one statement.
   await db.execute(sql`
-    insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points, not_applicable)
-    select a.id, x.leaf, x.field, '{"value":1}'::jsonb, 1, false
+    insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli, not_applicable)
+    select a.id, x.leaf, x.field, '{"value":1}'::jsonb, 1000, false
     from appraisals a cross join (values ('1.1', '1'), ('9.9', '7')) as x(leaf, field)
     where a.round_id = ${round.roundId}
-    on conflict (appraisal_id, leaf_code) do update set points = excluded.points, input = excluded.input, not_applicable = false`)
+    on conflict (appraisal_id, leaf_code) do update set points_milli = excluded.points_milli, input = excluded.input, not_applicable = false`)
   await assertInStep(t, db, 'after an upsert')
 
   // Deleting some entries, then every entry of one field.
@@ -84,14 +89,14 @@ t.test('the per-field sums follow every insert, update, upsert, delete and trunc
   // The results follow the sums: an appraised point more on one leaf of one unit raises its total by exactly 1.
   const [target] = await queryRows<{ unit_id: string, leaf_code: string }>(db, sql`
     select a.unit_id, e.leaf_code from appraisal_entries e join appraisals a on a.id = e.appraisal_id
-    where e.points is not null and e.field_code = '2' order by a.unit_id, e.leaf_code limit 1`)
+    where e.points_milli is not null and e.field_code = '2' order by a.unit_id, e.leaf_code limit 1`)
   t.ok(target, 'a scored leaf to change')
   const totalOf = async () => {
     const results = await computeLiveResults(db, round.roundId, round.unitType, { compareTo: null })
     return results.units.find((unit) => unit.unit.id === target?.unit_id)?.appraised.points
   }
   const totalBefore = await totalOf()
-  await db.execute(sql`update appraisal_entries set points = points + 1 where leaf_code = ${target?.leaf_code}
+  await db.execute(sql`update appraisal_entries set points_milli = points_milli + 1000 where leaf_code = ${target?.leaf_code}
     and appraisal_id = (select id from appraisals where unit_id = ${target?.unit_id} and round_id = ${round.roundId})`)
   t.equal(Number(await totalOf()) - Number(totalBefore), 1, 'the unit\'s appraised total rose by exactly 1 point')
   t.not(JSON.stringify(before.units), JSON.stringify((await computeLiveResults(db, round.roundId, round.unitType, { compareTo: null })).units), 'the results changed with the entries')
@@ -102,17 +107,39 @@ t.test('the per-field sums follow every insert, update, upsert, delete and trunc
   t.equal(Number(left?.n), 0, 'TRUNCATE empties the sums')
 })
 
-t.test('sums already in the database when the migration runs are filled in by it', async (t) => {
-  // The migration's backfill uses the same grouping as recomputed(); a database migrated on top of entries is in step.
-  const database = await freshDatabase(t)
+t.test('entries stored with decimal points before 0014 become thousandths, and their sums stay in step', async (t) => {
+  // A database at 0013 (points as numeric), with entries, then migrated to the end.
+  const database = await freshDatabase(t, { migrated: false })
+  const earlier = mkdtempSync(join(tmpdir(), 'par-migrations-'))
+  t.teardown(() => rmSync(earlier, { recursive: true, force: true }))
+  cpSync(migrationsDir, earlier, { recursive: true })
+  const journal = JSON.parse(readFileSync(join(earlier, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }
+  journal.entries = journal.entries.filter((entry) => entry.tag < '0014')
+  writeFileSync(join(earlier, 'meta', '_journal.json'), JSON.stringify(journal))
+  await migrate(database, { folder: earlier })
   const db = database.db
-  await generateRound(db, { units: 3, leaves: 10 })
-  await db.execute(sql`truncate self_assessment_field_sums, appraisal_field_sums`)
-  const file = (await import('node:fs')).readFileSync(new URL('../migrations/0008_field_sums_triggers.sql', import.meta.url), 'utf8')
-  for (const statement of file.split('--> statement-breakpoint').filter((part) => /^\s*INSERT INTO/m.test(part) && !/CREATE FUNCTION/.test(part))) {
-    await db.execute(sql.raw(statement))
-  }
-  await assertInStep(t, db, 'after the backfill')
+  await db.execute(sql`insert into unit_types (code, name) values ('t', 'Loại thử')`)
+  const [unit] = await queryRows<{ id: string }>(db, sql`insert into units (code, name, unit_type_code, search_text, sort_key) values ('U1', 'Đơn vị', 't', 'don vi', 'don vi') returning id`)
+  const [catalog] = await queryRows<{ id: string }>(db, sql`insert into catalogs (code, year, unit_type_code, title, classification, status) values ('C', 2020, 't', 'Bộ', '[]', 'published') returning id`)
+  const [round] = await queryRows<{ id: string }>(db, sql`insert into rounds (code, title, year, status) values ('R', 'Kỳ', 2020, 'appraisal') returning id`)
+  const [self] = await queryRows<{ id: string }>(db, sql`insert into self_assessments (round_id, unit_id, catalog_id, status, version, submitted_at) values (${round?.id}, ${unit?.id}, ${catalog?.id}, 'submitted', 1, now()) returning id`)
+  const [appraisal] = await queryRows<{ id: string }>(db, sql`insert into appraisals (round_id, unit_id, status, version) values (${round?.id}, ${unit?.id}, 'in_progress', 1) returning id`)
+  await db.execute(sql`insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points, not_applicable) values
+    (${self?.id}, '1.1', '1', '{"value": 0.25}', 0.25, false), (${self?.id}, '1.2', '1', '{"value": 12.5}', 12.5, false),
+    (${self?.id}, '2.1', '2', '{"value": null}', null, true), (${self?.id}, '2.2', '2', null, null, false)`)
+  await db.execute(sql`insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points, not_applicable) values
+    (${appraisal?.id}, '1.1', '1', '{"value": 0.125}', 0.125, false), (${appraisal?.id}, '2.1', '2', '{"value": null}', null, true)`)
+  const sumsBefore = await stored(t, db)
+
+  await migrate(database)
+  const self2 = await queryRows<{ leaf_code: string, points_milli: number | null }>(db, sql`select leaf_code, points_milli from self_assessment_entries order by leaf_code`)
+  t.same(self2.map((row) => [row.leaf_code, row.points_milli]), [['1.1', 250], ['1.2', 12500], ['2.1', null], ['2.2', null]], 'self points in thousandths')
+  const appraised = await queryRows<{ leaf_code: string, points_milli: number | null }>(db, sql`select leaf_code, points_milli from appraisal_entries order by leaf_code`)
+  t.same(appraised.map((row) => [row.leaf_code, row.points_milli]), [['1.1', 125], ['2.1', null]], 'appraised points in thousandths')
+  t.same(await stored(t, db), sumsBefore, 'the conversion leaves the sums as they were')
+  await assertInStep(t, db, 'after the conversion')
+  await db.execute(sql`update self_assessment_entries set points_milli = points_milli + 1000 where leaf_code = '1.2'`)
+  await assertInStep(t, db, 'after a write through the new column')
 })
 
 t.test('concurrent writers to the same sums stay exact (PostgreSQL: several connections at once)', { skip: process.env.TEST_DATABASE_URL ? false : 'PGlite has one connection' }, async (t) => {
@@ -121,13 +148,13 @@ t.test('concurrent writers to the same sums stay exact (PostgreSQL: several conn
   const round = await generateRound(db, { units: 2, leaves: 20, seed: 0.5 })
   const leaves = await queryRows<{ appraisal_id: string, leaf_code: string }>(db, sql`
     select e.appraisal_id, e.leaf_code from appraisal_entries e join appraisals a on a.id = e.appraisal_id
-    where a.round_id = ${round.roundId} and e.field_code = '1' and e.points is not null`)
+    where a.round_id = ${round.roundId} and e.field_code = '1' and e.points_milli is not null`)
   t.ok(leaves.length >= 4, 'several leaves of one field to change at once')
   // Each writer changes one leaf in its own transaction and holds its row lock a moment, so the sums rows are contended.
   await Promise.all(leaves.map((leaf, i) => db.transaction(async (tx) => {
-    await tx.execute(sql`update appraisal_entries set points = 0, not_applicable = false where appraisal_id = ${leaf.appraisal_id} and leaf_code = ${leaf.leaf_code}`)
+    await tx.execute(sql`update appraisal_entries set points_milli = 0, not_applicable = false where appraisal_id = ${leaf.appraisal_id} and leaf_code = ${leaf.leaf_code}`)
     await tx.execute(sql`select pg_sleep(${(i % 3) * 0.01})`)
-    await tx.execute(sql`insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points) values (${leaf.appraisal_id}, ${'x.' + i}, '1', '{"value":0.25}', 0.25)`)
+    await tx.execute(sql`insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli) values (${leaf.appraisal_id}, ${'x.' + i}, '1', '{"value":0.25}', 250)`)
   })))
   await assertInStep(t, db, 'after concurrent writers')
 })

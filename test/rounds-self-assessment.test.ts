@@ -273,8 +273,8 @@ t.test('concurrent saves from the same version: exactly one wins, the other gets
     t.same(withoutClock(current), withoutClock((await tabA.read()).json()), 'the refusal carries the whole current state')
     t.equal(current.version, winner.json().version, 'which is the winner\'s')
     t.same(current.leaves.filter((leaf: { code: string }) => ['1.1.2', '1.1.3'].includes(leaf.code)), winner.json().leaves)
-    const stored = await queryRows<{ leaf_code: string, points: string }>(app.db, sql`select leaf_code, points::text as points from self_assessment_entries order by leaf_code`)
-    const expected = winner === a ? ['0.250', '0.500'] : ['0.750', '1.000']
+    const stored = await queryRows<{ leaf_code: string, points: number }>(app.db, sql`select leaf_code, points_milli as points from self_assessment_entries order by leaf_code`)
+    const expected = winner === a ? [250, 500] : [750, 1000]
     t.same(stored.map((row) => row.points), expected, 'the stored state is the winner\'s, not a mix')
   }
 

@@ -25,7 +25,7 @@ t.test('a self-assessment with such a row answers 200, the odd leaf without inpu
   const [owner] = await queryRows<{ id: string, field: string }>(app.db, sql`
     select sa.id, e.field_code as field from self_assessments sa join self_assessment_entries e on e.self_assessment_id = sa.id
     where sa.round_id = ${round.id} and sa.unit_id = ${unitId} limit 1`)
-  await app.db.execute(sql`insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points, not_applicable)
+  await app.db.execute(sql`insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points_milli, not_applicable)
     values (${owner!.id}, ${range.code}, ${owner!.field}, '{"value": null}'::jsonb, null, true)`)
   const read = await app.inject({ method: 'GET', url, headers: officer.headers })
   t.equal(read.statusCode, 200)

@@ -20,8 +20,9 @@ export const MIGRATION_LOCK_KEY = 0x5041524d
  * run: instances starting together queue on it, the first migrates and the others then find nothing left to do.
  * (Embedded PGlite belongs to one process, which has no one to race.)
  */
-export async function migrate (database: Database): Promise<void> {
-  const config = { migrationsFolder: migrationsDir }
+export async function migrate (database: Database, options: { folder?: string } = {}): Promise<void> {
+  // `folder`: another set of migrations, for tests that start from an earlier version.
+  const config = { migrationsFolder: options.folder ?? migrationsDir }
   if (database.kind === 'pglite') {
     await migratePglite(database.db as unknown as PgliteDatabase, config)
     await installJobQueue(jobExecutor(database))

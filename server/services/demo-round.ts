@@ -8,7 +8,7 @@ import {
   appraisalEntriesTable, appraisalsTable, catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentEntriesTable,
   selfAssessmentsTable, unitsTable
 } from '../db/schema/index.js'
-import { milliToString, parseMilli, type Milli } from '../domain/decimal.js'
+import { parseMilli, type Milli } from '../domain/decimal.js'
 import { distributePoints, type LeafChoice } from '../domain/demo-scores.js'
 import { parseCsv } from '../domain/csv.js'
 import { fixturesDir } from '../paths.js'
@@ -102,12 +102,12 @@ export async function loadDemoRound2020 (db: Db): Promise<boolean> {
       for (const [fieldCode, { self, appraised }] of score.fields) {
         const selfPoints = new Map<string, Milli>(self.map((choice) => [choice.leafCode, choice.points]))
         for (const choice of self) {
-          selfEntries.push({ selfAssessmentId: (selfAssessment as { id: string }).id, leafCode: choice.leafCode, fieldCode, input: choice.input, points: milliToString(choice.points), notApplicable: false, explanation: EXPLANATION })
+          selfEntries.push({ selfAssessmentId: (selfAssessment as { id: string }).id, leafCode: choice.leafCode, fieldCode, input: choice.input, pointsMilli: choice.points, notApplicable: false, explanation: EXPLANATION })
         }
         for (const choice of appraised) {
           // An appraised score that differs from the self score needs its reason (DOMAIN.md §2.4).
           const differs = selfPoints.get(choice.leafCode) !== choice.points
-          appraisalEntries.push({ appraisalId: (appraisal as { id: string }).id, leafCode: choice.leafCode, fieldCode, input: choice.input, points: milliToString(choice.points), notApplicable: false, reason: differs ? REASON : null })
+          appraisalEntries.push({ appraisalId: (appraisal as { id: string }).id, leafCode: choice.leafCode, fieldCode, input: choice.input, pointsMilli: choice.points, notApplicable: false, reason: differs ? REASON : null })
         }
       }
     }

@@ -61,8 +61,8 @@ export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, 
 /** A saved entry as the database holds it. */
 export interface EntryRow {
   input: EnteredInput | null
-  /** Exact decimal text, e.g. "0.750". */
-  points: string | null
+  /** In thousandths. */
+  points: Milli | null
   notApplicable: boolean
   explanation: string | null
 }
@@ -70,7 +70,7 @@ export interface EntryRow {
 /** The rows of these leaves (absent: nothing saved) and how many evidence files each has, in one statement. */
 export async function leafRows (tx: Executor, selfAssessmentId: string, leafCodes: readonly string[]): Promise<{ entries: Map<string, EntryRow>, files: Map<string, number> }> {
   const rows = await queryRows<Record<string, unknown>>(tx, sql`
-    select false as file_count, leaf_code, input, points::text as points, not_applicable, explanation, null::int as files
+    select false as file_count, leaf_code, input, points_milli, not_applicable, explanation, null::int as files
     from self_assessment_entries where self_assessment_id = ${selfAssessmentId} and leaf_code in ${leafCodes}
     union all
     select true, leaf_code, null, null, null, null, count(*)::int
@@ -83,7 +83,7 @@ export async function leafRows (tx: Executor, selfAssessmentId: string, leafCode
     else {
       entries.set(leafCode, {
         input: (row.input ?? null) as EnteredInput | null,
-        points: row.points === null ? null : String(row.points),
+        points: row.points_milli === null ? null : Number(row.points_milli) as Milli,
         notApplicable: row.not_applicable === true,
         explanation: row.explanation === null ? null : String(row.explanation)
       })

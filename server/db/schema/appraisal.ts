@@ -1,6 +1,6 @@
 // Appraisal (thẩm định): appraiser assignments to fields, appraised scores per leaf, supplement requests.
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { usersTable } from './auth.js'
 import { fieldSumsColumns, roundsTable } from './rounds.js'
 import { unitsTable, unitTypesTable } from './units.js'
@@ -40,7 +40,8 @@ export const appraisalEntriesTable = pgTable('appraisal_entries', {
   leafCode: text().notNull(),
   fieldCode: text().notNull(),
   input: jsonb().$type<EnteredInput>().notNull(),
-  points: numeric({ precision: 9, scale: 3 }),
+  // In thousandths, like the sums tables; null when not applicable.
+  pointsMilli: integer(),
   notApplicable: boolean().notNull().default(false),
   reason: text(),
   appraisedBy: uuid().references(() => usersTable.id),
@@ -49,7 +50,7 @@ export const appraisalEntriesTable = pgTable('appraisal_entries', {
   primaryKey({ columns: [table.appraisalId, table.leafCode] }),
   index().on(table.fieldCode),
   index('appraisal_entries_not_applicable').on(table.appraisalId).where(sql`${table.notApplicable}`),
-  check('appraisal_entries_points', sql`(${table.notApplicable} and ${table.points} is null) or (not ${table.notApplicable} and ${table.points} is not null and ${table.points} >= 0)`)
+  check('appraisal_entries_points', sql`(${table.notApplicable} and ${table.pointsMilli} is null) or (not ${table.notApplicable} and ${table.pointsMilli} is not null and ${table.pointsMilli} >= 0)`)
 ])
 
 /**

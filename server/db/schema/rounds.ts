@@ -1,6 +1,6 @@
 // Assessment rounds (kỳ đánh giá): their catalogs and participants, and each unit's self-assessment with its entries.
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import { catalogsTable } from './catalogs.js'
 import { unitsTable, unitTypesTable } from './units.js'
@@ -72,17 +72,18 @@ export const selfAssessmentEntriesTable = pgTable('self_assessment_entries', {
   // The leaf's top-level field, so totals group by field without walking the tree.
   fieldCode: text().notNull(),
   input: jsonb().$type<EnteredInput>(),
-  // Null when unanswered or not applicable; a not-applicable leaf counts in neither points nor maximum.
-  points: numeric({ precision: 9, scale: 3 }),
+  // In thousandths, like the sums tables; null when unanswered or not applicable (a not-applicable leaf counts in
+  // neither points nor maximum).
+  pointsMilli: integer(),
   notApplicable: boolean().notNull().default(false),
   explanation: text(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 }, (table) => [
   primaryKey({ columns: [table.selfAssessmentId, table.leafCode] }),
   index('self_assessment_entries_not_applicable').on(table.selfAssessmentId).where(sql`${table.notApplicable}`),
-  check('self_assessment_entries_points', sql`(${table.input} is null and ${table.points} is null and not ${table.notApplicable})
-    or (${table.input} is not null and ${table.notApplicable} and ${table.points} is null)
-    or (${table.input} is not null and not ${table.notApplicable} and ${table.points} is not null and ${table.points} >= 0)`)
+  check('self_assessment_entries_points', sql`(${table.input} is null and ${table.pointsMilli} is null and not ${table.notApplicable})
+    or (${table.input} is not null and ${table.notApplicable} and ${table.pointsMilli} is null)
+    or (${table.input} is not null and not ${table.notApplicable} and ${table.pointsMilli} is not null and ${table.pointsMilli} >= 0)`)
 ])
 
 /** The figures of a sums table, one row per owner and field (the same for self-assessments and appraisals). */

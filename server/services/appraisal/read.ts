@@ -1,7 +1,7 @@
 // Reading a unit's appraisal: every leaf with the self-assessed and appraised scores, evidence rules and open supplement requests.
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { queryRows, concurrently, toDate, toIso, toMilli } from '../../db/rows.js'
+import { queryRows, concurrently, toDate, toIso } from '../../db/rows.js'
 import { differsFromSelf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
 import type { EvidenceRule, ScoringMethod } from '../../domain/catalog.js'
 import { milliToNumber, sumMilli, type Milli } from '../../domain/decimal.js'
@@ -97,11 +97,11 @@ interface AppraisedRow { input: EnteredInput, points: Milli | null, notApplicabl
 export async function selfEntries (db: Executor, selfAssessmentId: string | null): Promise<Map<string, SelfRow>> {
   if (selfAssessmentId === null) return new Map()
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select leaf_code, input, points::text as points, not_applicable, explanation, updated_at
+    select leaf_code, input, points_milli, not_applicable, explanation, updated_at
     from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`)
   return new Map(rows.map((row) => [String(row.leaf_code), {
     input: storedInput(row.input ?? null),
-    points: row.points === null ? null : toMilli(row.points),
+    points: row.points_milli === null ? null : Number(row.points_milli) as Milli,
     notApplicable: row.not_applicable === true,
     explanation: row.explanation === null ? null : String(row.explanation),
     updatedAt: toIso(row.updated_at)
@@ -111,12 +111,12 @@ export async function selfEntries (db: Executor, selfAssessmentId: string | null
 export async function appraisedEntries (db: Executor, appraisalId: string | null): Promise<Map<string, AppraisedRow>> {
   if (appraisalId === null) return new Map()
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select e.leaf_code, e.input, e.points::text as points, e.not_applicable, e.reason, e.updated_at, u.id as user_id, u.username, u.display_name
+    select e.leaf_code, e.input, e.points_milli, e.not_applicable, e.reason, e.updated_at, u.id as user_id, u.username, u.display_name
     from appraisal_entries e left join users u on u.id = e.appraised_by
     where e.appraisal_id = ${appraisalId}`)
   return new Map(rows.map((row) => [String(row.leaf_code), {
     input: row.input as EnteredInput,
-    points: row.points === null ? null : toMilli(row.points),
+    points: row.points_milli === null ? null : Number(row.points_milli) as Milli,
     notApplicable: row.not_applicable === true,
     reason: row.reason === null ? null : String(row.reason),
     appraisedBy: userRef(row.user_id, row.username, row.display_name),

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
 import { appraisalEntriesTable, appraisalsTable } from '../../db/schema/index.js'
 import { reasonMissing, reasonRequiredMessage, type LeafValue } from '../../domain/appraisal.js'
-import { milliToNumber, milliToString, type Milli } from '../../domain/decimal.js'
+import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import { scoreLeaf, type ScoringErrorCode, type EnteredInput, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
@@ -128,7 +128,7 @@ async function applyPlanned (tx: Executor, actor: Actor, locked: Locked, action:
       leafCode: node.code,
       fieldCode: node.fieldCode,
       input: next.input,
-      points: next.points === null ? null : milliToString(next.points),
+      pointsMilli: next.points,
       notApplicable: next.notApplicable,
       reason: next.reason,
       appraisedBy
@@ -147,7 +147,7 @@ async function applyPlanned (tx: Executor, actor: Actor, locked: Locked, action:
       target: [appraisalEntriesTable.appraisalId, appraisalEntriesTable.leafCode],
       set: {
         input: sql`excluded.input`,
-        points: sql`excluded.points`,
+        pointsMilli: sql`excluded.points_milli`,
         notApplicable: sql`excluded.not_applicable`,
         reason: sql`excluded.reason`,
         appraisedBy: sql`excluded.appraised_by`,

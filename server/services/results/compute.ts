@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { concurrently, queryRows } from '../../db/rows.js'
-import { formatMilli } from '../../domain/decimal.js'
+import { formatMilli, type Milli } from '../../domain/decimal.js'
 import { computeResults, previousFrom, type PreviousResults, type ResultField } from '../../domain/results.js'
 import { Errors } from '../../errors.js'
 import type { Actor } from '../context.js'
@@ -136,6 +136,8 @@ export async function resultInputHash (db: Executor, context: ResultContext): Pr
   units.forEach((unit, i) => hash.update((i === 0 ? '' : ',') + JSON.stringify({ id: unit.id, code: unit.code, name: unit.name })))
   hash.update('],"entries":[')
   const points = (value: unknown) => value === null || value === undefined ? null : formatMilli(milli(value))
+  // Entries hold thousandths; the same text as a decimal would give, so hashes of versions published before stay true.
+  const entryPoints = (value: unknown) => value === null || value === undefined ? null : formatMilli(Number(value) as Milli)
   if (context.source === 'historical') {
     const rows = await queryRows<Record<string, unknown>>(db, sql`
       with ${unitSetSql(context)}
@@ -147,21 +149,21 @@ export async function resultInputHash (db: Executor, context: ResultContext): Pr
     const rows = await queryRows<Record<string, unknown>>(db, sql`
       with ${leafSql(context.catalog.id)}, ${unitSetSql(context)},
       s as (
-        select sa.unit_id, e.leaf_code, e.points, e.not_applicable from self_assessment_entries e
+        select sa.unit_id, e.leaf_code, e.points_milli, e.not_applicable from self_assessment_entries e
         join self_assessments sa on sa.id = e.self_assessment_id
         where sa.round_id = ${context.round.id} and sa.catalog_id = ${context.catalog.id} and sa.unit_id in (select id from unit_set)
           and e.input is not null and e.leaf_code in (select code from leaf)
       ), a as (
-        select ap.unit_id, e.leaf_code, e.points, e.not_applicable from appraisal_entries e
+        select ap.unit_id, e.leaf_code, e.points_milli, e.not_applicable from appraisal_entries e
         join appraisals ap on ap.id = e.appraisal_id
         where ap.round_id = ${context.round.id} and ap.unit_id in (select id from unit_set) and e.leaf_code in (select code from leaf)
       )
       select coalesce(s.unit_id, a.unit_id)::text as unit_id, coalesce(s.leaf_code, a.leaf_code) as leaf_code,
-        s.points::text as s_points, s.not_applicable as s_na, a.points::text as a_points, a.not_applicable as a_na
+        s.points_milli as s_points, s.not_applicable as s_na, a.points_milli as a_points, a.not_applicable as a_na
       from s full join a on a.unit_id = s.unit_id and a.leaf_code = s.leaf_code
       order by coalesce(s.unit_id, a.unit_id)::text collate "C", coalesce(s.leaf_code, a.leaf_code) collate "C"`)
     rows.forEach((row, i) => hash.update((i === 0 ? '' : ',') + JSON.stringify([
-      row.unit_id, row.leaf_code, points(row.s_points), row.s_na === true, points(row.a_points), row.a_na === true
+      row.unit_id, row.leaf_code, entryPoints(row.s_points), row.s_na === true, entryPoints(row.a_points), row.a_na === true
     ])))
   }
   hash.update(']}')

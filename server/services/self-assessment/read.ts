@@ -4,8 +4,8 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
 import { catalogsTable, evidenceLinksTable } from '../../db/schema/index.js'
-import { queryRows, concurrently, toDate, toMilli } from '../../db/rows.js'
-import type { EntryRow, Figures } from '../../db/queries/self-assessment-save.js'
+import { queryRows, concurrently, toDate } from '../../db/rows.js'
+import { type EntryRow, type Figures, fieldSums } from '../../db/queries/self-assessment-save.js'
 import type { ScoringMethod } from '../../domain/catalog.js'
 import { type Milli, milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../../domain/lifecycle.js'
@@ -53,19 +53,13 @@ export function totalsFrom (shape: CatalogShape, byField: ReadonlyMap<string, Fi
  * entries (grouping sets give the overall row in the same query). Exported for appraisal and results.
  */
 export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
-  const shape = await catalogShape(db, catalogId)
-  const rows = selfAssessmentId === null
-    ? []
-    : await queryRows<Record<string, unknown>>(db, sql`
-    select e.field_code, grouping(e.field_code) = 1 as overall, coalesce(sum(e.points), 0)::text as points, count(e.input)::int as answered,
-      coalesce(array_agg(e.leaf_code) filter (where e.not_applicable), '{}') as not_applicable
-    from self_assessment_entries e where e.self_assessment_id = ${selfAssessmentId}
-    group by grouping sets ((e.field_code), ())`)
-  const figures = (row: Record<string, unknown>): Figures => ({ points: toMilli(row.points), answered: Number(row.answered), notApplicable: row.not_applicable as string[] })
-  const overall = rows.find((row) => row.overall === true)
-  return totalsFrom(shape,
-    new Map(rows.filter((row) => row.overall !== true).map((row) => [String(row.field_code), figures(row)])),
-    overall === undefined ? noFigures : figures(overall))
+  const [shape, byField] = await concurrently(db, [
+    () => catalogShape(db, catalogId),
+    async () => selfAssessmentId === null ? new Map<string, Figures>() : await fieldSums(db, selfAssessmentId)
+  ])
+  const figures = [...byField.values()]
+  const overall = { points: sumMilli(figures.map((field) => field.points)), answered: figures.reduce((sum, field) => sum + field.answered, 0), notApplicable: figures.flatMap((field) => field.notApplicable) }
+  return totalsFrom(shape, byField, overall)
 }
 
 /** A saved entry with the time it was saved. */
@@ -76,7 +70,7 @@ export async function unitRows (db: Executor, selfAssessmentId: string | null): 
   if (selfAssessmentId === null) return { entries: new Map(), files: new Map() }
   const [entries, files] = await concurrently(db, [
     () => queryRows<Record<string, unknown>>(db, sql`
-      select leaf_code, input, points::text as points, not_applicable, explanation, updated_at
+      select leaf_code, input, points_milli, not_applicable, explanation, updated_at
       from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`),
     () => queryRows<{ leaf_code: string, files: number }>(db, sql`
       select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${selfAssessmentId} group by leaf_code`)
@@ -84,7 +78,7 @@ export async function unitRows (db: Executor, selfAssessmentId: string | null): 
   return {
     entries: new Map(entries.map((row) => [String(row.leaf_code), {
       input: (row.input ?? null) as EnteredInput | null,
-      points: row.points === null ? null : String(row.points),
+      points: row.points_milli === null ? null : Number(row.points_milli) as Milli,
       notApplicable: row.not_applicable === true,
       explanation: row.explanation === null ? null : String(row.explanation),
       updatedAt: toDate(row.updated_at) as Date
@@ -117,7 +111,7 @@ export function leafState (node: ShapeNode, entry: StoredEntry | undefined, evid
     evidence,
     guidance: node.guidance,
     input,
-    points: entry === undefined || entry.points === null ? null : toNumber(entry.points),
+    points: entry === undefined || entry.points === null ? null : milliToNumber(entry.points),
     notApplicable: entry?.notApplicable === true,
     explanation,
     evidenceFiles,

@@ -2,10 +2,10 @@
 // withdrawal, all within the round's status and the unit's deadline.
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
-import { lockAndBumpSelfAssessment, leafRows, fieldSums, type EntryRow } from '../../db/queries/self-assessment-save.js'
+import { lockAndBumpSelfAssessment, leafRows, type EntryRow } from '../../db/queries/self-assessment-save.js'
 import { selfAssessmentEntriesTable, selfAssessmentsTable } from '../../db/schema/index.js'
 import type { CatalogNode } from '../../domain/catalog.js'
-import { milliToNumber, milliToString, sumMilli, type Milli } from '../../domain/decimal.js'
+import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
 import { scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
@@ -18,8 +18,8 @@ import { supplementReopens } from '../supplements.js'
 import { namesVersion, requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
 import { leafProblem, noSuch, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
-import { type Context, type EntryInput, type EntryProblem, type SavedSelfAssessment, type SelfAssessment, assertCanSee, catalogOf, contextOf, loadContext, toNumber } from './context.js'
-import { leafState, stateOf, totalsFrom, unitRows } from './read.js'
+import { type Context, type EntryInput, type EntryProblem, type SavedSelfAssessment, type SelfAssessment, assertCanSee, catalogOf, contextOf, loadContext } from './context.js'
+import { leafState, selfAssessmentTotals, stateOf, unitRows } from './read.js'
 
 /** Only while the round is in self-assessment and before the unit's deadline (and extension) by the database clock. */
 export function assertUnitMayWrite (context: Context): void {
@@ -118,7 +118,7 @@ const blankToNull = (text: string | null | undefined): string | null | undefined
 
 const showEntry = (entry: EntryRow | undefined) => entry === undefined
   ? null
-  : { input: entry.input, points: entry.points === null ? null : toNumber(entry.points), notApplicable: entry.notApplicable, explanation: entry.explanation }
+  : { input: entry.input, points: entry.points === null ? null : milliToNumber(entry.points), notApplicable: entry.notApplicable, explanation: entry.explanation }
 
 /**
  * Saves one or many leaves at once: every entry is scored first, and if any is refused nothing is saved and
@@ -186,7 +186,7 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       const old = existing.get(leafCode)
       const next: EntryRow = entry.input === undefined
         ? { input: old?.input ?? null, points: old?.points ?? null, notApplicable: old?.notApplicable ?? false, explanation: old?.explanation ?? null }
-        : { input: entry.input === null ? null : normalizeInput(entry.input), points: points === null ? null : milliToString(points), notApplicable, explanation: old?.explanation ?? null }
+        : { input: entry.input === null ? null : normalizeInput(entry.input), points, notApplicable, explanation: old?.explanation ?? null }
       const explanation = blankToNull(entry.explanation)
       if (explanation !== undefined) next.explanation = explanation
       before[leafCode] = showEntry(old)
@@ -195,7 +195,7 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
         after[leafCode] = null
         continue
       }
-      upserts.push({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, ...next })
+      upserts.push({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, input: next.input, pointsMilli: next.points, notApplicable: next.notApplicable, explanation: next.explanation })
       saved.set(leafCode, next)
       after[leafCode] = showEntry(next)
     }
@@ -208,7 +208,7 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     if (upserts.length > 0) {
       writes.push(sql`upserted as ${tx.insert(selfAssessmentEntriesTable).values(upserts).onConflictDoUpdate({
         target: [selfAssessmentEntriesTable.selfAssessmentId, selfAssessmentEntriesTable.leafCode],
-        set: { input: sql`excluded.input`, points: sql`excluded.points`, notApplicable: sql`excluded.not_applicable`, explanation: sql`excluded.explanation`, updatedAt: sql`now()` }
+        set: { input: sql`excluded.input`, pointsMilli: sql`excluded.points_milli`, notApplicable: sql`excluded.not_applicable`, explanation: sql`excluded.explanation`, updatedAt: sql`now()` }
       })}`)
     }
     const auditRow = auditInsert(tx, actor, {
@@ -228,10 +228,8 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
  * version's) and the totals from the per-field sums the triggers have just brought up to date.
  */
 async function savedAnswer (tx: Executor, locked: Locked, codes: Set<string>, saved: Map<string, EntryRow>, files: Map<string, number>): Promise<SavedSelfAssessment> {
+  const totals = await selfAssessmentTotals(tx, locked.catalogId, locked.selfAssessmentId)
   const shape = await catalogShape(tx, locked.catalogId)
-  const byField = await fieldSums(tx, locked.selfAssessmentId)
-  const figures = [...byField.values()]
-  const overall = { points: sumMilli(figures.map((field) => field.points)), answered: figures.reduce((sum, field) => sum + field.answered, 0), notApplicable: figures.flatMap((field) => field.notApplicable) }
   const { context, reopening } = locked
   const access = { windowOpen: context.roundStatus === 'self_assessment' && context.beforeDeadline && locked.status === 'draft', reopened: reopening?.reopened ?? new Map<string, string[]>() }
   return {
@@ -239,7 +237,7 @@ async function savedAnswer (tx: Executor, locked: Locked, codes: Set<string>, sa
     status: locked.status,
     version: locked.version,
     updatedAt: locked.updatedAt.toISOString(),
-    totals: totalsFrom(shape, byField, overall),
+    totals,
     leaves: shape.leaves.filter((node) => codes.has(node.code))
       .map((node) => {
         const entry = saved.get(node.code)
