@@ -251,11 +251,7 @@ async function savedAnswer (tx: Executor, locked: Locked, codes: Set<string>, sa
  * explanation; otherwise lists every problem at once and changes nothing.
  */
 export async function submitSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
-  assertCanSee(actor, unitId)
-  const ifMatch = request.ifMatch
-  requireIfMatch(ifMatch, 'selfAssessment')
-  return db.transaction(async (tx) => {
-    const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
+  return moveStatus(db, actor, roundId, unitId, request.ifMatch, async (tx, locked) => {
     if (locked.status === 'submitted') throw Errors.selfAssessmentSubmitted(t('The self-assessment is already submitted.', 'Bản tự đánh giá đã được nộp rồi.'))
     const shape = await catalogShape(tx, locked.catalogId)
     const { entries, files } = await unitRows(tx, locked.selfAssessmentId)
@@ -277,34 +273,39 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
     }
     await tx.update(selfAssessmentsTable).set({ status: 'submitted', submittedAt: sql`now()` }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
     const state = await reload(tx, roundId, unitId)
-    await audit(tx, actor, {
-      action: 'self_assessment.submit',
-      entityType: 'self_assessment',
-      entityId: locked.selfAssessmentId,
-      before: { status: 'draft', version: locked.version - 1 },
-      after: { status: 'submitted', version: locked.version, points: state.totals.points, applicableMaximum: state.totals.applicableMaximum }
-    })
     await selfAssessmentSubmitted(tx, roundId, unitId)
-    return state
+    return { state, audit: { action: 'self_assessment.submit', to: 'submitted', totals: { points: state.totals.points, applicableMaximum: state.totals.applicableMaximum } } }
   })
 }
 
 /** Takes a submitted self-assessment back to draft so the unit can edit it again, until the deadline. */
 export async function withdrawSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined }): Promise<SelfAssessment> {
+  return moveStatus(db, actor, roundId, unitId, request.ifMatch, async (tx, locked) => {
+    if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted(t('The self-assessment is not submitted, so there is nothing to withdraw.', 'Bản tự đánh giá chưa nộp nên không có gì để rút lại.'))
+    await tx.update(selfAssessmentsTable).set({ status: 'draft', submittedAt: null }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
+    return { state: await reload(tx, roundId, unitId), audit: { action: 'self_assessment.withdraw', to: 'draft', totals: {} } }
+  })
+}
+
+/**
+ * The frame of a status move (submit, withdraw): the unit's own, If-Match required, the self-assessment locked with its
+ * version bumped; `move` checks, writes and answers the new state, and the move is audited from the old status and
+ * version to the new.
+ */
+async function moveStatus (db: Db, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch | undefined,
+  move: (tx: Executor, locked: Locked) => Promise<{ state: SelfAssessment, audit: { action: 'self_assessment.submit' | 'self_assessment.withdraw', to: 'submitted' | 'draft', totals: Record<string, unknown> } }>): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
-  const ifMatch = request.ifMatch
   requireIfMatch(ifMatch, 'selfAssessment')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
-    if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted(t('The self-assessment is not submitted, so there is nothing to withdraw.', 'Bản tự đánh giá chưa nộp nên không có gì để rút lại.'))
-    await tx.update(selfAssessmentsTable).set({ status: 'draft', submittedAt: null }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
+    const { state, audit: moved } = await move(tx, locked)
     await audit(tx, actor, {
-      action: 'self_assessment.withdraw',
+      action: moved.action,
       entityType: 'self_assessment',
       entityId: locked.selfAssessmentId,
-      before: { status: 'submitted', version: locked.version - 1 },
-      after: { status: 'draft', version: locked.version }
+      before: { status: locked.status, version: locked.version - 1 },
+      after: { status: moved.to, version: locked.version, ...moved.totals }
     })
-    return reload(tx, roundId, unitId)
+    return state
   })
 }
