@@ -1,6 +1,6 @@
 // Vietnamese labels of the API's codes (roles, scopes, node kinds, statuses, rules, audit actions).
 import type {
-  AppraisalStatus, CatalogStatus, EvidenceRule, NodeKind, Role, RoundStatus, Scope, SelfAssessmentStatus, SupplementStatus
+  AppraisalStatus, CatalogStatus, EvidenceRule, NodeKind, NotificationKind, Role, RoundStatus, Scope, SelfAssessmentStatus, SupplementStatus
 } from './api/types'
 
 export const roleLabels: Record<Role, string> = {
@@ -314,4 +314,20 @@ export function auditValueLabel (entityType: string, key: string, value: unknown
   if (key === 'kind' && typeof value === 'string') return kindLabels[value as NodeKind]
   if (key === 'evidence' && typeof value === 'string') return evidenceLabels[value as EvidenceRule]
   return undefined
+}
+
+/** The kinds of notification, as the settings list them (whom each goes to is in the README's Integrations). */
+export const notificationKindLabels: Record<NotificationKind, string> = {
+  round_opened: 'Mở kỳ tự đánh giá',
+  deadline_reminder: 'Nhắc hạn tự đánh giá',
+  self_assessment_submitted: 'Đơn vị nộp bản tự đánh giá',
+  supplement_requested: 'Yêu cầu bổ sung tài liệu',
+  supplement_answered: 'Đơn vị trả lời yêu cầu bổ sung',
+  supplement_closed: 'Đóng yêu cầu bổ sung',
+  supplement_expired: 'Yêu cầu bổ sung hết hạn',
+  supplement_due_soon: 'Nhắc hạn bổ sung tài liệu',
+  appraisal_deadline_reminder: 'Nhắc hạn thẩm định',
+  appraisal_finalized: 'Chốt kết quả thẩm định',
+  appraisal_reopened: 'Mở lại thẩm định',
+  results_published: 'Công bố kết quả'
 }

@@ -102,3 +102,9 @@ export type LeafInput = Schemas['LeafInput']
 export type EntryProblem = Schemas['EntryProblem']
 export type EvidenceFile = Schemas['EvidenceFile']
 export type SelfAssessmentSection = Schemas['SelfAssessmentSection']
+
+// The logged-in user's own notifications (the bell) and the kinds they receive without e-mail.
+export type Notification = Schemas['Notification']
+export type NotificationKind = Schemas['NotificationKind']
+export type NotificationPage = Schemas['NotificationPage']
+export type NotificationPreferences = Schemas['NotificationPreferences']
