@@ -225,3 +225,33 @@ t.test('deadline reminders: 7, 3 and 1 day before each unit\'s own deadline, onc
   t.same(smtp.mailsTo('so-tp@thanhhoa.gov.vn').map((mail) => mail.subject), ['Mở kỳ tự đánh giá: Kỳ đánh giá Chỉ số CCHC năm 2020', 'Còn 3 ngày đến hạn tự đánh giá', 'Còn 1 ngày đến hạn tự đánh giá'])
   t.same(smtp.mailsTo('so-tc@thanhhoa.gov.vn').map((mail) => mail.subject), ['Mở kỳ tự đánh giá: Kỳ đánh giá Chỉ số CCHC năm 2020'])
 })
+
+t.test('appraisal reminders: to appraisers with leaves of their fields still unappraised, 3 and 1 day before the appraisal deadline, once each', async (t) => {
+  const smtp = await startSmtp(t)
+  const app = await jobsApp(t, smtp.url)
+  const inject = client(app)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const [busy, elsewhere] = [await loginAs(app, 'appraiser'), await loginAs(app, 'appraiser')]
+  await withEmail(app, admin, busy, 'thamdinh@thanhhoa.gov.vn')
+  const roundId = await draftRound(app, admin, data, ['SO-TP', 'SO-TC'])
+  t.equal((await inject(admin, 'POST', `/rounds/${roundId}/transition`, { to: 'self_assessment' })).statusCode, 200)
+  // Stood in by the rows: the round in appraisal, due in two and a half days; one appraiser has field 1 of the
+  // departments (nothing appraised yet), the other a field of the districts, which have no unit in this round.
+  await app.db.execute(sql`update rounds set status = 'appraisal', self_assessment_closes_at = now() - interval '2 days',
+    supplement_closes_at = now() - interval '1 day', appraisal_closes_at = now() + interval '60 hours' where id = ${roundId}`)
+  await app.db.execute(sql`insert into appraisal_assignments (round_id, unit_type_code, field_code, user_id) values
+    (${roundId}, 'department', '1', ${busy.user.id}), (${roundId}, 'district', '1', ${elsewhere.user.id})`)
+
+  const reminders = async (who: LoggedIn) => (await inject(who, 'GET', '/me/notifications')).json().items.filter((n: { kind: string }) => n.kind === 'appraisal_deadline_reminder')
+  t.equal((await app.jobs.run('appraisal-reminders')).state, 'completed')
+  t.match(await reminders(busy), [{ title: 'Còn 3 ngày đến hạn thẩm định', body: /còn 2 đơn vị có tiêu chí/ }])
+  t.same(await reminders(elsewhere), [], 'no unit of their unit type takes part')
+  await app.jobs.run('appraisal-reminders')
+  t.equal((await reminders(busy)).length, 1, 'the job running again sends no second one')
+  await app.db.execute(sql`update rounds set appraisal_closes_at = now() + interval '20 hours' where id = ${roundId}`)
+  await app.jobs.run('appraisal-reminders')
+  t.match(await reminders(busy), [{ title: 'Còn 1 ngày đến hạn thẩm định' }, { title: 'Còn 3 ngày đến hạn thẩm định' }])
+  await app.jobs.run('mail')
+  t.same(smtp.mailsTo('thamdinh@thanhhoa.gov.vn').map((mail) => mail.subject), ['Còn 3 ngày đến hạn thẩm định', 'Còn 1 ngày đến hạn thẩm định'])
+})

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js'
 import { queryRows, toDate } from '../../db/rows.js'
 import { reminderDue } from '../../domain/notifications.js'
 import { systemActor } from '../context.js'
-import { notify } from '../notifications/notify.js'
+import { notify, type NotificationEvent } from '../notifications/notify.js'
 import { links, unitOfficers, user } from '../notifications/recipients.js'
 import { expireDueRequests } from '../supplement-expiry.js'
 
@@ -21,22 +21,15 @@ export async function sendDeadlineReminders (db: Db): Promise<number> {
     left join self_assessments sa on sa.round_id = ru.round_id and sa.unit_id = ru.unit_id
     where r.status = 'self_assessment' and d.deadline > now() and d.deadline <= now() + interval '7 days'
       and coalesce(sa.status, 'draft') <> 'submitted'`)
-  let sent = 0
-  for (const unit of units) {
-    const days = reminderDue(Number(unit.ms_left))
-    const deadline = toDate(unit.deadline)
-    if (days === null || deadline === null) continue
-    sent += await db.transaction((tx) => notify(tx, {
-      kind: 'deadline_reminder',
-      recipients: unitOfficers(unit.unit_id),
-      roundId: unit.round_id,
-      unitId: unit.unit_id,
-      facts: { deadline, days },
-      link: links.selfAssessment(unit.round_id, unit.unit_id),
-      dedupeKey: `deadline:${unit.round_id}:${unit.unit_id}:${deadline.toISOString()}:${days}`
-    }))
-  }
-  return sent
+  return remindWhenDue(db, units, (unit, deadline, days) => ({
+    kind: 'deadline_reminder',
+    recipients: unitOfficers(unit.unit_id),
+    roundId: unit.round_id,
+    unitId: unit.unit_id,
+    facts: { deadline, days },
+    link: links.selfAssessment(unit.round_id, unit.unit_id),
+    dedupeKey: `deadline:${unit.round_id}:${unit.unit_id}:${deadline.toISOString()}:${days}`
+  }))
 }
 
 /**
@@ -81,19 +74,27 @@ export async function sendAppraisalReminders (db: Db): Promise<number> {
       and coalesce(ap.status, 'in_progress') <> 'finalized'
       and not exists (select 1 from appraisal_entries e where e.appraisal_id = ap.id and e.leaf_code = cl.code)
     group by a.round_id, a.user_id, r.appraisal_closes_at`)
+  return remindWhenDue(db, rows, (row, deadline, days) => ({
+    kind: 'appraisal_deadline_reminder',
+    recipients: user(row.user_id),
+    roundId: row.round_id,
+    facts: { deadline, days, count: row.units },
+    link: links.appraisalDesk(),
+    dedupeKey: `appraisal-deadline:${row.round_id}:${deadline.toISOString()}:${days}`
+  }))
+}
+
+/**
+ * For each row whose deadline is 7, 3 or 1 day away (by the database clock: `ms_left`), its reminder, each in its own
+ * transaction; the number of notifications written.
+ */
+async function remindWhenDue<T extends { deadline: unknown, ms_left: number }> (db: Db, rows: T[], reminder: (row: T, deadline: Date, days: number) => NotificationEvent): Promise<number> {
   let sent = 0
   for (const row of rows) {
     const days = reminderDue(Number(row.ms_left))
     const deadline = toDate(row.deadline)
     if (days === null || deadline === null) continue
-    sent += await db.transaction((tx) => notify(tx, {
-      kind: 'appraisal_deadline_reminder',
-      recipients: user(row.user_id),
-      roundId: row.round_id,
-      facts: { deadline, days, count: row.units },
-      link: links.appraisalDesk(),
-      dedupeKey: `appraisal-deadline:${row.round_id}:${deadline.toISOString()}:${days}`
-    }))
+    sent += await db.transaction((tx) => notify(tx, reminder(row, deadline, days)))
   }
   return sent
 }
