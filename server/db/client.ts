@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
 import type { ExtractTablesWithRelations } from 'drizzle-orm'
 import pg from 'pg'
+import { correctPgTransactions } from './pg-transaction.js'
 import * as schema from './schema/index.js'
 
 export type Schema = typeof schema
@@ -37,6 +38,7 @@ export interface Database {
 
 export async function openDatabase (options: DatabaseOptions): Promise<Database> {
   if (options.url) {
+    correctPgTransactions()
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,

@@ -12,20 +12,29 @@ import { supplementExpired } from './notifications/events.js'
  * this first, so a request is never open past its due date; the supplement job runs it too, so the unit and the
  * appraiser hear of the expiry (in the same transaction) even when no one reads.
  */
-export async function expireDueRequests (db: Executor, actor: Actor, where: { roundId?: string | undefined, unitId?: string | undefined, requestId?: string | undefined }): Promise<number> {
-  return db instanceof PgTransaction ? await expireIn(db as Tx, actor, where) : await (db as Db).transaction((tx) => expireIn(tx, actor, where))
+export async function expireDueRequests (db: Executor, actor: Actor, where: Where): Promise<number> {
+  if (db instanceof PgTransaction) return await expireIn(db as Tx, actor, where)
+  // Reads call this first: most find nothing due, and then need no transaction (one statement, not three).
+  const [due] = await queryRows<{ due: boolean }>(db, sql`select exists (select 1 from supplement_requests where ${dueFilter(where)}) as due`)
+  return due?.due === true ? await (db as Db).transaction((tx) => expireIn(tx, actor, where)) : 0
 }
 
-async function expireIn (db: Tx, actor: Actor, where: { roundId?: string | undefined, unitId?: string | undefined, requestId?: string | undefined }): Promise<number> {
+interface Where { roundId?: string | undefined, unitId?: string | undefined, requestId?: string | undefined }
+
+function dueFilter (where: Where): SQL {
   const filters: SQL[] = [sql`status = 'open'`, sql`due_at <= now()`]
   if (where.roundId !== undefined) filters.push(sql`round_id = ${where.roundId}`)
   if (where.unitId !== undefined) filters.push(sql`unit_id = ${where.unitId}`)
   if (where.requestId !== undefined) filters.push(sql`id = ${where.requestId}`)
+  return sql.join(filters, sql` and `)
+}
+
+async function expireIn (db: Tx, actor: Actor, where: Where): Promise<number> {
   // The same row audit() writes, for the system actor; one statement keeps the expiry and its record together.
   const rows = await queryRows<{ id: string, round_id: string, unit_id: string, leaf_codes: string[], created_by: string }>(db, sql`
     with expired as (
       update supplement_requests set status = 'expired', closed_at = due_at
-      where ${sql.join(filters, sql` and `)}
+      where ${dueFilter(where)}
       returning id, round_id, unit_id, leaf_codes, due_at, created_by
     ), audited as (
       insert into audit_log (actor_type, actor_id, actor_name, action, entity_type, entity_id, before, after, reason, request_id)
