@@ -182,6 +182,20 @@ t.test('each event of a round reaches its recipients in the app and by e-mail', 
     assertProblem(t, await app.inject({ method: 'GET', url: '/me/notifications' }), 401, 'UNAUTHENTICATED')
   })
 
+  await t.test('a user sets their own e-mail address with their preferences, audited; nobody else\'s', async (t) => {
+    const invalid = assertProblem(t, await inject(otherOfficer, 'PUT', '/me/notification-preferences', { emailOptOuts: [], email: 'không phải địa chỉ' }), 400, 'VALIDATION_FAILED')
+    t.match(JSON.stringify(invalid.errors), /email/, 'the field is named')
+    const set = await inject(otherOfficer, 'PUT', '/me/notification-preferences', { emailOptOuts: ['round_opened'], email: 'vanphong@thanhhoa.gov.vn' })
+    t.equal(set.statusCode, 200)
+    t.match(set.json(), { email: 'vanphong@thanhhoa.gov.vn', emailOptOuts: ['round_opened'] })
+    t.equal((await inject(admin, 'GET', `/users/${otherOfficer.user.id}`)).json().email, 'vanphong@thanhhoa.gov.vn', 'the account holds it')
+    t.match((await inject(officer, 'GET', '/me/notification-preferences')).json(), { email: 'sotuphap@thanhhoa.gov.vn' }, 'another user\'s is untouched')
+    const audit = (await inject(admin, 'GET', `/audit?entityType=user&entityId=${otherOfficer.user.id}`)).json()
+    t.match(audit.items[0], { action: 'user.update', before: { email: 'sotaichinh@thanhhoa.gov.vn' }, after: { email: 'vanphong@thanhhoa.gov.vn' } })
+    t.match((await inject(otherOfficer, 'PUT', '/me/notification-preferences', { emailOptOuts: [], email: null })).json(), { email: null, emailOptOuts: [] }, 'null takes it away')
+    t.match((await inject(otherOfficer, 'PUT', '/me/notification-preferences', { emailOptOuts: [] })).json(), { email: null }, 'absent leaves it as it is')
+  })
+
   await t.test('GET /jobs shows each queue\'s last run and the e-mails by status (admins only)', async (t) => {
     const summary = await inject(admin, 'GET', '/jobs')
     t.equal(summary.statusCode, 200)

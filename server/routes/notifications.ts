@@ -74,12 +74,12 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: everyUser },
     schema: {
       operationId: 'setMyNotificationPreferences',
-      summary: 'Choose the kinds of notification I receive without e-mail',
+      summary: 'Choose the kinds of notification I receive without e-mail, and my own e-mail address',
       tags: ['notifications'],
       body: ref(UpdateNotificationPreferencesSchema),
       response: { 200: ref(NotificationPreferencesSchema), ...problems(400, 401, 403) }
     }
-  }, async (request) => setNotificationPreferences(app.db, userIdOf(request), request.body.emailOptOuts))
+  }, async (request) => setNotificationPreferences(app.db, actorOf(request), userIdOf(request), request.body))
 
   app.get('/jobs', {
     config: { access: { roles: ['admin'] } },

@@ -43,7 +43,8 @@ export const NotificationPreferencesSchema = Type.Object({
 }, { $id: 'NotificationPreferences' })
 
 export const UpdateNotificationPreferencesSchema = Type.Object({
-  emailOptOuts: Type.Array(Type.Enum([...notificationKinds]), { uniqueItems: true, maxItems: notificationKinds.length })
+  emailOptOuts: Type.Array(Type.Enum([...notificationKinds]), { uniqueItems: true, maxItems: notificationKinds.length }),
+  email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()], { description: 'The caller\'s own address for e-mails (null: none); absent: unchanged' }))
 }, { $id: 'UpdateNotificationPreferences', additionalProperties: false })
 
 export const JobQueueSummarySchema = Type.Object({

@@ -1,7 +1,7 @@
 // Browser checks of the bell: a unit officer's notifications written by a real change (the admin opens rounds the
 // unit takes part in, through the API), the unread count on the bell (refreshed on navigation and, on the page's
 // fake clock, every minute), the panel unread first with times in giờ Việt Nam and links into the app, marking one
-// and then all read, keyboard use, the phone layout, and the e-mail opt-out kept after a reload.
+// and then all read, keyboard use, the phone layout, and the e-mail opt-out and the user's own address kept after a reload.
 import type { Page } from 'playwright-core'
 import { assert, assertAccessible, horizontalOverflow, type BrowserChecks } from './checks.js'
 
@@ -158,12 +158,14 @@ export async function notificationChecks (c: BrowserChecks): Promise<void> {
     assert(await dialog.getByRole('checkbox').count() === 12, 'not every kind of notification is listed')
     assert(await box.isChecked(), 'the e-mail of a kind not opted out is shown off')
     await box.uncheck()
+    await dialog.getByLabel('Địa chỉ e-mail nhận thông báo').fill('canbo.hauloc@thanhhoa.gov.vn')
     await c.screenshot('notifications-settings', false, tab)
     await dialog.getByRole('button', { name: 'Lưu' }).click()
     await tab.getByText('Đã lưu cài đặt thông báo').waitFor()
     await dialog.waitFor({ state: 'hidden' })
-    const saved = await asOfficer<{ emailOptOuts: string[] }>('/me/notification-preferences')
+    const saved = await asOfficer<{ emailOptOuts: string[], email: string | null }>('/me/notification-preferences')
     assert(saved.emailOptOuts.length === 1 && saved.emailOptOuts[0] === 'round_opened', `the server holds ${JSON.stringify(saved.emailOptOuts)}`)
+    assert(saved.email === 'canbo.hauloc@thanhhoa.gov.vn', `the officer's own address was not saved: ${saved.email}`)
 
     await tab.reload()
     await tab.getByRole('heading', { level: 1, name: 'Tự đánh giá' }).waitFor()
@@ -172,6 +174,7 @@ export async function notificationChecks (c: BrowserChecks): Promise<void> {
     await box.waitFor()
     assert(!await box.isChecked(), 'the opt-out was not kept')
     assert(await dialog.getByRole('checkbox', { name: 'Gửi e-mail: Công bố kết quả' }).isChecked(), 'another kind was turned off too')
+    assert(await dialog.getByLabel('Địa chỉ e-mail nhận thông báo').inputValue() === 'canbo.hauloc@thanhhoa.gov.vn', 'the address is shown again')
     await tab.keyboard.press('Escape')
     await dialog.waitFor({ state: 'hidden' })
     await waitUntil('the focus is back on the bell', () => isFocused(tab, 'notification-bell'))

@@ -1695,7 +1695,7 @@ export interface paths {
          */
         get: operations["getMyNotificationPreferences"];
         /**
-         * Choose the kinds of notification I receive without e-mail
+         * Choose the kinds of notification I receive without e-mail, and my own e-mail address
          * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Each user sees and changes only their own.
          */
         put: operations["setMyNotificationPreferences"];
@@ -3499,6 +3499,8 @@ export interface components {
         };
         UpdateNotificationPreferences: {
             emailOptOuts: ("round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published")[];
+            /** @description The caller's own address for e-mails (null: none); absent: unchanged */
+            email?: string | null;
         };
         JobSummary: {
             /** @description Whether the instance that answered runs the workers (JOBS_ENABLED) */

@@ -63,15 +63,27 @@ async function loadMore (): Promise<void> {
   }
 }
 
+/**
+ * A mark answered with the server's unread count. A read of the list or of the count still in flight began before the
+ * mark and would bring back the old count, so it is dropped; a dropped list read starts again.
+ */
+function marked (unreadNow: number, isRead: (item: Notification) => boolean): void {
+  const reload = loading.value
+  listGeneration++
+  countGeneration++
+  loading.value = false
+  const now = new Date().toISOString()
+  items.value = items.value.map((item) => item.readAt === null && isRead(item) ? { ...item, readAt: now } : item)
+  unread.value = unreadNow
+  if (reload) load().catch(() => undefined)
+}
+
 /** Marks one read; the answer carries the unread count, so the badge never counts a read twice. */
 async function markRead (id: string): Promise<void> {
   marking.value = id
   try {
     const result = await call(client.POST('/me/notifications/read', { body: { ids: [id] } }))
-    const now = new Date().toISOString()
-    items.value = items.value.map((item) => item.id === id && item.readAt === null ? { ...item, readAt: now } : item)
-    unread.value = result.unread
-    countGeneration++
+    marked(result.unread, (item) => item.id === id)
   } finally {
     marking.value = null
   }
@@ -81,10 +93,7 @@ async function markAllRead (): Promise<void> {
   marking.value = 'all'
   try {
     const result = await call(client.POST('/me/notifications/read', { body: {} }))
-    const now = new Date().toISOString()
-    items.value = items.value.map((item) => item.readAt === null ? { ...item, readAt: now } : item)
-    unread.value = result.unread
-    countGeneration++
+    marked(result.unread, () => true)
   } finally {
     marking.value = null
   }
@@ -96,8 +105,8 @@ async function loadPreferences (): Promise<NotificationPreferences> {
   return result
 }
 
-async function savePreferences (emailOptOuts: NotificationKind[]): Promise<NotificationPreferences> {
-  const result = await call(client.PUT('/me/notification-preferences', { body: { emailOptOuts } }))
+async function savePreferences (emailOptOuts: NotificationKind[], email?: string | null): Promise<NotificationPreferences> {
+  const result = await call(client.PUT('/me/notification-preferences', { body: { emailOptOuts, ...(email !== undefined ? { email } : {}) } }))
   preferences.value = result
   return result
 }

@@ -3,6 +3,8 @@ import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
 import { notificationOptOutsTable, notificationsTable, usersTable } from '../../db/schema/index.js'
 import { notificationKinds, type NotificationKind } from '../../domain/notifications.js'
+import { audit } from '../audit.js'
+import type { Actor } from '../context.js'
 
 function toNotification (row: typeof notificationsTable.$inferSelect) {
   return {
@@ -62,11 +64,22 @@ export async function notificationPreferences (db: Executor, userId: string) {
   return { email: user?.email ?? null, emailOptOuts: notificationKinds.filter((kind) => chosen.has(kind)), kinds: [...notificationKinds] }
 }
 
-/** Replaces the user's e-mail opt-outs with the given kinds. */
-export async function setNotificationPreferences (db: Db, userId: string, emailOptOuts: readonly NotificationKind[]) {
+/**
+ * Replaces the user's e-mail opt-outs with the given kinds and, when `email` is given, sets their own address (audited
+ * as a change of the account, as an admin's would be).
+ */
+export async function setNotificationPreferences (db: Db, actor: Actor, userId: string, choice: { emailOptOuts: readonly NotificationKind[], email?: string | null | undefined }) {
   return db.transaction(async (tx) => {
     await tx.delete(notificationOptOutsTable).where(eq(notificationOptOutsTable.userId, userId))
-    if (emailOptOuts.length > 0) await tx.insert(notificationOptOutsTable).values([...new Set(emailOptOuts)].map((kind) => ({ userId, kind })))
+    if (choice.emailOptOuts.length > 0) await tx.insert(notificationOptOutsTable).values([...new Set(choice.emailOptOuts)].map((kind) => ({ userId, kind })))
+    if (choice.email !== undefined) {
+      const email = choice.email === null || choice.email.trim() === '' ? null : choice.email.trim()
+      const [before] = await tx.select({ email: usersTable.email }).from(usersTable).where(eq(usersTable.id, userId)).for('update')
+      if (before !== undefined && before.email !== email) {
+        await tx.update(usersTable).set({ email, updatedAt: new Date() }).where(eq(usersTable.id, userId))
+        await audit(tx, actor, { action: 'user.update', entityType: 'user', entityId: userId, before: { email: before.email }, after: { email } })
+      }
+    }
     return notificationPreferences(tx, userId)
   })
 }
