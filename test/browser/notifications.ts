@@ -29,6 +29,14 @@ export async function notificationChecks (c: BrowserChecks): Promise<void> {
   const officer = await c.api<{ token: string, user: { unitId: string } }>('/auth/login', { method: 'POST', body: { username: OFFICER, password: c.demoPassword } })
   const asOfficer = <T>(path: string, method = 'GET', body?: unknown) => c.api<T>(path, { method, token: officer.token, body })
   const unreadOnServer = async () => (await asOfficer<NotificationPage>('/me/notifications?limit=1&offset=0')).unread
+  /** Waits until the badge says `expected` ('' for no badge); a timeout says what the badge and the server said. */
+  const badgeSays = async (tab: Page, expected: string, what: string) => {
+    try {
+      await waitUntil(what, async () => await badge(tab) === expected)
+    } catch (error) {
+      throw new Error(`${(error as Error).message} (the badge says "${await badge(tab).catch(() => '?')}", the server counts ${await unreadOnServer()} unread)`)
+    }
+  }
 
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()))
   const catalog = (await asAdmin<{ items: { id: string }[] }>(`/catalogs?code=TH-${year}-HUYEN&limit=1&offset=0`)).items[0]
@@ -131,18 +139,18 @@ export async function notificationChecks (c: BrowserChecks): Promise<void> {
   await check('marking one read lowers the count; following a link reads it; marking all read clears the badge', async () => {
     const before = await unreadOnServer()
     await panel(tab).getByRole('button', { name: `Đánh dấu đã đọc: Mở kỳ tự đánh giá: ${TITLE(3)}` }).click()
-    await waitUntil(`the badge says ${before - 1}`, async () => await badge(tab) === String(before - 1))
+    await badgeSays(tab, String(before - 1), `the badge says ${before - 1}`)
     assert(await unreadOnServer() === before - 1, 'the server still counts it unread')
     assert(await bell(tab).getAttribute('aria-label') === `Thông báo, ${before - 1} chưa đọc`, 'the bell\'s name kept the old count')
 
     await panel(tab).getByRole('link', { name: `Mở kỳ tự đánh giá: ${TITLE(2)}` }).click()
     await tab.getByRole('heading', { level: 1, name: 'Tự đánh giá' }).waitFor()
     assert(new URL(tab.url()).pathname === `/admin/rounds/${rounds[1]}/units/${officer.user.unitId}/self-assessment`, `the link led to ${tab.url()}`)
-    await waitUntil(`the badge says ${before - 2}`, async () => await badge(tab) === String(before - 2))
+    await badgeSays(tab, String(before - 2), `the badge says ${before - 2}`)
 
     await bell(tab).click()
     await panel(tab).getByRole('button', { name: 'Đánh dấu tất cả đã đọc' }).click()
-    await waitUntil('the badge is gone', async () => await badge(tab) === '')
+    await badgeSays(tab, '', 'the badge is gone')
     assert(await bell(tab).getAttribute('aria-label') === 'Thông báo, không có thông báo chưa đọc', `the bell is named "${await bell(tab).getAttribute('aria-label')}"`)
     assert(await unreadOnServer() === 0, 'the server still counts unread notifications')
     assert(await panel(tab).locator('.bell-item.unread').count() === 0, 'an item is still shown unread')

@@ -65,7 +65,8 @@ async function loadMore (): Promise<void> {
 
 /**
  * A mark answered with the server's unread count. A read of the list or of the count still in flight began before the
- * mark and would bring back the old count, so it is dropped; a dropped list read starts again.
+ * mark and would bring back the old count, so it is dropped; a dropped list read starts again. A count read begun now,
+ * after the server's answer, follows: it cannot be stale, and it brings any notification written meanwhile.
  */
 function marked (unreadNow: number, isRead: (item: Notification) => boolean): void {
   const reload = loading.value
@@ -76,6 +77,7 @@ function marked (unreadNow: number, isRead: (item: Notification) => boolean): vo
   items.value = items.value.map((item) => item.readAt === null && isRead(item) ? { ...item, readAt: now } : item)
   unread.value = unreadNow
   if (reload) load().catch(() => undefined)
+  else refreshCount()
 }
 
 /** Marks one read; the answer carries the unread count, so the badge never counts a read twice. */
