@@ -165,6 +165,20 @@ t.test('each event of a round reaches its recipients in the app and by e-mail', 
     t.match((await newMailsTo('sotuphap@thanhhoa.gov.vn')).map((mail) => mail.subject), ['Đã chốt kết quả thẩm định của Sở Tư pháp', 'Công bố kết quả: Kỳ đánh giá Chỉ số CCHC năm 2020'])
   })
 
+  await t.test('the settings list the kinds of the user\'s role, and every kind a user was sent is among them', async (t) => {
+    const kindsOf = async (user: Parameters<typeof inject>[0]) => (await inject(user, 'GET', '/me/notification-preferences')).json().kinds as string[]
+    const officerKinds = await kindsOf(officer)
+    const appraiserKinds = await kindsOf(appraiser)
+    t.ok(officerKinds.includes('round_opened') && !officerKinds.includes('self_assessment_submitted'), `an officer's: ${officerKinds.join(', ')}`)
+    t.ok(appraiserKinds.includes('self_assessment_submitted') && !appraiserKinds.includes('round_opened'), `an appraiser's: ${appraiserKinds.join(', ')}`)
+    t.same(await kindsOf(admin), [], 'nothing tells an admin yet')
+    for (const [user, kinds] of [[officer, officerKinds], [appraiser, appraiserKinds]] as const) {
+      const sent = (await inject(user, 'GET', '/me/notifications?limit=100')).json().items.map((item: { kind: string }) => item.kind) as string[]
+      t.ok(sent.length >= 4, `${sent.length} sent`)
+      t.same([...new Set(sent)].filter((kind) => !kinds.includes(kind)), [], 'no kind was sent that the settings leave out')
+    }
+  })
+
   await t.test('each user reads and marks only their own notifications', async (t) => {
     const mine = (await inject(officer, 'GET', '/me/notifications')).json()
     t.ok(mine.unread > 0)

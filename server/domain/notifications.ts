@@ -1,5 +1,6 @@
 // Notifications: the kinds there are, the reminder rule, and the Vietnamese text of each (pure: no I/O).
 import { ROUND_TIME_ZONE } from './lifecycle.js'
+import type { Role } from './roles.js'
 
 /** Every kind of notification, listed once; the API's enum, the opt-outs and the texts take them from here. */
 export const notificationKinds = [
@@ -17,6 +18,30 @@ export const notificationKinds = [
   'results_published'
 ] as const
 export type NotificationKind = typeof notificationKinds[number]
+
+/**
+ * The roles that receive each kind (as the services address them: a unit's officers, the appraisers of its fields,
+ * the appraiser who asked for a supplement). A user's settings list only the kinds of their role.
+ */
+export const notificationRoles: Readonly<Record<NotificationKind, readonly Role[]>> = {
+  round_opened: ['unit_officer'],
+  deadline_reminder: ['unit_officer'],
+  self_assessment_submitted: ['appraiser'],
+  supplement_requested: ['unit_officer'],
+  supplement_answered: ['appraiser'],
+  supplement_closed: ['unit_officer'],
+  supplement_expired: ['unit_officer', 'appraiser'],
+  supplement_due_soon: ['unit_officer'],
+  appraisal_deadline_reminder: ['appraiser'],
+  appraisal_finalized: ['unit_officer'],
+  appraisal_reopened: ['unit_officer'],
+  results_published: ['unit_officer', 'appraiser']
+}
+
+/** The kinds a user of the role can receive, in the order of `notificationKinds`. */
+export function notificationKindsOf (role: Role): NotificationKind[] {
+  return notificationKinds.filter((kind) => notificationRoles[kind].includes(role))
+}
 
 /** Days before a deadline at which a reminder goes out. */
 export const REMINDER_DAYS = [7, 3, 1] as const

@@ -39,7 +39,7 @@ export const MarkedSchema = Type.Object({ marked: Type.Integer(), unread: Type.I
 export const NotificationPreferencesSchema = Type.Object({
   email: Type.Union([Type.String(), Type.Null()], { description: 'The address e-mails go to (set on the account); null = no e-mails' }),
   emailOptOuts: Type.Array(Type.Enum([...notificationKinds]), { uniqueItems: true, description: 'Kinds the caller receives in the app only, without an e-mail' }),
-  kinds: Type.Array(Type.Enum([...notificationKinds]), { description: 'Every kind there is' })
+  kinds: Type.Array(Type.Enum([...notificationKinds]), { description: 'The kinds the caller\'s role receives (the ones worth a setting)' })
 }, { $id: 'NotificationPreferences' })
 
 export const UpdateNotificationPreferencesSchema = Type.Object({

@@ -3494,7 +3494,7 @@ export interface components {
             email: string | null;
             /** @description Kinds the caller receives in the app only, without an e-mail */
             emailOptOuts: ("round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published")[];
-            /** @description Every kind there is */
+            /** @description The kinds the caller's role receives (the ones worth a setting) */
             kinds: ("round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published")[];
         };
         UpdateNotificationPreferences: {

@@ -2,7 +2,7 @@
 import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
 import { notificationOptOutsTable, notificationsTable, usersTable } from '../../db/schema/index.js'
-import { notificationKinds, type NotificationKind } from '../../domain/notifications.js'
+import { notificationKinds, notificationKindsOf, type NotificationKind } from '../../domain/notifications.js'
 import { audit } from '../audit.js'
 import type { Actor } from '../context.js'
 
@@ -58,10 +58,14 @@ export async function markNotificationRead (db: Db, userId: string, id: string) 
 }
 
 export async function notificationPreferences (db: Executor, userId: string) {
-  const [user] = await db.select({ email: usersTable.email }).from(usersTable).where(eq(usersTable.id, userId))
+  const [user] = await db.select({ email: usersTable.email, role: usersTable.role }).from(usersTable).where(eq(usersTable.id, userId))
   const optOuts = await db.select({ kind: notificationOptOutsTable.kind }).from(notificationOptOutsTable).where(eq(notificationOptOutsTable.userId, userId))
   const chosen = new Set(optOuts.map((row) => row.kind))
-  return { email: user?.email ?? null, emailOptOuts: notificationKinds.filter((kind) => chosen.has(kind)), kinds: [...notificationKinds] }
+  return {
+    email: user?.email ?? null,
+    emailOptOuts: notificationKinds.filter((kind) => chosen.has(kind)),
+    kinds: user ? notificationKindsOf(user.role) : []
+  }
 }
 
 /**
