@@ -1,5 +1,5 @@
 // Raw SQL through Drizzle with typed rows; node-postgres and PGlite both return `{ rows }`.
-import type { SQL } from 'drizzle-orm'
+import { getTableColumns, type SQL, type Table } from 'drizzle-orm'
 import { type Milli, parseDecimal } from '../domain/decimal.js'
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from './client.js'
@@ -19,6 +19,12 @@ export async function concurrently<T extends readonly (() => unknown)[]> (db: Ex
   const results: unknown[] = []
   for (const task of tasks) results.push(await task())
   return results as Results
+}
+
+/** Some of a table's columns by name, for a select that takes them as they are: `{ ...columnsOf(unitsTable, 'code', 'name') }`. */
+export function columnsOf<T extends Table, K extends keyof T['_']['columns'] & string> (table: T, ...names: K[]): Pick<T['_']['columns'], K> {
+  const columns = getTableColumns(table)
+  return Object.fromEntries(names.map((name) => [name, columns[name]])) as Pick<T['_']['columns'], K>
 }
 
 // Column parsers, one of each: node-postgres and PGlite return timestamps as Date or text and numerics as text.

@@ -7,7 +7,7 @@ import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import { roundOpened } from './notifications/events.js'
 import type { Actor } from './context.js'
-import { concurrently, queryRows } from '../db/rows.js'
+import { columnsOf, concurrently, queryRows } from '../db/rows.js'
 import { noSuch, statusName } from '../messages/problems.js'
 import { joinTexts, text as t, type Text } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
@@ -134,25 +134,16 @@ export async function getRound (db: Executor, id: string): Promise<Round> {
   const [row] = await db.select().from(roundsTable).where(eq(roundsTable.id, id))
   if (!row) throw Errors.notFound(noSuch.round)
   const [catalogs, participants] = await concurrently(db, [
-    () => db.select({
-      unitType: roundCatalogsTable.unitTypeCode,
-      catalogId: catalogsTable.id,
-      code: catalogsTable.code,
-      title: catalogsTable.title,
-      year: catalogsTable.year,
-      status: catalogsTable.status
-    }).from(roundCatalogsTable)
+    () => db.select({ unitType: roundCatalogsTable.unitTypeCode, catalogId: catalogsTable.id, ...columnsOf(catalogsTable, 'code', 'title', 'year', 'status') })
+      .from(roundCatalogsTable)
       .innerJoin(catalogsTable, eq(catalogsTable.id, roundCatalogsTable.catalogId))
       .where(eq(roundCatalogsTable.roundId, id))
       .orderBy(asc(roundCatalogsTable.unitTypeCode)),
     () => db.select({
       unitId: unitsTable.id,
-      code: unitsTable.code,
-      name: unitsTable.name,
       unitType: unitsTable.unitTypeCode,
-      active: unitsTable.active,
-      extensionUntil: roundUnitsTable.extensionUntil,
-      extensionReason: roundUnitsTable.extensionReason
+      ...columnsOf(unitsTable, 'code', 'name', 'active'),
+      ...columnsOf(roundUnitsTable, 'extensionUntil', 'extensionReason')
     }).from(roundUnitsTable)
       .innerJoin(unitsTable, eq(unitsTable.id, roundUnitsTable.unitId))
       .where(eq(roundUnitsTable.roundId, id))

@@ -105,9 +105,7 @@ export function fieldSumsColumns () {
 export const selfAssessmentFieldSumsTable = pgTable('self_assessment_field_sums', {
   selfAssessmentId: uuid().notNull().references(() => selfAssessmentsTable.id, { onDelete: 'cascade' }),
   ...fieldSumsColumns()
-}, (table) => [
-  primaryKey({ columns: [table.selfAssessmentId, table.fieldCode] })
-])
+}, (table) => [primaryKey({ columns: [table.selfAssessmentId, table.fieldCode] })])
 
 /**
  * Evidence files attached to a leaf of a self-assessment. The file store (server/storage) owns the files;

@@ -16,7 +16,7 @@ import type { ComputedResults } from '../../domain/results.js'
 import type { ResultSet } from '../results.js'
 import { CHART_WIDTH } from './charts.js'
 import {
-  body, bodyRow, caption, CM, cell, grid, heading, headerRow, headingBlock, image, note, partHeading, placeholder, section, signatureBlock,
+  body, bodyRow, caption, CM, cell, grid, heading, headerRow, headingBlock, image, note, partHeading, placeholder, section, signatureBlock, writtenSection,
   SIZE, styles, textWidth, type Issuer, type Orientation
 } from './layout.js'
 
@@ -171,12 +171,9 @@ function opening (input: ReportInput): Block[] {
 function partOne (input: ReportInput): Block[] {
   const { parts, round } = input
   const blocks: Block[] = [
-    ...partHeading('Phần 1', 'Tổng quan về Chỉ số cải cách hành chính'),
     heading(2, 'I. MỤC ĐÍCH, YÊU CẦU CỦA VIỆC XÁC ĐỊNH CHỈ SỐ CCHC'),
-    heading(3, '1. Mục đích'),
-    placeholder('mục đích của việc xác định Chỉ số CCHC năm ' + round.year),
-    heading(3, '2. Yêu cầu'),
-    placeholder('yêu cầu của việc xác định Chỉ số CCHC'),
+    ...writtenSection(3, '1. Mục đích', 'mục đích của việc xác định Chỉ số CCHC năm ' + round.year),
+    ...writtenSection(3, '2. Yêu cầu', 'yêu cầu của việc xác định Chỉ số CCHC'),
     heading(2, 'II. CẤU TRÚC CHỈ SỐ CẢI CÁCH HÀNH CHÍNH')
   ]
   parts.forEach((part, p) => {
@@ -265,15 +262,11 @@ function unitTypeResults (pages: Pages, counters: Counters, part: ReportPart, in
 function partThree (input: ReportInput): Block[] {
   const { parts, round } = input
   const blocks: Block[] = [
-    ...partHeading('Phần 3', 'Kết luận'),
     heading(2, 'I. NHẬN XÉT, ĐÁNH GIÁ'),
-    heading(3, '1. Nhận xét chung'),
-    placeholder(`nhận xét chung về kết quả Chỉ số CCHC năm ${round.year}`),
+    ...writtenSection(3, '1. Nhận xét chung', `nhận xét chung về kết quả Chỉ số CCHC năm ${round.year}`),
     heading(3, '2. Ưu điểm và hạn chế'),
-    heading(4, '2.1. Ưu điểm'),
-    placeholder('những ưu điểm'),
-    heading(4, '2.2. Hạn chế'),
-    placeholder('những hạn chế, tồn tại'),
+    ...writtenSection(4, '2.1. Ưu điểm', 'những ưu điểm'),
+    ...writtenSection(4, '2.2. Hạn chế', 'những hạn chế, tồn tại'),
     heading(3, '3. Chênh lệch giữa điểm tự đánh giá và điểm thẩm định')
   ]
   for (const part of parts) {
@@ -282,10 +275,8 @@ function partThree (input: ReportInput): Block[] {
   }
   blocks.push(
     heading(2, 'II. ĐỀ XUẤT, KIẾN NGHỊ'),
-    heading(3, '1. Với UBND tỉnh, Chủ tịch UBND tỉnh'),
-    placeholder('đề xuất, kiến nghị với UBND tỉnh, Chủ tịch UBND tỉnh'),
-    heading(3, `2. Với ${joinAnd(parts.map((part) => unitsPhrase(part.unitType.name)))}`),
-    placeholder('đề xuất, kiến nghị với các cơ quan, đơn vị')
+    ...writtenSection(3, '1. Với UBND tỉnh, Chủ tịch UBND tỉnh', 'đề xuất, kiến nghị với UBND tỉnh, Chủ tịch UBND tỉnh'),
+    ...writtenSection(3, `2. Với ${joinAnd(parts.map((part) => unitsPhrase(part.unitType.name)))}`, 'đề xuất, kiến nghị với các cơ quan, đơn vị')
   )
   return blocks
 }
@@ -294,7 +285,7 @@ function partThree (input: ReportInput): Block[] {
 export function reportDocument (input: ReportInput): Document {
   const pages = new Pages()
   const counters = new Counters()
-  pages.add(...opening(input), ...partOne(input))
+  pages.add(...opening(input), ...partHeading('Phần 1', 'Tổng quan về Chỉ số cải cách hành chính'), ...partOne(input))
   pages.add(...partHeading('Phần 2', `Kết quả xác định Chỉ số CCHC năm ${input.round.year}`), versionNote(input.parts))
   input.parts.forEach((part, i) => unitTypeResults(pages, counters, part, i, input.round.year))
   const recipients = [
@@ -303,7 +294,7 @@ export function reportDocument (input: ReportInput): Document {
     ...input.parts.map((part) => `${capitalize(unitsPhrase(part.unitType.name))};`),
     'Lưu: VT, CCHC.'
   ]
-  pages.add(...partThree(input), signatureBlock(input.issuer, recipients))
+  pages.add(...partHeading('Phần 3', 'Kết luận'), ...partThree(input), signatureBlock(input.issuer, recipients))
   const title = `Báo cáo kết quả xác định Chỉ số CCHC năm ${input.round.year}`
   return new Document({
     creator: input.issuer.agency,

@@ -75,6 +75,11 @@ export function heading (level: 1 | 2 | 3 | 4, text: string): Paragraph {
   return new Paragraph({ heading: HEADINGS[level - 1], children: [new TextRun(text)] })
 }
 
+/** A heading over a passage the staff write: the heading, then the placeholder saying what goes there. */
+export function writtenSection (level: 2 | 3 | 4, text: string, hint: string): Paragraph[] {
+  return [heading(level, text), placeholder(hint)]
+}
+
 /** A part's two-line heading: "Phần 1" above its title in capitals, both centred. */
 export function partHeading (label: string, title: string): Paragraph[] {
   return [
