@@ -115,21 +115,29 @@ export function publicUser (user: typeof usersTable.$inferSelect) {
   }
 }
 
-export async function authenticateToken (db: Db, token: string): Promise<UserPrincipal | null> {
-  const [row] = await db.select({ session: sessionsTable, user: usersTable })
+/** The lookup of every request's session, built once per database and prepared (named), as it runs on every request. */
+function sessionLookup (db: Db) {
+  return db.select({
+    id: usersTable.id,
+    username: usersTable.username,
+    displayName: usersTable.displayName,
+    role: usersTable.role,
+    unitId: usersTable.unitId,
+    sessionId: sessionsTable.id
+  })
     .from(sessionsTable)
     .innerJoin(usersTable, eq(usersTable.id, sessionsTable.userId))
-    .where(and(eq(sessionsTable.tokenHash, digest(token)), isNull(sessionsTable.revokedAt), gt(sessionsTable.expiresAt, sql`now()`), eq(usersTable.active, true)))
+    .where(and(eq(sessionsTable.tokenHash, sql.placeholder('tokenHash')), isNull(sessionsTable.revokedAt), gt(sessionsTable.expiresAt, sql`now()`), eq(usersTable.active, true)))
+    .prepare('par_session_lookup')
+}
+const sessionLookups = new WeakMap<Db, ReturnType<typeof sessionLookup>>()
+
+export async function authenticateToken (db: Db, token: string): Promise<UserPrincipal | null> {
+  let lookup = sessionLookups.get(db)
+  if (lookup === undefined) sessionLookups.set(db, lookup = sessionLookup(db))
+  const [row] = await lookup.execute({ tokenHash: digest(token) })
   if (!row) return null
-  return {
-    kind: 'user',
-    id: row.user.id,
-    username: row.user.username,
-    displayName: row.user.displayName,
-    role: row.user.role as Role,
-    unitId: row.user.unitId,
-    sessionId: row.session.id
-  }
+  return { kind: 'user', ...row, role: row.role as Role }
 }
 
 /**

@@ -41,21 +41,39 @@ function notApplicableSql (roundId: string, side: Side, where: SQL): SQL {
 
 const NO_FIGURES = { selfPoints: 0, selfNotApplicable: 0, selfAnswered: 0, appraisedPoints: 0, appraisedNotApplicable: 0, appraised: 0 }
 
+type SumsRow = { unit_id: string, sums: [string, number, number][] }
+type NotApplicableRow = { unit_id: string, field_code: string, leaf_code: string }
+
+/** The rows of the sums tables for a round, before they are put together with the catalogs' maxima. */
+export interface FieldSumsRows { sides: { side: Side, sums: SumsRow[], notApplicable: NotApplicableRow[] }[] }
+
 /**
- * Sums per unit id and field code. `leafMaximum` gives a leaf's maximum for a unit (from its catalog), taken off the
- * applicable maximum when the leaf is marked not applicable. A unit or field without a row has no entries yet.
+ * One statement with enough memory for its hash aggregate not to spill at 10,000 units (measured with bench:results);
+ * the setting ends with its own transaction, so on a pool the statements run side by side, each on its connection.
  */
-export async function readFieldSums (db: Executor, roundId: string, filter: SideFilter, leafMaximum: (unitId: string, leafCode: string) => Milli): Promise<Map<string, Map<string, FieldSums>>> {
-  const sides = (['self', 'appraised'] as const).flatMap((side) => filter[side] === null ? [] : [{ side, where: filter[side] }])
-  // Settings for these statements only (set_config(…, true) ends with the transaction), measured with bench:results:
-  // no JIT (compiling took longer than the queries) and enough memory for the hash aggregates not to spill.
-  const read = await db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`)
-    return concurrently(tx, sides.flatMap(({ side, where }) => [
-      () => queryRows<{ unit_id: string, sums: [string, number, number][] }>(tx, sumsSql(roundId, side, where)),
-      () => queryRows<{ unit_id: string, field_code: string, leaf_code: string }>(tx, notApplicableSql(roundId, side, where))
-    ]))
+function withWorkMem<T> (db: Executor, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('work_mem', '64MB', true)`)
+    return queryRows<T>(tx, query)
   })
+}
+
+/** Reads the sums tables (and the not-applicable leaves) of the sides the filter keeps; it needs no catalog, so it can start with the other reads. */
+export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter): Promise<FieldSumsRows> {
+  const sides = (['self', 'appraised'] as const).flatMap((side) => filter[side] === null ? [] : [{ side, where: filter[side] }])
+  const read = await concurrently(db, sides.flatMap(({ side, where }) => [
+    () => withWorkMem<SumsRow | NotApplicableRow>(db, sumsSql(roundId, side, where)),
+    () => withWorkMem<SumsRow | NotApplicableRow>(db, notApplicableSql(roundId, side, where))
+  ]))
+  return { sides: sides.map(({ side }, i) => ({ side, sums: read[2 * i] as SumsRow[], notApplicable: read[2 * i + 1] as NotApplicableRow[] })) }
+}
+
+/**
+ * The rows of fetchFieldSums per unit id and field code. `leafMaximum` gives a leaf's maximum for a unit (from its
+ * catalog), taken off the applicable maximum when the leaf is marked not applicable. A unit or field without a row has
+ * no entries yet.
+ */
+export function fieldSumsByUnit (rows: FieldSumsRows, leafMaximum: (unitId: string, leafCode: string) => Milli): Map<string, Map<string, FieldSums>> {
   const byUnit = new Map<string, Map<string, FieldSums>>()
   const figuresOf = (unitId: string, fieldCode: string): FieldSums => {
     let perField = byUnit.get(unitId)
@@ -64,9 +82,7 @@ export async function readFieldSums (db: Executor, roundId: string, filter: Side
     if (figures === undefined) perField.set(fieldCode, figures = { ...NO_FIGURES })
     return figures
   }
-  sides.forEach(({ side }, i) => {
-    const sums = read[2 * i] as { unit_id: string, sums: [string, number, number][] }[]
-    const notApplicable = read[2 * i + 1] as { unit_id: string, field_code: string, leaf_code: string }[]
+  for (const { side, sums, notApplicable } of rows.sides) {
     for (const row of sums) {
       for (const [fieldCode, points, answered] of row.sums) {
         const figures = figuresOf(row.unit_id, fieldCode)
@@ -86,6 +102,6 @@ export async function readFieldSums (db: Executor, roundId: string, filter: Side
       if (side === 'self') figures.selfNotApplicable += maximum
       else figures.appraisedNotApplicable += maximum
     }
-  })
+  }
   return byUnit
 }

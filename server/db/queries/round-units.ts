@@ -7,7 +7,7 @@ import type { FieldSums } from '../../domain/results.js'
 import type { Executor } from '../client.js'
 import { concurrently, queryRows, toIso } from '../rows.js'
 import { leavesOf } from './catalog-leaves.js'
-import { readFieldSums } from './field-sums.js'
+import { fetchFieldSums, fieldSumsByUnit } from './field-sums.js'
 import type { UnitRef } from './participation.js'
 
 /** Every leaf (`leaf`) of every catalog a round uses, with the unit → catalog map (`unit_catalog`), for queries across units. */
@@ -92,8 +92,10 @@ export interface RoundUnit {
  */
 export async function readRoundUnits (db: Executor, roundId: string, options: { unitType?: string | undefined, self?: boolean } = {}): Promise<{ catalogs: RoundCatalogs, units: RoundUnit[] }> {
   const ofType = options.unitType === undefined ? sql`true` : sql`uc.unit_type_code = ${options.unitType}`
-  const [catalogs, rows] = await concurrently(db, [
+  const owners = options.unitType === undefined ? sql`true` : sql`o.unit_id in (select id from units where unit_type_code = ${options.unitType})`
+  const [catalogs, sumsRows, rows] = await concurrently(db, [
     () => readRoundCatalogs(db, roundId),
+    () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }),
     () => queryRows<Record<string, unknown>>(db, sql`
       with ${roundLeavesSql(roundId)}
       select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.catalog_id, uc.self_status, uc.submitted_at,
@@ -103,9 +105,7 @@ export async function readRoundUnits (db: Executor, roundId: string, options: { 
       order by uc.unit_type_code, uc.sort_key, uc.unit_code`)
   ])
   const catalogOf = new Map(rows.map((row) => [String(row.unit_id), String(row.catalog_id)]))
-  const owners = options.unitType === undefined ? sql`true` : sql`o.unit_id in (select id from units where unit_type_code = ${options.unitType})`
-  const sums = await readFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners },
-    (unitId, leafCode) => catalogs.leafMaxima.get(catalogOf.get(unitId) ?? '')?.get(leafCode) ?? 0)
+  const sums = fieldSumsByUnit(sumsRows, (unitId, leafCode) => catalogs.leafMaxima.get(catalogOf.get(unitId) ?? '')?.get(leafCode) ?? 0)
   return {
     catalogs,
     units: rows.map((row) => ({

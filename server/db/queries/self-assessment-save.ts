@@ -4,7 +4,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import type { Milli } from '../../domain/decimal.js'
 import type { EnteredInput } from '../../domain/scoring.js'
 import type { Executor } from '../client.js'
-import { queryRows, toDate } from '../rows.js'
+import { preparedRows, toDate } from '../rows.js'
 import { parseParticipation, participationSql, type Participation } from './participation.js'
 
 /** The self-assessment row as the write left it: its version bumped, or created at version 1. */
@@ -26,7 +26,7 @@ export interface WrittenSelfAssessment {
  * null when nothing matched; the caller checks the round's status and deadline and throws, which undoes the bump.
  */
 export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, unitId: string, versionMatches: SQL, createAtVersionOne: boolean): Promise<{ participation: Participation, written: WrittenSelfAssessment | null } | null> {
-  const [row] = await queryRows<Record<string, unknown>>(tx, sql`
+  const [row] = await preparedRows<Record<string, unknown>>(tx, sql`
     with p as (${participationSql(roundId, unitId, { lock: true })}),
     bumped as (
       update self_assessments set version = self_assessments.version + 1, updated_at = now()
@@ -69,7 +69,7 @@ export interface EntryRow {
 
 /** The rows of these leaves (absent: nothing saved) and how many evidence files each has, in one statement. */
 export async function leafRows (tx: Executor, selfAssessmentId: string, leafCodes: readonly string[]): Promise<{ entries: Map<string, EntryRow>, files: Map<string, number> }> {
-  const rows = await queryRows<Record<string, unknown>>(tx, sql`
+  const rows = await preparedRows<Record<string, unknown>>(tx, sql`
     select false as file_count, leaf_code, input, points_milli, not_applicable, explanation, null::int as files
     from self_assessment_entries where self_assessment_id = ${selfAssessmentId} and leaf_code in ${leafCodes}
     union all
@@ -100,7 +100,7 @@ export interface Figures { points: Milli, answered: number, notApplicable: strin
  * 0008), and the leaves it marks not applicable through the partial index, in one statement.
  */
 export async function fieldSums (tx: Executor, selfAssessmentId: string): Promise<Map<string, Figures>> {
-  const rows = await queryRows<Record<string, unknown>>(tx, sql`
+  const rows = await preparedRows<Record<string, unknown>>(tx, sql`
     select field_code, points_milli::text as points_milli, answered, null as leaf_code
     from self_assessment_field_sums where self_assessment_id = ${selfAssessmentId}
     union all

@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
-import { readFieldSums } from '../../db/queries/field-sums.js'
+import { fetchFieldSums, fieldSumsByUnit } from '../../db/queries/field-sums.js'
 import { concurrently, queryRows } from '../../db/rows.js'
 import type { ClassificationBand, RankingMethod } from '../../domain/catalog.js'
 import { parseMilli, type Milli } from '../../domain/decimal.js'
@@ -147,9 +147,15 @@ function participantsSql (context: ResultContext): SQL {
 
 export async function loadUnits (db: Executor, context: ResultContext, shape: CatalogShape): Promise<ResultUnitInput[]> {
   const { fields } = shape
-  const units = await queryRows<Record<string, unknown>>(db, sql`
-    with ${unitSetSql(context)}
-    select u.id, u.code, u.name, u.sort_key from unit_set s join units u on u.id = s.id`)
+  const live = context.source !== 'historical' && fields.length > 0
+  // Self-assessments on another catalog than the round's are left out.
+  const participants = sql`o.unit_id in (${participantsSql(context)})`
+  const [units, sumsRows] = await concurrently(db, [
+    () => queryRows<Record<string, unknown>>(db, sql`
+      with ${unitSetSql(context)}
+      select u.id, u.code, u.name, u.sort_key from unit_set s join units u on u.id = s.id`),
+    () => live ? fetchFieldSums(db, context.round.id, { self: sql`o.catalog_id = ${context.catalog.id} and ${participants}`, appraised: participants }) : null
+  ])
   let byUnit = new Map<string, Map<string, FieldSums>>()
   if (context.source === 'historical') {
     // Historical results have no leaves: every leaf counts as answered and appraised, none as not applicable.
@@ -172,12 +178,9 @@ export async function loadUnits (db: Executor, context: ResultContext, shape: Ca
         appraised: leaves
       })
     }
-  } else if (fields.length > 0) {
-    // Self-assessments on another catalog than the round's are left out.
-    const participants = sql`o.unit_id in (${participantsSql(context)})`
+  } else if (sumsRows !== null) {
     const leafMaximum = new Map(Object.entries(shape.leafMaxima).map(([code, maximum]) => [code, milli(maximum)]))
-    byUnit = await readFieldSums(db, context.round.id, { self: sql`o.catalog_id = ${context.catalog.id} and ${participants}`, appraised: participants },
-      (_unitId, leafCode) => leafMaximum.get(leafCode) ?? 0)
+    byUnit = fieldSumsByUnit(sumsRows, (_unitId, leafCode) => leafMaximum.get(leafCode) ?? 0)
   }
   return units.map((unit) => ({
     id: String(unit.id),

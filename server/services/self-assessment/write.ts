@@ -3,6 +3,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
 import { lockAndBumpSelfAssessment, leafRows, type EntryRow } from '../../db/queries/self-assessment-save.js'
+import { preparedRows } from '../../db/rows.js'
 import { selfAssessmentEntriesTable, selfAssessmentsTable } from '../../db/schema/index.js'
 import type { CatalogNode } from '../../domain/catalog.js'
 import { milliToNumber, type Milli } from '../../domain/decimal.js'
@@ -218,7 +219,7 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       before: { version: locked.version - 1, entries: before },
       after: { version: locked.version, entries: after, ...(locked.reopening === null ? {} : { supplementRequestIds: locked.reopening.requestIds }) }
     }).getSQL()
-    await tx.execute(writes.length === 0 ? auditRow : sql`with ${sql.join(writes, sql`, `)} ${auditRow}`)
+    await preparedRows(tx, writes.length === 0 ? auditRow : sql`with ${sql.join(writes, sql`, `)} ${auditRow}`)
     return savedAnswer(tx, locked, new Set(codes), saved, files)
   })
 }
