@@ -204,6 +204,21 @@ async function catalogIds (app: Awaited<ReturnType<typeof buildTestApp>>, admin:
   }
 }
 
+t.test('the live results of an unchanged round say what its published version says, field for field', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const read = async (url: string) => (await app.inject({ method: 'GET', url, headers: admin.headers })).json()
+  const live = await read(`/rounds/${roundId}/results?unitType=department`)
+  const published = await read(`/rounds/${roundId}/results/versions/1?unitType=department`)
+  t.equal(live.status, 'provisional')
+  t.equal(published.status, 'published')
+  t.same(Object.keys(live).sort(), Object.keys(published).sort(), 'the same top-level fields')
+  t.strictSame(live.units, published.units, 'every unit, field for field, and nothing more')
+  t.strictSame(live.average, published.average)
+  t.strictSame(live.classificationCounts, published.classificationCounts)
+})
+
 t.test('a round\'s results, live or a published version, read a page at a time; a version\'s body is the same bytes every time', async (t) => {
   const app = await buildTestApp(t)
   const roundId = await publishedDemoRound(app)
