@@ -3,12 +3,10 @@
 // a rate limit counts requests to both. (Instances in one test process, each with its own pool and connections.)
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import pg from 'pg'
 import t from 'tap'
-import { openDatabase } from '../server/db/client.js'
-import { migrate } from '../server/db/migrate.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs, TEST_PASSWORD } from './helpers/auth.js'
+import { sharedDatabase } from './helpers/instances.js'
 import { loadReferenceData, openRound } from './helpers/rounds.js'
 import { startS3 } from './helpers/s3.js'
 import { samples, temporaryDirectory } from './storage/samples.js'
@@ -28,21 +26,7 @@ const skip = !serverUrl
 
 t.test('two instances share data, files, sessions and rate limits', { skip }, async (t) => {
   const peer = await startS3(t)
-  const name = `par_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(serverUrl as string)
-  url.pathname = `/${name}`
-  const databases = await Promise.all([1, 2].map(() => openDatabase({ url: url.toString(), dataDir: 'unused', poolSize: 4 })))
-  await Promise.all(databases.map((database) => migrate(database)))
-  t.teardown(async () => {
-    const dropper = new pg.Client({ connectionString: serverUrl })
-    await dropper.connect()
-    await dropper.query(`drop database if exists ${name} with (force)`)
-    await dropper.end()
-  })
+  const databases = await sharedDatabase(t, serverUrl as string)
   const shared = { ...await peer.bucketConfig(), REDIS_URL, REDIS_KEY_PREFIX: `par-test-${randomBytes(4).toString('hex')}:`, LOGIN_RATE_PER_MINUTE: 6 }
   // Each instance its own data directory: nothing may depend on a local disk.
   const [one, two] = [

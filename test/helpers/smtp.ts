@@ -11,6 +11,8 @@ export interface SmtpPeer {
   received: ReceivedMail[]
   /** The mails received so far for one address. */
   mailsTo: (address: string) => ReceivedMail[]
+  /** Refuses the next `count` messages with a temporary failure (451), as a mail server that is down for a moment. */
+  refuse: (count: number) => void
 }
 
 /** Decodes a header or a body part nodemailer wrote as quoted-printable or base64 (it does for Vietnamese). */
@@ -36,6 +38,7 @@ function parse (raw: string): { subject: string, text: string } {
 
 export async function startSmtp (t: Teardown): Promise<SmtpPeer> {
   const received: ReceivedMail[] = []
+  let refusals = 0
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -44,6 +47,11 @@ export async function startSmtp (t: Teardown): Promise<SmtpPeer> {
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
       stream.on('end', () => {
+        if (refusals > 0) {
+          refusals--
+          callback(Object.assign(new Error('Hệ thống thư tạm thời không nhận thư'), { responseCode: 451 }))
+          return
+        }
         const raw = Buffer.concat(chunks).toString('utf8')
         received.push({
           from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
@@ -61,6 +69,7 @@ export async function startSmtp (t: Teardown): Promise<SmtpPeer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    mailsTo: (address) => received.filter((mail) => mail.to.includes(address))
+    mailsTo: (address) => received.filter((mail) => mail.to.includes(address)),
+    refuse: (count) => { refusals = count }
   }
 }

@@ -1,0 +1,97 @@
+// The job queue's guarantees, seen from outside: an e-mail the mail server refuses is tried again after a doubling
+// wait and recorded as failed after the last attempt; with two instances on one database, each e-mail goes out once.
+import t from 'tap'
+import { sql, type SQL } from 'drizzle-orm'
+import { queryRows } from '../server/db/rows.js'
+import { MAIL_MAX_ATTEMPTS } from '../server/services/notifications/mail.js'
+import { buildTestApp } from './helpers/app.js'
+import { loginAs } from './helpers/auth.js'
+import { sharedDatabase } from './helpers/instances.js'
+import { startSmtp } from './helpers/smtp.js'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+
+const rows = <T>(app: App, query: SQL) => queryRows<T>(app.db, query)
+
+const mailConfig = (smtpUrl: string) => ({ JOBS_ENABLED: true, JOBS_POLL_SECONDS: 0.5, SMTP_URL: smtpUrl, MAIL_FROM: 'Chỉ số CCHC <cchc@thanhhoa.gov.vn>', APP_PUBLIC_URL: 'https://chamdiem.thanhhoa.gov.vn' })
+
+/** A notification of a user with its e-mail to send, as notify() writes them (the events are tested in notifications.test.ts). */
+async function queueMail (app: App, userId: string, address: string, title: string): Promise<string> {
+  const [row] = await rows<{ id: string }>(app, sql`
+    with written as (
+      insert into notifications (user_id, kind, title, body, link) values (${userId}, 'results_published', ${title}, 'Kết quả đã được công bố.', '/results')
+      returning id
+    )
+    insert into mail_deliveries (notification_id, address) select id, ${address} from written returning id`)
+  return row!.id
+}
+
+async function delivery (app: App, id: string) {
+  const [row] = await rows<{ status: string, attempts: number, last_error: string | null, wait_s: number }>(app, sql`
+    select status, attempts, last_error, extract(epoch from next_attempt_at - now())::float8 as wait_s from mail_deliveries where id = ${id}`)
+  return row!
+}
+
+t.test('an e-mail the mail server refuses is tried again after a doubling wait, then sent; after the last attempt it is failed', async (t) => {
+  const smtp = await startSmtp(t)
+  const app = await buildTestApp(t, { config: mailConfig(smtp.url) })
+  const admin = await loginAs(app, 'admin')
+  const reader = await loginAs(app, 'appraiser')
+  const mailJob = async () => t.equal((await app.jobs.run('mail')).state, 'completed')
+
+  const id = await queueMail(app, reader.user.id, 'thamdinh@thanhhoa.gov.vn', 'Công bố kết quả: kỳ thử')
+  smtp.refuse(1)
+  await mailJob()
+  let row = await delivery(app, id)
+  t.match(row, { status: 'pending', attempts: 1, last_error: /451|tạm thời/ }, 'refused once: still pending, with the error')
+  t.ok(row.wait_s > 50 && row.wait_s <= 60, `the next attempt waits a minute (${row.wait_s.toFixed(1)} s)`)
+  await mailJob()
+  t.equal((await delivery(app, id)).attempts, 1, 'not tried again before its time')
+  t.same(smtp.mailsTo('thamdinh@thanhhoa.gov.vn'), [])
+
+  await rows(app, sql`update mail_deliveries set next_attempt_at = now() where id = ${id}`)
+  smtp.refuse(1)
+  await mailJob()
+  row = await delivery(app, id)
+  t.match(row, { status: 'pending', attempts: 2 })
+  t.ok(row.wait_s > 110 && row.wait_s <= 120, `the wait doubles (${row.wait_s.toFixed(1)} s)`)
+
+  await rows(app, sql`update mail_deliveries set next_attempt_at = now() where id = ${id}`)
+  await mailJob()
+  t.match(await delivery(app, id), { status: 'sent', attempts: 3, last_error: null })
+  t.same(smtp.mailsTo('thamdinh@thanhhoa.gov.vn').map((mail) => mail.subject), ['Công bố kết quả: kỳ thử'], 'arrived once')
+
+  const doomed = await queueMail(app, reader.user.id, 'sai-dia-chi@thanhhoa.gov.vn', 'Công bố kết quả: lần cuối')
+  smtp.refuse(MAIL_MAX_ATTEMPTS)
+  for (let attempt = 1; attempt <= MAIL_MAX_ATTEMPTS; attempt++) {
+    await rows(app, sql`update mail_deliveries set next_attempt_at = now() where id = ${doomed}`)
+    await mailJob()
+  }
+  t.match(await delivery(app, doomed), { status: 'failed', attempts: MAIL_MAX_ATTEMPTS, last_error: /451|tạm thời/ })
+  await rows(app, sql`update mail_deliveries set next_attempt_at = now() where id = ${doomed}`)
+  await mailJob()
+  t.equal((await delivery(app, doomed)).attempts, MAIL_MAX_ATTEMPTS, 'a failed e-mail is not tried again')
+  const summary = (await app.inject({ method: 'GET', url: '/jobs', headers: admin.headers })).json()
+  t.match(summary.mail, { sent: 1, failed: 1, pending: 0 }, 'GET /jobs counts them by status')
+})
+
+const serverUrl = process.env.TEST_DATABASE_URL
+
+t.test('two instances on one database: each e-mail goes out once, whichever instance runs the job', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): instances share one database' }, async (t) => {
+  const smtp = await startSmtp(t)
+  const databases = await sharedDatabase(t, serverUrl as string)
+  const [one, two] = await Promise.all(databases.map((database) => buildTestApp(t, { database, migrate: false, config: mailConfig(smtp.url) })))
+  const reader = await loginAs(one!, 'appraiser')
+  const addresses = Array.from({ length: 120 }, (_, i) => `donvi${i}@thanhhoa.gov.vn`)
+  for (const address of addresses) await queueMail(one!, reader.user.id, address, `Thư cho ${address}`)
+
+  // Both instances run the mail job again and again at once, each job taking a batch of 50.
+  const runs = await Promise.all([one!, two!, one!, two!, one!, two!].map((app) => app.jobs.run('mail')))
+  t.ok(runs.every((run) => run.state === 'completed'))
+  const sentBy = runs.map((run) => (run.output as { sent: number }).sent)
+  t.equal(sentBy.reduce((sum, sent) => sum + sent, 0), addresses.length, `every e-mail sent once in all (${sentBy.join(' + ')})`)
+  t.same(addresses.filter((address) => smtp.mailsTo(address).length !== 1), [], 'each address received exactly one')
+  const [counts] = await rows<{ sent: number, other: number }>(two!, sql`
+    select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from mail_deliveries`)
+  t.same(counts, { sent: addresses.length, other: 0 })
+})
