@@ -44,7 +44,7 @@ function files (app: App, who: LoggedIn, roundId: string, unitId: string) {
   }
 }
 
-async function setup (t: Test, config: { EVIDENCE_MAX_BYTES?: number } = {}) {
+async function setup (t: Test, config: { EVIDENCE_MAX_BYTES?: number, JOBS_ENABLED?: boolean, EVIDENCE_UNATTACHED_GRACE_HOURS?: number } = {}) {
   const dataDir = temporaryDirectory(t)
   const app = await buildTestApp(t, { config: { DATA_DIR: dataDir, ...config } })
   const { admin, data, round, unitId, officer } = await openRoundForOfficer(app)
@@ -266,4 +266,36 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
   t.same(await stored(), before.stored)
   t.same((await unit.list()).json(), before.listed, 'nothing changed')
   t.equal((await unit.download(file.id)).statusCode, 200, 'files can still be read')
+})
+
+t.test('the evidence-cleanup job removes files attached to no leaf past the grace period, with an audit row, keeping shared bytes', async (t) => {
+  const { app, admin, unit, stored } = await setup(t, { JOBS_ENABLED: true, EVIDENCE_UNATTACHED_GRACE_HOURS: 2 })
+  const shared = Buffer.concat([samples.pdf(), randomBytes(300)])
+  const attached = (await unit.upload('Kế hoạch CCHC.pdf', shared, ['1.1.1'])).json()
+  const copy = (await unit.upload('Kế hoạch CCHC (bản sao).pdf', shared)).json()
+  const forgotten = (await unit.upload('Báo cáo cũ.pdf', Buffer.concat([samples.pdf(), randomBytes(300)]))).json()
+  const fresh = (await unit.upload('Báo cáo mới.pdf', Buffer.concat([samples.pdf(), randomBytes(300)]))).json()
+  const detached = (await unit.upload('Quyết định.pdf', Buffer.concat([samples.pdf(), randomBytes(300)]), ['1.1.2'])).json()
+  // Three hours pass for four of them (their rows and audit rows moved back; the audit log's guard held off for it),
+  // past the grace of two; the detached one is let go of afterwards, which starts its grace again.
+  const aged = [attached.id, copy.id, forgotten.id, detached.id]
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`alter table audit_log disable trigger audit_log_no_update`)
+    await tx.execute(sql`update evidence_files set uploaded_at = uploaded_at - interval '3 hours' where id in ${aged}`)
+    await tx.execute(sql`update audit_log set at = at - interval '3 hours' where entity_type = 'evidence_file' and entity_id in ${aged}`)
+    await tx.execute(sql`alter table audit_log enable trigger audit_log_no_update`)
+  })
+  t.equal((await unit.detach(detached.id, '1.1.2')).statusCode, 200)
+  t.same(await stored(), { rows: 5, files: 4 })
+
+  const run = await app.jobs.run('evidence-cleanup')
+  t.match(run, { state: 'completed', output: { removed: 2 } })
+  t.same((await unit.list()).json().map((file: { id: string }) => file.id).sort(), [attached.id, fresh.id, detached.id].sort(), 'the attached, the fresh and the just detached stay')
+  t.same(await stored(), { rows: 3, files: 3 }, 'the forgotten file\'s bytes are gone; the copy\'s stay with the attached file')
+  t.equal((await unit.download(forgotten.id)).statusCode, 404)
+  t.equal((await unit.download(attached.id)).statusCode, 200)
+  const audit = (await app.inject({ method: 'GET', url: '/audit?action=evidence.remove_unattached', headers: admin.headers })).json()
+  t.same(audit.items.map((item: { entityId: string }) => item.entityId).sort(), [copy.id, forgotten.id].sort(), 'one audit row each')
+  t.match(audit.items[0], { actorType: 'system', actorId: null, reason: 'Không gắn với tiêu chí nào sau 2 giờ', before: { filename: String, sha256: String } })
+  t.match(await app.jobs.run('evidence-cleanup'), { output: { removed: 0 } }, 'a second run finds nothing')
 })

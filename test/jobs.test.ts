@@ -75,6 +75,26 @@ t.test('an e-mail the mail server refuses is tried again after a doubling wait, 
   t.match(summary.mail, { sent: 1, failed: 1, pending: 0 }, 'GET /jobs counts them by status')
 })
 
+t.test('the token-prune job deletes login tokens a day past their expiry or revocation and stale login failures, nothing else', async (t) => {
+  const app = await buildTestApp(t, { config: { JOBS_ENABLED: true, JOBS_POLL_SECONDS: 0.5 } })
+  const [current, expired, revoked, recentlyExpired] = await Promise.all([1, 2, 3, 4].map(() => loginAs(app, 'viewer')))
+  const sessionOf = async (who: { user: { id: string } }) => (await rows<{ id: string }>(app, sql`select id from sessions where user_id = ${who.user.id}`))[0]!.id
+  await rows(app, sql`update sessions set expires_at = now() - interval '2 days' where id = ${await sessionOf(expired!)}`)
+  await rows(app, sql`update sessions set expires_at = now() - interval '1 hour' where id = ${await sessionOf(recentlyExpired!)}`)
+  t.equal((await app.inject({ method: 'POST', url: '/auth/logout', headers: revoked!.headers })).statusCode, 204)
+  await rows(app, sql`update sessions set revoked_at = now() - interval '2 days' where id = ${await sessionOf(revoked!)}`)
+  for (const username of [current!.user.username, expired!.user.username]) {
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: 'không đúng mật khẩu' } })).statusCode, 401)
+  }
+  await rows(app, sql`update login_failures set last_failure_at = now() - interval '2 days' where username = ${expired!.user.username}`)
+
+  t.match(await app.jobs.run('token-prune'), { state: 'completed', output: { sessions: 2, loginFailures: 1 } })
+  const left = await rows<{ user_id: string }>(app, sql`select user_id from sessions`)
+  t.same(left.map((row) => row.user_id).sort(), [current!.user.id, recentlyExpired!.user.id].sort(), 'the current token and the one expired within the day stay')
+  t.equal((await app.inject({ method: 'GET', url: '/auth/me', headers: current!.headers })).statusCode, 200, 'the current token still works')
+  t.same((await rows<{ username: string }>(app, sql`select username from login_failures`)).map((row) => row.username), [current!.user.username], 'the recent failure stays, counted')
+})
+
 const serverUrl = process.env.TEST_DATABASE_URL
 
 t.test('two instances on one database: each e-mail goes out once, whichever instance runs the job', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): instances share one database' }, async (t) => {
