@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { Type } from 'typebox'
+import { errorCodes } from '../server/errors.js'
 import { buildTestApp } from './helpers/app.js'
 
 function assertProblem (t: Test, response: { statusCode: number, headers: Record<string, unknown>, json: () => any }, status: number, code: string) {
@@ -144,9 +145,25 @@ t.test('the OpenAPI document lists every route with its contract', async (t) => 
       t.ok(operation.summary, `${method} ${path} has a summary`)
       t.ok(operation.tags?.length, `${method} ${path} has tags`)
       t.ok(operation.responses['500'], `${method} ${path} documents 500`)
-      t.equal(operation.responses['500'].content['application/problem+json'].schema.$ref, '#/components/schemas/Problem')
+      for (const [status, answer] of Object.entries<any>(operation.responses)) {
+        t.equal(answer.headers?.['x-request-id']?.schema?.type, 'string', `${method} ${path} ${status} names the request id header`)
+        const problem = answer.content?.['application/problem+json']
+        if (problem) t.equal(problem.schema.$ref, `#/components/schemas/Problem${status}`, `${method} ${path} ${status} is a problem of its status`)
+      }
     }
   }
+  // Each status's problem lists exactly the codes of that status in the table of errors, the one source.
+  const byStatus = new Map<number, string[]>()
+  for (const { code, status } of errorCodes()) byStatus.set(status, [...byStatus.get(status) ?? [], code])
+  for (const [name, schema] of Object.entries<any>(document.components.schemas)) {
+    const status = /^Problem(\d{3})$/.exec(name)?.[1]
+    if (status === undefined) continue
+    t.same(schema.allOf[0], { $ref: '#/components/schemas/Problem' }, `${name} is a Problem`)
+    t.same(schema.allOf[1].properties.code.enum, byStatus.get(Number(status)), `${name} lists the codes of status ${status}`)
+  }
+  t.ok(document.components.schemas.Problem404, 'a 404 problem is described')
+  t.equal(document.servers[0].url, '/')
+  t.ok(document.info.license.name, 'the license is stated')
   const routes = app.printRoutes({ commonPrefix: false })
   for (const route of ['GET /healthz', 'GET /readyz', 'GET /openapi.json']) t.ok(documented.has(route), `${route} is documented`)
   t.ok(routes.length > 0)

@@ -4,11 +4,20 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { describeAccess } from './access.js'
+import { type ResponseHeaders, withProblemCodes, withResponseHeaders } from './openapi-contract.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Headers a route sends on some statuses beyond those the document finds by itself (see openapi-contract.ts). */
+    responseHeaders?: ResponseHeaders
+  }
+}
 
 export const apiInfo = {
   title: 'PAR Index API (Chỉ số cải cách hành chính)',
   version: '0.1.0',
-  description: 'Criteria catalogs, units, self-assessment, appraisal, results and publication of the Public Administration Reform Index. Every error is an RFC 9457 `application/problem+json` document with a stable `code`.'
+  description: 'Criteria catalogs, units, self-assessment, appraisal, results and publication of the Public Administration Reform Index. Every error is an RFC 9457 `application/problem+json` document with a stable `code`.',
+  license: { name: 'Proprietary: the software is not licensed for reuse; the published results it serves are public information', identifier: 'LicenseRef-Proprietary' }
 }
 
 async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): Promise<void> {
@@ -16,7 +25,8 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
     openapi: {
       openapi: '3.1.0',
       info: apiInfo,
-      servers: [],
+      // Relative: the API is at the root of whichever host serves this document (the service itself, or its proxy).
+      servers: [{ url: '/', description: 'The host that serves this document' }],
       tags: [
         { name: 'system', description: 'Health, readiness and the API contract' },
         { name: 'auth', description: 'Login, tokens and the current user' },
@@ -50,10 +60,14 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
       }
     },
     transform: ({ schema, url, route }) => {
-      const access = (route.config as { access?: unknown } | undefined)?.access
-      if (!schema || !access) return { schema, url }
-      return { schema: { ...schema, ...describeAccess(access as never, schema.description) } as typeof schema, url }
-    }
+      const config = route.config as { access?: unknown, rateLimit?: unknown, responseHeaders?: ResponseHeaders } | undefined
+      if (!schema || !config?.access) return { schema, url }
+      const response = schema.response === undefined
+        ? {}
+        : { response: withResponseHeaders(schema.response as Record<string, Record<string, unknown>>, { rateLimited: config.rateLimit !== undefined, own: config.responseHeaders }) }
+      return { schema: { ...schema, ...describeAccess(config.access as never, schema.description), ...response } as typeof schema, url }
+    },
+    transformObject: (document) => withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)
   })
   if (options.ui !== false) {
     await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })

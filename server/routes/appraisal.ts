@@ -78,7 +78,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => gapReport(app.db, request.params.id, request.query))
 
   app.get('/rounds/:id/units/:unitId/appraisal', {
-    config: { access: appraisalReaders },
+    config: { access: appraisalReaders, responseHeaders: { 200: ['etag'] } },
     schema: {
       operationId: 'getAppraisal',
       summary: 'A unit\'s appraisal: per leaf the self score, explanation and evidence files beside the appraised score',
@@ -137,7 +137,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })))
 
   app.post('/rounds/:id/units/:unitId/finalize', {
-    config: { access: adminOnly },
+    config: { access: adminOnly, responseHeaders: { 200: ['etag'] } },
     schema: {
       operationId: 'finalizeAppraisal',
       summary: 'Finalize a unit\'s appraisal: locks it for appraisers and for the unit',
@@ -150,7 +150,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => withVersionTag(reply, await finalizeAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.post('/rounds/:id/units/:unitId/reopen', {
-    config: { access: adminOnly },
+    config: { access: adminOnly, responseHeaders: { 200: ['etag'] } },
     schema: {
       operationId: 'reopenAppraisal',
       summary: 'Reopen a finalized unit\'s appraisal, with a reason',

@@ -41,7 +41,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
   const base = '/rounds/:id/units/:unitId/self-assessment/files'
 
   app.post(base, {
-    config: { access: unitWrites },
+    config: { access: unitWrites, responseHeaders: { 201: ['location'] } },
     schema: {
       operationId: 'uploadEvidenceFile',
       summary: 'Upload an evidence file (tài liệu kiểm chứng), optionally attaching it to leaves in the same step',
@@ -91,7 +91,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
   }, async (request) => listEvidence(app.db, actorOf(request), request.params.id, request.params.unitId))
 
   app.get(`${base}/:fileId`, {
-    config: { access: readers },
+    config: { access: readers, responseHeaders: { 302: ['location'] } },
     schema: {
       operationId: 'downloadEvidenceFile',
       summary: 'Download an evidence file',

@@ -180,7 +180,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => listSelfAssessments(app.db, actorOf(request), request.params.id))
 
   app.get('/rounds/:id/units/:unitId/self-assessment', {
-    config: { access: readSelfAssessment },
+    config: { access: readSelfAssessment, responseHeaders: { 200: ['etag'] } },
     schema: {
       operationId: 'getSelfAssessment',
       summary: 'A unit\'s self-assessment: every leaf with its saved answer, the totals, the status and the deadline',

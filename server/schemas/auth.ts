@@ -43,7 +43,7 @@ export const UpdateUserSchema = Type.Object({
 export const LoginSchema = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64 }),
   password: Type.String({ minLength: 1, maxLength: 200 })
-}, { $id: 'Login', additionalProperties: false })
+}, { $id: 'Login', additionalProperties: false, examples: [{ username: 'so-tp', password: 'Mật-khẩu-của-bạn-2020' }] })
 
 export const LoginResultSchema = Type.Object({
   token: Type.String({ description: 'Send as "Authorization: Bearer <token>"' }),

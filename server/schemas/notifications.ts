@@ -8,7 +8,7 @@ export const NotificationKindSchema = Type.Enum([...notificationKinds], { $id: '
 
 export const NotificationSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  kind: Type.Enum([...notificationKinds]),
+  kind: ref(NotificationKindSchema),
   title: Type.String(),
   body: Type.String(),
   link: Type.String({ description: 'Path in the web app (under /admin/) it leads to' }),
@@ -38,12 +38,12 @@ export const MarkedSchema = Type.Object({ marked: Type.Integer(), unread: Type.I
 
 export const NotificationPreferencesSchema = Type.Object({
   email: Type.Union([Type.String(), Type.Null()], { description: 'The address e-mails go to (set on the account); null = no e-mails' }),
-  emailOptOuts: Type.Array(Type.Enum([...notificationKinds]), { uniqueItems: true, description: 'Kinds the caller receives in the app only, without an e-mail' }),
-  kinds: Type.Array(Type.Enum([...notificationKinds]), { description: 'The kinds the caller\'s role receives (the ones worth a setting)' })
+  emailOptOuts: Type.Array(ref(NotificationKindSchema), { uniqueItems: true, description: 'Kinds the caller receives in the app only, without an e-mail' }),
+  kinds: Type.Array(ref(NotificationKindSchema), { description: 'The kinds the caller\'s role receives (the ones worth a setting)' })
 }, { $id: 'NotificationPreferences' })
 
 export const UpdateNotificationPreferencesSchema = Type.Object({
-  emailOptOuts: Type.Array(Type.Enum([...notificationKinds]), { uniqueItems: true, maxItems: notificationKinds.length }),
+  emailOptOuts: Type.Array(ref(NotificationKindSchema), { uniqueItems: true, maxItems: notificationKinds.length }),
   email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()], { description: 'The caller\'s own address for e-mails (null: none); absent: unchanged' }))
 }, { $id: 'UpdateNotificationPreferences', additionalProperties: false })
 

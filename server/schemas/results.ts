@@ -190,7 +190,7 @@ export const ResultVersionSummarySchema = Type.Object({
 export const PublishResultsSchema = Type.Object({
   unitType: Type.String({ minLength: 1 }),
   reason: Type.Optional(nullable(Type.String({ maxLength: 2000, description: 'Required for every version after the first' })))
-}, { $id: 'PublishResults', additionalProperties: false })
+}, { $id: 'PublishResults', additionalProperties: false, examples: [{ unitType: 'department' }, { unitType: 'department', reason: 'Sửa điểm tiêu chí 1.1.2 của Sở Tư pháp theo kết luận của Hội đồng thẩm định' }] })
 
 export const ResultSettingsSchema = Type.Object({
   roundId: Type.String({ format: 'uuid' }),
@@ -297,7 +297,7 @@ export const HistoricalUnitSchema = Type.Object({
 
 // ---- parameters ----
 
-export const UnitTypeQuery = Type.Object({ unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }) })
+export const UnitTypeQuery = Type.Object({ unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }) })
 
 const pageOfUnits = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Units per page; absent: every unit (a province\'s few dozen). A national ranking is read a page at a time.' })),
@@ -306,12 +306,12 @@ const pageOfUnits = {
 
 /** A published version of one unit type's results, whole or a page of its units. */
 export const VersionPageQuery = Type.Object({
-  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }),
+  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }),
   ...pageOfUnits
 })
 
 export const ResultsQuery = Type.Object({
-  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }),
+  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }),
   ...pageOfUnits,
   compareTo: Type.Optional(Type.String({ format: 'uuid', description: 'Round to compare with; default: the round of the previous year that has results for this unit type' }))
 })
@@ -331,7 +331,7 @@ export const ExportQuery = Type.Object({
 })
 
 export const HistoricalImportQuery = Type.Object({
-  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department' }),
+  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }),
   dialect: Type.Optional(Type.Enum(CSV_DIALECTS, { description: `The dialect of a CSV (absent: read from its header line, ";" meaning excel-vi). ${dialectDescription}.` }))
 })
 

@@ -29,7 +29,18 @@ export const CreateRoundSchema = Type.Object({
   selfAssessmentClosesAt: Type.Optional(deadlineFields.selfAssessmentClosesAt),
   appraisalClosesAt: Type.Optional(deadlineFields.appraisalClosesAt),
   supplementClosesAt: Type.Optional(deadlineFields.supplementClosesAt)
-}, { $id: 'CreateRound', additionalProperties: false })
+}, {
+  $id: 'CreateRound',
+  additionalProperties: false,
+  examples: [{
+    code: '2021',
+    title: 'Kỳ đánh giá Chỉ số CCHC năm 2021',
+    year: 2021,
+    selfAssessmentClosesAt: '2022-01-15T10:00:00.000Z',
+    supplementClosesAt: '2022-02-01T10:00:00.000Z',
+    appraisalClosesAt: '2022-02-15T10:00:00.000Z'
+  }]
+})
 
 export const UpdateRoundSchema = Type.Object({
   code: Type.Optional(roundCode),
@@ -136,7 +147,17 @@ export const SelfAssessmentEntrySchema = Type.Object({
 
 export const SaveSelfAssessmentSchema = Type.Object({
   entries: Type.Array(ref(SelfAssessmentEntrySchema), { minItems: 1, maxItems: 1000 })
-}, { $id: 'SaveSelfAssessment', additionalProperties: false })
+}, {
+  $id: 'SaveSelfAssessment',
+  additionalProperties: false,
+  examples: [{
+    entries: [
+      { leafCode: '1.1.1', input: { value: 1 }, explanation: 'Kế hoạch CCHC năm 2020 ban hành tại Quyết định số 15/QĐ-UBND ngày 06/01/2020' },
+      { leafCode: '1.1.2', input: { option: 'dung-han' } },
+      { leafCode: '6.1.1', input: { measurement: 98.5 } }
+    ]
+  }]
+})
 
 export const EntryProblemSchema = Type.Object({
   leafCode: Type.String(),

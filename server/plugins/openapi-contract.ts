@@ -1,0 +1,82 @@
+// What the OpenAPI document says beyond the route schemas, for clients generated from it: the response headers the
+// service sends (request id, ETag, Retry-After, rate limits, Location), and per error status the problem codes it can
+// carry. Applied to the document only; the route schemas that validate and serialize are left as they are.
+import { errorCodes } from '../errors.js'
+
+type Schema = Record<string, unknown>
+type Header = { type: 'string' | 'integer', description: string }
+
+/** A route's own headers beyond those found from its responses, by status (route config `responseHeaders`). */
+export type ResponseHeaders = Record<number, ReadonlyArray<'etag' | 'location'>>
+
+const REQUEST_ID: Header = { type: 'string', description: 'The request\'s id, also in the problem document and the server\'s log; quote it when reporting a problem' }
+const ETAG: Header = { type: 'string', description: 'The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged' }
+const LOCATION: Header = { type: 'string', description: 'The address of what was created, or of where to fetch it' }
+const RETRY_AFTER: Header = { type: 'integer', description: 'Seconds to wait before trying again' }
+const RATE_LIMIT: Record<string, Header> = {
+  'x-ratelimit-limit': { type: 'integer', description: 'Requests allowed per window (a minute) from one client address' },
+  'x-ratelimit-remaining': { type: 'integer', description: 'Requests left in the current window' },
+  'x-ratelimit-reset': { type: 'integer', description: 'Seconds until the window starts again' }
+}
+
+/**
+ * The headers of each response of one route: the request id on all; ETag on the successes of routes that answer
+ * conditionally (304, 412 or 428 documented); Retry-After on 429 and 503; the rate limits on every answer of a
+ * rate-limited route; and the route's own (`responseHeaders`).
+ */
+export function withResponseHeaders (response: Schema, options: { rateLimited: boolean, own?: ResponseHeaders | undefined }): Schema {
+  const statuses = Object.keys(response)
+  const conditional = statuses.some((status) => ['304', '412', '428'].includes(status))
+  return Object.fromEntries(statuses.map((status) => {
+    const code = Number(status)
+    const headers: Record<string, Header> = { 'x-request-id': REQUEST_ID }
+    if (conditional && code >= 200 && code < 300) headers.etag = ETAG
+    if (code === 429 || code === 503) headers['retry-after'] = RETRY_AFTER
+    if (options.rateLimited) Object.assign(headers, RATE_LIMIT)
+    for (const name of options.own?.[code] ?? []) headers[name] = name === 'etag' ? ETAG : LOCATION
+    return [status, { ...(response[status] as Schema), headers }]
+  }))
+}
+
+const problemRef = '#/components/schemas/Problem'
+
+/**
+ * The document's problem responses, each referring to a schema of its status (`Problem404`…) that lists the codes of
+ * that status from the one table of errors; the items of `errors` described by the shapes the service writes.
+ */
+export function withProblemCodes (document: Schema): Schema {
+  const components = (document.components ?? {}) as { schemas?: Record<string, Schema> }
+  const schemas = components.schemas ?? {}
+  const codesOf = new Map<number, string[]>()
+  for (const { code, status } of errorCodes()) codesOf.set(status, [...codesOf.get(status) ?? [], code])
+  const used = new Set<number>()
+  const paths = document.paths as Record<string, Record<string, { responses?: Record<string, Schema> }>>
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const content = response.content as Record<string, { schema?: Schema }> | undefined
+        const problem = content?.['application/problem+json']
+        if (problem?.schema?.$ref !== problemRef || !codesOf.has(Number(status))) continue
+        problem.schema = { $ref: `${problemRef}${status}` }
+        used.add(Number(status))
+      }
+    }
+  }
+  for (const status of [...used].sort()) {
+    schemas[`Problem${status}`] = {
+      description: `A problem document of status ${status}: its \`code\` is one of these`,
+      allOf: [{ $ref: problemRef }, { type: 'object', properties: { code: { type: 'string', enum: codesOf.get(status) } } }]
+    }
+  }
+  const problem = schemas.Problem as { properties?: Record<string, Schema> } | undefined
+  const errors = problem?.properties?.errors
+  if (errors) {
+    errors.items = {
+      anyOf: [
+        ...['FieldProblem', 'EntryProblem', 'AppraisalEntryProblem', 'FinalizationProblem'].filter((name) => name in schemas).map((name) => ({ $ref: `#/components/schemas/${name}` })),
+        { type: 'object', additionalProperties: true, description: 'A rule problem of an import (row, column or pointer, with its rule)' }
+      ]
+    }
+  }
+  return document
+}
