@@ -30,6 +30,7 @@ import reportRoutes from './routes/report.js'
 import appraisalRoutes from './routes/appraisal.js'
 import evidenceRoutes from './routes/evidence.js'
 import notificationRoutes from './routes/notifications.js'
+import webhookRoutes from './routes/webhooks.js'
 import { setHashCost } from './services/secrets.js'
 import metricsPlugin from './plugins/metrics.js'
 import compress from '@fastify/compress'
@@ -188,6 +189,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(appraisalRoutes)
   await app.register(evidenceRoutes, { maxBytes: config.EVIDENCE_MAX_BYTES, presignedSeconds: config.S3_BUCKET ? config.S3_PRESIGNED_DOWNLOADS_SECONDS : 0 })
   await app.register(notificationRoutes)
+  await app.register(webhookRoutes, config)
   await app.register(adminPlugin, { root: options.webRoot })
   return app
 }

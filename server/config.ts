@@ -54,6 +54,10 @@ export const ConfigSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'SMTP server of the notification e-mails, e.g. smtps://user:password@mail.example.gov.vn:465; unset = notifications in the app only (e-mails recorded as skipped)' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Chỉ số CCHC <no-reply@localhost>', description: 'Sender of the notification e-mails' }),
   APP_PUBLIC_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3000', description: 'Address users open the service at, for the links in e-mails (the web app is under /admin/)' }),
+  WEBHOOK_ALLOW_HTTP: Type.Boolean({ default: false, description: 'Let admins register webhook endpoints at http:// addresses (a development machine); false = https only' }),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: Type.Boolean({ default: false, description: 'Let webhooks go to loopback, private and link-local addresses (tests, a receiver on the same network); false = refused when registered and at every delivery' }),
+  WEBHOOK_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 60, default: 10, description: 'How long a webhook delivery waits for the receiver\'s answer' }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: Type.Integer({ minimum: 1, default: 20, description: 'Failed webhook attempts in a row after which the endpoint is disabled and the admins are told' }),
   EVIDENCE_UNATTACHED_GRACE_HOURS: Type.Integer({ minimum: 1, default: 72, description: 'An evidence file attached to no leaf this many hours after its upload or last detachment is removed (with an audit row)' })
 }, { additionalProperties: true })
 

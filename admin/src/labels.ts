@@ -329,5 +329,6 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   appraisal_deadline_reminder: 'Nhắc hạn thẩm định',
   appraisal_finalized: 'Chốt kết quả thẩm định',
   appraisal_reopened: 'Mở lại thẩm định',
-  results_published: 'Công bố kết quả'
+  results_published: 'Công bố kết quả',
+  webhook_disabled: 'Tắt điểm nhận webhook (gửi lỗi liên tiếp)'
 }

@@ -9,7 +9,7 @@ import type { Database } from './client.js'
 export const JOB_SCHEMA = 'pgboss'
 
 /** The service's queues (server/plugins/jobs.ts runs them), and pg-boss's own queue of its cron schedules. */
-export const JOB_QUEUES = ['mail', 'deadline-reminders', 'supplement-reminders', 'appraisal-reminders', 'evidence-cleanup', 'token-prune'] as const
+export const JOB_QUEUES = ['mail', 'webhooks', 'deadline-reminders', 'supplement-reminders', 'appraisal-reminders', 'evidence-cleanup', 'token-prune'] as const
 export type JobQueue = typeof JOB_QUEUES[number]
 const SCHEDULE_QUEUE = '__pgboss__send-it'
 

@@ -15,7 +15,8 @@ export const notificationKinds = [
   'appraisal_deadline_reminder',
   'appraisal_finalized',
   'appraisal_reopened',
-  'results_published'
+  'results_published',
+  'webhook_disabled'
 ] as const
 export type NotificationKind = typeof notificationKinds[number]
 
@@ -35,7 +36,8 @@ export const notificationRoles: Readonly<Record<NotificationKind, readonly Role[
   appraisal_deadline_reminder: ['appraiser'],
   appraisal_finalized: ['unit_officer'],
   appraisal_reopened: ['unit_officer'],
-  results_published: ['unit_officer', 'appraiser']
+  results_published: ['unit_officer', 'appraiser'],
+  webhook_disabled: ['admin']
 }
 
 /** The kinds a user of the role can receive, in the order of `notificationKinds`. */
@@ -69,7 +71,8 @@ export function viMoment (moment: Date | string): string {
 
 /** What a notification's text is built from. */
 export interface NotificationFacts {
-  round: { title: string }
+  /** The round it is about; absent for a notice of the service itself (a webhook disabled). */
+  round?: { title: string } | undefined
   unit?: { name: string } | undefined
   deadline?: Date | string | null | undefined
   days?: number | undefined
@@ -78,6 +81,7 @@ export interface NotificationFacts {
   unitType?: string | undefined
   count?: number | undefined
   version?: number | undefined
+  url?: string | undefined
 }
 
 export interface NotificationText { title: string, body: string }
@@ -92,7 +96,7 @@ function unitName (facts: NotificationFacts): string {
 
 /** The title and body of a notification in Vietnamese, the same in the app and in its e-mail. */
 export function notificationText (kind: NotificationKind, facts: NotificationFacts): NotificationText {
-  const round = facts.round.title
+  const round = facts.round?.title ?? ''
   const leaves = facts.leafCodes && facts.leafCodes.length > 0 ? ` (tiêu chí ${facts.leafCodes.join(', ')})` : ''
   const reason = facts.reason ? ` Lý do: ${facts.reason}` : ''
   switch (kind) {
@@ -131,6 +135,11 @@ export function notificationText (kind: NotificationKind, facts: NotificationFac
       return {
         title: `Công bố kết quả: ${round}`,
         body: `Kết quả Chỉ số CCHC (${facts.unitType ?? ''}) của ${round} đã được công bố${facts.version && facts.version > 1 ? ` (phiên bản ${facts.version})` : ''}.${reason}`
+      }
+    case 'webhook_disabled':
+      return {
+        title: 'Đã tắt một điểm nhận webhook',
+        body: `Điểm nhận webhook ${facts.url ?? ''} đã bị tắt sau ${facts.count ?? ''} lần gửi không thành công liên tiếp. Hãy kiểm tra hệ thống nhận rồi bật lại (PATCH /webhooks/{id} với "active": true).`
       }
   }
 }

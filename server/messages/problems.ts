@@ -26,6 +26,8 @@ export const noSuch = {
   selfAssessment: new Text('No such self-assessment.', 'Không tìm thấy bản tự đánh giá.'),
   supplementRequest: new Text('No such supplement request.', 'Không tìm thấy yêu cầu bổ sung.'),
   notification: new Text('No such notification.', 'Không tìm thấy thông báo.'),
+  webhook: new Text('No such webhook endpoint.', 'Không tìm thấy điểm nhận webhook.'),
+  webhookDelivery: new Text('No such delivery of this webhook endpoint.', 'Không tìm thấy lần gửi này của điểm nhận webhook.'),
   participant: new Text('No such round, or the unit does not take part in it.', 'Không tìm thấy kỳ đánh giá, hoặc đơn vị không tham gia kỳ này.'),
   roundUnit: new Text('The unit does not take part in this round.', 'Đơn vị không tham gia kỳ đánh giá này.'),
   unitType: (code: string) => new Text(`There is no unit type ${code}.`, `Không có loại đơn vị ${code}.`)

@@ -9,6 +9,7 @@ import { ROUND_TIME_ZONE } from '../domain/lifecycle.js'
 import { pruneExpiredTokens, removeUnattachedEvidence } from '../services/jobs/maintenance.js'
 import { sendAppraisalReminders, sendDeadlineReminders, sendSupplementReminders } from '../services/jobs/reminders.js'
 import { deliverPendingMail, smtpMailer, type Mailer } from '../services/notifications/mail.js'
+import { deliverPendingWebhooks } from '../services/webhooks/deliver.js'
 
 export interface JobRun { id: string, state: 'completed' | 'failed', output: unknown }
 
@@ -25,12 +26,22 @@ declare module 'fastify' {
   }
 }
 
-export type JobsPluginOptions = Pick<Config, 'JOBS_ENABLED' | 'JOBS_POLL_SECONDS' | 'SMTP_URL' | 'MAIL_FROM' | 'APP_PUBLIC_URL' | 'EVIDENCE_UNATTACHED_GRACE_HOURS'>
+export type JobsPluginOptions = Pick<Config, 'JOBS_ENABLED' | 'JOBS_POLL_SECONDS' | 'SMTP_URL' | 'MAIL_FROM' | 'APP_PUBLIC_URL' | 'EVIDENCE_UNATTACHED_GRACE_HOURS' |
+  'WEBHOOK_ALLOW_HTTP' | 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES' | 'WEBHOOK_TIMEOUT_SECONDS' | 'WEBHOOK_DISABLE_AFTER_FAILURES'>
 
 /** Each queue's work and when it runs (cron, in Vietnam's time). */
 function definitions (app: FastifyInstance, options: JobsPluginOptions, mailer: Mailer | null): Record<JobQueue, { cron: string, work: () => Promise<unknown> }> {
   return {
     mail: { cron: '* * * * *', work: () => deliverPendingMail(app.db, mailer) },
+    webhooks: {
+      cron: '* * * * *',
+      work: () => deliverPendingWebhooks(app.db, {
+        allowHttp: options.WEBHOOK_ALLOW_HTTP,
+        allowPrivate: options.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+        timeoutMs: options.WEBHOOK_TIMEOUT_SECONDS * 1000,
+        disableAfter: options.WEBHOOK_DISABLE_AFTER_FAILURES
+      })
+    },
     'deadline-reminders': { cron: '5 * * * *', work: async () => ({ notified: await sendDeadlineReminders(app.db) }) },
     'supplement-reminders': { cron: '*/10 * * * *', work: async () => ({ notified: await sendSupplementReminders(app.db) }) },
     'appraisal-reminders': { cron: '10 * * * *', work: async () => ({ notified: await sendAppraisalReminders(app.db) }) },

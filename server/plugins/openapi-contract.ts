@@ -1,7 +1,9 @@
 // What the OpenAPI document says beyond the route schemas, for clients generated from it: the response headers the
 // service sends (request id, ETag, Retry-After, rate limits, Location), and per error status the problem codes it can
 // carry. Applied to the document only; the route schemas that validate and serialize are left as they are.
+import { WEBHOOK_MAX_ATTEMPTS, webhookEventTypes } from '../domain/webhooks.js'
 import { errorCodes } from '../errors.js'
+import { webhookPayloads } from '../schemas/webhooks.js'
 
 type Schema = Record<string, unknown>
 type Header = { type: 'string' | 'integer', description: string }
@@ -78,5 +80,51 @@ export function withProblemCodes (document: Schema): Schema {
       ]
     }
   }
+  return document
+}
+
+const WEBHOOK_HEADERS = [
+  ['webhook-id', 'The message\'s id: the same at every attempt of it, to recognize a repeat'],
+  ['webhook-timestamp', 'When this attempt was sent, in seconds since 1970 (UTC); refuse a message much older than now'],
+  ['webhook-signature', '`v1,` and the base64 HMAC-SHA256, keyed with the endpoint\'s secret (the base64 after `whsec_`), of `{webhook-id}.{webhook-timestamp}.{body}`']
+] as const
+
+/**
+ * The document's `webhooks` section: for each event type, the message POSTed to the endpoints subscribed to it
+ * (Standard Webhooks: the three headers, the body { type, timestamp, data }) and what the service does with the answer.
+ */
+export function withWebhooks (document: Schema): Schema {
+  document.webhooks = Object.fromEntries(webhookEventTypes.map((type) => [type, {
+    post: {
+      operationId: `webhook-${type.replace(/[._]/g, '-')}`,
+      summary: `The message of ${type}`,
+      description: 'POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within ' +
+        `WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), ${WEBHOOK_MAX_ATTEMPTS} attempts in all. ` +
+        'A receiver must verify the signature and may get a message twice (the same webhook-id).',
+      tags: ['webhooks'],
+      security: [],
+      parameters: WEBHOOK_HEADERS.map(([name, description]) => ({ in: 'header', name, required: true, description, schema: { type: 'string' } })),
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['type', 'timestamp', 'data'],
+              properties: {
+                type: { type: 'string', const: type },
+                timestamp: { type: 'string', format: 'date-time', description: 'When it happened' },
+                data: { $ref: `#/components/schemas/${String((webhookPayloads[type] as { $id?: string }).$id)}` }
+              }
+            }
+          }
+        }
+      },
+      responses: {
+        200: { description: 'Any 2xx answer: received' },
+        '4XX': { description: 'Refused: tried again later, as any answer outside 2xx' }
+      }
+    }
+  }]))
   return document
 }

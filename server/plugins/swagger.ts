@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { describeAccess } from './access.js'
-import { type ResponseHeaders, withProblemCodes, withResponseHeaders } from './openapi-contract.js'
+import { type ResponseHeaders, withProblemCodes, withResponseHeaders, withWebhooks } from './openapi-contract.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,7 +45,8 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
         { name: 'report', description: 'The annual report (báo cáo Chỉ số CCHC) as a Word document, from published results' },
         { name: 'public', description: 'Published results for the portal, integrators and the public: no credentials, rate-limited, cacheable' },
         { name: 'notifications', description: 'The caller\'s own notifications (thông báo) and the kinds they receive without e-mail' },
-        { name: 'jobs', description: 'The job queue: reminders, e-mail and clean-ups (admins)' }
+        { name: 'jobs', description: 'The job queue: reminders, e-mail and clean-ups (admins)' },
+        { name: 'webhooks', description: 'Endpoints of other systems told of changes (admins): deliveries, attempts, redelivery' }
       ],
       components: {
         securitySchemes: {
@@ -67,7 +68,7 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
         : { response: withResponseHeaders(schema.response as Record<string, Record<string, unknown>>, { rateLimited: config.rateLimit !== undefined, own: config.responseHeaders }) }
       return { schema: { ...schema, ...describeAccess(config.access as never, schema.description), ...response } as typeof schema, url }
     },
-    transformObject: (document) => withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)
+    transformObject: (document) => withWebhooks(withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>))
   })
   if (options.ui !== false) {
     await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })

@@ -6,6 +6,7 @@ import { allowedMoves, checkTransition, deadlineProblems, transitionConditions, 
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import { roundOpened } from './notifications/events.js'
+import { emitWebhook } from './webhooks/events.js'
 import type { Actor } from './context.js'
 import { columnsOf, concurrently, queryRows } from '../db/rows.js'
 import { noSuch, statusName } from '../messages/problems.js'
@@ -350,6 +351,7 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
       reason: reason?.trim() === '' ? null : reason
     })
     if (row.status === 'draft' && to === 'self_assessment') await roundOpened(tx, id)
+    await emitWebhook(tx, 'round.status_changed', { roundId: id, roundCode: row.code, from: row.status, to })
     return getRound(tx, id)
   })
 }

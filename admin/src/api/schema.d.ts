@@ -1726,8 +1726,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The registered webhook endpoints (without their secrets)
+         * @description **Access.** Roles: admin.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register an endpoint for some event types; the answer carries its signing secret, shown this once
+         * @description The URL must be https (http only with WEBHOOK_ALLOW_HTTP) and not a loopback, private or link-local address (unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES): 400 VALIDATION_FAILED naming /url.
+         *
+         *     **Access.** Roles: admin.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint
+         * @description **Access.** Roles: admin.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint and its deliveries
+         * @description **Access.** Roles: admin.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's URL, description or event types, or disable it, or enable it again
+         * @description **Access.** Roles: admin.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, shown this once; the old one signs nothing from now on
+         * @description **Access.** Roles: admin.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's deliveries, newest first, each with every attempt and its answer
+         * @description **Access.** Roles: admin.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again (with the same webhook-id) at the next run of the webhooks job, whatever became of it
+         * @description **Access.** Roles: admin.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "results.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The message of results.published
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         */
+        post: operations["webhook-results-published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "round.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The message of round.status_changed
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         */
+        post: operations["webhook-round-status-changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "self_assessment.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The message of self_assessment.submitted
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         */
+        post: operations["webhook-self-assessment-submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "appraisal.finalized": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The message of appraisal.finalized
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         */
+        post: operations["webhook-appraisal-finalized"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         FieldProblem: {
@@ -2043,6 +2238,142 @@ export interface components {
             parentCode: string | null;
             /** @description Index among the new siblings (0 = first); past the end appends */
             position: number;
+        };
+        /**
+         * @description What happened (see the document's webhooks section)
+         * @enum {unknown}
+         */
+        WebhookEventType: "results.published" | "round.status_changed" | "self_assessment.submitted" | "appraisal.finalized";
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            /** @description False once disabled (by an admin, or after WEBHOOK_DISABLE_AFTER_FAILURES failed attempts in a row) */
+            active: boolean;
+            /** @description Failed attempts in a row */
+            consecutiveFailures: number;
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookAttempt: {
+            /** Format: date-time */
+            at: string;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description Also the message's webhook-id, the same at every attempt
+             */
+            id: string;
+            /** Format: uuid */
+            eventId: string;
+            eventType: components["schemas"]["WebhookEventType"];
+            /**
+             * @description failed after the last attempt; redelivery makes it pending again
+             * @enum {unknown}
+             */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Every attempt, oldest first */
+            log: components["schemas"]["WebhookAttempt"][];
+        };
+        CreatedWebhookEndpoint: components["schemas"]["WebhookEndpoint"] & {
+            /** @description The signing secret (Standard Webhooks, whsec_…). Shown only now and on rotation: keep it */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://egov.thanhhoa.gov.vn/hooks/cchc",
+         *       "description": "Cổng dịch vụ công tỉnh",
+         *       "eventTypes": [
+         *         "results.published"
+         *       ]
+         *     }
+         */
+        CreateWebhookEndpoint: {
+            /**
+             * @description Where the messages are POSTed: https (http only with WEBHOOK_ALLOW_HTTP), never a private address (unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES)
+             * @example https://egov.thanhhoa.gov.vn/hooks/cchc
+             */
+            url: string;
+            description?: string | null;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+        };
+        UpdateWebhookEndpoint: {
+            /**
+             * @description Where the messages are POSTed: https (http only with WEBHOOK_ALLOW_HTTP), never a private address (unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES)
+             * @example https://egov.thanhhoa.gov.vn/hooks/cchc
+             */
+            url?: string;
+            description?: string | null;
+            eventTypes?: components["schemas"]["WebhookEventType"][];
+            /** @description true re-enables a disabled endpoint (its count of failures starts again); false stops deliveries */
+            active?: boolean;
+        };
+        WebhookSecret: {
+            secret: string;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        WebhookResultsPublished: {
+            /** Format: uuid */
+            roundId: string;
+            roundCode: string;
+            unitType: string;
+            version: number;
+            /** @description SHA-256 of every input of the version */
+            inputHash: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: uuid */
+            catalogId: string;
+        };
+        WebhookRoundStatusChanged: {
+            /** Format: uuid */
+            roundId: string;
+            roundCode: string;
+            from: string;
+            to: string;
+        };
+        WebhookSelfAssessmentSubmitted: {
+            /** Format: uuid */
+            roundId: string;
+            roundCode: string;
+            /** Format: uuid */
+            unitId: string;
+            unitCode: string;
+            version: number;
+            /** Format: date-time */
+            submittedAt: string;
+        };
+        WebhookAppraisalFinalized: {
+            /** Format: uuid */
+            roundId: string;
+            roundCode: string;
+            /** Format: uuid */
+            unitId: string;
+            unitCode: string;
+            version: number;
+            /** Format: date-time */
+            finalizedAt: string;
         };
         User: {
             /** Format: uuid */
@@ -3493,7 +3824,7 @@ export interface components {
          * @description What the notification tells of
          * @enum {unknown}
          */
-        NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published";
+        NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published" | "webhook_disabled";
         Notification: {
             /** Format: uuid */
             id: string;
@@ -3510,7 +3841,7 @@ export interface components {
         };
         JobQueueSummary: {
             /** @enum {unknown} */
-            name: "mail" | "deadline-reminders" | "supplement-reminders" | "appraisal-reminders" | "evidence-cleanup" | "token-prune";
+            name: "mail" | "webhooks" | "deadline-reminders" | "supplement-reminders" | "appraisal-reminders" | "evidence-cleanup" | "token-prune";
             /** @description When it runs by itself (cron, Asia/Ho_Chi_Minh) */
             cron: string | null;
             /** @description Jobs waiting (new or to be retried) */
@@ -12603,6 +12934,791 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem500"];
                 };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query: {
+                limit: number;
+                offset: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    "webhook-results-published": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message's id: the same at every attempt of it, to recognize a repeat */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in seconds since 1970 (UTC); refuse a message much older than now */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256, keyed with the endpoint's secret (the base64 after `whsec_`), of `{webhook-id}.{webhook-timestamp}.{body}` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "results.published";
+                    /**
+                     * Format: date-time
+                     * @description When it happened
+                     */
+                    timestamp: string;
+                    data: components["schemas"]["WebhookResultsPublished"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx answer: received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: tried again later, as any answer outside 2xx */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook-round-status-changed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message's id: the same at every attempt of it, to recognize a repeat */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in seconds since 1970 (UTC); refuse a message much older than now */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256, keyed with the endpoint's secret (the base64 after `whsec_`), of `{webhook-id}.{webhook-timestamp}.{body}` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "round.status_changed";
+                    /**
+                     * Format: date-time
+                     * @description When it happened
+                     */
+                    timestamp: string;
+                    data: components["schemas"]["WebhookRoundStatusChanged"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx answer: received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: tried again later, as any answer outside 2xx */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook-self-assessment-submitted": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message's id: the same at every attempt of it, to recognize a repeat */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in seconds since 1970 (UTC); refuse a message much older than now */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256, keyed with the endpoint's secret (the base64 after `whsec_`), of `{webhook-id}.{webhook-timestamp}.{body}` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "self_assessment.submitted";
+                    /**
+                     * Format: date-time
+                     * @description When it happened
+                     */
+                    timestamp: string;
+                    data: components["schemas"]["WebhookSelfAssessmentSubmitted"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx answer: received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: tried again later, as any answer outside 2xx */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook-appraisal-finalized": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message's id: the same at every attempt of it, to recognize a repeat */
+                "webhook-id": string;
+                /** @description When this attempt was sent, in seconds since 1970 (UTC); refuse a message much older than now */
+                "webhook-timestamp": string;
+                /** @description `v1,` and the base64 HMAC-SHA256, keyed with the endpoint's secret (the base64 after `whsec_`), of `{webhook-id}.{webhook-timestamp}.{body}` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "appraisal.finalized";
+                    /**
+                     * Format: date-time
+                     * @description When it happened
+                     */
+                    timestamp: string;
+                    data: components["schemas"]["WebhookAppraisalFinalized"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx answer: received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: tried again later, as any answer outside 2xx */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -8,6 +8,7 @@ import { milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import { appraisalChanged } from '../notifications/events.js'
+import { emitWebhook } from '../webhooks/events.js'
 import { loadCatalog } from '../catalogs.js'
 import type { Actor } from '../context.js'
 import { statusName } from '../../messages/problems.js'
@@ -71,6 +72,7 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
       }
     })
     await appraisalChanged(tx, roundId, unitId, { finalized: true })
+    await emitWebhook(tx, 'appraisal.finalized', { roundId, roundCode: state.roundCode, unitId, unitCode: state.unit.code, version: state.version, finalizedAt: state.finalizedAt })
     return state
   })
 }

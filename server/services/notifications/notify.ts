@@ -8,7 +8,8 @@ export interface NotificationEvent {
   kind: NotificationKind
   /** A query of the recipients' user ids (see recipients.ts); inactive accounts are left out. */
   recipients: SQL
-  roundId: string
+  /** The round it is about; absent for a notice of the service itself (a webhook endpoint disabled). */
+  roundId?: string | undefined
   unitId?: string | undefined
   /** What the text needs besides the round's title and the unit's name, which are read here. */
   facts?: Omit<NotificationFacts, 'round' | 'unit'>
@@ -24,14 +25,15 @@ export interface NotificationEvent {
  * queued e-mails after the commit. Answers how many were notified (a reminder already sent counts none).
  */
 export async function notify (tx: Executor, event: NotificationEvent): Promise<number> {
-  const [context] = await queryRows<{ round_title: string, unit_name: string | null }>(tx, sql`
+  const [context] = await queryRows<{ round_title: string | null, unit_name: string | null }>(tx, sql`
     select r.title as round_title, u.name as unit_name
-    from rounds r left join units u on u.id = ${event.unitId ?? null}::uuid
-    where r.id = ${event.roundId}`)
-  if (!context) return 0
+    from (select 1) one
+    left join rounds r on r.id = ${event.roundId ?? null}::uuid
+    left join units u on u.id = ${event.unitId ?? null}::uuid`)
+  if (!context || (event.roundId !== undefined && context.round_title === null)) return 0
   const text = notificationText(event.kind, {
     ...event.facts,
-    round: { title: context.round_title },
+    round: context.round_title === null ? undefined : { title: context.round_title },
     unit: context.unit_name === null ? undefined : { name: context.unit_name }
   })
   const rows = await queryRows<{ id: string }>(tx, sql`
@@ -39,7 +41,7 @@ export async function notify (tx: Executor, event: NotificationEvent): Promise<n
       select distinct u.id, u.email from users u where u.active and u.id in (${event.recipients})
     ), written as (
       insert into notifications (user_id, kind, title, body, link, round_id, unit_id, dedupe_key)
-      select id, ${event.kind}, ${text.title}, ${text.body}, ${event.link}, ${event.roundId}, ${event.unitId ?? null}, ${event.dedupeKey ?? null}
+      select id, ${event.kind}, ${text.title}, ${text.body}, ${event.link}, ${event.roundId ?? null}::uuid, ${event.unitId ?? null}::uuid, ${event.dedupeKey ?? null}
       from recipients
       on conflict (user_id, dedupe_key) where dedupe_key is not null do nothing
       returning id, user_id

@@ -24,6 +24,11 @@ export function roundParticipants (roundId: string, unitTypeCode: string): SQL {
     union select user_id from appraisal_assignments where round_id = ${roundId} and unit_type_code = ${unitTypeCode}`
 }
 
+/** Every active admin (notify() leaves inactive accounts out). */
+export function admins (): SQL {
+  return sql`select id from users where role = 'admin'`
+}
+
 /** One user. */
 export function user (userId: string): SQL {
   return sql`select ${userId}::uuid`

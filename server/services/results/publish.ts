@@ -6,6 +6,7 @@ import { resultVersionsTable, roundsTable } from '../../db/schema/index.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import { resultsPublished } from '../notifications/events.js'
+import { emitWebhook } from '../webhooks/events.js'
 import type { Actor } from '../context.js'
 import { statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
@@ -79,6 +80,7 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
     if (status === 'finalized') {
       await tx.update(roundsTable).set({ status: 'published', updatedAt: sql`now()` }).where(eq(roundsTable.id, roundId))
       await audit(tx, actor, { action: 'round.transition', entityType: 'round', entityId: roundId, before: { status }, after: { status: 'published' }, reason: `Kết quả của loại đơn vị ${context.unitType.name} đã được công bố` })
+      await emitWebhook(tx, 'round.status_changed', { roundId, roundCode: context.round.code, from: status, to: 'published' })
     }
     const summary: ResultVersionSummary = {
       id,
@@ -101,6 +103,9 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
       reason
     })
     await resultsPublished(tx, roundId, context.unitType, number, reason)
+    await emitWebhook(tx, 'results.published', {
+      roundId, roundCode: context.round.code, unitType: context.unitType.code, version: number, inputHash, publishedAt: summary.publishedAt, catalogId: context.catalog.id
+    })
     return summary
   })
   const pointers = cacheOf(db).pointers

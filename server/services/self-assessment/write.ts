@@ -12,6 +12,7 @@ import { scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit, auditInsert } from '../audit.js'
 import { selfAssessmentSubmitted } from '../notifications/events.js'
+import { emitWebhook } from '../webhooks/events.js'
 import { catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
@@ -275,6 +276,9 @@ export async function submitSelfAssessment (db: Db, actor: Actor, roundId: strin
     await tx.update(selfAssessmentsTable).set({ status: 'submitted', submittedAt: sql`now()` }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
     const state = await reload(tx, roundId, unitId)
     await selfAssessmentSubmitted(tx, roundId, unitId)
+    await emitWebhook(tx, 'self_assessment.submitted', {
+      roundId, roundCode: state.roundCode, unitId, unitCode: state.unit.code, version: state.version, submittedAt: state.submittedAt
+    })
     return { state, audit: { action: 'self_assessment.submit', to: 'submitted', totals: { points: state.totals.points, applicableMaximum: state.totals.applicableMaximum } } }
   })
 }
