@@ -1,6 +1,6 @@
 // Vietnamese labels of the API's codes (roles, scopes, node kinds, statuses, rules, audit actions).
 import type {
-  AppraisalStatus, CatalogStatus, EvidenceRule, NodeKind, NotificationKind, Role, RoundStatus, Scope, SelfAssessmentStatus, SupplementStatus
+  AppraisalStatus, CatalogStatus, EvidenceRule, NodeKind, NotificationKind, Role, RoundStatus, Scope, SelfAssessmentStatus, SupplementStatus, WebhookEventType
 } from './api/types'
 
 export const roleLabels: Record<Role, string> = {
@@ -22,6 +22,14 @@ export const scopeLabels: Record<Scope, string> = {
   'results:read': 'Đọc kết quả',
   'catalogs:read': 'Đọc bộ tiêu chí',
   'units:read': 'Đọc danh sách đơn vị'
+}
+
+/** The events other systems can be told of by webhook. */
+export const webhookEventLabels: Record<WebhookEventType, string> = {
+  'results.published': 'Công bố kết quả',
+  'round.status_changed': 'Kỳ đánh giá chuyển bước',
+  'self_assessment.submitted': 'Đơn vị nộp bản tự đánh giá',
+  'appraisal.finalized': 'Chốt kết quả thẩm định một đơn vị'
 }
 
 export const kindLabels: Record<NodeKind, string> = {

@@ -24,5 +24,6 @@ export const navItems: readonly NavItem[] = [
   { to: '/results', label: 'Kết quả', roles: ['admin', 'viewer', 'appraiser', 'unit_officer'] },
   { to: '/users', label: 'Người dùng', roles: ['admin'] },
   { to: '/api-keys', label: 'Khóa API', roles: ['admin'] },
+  { to: '/webhooks', label: 'Webhook', roles: ['admin'] },
   { to: '/audit', label: 'Nhật ký', roles: ['admin'] }
 ]

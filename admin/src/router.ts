@@ -53,6 +53,7 @@ export const router = createRouter({
     { path: '/results', name: 'results', component: () => import('./views/ResultsView.vue'), meta: { title: 'Kết quả' } },
     { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { roles: ['admin'], title: 'Người dùng' } },
     { path: '/api-keys', name: 'api-keys', component: () => import('./views/ApiKeysView.vue'), meta: { roles: ['admin'], title: 'Khóa API' } },
+    { path: '/webhooks', name: 'webhooks', component: () => import('./views/WebhooksView.vue'), meta: { roles: ['admin'], title: 'Webhook' } },
     { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { roles: ['admin'], title: 'Nhật ký' } },
     { path: '/account/password', name: 'change-password', component: () => import('./views/ChangePasswordView.vue'), meta: { title: 'Đổi mật khẩu' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Không tìm thấy' } }

@@ -16,6 +16,7 @@ import { resultChecks } from './results.js'
 import { roundFlowChecks } from './round-flow.js'
 import { roundChecks } from './rounds.js'
 import { unitChecks } from './unit.js'
+import { webhookChecks } from './webhooks.js'
 import { freePort } from '../helpers/net.js'
 
 const root = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -476,7 +477,7 @@ async function run (): Promise<void> {
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
       ['home', homeAuditChecks], ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
-      ['round', roundFlowChecks], ['notifications', notificationChecks]
+      ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)
     for (const [name, run] of groups) {

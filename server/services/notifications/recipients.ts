@@ -41,5 +41,6 @@ export const links = {
   appraisalDesk: () => '/appraisal',
   unitResults: (roundId: string) => `/my-unit/results/${roundId}`,
   myUnit: () => '/my-unit',
-  results: () => '/results'
+  results: () => '/results',
+  webhooks: () => '/webhooks'
 }

@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.js'
 import { queryRows, toDate } from '../../db/rows.js'
 import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelaySeconds } from '../../domain/webhooks.js'
 import { notify } from '../notifications/notify.js'
-import { admins } from '../notifications/recipients.js'
+import { admins, links } from '../notifications/recipients.js'
 import { guardedLookup, type TargetRules } from './target.js'
 
 export interface WebhookSending extends TargetRules {
@@ -93,7 +93,7 @@ export async function deliverPendingWebhooks (db: Db, sending: WebhookSending, b
         returning url, consecutive_failures, (not active and disabled_at = now()) as just_disabled`)
       if (endpoint?.just_disabled === true) {
         outcome.disabled++
-        await notify(tx, { kind: 'webhook_disabled', recipients: admins(), facts: { url: endpoint.url, count: Number(endpoint.consecutive_failures) }, link: '/' })
+        await notify(tx, { kind: 'webhook_disabled', recipients: admins(), facts: { url: endpoint.url, count: Number(endpoint.consecutive_failures) }, link: links.webhooks() })
       }
     })
   }))
