@@ -162,6 +162,23 @@ t.test('the OpenAPI document lists every route with its contract', async (t) => 
     t.same(schema.allOf[1].properties.code.enum, byStatus.get(Number(status)), `${name} lists the codes of status ${status}`)
   }
   t.ok(document.components.schemas.Problem404, 'a 404 problem is described')
+  // What generators need: a parameter with a default is optional, and every enum says its type.
+  const requiredWithDefault: string[] = []
+  for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
+    for (const [method, operation] of Object.entries<any>(item)) {
+      for (const parameter of operation.parameters ?? []) if (parameter.required && parameter.schema && 'default' in parameter.schema) requiredWithDefault.push(`${method} ${path} ${parameter.name}`)
+    }
+  }
+  t.same(requiredWithDefault, [], 'no parameter with a default is required')
+  const untyped: string[] = []
+  const walk = (node: unknown, at: string): void => {
+    if (node === null || typeof node !== 'object') return
+    if (Array.isArray((node as { enum?: unknown }).enum) && (node as { type?: unknown }).type === undefined) untyped.push(at)
+    for (const [key, value] of Object.entries(node)) walk(value, `${at}/${key}`)
+  }
+  walk(document, '')
+  t.same(untyped, [], 'every enum has a type')
+  t.same(Object.keys(document.webhooks).sort(), ['appraisal.finalized', 'results.published', 'round.status_changed', 'self_assessment.submitted'], 'each webhook event is described')
   t.equal(document.servers[0].url, '/')
   t.ok(document.info.license.name, 'the license is stated')
   const routes = app.printRoutes({ commonPrefix: false })

@@ -128,3 +128,32 @@ export function withWebhooks (document: Schema): Schema {
   }]))
   return document
 }
+
+/**
+ * What generators need and TypeBox does not write: a parameter with a default is not required (the service fills the
+ * default in), and every enum says its type (string, integer or number, from its values).
+ */
+export function withTypedParameters (document: Schema): Schema {
+  const paths = document.paths as Record<string, Record<string, { parameters?: Array<{ required?: boolean, schema?: Schema }> }>>
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.schema !== undefined && 'default' in parameter.schema) parameter.required = false
+      }
+    }
+  }
+  const typeEnums = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(typeEnums)
+    if (node === null || typeof node !== 'object') return
+    const schema = node as Schema
+    if (Array.isArray(schema.enum) && schema.type === undefined) {
+      const values = schema.enum as unknown[]
+      if (values.every((value) => typeof value === 'string')) schema.type = 'string'
+      else if (values.every((value) => Number.isInteger(value))) schema.type = 'integer'
+      else if (values.every((value) => typeof value === 'number')) schema.type = 'number'
+    }
+    Object.values(schema).forEach(typeEnums)
+  }
+  typeEnums(document)
+  return document
+}

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { describeAccess } from './access.js'
-import { type ResponseHeaders, withProblemCodes, withResponseHeaders, withWebhooks } from './openapi-contract.js'
+import { type ResponseHeaders, withProblemCodes, withResponseHeaders, withTypedParameters, withWebhooks } from './openapi-contract.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -68,7 +68,7 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
         : { response: withResponseHeaders(schema.response as Record<string, Record<string, unknown>>, { rateLimited: config.rateLimit !== undefined, own: config.responseHeaders }) }
       return { schema: { ...schema, ...describeAccess(config.access as never, schema.description), ...response } as typeof schema, url }
     },
-    transformObject: (document) => withWebhooks(withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>))
+    transformObject: (document) => withTypedParameters(withWebhooks(withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)))
   })
   if (options.ui !== false) {
     await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })

@@ -1952,7 +1952,7 @@ export interface components {
             instance: string;
             /**
              * @description Stable machine-readable error code (README lists each with its status and title)
-             * @enum {unknown}
+             * @enum {string}
              */
             code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "WEAK_PASSWORD" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CATALOG_PUBLISHED" | "CATALOG_INVALID" | "IMPORT_INVALID" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LOGIN_LOCKED" | "TOO_MANY_REQUESTS" | "INTERNAL" | "NOT_READY" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "PRECONDITION_REQUIRED" | "ROUND_NOT_EDITABLE" | "ROUND_TRANSITION_INVALID" | "ROUND_NOT_READY" | "SELF_ASSESSMENT_CLOSED" | "DEADLINE_PASSED" | "SELF_ASSESSMENT_SUBMITTED" | "SELF_ASSESSMENT_NOT_SUBMITTED" | "SELF_ASSESSMENT_INVALID" | "SELF_ASSESSMENT_INCOMPLETE" | "NOT_ASSIGNED" | "APPRAISAL_CLOSED" | "APPRAISAL_DEADLINE_PASSED" | "APPRAISAL_FINALIZED" | "APPRAISAL_NOT_FINALIZED" | "APPRAISAL_INVALID" | "APPRAISAL_INCOMPLETE" | "LEAF_LOCKED" | "SUPPLEMENT_NOT_OPEN" | "SUPPLEMENT_CLOSED" | "RESULTS_NOT_PUBLISHABLE" | "RESULTS_UNCHANGED" | "RESULTS_REASON_REQUIRED" | "RESULTS_NOT_PUBLISHED" | "RESULTS_PROVISIONAL_HIDDEN" | "HISTORICAL_RESULTS_INVALID" | "REPORT_INCOMPLETE";
             requestId?: string;
@@ -2013,7 +2013,7 @@ export interface components {
             code: string;
             /**
              * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
+             * @enum {string}
              */
             kind: "field" | "criterion" | "subcriterion";
             title: string;
@@ -2023,7 +2023,7 @@ export interface components {
             scoring?: components["schemas"]["ScoringMethod"];
             /**
              * @description Whether the unit must attach evidence documents; absent or null means optional
-             * @enum {unknown}
+             * @enum {string}
              */
             evidence?: "required" | "optional" | "none";
             guidance?: string;
@@ -2050,7 +2050,7 @@ export interface components {
             year: number;
             unitType: string;
             title: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "draft" | "published";
             publishedAt: string | null;
             /** @description The catalog this one was cloned from */
@@ -2075,7 +2075,7 @@ export interface components {
             code: string;
             /**
              * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
+             * @enum {string}
              */
             kind: "field" | "criterion" | "subcriterion";
             title: string;
@@ -2097,7 +2097,7 @@ export interface components {
             code: string;
             /**
              * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
+             * @enum {string}
              */
             kind?: "field" | "criterion" | "subcriterion";
             title: string;
@@ -2106,7 +2106,7 @@ export interface components {
             scoring?: components["schemas"]["ScoringMethod"];
             /**
              * @description Whether the unit must attach evidence documents; absent or null means optional
-             * @enum {unknown}
+             * @enum {string}
              */
             evidence?: "required" | "optional" | "none";
             guidance?: string;
@@ -2126,7 +2126,7 @@ export interface components {
             classification: components["schemas"]["ClassificationBand"][];
             /**
              * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
+             * @enum {string}
              */
             ranking: "dense" | "competition";
             nodes: components["schemas"]["CatalogDocumentNode"][];
@@ -2148,7 +2148,7 @@ export interface components {
             year: number;
             unitType: string;
             title: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "draft" | "published";
             publishedAt: string | null;
             /** @description The catalog this one was cloned from */
@@ -2161,7 +2161,7 @@ export interface components {
             classification: components["schemas"]["ClassificationBand"][];
             /**
              * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
+             * @enum {string}
              */
             ranking: "dense" | "competition";
             /** Format: date-time */
@@ -2186,7 +2186,7 @@ export interface components {
             classification: components["schemas"]["ClassificationBand"][];
             /**
              * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
+             * @enum {string}
              */
             ranking?: "dense" | "competition";
         };
@@ -2200,7 +2200,7 @@ export interface components {
             classification?: components["schemas"]["ClassificationBand"][];
             /**
              * @description dense: 5, 5, 6 (default); competition: 5, 5, 7
-             * @enum {unknown}
+             * @enum {string}
              */
             ranking?: "dense" | "competition";
         };
@@ -2223,7 +2223,7 @@ export interface components {
             code?: string;
             /**
              * @description field at the top level, criterion below a field, subcriterion deeper
-             * @enum {unknown}
+             * @enum {string}
              */
             kind?: "field" | "criterion" | "subcriterion";
             title?: string;
@@ -2241,7 +2241,7 @@ export interface components {
         };
         /**
          * @description What happened (see the document's webhooks section)
-         * @enum {unknown}
+         * @enum {string}
          */
         WebhookEventType: "results.published" | "round.status_changed" | "self_assessment.submitted" | "appraisal.finalized";
         WebhookEndpoint: {
@@ -2278,7 +2278,7 @@ export interface components {
             eventType: components["schemas"]["WebhookEventType"];
             /**
              * @description failed after the last attempt; redelivery makes it pending again
-             * @enum {unknown}
+             * @enum {string}
              */
             status: "pending" | "delivered" | "failed";
             attempts: number;
@@ -2381,7 +2381,7 @@ export interface components {
             username: string;
             displayName: string;
             email: string | null;
-            /** @enum {unknown} */
+            /** @enum {string} */
             role: "admin" | "appraiser" | "unit_officer" | "viewer";
             unitId: string | null;
             active: boolean;
@@ -2406,7 +2406,7 @@ export interface components {
             id: number;
             /** Format: date-time */
             at: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             actorType: "user" | "api_key" | "system";
             actorId: string | null;
             actorName: string;
@@ -2430,7 +2430,7 @@ export interface components {
             username: string;
             displayName: string;
             email?: string | null;
-            /** @enum {unknown} */
+            /** @enum {string} */
             role: "admin" | "appraiser" | "unit_officer" | "viewer";
             unitId?: string | null;
             /** @description At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why) */
@@ -2439,7 +2439,7 @@ export interface components {
         UpdateUser: {
             displayName?: string;
             email?: string | null;
-            /** @enum {unknown} */
+            /** @enum {string} */
             role?: "admin" | "appraiser" | "unit_officer" | "viewer";
             unitId?: string | null;
             active?: boolean;
@@ -2565,7 +2565,7 @@ export interface components {
         };
         /**
          * @description draft → self_assessment → appraisal → finalized → published; admins move a round one step at a time
-         * @enum {unknown}
+         * @enum {string}
          */
         RoundStatus: "draft" | "self_assessment" | "appraisal" | "finalized" | "published";
         RoundCatalog: {
@@ -2678,12 +2678,12 @@ export interface components {
             maxPoints: number;
             /** @description The leaf's scoring method as in the catalog */
             scoring: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 method: "range" | "options" | "bands";
             } & {
                 [key: string]: unknown;
             };
-            /** @enum {unknown} */
+            /** @enum {string} */
             evidence: "required" | "optional" | "none";
             guidance: string | null;
             input: components["schemas"]["LeafInput"] | null;
@@ -2710,7 +2710,7 @@ export interface components {
             /** @description self_assessment.save, self_assessment.submit or self_assessment.withdraw */
             action: string;
             actor: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 type: "user" | "api_key" | "system";
                 /** @description Username (or key name) */
                 name: string;
@@ -2733,7 +2733,7 @@ export interface components {
             };
             /** @description Null while the round has no catalog for the unit's type */
             selfAssessment: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 status: "not_started" | "draft" | "submitted";
                 submittedAt: string | null;
                 /** @description The ETag of the self-assessment */
@@ -2819,7 +2819,7 @@ export interface components {
             /** @description The status moves the step rule allows now (one step forward, or back with a reason); whether a move's conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition) */
             moves: {
                 to: components["schemas"]["RoundStatus"];
-                /** @enum {unknown} */
+                /** @enum {string} */
                 direction: "forward" | "back";
                 /** @description A move back needs a reason */
                 reasonRequired: boolean;
@@ -2916,7 +2916,7 @@ export interface components {
                 code: string;
                 title: string;
             };
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "draft" | "submitted";
             /** @description Also the ETag; send it back in If-Match to change the self-assessment */
             version: number;
@@ -2939,7 +2939,7 @@ export interface components {
         SavedSelfAssessment: {
             /** Format: uuid */
             id: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "draft" | "submitted";
             /** @description The new version, also the ETag; send it back in If-Match with the next change */
             version: number;
@@ -2959,7 +2959,7 @@ export interface components {
                 unitType: string;
             };
             catalogId: string | null;
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "not_started" | "draft" | "submitted";
             version: number;
             submittedAt: string | null;
@@ -3093,7 +3093,7 @@ export interface components {
             id: string;
             code: string;
             title: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             ranking: "dense" | "competition";
             classification: components["schemas"]["ClassificationBand"][];
         };
@@ -3151,7 +3151,7 @@ export interface components {
             };
             /**
              * @description The previous round's latest published version, its imported historical results, or a live computation
-             * @enum {unknown}
+             * @enum {string}
              */
             source: "published" | "historical" | "provisional";
             version: number | null;
@@ -3265,12 +3265,12 @@ export interface components {
         ResultSet: {
             /**
              * @description provisional: computed now from the current scores; published: a frozen version
-             * @enum {unknown}
+             * @enum {string}
              */
             status: "provisional" | "published";
             /**
              * @description Leaf scores of the round, or historical field results imported from a report
-             * @enum {unknown}
+             * @enum {string}
              */
             source: "entries" | "historical";
             round: components["schemas"]["ResultRoundRef"];
@@ -3433,7 +3433,7 @@ export interface components {
         };
         /**
          * @description open: the leaves are reopened for the unit until dueAt; answered: waits for the appraiser's review; closed by the appraiser; expired: unanswered at dueAt
-         * @enum {unknown}
+         * @enum {string}
          */
         SupplementStatus: "open" | "answered" | "closed" | "expired";
         AppraisalField: {
@@ -3471,12 +3471,12 @@ export interface components {
             title: string;
             maxPoints: number;
             scoring: ({
-                /** @enum {unknown} */
+                /** @enum {string} */
                 method: "range" | "options" | "bands";
             } & {
                 [key: string]: unknown;
             }) | null;
-            /** @enum {unknown} */
+            /** @enum {string} */
             evidence: "required" | "optional" | "none";
             guidance: string | null;
             /** @description What the unit entered (tự đánh giá) */
@@ -3521,7 +3521,7 @@ export interface components {
             /** @description appraisal.save, appraisal.accept_self, appraisal.finalize or appraisal.reopen */
             action: string;
             actor: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 type: "user" | "api_key" | "system";
                 /** @description Username (or key name) */
                 name: string;
@@ -3543,7 +3543,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             actor: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 type: "user" | "api_key" | "system";
                 id: string | null;
                 name: string;
@@ -3599,7 +3599,7 @@ export interface components {
                 code: string;
                 title: string;
             };
-            /** @enum {unknown} */
+            /** @enum {string} */
             status: "in_progress" | "finalized";
             /** @description Also the ETag; send it back in If-Match to change appraised scores */
             version: number;
@@ -3616,7 +3616,7 @@ export interface components {
             };
             selfAssessment: {
                 id: string | null;
-                /** @enum {unknown} */
+                /** @enum {string} */
                 status: "not_started" | "draft" | "submitted";
                 submittedAt: string | null;
             };
@@ -3642,7 +3642,7 @@ export interface components {
         };
         /** @description What keeps a unit from being finalized (errors of APPRAISAL_INCOMPLETE) */
         FinalizationProblem: {
-            /** @enum {unknown} */
+            /** @enum {string} */
             code: "unappraised" | "reason_missing" | "request_open" | "request_answered";
             message: string;
             leafCode?: string;
@@ -3663,12 +3663,12 @@ export interface components {
                 unitType: string;
             };
             selfAssessment: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 status: "not_started" | "draft" | "submitted";
                 submittedAt: string | null;
             };
             appraisal: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 status: "not_started" | "in_progress" | "finalized";
                 version: number;
                 finalizedAt: string | null;
@@ -3822,7 +3822,7 @@ export interface components {
         };
         /**
          * @description What the notification tells of
-         * @enum {unknown}
+         * @enum {string}
          */
         NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published" | "webhook_disabled";
         Notification: {
@@ -3840,7 +3840,7 @@ export interface components {
             readAt: string | null;
         };
         JobQueueSummary: {
-            /** @enum {unknown} */
+            /** @enum {string} */
             name: "mail" | "webhooks" | "deadline-reminders" | "supplement-reminders" | "appraisal-reminders" | "evidence-cleanup" | "token-prune";
             /** @description When it runs by itself (cron, Asia/Ho_Chi_Minh) */
             cron: string | null;
@@ -4382,9 +4382,9 @@ export interface operations {
     };
     listUsers: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
                 role?: "admin" | "appraiser" | "unit_officer" | "viewer";
                 unitId?: string;
                 active?: boolean;
@@ -5094,9 +5094,9 @@ export interface operations {
     };
     listAudit: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
                 entityType?: string;
                 entityId?: string;
                 actorId?: string;
@@ -5384,9 +5384,9 @@ export interface operations {
     };
     listUnits: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
                 /** @description Code of a unit type, e.g. department */
                 unitType?: string;
                 active?: boolean;
@@ -5984,9 +5984,9 @@ export interface operations {
     };
     listCatalogs: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
                 year?: number;
                 unitType?: string;
                 status?: "draft" | "published";
@@ -6138,11 +6138,11 @@ export interface operations {
     };
     importCatalog: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Publish at once; the document must be valid either way */
-                publish: boolean;
+                publish?: boolean;
                 /** @description Replace the content of the draft with the same code */
-                replace: boolean;
+                replace?: boolean;
             };
             header?: never;
             path?: never;
@@ -7235,9 +7235,9 @@ export interface operations {
     };
     listRounds: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
                 year?: number;
                 status?: components["schemas"]["RoundStatus"];
             };
@@ -9625,12 +9625,12 @@ export interface operations {
     };
     getPublicResults: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Version number; default: the latest */
                 version?: number;
                 /** @description Units per page (default 50, as every list of this API) */
-                limit: number;
-                offset: number;
+                limit?: number;
+                offset?: number;
             };
             header?: {
                 /** @description ETag of a copy you hold: 304 when it is still current */
@@ -10111,9 +10111,9 @@ export interface operations {
     };
     getRoundReport: {
         parameters: {
-            query: {
+            query?: {
                 /** @description docx (Word, OOXML); the only format for now */
-                format: "docx";
+                format?: "docx";
                 /** @description Comma-separated unit types to report on, in order (e.g. department,district). Default: every unit type taking part in the round; then each must have a published version (409 REPORT_INCOMPLETE names those that do not). */
                 unitTypes?: string;
                 /** @description The published version to use per unit type, e.g. department:2,district:1. Default: the latest version of each. */
@@ -12539,9 +12539,9 @@ export interface operations {
     };
     listMyNotifications: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
                 /** @description Only the unread ones */
                 unread?: boolean;
             };
@@ -13382,9 +13382,9 @@ export interface operations {
     };
     listWebhookDeliveries: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path: {
