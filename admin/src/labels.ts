@@ -338,5 +338,5 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   appraisal_finalized: 'Chốt kết quả thẩm định',
   appraisal_reopened: 'Mở lại thẩm định',
   results_published: 'Công bố kết quả',
-  webhook_disabled: 'Tắt điểm nhận webhook (gửi lỗi liên tiếp)'
+  webhook_disabled: 'Điểm nhận webhook bị tắt vì gửi lỗi liên tiếp'
 }
