@@ -7,13 +7,11 @@ import { MAIL_MAX_ATTEMPTS } from '../server/services/notifications/mail.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
 import { sharedDatabase } from './helpers/instances.js'
-import { startSmtp } from './helpers/smtp.js'
+import { jobsConfig, startSmtp } from './helpers/smtp.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 
 const rows = <T>(app: App, query: SQL) => queryRows<T>(app.db, query)
-
-const mailConfig = (smtpUrl: string) => ({ JOBS_ENABLED: true, JOBS_POLL_SECONDS: 0.5, SMTP_URL: smtpUrl, MAIL_FROM: 'Chỉ số CCHC <cchc@thanhhoa.gov.vn>', APP_PUBLIC_URL: 'https://chamdiem.thanhhoa.gov.vn' })
 
 /** A notification of a user with its e-mail to send, as notify() writes them (the events are tested in notifications.test.ts). */
 async function queueMail (app: App, userId: string, address: string, title: string): Promise<string> {
@@ -34,7 +32,7 @@ async function delivery (app: App, id: string) {
 
 t.test('an e-mail the mail server refuses is tried again after a doubling wait, then sent; after the last attempt it is failed', async (t) => {
   const smtp = await startSmtp(t)
-  const app = await buildTestApp(t, { config: mailConfig(smtp.url) })
+  const app = await buildTestApp(t, { config: jobsConfig(smtp.url) })
   const admin = await loginAs(app, 'admin')
   const reader = await loginAs(app, 'appraiser')
   const mailJob = async () => t.equal((await app.jobs.run('mail')).state, 'completed')
@@ -76,7 +74,7 @@ t.test('an e-mail the mail server refuses is tried again after a doubling wait, 
 })
 
 t.test('the token-prune job deletes login tokens a day past their expiry or revocation and stale login failures, nothing else', async (t) => {
-  const app = await buildTestApp(t, { config: { JOBS_ENABLED: true, JOBS_POLL_SECONDS: 0.5 } })
+  const app = await buildTestApp(t, { config: jobsConfig() })
   const [current, expired, revoked, recentlyExpired] = await Promise.all([1, 2, 3, 4].map(() => loginAs(app, 'viewer')))
   const sessionOf = async (who: { user: { id: string } }) => (await rows<{ id: string }>(app, sql`select id from sessions where user_id = ${who.user.id}`))[0]!.id
   await rows(app, sql`update sessions set expires_at = now() - interval '2 days' where id = ${await sessionOf(expired!)}`)
@@ -100,7 +98,7 @@ const serverUrl = process.env.TEST_DATABASE_URL
 t.test('two instances on one database: each e-mail goes out once, whichever instance runs the job', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): instances share one database' }, async (t) => {
   const smtp = await startSmtp(t)
   const databases = await sharedDatabase(t, serverUrl as string)
-  const [one, two] = await Promise.all(databases.map((database) => buildTestApp(t, { database, migrate: false, config: mailConfig(smtp.url) })))
+  const [one, two] = await Promise.all(databases.map((database) => buildTestApp(t, { database, migrate: false, config: jobsConfig(smtp.url) })))
   const reader = await loginAs(one!, 'appraiser')
   const addresses = Array.from({ length: 120 }, (_, i) => `donvi${i}@thanhhoa.gov.vn`)
   for (const address of addresses) await queueMail(one!, reader.user.id, address, `Thư cho ${address}`)

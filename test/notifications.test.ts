@@ -3,11 +3,11 @@
 import t from 'tap'
 import { sql } from 'drizzle-orm'
 import { buildTestApp } from './helpers/app.js'
-import { loginAs, type LoggedIn } from './helpers/auth.js'
+import { injectAs, loginAs, type LoggedIn } from './helpers/auth.js'
 import { assertProblem } from './helpers/catalogs.js'
 import { rawSql } from './helpers/results.js'
 import { deadlinesFromNow, loadReferenceData, maxInput } from './helpers/rounds.js'
-import { startSmtp } from './helpers/smtp.js'
+import { jobsConfig, startSmtp } from './helpers/smtp.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 interface Leaf { code: string, fieldCode: string, maxPoints: number, evidence: string, scoring: any }
@@ -16,12 +16,7 @@ const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
 async function jobsApp (t: Parameters<typeof buildTestApp>[0], smtpUrl?: string): Promise<App> {
-  return buildTestApp(t, { config: { JOBS_ENABLED: true, JOBS_POLL_SECONDS: 0.5, ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), MAIL_FROM: 'Chỉ số CCHC <cchc@thanhhoa.gov.vn>', APP_PUBLIC_URL: 'https://chamdiem.thanhhoa.gov.vn' } })
-}
-
-function client (app: App) {
-  return (who: LoggedIn, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, headers: { ...who.headers, ...headers }, ...(payload === undefined ? {} : { payload }) })
+  return buildTestApp(t, { config: jobsConfig(smtpUrl) })
 }
 
 async function withEmail (app: App, admin: LoggedIn, who: LoggedIn, email: string): Promise<void> {
@@ -31,7 +26,7 @@ async function withEmail (app: App, admin: LoggedIn, who: LoggedIn, email: strin
 
 /** A draft round of one department (Sở Tư pháp) with both catalogs; opened by the caller. */
 async function draftRound (app: App, admin: LoggedIn, data: Awaited<ReturnType<typeof loadReferenceData>>, unitCodes: string[], deadlines = deadlinesFromNow()) {
-  const inject = client(app)
+  const inject = injectAs(app)
   const created = await inject(admin, 'POST', '/rounds', { code: `R-${unitCodes.join('-')}`, title: 'Kỳ đánh giá Chỉ số CCHC năm 2020', year: 2020, ...deadlines })
   const id: string = created.json().id
   await inject(admin, 'PUT', `/rounds/${id}/catalogs`, { catalogs: [{ unitType: 'department', catalogId: data.catalogs.department }] })
@@ -42,7 +37,7 @@ async function draftRound (app: App, admin: LoggedIn, data: Awaited<ReturnType<t
 t.test('each event of a round reaches its recipients in the app and by e-mail', async (t) => {
   const smtp = await startSmtp(t)
   const app = await jobsApp(t, smtp.url)
-  const inject = client(app)
+  const inject = injectAs(app)
   const admin = await loginAs(app, 'admin')
   const data = await loadReferenceData(app, admin)
   const unitId = data.units.get('SO-TP')!
@@ -224,7 +219,7 @@ t.test('each event of a round reaches its recipients in the app and by e-mail', 
 t.test('deadline reminders: 7, 3 and 1 day before each unit\'s own deadline, once each, extensions respected, not after submitting', async (t) => {
   const smtp = await startSmtp(t)
   const app = await jobsApp(t, smtp.url)
-  const inject = client(app)
+  const inject = injectAs(app)
   const admin = await loginAs(app, 'admin')
   const data = await loadReferenceData(app, admin)
   const officers = new Map<string, LoggedIn>()
@@ -257,7 +252,7 @@ t.test('deadline reminders: 7, 3 and 1 day before each unit\'s own deadline, onc
 t.test('appraisal reminders: to appraisers with leaves of their fields still unappraised, 3 and 1 day before the appraisal deadline, once each', async (t) => {
   const smtp = await startSmtp(t)
   const app = await jobsApp(t, smtp.url)
-  const inject = client(app)
+  const inject = injectAs(app)
   const admin = await loginAs(app, 'admin')
   const data = await loadReferenceData(app, admin)
   const [busy, elsewhere] = [await loginAs(app, 'appraiser'), await loginAs(app, 'appraiser')]

@@ -10,11 +10,11 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import type { Config } from '../server/config.js'
 import { buildTestApp } from './helpers/app.js'
-import { loginAs, type LoggedIn } from './helpers/auth.js'
+import { injectAs, loginAs } from './helpers/auth.js'
 import { assertProblem } from './helpers/catalogs.js'
 import { deadlinesFromNow, loadReferenceData, maxInput } from './helpers/rounds.js'
+import { jobsConfig } from './helpers/smtp.js'
 
-type App = Awaited<ReturnType<typeof buildTestApp>>
 interface Received { headers: IncomingHttpHeaders, body: string }
 
 /** An HTTP receiver on 127.0.0.1 that keeps every message; `fail(n)` makes it answer 500 to the next n. */
@@ -50,17 +50,12 @@ function verified (t: Test, secret: string, message: Received): { type: string, 
   return JSON.parse(message.body)
 }
 
-const hooksConfig: Partial<Config> = { JOBS_ENABLED: true, JOBS_POLL_SECONDS: 0.5, WEBHOOK_ALLOW_HTTP: true, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: true, WEBHOOK_DISABLE_AFTER_FAILURES: 3 }
-
-function client (app: App) {
-  return (who: LoggedIn, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, headers: { ...who.headers, ...headers }, ...(payload === undefined ? {} : { payload }) })
-}
+const hooksConfig: Partial<Config> = { ...jobsConfig(), WEBHOOK_ALLOW_HTTP: true, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: true, WEBHOOK_DISABLE_AFTER_FAILURES: 3 }
 
 t.test('each event reaches a registered endpoint, signed; a 500 is tried again; a delivery is sent again on request', async (t) => {
   const receiver = await startReceiver(t)
   const app = await buildTestApp(t, { config: hooksConfig })
-  const inject = client(app)
+  const inject = injectAs(app)
   const admin = await loginAs(app, 'admin')
   const run = async () => (await app.jobs.run('webhooks')).output as { delivered: number, retrying: number, failed: number, disabled: number }
 
@@ -153,7 +148,7 @@ t.test('each event reaches a registered endpoint, signed; a 500 is tried again; 
 t.test('an endpoint failing too often is disabled and the admins are told; enabled again, it receives', async (t) => {
   const receiver = await startReceiver(t)
   const app = await buildTestApp(t, { config: hooksConfig })
-  const inject = client(app)
+  const inject = injectAs(app)
   const admin = await loginAs(app, 'admin')
   const endpoint = (await inject(admin, 'POST', '/webhooks', { url: receiver.url, eventTypes: ['round.status_changed'] })).json()
   const data = await loadReferenceData(app, admin)
@@ -180,7 +175,7 @@ t.test('an endpoint failing too often is disabled and the admins are told; enabl
 
 t.test('webhook URLs: https only and no private address unless allowed; only admins manage endpoints', async (t) => {
   const app = await buildTestApp(t, { config: { JOBS_ENABLED: false } })
-  const inject = client(app)
+  const inject = injectAs(app)
   const admin = await loginAs(app, 'admin')
   for (const url of ['http://egov.thanhhoa.gov.vn/hooks', 'https://127.0.0.1/hooks', 'https://localhost:8443/hooks', 'https://[::1]/hooks', 'https://[::ffff:10.0.0.5]/hooks', 'https://169.254.169.254/latest', 'https://user:pw@egov.thanhhoa.gov.vn/', 'không phải URL']) {
     const refused = assertProblem(t, await inject(admin, 'POST', '/webhooks', { url, eventTypes: ['results.published'] }), 400, 'VALIDATION_FAILED')

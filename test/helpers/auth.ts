@@ -27,3 +27,9 @@ export async function apiKeyHeaders (app: FastifyInstance, scopes: ('results:rea
   const { key } = await createApiKey(app.db, systemActor, { name: 'test integrator', scopes })
   return { 'x-api-key': key }
 }
+
+/** Calls the API as a logged-in user: `inject(who, 'POST', url, body, headers)`. */
+export function injectAs (app: FastifyInstance) {
+  return (who: LoggedIn, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, headers: { ...who.headers, ...headers }, ...(payload === undefined ? {} : { payload }) })
+}

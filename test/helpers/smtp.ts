@@ -73,3 +73,14 @@ export async function startSmtp (t: Teardown): Promise<SmtpPeer> {
     refuse: (count) => { refusals = count }
   }
 }
+
+/** An app's settings to run the job queue in the test, polling often, sending e-mail to `smtpUrl` when given. */
+export function jobsConfig (smtpUrl?: string) {
+  return {
+    JOBS_ENABLED: true,
+    JOBS_POLL_SECONDS: 0.5,
+    ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+    MAIL_FROM: 'Chỉ số CCHC <cchc@thanhhoa.gov.vn>',
+    APP_PUBLIC_URL: 'https://chamdiem.thanhhoa.gov.vn'
+  }
+}
