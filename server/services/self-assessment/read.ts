@@ -22,11 +22,16 @@ import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAs
 const noFigures: Figures = { points: 0, answered: 0, notApplicable: [] }
 
 /**
- * Points, maxima and answered counts per field and overall from the figures the database summed, the maxima from the
- * catalog's leaves, exact: a not-applicable leaf counts in neither the points nor the applicable maximum. One rule
- * for the full read (summed from the entries) and a save's answer (from the trigger-kept sums).
+ * Points, maxima and answered counts per field and for the whole self-assessment, exact: points and answered counts
+ * from the per-field sums the entry triggers keep (fieldSums), the maxima from the catalog's leaves; a not-applicable
+ * leaf counts in neither the points nor the applicable maximum. One rule for the full read and a save's answer;
+ * exported for appraisal and results.
  */
-export function totalsFrom (shape: CatalogShape, byField: ReadonlyMap<string, Figures>, overall: Figures): SelfAssessmentTotals {
+export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
+  const [shape, byField] = await concurrently(db, [
+    () => catalogShape(db, catalogId),
+    async () => selfAssessmentId === null ? new Map<string, Figures>() : await fieldSums(db, selfAssessmentId)
+  ])
   const maximumOf = (codes: readonly string[]) => sumMilli(codes.map((code) => shape.byCode.get(code)?.maxPoints ?? 0))
   const totalOf = (figures: Figures, leafCodes: string[]) => {
     const maxPoints = maximumOf(leafCodes)
@@ -45,21 +50,9 @@ export function totalsFrom (shape: CatalogShape, byField: ReadonlyMap<string, Fi
     title: field.title,
     ...totalOf(byField.get(field.code) ?? noFigures, shape.leaves.filter((leaf) => leaf.fieldCode === field.code).map((leaf) => leaf.code))
   }))
-  return { ...totalOf(overall, shape.leaves.map((leaf) => leaf.code)), fields }
-}
-
-/**
- * Points, maxima and answered counts per field and for the whole self-assessment, summed by the database from the
- * entries (grouping sets give the overall row in the same query). Exported for appraisal and results.
- */
-export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
-  const [shape, byField] = await concurrently(db, [
-    () => catalogShape(db, catalogId),
-    async () => selfAssessmentId === null ? new Map<string, Figures>() : await fieldSums(db, selfAssessmentId)
-  ])
   const figures = [...byField.values()]
   const overall = { points: sumMilli(figures.map((field) => field.points)), answered: figures.reduce((sum, field) => sum + field.answered, 0), notApplicable: figures.flatMap((field) => field.notApplicable) }
-  return totalsFrom(shape, byField, overall)
+  return { ...totalOf(overall, shape.leaves.map((leaf) => leaf.code)), fields }
 }
 
 /** A saved entry with the time it was saved. */
