@@ -4,9 +4,11 @@
 // transactions on a pool of the same size. Prints per batch and overall min/median/p99/max latency and saves per
 // second, the ratio API / floor, and the lost updates: every save must answer 200 and, after each batch, every
 // unit's version and the 3 stored points must be exactly what the batch sent (checked in the database).
-// The server runs in this process on a scratch PostgreSQL database (see bench-results.ts); the load comes from
-// fetch in the same process. Options: --units=N (saves per batch, one per unit) --leaves=N --batches=N (of each kind).
+// The server runs in this process on a scratch PostgreSQL database (see bench-results.ts); the API's load comes from
+// fetch in a worker thread, as from clients outside the server's event loop (the floor's client, the pg pool, is this
+// thread's). Options: --units=N (saves per batch, one per unit) --leaves=N --batches=N (of each kind).
 import { randomBytes } from 'node:crypto'
+import { Worker } from 'node:worker_threads'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import { buildApp } from '../server/app.js'
@@ -69,15 +71,16 @@ async function main (): Promise<void> {
     const app = await buildApp(config, { database, logger: false })
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
 
-    /** One save through the API, as the web app sends it: If-Match with the version it knows. */
-    const apiSave = async (officer: Officer, batch: number, unit: number) => {
-      const answer = await fetch(address + officer.path, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${officer.token}`, 'content-type': 'application/json', 'if-match': `"${officer.version}"` },
+    const client = apiClient(address)
+    /** Every officer saves once through the API at the same time, as the web app sends it: If-Match with the version it knows. */
+    const apiBatch = async (batch: number) => {
+      const answers = await client.batch(officers.map((officer, unit) => ({
+        path: officer.path,
+        token: officer.token,
+        version: officer.version,
         body: JSON.stringify({ entries: codes.map((leafCode, leaf) => ({ leafCode, input: { value: points(batch, unit, leaf) } })) })
-      })
-      await answer.arrayBuffer()
-      return answer.ok
+      })))
+      return answers
     }
     /** The same writes as bare SQL: the version bump (refused on a moved version), the 3-row upsert and the audit row. */
     const floorSave = async (officer: Officer, batch: number, unit: number) => {
@@ -121,19 +124,24 @@ async function main (): Promise<void> {
     }
 
     const run = async (kind: Batch['kind'], batch: number): Promise<Batch> => {
-      const save = kind === 'api' ? apiSave : floorSave
-      const latencies: number[] = []
-      let failed = 0
       const began = performance.now()
-      await Promise.all(officers.map(async (officer, unit) => {
-        const started = performance.now()
-        const ok = await save(officer, batch, unit).catch(() => false)
-        latencies.push(performance.now() - started)
-        if (ok) officer.version++
-        else failed++
-      }))
+      let answers: Answer[]
+      if (kind === 'api') answers = await apiBatch(batch)
+      else {
+        answers = await Promise.all(officers.map(async (officer, unit) => {
+          const started = performance.now()
+          const ok = await floorSave(officer, batch, unit).catch(() => false)
+          return { ok, ms: performance.now() - started, bytes: 0 }
+        }))
+      }
       const seconds = (performance.now() - began) / 1000
-      return { kind, latencies: latencies.sort((a, b) => a - b), seconds, failed, lost: await lostAfter(batch) }
+      let failed = 0
+      for (const [i, answer] of answers.entries()) {
+        if (answer.ok) (officers[i] as Officer).version++
+        else failed++
+      }
+      if (kind === 'api' && batch === 0) console.log(`an answer: ${answers[0]?.bytes} bytes`)
+      return { kind, latencies: answers.map((answer) => answer.ms).sort((a, b) => a - b), seconds, failed, lost: await lostAfter(batch) }
     }
 
     // A warm-up batch of each (connections, plans, the catalog shape), then API and floor batches in turn.
@@ -144,6 +152,7 @@ async function main (): Promise<void> {
       results.push(await run('api', 2 + 2 * i))
       results.push(await run('floor', 3 + 2 * i))
     }
+    await client.close()
     await app.close()
 
     const line = (name: string, latencies: number[], seconds: number, count: number, failed: number, lost: number) =>
@@ -175,6 +184,40 @@ async function main (): Promise<void> {
   } finally {
     await floorPool.end()
     await drop()
+  }
+}
+
+interface Answer { ok: boolean, ms: number, bytes: number }
+
+/**
+ * The API's clients in a worker thread: `batch` sends every save at once with fetch (which asks for gzip and br, as
+ * browsers do) and answers each one's status, latency and body size.
+ */
+function apiClient (address: string): { batch: (saves: Array<{ path: string, token: string, version: number, body: string }>) => Promise<Answer[]>, close: () => Promise<number> } {
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads')
+    parentPort.on('message', async (saves) => {
+      const answers = await Promise.all(saves.map(async (save) => {
+        const started = performance.now()
+        try {
+          const answer = await fetch(workerData + save.path, {
+            method: 'PATCH',
+            headers: { authorization: 'Bearer ' + save.token, 'content-type': 'application/json', 'if-match': '"' + save.version + '"' },
+            body: save.body
+          })
+          const body = await answer.arrayBuffer()
+          return { ok: answer.ok, ms: performance.now() - started, bytes: body.byteLength }
+        } catch { return { ok: false, ms: performance.now() - started, bytes: 0 } }
+      }))
+      parentPort.postMessage(answers)
+    })`, { eval: true, workerData: address })
+  return {
+    batch: async (saves) => await new Promise<Answer[]>((resolve, reject) => {
+      worker.once('message', resolve)
+      worker.once('error', reject)
+      worker.postMessage(saves)
+    }),
+    close: async () => await worker.terminate()
   }
 }
 

@@ -1,3 +1,4 @@
+import pg from 'pg'
 import t, { type Test } from 'tap'
 import { buildTestApp, freshDatabase } from './helpers/app.js'
 import { maxInput, openRoundForOfficer } from './helpers/rounds.js'
@@ -97,4 +98,34 @@ t.test('a save runs at most 6 SQL statements, BEGIN and COMMIT included, whateve
   await perSave('the first save, which creates the self-assessment', [{ leafCode: '1.1.2', input: { value: 0.25 } }, { leafCode: '1.1.3', input: { value: 0.5 } }, { leafCode: '2.1.1', explanation: 'Đã ban hành' }])
   await perSave('a save of three leaves', [{ leafCode: '1.1.2', input: { value: 0.5 } }, { leafCode: '1.1.3', input: { value: 0.75 } }, { leafCode: '2.1.1', input: { measurement: 90 } }])
   await perSave('a save that clears one leaf and changes two', [{ leafCode: '1.1.2', input: null }, { leafCode: '1.1.3', input: { value: 1 } }, { leafCode: '2.1.1', explanation: 'x' }])
+})
+
+t.test('a save that waited for another write of the same self-assessment builds on what that write left', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {
+  const { database, read, save, url, officer, app } = await setup(t)
+  const first = await save([{ leafCode: '1.1.2', input: { value: 0.25 } }, { leafCode: '1.1.3', input: { value: 0.5 } }])
+  t.equal(first.statusCode, 200)
+  const id = first.json().id as string
+  // Another connection writes version 2 and holds its locks: leaf 1.1.2 becomes 0.75.
+  const other = new pg.Client({ connectionString: database.url })
+  await other.connect()
+  t.teardown(async () => { await other.end() })
+  await other.query('begin')
+  await other.query('update self_assessments set version = 2 where id = $1', [id])
+  await other.query('update self_assessment_entries set input = \'{"value": 0.75}\', points_milli = 750 where self_assessment_id = $1 and leaf_code = \'1.1.2\'', [id])
+  // A save with If-Match: * (any version) starts meanwhile: its statement sees version 1, waits for the row, and then
+  // bumps version 2, which its statement never saw.
+  const saving = Promise.resolve(app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '*' }, payload: { entries: [{ leafCode: '1.1.2', explanation: 'Đã ban hành' }, { leafCode: '1.1.3', input: { value: 1 } }] } }))
+  const waiting = async () => (await other.query('select count(*)::int as n from pg_locks where not granted')).rows[0].n > 0
+  for (const started = Date.now(); !(await waiting());) {
+    if (Date.now() - started > 10_000) throw new Error('the save never waited for the lock')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  await other.query('commit')
+  const saved = await saving
+  const answer = await answersAsTheFullRead(t, saved, read, ['1.1.2', '1.1.3'])
+  t.match(answer, { version: 3, totals: { points: 1.75 } }, 'the totals count the other write\'s 0.75')
+  t.match(answer.leaves[0], { code: '1.1.2', input: { value: 0.75 }, points: 0.75, explanation: 'Đã ban hành' }, 'the input the save left out is the other write\'s')
+  const { rows: [audit] } = await other.query('select before from audit_log where entity_id = $1 and action = \'self_assessment.save\' order by at desc, id desc limit 1', [id])
+  t.same(audit.before, { version: 2, entries: { '1.1.2': { input: { value: 0.75 }, points: 0.75, notApplicable: false, explanation: null }, '1.1.3': { input: { value: 0.5 }, points: 0.5, notApplicable: false, explanation: null } } },
+    'the audit row\'s before is version 2 as the other write left it')
 })

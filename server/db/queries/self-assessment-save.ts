@@ -1,5 +1,6 @@
-// The reads of a self-assessment write, each one statement: the participation locked with the version bumped, the
-// saved leaves' rows before the write, and the totals after it from the per-field sums the triggers keep.
+// The statements of a self-assessment write: the participation locked with the version bumped, read in the same
+// statement with the saved leaves' rows and the per-field sums as they stood; then the entries and the audit row
+// written in one statement.
 import { sql, type SQL } from 'drizzle-orm'
 import type { Milli } from '../../domain/decimal.js'
 import type { EnteredInput } from '../../domain/scoring.js'
@@ -25,7 +26,8 @@ export interface WrittenSelfAssessment {
  * row is created (a concurrent first write makes this one write nothing, as a moved version would). `written` is
  * null when nothing matched; the caller checks the round's status and deadline and throws, which undoes the bump.
  */
-export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, unitId: string, versionMatches: SQL, createAtVersionOne: boolean): Promise<{ participation: Participation, written: WrittenSelfAssessment | null } | null> {
+export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, unitId: string, versionMatches: SQL, createAtVersionOne: boolean,
+  leafCodes?: readonly string[]): Promise<{ participation: Participation, written: WrittenSelfAssessment | null, before: BeforeWrite | null } | null> {
   const [row] = await preparedRows<Record<string, unknown>>(tx, sql`
     with p as (${participationSql(roundId, unitId, { lock: true })}),
     bumped as (
@@ -41,21 +43,24 @@ export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, 
     )`
       : sql``}
     select p.*, w.id as written_id, w.catalog_id as written_catalog_id, w.status as written_status, w.version as written_version,
-      w.updated_at as written_updated_at
+      w.updated_at as written_updated_at${leafCodes === undefined ? sql`` : sql`, ${beforeWriteColumns(sql`w.id`, leafCodes)}`}
     from p left join (select * from bumped ${createAtVersionOne ? sql`union all select * from created` : sql``}) w on true`)
   if (!row) return null
-  return {
-    participation: parseParticipation(row),
-    written: row.written_id === null
-      ? null
-      : {
-          id: String(row.written_id),
-          catalogId: String(row.written_catalog_id),
-          status: row.written_status as 'draft' | 'submitted',
-          version: Number(row.written_version),
-          updatedAt: toDate(row.written_updated_at) as Date
-        }
-  }
+  const written: WrittenSelfAssessment | null = row.written_id === null
+    ? null
+    : {
+        id: String(row.written_id),
+        catalogId: String(row.written_catalog_id),
+        status: row.written_status as 'draft' | 'submitted',
+        version: Number(row.written_version),
+        updatedAt: toDate(row.written_updated_at) as Date
+      }
+  // The statement's reads see the rows as they stood when it began. A bump that waited for another write's row lock
+  // and still matched (If-Match: * or a list of versions) bumps a version the statement never saw: its reads are then
+  // not the state of version n - 1 and are not taken (readBeforeWrite reads again).
+  const current = row.self_assessment_id === null ? 0 : Number(row.self_version)
+  const before = leafCodes !== undefined && written !== null && current === written.version - 1 ? parseBeforeWrite(row) : null
+  return { participation: parseParticipation(row), written, before }
 }
 
 /** A saved entry as the database holds it. */
@@ -67,29 +72,77 @@ export interface EntryRow {
   explanation: string | null
 }
 
-/** The rows of these leaves (absent: nothing saved) and how many evidence files each has, in one statement. */
-export async function leafRows (tx: Executor, selfAssessmentId: string, leafCodes: readonly string[]): Promise<{ entries: Map<string, EntryRow>, files: Map<string, number> }> {
-  const rows = await preparedRows<Record<string, unknown>>(tx, sql`
-    select false as file_count, leaf_code, input, points_milli, not_applicable, explanation, null::int as files
-    from self_assessment_entries where self_assessment_id = ${selfAssessmentId} and leaf_code in ${leafCodes}
-    union all
-    select true, leaf_code, null, null, null, null, count(*)::int
-    from evidence_links where self_assessment_id = ${selfAssessmentId} and leaf_code in ${leafCodes} group by leaf_code`)
+/** The self-assessment as a save's write finds it: the saved leaves' rows (absent: nothing saved), their evidence counts, and its figures per field. */
+export interface BeforeWrite {
+  entries: Map<string, EntryRow>
+  files: Map<string, number>
+  fields: Map<string, Figures>
+}
+
+/** The columns of BeforeWrite (as JSON) for the self-assessment `id`, an SQL expression: to select beside other columns. */
+function beforeWriteColumns (id: SQL, leafCodes: readonly string[]): SQL {
+  const codes = sql`${sql.param(leafCodes)}::text[]`
+  return sql`
+    (select json_agg(json_build_array(e.leaf_code, e.input, e.points_milli, e.not_applicable, e.explanation))
+      from self_assessment_entries e where e.self_assessment_id = ${id} and e.leaf_code = any(${codes})) as before_entries,
+    (select json_agg(json_build_array(f.leaf_code, f.files)) from (
+      select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${id} and leaf_code = any(${codes}) group by leaf_code) f) as before_files,
+    ${figuresColumns(id)}`
+}
+
+/** A self-assessment's figures per field as two JSON columns (see fieldSums). */
+function figuresColumns (id: SQL): SQL {
+  return sql`
+    (select json_agg(json_build_array(field_code, points_milli::text, answered)) from self_assessment_field_sums where self_assessment_id = ${id}) as field_sums,
+    (select json_agg(json_build_array(field_code, leaf_code)) from self_assessment_entries where self_assessment_id = ${id} and not_applicable) as not_applicable_leaves`
+}
+
+type JsonRows = unknown[][] | null
+
+function parseBeforeWrite (row: Record<string, unknown>): BeforeWrite {
   const entries = new Map<string, EntryRow>()
-  const files = new Map<string, number>()
-  for (const row of rows) {
-    const leafCode = String(row.leaf_code)
-    if (row.file_count === true) files.set(leafCode, Number(row.files))
-    else {
-      entries.set(leafCode, {
-        input: (row.input ?? null) as EnteredInput | null,
-        points: row.points_milli === null ? null : Number(row.points_milli) as Milli,
-        notApplicable: row.not_applicable === true,
-        explanation: row.explanation === null ? null : String(row.explanation)
-      })
-    }
+  for (const [leafCode, input, points, notApplicable, explanation] of (row.before_entries as JsonRows) ?? []) {
+    entries.set(String(leafCode), {
+      input: (input ?? null) as EnteredInput | null,
+      points: points === null ? null : Number(points) as Milli,
+      notApplicable: notApplicable === true,
+      explanation: explanation === null ? null : String(explanation)
+    })
   }
-  return { entries, files }
+  const files = new Map(((row.before_files as JsonRows) ?? []).map(([leafCode, count]) => [String(leafCode), Number(count)]))
+  return { entries, files, fields: parseFigures(row) }
+}
+
+/** The rows of these leaves and the figures before a write, when the write's own statement could not read them. */
+export async function readBeforeWrite (tx: Executor, selfAssessmentId: string, leafCodes: readonly string[]): Promise<BeforeWrite> {
+  const [row] = await preparedRows<Record<string, unknown>>(tx, sql`select ${beforeWriteColumns(sql`${selfAssessmentId}::uuid`, leafCodes)}`)
+  return parseBeforeWrite(row as Record<string, unknown>)
+}
+
+/** An entry as a save writes it: every column given (a leaf the save clears is deleted instead). */
+export interface EntryWrite extends EntryRow { leafCode: string, fieldCode: string }
+
+/**
+ * One statement for a save's whole write: the cleared leaves deleted, the others upserted, and the audit row (`then`),
+ * so the sums' triggers run once. Its text depends only on whether there are deletions and upserts, so it is prepared.
+ */
+export async function writeEntries (tx: Executor, selfAssessmentId: string, removed: readonly string[], upserts: readonly EntryWrite[], then: SQL): Promise<void> {
+  const writes: SQL[] = []
+  if (removed.length > 0) {
+    writes.push(sql`removed as (delete from self_assessment_entries where self_assessment_id = ${selfAssessmentId} and leaf_code = any(${sql.param(removed)}::text[]))`)
+  }
+  if (upserts.length > 0) {
+    const column = <T>(of: (entry: EntryWrite) => T) => sql.param(upserts.map(of))
+    writes.push(sql`upserted as (
+      insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points_milli, not_applicable, explanation)
+      select ${selfAssessmentId}, t.leaf_code, t.field_code, t.input, t.points_milli, t.not_applicable, t.explanation
+      from unnest(${column((e) => e.leafCode)}::text[], ${column((e) => e.fieldCode)}::text[], ${column((e) => e.input === null ? null : JSON.stringify(e.input))}::jsonb[],
+        ${column((e) => e.points)}::int[], ${column((e) => e.notApplicable)}::boolean[], ${column((e) => e.explanation)}::text[])
+        as t(leaf_code, field_code, input, points_milli, not_applicable, explanation)
+      on conflict (self_assessment_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli,
+        not_applicable = excluded.not_applicable, explanation = excluded.explanation, updated_at = now())`)
+  }
+  await preparedRows(tx, writes.length === 0 ? then : sql`with ${sql.join(writes, sql`, `)} ${then}`)
 }
 
 /** Per field or overall: the points in exact thousandths, the answered leaves and the leaves marked not applicable. */
@@ -100,27 +153,23 @@ export interface Figures { points: Milli, answered: number, notApplicable: strin
  * 0008), and the leaves it marks not applicable through the partial index, in one statement.
  */
 export async function fieldSums (tx: Executor, selfAssessmentId: string): Promise<Map<string, Figures>> {
-  const rows = await preparedRows<Record<string, unknown>>(tx, sql`
-    select field_code, points_milli::text as points_milli, answered, null as leaf_code
-    from self_assessment_field_sums where self_assessment_id = ${selfAssessmentId}
-    union all
-    select field_code, null, null, leaf_code from self_assessment_entries where self_assessment_id = ${selfAssessmentId} and not_applicable`)
+  const [row] = await preparedRows<Record<string, unknown>>(tx, sql`select ${figuresColumns(sql`${selfAssessmentId}::uuid`)}`)
+  return parseFigures(row as Record<string, unknown>)
+}
+
+function parseFigures (row: Record<string, unknown>): Map<string, Figures> {
   const fields = new Map<string, Figures>()
-  const of = (fieldCode: string) => {
-    let figures = fields.get(fieldCode)
-    if (figures === undefined) fields.set(fieldCode, figures = { points: 0, answered: 0, notApplicable: [] })
+  const of = (fieldCode: unknown) => {
+    let figures = fields.get(String(fieldCode))
+    if (figures === undefined) fields.set(String(fieldCode), figures = { points: 0, answered: 0, notApplicable: [] })
     return figures
   }
-  for (const row of rows) {
-    const figures = of(String(row.field_code))
-    if (row.leaf_code !== null) {
-      figures.notApplicable.push(String(row.leaf_code))
-      continue
-    }
-    const points = Number(row.points_milli)
-    if (!Number.isSafeInteger(points)) throw new Error(`not whole thousandths in the field sums: ${String(row.points_milli)}`)
-    figures.points = points
-    figures.answered = Number(row.answered)
+  for (const [fieldCode, points, answered] of (row.field_sums as JsonRows) ?? []) {
+    const figures = of(fieldCode)
+    figures.points = Number(points)
+    if (!Number.isSafeInteger(figures.points)) throw new Error(`not whole thousandths in the field sums: ${String(points)}`)
+    figures.answered = Number(answered)
   }
+  for (const [fieldCode, leafCode] of (row.not_applicable_leaves as JsonRows) ?? []) of(fieldCode).notApplicable.push(String(leafCode))
   return fields
 }

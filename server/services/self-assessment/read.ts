@@ -32,6 +32,11 @@ export async function selfAssessmentTotals (db: Executor, catalogId: string, sel
     () => catalogShape(db, catalogId),
     async () => selfAssessmentId === null ? new Map<string, Figures>() : await fieldSums(db, selfAssessmentId)
   ])
+  return totalsOf(shape, byField)
+}
+
+/** The totals of a catalog's shape from the figures per field (see selfAssessmentTotals). */
+export function totalsOf (shape: CatalogShape, byField: ReadonlyMap<string, Figures>): SelfAssessmentTotals {
   const maximumOf = (codes: readonly string[]) => sumMilli(codes.map((code) => shape.byCode.get(code)?.maxPoints ?? 0))
   const totalOf = (figures: Figures, leafCodes: string[]) => {
     const maxPoints = maximumOf(leafCodes)

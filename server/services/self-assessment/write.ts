@@ -1,10 +1,9 @@
 // Writing a self-assessment: answers scored by the domain with optimistic concurrency by version, submission and
 // withdrawal, all within the round's status and the unit's deadline.
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
-import { lockAndBumpSelfAssessment, leafRows, type EntryRow } from '../../db/queries/self-assessment-save.js'
-import { preparedRows } from '../../db/rows.js'
-import { selfAssessmentEntriesTable, selfAssessmentsTable } from '../../db/schema/index.js'
+import { type BeforeWrite, type EntryRow, type EntryWrite, type Figures, lockAndBumpSelfAssessment, readBeforeWrite, writeEntries } from '../../db/queries/self-assessment-save.js'
+import { selfAssessmentsTable } from '../../db/schema/index.js'
 import type { CatalogNode } from '../../domain/catalog.js'
 import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
@@ -13,7 +12,7 @@ import { Errors } from '../../errors.js'
 import { audit, auditInsert } from '../audit.js'
 import { selfAssessmentSubmitted } from '../notifications/events.js'
 import { emitWebhook } from '../webhooks/events.js'
-import { catalogShape } from '../catalog-shape.js'
+import { type CatalogShape, catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { supplementReopens } from '../supplements.js'
@@ -21,7 +20,7 @@ import { namesVersion, requireIfMatch, versionMatches, type IfMatch } from '../v
 import { leafProblem, noSuch, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
 import { type Context, type EntryInput, type EntryProblem, type SavedSelfAssessment, type SelfAssessment, assertCanSee, catalogOf, contextOf, loadContext } from './context.js'
-import { leafState, selfAssessmentTotals, stateOf, unitRows } from './read.js'
+import { leafState, stateOf, totalsOf, unitRows } from './read.js'
 
 /** Only while the round is in self-assessment and before the unit's deadline (and extension) by the database clock. */
 export function assertUnitMayWrite (context: Context): void {
@@ -61,6 +60,8 @@ interface Locked {
   updatedAt: Date
   /** The open supplement requests this write relies on, when it happens outside the self-assessment window. */
   reopening: Reopening | null
+  /** The leaves a save names and the figures, as they stood before it (null when not read with the lock). */
+  before: BeforeWrite | null
 }
 
 /**
@@ -71,7 +72,7 @@ interface Locked {
  */
 async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch, leafCodes?: readonly string[]): Promise<Locked> {
   assertCanSee(actor, unitId)
-  const locked = await lockAndBumpSelfAssessment(tx, roundId, unitId, versionMatches(selfAssessmentsTable.version, ifMatch), namesVersion(ifMatch, 0))
+  const locked = await lockAndBumpSelfAssessment(tx, roundId, unitId, versionMatches(selfAssessmentsTable.version, ifMatch), namesVersion(ifMatch, 0), leafCodes)
   if (!locked) throw Errors.notFound(noSuch.participant)
   const found = contextOf(locked.participation)
   const reopening = leafCodes === undefined ? null : await reopenedBySupplement(tx, actor, found, leafCodes)
@@ -86,7 +87,7 @@ async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId
     })
   }
   const context: Context = { ...found, selfAssessmentId: written.id, status: written.status, version: written.version, updatedAt: written.updatedAt }
-  return { context, selfAssessmentId: written.id, catalogId: written.catalogId, version: written.version, status: written.status, updatedAt: written.updatedAt, reopening }
+  return { context, selfAssessmentId: written.id, catalogId: written.catalogId, version: written.version, status: written.status, updatedAt: written.updatedAt, reopening, before: locked.before }
 }
 
 async function reload (tx: Executor, roundId: string, unitId: string): Promise<SelfAssessment> {
@@ -99,8 +100,17 @@ interface LeafDefinition {
   leaf: boolean
 }
 
+/** The definitions of a cached catalog shape, made once per shape. */
+const definitionsOf = new WeakMap<object, Map<string, LeafDefinition>>()
+
 export async function catalogNodes (tx: Executor, catalogId: string): Promise<Map<string, LeafDefinition>> {
   const shape = await catalogShape(tx, catalogId)
+  let definitions = definitionsOf.get(shape)
+  if (definitions === undefined) definitionsOf.set(shape, definitions = definitionsFrom(shape))
+  return definitions
+}
+
+function definitionsFrom (shape: CatalogShape): Map<string, LeafDefinition> {
   return new Map(shape.nodes.map((node) => [node.code, {
     node: {
       code: node.code,
@@ -177,12 +187,14 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     }
 
     const codes = [...scored.keys()]
-    // Read after the version bump, which holds the self-assessment's row lock: no other write of its entries is in between.
-    const { entries: existing, files } = await leafRows(tx, locked.selfAssessmentId, codes)
-    const before: Record<string, unknown> = {}
-    const after: Record<string, unknown> = {}
+    // As the lock's statement read them, or else read now: the version bump holds the self-assessment's row lock, so no
+    // other write of its entries comes in between.
+    const before = locked.before ?? await readBeforeWrite(tx, locked.selfAssessmentId, codes)
+    const existing = before.entries
+    const audited: { before: Record<string, unknown>, after: Record<string, unknown> } = { before: {}, after: {} }
     const saved = new Map<string, EntryRow>()
-    const upserts: typeof selfAssessmentEntriesTable.$inferInsert[] = []
+    const changes: Change[] = []
+    const upserts: EntryWrite[] = []
     const removed: string[] = []
     for (const [leafCode, { definition, entry, points, notApplicable }] of scored) {
       const old = existing.get(leafCode)
@@ -191,46 +203,56 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
         : { input: entry.input === null ? null : normalizeInput(entry.input), points, notApplicable, explanation: old?.explanation ?? null }
       const explanation = blankToNull(entry.explanation)
       if (explanation !== undefined) next.explanation = explanation
-      before[leafCode] = showEntry(old)
+      audited.before[leafCode] = showEntry(old)
       if (next.input === null && next.explanation === null) {
         if (old) removed.push(leafCode)
-        after[leafCode] = null
+        audited.after[leafCode] = null
+        changes.push({ fieldCode: definition.fieldCode, leafCode, old, next: undefined })
         continue
       }
-      upserts.push({ selfAssessmentId: locked.selfAssessmentId, leafCode, fieldCode: definition.fieldCode, input: next.input, pointsMilli: next.points, notApplicable: next.notApplicable, explanation: next.explanation })
+      upserts.push({ leafCode, fieldCode: definition.fieldCode, ...next })
       saved.set(leafCode, next)
-      after[leafCode] = showEntry(next)
+      audited.after[leafCode] = showEntry(next)
+      changes.push({ fieldCode: definition.fieldCode, leafCode, old, next })
     }
-    // One statement for the whole batch: the removals, the upsert and the audit row (one pass of the sums' triggers).
-    const writes: SQL[] = []
-    if (removed.length > 0) {
-      writes.push(sql`removed as ${tx.delete(selfAssessmentEntriesTable)
-        .where(and(eq(selfAssessmentEntriesTable.selfAssessmentId, locked.selfAssessmentId), inArray(selfAssessmentEntriesTable.leafCode, removed)))}`)
-    }
-    if (upserts.length > 0) {
-      writes.push(sql`upserted as ${tx.insert(selfAssessmentEntriesTable).values(upserts).onConflictDoUpdate({
-        target: [selfAssessmentEntriesTable.selfAssessmentId, selfAssessmentEntriesTable.leafCode],
-        set: { input: sql`excluded.input`, pointsMilli: sql`excluded.points_milli`, notApplicable: sql`excluded.not_applicable`, explanation: sql`excluded.explanation`, updatedAt: sql`now()` }
-      })}`)
-    }
-    const auditRow = auditInsert(tx, actor, {
+    await writeEntries(tx, locked.selfAssessmentId, removed, upserts, auditInsert(tx, actor, {
       action: 'self_assessment.save',
       entityType: 'self_assessment',
       entityId: locked.selfAssessmentId,
-      before: { version: locked.version - 1, entries: before },
-      after: { version: locked.version, entries: after, ...(locked.reopening === null ? {} : { supplementRequestIds: locked.reopening.requestIds }) }
-    }).getSQL()
-    await preparedRows(tx, writes.length === 0 ? auditRow : sql`with ${sql.join(writes, sql`, `)} ${auditRow}`)
-    return savedAnswer(tx, locked, new Set(codes), saved, files)
+      before: { version: locked.version - 1, entries: audited.before },
+      after: { version: locked.version, entries: audited.after, ...(locked.reopening === null ? {} : { supplementRequestIds: locked.reopening.requestIds }) }
+    }).getSQL())
+    return savedAnswer(tx, locked, new Set(codes), saved, before.files, figuresAfter(before.fields, changes))
   })
+}
+
+/** A leaf a save changes: its row before (absent: none) and after (absent: deleted). */
+interface Change { fieldCode: string, leafCode: string, old: EntryRow | undefined, next: EntryRow | undefined }
+
+/**
+ * The figures per field after a save, from those before it and the save's changes, as the entry triggers sum them
+ * (migration 0014's field_sums_apply: points are the sum of points, answered counts the entries with an input) and as
+ * fieldSums lists the not-applicable leaves; so the answer needs no read after the write. A test holds every save's
+ * answer to the full read that follows it.
+ */
+export function figuresAfter (before: ReadonlyMap<string, Figures>, changes: readonly Change[]): Map<string, Figures> {
+  const after = new Map([...before].map(([fieldCode, figures]) => [fieldCode, { ...figures, notApplicable: [...figures.notApplicable] }]))
+  for (const { fieldCode, leafCode, old, next } of changes) {
+    let figures = after.get(fieldCode)
+    if (figures === undefined) after.set(fieldCode, figures = { points: 0, answered: 0, notApplicable: [] })
+    figures.points = (figures.points - (old?.points ?? 0) + (next?.points ?? 0)) as Milli
+    figures.answered += (next !== undefined && next.input !== null ? 1 : 0) - (old !== undefined && old.input !== null ? 1 : 0)
+    figures.notApplicable = figures.notApplicable.filter((code) => code !== leafCode)
+    if (next?.notApplicable === true) figures.notApplicable.push(leafCode)
+  }
+  return after
 }
 
 /**
  * A save's answer: its leaves as the full read shows them (an entry's time stamp is the transaction's now(), as the
- * version's) and the totals from the per-field sums the triggers have just brought up to date.
+ * version's) and the totals from the figures after the write.
  */
-async function savedAnswer (tx: Executor, locked: Locked, codes: Set<string>, saved: Map<string, EntryRow>, files: Map<string, number>): Promise<SavedSelfAssessment> {
-  const totals = await selfAssessmentTotals(tx, locked.catalogId, locked.selfAssessmentId)
+async function savedAnswer (tx: Executor, locked: Locked, codes: Set<string>, saved: Map<string, EntryRow>, files: Map<string, number>, figures: Map<string, Figures>): Promise<SavedSelfAssessment> {
   const shape = await catalogShape(tx, locked.catalogId)
   const { context, reopening } = locked
   const access = { windowOpen: context.roundStatus === 'self_assessment' && context.beforeDeadline && locked.status === 'draft', reopened: reopening?.reopened ?? new Map<string, string[]>() }
@@ -239,7 +261,7 @@ async function savedAnswer (tx: Executor, locked: Locked, codes: Set<string>, sa
     status: locked.status,
     version: locked.version,
     updatedAt: locked.updatedAt.toISOString(),
-    totals,
+    totals: totalsOf(shape, figures),
     leaves: shape.leaves.filter((node) => codes.has(node.code))
       .map((node) => {
         const entry = saved.get(node.code)
