@@ -16,20 +16,42 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const wellFormed = (text: string) => !LONE_SURROGATE.test(text)
 
+/** What is wrong with one value itself (a string or a number), or null. */
+function flaw (value: unknown): { keyword: string, message: string, params?: Record<string, unknown> } | null {
+  if (typeof value === 'string') {
+    if (CONTROL.test(value)) return { keyword: 'noControlCharacters', message: 'must not contain control characters (such as NUL)' }
+    if (!wellFormed(value)) return { keyword: 'wellFormedUnicode', message: 'must be valid Unicode text (it holds a lone surrogate)' }
+  } else if (typeof value === 'number' && (!Number.isFinite(value) || Math.abs(value) > MAX_NUMBER)) {
+    return { keyword: 'numberRange', message: `must be a finite number between -${MAX_NUMBER} and ${MAX_NUMBER}`, params: { limit: MAX_NUMBER } }
+  }
+  return null
+}
+
+const badKey = (key: string) => CONTROL.test(key) || !wellFormed(key)
+/** A binary body (an uploaded workbook) is bytes, not text; its reader judges it. */
+const walked = (value: unknown, depth: number): value is object => value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && depth < 64
+
+/** Whether nothing in the value is hostile: the usual case, checked without building a path or a list. */
+function clean (value: unknown, depth = 0): boolean {
+  if (!walked(value, depth)) return flaw(value) === null
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    if (badKey(key) || !clean((value as Record<string, unknown>)[key], depth + 1)) return false
+  }
+  return true
+}
+
+/** Every hostile part of a value that is not clean, with its path (at most 20). */
 function hostile (value: unknown, path: string, found: ErrorObject[], depth = 0): void {
   if (found.length >= 20) return
-  const at = (message: string, keyword: string, params: Record<string, unknown> = {}) => found.push({ instancePath: path, schemaPath: '#', keyword, params, message })
-  if (typeof value === 'string') {
-    if (CONTROL.test(value)) at('must not contain control characters (such as NUL)', 'noControlCharacters')
-    else if (!wellFormed(value)) at('must be valid Unicode text (it holds a lone surrogate)', 'wellFormedUnicode')
-  } else if (typeof value === 'number') {
-    if (!Number.isFinite(value) || Math.abs(value) > MAX_NUMBER) at(`must be a finite number between -${MAX_NUMBER} and ${MAX_NUMBER}`, 'numberRange', { limit: MAX_NUMBER })
-  } else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && depth < 64) {
-    // A binary body (an uploaded workbook) is bytes, not text; its reader judges it.
-    for (const [key, item] of Object.entries(value)) {
-      if (CONTROL.test(key) || !wellFormed(key)) at('must not have a property name with control characters or lone surrogates', 'noControlCharacters')
-      else hostile(item, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, found, depth + 1)
-    }
+  if (!walked(value, depth)) {
+    const problem = flaw(value)
+    if (problem) found.push({ instancePath: path, schemaPath: '#', keyword: problem.keyword, params: problem.params ?? {}, message: problem.message })
+    return
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (badKey(key)) found.push({ instancePath: path, schemaPath: '#', keyword: 'noControlCharacters', params: {}, message: 'must not have a property name with control characters or lone surrogates' })
+    else hostile(item, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, found, depth + 1)
   }
 }
 
@@ -37,10 +59,14 @@ function hostile (value: unknown, path: string, found: ErrorObject[], depth = 0)
 function guarded (validate: ValidateFunction): ValidateFunction {
   const check = ((data: unknown) => {
     const valid = validate(data)
+    if (clean(data)) {
+      check.errors = validate.errors
+      return valid
+    }
     const found: ErrorObject[] = []
     hostile(data, '', found)
-    check.errors = found.length > 0 ? [...(validate.errors ?? []), ...found] : validate.errors
-    return valid && found.length === 0
+    check.errors = [...(validate.errors ?? []), ...found]
+    return false
   }) as ValidateFunction
   check.errors = null
   return check
