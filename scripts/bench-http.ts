@@ -57,7 +57,7 @@ async function main (): Promise<void> {
   const units = option('units', 1000)
   const leaves = option('leaves', 100)
   const seconds = option('seconds', 5)
-  const connections = option('connections', 10)
+  const connections = option('connections', 50)
   const rounds = option('pairs', 3)
   // autocannon ships no types; only the call below is used.
   const autocannon = (await import('autocannon' as string)).default as Autocannon
@@ -109,7 +109,7 @@ async function main (): Promise<void> {
       const median = measured[Math.floor(measured.length / 2)] as typeof measured[number]
       console.log(line(`GET /healthz${label} `, median.health))
       console.log(line(`GET ${shortPath}${label} `, median.results))
-      console.log(`  ratio results / healthz${label ? ' (gzip clients)' : ''} ${'.'.repeat(label ? 13 : 28)} ${median.ratio.toFixed(2)}   (all pairs: ${measured.map((m) => m.ratio.toFixed(2)).join(', ')})   target ≥ 0.5`)
+      console.log(`  ratio results / healthz${label ? ' (gzip clients)' : ''} ${'.'.repeat(label ? 13 : 28)} ${median.ratio.toFixed(2)}   (all pairs: ${measured.map((m) => m.ratio.toFixed(2)).join(', ')})   target ≥ 0.8`)
     }
     await app.close()
   } finally {

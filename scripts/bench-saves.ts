@@ -5,8 +5,8 @@
 // second, the ratio API / floor, and the lost updates: every save must answer 200 and, after each batch, every
 // unit's version and the 3 stored points must be exactly what the batch sent (checked in the database).
 // The server runs in this process on a scratch PostgreSQL database (see bench-results.ts); the API's load comes from
-// fetch in a worker thread, as from clients outside the server's event loop (the floor's client, the pg pool, is this
-// thread's). Options: --units=N (saves per batch, one per unit) --leaves=N --batches=N (of each kind).
+// a worker thread (node:http, keep-alive, asking for gzip and br as browsers do), as from clients outside the server's
+// event loop (the floor's client, the pg pool, is this thread's). Options: --units=N (saves per batch, one per unit) --leaves=N --batches=N (of each kind).
 import { randomBytes } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import { sql } from 'drizzle-orm'
@@ -190,26 +190,30 @@ async function main (): Promise<void> {
 interface Answer { ok: boolean, ms: number, bytes: number }
 
 /**
- * The API's clients in a worker thread: `batch` sends every save at once with fetch (which asks for gzip and br, as
- * browsers do) and answers each one's status, latency and body size.
+ * The API's clients in a worker thread: `batch` sends every save at once, each on its own keep-alive connection, and
+ * answers each one's status, latency and body size.
  */
 function apiClient (address: string): { batch: (saves: Array<{ path: string, token: string, version: number, body: string }>) => Promise<Answer[]>, close: () => Promise<number> } {
   const worker = new Worker(`
     const { parentPort, workerData } = require('node:worker_threads')
+    const http = require('node:http')
+    const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
+    const target = new URL(workerData)
+    const save = (save) => new Promise((resolve) => {
+      const started = performance.now()
+      const request = http.request({
+        agent, host: target.hostname, port: target.port, method: 'PATCH', path: save.path,
+        headers: { authorization: 'Bearer ' + save.token, 'content-type': 'application/json', 'content-length': Buffer.byteLength(save.body), 'if-match': '"' + save.version + '"', 'accept-encoding': 'gzip, br' }
+      }, (response) => {
+        let bytes = 0
+        response.on('data', (chunk) => { bytes += chunk.length })
+        response.on('end', () => resolve({ ok: response.statusCode === 200, ms: performance.now() - started, bytes }))
+      })
+      request.on('error', () => resolve({ ok: false, ms: performance.now() - started, bytes: 0 }))
+      request.end(save.body)
+    })
     parentPort.on('message', async (saves) => {
-      const answers = await Promise.all(saves.map(async (save) => {
-        const started = performance.now()
-        try {
-          const answer = await fetch(workerData + save.path, {
-            method: 'PATCH',
-            headers: { authorization: 'Bearer ' + save.token, 'content-type': 'application/json', 'if-match': '"' + save.version + '"' },
-            body: save.body
-          })
-          const body = await answer.arrayBuffer()
-          return { ok: answer.ok, ms: performance.now() - started, bytes: body.byteLength }
-        } catch { return { ok: false, ms: performance.now() - started, bytes: 0 } }
-      }))
-      parentPort.postMessage(answers)
+      parentPort.postMessage(await Promise.all(saves.map(save)))
     })`, { eval: true, workerData: address })
   return {
     batch: async (saves) => await new Promise<Answer[]>((resolve, reject) => {
