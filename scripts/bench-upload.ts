@@ -1,37 +1,46 @@
-// Benchmark (not a test): uploads generated 1, 100 and 500 MiB files to a child-process server and reports throughput
-// and the server's RSS growth. `--s3`: into an S3 bucket (s3rver, run by this process so its memory is not the server's)
-// instead of the local disk. `--sizes=1,10`: other sizes in MiB.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+// Benchmark (not a test): uploads generated 1, 100 and 500 MiB files to the service's own evidence endpoint
+// (POST /rounds/{id}/units/{unitId}/self-assessment/files, as a unit officer, in a separate server process: see
+// bench-upload-server.ts) and reports throughput and the server's RSS growth, next to the floor measured in the same
+// run on the same file: Node's own read → SHA-256 → write with fsync of it, in this process. Targets: throughput at
+// least 0.6× the floor, RSS growth under 64 MiB. `--s3`: into an S3 bucket (s3rver, run by this process so its memory
+// is not the server's) instead of the local disk; the floor stays a local write. `--sizes=1,10`: other sizes in MiB.
+import { fork, type ChildProcess } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { mkdir, open, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
+import type { ClientMessage, ServerMessage } from './bench-upload-server.js'
 
 const MiB = 1024 * 1024
 // `--sizes=1,10` for other sizes (CI runs small ones).
 const SIZES_MIB = (process.argv.find((arg) => arg.startsWith('--sizes='))?.split('=')[1] ?? '1,100,500').split(',').map(Number)
 const TARGET_GROWTH_MIB = 64
+const TARGET_RATIO = 0.6
 const CHUNK = 256 * 1024
 
 interface Reply { status: number, body: string }
+type Memory = Extract<ServerMessage, { memory: unknown }>['memory']
 
-/** Waits for the server's `{ address }` line on its stdout. */
-async function startServer (dataDir: string, s3: string[]): Promise<{ child: ChildProcess, address: string }> {
+/** Forks the server and waits for its address, upload path and token; `memory` asks it for its resident memory. */
+async function startServer (dataDir: string, s3: string[]): Promise<{ child: ChildProcess, address: string, path: string, token: string, memory: (message: ClientMessage) => Promise<Memory> }> {
   const serverScript = join(dirname(fileURLToPath(import.meta.url)), 'bench-upload-server.ts')
   // Node itself runs the server (not an npx or tsx wrapper), so the RSS it reports is the server's own.
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', serverScript, dataDir, ...s3], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines = createInterface({ input: child.stdout! })
-  const address = await new Promise<string>((resolve, reject) => {
+  const child = fork(serverScript, [dataDir, ...s3], { execArgv: ['--expose-gc', '--import', 'tsx', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const ready = await new Promise<Extract<ServerMessage, { ready: unknown }>['ready']>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the benchmark server exited with code ${code}`)))
-    lines.once('line', (line) => resolve((JSON.parse(line) as { address: string }).address))
+    child.once('message', (message: ServerMessage) => { if ('ready' in message) resolve(message.ready) })
   })
-  return { child, address }
+  const memory = async (message: ClientMessage) => await new Promise<Memory>((resolve) => {
+    child.once('message', (answer: ServerMessage) => { if ('memory' in answer) resolve(answer.memory) })
+    child.send(message)
+  })
+  return { child, ...ready, memory }
 }
 
 function send (address: string, method: string, path: string, headers: Record<string, string | number> = {}, body?: Readable): Promise<Reply> {
@@ -46,11 +55,6 @@ function send (address: string, method: string, path: string, headers: Record<st
     if (body) pipeline(body, outgoing).catch(reject)
     else outgoing.end()
   })
-}
-
-async function json<T> (address: string, method: string, path: string): Promise<T> {
-  const reply = await send(address, method, path)
-  return JSON.parse(reply.body) as T
 }
 
 /**
@@ -71,17 +75,43 @@ function * fileContent (size: number, pool: Buffer): Generator<Buffer> {
   }
 }
 
-async function upload (address: string, size: number, pool: Buffer): Promise<{ reply: Reply, seconds: number }> {
+/** Writes the generated file to disk once, so the upload and the floor read the same bytes from the same place. */
+async function writeFile (path: string, size: number, pool: Buffer): Promise<void> {
+  await pipeline(Readable.from(fileContent(size, pool)), createWriteStream(path))
+}
+
+/** The floor: Node's own read → SHA-256 → write of the file, fsynced before it is closed. */
+async function floor (path: string, copy: string): Promise<number> {
+  const started = process.hrtime.bigint()
+  const hash = createHash('sha256')
+  const handle = await open(copy, 'w')
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: MiB })) {
+      hash.update(chunk as Buffer)
+      await handle.write(chunk as Buffer)
+    }
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  hash.digest('hex')
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  await rm(copy)
+  return seconds
+}
+
+async function upload (server: { address: string, path: string, token: string }, path: string, size: number): Promise<{ reply: Reply, seconds: number }> {
   const boundary = `----par-bench-${randomBytes(8).toString('hex')}`
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bao-cao-${size}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`)
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
-  const body = Readable.from((function * () {
+  const body = Readable.from((async function * () {
     yield head
-    yield * fileContent(size, pool)
+    yield * createReadStream(path, { highWaterMark: MiB })
     yield tail
   })())
   const started = process.hrtime.bigint()
-  const reply = await send(address, 'POST', '/upload', {
+  const reply = await send(server.address, 'POST', server.path, {
+    authorization: `Bearer ${server.token}`,
     'content-type': `multipart/form-data; boundary=${boundary}`,
     'content-length': head.length + size + tail.length
   }, body)
@@ -111,44 +141,65 @@ async function main (): Promise<void> {
     }
     const server = await startServer(dataDir, s3)
     child = server.child
-    const { address } = server
     const pool = randomBytes(4 * MiB)
+    const files = join(dataDir, 'files')
+    await mkdir(files)
 
-    // Warm up (module loading, JIT, first multipart parse), then take the idle baseline with the heap collected.
-    const warm = await upload(address, 256 * 1024, pool)
-    await json(address, 'DELETE', `/objects/${(JSON.parse(warm.reply.body) as { sha256: string }).sha256}`)
+    // Warm up (module loading, JIT, the first multipart parse), then take the idle baseline with the heap collected.
+    const warmPath = join(files, 'warm.pdf')
+    await writeFile(warmPath, 256 * 1024 + 7, pool)
+    const warm = await upload(server, warmPath, 256 * 1024 + 7)
+    if (warm.reply.status !== 201) throw new Error(`the warm-up upload failed: ${warm.reply.status} ${warm.reply.body}`)
     await settle(500)
-    const { rss: baseline } = await json<{ rss: number }>(address, 'POST', '/memory/reset')
+    const { rss: baseline } = await server.memory('reset')
     console.log(`server idle RSS baseline: ${mib(baseline).toFixed(1)} MiB (sampled every 20 ms during uploads)\n`)
 
     const rows: string[] = []
+    let worst = Infinity
     for (const sizeMiB of SIZES_MIB) {
-      await json(address, 'POST', '/memory/reset')
-      const { reply, seconds } = await upload(address, sizeMiB * MiB, pool)
-      if (reply.status !== 200) throw new Error(`upload of ${sizeMiB} MiB failed: ${reply.status} ${reply.body}`)
-      const stored = JSON.parse(reply.body) as { sha256: string, size: number, detectedType: { mime: string } }
-      if (stored.size !== sizeMiB * MiB) throw new Error(`stored ${stored.size} bytes instead of ${sizeMiB * MiB}`)
-      const { peakRss } = await json<{ peakRss: number }>(address, 'GET', '/memory')
-      await json(address, 'DELETE', `/objects/${stored.sha256}`)
+      const size = sizeMiB * MiB
+      const path = join(files, `${sizeMiB}.pdf`)
+      await writeFile(path, size, pool)
+      // The floor before and after the upload, on the same file; the better of the two is the floor.
+      const floorBefore = await floor(path, `${path}.copy`)
+      await server.memory('reset')
+      const { reply, seconds } = await upload(server, path, size)
+      if (reply.status !== 201) throw new Error(`upload of ${sizeMiB} MiB failed: ${reply.status} ${reply.body}`)
+      const stored = JSON.parse(reply.body) as { size: number, mime: string }
+      if (stored.size !== size) throw new Error(`stored ${stored.size} bytes instead of ${size}`)
+      const { peakRss } = await server.memory('memory')
+      const floorSeconds = Math.min(floorBefore, await floor(path, `${path}.copy`))
+      await rm(path)
       const growth = mib(peakRss - baseline)
+      const ratio = floorSeconds / seconds
+      if (sizeMiB >= 100) worst = Math.min(worst, ratio)
       rows.push([
         `${sizeMiB} MiB`.padStart(8),
         `${(sizeMiB / seconds).toFixed(1)} MiB/s`.padStart(13),
         `${seconds.toFixed(2)} s`.padStart(9),
+        `${(sizeMiB / floorSeconds).toFixed(1)} MiB/s`.padStart(13),
+        `${ratio.toFixed(2)}×`.padStart(7),
         `${mib(peakRss).toFixed(1)} MiB`.padStart(12),
         `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB`.padStart(12),
         growth < TARGET_GROWTH_MIB ? 'yes' : 'NO',
-        stored.detectedType.mime
+        stored.mime
       ].join('  '))
     }
-    console.log(['    size', '   throughput', '     time', '    peak RSS', '   RSS growth', `< ${TARGET_GROWTH_MIB} MiB`, 'detected'].join('  '))
+    console.log(['    size', '   throughput', '     time', '        floor', '  ratio', '    peak RSS', '   RSS growth', `< ${TARGET_GROWTH_MIB} MiB`, 'detected'].join('  '))
     for (const row of rows) console.log(row)
-    const { maxRss } = await json<{ maxRss: number }>(address, 'GET', '/memory')
+    const { maxRss } = await server.memory('memory')
     console.log(`\nserver max RSS over its life (getrusage): ${mib(maxRss).toFixed(1)} MiB; client RSS now: ${mib(process.memoryUsage.rss()).toFixed(1)} MiB`)
+    if (Number.isFinite(worst)) {
+      console.log(`ratio upload / floor (Node's read → SHA-256 → write with fsync of the same file), files of 100 MiB or more: ${worst.toFixed(2)}× ` +
+        `(target ≥ ${TARGET_RATIO}×: ${worst >= TARGET_RATIO ? 'yes' : 'NO'})${s3.length > 0 ? '; the floor writes to the local disk, the upload to S3' : ''}`)
+    }
   } finally {
     if (child && child.exitCode === null) {
+      // Closing the IPC channel lets the server close the app and exit (writing its profile, if asked for one).
       const exited = new Promise((resolve) => child!.once('exit', resolve))
-      child.kill('SIGTERM')
+      if (child.connected) child.disconnect()
+      await Promise.race([exited, settle(5000)])
+      if (child.exitCode === null) child.kill('SIGTERM')
       await exited
     }
     await s3rver?.close()

@@ -30,8 +30,10 @@ export class LocalEvidenceStore implements EvidenceStore {
     try {
       await mkdir(this.temporaryDir, { recursive: true, mode: DIRECTORY_MODE })
       const intake = new EvidenceIntake(maxBytes)
-      // `flush` fsyncs before close, so a renamed object is on disk, not only in the page cache.
-      output = createWriteStream(temporaryPath, { flags: 'wx', mode: FILE_MODE, flush: true })
+      // `flush` fsyncs before close, so a renamed object is on disk, not only in the page cache. The socket hands the
+      // upload over 64 KiB at a time; a 1 MiB buffer lets the chunks that arrive while a write is under way go to the
+      // disk together in one writev (bench:upload: 100 MiB at 185–193 MiB/s, was 131–158).
+      output = createWriteStream(temporaryPath, { flags: 'wx', mode: FILE_MODE, flush: true, highWaterMark: 1024 * 1024 })
       await pipeline(source, intake, output, ...(signal ? [{ signal }] : []))
       if (wasTruncated(source)) throw new FileTooLargeError(maxBytes)
       const { sha256, size, detectedType } = intake.received()
