@@ -1,6 +1,6 @@
 // Raw SQL through Drizzle with typed rows; node-postgres and PGlite both return `{ rows }`.
 import { createHash } from 'node:crypto'
-import { getTableColumns, type SQL, type Table } from 'drizzle-orm'
+import { getTableColumns, sql, type Placeholder, type SQL, type Table } from 'drizzle-orm'
 import { type Milli, parseDecimal } from '../domain/decimal.js'
 import { type PgDialect, PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from './client.js'
@@ -26,6 +26,21 @@ export async function preparedRows<T> (db: Executor, query: SQL): Promise<T[]> {
   const name = `par_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 24)}`
   const result = await db._.session.prepareQuery(compiled, undefined, name, false).execute() as { rows: T[] }
   return result.rows
+}
+
+/**
+ * A hot statement whose text is built and compiled once: `build` gets a placeholder for each value (sql.placeholder)
+ * and every run only fills in `values`; prepared by `name` (see preparedRows). For a statement that runs on every save,
+ * where building the text again each time was a tenth of the request's CPU.
+ */
+export function compiledStatement<V extends Record<string, unknown>> (name: string, build: (values: { [K in keyof V]: Placeholder<K & string> }) => SQL) {
+  let compiled: ReturnType<PgDialect['sqlToQuery']> | undefined
+  const placeholders = new Proxy({}, { get: (_target, key) => sql.placeholder(String(key)) }) as { [K in keyof V]: Placeholder<K & string> }
+  return async <T>(db: Executor, values: V): Promise<T[]> => {
+    compiled ??= (db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(build(placeholders))
+    const result = await db._.session.prepareQuery(compiled, undefined, `par_${name}`, false).execute(values) as { rows: T[] }
+    return result.rows
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // A unit's participation in a round, read in one query for both the self-assessment and the appraisal services: the
 // round with its deadlines judged by the database clock, the unit, the catalog that applies, and the unit's
 // self-assessment and appraisal rows, each parsed once here.
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type Placeholder, type SQL } from 'drizzle-orm'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import type { Executor } from '../client.js'
 import { queryRows, toDate } from '../rows.js'
@@ -34,7 +34,7 @@ export function userRef (id: unknown, username: unknown, displayName: unknown): 
  * the participation row for share, so a status move or an extension waits for the write that asked. Other queries
  * use it as a CTE (a save locks and bumps its self-assessment in the same statement).
  */
-export function participationSql (roundId: string, unitId: string, options: { lock?: boolean } = {}): SQL {
+export function participationSql (roundId: string | Placeholder, unitId: string | Placeholder, options: { lock?: boolean } = {}): SQL {
   return sql`
     select r.id as round_id, r.code as round_code, r.status as round_status,
       r.self_assessment_closes_at, r.appraisal_closes_at, r.supplement_closes_at, ru.extension_until,

@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import type { Milli } from '../../domain/decimal.js'
 import type { EnteredInput } from '../../domain/scoring.js'
 import type { Executor } from '../client.js'
-import { preparedRows, toDate } from '../rows.js'
+import { compiledStatement, preparedRows, toDate } from '../rows.js'
 import { parseParticipation, participationSql, type Participation } from './participation.js'
 
 /** The self-assessment row as the write left it: its version bumped, or created at version 1. */
@@ -18,33 +18,44 @@ export interface WrittenSelfAssessment {
   updatedAt: Date
 }
 
+/** The versions a write may bump: any (If-Match: *) or those listed. */
+export interface VersionsMatched { any: boolean, versions: number[] }
+
 /**
  * In one statement: the unit's participation, locking the round and its participation row for share (a status move
- * or an extension waits), and the self-assessment's version bumped when `versionMatches` holds, which also locks its
+ * or an extension waits), and the self-assessment's version bumped when it is one of `matched`, which also locks its
  * row until the transaction ends: of two writes based on the same version, the second waits for the first and then
  * finds the version moved on. `createAtVersionOne`: when If-Match names version 0 and the unit has no row yet, the
  * row is created (a concurrent first write makes this one write nothing, as a moved version would). `written` is
  * null when nothing matched; the caller checks the round's status and deadline and throws, which undoes the bump.
+ * With `leafCodes` (a save), the same statement reads those leaves' rows and the figures as they stood (`before`).
+ * Its two texts (with the creation or without) are built and compiled once each.
  */
-export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, unitId: string, versionMatches: SQL, createAtVersionOne: boolean,
+type LockValues = { roundId: string, unitId: string, anyVersion: boolean, versions: number[], codes: readonly string[] }
+const lockStatement = (create: boolean) => compiledStatement<LockValues>(`self_assessment_lock${create ? '_or_create' : ''}`, (p) => sql`
+  with p as (${participationSql(p.roundId, p.unitId, { lock: true })}),
+  bumped as (
+    update self_assessments set version = self_assessments.version + 1, updated_at = now()
+    where self_assessments.round_id = ${p.roundId} and self_assessments.unit_id = ${p.unitId}
+      and (${p.anyVersion}::boolean or self_assessments.version = any(${p.versions}::int[]))
+    returning id, catalog_id, status, version, updated_at
+  )${create
+    ? sql`, created as (
+    insert into self_assessments (round_id, unit_id, catalog_id, version)
+    select ${p.roundId}, ${p.unitId}, p.catalog_id, 1 from p where p.self_assessment_id is null and p.catalog_id is not null
+    on conflict (round_id, unit_id) do nothing
+    returning id, catalog_id, status, version, updated_at
+  )`
+    : sql``}
+  select p.*, w.id as written_id, w.catalog_id as written_catalog_id, w.status as written_status, w.version as written_version,
+    w.updated_at as written_updated_at, ${beforeWriteColumns(sql`w.id`, sql`${p.codes}::text[]`)}
+  from p left join (select * from bumped ${create ? sql`union all select * from created` : sql``}) w on true`)
+const lockAndBump = lockStatement(false)
+const lockAndBumpOrCreate = lockStatement(true)
+
+export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, unitId: string, matched: VersionsMatched, createAtVersionOne: boolean,
   leafCodes?: readonly string[]): Promise<{ participation: Participation, written: WrittenSelfAssessment | null, before: BeforeWrite | null } | null> {
-  const [row] = await preparedRows<Record<string, unknown>>(tx, sql`
-    with p as (${participationSql(roundId, unitId, { lock: true })}),
-    bumped as (
-      update self_assessments set version = self_assessments.version + 1, updated_at = now()
-      where self_assessments.round_id = ${roundId} and self_assessments.unit_id = ${unitId} and ${versionMatches}
-      returning id, catalog_id, status, version, updated_at
-    )${createAtVersionOne
-      ? sql`, created as (
-      insert into self_assessments (round_id, unit_id, catalog_id, version)
-      select ${roundId}, ${unitId}, p.catalog_id, 1 from p where p.self_assessment_id is null and p.catalog_id is not null
-      on conflict (round_id, unit_id) do nothing
-      returning id, catalog_id, status, version, updated_at
-    )`
-      : sql``}
-    select p.*, w.id as written_id, w.catalog_id as written_catalog_id, w.status as written_status, w.version as written_version,
-      w.updated_at as written_updated_at${leafCodes === undefined ? sql`` : sql`, ${beforeWriteColumns(sql`w.id`, leafCodes)}`}
-    from p left join (select * from bumped ${createAtVersionOne ? sql`union all select * from created` : sql``}) w on true`)
+  const [row] = await (createAtVersionOne ? lockAndBumpOrCreate : lockAndBump)<Record<string, unknown>>(tx, { roundId, unitId, anyVersion: matched.any, versions: matched.versions, codes: leafCodes ?? [] })
   if (!row) return null
   const written: WrittenSelfAssessment | null = row.written_id === null
     ? null
@@ -80,8 +91,7 @@ export interface BeforeWrite {
 }
 
 /** The columns of BeforeWrite (as JSON) for the self-assessment `id`, an SQL expression: to select beside other columns. */
-function beforeWriteColumns (id: SQL, leafCodes: readonly string[]): SQL {
-  const codes = sql`${sql.param(leafCodes)}::text[]`
+function beforeWriteColumns (id: SQL, codes: SQL): SQL {
   return sql`
     (select json_agg(json_build_array(e.leaf_code, e.input, e.points_milli, e.not_applicable, e.explanation))
       from self_assessment_entries e where e.self_assessment_id = ${id} and e.leaf_code = any(${codes})) as before_entries,
@@ -115,7 +125,7 @@ function parseBeforeWrite (row: Record<string, unknown>): BeforeWrite {
 
 /** The rows of these leaves and the figures before a write, when the write's own statement could not read them. */
 export async function readBeforeWrite (tx: Executor, selfAssessmentId: string, leafCodes: readonly string[]): Promise<BeforeWrite> {
-  const [row] = await preparedRows<Record<string, unknown>>(tx, sql`select ${beforeWriteColumns(sql`${selfAssessmentId}::uuid`, leafCodes)}`)
+  const [row] = await preparedRows<Record<string, unknown>>(tx, sql`select ${beforeWriteColumns(sql`${selfAssessmentId}::uuid`, sql`${sql.param(leafCodes)}::text[]`)}`)
   return parseBeforeWrite(row as Record<string, unknown>)
 }
 

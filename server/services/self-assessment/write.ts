@@ -16,7 +16,7 @@ import { type CatalogShape, catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { supplementReopens } from '../supplements.js'
-import { namesVersion, requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
+import { namesVersion, requireIfMatch, type IfMatch } from '../versions.js'
 import { leafProblem, noSuch, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
 import { type Context, type EntryInput, type EntryProblem, type SavedSelfAssessment, type SelfAssessment, assertCanSee, catalogOf, contextOf, loadContext } from './context.js'
@@ -72,7 +72,7 @@ interface Locked {
  */
 async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch, leafCodes?: readonly string[]): Promise<Locked> {
   assertCanSee(actor, unitId)
-  const locked = await lockAndBumpSelfAssessment(tx, roundId, unitId, versionMatches(selfAssessmentsTable.version, ifMatch), namesVersion(ifMatch, 0), leafCodes)
+  const locked = await lockAndBumpSelfAssessment(tx, roundId, unitId, ifMatch === '*' ? { any: true, versions: [] } : { any: false, versions: ifMatch }, namesVersion(ifMatch, 0), leafCodes)
   if (!locked) throw Errors.notFound(noSuch.participant)
   const found = contextOf(locked.participation)
   const reopening = leafCodes === undefined ? null : await reopenedBySupplement(tx, actor, found, leafCodes)
