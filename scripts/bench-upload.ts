@@ -4,6 +4,7 @@
 // run on the same file: Node's own read → SHA-256 → write with fsync of it, in this process. Targets: throughput at
 // least 0.6× the floor, RSS growth under 64 MiB. `--s3`: into an S3 bucket (s3rver, run by this process so its memory
 // is not the server's) instead of the local disk; the floor stays a local write. `--sizes=1,10`: other sizes in MiB.
+// BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=…": Node flags for the server process (to profile it).
 import { fork, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
