@@ -15,13 +15,13 @@ export interface AuditEntry {
 }
 
 export async function audit (tx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
-  await auditInsert(tx, actor, entry)
+  await tx.insert(auditLogTable).values(auditRow(actor, entry))
 }
 
-/** The INSERT of one audit row, not yet run: a write that packs its changes into one statement embeds it as a CTE. */
-export function auditInsert (tx: Executor, actor: Actor, entry: AuditEntry) {
+/** The audit row of a change by this actor: a write that packs its changes into one statement inserts it itself. */
+export function auditRow (actor: Actor, entry: AuditEntry): typeof auditLogTable.$inferInsert {
   const principal = actor.principal
-  return tx.insert(auditLogTable).values({
+  return {
     actorType: principal?.kind ?? 'system',
     actorId: principal?.id ?? null,
     actorName: principal ? (principal.kind === 'user' ? principal.username : principal.name) : 'system',
@@ -33,7 +33,7 @@ export function auditInsert (tx: Executor, actor: Actor, entry: AuditEntry) {
     reason: entry.reason ?? null,
     requestId: actor.requestId ?? null,
     clientAddress: actor.clientAddress ?? null
-  })
+  }
 }
 
 /** The newest change of one entity (a self-assessment, an appraisal): after a 412 it tells who changed what. */

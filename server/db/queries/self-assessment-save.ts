@@ -6,6 +6,7 @@ import type { Milli } from '../../domain/decimal.js'
 import type { EnteredInput } from '../../domain/scoring.js'
 import type { Executor } from '../client.js'
 import { compiledStatement, preparedRows, toDate } from '../rows.js'
+import { auditLogTable } from '../schema/index.js'
 import { parseParticipation, participationSql, type Participation } from './participation.js'
 
 /** The self-assessment row as the write left it: its version bumped, or created at version 1. */
@@ -132,27 +133,55 @@ export async function readBeforeWrite (tx: Executor, selfAssessmentId: string, l
 /** An entry as a save writes it: every column given (a leaf the save clears is deleted instead). */
 export interface EntryWrite extends EntryRow { leafCode: string, fieldCode: string }
 
+type AuditRow = typeof auditLogTable.$inferInsert
+type WriteValues = {
+  selfAssessmentId: string
+  removed: readonly string[]
+  codes: string[],
+  fields: string[],
+  inputs: Array<string | null>,
+  points: Array<number | null>,
+  notApplicable: boolean[],
+  explanations: Array<string | null>
+} & { [K in keyof AuditRow as `audit_${K & string}`]-?: AuditRow[K] }
+
+const AUDIT_COLUMNS = ['actorType', 'actorId', 'actorName', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'requestId', 'clientAddress'] as const satisfies ReadonlyArray<keyof AuditRow>
+
 /**
- * One statement for a save's whole write: the cleared leaves deleted, the others upserted, and the audit row (`then`),
- * so the sums' triggers run once. Its text depends only on whether there are deletions and upserts, so it is prepared.
+ * One statement for a save's whole write: the cleared leaves deleted, the others upserted, and the audit row, so the
+ * sums' triggers run once. Its four texts (with deletions or not, with upserts or not) are built and compiled once each.
  */
-export async function writeEntries (tx: Executor, selfAssessmentId: string, removed: readonly string[], upserts: readonly EntryWrite[], then: SQL): Promise<void> {
+const writeStatement = (removes: boolean, upserts: boolean) => compiledStatement<WriteValues>(`self_assessment_write_${Number(removes)}${Number(upserts)}`, (p, db) => {
   const writes: SQL[] = []
-  if (removed.length > 0) {
-    writes.push(sql`removed as (delete from self_assessment_entries where self_assessment_id = ${selfAssessmentId} and leaf_code = any(${sql.param(removed)}::text[]))`)
-  }
-  if (upserts.length > 0) {
-    const column = <T>(of: (entry: EntryWrite) => T) => sql.param(upserts.map(of))
+  if (removes) writes.push(sql`removed as (delete from self_assessment_entries where self_assessment_id = ${p.selfAssessmentId} and leaf_code = any(${p.removed}::text[]))`)
+  if (upserts) {
     writes.push(sql`upserted as (
       insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points_milli, not_applicable, explanation)
-      select ${selfAssessmentId}, t.leaf_code, t.field_code, t.input, t.points_milli, t.not_applicable, t.explanation
-      from unnest(${column((e) => e.leafCode)}::text[], ${column((e) => e.fieldCode)}::text[], ${column((e) => e.input === null ? null : JSON.stringify(e.input))}::jsonb[],
-        ${column((e) => e.points)}::int[], ${column((e) => e.notApplicable)}::boolean[], ${column((e) => e.explanation)}::text[])
+      select ${p.selfAssessmentId}, t.leaf_code, t.field_code, t.input, t.points_milli, t.not_applicable, t.explanation
+      from unnest(${p.codes}::text[], ${p.fields}::text[], ${p.inputs}::jsonb[], ${p.points}::int[], ${p.notApplicable}::boolean[], ${p.explanations}::text[])
         as t(leaf_code, field_code, input, points_milli, not_applicable, explanation)
       on conflict (self_assessment_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli,
         not_applicable = excluded.not_applicable, explanation = excluded.explanation, updated_at = now())`)
   }
-  await preparedRows(tx, writes.length === 0 ? then : sql`with ${sql.join(writes, sql`, `)} ${then}`)
+  // The audit row through the table's own columns (so its JSON columns are encoded as every other audit row's).
+  const audit = db.insert(auditLogTable).values(Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, p[`audit_${column}`]])) as unknown as AuditRow).getSQL()
+  return writes.length === 0 ? audit : sql`with ${sql.join(writes, sql`, `)} ${audit}`
+})
+const writeStatements = [writeStatement(false, false), writeStatement(false, true), writeStatement(true, false), writeStatement(true, true)] as const
+
+export async function writeEntries (tx: Executor, selfAssessmentId: string, removed: readonly string[], upserts: readonly EntryWrite[], audit: AuditRow): Promise<void> {
+  const write = writeStatements[(removed.length > 0 ? 2 : 0) + (upserts.length > 0 ? 1 : 0)] as (typeof writeStatements)[number]
+  await write(tx, {
+    selfAssessmentId,
+    removed,
+    codes: upserts.map((e) => e.leafCode),
+    fields: upserts.map((e) => e.fieldCode),
+    inputs: upserts.map((e) => e.input === null ? null : JSON.stringify(e.input)),
+    points: upserts.map((e) => e.points),
+    notApplicable: upserts.map((e) => e.notApplicable),
+    explanations: upserts.map((e) => e.explanation),
+    ...Object.fromEntries(AUDIT_COLUMNS.map((column) => [`audit_${column}`, audit[column] ?? null])) as { [K in keyof AuditRow as `audit_${K & string}`]-?: AuditRow[K] }
+  })
 }
 
 /** Per field or overall: the points in exact thousandths, the answered leaves and the leaves marked not applicable. */

@@ -9,7 +9,7 @@ import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
 import { scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
-import { audit, auditInsert } from '../audit.js'
+import { audit, auditRow } from '../audit.js'
 import { selfAssessmentSubmitted } from '../notifications/events.js'
 import { emitWebhook } from '../webhooks/events.js'
 import { type CatalogShape, catalogShape } from '../catalog-shape.js'
@@ -215,13 +215,13 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       audited.after[leafCode] = showEntry(next)
       changes.push({ fieldCode: definition.fieldCode, leafCode, old, next })
     }
-    await writeEntries(tx, locked.selfAssessmentId, removed, upserts, auditInsert(tx, actor, {
+    await writeEntries(tx, locked.selfAssessmentId, removed, upserts, auditRow(actor, {
       action: 'self_assessment.save',
       entityType: 'self_assessment',
       entityId: locked.selfAssessmentId,
       before: { version: locked.version - 1, entries: audited.before },
       after: { version: locked.version, entries: audited.after, ...(locked.reopening === null ? {} : { supplementRequestIds: locked.reopening.requestIds }) }
-    }).getSQL())
+    }))
     return savedAnswer(tx, locked, new Set(codes), saved, before.files, figuresAfter(before.fields, changes))
   })
 }
