@@ -2,7 +2,6 @@
 // try/finally, so a BEGIN that fails (the connection lost just as it was checked out, as when the database restarts)
 // never gives the client back, and once every client of the pool is lost so, every request waits for a connection
 // forever. Here BEGIN runs inside, and a client whose BEGIN, COMMIT or ROLLBACK failed is discarded, not reused.
-import { sql } from 'drizzle-orm'
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres/session'
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core'
 import pg from 'pg'
@@ -26,24 +25,25 @@ async function transaction (this: SessionInternals, run: (tx: NodePgTransaction<
   const tx = new NodePgTransaction(this.dialect, session, this.schema)
   // Set when the connection itself failed: the client is then destroyed by release(error).
   let broken: Error | undefined
-  const control = async (statement: ReturnType<typeof sql>) => {
+  // BEGIN, COMMIT and ROLLBACK go to the client as they are: nothing to build for every transaction.
+  const control = async (statement: 'begin' | 'commit' | 'rollback') => {
     try {
-      await tx.execute(statement)
+      await client.query(statement)
     } catch (error) {
       broken = error as Error
       throw error
     }
   }
   try {
-    await control(sql`begin`)
+    await control('begin')
     let result: unknown
     try {
       result = await run(tx)
     } catch (error) {
-      await control(sql`rollback`).catch(() => undefined)
+      await control('rollback').catch(() => undefined)
       throw error
     }
-    await control(sql`commit`)
+    await control('commit')
     return result
   } finally {
     client.release(broken)
