@@ -27,7 +27,7 @@ t.test('a transaction whose BEGIN fails gives its client back, so a pool of one 
       return query(...args)
     }
   })
-  await t.rejects(database.db.transaction(async () => 'never'), /Failed query: begin/, 'the failed BEGIN is the error')
+  await t.rejects(database.db.transaction(async () => 'never'), /Connection terminated unexpectedly/, 'the failed BEGIN is the error')
   const next = database.db.transaction(async (tx) => ((await tx.execute(sql`select 1 as one`)) as unknown as { rows: unknown[] }).rows[0])
   const waited = new Promise((resolve) => setTimeout(() => resolve('still waiting for a connection'), 5000).unref())
   t.same(await Promise.race([next, waited]), { one: 1 }, 'the next transaction gets a connection and runs')

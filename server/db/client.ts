@@ -46,7 +46,10 @@ export async function openDatabase (options: DatabaseOptions): Promise<Database>
       application_name: 'par-index',
       // No JIT: the service's queries are short, and where a round-wide query's row estimate runs high (aggregates
       // over common tables) PostgreSQL would spend a second compiling it to run for a fifth of that.
-      options: '-c jit=off'
+      options: '-c jit=off',
+      // Queries issued without waiting for the one before go out at once (see db/pg-transaction.ts: BEGIN is written
+      // with a transaction's first statement). Every other query waits for its answer as before.
+      pipeline: true
     })
     // A client losing its server, idle in the pool or checked out by a request, must not crash the process: an 'error'
     // event without a listener would. The query in flight fails on its own (503 DATABASE_UNAVAILABLE), the broken

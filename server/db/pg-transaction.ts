@@ -35,13 +35,26 @@ async function transaction (this: SessionInternals, run: (tx: NodePgTransaction<
     }
   }
   try {
-    await control('begin')
+    // On a pipelined connection (the pool's `pipeline`), BEGIN is not waited for: it stays in the socket's buffer until
+    // the transaction's first statement is written behind it, so the two go out in one write and BEGIN costs no round
+    // trip of its own. Its outcome is still awaited before anything commits, and a failed BEGIN is the error thrown.
+    const pipelined = client.pipeline
+    const stream = (client as unknown as { connection: { stream: { cork: () => void, uncork: () => void } } }).connection.stream
+    if (pipelined) {
+      stream.cork()
+      setImmediate(() => { stream.uncork() })
+    }
+    const begun = control('begin')
+    begun.catch(() => undefined) // handled below, whenever it settles
     let result: unknown
     try {
+      if (!pipelined) await begun
       result = await run(tx)
+      await begun
     } catch (error) {
+      const failedBegin = await begun.then(() => undefined, (beginError: unknown) => beginError)
       await control('rollback').catch(() => undefined)
-      throw error
+      throw failedBegin ?? error
     }
     await control('commit')
     return result
