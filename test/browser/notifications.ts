@@ -63,7 +63,8 @@ export async function notificationChecks (c: BrowserChecks): Promise<void> {
   }
 
   const bell = (tab: Page) => tab.getByTestId('notification-bell')
-  const badge = async (tab: Page) => await tab.getByTestId('notification-count').count() === 0 ? '' : (await tab.getByTestId('notification-count').innerText()).trim()
+  // Read without waiting: innerText() would wait for a badge that vanished after it was counted, past the check's deadline.
+  const badge = async (tab: Page) => (await tab.getByTestId('notification-count').allInnerTexts()).join('').trim()
   const panel = (tab: Page) => tab.getByTestId('notification-panel')
   const isFocused = (tab: Page, testId: string) => tab.getByTestId(testId).evaluate((el) => el === (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)
 
