@@ -23,8 +23,12 @@ export async function preparedRows<T> (db: Executor, query: SQL): Promise<T[]> {
   const compiled = dialect.sqlToQuery(query)
   // A statement of many leaves has a text per number of leaves: those stay unnamed, so a connection keeps a few plans.
   if (compiled.params.length > PREPARED_MAX_PARAMS) return queryRows<T>(db, query)
-  const name = `par_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 24)}`
-  const result = await db._.session.prepareQuery(compiled, undefined, name, false).execute() as { rows: T[] }
+  return executePrepared<T>(db, compiled, `par_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 24)}`)
+}
+
+/** Runs a compiled statement under a prepared statement's name, with the values of its placeholders, if any. */
+async function executePrepared<T> (db: Executor, compiled: ReturnType<PgDialect['sqlToQuery']>, name: string, values: Record<string, unknown> = {}): Promise<T[]> {
+  const result = await db._.session.prepareQuery(compiled, undefined, name, false).execute(values) as { rows: T[] }
   return result.rows
 }
 
@@ -38,8 +42,7 @@ export function compiledStatement<V extends Record<string, unknown>> (name: stri
   const placeholders = new Proxy({}, { get: (_target, key) => sql.placeholder(String(key)) }) as { [K in keyof V]: Placeholder<K & string> }
   return async <T>(db: Executor, values: V): Promise<T[]> => {
     compiled ??= (db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(build(placeholders, db))
-    const result = await db._.session.prepareQuery(compiled, undefined, `par_${name}`, false).execute(values) as { rows: T[] }
-    return result.rows
+    return executePrepared<T>(db, compiled, `par_${name}`, values)
   }
 }
 

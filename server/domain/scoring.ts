@@ -223,3 +223,31 @@ function describeInput (name: InputName): string {
     case 'measurement': return 'a measurement'
   }
 }
+
+/** A self-assessment's figures of one field (or overall): points in exact thousandths, answered leaves, leaves not applicable. */
+export interface Figures { points: Milli, answered: number, notApplicable: string[] }
+
+/** What figures count of a leaf's stored row. */
+interface CountedRow { input: unknown, points: Milli | null, notApplicable: boolean }
+
+/** A leaf a save changes: its row before (absent: none) and after (absent: deleted). */
+export interface FigureChange { fieldCode: string, leafCode: string, old: CountedRow | undefined, next: CountedRow | undefined }
+
+/**
+ * The figures per field after a save, from those before it and the save's changes, as the entry triggers sum them
+ * (migration 0014's field_sums_apply: points are the sum of points, answered counts the entries with an input) and as
+ * the not-applicable leaves are listed; so a save's answer needs no read after its write. A test holds every save's
+ * answer to the full read that follows it.
+ */
+export function figuresAfter (before: ReadonlyMap<string, Figures>, changes: readonly FigureChange[]): Map<string, Figures> {
+  const after = new Map([...before].map(([fieldCode, figures]) => [fieldCode, { ...figures, notApplicable: [...figures.notApplicable] }]))
+  for (const { fieldCode, leafCode, old, next } of changes) {
+    let figures = after.get(fieldCode)
+    if (figures === undefined) after.set(fieldCode, figures = { points: 0, answered: 0, notApplicable: [] })
+    figures.points = (figures.points - (old?.points ?? 0) + (next?.points ?? 0)) as Milli
+    figures.answered += (next !== undefined && next.input !== null ? 1 : 0) - (old !== undefined && old.input !== null ? 1 : 0)
+    figures.notApplicable = figures.notApplicable.filter((code) => code !== leafCode)
+    if (next?.notApplicable === true) figures.notApplicable.push(leafCode)
+  }
+  return after
+}

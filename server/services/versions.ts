@@ -2,6 +2,7 @@
 // the version it was based on; the row's version moves only if it still is that one, so no change is lost unseen.
 import { sql, inArray, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
+import type { VersionsMatched } from '../db/queries/self-assessment-save.js'
 import { Errors } from '../errors.js'
 import { text as t } from '../messages/text.js'
 
@@ -33,6 +34,11 @@ export function requireIfMatch (ifMatch: IfMatch | undefined, what: keyof typeof
 export function versionMatches (version: PgColumn, ifMatch: IfMatch): SQL {
   if (ifMatch === '*') return sql`true`
   return ifMatch.length === 0 ? sql`false` : inArray(version, ifMatch) as SQL
+}
+
+/** If-Match as the values of a prepared statement: any version (*), or those it names. */
+export function versionsMatched (ifMatch: IfMatch): VersionsMatched {
+  return ifMatch === '*' ? { any: true, versions: [] } : { any: false, versions: ifMatch }
 }
 
 /** Whether If-Match names this version (a row not created yet is at version 0). */

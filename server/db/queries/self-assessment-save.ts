@@ -1,9 +1,9 @@
 // The statements of a self-assessment write: the participation locked with the version bumped, read in the same
 // statement with the saved leaves' rows and the per-field sums as they stood; then the entries and the audit row
 // written in one statement.
-import { sql, type SQL } from 'drizzle-orm'
+import { getTableColumns, sql, type SQL } from 'drizzle-orm'
 import type { Milli } from '../../domain/decimal.js'
-import type { EnteredInput } from '../../domain/scoring.js'
+import type { EnteredInput, Figures } from '../../domain/scoring.js'
 import type { Executor } from '../client.js'
 import { compiledStatement, preparedRows, toDate } from '../rows.js'
 import { auditLogTable } from '../schema/index.js'
@@ -30,10 +30,10 @@ export interface VersionsMatched { any: boolean, versions: number[] }
  * row is created (a concurrent first write makes this one write nothing, as a moved version would). `written` is
  * null when nothing matched; the caller checks the round's status and deadline and throws, which undoes the bump.
  * With `leafCodes` (a save), the same statement reads those leaves' rows and the figures as they stood (`before`).
- * Its two texts (with the creation or without) are built and compiled once each.
+ * Its texts (with the creation or without, with the reads or without) are built and compiled once each.
  */
 type LockValues = { roundId: string, unitId: string, anyVersion: boolean, versions: number[], codes: readonly string[] }
-const lockStatement = (create: boolean) => compiledStatement<LockValues>(`self_assessment_lock${create ? '_or_create' : ''}`, (p) => sql`
+const lockStatement = (create: boolean, reads: boolean) => compiledStatement<LockValues>(`self_assessment_lock${create ? '_or_create' : ''}${reads ? '_read' : ''}`, (p) => sql`
   with p as (${participationSql(p.roundId, p.unitId, { lock: true })}),
   bumped as (
     update self_assessments set version = self_assessments.version + 1, updated_at = now()
@@ -49,14 +49,14 @@ const lockStatement = (create: boolean) => compiledStatement<LockValues>(`self_a
   )`
     : sql``}
   select p.*, w.id as written_id, w.catalog_id as written_catalog_id, w.status as written_status, w.version as written_version,
-    w.updated_at as written_updated_at, ${beforeWriteColumns(sql`w.id`, sql`${p.codes}::text[]`)}
+    w.updated_at as written_updated_at${reads ? sql`, ${beforeWriteColumns(sql`w.id`, sql`${p.codes}::text[]`)}` : sql``}
   from p left join (select * from bumped ${create ? sql`union all select * from created` : sql``}) w on true`)
-const lockAndBump = lockStatement(false)
-const lockAndBumpOrCreate = lockStatement(true)
+/** By [creates][reads]: a save reads, a status move does not; only a write If-Match "0" names may create the row. */
+const lockStatements = [[lockStatement(false, false), lockStatement(false, true)], [lockStatement(true, false), lockStatement(true, true)]] as const
 
 export async function lockAndBumpSelfAssessment (tx: Executor, roundId: string, unitId: string, matched: VersionsMatched, createAtVersionOne: boolean,
   leafCodes?: readonly string[]): Promise<{ participation: Participation, written: WrittenSelfAssessment | null, before: BeforeWrite | null } | null> {
-  const [row] = await (createAtVersionOne ? lockAndBumpOrCreate : lockAndBump)<Record<string, unknown>>(tx, { roundId, unitId, anyVersion: matched.any, versions: matched.versions, codes: leafCodes ?? [] })
+  const [row] = await lockStatements[createAtVersionOne ? 1 : 0][leafCodes === undefined ? 0 : 1]<Record<string, unknown>>(tx, { roundId, unitId, anyVersion: matched.any, versions: matched.versions, codes: leafCodes ?? [] })
   if (!row) return null
   const written: WrittenSelfAssessment | null = row.written_id === null
     ? null
@@ -145,7 +145,8 @@ type WriteValues = {
   explanations: Array<string | null>
 } & { [K in keyof AuditRow as `audit_${K & string}`]-?: AuditRow[K] }
 
-const AUDIT_COLUMNS = ['actorType', 'actorId', 'actorName', 'action', 'entityType', 'entityId', 'before', 'after', 'reason', 'requestId', 'clientAddress'] as const satisfies ReadonlyArray<keyof AuditRow>
+/** The audit row's columns the write gives (every one but those the table fills in: its id and time). */
+const AUDIT_COLUMNS = Object.entries(getTableColumns(auditLogTable)).filter(([, column]) => !column.hasDefault).map(([key]) => key as keyof AuditRow)
 
 /**
  * One statement for a save's whole write: the cleared leaves deleted, the others upserted, and the audit row, so the
@@ -183,9 +184,6 @@ export async function writeEntries (tx: Executor, selfAssessmentId: string, remo
     ...Object.fromEntries(AUDIT_COLUMNS.map((column) => [`audit_${column}`, audit[column] ?? null])) as { [K in keyof AuditRow as `audit_${K & string}`]-?: AuditRow[K] }
   })
 }
-
-/** Per field or overall: the points in exact thousandths, the answered leaves and the leaves marked not applicable. */
-export interface Figures { points: Milli, answered: number, notApplicable: string[] }
 
 /**
  * A self-assessment's figures per field: points and answered counts from the sums the entry triggers keep (migration

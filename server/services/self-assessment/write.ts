@@ -2,12 +2,12 @@
 // withdrawal, all within the round's status and the unit's deadline.
 import { eq, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
-import { type BeforeWrite, type EntryRow, type EntryWrite, type Figures, lockAndBumpSelfAssessment, readBeforeWrite, writeEntries } from '../../db/queries/self-assessment-save.js'
+import { type BeforeWrite, type EntryRow, type EntryWrite, lockAndBumpSelfAssessment, readBeforeWrite, writeEntries } from '../../db/queries/self-assessment-save.js'
 import { selfAssessmentsTable } from '../../db/schema/index.js'
 import type { CatalogNode } from '../../domain/catalog.js'
 import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
-import { scoreLeaf, normalizeInput } from '../../domain/scoring.js'
+import { type Figures, type FigureChange, figuresAfter, scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit, auditRow } from '../audit.js'
 import { selfAssessmentSubmitted } from '../notifications/events.js'
@@ -16,7 +16,7 @@ import { type CatalogShape, catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { supplementReopens } from '../supplements.js'
-import { namesVersion, requireIfMatch, type IfMatch } from '../versions.js'
+import { namesVersion, requireIfMatch, versionsMatched, type IfMatch } from '../versions.js'
 import { leafProblem, noSuch, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
 import { type Context, type EntryInput, type EntryProblem, type SavedSelfAssessment, type SelfAssessment, assertCanSee, catalogOf, contextOf, loadContext } from './context.js'
@@ -72,7 +72,7 @@ interface Locked {
  */
 async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch, leafCodes?: readonly string[]): Promise<Locked> {
   assertCanSee(actor, unitId)
-  const locked = await lockAndBumpSelfAssessment(tx, roundId, unitId, ifMatch === '*' ? { any: true, versions: [] } : { any: false, versions: ifMatch }, namesVersion(ifMatch, 0), leafCodes)
+  const locked = await lockAndBumpSelfAssessment(tx, roundId, unitId, versionsMatched(ifMatch), namesVersion(ifMatch, 0), leafCodes)
   if (!locked) throw Errors.notFound(noSuch.participant)
   const found = contextOf(locked.participation)
   const reopening = leafCodes === undefined ? null : await reopenedBySupplement(tx, actor, found, leafCodes)
@@ -193,7 +193,7 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     const existing = before.entries
     const audited: { before: Record<string, unknown>, after: Record<string, unknown> } = { before: {}, after: {} }
     const saved = new Map<string, EntryRow>()
-    const changes: Change[] = []
+    const changes: FigureChange[] = []
     const upserts: EntryWrite[] = []
     const removed: string[] = []
     for (const [leafCode, { definition, entry, points, notApplicable }] of scored) {
@@ -224,28 +224,6 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     }))
     return savedAnswer(tx, locked, new Set(codes), saved, before.files, figuresAfter(before.fields, changes))
   })
-}
-
-/** A leaf a save changes: its row before (absent: none) and after (absent: deleted). */
-interface Change { fieldCode: string, leafCode: string, old: EntryRow | undefined, next: EntryRow | undefined }
-
-/**
- * The figures per field after a save, from those before it and the save's changes, as the entry triggers sum them
- * (migration 0014's field_sums_apply: points are the sum of points, answered counts the entries with an input) and as
- * fieldSums lists the not-applicable leaves; so the answer needs no read after the write. A test holds every save's
- * answer to the full read that follows it.
- */
-export function figuresAfter (before: ReadonlyMap<string, Figures>, changes: readonly Change[]): Map<string, Figures> {
-  const after = new Map([...before].map(([fieldCode, figures]) => [fieldCode, { ...figures, notApplicable: [...figures.notApplicable] }]))
-  for (const { fieldCode, leafCode, old, next } of changes) {
-    let figures = after.get(fieldCode)
-    if (figures === undefined) after.set(fieldCode, figures = { points: 0, answered: 0, notApplicable: [] })
-    figures.points = (figures.points - (old?.points ?? 0) + (next?.points ?? 0)) as Milli
-    figures.answered += (next !== undefined && next.input !== null ? 1 : 0) - (old !== undefined && old.input !== null ? 1 : 0)
-    figures.notApplicable = figures.notApplicable.filter((code) => code !== leafCode)
-    if (next?.notApplicable === true) figures.notApplicable.push(leafCode)
-  }
-  return after
 }
 
 /**
