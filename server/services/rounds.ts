@@ -341,19 +341,20 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
     const check = checkTransition(row.status, to, reason)
     if (!check.ok) throw Errors.roundTransitionInvalid(check.message, { extra: { reasonCode: check.code, from: row.status, to } })
     for (const condition of transitionConditions(row.status, to)) await assertCondition(tx, row, condition)
-    await tx.update(roundsTable).set({ status: to, updatedAt: sql`now()` }).where(eq(roundsTable.id, id))
-    await audit(tx, actor, {
-      action: 'round.transition',
-      entityType: 'round',
-      entityId: id,
-      before: { status: row.status },
-      after: { status: to },
-      reason: reason?.trim() === '' ? null : reason
-    })
-    if (row.status === 'draft' && to === 'self_assessment') await roundOpened(tx, id)
-    await emitWebhook(tx, 'round.status_changed', { roundId: id, roundCode: row.code, from: row.status, to })
+    await moveRound(tx, actor, row, to, reason?.trim() === '' ? null : reason)
     return getRound(tx, id)
   })
+}
+
+/**
+ * A round's move to another status, checked by the caller, in its transaction: the status written and audited, the
+ * units told when it opens, and the integrators' webhook. A first publication of results moves a round this way too.
+ */
+export async function moveRound (tx: Executor, actor: Actor, round: { id: string, code: string, status: RoundStatus }, to: RoundStatus, reason: string | null | undefined): Promise<void> {
+  await tx.update(roundsTable).set({ status: to, updatedAt: sql`now()` }).where(eq(roundsTable.id, round.id))
+  await audit(tx, actor, { action: 'round.transition', entityType: 'round', entityId: round.id, before: { status: round.status }, after: { status: to }, reason })
+  if (round.status === 'draft' && to === 'self_assessment') await roundOpened(tx, round.id)
+  await emitWebhook(tx, 'round.status_changed', { roundId: round.id, roundCode: round.code, from: round.status, to })
 }
 
 /** Refuses a move whose condition (see transitionConditions) does not hold, naming what is in the way. */

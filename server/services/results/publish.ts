@@ -1,12 +1,13 @@
 // Publishing the results of a round and unit type as a new immutable version, with the hash of its inputs.
 import { randomUUID } from 'node:crypto'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { resultVersionsTable, roundsTable } from '../../db/schema/index.js'
+import { resultVersionsTable } from '../../db/schema/index.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import { resultsPublished } from '../notifications/events.js'
 import { emitWebhook } from '../webhooks/events.js'
+import { moveRound } from '../rounds.js'
 import type { Actor } from '../context.js'
 import { statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
@@ -78,9 +79,7 @@ export async function publishResults (db: Db, actor: Actor, roundId: string, inp
       snapshot
     })
     if (status === 'finalized') {
-      await tx.update(roundsTable).set({ status: 'published', updatedAt: sql`now()` }).where(eq(roundsTable.id, roundId))
-      await audit(tx, actor, { action: 'round.transition', entityType: 'round', entityId: roundId, before: { status }, after: { status: 'published' }, reason: `Kết quả của loại đơn vị ${context.unitType.name} đã được công bố` })
-      await emitWebhook(tx, 'round.status_changed', { roundId, roundCode: context.round.code, from: status, to: 'published' })
+      await moveRound(tx, actor, { id: roundId, code: context.round.code, status }, 'published', `Kết quả của loại đơn vị ${context.unitType.name} đã được công bố`)
     }
     const summary: ResultVersionSummary = {
       id,

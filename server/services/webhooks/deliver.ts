@@ -75,7 +75,7 @@ export async function deliverPendingWebhooks (db: Db, sending: WebhookSending, b
       await tx.execute(sql`insert into webhook_attempts (delivery_id, status_code, error, duration_ms) values (${delivery.id}, ${answer.statusCode}, ${error}, ${Date.now() - started})`)
       if (ok) {
         await tx.execute(sql`update webhook_deliveries set status = 'delivered', delivered_at = now(), last_status_code = ${answer.statusCode}, last_error = null where id = ${delivery.id}`)
-        await tx.execute(sql`update webhook_endpoints set consecutive_failures = 0 where id = ${delivery.endpoint_id}`)
+        await tx.execute(sql`update webhook_endpoints set consecutive_failures = 0 where id = ${delivery.endpoint_id} and consecutive_failures > 0`)
         outcome.delivered++
         return
       }
