@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
@@ -33,6 +32,7 @@ import notificationRoutes from './routes/notifications.js'
 import webhookRoutes from './routes/webhooks.js'
 import { setHashCost } from './services/secrets.js'
 import metricsPlugin from './plugins/metrics.js'
+import securityHeaders from './plugins/security-headers.js'
 import compress from '@fastify/compress'
 import { constants as zlibConstants } from 'node:zlib'
 import { serializerFactory } from './serializers.js'
@@ -50,27 +50,6 @@ export interface BuildOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/
-
-/** The Content-Security-Policy: scripts from the service itself only, inline ones only for the API docs. */
-function cspDirectives (inlineScripts: boolean): Record<string, string[] | null> {
-  return {
-    defaultSrc: ["'self'"],
-    scriptSrc: inlineScripts ? ["'self'", "'unsafe-inline'"] : ["'self'"],
-    scriptSrcAttr: ["'none'"],
-    fontSrc: ["'self'", 'https:', 'data:'],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    // Evidence files open in the page (PDF in a frame, images) from the blob the app fetched with the session's token.
-    imgSrc: ["'self'", 'data:', 'blob:'],
-    frameSrc: ["'self'", 'blob:'],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    frameAncestors: ["'self'"],
-    formAction: ["'self'"],
-    // Served over plain HTTP on a developer's machine; behind TLS the proxy redirects (so no upgrade-insecure-requests).
-    upgradeInsecureRequests: null
-  }
-}
 
 /**
  * The Redis connection of the shared counters, closed with the app. While Redis is unreachable a command fails at
@@ -115,24 +94,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     schemaController: { compilersFactory: { buildSerializer: serializerFactory({ eager: options.eagerSchemas ?? false }) } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
-
+  await app.register(securityHeaders)
   await app.register(problemDetails, { defaultLanguage: config.DEFAULT_LANGUAGE })
   await app.register(accessPlugin)
-  // helmet's other headers; the policy is written once here rather than rebuilt by helmet on every answer.
-  await app.register(helmet, { contentSecurityPolicy: false })
-  const policyOf = (inlineScripts: boolean) => Object.entries(cspDirectives(inlineScripts)).flatMap(([name, values]) =>
-    values === null ? [] : [`${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${values.join(' ')}`]).join(';')
-  const policy = policyOf(false)
-  app.addHook('onRequest', async (_request, reply) => { reply.header('content-security-policy', policy) })
-  // Only the interactive API docs run inline scripts; everything else (the web app, evidence downloads, JSON) may not.
-  const docsPolicy = policyOf(true)
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url === '/docs' || request.url.startsWith('/docs/')) reply.header('content-security-policy', docsPolicy)
-  })
   // An answer for a logged-in caller is theirs alone: no cache keeps it (a route may say otherwise, e.g. evidence).
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if ((request.principal || request.url === '/auth/login') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    done(null, payload)
   })
   const origins = corsOrigins(config)
   // Answers of 4 kB or more in a compressible type (JSON, CSV, HTML…) are compressed as the client accepts (br, gzip):

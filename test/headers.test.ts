@@ -18,6 +18,19 @@ t.test('the CSP forbids inline scripts everywhere but the API docs', async (t) =
   t.match(String(docs.headers['content-security-policy']), /script-src 'self' 'unsafe-inline'/, 'the docs run their inline scripts')
 })
 
+t.test('every answer carries helmet\'s headers, the API docs and errors included', async (t) => {
+  const app = await buildTestApp(t)
+  for (const url of ['/healthz', '/docs/static/index.html', '/no-such-path']) {
+    const headers = (await app.inject({ method: 'GET', url })).headers
+    t.equal(headers['x-content-type-options'], 'nosniff', url)
+    t.equal(headers['x-frame-options'], 'SAMEORIGIN', url)
+    t.equal(headers['referrer-policy'], 'no-referrer', url)
+    t.equal(headers['cross-origin-opener-policy'], 'same-origin', url)
+    t.match(String(headers['strict-transport-security']), /^max-age=\d+; includeSubDomains$/, url)
+    t.ok(headers['x-request-id'], `${url}: a request id`)
+  }
+})
+
 t.test('answers to a logged-in caller carry Cache-Control: no-store; public ones keep their own', async (t) => {
   const app = await buildTestApp(t)
   const admin = await loginAs(app, 'admin')
