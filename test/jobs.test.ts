@@ -113,3 +113,42 @@ t.test('two instances on one database: each e-mail goes out once, whichever inst
     select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from mail_deliveries`)
   t.same(counts, { sent: addresses.length, other: 0 })
 })
+
+t.test('closing while a worker\'s fetch is on its way back: the job it brings is done before the database closes', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): another connection holds the queue\'s table' }, async (t) => {
+  const unhandled: unknown[] = []
+  const record = (error: unknown) => { unhandled.push(error) }
+  process.on('unhandledRejection', record)
+  t.teardown(() => { process.off('unhandledRejection', record) })
+  const [database, other] = await sharedDatabase(t, serverUrl as string)
+  // Polling each second leaves the time to hold the queue's table between the job's arrival and the next fetch.
+  const app = await buildTestApp(t, { database, migrate: false, config: { ...jobsConfig(), JOBS_POLL_SECONDS: 1 } })
+  const otherRows = <T>(query: SQL) => queryRows<T>(other!.db, query)
+  const job = async () => (await otherRows<{ id: string, state: string }>(sql`select id, state from pgboss.job where name = 'token-prune'`))[0]
+
+  const run = app.jobs.run('token-prune').then(() => 'completed', (error: Error) => error.message)
+  while (!(await job())) await new Promise((resolve) => setImmediate(resolve))
+  // Another connection holds the queue's table, so the worker's next fetch waits for it, with the job to bring back.
+  const table = `pgboss.${(await otherRows<{ partition: string }>(sql`select partition_name as partition from pgboss.queue where name = 'token-prune'`))[0]!.partition}`
+  let release!: () => void
+  const released = new Promise<void>((resolve) => { release = resolve })
+  let locked!: () => void
+  const isLocked = new Promise<void>((resolve) => { locked = resolve })
+  const held = other!.db.transaction(async (tx) => {
+    await tx.execute(sql`lock table ${sql.raw(table)} in exclusive mode`)
+    locked()
+    await released
+  })
+  await isLocked
+  while ((await otherRows<{ waiting: number }>(sql`select count(*)::int as waiting from pg_locks where not granted and relation = ${table}::regclass`))[0]!.waiting === 0) {
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const closed = app.close()
+  // Close runs ahead (the queue stops, and before the mend the database closed) while the fetch is still held.
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  release()
+  await held
+  await closed
+  t.match(await run, /closing|completed/, 'the caller waiting on the job is answered')
+  t.equal((await job())?.state, 'completed', 'the job fetched during the close ran and was recorded before the database closed')
+  t.same(unhandled.map(String), [], 'nothing ran against a closed database')
+})

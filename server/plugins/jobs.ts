@@ -50,6 +50,41 @@ function definitions (app: FastifyInstance, options: JobsPluginOptions, mailer: 
   }
 }
 
+/**
+ * Counts the queue's work in progress: pg-boss's statements and the jobs' handlers. pg-boss's stop() answers once no
+ * job is in hand, but a worker's fetch may still be on its way back with a job, and pg-boss records a job's end
+ * without waiting for it; `settled` waits until none of that is left, so the database is not closed under them.
+ */
+function workInProgress () {
+  let count = 0
+  let wake: (() => void) | undefined
+  return {
+    track: async <T>(work: () => Promise<T>): Promise<T> => {
+      count++
+      try {
+        return await work()
+      } finally {
+        if (--count === 0) wake?.()
+      }
+    },
+    /** Resolves with what is still in progress when nothing is (0) or at the deadline. */
+    settled: async (deadline: number): Promise<number> => {
+      for (;;) {
+        // What ended may start the next step within the same turn of the event loop (a fetched job's handler, the
+        // statement recording its end): count after that turn, not at the moment the last one ended.
+        await new Promise((resolve) => setImmediate(resolve))
+        const left = deadline - Date.now()
+        if (count === 0 || left <= 0) return count
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left)
+          wake = () => { clearTimeout(timer); resolve() }
+        })
+        wake = undefined
+      }
+    }
+  }
+}
+
 const notRunning: Jobs = {
   running: false,
   run: () => Promise.reject(new Error('The job queue is not running in this instance (JOBS_ENABLED=false)'))
@@ -62,18 +97,22 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   }
   const mailer = options.SMTP_URL ? await smtpMailer({ url: options.SMTP_URL, from: options.MAIL_FROM, appUrl: options.APP_PUBLIC_URL }) : null
   // The schema and the queues were installed by migrate() as the owner; this only checks the version.
-  const boss = new PgBoss({ db: jobExecutor(app.database), schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: true })
+  const inProgress = workInProgress()
+  const executor = jobExecutor(app.database)
+  const db = { executeSql: (text: string, values?: unknown[]) => inProgress.track(() => executor.executeSql(text, values)) }
+  const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: true })
   boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
   await boss.start()
   const pollingIntervalSeconds = options.JOBS_POLL_SECONDS
   for (const [name, definition] of Object.entries(definitions(app, options, mailer)) as [JobQueue, { cron: string, work: () => Promise<unknown> }][]) {
-    await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, async () => {
+    await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, () => inProgress.track(async () => {
       const output = await definition.work()
       app.log.info({ job: name, output }, 'job done')
       return output
-    })
+    }))
     await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
   }
+  let closing = false
   app.decorate('jobs', {
     running: true,
     run: async (name: JobQueue, { timeoutMs = 30_000 } = {}) => {
@@ -82,6 +121,7 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
       const until = Date.now() + timeoutMs
       // Waits on the job's own state (pg-boss records it), not on a guess of how long it takes.
       for (;;) {
+        if (closing) throw new Error(`The service is closing; job ${name} ${id} is left to the queue`)
         const job = await boss.getJobById(name, id, { includeArchive: true })
         if (job?.state === 'completed' || job?.state === 'failed') return { id, state: job.state, output: job.output }
         if (Date.now() > until) throw new Error(`Job ${name} ${id} did not finish within ${timeoutMs} ms (state ${job?.state ?? 'unknown'})`)
@@ -89,9 +129,13 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
       }
     }
   } satisfies Jobs)
-  // Before the database closes: workers finish the job in hand, then stop polling.
+  // Before the database closes: workers stop polling and finish the job in hand, and pg-boss's last statements end.
   app.addHook('preClose', async () => {
+    closing = true
+    const deadline = Date.now() + 10_000
     await boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 })
+    const left = await inProgress.settled(deadline)
+    if (left > 0) app.log.warn({ left }, 'job queue: closing with work still in progress')
     mailer?.transport.close()
   })
 }
