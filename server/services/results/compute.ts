@@ -12,10 +12,13 @@ import { fieldProblem } from '../../messages/validation.js'
 import { type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnits, milli, toIso, unitSetSql } from './inputs.js'
 import { latestVersion, loadVersion } from './versions.js'
 import { getResultSettings } from './settings.js'
+import { computedFor } from './live-memo.js'
 
 export interface ComputeOptions {
   /** Round to compare with; undefined: the previous year's round; null: no comparison. */
   compareTo?: string | null | undefined
+  /** Reuse the computation of the last request with the same inputs (live-memo.ts): for readers, never for publishing. */
+  reuse?: boolean
 }
 
 export async function compute (db: Executor, context: ResultContext, options: ComputeOptions): Promise<ResultSet> {
@@ -26,7 +29,10 @@ export async function compute (db: Executor, context: ResultContext, options: Co
     () => options.compareTo === null ? null : previousResults(db, context, fields, options.compareTo),
     () => queryRows<{ now: unknown }>(db, sql`select now() as now`)
   ])
-  const computed = computeResults({ fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }, previous)
+  const input = { fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }
+  const computed = options.reuse === true
+    ? computedFor(db, `${context.round.id}|${context.unitType.code}|${options.compareTo ?? ''}`, input, previous, () => computeResults(input, previous))
+    : computeResults(input, previous)
   return {
     status: 'provisional',
     source: context.source,
@@ -51,7 +57,7 @@ export async function getLiveResults (db: Executor, actor: Actor, roundId: strin
       throw Errors.resultsProvisionalHidden(t('An admin has not shared this round\'s provisional results with API keys; read the published versions instead.', 'Quản trị viên chưa chia sẻ kết quả tạm thời của kỳ này cho khóa API; hãy đọc các phiên bản đã công bố.'))
     }
   }
-  return computeLiveResults(db, roundId, unitType, options)
+  return computeLiveResults(db, roundId, unitType, { ...options, reuse: true })
 }
 
 /** The computation itself, without access rules (publishing, the demo loader and benchmarks use it). */

@@ -153,7 +153,7 @@ export async function loadUnits (db: Executor, context: ResultContext, shape: Ca
   const [units, sumsRows] = await concurrently(db, [
     () => queryRows<Record<string, unknown>>(db, sql`
       with ${unitSetSql(context)}
-      select u.id, u.code, u.name, u.sort_key from unit_set s join units u on u.id = s.id`),
+      select u.id, u.code, u.name, u.sort_key from unit_set s join units u on u.id = s.id order by u.id`),
     () => live ? fetchFieldSums(db, context.round.id, { self: sql`o.catalog_id = ${context.catalog.id} and ${participants}`, appraised: participants }) : null
   ])
   let byUnit = new Map<string, Map<string, FieldSums>>()

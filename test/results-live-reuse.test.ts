@@ -1,0 +1,69 @@
+// Live results reuse their computation while its inputs stay the same (server/services/results/live-memo.ts): a save,
+// a renamed unit or a comparison chosen differently is in the next answer, and a reused answer equals a new one.
+import t from 'tap'
+import { computeResults, type FieldSums, type ResultUnitInput } from '../server/domain/results.js'
+import { inputDigest } from '../server/services/results/live-memo.js'
+import { buildTestApp } from './helpers/app.js'
+import { leafEntries } from './helpers/results.js'
+import { openRoundForOfficer } from './helpers/rounds.js'
+
+t.test('the live results answer each change at once, and the same figures while nothing changed', async (t) => {
+  const app = await buildTestApp(t)
+  const { admin, round, unitId, officer, url } = await openRoundForOfficer(app, { unitCode: 'SO-TP' })
+  const results = async (query = '') => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${round.id}/results?unitType=department${query}`, headers: admin.headers })
+    t.equal(response.statusCode, 200, response.body.slice(0, 300))
+    return response.json()
+  }
+  type Body = { units: { unit: { id: string, name: string }, self: { points: number } }[] }
+  const mine = (body: Body) => body.units.find((unit) => unit.unit.id === unitId)!
+  const entries = leafEntries('SO-TP', 'self')
+  const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '"0"' }, payload: { entries: entries.map(({ leafCode, input }) => ({ leafCode, input })) } })
+  t.equal(saved.statusCode, 200)
+
+  const first = await results()
+  const again = await results()
+  t.same({ ...again, computedAt: null }, { ...first, computedAt: null }, 'read again with nothing changed: the same results')
+  t.equal(mine(first).self.points, saved.json().totals.points, 'the unit\'s self total is its saved one')
+  const page = await results('&limit=3&offset=2')
+  t.same(page.units, first.units.slice(2, 5), 'a page is that slice of the whole ranking')
+  t.same(page.average, first.average, 'with the averages of all units')
+
+  // One leaf changed: the next read has it.
+  const other = entries.find((entry) => entry.points > 0 && 'value' in entry.input)!
+  const zero = await app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...officer.headers, 'if-match': String(saved.headers.etag) },
+    payload: { entries: [{ leafCode: other.leafCode, input: { value: 0 } }] }
+  })
+  t.equal(zero.statusCode, 200, zero.body.slice(0, 300))
+  const afterSave = await results()
+  t.equal(mine(afterSave).self.points, zero.json().totals.points, 'the save is in the next answer')
+  t.not(mine(afterSave).self.points, mine(first).self.points, 'and the total moved')
+
+  // A renamed unit: its new name in the next answer.
+  const renamed = await app.inject({ method: 'PATCH', url: `/units/${unitId}`, headers: admin.headers, payload: { name: 'Sở Tư pháp tỉnh Thanh Hóa' } })
+  t.equal(renamed.statusCode, 200, renamed.body.slice(0, 300))
+  t.equal(mine(await results()).unit.name, 'Sở Tư pháp tỉnh Thanh Hóa')
+})
+
+t.test('the digest of a computation\'s inputs: every figure counts, the order a unit\'s sums were read in does not', async (t) => {
+  const fields = [{ code: 'A', title: 'A', maxPoints: 10_000, leaves: 2 }, { code: 'B', title: 'B', maxPoints: 5_000, leaves: 1 }]
+  const sums = (points: number): FieldSums => ({ selfPoints: points, selfNotApplicable: 0, selfAnswered: 1, appraisedPoints: points, appraisedNotApplicable: 0, appraised: 1 })
+  const unit = (id: string, a: number, b: number, order: 'AB' | 'BA' = 'AB'): ResultUnitInput => ({
+    id, code: id, name: `Đơn vị ${id}`, fields: new Map(order === 'AB' ? [['A', sums(a)], ['B', sums(b)]] : [['B', sums(b)], ['A', sums(a)]])
+  })
+  const input = (units: ResultUnitInput[]) => ({ fields, units, bands: [{ code: 'tot', label: 'Tốt', min: 50 }, { code: 'kha', label: 'Khá', min: 0 }], ranking: 'dense' as const })
+  const base = inputDigest(input([unit('X', 1000, 2000), unit('Y', 3000, 0)]), null)
+  t.equal(inputDigest(input([unit('X', 1000, 2000, 'BA'), unit('Y', 3000, 0)]), null), base, 'sums read in another order')
+  t.not(inputDigest(input([unit('X', 1000, 2001), unit('Y', 3000, 0)]), null), base, 'one thousandth more')
+  t.not(inputDigest(input([unit('Y', 3000, 0), unit('X', 1000, 2000)]), null), base, 'units in another order (ties of equal names follow it)')
+  t.not(inputDigest(input([unit('X', 1000, 2000)]), null), base, 'a unit fewer')
+  t.not(inputDigest({ ...input([unit('X', 1000, 2000), unit('Y', 3000, 0)]), ranking: 'competition' }, null), base, 'the ranking method')
+  const renamed = unit('X', 1000, 2000)
+  renamed.name = 'Đơn vị X mới'
+  t.not(inputDigest(input([renamed, unit('Y', 3000, 0)]), null), base, 'a name')
+  // Equal digests mean equal results: computeResults reads nothing else.
+  t.same(computeResults(input([unit('X', 1000, 2000, 'BA'), unit('Y', 3000, 0)])), computeResults(input([unit('X', 1000, 2000), unit('Y', 3000, 0)])))
+})
