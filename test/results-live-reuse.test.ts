@@ -1,5 +1,6 @@
 // Live results reuse their computation while its inputs stay the same (server/services/results/live-memo.ts): a save,
 // a renamed unit or a comparison chosen differently is in the next answer, and a reused answer equals a new one.
+import { gunzipSync } from 'node:zlib'
 import t from 'tap'
 import { computeResults, type FieldSums, type ResultUnitInput } from '../server/domain/results.js'
 import { inputDigest } from '../server/services/results/live-memo.js'
@@ -25,6 +26,10 @@ t.test('the live results answer each change at once, and the same figures while 
   const again = await results()
   t.same({ ...again, computedAt: null }, { ...first, computedAt: null }, 'read again with nothing changed: the same results')
   t.equal(mine(first).self.points, saved.json().totals.points, 'the unit\'s self total is its saved one')
+  const raw = await app.inject({ method: 'GET', url: `/rounds/${round.id}/results?unitType=department`, headers: { ...admin.headers, 'accept-encoding': 'gzip' } })
+  t.match(raw.headers['content-type'], /^application\/json/, 'JSON')
+  t.equal(raw.headers['content-encoding'], 'gzip', 'compressed for a client that accepts gzip')
+  t.same({ ...JSON.parse(gunzipSync(raw.rawPayload).toString('utf8')), computedAt: null }, { ...first, computedAt: null }, 'the same results')
   const page = await results('&limit=3&offset=2')
   t.same(page.units, first.units.slice(2, 5), 'a page is that slice of the whole ranking')
   t.same(page.average, first.average, 'with the averages of all units')
