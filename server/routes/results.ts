@@ -62,8 +62,8 @@ export const exportResponse = {
 const unitsBytes = new WeakMap<object, Buffer>()
 
 /**
- * JSON.stringify of a result set (or a page of it) as bytes (anything else, a problem document, as text), the units' part written once per computation: at 10,000
- * units it is 21 MB, whose text and UTF-8 took most of an answer's time.
+ * JSON.stringify of a result set (or a page of it) as bytes, the units' part written once per computation: at 10,000
+ * units it is 21 MB, whose text and UTF-8 took most of an answer's time. Anything else (a problem document) as text.
  */
 function serializeResultSet (data: unknown): Buffer | string {
   // The route's problem documents come this way too.
@@ -95,10 +95,9 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ResultsQuery,
       response: { 200: ref(ResultSetSchema), ...problems(400, 401, 403, 404) }
     },
-    // Computed for each request, so serialized by JSON.stringify: the schema's serializer took 4× as long at 10,000
-    // units (bench:results). The results service builds the set field by field; test/results-publish.test.ts holds it
-    // to the published version's, which the schema serializes.
-    // Fastify sends a serializer's Buffer as it is.
+    // Serialized by JSON.stringify (serializeResultSet), not the schema: the schema's serializer took 4× as long at
+    // 10,000 units (bench:results). The results service builds the set field by field; test/results-publish.test.ts
+    // holds it to the published version's, which the schema serializes. Fastify sends a serializer's Buffer as it is.
     serializerCompiler: () => serializeResultSet as unknown as (data: unknown) => string
   }, async (request) => resultsPage(await getLiveResults(app.db, actorOf(request), request.params.id, request.query.unitType, { compareTo: request.query.compareTo }), request.query))
 
