@@ -18,8 +18,11 @@ declare module 'fastify' {
   }
 }
 
+/** Where the interactive API docs are served (swagger.ts); they alone may run inline scripts (security-headers.ts). */
+export const DOCS_PREFIX = '/docs'
+
 /** Routes that plugins register for themselves (the interactive docs, the admin app's files) are public by nature. */
-const exempt = (url: string, method: unknown) => url.startsWith('/docs') || url.startsWith('/admin/') || method === 'OPTIONS'
+const exempt = (url: string, method: unknown) => url.startsWith(DOCS_PREFIX) || url.startsWith('/admin/') || method === 'OPTIONS'
 
 export function describeAccess (access: Access, description?: string): Record<string, unknown> {
   if ('public' in access) return { security: [], 'x-access': { public: true } }

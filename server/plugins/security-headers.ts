@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet from 'helmet'
+import { DOCS_PREFIX } from './access.js'
 
 type Directives = Record<string, string[] | null>
 
@@ -43,7 +44,7 @@ export function helmetHeaders (directives: Directives): Record<string, string> {
   return headers
 }
 
-const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')
+const isDocs = (url: string) => url.startsWith(DOCS_PREFIX) && (url.length === DOCS_PREFIX.length || url[DOCS_PREFIX.length] === '/' || url[DOCS_PREFIX.length] === '?')
 
 async function securityHeaders (app: FastifyInstance): Promise<void> {
   const everywhere = helmetHeaders(cspDirectives(false))

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
-import { describeAccess } from './access.js'
+import { DOCS_PREFIX, describeAccess } from './access.js'
 import { type ResponseHeaders, withProblemCodes, withResponseHeaders, withTypedParameters, withWebhooks } from './openapi-contract.js'
 
 declare module 'fastify' {
@@ -71,7 +71,7 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
     transformObject: (document) => withTypedParameters(withWebhooks(withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)))
   })
   if (options.ui !== false) {
-    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
+    await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { docExpansion: 'list', deepLinking: true } })
   }
 }
 
