@@ -21,33 +21,103 @@ function withDatabase (url: string, name: string): string {
   return parsed.toString()
 }
 
+/** A hash of the migrations and the job queue's schema: a template made from other migrations gets another name. */
+let schemaHash: string | undefined
+function migrationsHash (): string {
+  if (schemaHash !== undefined) return schemaHash
+  const hash = createHash('sha256')
+  for (const name of readdirSync(migrationsDir, { recursive: true }).map(String).sort()) {
+    const path = join(migrationsDir, name)
+    if (statSync(path).isFile()) hash.update(name).update(readFileSync(path))
+  }
+  // The job queue's schema and queues are installed with the migrations too.
+  hash.update(`pg-boss ${jobSchemaVersion()} ${JOB_QUEUES.join(',')}`)
+  schemaHash = hash.digest('hex').slice(0, 16)
+  return schemaHash
+}
+
+/**
+ * A Blob whose bytes are already in memory: PGlite reads `loadDataDir` with arrayBuffer(), which on Node 20 reassembles
+ * a 40 MB Blob chunk by chunk (a quarter of a start); this hands out a copy of one ArrayBuffer instead.
+ */
+class DataDirBlob extends Blob {
+  readonly #data: ArrayBuffer
+  constructor (data: ArrayBuffer) {
+    super([])
+    this.#data = data
+  }
+
+  override arrayBuffer (): Promise<ArrayBuffer> { return Promise.resolve(this.#data.slice(0)) }
+}
+
 // Starting PGlite and migrating takes seconds; starting it on a copy of a migrated data directory takes a fraction of
 // that. The copy is made once per process and also kept in the system's temporary folder, named by a hash of the
 // migrations, so each test file's process loads it instead of migrating again (a changed migration gets a new name).
 let template: Promise<Blob> | undefined
 async function migratedDataDir (): Promise<Blob> {
   template ??= (async () => {
-    const hash = createHash('sha256')
-    for (const name of readdirSync(migrationsDir, { recursive: true }).map(String).sort()) {
-      const path = join(migrationsDir, name)
-      if (statSync(path).isFile()) hash.update(name).update(readFileSync(path))
-    }
-    // The job queue's schema and queues are installed with the migrations too.
-    hash.update(`pg-boss ${jobSchemaVersion()} ${JOB_QUEUES.join(',')}`)
-    const saved = join(tmpdir(), `par-test-template-${hash.digest('hex').slice(0, 16)}.tar`)
-    if (existsSync(saved)) return new Blob([readFileSync(saved)])
+    const saved = join(tmpdir(), `par-test-template-${migrationsHash()}.tar`)
+    const blobOf = (bytes: Uint8Array) => new DataDirBlob(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
+    if (existsSync(saved)) return blobOf(readFileSync(saved))
     const database = await openDatabase({ dataDir: 'memory://' })
     await migrate(database)
-    const dump = await (database.db as unknown as { $client: PGlite }).$client.dumpDataDir('none')
+    const dump = new Uint8Array(await (await (database.db as unknown as { $client: PGlite }).$client.dumpDataDir('none')).arrayBuffer())
     await database.close()
     // Written whole under another name, then renamed: a process reading it never sees half a file.
     const partial = `${saved}.${process.pid}`
-    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()))
+    writeFileSync(partial, dump)
     renameSync(partial, saved)
-    return dump
+    return blobOf(dump)
   })()
   return template
 }
+
+/** Runs `fn` on a connection to the PostgreSQL server's maintenance database. */
+async function onServer<T> (serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * On PostgreSQL, the same idea: a migrated database kept on the server as a template, named by the migrations' hash,
+ * made once (under an advisory lock, so test processes starting together make it once) and copied by CREATE DATABASE
+ * for each test instead of migrating each one. Templates of other migrations are dropped when a new one is made.
+ */
+let serverTemplate: Promise<string> | undefined
+function migratedTemplate (serverUrl: string): Promise<string> {
+  serverTemplate ??= onServer(serverUrl, async (client) => {
+    const name = `par_test_template_${migrationsHash()}`
+    await client.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY])
+    try {
+      const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname ~ '^par_test_template_'")
+      if (rows.some((row) => row.datname === name)) return name
+      for (const row of rows) await client.query(`drop database if exists ${row.datname} with (force)`)
+      // Made under another name and renamed once migrated: a template that exists is complete.
+      const partial = `${name}_partial`
+      await client.query(`drop database if exists ${partial} with (force)`)
+      await client.query(`create database ${partial}`)
+      const database = await openDatabase({ url: withDatabase(serverUrl, partial), dataDir: 'unused', poolSize: 1 })
+      try {
+        await migrate(database)
+      } finally {
+        await database.close()
+      }
+      await client.query(`alter database ${partial} rename to ${name}`)
+      return name
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY])
+    }
+  })
+  return serverTemplate
+}
+
+/** The advisory lock test processes take around making the PostgreSQL template ("PART" in ASCII). */
+const TEMPLATE_LOCK_KEY = 0x50415254
 
 /** A fresh database, migrated unless asked otherwise, that is dropped when the test ends. */
 export async function freshDatabase (t: Teardown, options: { migrated?: boolean } = {}): Promise<Database> {
@@ -60,18 +130,12 @@ export async function freshDatabase (t: Teardown, options: { migrated?: boolean 
     return database
   }
   const name = `par_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
+  const from = options.migrated === false ? '' : ` template ${await migratedTemplate(serverUrl)}`
+  await onServer(serverUrl, (client) => client.query(`create database ${name}${from}`))
   const database = await openDatabase({ url: withDatabase(serverUrl, name), dataDir: 'unused', poolSize: 5 })
-  if (options.migrated !== false) await migrate(database)
   t.teardown(async () => {
     await database.close()
-    const dropper = new pg.Client({ connectionString: serverUrl })
-    await dropper.connect()
-    await dropper.query(`drop database if exists ${name} with (force)`)
-    await dropper.end()
+    await onServer(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`))
   })
   return database
 }
