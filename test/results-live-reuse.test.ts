@@ -5,6 +5,7 @@ import t from 'tap'
 import { computeResults, type FieldSums, type ResultUnitInput } from '../server/domain/results.js'
 import { inputDigest } from '../server/services/results/live-memo.js'
 import { buildTestApp } from './helpers/app.js'
+import { resultSetJson } from '../server/routes/results.js'
 import { leafEntries } from './helpers/results.js'
 import { openRoundForOfficer } from './helpers/rounds.js'
 
@@ -71,4 +72,16 @@ t.test('the digest of a computation\'s inputs: every figure counts, the order a 
   t.not(inputDigest(input([renamed, unit('Y', 3000, 0)]), null), base, 'a name')
   // Equal digests mean equal results: computeResults reads nothing else.
   t.same(computeResults(input([unit('X', 1000, 2000, 'BA'), unit('Y', 3000, 0)])), computeResults(input([unit('X', 1000, 2000), unit('Y', 3000, 0)])))
+})
+
+t.test('the live results\' JSON, written in pieces of units, is JSON.stringify\'s text of the set (units last), at every piece boundary', async (t) => {
+  const unit = (i: number) => ({ rank: i + 1, unit: { id: `u${i}`, code: `U${i}`, name: `Sở Nội vụ số ${i} "trích dẫn" \\ ✓` }, classification: { code: 'tot', label: 'Tốt' } })
+  for (const count of [0, 1, 499, 500, 501, 1000, 1001, 1234]) {
+    const units = Array.from({ length: count }, (_, i) => unit(i))
+    const set = { status: 'provisional', round: { code: 'R' }, units, page: { total: count, limit: 50, offset: 0 } }
+    const text = Buffer.concat(resultSetJson(set)).toString('utf8')
+    t.equal(text, JSON.stringify({ status: set.status, round: set.round, page: set.page, units }), `${count} units`)
+    t.same(JSON.parse(text), set, `${count} units: the same value`)
+  }
+  t.equal(Buffer.concat(resultSetJson({ units: [unit(0)] })).toString('utf8'), JSON.stringify({ units: [unit(0)] }), 'a set of nothing but units')
 })
