@@ -44,7 +44,7 @@ export function helmetHeaders (directives: Directives): Record<string, string> {
   return headers
 }
 
-const isDocs = (url: string) => url.startsWith(DOCS_PREFIX) && (url.length === DOCS_PREFIX.length || url[DOCS_PREFIX.length] === '/' || url[DOCS_PREFIX.length] === '?')
+const isDocs = (url: string) => url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`) || url.startsWith(`${DOCS_PREFIX}?`)
 
 async function securityHeaders (app: FastifyInstance): Promise<void> {
   const everywhere = helmetHeaders(cspDirectives(false))

@@ -83,6 +83,9 @@ async function onServer<T> (serverUrl: string, fn: (client: pg.Client) => Promis
   }
 }
 
+/** The advisory lock test processes take around making the PostgreSQL template ("PART" in ASCII). */
+const TEMPLATE_LOCK_KEY = 0x50415254
+
 /**
  * On PostgreSQL, the same idea: a migrated database kept on the server as a template, named by the migrations' hash,
  * made once (under an advisory lock, so test processes starting together make it once) and copied by CREATE DATABASE
@@ -115,9 +118,6 @@ function migratedTemplate (serverUrl: string): Promise<string> {
   })
   return serverTemplate
 }
-
-/** The advisory lock test processes take around making the PostgreSQL template ("PART" in ASCII). */
-const TEMPLATE_LOCK_KEY = 0x50415254
 
 /** A fresh database, migrated unless asked otherwise, that is dropped when the test ends. */
 export async function freshDatabase (t: Teardown, options: { migrated?: boolean } = {}): Promise<Database> {

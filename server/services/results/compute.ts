@@ -31,7 +31,7 @@ export async function compute (db: Executor, context: ResultContext, options: Co
   ])
   const input = { fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }
   const computed = options.reuse === true
-    ? computedFor(db, `${context.round.id}|${context.unitType.code}|${options.compareTo ?? ''}`, input, previous, () => computeResults(input, previous))
+    ? computedFor(db, `${context.round.id}|${context.unitType.code}|${options.compareTo ?? ''}`, input, previous)
     : computeResults(input, previous)
   return {
     status: 'provisional',

@@ -5,7 +5,7 @@
 // 10,000 units, or reading them again, then costs the reads, not the computation and its serialization.
 import { createHash } from 'node:crypto'
 import type { Executor } from '../../db/client.js'
-import type { ComputedResults, PreviousResults, ResultInput } from '../../domain/results.js'
+import { computeResults, type ComputedResults, type PreviousResults, type ResultInput } from '../../domain/results.js'
 
 /** Views kept (round, unit type and comparison); each holds one unit type's results, tens of MB at 10,000 units. */
 const MAX_VIEWS = 2
@@ -77,16 +77,16 @@ function records (count: number, width: number) {
 }
 
 /**
- * The computation of `view` for these inputs: the kept one when the inputs' digest is the one it was computed from,
- * otherwise `compute()`, kept in its place. The answer is shared: callers read it and never change it.
+ * computeResults of `view` for these inputs: the kept one when the inputs' digest is the one it was computed from,
+ * otherwise a new computation, kept in its place. The answer is shared: callers read it and never change it.
  */
-export function computedFor (db: Executor, view: string, input: ResultInput, previous: PreviousResults | null, compute: () => ComputedResults): ComputedResults {
+export function computedFor (db: Executor, view: string, input: ResultInput, previous: PreviousResults | null): ComputedResults {
   let views = kept.get(db)
   if (views === undefined) kept.set(db, views = new Map())
   const digest = inputDigest(input, previous)
   const found = views.get(view)
   views.delete(view)
-  const entry = found !== undefined && found.digest === digest ? found : { digest, computed: compute() }
+  const entry = found !== undefined && found.digest === digest ? found : { digest, computed: computeResults(input, previous) }
   views.set(view, entry)
   while (views.size > MAX_VIEWS) views.delete(views.keys().next().value as string)
   return entry.computed
