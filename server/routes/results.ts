@@ -59,17 +59,27 @@ export const exportResponse = {
   }
 }
 
-/** Units per piece of JSON: at 10,000 units, JSON.stringify of 500 at a time took 2/3 of the whole array's time on Node 20, 1/2 on Node 24. */
+/** Units per piece of JSON sent: 500 units are about 1 MB. */
 const UNITS_PER_PIECE = 500
 
 /** The JSON of a set's units as UTF-8 pieces, by the array: a reused computation (live-memo.ts) keeps its array, so its bytes too. */
 const unitsPieces = new WeakMap<object, Buffer[]>()
 
+const COMMA = Buffer.from(',')
+
+/**
+ * Each unit is written and encoded on its own, then joined 500 at a time: at 10,000 units that took half the time
+ * of JSON.stringify and Buffer.from of 500 units at a time (Node 20 and 24: encoding a long text cost the most).
+ */
 function unitsJson (units: readonly object[]): Buffer[] {
   const pieces = [Buffer.from('[')]
   for (let start = 0; start < units.length; start += UNITS_PER_PIECE) {
-    const text = JSON.stringify(units.slice(start, start + UNITS_PER_PIECE))
-    pieces.push(Buffer.from(`${start === 0 ? '' : ','}${text.slice(1, -1)}`, 'utf8'))
+    const parts: Buffer[] = []
+    for (let i = start; i < Math.min(start + UNITS_PER_PIECE, units.length); i++) {
+      if (i > 0) parts.push(COMMA)
+      parts.push(Buffer.from(JSON.stringify(units[i]), 'utf8'))
+    }
+    pieces.push(Buffer.concat(parts))
   }
   pieces.push(Buffer.from(']'))
   return pieces
