@@ -115,6 +115,17 @@ t.test('opening checks everything at once; catalogs must be published and of the
   const skip = await transition('appraisal')
   t.equal(skip.statusCode, 409)
   t.equal(skip.json().code, 'ROUND_TRANSITION_INVALID')
+
+  // Deadlines in order but the self-assessment's already past (last year's dates kept by mistake): no unit could save.
+  response = await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: { selfAssessmentClosesAt: '2021-01-15T17:00:00+07:00', supplementClosesAt: '2021-02-01T17:00:00+07:00', appraisalClosesAt: '2021-02-15T17:00:00+07:00' } })
+  t.equal(response.statusCode, 200, 'a draft may hold any deadlines in order')
+  const late = await transition('self_assessment')
+  t.equal(late.statusCode, 409, late.body.slice(0, 300))
+  t.equal(late.json().code, 'ROUND_NOT_READY')
+  t.match(late.json().errors, [{ code: 'deadline_passed', deadline: 'selfAssessmentClosesAt', message: /2021-01-15T17:00:00\+07:00.*already passed/ }])
+  t.equal((await app.inject({ method: 'GET', url: `/rounds/${id}`, headers: admin.headers })).json().status, 'draft', 'the round stays a draft')
+  response = await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: deadlinesFromNow() })
+  t.equal(response.statusCode, 200)
   const opened = await transition('self_assessment')
   t.equal(opened.statusCode, 200)
   t.equal(opened.json().status, 'self_assessment')

@@ -98,7 +98,7 @@ export interface RoundDeadlines {
 export type DeadlineName = keyof RoundDeadlines
 
 export interface RoundProblem {
-  code: 'deadline_missing' | 'deadlines_out_of_order' | 'no_participants' | 'no_catalog_for_unit_type' | 'unit_inactive' | 'catalog_not_published'
+  code: 'deadline_missing' | 'deadlines_out_of_order' | 'deadline_passed' | 'no_participants' | 'no_catalog_for_unit_type' | 'unit_inactive' | 'catalog_not_published'
   message: Text
   /** The deadline, unit type, unit or catalog the problem is about. */
   deadline?: DeadlineName
@@ -155,6 +155,8 @@ export function deadlineProblems (deadlines: RoundDeadlines, requireAll: boolean
 
 export interface OpeningState {
   deadlines: RoundDeadlines
+  /** The database's clock, which every deadline is checked against. */
+  now: Date
   participants: { unitId: string, code: string, unitType: string, active: boolean }[]
   catalogs: { unitType: string, catalogId: string, code: string, status: string }[]
 }
@@ -162,6 +164,16 @@ export interface OpeningState {
 /** Everything that stops a draft round from opening for self-assessment, all at once. */
 export function openingProblems (state: OpeningState): RoundProblem[] {
   const problems = deadlineProblems(state.deadlines, true)
+  // Opened so, no unit could save anything: the self-assessment would be closed from its first moment.
+  const closes = state.deadlines.selfAssessmentClosesAt
+  if (closes !== null && closes.getTime() <= state.now.getTime()) {
+    problems.push({
+      code: 'deadline_passed',
+      deadline: 'selfAssessmentClosesAt',
+      message: new Text(`The deadline "${DEADLINE_LABELS.selfAssessmentClosesAt}" (${formatVietnamTime(closes)}) has already passed; set a later one before opening the round.`,
+        `${DEADLINE_NAMES.selfAssessmentClosesAt} (${formatVietnamDateTime(closes)}) đã qua; hãy đặt hạn muộn hơn trước khi mở kỳ.`)
+    })
+  }
   if (state.participants.length === 0) {
     problems.push({ code: 'no_participants', message: new Text('The round has no participating units.', 'Kỳ đánh giá chưa có đơn vị tham gia.') })
   }

@@ -148,7 +148,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'transitionRound',
       summary: 'Move the round one status forward, or one back with a reason',
-      description: 'Opening (draft → self_assessment) needs participants, a published catalog for each participant\'s unit type and the three deadlines in order; every missing thing is listed in `errors` (ROUND_NOT_READY).',
+      description: 'Opening (draft → self_assessment) needs participants, a published catalog for each participant\'s unit type and the three deadlines in order, the self-assessment deadline still ahead (`deadline_passed` otherwise); every missing thing is listed in `errors` (ROUND_NOT_READY).',
       tags: ['rounds'],
       params: IdParams,
       body: ref(RoundTransitionSchema),

@@ -114,7 +114,16 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     assert(counted === '20', `the catalog table counts ${counted} departments`)
   })
 
-  const selfDeadline = `${day(-3)} 17:00`
+  const selfDeadline = `${day(3)} 17:00`
+  const pastDeadline = `${day(-3)} 17:00`
+  const setSelfDeadline = async (value: string) => {
+    await page.getByRole('button', { name: 'Sửa thông tin' }).click()
+    const dialog = page.getByRole('dialog', { name: `Sửa kỳ đánh giá ${ROUND_CODE}` })
+    await dialog.getByLabel('Hạn tự đánh giá').fill(value)
+    await dialog.getByRole('button', { name: 'Lưu' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await waitUntil(`the self-assessment deadline shows ${value}`, async () => await page.getByTestId('round-selfAssessmentClosesAt').innerText() === value)
+  }
   const supplementDeadline = `${day(20)} 17:00`
   const appraisalDeadline = `${day(40)} 17:00`
   await check('deadlines out of order are refused with the server\'s reason; in order they are saved', async () => {
@@ -137,6 +146,21 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
       await page.getByTestId('round-selfAssessmentClosesAt').innerText() === selfDeadline &&
       await page.getByTestId('round-supplementClosesAt').innerText() === supplementDeadline &&
       await page.getByTestId('round-appraisalClosesAt').innerText() === appraisalDeadline)
+  })
+
+  await check('a round whose self-assessment deadline has passed does not open, and the server\'s reason is shown', async () => {
+    await setSelfDeadline(pastDeadline)
+    await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
+    await c.allowConsoleError(/status of 409/, async () => {
+      await dialog.getByRole('button', { name: 'Xác nhận chuyển' }).click()
+      await dialog.getByRole('alert').filter({ hasText: `Hạn tự đánh giá (${pastDeadline}) đã qua; hãy đặt hạn muộn hơn trước khi mở kỳ.` }).waitFor()
+    })
+    await screenshot('rounds-05b-open-refused')
+    await dialog.getByRole('button', { name: 'Hủy' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    assert(await page.getByTestId('round-status').innerText() === 'Bản nháp', 'the round opened')
+    await setSelfDeadline(selfDeadline)
   })
 
   await check('the round opens for self-assessment only after confirmation', async () => {
@@ -172,16 +196,20 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the status says "Đang tự đánh giá" again', async () => await page.getByTestId('round-status').innerText() === 'Đang tự đánh giá')
   })
 
+  await check('while the round is open, its self-assessment deadline can be moved: here to three days ago, as if they had passed', async () => {
+    await setSelfDeadline(pastDeadline)
+  })
+
   const extensionUntil = `${day(10)} 17:00`
   await check('one unit gets an extension of its self-assessment; one before the round\'s deadline is refused', async () => {
     await rowOf('participants-table', EXTENDED_UNIT).getByRole('button', { name: `Gia hạn ${EXTENDED_UNIT}` }).click()
     const dialog = page.getByRole('dialog', { name: `Gia hạn tự đánh giá: ${EXTENDED_UNIT}` })
-    await dialog.getByText(`Hạn tự đánh giá của kỳ: ${selfDeadline}`, { exact: false }).waitFor()
+    await dialog.getByText(`Hạn tự đánh giá của kỳ: ${pastDeadline}`, { exact: false }).waitFor()
     await dialog.getByLabel('Gia hạn đến').fill(day(-5))
     await dialog.getByLabel('Lý do').fill('Đơn vị thay đổi cán bộ đầu mối CCHC')
     await c.allowConsoleError(/status of 400/, async () => {
       await dialog.getByRole('button', { name: 'Lưu gia hạn' }).click()
-      await dialog.getByRole('alert').filter({ hasText: `Gia hạn đến: phải sau ${selfDeadline}` }).waitFor()
+      await dialog.getByRole('alert').filter({ hasText: `Gia hạn đến: phải sau ${pastDeadline}` }).waitFor()
     })
     await dialog.getByLabel('Gia hạn đến').fill(extensionUntil)
     await dialog.getByRole('button', { name: 'Lưu gia hạn' }).click()

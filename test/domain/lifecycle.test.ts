@@ -31,6 +31,7 @@ t.test('deadlines: self-assessment first, supplement replies after it, appraisal
 t.test('opening lists every missing thing at once', async (t) => {
   const problems = openingProblems({
     deadlines: { selfAssessmentClosesAt: null, supplementClosesAt: null, appraisalClosesAt: null },
+    now: at('2026-10-01T00:00:00Z'),
     participants: [
       { unitId: 'u1', code: 'SO-TP', unitType: 'department', active: true },
       { unitId: 'u2', code: 'H-DONG-SON', unitType: 'district', active: false }
@@ -40,7 +41,22 @@ t.test('opening lists every missing thing at once', async (t) => {
   t.same(problems.map((p) => p.code), ['deadline_missing', 'deadline_missing', 'deadline_missing', 'unit_inactive', 'no_catalog_for_unit_type', 'catalog_not_published'])
   t.match(problems.find((p) => p.code === 'no_catalog_for_unit_type'), { unitType: 'district', message: /H-DONG-SON/ })
   t.match(problems.find((p) => p.code === 'unit_inactive'), { unitId: 'u2', unitCode: 'H-DONG-SON' })
-  t.match(openingProblems({ deadlines: { selfAssessmentClosesAt: null, supplementClosesAt: null, appraisalClosesAt: null }, participants: [], catalogs: [] }), [{}, {}, {}, { code: 'no_participants' }])
+  t.match(openingProblems({ deadlines: { selfAssessmentClosesAt: null, supplementClosesAt: null, appraisalClosesAt: null }, now: at('2026-10-01T00:00:00Z'), participants: [], catalogs: [] }), [{}, {}, {}, { code: 'no_participants' }])
+})
+
+t.test('a round cannot open once its self-assessment deadline has come: no unit could save anything', async (t) => {
+  const ready = (selfAssessmentClosesAt: string, now: string) => openingProblems({
+    deadlines: { selfAssessmentClosesAt: at(selfAssessmentClosesAt), supplementClosesAt: at('2027-02-01T10:00:00Z'), appraisalClosesAt: at('2027-02-15T10:00:00Z') },
+    now: at(now),
+    participants: [{ unitId: 'u1', code: 'SO-TP', unitType: 'department', active: true }],
+    catalogs: [{ unitType: 'department', catalogId: 'c1', code: 'TH-2020-SO', status: 'published' }]
+  })
+  t.same(ready('2027-01-15T10:00:00Z', '2027-01-15T09:59:59.999Z'), [], 'a millisecond before it: ready')
+  const passed = ready('2027-01-15T10:00:00Z', '2027-01-15T10:00:00Z')
+  t.match(passed, [{ code: 'deadline_passed', deadline: 'selfAssessmentClosesAt' }], 'at the deadline itself: closed, as a save then is')
+  t.match(passed[0]?.message.en, /2027-01-15T17:00:00\+07:00.*already passed/, 'the deadline shown in Vietnam time')
+  t.match(passed[0]?.message.vi, /Hạn tự đánh giá \(15\/01\/2027 17:00\) đã qua/)
+  t.same(ready('2020-01-15T10:00:00Z', '2027-01-15T10:00:00Z').map((p) => p.code), ['deadline_passed'], 'years ago')
 })
 
 t.test('the effective deadline is the later of the round\'s and the extension; times are shown in Vietnam time', async (t) => {
