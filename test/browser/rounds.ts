@@ -152,6 +152,7 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await setSelfDeadline(pastDeadline)
     await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
     const dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
+    await dialog.getByTestId('transition-deadline-passed').getByText('Hạn tự đánh giá đã qua', { exact: false }).waitFor()
     await c.allowConsoleError(/status of 409/, async () => {
       await dialog.getByRole('button', { name: 'Xác nhận chuyển' }).click()
       await dialog.getByRole('alert').filter({ hasText: `Hạn tự đánh giá (${pastDeadline}) đã qua; hãy đặt hạn muộn hơn trước khi mở kỳ.` }).waitFor()
@@ -167,6 +168,7 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
     let dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
     await dialog.getByText(`Mở kỳ ${ROUND_CODE} cho 20 đơn vị tham gia tự đánh giá đến ${selfDeadline}`, { exact: false }).waitFor()
+    assert(await dialog.getByTestId('transition-deadline-passed').count() === 0, 'a deadline ahead is said to have passed')
     await dialog.getByRole('button', { name: 'Hủy' }).click()
     await dialog.waitFor({ state: 'hidden' })
     assert(await page.getByTestId('round-status').innerText() === 'Bản nháp', 'cancelling still opened the round')
