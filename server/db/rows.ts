@@ -69,6 +69,12 @@ export function columnsOf<T extends Table, K extends keyof T['_']['columns'] & s
 export const toDate = (value: unknown): Date | null => value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value))
 export const toIso = (value: unknown): string | null => toDate(value)?.toISOString() ?? null
 
+/** The database's clock (the transaction's start inside one): every deadline is checked against it, not the process's. */
+export async function databaseNow (db: Executor): Promise<Date> {
+  const [row] = await queryRows<{ now: unknown }>(db, sql`select now() as now`)
+  return toDate(row?.now) as Date
+}
+
 /** Exact thousandths of a numeric the database returned as text. */
 export function toMilli (text: unknown): Milli {
   const parsed = parseDecimal(String(text))

@@ -8,7 +8,7 @@ import { audit } from './audit.js'
 import { roundOpened } from './notifications/events.js'
 import { emitWebhook } from './webhooks/events.js'
 import type { Actor } from './context.js'
-import { columnsOf, concurrently, queryRows, toDate } from '../db/rows.js'
+import { columnsOf, concurrently, databaseNow, queryRows } from '../db/rows.js'
 import { noSuch, statusName } from '../messages/problems.js'
 import { joinTexts, text as t, type Text } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
@@ -363,10 +363,9 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
   switch (condition) {
     case 'ready_to_open': {
       const round = await getRound(tx, id)
-      const [clock] = await queryRows<{ now: unknown }>(tx, sql`select now() as now`)
       const problems = openingProblems({
         deadlines: deadlinesOf(row),
-        now: toDate(clock?.now) ?? new Date(),
+        now: await databaseNow(tx),
         participants: round.participants.map((p) => ({ unitId: p.unitId, code: p.code, unitType: p.unitType, active: p.active })),
         catalogs: round.catalogs
       })

@@ -2,14 +2,14 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { concurrently, queryRows } from '../../db/rows.js'
+import { concurrently, databaseNow, queryRows } from '../../db/rows.js'
 import { formatMilli, type Milli } from '../../domain/decimal.js'
 import { computeResults, previousFrom, type PreviousResults, type ResultField } from '../../domain/results.js'
 import { Errors } from '../../errors.js'
 import type { Actor } from '../context.js'
 import { text as t } from '../../messages/text.js'
 import { fieldProblem } from '../../messages/validation.js'
-import { type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnits, milli, toIso, unitSetSql } from './inputs.js'
+import { type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnits, milli, unitSetSql } from './inputs.js'
 import { latestVersion, loadVersion } from './versions.js'
 import { getResultSettings } from './settings.js'
 import { computedFor } from './live-memo.js'
@@ -24,10 +24,10 @@ export interface ComputeOptions {
 export async function compute (db: Executor, context: ResultContext, options: ComputeOptions): Promise<ResultSet> {
   const shape = await loadCatalogShape(db, context.catalog.id)
   const fields = shape.fields
-  const [units, previous, [now]] = await concurrently(db, [
+  const [units, previous, now] = await concurrently(db, [
     () => loadUnits(db, context, shape),
     () => options.compareTo === null ? null : previousResults(db, context, fields, options.compareTo),
-    () => queryRows<{ now: unknown }>(db, sql`select now() as now`)
+    () => databaseNow(db)
   ])
   const input = { fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }
   const computed = options.reuse === true
@@ -41,7 +41,7 @@ export async function compute (db: Executor, context: ResultContext, options: Co
     catalog: context.catalog,
     version: null,
     publishedBy: null,
-    computedAt: toIso(now?.now ?? new Date()),
+    computedAt: now.toISOString(),
     ...computed
   }
 }
