@@ -3,7 +3,7 @@
 import { gunzipSync } from 'node:zlib'
 import t from 'tap'
 import { computeResults, type FieldSums, type ResultUnitInput } from '../server/domain/results.js'
-import { inputDigest } from '../server/services/results/live-memo.js'
+import { inputDigest, keepUnchanged, sameJson } from '../server/services/results/live-memo.js'
 import { buildTestApp } from './helpers/app.js'
 import { resultSetJson } from '../server/routes/results.js'
 import { leafEntries } from './helpers/results.js'
@@ -84,4 +84,52 @@ t.test('the live results\' JSON, written in pieces of units, is JSON.stringify\'
     t.same(JSON.parse(text), set, `${count} units: the same value`)
   }
   t.equal(Buffer.concat(resultSetJson({ units: [unit(0)] })).toString('utf8'), JSON.stringify({ units: [unit(0)] }), 'a set of nothing but units')
+})
+
+t.test('sameJson: the same JSON, whatever the order of keys or an undefined beside an absent key', async (t) => {
+  t.ok(sameJson({ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }), 'keys in another order')
+  t.ok(sameJson({ a: 1, b: undefined }, { a: 1 }), 'undefined and absent')
+  t.ok(sameJson({ a: 1 }, { a: 1, b: undefined }), 'absent and undefined')
+  t.ok(sameJson(null, null))
+  t.notOk(sameJson({ a: 1 }, { a: 1, b: 2 }), 'a key more')
+  t.notOk(sameJson({ a: 1, b: 2 }, { a: 1 }), 'a key fewer')
+  t.notOk(sameJson({ a: 1, b: undefined }, { a: 1, c: 2 }), 'a key more, beside an undefined one')
+  t.notOk(sameJson({ a: 1 }, { a: '1' }), 'a number and its text')
+  t.notOk(sameJson({ a: null }, { a: {} }), 'null and an object')
+  t.notOk(sameJson([1, 2], [1, 2, 3]), 'a longer array')
+  t.notOk(sameJson([], {}), 'an array and an object')
+  t.notOk(sameJson({}, []), 'an object and an array')
+  t.notOk(sameJson({ a: [{ b: 1 }] }, { a: [{ b: 2 }] }), 'deep inside')
+  t.notOk(sameJson(new Date(0), new Date(1)), 'dates are never the same')
+})
+
+t.test('after a change, a unit whose result is unchanged is the object it was, and its JSON is not written again', async (t) => {
+  const fields = [{ code: 'A', title: 'A', maxPoints: 10_000, leaves: 2 }, { code: 'B', title: 'B', maxPoints: 5_000, leaves: 1 }]
+  const sums = (points: number): FieldSums => ({ selfPoints: points, selfNotApplicable: 0, selfAnswered: 1, appraisedPoints: points, appraisedNotApplicable: 0, appraised: 1 })
+  // 1,200 units (three pieces of JSON), 5 thousandths apart in field A: unit i has 2,000 + 5·i, so it ranks 1,200 − i.
+  const unit = (i: number, a = 2_000 + 5 * i): ResultUnitInput => ({
+    id: `u${String(i).padStart(4, '0')}`, code: `U${i}`, name: `Sở số ${i}`, fields: new Map([['A', sums(a)], ['B', sums(1_000)]])
+  })
+  const input = (units: ResultUnitInput[]) => ({ fields, units, bands: [{ code: 'tot', label: 'Tốt', min: 50 }, { code: 'kha', label: 'Khá', min: 0 }], ranking: 'competition' as const })
+  const units = Array.from({ length: 1200 }, (_, i) => unit(i))
+  const before = keepUnchanged(computeResults(input(units)), undefined)
+  t.equal(before.units[95]?.unit.id, 'u1104', 'ranked by points')
+  // Unit 1,105 (95th, in the first piece) gains 12 thousandths: it passes units 1,106 and 1,107.
+  const changed = units.map((u, i) => i === 1105 ? unit(i, 2_000 + 5 * 1105 + 12) : u)
+  const fresh = computeResults(input(changed))
+  const after = keepUnchanged(computeResults(input(changed)), before)
+  t.same(after, fresh, 'the same results as a new computation')
+  const old = new Map(before.units.map((u) => [u.unit.id, u]))
+  const renewed = after.units.filter((u) => u !== old.get(u.unit.id)).map((u) => u.unit.id)
+  // Its rank and points changed; the two it passed lost a rank; 1,107 and 1,104 have another unit just above them (points to the next rank).
+  t.same(renewed.sort(), ['u1104', 'u1105', 'u1106', 'u1107'], 'new objects only for the unit that changed and those its move touched')
+
+  const piecesBefore = resultSetJson({ units: before.units })
+  const piecesAfter = resultSetJson({ units: after.units })
+  t.equal(Buffer.concat(piecesAfter).toString('utf8'), JSON.stringify({ units: fresh.units }), 'the JSON of the new results')
+  // Pieces: '{"units":', '[', units 0–499, ',', units 500–999, ',', units 1000–1199, ']', '}'.
+  t.equal(piecesAfter.length, 9)
+  t.not(piecesAfter[2], piecesBefore[2], 'the piece with the changed units is written again')
+  t.equal(piecesAfter[4], piecesBefore[4], 'an unchanged piece is the same bytes, not written again')
+  t.equal(piecesAfter[6], piecesBefore[6], 'and the last')
 })
