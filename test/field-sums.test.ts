@@ -12,6 +12,7 @@ import { queryRows } from '../server/db/rows.js'
 import { computeLiveResults } from '../server/services/results.js'
 import { generateRound } from '../scripts/bench-results.js'
 import { freshDatabase } from './helpers/app.js'
+import { forEachFieldSum } from '../server/db/queries/field-sums.js'
 
 type Sums = Record<string, string>
 
@@ -157,4 +158,19 @@ t.test('concurrent writers to the same sums stay exact (PostgreSQL: several conn
     await tx.execute(sql`insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli) values (${leaf.appraisal_id}, ${'x.' + i}, '1', '{"value":0.25}', 250)`)
   })))
   await assertInStep(t, db, 'after concurrent writers')
+})
+
+t.test('the sums read back as written: code by its length, points and answered leaves', async (t) => {
+  const read = (text: string) => {
+    const fields: [string, number, number][] = []
+    forEachFieldSum(text, (code, points, answered) => fields.push([code, points, answered]))
+    return fields
+  }
+  t.same(read('1 1 12500 4 3 1.2 0 0'), [['1', 12_500, 4], ['1.2', 0, 0]])
+  t.same(read('5 A B C -1500 2'), [['A B C', -1_500, 2]], 'a code with spaces (the length says where it ends)')
+  t.same(read('2 ab 90071992547409 1'), [['ab', 90_071_992_547_409, 1]])
+  t.same(read(''), [], 'nothing')
+  t.throws(() => read('3 ab 1 1'), /not as written/, 'a length that does not end at a space')
+  t.throws(() => read('1 a x 1'), /not as written/, 'points that are not a number')
+  t.throws(() => read('1 a 1'), /not as written/, 'a field cut short')
 })
