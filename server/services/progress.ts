@@ -82,35 +82,35 @@ export interface GapReport {
 export async function gapReport (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<GapReport> {
   await assertRoundExists(db, roundId)
   const { catalogs, units } = await readRoundUnits(db, roundId, { unitType: query.unitType, self: true })
-  interface Line { selfPoints: Milli, appraisedPoints: Milli, leaves: number, appraised: number }
-  const show = (line: Line): GapLine => ({
-    selfPoints: milliToNumber(line.selfPoints),
-    appraisedPoints: milliToNumber(line.appraisedPoints),
-    gap: milliToNumber(pointsGap(line.selfPoints, line.appraisedPoints)),
-    leaves: line.leaves,
-    appraised: line.appraised
+  const line = (selfPoints: Milli, appraisedPoints: Milli, leaves: number, appraised: number): GapLine => ({
+    selfPoints: milliToNumber(selfPoints),
+    appraisedPoints: milliToNumber(appraisedPoints),
+    gap: milliToNumber(pointsGap(selfPoints, appraisedPoints)),
+    leaves,
+    appraised
   })
   return {
     roundId,
     unitType: query.unitType ?? null,
     units: units.flatMap((unit) => {
-      const fields = (catalogs.fields.get(unit.catalogId) ?? []).map((field) => {
+      const catalogFields = catalogs.fields.get(unit.catalogId) ?? []
+      if (catalogFields.length === 0) return []
+      // The unit's line: its fields summed in integer thousandths.
+      let selfPoints = 0 as Milli
+      let appraisedPoints = 0 as Milli
+      let leaves = 0
+      let appraised = 0
+      const fields = catalogFields.map((field) => {
         const sums = unit.sums.get(field.code)
-        return { field, line: { selfPoints: sums?.selfPoints ?? 0, appraisedPoints: sums?.appraisedPoints ?? 0, leaves: field.leaves, appraised: sums?.appraised ?? 0 } }
+        const self = sums?.selfPoints ?? 0 as Milli
+        const appraisedField = sums?.appraisedPoints ?? 0 as Milli
+        selfPoints = (selfPoints + self) as Milli
+        appraisedPoints = (appraisedPoints + appraisedField) as Milli
+        leaves += field.leaves
+        appraised += sums?.appraised ?? 0
+        return { code: field.code, title: field.title, maxPoints: milliToNumber(field.maxPoints), ...line(self, appraisedField, field.leaves, sums?.appraised ?? 0) }
       })
-      if (fields.length === 0) return []
-      const total = fields.reduce<Line>((sum, { line }) => ({
-        selfPoints: sum.selfPoints + line.selfPoints,
-        appraisedPoints: sum.appraisedPoints + line.appraisedPoints,
-        leaves: sum.leaves + line.leaves,
-        appraised: sum.appraised + line.appraised
-      }), { selfPoints: 0, appraisedPoints: 0, leaves: 0, appraised: 0 })
-      return [{
-        unit: unit.unit,
-        finalized: unit.appraisal.status === 'finalized',
-        ...show(total),
-        fields: fields.map(({ field, line }) => ({ code: field.code, title: field.title, maxPoints: milliToNumber(field.maxPoints), ...show(line) }))
-      }]
+      return [{ unit: unit.unit, finalized: unit.appraisal.status === 'finalized', ...line(selfPoints, appraisedPoints, leaves, appraised), fields }]
     })
   }
 }
