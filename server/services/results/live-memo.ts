@@ -109,8 +109,8 @@ export function keepUnchanged (next: ComputedResults, before: ComputedResults | 
 }
 
 /**
- * Whether two values built of plain objects, arrays and primitives, as computeResults builds them, have the same JSON
- * (an absent key and one holding undefined alike; the order of keys aside). A left side with a JSON of its own (a
+ * Whether two values built of plain objects, arrays and primitives, as computeResults builds them, are the same JSON
+ * value (an absent key and one holding undefined alike; keys in any order). A left side with a JSON of its own (a
  * date: toJSON) never counts as the same. About twice as fast as fast-deep-equal on 10,000 unit results (45 against
  * 90–100 ms): it builds no lists of keys.
  */
