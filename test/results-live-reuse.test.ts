@@ -125,6 +125,9 @@ t.test('after a change, a unit whose result is unchanged is the object it was, a
   t.same(renewed.sort(), ['u1104', 'u1105', 'u1106', 'u1107'], 'new objects only for the unit that changed and those its move touched')
 
   const piecesBefore = resultSetJson({ units: before.units })
+  // A page of 50 that starts where the second piece does: kept beside that piece, not in its place.
+  const page = resultSetJson({ units: before.units.slice(500, 550) })
+  t.equal(Buffer.concat(page).toString('utf8'), JSON.stringify({ units: before.units.slice(500, 550) }), 'the page\'s JSON')
   const piecesAfter = resultSetJson({ units: after.units })
   t.equal(Buffer.concat(piecesAfter).toString('utf8'), JSON.stringify({ units: fresh.units }), 'the JSON of the new results')
   // Pieces: '{"units":', '[', units 0–499, ',', units 500–999, ',', units 1000–1199, ']', '}'.

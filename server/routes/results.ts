@@ -66,11 +66,12 @@ const UNITS_PER_PIECE = 500
 const unitsPieces = new WeakMap<object, Buffer[]>()
 
 /**
- * A piece's bytes, by its first unit, with the units it was written from: a new computation gives an unchanged unit
- * as the object it had before (live-memo.ts), so a piece whose units are all the same objects, in the same order, is
- * the same JSON. After one score changes, the units whose rank moved are in one piece or a few.
+ * A piece's bytes, by its first unit and its number of units, with the units it was written from: a new computation
+ * gives an unchanged unit as the object it had before (live-memo.ts), so a piece whose units are all the same objects,
+ * in the same order, is the same JSON. After one score changes, the units whose rank moved are in one piece or a few.
+ * (A page of 50 starting at the same unit as a piece of all units is kept beside it, not in its place.)
  */
-const pieceBytes = new WeakMap<object, { units: readonly object[], bytes: Buffer }>()
+const pieceBytes = new WeakMap<object, Map<number, { units: readonly object[], bytes: Buffer }>>()
 
 const OPEN = Buffer.from('[')
 const COMMA = Buffer.from(',')
@@ -86,8 +87,10 @@ function unitsJson (units: readonly object[]): Buffer[] {
     if (start > 0) pieces.push(COMMA)
     const members = units.slice(start, start + UNITS_PER_PIECE)
     const first = members[0] as object
-    const kept = pieceBytes.get(first)
-    if (kept !== undefined && kept.units.length === members.length && kept.units.every((unit, i) => unit === members[i])) {
+    let bySize = pieceBytes.get(first)
+    if (bySize === undefined) pieceBytes.set(first, bySize = new Map())
+    const kept = bySize.get(members.length)
+    if (kept !== undefined && kept.units.every((unit, i) => unit === members[i])) {
       pieces.push(kept.bytes)
       continue
     }
@@ -95,7 +98,7 @@ function unitsJson (units: readonly object[]): Buffer[] {
       const json = Buffer.from(JSON.stringify(unit), 'utf8')
       return i === 0 ? [json] : [COMMA, json]
     }))
-    pieceBytes.set(first, { units: members, bytes })
+    bySize.set(members.length, { units: members, bytes })
     pieces.push(bytes)
   }
   pieces.push(CLOSE)
