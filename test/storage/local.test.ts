@@ -58,3 +58,33 @@ t.test('stale temporary files from a crash are swept, uploads in progress are no
   t.notOk(existsSync(stale))
   t.ok(existsSync(active))
 })
+
+t.test('an upload\'s file is synced while it is written; its close waits for a sync under way, whose failure fails the upload', async (t) => {
+  const { createWriteStream, readFileSync } = await import('node:fs')
+  const { pipeline } = await import('node:stream/promises')
+  const { Readable } = await import('node:stream')
+  const { fdatasync } = await import('node:fs')
+  const { syncingFileSystem } = await import('../../server/storage/local.js')
+  const directory = temporaryDirectory(t)
+  const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024, i))
+  const events: string[] = []
+  // A slow sync (50 ms), recorded with the bytes written before it started.
+  let bytes = 0
+  const slowSync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+    events.push(`sync after ${bytes}`)
+    setTimeout(() => fdatasync(fd, (error) => { events.push('synced'); callback(error) }), 50)
+  }
+  const fileSystem = syncingFileSystem(MiB, slowSync)
+  const counting = { ...fileSystem, writev: (fd: number, buffers: Buffer[], position: number | null, callback: (error: NodeJS.ErrnoException | null, written: number, buffers: NodeJS.ArrayBufferView[]) => void) => fileSystem.writev(fd, buffers, position, (error, written, data) => { bytes += written; callback(error, written, data) }), close: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => { events.push('close'); fileSystem.close(fd, (error) => { events.push('closed'); callback(error) }) } }
+  const path = join(directory, 'synced.part')
+  await pipeline(Readable.from(chunks), createWriteStream(path, { flags: 'wx', flush: true, highWaterMark: 256 * 1024, fs: counting }))
+  t.same(readFileSync(path), Buffer.concat(chunks), 'the bytes as written')
+  const syncs = events.filter((event) => event.startsWith('sync after'))
+  t.ok(syncs.length >= 1, `synced while written (${syncs.join(', ')})`)
+  t.ok(syncs.every((event) => Number(event.split(' ')[2]) < 40 * 64 * 1024), 'each before the last byte')
+  t.ok(events.indexOf('closed') > events.lastIndexOf('synced'), 'closed only once the last sync had ended')
+
+  // A sync that fails: the final fsync reports it, so the stream (and an upload) fails.
+  const failing = syncingFileSystem(MiB, (_fd, callback) => { setImmediate(() => callback(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))) })
+  await t.rejects(pipeline(Readable.from(chunks), createWriteStream(join(directory, 'failing.part'), { flags: 'wx', flush: true, highWaterMark: 256 * 1024, fs: failing })), { code: 'EIO' })
+})
