@@ -159,10 +159,10 @@ type Done = (error: NodeJS.ErrnoException | null) => void
 
 /**
  * The file system calls of one upload's temporary file (createWriteStream's `fs` option): every 16 MiB written, an
- * fdatasync (`datasync`) starts while the rest of the upload arrives, so the fsync after its last byte has only the last few MiB
- * to write (bench:upload, 100 MiB: that fsync took 68–93 ms with everything left to it, 10–40 ms this way). The final
- * fsync and the close wait for a sync under way; a sync's failure fails the final fsync (the kernel reports a write
- * error once), so the upload fails instead of storing a file that is not on disk.
+ * fdatasync (`datasync`) starts while the rest of the upload arrives, so the fsync after its last byte has only the
+ * last few MiB to write (bench:upload, 100 MiB: that fsync took 68–93 ms with everything left to it, 10–40 ms this
+ * way). The final fsync and the close wait for a sync under way; a sync's failure fails the final fsync (the kernel
+ * reports a write error once), so the upload fails instead of storing a file that is not on disk.
  */
 export function syncingFileSystem (everyBytes = SYNC_EVERY_BYTES, datasync: (fd: number, callback: Done) => void = fdatasync) {
   let unsynced = 0
