@@ -9,7 +9,7 @@ import { pointsGap } from '../domain/results.js'
 import { appraiserOf, assertRoundExists, requestVisibleTo, type UnitRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
 import type { Actor } from './context.js'
-import { readRoundUnits, roundLeavesSql } from '../db/queries/round-units.js'
+import { readRoundUnits, roundLeavesSql, type RoundField } from '../db/queries/round-units.js'
 
 export interface FieldProgress { code: string, title: string, leaves: number, appraised: number }
 
@@ -82,35 +82,48 @@ export interface GapReport {
 export async function gapReport (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<GapReport> {
   await assertRoundExists(db, roundId)
   const { catalogs, units } = await readRoundUnits(db, roundId, { unitType: query.unitType, self: true })
-  const line = (selfPoints: Milli, appraisedPoints: Milli, leaves: number, appraised: number): GapLine => ({
-    selfPoints: milliToNumber(selfPoints),
-    appraisedPoints: milliToNumber(appraisedPoints),
-    gap: milliToNumber(pointsGap(selfPoints, appraisedPoints)),
-    leaves,
-    appraised
-  })
-  return {
-    roundId,
-    unitType: query.unitType ?? null,
-    units: units.flatMap((unit) => {
-      const catalogFields = catalogs.fields.get(unit.catalogId) ?? []
-      if (catalogFields.length === 0) return []
-      // The unit's line: its fields summed in integer thousandths.
-      let selfPoints = 0 as Milli
-      let appraisedPoints = 0 as Milli
-      let leaves = 0
-      let appraised = 0
-      const fields = catalogFields.map((field) => {
-        const sums = unit.sums.get(field.code)
-        const self = sums?.selfPoints ?? 0 as Milli
-        const appraisedField = sums?.appraisedPoints ?? 0 as Milli
-        selfPoints = (selfPoints + self) as Milli
-        appraisedPoints = (appraisedPoints + appraisedField) as Milli
-        leaves += field.leaves
-        appraised += sums?.appraised ?? 0
-        return { code: field.code, title: field.title, maxPoints: milliToNumber(field.maxPoints), ...line(self, appraisedField, field.leaves, sums?.appraised ?? 0) }
-      })
-      return [{ unit: unit.unit, finalized: unit.appraisal.status === 'finalized', ...line(selfPoints, appraisedPoints, leaves, appraised), fields }]
+  const lines: GapReport['units'] = []
+  for (const unit of units) {
+    const catalogFields = catalogs.fields.get(unit.catalogId) ?? []
+    if (catalogFields.length === 0) continue
+    // The unit's line: its fields summed in integer thousandths. Each object is written whole, in one shape (10,000
+    // units × 7 fields: building them from spread parts took a third of the report's time in allocation and GC).
+    let selfPoints = 0 as Milli
+    let appraisedPoints = 0 as Milli
+    let leaves = 0
+    let appraised = 0
+    const fields = new Array<GapReport['units'][number]['fields'][number]>(catalogFields.length)
+    for (let i = 0; i < catalogFields.length; i++) {
+      const field = catalogFields[i] as RoundField
+      const sums = unit.sums.get(field.code)
+      const self = sums?.selfPoints ?? 0 as Milli
+      const appraisedField = sums?.appraisedPoints ?? 0 as Milli
+      const appraisedLeaves = sums?.appraised ?? 0
+      selfPoints = (selfPoints + self) as Milli
+      appraisedPoints = (appraisedPoints + appraisedField) as Milli
+      leaves += field.leaves
+      appraised += appraisedLeaves
+      fields[i] = {
+        code: field.code,
+        title: field.title,
+        maxPoints: milliToNumber(field.maxPoints),
+        selfPoints: milliToNumber(self),
+        appraisedPoints: milliToNumber(appraisedField),
+        gap: milliToNumber(pointsGap(self, appraisedField)),
+        leaves: field.leaves,
+        appraised: appraisedLeaves
+      }
+    }
+    lines.push({
+      unit: unit.unit,
+      finalized: unit.appraisal.status === 'finalized',
+      selfPoints: milliToNumber(selfPoints),
+      appraisedPoints: milliToNumber(appraisedPoints),
+      gap: milliToNumber(pointsGap(selfPoints, appraisedPoints)),
+      leaves,
+      appraised,
+      fields
     })
   }
+  return { roundId, unitType: query.unitType ?? null, units: lines }
 }
