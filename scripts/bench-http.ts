@@ -1,10 +1,11 @@
 // `npm run bench:http`: publishes a round of 1,000 units, then measures requests per second of the public results
 // endpoint and of /healthz on the same server in one run (loopback only, bounded duration) and prints the ratio, with
 // how busy the server's event loop was. The server runs in this process on a scratch PostgreSQL database (see
-// bench-results.ts). The load comes from wrk when it is installed (Debian: apt-get install wrk; one thread), else
-// from autocannon in a worker thread: on a 2-core machine autocannon's own parsing of 50 kB answers takes a core and
-// limits the run before the server does (the event loop stays partly idle). Options: --units=N --leaves=N
-// --seconds=N --connections=N --pairs=N --client=wrk|autocannon.
+// bench-results.ts; --database=pglite: the embedded database). The load comes from wrk when it is installed (Debian:
+// apt-get install wrk; one thread), else from autocannon in a worker thread: on a 2-core machine autocannon's own
+// parsing of 50 kB answers takes a core and limits the run before the server does (the event loop stays partly idle).
+// Options: --units=N --leaves=N --seconds=N --connections=N --pairs=N --client=wrk|autocannon
+// --database=postgres|pglite.
 import { execFile } from 'node:child_process'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
@@ -103,7 +104,7 @@ async function main (): Promise<void> {
     const line = (name: string, r: Measured) =>
       `  ${name.padEnd(52, '.')} ${r.requests.average.toFixed(0).padStart(7)} req/s  (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${(r.throughput.average / 1e6).toFixed(1)} MB/s, server busy ${(r.busy * 100).toFixed(0)} %)`
     const shortPath = resultsPath.replace(round.roundId, '{id}')
-    console.log(`${client}, ${connections} connections, ${seconds} s per run, loopback, ${rounds} pairs of runs each (median pair shown):`)
+    console.log(`${database.kind === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL'}, ${client}, ${connections} connections, ${seconds} s per run, loopback, ${rounds} pairs of runs each (median pair shown):`)
     for (const [label, headers] of [['', {}], [', Accept-Encoding: gzip', gzip]] as const) {
       const measured = await pairs(headers)
       const median = measured[Math.floor(measured.length / 2)] as typeof measured[number]

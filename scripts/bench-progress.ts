@@ -1,7 +1,7 @@
 // `npm run bench:progress`: the gap report and the appraisal progress of a round of 10,000 units × 100 leaves in
-// PostgreSQL (DATABASE_URL, or the local server), both read from the per-field sums the triggers keep, next to the floor
+// PostgreSQL (DATABASE_URL, or the local server; --database=pglite: the embedded database), both read from the per-field sums the triggers keep, next to the floor
 // of the same answer: a bare scan of those sums tables (one row per unit and field). Prints medians and ratios.
-// Options: --units=N --leaves=N --runs=N
+// Options: --units=N --leaves=N --runs=N --database=postgres|pglite
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { appraisalProgress, gapReport } from '../server/services/progress.js'
@@ -29,7 +29,7 @@ try {
   const reported = report.units.reduce((sum, unit) => sum + Math.round(unit.selfPoints * 1000), 0)
   const checked = Math.round(Number(bare?.total ?? 0) * 1000) === reported
   const ms = (value: number) => `${value.toFixed(0)} ms`
-  console.log(`${units} units × ${leaves} leaves (${units * leaves * 2} entries), median of ${runs} runs:`)
+  console.log(`${database.kind === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL'}, ${units} units × ${leaves} leaves (${units * leaves * 2} entries), median of ${runs} runs:`)
   console.log(`  floor: the sums tables scanned bare .... ${ms(floor.median)} (min ${ms(floor.min)})`)
   console.log(`  GET /rounds/{id}/gap (service) ......... ${ms(gap.median)} (min ${ms(gap.min)})  ${(gap.median / floor.median).toFixed(2)}× the floor   target < 300 ms`)
   console.log(`  GET /rounds/{id}/progress (service) .... ${ms(progress.median)} (min ${ms(progress.min)})  ${(progress.median / floor.median).toFixed(2)}× the floor   target < 300 ms`)

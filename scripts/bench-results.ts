@@ -3,9 +3,13 @@
 // the per-field sums that triggers keep beside the entries (migration 0008), so the run also checks that every unit's
 // appraised total it reports equals the bare sum over the entries.
 // Connects to the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), works in a scratch
-// database it creates and drops, so no real database is touched. Options: --units=N --leaves=N --runs=N.
+// database it creates and drops, so no real database is touched; with --database=pglite, in an embedded PGlite database
+// in a temporary folder instead. Options: --units=N --leaves=N --runs=N --database=postgres|pglite.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
@@ -28,8 +32,37 @@ function withDatabase (url: string, name: string): string {
   return parsed.toString()
 }
 
-/** A scratch database on the server of DATABASE_URL, migrated; `drop` removes it. */
-export async function scratchDatabase (prefix: string, poolSize = 4): Promise<{ database: Database, drop: () => Promise<void> }> {
+/** Which database a benchmark runs on: `--database=pglite` (the embedded one), else PostgreSQL. */
+export function benchDatabaseKind (): 'postgres' | 'pglite' {
+  const given = process.argv.find((arg) => arg.startsWith('--database='))?.split('=')[1]
+  if (given !== undefined && given !== 'postgres' && given !== 'pglite') throw new Error(`--database=${given}: postgres or pglite`)
+  return given ?? 'postgres'
+}
+
+/** For a benchmark that needs PostgreSQL itself: refuses --database=pglite, saying why. */
+export function postgresOnly (why: string): 'postgres' {
+  if (benchDatabaseKind() === 'pglite') throw new Error(`This benchmark runs on PostgreSQL only: ${why}`)
+  return 'postgres'
+}
+
+/**
+ * A scratch database, migrated; `drop` removes it. On PostgreSQL (`--database=postgres`, the default) a database
+ * created on the server of DATABASE_URL; with `--database=pglite` an embedded one in a temporary folder, as the service
+ * runs without DATABASE_URL.
+ */
+export async function scratchDatabase (prefix: string, poolSize = 4, kind = benchDatabaseKind()): Promise<{ database: Database, drop: () => Promise<void> }> {
+  if (kind === 'pglite') {
+    const folder = await mkdtemp(join(tmpdir(), `${prefix}-`))
+    const database = await openDatabase({ dataDir: folder })
+    await migrate(database)
+    return {
+      database,
+      drop: async () => {
+        await database.close()
+        await rm(folder, { recursive: true, force: true })
+      }
+    }
+  }
   const server = process.env.DATABASE_URL ?? DEFAULT_SERVER
   const name = `${prefix}_${randomBytes(5).toString('hex')}`
   const admin = new pg.Client({ connectionString: server })
@@ -158,7 +191,7 @@ async function main (): Promise<void> {
     const round = await generateRound(db, { units, leaves })
     const [counts] = await queryRows<{ self: number, appraised: number }>(db, sql`
       select (select count(*) from self_assessment_entries)::int as self, (select count(*) from appraisal_entries)::int as appraised`)
-    console.log(`Generated ${units} units × ${leaves} leaves (${counts?.self} self + ${counts?.appraised} appraised entries) in ${ms(performance.now() - start)}`)
+    console.log(`${database.kind === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL'}: generated ${units} units × ${leaves} leaves (${counts?.self} self + ${counts?.appraised} appraised entries) in ${ms(performance.now() - start)}`)
 
     start = performance.now()
     const results = await computeLiveResults(db, round.roundId, round.unitType)

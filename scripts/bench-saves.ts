@@ -15,7 +15,7 @@ import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
 import { queryRows } from '../server/db/rows.js'
 import { digest } from '../server/services/secrets.js'
-import { generateRound, option, scratchDatabase } from './bench-results.js'
+import { generateRound, option, postgresOnly, scratchDatabase } from './bench-results.js'
 
 const POOL_SIZE = 10
 
@@ -29,7 +29,7 @@ async function main (): Promise<void> {
   const units = option('units', 1000)
   const leaves = option('leaves', 100)
   const batches = option('batches', 3)
-  const { database, drop } = await scratchDatabase('par_bench_saves', POOL_SIZE)
+  const { database, drop } = await scratchDatabase('par_bench_saves', POOL_SIZE, postgresOnly('its floor is a pool of bare SQL connections, and the embedded database has one connection'))
   const floorPool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE })
   // The scratch database is dropped with (force) at the end: a connection it ends must not crash the run.
   floorPool.on('error', () => {})

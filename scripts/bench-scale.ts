@@ -13,7 +13,7 @@ import { systemActor } from '../server/services/context.js'
 import { publishResults } from '../server/services/results.js'
 import { hashPassword } from '../server/services/secrets.js'
 import { hasWrk, wrk, type Autocannon, type AutocannonResult } from './bench-http.js'
-import { generateRound, option, scratchDatabase } from './bench-results.js'
+import { generateRound, option, postgresOnly, scratchDatabase } from './bench-results.js'
 
 const PASSWORD = 'Thu-tai-CCHC-2026-bench'
 
@@ -108,7 +108,7 @@ async function main (): Promise<void> {
   const officerCount = option('officers', 20)
   const autocannon = (await import('autocannon' as string)).default as Autocannon
   const client = await hasWrk() ? 'wrk' : 'autocannon'
-  const { database, drop } = await scratchDatabase('par_bench_scale')
+  const { database, drop } = await scratchDatabase('par_bench_scale', 4, postgresOnly('its instances are separate processes sharing one database server'))
   const instances: Array<{ stop: () => Promise<void> }> = []
   try {
     // A published round for the public results, then reopened for self-assessment so its units can save.
