@@ -94,10 +94,12 @@ function unitsJson (units: readonly object[]): Buffer[] {
       pieces.push(kept.bytes)
       continue
     }
-    const bytes = Buffer.concat(members.flatMap((unit, i) => {
-      const json = Buffer.from(JSON.stringify(unit), 'utf8')
-      return i === 0 ? [json] : [COMMA, json]
-    }))
+    const parts: Buffer[] = []
+    for (const unit of members) {
+      if (parts.length > 0) parts.push(COMMA)
+      parts.push(Buffer.from(JSON.stringify(unit), 'utf8'))
+    }
+    const bytes = Buffer.concat(parts)
     bySize.set(members.length, { units: members, bytes })
     pieces.push(bytes)
   }

@@ -9,7 +9,7 @@ import { pointsGap } from '../domain/results.js'
 import { appraiserOf, assertRoundExists, requestVisibleTo, type UnitRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
 import type { Actor } from './context.js'
-import { readRoundUnits, roundLeavesSql, type RoundField } from '../db/queries/round-units.js'
+import { readRoundUnits, roundLeavesSql } from '../db/queries/round-units.js'
 
 export interface FieldProgress { code: string, title: string, leaves: number, appraised: number }
 
@@ -71,8 +71,10 @@ export interface GapLine { selfPoints: number, appraisedPoints: number, gap: num
 export interface GapReport {
   roundId: string
   unitType: string | null
-  units: (GapLine & { unit: UnitRef, finalized: boolean, fields: (GapLine & { code: string, title: string, maxPoints: number })[] })[]
+  units: (GapLine & { unit: UnitRef, finalized: boolean, fields: GapFieldLine[] })[]
 }
+
+export type GapFieldLine = GapLine & { code: string, title: string, maxPoints: number }
 
 /**
  * Per unit and field: self points, appraised points and self − appraised, from the per-field sums the triggers keep;
@@ -92,9 +94,7 @@ export async function gapReport (db: Executor, roundId: string, query: { unitTyp
     let appraisedPoints = 0 as Milli
     let leaves = 0
     let appraised = 0
-    const fields = new Array<GapReport['units'][number]['fields'][number]>(catalogFields.length)
-    for (let i = 0; i < catalogFields.length; i++) {
-      const field = catalogFields[i] as RoundField
+    const fields = catalogFields.map((field): GapFieldLine => {
       const sums = unit.sums.get(field.code)
       const self = sums?.selfPoints ?? 0 as Milli
       const appraisedField = sums?.appraisedPoints ?? 0 as Milli
@@ -103,7 +103,7 @@ export async function gapReport (db: Executor, roundId: string, query: { unitTyp
       appraisedPoints = (appraisedPoints + appraisedField) as Milli
       leaves += field.leaves
       appraised += appraisedLeaves
-      fields[i] = {
+      return {
         code: field.code,
         title: field.title,
         maxPoints: milliToNumber(field.maxPoints),
@@ -113,7 +113,7 @@ export async function gapReport (db: Executor, roundId: string, query: { unitTyp
         leaves: field.leaves,
         appraised: appraisedLeaves
       }
-    }
+    })
     lines.push({
       unit: unit.unit,
       finalized: unit.appraisal.status === 'finalized',
