@@ -266,7 +266,7 @@ async function main (): Promise<void> {
       console.log('')
       console.log(`Through the API over HTTP (curl), median of ${runs} runs (min in brackets):`)
       console.log(`  live results, all ${units} units ............... ${ms(liveFull.median)} (${ms(liveFull.min)}), ${(liveFull.median / bareBoth.median).toFixed(2)}× the bare sum   target ≤ 1.5× and < 1 s`)
-      console.log(`  live results, a page of 50 ..................... ${ms(livePage.median)} (${ms(livePage.min)})`)
+      console.log(`  live results, a page of 50 ..................... ${ms(livePage.median)} (${ms(livePage.min)})   target < 50 ms`)
       console.log(`  the same after a score changed (recomputed): all ${ms(liveChanged.median)} (${ms(liveChanged.min)}), ${(liveChanged.median / bareBoth.median).toFixed(2)}× the bare sum; a page of 50 ${ms(livePageChanged.median)} (${ms(livePageChanged.min)})`)
       console.log(`  published version, all units (${(versionBytes / 1048576).toFixed(1)} MB) ........ ${ms(versionFull.median)} (${ms(versionFull.min)}), ${(versionFull.median / bareBoth.median).toFixed(2)}× the bare sum`)
       console.log(`  published version, all units, gzip ............. ${ms(versionGzip.median)} (${ms(versionGzip.min)})`)

@@ -79,6 +79,14 @@ t.test('a backup restores into a new database and data directory with every scor
 
   const database = target ?? await openDatabase({ dataDir: restoredDir })
   if (!target) t.teardown(() => database.close())
+  if (target) {
+    // Transaction ids are the dumped server's: the record of writes for live results starts afresh at this one's.
+    const [record] = await queryRows<{ rows: number, current: boolean }>(database.db, sql`
+      select (select count(*)::int from result_input_changes) as rows,
+        (select xid from result_input_horizon) <= pg_snapshot_xmin(pg_current_snapshot()) as current`)
+    t.same(record, { rows: 0, current: true }, 'result_input_changes restarted')
+    t.ok((manifest.tables.result_input_changes ?? 0) > 0, 'the backup had some')
+  }
   const restored = await buildTestApp(t, { database, config: { DATA_DIR: restoredDir } })
   const after = await snapshot(restored, await loginAs(restored, 'admin', { username: 'admin-after-restore' }), url)
   t.same(after.leaves, before.leaves, 'every score and explanation')

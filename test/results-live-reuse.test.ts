@@ -1,9 +1,11 @@
 // Live results reuse their computation while its inputs stay the same (server/services/results/live-memo.ts): a save,
 // a renamed unit or a comparison chosen differently is in the next answer, and a reused answer equals a new one.
 import { gunzipSync } from 'node:zlib'
-import t from 'tap'
+import { sql } from 'drizzle-orm'
+import t, { type Test } from 'tap'
+import { queryRows } from '../server/db/rows.js'
 import { computeResults, type FieldSums, type ResultUnitInput } from '../server/domain/results.js'
-import { inputDigest, keepUnchanged, sameJson } from '../server/services/results/live-memo.js'
+import { CLEAR_AFTER_MS, clearChanges, inputDigest, keepUnchanged, sameJson } from '../server/services/results/live-memo.js'
 import { buildTestApp } from './helpers/app.js'
 import { resultSetJson } from '../server/routes/results.js'
 import { leafEntries } from './helpers/results.js'
@@ -52,6 +54,93 @@ t.test('the live results answer each change at once, and the same figures while 
   const renamed = await app.inject({ method: 'PATCH', url: `/units/${unitId}`, headers: admin.headers, payload: { name: 'Sở Tư pháp tỉnh Thanh Hóa' } })
   t.equal(renamed.statusCode, 200, renamed.body.slice(0, 300))
   t.equal(mine(await results()).unit.name, 'Sở Tư pháp tỉnh Thanh Hóa')
+})
+
+// Reading again without reading the inputs (liveResultsFor): the database tells whether any transaction has written to
+// an input table since the kept results were read.
+async function unitNameReader (t: Test) {
+  const app = await buildTestApp(t)
+  const { admin, round, unitId } = await openRoundForOfficer(app, { unitCode: 'SO-TP' })
+  const name = async () => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${round.id}/results?unitType=department`, headers: admin.headers })
+    t.equal(response.statusCode, 200, response.body.slice(0, 300))
+    return (response.json() as { units: { unit: { id: string, name: string } }[] }).units.find((unit) => unit.unit.id === unitId)?.unit.name
+  }
+  return { app, unitId, name }
+}
+
+t.test('results read again while nothing was written are the kept ones; moving the horizon past them reads again', async (t) => {
+  const { app, unitId, name } = await unitNameReader(t)
+  const before = await name()
+  // A write that bypasses every trigger (replication role) leaves no trace in result_input_changes: the kept results
+  // stand, which shows the inputs were not read again.
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`update units set name = 'Tên đổi ngoài trigger' where id = ${unitId}`)
+  })
+  t.equal(await name(), before, 'no change recorded: the kept results')
+  // A horizon above the kept snapshot: it can tell nothing any more, so the inputs are read again.
+  // (xmax is the id this very transaction gets, which the kept snapshot, taken just before, may have as its xmin.)
+  await app.db.execute(sql`update result_input_horizon set xid = (pg_snapshot_xmax(pg_current_snapshot())::text::int8 + 1)::text::xid8`)
+  t.equal(await name(), 'Tên đổi ngoài trigger', 'read again: the name as it is now')
+})
+
+t.test('a write by a transaction open while the results were read is in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {
+  const { app, unitId, name } = await unitNameReader(t)
+  const before = await name()
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`update units set name = 'Tên mới khi đang đọc' where id = ${unitId}`)
+    // A later transaction commits first (on another connection), so the next read's snapshot lists this one as still
+    // running below its upper bound: a mere "newer than the snapshot" test would miss it once it commits.
+    await app.db.execute(sql`insert into unit_types (code, name) values ('later', 'Loại ghi sau')`)
+    t.equal(await name(), before, 'not committed: not seen, and the results read meanwhile are kept')
+  })
+  t.equal(await name(), 'Tên mới khi đang đọc', 'committed after that read began: in the next answer')
+})
+
+t.test('clearing result_input_changes: rows below the snapshot taken a clearing interval earlier, and the horizon up to it', async (t) => {
+  const app = await buildTestApp(t)
+  const db = app.db
+  const snapshot = async () => (await queryRows<{ at: string }>(db, sql`select pg_current_snapshot()::text as at`))[0]!.at
+  const write = () => db.execute(sql`insert into unit_types (code, name) values (${'t' + Math.random().toString(36).slice(2, 8)}, 'Loại thử')`)
+  const state = async () => (await queryRows<{ rows: number, horizon: string }>(db, sql`
+    select (select count(*)::int from result_input_changes) as rows, (select xid::text from result_input_horizon) as horizon`))[0]!
+  await write()
+  const first = await snapshot()
+  await write()
+  const start = await state()
+  t.ok(start.rows >= 2, 'each writing transaction left a row')
+  await clearChanges(db, first, 0)
+  t.same(await state(), start, 'the first call only notes its snapshot')
+  await clearChanges(db, await snapshot(), CLEAR_AFTER_MS - 1)
+  t.same(await state(), start, 'nothing cleared before the interval has passed')
+  await write()
+  await clearChanges(db, await snapshot(), CLEAR_AFTER_MS)
+  const after = await state()
+  const xmin = first.split(':')[0] as string
+  t.equal(after.horizon, xmin, 'the horizon is the first snapshot\'s')
+  const [left] = await queryRows<{ below: number, above: number }>(db, sql`
+    select count(*) filter (where xid < ${xmin}::xid8)::int as below, count(*) filter (where xid >= ${xmin}::xid8)::int as above from result_input_changes`)
+  t.equal(left?.below, 0, 'no row below it is left')
+  t.equal(left?.above, 2, 'the two writes since it are kept')
+})
+
+t.test('every table is either one results are computed from, with the trigger that records writes to it, or named here as not one', async (t) => {
+  const app = await buildTestApp(t)
+  // Tables live results never read (services/results): writing to them must not cost a reader its kept results.
+  const notInputs = [
+    'api_keys', 'appraisal_assignments', 'audit_log', 'evidence_files', 'evidence_links', 'login_failures', 'mail_deliveries',
+    'notification_opt_outs', 'notifications', 'result_input_changes', 'result_input_horizon', 'result_settings', 'sessions',
+    'supplement_requests', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'webhook_events'
+  ]
+  const rows = await queryRows<{ table: string, recorded: boolean }>(app.db, sql`
+    select c.relname as table, exists (select 1 from pg_trigger g where g.tgrelid = c.oid and g.tgname = 'result_input_changed') as recorded
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relkind in ('r', 'p') order by c.relname`)
+  const unclassified = rows.filter((row) => !row.recorded && !notInputs.includes(row.table)).map((row) => row.table)
+  t.same(unclassified, [], 'no table without the trigger that is not named as no input')
+  t.same(rows.filter((row) => row.recorded && notInputs.includes(row.table)).map((row) => row.table), [], 'no table named as no input has it')
+  t.ok(rows.filter((row) => row.recorded).length >= 16, 'the inputs have it')
 })
 
 t.test('the digest of a computation\'s inputs: every figure counts, the order a unit\'s sums were read in does not', async (t) => {

@@ -120,6 +120,18 @@ export interface RestoreOptions {
   store: EvidenceStore
 }
 
+/**
+ * The transaction ids in result_input_changes (migration 0016) are those of the server the dump came from; on another
+ * server they would mean nothing, and ids ahead of its own would keep live results from ever being reused. The record
+ * starts afresh at the restored server's ids (no process has kept results of this new database yet).
+ */
+async function restartInputChanges (db: Executor): Promise<void> {
+  const [table] = await queryRows<{ present: boolean }>(db, sql`select to_regclass('result_input_changes') is not null as present`)
+  if (table?.present !== true) return
+  await db.execute(sql`truncate result_input_changes`)
+  await db.execute(sql`update result_input_horizon set xid = pg_snapshot_xmin(pg_current_snapshot())`)
+}
+
 export interface RestoreReport { tables: Record<string, number>, evidenceFiles: number }
 
 /**
@@ -154,6 +166,7 @@ export async function restore (options: RestoreOptions): Promise<RestoreReport> 
       .filter((name) => manifest.tables[name] !== tables[name])
       .map((name) => `${name}: ${tables[name] ?? 'missing'} rows, the backup has ${manifest.tables[name] ?? 'none'}`)
     if (differences.length > 0) throw new Error(`The restored database differs from the backup: ${differences.join('; ')}`)
+    if (manifest.database === 'postgres') await restartInputChanges(restored.db)
     for (const file of manifest.evidence) {
       const stored = await options.store.put(createReadStream(join(options.dir, 'evidence', file.sha256)), { maxBytes: Math.max(file.size, 1) })
       if (stored.sha256 !== file.sha256 || stored.size !== file.size) {

@@ -12,7 +12,7 @@ import { fieldProblem } from '../../messages/validation.js'
 import { type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnits, milli, unitSetSql } from './inputs.js'
 import { latestVersion, loadVersion } from './versions.js'
 import { getResultSettings } from './settings.js'
-import { computedFor } from './live-memo.js'
+import { computedFor, liveResultsFor } from './live-memo.js'
 
 export interface ComputeOptions {
   /** Round to compare with; undefined: the previous year's round; null: no comparison. */
@@ -57,7 +57,8 @@ export async function getLiveResults (db: Executor, actor: Actor, roundId: strin
       throw Errors.resultsProvisionalHidden(t('An admin has not shared this round\'s provisional results with API keys; read the published versions instead.', 'Quản trị viên chưa chia sẻ kết quả tạm thời của kỳ này cho khóa API; hãy đọc các phiên bản đã công bố.'))
     }
   }
-  return computeLiveResults(db, roundId, unitType, { ...options, reuse: true })
+  const compareTo = options.compareTo === undefined ? 'previous' : options.compareTo ?? 'none'
+  return liveResultsFor(db, `${roundId}|${unitType}|${compareTo}`, () => computeLiveResults(db, roundId, unitType, { ...options, reuse: true }))
 }
 
 /** The computation itself, without access rules (publishing, the demo loader and benchmarks use it). */
