@@ -83,6 +83,14 @@ t.test('results read again while nothing was written are the kept ones; moving t
   // (xmax is the id this very transaction gets, which the kept snapshot, taken just before, may have as its xmin.)
   await app.db.execute(sql`update result_input_horizon set xid = (pg_snapshot_xmax(pg_current_snapshot())::text::int8 + 1)::text::xid8`)
   t.equal(await name(), 'Tên đổi ngoài trigger', 'read again: the name as it is now')
+  // Without a horizon row nothing can be told either.
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`update units set name = 'Tên đổi lần hai' where id = ${unitId}`)
+  })
+  t.equal(await name(), 'Tên đổi ngoài trigger', 'again kept')
+  await app.db.execute(sql`delete from result_input_horizon`)
+  t.equal(await name(), 'Tên đổi lần hai', 'no horizon: read again')
 })
 
 t.test('a write by a transaction open while the results were read is in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {

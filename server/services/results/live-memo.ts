@@ -150,10 +150,10 @@ const cleared = new WeakMap<Executor, { at: number, xmin: string }>()
 export const CLEAR_AFTER_MS = 10 * 60 * 1000
 
 /** Whether a transaction that `snapshot` (text of a pg_snapshot) could not see has since written to an input table. */
-const changedSince = (snapshot: string) => sql`(
+const changedSince = (snapshot: string) => sql`coalesce((
   select h.xid > pg_snapshot_xmin(s.at) or exists (
     select 1 from result_input_changes c where c.xid >= pg_snapshot_xmin(s.at) and not pg_visible_in_snapshot(c.xid, s.at))
-  from result_input_horizon h, (select ${snapshot}::pg_snapshot as at) s)`
+  from result_input_horizon h, (select ${snapshot}::pg_snapshot as at) s), true)`
 
 /**
  * The live results of `view` as `load` reads and computes them, or, when no transaction has written to a table they
@@ -167,15 +167,17 @@ export async function liveResultsFor<T extends { computedAt: string }> (db: Exec
   let views = read.get(db)
   if (views === undefined) read.set(db, views = new Map())
   const found = views.get(view) as Read<T> | undefined
-  const [now] = await queryRows<{ snapshot: string, now: unknown, changed: boolean }>(db, sql`
+  const [row] = await queryRows<{ snapshot: string, now: unknown, changed: boolean | null }>(db, sql`
     select pg_current_snapshot()::text as snapshot, now() as now, ${found === undefined ? sql`true` : changedSince(found.snapshot)} as changed`)
-  const { snapshot, changed } = now as { snapshot: string, now: unknown, changed: boolean }
-  if (found !== undefined && !changed) {
+  const { snapshot, now, changed } = row as { snapshot: string, now: unknown, changed: boolean | null }
+  // The most recently asked view is the last to be dropped.
+  views.delete(view)
+  // Anything but a plain "no" (a horizon row gone missing, say) reads again.
+  if (found !== undefined && changed === false) {
     views.set(view, { snapshot, value: found.value })
-    return { ...found.value, computedAt: toIso(now?.now) as string }
+    return { ...found.value, computedAt: toIso(now) as string }
   }
   const value = await load()
-  views.delete(view)
   views.set(view, { snapshot, value })
   while (views.size > MAX_VIEWS) views.delete(views.keys().next().value as string)
   await clearChanges(db, snapshot)
