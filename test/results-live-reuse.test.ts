@@ -5,7 +5,8 @@ import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { computeResults, type FieldSums, type ResultUnitInput } from '../server/domain/results.js'
-import { CLEAR_AFTER_MS, clearChanges, inputDigest, keepUnchanged, sameJson } from '../server/services/results/live-memo.js'
+import { inputDigest, keepUnchanged, sameJson } from '../server/services/results/live-memo.js'
+import { CLEAR_AFTER_MS, clearChanges } from '../server/services/kept-while-unchanged.js'
 import { buildTestApp } from './helpers/app.js'
 import { resultSetJson } from '../server/routes/results.js'
 import { leafEntries } from './helpers/results.js'
@@ -56,7 +57,7 @@ t.test('the live results answer each change at once, and the same figures while 
   t.equal(mine(await results()).unit.name, 'Sở Tư pháp tỉnh Thanh Hóa')
 })
 
-// Reading again without reading the inputs (liveResultsFor): the database tells whether any transaction has written to
+// Reading again without reading the inputs (services/kept-while-unchanged.ts): the database tells whether any transaction has written to
 // an input table since the kept results were read.
 async function unitNameReader (t: Test) {
   const app = await buildTestApp(t)
@@ -93,6 +94,29 @@ t.test('results read again while nothing was written are the kept ones; moving t
   t.equal(await name(), 'Tên đổi lần hai', 'no horizon: read again')
 })
 
+t.test('the gap report: each save in the next answer; kept while nothing was written', async (t) => {
+  const app = await buildTestApp(t)
+  const { admin, round, unitId, officer, url } = await openRoundForOfficer(app, { unitCode: 'SO-TP' })
+  type Gap = { units: { unit: { id: string, name: string }, selfPoints: number }[] }
+  const mine = async () => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${round.id}/gap?unitType=department`, headers: admin.headers })
+    t.equal(response.statusCode, 200, response.body.slice(0, 300))
+    return (response.json() as Gap).units.find((unit) => unit.unit.id === unitId)!
+  }
+  t.equal((await mine()).selfPoints, 0, 'nothing saved yet')
+  const entries = leafEntries('SO-TP', 'self')
+  const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '"0"' }, payload: { entries: entries.map(({ leafCode, input }) => ({ leafCode, input })) } })
+  t.equal(saved.statusCode, 200)
+  t.equal((await mine()).selfPoints, saved.json().totals.points, 'the save is in the next answer')
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`update units set name = 'Tên đổi ngoài trigger' where id = ${unitId}`)
+  })
+  t.not((await mine()).unit.name, 'Tên đổi ngoài trigger', 'no change recorded: the kept report')
+  await app.db.execute(sql`update result_input_horizon set xid = (pg_snapshot_xmax(pg_current_snapshot())::text::int8 + 1)::text::xid8`)
+  t.equal((await mine()).unit.name, 'Tên đổi ngoài trigger', 'read again past the horizon')
+})
+
 t.test('a write by a transaction open while the results were read is in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {
   const { app, unitId, name } = await unitNameReader(t)
   const before = await name()
@@ -109,28 +133,25 @@ t.test('a write by a transaction open while the results were read is in the answ
 t.test('clearing result_input_changes: rows below the snapshot taken a clearing interval earlier, and the horizon up to it', async (t) => {
   const app = await buildTestApp(t)
   const db = app.db
-  const snapshot = async () => (await queryRows<{ at: string }>(db, sql`select pg_current_snapshot()::text as at`))[0]!.at
-  const write = () => db.execute(sql`insert into unit_types (code, name) values (${'t' + Math.random().toString(36).slice(2, 8)}, 'Loại thử')`)
-  const state = async () => (await queryRows<{ rows: number, horizon: string }>(db, sql`
-    select (select count(*)::int from result_input_changes) as rows, (select xid::text from result_input_horizon) as horizon`))[0]!
-  await write()
-  const first = await snapshot()
-  await write()
+  // Each write's transaction id; a snapshot at one of them is one taken just before that transaction began (as
+  // pg_current_snapshot() is on a quiet server; on a shared one other transactions hold its horizon lower).
+  const write = async () => (await queryRows<{ xid: string }>(db, sql`
+    insert into unit_types (code, name) values (${'t' + Math.random().toString(36).slice(2, 8)}, 'Loại thử') returning pg_current_xact_id()::text as xid`))[0]!.xid
+  const state = async () => (await queryRows<{ xids: string[], horizon: string }>(db, sql`
+    select array(select xid::text from result_input_changes order by xid) as xids, (select xid::text from result_input_horizon) as horizon`))[0]!
+  const first = await write()
+  const second = await write()
   const start = await state()
-  t.ok(start.rows >= 2, 'each writing transaction left a row')
-  await clearChanges(db, first, 0)
+  t.ok(start.xids.includes(first) && start.xids.includes(second), 'each writing transaction left a row')
+  await clearChanges(db, `${second}:${second}:`, 0)
   t.same(await state(), start, 'the first call only notes its snapshot')
-  await clearChanges(db, await snapshot(), CLEAR_AFTER_MS - 1)
+  await clearChanges(db, `${second}:${second}:`, CLEAR_AFTER_MS - 1)
   t.same(await state(), start, 'nothing cleared before the interval has passed')
-  await write()
-  await clearChanges(db, await snapshot(), CLEAR_AFTER_MS)
+  const third = await write()
+  await clearChanges(db, `${third}:${third}:`, CLEAR_AFTER_MS)
   const after = await state()
-  const xmin = first.split(':')[0] as string
-  t.equal(after.horizon, xmin, 'the horizon is the first snapshot\'s')
-  const [left] = await queryRows<{ below: number, above: number }>(db, sql`
-    select count(*) filter (where xid < ${xmin}::xid8)::int as below, count(*) filter (where xid >= ${xmin}::xid8)::int as above from result_input_changes`)
-  t.equal(left?.below, 0, 'no row below it is left')
-  t.equal(left?.above, 2, 'the two writes since it are kept')
+  t.equal(after.horizon, second, 'the horizon is the snapshot noted a clearing interval earlier')
+  t.same(after.xids, [second, third], 'the rows below it are gone, those from it on kept')
 })
 
 t.test('every table is either one results are computed from, with the trigger that records writes to it, or named here as not one', async (t) => {

@@ -13,7 +13,7 @@ import {
   acceptSelfScores, finalizeAppraisal, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
   saveAppraisal, setAssignments
 } from '../services/appraisal.js'
-import { appraisalProgress, gapReport } from '../services/progress.js'
+import { appraisalProgress, keptGapReport } from '../services/progress.js'
 import { leafHistory, unitHistory } from '../services/history.js'
 import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
@@ -75,7 +75,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
       response: { 200: ref(GapReportSchema), ...problems(400, 401, 403, 404) }
     }
-  }, async (request) => gapReport(app.db, request.params.id, request.query))
+  }, async (request) => keptGapReport(app.db, request.params.id, request.query))
 
   app.get('/rounds/:id/units/:unitId/appraisal', {
     config: { access: appraisalReaders, responseHeaders: { 200: ['etag'] } },

@@ -8,6 +8,7 @@ import { milliToNumber, type Milli } from '../domain/decimal.js'
 import { pointsGap } from '../domain/results.js'
 import { appraiserOf, assertRoundExists, requestVisibleTo, type UnitRef } from './appraisal/context.js'
 import { expireDueRequests } from './supplement-expiry.js'
+import { keptWhileUnchanged } from './kept-while-unchanged.js'
 import type { Actor } from './context.js'
 import { readRoundUnits, roundLeavesSql } from '../db/queries/round-units.js'
 
@@ -75,6 +76,11 @@ export interface GapReport {
 }
 
 export type GapFieldLine = GapLine & { code: string, title: string, maxPoints: number }
+
+/** The gap report as gapReport reads it, or as it was last read while nothing it is computed from has been written since. */
+export async function keptGapReport (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<GapReport> {
+  return (await keptWhileUnchanged(db, 'gap', `${roundId}|${query.unitType ?? ''}`, () => gapReport(db, roundId, query))).value
+}
 
 /**
  * Per unit and field: self points, appraised points and self − appraised, from the per-field sums the triggers keep;

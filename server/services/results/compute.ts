@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { concurrently, databaseNow, queryRows } from '../../db/rows.js'
+import { concurrently, databaseNow, queryRows, toIso } from '../../db/rows.js'
 import { formatMilli, type Milli } from '../../domain/decimal.js'
 import { computeResults, previousFrom, type PreviousResults, type ResultField } from '../../domain/results.js'
 import { Errors } from '../../errors.js'
@@ -12,7 +12,8 @@ import { fieldProblem } from '../../messages/validation.js'
 import { type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnits, milli, unitSetSql } from './inputs.js'
 import { latestVersion, loadVersion } from './versions.js'
 import { getResultSettings } from './settings.js'
-import { computedFor, liveResultsFor } from './live-memo.js'
+import { computedFor } from './live-memo.js'
+import { keptWhileUnchanged } from '../kept-while-unchanged.js'
 
 export interface ComputeOptions {
   /** Round to compare with; undefined: the previous year's round; null: no comparison. */
@@ -58,7 +59,9 @@ export async function getLiveResults (db: Executor, actor: Actor, roundId: strin
     }
   }
   const compareTo = options.compareTo === undefined ? 'previous' : options.compareTo ?? 'none'
-  return liveResultsFor(db, `${roundId}|${unitType}|${compareTo}`, () => computeLiveResults(db, roundId, unitType, { ...options, reuse: true }))
+  const { value, kept, now } = await keptWhileUnchanged(db, 'results', `${roundId}|${unitType}|${compareTo}`,
+    () => computeLiveResults(db, roundId, unitType, { ...options, reuse: true }))
+  return kept ? { ...value, computedAt: toIso(now) as string } : value
 }
 
 /** The computation itself, without access rules (publishing, the demo loader and benchmarks use it). */

@@ -4,12 +4,9 @@
 // pure function of them, so a reused answer is the one a new computation would give. Paging through the results of
 // 10,000 units, or reading them again, then costs the reads, not the computation and its serialization.
 // Before that, the reads themselves are skipped when no transaction has written to an input table since they were
-// made (liveResultsFor): the database says so from result_input_changes, which triggers keep (migration 0016).
+// made (services/kept-while-unchanged.ts).
 import { createHash } from 'node:crypto'
-import { sql } from 'drizzle-orm'
-import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from '../../db/client.js'
-import { queryRows, toIso } from '../../db/rows.js'
 import { computeResults, type ComputedResults, type PreviousResults, type ResultInput } from '../../domain/results.js'
 
 /** Views kept (round, unit type and comparison); each holds one unit type's results, tens of MB at 10,000 units. */
@@ -137,66 +134,4 @@ export function sameJson (a: unknown, b: unknown): boolean {
   }
   for (const key in y) if (y[key] !== undefined) keys--
   return keys === 0
-}
-
-interface Read<T> { snapshot: string, value: T }
-
-const read = new WeakMap<Executor, Map<string, Read<unknown>>>()
-
-/** When this process last cleared result_input_changes, and the horizon of the snapshot it took then. */
-const cleared = new WeakMap<Executor, { at: number, xmin: string }>()
-
-/** How long a kept snapshot stays good for telling changes: rows below it are cleared after this long. */
-export const CLEAR_AFTER_MS = 10 * 60 * 1000
-
-/** Whether a transaction that `snapshot` (text of a pg_snapshot) could not see has since written to an input table. */
-const changedSince = (snapshot: string) => sql`coalesce((
-  select h.xid > pg_snapshot_xmin(s.at) or exists (
-    select 1 from result_input_changes c where c.xid >= pg_snapshot_xmin(s.at) and not pg_visible_in_snapshot(c.xid, s.at))
-  from result_input_horizon h, (select ${snapshot}::pg_snapshot as at) s), true)`
-
-/**
- * The live results of `view` as `load` reads and computes them, or, when no transaction has written to a table they
- * are computed from since the ones kept were read, the kept ones (with computedAt now). A snapshot of the database is
- * taken before `load` starts, so every transaction it could see was seen by every read of `load`; a later check finds
- * any transaction outside that snapshot in result_input_changes once it has committed. Inside a transaction (which may
- * have written itself) `load` always runs.
- */
-export async function liveResultsFor<T extends { computedAt: string }> (db: Executor, view: string, load: () => Promise<T>): Promise<T> {
-  if (db instanceof PgTransaction) return load()
-  let views = read.get(db)
-  if (views === undefined) read.set(db, views = new Map())
-  const found = views.get(view) as Read<T> | undefined
-  const [row] = await queryRows<{ snapshot: string, now: unknown, changed: boolean | null }>(db, sql`
-    select pg_current_snapshot()::text as snapshot, now() as now, ${found === undefined ? sql`true` : changedSince(found.snapshot)} as changed`)
-  const { snapshot, now, changed } = row as { snapshot: string, now: unknown, changed: boolean | null }
-  // The most recently asked view is the last to be dropped.
-  views.delete(view)
-  // Anything but a plain "no" (a horizon row gone missing, say) reads again.
-  if (found !== undefined && changed === false) {
-    views.set(view, { snapshot, value: found.value })
-    return { ...found.value, computedAt: toIso(now) as string }
-  }
-  const value = await load()
-  views.set(view, { snapshot, value })
-  while (views.size > MAX_VIEWS) views.delete(views.keys().next().value as string)
-  await clearChanges(db, snapshot)
-  return value
-}
-
-/**
- * Every CLEAR_AFTER_MS, deletes the rows of result_input_changes below the horizon of the snapshot taken the time
- * before and moves result_input_horizon up to it: a snapshot kept since then, in any process, can no longer tell
- * changes and reads again (one read of every view not asked for in that time).
- */
-export async function clearChanges (db: Executor, snapshot: string, now = Date.now()): Promise<void> {
-  const last = cleared.get(db)
-  const xmin = snapshot.split(':')[0] as string
-  if (last !== undefined && now - last.at < CLEAR_AFTER_MS) return
-  if (last !== undefined) {
-    await db.execute(sql`
-      with gone as (delete from result_input_changes where xid < ${last.xmin}::xid8)
-      update result_input_horizon set xid = greatest(xid, ${last.xmin}::xid8) where id = 1`)
-  }
-  cleared.set(db, { at: now, xmin })
 }
