@@ -9,7 +9,7 @@ CREATE TABLE "result_input_horizon" (
 --> statement-breakpoint
 -- Written by hand. Every transaction that writes to a table live results are computed from leaves its id in
 -- result_input_changes (one row per transaction, whatever it wrote): the statement triggers below, on exactly the
--- tables the results service reads. A table added to those reads needs the trigger too (test/result-input-changes).
+-- tables the results service reads. A table added to those reads needs the trigger too (test/results-live-reuse.test.ts).
 ALTER TABLE "result_input_horizon" ADD CONSTRAINT "result_input_horizon_one_row" CHECK ("id" = 1);
 --> statement-breakpoint
 INSERT INTO "result_input_horizon" ("id", "xid") VALUES (1, pg_snapshot_xmin(pg_current_snapshot()));

@@ -51,7 +51,7 @@ const xid8 = customType<{ data: string, driverData: string }>({ dataType: () => 
  * The transactions that wrote to a table live results are computed from, one row each, written by a statement trigger
  * on every such table (migration 0016). With a snapshot taken before the inputs were read, a reader tells whether any
  * transaction it could not see has since committed: if none has, the results it computed then are still the answer
- * (services/results/live-memo.ts). Rows are deleted below the horizon once no kept snapshot needs them.
+ * (services/kept-while-unchanged.ts). Rows are deleted below the horizon once no kept snapshot needs them.
  */
 export const resultInputChangesTable = pgTable('result_input_changes', {
   xid: xid8().primaryKey()
