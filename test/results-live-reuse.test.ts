@@ -4,8 +4,8 @@ import { gunzipSync } from 'node:zlib'
 import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { queryRows } from '../server/db/rows.js'
-import { computeResults, type FieldSums, type ResultUnitInput } from '../server/domain/results.js'
-import { inputDigest, keepUnchanged, sameJson } from '../server/services/results/live-memo.js'
+import { computeResults, resultsState, type FieldSums, type PreviousResults, type ResultUnitInput } from '../server/domain/results.js'
+import { previousDigest } from '../server/services/results/live-memo.js'
 import { CLEAR_AFTER_MS, clearChanges } from '../server/services/kept-while-unchanged.js'
 import { buildTestApp } from './helpers/app.js'
 import { resultSetJson } from '../server/routes/results.js'
@@ -172,24 +172,27 @@ t.test('every table is either one results are computed from, with the trigger th
   t.ok(rows.filter((row) => row.recorded).length >= 16, 'the inputs have it')
 })
 
-t.test('the digest of a computation\'s inputs: every figure counts, the order a unit\'s sums were read in does not', async (t) => {
-  const fields = [{ code: 'A', title: 'A', maxPoints: 10_000, leaves: 2 }, { code: 'B', title: 'B', maxPoints: 5_000, leaves: 1 }]
-  const sums = (points: number): FieldSums => ({ selfPoints: points, selfNotApplicable: 0, selfAnswered: 1, appraisedPoints: points, appraisedNotApplicable: 0, appraised: 1 })
-  const unit = (id: string, a: number, b: number, order: 'AB' | 'BA' = 'AB'): ResultUnitInput => ({
-    id, code: id, name: `Đơn vị ${id}`, fields: new Map(order === 'AB' ? [['A', sums(a)], ['B', sums(b)]] : [['B', sums(b)], ['A', sums(a)]])
-  })
-  const input = (units: ResultUnitInput[]) => ({ fields, units, bands: [{ code: 'tot', label: 'Tốt', min: 50 }, { code: 'kha', label: 'Khá', min: 0 }], ranking: 'dense' as const })
-  const base = inputDigest(input([unit('X', 1000, 2000), unit('Y', 3000, 0)]), null)
-  t.equal(inputDigest(input([unit('X', 1000, 2000, 'BA'), unit('Y', 3000, 0)]), null), base, 'sums read in another order')
-  t.not(inputDigest(input([unit('X', 1000, 2001), unit('Y', 3000, 0)]), null), base, 'one thousandth more')
-  t.not(inputDigest(input([unit('Y', 3000, 0), unit('X', 1000, 2000)]), null), base, 'units in another order (ties of equal names follow it)')
-  t.not(inputDigest(input([unit('X', 1000, 2000)]), null), base, 'a unit fewer')
-  t.not(inputDigest({ ...input([unit('X', 1000, 2000), unit('Y', 3000, 0)]), ranking: 'competition' }, null), base, 'the ranking method')
-  const renamed = unit('X', 1000, 2000)
-  renamed.name = 'Đơn vị X mới'
-  t.not(inputDigest(input([renamed, unit('Y', 3000, 0)]), null), base, 'a name')
-  // Equal digests mean equal results: computeResults reads nothing else.
-  t.same(computeResults(input([unit('X', 1000, 2000, 'BA'), unit('Y', 3000, 0)])), computeResults(input([unit('X', 1000, 2000), unit('Y', 3000, 0)])))
+t.test('the digest of the previous figures a computation compares with: every figure counts, the order they were read in does not', async (t) => {
+  const previous = (rank: number, appraised: number, order: 'AB' | 'BA' = 'AB'): PreviousResults => {
+    const fields = new Map([['A', { self: 1_000, appraised }], ['B', { self: 2_000, appraised: 2_000 }]])
+    const units = new Map([
+      ['X', { rank, classification: { code: 'tot', label: 'Tốt' }, self: { points: 3_000, maximum: 10_000 }, appraised: { points: appraised + 2_000, maximum: 10_000 }, fields }],
+      ['Y', { rank: 3 - rank, classification: null, self: { points: 0, maximum: 10_000 }, appraised: { points: 0, maximum: 10_000 }, fields: new Map() }]
+    ])
+    return {
+      round: { id: 'r', code: 'R', year: 2020 },
+      source: 'published',
+      version: 1,
+      fieldMap: new Map(order === 'AB' ? [['A', 'A'], ['B', 'B']] : [['B', 'B'], ['A', 'A']]),
+      units: order === 'AB' ? units : new Map([...units].reverse())
+    }
+  }
+  const base = previousDigest(previous(1, 1_500))
+  t.equal(previousDigest(previous(1, 1_500, 'BA')), base, 'read in another order')
+  t.not(previousDigest(previous(1, 1_501)), base, 'one thousandth more in a field')
+  t.not(previousDigest(previous(2, 1_500)), base, 'another rank')
+  t.not(previousDigest({ ...previous(1, 1_500), version: 2 }), base, 'another version')
+  t.not(previousDigest(null), base, 'no previous round')
 })
 
 t.test('the live results\' JSON, written in pieces of units, is JSON.stringify\'s text of the set (units last), at every piece boundary', async (t) => {
@@ -204,23 +207,6 @@ t.test('the live results\' JSON, written in pieces of units, is JSON.stringify\'
   t.equal(Buffer.concat(resultSetJson({ units: [unit(0)] })).toString('utf8'), JSON.stringify({ units: [unit(0)] }), 'a set of nothing but units')
 })
 
-t.test('sameJson: the same JSON, whatever the order of keys or an undefined beside an absent key', async (t) => {
-  t.ok(sameJson({ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }), 'keys in another order')
-  t.ok(sameJson({ a: 1, b: undefined }, { a: 1 }), 'undefined and absent')
-  t.ok(sameJson({ a: 1 }, { a: 1, b: undefined }), 'absent and undefined')
-  t.ok(sameJson(null, null))
-  t.notOk(sameJson({ a: 1 }, { a: 1, b: 2 }), 'a key more')
-  t.notOk(sameJson({ a: 1, b: 2 }, { a: 1 }), 'a key fewer')
-  t.notOk(sameJson({ a: 1, b: undefined }, { a: 1, c: 2 }), 'a key more, beside an undefined one')
-  t.notOk(sameJson({ a: 1 }, { a: '1' }), 'a number and its text')
-  t.notOk(sameJson({ a: null }, { a: {} }), 'null and an object')
-  t.notOk(sameJson([1, 2], [1, 2, 3]), 'a longer array')
-  t.notOk(sameJson([], {}), 'an array and an object')
-  t.notOk(sameJson({}, []), 'an object and an array')
-  t.notOk(sameJson({ a: [{ b: 1 }] }, { a: [{ b: 2 }] }), 'deep inside')
-  t.notOk(sameJson(new Date(0), new Date(1)), 'dates are never the same')
-})
-
 t.test('after a change, a unit whose result is unchanged is the object it was, and its JSON is not written again', async (t) => {
   const fields = [{ code: 'A', title: 'A', maxPoints: 10_000, leaves: 2 }, { code: 'B', title: 'B', maxPoints: 5_000, leaves: 1 }]
   const sums = (points: number): FieldSums => ({ selfPoints: points, selfNotApplicable: 0, selfAnswered: 1, appraisedPoints: points, appraisedNotApplicable: 0, appraised: 1 })
@@ -230,12 +216,13 @@ t.test('after a change, a unit whose result is unchanged is the object it was, a
   })
   const input = (units: ResultUnitInput[]) => ({ fields, units, bands: [{ code: 'tot', label: 'Tốt', min: 50 }, { code: 'kha', label: 'Khá', min: 0 }], ranking: 'competition' as const })
   const units = Array.from({ length: 1200 }, (_, i) => unit(i))
-  const before = keepUnchanged(computeResults(input(units)), undefined)
+  const kept = resultsState(input(units), null)
+  const before = kept.computed
   t.equal(before.units[95]?.unit.id, 'u1104', 'ranked by points')
   // Unit 1,105 (95th, in the first piece) gains 12 thousandths: it passes units 1,106 and 1,107.
   const changed = units.map((u, i) => i === 1105 ? unit(i, 2_000 + 5 * 1105 + 12) : u)
   const fresh = computeResults(input(changed))
-  const after = keepUnchanged(computeResults(input(changed)), before)
+  const after = resultsState(input(changed), null, kept).computed
   t.same(after, fresh, 'the same results as a new computation')
   const old = new Map(before.units.map((u) => [u.unit.id, u]))
   const renewed = after.units.filter((u) => u !== old.get(u.unit.id)).map((u) => u.unit.id)

@@ -212,10 +212,7 @@ function score (points: Milli, maximum: Milli): Score {
 
 const fieldScore = (points: Milli, maximum: Milli): FieldScore => scoreOf(points, maximum)
 
-/**
- * Scores repeat: points are multiples of a step and maxima take few values, so across thousands of units most
- * (points, maximum) pairs recur. Each distinct pair is formatted once and its (never modified) object shared.
- */
+/** A formatter of (points, maximum) pairs that formats each distinct pair once. */
 function memoize<T> (make: (points: Milli, maximum: Milli) => T): (points: Milli, maximum: Milli) => T {
   const made = new Map<number, Map<number, T>>()
   return (points, maximum) => {
@@ -239,6 +236,100 @@ function differenceText (a: Milli, b: number, c: Milli, d: number, scale: number
   return { text: ratioText(n, m), display: ratioDisplay(n, m) }
 }
 
+/** A unit's sums per field in the catalog's order, with its totals in thousandths. */
+interface Row {
+  unit: ResultUnitInput
+  perField: { sums: FieldSums, selfMaximum: Milli, appraisedMaximum: Milli }[]
+  selfPoints: Milli
+  selfMaximum: Milli
+  appraisedPoints: Milli
+  appraisedMaximum: Milli
+  selfAnswered: number
+  appraised: number
+}
+
+function rowOf (unit: ResultUnitInput, fields: readonly ResultField[]): Row {
+  const perField = fields.map((field) => {
+    const sums = unit.fields.get(field.code) ?? NO_SUMS
+    return { sums, selfMaximum: field.maxPoints - sums.selfNotApplicable, appraisedMaximum: field.maxPoints - sums.appraisedNotApplicable }
+  })
+  let selfPoints = 0
+  let selfMaximum = 0
+  let appraisedPoints = 0
+  let appraisedMaximum = 0
+  let selfAnswered = 0
+  let appraised = 0
+  for (const item of perField) {
+    selfPoints = safeSum(selfPoints, item.sums.selfPoints)
+    selfMaximum = safeSum(selfMaximum, item.selfMaximum)
+    appraisedPoints = safeSum(appraisedPoints, item.sums.appraisedPoints)
+    appraisedMaximum = safeSum(appraisedMaximum, item.appraisedMaximum)
+    selfAnswered += item.sums.selfAnswered
+    appraised += item.sums.appraised
+  }
+  return { unit, perField, selfPoints, selfMaximum, appraisedPoints, appraisedMaximum, selfAnswered, appraised }
+}
+
+/**
+ * A computation of results kept so that the next one can start from it (resultsState): its inputs, and per unit (by
+ * its position in input.units) its row, its ranks, the key of its targets and its result object.
+ */
+export interface ResultsState {
+  readonly input: ResultInput
+  readonly computed: ComputedResults
+  readonly rows: readonly Row[]
+  readonly names: Int32Array
+  readonly overall: { readonly order: readonly number[], readonly ranks: readonly number[] }
+  readonly fieldRanks: readonly (readonly number[])[]
+  readonly results: readonly UnitResult[]
+  readonly targetKeys: readonly string[]
+  readonly memo: Memo
+}
+
+/**
+ * Scores repeat: points are multiples of a step and maxima take few values, so across thousands of units most
+ * (points, maximum) pairs recur. Each distinct pair is formatted once and its (never modified) object shared; so are
+ * the targets of units tied with each other and below the same unit. Kept from one computation to the next.
+ */
+interface Memo {
+  score: (points: Milli, maximum: Milli) => Score
+  fieldScore: (points: Milli, maximum: Milli) => FieldScore
+  targets: Map<string, ReturnType<typeof nextTargets>>
+}
+
+const newMemo = (): Memo => ({ score: memoize(score), fieldScore: memoize(fieldScore), targets: new Map() })
+/** Past this many targets kept, a computation starts a new memo (a long day of changes must not grow it forever). */
+const MAX_MEMO_TARGETS = 100_000
+
+/**
+ * Whether `before` was computed from the same fields, bands, ranking method and units (ids, codes, names and sort keys
+ * in the same order): then only the units' sums can differ.
+ */
+function sameShape (before: ResultInput, input: ResultInput): boolean {
+  if (before.ranking !== input.ranking || before.fields.length !== input.fields.length || before.bands.length !== input.bands.length || before.units.length !== input.units.length) return false
+  for (let f = 0; f < input.fields.length; f++) {
+    const a = before.fields[f] as ResultField
+    const b = input.fields[f] as ResultField
+    if (a.code !== b.code || a.title !== b.title || a.maxPoints !== b.maxPoints || a.leaves !== b.leaves) return false
+  }
+  for (let i = 0; i < input.bands.length; i++) {
+    const a = before.bands[i] as ClassificationBand
+    const b = input.bands[i] as ClassificationBand
+    if (a.code !== b.code || a.label !== b.label || a.min !== b.min) return false
+  }
+  for (let i = 0; i < input.units.length; i++) {
+    const a = before.units[i] as ResultUnitInput
+    const b = input.units[i] as ResultUnitInput
+    if (a.id !== b.id || a.code !== b.code || a.name !== b.name || a.sortKey !== b.sortKey) return false
+  }
+  return true
+}
+
+function sameSums (a: FieldSums, b: FieldSums): boolean {
+  return a.selfPoints === b.selfPoints && a.selfNotApplicable === b.selfNotApplicable && a.selfAnswered === b.selfAnswered &&
+    a.appraisedPoints === b.appraisedPoints && a.appraisedNotApplicable === b.appraisedNotApplicable && a.appraised === b.appraised
+}
+
 /**
  * Everything the results of a round show for one unit type, from the sums per unit and field: per unit and field the
  * self and appraised points, applicable maxima and percentages; per unit the totals, index, gap, classification (by
@@ -247,97 +338,90 @@ function differenceText (a: Milli, b: number, c: Milli, d: number, scale: number
  * and, given a previous round, the change per unit, per field and of the average row.
  */
 export function computeResults (input: ResultInput, previous: PreviousResults | null = null): ComputedResults {
-  const { fields, units, bands, ranking } = input
-  const leafTotal = fields.reduce((total, field) => total + field.leaves, 0)
+  return resultsState(input, previous).computed
+}
 
-  // Totals per unit, in thousandths.
-  const rows = units.map((unit) => {
-    const perField = fields.map((field) => {
-      const sums = unit.fields.get(field.code) ?? NO_SUMS
-      return {
-        sums,
-        selfMaximum: field.maxPoints - sums.selfNotApplicable,
-        appraisedMaximum: field.maxPoints - sums.appraisedNotApplicable
+/**
+ * computeResults, as a state the next computation can start from. Given `before`, an earlier state computed with
+ * previous results equal to `previous` (the caller's to know), and the same fields, bands, ranking and units, only
+ * the units whose sums changed are worked out again: a ranking is sorted again only when an appraised figure it ranks
+ * by changed, and a unit whose sums, rank, field ranks and targets are all as before keeps its result object (so what
+ * was built from it, its JSON, can be kept too). The answer is the one a new computation gives; when nothing changed,
+ * `before` itself. Without `before`, or with one of another shape, everything is computed anew.
+ */
+export function resultsState (input: ResultInput, previous: PreviousResults | null, before?: ResultsState): ResultsState {
+  const { fields, units, bands, ranking } = input
+  const kept = before !== undefined && sameShape(before.input, input) ? before : undefined
+  // The positions of the units whose sums changed (all of them without a state to start from).
+  const changed = new Uint8Array(units.length)
+  let anyChanged = kept === undefined
+  if (kept === undefined) changed.fill(1)
+  else {
+    for (let i = 0; i < units.length; i++) {
+      const was = (kept.input.units[i] as ResultUnitInput).fields
+      const now = (units[i] as ResultUnitInput).fields
+      if (fields.some((field) => !sameSums(was.get(field.code) ?? NO_SUMS, now.get(field.code) ?? NO_SUMS))) {
+        changed[i] = 1
+        anyChanged = true
       }
-    })
-    let selfPoints = 0
-    let selfMaximum = 0
-    let appraisedPoints = 0
-    let appraisedMaximum = 0
-    let selfAnswered = 0
-    let appraised = 0
-    for (const item of perField) {
-      selfPoints = safeSum(selfPoints, item.sums.selfPoints)
-      selfMaximum = safeSum(selfMaximum, item.selfMaximum)
-      appraisedPoints = safeSum(appraisedPoints, item.sums.appraisedPoints)
-      appraisedMaximum = safeSum(appraisedMaximum, item.appraisedMaximum)
-      selfAnswered += item.sums.selfAnswered
-      appraised += item.sums.appraised
     }
-    return { unit, perField, selfPoints, selfMaximum, appraisedPoints, appraisedMaximum, selfAnswered, appraised }
+    if (!anyChanged) return kept
+  }
+
+  const rows = units.map((unit, i) => kept !== undefined && changed[i] === 0 ? kept.rows[i] as Row : rowOf(unit, fields))
+  // Whether some changed unit's appraised figures (those ranked by) moved, overall or in field f.
+  const moved = (figures: (row: Row) => readonly [number, number]): boolean => kept === undefined || rows.some((row, i) => {
+    if (changed[i] === 0) return false
+    const [points, maximum] = figures(row)
+    const [pointsBefore, maximumBefore] = figures(kept.rows[i] as Row)
+    return points !== pointsBefore || maximum !== maximumBefore
+  })
+  const names = kept?.names ?? nameOrder(units)
+  const overall = kept !== undefined && !moved((row) => [row.appraisedPoints, row.appraisedMaximum])
+    ? kept.overall
+    : rankPositions(rows.map((row) => ({ points: row.appraisedPoints, maximum: row.appraisedMaximum, name: row.unit.name })), ranking, names)
+  const fieldRanks = fields.map((_, f) => {
+    const ofField = (row: Row) => row.perField[f] as Row['perField'][number]
+    if (kept !== undefined && !moved((row) => [ofField(row).sums.appraisedPoints, ofField(row).appraisedMaximum])) return kept.fieldRanks[f] as readonly number[]
+    return rankPositions(rows.map((row) => ({ points: ofField(row).sums.appraisedPoints, maximum: ofField(row).appraisedMaximum, name: row.unit.name })), ranking, names).ranks
   })
 
-  const names = nameOrder(units)
-  const overall = rankPositions(rows.map((row) => ({ points: row.appraisedPoints, maximum: row.appraisedMaximum, name: row.unit.name })), ranking, names)
-  const fieldRanks = fields.map((_, f) => rankPositions(rows.map((row) => {
-    const item = row.perField[f] as typeof row.perField[number]
-    return { points: item.sums.appraisedPoints, maximum: item.appraisedMaximum, name: row.unit.name }
-  }), ranking, names).ranks)
-
-  const scoreOf = memoize(score)
-  const fieldScoreOf = memoize(fieldScore)
-  // Units tied with each other and below the same unit need the same targets.
-  const targetsMemo = new Map<string, ReturnType<typeof nextTargets>>()
+  const memo = kept !== undefined && kept.memo.targets.size < MAX_MEMO_TARGETS ? kept.memo : newMemo()
+  const leafTotal = fields.reduce((total, field) => total + field.leaves, 0)
+  const matched = previous === null ? [] : matchedFields(fields, previous)
   const sortedBands = [...bands].sort((a, b) => b.min - a.min)
   const counts = new Map<string, number>(sortedBands.map((band) => [band.code, 0]))
   const results: UnitResult[] = []
+  const byPosition = new Array<UnitResult>(units.length)
+  const targetKeys = new Array<string>(units.length)
   let groupStart = 0
   overall.order.forEach((position, place) => {
-    const row = rows[position] as typeof rows[number]
+    const row = rows[position] as Row
     const rank = overall.ranks[position] as number
     if (place > 0 && rank !== overall.ranks[overall.order[place - 1] as number]) groupStart = place
     // The nearest unit strictly above is the last of the rank group just above; nextTargets needs no other.
     const above = groupStart > 0 ? rows[overall.order[groupStart - 1] as number] : undefined
-    const appraisedScore = { points: row.appraisedPoints, maximum: row.appraisedMaximum }
     const targetsKey = `${row.appraisedPoints}/${row.appraisedMaximum}/${above?.appraisedPoints}/${above?.appraisedMaximum}`
-    let targets = targetsMemo.get(targetsKey)
+    let targets = memo.targets.get(targetsKey)
     if (targets === undefined) {
-      targets = nextTargets(appraisedScore, above ? [{ points: above.appraisedPoints, maximum: above.appraisedMaximum }] : [], bands)
-      targetsMemo.set(targetsKey, targets)
+      targets = nextTargets({ points: row.appraisedPoints, maximum: row.appraisedMaximum }, above ? [{ points: above.appraisedPoints, maximum: above.appraisedMaximum }] : [], bands)
+      memo.targets.set(targetsKey, targets)
     }
     counts.set(targets.band.code, (counts.get(targets.band.code) ?? 0) + 1)
-    const gap = pointsGap(row.selfPoints, row.appraisedPoints)
-    results.push({
-      rank,
-      unit: { id: row.unit.id, code: row.unit.code, name: row.unit.name },
-      self: scoreOf(row.selfPoints, row.selfMaximum),
-      appraised: scoreOf(row.appraisedPoints, row.appraisedMaximum),
-      gap: { points: milliToNumber(gap), display: pointsDisplay(gap) },
-      classification: bandRef(targets.band),
-      fields: fields.map((field, f) => {
-        const item = row.perField[f] as typeof row.perField[number]
-        return {
-          code: field.code,
-          self: fieldScoreOf(item.sums.selfPoints, item.selfMaximum),
-          appraised: fieldScoreOf(item.sums.appraisedPoints, item.appraisedMaximum),
-          rank: (fieldRanks[f] as number[])[position] as number
-        }
-      }),
-      progress: { leaves: leafTotal, selfAnswered: row.selfAnswered, appraised: row.appraised },
-      targets: {
-        nextBand: targets.nextBand === null ? null : bandRef(targets.nextBand),
-        pointsToNextBand: targets.pointsToNextBand === null ? null : milliToNumber(targets.pointsToNextBand),
-        pointsToNextRank: targets.pointsToNextRank === null ? null : milliToNumber(targets.pointsToNextRank)
-      },
-      change: null
-    })
+    const old = kept !== undefined && changed[position] === 0 ? kept.results[position] : undefined
+    const unchanged = old !== undefined && old.rank === rank && kept?.targetKeys[position] === targetsKey &&
+      fieldRanks.every((ranks, f) => ranks === kept.fieldRanks[f] || ranks[position] === kept.fieldRanks[f]?.[position])
+    const result = unchanged ? old : unitResult(row, rank, position, targets, { fields, fieldRanks, leafTotal, memo, previous, matched })
+    results.push(result)
+    byPosition[position] = result
+    targetKeys[position] = targetsKey
   })
 
   const count = rows.length
-  const sumOf = (pick: (row: typeof rows[number]) => Milli) => rows.reduce((total, row) => safeSum(total, pick(row)), 0)
+  const sumOf = (pick: (row: Row) => Milli) => rows.reduce((total, row) => safeSum(total, pick(row)), 0)
   const averageRow = (side: 'self' | 'appraised'): AverageRow => ({
     fields: fields.map((field, f) => {
-      const total = sumOf((row) => (row.perField[f] as typeof row.perField[number]).sums[side === 'self' ? 'selfPoints' : 'appraisedPoints'])
+      const total = sumOf((row) => (row.perField[f] as Row['perField'][number]).sums[side === 'self' ? 'selfPoints' : 'appraisedPoints'])
       return {
         code: field.code,
         points: ratioText(total, count * MILLI_PER_POINT),
@@ -357,68 +441,100 @@ export function computeResults (input: ResultInput, previous: PreviousResults | 
     units: results,
     average: count === 0 ? null : { units: count, self: averageRow('self'), appraised: averageRow('appraised') },
     classificationCounts: sortedBands.map((band) => ({ code: band.code, label: band.label, min: band.min, count: counts.get(band.code) ?? 0 })),
-    comparison: null
+    comparison: previous === null ? null : comparisonOf(rows, fields, previous, matched)
   }
-  if (previous !== null) applyComparison(computed, rows.map((row) => ({ id: row.unit.id, perField: row.perField.map((item) => item.sums), selfPoints: row.selfPoints, appraisedPoints: row.appraisedPoints, appraisedMaximum: row.appraisedMaximum })), fields, previous)
-  return computed
+  return { input, computed, rows, names, overall, fieldRanks, results: byPosition, targetKeys, memo }
 }
 
-interface CurrentSums { id: string, perField: FieldSums[], selfPoints: Milli, appraisedPoints: Milli, appraisedMaximum: Milli }
-
-function applyComparison (computed: ComputedResults, current: CurrentSums[], fields: readonly ResultField[], previous: PreviousResults): void {
-  const matched = fields.flatMap((field) => {
-    const previousCode = previous.fieldMap.get(field.code)
-    return previousCode === undefined ? [] : [{ code: field.code, previousCode }]
-  })
-  const byUnit = new Map(current.map((row) => [row.id, row]))
-  for (const unit of computed.units) {
-    const before = previous.units.get(unit.unit.id)
-    const now = byUnit.get(unit.unit.id)
-    if (before === undefined || now === undefined) continue
-    const indexChange = before.appraised.maximum === 0 || now.appraisedMaximum === 0
-      ? { text: '0', display: '0.00' }
-      : differenceText(now.appraisedPoints, now.appraisedMaximum, before.appraised.points, before.appraised.maximum, 100)
-    unit.change = {
-      previousRank: before.rank,
-      rankChange: before.rank - unit.rank,
-      previousIndex: before.appraised.maximum === 0 ? '0' : ratioText(before.appraised.points * 100, before.appraised.maximum),
-      indexChange: indexChange.text,
-      indexChangeDisplay: indexChange.display,
-      previousClassification: before.classification,
-      fields: matched.flatMap(({ code, previousCode }) => {
-        const then = before.fields.get(previousCode)
-        const index = fields.findIndex((field) => field.code === code)
-        const sums = now.perField[index]
-        if (then === undefined || sums === undefined) return []
-        const change = sums.appraisedPoints - then.appraised
-        return [{ code, previousCode, previousPoints: milliToNumber(then.appraised), pointsChange: milliToNumber(change), display: pointsDisplay(change) }]
-      })
-    }
+/** A unit's result: its scores, classification, field ranks, targets and, given a previous round, its change. */
+function unitResult (row: Row, rank: number, position: number, targets: ReturnType<typeof nextTargets>, context: {
+  fields: readonly ResultField[], fieldRanks: readonly (readonly number[])[], leafTotal: number, memo: Memo, previous: PreviousResults | null, matched: MatchedField[]
+}): UnitResult {
+  const { fields, fieldRanks, memo, previous } = context
+  const gap = pointsGap(row.selfPoints, row.appraisedPoints)
+  const before = previous?.units.get(row.unit.id)
+  return {
+    rank,
+    unit: { id: row.unit.id, code: row.unit.code, name: row.unit.name },
+    self: memo.score(row.selfPoints, row.selfMaximum),
+    appraised: memo.score(row.appraisedPoints, row.appraisedMaximum),
+    gap: { points: milliToNumber(gap), display: pointsDisplay(gap) },
+    classification: bandRef(targets.band),
+    fields: fields.map((field, f) => {
+      const item = row.perField[f] as Row['perField'][number]
+      return {
+        code: field.code,
+        self: memo.fieldScore(item.sums.selfPoints, item.selfMaximum),
+        appraised: memo.fieldScore(item.sums.appraisedPoints, item.appraisedMaximum),
+        rank: (fieldRanks[f] as readonly number[])[position] as number
+      }
+    }),
+    progress: { leaves: context.leafTotal, selfAnswered: row.selfAnswered, appraised: row.appraised },
+    targets: {
+      nextBand: targets.nextBand === null ? null : bandRef(targets.nextBand),
+      pointsToNextBand: targets.pointsToNextBand === null ? null : milliToNumber(targets.pointsToNextBand),
+      pointsToNextRank: targets.pointsToNextRank === null ? null : milliToNumber(targets.pointsToNextRank)
+    },
+    change: before === undefined ? null : unitChange(row, rank, before, context.matched)
   }
+}
+
+/** A current field matched to the previous round's, with its position among the current fields. */
+interface MatchedField { code: string, previousCode: string, index: number }
+
+function matchedFields (fields: readonly ResultField[], previous: PreviousResults): MatchedField[] {
+  return fields.flatMap((field, index) => {
+    const previousCode = previous.fieldMap.get(field.code)
+    return previousCode === undefined ? [] : [{ code: field.code, previousCode, index }]
+  })
+}
+
+function unitChange (now: Row, rank: number, before: PreviousUnit, matched: readonly MatchedField[]): UnitChange {
+  const indexChange = before.appraised.maximum === 0 || now.appraisedMaximum === 0
+    ? { text: '0', display: '0.00' }
+    : differenceText(now.appraisedPoints, now.appraisedMaximum, before.appraised.points, before.appraised.maximum, 100)
+  return {
+    previousRank: before.rank,
+    rankChange: before.rank - rank,
+    previousIndex: before.appraised.maximum === 0 ? '0' : ratioText(before.appraised.points * 100, before.appraised.maximum),
+    indexChange: indexChange.text,
+    indexChangeDisplay: indexChange.display,
+    previousClassification: before.classification,
+    fields: matched.flatMap(({ code, previousCode, index }) => {
+      const then = before.fields.get(previousCode)
+      const sums = now.perField[index]?.sums
+      if (then === undefined || sums === undefined) return []
+      const change = sums.appraisedPoints - then.appraised
+      return [{ code, previousCode, previousPoints: milliToNumber(then.appraised), pointsChange: milliToNumber(change), display: pointsDisplay(change) }]
+    })
+  }
+}
+
+/** The comparison with the previous round: the fields matched and the change of the average row. */
+function comparisonOf (rows: readonly Row[], fields: readonly ResultField[], previous: PreviousResults, matched: readonly MatchedField[]): Comparison {
   // The average row's change: both means are exact, so their difference is too.
   const previousUnits = [...previous.units.values()]
   let average: Comparison['average'] = null
-  if (current.length > 0 && previousUnits.length > 0) {
-    const n = current.length
+  if (rows.length > 0 && previousUnits.length > 0) {
+    const n = rows.length
     const m = previousUnits.length
     const change = (code: string, nowTotal: Milli, thenTotal: Milli): AverageChange => {
       const difference = differenceText(nowTotal, n * MILLI_PER_POINT, thenTotal, m * MILLI_PER_POINT, 1)
       return { code, change: difference.text, display: difference.display }
     }
     const side = (which: 'self' | 'appraised') => ({
-      fields: matched.map(({ code, previousCode }) => {
-        const index = fields.findIndex((field) => field.code === code)
-        const nowTotal = current.reduce((total, row) => safeSum(total, (row.perField[index] as FieldSums)[which === 'self' ? 'selfPoints' : 'appraisedPoints']), 0)
+      fields: matched.map(({ code, previousCode, index }) => {
+        const nowTotal = rows.reduce((total, row) => safeSum(total, (row.perField[index]?.sums ?? NO_SUMS)[which === 'self' ? 'selfPoints' : 'appraisedPoints']), 0)
         const thenTotal = previousUnits.reduce((total, unit) => safeSum(total, unit.fields.get(previousCode)?.[which] ?? 0), 0)
         return change(code, nowTotal, thenTotal)
       }),
       total: change('total',
-        current.reduce((total, row) => safeSum(total, which === 'self' ? row.selfPoints : row.appraisedPoints), 0),
+        rows.reduce((total, row) => safeSum(total, which === 'self' ? row.selfPoints : row.appraisedPoints), 0),
         previousUnits.reduce((total, unit) => safeSum(total, unit[which].points), 0))
     })
     average = { self: side('self'), appraised: side('appraised') }
   }
-  computed.comparison = { round: previous.round, source: previous.source, version: previous.version, fields: matched, average }
+  return { round: previous.round, source: previous.source, version: previous.version, fields: matched.map(({ code, previousCode }) => ({ code, previousCode })), average }
 }
 
 /** Reads exact thousandths back from computed (or published) results, to compare a later round with them. */

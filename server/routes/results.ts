@@ -66,8 +66,8 @@ const UNITS_PER_PIECE = 500
 const unitsPieces = new WeakMap<object, Buffer[]>()
 
 /**
- * A piece's bytes, by its first unit and its number of units, with the units it was written from: a new computation
- * gives an unchanged unit as the object it had before (live-memo.ts), so a piece whose units are all the same objects,
+ * A piece's bytes, by its first unit and its number of units, with the units it was written from: a computation on
+ * from the kept one gives an unchanged unit as the object it had before (resultsState in domain/results.ts), so a piece whose units are all the same objects,
  * in the same order, is the same JSON. After one score changes, the units whose rank moved are in one piece or a few.
  * (A page of 50 starting at the same unit as a piece of all units is kept beside it, not in its place.)
  */
