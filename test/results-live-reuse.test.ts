@@ -9,8 +9,9 @@ import { previousDigest } from '../server/services/results/live-memo.js'
 import { CLEAR_AFTER_MS, clearChanges } from '../server/services/kept-while-unchanged.js'
 import { buildTestApp } from './helpers/app.js'
 import { resultSetJson } from '../server/routes/results.js'
-import { leafEntries } from './helpers/results.js'
-import { openRoundForOfficer } from './helpers/rounds.js'
+import { computeLiveResults } from '../server/services/results.js'
+import { RESULTS_CSV, leafEntries } from './helpers/results.js'
+import { historicalRound, openRoundForOfficer } from './helpers/rounds.js'
 
 t.test('the live results answer each change at once, and the same figures while nothing changed', async (t) => {
   const app = await buildTestApp(t)
@@ -94,6 +95,103 @@ t.test('results read again while nothing was written are the kept ones; moving t
   t.equal(await name(), 'Tên đổi lần hai', 'no horizon: read again')
 })
 
+// After transactions that wrote scores alone (migration 0017), the results read again only the units whose sums they wrote.
+async function scoresReader (t: Test) {
+  const app = await buildTestApp(t)
+  const { admin, data, round, unitId, officer, url } = await openRoundForOfficer(app, { unitCode: 'SO-TP' })
+  type Unit = { unit: { id: string, name: string }, self: { points: number }, appraised: { points: number }, rank: number }
+  const results = async () => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${round.id}/results?unitType=department`, headers: admin.headers })
+    t.equal(response.statusCode, 200, response.body.slice(0, 300))
+    return response.json() as { units: Unit[], computedAt: string }
+  }
+  const of = (body: { units: Unit[] }, id: string) => body.units.find((unit) => unit.unit.id === id)!
+  // Another unit's scores, written as the demo loader or an import would: a self-assessment and an appraisal of two leaves.
+  const otherId = data.units.get('SO-XD') as string
+  const [leaves] = await queryRows<{ catalog_id: string, codes: string[], fields: string[] }>(app.db, sql`
+    select rc.catalog_id, array_agg(l.code order by l.code) as codes, array_agg(l.field_code order by l.code) as fields
+    from round_catalogs rc join catalog_leaves l on l.catalog_id = rc.catalog_id and l.max_points >= 2
+    where rc.round_id = ${round.id} and rc.unit_type_code = 'department' group by rc.catalog_id`)
+  const scoreOther = async (points: number) => {
+    await app.db.execute(sql`
+      with sa as (
+        insert into self_assessments (round_id, unit_id, catalog_id, version) values (${round.id}, ${otherId}, ${leaves!.catalog_id}, 1)
+        on conflict (round_id, unit_id) do update set version = self_assessments.version + 1 returning id)
+      insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points_milli, not_applicable)
+      select sa.id, c, f, jsonb_build_object('value', ${points}::int), ${points * 1000}::int, false
+      from sa, unnest(${sql.param(leaves!.codes.slice(0, 2))}::text[], ${sql.param(leaves!.fields.slice(0, 2))}::text[]) as x(c, f)
+      on conflict (self_assessment_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli`)
+    await app.db.execute(sql`
+      with ap as (
+        insert into appraisals (round_id, unit_id) values (${round.id}, ${otherId})
+        on conflict (round_id, unit_id) do update set version = appraisals.version + 1 returning id)
+      insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli, not_applicable)
+      select ap.id, c, f, jsonb_build_object('value', ${points}::int), ${points * 1000}::int, false
+      from ap, unnest(${sql.param(leaves!.codes.slice(0, 2))}::text[], ${sql.param(leaves!.fields.slice(0, 2))}::text[]) as x(c, f)
+      on conflict (appraisal_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli`)
+  }
+  return { app, admin, data, round, unitId, officer, url, otherId, field: leaves!.fields[0] as string, results, of, scoreOther }
+}
+
+t.test('after scores alone were written, only the units whose sums were written are read again', async (t) => {
+  const { app, admin, round, unitId, officer, url, otherId, field, results, of, scoreOther } = await scoresReader(t)
+  await scoreOther(1)
+  const first = await results()
+  t.equal(of(first, otherId).appraised.points, 2, 'the other unit\'s appraised scores')
+  // A change to the other unit's sums that bypasses every trigger: its row keeps the transaction that wrote it last,
+  // and nothing is recorded. Reading it would show 2 + 5 points.
+  const [last] = await queryRows<{ xid: string }>(app.db, sql`select max(xid::text::numeric)::text as xid from result_input_changes`)
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`update appraisal_field_sums set points_milli = points_milli + 5000 where appraisal_id = (select id from appraisals where round_id = ${round.id} and unit_id = ${otherId}) and field_code = ${field}`)
+  })
+  t.equal(of(await results(), otherId).appraised.points, 2, 'nothing recorded: the kept results')
+  // The officer's save writes scores alone.
+  const entries = leafEntries('SO-TP', 'self')
+  const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '"0"' }, payload: { entries: entries.map(({ leafCode, input }) => ({ leafCode, input })) } })
+  t.equal(saved.statusCode, 200, saved.body.slice(0, 300))
+  const [recorded] = await queryRows<{ other: boolean }>(app.db, sql`select bool_or(other) as other from result_input_changes where xid::text::numeric > ${last?.xid ?? '0'}::numeric`)
+  t.equal(recorded?.other, false, 'every write since was of scores alone')
+  const afterSave = await results()
+  t.equal(of(afterSave, unitId).self.points, saved.json().totals.points, 'the save is in the next answer')
+  t.equal(of(afterSave, otherId).appraised.points, 2, 'the other unit, whose sums no recorded write touched, was not read again')
+  // Scores of the other unit written (2 points out, 6 in): its sums are read again, the bypassed change with them.
+  await scoreOther(3)
+  t.equal(of(await results(), otherId).appraised.points, 11, 'its scores written: read again')
+  // Any other write (a unit renamed) reads every input again.
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`update appraisal_field_sums set points_milli = points_milli + 1000 where appraisal_id = (select id from appraisals where round_id = ${round.id} and unit_id = ${otherId}) and field_code = ${field}`)
+  })
+  const renamed = await app.inject({ method: 'PATCH', url: `/units/${unitId}`, headers: admin.headers, payload: { name: 'Sở Tư pháp tỉnh Thanh Hóa' } })
+  t.equal(renamed.statusCode, 200, renamed.body.slice(0, 300))
+  const afterRename = await results()
+  t.equal(of(afterRename, unitId).unit.name, 'Sở Tư pháp tỉnh Thanh Hóa', 'the new name')
+  t.equal(of(afterRename, otherId).appraised.points, 12, 'and every unit read again')
+})
+
+t.test('results brought up to date from the scores written are those of a new computation, with the change on the year before', async (t) => {
+  const { app, admin, data, round, officer, url, results, scoreOther } = await scoresReader(t)
+  // The year before, from the report's results imported as historical ones: every answer compares with it.
+  const round2019 = await historicalRound(app, admin, { code: '2019', year: 2019, catalogId: data.catalogs.department })
+  const imported = await app.inject({ method: 'POST', url: `/rounds/${round2019}/historical-results?unitType=department`, headers: { ...admin.headers, 'content-type': 'text/csv' }, payload: RESULTS_CSV })
+  t.equal(imported.statusCode, 200, imported.body.slice(0, 300))
+  const fresh = async () => ({ ...(await computeLiveResults(app.db, round.id, 'department')), computedAt: null })
+  const entries = leafEntries('SO-TP', 'self')
+  let etag = '"0"'
+  t.equal((await results() as { comparison?: { source: string } }).comparison?.source, 'historical', 'compared with the year before')
+  for (const [step, points] of [0, 1, 2, 1].entries()) {
+    await scoreOther(points)
+    // Every third leaf, by turns as the fixture scores it and, where scored by a value, at 0.
+    const changed = entries.filter((entry, i) => (i + step) % 3 === 0 && (step % 2 === 0 || 'value' in entry.input))
+      .map(({ leafCode, input }) => ({ leafCode, input: step % 2 === 0 ? input : { value: 0 } }))
+    const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': etag }, payload: { entries: changed } })
+    t.equal(saved.statusCode, 200, saved.body.slice(0, 300))
+    etag = String(saved.headers.etag)
+    t.same({ ...(await results()), computedAt: null }, await fresh(), `step ${step}: the same results as a new computation`)
+  }
+})
+
 t.test('the gap report: each save in the next answer; kept while nothing was written', async (t) => {
   const app = await buildTestApp(t)
   const { admin, round, unitId, officer, url } = await openRoundForOfficer(app, { unitCode: 'SO-TP' })
@@ -170,6 +268,32 @@ t.test('every table is either one results are computed from, with the trigger th
   t.same(unclassified, [], 'no table without the trigger that is not named as no input')
   t.same(rows.filter((row) => row.recorded && notInputs.includes(row.table)).map((row) => row.table), [], 'no table named as no input has it')
   t.ok(rows.filter((row) => row.recorded).length >= 16, 'the inputs have it')
+  const scores = await queryRows<{ table: string }>(app.db, sql`
+    select c.relname as table from pg_trigger g join pg_class c on c.oid = g.tgrelid where g.tgname = 'result_scores_changed' order by c.relname`)
+  t.same(scores.map((row) => row.table), ['appraisal_entries', 'appraisal_field_sums', 'appraisals', 'self_assessment_entries', 'self_assessment_field_sums', 'self_assessments'],
+    'the tables whose writes may be scores alone')
+})
+
+t.test('which writes are scores alone: entries and versions yes; a catalog, a round or a deletion no', async (t) => {
+  const app = await buildTestApp(t)
+  const { url, officer } = await openRoundForOfficer(app, { unitCode: 'SO-TP' })
+  const entries = leafEntries('SO-TP', 'self')
+  const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '"0"' }, payload: { entries: entries.map(({ leafCode, input }) => ({ leafCode, input })) } })
+  t.equal(saved.statusCode, 200)
+  /** Whether the transaction of `statements` was recorded as more than scores (null: not recorded). */
+  const other = async (...statements: ReturnType<typeof sql>[]) => await app.db.transaction(async (tx) => {
+    for (const statement of statements) await tx.execute(statement)
+    const [row] = await queryRows<{ other: boolean }>(tx, sql`select other from result_input_changes where xid = pg_current_xact_id()`)
+    return row?.other ?? null
+  })
+  t.equal(await other(sql`update self_assessments set version = version + 1, updated_at = now()`), false, 'a version bump')
+  t.equal(await other(sql`update self_assessment_entries set explanation = 'Giải trình' where leaf_code = ${entries[0]!.leafCode}`), false, 'an entry')
+  t.equal(await other(sql`delete from self_assessment_entries where leaf_code = ${entries[1]!.leafCode}`), false, 'an entry deleted (its sums row stays, rewritten)')
+  t.equal(await other(sql`update self_assessments set catalog_id = catalog_id`), true, 'a self-assessment\'s catalog')
+  t.equal(await other(sql`update self_assessment_entries set explanation = null where leaf_code = ${entries[0]!.leafCode}`, sql`update rounds set title = title`), true, 'scores and a round: more than scores')
+  t.equal(await other(sql`update rounds set title = title`, sql`update self_assessments set version = version + 1`), true, 'in either order')
+  t.equal(await other(sql`delete from self_assessments`), true, 'a self-assessment deleted (its sums go with it)')
+  t.equal(await other(sql`select 1`), null, 'nothing written: nothing recorded')
 })
 
 t.test('the digest of the previous figures a computation compares with: every figure counts, the order they were read in does not', async (t) => {

@@ -272,7 +272,7 @@ function rowOf (unit: ResultUnitInput, fields: readonly ResultField[]): Row {
 
 /**
  * A computation of results kept so that the next one can start from it (resultsState): its inputs, and per unit (by
- * its position in input.units) its row, its ranks, the key of its targets and its result object.
+ * its position in input.units) its row, its ranks, the unit above it and its result object.
  */
 export interface ResultsState {
   readonly input: ResultInput
@@ -282,8 +282,60 @@ export interface ResultsState {
   readonly overall: { readonly order: readonly number[], readonly ranks: readonly number[] }
   readonly fieldRanks: readonly (readonly number[])[]
   readonly results: readonly UnitResult[]
-  readonly targetKeys: readonly string[]
+  /** The row of the nearest unit ranked above each unit (its targets are computed from it), by position. */
+  readonly aboveOf: readonly (Row | undefined)[]
   readonly memo: Memo
+  readonly totals: Totals
+}
+
+/** The sums over every unit of each field's points and of the totals, self and appraised, in thousandths. */
+interface Totals {
+  self: { fields: readonly number[], total: number }
+  appraised: { fields: readonly number[], total: number }
+}
+
+function exact (sum: number): number {
+  if (!Number.isSafeInteger(sum)) throw new RangeError('A sum of thousandths is too large to be exact')
+  return sum
+}
+
+function totalsOf (rows: readonly Row[], fieldCount: number): Totals {
+  const self = new Array<number>(fieldCount).fill(0)
+  const appraised = new Array<number>(fieldCount).fill(0)
+  let selfTotal = 0
+  let appraisedTotal = 0
+  for (const row of rows) {
+    for (let f = 0; f < fieldCount; f++) {
+      const sums = (row.perField[f] as Row['perField'][number]).sums
+      self[f] = safeSum(self[f] as number, sums.selfPoints)
+      appraised[f] = safeSum(appraised[f] as number, sums.appraisedPoints)
+    }
+    selfTotal = safeSum(selfTotal, row.selfPoints)
+    appraisedTotal = safeSum(appraisedTotal, row.appraisedPoints)
+  }
+  return { self: { fields: self, total: selfTotal }, appraised: { fields: appraised, total: appraisedTotal } }
+}
+
+/** The totals of `before` with each changed unit's figures there (by position) taken out and its figures now put in. */
+function totalsAfter (kept: Totals, before: readonly Row[], rows: readonly Row[], changed: Uint8Array): Totals {
+  const self = [...kept.self.fields]
+  const appraised = [...kept.appraised.fields]
+  let selfTotal = kept.self.total
+  let appraisedTotal = kept.appraised.total
+  for (let i = 0; i < rows.length; i++) {
+    if (changed[i] === 0) continue
+    const was = before[i] as Row
+    const now = rows[i] as Row
+    for (let f = 0; f < self.length; f++) {
+      const a = (was.perField[f] as Row['perField'][number]).sums
+      const b = (now.perField[f] as Row['perField'][number]).sums
+      self[f] = exact((self[f] as number) - a.selfPoints + b.selfPoints)
+      appraised[f] = exact((appraised[f] as number) - a.appraisedPoints + b.appraisedPoints)
+    }
+    selfTotal = exact(selfTotal - was.selfPoints + now.selfPoints)
+    appraisedTotal = exact(appraisedTotal - was.appraisedPoints + now.appraisedPoints)
+  }
+  return { self: { fields: self, total: selfTotal }, appraised: { fields: appraised, total: appraisedTotal } }
 }
 
 /**
@@ -358,6 +410,8 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
   if (kept === undefined) changed.fill(1)
   else {
     for (let i = 0; i < units.length; i++) {
+      // A unit given as the same object as before (the caller read only others again) is unchanged.
+      if (kept.input.units[i] === units[i]) continue
       const was = (kept.input.units[i] as ResultUnitInput).fields
       const now = (units[i] as ResultUnitInput).fields
       if (fields.some((field) => !sameSums(was.get(field.code) ?? NO_SUMS, now.get(field.code) ?? NO_SUMS))) {
@@ -369,10 +423,11 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
   }
 
   const rows = units.map((unit, i) => kept !== undefined && changed[i] === 0 ? kept.rows[i] as Row : rowOf(unit, fields))
+  const changedPositions: number[] = []
+  for (let i = 0; i < units.length; i++) if (changed[i] === 1) changedPositions.push(i)
   // Whether some changed unit's appraised figures (those ranked by) moved, overall or in field f.
-  const moved = (figures: (row: Row) => readonly [number, number]): boolean => kept === undefined || rows.some((row, i) => {
-    if (changed[i] === 0) return false
-    const [points, maximum] = figures(row)
+  const moved = (figures: (row: Row) => readonly [number, number]): boolean => kept === undefined || changedPositions.some((i) => {
+    const [points, maximum] = figures(rows[i] as Row)
     const [pointsBefore, maximumBefore] = figures(kept.rows[i] as Row)
     return points !== pointsBefore || maximum !== maximumBefore
   })
@@ -385,6 +440,8 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
     if (kept !== undefined && !moved((row) => [ofField(row).sums.appraisedPoints, ofField(row).appraisedMaximum])) return kept.fieldRanks[f] as readonly number[]
     return rankPositions(rows.map((row) => ({ points: ofField(row).sums.appraisedPoints, maximum: ofField(row).appraisedMaximum, name: row.unit.name })), ranking, names).ranks
   })
+  // The field rankings sorted again: a unit keeps its object only if its rank in each of them is as before.
+  const rerankedFields = kept === undefined ? [] : fieldRanks.flatMap((ranks, f) => ranks === kept.fieldRanks[f] ? [] : [f])
 
   const memo = kept !== undefined && kept.memo.targets.size < MAX_MEMO_TARGETS ? kept.memo : newMemo()
   const leafTotal = fields.reduce((total, field) => total + field.leaves, 0)
@@ -393,35 +450,42 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
   const counts = new Map<string, number>(sortedBands.map((band) => [band.code, 0]))
   const results: UnitResult[] = []
   const byPosition = new Array<UnitResult>(units.length)
-  const targetKeys = new Array<string>(units.length)
+  const aboveOf = new Array<Row | undefined>(units.length)
   let groupStart = 0
-  overall.order.forEach((position, place) => {
+  for (let place = 0; place < overall.order.length; place++) {
+    const position = overall.order[place] as number
     const row = rows[position] as Row
     const rank = overall.ranks[position] as number
     if (place > 0 && rank !== overall.ranks[overall.order[place - 1] as number]) groupStart = place
     // The nearest unit strictly above is the last of the rank group just above; nextTargets needs no other.
     const above = groupStart > 0 ? rows[overall.order[groupStart - 1] as number] : undefined
-    const targetsKey = `${row.appraisedPoints}/${row.appraisedMaximum}/${above?.appraisedPoints}/${above?.appraisedMaximum}`
-    let targets = memo.targets.get(targetsKey)
-    if (targets === undefined) {
-      targets = nextTargets({ points: row.appraisedPoints, maximum: row.appraisedMaximum }, above ? [{ points: above.appraisedPoints, maximum: above.appraisedMaximum }] : [], bands)
-      memo.targets.set(targetsKey, targets)
-    }
-    counts.set(targets.band.code, (counts.get(targets.band.code) ?? 0) + 1)
+    aboveOf[position] = above
+    // Kept: the same sums, rank and field ranks, and a unit above with the same appraised figures (the same targets).
     const old = kept !== undefined && changed[position] === 0 ? kept.results[position] : undefined
-    const unchanged = old !== undefined && old.rank === rank && kept?.targetKeys[position] === targetsKey &&
-      fieldRanks.every((ranks, f) => ranks === kept.fieldRanks[f] || ranks[position] === kept.fieldRanks[f]?.[position])
-    const result = unchanged ? old : unitResult(row, rank, position, targets, { fields, fieldRanks, leafTotal, memo, previous, matched })
+    const aboveBefore = kept?.aboveOf[position]
+    let result: UnitResult
+    if (old !== undefined && old.rank === rank && aboveBefore?.appraisedPoints === above?.appraisedPoints && aboveBefore?.appraisedMaximum === above?.appraisedMaximum &&
+      rerankedFields.every((f) => (fieldRanks[f] as readonly number[])[position] === (kept?.fieldRanks[f] as readonly number[])[position])) {
+      result = old
+    } else {
+      const targetsKey = `${row.appraisedPoints}/${row.appraisedMaximum}/${above?.appraisedPoints}/${above?.appraisedMaximum}`
+      let targets = memo.targets.get(targetsKey)
+      if (targets === undefined) {
+        targets = nextTargets({ points: row.appraisedPoints, maximum: row.appraisedMaximum }, above ? [{ points: above.appraisedPoints, maximum: above.appraisedMaximum }] : [], bands)
+        memo.targets.set(targetsKey, targets)
+      }
+      result = unitResult(row, rank, position, targets, { fields, fieldRanks, leafTotal, memo, previous, matched })
+    }
+    counts.set(result.classification.code, (counts.get(result.classification.code) ?? 0) + 1)
     results.push(result)
     byPosition[position] = result
-    targetKeys[position] = targetsKey
-  })
+  }
 
   const count = rows.length
-  const sumOf = (pick: (row: Row) => Milli) => rows.reduce((total, row) => safeSum(total, pick(row)), 0)
+  const totals = kept === undefined ? totalsOf(rows, fields.length) : totalsAfter(kept.totals, kept.rows, rows, changed)
   const averageRow = (side: 'self' | 'appraised'): AverageRow => ({
     fields: fields.map((field, f) => {
-      const total = sumOf((row) => (row.perField[f] as Row['perField'][number]).sums[side === 'self' ? 'selfPoints' : 'appraisedPoints'])
+      const total = totals[side].fields[f] as Milli
       return {
         code: field.code,
         points: ratioText(total, count * MILLI_PER_POINT),
@@ -430,10 +494,7 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
         percentDisplay: field.maxPoints === 0 ? '0.00' : ratioDisplay(total * 100, count * field.maxPoints)
       }
     }),
-    total: (() => {
-      const total = sumOf((row) => side === 'self' ? row.selfPoints : row.appraisedPoints)
-      return { points: ratioText(total, count * MILLI_PER_POINT), display: ratioDisplay(total, count * MILLI_PER_POINT) }
-    })()
+    total: { points: ratioText(totals[side].total, count * MILLI_PER_POINT), display: ratioDisplay(totals[side].total, count * MILLI_PER_POINT) }
   })
 
   const computed: ComputedResults = {
@@ -441,9 +502,9 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
     units: results,
     average: count === 0 ? null : { units: count, self: averageRow('self'), appraised: averageRow('appraised') },
     classificationCounts: sortedBands.map((band) => ({ code: band.code, label: band.label, min: band.min, count: counts.get(band.code) ?? 0 })),
-    comparison: previous === null ? null : comparisonOf(rows, fields, previous, matched)
+    comparison: previous === null ? null : comparisonOf(totals, count, previous, matched)
   }
-  return { input, computed, rows, names, overall, fieldRanks, results: byPosition, targetKeys, memo }
+  return { input, computed, rows, names, overall, fieldRanks, results: byPosition, aboveOf, memo, totals }
 }
 
 /** A unit's result: its scores, classification, field ranks, targets and, given a previous round, its change. */
@@ -511,26 +572,22 @@ function unitChange (now: Row, rank: number, before: PreviousUnit, matched: read
 }
 
 /** The comparison with the previous round: the fields matched and the change of the average row. */
-function comparisonOf (rows: readonly Row[], fields: readonly ResultField[], previous: PreviousResults, matched: readonly MatchedField[]): Comparison {
+function comparisonOf (totals: Totals, count: number, previous: PreviousResults, matched: readonly MatchedField[]): Comparison {
   // The average row's change: both means are exact, so their difference is too.
   const previousUnits = [...previous.units.values()]
   let average: Comparison['average'] = null
-  if (rows.length > 0 && previousUnits.length > 0) {
-    const n = rows.length
+  if (count > 0 && previousUnits.length > 0) {
     const m = previousUnits.length
     const change = (code: string, nowTotal: Milli, thenTotal: Milli): AverageChange => {
-      const difference = differenceText(nowTotal, n * MILLI_PER_POINT, thenTotal, m * MILLI_PER_POINT, 1)
+      const difference = differenceText(nowTotal, count * MILLI_PER_POINT, thenTotal, m * MILLI_PER_POINT, 1)
       return { code, change: difference.text, display: difference.display }
     }
     const side = (which: 'self' | 'appraised') => ({
       fields: matched.map(({ code, previousCode, index }) => {
-        const nowTotal = rows.reduce((total, row) => safeSum(total, (row.perField[index]?.sums ?? NO_SUMS)[which === 'self' ? 'selfPoints' : 'appraisedPoints']), 0)
         const thenTotal = previousUnits.reduce((total, unit) => safeSum(total, unit.fields.get(previousCode)?.[which] ?? 0), 0)
-        return change(code, nowTotal, thenTotal)
+        return change(code, totals[which].fields[index] as Milli, thenTotal)
       }),
-      total: change('total',
-        rows.reduce((total, row) => safeSum(total, which === 'self' ? row.selfPoints : row.appraisedPoints), 0),
-        previousUnits.reduce((total, unit) => safeSum(total, unit[which].points), 0))
+      total: change('total', totals[which].total, previousUnits.reduce((total, unit) => safeSum(total, unit[which].points), 0))
     })
     average = { self: side('self'), appraised: side('appraised') }
   }

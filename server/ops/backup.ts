@@ -121,13 +121,20 @@ export interface RestoreOptions {
 }
 
 /**
- * The transaction ids in result_input_changes (migration 0016) are those of the server the dump came from; on another
- * server they would mean nothing, and ids ahead of its own would keep live results from ever being reused. The record
- * starts afresh at the restored server's ids (no process has kept results of this new database yet).
+ * The transaction ids in result_input_changes (migration 0016) and the sums tables' written_xid (0017) are those of the
+ * server the dump came from; on another server they would mean nothing, and ids ahead of its own would keep live
+ * results from ever being reused or make every unit look written. The record starts afresh at the restored server's
+ * ids (no process has kept results of this new database yet). A backup from before those migrations has neither.
  */
 async function restartInputChanges (db: Executor): Promise<void> {
-  const [table] = await queryRows<{ present: boolean }>(db, sql`select to_regclass('result_input_changes') is not null as present`)
-  if (table?.present !== true) return
+  const [present] = await queryRows<{ changes: boolean, written: boolean }>(db, sql`
+    select to_regclass('result_input_changes') is not null as changes,
+      exists (select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'appraisal_field_sums' and column_name = 'written_xid') as written`)
+  if (present?.written === true) {
+    await db.execute(sql`update self_assessment_field_sums set written_xid = pg_current_xact_id()`)
+    await db.execute(sql`update appraisal_field_sums set written_xid = pg_current_xact_id()`)
+  }
+  if (present?.changes !== true) return
   await db.execute(sql`truncate result_input_changes`)
   await db.execute(sql`update result_input_horizon set xid = pg_snapshot_xmin(pg_current_snapshot())`)
 }

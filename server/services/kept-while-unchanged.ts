@@ -2,7 +2,8 @@
 // transaction has written to any of those tables: a statement trigger on each of them records every transaction that
 // writes to it in result_input_changes (migration 0016), and one query tells whether a transaction that the kept
 // answer's snapshot could not see has since committed. The answer is then the one a new read would give, without the
-// reads (10,000 units' sums and names).
+// reads (10,000 units' sums and names). A reader that can bring its answer up to date from the scores alone (`update`)
+// is asked to when every such transaction wrote scores alone (result_input_changes.other, migration 0017).
 import { sql } from 'drizzle-orm'
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from '../db/client.js'
@@ -21,29 +22,37 @@ const cleared = new WeakMap<Executor, { at: number, xmin: string }>()
 /** How long a kept snapshot stays good for telling changes: rows below it are cleared after this long. */
 export const CLEAR_AFTER_MS = 10 * 60 * 1000
 
-/** Whether a transaction that `snapshot` (text of a pg_snapshot) could not see has since written to an input table. */
-const changedSince = (snapshot: string) => sql`coalesce((
+/**
+ * Whether a transaction that `snapshot` (text of a pg_snapshot) could not see has since written to an input table;
+ * with `otherThanScores`, one that wrote more than scores. Past the horizon, any may have.
+ */
+const changedSince = (snapshot: string, otherThanScores: boolean) => sql`coalesce((
   select h.xid > pg_snapshot_xmin(s.at) or exists (
-    select 1 from result_input_changes c where c.xid >= pg_snapshot_xmin(s.at) and not pg_visible_in_snapshot(c.xid, s.at))
+    select 1 from result_input_changes c where c.xid >= pg_snapshot_xmin(s.at) and not pg_visible_in_snapshot(c.xid, s.at)
+      ${otherThanScores ? sql`and c.other` : sql``})
   from result_input_horizon h, (select ${snapshot}::pg_snapshot as at) s), true)`
 
 /**
  * The answer `load` reads and computes for `view` (of a `kind`), or, when no transaction has written to an input
  * table since the kept one was read, the kept one (`kept: true`), with the database's `now`. A snapshot of the database
  * is taken before `load` starts, so every transaction it could see was seen by every read of `load`; a later check
- * finds any transaction outside that snapshot in result_input_changes once it has committed. Inside a transaction
- * (which may have written itself) `load` always runs. The kept answer is shared: callers never change it.
+ * finds any transaction outside that snapshot in result_input_changes once it has committed. When every one of them
+ * wrote scores alone, `update` (if given) brings the kept answer up to date from the writes its snapshot (`since`)
+ * could not see, instead of `load`. Inside a transaction (which may have written itself) `load` always runs. The kept
+ * answer is shared: callers never change it.
  */
-export async function keptWhileUnchanged<T> (db: Executor, kind: string, view: string, load: () => Promise<T>): Promise<{ value: T, kept: boolean, now: unknown }> {
+export async function keptWhileUnchanged<T> (db: Executor, kind: string, view: string, load: () => Promise<T>,
+  update?: (kept: T, since: string) => Promise<T>): Promise<{ value: T, kept: boolean, now: unknown }> {
   if (db instanceof PgTransaction) return { value: await load(), kept: false, now: null }
   let kinds = kept.get(db)
   if (kinds === undefined) kept.set(db, kinds = new Map())
   let views = kinds.get(kind)
   if (views === undefined) kinds.set(kind, views = new Map())
   const found = views.get(view)
-  const [row] = await queryRows<{ snapshot: string, now: unknown, changed: boolean | null }>(db, sql`
-    select pg_current_snapshot()::text as snapshot, now() as now, ${found === undefined ? sql`true` : changedSince(found.snapshot)} as changed`)
-  const { snapshot, now, changed } = row as { snapshot: string, now: unknown, changed: boolean | null }
+  const [row] = await queryRows<{ snapshot: string, now: unknown, changed: boolean | null, other: boolean | null }>(db, sql`
+    select pg_current_snapshot()::text as snapshot, now() as now, ${found === undefined ? sql`true` : changedSince(found.snapshot, false)} as changed,
+      ${found === undefined || update === undefined ? sql`true` : changedSince(found.snapshot, true)} as other`)
+  const { snapshot, now, changed, other } = row as { snapshot: string, now: unknown, changed: boolean | null, other: boolean | null }
   // The most recently asked view is the last to be dropped.
   views.delete(view)
   // Anything but a plain "no" (a horizon row gone missing, say) reads again.
@@ -51,7 +60,7 @@ export async function keptWhileUnchanged<T> (db: Executor, kind: string, view: s
     views.set(view, { snapshot, value: found.value })
     return { value: found.value as T, kept: true, now }
   }
-  const value = await load()
+  const value = found !== undefined && update !== undefined && other === false ? await update(found.value as T, found.snapshot) : await load()
   views.set(view, { snapshot, value })
   while (views.size > MAX_KEPT) views.delete(views.keys().next().value as string)
   await clearChanges(db, snapshot)

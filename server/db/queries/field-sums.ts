@@ -64,14 +64,35 @@ function withWorkMem<T> (db: Executor, query: SQL): Promise<T[]> {
   })
 }
 
-/** Reads the sums tables (and the not-applicable leaves) of the sides the filter keeps; it needs no catalog, so it can start with the other reads. */
-export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter): Promise<FieldSumsRows> {
+/**
+ * Reads the sums tables (and the not-applicable leaves) of the sides the filter keeps; it needs no catalog, so it can
+ * start with the other reads. `few`: the filter keeps a few units, whose rows need no more memory than usual.
+ */
+export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter, options: { few?: boolean } = {}): Promise<FieldSumsRows> {
   const sides = (['self', 'appraised'] as const).flatMap((side) => filter[side] === null ? [] : [{ side, where: filter[side] }])
+  const readRows = <T>(query: SQL) => options.few === true ? queryRows<T>(db, query) : withWorkMem<T>(db, query)
   const read = await concurrently(db, sides.flatMap(({ side, where }) => [
-    () => withWorkMem<SumsRow | NotApplicableRow>(db, sumsSql(roundId, side, where)),
-    () => withWorkMem<SumsRow | NotApplicableRow>(db, notApplicableSql(roundId, side, where))
+    () => readRows<SumsRow | NotApplicableRow>(sumsSql(roundId, side, where)),
+    () => readRows<SumsRow | NotApplicableRow>(notApplicableSql(roundId, side, where))
   ]))
   return { sides: sides.map(({ side }, i) => ({ side, sums: read[2 * i] as SumsRow[], notApplicable: read[2 * i + 1] as NotApplicableRow[] })) }
+}
+
+/**
+ * The units of a round whose sums (either side) a transaction that `snapshot` (text of a pg_snapshot) could not see
+ * has written: every write to an entry rewrites its field's sums row with the writer's id (written_xid, migration
+ * 0017), and a sums row is never deleted but with its owner. Rows below the snapshot's horizon were all visible to it.
+ */
+export async function unitsWrittenSince (db: Executor, roundId: string, snapshot: string): Promise<string[]> {
+  const side = (side: Side) => {
+    const { owners, sums, column } = TABLES[side]
+    return sql`select o.unit_id from ${owners} o join ${sums} s on s.${column} = o.id cross join w
+      where o.round_id = ${roundId} and s.written_xid >= pg_snapshot_xmin(w.at) and not pg_visible_in_snapshot(s.written_xid, w.at)`
+  }
+  const rows = await queryRows<{ unit_id: string }>(db, sql`
+    with w as (select ${snapshot}::pg_snapshot as at)
+    ${side('self')} union ${side('appraised')}`)
+  return rows.map((row) => String(row.unit_id))
 }
 
 /**

@@ -60,7 +60,7 @@ export const appraisalEntriesTable = pgTable('appraisal_entries', {
 export const appraisalFieldSumsTable = pgTable('appraisal_field_sums', {
   appraisalId: uuid().notNull().references(() => appraisalsTable.id, { onDelete: 'cascade' }),
   ...fieldSumsColumns()
-}, (table) => [primaryKey({ columns: [table.appraisalId, table.fieldCode] })])
+}, (table) => [primaryKey({ columns: [table.appraisalId, table.fieldCode] }), index().on(table.writtenXid)])
 
 /** A request for supplementary evidence (yêu cầu bổ sung): exactly its leaves reopen for the unit until it is answered, closed or due. */
 export const supplementRequestsTable = pgTable('supplement_requests', {

@@ -1,7 +1,7 @@
 // Published results (immutable versions) and historical results of rounds run before the service existed.
-import { boolean, customType, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { usersTable } from './auth.js'
-import { roundsTable } from './rounds.js'
+import { roundsTable, xid8 } from './rounds.js'
 import { unitsTable, unitTypesTable } from './units.js'
 
 /** One published version of a round's results for one unit type: a frozen snapshot, never updated. */
@@ -44,17 +44,17 @@ export const resultSettingsTable = pgTable('result_settings', {
   updatedBy: uuid().references(() => usersTable.id)
 })
 
-/** PostgreSQL's 64-bit transaction id (pg_current_xact_id()), read as text: it may pass 2^53. */
-const xid8 = customType<{ data: string, driverData: string }>({ dataType: () => 'xid8' })
-
 /**
  * The transactions that wrote to a table live results are computed from, one row each, written by a statement trigger
  * on every such table (migration 0016). With a snapshot taken before the inputs were read, a reader tells whether any
  * transaction it could not see has since committed: if none has, the results it computed then are still the answer
- * (services/kept-while-unchanged.ts). Rows are deleted below the horizon once no kept snapshot needs them.
+ * (services/kept-while-unchanged.ts). `other` is false while the transaction wrote scores alone (entries, their sums,
+ * a self-assessment's or appraisal's version; migration 0017): the results then need only the units whose sums it
+ * wrote. Rows are deleted below the horizon once no kept snapshot needs them.
  */
 export const resultInputChangesTable = pgTable('result_input_changes', {
-  xid: xid8().primaryKey()
+  xid: xid8().primaryKey(),
+  other: boolean().notNull().default(true)
 })
 
 /** One row: the transaction id below which result_input_changes has been cleared; an older snapshot can tell nothing. */

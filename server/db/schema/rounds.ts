@@ -1,6 +1,6 @@
 // Assessment rounds (kỳ đánh giá): their catalogs and participants, and each unit's self-assessment with its entries.
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, bigint, boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import { catalogsTable } from './catalogs.js'
 import { unitsTable, unitTypesTable } from './units.js'
@@ -86,13 +86,21 @@ export const selfAssessmentEntriesTable = pgTable('self_assessment_entries', {
     or (${table.input} is not null and not ${table.notApplicable} and ${table.pointsMilli} is not null and ${table.pointsMilli} >= 0)`)
 ])
 
-/** The figures of a sums table, one row per owner and field (the same for self-assessments and appraisals). */
+/** PostgreSQL's 64-bit transaction id (pg_current_xact_id()), read as text: it may pass 2^53. */
+export const xid8 = customType<{ data: string, driverData: string }>({ dataType: () => 'xid8' })
+
+/**
+ * The figures of a sums table, one row per owner and field (the same for self-assessments and appraisals), with the
+ * transaction that last wrote them (migration 0017): every write to an entry rewrites its field's row, so the units
+ * whose figures a transaction changed are found by it (services/results/compute.ts, after scores alone changed).
+ */
 export function fieldSumsColumns () {
   return {
     fieldCode: text().notNull(),
     pointsMilli: bigint({ mode: 'number' }).notNull().default(0),
     entries: integer().notNull().default(0),
-    answered: integer().notNull().default(0)
+    answered: integer().notNull().default(0),
+    writtenXid: xid8().notNull().default(sql`pg_current_xact_id()`)
   }
 }
 
@@ -105,7 +113,7 @@ export function fieldSumsColumns () {
 export const selfAssessmentFieldSumsTable = pgTable('self_assessment_field_sums', {
   selfAssessmentId: uuid().notNull().references(() => selfAssessmentsTable.id, { onDelete: 'cascade' }),
   ...fieldSumsColumns()
-}, (table) => [primaryKey({ columns: [table.selfAssessmentId, table.fieldCode] })])
+}, (table) => [primaryKey({ columns: [table.selfAssessmentId, table.fieldCode] }), index().on(table.writtenXid)])
 
 /**
  * Evidence files attached to a leaf of a self-assessment. The file store (server/storage) owns the files;

@@ -4,12 +4,13 @@ import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { concurrently, databaseNow, queryRows, toIso } from '../../db/rows.js'
 import { formatMilli, type Milli } from '../../domain/decimal.js'
-import { computeResults, previousFrom, type PreviousResults, type ResultField } from '../../domain/results.js'
+import { computeResults, previousFrom, type PreviousResults, type ResultField, type ResultUnitInput } from '../../domain/results.js'
 import { Errors } from '../../errors.js'
 import type { Actor } from '../context.js'
 import { text as t } from '../../messages/text.js'
 import { fieldProblem } from '../../messages/validation.js'
-import { type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnits, milli, unitSetSql } from './inputs.js'
+import { type CatalogShape, type ResultContext, type ResultSet, leafSql, loadCatalogShape, loadContext, loadUnitSums, loadUnits, milli, unitSetSql } from './inputs.js'
+import { unitsWrittenSince } from '../../db/queries/field-sums.js'
 import { latestVersion, loadVersion } from './versions.js'
 import { getResultSettings } from './settings.js'
 import { computedFor } from './live-memo.js'
@@ -22,19 +23,40 @@ export interface ComputeOptions {
   reuse?: boolean
 }
 
+/**
+ * What a live computation read, kept with its answer (services/kept-while-unchanged.ts): after transactions that wrote
+ * scores alone, only the units whose sums they wrote are read again (updateLiveResults).
+ */
+interface LiveResults {
+  set: ResultSet
+  context: ResultContext
+  shape: CatalogShape
+  units: readonly ResultUnitInput[]
+  previous: PreviousResults | null
+  /** The view whose computation is kept (live-memo.ts), or null when it is not (publishing). */
+  memoView: string | null
+}
+
 export async function compute (db: Executor, context: ResultContext, options: ComputeOptions): Promise<ResultSet> {
+  return (await computeLive(db, context, options)).set
+}
+
+async function computeLive (db: Executor, context: ResultContext, options: ComputeOptions): Promise<LiveResults> {
   const shape = await loadCatalogShape(db, context.catalog.id)
-  const fields = shape.fields
   const [units, previous, now] = await concurrently(db, [
     () => loadUnits(db, context, shape),
-    () => options.compareTo === null ? null : previousResults(db, context, fields, options.compareTo),
+    () => options.compareTo === null ? null : previousResults(db, context, shape.fields, options.compareTo),
     () => databaseNow(db)
   ])
-  const input = { fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }
-  const computed = options.reuse === true
-    ? computedFor(db, `${context.round.id}|${context.unitType.code}|${options.compareTo ?? ''}`, input, previous)
-    : computeResults(input, previous)
-  return {
+  const memoView = options.reuse === true ? `${context.round.id}|${context.unitType.code}|${options.compareTo ?? ''}` : null
+  return resultsFrom(db, { context, shape, units, previous, memoView }, now)
+}
+
+function resultsFrom (db: Executor, inputs: Omit<LiveResults, 'set'>, now: Date): LiveResults {
+  const { context, shape, units, previous, memoView } = inputs
+  const input = { fields: shape.fields, units, bands: context.catalog.classification, ranking: context.catalog.ranking }
+  const computed = memoView !== null ? computedFor(db, memoView, input, previous) : computeResults(input, previous)
+  const set: ResultSet = {
     status: 'provisional',
     source: context.source,
     round: { id: context.round.id, code: context.round.code, title: context.round.title, year: context.round.year },
@@ -45,6 +67,26 @@ export async function compute (db: Executor, context: ResultContext, options: Co
     computedAt: now.toISOString(),
     ...computed
   }
+  return { ...inputs, set }
+}
+
+/**
+ * The kept live results brought up to date after transactions that wrote scores alone (entries and their sums): the
+ * units whose sums they wrote have theirs read again, every other input is as it was. Results from historical
+ * figures, or compared with a previous round computed live (whose scores may be among those written), are read anew.
+ */
+async function updateLiveResults (db: Executor, kept: LiveResults, since: string, readAnew: () => Promise<LiveResults>): Promise<LiveResults> {
+  if (kept.context.source !== 'entries' || kept.previous?.source === 'provisional' || kept.memoView === null) return await readAnew()
+  const [written, now] = await concurrently(db, [() => unitsWrittenSince(db, kept.context.round.id, since), () => databaseNow(db)])
+  const participating = new Set(kept.units.map((unit) => unit.id))
+  const ids = written.filter((id) => participating.has(id))
+  let units = kept.units
+  if (ids.length > 0) {
+    const sums = await loadUnitSums(db, kept.context, kept.shape, ids)
+    const reread = new Set(ids)
+    units = kept.units.map((unit) => reread.has(unit.id) ? { ...unit, fields: sums.get(unit.id) ?? new Map() } : unit)
+  }
+  return resultsFrom(db, { ...kept, units }, now)
 }
 
 /**
@@ -59,14 +101,15 @@ export async function getLiveResults (db: Executor, actor: Actor, roundId: strin
     }
   }
   const compareTo = options.compareTo === undefined ? 'previous' : options.compareTo ?? 'none'
-  const { value, kept, now } = await keptWhileUnchanged(db, 'results', `${roundId}|${unitType}|${compareTo}`,
-    () => computeLiveResults(db, roundId, unitType, { ...options, reuse: true }))
-  return kept ? { ...value, computedAt: toIso(now) as string } : value
+  const readAnew = async () => computeLive(db, await loadContext(db, roundId, unitType), { ...options, reuse: true })
+  const { value, kept, now } = await keptWhileUnchanged(db, 'results', `${roundId}|${unitType}|${compareTo}`, readAnew,
+    (before, since) => updateLiveResults(db, before, since, readAnew))
+  return kept ? { ...value.set, computedAt: toIso(now) as string } : value.set
 }
 
 /** The computation itself, without access rules (publishing, the demo loader and benchmarks use it). */
 export async function computeLiveResults (db: Executor, roundId: string, unitType: string, options: ComputeOptions = {}): Promise<ResultSet> {
-  return compute(db, await loadContext(db, roundId, unitType), options)
+  return await compute(db, await loadContext(db, roundId, unitType), options)
 }
 
 /**

@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
-import { fetchFieldSums, fieldSumsByUnit } from '../../db/queries/field-sums.js'
+import { type FieldSumsRows, type SideFilter, fetchFieldSums, fieldSumsByUnit } from '../../db/queries/field-sums.js'
 import { concurrently, queryRows } from '../../db/rows.js'
 import type { ClassificationBand, RankingMethod } from '../../domain/catalog.js'
 import { parseMilli, type Milli } from '../../domain/decimal.js'
@@ -117,7 +117,7 @@ export function unitSetSql (context: ResultContext) {
         where ru.round_id = ${context.round.id} and u.unit_type_code = ${context.unitType.code})`
 }
 
-interface CatalogShape {
+export interface CatalogShape {
   fields: ResultField[]
   /** Maximum of every leaf, by leaf code, as exact decimal text. */
   leafMaxima: Record<string, string>
@@ -145,16 +145,31 @@ function participantsSql (context: ResultContext): SQL {
     where ru.round_id = ${context.round.id} and u.unit_type_code = ${context.unitType.code}`
 }
 
+/** Which self-assessments and appraisals a computation's sums come from: the participants' (of `only`, when given), on the round's catalog. */
+function sumsFilter (context: ResultContext, only?: readonly string[]): SideFilter {
+  // Self-assessments on another catalog than the round's are left out.
+  const participants = sql`o.unit_id in (${participantsSql(context)})${only === undefined ? sql`` : sql` and o.unit_id = any(${sql.param(only)}::uuid[])`}`
+  return { self: sql`o.catalog_id = ${context.catalog.id} and ${participants}`, appraised: participants }
+}
+
+function sumsByUnit (shape: CatalogShape, rows: FieldSumsRows): Map<string, Map<string, FieldSums>> {
+  const leafMaximum = new Map(Object.entries(shape.leafMaxima).map(([code, maximum]) => [code, milli(maximum)]))
+  return fieldSumsByUnit(rows, (_unitId, leafCode) => leafMaximum.get(leafCode) ?? 0)
+}
+
+/** The sums per field of the units `ids` alone (a unit without any has none yet), as loadUnits reads them for every unit. */
+export async function loadUnitSums (db: Executor, context: ResultContext, shape: CatalogShape, ids: readonly string[]): Promise<Map<string, Map<string, FieldSums>>> {
+  return sumsByUnit(shape, await fetchFieldSums(db, context.round.id, sumsFilter(context, ids), { few: ids.length <= 1000 }))
+}
+
 export async function loadUnits (db: Executor, context: ResultContext, shape: CatalogShape): Promise<ResultUnitInput[]> {
   const { fields } = shape
   const live = context.source !== 'historical' && fields.length > 0
-  // Self-assessments on another catalog than the round's are left out.
-  const participants = sql`o.unit_id in (${participantsSql(context)})`
   const [units, sumsRows] = await concurrently(db, [
     () => queryRows<Record<string, unknown>>(db, sql`
       with ${unitSetSql(context)}
       select u.id, u.code, u.name, u.sort_key from unit_set s join units u on u.id = s.id order by u.id`),
-    () => live ? fetchFieldSums(db, context.round.id, { self: sql`o.catalog_id = ${context.catalog.id} and ${participants}`, appraised: participants }) : null
+    () => live ? fetchFieldSums(db, context.round.id, sumsFilter(context)) : null
   ])
   let byUnit = new Map<string, Map<string, FieldSums>>()
   if (context.source === 'historical') {
@@ -179,8 +194,7 @@ export async function loadUnits (db: Executor, context: ResultContext, shape: Ca
       })
     }
   } else if (sumsRows !== null) {
-    const leafMaximum = new Map(Object.entries(shape.leafMaxima).map(([code, maximum]) => [code, milli(maximum)]))
-    byUnit = fieldSumsByUnit(sumsRows, (_unitId, leafCode) => leafMaximum.get(leafCode) ?? 0)
+    byUnit = sumsByUnit(shape, sumsRows)
   }
   return units.map((unit) => ({
     id: String(unit.id),

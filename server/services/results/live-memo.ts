@@ -13,7 +13,8 @@ import { resultsState, type ComputedResults, type PreviousResults, type ResultIn
 /** Views kept (round, unit type and comparison); each holds one unit type's results, tens of MB at 10,000 units. */
 const MAX_VIEWS = 2
 
-interface Kept { previous: string, state: ResultsState }
+/** A kept state, with the previous figures it compared with (the object, and its digest). */
+interface Kept { previous: PreviousResults | null, digest: string, state: ResultsState }
 
 const kept = new WeakMap<Executor, Map<string, Kept>>()
 
@@ -66,11 +67,12 @@ export function previousDigest (previous: PreviousResults | null): string {
 export function computedFor (db: Executor, view: string, input: ResultInput, previous: PreviousResults | null): ComputedResults {
   let views = kept.get(db)
   if (views === undefined) kept.set(db, views = new Map())
-  const digest = previousDigest(previous)
   const found = views.get(view)
+  // The same object (the kept inputs brought up to date, compute.ts) needs no digest.
+  const digest = found !== undefined && found.previous === previous ? found.digest : previousDigest(previous)
   views.delete(view)
-  const state = resultsState(input, previous, found?.previous === digest ? found.state : undefined)
-  views.set(view, { previous: digest, state })
+  const state = resultsState(input, previous, found?.digest === digest ? found.state : undefined)
+  views.set(view, { previous, digest, state })
   while (views.size > MAX_VIEWS) views.delete(views.keys().next().value as string)
   return state.computed
 }
