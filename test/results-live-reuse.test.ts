@@ -10,6 +10,7 @@ import { CLEAR_AFTER_MS, clearChanges } from '../server/services/kept-while-unch
 import { buildTestApp } from './helpers/app.js'
 import { resultSetJson } from '../server/routes/results.js'
 import { computeLiveResults } from '../server/services/results.js'
+import { gapReport } from '../server/services/progress.js'
 import { RESULTS_CSV, leafEntries } from './helpers/results.js'
 import { historicalRound, openRoundForOfficer } from './helpers/rounds.js'
 
@@ -215,6 +216,41 @@ t.test('the gap report: each save in the next answer; kept while nothing was wri
   t.equal((await mine()).unit.name, 'Tên đổi ngoài trigger', 'read again past the horizon')
 })
 
+t.test('the gap report after scores alone were written: only those units\' lines read again; a finalized appraisal reads all', async (t) => {
+  const { app, admin, round, unitId, officer, url, otherId, field, scoreOther } = await scoresReader(t)
+  type Line = { unit: { id: string }, selfPoints: number, appraisedPoints: number, finalized: boolean }
+  const gap = async () => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${round.id}/gap?unitType=department`, headers: admin.headers })
+    t.equal(response.statusCode, 200, response.body.slice(0, 300))
+    return response.json() as { units: Line[] }
+  }
+  const of = (body: { units: Line[] }, id: string) => body.units.find((line) => line.unit.id === id)!
+  const fresh = async () => await gapReport(app.db, round.id, { unitType: 'department' })
+  await scoreOther(1)
+  t.equal(of(await gap(), otherId).appraisedPoints, 2)
+  const behind = async (points: number) => await app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`update appraisal_field_sums set points_milli = points_milli + ${points * 1000} where appraisal_id = (select id from appraisals where round_id = ${round.id} and unit_id = ${otherId}) and field_code = ${field}`)
+  })
+  await behind(5)
+  const entries = leafEntries('SO-TP', 'self')
+  const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '"0"' }, payload: { entries: entries.map(({ leafCode, input }) => ({ leafCode, input })) } })
+  t.equal(saved.statusCode, 200, saved.body.slice(0, 300))
+  const afterSave = await gap()
+  t.equal(of(afterSave, unitId).selfPoints, saved.json().totals.points, 'the save is in the next answer')
+  t.equal(of(afterSave, otherId).appraisedPoints, 2, 'the other unit\'s line, whose sums no recorded write touched, was not read again')
+  await scoreOther(2)
+  const afterOther = await gap()
+  t.equal(of(afterOther, otherId).appraisedPoints, 9, 'its scores written (2 out, 4 in): read again, the change behind the triggers with them')
+  t.same(afterOther, JSON.parse(JSON.stringify(await fresh())), 'the report a new reading gives')
+  // Finalizing an appraisal is more than scores: every line is read again.
+  await behind(1)
+  await app.db.execute(sql`update appraisals set status = 'finalized', finalized_at = now() where round_id = ${round.id} and unit_id = ${otherId}`)
+  const afterFinal = await gap()
+  t.equal(of(afterFinal, otherId).finalized, true, 'finalized')
+  t.equal(of(afterFinal, otherId).appraisedPoints, 10, 'read again with everything else')
+})
+
 t.test('a write by a transaction open while the results were read is in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {
   const { app, unitId, name } = await unitNameReader(t)
   const before = await name()
@@ -292,6 +328,10 @@ t.test('which writes are scores alone: entries and versions yes; a catalog, a ro
   t.equal(await other(sql`update self_assessments set catalog_id = catalog_id`), true, 'a self-assessment\'s catalog')
   t.equal(await other(sql`update self_assessment_entries set explanation = null where leaf_code = ${entries[0]!.leafCode}`, sql`update rounds set title = title`), true, 'scores and a round: more than scores')
   t.equal(await other(sql`update rounds set title = title`, sql`update self_assessments set version = version + 1`), true, 'in either order')
+  t.equal(await other(sql`update self_assessments set status = 'submitted', submitted_at = now()`), false, 'a self-assessment submitted (results and the gap report do not read it)')
+  t.equal(await other(sql`insert into appraisals (round_id, unit_id) select round_id, unit_id from self_assessments`), false, 'an appraisal begun')
+  t.equal(await other(sql`update appraisals set version = version + 1`), false, 'an appraisal\'s version')
+  t.equal(await other(sql`update appraisals set status = 'finalized', finalized_at = now()`), true, 'an appraisal finalized (the gap report shows it)')
   t.equal(await other(sql`delete from self_assessments`), true, 'a self-assessment deleted (its sums go with it)')
   t.equal(await other(sql`select 1`), null, 'nothing written: nothing recorded')
 })

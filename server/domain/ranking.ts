@@ -184,15 +184,47 @@ export function nameOrder (items: readonly Pick<RankItem, 'name' | 'sortKey'>[])
  * item by its position in the input.
  */
 export function rankPositions (items: readonly RankItem[], method: RankingMethod = 'dense', names: Int32Array = nameOrder(items)): { order: number[], ranks: number[] } {
-  const count = items.length
-  const values = new Float64Array(count)
+  const { byIndex, compare } = rankComparison(items, names)
+  const order = Array.from({ length: items.length }, (_, i) => i)
+  order.sort(compare)
+  return { order, ranks: ranksOf(order, byIndex, method) }
+}
+
+/**
+ * rankPositions after the items at `changed` (positions) changed, from the ranking before: the others keep their
+ * order, so the changed ones are taken out and each put back where a binary search with the same comparison finds
+ * its place. The comparison orders every pair (ties in name order, which no two units share), so the order is the one a new
+ * sort gives (the tests compare them); it costs a pass over the order instead of a sort.
+ */
+export function rerankPositions (items: readonly RankItem[], method: RankingMethod, names: Int32Array, before: { readonly order: readonly number[] }, changed: readonly number[]): { order: number[], ranks: number[] } {
+  const { byIndex, compare } = rankComparison(items, names)
+  const moved = new Set(changed)
+  const order = before.order.filter((position) => !moved.has(position))
+  for (const position of moved) {
+    let low = 0
+    let high = order.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (compare(order[middle] as number, position) < 0) low = middle + 1
+      else high = middle
+    }
+    order.splice(low, 0, position)
+  }
+  return { order, ranks: ranksOf(order, byIndex, method) }
+}
+
+/**
+ * The comparison of a ranking: `byIndex` negative when a's index is above b's (higher first), 0 when equal; `compare`
+ * breaks ties by name order (`names`, a permutation, so no two positions compare equal).
+ */
+function rankComparison (items: readonly RankItem[], names: Int32Array) {
+  const values = new Float64Array(items.length)
   items.forEach((item, i) => {
     if (!Number.isSafeInteger(item.points) || !Number.isSafeInteger(item.maximum) || item.maximum < 0) {
       throw new RangeError(`An index needs integer thousandths and a non-negative maximum, got ${item.points}/${item.maximum}`)
     }
     values[i] = item.maximum === 0 ? 0 : item.points / item.maximum
   })
-  // Negative when a's index is above b's (higher first).
   const byIndex = (a: number, b: number): number => {
     const va = values[a] as number
     const vb = values[b] as number
@@ -202,14 +234,18 @@ export function rankPositions (items: readonly RankItem[], method: RankingMethod
     if (x.maximum === y.maximum) return x.points === y.points || x.maximum === 0 ? 0 : x.points > y.points ? -1 : 1
     return compareIndex(y, x)
   }
-  const order = Array.from({ length: count }, (_, i) => i)
-  order.sort((a, b) => byIndex(a, b) || (names[a] as number) - (names[b] as number))
-  const ranks = new Array<number>(count).fill(0)
+  const compare = (a: number, b: number): number => byIndex(a, b) || (names[a] as number) - (names[b] as number)
+  return { byIndex, compare }
+}
+
+/** The rank of each position, from the order: equal indices share a rank, dense or competition. */
+function ranksOf (order: readonly number[], byIndex: (a: number, b: number) => number, method: RankingMethod): number[] {
+  const ranks = new Array<number>(order.length).fill(0)
   let rank = 0
   order.forEach((position, place) => {
     const previous = order[place - 1]
     if (previous === undefined || byIndex(previous, position) !== 0) rank = method === 'dense' ? rank + 1 : place + 1
     ranks[position] = rank
   })
-  return { order, ranks }
+  return ranks
 }

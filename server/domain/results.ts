@@ -3,7 +3,7 @@
 import type { ClassificationBand, RankingMethod } from './catalog.js'
 import { type Milli, MILLI_PER_POINT, milliToNumber, parseDecimal } from './decimal.js'
 import { MAX_SAFE, pointsDisplay, ratioDisplay, ratioText } from './ratio.js'
-import { nameOrder, nextTargets, rankPositions } from './ranking.js'
+import { nameOrder, nextTargets, rankPositions, rerankPositions } from './ranking.js'
 
 /** Self-assessed minus appraised points (the gap the report and the appraisers read): positive when a unit scored itself higher. */
 export function pointsGap (selfPoints: Milli, appraisedPoints: Milli): Milli {
@@ -270,6 +270,9 @@ function rowOf (unit: ResultUnitInput, fields: readonly ResultField[]): Row {
   return { unit, perField, selfPoints, selfMaximum, appraisedPoints, appraisedMaximum, selfAnswered, appraised }
 }
 
+/** A ranking: positions in rank order, and the rank of each position. */
+interface Ranking { readonly order: readonly number[], readonly ranks: readonly number[] }
+
 /**
  * A computation of results kept so that the next one can start from it (resultsState): its inputs, and per unit (by
  * its position in input.units) its row, its ranks, the unit above it and its result object.
@@ -279,8 +282,8 @@ export interface ResultsState {
   readonly computed: ComputedResults
   readonly rows: readonly Row[]
   readonly names: Int32Array
-  readonly overall: { readonly order: readonly number[], readonly ranks: readonly number[] }
-  readonly fieldRanks: readonly (readonly number[])[]
+  readonly overall: Ranking
+  readonly fieldRankings: readonly Ranking[]
   readonly results: readonly UnitResult[]
   /** The row of the nearest unit ranked above each unit (its targets are computed from it), by position. */
   readonly aboveOf: readonly (Row | undefined)[]
@@ -432,16 +435,24 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
     return points !== pointsBefore || maximum !== maximumBefore
   })
   const names = kept?.names ?? nameOrder(units)
-  const overall = kept !== undefined && !moved((row) => [row.appraisedPoints, row.appraisedMaximum])
-    ? kept.overall
-    : rankPositions(rows.map((row) => ({ points: row.appraisedPoints, maximum: row.appraisedMaximum, name: row.unit.name })), ranking, names)
-  const fieldRanks = fields.map((_, f) => {
-    const ofField = (row: Row) => row.perField[f] as Row['perField'][number]
-    if (kept !== undefined && !moved((row) => [ofField(row).sums.appraisedPoints, ofField(row).appraisedMaximum])) return kept.fieldRanks[f] as readonly number[]
-    return rankPositions(rows.map((row) => ({ points: ofField(row).sums.appraisedPoints, maximum: ofField(row).appraisedMaximum, name: row.unit.name })), ranking, names).ranks
-  })
+  // A ranking by the figures `of` each row: the kept one when no changed unit's figures moved, else the kept one with
+  // the changed units put back in their places, else (nothing kept) sorted.
+  const rankBy = (of: (row: Row) => readonly [number, number], before: Ranking | undefined): Ranking => {
+    if (before !== undefined && !moved(of)) return before
+    const items = rows.map((row) => {
+      const [points, maximum] = of(row)
+      return { points, maximum, name: row.unit.name }
+    })
+    return before === undefined ? rankPositions(items, ranking, names) : rerankPositions(items, ranking, names, before, changedPositions)
+  }
+  const overall = rankBy((row) => [row.appraisedPoints, row.appraisedMaximum], kept?.overall)
+  const fieldRankings = fields.map((_, f) => rankBy((row) => {
+    const item = row.perField[f] as Row['perField'][number]
+    return [item.sums.appraisedPoints, item.appraisedMaximum]
+  }, kept?.fieldRankings[f]))
+  const fieldRanks = fieldRankings.map((ranked) => ranked.ranks)
   // The field rankings sorted again: a unit keeps its object only if its rank in each of them is as before.
-  const rerankedFields = kept === undefined ? [] : fieldRanks.flatMap((ranks, f) => ranks === kept.fieldRanks[f] ? [] : [f])
+  const rerankedFields = kept === undefined ? [] : fieldRankings.flatMap((ranked, f) => ranked === kept.fieldRankings[f] ? [] : [f])
 
   const memo = kept !== undefined && kept.memo.targets.size < MAX_MEMO_TARGETS ? kept.memo : newMemo()
   const leafTotal = fields.reduce((total, field) => total + field.leaves, 0)
@@ -465,7 +476,7 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
     const aboveBefore = kept?.aboveOf[position]
     let result: UnitResult
     if (old !== undefined && old.rank === rank && aboveBefore?.appraisedPoints === above?.appraisedPoints && aboveBefore?.appraisedMaximum === above?.appraisedMaximum &&
-      rerankedFields.every((f) => (fieldRanks[f] as readonly number[])[position] === (kept?.fieldRanks[f] as readonly number[])[position])) {
+      rerankedFields.every((f) => (fieldRanks[f] as readonly number[])[position] === kept?.fieldRankings[f]?.ranks[position])) {
       result = old
     } else {
       const targetsKey = `${row.appraisedPoints}/${row.appraisedMaximum}/${above?.appraisedPoints}/${above?.appraisedMaximum}`
@@ -504,7 +515,7 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
     classificationCounts: sortedBands.map((band) => ({ code: band.code, label: band.label, min: band.min, count: counts.get(band.code) ?? 0 })),
     comparison: previous === null ? null : comparisonOf(totals, count, previous, matched)
   }
-  return { input, computed, rows, names, overall, fieldRanks, results: byPosition, aboveOf, memo, totals }
+  return { input, computed, rows, names, overall, fieldRankings, results: byPosition, aboveOf, memo, totals }
 }
 
 /** A unit's result: its scores, classification, field ranks, targets and, given a previous round, its change. */

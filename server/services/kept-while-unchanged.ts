@@ -38,11 +38,11 @@ const changedSince = (snapshot: string, otherThanScores: boolean) => sql`coalesc
  * is taken before `load` starts, so every transaction it could see was seen by every read of `load`; a later check
  * finds any transaction outside that snapshot in result_input_changes once it has committed. When every one of them
  * wrote scores alone, `update` (if given) brings the kept answer up to date from the writes its snapshot (`since`)
- * could not see, instead of `load`. Inside a transaction (which may have written itself) `load` always runs. The kept
+ * could not see, instead of `load` (`now`: the database's time as the check was made). Inside a transaction (which may have written itself) `load` always runs. The kept
  * answer is shared: callers never change it.
  */
 export async function keptWhileUnchanged<T> (db: Executor, kind: string, view: string, load: () => Promise<T>,
-  update?: (kept: T, since: string) => Promise<T>): Promise<{ value: T, kept: boolean, now: unknown }> {
+  update?: (kept: T, since: string, now: unknown) => Promise<T>): Promise<{ value: T, kept: boolean, now: unknown }> {
   if (db instanceof PgTransaction) return { value: await load(), kept: false, now: null }
   let kinds = kept.get(db)
   if (kinds === undefined) kept.set(db, kinds = new Map())
@@ -60,7 +60,7 @@ export async function keptWhileUnchanged<T> (db: Executor, kind: string, view: s
     views.set(view, { snapshot, value: found.value })
     return { value: found.value as T, kept: true, now }
   }
-  const value = found !== undefined && update !== undefined && other === false ? await update(found.value as T, found.snapshot) : await load()
+  const value = found !== undefined && update !== undefined && other === false ? await update(found.value as T, found.snapshot, now) : await load()
   views.set(view, { snapshot, value })
   while (views.size > MAX_KEPT) views.delete(views.keys().next().value as string)
   await clearChanges(db, snapshot)

@@ -10,7 +10,8 @@ import { appraiserOf, assertRoundExists, requestVisibleTo, type UnitRef } from '
 import { expireDueRequests } from './supplement-expiry.js'
 import { keptWhileUnchanged } from './kept-while-unchanged.js'
 import type { Actor } from './context.js'
-import { readRoundUnits, roundLeavesSql } from '../db/queries/round-units.js'
+import { type RoundCatalogs, type RoundField, type RoundUnit, readRoundUnits, roundLeavesSql } from '../db/queries/round-units.js'
+import { unitsWrittenSince } from '../db/queries/field-sums.js'
 
 export interface FieldProgress { code: string, title: string, leaves: number, appraised: number }
 
@@ -77,9 +78,32 @@ export interface GapReport {
 
 export type GapFieldLine = GapLine & { code: string, title: string, maxPoints: number }
 
-/** The gap report as gapReport reads it, or as it was last read while nothing it is computed from has been written since. */
+/** A gap report with the catalogs it was built from, as kept between requests. */
+interface KeptGap { report: GapReport, catalogs: RoundCatalogs }
+
+/**
+ * The gap report as gapReport reads it; or as it was last read while nothing it is computed from has been written
+ * since; or that one with the lines of the units whose scores alone were written since read again.
+ */
 export async function keptGapReport (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<GapReport> {
-  return (await keptWhileUnchanged(db, 'gap', `${roundId}|${query.unitType ?? ''}`, () => gapReport(db, roundId, query))).value
+  const load = () => readGap(db, roundId, query)
+  const { value } = await keptWhileUnchanged(db, 'gap', `${roundId}|${query.unitType ?? ''}`, load, async (kept, since) => {
+    const position = new Map(kept.report.units.map((line, i) => [line.unit.id, i]))
+    const ids = (await unitsWrittenSince(db, roundId, since)).filter((id) => position.has(id))
+    if (ids.length === 0) return kept
+    const { units } = await readRoundUnits(db, roundId, { unitType: query.unitType, self: true, only: ids, catalogs: kept.catalogs })
+    const lines = [...kept.report.units]
+    for (const unit of units) {
+      const fields = kept.catalogs.fields.get(unit.catalogId)
+      const line = fields === undefined ? null : gapLine(unit, fields)
+      // A unit on a catalog the round did not use, or no longer in the report: read everything again.
+      if (line === null) return await load()
+      lines[position.get(unit.unit.id) as number] = line
+    }
+    if (units.length !== ids.length) return await load()
+    return { report: { ...kept.report, units: lines }, catalogs: kept.catalogs }
+  })
+  return value.report
 }
 
 /**
@@ -88,48 +112,57 @@ export async function keptGapReport (db: Executor, roundId: string, query: { uni
  * order; fields in catalog order.
  */
 export async function gapReport (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<GapReport> {
+  return (await readGap(db, roundId, query)).report
+}
+
+async function readGap (db: Executor, roundId: string, query: { unitType?: string | undefined }): Promise<KeptGap> {
   await assertRoundExists(db, roundId)
   const { catalogs, units } = await readRoundUnits(db, roundId, { unitType: query.unitType, self: true })
   const lines: GapReport['units'] = []
   for (const unit of units) {
-    const catalogFields = catalogs.fields.get(unit.catalogId) ?? []
-    if (catalogFields.length === 0) continue
-    // The unit's line: its fields summed in integer thousandths. Each object is written whole, in one shape (10,000
-    // units × 7 fields: building them from spread parts took a third of the report's time in allocation and GC).
-    let selfPoints = 0 as Milli
-    let appraisedPoints = 0 as Milli
-    let leaves = 0
-    let appraised = 0
-    const fields = catalogFields.map((field): GapFieldLine => {
-      const sums = unit.sums.get(field.code)
-      const self = sums?.selfPoints ?? 0 as Milli
-      const appraisedField = sums?.appraisedPoints ?? 0 as Milli
-      const appraisedLeaves = sums?.appraised ?? 0
-      selfPoints = (selfPoints + self) as Milli
-      appraisedPoints = (appraisedPoints + appraisedField) as Milli
-      leaves += field.leaves
-      appraised += appraisedLeaves
-      return {
-        code: field.code,
-        title: field.title,
-        maxPoints: milliToNumber(field.maxPoints),
-        selfPoints: milliToNumber(self),
-        appraisedPoints: milliToNumber(appraisedField),
-        gap: milliToNumber(pointsGap(self, appraisedField)),
-        leaves: field.leaves,
-        appraised: appraisedLeaves
-      }
-    })
-    lines.push({
-      unit: unit.unit,
-      finalized: unit.appraisal.status === 'finalized',
-      selfPoints: milliToNumber(selfPoints),
-      appraisedPoints: milliToNumber(appraisedPoints),
-      gap: milliToNumber(pointsGap(selfPoints, appraisedPoints)),
-      leaves,
-      appraised,
-      fields
-    })
+    const line = gapLine(unit, catalogs.fields.get(unit.catalogId) ?? [])
+    if (line !== null) lines.push(line)
   }
-  return { roundId, unitType: query.unitType ?? null, units: lines }
+  return { report: { roundId, unitType: query.unitType ?? null, units: lines }, catalogs }
+}
+
+/** A unit's line: its fields summed in integer thousandths (null when its catalog has no fields). */
+function gapLine (unit: RoundUnit, catalogFields: readonly RoundField[]): GapReport['units'][number] | null {
+  if (catalogFields.length === 0) return null
+  // Each object is written whole, in one shape (10,000 units × 7 fields: building them from spread parts took a third
+  // of the report's time in allocation and GC).
+  let selfPoints = 0 as Milli
+  let appraisedPoints = 0 as Milli
+  let leaves = 0
+  let appraised = 0
+  const fields = catalogFields.map((field): GapFieldLine => {
+    const sums = unit.sums.get(field.code)
+    const self = sums?.selfPoints ?? 0 as Milli
+    const appraisedField = sums?.appraisedPoints ?? 0 as Milli
+    const appraisedLeaves = sums?.appraised ?? 0
+    selfPoints = (selfPoints + self) as Milli
+    appraisedPoints = (appraisedPoints + appraisedField) as Milli
+    leaves += field.leaves
+    appraised += appraisedLeaves
+    return {
+      code: field.code,
+      title: field.title,
+      maxPoints: milliToNumber(field.maxPoints),
+      selfPoints: milliToNumber(self),
+      appraisedPoints: milliToNumber(appraisedField),
+      gap: milliToNumber(pointsGap(self, appraisedField)),
+      leaves: field.leaves,
+      appraised: appraisedLeaves
+    }
+  })
+  return {
+    unit: unit.unit,
+    finalized: unit.appraisal.status === 'finalized',
+    selfPoints: milliToNumber(selfPoints),
+    appraisedPoints: milliToNumber(appraisedPoints),
+    gap: milliToNumber(pointsGap(selfPoints, appraisedPoints)),
+    leaves,
+    appraised,
+    fields
+  }
 }

@@ -128,7 +128,7 @@ t.test('a self-assessed score changed: the rankings are not sorted again, and on
   const changed = units.map((unit) => unit === target ? { ...unit, fields: new Map([...unit.fields, ['I', sums]]) } : unit)
   const after = resultsState(inputOf(changed, 'dense'), null, state)
   t.equal(after.overall, state.overall, 'the overall ranking is the one before')
-  after.fieldRanks.forEach((ranks, f) => { t.equal(ranks, state.fieldRanks[f], `field ${fields[f]!.code}: its ranking is the one before`) })
+  after.fieldRankings.forEach((ranked, f) => { t.equal(ranked, state.fieldRankings[f], `field ${fields[f]!.code}: its ranking is the one before`) })
   const old = new Set(state.computed.units)
   t.same(after.computed.units.filter((unit) => !old.has(unit)).map((unit) => unit.unit.id), [target.id], 'one new unit object')
   t.same(after.computed, computeResults(inputOf(changed, 'dense')), 'the results of a new computation')

@@ -8,7 +8,7 @@ import { computeResults, previousFrom, type FieldSums, type ResultUnitInput } fr
 import { distributePoints, leafValues } from '../../server/domain/demo-scores.js'
 import { csvLine, detectDialect, parseCsv } from '../../server/domain/csv.js'
 import { fieldStep, validateHistoricalCsv, type HistoricalUnit } from '../../server/domain/historical.js'
-import { compareNames, nameOrder, rankPositions } from '../../server/domain/ranking.js'
+import { compareNames, nameOrder, rankPositions, rerankPositions } from '../../server/domain/ranking.js'
 import { pointsDisplay, ratioDisplay, ratioText } from '../../server/domain/ratio.js'
 import { scoreLeaf } from '../../server/domain/scoring.js'
 import { vietnameseSortKey } from '../../server/domain/text.js'
@@ -82,6 +82,27 @@ t.test('the fast ranking gives the order and ranks of rankUnits: ties, not-appli
       const { order, ranks } = rankPositions(items, method)
       t.same(order.map((i) => items[i]?.name), expected.map((unit) => unit.name), `order, round ${round} ${method}`)
       t.same(order.map((i) => ranks[i]), expected.map((unit) => unit.rank), `ranks, round ${round} ${method}`)
+    }
+  }
+})
+
+t.test('a ranking with some items changed and put back in place is the ranking a new sort gives', async (t) => {
+  const names = ['Sở Tư pháp', 'Sở Tư Pháp', 'Ban Dân tộc', 'Đông Sơn', 'Dong Son', 'Sở Y tế']
+  const item = (i: number) => {
+    const maximum = [100_000, 99_000, 0][Math.floor(Math.random() * 3)] as number
+    return { name: names[i % names.length] as string, points: maximum === 0 ? 0 : Math.floor(Math.random() * 6) * 250 + 80_000 - (100_000 - maximum), maximum }
+  }
+  for (let round = 0; round < 40; round++) {
+    let items = Array.from({ length: 3 + Math.floor(Math.random() * 60) }, (_, i) => item(i))
+    const order = nameOrder(items)
+    for (const method of ['dense', 'competition'] as const) {
+      let ranked = rankPositions(items, method, order)
+      for (let step = 0; step < 5; step++) {
+        const changed = [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => Math.floor(Math.random() * items.length)))]
+        items = items.map((old, i) => changed.includes(i) ? { ...item(i), name: old.name } : old)
+        ranked = rerankPositions(items, method, order, ranked, changed)
+        t.same(ranked, rankPositions(items, method, order), `round ${round}, ${method}, step ${step}`)
+      }
     }
   }
 })

@@ -88,14 +88,16 @@ export interface RoundUnit {
 
 /**
  * Every participating unit that has a catalog, in the order of unit type, Vietnamese name and code, with its per-field
- * sums (the appraised side only unless `self`), and the catalogs the round uses.
+ * sums (the appraised side only unless `self`), and the catalogs the round uses. `only`: those units alone;
+ * `catalogs`: the round's catalogs as already read (they change only with a write of more than scores).
  */
-export async function readRoundUnits (db: Executor, roundId: string, options: { unitType?: string | undefined, self?: boolean } = {}): Promise<{ catalogs: RoundCatalogs, units: RoundUnit[] }> {
-  const ofType = options.unitType === undefined ? sql`true` : sql`uc.unit_type_code = ${options.unitType}`
-  const owners = options.unitType === undefined ? sql`true` : sql`o.unit_id in (select id from units where unit_type_code = ${options.unitType})`
+export async function readRoundUnits (db: Executor, roundId: string, options: { unitType?: string | undefined, self?: boolean, only?: readonly string[], catalogs?: RoundCatalogs } = {}): Promise<{ catalogs: RoundCatalogs, units: RoundUnit[] }> {
+  const { only } = options
+  const ofType = sql`${options.unitType === undefined ? sql`true` : sql`uc.unit_type_code = ${options.unitType}`}${only === undefined ? sql`` : sql` and uc.unit_id = any(${sql.param(only)}::uuid[])`}`
+  const owners = sql`${options.unitType === undefined ? sql`true` : sql`o.unit_id in (select id from units where unit_type_code = ${options.unitType})`}${only === undefined ? sql`` : sql` and o.unit_id = any(${sql.param(only)}::uuid[])`}`
   const [catalogs, sumsRows, rows] = await concurrently(db, [
-    () => readRoundCatalogs(db, roundId),
-    () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }),
+    () => options.catalogs ?? readRoundCatalogs(db, roundId),
+    () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }, { few: only !== undefined && only.length <= 1000 }),
     () => queryRows<Record<string, unknown>>(db, sql`
       with ${roundLeavesSql(roundId)}
       select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.catalog_id, uc.self_status, uc.submitted_at,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { concurrently, databaseNow, queryRows, toIso } from '../../db/rows.js'
+import { concurrently, databaseNow, queryRows, toDate, toIso } from '../../db/rows.js'
 import { formatMilli, type Milli } from '../../domain/decimal.js'
 import { computeResults, previousFrom, type PreviousResults, type ResultField, type ResultUnitInput } from '../../domain/results.js'
 import { Errors } from '../../errors.js'
@@ -75,9 +75,9 @@ function resultsFrom (db: Executor, inputs: Omit<LiveResults, 'set'>, now: Date)
  * units whose sums they wrote have theirs read again, every other input is as it was. Results from historical
  * figures, or compared with a previous round computed live (whose scores may be among those written), are read anew.
  */
-async function updateLiveResults (db: Executor, kept: LiveResults, since: string, readAnew: () => Promise<LiveResults>): Promise<LiveResults> {
+async function updateLiveResults (db: Executor, kept: LiveResults, since: string, now: Date, readAnew: () => Promise<LiveResults>): Promise<LiveResults> {
   if (kept.context.source !== 'entries' || kept.previous?.source === 'provisional' || kept.memoView === null) return await readAnew()
-  const [written, now] = await concurrently(db, [() => unitsWrittenSince(db, kept.context.round.id, since), () => databaseNow(db)])
+  const written = await unitsWrittenSince(db, kept.context.round.id, since)
   const participating = new Set(kept.units.map((unit) => unit.id))
   const ids = written.filter((id) => participating.has(id))
   let units = kept.units
@@ -103,7 +103,7 @@ export async function getLiveResults (db: Executor, actor: Actor, roundId: strin
   const compareTo = options.compareTo === undefined ? 'previous' : options.compareTo ?? 'none'
   const readAnew = async () => computeLive(db, await loadContext(db, roundId, unitType), { ...options, reuse: true })
   const { value, kept, now } = await keptWhileUnchanged(db, 'results', `${roundId}|${unitType}|${compareTo}`, readAnew,
-    (before, since) => updateLiveResults(db, before, since, readAnew))
+    async (before, since, now) => await updateLiveResults(db, before, since, toDate(now) as Date, readAnew))
   return kept ? { ...value.set, computedAt: toIso(now) as string } : value.set
 }
 
