@@ -264,6 +264,28 @@ t.test('a write by a transaction open while the results were read is in the answ
   t.equal(await name(), 'Tên mới khi đang đọc', 'committed after that read began: in the next answer')
 })
 
+t.test('scores written by a transaction open while the results were read are in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {
+  const { app, round, unitId, officer, url, otherId, field, results, of, scoreOther } = await scoresReader(t)
+  await scoreOther(1)
+  t.equal(of(await results(), otherId).appraised.points, 2)
+  const entries = leafEntries('SO-TP', 'self')
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`update appraisal_entries set points_milli = points_milli + 4000, input = jsonb_build_object('value', 5)
+      where appraisal_id = (select id from appraisals where round_id = ${round.id} and unit_id = ${otherId}) and field_code = ${field}`)
+    // The officer's save, scores alone too, commits first on another connection: the next read brings the kept results
+    // up to date from the units written since, while this transaction is still running.
+    const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '"0"' }, payload: { entries: entries.map(({ leafCode, input }) => ({ leafCode, input })) } })
+    t.equal(saved.statusCode, 200, saved.body.slice(0, 300))
+    const meanwhile = await results()
+    t.equal(of(meanwhile, unitId).self.points, saved.json().totals.points, 'the save committed first is in the answer')
+    t.equal(of(meanwhile, otherId).appraised.points, 2, 'the open transaction\'s scores are not')
+  })
+  const [written] = await queryRows<{ points: number }>(app.db, sql`
+    select (sum(points_milli) / 1000)::int as points from appraisal_field_sums where appraisal_id = (select id from appraisals where round_id = ${round.id} and unit_id = ${otherId})`)
+  t.equal(of(await results(), otherId).appraised.points, written?.points, 'committed after that read began: in the next answer')
+  t.ok((written?.points ?? 0) > 2, 'and they moved the unit\'s points')
+})
+
 t.test('clearing result_input_changes: rows below the snapshot taken a clearing interval earlier, and the horizon up to it', async (t) => {
   const app = await buildTestApp(t)
   const db = app.db
