@@ -354,6 +354,7 @@ t.test('which writes are scores alone: entries and versions yes; a catalog, a ro
   t.equal(await other(sql`insert into appraisals (round_id, unit_id) select round_id, unit_id from self_assessments`), false, 'an appraisal begun')
   t.equal(await other(sql`update appraisals set version = version + 1`), false, 'an appraisal\'s version')
   t.equal(await other(sql`update appraisals set status = 'finalized', finalized_at = now()`), true, 'an appraisal finalized (the gap report shows it)')
+  t.equal(await other(sql`delete from self_assessment_field_sums where field_code = (select min(field_code) from self_assessment_field_sums)`), true, 'a sums row deleted (no unit to find it by)')
   t.equal(await other(sql`delete from self_assessments`), true, 'a self-assessment deleted (its sums go with it)')
   t.equal(await other(sql`select 1`), null, 'nothing written: nothing recorded')
 })

@@ -38,8 +38,8 @@ const changedSince = (snapshot: string, otherThanScores: boolean) => sql`coalesc
  * is taken before `load` starts, so every transaction it could see was seen by every read of `load`; a later check
  * finds any transaction outside that snapshot in result_input_changes once it has committed. When every one of them
  * wrote scores alone, `update` (if given) brings the kept answer up to date from the writes its snapshot (`since`)
- * could not see, instead of `load` (`now`: the database's time as the check was made). Inside a transaction (which may have written itself) `load` always runs. The kept
- * answer is shared: callers never change it.
+ * could not see, instead of `load` (`now`: the database's time at the check). Inside a transaction (which may have
+ * written itself) `load` always runs. The kept answer is shared: callers never change it.
  */
 export async function keptWhileUnchanged<T> (db: Executor, kind: string, view: string, load: () => Promise<T>,
   update?: (kept: T, since: string, now: unknown) => Promise<T>): Promise<{ value: T, kept: boolean, now: unknown }> {

@@ -1,5 +1,6 @@
-// The live results' computation, kept for the next request. The inputs are read from the database on every request
-// (they are what makes the results right); the ranking, classification and field figures built from them are then
+// The live results' computation, kept for the next request. The inputs are read from the database whenever something
+// they come from was written (all of them, or after scores alone the units written: compute.ts); the ranking,
+// classification and field figures built from them are then
 // worked out again only where they changed (domain/results.ts, resultsState): after one appraised score changes, one
 // unit's row, the overall ranking and that field's, and the result objects of the units whose rank or next-rank target
 // moved; when nothing changed, the kept answer itself. Paging through the results of 10,000 units, or reading them
