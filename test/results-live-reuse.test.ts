@@ -130,6 +130,13 @@ async function scoresReader (t: Test) {
       select ap.id, c, f, jsonb_build_object('value', ${points}::int), ${points * 1000}::int, false
       from ap, unnest(${sql.param(leaves!.codes.slice(0, 2))}::text[], ${sql.param(leaves!.fields.slice(0, 2))}::text[]) as x(c, f)
       on conflict (appraisal_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli`)
+    // A third leaf marked not applicable by the appraisers at odd points, scored 0 at even ones: its maximum leaves
+    // the unit's and comes back.
+    await app.db.execute(sql`
+      insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli, not_applicable)
+      select id, ${leaves!.codes[2]}, ${leaves!.fields[2]}, ${points % 2 === 1 ? sql`'{"notApplicable":true}'::jsonb, null, true` : sql`'{"value":0}'::jsonb, 0, false`}
+      from appraisals where round_id = ${round.id} and unit_id = ${otherId}
+      on conflict (appraisal_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli, not_applicable = excluded.not_applicable`)
   }
   return { app, admin, data, round, unitId, officer, url, otherId, field: leaves!.fields[0] as string, results, of, scoreOther }
 }

@@ -66,14 +66,28 @@ function withWorkMem<T> (db: Executor, query: SQL): Promise<T[]> {
 
 /**
  * Reads the sums tables (and the not-applicable leaves) of the sides the filter keeps; it needs no catalog, so it can
- * start with the other reads. `few`: the filter keeps a few units, whose rows need no more memory than usual.
+ * start with the other reads. `few`: the filter keeps a few units, whose rows need no more memory than usual and are
+ * read in one statement.
  */
 export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter, options: { few?: boolean } = {}): Promise<FieldSumsRows> {
   const sides = (['self', 'appraised'] as const).flatMap((side) => filter[side] === null ? [] : [{ side, where: filter[side] }])
-  const readRows = <T>(query: SQL) => options.few === true ? queryRows<T>(db, query) : withWorkMem<T>(db, query)
+  if (options.few === true && sides.length > 0) {
+    // A few units: all in one statement (the embedded database runs one at a time, each with a cost of its own).
+    const rows = await queryRows<{ side: Side, unit_id: string, sums: string | null, field_code: string | null, leaf_code: string | null }>(db, sql.join(sides.flatMap(({ side, where }) => [
+      sql`select ${side}::text as side, unit_id, sums, null::text as field_code, null::text as leaf_code from (${sumsSql(roundId, side, where)}) s`,
+      sql`select ${side}::text as side, unit_id, null::text as sums, field_code, leaf_code from (${notApplicableSql(roundId, side, where)}) n`
+    ]), sql` union all `))
+    return {
+      sides: sides.map(({ side }) => ({
+        side,
+        sums: rows.flatMap((row) => row.side === side && row.sums !== null ? [{ unit_id: row.unit_id, sums: row.sums }] : []),
+        notApplicable: rows.flatMap((row) => row.side === side && row.sums === null ? [{ unit_id: row.unit_id, field_code: row.field_code as string, leaf_code: row.leaf_code as string }] : [])
+      }))
+    }
+  }
   const read = await concurrently(db, sides.flatMap(({ side, where }) => [
-    () => readRows<SumsRow | NotApplicableRow>(sumsSql(roundId, side, where)),
-    () => readRows<SumsRow | NotApplicableRow>(notApplicableSql(roundId, side, where))
+    () => withWorkMem<SumsRow | NotApplicableRow>(db, sumsSql(roundId, side, where)),
+    () => withWorkMem<SumsRow | NotApplicableRow>(db, notApplicableSql(roundId, side, where))
   ]))
   return { sides: sides.map(({ side }, i) => ({ side, sums: read[2 * i] as SumsRow[], notApplicable: read[2 * i + 1] as NotApplicableRow[] })) }
 }
