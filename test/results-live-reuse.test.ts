@@ -1,7 +1,7 @@
 // Live results reuse their computation while its inputs stay the same (server/services/results/live-memo.ts): a save,
 // a renamed unit or a comparison chosen differently is in the next answer, and a reused answer equals a new one.
 import { gunzipSync } from 'node:zlib'
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { computeResults, resultsState, type FieldSums, type PreviousResults, type ResultUnitInput } from '../server/domain/results.js'
@@ -113,23 +113,20 @@ async function scoresReader (t: Test) {
     select rc.catalog_id, array_agg(l.code order by l.code) as codes, array_agg(l.field_code order by l.code) as fields
     from round_catalogs rc join catalog_leaves l on l.catalog_id = rc.catalog_id and l.max_points >= 2
     where rc.round_id = ${round.id} and rc.unit_type_code = 'department' group by rc.catalog_id`)
+  // Two leaves at `points` each on one side: the owner row created or its version bumped, then the entries.
+  const twoLeaves = (owner: SQL, entries: string, column: string, points: number) => sql`
+    with o as (${owner})
+    insert into ${sql.raw(entries)} (${sql.raw(column)}, leaf_code, field_code, input, points_milli, not_applicable)
+    select o.id, c, f, jsonb_build_object('value', ${points}::int), ${points * 1000}::int, false
+    from o, unnest(${sql.param(leaves!.codes.slice(0, 2))}::text[], ${sql.param(leaves!.fields.slice(0, 2))}::text[]) as x(c, f)
+    on conflict (${sql.raw(column)}, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli`
   const scoreOther = async (points: number) => {
-    await app.db.execute(sql`
-      with sa as (
-        insert into self_assessments (round_id, unit_id, catalog_id, version) values (${round.id}, ${otherId}, ${leaves!.catalog_id}, 1)
-        on conflict (round_id, unit_id) do update set version = self_assessments.version + 1 returning id)
-      insert into self_assessment_entries (self_assessment_id, leaf_code, field_code, input, points_milli, not_applicable)
-      select sa.id, c, f, jsonb_build_object('value', ${points}::int), ${points * 1000}::int, false
-      from sa, unnest(${sql.param(leaves!.codes.slice(0, 2))}::text[], ${sql.param(leaves!.fields.slice(0, 2))}::text[]) as x(c, f)
-      on conflict (self_assessment_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli`)
-    await app.db.execute(sql`
-      with ap as (
-        insert into appraisals (round_id, unit_id) values (${round.id}, ${otherId})
-        on conflict (round_id, unit_id) do update set version = appraisals.version + 1 returning id)
-      insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli, not_applicable)
-      select ap.id, c, f, jsonb_build_object('value', ${points}::int), ${points * 1000}::int, false
-      from ap, unnest(${sql.param(leaves!.codes.slice(0, 2))}::text[], ${sql.param(leaves!.fields.slice(0, 2))}::text[]) as x(c, f)
-      on conflict (appraisal_id, leaf_code) do update set input = excluded.input, points_milli = excluded.points_milli`)
+    await app.db.execute(twoLeaves(sql`
+      insert into self_assessments (round_id, unit_id, catalog_id, version) values (${round.id}, ${otherId}, ${leaves!.catalog_id}, 1)
+      on conflict (round_id, unit_id) do update set version = self_assessments.version + 1 returning id`, 'self_assessment_entries', 'self_assessment_id', points))
+    await app.db.execute(twoLeaves(sql`
+      insert into appraisals (round_id, unit_id) values (${round.id}, ${otherId})
+      on conflict (round_id, unit_id) do update set version = appraisals.version + 1 returning id`, 'appraisal_entries', 'appraisal_id', points))
     // A third leaf marked not applicable by the appraisers at odd points, scored 0 at even ones: its maximum leaves
     // the unit's and comes back.
     await app.db.execute(sql`

@@ -117,6 +117,13 @@ export function fractionToString (fraction: Fraction, places = 2): string {
   return roundHalfUp(fraction.numerator, fraction.denominator, places)
 }
 
+/** a + b in thousandths, for loops over thousands of units (sumMilli without its array); throws rather than lose precision. */
+export function addMilli (a: Milli, b: Milli): Milli {
+  const sum = a + b
+  if (!Number.isSafeInteger(sum)) throw new RangeError('A sum of thousandths is too large to be exact')
+  return sum
+}
+
 /** Sum of thousandths; throws rather than lose precision, since a silently wrong total is worse than none. */
 export function sumMilli (values: readonly Milli[]): Milli {
   let total = 0

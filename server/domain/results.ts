@@ -1,9 +1,12 @@
 // Results of one round and unit type from summed scores: ranks, classification, averages, what-if, and change on a
 // previous round.
 import type { ClassificationBand, RankingMethod } from './catalog.js'
-import { type Milli, MILLI_PER_POINT, milliToNumber, parseDecimal } from './decimal.js'
-import { MAX_SAFE, pointsDisplay, ratioDisplay, ratioText } from './ratio.js'
+import { type Milli, MILLI_PER_POINT, addMilli, milliToNumber } from './decimal.js'
+import { pointsDisplay, ratioDisplay, ratioText } from './ratio.js'
+import { type MatchedField, comparisonOf, matchedFields, unitChange } from './results-comparison.js'
 import { nameOrder, nextTargets, rankPositions, rerankPositions } from './ranking.js'
+
+export { previousFrom } from './results-comparison.js'
 
 /** Self-assessed minus appraised points (the gap the report and the appraisers read): positive when a unit scored itself higher. */
 export function pointsGap (selfPoints: Milli, appraisedPoints: Milli): Milli {
@@ -187,12 +190,6 @@ export interface PreviousUnit {
 
 const NO_SUMS: FieldSums = { selfPoints: 0, selfNotApplicable: 0, appraisedPoints: 0, appraisedNotApplicable: 0, selfAnswered: 0, appraised: 0 }
 
-function safeSum (a: number, b: number): number {
-  const sum = a + b
-  if (!Number.isSafeInteger(sum)) throw new RangeError('A sum of thousandths is too large to be exact')
-  return sum
-}
-
 /** Points out of a maximum, with the share of it in percent: exact, and rounded half up for display. */
 function scoreOf (points: Milli, maximum: Milli) {
   return {
@@ -226,18 +223,8 @@ function memoize<T> (make: (points: Milli, maximum: Milli) => T): (points: Milli
 
 const bandRef = (band: ClassificationBand): BandRef => ({ code: band.code, label: band.label })
 
-// a/b − c/d as an exact ratio (a, c in thousandths): (a·d − c·b) / (b·d).
-function differenceText (a: Milli, b: number, c: Milli, d: number, scale: number): { text: string, display: string } {
-  const numerator = BigInt(a) * BigInt(d) * BigInt(scale) - BigInt(c) * BigInt(b) * BigInt(scale)
-  const denominator = BigInt(b) * BigInt(d)
-  const small = numerator >= BigInt(-MAX_SAFE) && numerator <= BigInt(MAX_SAFE) && denominator <= BigInt(MAX_SAFE)
-  const n = small ? Number(numerator) : numerator
-  const m = small ? Number(denominator) : denominator
-  return { text: ratioText(n, m), display: ratioDisplay(n, m) }
-}
-
 /** A unit's sums per field in the catalog's order, with its totals in thousandths. */
-interface Row {
+export interface UnitRow {
   unit: ResultUnitInput
   perField: { sums: FieldSums, selfMaximum: Milli, appraisedMaximum: Milli }[]
   selfPoints: Milli
@@ -248,7 +235,7 @@ interface Row {
   appraised: number
 }
 
-function rowOf (unit: ResultUnitInput, fields: readonly ResultField[]): Row {
+function rowOf (unit: ResultUnitInput, fields: readonly ResultField[]): UnitRow {
   const perField = fields.map((field) => {
     const sums = unit.fields.get(field.code) ?? NO_SUMS
     return { sums, selfMaximum: field.maxPoints - sums.selfNotApplicable, appraisedMaximum: field.maxPoints - sums.appraisedNotApplicable }
@@ -260,10 +247,10 @@ function rowOf (unit: ResultUnitInput, fields: readonly ResultField[]): Row {
   let selfAnswered = 0
   let appraised = 0
   for (const item of perField) {
-    selfPoints = safeSum(selfPoints, item.sums.selfPoints)
-    selfMaximum = safeSum(selfMaximum, item.selfMaximum)
-    appraisedPoints = safeSum(appraisedPoints, item.sums.appraisedPoints)
-    appraisedMaximum = safeSum(appraisedMaximum, item.appraisedMaximum)
+    selfPoints = addMilli(selfPoints, item.sums.selfPoints)
+    selfMaximum = addMilli(selfMaximum, item.selfMaximum)
+    appraisedPoints = addMilli(appraisedPoints, item.sums.appraisedPoints)
+    appraisedMaximum = addMilli(appraisedMaximum, item.appraisedMaximum)
     selfAnswered += item.sums.selfAnswered
     appraised += item.sums.appraised
   }
@@ -280,66 +267,45 @@ interface Ranking { readonly order: readonly number[], readonly ranks: readonly 
 export interface ResultsState {
   readonly input: ResultInput
   readonly computed: ComputedResults
-  readonly rows: readonly Row[]
+  readonly rows: readonly UnitRow[]
   readonly names: Int32Array
   readonly overall: Ranking
   readonly fieldRankings: readonly Ranking[]
   readonly results: readonly UnitResult[]
   /** The row of the nearest unit ranked above each unit (its targets are computed from it), by position. */
-  readonly aboveOf: readonly (Row | undefined)[]
+  readonly aboveOf: readonly (UnitRow | undefined)[]
   readonly memo: Memo
-  readonly totals: Totals
+  readonly totals: ResultTotals
 }
 
 /** The sums over every unit of each field's points and of the totals, self and appraised, in thousandths. */
-interface Totals {
+export interface ResultTotals {
   self: { fields: readonly number[], total: number }
   appraised: { fields: readonly number[], total: number }
 }
 
-function exact (sum: number): number {
-  if (!Number.isSafeInteger(sum)) throw new RangeError('A sum of thousandths is too large to be exact')
-  return sum
-}
-
-function totalsOf (rows: readonly Row[], fieldCount: number): Totals {
-  const self = new Array<number>(fieldCount).fill(0)
-  const appraised = new Array<number>(fieldCount).fill(0)
-  let selfTotal = 0
-  let appraisedTotal = 0
+/** `totals` with the figures of `rows` added (sign 1) or taken out (sign -1), as new totals. */
+function withRows (totals: ResultTotals, rows: readonly UnitRow[], sign: 1 | -1): ResultTotals {
+  const self = [...totals.self.fields]
+  const appraised = [...totals.appraised.fields]
+  let selfTotal = totals.self.total
+  let appraisedTotal = totals.appraised.total
   for (const row of rows) {
-    for (let f = 0; f < fieldCount; f++) {
-      const sums = (row.perField[f] as Row['perField'][number]).sums
-      self[f] = safeSum(self[f] as number, sums.selfPoints)
-      appraised[f] = safeSum(appraised[f] as number, sums.appraisedPoints)
+    for (let f = 0; f < self.length; f++) {
+      const sums = (row.perField[f] as UnitRow['perField'][number]).sums
+      self[f] = addMilli(self[f] as number, sign * sums.selfPoints)
+      appraised[f] = addMilli(appraised[f] as number, sign * sums.appraisedPoints)
     }
-    selfTotal = safeSum(selfTotal, row.selfPoints)
-    appraisedTotal = safeSum(appraisedTotal, row.appraisedPoints)
+    selfTotal = addMilli(selfTotal, sign * row.selfPoints)
+    appraisedTotal = addMilli(appraisedTotal, sign * row.appraisedPoints)
   }
   return { self: { fields: self, total: selfTotal }, appraised: { fields: appraised, total: appraisedTotal } }
 }
 
-/** The totals of `before` with each changed unit's figures there (by position) taken out and its figures now put in. */
-function totalsAfter (kept: Totals, before: readonly Row[], rows: readonly Row[], changed: Uint8Array): Totals {
-  const self = [...kept.self.fields]
-  const appraised = [...kept.appraised.fields]
-  let selfTotal = kept.self.total
-  let appraisedTotal = kept.appraised.total
-  for (let i = 0; i < rows.length; i++) {
-    if (changed[i] === 0) continue
-    const was = before[i] as Row
-    const now = rows[i] as Row
-    for (let f = 0; f < self.length; f++) {
-      const a = (was.perField[f] as Row['perField'][number]).sums
-      const b = (now.perField[f] as Row['perField'][number]).sums
-      self[f] = exact((self[f] as number) - a.selfPoints + b.selfPoints)
-      appraised[f] = exact((appraised[f] as number) - a.appraisedPoints + b.appraisedPoints)
-    }
-    selfTotal = exact(selfTotal - was.selfPoints + now.selfPoints)
-    appraisedTotal = exact(appraisedTotal - was.appraisedPoints + now.appraisedPoints)
-  }
-  return { self: { fields: self, total: selfTotal }, appraised: { fields: appraised, total: appraisedTotal } }
-}
+const noTotals = (fieldCount: number): ResultTotals => ({
+  self: { fields: new Array<number>(fieldCount).fill(0), total: 0 },
+  appraised: { fields: new Array<number>(fieldCount).fill(0), total: 0 }
+})
 
 /**
  * Scores repeat: points are multiples of a step and maxima take few values, so across thousands of units most
@@ -407,37 +373,33 @@ export function computeResults (input: ResultInput, previous: PreviousResults | 
 export function resultsState (input: ResultInput, previous: PreviousResults | null, before?: ResultsState): ResultsState {
   const { fields, units, bands, ranking } = input
   const kept = before !== undefined && sameShape(before.input, input) ? before : undefined
-  // The positions of the units whose sums changed (all of them without a state to start from).
+  // The units whose sums changed (all of them without a state to start from), by position and as a list.
   const changed = new Uint8Array(units.length)
-  let anyChanged = kept === undefined
-  if (kept === undefined) changed.fill(1)
-  else {
-    for (let i = 0; i < units.length; i++) {
-      // A unit given as the same object as before (the caller read only others again) is unchanged.
+  const changedPositions: number[] = []
+  for (let i = 0; i < units.length; i++) {
+    // A unit given as the same object as before (the caller read only others again) is unchanged.
+    if (kept !== undefined) {
       if (kept.input.units[i] === units[i]) continue
       const was = (kept.input.units[i] as ResultUnitInput).fields
       const now = (units[i] as ResultUnitInput).fields
-      if (fields.some((field) => !sameSums(was.get(field.code) ?? NO_SUMS, now.get(field.code) ?? NO_SUMS))) {
-        changed[i] = 1
-        anyChanged = true
-      }
+      if (fields.every((field) => sameSums(was.get(field.code) ?? NO_SUMS, now.get(field.code) ?? NO_SUMS))) continue
     }
-    if (!anyChanged) return kept
+    changed[i] = 1
+    changedPositions.push(i)
   }
+  if (kept !== undefined && changedPositions.length === 0) return kept
 
-  const rows = units.map((unit, i) => kept !== undefined && changed[i] === 0 ? kept.rows[i] as Row : rowOf(unit, fields))
-  const changedPositions: number[] = []
-  for (let i = 0; i < units.length; i++) if (changed[i] === 1) changedPositions.push(i)
+  const rows = units.map((unit, i) => changed[i] === 0 ? (kept as ResultsState).rows[i] as UnitRow : rowOf(unit, fields))
   // Whether some changed unit's appraised figures (those ranked by) moved, overall or in field f.
-  const moved = (figures: (row: Row) => readonly [number, number]): boolean => kept === undefined || changedPositions.some((i) => {
-    const [points, maximum] = figures(rows[i] as Row)
-    const [pointsBefore, maximumBefore] = figures(kept.rows[i] as Row)
+  const moved = (figures: (row: UnitRow) => readonly [number, number]): boolean => kept === undefined || changedPositions.some((i) => {
+    const [points, maximum] = figures(rows[i] as UnitRow)
+    const [pointsBefore, maximumBefore] = figures(kept.rows[i] as UnitRow)
     return points !== pointsBefore || maximum !== maximumBefore
   })
   const names = kept?.names ?? nameOrder(units)
   // A ranking by the figures `of` each row: the kept one when no changed unit's figures moved, else the kept one with
   // the changed units put back in their places, else (nothing kept) sorted.
-  const rankBy = (of: (row: Row) => readonly [number, number], before: Ranking | undefined): Ranking => {
+  const rankBy = (of: (row: UnitRow) => readonly [number, number], before: Ranking | undefined): Ranking => {
     if (before !== undefined && !moved(of)) return before
     const items = rows.map((row) => {
       const [points, maximum] = of(row)
@@ -447,7 +409,7 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
   }
   const overall = rankBy((row) => [row.appraisedPoints, row.appraisedMaximum], kept?.overall)
   const fieldRankings = fields.map((_, f) => rankBy((row) => {
-    const item = row.perField[f] as Row['perField'][number]
+    const item = row.perField[f] as UnitRow['perField'][number]
     return [item.sums.appraisedPoints, item.appraisedMaximum]
   }, kept?.fieldRankings[f]))
   const fieldRanks = fieldRankings.map((ranked) => ranked.ranks)
@@ -461,11 +423,11 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
   const counts = new Map<string, number>(sortedBands.map((band) => [band.code, 0]))
   const results: UnitResult[] = []
   const byPosition = new Array<UnitResult>(units.length)
-  const aboveOf = new Array<Row | undefined>(units.length)
+  const aboveOf = new Array<UnitRow | undefined>(units.length)
   let groupStart = 0
   for (let place = 0; place < overall.order.length; place++) {
     const position = overall.order[place] as number
-    const row = rows[position] as Row
+    const row = rows[position] as UnitRow
     const rank = overall.ranks[position] as number
     if (place > 0 && rank !== overall.ranks[overall.order[place - 1] as number]) groupStart = place
     // The nearest unit strictly above is the last of the rank group just above; nextTargets needs no other.
@@ -493,7 +455,8 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
   }
 
   const count = rows.length
-  const totals = kept === undefined ? totalsOf(rows, fields.length) : totalsAfter(kept.totals, kept.rows, rows, changed)
+  const changedRows = (of: readonly UnitRow[]) => changedPositions.map((i) => of[i] as UnitRow)
+  const totals = kept === undefined ? withRows(noTotals(fields.length), rows, 1) : withRows(withRows(kept.totals, changedRows(kept.rows), -1), changedRows(rows), 1)
   const averageRow = (side: 'self' | 'appraised'): AverageRow => ({
     fields: fields.map((field, f) => {
       const total = totals[side].fields[f] as Milli
@@ -519,7 +482,7 @@ export function resultsState (input: ResultInput, previous: PreviousResults | nu
 }
 
 /** A unit's result: its scores, classification, field ranks, targets and, given a previous round, its change. */
-function unitResult (row: Row, rank: number, position: number, targets: ReturnType<typeof nextTargets>, context: {
+function unitResult (row: UnitRow, rank: number, position: number, targets: ReturnType<typeof nextTargets>, context: {
   fields: readonly ResultField[], fieldRanks: readonly (readonly number[])[], leafTotal: number, memo: Memo, previous: PreviousResults | null, matched: MatchedField[]
 }): UnitResult {
   const { fields, fieldRanks, memo, previous } = context
@@ -533,7 +496,7 @@ function unitResult (row: Row, rank: number, position: number, targets: ReturnTy
     gap: { points: milliToNumber(gap), display: pointsDisplay(gap) },
     classification: bandRef(targets.band),
     fields: fields.map((field, f) => {
-      const item = row.perField[f] as Row['perField'][number]
+      const item = row.perField[f] as UnitRow['perField'][number]
       return {
         code: field.code,
         self: memo.fieldScore(item.sums.selfPoints, item.selfMaximum),
@@ -549,78 +512,4 @@ function unitResult (row: Row, rank: number, position: number, targets: ReturnTy
     },
     change: before === undefined ? null : unitChange(row, rank, before, context.matched)
   }
-}
-
-/** A current field matched to the previous round's, with its position among the current fields. */
-interface MatchedField { code: string, previousCode: string, index: number }
-
-function matchedFields (fields: readonly ResultField[], previous: PreviousResults): MatchedField[] {
-  return fields.flatMap((field, index) => {
-    const previousCode = previous.fieldMap.get(field.code)
-    return previousCode === undefined ? [] : [{ code: field.code, previousCode, index }]
-  })
-}
-
-function unitChange (now: Row, rank: number, before: PreviousUnit, matched: readonly MatchedField[]): UnitChange {
-  const indexChange = before.appraised.maximum === 0 || now.appraisedMaximum === 0
-    ? { text: '0', display: '0.00' }
-    : differenceText(now.appraisedPoints, now.appraisedMaximum, before.appraised.points, before.appraised.maximum, 100)
-  return {
-    previousRank: before.rank,
-    rankChange: before.rank - rank,
-    previousIndex: before.appraised.maximum === 0 ? '0' : ratioText(before.appraised.points * 100, before.appraised.maximum),
-    indexChange: indexChange.text,
-    indexChangeDisplay: indexChange.display,
-    previousClassification: before.classification,
-    fields: matched.flatMap(({ code, previousCode, index }) => {
-      const then = before.fields.get(previousCode)
-      const sums = now.perField[index]?.sums
-      if (then === undefined || sums === undefined) return []
-      const change = sums.appraisedPoints - then.appraised
-      return [{ code, previousCode, previousPoints: milliToNumber(then.appraised), pointsChange: milliToNumber(change), display: pointsDisplay(change) }]
-    })
-  }
-}
-
-/** The comparison with the previous round: the fields matched and the change of the average row. */
-function comparisonOf (totals: Totals, count: number, previous: PreviousResults, matched: readonly MatchedField[]): Comparison {
-  // The average row's change: both means are exact, so their difference is too.
-  const previousUnits = [...previous.units.values()]
-  let average: Comparison['average'] = null
-  if (count > 0 && previousUnits.length > 0) {
-    const m = previousUnits.length
-    const change = (code: string, nowTotal: Milli, thenTotal: Milli): AverageChange => {
-      const difference = differenceText(nowTotal, count * MILLI_PER_POINT, thenTotal, m * MILLI_PER_POINT, 1)
-      return { code, change: difference.text, display: difference.display }
-    }
-    const side = (which: 'self' | 'appraised') => ({
-      fields: matched.map(({ code, previousCode, index }) => {
-        const thenTotal = previousUnits.reduce((total, unit) => safeSum(total, unit.fields.get(previousCode)?.[which] ?? 0), 0)
-        return change(code, totals[which].fields[index] as Milli, thenTotal)
-      }),
-      total: change('total', totals[which].total, previousUnits.reduce((total, unit) => safeSum(total, unit[which].points), 0))
-    })
-    average = { self: side('self'), appraised: side('appraised') }
-  }
-  return { round: previous.round, source: previous.source, version: previous.version, fields: matched.map(({ code, previousCode }) => ({ code, previousCode })), average }
-}
-
-/** Reads exact thousandths back from computed (or published) results, to compare a later round with them. */
-export function previousFrom (results: Pick<ComputedResults, 'units'>, meta: Omit<PreviousResults, 'units'>): PreviousResults {
-  const milli = (value: number): Milli => {
-    const parsed = parseDecimal(value)
-    if (!parsed.ok) throw new RangeError(`Stored points ${value} are not exact thousandths`)
-    return parsed.milli
-  }
-  const units = new Map<string, PreviousUnit>()
-  for (const unit of results.units) {
-    units.set(unit.unit.id, {
-      rank: unit.rank,
-      classification: unit.classification ?? null,
-      self: { points: milli(unit.self.points), maximum: milli(unit.self.maximum) },
-      appraised: { points: milli(unit.appraised.points), maximum: milli(unit.appraised.maximum) },
-      fields: new Map(unit.fields.map((field) => [field.code, { self: milli(field.self.points), appraised: milli(field.appraised.points) }]))
-    })
-  }
-  return { ...meta, units }
 }

@@ -53,6 +53,9 @@ type NotApplicableRow = { unit_id: string, field_code: string, leaf_code: string
 /** The rows of the sums tables for a round, before they are put together with the catalogs' maxima. */
 export interface FieldSumsRows { sides: { side: Side, sums: SumsRow[], notApplicable: NotApplicableRow[] }[] }
 
+/** Up to this many units named, their sums are read in one statement, without the memory of withWorkMem. */
+const FEW_UNITS = 1000
+
 /**
  * One statement with enough memory for its hash aggregate not to spill at 10,000 units (measured with bench:results);
  * the setting ends with its own transaction, so on a pool the statements run side by side, each on its connection.
@@ -66,12 +69,12 @@ function withWorkMem<T> (db: Executor, query: SQL): Promise<T[]> {
 
 /**
  * Reads the sums tables (and the not-applicable leaves) of the sides the filter keeps; it needs no catalog, so it can
- * start with the other reads. `few`: the filter keeps a few units, whose rows need no more memory than usual and are
- * read in one statement.
+ * start with the other reads. `units`: how many units the filter names, when it names them; up to FEW_UNITS, their
+ * rows need no more memory than usual and are read in one statement.
  */
-export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter, options: { few?: boolean } = {}): Promise<FieldSumsRows> {
+export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter, options: { units?: number } = {}): Promise<FieldSumsRows> {
   const sides = (['self', 'appraised'] as const).flatMap((side) => filter[side] === null ? [] : [{ side, where: filter[side] }])
-  if (options.few === true && sides.length > 0) {
+  if (options.units !== undefined && options.units <= FEW_UNITS && sides.length > 0) {
     // A few units: all in one statement (the embedded database runs one at a time, each with a cost of its own).
     const rows = await queryRows<{ side: Side, unit_id: string, sums: string | null, field_code: string | null, leaf_code: string | null }>(db, sql.join(sides.flatMap(({ side, where }) => [
       sql`select ${side}::text as side, unit_id, sums, null::text as field_code, null::text as leaf_code from (${sumsSql(roundId, side, where)}) s`,

@@ -97,7 +97,7 @@ export async function readRoundUnits (db: Executor, roundId: string, options: { 
   const owners = sql`${options.unitType === undefined ? sql`true` : sql`o.unit_id in (select id from units where unit_type_code = ${options.unitType})`}${only === undefined ? sql`` : sql` and o.unit_id = any(${sql.param(only)}::uuid[])`}`
   const [catalogs, sumsRows, rows] = await concurrently(db, [
     () => options.catalogs ?? readRoundCatalogs(db, roundId),
-    () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }, { few: only !== undefined && only.length <= 1000 }),
+    () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }, { units: only?.length }),
     () => queryRows<Record<string, unknown>>(db, sql`
       with ${roundLeavesSql(roundId)}
       select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.catalog_id, uc.self_status, uc.submitted_at,

@@ -159,7 +159,7 @@ function sumsByUnit (shape: CatalogShape, rows: FieldSumsRows): Map<string, Map<
 
 /** The sums per field of the units `ids` alone (a unit without any has none yet), as loadUnits reads them for every unit. */
 export async function loadUnitSums (db: Executor, context: ResultContext, shape: CatalogShape, ids: readonly string[]): Promise<Map<string, Map<string, FieldSums>>> {
-  return sumsByUnit(shape, await fetchFieldSums(db, context.round.id, sumsFilter(context, ids), { few: ids.length <= 1000 }))
+  return sumsByUnit(shape, await fetchFieldSums(db, context.round.id, sumsFilter(context, ids), { units: ids.length }))
 }
 
 export async function loadUnits (db: Executor, context: ResultContext, shape: CatalogShape): Promise<ResultUnitInput[]> {
