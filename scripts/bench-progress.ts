@@ -24,7 +24,13 @@ try {
     left join appraisal_field_sums a on a.appraisal_id = ap.id and a.field_code = s.field_code
     where sa.round_id = ${round.roundId}`), runs)
   const gap = await time(() => gapReport(db, round.roundId), runs)
-  const progress = await time(() => appraisalProgress(db, systemActor, round.roundId), runs)
+  // Progress read anew each time, as after a write of more than scores (the kept units dropped first).
+  const progress = await time(async () => {
+    await db.execute(sql`insert into result_input_changes (xid, other) values (pg_current_xact_id(), true)`)
+    const started = performance.now()
+    await appraisalProgress(db, systemActor, round.roundId)
+    return performance.now() - started
+  }, runs)
   // What the route answers: read again while nothing was written, the report kept (services/kept-while-unchanged.ts).
   const kept = await time(() => keptGapReport(db, round.roundId), runs)
   // After one appraised score changed (scores alone): the lines of that unit read again, the others kept.
@@ -39,6 +45,16 @@ try {
     await keptGapReport(db, round.roundId)
     return performance.now() - started
   }, runs)
+  // The same for progress, which also shows each unit's self-assessment status and appraisal version: the unit whose
+  // score or appraisal row changed is read again, the others kept.
+  const progressAfterChange = await time(async () => {
+    zero = !zero
+    await db.execute(sql`update appraisal_entries set points_milli = ${zero ? 0 : entry.points_milli} where appraisal_id = ${entry.appraisal_id} and leaf_code = ${entry.leaf_code}`)
+    await db.execute(sql`update appraisals set version = version + 1 where id = ${entry.appraisal_id}`)
+    const started = performance.now()
+    await appraisalProgress(db, systemActor, round.roundId)
+    return performance.now() - started
+  }, runs)
   const report = await gapReport(db, round.roundId)
   const [bare] = await queryRows<{ total: string }>(db, sql`select (coalesce(sum(points_milli), 0) / 1000.0)::text as total from self_assessment_entries e join self_assessments sa on sa.id = e.self_assessment_id where sa.round_id = ${round.roundId}`)
   const reported = report.units.reduce((sum, unit) => sum + Math.round(unit.selfPoints * 1000), 0)
@@ -50,6 +66,7 @@ try {
   console.log(`  the same read again, nothing written ... ${ms(kept.median)} (min ${ms(kept.min)})  (the route's answer then: the report kept)`)
   console.log(`  the same after a score changed ......... ${ms(afterChange.median)} (min ${ms(afterChange.min)})  (that unit's line read again)   target < 300 ms`)
   console.log(`  GET /rounds/{id}/progress (service) .... ${ms(progress.median)} (min ${ms(progress.min)})  ${(progress.median / floor.median).toFixed(2)}× the floor   target < 300 ms`)
+  console.log(`  the same after a score changed ......... ${ms(progressAfterChange.median)} (min ${ms(progressAfterChange.min)})  (that unit read again)   target < 300 ms`)
   console.log(`  the gap's self totals equal the bare sum of the entries: ${checked ? 'yes' : 'NO'}`)
   if (!checked) process.exitCode = 1
 } finally {

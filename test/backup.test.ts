@@ -74,7 +74,8 @@ t.test('a backup restores into a new database and data directory with every scor
   const store = new LocalEvidenceStore(join(restoredDir, 'evidence'))
   // The last transaction that wrote scores in the backed-up database (a later one has a greater id on this server).
   const [dumped] = await queryRows<{ xid: string }>(app.db, sql`
-    select max(written_xid::text::numeric)::text as xid from (select written_xid from self_assessment_field_sums union all select written_xid from appraisal_field_sums) s`)
+    select max(written_xid::text::numeric)::text as xid from (select written_xid from self_assessment_field_sums union all select written_xid from appraisal_field_sums
+      union all select written_xid from self_assessments union all select written_xid from appraisals) s`)
   const report = await restore({ dir, url: target?.url, dataDir: restoredDir, store })
   t.same(report.tables, manifest.tables, 'every table has its rows back')
   t.equal(report.evidenceFiles, 2)
@@ -90,9 +91,10 @@ t.test('a backup restores into a new database and data directory with every scor
     t.same(record, { rows: 0, current: true }, 'result_input_changes restarted')
     const [written] = await queryRows<{ ids: number, after: boolean }>(database.db, sql`
       select count(distinct written_xid::text)::int as ids, bool_and(written_xid::text::numeric > ${dumped?.xid ?? '0'}::numeric) as after
-      from (select written_xid from self_assessment_field_sums union all select written_xid from appraisal_field_sums) s`)
+      from (select written_xid from self_assessment_field_sums union all select written_xid from appraisal_field_sums
+      union all select written_xid from self_assessments union all select written_xid from appraisals) s`)
     t.ok(dumped?.xid, 'the backup has sums rows')
-    t.same(written, { ids: 1, after: true }, 'every sums row marked as written by the restore, not by the dumped server\'s transactions')
+    t.same(written, { ids: 1, after: true }, 'every sums, self-assessment and appraisal row marked as written by the restore, not by the dumped server\'s transactions')
     t.ok((manifest.tables.result_input_changes ?? 0) > 0, 'the backup had some')
   }
   const restored = await buildTestApp(t, { database, config: { DATA_DIR: restoredDir } })

@@ -10,7 +10,8 @@ import { CLEAR_AFTER_MS, clearChanges } from '../server/services/kept-while-unch
 import { buildTestApp } from './helpers/app.js'
 import { resultSetJson } from '../server/routes/results.js'
 import { computeLiveResults } from '../server/services/results.js'
-import { gapReport } from '../server/services/progress.js'
+import { appraisalProgress, gapReport } from '../server/services/progress.js'
+import { systemActor } from '../server/services/context.js'
 import { RESULTS_CSV, leafEntries } from './helpers/results.js'
 import { historicalRound, openRoundForOfficer } from './helpers/rounds.js'
 
@@ -256,6 +257,46 @@ t.test('the gap report after scores alone were written: only those units\' lines
   const afterFinal = await gap()
   t.equal(of(afterFinal, otherId).finalized, true, 'finalized')
   t.equal(of(afterFinal, otherId).appraisedPoints, 10, 'read again with everything else')
+})
+
+t.test('progress after scores alone were written: the units whose sums, self-assessment or appraisal were written read again', async (t) => {
+  const { app, admin, round, unitId, officer, url, otherId, field, scoreOther } = await scoresReader(t)
+  type Line = { unit: { id: string }, selfAssessment: { status: string, submittedAt: string | null }, appraisal: { status: string, version: number }, appraised: number }
+  const progress = async () => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${round.id}/progress?unitType=department`, headers: admin.headers })
+    t.equal(response.statusCode, 200, response.body.slice(0, 300))
+    return response.json() as Line[]
+  }
+  const of = (lines: Line[], id: string) => lines.find((line) => line.unit.id === id)!
+  const fresh = async () => JSON.parse(JSON.stringify(await appraisalProgress(app.db, systemActor, round.id, { unitType: 'department' }))) as Line[]
+  await scoreOther(1)
+  const first = of(await progress(), otherId)
+  t.equal(first.appraised, 3, 'the other unit\'s three appraised leaves (two scored, one not applicable)')
+  // Two more answered leaves in the other unit's sums, behind every trigger: nothing recorded, so nothing read again.
+  await app.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`update appraisal_field_sums set answered = answered + 2 where appraisal_id = (select id from appraisals where round_id = ${round.id} and unit_id = ${otherId}) and field_code = ${field}`)
+  })
+  const entries = leafEntries('SO-TP', 'self')
+  const saved = await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '"0"' }, payload: { entries: entries.map(({ leafCode, input }) => ({ leafCode, input, explanation: 'Văn bản số 12/BC-STP' })) } })
+  t.equal(saved.statusCode, 200, saved.body.slice(0, 300))
+  const afterSave = await progress()
+  t.equal(of(afterSave, unitId).selfAssessment.status, 'draft', 'the save is in the next answer')
+  t.equal(of(afterSave, otherId).appraised, 3, 'the other unit, whose rows no recorded write touched, was not read again')
+  // A submission changes the self-assessment row alone (no sums): scores alone, and still in the next answer.
+  const submitted = await app.inject({ method: 'POST', url: `${url}/submit`, headers: { ...officer.headers, 'if-match': String(saved.headers.etag) } })
+  t.equal(submitted.statusCode, 200, submitted.body.slice(0, 300))
+  const afterSubmit = await progress()
+  t.equal(of(afterSubmit, unitId).selfAssessment.status, 'submitted', 'the submission is in the next answer')
+  t.ok(of(afterSubmit, unitId).selfAssessment.submittedAt, 'with its time')
+  t.equal(of(afterSubmit, otherId).appraised, 3, 'the other unit still not read again')
+  // The other unit's appraisal version bumped with no entry written: that unit read again, the change behind the
+  // triggers with it.
+  await app.db.execute(sql`update appraisals set version = version + 1 where round_id = ${round.id} and unit_id = ${otherId}`)
+  const afterBump = await progress()
+  t.equal(of(afterBump, otherId).appraisal.version, first.appraisal.version + 1, 'the new version')
+  t.equal(of(afterBump, otherId).appraised, 5, 'and that unit read again')
+  t.same(afterBump, await fresh(), 'the progress a new reading gives')
 })
 
 t.test('a write by a transaction open while the results were read is in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {

@@ -121,19 +121,21 @@ export interface RestoreOptions {
 }
 
 /**
- * The transaction ids in result_input_changes (migration 0016) and the sums tables' written_xid (0017) are those of the
- * server the dump came from; on another server they would mean nothing, and ids ahead of its own would keep live
- * results from ever being reused or make every unit look written. The record starts afresh at the restored server's
- * ids (no process has kept results of this new database yet). A backup from before those migrations has neither.
+ * The transaction ids in result_input_changes (migration 0016), the sums tables' written_xid (0017) and the
+ * self-assessments' and appraisals' (0020) are those of the server the dump came from; on another server they would
+ * mean nothing, and ids ahead of its own would keep live results from ever being reused or make every unit look
+ * written. The record starts afresh at the restored server's ids (no process has kept results of this new database
+ * yet). A backup from before those migrations has none of them.
  */
 async function restartInputChanges (db: Executor): Promise<void> {
-  const [present] = await queryRows<{ changes: boolean, written: boolean }>(db, sql`
+  const [present] = await queryRows<{ changes: boolean, written: string[] }>(db, sql`
     select to_regclass('result_input_changes') is not null as changes,
-      exists (select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'appraisal_field_sums' and column_name = 'written_xid') as written`)
-  if (present?.written === true) {
-    await db.execute(sql`update self_assessment_field_sums set written_xid = pg_current_xact_id()`)
-    await db.execute(sql`update appraisal_field_sums set written_xid = pg_current_xact_id()`)
-  }
+      array(select table_name::text from information_schema.columns where table_schema = current_schema() and column_name = 'written_xid'
+        and table_name in ('self_assessment_field_sums', 'appraisal_field_sums', 'self_assessments', 'appraisals')) as written`)
+  // In one statement, so one transaction marks them all.
+  const marks = (present?.written ?? []).map((table) => sql`update ${sql.identifier(table)} set written_xid = pg_current_xact_id()`)
+  const [last, ...before] = marks.reverse()
+  if (last !== undefined) await db.execute(before.length === 0 ? last : sql`with ${sql.join(before.map((mark, i) => sql`m${sql.raw(String(i))} as (${mark})`), sql`, `)} ${last}`)
   if (present?.changes !== true) return
   await db.execute(sql`truncate result_input_changes`)
   await db.execute(sql`update result_input_horizon set xid = pg_snapshot_xmin(pg_current_snapshot())`)

@@ -35,7 +35,7 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
   await expireDueRequests(db, actor, { roundId })
   const userId = appraiserOf(actor)
   const [{ catalogs, units }, requests, assigned] = await Promise.all([
-    readRoundUnits(db, roundId, { unitType: query.unitType }),
+    keptProgressUnits(db, roundId, query.unitType),
     queryRows<Record<string, unknown>>(db, sql`
       with ${roundLeavesSql(roundId)}
       select sr.unit_id, (count(*) filter (where sr.status = 'open'))::int as open, (count(*) filter (where sr.status = 'answered'))::int as answered
@@ -88,22 +88,52 @@ interface KeptGap { report: GapReport, catalogs: RoundCatalogs }
 export async function keptGapReport (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<GapReport> {
   const load = () => readGap(db, roundId, query)
   const { value } = await keptWhileUnchanged(db, 'gap', `${roundId}|${query.unitType ?? ''}`, load, async (kept, since) => {
-    const position = new Map(kept.report.units.map((line, i) => [line.unit.id, i]))
-    const ids = (await unitsWrittenSince(db, roundId, since)).filter((id) => position.has(id))
-    if (ids.length === 0) return kept
-    const { units } = await readRoundUnits(db, roundId, { unitType: query.unitType, self: true, only: ids, catalogs: kept.catalogs })
     const lines = [...kept.report.units]
-    for (const unit of units) {
+    const written = await readWrittenAgain(db, roundId, since, lines.map((line) => line.unit.id), { unitType: query.unitType, self: true, catalogs: kept.catalogs })
+    if (written === null) return await load()
+    for (const [i, unit] of written) {
       const fields = kept.catalogs.fields.get(unit.catalogId)
       const line = fields === undefined ? null : gapLine(unit, fields)
-      // A unit on a catalog the round did not use, or no longer in the report: read everything again.
+      // A unit on a catalog the round did not use: read everything again.
       if (line === null) return await load()
-      lines[position.get(unit.unit.id) as number] = line
+      lines[i] = line
     }
-    if (units.length !== ids.length) return await load()
-    return { report: { ...kept.report, units: lines }, catalogs: kept.catalogs }
+    return written.length === 0 ? kept : { report: { ...kept.report, units: lines }, catalogs: kept.catalogs }
   })
   return value.report
+}
+
+/**
+ * The round's units with their appraised sums as progress reads them (readRoundUnits); or as they were last read
+ * while nothing they come from has been written since; or those with the units read again whose sums, self-assessment
+ * or appraisal a write of scores alone changed since (a submission or a version bump changes no sums).
+ */
+async function keptProgressUnits (db: Executor, roundId: string, unitType: string | undefined): Promise<{ catalogs: RoundCatalogs, units: RoundUnit[] }> {
+  const load = () => readRoundUnits(db, roundId, { unitType })
+  const { value } = await keptWhileUnchanged(db, 'progress', `${roundId}|${unitType ?? ''}`, load, async (kept, since) => {
+    const written = await readWrittenAgain(db, roundId, since, kept.units.map((unit) => unit.unit.id), { unitType, catalogs: kept.catalogs, owners: true })
+    if (written === null) return await load()
+    if (written.length === 0) return kept
+    const units = [...kept.units]
+    for (const [i, unit] of written) units[i] = unit
+    return { catalogs: kept.catalogs, units }
+  })
+  return value
+}
+
+/**
+ * The units among `ids` (a kept answer's, in its order) written since `snapshot` (unitsWrittenSince), read again, each
+ * with its position in `ids`; null when one of them can no longer be read as it was (no longer listed, say): the
+ * caller then reads everything again. Units not in `ids` (of another unit type) are not read.
+ */
+async function readWrittenAgain (db: Executor, roundId: string, snapshot: string, ids: readonly string[],
+  options: { unitType: string | undefined, self?: boolean, catalogs: RoundCatalogs, owners?: boolean }): Promise<Array<[number, RoundUnit]> | null> {
+  const position = new Map(ids.map((id, i) => [id, i]))
+  const written = (await unitsWrittenSince(db, roundId, snapshot, { owners: options.owners })).filter((id) => position.has(id))
+  if (written.length === 0) return []
+  const { units } = await readRoundUnits(db, roundId, { unitType: options.unitType, self: options.self, only: written, catalogs: options.catalogs })
+  if (units.length !== written.length) return null
+  return units.map((unit) => [position.get(unit.unit.id) as number, unit])
 }
 
 /**

@@ -99,12 +99,18 @@ export async function fetchFieldSums (db: Executor, roundId: string, filter: Sid
  * The units of a round whose sums (either side) a transaction that `snapshot` (text of a pg_snapshot) could not see
  * has written: every write to an entry rewrites its field's sums row with the writer's id (written_xid, migration
  * 0017), and a sums row is never deleted but with its owner. Rows below the snapshot's horizon were all visible to it.
+ * With `owners`, also those whose self-assessment or appraisal row such a transaction wrote (its status, version or
+ * times; migration 0020).
  */
-export async function unitsWrittenSince (db: Executor, roundId: string, snapshot: string): Promise<string[]> {
+export async function unitsWrittenSince (db: Executor, roundId: string, snapshot: string, options: { owners?: boolean } = {}): Promise<string[]> {
+  const unseen = (column: SQL) => sql`${column} >= pg_snapshot_xmin(w.at) and not pg_visible_in_snapshot(${column}, w.at)`
   const side = (side: Side) => {
     const { owners, sums, column } = TABLES[side]
-    return sql`select o.unit_id from ${owners} o join ${sums} s on s.${column} = o.id cross join w
-      where o.round_id = ${roundId} and s.written_xid >= pg_snapshot_xmin(w.at) and not pg_visible_in_snapshot(s.written_xid, w.at)`
+    const written = sql`select o.unit_id from ${owners} o join ${sums} s on s.${column} = o.id cross join w
+      where o.round_id = ${roundId} and ${unseen(sql`s.written_xid`)}`
+    return options.owners === true
+      ? sql`${written} union select o.unit_id from ${owners} o cross join w where o.round_id = ${roundId} and ${unseen(sql`o.written_xid`)}`
+      : written
   }
   const rows = await queryRows<{ unit_id: string }>(db, sql`
     with w as (select ${snapshot}::pg_snapshot as at)

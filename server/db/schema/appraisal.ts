@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm'
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { usersTable } from './auth.js'
-import { fieldSumsColumns, roundsTable } from './rounds.js'
+import { fieldSumsColumns, roundsTable, xid8 } from './rounds.js'
 import { unitsTable, unitTypesTable } from './units.js'
 import type { EnteredInput } from '../../domain/scoring.js'
 
@@ -28,7 +28,9 @@ export const appraisalsTable = pgTable('appraisals', {
   finalizedAt: timestamp({ withTimezone: true }),
   finalizedBy: uuid().references(() => usersTable.id),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /** The transaction that last wrote the row (migration 0020), as self_assessments.written_xid. */
+  writtenXid: xid8().notNull().default(sql`pg_current_xact_id()`)
 }, (table) => [
   uniqueIndex().on(table.roundId, table.unitId),
   check('appraisals_status', sql`${table.status} in ('in_progress', 'finalized')`)

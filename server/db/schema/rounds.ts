@@ -44,6 +44,9 @@ export const roundUnitsTable = pgTable('round_units', {
   index().on(table.unitId)
 ])
 
+/** PostgreSQL's 64-bit transaction id (pg_current_xact_id()), read as text: it may pass 2^53. */
+export const xid8 = customType<{ data: string, driverData: string }>({ dataType: () => 'xid8' })
+
 /**
  * One unit's self-assessment (tự đánh giá) in one round. `version` grows with every change and is the ETag
  * clients send back in If-Match, so two officers editing at once cannot overwrite each other unseen.
@@ -58,7 +61,10 @@ export const selfAssessmentsTable = pgTable('self_assessments', {
   version: integer().notNull().default(0),
   submittedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  // The transaction that last wrote the row, set by a trigger (migration 0020): progress finds the units whose status
+  // or version changed by it, as it finds those whose scores changed by their sums rows' written_xid.
+  writtenXid: xid8().notNull().default(sql`pg_current_xact_id()`)
 }, (table) => [
   uniqueIndex().on(table.roundId, table.unitId),
   check('self_assessments_status', sql`${table.status} in ('draft', 'submitted')`),
@@ -85,9 +91,6 @@ export const selfAssessmentEntriesTable = pgTable('self_assessment_entries', {
     or (${table.input} is not null and ${table.notApplicable} and ${table.pointsMilli} is null)
     or (${table.input} is not null and not ${table.notApplicable} and ${table.pointsMilli} is not null and ${table.pointsMilli} >= 0)`)
 ])
-
-/** PostgreSQL's 64-bit transaction id (pg_current_xact_id()), read as text: it may pass 2^53. */
-export const xid8 = customType<{ data: string, driverData: string }>({ dataType: () => 'xid8' })
 
 /**
  * The figures of a sums table, one row per owner and field (the same for self-assessments and appraisals), with the
