@@ -7,6 +7,7 @@
 // Options: --units=N --leaves=N --seconds=N --connections=N --pairs=N --client=wrk|autocannon
 // --database=postgres|pglite.
 import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
@@ -14,6 +15,8 @@ import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
 import { systemActor } from '../server/services/context.js'
 import { publishResults } from '../server/services/results.js'
+import { digest } from '../server/services/secrets.js'
+import { queryRows } from '../server/db/rows.js'
 import { generateRound, option, scratchDatabase } from './bench-results.js'
 
 export interface AutocannonResult { requests: { average: number, total: number }, latency: { p50: number, p99: number }, non2xx: number, errors: number, throughput: { average: number } }
@@ -73,6 +76,21 @@ async function main (): Promise<void> {
     const app = await buildApp(config, { database, logger: false })
     const published = await publishResults(app.db, systemActor, round.roundId, { unitType: round.unitType })
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
+    // One unit's officer with a live session, reading their own self-assessment (every leaf with its entry, the totals):
+    // what each officer's screen loads.
+    const token = randomBytes(24).toString('base64url')
+    const [officer] = await queryRows<{ unit_id: string }>(database.db, sql`
+      with unit as (select s.unit_id from self_assessments s join units u on u.id = s.unit_id where s.round_id = ${round.roundId} order by u.code limit 1),
+      officer as (
+        insert into users (username, display_name, role, unit_id, password_hash)
+        select 'canbo-bench', 'Cán bộ thử tải', 'unit_officer', unit_id, 'not-a-hash' from unit returning id, unit_id
+      ), session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(token)}, now() + interval '1 day' from officer)
+      select unit_id from officer`)
+    const selfPath = `/rounds/${round.roundId}/units/${officer?.unit_id ?? ''}/self-assessment`
+    const officerHeaders = { authorization: `Bearer ${token}` }
+    const own = await fetch(address + selfPath, { headers: officerHeaders })
+    if (own.status !== 200) throw new Error(`${selfPath} answers ${own.status}: ${(await own.text()).slice(0, 300)}`)
+    console.log(`${selfPath.replace(round.roundId, '{id}').replace(officer?.unit_id ?? '', '{unitId}')} answers ${own.status}, ${(await own.text()).length} bytes (${leaves} leaves)`)
     const resultsPath = `/public/rounds/${round.roundId}/results/${round.unitType}`
     const first = await fetch(address + resultsPath)
     const body = await first.text()
@@ -112,6 +130,12 @@ async function main (): Promise<void> {
       console.log(line(`GET ${shortPath}${label} `, median.results))
       console.log(`  ratio results / healthz${label ? ' (gzip clients)' : ''} ${'.'.repeat(label ? 13 : 28)} ${median.ratio.toFixed(2)}   (all pairs: ${measured.map((m) => m.ratio.toFixed(2)).join(', ')})   target ≥ 0.8`)
     }
+    // An officer reading their own self-assessment, as browsers ask (gzip), beside /healthz; no target (it was about
+    // 230 req/s when every read queried the catalog tree).
+    const read = await run(selfPath, { ...officerHeaders, ...gzip })
+    const health = await run('/healthz', gzip)
+    console.log(line('GET /rounds/{id}/units/{unitId}/self-assessment, gzip ', read))
+    console.log(`  ratio self-assessment / healthz (gzip clients) ..... ${(read.requests.average / health.requests.average).toFixed(2)}   (${health.requests.average.toFixed(0)} req/s for /healthz just after)`)
     await app.close()
   } finally {
     await drop()

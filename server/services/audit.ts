@@ -48,12 +48,21 @@ export interface LastChange {
 /** The newest audit row of an entity, with who made it and the leaves it touched; null when there is none. */
 export async function lastChangeOf (db: Executor, entityType: string, entityId: string | null): Promise<LastChange | null> {
   if (entityId === null) return null
-  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+  const [row] = await queryRows<Record<string, unknown>>(db, lastChangeSql(entityType, sql`${entityId}`))
+  return row === undefined ? null : parseLastChange(row)
+}
+
+/** The statement of lastChangeOf: at most one row, the entity's latest audit row with its actor's display name. */
+export function lastChangeSql (entityType: string, entityId: SQL): SQL {
+  return sql`
     select a.at, a.action, a.actor_type, a.actor_name, u.display_name, a.after
     from audit_log a left join users u on a.actor_type = 'user' and u.id = a.actor_id
     where a.entity_type = ${entityType} and a.entity_id = ${entityId}
-    order by a.id desc limit 1`)
-  if (!row) return null
+    order by a.id desc limit 1`
+}
+
+/** A row of lastChangeSql (its columns as rows or as JSON give the same). */
+export function parseLastChange (row: Record<string, unknown>): LastChange {
   const entries = (row.after as { entries?: unknown } | null)?.entries
   return {
     at: (row.at instanceof Date ? row.at : new Date(String(row.at))).toISOString(),

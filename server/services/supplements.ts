@@ -263,13 +263,21 @@ export async function reopenedLeaves (tx: Executor, actor: Actor, roundId: strin
  * because the due date is compared with the database clock here too.
  */
 export async function openRequestLeaves (db: Executor, roundId: string, unitId: string, lock = false): Promise<Map<string, string[]>> {
-  const rows = await queryRows<{ id: string, leaf_codes: string[] }>(db, sql`
+  return requestLeaves(await queryRows<{ id: string, leaf_codes: string[] }>(db, sql`${openRequestsSql(roundId, unitId)} ${lock ? sql`for share of sr` : sql``}`))
+}
+
+/** The statement of openRequestLeaves: the unit's open requests still due, while its appraisal is not finalized, oldest first. */
+export function openRequestsSql (roundId: string, unitId: string): SQL {
+  return sql`
     select sr.id, sr.leaf_codes from supplement_requests sr
     join rounds r on r.id = sr.round_id and r.status = 'appraisal'
     where sr.round_id = ${roundId} and sr.unit_id = ${unitId} and sr.status = 'open' and sr.due_at > now()
       and not exists (select 1 from appraisals a where a.round_id = sr.round_id and a.unit_id = sr.unit_id and a.status = 'finalized')
-    order by sr.created_at, sr.id
-    ${lock ? sql`for share of sr` : sql``}`)
+    order by sr.created_at, sr.id`
+}
+
+/** Each leaf with the requests (of openRequestsSql's rows, in their order) that reopen it. */
+export function requestLeaves (rows: ReadonlyArray<{ id: string, leaf_codes: string[] }>): Map<string, string[]> {
   const leaves = new Map<string, string[]>()
   for (const row of rows) for (const code of row.leaf_codes) leaves.set(code, [...(leaves.get(code) ?? []), String(row.id)])
   return leaves

@@ -101,8 +101,8 @@ function beforeWriteColumns (id: SQL, codes: SQL): SQL {
     ${figuresColumns(id)}`
 }
 
-/** A self-assessment's figures per field as two JSON columns (see fieldSums). */
-function figuresColumns (id: SQL): SQL {
+/** A self-assessment's figures per field as two JSON columns (see fieldSums; read by parseFigures). */
+export function figuresColumns (id: SQL): SQL {
   return sql`
     (select json_agg(json_build_array(field_code, points_milli::text, answered)) from self_assessment_field_sums where self_assessment_id = ${id}) as field_sums,
     (select json_agg(json_build_array(field_code, leaf_code)) from self_assessment_entries where self_assessment_id = ${id} and not_applicable) as not_applicable_leaves`
@@ -194,7 +194,7 @@ export async function fieldSums (tx: Executor, selfAssessmentId: string): Promis
   return parseFigures(row as Record<string, unknown>)
 }
 
-function parseFigures (row: Record<string, unknown>): Map<string, Figures> {
+export function parseFigures (row: Record<string, unknown>): Map<string, Figures> {
   const fields = new Map<string, Figures>()
   const of = (fieldCode: unknown) => {
     let figures = fields.get(String(fieldCode))

@@ -1,23 +1,24 @@
 // Reading a unit's self-assessment: every leaf with its answer and evidence, the totals summed by the database, and the
 // round's list of self-assessments with their lateness.
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
-import { catalogsTable, evidenceLinksTable } from '../../db/schema/index.js'
+import { evidenceLinksTable } from '../../db/schema/index.js'
 import { queryRows, concurrently, toDate } from '../../db/rows.js'
-import { type EntryRow, fieldSums } from '../../db/queries/self-assessment-save.js'
+import { type EntryRow, fieldSums, figuresColumns, parseFigures } from '../../db/queries/self-assessment-save.js'
+import { parseParticipation, participationSql } from '../../db/queries/participation.js'
 import type { ScoringMethod } from '../../domain/catalog.js'
 import { type Milli, milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../../domain/lifecycle.js'
 import { matchedBand, storedInput, type EnteredInput, type Figures } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
-import { lastChangeOf } from '../audit.js'
+import { lastChangeSql, parseLastChange } from '../audit.js'
 import { catalogShape, type CatalogShape, type ShapeNode } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
-import { openRequestLeaves } from '../supplements.js'
+import { openRequestsSql, requestLeaves } from '../supplements.js'
 import { noSuch } from '../../messages/problems.js'
-import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentSection, type SelfAssessmentTotals, assertCanSee, catalogOf, loadContext, percentOf, toNumber } from './context.js'
+import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentTotals, assertCanSee, catalogOf, contextOf, percentOf, toNumber } from './context.js'
 
 const noFigures: Figures = { points: 0, answered: 0, notApplicable: [] }
 
@@ -67,12 +68,21 @@ export type StoredEntry = EntryRow & { updatedAt: Date }
 export async function unitRows (db: Executor, selfAssessmentId: string | null): Promise<{ entries: Map<string, StoredEntry>, files: Map<string, number> }> {
   if (selfAssessmentId === null) return { entries: new Map(), files: new Map() }
   const [entries, files] = await concurrently(db, [
-    () => queryRows<Record<string, unknown>>(db, sql`
-      select leaf_code, input, points_milli, not_applicable, explanation, updated_at
-      from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`),
-    () => queryRows<{ leaf_code: string, files: number }>(db, sql`
-      select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${selfAssessmentId} group by leaf_code`)
+    () => queryRows<Record<string, unknown>>(db, entriesSql(sql`${selfAssessmentId}`)),
+    () => queryRows<Record<string, unknown>>(db, filesSql(sql`${selfAssessmentId}`))
   ])
+  return parseUnitRows(entries, files)
+}
+
+const entriesSql = (selfAssessmentId: SQL) => sql`
+  select leaf_code, input, points_milli, not_applicable, explanation, updated_at
+  from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`
+
+const filesSql = (selfAssessmentId: SQL) => sql`
+  select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${selfAssessmentId} group by leaf_code`
+
+/** The rows of entriesSql and filesSql, as rows or as JSON objects (the same names and values). */
+function parseUnitRows (entries: ReadonlyArray<Record<string, unknown>>, files: ReadonlyArray<Record<string, unknown>>): { entries: Map<string, StoredEntry>, files: Map<string, number> } {
   return {
     entries: new Map(entries.map((row) => [String(row.leaf_code), {
       input: (row.input ?? null) as EnteredInput | null,
@@ -81,7 +91,32 @@ export async function unitRows (db: Executor, selfAssessmentId: string | null): 
       explanation: row.explanation === null ? null : String(row.explanation),
       updatedAt: toDate(row.updated_at) as Date
     }])),
-    files: new Map(files.map((row) => [row.leaf_code, Number(row.files)]))
+    files: new Map(files.map((row) => [String(row.leaf_code), Number(row.files)]))
+  }
+}
+
+/**
+ * What a full read shows of a self-assessment beyond its participation, as columns of one statement, for the
+ * self-assessment `id` and the catalog `catalog` (SQL expressions; a null id reads nothing): the catalog's name, the
+ * figures per field, the entries and evidence counts, the last change, and the open supplement requests that reopen
+ * leaves (none unless the round is in appraisal). Read one by one, these were six round trips of every page load.
+ */
+function stateColumns (id: SQL, catalog: SQL, roundId: string, unitId: string): SQL {
+  const json = (query: SQL) => sql`(select coalesce(json_agg(r), '[]') from (${query}) r)`
+  return sql`(select json_build_object('id', c.id, 'code', c.code, 'title', c.title) from catalogs c where c.id = ${catalog}) as catalog,
+    ${figuresColumns(id)}, ${json(entriesSql(id))} as entries, ${json(filesSql(id))} as files,
+    (select row_to_json(r) from (${lastChangeSql('self_assessment', sql`${id}::text`)}) r) as last_change,
+    ${json(openRequestsSql(roundId, unitId))} as requests`
+}
+
+/** A row's stateColumns, parsed. */
+function parseState (row: Record<string, unknown>) {
+  return {
+    catalog: row.catalog as { id: string, code: string, title: string },
+    figures: parseFigures(row),
+    ...parseUnitRows(row.entries as Array<Record<string, unknown>>, row.files as Array<Record<string, unknown>>),
+    lastChange: row.last_change === null ? null : parseLastChange(row.last_change as Record<string, unknown>),
+    reopened: requestLeaves(row.requests as Array<{ id: string, leaf_codes: string[] }>)
   }
 }
 
@@ -121,33 +156,29 @@ export function leafState (node: ShapeNode, entry: StoredEntry | undefined, evid
   }
 }
 
-/** The fields and criteria above the leaves (to draw the tree), and each leaf with the unit's entry. */
-async function nodeStates (db: Executor, shape: CatalogShape, selfAssessmentId: string | null, access: LeafAccess): Promise<{ sections: SelfAssessmentSection[], leaves: SelfAssessmentLeaf[] }> {
-  const { entries, files } = await unitRows(db, selfAssessmentId)
-  const sections = shape.nodes.filter((node) => !node.leaf)
-    .map((node) => ({ code: node.code, parentCode: node.parentCode, title: node.title, maxPoints: milliToNumber(node.maxPoints), childCodes: node.childCodes }))
-  const leaves = shape.leaves.map((node) => leafState(node, entries.get(node.code), files.get(node.code) ?? 0, access))
-  return { sections, leaves }
-}
-
 export async function stateOf (db: Executor, context: Context): Promise<SelfAssessment> {
   const catalogId = catalogOf(context)
-  const windowOpen = context.roundStatus === 'self_assessment' && context.beforeDeadline
-  const reopened = windowOpen ? new Map<string, string[]>() : await openRequestLeaves(db, context.roundId, context.unit.id)
-  const access = { windowOpen: windowOpen && context.status === 'draft', reopened }
-  const shape = await catalogShape(db, catalogId)
-  const [[catalog], totals, { sections, leaves }, lastChange] = await concurrently(db, [
-    () => db.select({ id: catalogsTable.id, code: catalogsTable.code, title: catalogsTable.title }).from(catalogsTable).where(eq(catalogsTable.id, catalogId)),
-    () => selfAssessmentTotals(db, catalogId, context.selfAssessmentId),
-    () => nodeStates(db, shape, context.selfAssessmentId, access),
-    () => lastChangeOf(db, 'self_assessment', context.selfAssessmentId)
+  const [shape, [row]] = await concurrently(db, [
+    () => catalogShape(db, catalogId),
+    () => queryRows<Record<string, unknown>>(db, sql`select ${stateColumns(sql`${context.selfAssessmentId}::uuid`, sql`${catalogId}::uuid`, context.roundId, context.unit.id)}`)
   ])
+  return assemble(context, shape, parseState(row as Record<string, unknown>))
+}
+
+/** The full read from the participation, the catalog's shape and the rows of stateColumns. */
+function assemble (context: Context, shape: CatalogShape, read: ReturnType<typeof parseState>): SelfAssessment {
+  const windowOpen = context.roundStatus === 'self_assessment' && context.beforeDeadline
+  const access = { windowOpen: windowOpen && context.status === 'draft', reopened: read.reopened }
+  // The fields and criteria above the leaves (to draw the tree), and each leaf with the unit's entry.
+  const sections = shape.nodes.filter((node) => !node.leaf)
+    .map((node) => ({ code: node.code, parentCode: node.parentCode, title: node.title, maxPoints: milliToNumber(node.maxPoints), childCodes: node.childCodes }))
+  const leaves = shape.leaves.map((node) => leafState(node, read.entries.get(node.code), read.files.get(node.code) ?? 0, access))
   return {
     id: context.selfAssessmentId,
     roundId: context.roundId,
     roundCode: context.roundCode,
     unit: context.unit,
-    catalog: catalog as { id: string, code: string, title: string },
+    catalog: { id: read.catalog.id, code: read.catalog.code, title: read.catalog.title },
     status: context.status,
     version: context.version,
     submittedAt: context.submittedAt?.toISOString() ?? null,
@@ -159,18 +190,27 @@ export async function stateOf (db: Executor, context: Context): Promise<SelfAsse
       effectiveClosesAt: showInstant(effectiveDeadline(context.closesAt, context.extensionUntil)),
       open: windowOpen
     },
-    totals,
+    totals: totalsOf(shape, read.figures),
     sections,
     leaves,
-    lastChange,
+    lastChange: read.lastChange,
     now: context.now.toISOString()
   }
 }
 
-/** Every leaf with what the unit saved, the totals and the status. Unit officers see only their own unit. */
+/**
+ * Every leaf with what the unit saved, the totals and the status. Unit officers see only their own unit. The
+ * participation and everything shown of the self-assessment are read in one statement (the catalog's shape is kept
+ * in memory): what each officer's page load costs the database is that one round trip.
+ */
 export async function getSelfAssessment (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<SelfAssessment> {
   assertCanSee(actor, unitId)
-  return stateOf(db, await loadContext(db, roundId, unitId, false))
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+    with p as (${participationSql(roundId, unitId)})
+    select p.*, ${stateColumns(sql`p.self_assessment_id`, sql`p.catalog_id`, roundId, unitId)} from p`)
+  if (!row) throw Errors.notFound(noSuch.participant)
+  const context = contextOf(parseParticipation(row))
+  return assemble(context, await catalogShape(db, catalogOf(context)), parseState(row))
 }
 
 export interface SelfAssessmentSummary {
