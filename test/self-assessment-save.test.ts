@@ -100,6 +100,24 @@ t.test('a save runs at most 6 SQL statements, BEGIN and COMMIT included, whateve
   await perSave('a save that clears one leaf and changes two', [{ leafCode: '1.1.2', input: null }, { leafCode: '1.1.3', input: { value: 1 } }, { leafCode: '2.1.1', explanation: 'x' }])
 })
 
+t.test('a full read is one statement after the session lookup, before and after anything is saved', async (t) => {
+  const { database, read, save } = await setup(t)
+  // The published catalog's tree is read once per process and kept (it never changes).
+  await read()
+  const counter = countStatements(database)
+  const perRead = async (what: string) => {
+    counter.reset()
+    const answer = await read()
+    t.equal(counter.statements.length, 2, `${what}: ${counter.statements.map((statement) => statement.replace(/\s+/g, ' ').slice(0, 80)).join('\n')}`)
+    return answer
+  }
+  t.equal((await perRead('nothing saved yet')).body.totals.answered, 0)
+  t.equal((await save([{ leafCode: '1.1.2', input: { value: 0.25 } }, { leafCode: '2.1.1', explanation: 'Đã ban hành' }])).statusCode, 200)
+  const after = await perRead('after a save')
+  t.equal(after.body.totals.answered, 1, 'the saved figures in it')
+  t.match(after.body.lastChange, { action: 'self_assessment.save', leafCodes: ['1.1.2', '2.1.1'] }, 'and the last change')
+})
+
 t.test('a save that waited for another write of the same self-assessment builds on what that write left', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {
   const { database, read, save, url, officer, app } = await setup(t)
   const first = await save([{ leafCode: '1.1.2', input: { value: 0.25 } }, { leafCode: '1.1.3', input: { value: 0.5 } }])
