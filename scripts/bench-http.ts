@@ -79,18 +79,27 @@ async function main (): Promise<void> {
     // One unit's officer with a live session, reading their own self-assessment (every leaf with its entry, the totals):
     // what each officer's screen loads.
     const token = randomBytes(24).toString('base64url')
+    const adminToken = randomBytes(24).toString('base64url')
     const [officer] = await queryRows<{ unit_id: string }>(database.db, sql`
       with unit as (select s.unit_id from self_assessments s join units u on u.id = s.unit_id where s.round_id = ${round.roundId} order by u.code limit 1),
       officer as (
         insert into users (username, display_name, role, unit_id, password_hash)
         select 'canbo-bench', 'Cán bộ thử tải', 'unit_officer', unit_id, 'not-a-hash' from unit returning id, unit_id
-      ), session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(token)}, now() + interval '1 day' from officer)
+      ), session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(token)}, now() + interval '1 day' from officer),
+      -- And an admin reading that unit's appraisal (the appraisal screen's read: both sides of every leaf, the files).
+      admin as (
+        insert into users (username, display_name, role, password_hash) values ('admin-bench', 'Quản trị thử tải', 'admin', 'not-a-hash') returning id
+      ), admin_session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(adminToken)}, now() + interval '1 day' from admin)
       select unit_id from officer`)
     const selfPath = `/rounds/${round.roundId}/units/${officer?.unit_id ?? ''}/self-assessment`
     const officerHeaders = { authorization: `Bearer ${token}` }
     const own = await fetch(address + selfPath, { headers: officerHeaders })
     if (own.status !== 200) throw new Error(`${selfPath} answers ${own.status}: ${(await own.text()).slice(0, 300)}`)
     console.log(`${selfPath.replace(round.roundId, '{id}').replace(officer?.unit_id ?? '', '{unitId}')} answers ${own.status}, ${(await own.text()).length} bytes (${leaves} leaves)`)
+    const appraisalPath = selfPath.replace(/self-assessment$/, 'appraisal')
+    const adminHeaders = { authorization: `Bearer ${adminToken}` }
+    const appraisal = await fetch(address + appraisalPath, { headers: adminHeaders })
+    if (appraisal.status !== 200) throw new Error(`${appraisalPath} answers ${appraisal.status}: ${(await appraisal.text()).slice(0, 300)}`)
     const resultsPath = `/public/rounds/${round.roundId}/results/${round.unitType}`
     const first = await fetch(address + resultsPath)
     const body = await first.text()
@@ -136,6 +145,7 @@ async function main (): Promise<void> {
     const health = await run('/healthz', gzip)
     console.log(line('GET /rounds/{id}/units/{unitId}/self-assessment, gzip ', read))
     console.log(`  ratio self-assessment / healthz (gzip clients) ..... ${(read.requests.average / health.requests.average).toFixed(2)}   (${health.requests.average.toFixed(0)} req/s for /healthz just after)`)
+    console.log(line('GET /rounds/{id}/units/{unitId}/appraisal, gzip ', await run(appraisalPath, { ...adminHeaders, ...gzip })))
     await app.close()
   } finally {
     await drop()

@@ -4,6 +4,7 @@ import t from 'tap'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs, type LoggedIn } from './helpers/auth.js'
 import { loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
+import { countStatements } from './helpers/statements.js'
 
 interface Leaf { code: string, fieldCode: string, maxPoints: number, evidence: string, scoring: any }
 interface Field { code: string, maxPoints: number, leaves: number, appraised: number, selfPoints: number, appraisedPoints: number, gap: number, appraisedGap: number }
@@ -92,5 +93,16 @@ t.test('the appraisal state carries the gap, the bands and the last change', asy
     t.same([...current.lastChange.leafCodes].sort(), [...rest].sort())
     t.same(current.fields.map((field: Field) => field.code), ['2'], 'the 412 body shows only the caller\'s fields')
     t.match(current.totals, { maxPoints: current.fields[0].maxPoints, appraised: 0, appraisedGap: 0 })
+  })
+
+  await t.test('a published catalog is read once: the next reads of an appraisal read only the unit\'s rows', async (t) => {
+    const counter = countStatements(app.database)
+    const before = await inject(first, 'GET', url)
+    t.equal(before.statusCode, 200)
+    counter.reset()
+    const again = await inject(first, 'GET', url)
+    t.equal(again.statusCode, 200)
+    t.same(again.json(), before.json(), 'the same answer')
+    t.notOk(counter.statements.some((statement) => /catalog_nodes|"catalogs"/.test(statement)), `no catalog read:\n${counter.statements.map((statement) => statement.replace(/\s+/g, ' ').slice(0, 80)).join('\n')}`)
   })
 })

@@ -1,12 +1,13 @@
 // The fixed shape of a catalog as a self-assessment uses it: every node with its parent, field, order, maximum and
 // scoring, and which are leaves. A published catalog never changes, so its shape is read once per process; every read
-// and save of a self-assessment then needs only the unit's own rows.
+// and save of a self-assessment then needs only the unit's own rows. The appraisal's reads and writes keep the loaded
+// catalog itself the same way (frozenCatalog).
 import type { Executor } from '../db/client.js'
 import type { EvidenceRule, ScoringMethod } from '../domain/catalog.js'
 import { type Milli } from '../domain/decimal.js'
 import { Errors } from '../errors.js'
 import { text as t } from '../messages/text.js'
-import { loadCatalog } from './catalogs/store.js'
+import { loadCatalog, type LoadedCatalog } from './catalogs/store.js'
 
 export interface ShapeNode {
   code: string
@@ -37,13 +38,32 @@ export interface CatalogShape {
 /** Enough for every catalog of a few years in use at once; the oldest goes first. */
 const MAX_SHAPES = 32
 const shapes = new Map<string, CatalogShape>()
+const loadedCatalogs = new Map<string, LoadedCatalog>()
 
-/** The catalog's shape; cached only once published (a draft may still change). Catalog ids are random, so one cache serves every database. */
+/** Keeps `value` under a published catalog's id (catalog ids are random, so one cache serves every database). */
+function remember<T> (cache: Map<string, T>, catalogId: string, value: T): void {
+  if (cache.size >= MAX_SHAPES) cache.delete(cache.keys().next().value as string)
+  cache.set(catalogId, value)
+}
+
+/**
+ * The catalog as loadCatalog reads it; a published one from memory after its first read (it is frozen: a correction
+ * is a new catalog). Shared: callers never change it. Not for a read that must lock the catalog.
+ */
+export async function frozenCatalog (db: Executor, catalogId: string): Promise<LoadedCatalog> {
+  const cached = loadedCatalogs.get(catalogId)
+  if (cached) return cached
+  const loaded = await loadCatalog(db, catalogId)
+  if (loaded.catalog.status === 'published') remember(loadedCatalogs, catalogId, loaded)
+  return loaded
+}
+
+/** The catalog's shape; cached only once published (a draft may still change). */
 export async function catalogShape (db: Executor, catalogId: string): Promise<CatalogShape> {
   const cached = shapes.get(catalogId)
   if (cached) return cached
   // The node tree is walked once, by the catalog store, for drafts and published catalogs alike.
-  const loaded = await loadCatalog(db, catalogId)
+  const loaded = await frozenCatalog(db, catalogId)
   if (loaded.nodes.length === 0) throw Errors.notFound(t('No such catalog, or it has no nodes.', 'Không tìm thấy bộ tiêu chí, hoặc bộ tiêu chí chưa có nút nào.'))
   const nodes: ShapeNode[] = loaded.nodes.map((node) => ({
     code: node.code,
@@ -65,9 +85,6 @@ export async function catalogShape (db: Executor, catalogId: string): Promise<Ca
     leaves: nodes.filter((node) => node.leaf),
     fields: nodes.filter((node) => node.parentCode === null)
   }
-  if (loaded.catalog.status === 'published') {
-    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value as string)
-    shapes.set(catalogId, shape)
-  }
+  if (loaded.catalog.status === 'published') remember(shapes, catalogId, shape)
   return shape
 }

@@ -9,7 +9,7 @@ import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import { appraisalChanged } from '../notifications/events.js'
 import { emitWebhook } from '../webhooks/events.js'
-import { loadCatalog } from '../catalogs.js'
+import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
@@ -35,7 +35,7 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
       throw Errors.appraisalClosed(t(`Round ${context.roundCode} is in status ${context.roundStatus}; units are finalized while it is in appraisal.`,
         `Kỳ đánh giá ${context.roundCode} đang ở trạng thái “${statusName(context.roundStatus)}”; chỉ chốt kết quả thẩm định đơn vị trong giai đoạn thẩm định.`))
     }
-    const catalog = await loadCatalog(tx, catalogOf(context))
+    const catalog = await frozenCatalog(tx, catalogOf(context))
     const row = await lockAppraisalRow(tx, roundId, unitId)
     if (row.status === 'finalized') throw Errors.appraisalFinalized(t(`The appraisal of ${context.unit.code} is already finalized.`, `Kết quả thẩm định của ${context.unit.code} đã được chốt rồi.`))
     const [self, appraised, requests] = await concurrently(tx, [

@@ -9,7 +9,8 @@ import type { RoundStatus } from '../../domain/lifecycle.js'
 import { matchedBand, type EnteredInput, storedInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { lastChangeOf, type LastChange } from '../audit.js'
-import { loadCatalog, type LoadedNode } from '../catalogs.js'
+import type { LoadedNode } from '../catalogs.js'
+import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { text as t } from '../../messages/text.js'
@@ -164,7 +165,7 @@ function leafOf (loaded: LoadedNode, self: SelfRow | undefined, appraised: Appra
 }
 
 export async function stateOf (db: Executor, context: AppraisalContext, scope: FieldScope): Promise<AppraisalState> {
-  const catalog = await loadCatalog(db, catalogOf(context))
+  const catalog = await frozenCatalog(db, catalogOf(context))
   const [self, appraised, files, requests, lastChange] = await concurrently(db, [
     () => selfEntries(db, context.selfAssessment.id),
     () => appraisedEntries(db, context.appraisalId),
@@ -248,7 +249,7 @@ export async function getAppraisal (db: Executor, actor: Actor, roundId: string,
 export async function visibleLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string) {
   const context = await loadAppraisalContext(db, actor, roundId, unitId)
   const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
-  const catalog = await loadCatalog(db, catalogOf(context))
+  const catalog = await frozenCatalog(db, catalogOf(context))
   const node = catalog.byCode.get(leafCode)
   if (!node || !node.leaf) throw Errors.notFound(t(`The catalog has no leaf ${leafCode}.`, `Bộ tiêu chí không có tiêu chí ${leafCode}.`))
   assertLeafInScope(scope, node)

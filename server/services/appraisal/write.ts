@@ -7,7 +7,8 @@ import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import { scoreLeaf, type ScoringErrorCode, type EnteredInput, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
-import { loadCatalog, type LoadedCatalog, type LoadedNode } from '../catalogs.js'
+import type { LoadedCatalog, LoadedNode } from '../catalogs.js'
+import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
 import { leafProblem } from '../../messages/problems.js'
@@ -47,7 +48,7 @@ async function lockForWrite (tx: Executor, actor: Actor, roundId: string, unitId
       extra: { currentVersion: state.version, current: state }
     })
   }
-  return { context, scope, catalog: await loadCatalog(tx, catalogId), appraisalId: bumped.id, version: bumped.version }
+  return { context, scope, catalog: await frozenCatalog(tx, catalogId), appraisalId: bumped.id, version: bumped.version }
 }
 
 export type AppraisalProblemCode = ScoringErrorCode | 'unknown_leaf' | 'not_a_leaf' | 'duplicate_leaf' | 'reason_required' | 'self_unanswered'
