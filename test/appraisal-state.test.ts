@@ -95,7 +95,7 @@ t.test('the appraisal state carries the gap, the bands and the last change', asy
     t.match(current.totals, { maxPoints: current.fields[0].maxPoints, appraised: 0, appraisedGap: 0 })
   })
 
-  await t.test('a published catalog is read once: the next reads of an appraisal read only the unit\'s rows', async (t) => {
+  await t.test('a published catalog is read once: the next reads of an appraisal read only the unit\'s rows, in one statement', async (t) => {
     const counter = countStatements(app.database)
     const before = await inject(first, 'GET', url)
     t.equal(before.statusCode, 200)
@@ -103,6 +103,9 @@ t.test('the appraisal state carries the gap, the bands and the last change', asy
     const again = await inject(first, 'GET', url)
     t.equal(again.statusCode, 200)
     t.same(again.json(), before.json(), 'the same answer')
-    t.notOk(counter.statements.some((statement) => /catalog_nodes|"catalogs"/.test(statement)), `no catalog read:\n${counter.statements.map((statement) => statement.replace(/\s+/g, ' ').slice(0, 80)).join('\n')}`)
+    const listed = counter.statements.map((statement) => statement.replace(/\s+/g, ' ').slice(0, 80)).join('\n')
+    t.notOk(counter.statements.some((statement) => /catalog_nodes|"catalogs"/.test(statement)), `no catalog read:\n${listed}`)
+    // The session, the participation, whether a request fell due, the appraiser's fields, and the unit's rows.
+    t.equal(counter.statements.length, 5, `5 statements:\n${listed}`)
   })
 })

@@ -1,5 +1,5 @@
 // Reading a unit's appraisal: every leaf with the self-assessed and appraised scores, evidence rules and open supplement requests.
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { queryRows, concurrently, toDate, toIso } from '../../db/rows.js'
 import { differsFromSelf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
@@ -8,7 +8,7 @@ import { milliToNumber, sumMilli, type Milli } from '../../domain/decimal.js'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import { matchedBand, type EnteredInput, storedInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
-import { lastChangeOf, type LastChange } from '../audit.js'
+import { lastChangeSql, parseLastChange, type LastChange } from '../audit.js'
 import type { LoadedNode } from '../catalogs.js'
 import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
@@ -97,9 +97,15 @@ interface AppraisedRow { input: EnteredInput, points: Milli | null, notApplicabl
 /** What the unit answered per leaf (absent: nothing saved). */
 export async function selfEntries (db: Executor, selfAssessmentId: string | null): Promise<Map<string, SelfRow>> {
   if (selfAssessmentId === null) return new Map()
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select leaf_code, input, points_milli, not_applicable, explanation, updated_at
-    from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`)
+  return selfRowsOf(await queryRows<Record<string, unknown>>(db, selfEntriesSql(sql`${selfAssessmentId}`)))
+}
+
+const selfEntriesSql = (selfAssessmentId: SQL) => sql`
+  select leaf_code, input, points_milli, not_applicable, explanation, updated_at
+  from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`
+
+/** Rows of selfEntriesSql, as rows or as JSON objects (the same names and values). */
+function selfRowsOf (rows: ReadonlyArray<Record<string, unknown>>): Map<string, SelfRow> {
   return new Map(rows.map((row) => [String(row.leaf_code), {
     input: storedInput(row.input ?? null),
     points: row.points_milli === null ? null : Number(row.points_milli) as Milli,
@@ -111,10 +117,16 @@ export async function selfEntries (db: Executor, selfAssessmentId: string | null
 
 export async function appraisedEntries (db: Executor, appraisalId: string | null): Promise<Map<string, AppraisedRow>> {
   if (appraisalId === null) return new Map()
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select e.leaf_code, e.input, e.points_milli, e.not_applicable, e.reason, e.updated_at, u.id as user_id, u.username, u.display_name
-    from appraisal_entries e left join users u on u.id = e.appraised_by
-    where e.appraisal_id = ${appraisalId}`)
+  return appraisedRowsOf(await queryRows<Record<string, unknown>>(db, appraisedEntriesSql(sql`${appraisalId}`)))
+}
+
+const appraisedEntriesSql = (appraisalId: SQL) => sql`
+  select e.leaf_code, e.input, e.points_milli, e.not_applicable, e.reason, e.updated_at, u.id as user_id, u.username, u.display_name
+  from appraisal_entries e left join users u on u.id = e.appraised_by
+  where e.appraisal_id = ${appraisalId}`
+
+/** Rows of appraisedEntriesSql, as rows or as JSON objects. */
+function appraisedRowsOf (rows: ReadonlyArray<Record<string, unknown>>): Map<string, AppraisedRow> {
   return new Map(rows.map((row) => [String(row.leaf_code), {
     input: row.input as EnteredInput,
     points: row.points_milli === null ? null : Number(row.points_milli) as Milli,
@@ -128,11 +140,47 @@ export async function appraisedEntries (db: Executor, appraisalId: string | null
 interface PendingRequest { id: string, status: SupplementStatus, dueAt: Date | null, leafCodes: string[] }
 
 export async function pendingRequests (db: Executor, roundId: string, unitId: string): Promise<PendingRequest[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select id, status, due_at, leaf_codes from supplement_requests
-    where round_id = ${roundId} and unit_id = ${unitId} and status in ('open', 'answered')
-    order by created_at, id`)
+  return pendingOf(await queryRows<Record<string, unknown>>(db, pendingRequestsSql(roundId, unitId)))
+}
+
+/** The unit's requests waiting for it or for review, oldest first (created_at is selected for a JSON aggregate's order). */
+const pendingRequestsSql = (roundId: string, unitId: string) => sql`
+  select id, status, due_at, leaf_codes, created_at from supplement_requests
+  where round_id = ${roundId} and unit_id = ${unitId} and status in ('open', 'answered')
+  order by created_at, id`
+
+function pendingOf (rows: ReadonlyArray<Record<string, unknown>>): PendingRequest[] {
   return rows.map((row) => ({ id: String(row.id), status: row.status as SupplementStatus, dueAt: toDate(row.due_at), leafCodes: row.leaf_codes as string[] }))
+}
+
+/** The self-assessment's evidence files per leaf, in the order they were linked. */
+const filesSql = (selfAssessmentId: SQL) => sql`
+  select x.leaf_code, x.file_id, f.filename, f.mime, f.size, x.created_at from evidence_links x
+  left join evidence_files f on f.id = x.file_id
+  where x.self_assessment_id = ${selfAssessmentId}`
+
+/**
+ * Everything the appraisal screen shows of a unit beyond its participation, in one statement: both sides' entries,
+ * the evidence files, the pending requests and the appraisal's last change (read one by one, five round trips of
+ * every read). Ordered lists are ordered inside their aggregates.
+ */
+async function readUnitRows (db: Executor, context: AppraisalContext) {
+  const selfId = sql`${context.selfAssessment.id}::uuid`
+  const rows = (query: SQL, order: SQL) => sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${query}) r)`
+  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+    select ${rows(selfEntriesSql(selfId), sql`r.leaf_code`)} as self,
+      ${rows(appraisedEntriesSql(sql`${context.appraisalId}::uuid`), sql`r.leaf_code`)} as appraised,
+      ${rows(filesSql(selfId), sql`r.created_at, r.file_id`)} as files,
+      ${rows(pendingRequestsSql(context.roundId, context.unit.id), sql`r.created_at, r.id`)} as requests,
+      (select row_to_json(r) from (${lastChangeSql('appraisal', sql`${context.appraisalId}::uuid::text`)}) r) as last_change`)
+  const read = row as Record<string, unknown>
+  return {
+    self: selfRowsOf(read.self as Array<Record<string, unknown>>),
+    appraised: appraisedRowsOf(read.appraised as Array<Record<string, unknown>>),
+    files: read.files as Array<Record<string, unknown>>,
+    requests: pendingOf(read.requests as Array<Record<string, unknown>>),
+    lastChange: read.last_change === null ? null : parseLastChange(read.last_change as Record<string, unknown>)
+  }
 }
 
 export const selfValue = (row: SelfRow | undefined): LeafValue | null =>
@@ -165,18 +213,9 @@ function leafOf (loaded: LoadedNode, self: SelfRow | undefined, appraised: Appra
 }
 
 export async function stateOf (db: Executor, context: AppraisalContext, scope: FieldScope): Promise<AppraisalState> {
-  const catalog = await frozenCatalog(db, catalogOf(context))
-  const [self, appraised, files, requests, lastChange] = await concurrently(db, [
-    () => selfEntries(db, context.selfAssessment.id),
-    () => appraisedEntries(db, context.appraisalId),
-    () => context.selfAssessment.id === null
-      ? Promise.resolve([] as Record<string, unknown>[])
-      : queryRows<Record<string, () => unknown>>(db, sql`
-        select x.leaf_code, x.file_id, f.filename, f.mime, f.size from evidence_links x
-        left join evidence_files f on f.id = x.file_id
-        where x.self_assessment_id = ${context.selfAssessment.id} order by x.created_at, x.file_id`),
-    () => pendingRequests(db, context.roundId, context.unit.id),
-    () => lastChangeOf(db, 'appraisal', context.appraisalId)
+  const [catalog, { self, appraised, files, requests, lastChange }] = await concurrently(db, [
+    () => frozenCatalog(db, catalogOf(context)),
+    () => readUnitRows(db, context)
   ])
   const filesOf = new Map<string, EvidenceFileRef[]>()
   for (const row of files) {
