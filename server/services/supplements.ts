@@ -266,10 +266,13 @@ export async function openRequestLeaves (db: Executor, roundId: string, unitId: 
   return requestLeaves(await queryRows<{ id: string, leaf_codes: string[] }>(db, sql`${openRequestsSql(roundId, unitId)} ${lock ? sql`for share of sr` : sql``}`))
 }
 
-/** The statement of openRequestLeaves: the unit's open requests still due, while its appraisal is not finalized, oldest first. */
+/**
+ * The statement of openRequestLeaves: the unit's open requests still due, while its appraisal is not finalized, oldest
+ * first (created_at is selected for a JSON aggregate's order).
+ */
 export function openRequestsSql (roundId: string, unitId: string): SQL {
   return sql`
-    select sr.id, sr.leaf_codes from supplement_requests sr
+    select sr.id, sr.leaf_codes, sr.created_at from supplement_requests sr
     join rounds r on r.id = sr.round_id and r.status = 'appraisal'
     where sr.round_id = ${roundId} and sr.unit_id = ${unitId} and sr.status = 'open' and sr.due_at > now()
       and not exists (select 1 from appraisals a where a.round_id = sr.round_id and a.unit_id = sr.unit_id and a.status = 'finalized')

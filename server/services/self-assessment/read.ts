@@ -102,11 +102,11 @@ function parseUnitRows (entries: ReadonlyArray<Record<string, unknown>>, files: 
  * leaves (none unless the round is in appraisal). Read one by one, these were six round trips of every page load.
  */
 function stateColumns (id: SQL, catalog: SQL, roundId: string, unitId: string): SQL {
-  const json = (query: SQL) => sql`(select coalesce(json_agg(r), '[]') from (${query}) r)`
+  const json = (query: SQL, order: SQL = sql`r.leaf_code`) => sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${query}) r)`
   return sql`(select json_build_object('id', c.id, 'code', c.code, 'title', c.title) from catalogs c where c.id = ${catalog}) as catalog,
     ${figuresColumns(id)}, ${json(entriesSql(id))} as entries, ${json(filesSql(id))} as files,
     (select row_to_json(r) from (${lastChangeSql('self_assessment', sql`${id}::text`)}) r) as last_change,
-    ${json(openRequestsSql(roundId, unitId))} as requests`
+    ${json(openRequestsSql(roundId, unitId), sql`r.created_at, r.id`)} as requests`
 }
 
 /** A row's stateColumns, parsed. */
