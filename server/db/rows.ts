@@ -47,6 +47,14 @@ export function compiledStatement<V extends Record<string, unknown>> (name: stri
 }
 
 /**
+ * The rows of `query` as one JSON array column (`[]` for none), in `order` (over the query's columns, as `r.<column>`):
+ * for reads that take several row sets in one statement, each parsed as rows would be.
+ */
+export function jsonRows (query: SQL, order: SQL): SQL {
+  return sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${query}) r)`
+}
+
+/**
  * Runs independent queries together on a pool, but one after another inside a transaction, where a pg
  * client can run only one query at a time.
  */

@@ -133,9 +133,8 @@ async function restartInputChanges (db: Executor): Promise<void> {
       array(select table_name::text from information_schema.columns where table_schema = current_schema() and column_name = 'written_xid'
         and table_name in ('self_assessment_field_sums', 'appraisal_field_sums', 'self_assessments', 'appraisals')) as written`)
   // In one statement, so one transaction marks them all.
-  const marks = (present?.written ?? []).map((table) => sql`update ${sql.identifier(table)} set written_xid = pg_current_xact_id()`)
-  const [last, ...before] = marks.reverse()
-  if (last !== undefined) await db.execute(before.length === 0 ? last : sql`with ${sql.join(before.map((mark, i) => sql`m${sql.raw(String(i))} as (${mark})`), sql`, `)} ${last}`)
+  const marks = (present?.written ?? []).map((table, i) => sql`m${sql.raw(String(i))} as (update ${sql.identifier(table)} set written_xid = pg_current_xact_id())`)
+  if (marks.length > 0) await db.execute(sql`with ${sql.join(marks, sql`, `)} select 1`)
   if (present?.changes !== true) return
   await db.execute(sql`truncate result_input_changes`)
   await db.execute(sql`update result_input_horizon set xid = pg_snapshot_xmin(pg_current_snapshot())`)

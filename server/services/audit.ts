@@ -1,7 +1,6 @@
 // The audit log: one append-only row per change, written in the same transaction as the change.
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
-import { queryRows } from '../db/rows.js'
 import { auditLogTable } from '../db/schema/index.js'
 import type { Actor } from './context.js'
 
@@ -45,27 +44,25 @@ export interface LastChange {
   leafCodes: string[]
 }
 
-/** The newest audit row of an entity, with who made it and the leaves it touched; null when there is none. */
-export async function lastChangeOf (db: Executor, entityType: string, entityId: string | null): Promise<LastChange | null> {
-  if (entityId === null) return null
-  const [row] = await queryRows<Record<string, unknown>>(db, lastChangeSql(entityType, sql`${entityId}`))
-  return row === undefined ? null : parseLastChange(row)
-}
-
-/** The statement of lastChangeOf: at most one row, the entity's latest audit row with its actor's display name. */
-export function lastChangeSql (entityType: string, entityId: SQL): SQL {
-  return sql`
+/**
+ * The newest audit row of an entity (`entityId`, an SQL expression of its id; null reads nothing), with who made it and
+ * its after-image, as a JSON column of a larger read; parseLastChange reads it.
+ */
+export function lastChangeColumn (entityType: string, entityId: SQL): SQL {
+  return sql`(select row_to_json(r) from (
     select a.at, a.action, a.actor_type, a.actor_name, u.display_name, a.after
     from audit_log a left join users u on a.actor_type = 'user' and u.id = a.actor_id
-    where a.entity_type = ${entityType} and a.entity_id = ${entityId}
-    order by a.id desc limit 1`
+    where a.entity_type = ${entityType} and a.entity_id = (${entityId})::text
+    order by a.id desc limit 1) r)`
 }
 
-/** A row of lastChangeSql (its columns as rows or as JSON give the same). */
-export function parseLastChange (row: Record<string, unknown>): LastChange {
+/** A lastChangeColumn, read: who changed the entity last and the leaves it touched; null when there is no change. */
+export function parseLastChange (value: unknown): LastChange | null {
+  if (value === null || value === undefined) return null
+  const row = value as Record<string, unknown>
   const entries = (row.after as { entries?: unknown } | null)?.entries
   return {
-    at: (row.at instanceof Date ? row.at : new Date(String(row.at))).toISOString(),
+    at: new Date(String(row.at)).toISOString(),
     action: String(row.action),
     actor: { type: row.actor_type as LastChange['actor']['type'], name: String(row.actor_name), displayName: row.display_name === null ? null : String(row.display_name) },
     leafCodes: entries !== null && typeof entries === 'object' ? Object.keys(entries) : []

@@ -88,9 +88,10 @@ interface KeptGap { report: GapReport, catalogs: RoundCatalogs }
 export async function keptGapReport (db: Executor, roundId: string, query: { unitType?: string | undefined } = {}): Promise<GapReport> {
   const load = () => readGap(db, roundId, query)
   const { value } = await keptWhileUnchanged(db, 'gap', `${roundId}|${query.unitType ?? ''}`, load, async (kept, since) => {
-    const lines = [...kept.report.units]
-    const written = await readWrittenAgain(db, roundId, since, lines.map((line) => line.unit.id), { unitType: query.unitType, self: true, catalogs: kept.catalogs })
+    const written = await readWrittenAgain(db, roundId, since, kept.report.units.map((line) => line.unit.id), { unitType: query.unitType, self: true, catalogs: kept.catalogs })
     if (written === null) return await load()
+    if (written.length === 0) return kept
+    const lines = [...kept.report.units]
     for (const [i, unit] of written) {
       const fields = kept.catalogs.fields.get(unit.catalogId)
       const line = fields === undefined ? null : gapLine(unit, fields)
@@ -98,7 +99,7 @@ export async function keptGapReport (db: Executor, roundId: string, query: { uni
       if (line === null) return await load()
       lines[i] = line
     }
-    return written.length === 0 ? kept : { report: { ...kept.report, units: lines }, catalogs: kept.catalogs }
+    return { report: { ...kept.report, units: lines }, catalogs: kept.catalogs }
   })
   return value.report
 }

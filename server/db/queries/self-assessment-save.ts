@@ -101,6 +101,13 @@ function beforeWriteColumns (id: SQL, codes: SQL): SQL {
     ${figuresColumns(id)}`
 }
 
+/** A self-assessment's entries (`id`, an SQL expression), every column a reader shows: for its own read and the appraisal's. */
+export function selfEntriesSql (id: SQL): SQL {
+  return sql`
+    select leaf_code, input, points_milli, not_applicable, explanation, updated_at
+    from self_assessment_entries where self_assessment_id = ${id}`
+}
+
 /** A self-assessment's figures per field as two JSON columns (see fieldSums; read by parseFigures). */
 export function figuresColumns (id: SQL): SQL {
   return sql`

@@ -1,14 +1,15 @@
 // Reading a unit's appraisal: every leaf with the self-assessed and appraised scores, evidence rules and open supplement requests.
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { queryRows, concurrently, toDate, toIso } from '../../db/rows.js'
+import { queryRows, concurrently, jsonRows, toDate, toIso } from '../../db/rows.js'
+import { selfEntriesSql } from '../../db/queries/self-assessment-save.js'
 import { differsFromSelf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
 import type { EvidenceRule, ScoringMethod } from '../../domain/catalog.js'
 import { milliToNumber, sumMilli, type Milli } from '../../domain/decimal.js'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import { matchedBand, type EnteredInput, storedInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
-import { lastChangeSql, parseLastChange, type LastChange } from '../audit.js'
+import { lastChangeColumn, parseLastChange, type LastChange } from '../audit.js'
 import type { LoadedNode } from '../catalogs.js'
 import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
@@ -100,10 +101,6 @@ export async function selfEntries (db: Executor, selfAssessmentId: string | null
   return selfRowsOf(await queryRows<Record<string, unknown>>(db, selfEntriesSql(sql`${selfAssessmentId}`)))
 }
 
-const selfEntriesSql = (selfAssessmentId: SQL) => sql`
-  select leaf_code, input, points_milli, not_applicable, explanation, updated_at
-  from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`
-
 /** Rows of selfEntriesSql, as rows or as JSON objects (the same names and values). */
 function selfRowsOf (rows: ReadonlyArray<Record<string, unknown>>): Map<string, SelfRow> {
   return new Map(rows.map((row) => [String(row.leaf_code), {
@@ -166,20 +163,20 @@ const filesSql = (selfAssessmentId: SQL) => sql`
  */
 async function readUnitRows (db: Executor, context: AppraisalContext) {
   const selfId = sql`${context.selfAssessment.id}::uuid`
-  const rows = (query: SQL, order: SQL) => sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${query}) r)`
+  const appraisalId = sql`${context.appraisalId}::uuid`
   const [row] = await queryRows<Record<string, unknown>>(db, sql`
-    select ${rows(selfEntriesSql(selfId), sql`r.leaf_code`)} as self,
-      ${rows(appraisedEntriesSql(sql`${context.appraisalId}::uuid`), sql`r.leaf_code`)} as appraised,
-      ${rows(filesSql(selfId), sql`r.created_at, r.file_id`)} as files,
-      ${rows(pendingRequestsSql(context.roundId, context.unit.id), sql`r.created_at, r.id`)} as requests,
-      (select row_to_json(r) from (${lastChangeSql('appraisal', sql`${context.appraisalId}::uuid::text`)}) r) as last_change`)
+    select ${jsonRows(selfEntriesSql(selfId), sql`r.leaf_code`)} as self,
+      ${jsonRows(appraisedEntriesSql(appraisalId), sql`r.leaf_code`)} as appraised,
+      ${jsonRows(filesSql(selfId), sql`r.created_at, r.file_id`)} as files,
+      ${jsonRows(pendingRequestsSql(context.roundId, context.unit.id), sql`r.created_at, r.id`)} as requests,
+      ${lastChangeColumn('appraisal', appraisalId)} as last_change`)
   const read = row as Record<string, unknown>
   return {
     self: selfRowsOf(read.self as Array<Record<string, unknown>>),
     appraised: appraisedRowsOf(read.appraised as Array<Record<string, unknown>>),
     files: read.files as Array<Record<string, unknown>>,
     requests: pendingOf(read.requests as Array<Record<string, unknown>>),
-    lastChange: read.last_change === null ? null : parseLastChange(read.last_change as Record<string, unknown>)
+    lastChange: parseLastChange(read.last_change)
   }
 }
 

@@ -4,15 +4,15 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
 import { evidenceLinksTable } from '../../db/schema/index.js'
-import { queryRows, concurrently, toDate } from '../../db/rows.js'
-import { type EntryRow, fieldSums, figuresColumns, parseFigures } from '../../db/queries/self-assessment-save.js'
+import { queryRows, concurrently, jsonRows, toDate } from '../../db/rows.js'
+import { type EntryRow, fieldSums, figuresColumns, parseFigures, selfEntriesSql } from '../../db/queries/self-assessment-save.js'
 import { parseParticipation, participationSql } from '../../db/queries/participation.js'
 import type { ScoringMethod } from '../../domain/catalog.js'
 import { type Milli, milliToNumber, sumMilli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, selfAssessmentOverdue, type RoundStatus } from '../../domain/lifecycle.js'
 import { matchedBand, storedInput, type EnteredInput, type Figures } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
-import { lastChangeSql, parseLastChange } from '../audit.js'
+import { lastChangeColumn, parseLastChange } from '../audit.js'
 import { catalogShape, type CatalogShape, type ShapeNode } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
@@ -68,20 +68,16 @@ export type StoredEntry = EntryRow & { updatedAt: Date }
 export async function unitRows (db: Executor, selfAssessmentId: string | null): Promise<{ entries: Map<string, StoredEntry>, files: Map<string, number> }> {
   if (selfAssessmentId === null) return { entries: new Map(), files: new Map() }
   const [entries, files] = await concurrently(db, [
-    () => queryRows<Record<string, unknown>>(db, entriesSql(sql`${selfAssessmentId}`)),
+    () => queryRows<Record<string, unknown>>(db, selfEntriesSql(sql`${selfAssessmentId}`)),
     () => queryRows<Record<string, unknown>>(db, filesSql(sql`${selfAssessmentId}`))
   ])
   return parseUnitRows(entries, files)
 }
 
-const entriesSql = (selfAssessmentId: SQL) => sql`
-  select leaf_code, input, points_milli, not_applicable, explanation, updated_at
-  from self_assessment_entries where self_assessment_id = ${selfAssessmentId}`
-
 const filesSql = (selfAssessmentId: SQL) => sql`
   select leaf_code, count(*)::int as files from evidence_links where self_assessment_id = ${selfAssessmentId} group by leaf_code`
 
-/** The rows of entriesSql and filesSql, as rows or as JSON objects (the same names and values). */
+/** The rows of selfEntriesSql and filesSql, as rows or as JSON objects (the same names and values). */
 function parseUnitRows (entries: ReadonlyArray<Record<string, unknown>>, files: ReadonlyArray<Record<string, unknown>>): { entries: Map<string, StoredEntry>, files: Map<string, number> } {
   return {
     entries: new Map(entries.map((row) => [String(row.leaf_code), {
@@ -102,11 +98,9 @@ function parseUnitRows (entries: ReadonlyArray<Record<string, unknown>>, files: 
  * leaves (none unless the round is in appraisal). Read one by one, these were six round trips of every page load.
  */
 function stateColumns (id: SQL, catalog: SQL, roundId: string, unitId: string): SQL {
-  const json = (query: SQL, order: SQL = sql`r.leaf_code`) => sql`(select coalesce(json_agg(r order by ${order}), '[]') from (${query}) r)`
   return sql`(select json_build_object('id', c.id, 'code', c.code, 'title', c.title) from catalogs c where c.id = ${catalog}) as catalog,
-    ${figuresColumns(id)}, ${json(entriesSql(id))} as entries, ${json(filesSql(id))} as files,
-    (select row_to_json(r) from (${lastChangeSql('self_assessment', sql`${id}::text`)}) r) as last_change,
-    ${json(openRequestsSql(roundId, unitId), sql`r.created_at, r.id`)} as requests`
+    ${figuresColumns(id)}, ${jsonRows(selfEntriesSql(id), sql`r.leaf_code`)} as entries, ${jsonRows(filesSql(id), sql`r.leaf_code`)} as files,
+    ${lastChangeColumn('self_assessment', id)} as last_change, ${jsonRows(openRequestsSql(roundId, unitId), sql`r.created_at, r.id`)} as requests`
 }
 
 /** A row's stateColumns, parsed. */
@@ -115,7 +109,7 @@ function parseState (row: Record<string, unknown>) {
     catalog: row.catalog as { id: string, code: string, title: string },
     figures: parseFigures(row),
     ...parseUnitRows(row.entries as Array<Record<string, unknown>>, row.files as Array<Record<string, unknown>>),
-    lastChange: row.last_change === null ? null : parseLastChange(row.last_change as Record<string, unknown>),
+    lastChange: parseLastChange(row.last_change),
     reopened: requestLeaves(row.requests as Array<{ id: string, leaf_codes: string[] }>)
   }
 }
