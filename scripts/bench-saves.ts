@@ -6,7 +6,10 @@
 // unit's version and the 3 stored points must be exactly what the batch sent (checked in the database).
 // The server runs in this process on a scratch PostgreSQL database (see bench-results.ts); the API's load comes from
 // a worker thread (node:http, keep-alive, asking for gzip and br as browsers do), as from clients outside the server's
-// event loop (the floor's client, the pg pool, is this thread's). Options: --units=N (saves per batch, one per unit) --leaves=N --batches=N (of each kind).
+// event loop (the floor's client, the pg pool, is this thread's). Options: --units=N (saves per batch, one per unit) --leaves=N --batches=N (of each kind)
+// --warmup=N (batches of each kind first, printed but not counted; 3 by default: a server just started runs its first
+// thousands of saves before V8 has compiled the hot paths, 15-25 % slower than a server that has been taking saves all
+// morning, as on a deadline day; the first warm-up batch shows the cold figure).
 import { randomBytes } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import { sql } from 'drizzle-orm'
@@ -29,6 +32,7 @@ async function main (): Promise<void> {
   const units = option('units', 1000)
   const leaves = option('leaves', 100)
   const batches = option('batches', 3)
+  const warmup = Math.max(1, option('warmup', 3))
   const { database, drop } = await scratchDatabase('par_bench_saves', POOL_SIZE, postgresOnly('its floor is a pool of bare SQL connections, and the embedded database has one connection'))
   const floorPool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE })
   // The scratch database is dropped with (force) at the end: a connection it ends must not crash the run.
@@ -147,13 +151,17 @@ async function main (): Promise<void> {
       return { kind, latencies: answers.map((answer) => answer.ms).sort((a, b) => a - b), seconds, failed, lost: await lostAfter(batch) }
     }
 
-    // A warm-up batch of each (connections, plans, the catalog shape), then API and floor batches in turn.
-    await run('api', 0)
-    await run('floor', 1)
+    // Warm-up batches of each (connections, plans, the catalog shape, V8's compiled code), then API and floor batches
+    // in turn. Batch numbers are the points each sends, so every batch changes every leaf it saves.
+    const warming: Batch[] = []
+    for (let i = 0; i < warmup; i++) {
+      warming.push(await run('api', 2 * i))
+      warming.push(await run('floor', 2 * i + 1))
+    }
     const results: Batch[] = []
     for (let i = 0; i < batches; i++) {
-      results.push(await run('api', 2 + 2 * i))
-      results.push(await run('floor', 3 + 2 * i))
+      results.push(await run('api', 2 * (warmup + i)))
+      results.push(await run('floor', 2 * (warmup + i) + 1))
     }
     await client.close()
     await app.close()
@@ -161,8 +169,10 @@ async function main (): Promise<void> {
     const line = (name: string, latencies: number[], seconds: number, count: number, failed: number, lost: number) =>
       `  ${name.padEnd(12)} min ${latencies[0]?.toFixed(0).padStart(5)} ms  median ${percentile(latencies, 0.5).toFixed(0).padStart(5)} ms  p99 ${percentile(latencies, 0.99).toFixed(0).padStart(5)} ms  max ${latencies.at(-1)?.toFixed(0).padStart(5)} ms  ` +
       `${(count / seconds).toFixed(0).padStart(5)} saves/s  ${failed} refused, ${lost} lost`
-    console.log(`${units} saves at once (one per unit, 3 leaves each) of a ${leaves}-leaf catalog; pool of ${POOL_SIZE} connections for both; ${batches} batch(es) of each, interleaved:`)
-    for (const [i, batch] of results.entries()) console.log(line(`${batch.kind} #${Math.floor(i / 2) + 1}`, batch.latencies, batch.seconds, batch.latencies.length, batch.failed, batch.lost))
+    console.log(`${units} saves at once (one per unit, 3 leaves each) of a ${leaves}-leaf catalog; pool of ${POOL_SIZE} connections for both; ${warmup} warm-up batch(es) of each, not counted (the first is the server just started), then ${batches} batch(es) of each, interleaved:`)
+    const batchLine = (name: string, batch: Batch) => line(name, batch.latencies, batch.seconds, batch.latencies.length, batch.failed, batch.lost)
+    for (const [i, batch] of warming.entries()) console.log(batchLine(`${batch.kind} w${Math.floor(i / 2) + 1}`, batch))
+    for (const [i, batch] of results.entries()) console.log(batchLine(`${batch.kind} #${Math.floor(i / 2) + 1}`, batch))
     const total = (kind: Batch['kind']) => {
       const chosen = results.filter((batch) => batch.kind === kind)
       return {
@@ -179,8 +189,9 @@ async function main (): Promise<void> {
     console.log(line('floor (SQL)', floor.latencies, floor.seconds, floor.count, floor.failed, floor.lost))
     const ratio = (api.count / api.seconds) / (floor.count / floor.seconds)
     const p99 = percentile(api.latencies, 0.99)
-    const lost = api.lost + floor.lost
-    const refused = api.failed + floor.failed
+    // A save lost or refused in a warm-up batch counts as much as in a measured one.
+    const lost = api.lost + floor.lost + warming.reduce((sum, batch) => sum + batch.lost, 0)
+    const refused = api.failed + floor.failed + warming.reduce((sum, batch) => sum + batch.failed, 0)
     console.log(`  ratio API / floor: throughput ${ratio.toFixed(2)}× (target ≥ 0.5×: ${ratio >= 0.5 ? 'yes' : 'NO'}); API p99 ${p99.toFixed(0)} ms (target < 1500 ms: ${p99 < 1500 ? 'yes' : 'NO'}); ` +
       `lost updates ${lost}, refused saves ${refused} (target 0: ${lost + refused === 0 ? 'yes' : 'NO'})`)
     if (lost + refused > 0) process.exitCode = 1
