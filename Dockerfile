@@ -1,4 +1,4 @@
-# Production image: build TypeScript (and the admin app) in one stage, run as a non-root user in a slim one.
+# Production image: type-check and bundle the service (scripts/bundle-server.ts) and build the admin app in one stage, run as a non-root user in a slim one.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
