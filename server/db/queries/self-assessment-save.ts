@@ -108,7 +108,7 @@ export function selfEntriesSql (id: SQL): SQL {
     from self_assessment_entries where self_assessment_id = ${id}`
 }
 
-/** A self-assessment's figures per field as two JSON columns (see fieldSums; read by parseFigures). */
+/** A self-assessment's figures per field as two JSON columns, read by parseFigures. */
 export function figuresColumns (id: SQL): SQL {
   return sql`
     (select json_agg(json_build_array(field_code, points_milli::text, answered)) from self_assessment_field_sums where self_assessment_id = ${id}) as field_sums,
@@ -193,14 +193,9 @@ export async function writeEntries (tx: Executor, selfAssessmentId: string, remo
 }
 
 /**
- * A self-assessment's figures per field: points and answered counts from the sums the entry triggers keep (migration
- * 0008), and the leaves it marks not applicable through the partial index, in one statement.
+ * The figures of figuresColumns: per field, points and answered counts from the sums the entry triggers keep
+ * (migration 0008), and the leaves marked not applicable (read through the partial index).
  */
-export async function fieldSums (tx: Executor, selfAssessmentId: string): Promise<Map<string, Figures>> {
-  const [row] = await preparedRows<Record<string, unknown>>(tx, sql`select ${figuresColumns(sql`${selfAssessmentId}::uuid`)}`)
-  return parseFigures(row as Record<string, unknown>)
-}
-
 export function parseFigures (row: Record<string, unknown>): Map<string, Figures> {
   const fields = new Map<string, Figures>()
   const of = (fieldCode: unknown) => {

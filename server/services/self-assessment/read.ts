@@ -5,7 +5,7 @@ import type { Executor } from '../../db/client.js'
 import { leavesOf } from '../../db/queries/catalog-leaves.js'
 import { evidenceLinksTable } from '../../db/schema/index.js'
 import { queryRows, concurrently, jsonRows, toDate } from '../../db/rows.js'
-import { type EntryRow, fieldSums, figuresColumns, parseFigures, selfEntriesSql } from '../../db/queries/self-assessment-save.js'
+import { type EntryRow, figuresColumns, parseFigures, selfEntriesSql } from '../../db/queries/self-assessment-save.js'
 import { parseParticipation, participationSql } from '../../db/queries/participation.js'
 import type { ScoringMethod } from '../../domain/catalog.js'
 import { type Milli, milliToNumber, sumMilli } from '../../domain/decimal.js'
@@ -23,20 +23,10 @@ import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAs
 const noFigures: Figures = { points: 0, answered: 0, notApplicable: [] }
 
 /**
- * Points, maxima and answered counts per field and for the whole self-assessment, exact: points and answered counts
- * from the per-field sums the entry triggers keep (fieldSums), the maxima from the catalog's leaves; a not-applicable
- * leaf counts in neither the points nor the applicable maximum. One rule for the full read and a save's answer;
- * exported for appraisal and results.
+ * Points, maxima and answered counts per field and for the whole self-assessment, exact, from the catalog's shape and
+ * the figures per field (figuresColumns: the sums the entry triggers keep); a not-applicable leaf counts in neither the
+ * points nor the applicable maximum. One rule for the full read and a save's answer.
  */
-export async function selfAssessmentTotals (db: Executor, catalogId: string, selfAssessmentId: string | null): Promise<SelfAssessmentTotals> {
-  const [shape, byField] = await concurrently(db, [
-    () => catalogShape(db, catalogId),
-    async () => selfAssessmentId === null ? new Map<string, Figures>() : await fieldSums(db, selfAssessmentId)
-  ])
-  return totalsOf(shape, byField)
-}
-
-/** The totals of a catalog's shape from the figures per field (see selfAssessmentTotals). */
 export function totalsOf (shape: CatalogShape, byField: ReadonlyMap<string, Figures>): SelfAssessmentTotals {
   const maximumOf = (codes: readonly string[]) => sumMilli(codes.map((code) => shape.byCode.get(code)?.maxPoints ?? 0))
   const totalOf = (figures: Figures, leafCodes: string[]) => {
