@@ -18,6 +18,7 @@ const benchmarks: Benchmark[] = [
   { name: 'http', script: 'scripts/bench-http.ts', full: [], small: ['--units=50', '--leaves=20', '--seconds=1', '--pairs=1', '--connections=2'] },
   { name: 'upload', script: 'scripts/bench-upload.ts', full: [], small: ['--sizes=1,8'] },
   { name: 'report', script: 'scripts/bench-report.ts', full: [], small: ['--units=3'] },
+  { name: 'serialize', script: 'scripts/bench-serialize.ts', full: [], small: ['--leaves=20', '--writes=50', '--rounds=1'] },
   { name: 'saves', script: 'scripts/bench-saves.ts', full: [], small: ['--units=50', '--leaves=20', '--batches=1'] },
   { name: 'scale', script: 'scripts/bench-scale.ts', full: [], small: ['--units=20', '--leaves=20', '--seconds=1', '--connections=2', '--officers=2'] }
 ]

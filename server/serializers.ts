@@ -9,6 +9,75 @@ type Schema = Record<string, unknown> & { $id?: string }
 /** Compiled serializers by the text of their schema, external schemas and options: the same text compiles to the same code. */
 const compiled = new Map<string, Serialize>()
 
+/** Schemas as serialized (forSerializing), by the schema itself: the shared ones are rewritten once per process. */
+const rewritten = new WeakMap<object, unknown>()
+
+/** Keywords that say nothing about how a value is written: a branch with only these (and its type) is a scalar one. */
+const SCALAR_KEYWORDS = new Set(['type', 'const', 'enum', 'format', 'title', 'description', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly',
+  '$comment', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'pattern'])
+const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null'])
+
+/** The JSON type a scalar branch of a union writes (its `type`, or that of its constant or enumerated values), or null. */
+function scalarType (branch: unknown): string | null {
+  if (typeof branch !== 'object' || branch === null || Array.isArray(branch)) return null
+  const keywords = branch as Record<string, unknown>
+  if (!Object.keys(keywords).every((key) => SCALAR_KEYWORDS.has(key))) return null
+  if (typeof keywords.type === 'string') return SCALAR_TYPES.has(keywords.type) ? keywords.type : null
+  if (keywords.type !== undefined) return null
+  const values = 'const' in keywords ? [keywords.const] : Array.isArray(keywords.enum) ? keywords.enum : []
+  const types = new Set(values.map((value) => value === null ? 'null' : typeof value))
+  const [type] = types
+  return types.size === 1 && type !== undefined && SCALAR_TYPES.has(type) ? type : null
+}
+
+/**
+ * What a union of scalar branches writes, when the value's JSON type alone says which branch it is: the distinct types
+ * and the one format of its strings (null otherwise). Strings must all have that format or none has (so a Date written
+ * as a date-time stays one), and integer and number must not both appear.
+ */
+function scalarUnion (branches: readonly unknown[]): { type: string | string[], format?: unknown } | null {
+  const types = branches.map(scalarType)
+  if (types.some((type) => type === null)) return null
+  const distinct = [...new Set(types)] as string[]
+  if (distinct.includes('integer') && distinct.includes('number')) return null
+  const formatOf = (branch: unknown) => (branch as { format?: unknown }).format
+  const formats = new Set(branches.map(formatOf).filter((format) => format !== undefined))
+  const [format] = formats
+  if (formats.size > 1) return null
+  if (format !== undefined && !branches.every((branch, i) => (types[i] === 'string') === (formatOf(branch) !== undefined))) return null
+  return { type: distinct.length === 1 ? distinct[0] as string : distinct, ...(format === undefined ? {} : { format }) }
+}
+
+/**
+ * The same schema for writing a response: a union (anyOf or oneOf) of scalar branches of distinct JSON types (say, a
+ * date-time or null, or string literals) becomes a list of types. fast-json-stringify chooses a union's branch by
+ * validating the value against each branch in turn, with Ajv and its formats (the date-time checks of a
+ * self-assessment's 100 leaves took about a third of writing it); from a list of types it chooses by the value's type
+ * alone, and writes every valid value the same (test/serializers.test.ts). Unions with an object, an array or a
+ * reference in them are left to validation.
+ */
+export function forSerializing (schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null) return schema
+  const done = rewritten.get(schema)
+  if (done !== undefined) return done
+  let result: unknown
+  if (Array.isArray(schema)) {
+    result = schema.map(forSerializing)
+  } else {
+    const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, forSerializing(value)]))
+    const unionKey = Array.isArray(node.anyOf) ? 'anyOf' : Array.isArray(node.oneOf) ? 'oneOf' : null
+    const union = unionKey === null || node.type !== undefined ? null : scalarUnion(node[unionKey] as unknown[])
+    if (union !== null && unionKey !== null) {
+      const { [unionKey]: _branches, ...siblings } = node
+      result = { ...siblings, ...union }
+    } else {
+      result = node
+    }
+  }
+  rewritten.set(schema, result)
+  return result
+}
+
 function compile (schema: Schema, externals: Record<string, unknown> | undefined, externalsKey: () => string, options: Options | undefined): Serialize {
   const key = `${JSON.stringify(schema)}\u0000${externalsKey()}\u0000${JSON.stringify(options ?? {})}`
   let serialize = compiled.get(key)
@@ -19,7 +88,8 @@ function compile (schema: Schema, externals: Record<string, unknown> | undefined
       schemas = { ...schemas }
       delete schemas[schema.$id]
     }
-    serialize = fastJsonStringify(schema as unknown as Parameters<typeof fastJsonStringify>[0], { ...options, ...(schemas ? { schema: schemas } : {}) } as Options) as Serialize
+    serialize = fastJsonStringify(forSerializing(schema) as Parameters<typeof fastJsonStringify>[0],
+      { ...options, ...(schemas ? { schema: forSerializing(schemas) } : {}) } as Options) as Serialize
     compiled.set(key, serialize)
   }
   return serialize
