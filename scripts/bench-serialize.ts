@@ -49,7 +49,7 @@ try {
     if (response.statusCode !== 200) throw new Error(`${answer.name}: ${response.statusCode} ${response.body.slice(0, 300)}`)
     const data = response.json()
     const declared = fastJsonStringify(answer.schema as never, { schema: externals as never })
-    const rewritten = fastJsonStringify(forSerializing(answer.schema) as never, { schema: forSerializing(externals) as never })
+    const rewritten = fastJsonStringify(forSerializing(answer.schema, externals) as never, { schema: forSerializing(externals, externals) as never })
     const identical = declared(data) === response.body && rewritten(data) === response.body
     same &&= identical
     const time = (write: (data: unknown) => string) => {

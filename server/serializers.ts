@@ -9,8 +9,12 @@ type Schema = Record<string, unknown> & { $id?: string }
 /** Compiled serializers by the text of their schema, external schemas and options: the same text compiles to the same code. */
 const compiled = new Map<string, Serialize>()
 
-/** Schemas as serialized (forSerializing), by the schema itself: the shared ones are rewritten once per process. */
-const rewritten = new WeakMap<object, unknown>()
+/**
+ * Schemas as serialized (forSerializing), by the shared schemas their references resolve against, then by the schema
+ * itself: the shared ones are rewritten once per process.
+ */
+const rewrittenWith = new WeakMap<object, WeakMap<object, unknown>>()
+const noShared = {}
 
 /** Keywords that say nothing about how a value is written: a branch with only these (and its type) is a scalar one. */
 const SCALAR_KEYWORDS = new Set(['type', 'const', 'enum', 'format', 'title', 'description', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly',
@@ -49,27 +53,55 @@ function scalarUnion (branches: readonly unknown[]): { type: string | string[], 
 }
 
 /**
+ * The object schema of a union of an object and null: the object branch itself, or the shared schema a `{ $ref }`
+ * branch names (rewritten too) when it refers to no other schema (so it may be written in another document, and never
+ * into itself); null when that is not a plain object schema.
+ */
+function nullableObject (branches: readonly unknown[], shared: Record<string, unknown>): Record<string, unknown> | null {
+  if (branches.length !== 2) return null
+  const isNull = (branch: unknown) => scalarType(branch) === 'null'
+  const other = branches.find((branch) => !isNull(branch)) as Record<string, unknown> | undefined
+  if (!branches.some(isNull) || other === undefined) return null
+  let object = other
+  if (other.$id !== undefined) return null
+  if (typeof other.$ref === 'string' && Object.keys(other).length === 1) {
+    const match = /^([^#]+)#?$/.exec(other.$ref)
+    const target = match ? shared[match[1] as string] : undefined
+    if (typeof target !== 'object' || target === null || JSON.stringify(target).includes('"$ref"')) return null
+    object = forSerializing(target, shared) as Record<string, unknown>
+  }
+  if (object.type !== 'object' || ['anyOf', 'oneOf', 'allOf', 'if', 'not'].some((key) => key in object)) return null
+  const { $id: _id, ...rest } = object
+  return rest
+}
+
+/**
  * The same schema for writing a response: a union (anyOf or oneOf) of scalar branches of distinct JSON types (say, a
- * date-time or null, or string literals) becomes a list of types. fast-json-stringify chooses a union's branch by
+ * date-time or null, or string literals) becomes a list of types, and a union of an object schema (or a reference to
+ * one) and null becomes that object schema with the types object and null. fast-json-stringify chooses a union's branch by
  * validating the value against each branch in turn, with Ajv and its formats (the date-time checks of a
  * self-assessment's 100 leaves took more than half of writing it); from a list of types it chooses by the value's type
- * alone, and writes every valid value the same (test/serializers.test.ts). Unions with an object, an array or a
- * reference in them are left to validation.
+ * alone, and writes every valid value the same (test/serializers.test.ts). Other unions (of objects, of arrays) are
+ * left to validation. `shared`: the shared schemas, by id, that references name.
  */
-export function forSerializing (schema: unknown): unknown {
+export function forSerializing (schema: unknown, shared: Record<string, unknown> = noShared): unknown {
   if (typeof schema !== 'object' || schema === null) return schema
+  let rewritten = rewrittenWith.get(shared)
+  if (rewritten === undefined) rewrittenWith.set(shared, rewritten = new WeakMap())
   const done = rewritten.get(schema)
   if (done !== undefined) return done
   let result: unknown
   if (Array.isArray(schema)) {
-    result = schema.map(forSerializing)
+    result = schema.map((item) => forSerializing(item, shared))
   } else {
-    const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, forSerializing(value)]))
+    const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, forSerializing(value, shared)]))
     const unionKey = Array.isArray(node.anyOf) ? 'anyOf' : Array.isArray(node.oneOf) ? 'oneOf' : null
-    const union = unionKey === null || node.type !== undefined ? null : scalarUnion(node[unionKey] as unknown[])
-    if (union !== null && unionKey !== null) {
+    const branches = unionKey === null || node.type !== undefined ? null : node[unionKey] as unknown[]
+    const union = branches === null ? null : scalarUnion(branches)
+    const object = branches === null || union !== null ? null : nullableObject(branches, shared)
+    if (unionKey !== null && (union !== null || object !== null)) {
       const { [unionKey]: _branches, ...siblings } = node
-      result = { ...siblings, ...union }
+      result = union !== null ? { ...siblings, ...union } : { ...siblings, ...object, type: ['object', 'null'] }
     } else {
       result = node
     }
@@ -88,8 +120,9 @@ function compile (schema: Schema, externals: Record<string, unknown> | undefined
       schemas = { ...schemas }
       delete schemas[schema.$id]
     }
-    serialize = fastJsonStringify(forSerializing(schema) as Parameters<typeof fastJsonStringify>[0],
-      { ...options, ...(schemas ? { schema: forSerializing(schemas) } : {}) } as Options) as Serialize
+    const shared = externals ?? noShared
+    serialize = fastJsonStringify(forSerializing(schema, shared) as Parameters<typeof fastJsonStringify>[0],
+      { ...options, ...(schemas ? { schema: forSerializing(schemas, shared) } : {}) } as Options) as Serialize
     compiled.set(key, serialize)
   }
   return serialize

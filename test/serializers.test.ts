@@ -23,9 +23,21 @@ t.test('a union of scalar types becomes a list of types; unions that need valida
   t.same(forSerializing({ type: 'array', items: { type: 'object', properties: { at: { anyOf: [{ type: 'string' }, { type: 'null' }] } } } }),
     { type: 'array', items: { type: 'object', properties: { at: { type: ['string', 'null'] } } } }, 'found at any depth')
 
+  t.same(forSerializing({ anyOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { type: 'null' }], description: 'or null' }),
+    { description: 'or null', type: ['object', 'null'], properties: { a: { type: 'string' } }, required: ['a'] }, 'an object or null')
+  const shared: Record<string, Schema> = {
+    Person: { $id: 'Person', type: 'object', properties: { name: { type: 'string' }, at: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] } } },
+    Pointer: { $id: 'Pointer', type: 'object', properties: { person: { $ref: 'Person#' } } },
+    Node: { $id: 'Node', type: 'object', properties: { parent: { anyOf: [{ $ref: 'Node#' }, { type: 'null' }] } } }
+  }
+  t.same(forSerializing({ anyOf: [{ $ref: 'Person#' }, { type: 'null' }] }, shared),
+    { type: ['object', 'null'], properties: { name: { type: 'string' }, at: { type: ['string', 'null'], format: 'date-time' } } },
+    'a shared object schema or null: that schema in place, itself rewritten')
+
   const kept: Schema[] = [
-    { anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { type: 'null' }] },
     { anyOf: [{ $ref: 'LeafInput#' }, { type: 'null' }] },
+    { anyOf: [{ $id: 'Named', type: 'object', properties: { a: { type: 'string' } } }, { type: 'null' }] },
+    { anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { type: 'object', properties: { b: { type: 'string' } } }] },
     { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }] },
     { anyOf: [{ type: 'integer' }, { type: 'number' }] },
     { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'string', format: 'date' }] },
@@ -33,6 +45,9 @@ t.test('a union of scalar types becomes a list of types; unions that need valida
     { anyOf: [{ type: 'string' }, { type: 'null' }], type: 'string' }
   ]
   for (const schema of kept) t.same(forSerializing(schema), schema, JSON.stringify(schema))
+  for (const schema of [{ anyOf: [{ $ref: 'Pointer#' }, { type: 'null' }] }, { anyOf: [{ $ref: 'Node#' }, { type: 'null' }] }]) {
+    t.same(forSerializing(schema, shared), schema, `${JSON.stringify(schema)}: its schema refers to others (or to itself), so it is left as it is`)
+  }
 })
 
 t.test('every value of a rewritten union is written exactly as the declared union writes it', async (t) => {
@@ -46,10 +61,20 @@ t.test('every value of a rewritten union is written exactly as the declared unio
     [{ anyOf: [{ type: 'number' }, { type: 'string' }] }, [1.5, 'không áp dụng']],
     [{ anyOf: [{ const: 'xuat_sac', type: 'string' }, { const: 'tot', type: 'string' }, { type: 'null' }] }, ['xuat_sac', 'tot', null]]
   ]
+  const shared = {
+    Input: { $id: 'Input', type: 'object', additionalProperties: false, properties: { value: { type: 'number' }, option: { type: 'string' } } },
+    Scoring: { $id: 'Scoring', type: 'object', additionalProperties: true, required: ['method'], properties: { method: { type: 'string' } } }
+  }
+  cases.push(
+    [{ anyOf: [{ $ref: 'Input#' }, { type: 'null' }] }, [{ value: 0.75 }, { option: 'a' }, {}, null]],
+    [{ anyOf: [{ $ref: 'Scoring#' }, { type: 'null' }] }, [{ method: 'bands', bands: [{ min: 90, points: 2 }], input: { unit: '%' } }, null]],
+    [{ anyOf: [{ type: 'object', required: ['by'], properties: { by: { anyOf: [{ $ref: 'Input#' }, { type: 'null' }] }, at: { type: 'string', format: 'date-time' } } }, { type: 'null' }] },
+      [{ by: { value: 1 }, at: '2026-12-06T00:00:00.000Z' }, { by: null }, null]]
+  )
   for (const [union, values] of cases) {
-    const declared = write({ type: 'object', properties: { v: union } })
-    const rewritten = write(forSerializing({ type: 'object', properties: { v: union } }))
-    for (const value of values) t.equal(rewritten({ v: value }), declared({ v: value }), `${JSON.stringify(union)}: ${String(value)}`)
+    const declared = write({ type: 'object', properties: { v: union } }, shared)
+    const rewritten = write(forSerializing({ type: 'object', properties: { v: union } }, shared), forSerializing(shared, shared) as Record<string, unknown>)
+    for (const value of values) t.equal(rewritten({ v: value }), declared({ v: value }), `${JSON.stringify(union)}: ${JSON.stringify(value)}`)
   }
 })
 
