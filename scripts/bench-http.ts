@@ -7,7 +7,6 @@
 // Options: --units=N --leaves=N --seconds=N --connections=N --pairs=N --client=wrk|autocannon
 // --database=postgres|pglite.
 import { execFile } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
@@ -15,9 +14,7 @@ import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
 import { systemActor } from '../server/services/context.js'
 import { publishResults } from '../server/services/results.js'
-import { digest } from '../server/services/secrets.js'
-import { queryRows } from '../server/db/rows.js'
-import { generateRound, option, scratchDatabase } from './bench-results.js'
+import { benchReaders, generateRound, option, scratchDatabase } from './bench-results.js'
 
 export interface AutocannonResult { requests: { average: number, total: number }, latency: { p50: number, p99: number }, non2xx: number, errors: number, throughput: { average: number } }
 export type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
@@ -77,25 +74,14 @@ async function main (): Promise<void> {
     const published = await publishResults(app.db, systemActor, round.roundId, { unitType: round.unitType })
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
     // One unit's officer with a live session, reading their own self-assessment (every leaf with its entry, the totals):
-    // what each officer's screen loads.
-    const token = randomBytes(24).toString('base64url')
-    const adminToken = randomBytes(24).toString('base64url')
-    const [officer] = await queryRows<{ unit_id: string }>(database.db, sql`
-      with unit as (select s.unit_id from self_assessments s join units u on u.id = s.unit_id where s.round_id = ${round.roundId} order by u.code limit 1),
-      officer as (
-        insert into users (username, display_name, role, unit_id, password_hash)
-        select 'canbo-bench', 'Cán bộ thử tải', 'unit_officer', unit_id, 'not-a-hash' from unit returning id, unit_id
-      ), session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(token)}, now() + interval '1 day' from officer),
-      -- And an admin reading that unit's appraisal (the appraisal screen's read: both sides of every leaf, the files).
-      admin as (
-        insert into users (username, display_name, role, password_hash) values ('admin-bench', 'Quản trị thử tải', 'admin', 'not-a-hash') returning id
-      ), admin_session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(adminToken)}, now() + interval '1 day' from admin)
-      select unit_id from officer`)
-    const selfPath = `/rounds/${round.roundId}/units/${officer?.unit_id ?? ''}/self-assessment`
+    // what each officer's screen loads; and an admin reading that unit's appraisal (the appraisal screen's read: both
+    // sides of every leaf, the files).
+    const { unitId, officerToken: token, adminToken } = await benchReaders(database.db, round.roundId)
+    const selfPath = `/rounds/${round.roundId}/units/${unitId}/self-assessment`
     const officerHeaders = { authorization: `Bearer ${token}` }
     const own = await fetch(address + selfPath, { headers: officerHeaders })
     if (own.status !== 200) throw new Error(`${selfPath} answers ${own.status}: ${(await own.text()).slice(0, 300)}`)
-    console.log(`${selfPath.replace(round.roundId, '{id}').replace(officer?.unit_id ?? '', '{unitId}')} answers ${own.status}, ${(await own.text()).length} bytes (${leaves} leaves)`)
+    console.log(`${selfPath.replace(round.roundId, '{id}').replace(unitId, '{unitId}')} answers ${own.status}, ${(await own.text()).length} bytes (${leaves} leaves)`)
     const appraisalPath = selfPath.replace(/self-assessment$/, 'appraisal')
     const adminHeaders = { authorization: `Bearer ${adminToken}` }
     const appraisal = await fetch(address + appraisalPath, { headers: adminHeaders })

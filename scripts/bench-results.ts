@@ -23,6 +23,7 @@ import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
 import { systemActor } from '../server/services/context.js'
 import { createUser } from '../server/services/users.js'
+import { digest } from '../server/services/secrets.js'
 
 export const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -163,6 +164,27 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const ms = (value: number) => `${value.toFixed(0)} ms`
 
 /** Median and min of `runs` runs after a warm-up; a run that answers a number has timed itself (ms), as curl does. */
+/**
+ * The readers of a benchmark: the officer of the round's first unit (by code) and an admin, each with a live session
+ * (logging them in would measure the password hash instead). Answers the unit and each one's bearer token.
+ */
+export async function benchReaders (db: Db, roundId: string): Promise<{ unitId: string, officerToken: string, adminToken: string }> {
+  const officerToken = randomBytes(24).toString('base64url')
+  const adminToken = randomBytes(24).toString('base64url')
+  const [officer] = await queryRows<{ unit_id: string }>(db, sql`
+    with unit as (select s.unit_id from self_assessments s join units u on u.id = s.unit_id where s.round_id = ${roundId} order by u.code limit 1),
+    officer as (
+      insert into users (username, display_name, role, unit_id, password_hash)
+      select 'canbo-bench', 'Cán bộ thử tải', 'unit_officer', unit_id, 'not-a-hash' from unit returning id, unit_id
+    ), officer_session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(officerToken)}, now() + interval '1 day' from officer),
+    admin as (
+      insert into users (username, display_name, role, password_hash) values ('admin-bench', 'Quản trị thử tải', 'admin', 'not-a-hash') returning id
+    ), admin_session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(adminToken)}, now() + interval '1 day' from admin)
+    select unit_id from officer`)
+  if (!officer) throw new Error('the round has no self-assessment to read')
+  return { unitId: officer.unit_id, officerToken, adminToken }
+}
+
 export async function time (fn: () => Promise<unknown>, runs: number): Promise<{ median: number, min: number }> {
   await fn() // warm the caches and the query plans
   const times: number[] = []

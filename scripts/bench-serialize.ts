@@ -4,18 +4,14 @@
 // fast-json-stringify writes them from the schemas as declared, alternately in one process; also checks that both
 // write the same bytes as the API answered. On the embedded database (nothing else is measured).
 // Options: --leaves=N --writes=N (per measurement) --rounds=N (alternations)
-import { randomBytes } from 'node:crypto'
 import fastJsonStringify from 'fast-json-stringify'
-import { sql } from 'drizzle-orm'
 import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
-import { queryRows } from '../server/db/rows.js'
 import { forSerializing } from '../server/serializers.js'
 import { AppraisalSchema } from '../server/schemas/appraisal.js'
 import { ref } from '../server/schemas/common.js'
 import { SelfAssessmentSchema } from '../server/schemas/rounds.js'
-import { digest } from '../server/services/secrets.js'
-import { generateRound, option, scratchDatabase } from './bench-results.js'
+import { benchReaders, generateRound, option, scratchDatabase } from './bench-results.js'
 
 const leaves = option('leaves', 100)
 const writes = option('writes', 2000)
@@ -24,19 +20,8 @@ const { database, drop } = await scratchDatabase('par_bench_serialize', 4, 'pgli
 try {
   const round = await generateRound(database.db, { units: 2, leaves, status: 'finalized' })
   const app = await buildApp(loadConfig({}, { LOG_LEVEL: 'warn', DEMO_DATA: false }), { database, logger: false })
-  // One unit's officer and an admin, each with a live session.
-  const officerToken = randomBytes(24).toString('base64url')
-  const adminToken = randomBytes(24).toString('base64url')
-  const [officer] = await queryRows<{ unit_id: string }>(database.db, sql`
-    with unit as (select unit_id from self_assessments where round_id = ${round.roundId} limit 1),
-    officer as (
-      insert into users (username, display_name, role, unit_id, password_hash)
-      select 'canbo-bench', 'Cán bộ thử tải', 'unit_officer', unit_id, 'not-a-hash' from unit returning id, unit_id
-    ), officer_session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(officerToken)}, now() + interval '1 day' from officer),
-    admin as (insert into users (username, display_name, role, password_hash) values ('admin-bench', 'Quản trị thử tải', 'admin', 'not-a-hash') returning id),
-    admin_session as (insert into sessions (user_id, token_hash, expires_at) select id, ${digest(adminToken)}, now() + interval '1 day' from admin)
-    select unit_id from officer`)
-  const base = `/rounds/${round.roundId}/units/${officer?.unit_id ?? ''}`
+  const { unitId, officerToken, adminToken } = await benchReaders(database.db, round.roundId)
+  const base = `/rounds/${round.roundId}/units/${unitId}`
   const externals = app.getSchemas() as Record<string, unknown>
   const answers = [
     { name: 'self-assessment', path: `${base}/self-assessment`, token: officerToken, schema: ref(SelfAssessmentSchema) },

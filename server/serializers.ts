@@ -53,17 +53,16 @@ function scalarUnion (branches: readonly unknown[]): { type: string | string[], 
 }
 
 /**
- * The object schema of a union of an object and null: the object branch itself, or the shared schema a `{ $ref }`
- * branch names (rewritten too) when it refers to no other schema (so it may be written in another document, and never
- * into itself); null when that is not a plain object schema.
+ * A union of an object and null, as the object schema with the types object and null: the object branch itself, or
+ * the shared schema a `{ $ref }` branch names (rewritten too) when it refers to no other schema (so it may be written
+ * in another document, and never into itself); null when that is not a plain object schema.
  */
 function nullableObject (branches: readonly unknown[], shared: Record<string, unknown>): Record<string, unknown> | null {
   if (branches.length !== 2) return null
   const isNull = (branch: unknown) => scalarType(branch) === 'null'
   const other = branches.find((branch) => !isNull(branch)) as Record<string, unknown> | undefined
-  if (!branches.some(isNull) || other === undefined) return null
+  if (!branches.some(isNull) || other === undefined || other.$id !== undefined) return null
   let object = other
-  if (other.$id !== undefined) return null
   if (typeof other.$ref === 'string' && Object.keys(other).length === 1) {
     const match = /^([^#]+)#?$/.exec(other.$ref)
     const target = match ? shared[match[1] as string] : undefined
@@ -72,7 +71,7 @@ function nullableObject (branches: readonly unknown[], shared: Record<string, un
   }
   if (object.type !== 'object' || ['anyOf', 'oneOf', 'allOf', 'if', 'not'].some((key) => key in object)) return null
   const { $id: _id, ...rest } = object
-  return rest
+  return { ...rest, type: ['object', 'null'] }
 }
 
 /**
@@ -97,11 +96,11 @@ export function forSerializing (schema: unknown, shared: Record<string, unknown>
     const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, forSerializing(value, shared)]))
     const unionKey = Array.isArray(node.anyOf) ? 'anyOf' : Array.isArray(node.oneOf) ? 'oneOf' : null
     const branches = unionKey === null || node.type !== undefined ? null : node[unionKey] as unknown[]
-    const union = branches === null ? null : scalarUnion(branches)
-    const object = branches === null || union !== null ? null : nullableObject(branches, shared)
-    if (unionKey !== null && (union !== null || object !== null)) {
+    // What the union is written as instead, if its value's type alone decides its branch.
+    const writtenAs = branches === null ? null : scalarUnion(branches) ?? nullableObject(branches, shared)
+    if (unionKey !== null && writtenAs !== null) {
       const { [unionKey]: _branches, ...siblings } = node
-      result = union !== null ? { ...siblings, ...union } : { ...siblings, ...object, type: ['object', 'null'] }
+      result = { ...siblings, ...writtenAs }
     } else {
       result = node
     }
