@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { getTableColumns, sql, type Placeholder, type SQL, type Table } from 'drizzle-orm'
 import { type Milli, parseDecimal } from '../domain/decimal.js'
 import { type PgDialect, PgTransaction } from 'drizzle-orm/pg-core'
+import { PgliteSession } from 'drizzle-orm/pglite'
 import type { Executor } from './client.js'
 
 export async function queryRows<T> (db: Executor, query: SQL): Promise<T[]> {
@@ -44,6 +45,28 @@ export function compiledStatement<V extends Record<string, unknown>> (name: stri
     compiled ??= (db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(build(placeholders, db))
     return executePrepared<T>(db, compiled, `par_${name}`, values)
   }
+}
+
+/**
+ * A read of many rows, its columns returned as each database returns them quickest: on PGlite each row as one text, a
+ * JSON array of the columns, since PGlite copies and decodes every field of every row apart (a round's 10,000 units ×
+ * 10 columns: 240 ms as fields, 100 ms as one text per row); on node-postgres the columns as they are (a text per row
+ * cost 12 ms more there). `columns`: each column's name and expression; `query` builds the statement around the select
+ * list it is given. A column comes back as JSON writes it on PGlite: cast numerics and bigints to text, read
+ * timestamps with toDate or toIso.
+ */
+export async function wideRows<K extends string> (db: Executor, columns: Record<K, SQL>, query: (select: SQL) => SQL): Promise<Array<Record<K, unknown>>> {
+  const names = Object.keys(columns) as K[]
+  if (!(db._.session instanceof PgliteSession)) {
+    return await queryRows<Record<K, unknown>>(db, query(sql.join(names.map((name) => sql`${columns[name]} as ${sql.identifier(name)}`), sql`, `)))
+  }
+  const rows = await queryRows<{ row: string }>(db, query(sql`json_build_array(${sql.join(names.map((name) => columns[name]), sql`, `)})::text as row`))
+  return rows.map(({ row }) => {
+    const values = JSON.parse(row) as unknown[]
+    const read = {} as Record<K, unknown>
+    for (let i = 0; i < names.length; i++) read[names[i] as K] = values[i]
+    return read
+  })
 }
 
 /**

@@ -5,7 +5,7 @@ import { type SQL, sql } from 'drizzle-orm'
 import type { Milli } from '../../domain/decimal.js'
 import type { FieldSums } from '../../domain/results.js'
 import type { Executor } from '../client.js'
-import { concurrently, queryRows, toIso } from '../rows.js'
+import { concurrently, queryRows, toIso, wideRows } from '../rows.js'
 import { leavesOf } from './catalog-leaves.js'
 import { fetchFieldSums, fieldSumsByUnit } from './field-sums.js'
 import type { UnitRef } from './participation.js'
@@ -77,6 +77,10 @@ export async function readRoundCatalogs (db: Executor, roundId: string): Promise
   return { fields, leafMaxima }
 }
 
+/** The columns readRoundUnits reads of each unit (unit_catalog's, under their own names). */
+const UNIT_COLUMN_NAMES = ['unit_id', 'unit_code', 'unit_name', 'unit_type_code', 'catalog_id', 'self_status', 'submitted_at', 'appraisal_status', 'version', 'finalized_at'] as const
+const UNIT_COLUMNS = Object.fromEntries(UNIT_COLUMN_NAMES.map((name) => [name, sql.raw(`uc.${name}`)])) as Record<typeof UNIT_COLUMN_NAMES[number], SQL>
+
 export interface RoundUnit {
   unit: UnitRef
   catalogId: string
@@ -98,10 +102,9 @@ export async function readRoundUnits (db: Executor, roundId: string, options: { 
   const [catalogs, sumsRows, rows] = await concurrently(db, [
     () => options.catalogs ?? readRoundCatalogs(db, roundId),
     () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }, { units: only?.length }),
-    () => queryRows<Record<string, unknown>>(db, sql`
+    () => wideRows(db, UNIT_COLUMNS, (select) => sql`
       with ${roundLeavesSql(roundId)}
-      select uc.unit_id, uc.unit_code, uc.unit_name, uc.unit_type_code, uc.catalog_id, uc.self_status, uc.submitted_at,
-        uc.appraisal_status, uc.version, uc.finalized_at
+      select ${select}
       from unit_catalog uc
       where uc.catalog_id is not null and ${ofType}
       order by uc.unit_type_code, uc.sort_key, uc.unit_code`)
