@@ -1,4 +1,4 @@
-// Benchmark server (forked by bench-upload.ts): the service itself (buildApp on the embedded database with the demo
+// Benchmark server (bundled and forked by bench-upload.ts): the service itself (buildApp on the embedded database with the demo
 // data, evidence on the local disk under the data directory, or in S3 when given an endpoint and a bucket) on a free
 // port. It logs in the officer of a demo unit whose self-assessment is still a draft, tells the benchmark over IPC
 // where that unit's upload endpoint is and with which token, and answers its own resident memory over IPC (sampled

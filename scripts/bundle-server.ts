@@ -9,31 +9,6 @@
 // fast-json-stringify). The modules loaded on first use (the S3 store, the report, the charts) stay so: code
 // splitting puts each in a chunk of its own under dist/server/chunks, imported when first needed.
 // Tests and `npm run dev` run the sources through tsx and never see the bundle; the browser tests run it.
-import { rmSync } from 'node:fs'
-import { build } from 'esbuild'
+import { bundleService } from './bundle.js'
 
-/** Packages bundled into the entry; everything else named by a bare specifier stays external. */
-const BUNDLED = new Set(['typebox', 'drizzle-orm'])
-
-const packageOf = (specifier: string) => specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0] as string
-
-// Chunk names carry a hash of their content: an earlier build's chunks would stay beside the new ones.
-rmSync('dist/server', { recursive: true, force: true })
-await build({
-  entryPoints: { server: 'server/server.ts' },
-  outdir: 'dist/server',
-  bundle: true,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
-  plugins: [{
-    name: 'node-modules-external',
-    setup (builder) {
-      builder.onResolve({ filter: /^[^./]/ }, (args) => BUNDLED.has(packageOf(args.path)) ? undefined : { path: args.path, external: true })
-    }
-  }]
-})
+await bundleService({ server: 'server/server.ts' }, 'dist/server')
