@@ -37,8 +37,8 @@ type Memory = Extract<ServerMessage, { memory: unknown }>['memory']
 async function startServer (dataDir: string, s3: string[]): Promise<{ child: ChildProcess, address: string, path: string, token: string, memory: (message: ClientMessage) => Promise<Memory> }> {
   // The server runs bundled as `npm run build` bundles the service (scripts/bundle.ts), by Node itself (not an npx or
   // tsx wrapper), so its time and the RSS it reports are those of the service as deployed. Under tsx its heap held a
-  // third more (49 against 36 MiB after start), and every one of the four or so full collections that the upload's
-  // buffers set off per 100 MiB took as much longer to mark (100 MiB: 0.50–0.59 s under tsx, 0.43–0.53 s bundled).
+  // third more (49 against 36 MiB after start), and each of the four or so full collections that the upload's buffers
+  // set off per 100 MiB marks all of it (100 MiB on one morning: 0.50–0.59 s under tsx, 0.43–0.66 s bundled).
   const root = join(dirname(fileURLToPath(import.meta.url)), '..')
   await bundleService({ 'bench-upload-server': join(root, 'scripts', 'bench-upload-server.ts') }, join(root, 'dist', 'bench-upload'))
   const child = fork(join(root, 'dist', 'bench-upload', 'bench-upload-server.js'), [dataDir, ...s3], { execArgv: ['--expose-gc', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

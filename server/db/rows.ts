@@ -53,7 +53,7 @@ export function compiledStatement<V extends Record<string, unknown>> (name: stri
  * 10 columns: 240 ms as fields, 100 ms as one text per row); on node-postgres the columns as they are (a text per row
  * cost 12 ms more there). `columns`: each column's name and expression; `query` builds the statement around the select
  * list it is given. A column comes back as JSON writes it on PGlite: cast numerics and bigints to text, read
- * timestamps with toDate or toIso.
+ * timestamps with toDate or toIso. At most 100 columns (json_build_array takes as many arguments as any function).
  */
 export async function wideRows<K extends string> (db: Executor, columns: Record<K, SQL>, query: (select: SQL) => SQL): Promise<Array<Record<K, unknown>>> {
   const names = Object.keys(columns) as K[]
