@@ -160,10 +160,10 @@ export async function generateRound (db: Db, options: { units: number, leaves: n
   return { roundId, unitType, catalogId }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+/** The middle value (the upper of the two middle ones for an even count). */
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const ms = (value: number) => `${value.toFixed(0)} ms`
 
-/** Median and min of `runs` runs after a warm-up; a run that answers a number has timed itself (ms), as curl does. */
 /**
  * The readers of a benchmark: the officer of the round's first unit (by code) and an admin, each with a live session
  * (logging them in would measure the password hash instead). Answers the unit and each one's bearer token.
@@ -185,6 +185,7 @@ export async function benchReaders (db: Db, roundId: string): Promise<{ unitId: 
   return { unitId: officer.unit_id, officerToken, adminToken }
 }
 
+/** Median and min of `runs` runs after a warm-up; a run that answers a number has timed itself (ms), as curl does. */
 export async function time (fn: () => Promise<unknown>, runs: number): Promise<{ median: number, min: number }> {
   await fn() // warm the caches and the query plans
   const times: number[] = []
