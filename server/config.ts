@@ -50,6 +50,7 @@ export const ConfigSchema = Type.Object({
   REPORT_SYMBOL: Type.String({ minLength: 1, maxLength: 40, default: 'BC-SNV', description: 'Symbol after the number of the annual report (Số: …/BC-SNV)' }),
   REPORT_SIGNER_TITLE: Type.String({ minLength: 1, maxLength: 100, default: 'Giám đốc', description: 'Title of the report\'s signer' }),
   JOBS_ENABLED: Type.Boolean({ default: true, description: 'Run the job queue (pg-boss, in the database: reminders, e-mail, clean-ups) in this instance; every instance may, each job runs once' }),
+  JOBS_SCHEDULE: Type.Boolean({ default: true, description: 'Fire the jobs on their schedules (every minute for e-mail and webhooks, hourly reminders, nightly clean-ups) from this instance; false = its workers still do the jobs queued by other instances or asked for (tests run each job when they choose)' }),
   JOBS_POLL_SECONDS: Type.Number({ minimum: 0.5, maximum: 60, default: 2, description: 'How often each job worker looks for due work, in seconds' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'SMTP server of the notification e-mails, e.g. smtps://user:password@mail.example.gov.vn:465; unset = notifications in the app only (e-mails recorded as skipped)' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Chỉ số CCHC <no-reply@localhost>', description: 'Sender of the notification e-mails' }),

@@ -44,7 +44,7 @@ function files (app: App, who: LoggedIn, roundId: string, unitId: string) {
   }
 }
 
-async function setup (t: Test, config: { EVIDENCE_MAX_BYTES?: number, JOBS_ENABLED?: boolean, EVIDENCE_UNATTACHED_GRACE_HOURS?: number } = {}) {
+async function setup (t: Test, config: { EVIDENCE_MAX_BYTES?: number, JOBS_ENABLED?: boolean, JOBS_SCHEDULE?: boolean, EVIDENCE_UNATTACHED_GRACE_HOURS?: number } = {}) {
   const dataDir = temporaryDirectory(t)
   const app = await buildTestApp(t, { config: { DATA_DIR: dataDir, ...config } })
   const { admin, data, round, unitId, officer } = await openRoundForOfficer(app)
@@ -269,7 +269,7 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
 })
 
 t.test('the evidence-cleanup job removes files attached to no leaf past the grace period, with an audit row, keeping shared bytes', async (t) => {
-  const { app, admin, unit, stored } = await setup(t, { JOBS_ENABLED: true, EVIDENCE_UNATTACHED_GRACE_HOURS: 2 })
+  const { app, admin, unit, stored } = await setup(t, { JOBS_ENABLED: true, JOBS_SCHEDULE: false, EVIDENCE_UNATTACHED_GRACE_HOURS: 2 })
   const shared = Buffer.concat([samples.pdf(), randomBytes(300)])
   const attached = (await unit.upload('Kế hoạch CCHC.pdf', shared, ['1.1.1'])).json()
   const copy = (await unit.upload('Kế hoạch CCHC (bản sao).pdf', shared)).json()

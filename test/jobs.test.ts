@@ -93,6 +93,27 @@ t.test('the token-prune job deletes login tokens a day past their expiry or revo
   t.same((await rows<{ username: string }>(app, sql`select username from login_failures`)).map((row) => row.username), [current!.user.username], 'the recent failure stays, counted')
 })
 
+t.test('an instance fires the jobs on their schedules (Vietnam\'s time) unless JOBS_SCHEDULE is false; its workers work either way', async (t) => {
+  const schedules = async (app: App) => rows<{ name: string, cron: string, timezone: string }>(app, sql`select name, cron, timezone from pgboss.schedule order by name`)
+  const scheduling = await buildTestApp(t, { config: { ...jobsConfig(), JOBS_SCHEDULE: true } })
+  t.same(await schedules(scheduling), [
+    { name: 'appraisal-reminders', cron: '10 * * * *', timezone: 'Asia/Ho_Chi_Minh' },
+    { name: 'deadline-reminders', cron: '5 * * * *', timezone: 'Asia/Ho_Chi_Minh' },
+    { name: 'evidence-cleanup', cron: '30 2 * * *', timezone: 'Asia/Ho_Chi_Minh' },
+    { name: 'mail', cron: '* * * * *', timezone: 'Asia/Ho_Chi_Minh' },
+    { name: 'supplement-reminders', cron: '*/10 * * * *', timezone: 'Asia/Ho_Chi_Minh' },
+    { name: 'token-prune', cron: '15 2 * * *', timezone: 'Asia/Ho_Chi_Minh' },
+    { name: 'webhooks', cron: '* * * * *', timezone: 'Asia/Ho_Chi_Minh' }
+  ])
+  const queues = async (app: App) => (await app.inject({ method: 'GET', url: '/jobs', headers: (await loginAs(app, 'admin')).headers })).json().queues
+    .map((queue: { name: string, cron: string | null }) => [queue.name, queue.cron])
+  t.same(Object.fromEntries(await queues(scheduling)), Object.fromEntries((await schedules(scheduling)).map((row) => [row.name, row.cron])), 'GET /jobs shows each queue\'s schedule')
+  const unscheduled = await buildTestApp(t, { config: jobsConfig() })
+  t.same(await schedules(unscheduled), [], 'nothing scheduled')
+  t.same((await queues(unscheduled)).map(([, cron]: [string, string | null]) => cron), Array(7).fill(null), 'GET /jobs shows none for any of the seven')
+  t.match(await unscheduled.jobs.run('token-prune'), { state: 'completed', output: { sessions: 0 } }, 'a job asked for is still done')
+})
+
 const serverUrl = process.env.TEST_DATABASE_URL
 
 t.test('two instances on one database: each e-mail goes out once, whichever instance runs the job', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): instances share one database' }, async (t) => {

@@ -26,7 +26,7 @@ declare module 'fastify' {
   }
 }
 
-export type JobsPluginOptions = Pick<Config, 'JOBS_ENABLED' | 'JOBS_POLL_SECONDS' | 'SMTP_URL' | 'MAIL_FROM' | 'APP_PUBLIC_URL' | 'EVIDENCE_UNATTACHED_GRACE_HOURS' |
+export type JobsPluginOptions = Pick<Config, 'JOBS_ENABLED' | 'JOBS_SCHEDULE' | 'JOBS_POLL_SECONDS' | 'SMTP_URL' | 'MAIL_FROM' | 'APP_PUBLIC_URL' | 'EVIDENCE_UNATTACHED_GRACE_HOURS' |
   'WEBHOOK_ALLOW_HTTP' | 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES' | 'WEBHOOK_TIMEOUT_SECONDS' | 'WEBHOOK_DISABLE_AFTER_FAILURES'>
 
 /** Each queue's work and when it runs (cron, in Vietnam's time). */
@@ -100,7 +100,7 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   const inProgress = workInProgress()
   const executor = jobExecutor(app.database)
   const db = { executeSql: (text: string, values?: unknown[]) => inProgress.track(() => executor.executeSql(text, values)) }
-  const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: true })
+  const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: options.JOBS_SCHEDULE })
   boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
   await boss.start()
   const pollingIntervalSeconds = options.JOBS_POLL_SECONDS
@@ -110,7 +110,7 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
       app.log.info({ job: name, output }, 'job done')
       return output
     }))
-    await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
+    if (options.JOBS_SCHEDULE) await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
   }
   let closing = false
   app.decorate('jobs', {
