@@ -147,15 +147,17 @@ t.test('concurrent writers to the same sums stay exact (PostgreSQL: several conn
   const database = await freshDatabase(t)
   const db = database.db
   const round = await generateRound(db, { units: 2, leaves: 20, seed: 0.5 })
-  const leaves = await queryRows<{ appraisal_id: string, leaf_code: string }>(db, sql`
-    select e.appraisal_id, e.leaf_code from appraisal_entries e join appraisals a on a.id = e.appraisal_id
-    where a.round_id = ${round.roundId} and e.field_code = '1' and e.points_milli is not null`)
-  t.ok(leaves.length >= 4, 'several leaves of one field to change at once')
-  // Each writer changes one leaf in its own transaction and holds its row lock a moment, so the sums rows are contended.
+  const leaves = await queryRows<{ appraisal_id: string, leaf_code: string, field_code: string }>(db, sql`
+    select e.appraisal_id, e.leaf_code, e.field_code from appraisal_entries e join appraisals a on a.id = e.appraisal_id
+    where a.round_id = ${round.roundId} and e.field_code in ('1', '2') and e.points_milli is not null`)
+  t.ok(leaves.filter((leaf) => leaf.field_code === '1').length >= 4, 'several leaves of one field to change at once')
+  t.ok(leaves.some((leaf) => leaf.field_code === '2'), 'and of another field of the same appraisals')
+  // Each writer changes one leaf in its own transaction and holds its row lock a moment, so the sums rows are contended,
+  // while writers of the other field change the same appraisals' other sums row at once.
   await Promise.all(leaves.map((leaf, i) => db.transaction(async (tx) => {
     await tx.execute(sql`update appraisal_entries set points_milli = 0, not_applicable = false where appraisal_id = ${leaf.appraisal_id} and leaf_code = ${leaf.leaf_code}`)
     await tx.execute(sql`select pg_sleep(${(i % 3) * 0.01})`)
-    await tx.execute(sql`insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli) values (${leaf.appraisal_id}, ${'x.' + i}, '1', '{"value":0.25}', 250)`)
+    await tx.execute(sql`insert into appraisal_entries (appraisal_id, leaf_code, field_code, input, points_milli) values (${leaf.appraisal_id}, ${'x.' + i}, ${leaf.field_code}, '{"value":0.25}', 250)`)
   })))
   await assertInStep(t, db, 'after concurrent writers')
 })

@@ -70,15 +70,17 @@ function withWorkMem<T> (db: Executor, query: SQL): Promise<T[]> {
 /**
  * Reads the sums tables (and the not-applicable leaves) of the sides the filter keeps; it needs no catalog, so it can
  * start with the other reads. `units`: how many units the filter names, when it names them; up to FEW_UNITS, their
- * rows need no more memory than usual and are read in one statement.
+ * rows need no more memory than usual and are read in one statement. `notApplicable: false`: the sums alone (for
+ * readers that show no maxima), the leaves not read.
  */
-export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter, options: { units?: number } = {}): Promise<FieldSumsRows> {
+export async function fetchFieldSums (db: Executor, roundId: string, filter: SideFilter, options: { units?: number, notApplicable?: boolean } = {}): Promise<FieldSumsRows> {
   const sides = (['self', 'appraised'] as const).flatMap((side) => filter[side] === null ? [] : [{ side, where: filter[side] }])
+  const withLeaves = options.notApplicable !== false
   if (options.units !== undefined && options.units <= FEW_UNITS && sides.length > 0) {
     // A few units: all in one statement (the embedded database runs one at a time, each with a cost of its own).
     const rows = await queryRows<{ side: Side, unit_id: string, sums: string | null, field_code: string | null, leaf_code: string | null }>(db, sql.join(sides.flatMap(({ side, where }) => [
       sql`select ${side}::text as side, unit_id, sums, null::text as field_code, null::text as leaf_code from (${sumsSql(roundId, side, where)}) s`,
-      sql`select ${side}::text as side, unit_id, null::text as sums, field_code, leaf_code from (${notApplicableSql(roundId, side, where)}) n`
+      ...(withLeaves ? [sql`select ${side}::text as side, unit_id, null::text as sums, field_code, leaf_code from (${notApplicableSql(roundId, side, where)}) n`] : [])
     ]), sql` union all `))
     return {
       sides: sides.map(({ side }) => ({
@@ -90,7 +92,7 @@ export async function fetchFieldSums (db: Executor, roundId: string, filter: Sid
   }
   const read = await concurrently(db, sides.flatMap(({ side, where }) => [
     () => withWorkMem<SumsRow | NotApplicableRow>(db, sumsSql(roundId, side, where)),
-    () => withWorkMem<SumsRow | NotApplicableRow>(db, notApplicableSql(roundId, side, where))
+    () => withLeaves ? withWorkMem<SumsRow | NotApplicableRow>(db, notApplicableSql(roundId, side, where)) : Promise.resolve([])
   ]))
   return { sides: sides.map(({ side }, i) => ({ side, sums: read[2 * i] as SumsRow[], notApplicable: read[2 * i + 1] as NotApplicableRow[] })) }
 }

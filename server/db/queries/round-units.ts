@@ -3,11 +3,10 @@
 // listings). Leaves come from catalog_leaves, recorded at publication; per-unit figures from the sums tables.
 import { type SQL, sql } from 'drizzle-orm'
 import type { Milli } from '../../domain/decimal.js'
-import type { FieldSums } from '../../domain/results.js'
 import type { Executor } from '../client.js'
 import { concurrently, queryRows, toIso, wideRows } from '../rows.js'
 import { leavesOf } from './catalog-leaves.js'
-import { fetchFieldSums, fieldSumsByUnit } from './field-sums.js'
+import { fetchFieldSums, forEachFieldSum, type FieldSumsRows } from './field-sums.js'
 import type { UnitRef } from './participation.js'
 
 /** Every leaf (`leaf`) of every catalog a round uses, with the unit → catalog map (`unit_catalog`), for queries across units. */
@@ -46,48 +45,65 @@ export const roundFieldsSql = sql`field as (
 /** A field of a catalog the round uses, in catalog order. */
 export interface RoundField { code: string, title: string, maxPoints: Milli, leaves: number }
 
-/** The catalogs a round uses: each one's fields in catalog order and its leaves' maxima. */
+/** The catalogs a round uses: each one's fields in catalog order. */
 export interface RoundCatalogs {
   fields: Map<string, RoundField[]>
-  leafMaxima: Map<string, Map<string, Milli>>
 }
 
 export async function readRoundCatalogs (db: Executor, roundId: string): Promise<RoundCatalogs> {
-  const [fieldRows, leafRows] = await concurrently(db, [
-    () => queryRows<{ catalog_id: string, field_code: string, field_title: string, max_milli: string, leaves: number }>(db, sql`
-      with ${roundLeavesSql(roundId)}, ${roundFieldsSql}
-      select catalog_id, field_code, field_title, (max_points * 1000)::bigint::text as max_milli, leaves
-      from field order by catalog_id, field_position, field_code`),
-    () => queryRows<{ catalog_id: string, code: string, max_milli: string }>(db, sql`
-      with ${roundLeavesSql(roundId)}
-      select catalog_id, code, (max_points * 1000)::bigint::text as max_milli from leaf`)
-  ])
+  const fieldRows = await queryRows<{ catalog_id: string, field_code: string, field_title: string, max_milli: string, leaves: number }>(db, sql`
+    with ${roundLeavesSql(roundId)}, ${roundFieldsSql}
+    select catalog_id, field_code, field_title, (max_points * 1000)::bigint::text as max_milli, leaves
+    from field order by catalog_id, field_position, field_code`)
   const fields = new Map<string, RoundField[]>()
   for (const row of fieldRows) {
     const list = fields.get(row.catalog_id) ?? []
     list.push({ code: row.field_code, title: row.field_title, maxPoints: Number(row.max_milli) as Milli, leaves: Number(row.leaves) })
     fields.set(row.catalog_id, list)
   }
-  const leafMaxima = new Map<string, Map<string, Milli>>()
-  for (const row of leafRows) {
-    const maxima = leafMaxima.get(row.catalog_id) ?? new Map<string, Milli>()
-    maxima.set(row.code, Number(row.max_milli) as Milli)
-    leafMaxima.set(row.catalog_id, maxima)
-  }
-  return { fields, leafMaxima }
+  return { fields }
 }
 
 /** The columns readRoundUnits reads of each unit (unit_catalog's, under their own names). */
 const UNIT_COLUMN_NAMES = ['unit_id', 'unit_code', 'unit_name', 'unit_type_code', 'catalog_id', 'self_status', 'submitted_at', 'appraisal_status', 'version', 'finalized_at'] as const
 const UNIT_COLUMNS = Object.fromEntries(UNIT_COLUMN_NAMES.map((name) => [name, sql.raw(`uc.${name}`)])) as Record<typeof UNIT_COLUMN_NAMES[number], SQL>
 
+/** A unit's figures of one field as progress and the gap report show them: points on both sides, leaves appraised. */
+export interface RoundFieldSums { selfPoints: Milli, appraisedPoints: Milli, appraised: number }
+
 export interface RoundUnit {
   unit: UnitRef
   catalogId: string
   selfAssessment: { status: 'not_started' | 'draft' | 'submitted', submittedAt: string | null }
   appraisal: { status: 'not_started' | 'in_progress' | 'finalized', version: number, finalizedAt: string | null }
-  /** The unit's sums per field code (db/queries/field-sums.ts); a field without an entry is absent. */
-  sums: ReadonlyMap<string, FieldSums>
+  /** The unit's sums per field code; a field without an entry is absent; self points 0 unless read. */
+  sums: ReadonlyMap<string, RoundFieldSums>
+}
+
+/**
+ * The units' sums as progress and the gap report show them, from the rows of fetchFieldSums (the sums alone: neither
+ * reads the maxima of the leaves marked not applicable).
+ */
+function unitSums (rows: FieldSumsRows): Map<string, Map<string, RoundFieldSums>> {
+  const byUnit = new Map<string, Map<string, RoundFieldSums>>()
+  for (const { side, sums } of rows.sides) {
+    for (const row of sums) {
+      let perField = byUnit.get(row.unit_id)
+      if (perField === undefined) byUnit.set(row.unit_id, perField = new Map())
+      const fields = perField
+      forEachFieldSum(row.sums, (fieldCode, points, answered) => {
+        let figures = fields.get(fieldCode)
+        if (figures === undefined) fields.set(fieldCode, figures = { selfPoints: 0 as Milli, appraisedPoints: 0 as Milli, appraised: 0 })
+        if (side === 'self') {
+          figures.selfPoints = points as Milli
+        } else {
+          figures.appraisedPoints = points as Milli
+          figures.appraised = answered
+        }
+      })
+    }
+  }
+  return byUnit
 }
 
 /**
@@ -101,7 +117,7 @@ export async function readRoundUnits (db: Executor, roundId: string, options: { 
   const owners = sql`${options.unitType === undefined ? sql`true` : sql`o.unit_id in (select id from units where unit_type_code = ${options.unitType})`}${only === undefined ? sql`` : sql` and o.unit_id = any(${sql.param(only)}::uuid[])`}`
   const [catalogs, sumsRows, rows] = await concurrently(db, [
     () => options.catalogs ?? readRoundCatalogs(db, roundId),
-    () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }, { units: only?.length }),
+    () => fetchFieldSums(db, roundId, { self: options.self === true ? owners : null, appraised: owners }, { units: only?.length, notApplicable: false }),
     () => wideRows(db, UNIT_COLUMNS, (select) => sql`
       with ${roundLeavesSql(roundId)}
       select ${select}
@@ -109,8 +125,7 @@ export async function readRoundUnits (db: Executor, roundId: string, options: { 
       where uc.catalog_id is not null and ${ofType}
       order by uc.unit_type_code, uc.sort_key, uc.unit_code`)
   ])
-  const catalogOf = new Map(rows.map((row) => [String(row.unit_id), String(row.catalog_id)]))
-  const sums = fieldSumsByUnit(sumsRows, (unitId, leafCode) => catalogs.leafMaxima.get(catalogOf.get(unitId) ?? '')?.get(leafCode) ?? 0)
+  const sums = unitSums(sumsRows)
   return {
     catalogs,
     units: rows.map((row) => ({
