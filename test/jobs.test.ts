@@ -135,6 +135,24 @@ t.test('two instances on one database: each e-mail goes out once, whichever inst
   t.same(counts, { sent: addresses.length, other: 0 })
 })
 
+t.test('a start writes only the schedules missing or changed in the database, and leaves the others as they are', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): a second instance starts on the first one\'s database' }, async (t) => {
+  const [first, second] = await sharedDatabase(t, serverUrl as string)
+  const config = { ...jobsConfig(), JOBS_SCHEDULE: true }
+  const one = await buildTestApp(t, { database: first, migrate: false, config })
+  const stored = async () => Object.fromEntries((await rows<{ name: string, cron: string, updated: string }>(one, sql`
+    select name, cron, updated_on::text as updated from pgboss.schedule`)).map((row) => [row.name, row]))
+  const installed = await stored()
+  t.equal(Object.keys(installed).length, 7)
+  await rows(one, sql`update pgboss.schedule set cron = '0 0 * * *' where name = 'mail'`)
+  await rows(one, sql`delete from pgboss.schedule where name = 'token-prune'`)
+  await buildTestApp(t, { database: second, migrate: false, config })
+  const after = await stored()
+  t.equal(after.mail?.cron, '* * * * *', 'a changed schedule is written again')
+  t.equal(after['token-prune']?.cron, '15 2 * * *', 'a missing one is written again')
+  t.same(Object.keys(after).filter((name) => !['mail', 'token-prune'].includes(name)).map((name) => after[name]?.updated),
+    Object.keys(after).filter((name) => !['mail', 'token-prune'].includes(name)).map((name) => installed[name]?.updated), 'the five others are not written')
+})
+
 t.test('closing while a worker\'s fetch is on its way back: the job it brings is done before the database closes', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): another connection holds the queue\'s table' }, async (t) => {
   const unhandled: unknown[] = []
   const record = (error: unknown) => { unhandled.push(error) }

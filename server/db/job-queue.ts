@@ -68,8 +68,11 @@ export async function installJobQueue (executor: SqlExecutor): Promise<void> {
     // One plan takes the schema from its version through every later one, in one transaction.
     if (version < jobSchemaVersion()) await executor.executeSql(PgBoss.getMigrationPlans(JOB_SCHEMA, String(version)))
   }
-  // Each queue is a table of its own (a partition), so queues are created here too, by the owner; an existing one is kept.
-  for (const name of [...JOB_QUEUES, SCHEDULE_QUEUE]) {
+  // Each queue is a table of its own (a partition), so queues are created here too, by the owner; an existing one is
+  // kept, and not asked for again (each start of the service migrates: on the embedded database a call took 10-70 ms).
+  const { rows: existing } = await executor.executeSql(`select name from ${JOB_SCHEMA}.queue`)
+  const present = new Set(existing.map((row) => String((row as { name: unknown }).name)))
+  for (const name of [...JOB_QUEUES, SCHEDULE_QUEUE].filter((queue) => !present.has(queue))) {
     await executor.executeSql(`select ${JOB_SCHEMA}.create_queue($1, $2::json)`, [name, JSON.stringify(name === SCHEDULE_QUEUE ? { policy: 'standard' } : QUEUE_OPTIONS)])
   }
 }

@@ -104,13 +104,19 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
   await boss.start()
   const pollingIntervalSeconds = options.JOBS_POLL_SECONDS
+  // A schedule already stored as it should be is left as it is (each start asked for all seven again: on the embedded
+  // database 9-60 ms each).
+  const stored = new Map(options.JOBS_SCHEDULE ? (await boss.getSchedules() as Array<PgBoss.Schedule & { timezone?: string }>).map((schedule) => [schedule.name, schedule]) : [])
   for (const [name, definition] of Object.entries(definitions(app, options, mailer)) as [JobQueue, { cron: string, work: () => Promise<unknown> }][]) {
     await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, () => inProgress.track(async () => {
       const output = await definition.work()
       app.log.info({ job: name, output }, 'job done')
       return output
     }))
-    if (options.JOBS_SCHEDULE) await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
+    const schedule = stored.get(name)
+    if (options.JOBS_SCHEDULE && (schedule?.cron !== definition.cron || schedule.timezone !== ROUND_TIME_ZONE)) {
+      await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
+    }
   }
   let closing = false
   app.decorate('jobs', {
