@@ -149,8 +149,9 @@ t.test('a start writes only the schedules missing or changed in the database, an
   const after = await stored()
   t.equal(after.mail?.cron, '* * * * *', 'a changed schedule is written again')
   t.equal(after['token-prune']?.cron, '15 2 * * *', 'a missing one is written again')
-  t.same(Object.keys(after).filter((name) => !['mail', 'token-prune'].includes(name)).map((name) => after[name]?.updated),
-    Object.keys(after).filter((name) => !['mail', 'token-prune'].includes(name)).map((name) => installed[name]?.updated), 'the five others are not written')
+  const others = Object.keys(installed).filter((name) => !['mail', 'token-prune'].includes(name))
+  t.equal(others.length, 5)
+  t.same(others.map((name) => after[name]?.updated), others.map((name) => installed[name]?.updated), 'the five others are not written')
 })
 
 t.test('closing while a worker\'s fetch is on its way back: the job it brings is done before the database closes', { skip: serverUrl ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): another connection holds the queue\'s table' }, async (t) => {

@@ -104,8 +104,8 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
   await boss.start()
   const pollingIntervalSeconds = options.JOBS_POLL_SECONDS
-  // A schedule already stored as it should be is left as it is (each start asked for all seven again: on the embedded
-  // database 9-60 ms each).
+  // A schedule already stored with its cron and time zone is left as it is (each start wrote all seven again: on the
+  // embedded database 9-60 ms each); one missing or changed (by hand, or by a new version of this file) is written.
   const stored = new Map(options.JOBS_SCHEDULE ? (await boss.getSchedules() as Array<PgBoss.Schedule & { timezone?: string }>).map((schedule) => [schedule.name, schedule]) : [])
   for (const [name, definition] of Object.entries(definitions(app, options, mailer)) as [JobQueue, { cron: string, work: () => Promise<unknown> }][]) {
     await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, () => inProgress.track(async () => {
