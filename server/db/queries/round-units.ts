@@ -3,10 +3,11 @@
 // listings). Leaves come from catalog_leaves, recorded at publication; per-unit figures from the sums tables.
 import { type SQL, sql } from 'drizzle-orm'
 import type { Milli } from '../../domain/decimal.js'
+import type { FieldSums } from '../../domain/results.js'
 import type { Executor } from '../client.js'
 import { concurrently, queryRows, toIso, wideRows } from '../rows.js'
 import { leavesOf } from './catalog-leaves.js'
-import { fetchFieldSums, forEachFieldSum, type FieldSumsRows } from './field-sums.js'
+import { fetchFieldSums, fieldSumsByUnit } from './field-sums.js'
 import type { UnitRef } from './participation.js'
 
 /** Every leaf (`leaf`) of every catalog a round uses, with the unit → catalog map (`unit_catalog`), for queries across units. */
@@ -68,8 +69,11 @@ export async function readRoundCatalogs (db: Executor, roundId: string): Promise
 const UNIT_COLUMN_NAMES = ['unit_id', 'unit_code', 'unit_name', 'unit_type_code', 'catalog_id', 'self_status', 'submitted_at', 'appraisal_status', 'version', 'finalized_at'] as const
 const UNIT_COLUMNS = Object.fromEntries(UNIT_COLUMN_NAMES.map((name) => [name, sql.raw(`uc.${name}`)])) as Record<typeof UNIT_COLUMN_NAMES[number], SQL>
 
-/** A unit's figures of one field as progress and the gap report show them: points on both sides, leaves appraised. */
-export interface RoundFieldSums { selfPoints: Milli, appraisedPoints: Milli, appraised: number }
+/**
+ * A unit's figures of one field as progress and the gap report show them: points on both sides, leaves appraised
+ * (their read leaves out the leaves marked not applicable, whose maxima neither shows).
+ */
+export type RoundFieldSums = Pick<FieldSums, 'selfPoints' | 'appraisedPoints' | 'appraised'>
 
 export interface RoundUnit {
   unit: UnitRef
@@ -78,32 +82,6 @@ export interface RoundUnit {
   appraisal: { status: 'not_started' | 'in_progress' | 'finalized', version: number, finalizedAt: string | null }
   /** The unit's sums per field code; a field without an entry is absent; self points 0 unless read. */
   sums: ReadonlyMap<string, RoundFieldSums>
-}
-
-/**
- * The units' sums as progress and the gap report show them, from the rows of fetchFieldSums (the sums alone: neither
- * reads the maxima of the leaves marked not applicable).
- */
-function unitSums (rows: FieldSumsRows): Map<string, Map<string, RoundFieldSums>> {
-  const byUnit = new Map<string, Map<string, RoundFieldSums>>()
-  for (const { side, sums } of rows.sides) {
-    for (const row of sums) {
-      let perField = byUnit.get(row.unit_id)
-      if (perField === undefined) byUnit.set(row.unit_id, perField = new Map())
-      const fields = perField
-      forEachFieldSum(row.sums, (fieldCode, points, answered) => {
-        let figures = fields.get(fieldCode)
-        if (figures === undefined) fields.set(fieldCode, figures = { selfPoints: 0 as Milli, appraisedPoints: 0 as Milli, appraised: 0 })
-        if (side === 'self') {
-          figures.selfPoints = points as Milli
-        } else {
-          figures.appraisedPoints = points as Milli
-          figures.appraised = answered
-        }
-      })
-    }
-  }
-  return byUnit
 }
 
 /**
@@ -125,7 +103,8 @@ export async function readRoundUnits (db: Executor, roundId: string, options: { 
       where uc.catalog_id is not null and ${ofType}
       order by uc.unit_type_code, uc.sort_key, uc.unit_code`)
   ])
-  const sums = unitSums(sumsRows)
+  // No leaf marked not applicable was read, so no maximum is asked for.
+  const sums = fieldSumsByUnit(sumsRows, () => 0 as Milli)
   return {
     catalogs,
     units: rows.map((row) => ({
