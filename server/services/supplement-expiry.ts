@@ -1,8 +1,8 @@
 // Supplement expiry, below both the appraisal and the supplement services, so neither imports the other in a cycle.
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type Placeholder, type SQL } from 'drizzle-orm'
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Db, Executor, Tx } from '../db/client.js'
-import { queryRows } from '../db/rows.js'
+import { compiledStatement, queryRows } from '../db/rows.js'
 import type { Actor } from './context.js'
 import { supplementExpired } from './notifications/events.js'
 
@@ -14,14 +14,23 @@ import { supplementExpired } from './notifications/events.js'
  */
 export async function expireDueRequests (db: Executor, actor: Actor, where: Where): Promise<number> {
   if (db instanceof PgTransaction) return await expireIn(db as Tx, actor, where)
-  // Reads call this first: most find nothing due, and then need no transaction (one statement, not three).
-  const [due] = await queryRows<{ due: boolean }>(db, sql`select exists (select 1 from supplement_requests where ${dueFilter(where)}) as due`)
+  // Reads call this first: most find nothing due, and then need no transaction (one statement, not three). A unit's
+  // reads (every appraisal screen) ask with a prepared statement.
+  const { roundId, unitId } = where
+  const [due] = roundId !== undefined && unitId !== undefined && where.requestId === undefined
+    ? await unitDue<{ due: boolean }>(db, { roundId, unitId })
+    : await queryRows<{ due: boolean }>(db, dueSql(where))
   return due?.due === true ? await (db as Db).transaction((tx) => expireIn(tx, actor, where)) : 0
 }
 
 interface Where { roundId?: string | undefined, unitId?: string | undefined, requestId?: string | undefined }
+/** A Where whose values may also be placeholders of a prepared statement. */
+type Filter = { [K in keyof Where]: Where[K] | Placeholder }
 
-function dueFilter (where: Where): SQL {
+const dueSql = (where: Filter) => sql`select exists (select 1 from supplement_requests where ${dueFilter(where)}) as due`
+const unitDue = compiledStatement<{ roundId: string, unitId: string }>('supplements_due_of_unit', (p) => dueSql({ roundId: p.roundId, unitId: p.unitId }))
+
+function dueFilter (where: Filter): SQL {
   const filters: SQL[] = [sql`status = 'open'`, sql`due_at <= now()`]
   if (where.roundId !== undefined) filters.push(sql`round_id = ${where.roundId}`)
   if (where.unitId !== undefined) filters.push(sql`unit_id = ${where.unitId}`)

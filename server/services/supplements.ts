@@ -1,6 +1,6 @@
 // Supplement requests (yêu cầu bổ sung): an appraiser reopens specific leaves of a unit until a due date; the unit
 // changes exactly those leaves and answers; the appraiser reviews and closes. Unanswered requests expire at their due date.
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type Placeholder, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { supplementRequestsTable } from '../db/schema/index.js'
 import { queryRows, toDate } from '../db/rows.js'
@@ -270,7 +270,7 @@ export async function openRequestLeaves (db: Executor, roundId: string, unitId: 
  * The statement of openRequestLeaves: the unit's open requests still due, while its appraisal is not finalized, oldest
  * first (created_at is selected for a JSON aggregate's order).
  */
-export function openRequestsSql (roundId: string, unitId: string): SQL {
+export function openRequestsSql (roundId: string | Placeholder, unitId: string | Placeholder): SQL {
   return sql`
     select sr.id, sr.leaf_codes, sr.created_at from supplement_requests sr
     join rounds r on r.id = sr.round_id and r.status = 'appraisal'

@@ -4,7 +4,7 @@
 import { sql, type Placeholder, type SQL } from 'drizzle-orm'
 import type { RoundStatus } from '../../domain/lifecycle.js'
 import type { Executor } from '../client.js'
-import { queryRows, toDate } from '../rows.js'
+import { compiledStatement, toDate } from '../rows.js'
 
 export interface UnitRef { id: string, code: string, name: string, unitType: string }
 export interface UserRef { id: string, username: string, displayName: string }
@@ -57,9 +57,14 @@ export function participationSql (roundId: string | Placeholder, unitId: string 
     ${options.lock === true ? sql`for share of r, ru` : sql``}`
 }
 
+/** participationSql without and with `lock`, each built once and prepared: most reads and writes of a unit start with it. */
+const participationStatement = (lock: boolean) =>
+  compiledStatement<{ roundId: string, unitId: string }>(`participation${lock ? '_lock' : ''}`, (p) => participationSql(p.roundId, p.unitId, { lock }))
+const participationStatements = [participationStatement(false), participationStatement(true)] as const
+
 /** The unit's participation in the round, or null when the unit does not take part (see participationSql for `lock`). */
 export async function readParticipation (db: Executor, roundId: string, unitId: string, options: { lock?: boolean } = {}): Promise<Participation | null> {
-  const [row] = await queryRows<Record<string, unknown>>(db, participationSql(roundId, unitId, options))
+  const [row] = await participationStatements[options.lock === true ? 1 : 0]<Record<string, unknown>>(db, { roundId, unitId })
   return row ? parseParticipation(row) : null
 }
 

@@ -1,7 +1,7 @@
 // Reading a unit's appraisal: every leaf with the self-assessed and appraised scores, evidence rules and open supplement requests.
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type Placeholder, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { queryRows, concurrently, jsonRows, toDate, toIso } from '../../db/rows.js'
+import { compiledStatement, queryRows, concurrently, jsonRows, toDate, toIso } from '../../db/rows.js'
 import { selfEntriesSql } from '../../db/queries/self-assessment-save.js'
 import { differsFromSelf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
 import type { EvidenceRule, ScoringMethod } from '../../domain/catalog.js'
@@ -141,7 +141,7 @@ export async function pendingRequests (db: Executor, roundId: string, unitId: st
 }
 
 /** The unit's requests waiting for it or for review, oldest first (created_at is selected for a JSON aggregate's order). */
-const pendingRequestsSql = (roundId: string, unitId: string) => sql`
+const pendingRequestsSql = (roundId: string | Placeholder, unitId: string | Placeholder) => sql`
   select id, status, due_at, leaf_codes, created_at from supplement_requests
   where round_id = ${roundId} and unit_id = ${unitId} and status in ('open', 'answered')
   order by created_at, id`
@@ -161,15 +161,19 @@ const filesSql = (selfAssessmentId: SQL) => sql`
  * the evidence files, the pending requests and the appraisal's last change (read one by one, five round trips of
  * every read). Ordered lists are ordered inside their aggregates.
  */
-async function readUnitRows (db: Executor, context: AppraisalContext) {
-  const selfId = sql`${context.selfAssessment.id}::uuid`
-  const appraisalId = sql`${context.appraisalId}::uuid`
-  const [row] = await queryRows<Record<string, unknown>>(db, sql`
+const unitRowsStatement = compiledStatement<{ selfId: string | null, appraisalId: string | null, roundId: string, unitId: string }>('appraisal_unit_rows', (p) => {
+  const selfId = sql`${p.selfId}::uuid`
+  const appraisalId = sql`${p.appraisalId}::uuid`
+  return sql`
     select ${jsonRows(selfEntriesSql(selfId), sql`r.leaf_code`)} as self,
       ${jsonRows(appraisedEntriesSql(appraisalId), sql`r.leaf_code`)} as appraised,
       ${jsonRows(filesSql(selfId), sql`r.created_at, r.file_id`)} as files,
-      ${jsonRows(pendingRequestsSql(context.roundId, context.unit.id), sql`r.created_at, r.id`)} as requests,
-      ${lastChangeColumn('appraisal', appraisalId)} as last_change`)
+      ${jsonRows(pendingRequestsSql(p.roundId, p.unitId), sql`r.created_at, r.id`)} as requests,
+      ${lastChangeColumn('appraisal', appraisalId)} as last_change`
+})
+
+async function readUnitRows (db: Executor, context: AppraisalContext) {
+  const [row] = await unitRowsStatement<Record<string, unknown>>(db, { selfId: context.selfAssessment.id, appraisalId: context.appraisalId, roundId: context.roundId, unitId: context.unit.id })
   const read = row as Record<string, unknown>
   return {
     self: selfRowsOf(read.self as Array<Record<string, unknown>>),
