@@ -305,6 +305,12 @@ t.test('a unit officer cannot see or touch another unit\'s self-assessment; view
   }
   const list = await app.inject({ method: 'GET', url: `/rounds/${round.id}/self-assessments`, headers: intruder.headers })
   t.same(list.json().map((line: { unit: { id: string } }) => line.unit.id), [otherUnit], 'the list shows only the officer\'s own unit')
+  // An officer's line is summed over their unit alone; its figures are those of the same line in the whole list.
+  const whole = (await app.inject({ method: 'GET', url: `/rounds/${round.id}/self-assessments`, headers: admin.headers })).json() as Array<{ unit: { id: string }, points: number }>
+  const ownLine = (await app.inject({ method: 'GET', url: `/rounds/${round.id}/self-assessments`, headers: officer.headers })).json()
+  t.equal(ownLine.length, 1)
+  t.equal(ownLine[0].points, 1, 'the saved point counts on the officer\'s line')
+  t.same(ownLine[0], whole.find((line) => line.unit.id === unitId), 'the officer\'s line has the same figures as in the admin\'s list')
   t.equal((await portal(app, intruder, round.id, otherUnit).read()).statusCode, 200, 'their own unit is fine')
 
   const appraiser = portal(app, await loginAs(app, 'appraiser'), round.id, unitId)

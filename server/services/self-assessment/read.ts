@@ -235,6 +235,8 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
   const onlyUnit = principal?.kind === 'user' && principal.role === 'unit_officer' ? principal.unitId : null
   const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
   if (!round) throw Errors.notFound(noSuch.round)
+  // An officer's line alone: the sums and not-applicable leaves of their own unit, not of the whole round.
+  const ofUnit = onlyUnit === null ? sql`` : sql` and s.unit_id = ${onlyUnit}`
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     with leaf as (
       ${leavesOf(sql`select catalog_id from round_catalogs where round_id = ${roundId}
@@ -244,12 +246,12 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
     ), entry_totals as (
       select fs.self_assessment_id, sum(fs.points_milli) as points_milli, sum(fs.answered)::int as answered
       from self_assessment_field_sums fs
-      join self_assessments s on s.id = fs.self_assessment_id and s.round_id = ${roundId}
+      join self_assessments s on s.id = fs.self_assessment_id and s.round_id = ${roundId}${ofUnit}
       group by fs.self_assessment_id
     ), not_applicable as (
       select e.self_assessment_id, sum(l.max_points) as max_points
       from self_assessment_entries e
-      join self_assessments s on s.id = e.self_assessment_id and s.round_id = ${roundId}
+      join self_assessments s on s.id = e.self_assessment_id and s.round_id = ${roundId}${ofUnit}
       join leaf l on l.catalog_id = s.catalog_id and l.code = e.leaf_code
       where e.not_applicable
       group by e.self_assessment_id
