@@ -128,6 +128,15 @@ function compile (schema: Schema, externals: Record<string, unknown> | undefined
 }
 
 /**
+ * The serializer of a schema that names no shared schema (an item of a long list, written one by one), compiled on its
+ * first use and once per process, as a route's are.
+ */
+export function schemaSerializer (schema: object): Serialize {
+  let serialize: Serialize | undefined
+  return (data) => (serialize ??= compile(schema as Schema, undefined, () => '', undefined))(data)
+}
+
+/**
  * A `schemaController.compilersFactory.buildSerializer` for Fastify: the default compiler, deferred to the first answer
  * of each route and status. With `eager`, every serializer is compiled at start-up, so a schema fast-json-stringify
  * cannot compile fails the start (the test of every route's schemas uses it).

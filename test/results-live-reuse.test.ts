@@ -1,6 +1,6 @@
 // Live results reuse their computation while its inputs stay the same (server/services/results/live-memo.ts): a save,
 // a renamed unit or a comparison chosen differently is in the next answer, and a reused answer equals a new one.
-import { gunzipSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { type SQL, sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { queryRows } from '../server/db/rows.js'
@@ -251,6 +251,14 @@ t.test('the gap report after scores alone were written: only those units\' lines
   const afterOther = await gap()
   t.equal(of(afterOther, otherId).appraisedPoints, 9, 'its scores written (2 out, 4 in): read again, the change behind the triggers with them')
   t.same(afterOther, JSON.parse(JSON.stringify(await fresh())), 'the report a new reading gives')
+  // Written from each line's bytes; gzipped (once per body) for clients that accept it, br through the plugin.
+  for (const [accept, encoding] of [['gzip, deflate, br', 'gzip'], ['br', 'br'], ['gzip', 'gzip']] as const) {
+    const encoded = await app.inject({ method: 'GET', url: `/rounds/${round.id}/gap?unitType=department`, headers: { ...admin.headers, 'accept-encoding': accept } })
+    t.equal(encoded.headers['content-encoding'], encoding, accept)
+    t.equal(String(encoded.headers.vary).split(/,\s*/).filter((name) => name.toLowerCase() === 'accept-encoding').length, 1, 'Vary names Accept-Encoding once')
+    t.match(String(encoded.headers['content-type']), /^application\/json/)
+    t.same(JSON.parse((encoding === 'gzip' ? gunzipSync : brotliDecompressSync)(encoded.rawPayload).toString('utf8')), afterOther, `the same report in ${encoding}`)
+  }
   // Finalizing an appraisal is more than scores: every line is read again.
   await behind(1)
   await app.db.execute(sql`update appraisals set status = 'finalized', finalized_at = now() where round_id = ${round.id} and unit_id = ${otherId}`)
@@ -297,6 +305,9 @@ t.test('progress after scores alone were written: the units whose sums, self-ass
   t.equal(of(afterBump, otherId).appraisal.version, first.appraisal.version + 1, 'the new version')
   t.equal(of(afterBump, otherId).appraised, 5, 'and that unit read again')
   t.same(afterBump, await fresh(), 'the progress a new reading gives')
+  const zipped = await app.inject({ method: 'GET', url: `/rounds/${round.id}/progress?unitType=department`, headers: { ...admin.headers, 'accept-encoding': 'gzip' } })
+  t.equal(zipped.headers['content-encoding'], 'gzip')
+  t.same(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')), afterBump, 'the same progress gzipped')
 })
 
 t.test('a write by a transaction open while the results were read is in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {

@@ -6,10 +6,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 const MAX_BODIES = 200
 /** Bytes kept at most (identity and gzip together): a whole national ranking is tens of MB. */
 const MAX_BYTES = 64 * 1024 * 1024
-const GZIP_MIN_BYTES = 1024
+export const GZIP_MIN_BYTES = 1024
 
 /** Whether the client accepts gzip (and did not refuse it with q=0). */
-function acceptsGzip (request: FastifyRequest): boolean {
+export function acceptsGzip (request: FastifyRequest): boolean {
   const header = request.headers['accept-encoding']
   if (typeof header !== 'string') return false
   return header.split(',').some((part) => {

@@ -49,23 +49,48 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
   ])
   // An appraiser sees the fields assigned to them, and only the units where they have one.
   const visible = assigned === null ? null : new Set(assigned.map((row) => `${row.unitType}\u0000${row.field}`))
+  const scope = visible === null ? '' : [...visible].sort().join('\u0001')
   const requestsOf = new Map(requests.map((row) => [String(row.unit_id), { open: Number(row.open), answered: Number(row.answered) }]))
   return units.flatMap((unit) => {
-    const fields = (catalogs.fields.get(unit.catalogId) ?? [])
-      .filter((field) => visible === null || visible.has(`${unit.unit.unitType}\u0000${field.code}`))
-      .map((field) => ({ code: field.code, title: field.title, leaves: field.leaves, appraised: unit.sums.get(field.code)?.appraised ?? 0 }))
-    if (fields.length === 0) return []
-    return [{
-      unit: unit.unit,
-      selfAssessment: unit.selfAssessment,
-      appraisal: unit.appraisal,
-      leaves: fields.reduce((sum, field) => sum + field.leaves, 0),
-      appraised: fields.reduce((sum, field) => sum + field.appraised, 0),
-      openRequests: requestsOf.get(unit.unit.id)?.open ?? 0,
-      answeredRequests: requestsOf.get(unit.unit.id)?.answered ?? 0,
-      fields
-    }]
+    const counts = requestsOf.get(unit.unit.id) ?? { open: 0, answered: 0 }
+    // The same line object again for a unit read as before, seen with the same fields and the same requests waiting.
+    const key = `${scope}\u0002${counts.open}\u0002${counts.answered}`
+    let lines = progressLines.get(unit)
+    if (lines === undefined) progressLines.set(unit, lines = new Map())
+    let line = lines.get(key)
+    if (line === undefined) {
+      if (lines.size >= MAX_LINES_PER_UNIT) lines.clear()
+      lines.set(key, line = progressLine(unit, catalogs.fields.get(unit.catalogId) ?? [], visible, counts))
+    }
+    return line === null ? [] : [line]
   })
+}
+
+/**
+ * Each unit's progress lines by the scope and request counts they were made for, kept with the unit as read: a kept
+ * answer gives back the same unit objects while nothing they show was written, so an unchanged line is the same object
+ * (the route writes each line's JSON once).
+ */
+const progressLines = new WeakMap<RoundUnit, Map<string, UnitProgress | null>>()
+/** Scopes (an admin's, each appraiser's) and request counts a unit's lines are kept for at most. */
+const MAX_LINES_PER_UNIT = 16
+
+/** A unit's line with the fields `visible` shows of its catalog's (all when null); null when it shows none. */
+function progressLine (unit: RoundUnit, catalogFields: readonly RoundField[], visible: ReadonlySet<string> | null, counts: { open: number, answered: number }): UnitProgress | null {
+  const fields = catalogFields
+    .filter((field) => visible === null || visible.has(`${unit.unit.unitType}\u0000${field.code}`))
+    .map((field) => ({ code: field.code, title: field.title, leaves: field.leaves, appraised: unit.sums.get(field.code)?.appraised ?? 0 }))
+  if (fields.length === 0) return null
+  return {
+    unit: unit.unit,
+    selfAssessment: unit.selfAssessment,
+    appraisal: unit.appraisal,
+    leaves: fields.reduce((sum, field) => sum + field.leaves, 0),
+    appraised: fields.reduce((sum, field) => sum + field.appraised, 0),
+    openRequests: counts.open,
+    answeredRequests: counts.answered,
+    fields
+  }
 }
 
 export interface GapLine { selfPoints: number, appraisedPoints: number, gap: number, leaves: number, appraised: number }
