@@ -8,6 +8,7 @@ import { computeResults, resultsState, type FieldSums, type PreviousResults, typ
 import { previousDigest } from '../server/services/results/live-memo.js'
 import { CLEAR_AFTER_MS, clearChanges } from '../server/services/kept-while-unchanged.js'
 import { buildTestApp } from './helpers/app.js'
+import { loginAs } from './helpers/auth.js'
 import { resultSetJson } from '../server/routes/results.js'
 import { computeLiveResults } from '../server/services/results.js'
 import { appraisalProgress, gapReport } from '../server/services/progress.js'
@@ -308,6 +309,12 @@ t.test('progress after scores alone were written: the units whose sums, self-ass
   const zipped = await app.inject({ method: 'GET', url: `/rounds/${round.id}/progress?unitType=department`, headers: { ...admin.headers, 'accept-encoding': 'gzip' } })
   t.equal(zipped.headers['content-encoding'], 'gzip')
   t.same(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')), afterBump, 'the same progress gzipped')
+  // Lines are kept per scope: an appraiser with no field assigned sees no unit, and the admin's next answer is whole.
+  const unassigned = await loginAs(app, 'appraiser')
+  const seen = await app.inject({ method: 'GET', url: `/rounds/${round.id}/progress?unitType=department`, headers: unassigned.headers })
+  t.equal(seen.statusCode, 200, seen.body.slice(0, 300))
+  t.same(seen.json(), [], 'an appraiser not assigned sees no unit')
+  t.same(await progress(), afterBump, 'the admin still sees every unit')
 })
 
 t.test('a write by a transaction open while the results were read is in the answer once it commits', { skip: process.env.TEST_DATABASE_URL ? false : 'needs a PostgreSQL server (TEST_DATABASE_URL): two connections at once' }, async (t) => {

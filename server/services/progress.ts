@@ -49,7 +49,8 @@ export async function appraisalProgress (db: Executor, actor: Actor, roundId: st
   ])
   // An appraiser sees the fields assigned to them, and only the units where they have one.
   const visible = assigned === null ? null : new Set(assigned.map((row) => `${row.unitType}\u0000${row.field}`))
-  const scope = visible === null ? '' : [...visible].sort().join('\u0001')
+  // Every field, or the fields listed (none, for an appraiser not yet assigned): two scopes that never share a key.
+  const scope = visible === null ? 'all' : ['only', ...[...visible].sort()].join('\u0001')
   const requestsOf = new Map(requests.map((row) => [String(row.unit_id), { open: Number(row.open), answered: Number(row.answered) }]))
   return units.flatMap((unit) => {
     const counts = requestsOf.get(unit.unit.id) ?? { open: 0, answered: 0 }
