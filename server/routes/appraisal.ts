@@ -14,7 +14,8 @@ import {
   saveAppraisal, setAssignments
 } from '../services/appraisal.js'
 import { appraisalProgress, keptGapReport, type GapReport, type UnitProgress } from '../services/progress.js'
-import { listWriter, sendWritten } from './list-bodies.js'
+import { sendJsonBytes } from './cached-views.js'
+import { listWriter } from './list-bodies.js'
 import { leafHistory, unitHistory } from '../services/history.js'
 import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
@@ -68,7 +69,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
       response: { 200: Type.Array(ref(UnitProgressSchema)), ...problems(400, 401, 403, 404) }
     }
-  }, async (request, reply) => sendWritten(request, reply, progressList(await appraisalProgress(app.db, actorOf(request), request.params.id, request.query))))
+  }, async (request, reply) => sendJsonBytes(request, reply, progressList(await appraisalProgress(app.db, actorOf(request), request.params.id, request.query))))
 
   app.get('/rounds/:id/gap', {
     config: { access: overseers },
@@ -85,7 +86,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The report's own figures as its schema writes them, its lines (the last of them) each as last written.
     const head = reply.serialize({ ...report, units: [] }) as string
     if (!head.endsWith('"units":[]}')) return report
-    return sendWritten(request, reply, gapLines(report.units, head.slice(0, -3), '}'))
+    return sendJsonBytes(request, reply, gapLines(report.units, head.slice(0, -3), '}'))
   })
 
   app.get('/rounds/:id/units/:unitId/appraisal', {

@@ -2,12 +2,8 @@
 // 8–11 MB, and their services give back the very same item objects while nothing an item shows has been written (kept
 // answers, services/kept-while-unchanged.ts), so a read again writes only the items that changed. Each item is kept as
 // UTF-8 bytes, so an answer is one copy of them into a buffer, with no string of megabytes to build and encode; the
-// same items again give the same buffer, whose gzip is made once, off the event loop.
-import { promisify } from 'node:util'
-import { gzip } from 'node:zlib'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+// same items again give the same buffer, whose gzip is then made once (sendJsonBytes in cached-views.ts).
 import { schemaSerializer } from '../serializers.js'
-import { acceptsGzip, GZIP_MIN_BYTES } from './cached-views.js'
 
 const COMMA = Buffer.from(',')
 /** Bodies a writer remembers (an admin's list, each appraiser's), to give the same buffer for the same items. */
@@ -45,23 +41,4 @@ export function listWriter<T extends object> (itemSchema: object): (items: reado
     if (recent.length > RECENT_BODIES) recent.shift()
     return bytes
   }
-}
-
-const gzipped = new WeakMap<Buffer, Promise<Buffer>>()
-const gzipAsync = promisify(gzip)
-
-/**
- * Sends JSON already written (as the route's schema writes it) as the answer: gzipped for clients that accept it, on
- * the thread pool and once per body.
- */
-export async function sendWritten (request: FastifyRequest, reply: FastifyReply, json: Buffer): Promise<FastifyReply> {
-  // The answer's encoding depends on Accept-Encoding, whichever this one gets.
-  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding')
-  if (json.length < GZIP_MIN_BYTES || !acceptsGzip(request)) return reply.send(json)
-  let zipped = gzipped.get(json)
-  if (zipped === undefined) {
-    gzipped.set(json, zipped = gzipAsync(json))
-    zipped.catch(() => gzipped.delete(json))
-  }
-  return reply.header('content-encoding', 'gzip').send(await zipped)
 }

@@ -14,21 +14,30 @@ import { supplementExpired } from './notifications/events.js'
  */
 export async function expireDueRequests (db: Executor, actor: Actor, where: Where): Promise<number> {
   if (db instanceof PgTransaction) return await expireIn(db as Tx, actor, where)
-  // Reads call this first: most find nothing due, and then need no transaction (one statement, not three). A unit's
-  // reads (every appraisal screen) ask with a prepared statement.
-  const { roundId, unitId } = where
-  const [due] = roundId !== undefined && unitId !== undefined && where.requestId === undefined
-    ? await unitDue<{ due: boolean }>(db, { roundId, unitId })
-    : await queryRows<{ due: boolean }>(db, dueSql(where))
+  // Reads call this first (every appraisal screen and progress): most find nothing due, and then need no transaction
+  // (one statement, not three), prepared per shape of the filter.
+  const [due] = await dueStatement(where)<{ due: boolean }>(db, where)
   return due?.due === true ? await (db as Db).transaction((tx) => expireIn(tx, actor, where)) : 0
 }
 
-interface Where { roundId?: string | undefined, unitId?: string | undefined, requestId?: string | undefined }
+type Where = { roundId?: string | undefined, unitId?: string | undefined, requestId?: string | undefined }
 /** A Where whose values may also be placeholders of a prepared statement. */
 type Filter = { [K in keyof Where]: Where[K] | Placeholder }
 
-const dueSql = (where: Filter) => sql`select exists (select 1 from supplement_requests where ${dueFilter(where)}) as due`
-const unitDue = compiledStatement<{ roundId: string, unitId: string }>('supplements_due_of_unit', (p) => dueSql({ roundId: p.roundId, unitId: p.unitId }))
+const FILTER_KEYS = ['roundId', 'unitId', 'requestId'] as const
+
+/** The check for due requests, built once and prepared for each set of keys a filter gives (at most eight). */
+const dueStatements = new Map<string, ReturnType<typeof compiledStatement<Where>>>()
+function dueStatement (where: Where) {
+  const keys = FILTER_KEYS.filter((key) => where[key] !== undefined)
+  const name = `supplements_due_${keys.join('_') || 'all'}`
+  let statement = dueStatements.get(name)
+  if (statement === undefined) {
+    dueStatements.set(name, statement = compiledStatement<Where>(name, (p) =>
+      sql`select exists (select 1 from supplement_requests where ${dueFilter(Object.fromEntries(keys.map((key) => [key, p[key]])))}) as due`))
+  }
+  return statement
+}
 
 function dueFilter (where: Filter): SQL {
   const filters: SQL[] = [sql`status = 'open'`, sql`due_at <= now()`]

@@ -15,7 +15,7 @@ import { Errors } from '../../errors.js'
 import { lastChangeColumn, parseLastChange } from '../audit.js'
 import { catalogShape, type CatalogShape, type ShapeNode } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
-import { showInstant } from '../rounds.js'
+import { officerUnitOf, showInstant } from '../rounds.js'
 import { openRequestsSql, requestLeaves } from '../supplements.js'
 import { noSuch } from '../../messages/problems.js'
 import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentTotals, assertCanSee, catalogOf, contextOf, percentOf, toNumber } from './context.js'
@@ -231,8 +231,7 @@ function lateness (row: Record<string, unknown>): { deadline: string | null, ove
 
 /** One line per participating unit (a unit officer gets only their own), with totals summed by the database. */
 export async function listSelfAssessments (db: Executor, actor: Actor, roundId: string): Promise<SelfAssessmentSummary[]> {
-  const principal = actor.principal
-  const onlyUnit = principal?.kind === 'user' && principal.role === 'unit_officer' ? principal.unitId : null
+  const onlyUnit = officerUnitOf(actor)
   const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
   if (!round) throw Errors.notFound(noSuch.round)
   // An officer's line alone: the sums and not-applicable leaves of their own unit, not of the whole round.
