@@ -235,7 +235,7 @@ export interface FigureChange { fieldCode: string, leafCode: string, old: Counte
 
 /**
  * The figures per field after a save, from those before it and the save's changes, as the entry triggers sum them
- * (migration 0014's field_sums_apply: points are the sum of points, answered counts the entries with an input) and as
+ * (the sums triggers of migration 0021: points are the sum of points, answered counts the entries with an input) and as
  * the not-applicable leaves are listed; so a save's answer needs no read after its write. A test holds every save's
  * answer to the full read that follows it.
  */
