@@ -4,7 +4,7 @@ import t from 'tap'
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { MAIL_MAX_ATTEMPTS } from '../server/services/notifications/mail.js'
-import { buildTestApp } from './helpers/app.js'
+import { buildTestApp, freshDatabase } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
 import { sharedDatabase } from './helpers/instances.js'
 import { jobsConfig, startSmtp } from './helpers/smtp.js'
@@ -96,6 +96,8 @@ t.test('the token-prune job deletes login tokens a day past their expiry or revo
 t.test('an instance fires the jobs on their schedules (Vietnam\'s time) unless JOBS_SCHEDULE is false; its workers work either way', async (t) => {
   const schedules = async (app: App) => rows<{ name: string, cron: string, timezone: string }>(app, sql`select name, cron, timezone from pgboss.schedule order by name`)
   const scheduling = await buildTestApp(t, { config: { ...jobsConfig(), JOBS_SCHEDULE: true } })
+  // The queue starts once the app is ready, beside its first requests; the schedules are written by then.
+  await scheduling.jobs.started
   t.same(await schedules(scheduling), Object.entries({
     'appraisal-reminders': '10 * * * *',
     'deadline-reminders': '5 * * * *',
@@ -109,9 +111,21 @@ t.test('an instance fires the jobs on their schedules (Vietnam\'s time) unless J
     .map((queue: { name: string, cron: string | null }) => [queue.name, queue.cron])
   t.same(Object.fromEntries(await queues(scheduling)), Object.fromEntries((await schedules(scheduling)).map((row) => [row.name, row.cron])), 'GET /jobs shows each queue\'s schedule')
   const unscheduled = await buildTestApp(t, { config: jobsConfig() })
+  await unscheduled.jobs.started
   t.same(await schedules(unscheduled), [], 'nothing scheduled')
   t.same((await queues(unscheduled)).map(([, cron]: [string, string | null]) => cron), Array(7).fill(null), 'GET /jobs shows none for any of the seven')
   t.match(await unscheduled.jobs.run('token-prune'), { state: 'completed', output: { sessions: 0 } }, 'a job asked for is still done')
+})
+
+t.test('the queue starts beside the service, not before it: a queue that cannot start leaves the service answering, and a job asked for fails with the reason', async (t) => {
+  const database = await freshDatabase(t, { migrated: true })
+  // The queue's tables gone after the migrations (as if removed by hand): pg-boss, told not to install them, cannot start.
+  await queryRows(database.db, sql`drop schema pgboss cascade`)
+  const app = await buildTestApp(t, { database, migrate: false, config: jobsConfig() })
+  t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'the service is ready')
+  t.equal((await app.inject({ method: 'GET', url: '/auth/me', headers: (await loginAs(app, 'admin')).headers })).statusCode, 200, 'and answers')
+  await t.rejects(app.jobs.started, 'the start failed')
+  await t.rejects(app.jobs.run('token-prune'), 'a job asked for fails')
 })
 
 const serverUrl = process.env.TEST_DATABASE_URL
@@ -139,13 +153,14 @@ t.test('a start writes only the schedules missing or changed in the database, an
   const [first, second] = await sharedDatabase(t, serverUrl as string)
   const config = { ...jobsConfig(), JOBS_SCHEDULE: true }
   const one = await buildTestApp(t, { database: first, migrate: false, config })
+  await one.jobs.started
   const stored = async () => Object.fromEntries((await rows<{ name: string, cron: string, updated: string }>(one, sql`
     select name, cron, updated_on::text as updated from pgboss.schedule`)).map((row) => [row.name, row]))
   const installed = await stored()
   t.equal(Object.keys(installed).length, 7)
   await rows(one, sql`update pgboss.schedule set cron = '0 0 * * *' where name = 'mail'`)
   await rows(one, sql`delete from pgboss.schedule where name = 'token-prune'`)
-  await buildTestApp(t, { database: second, migrate: false, config })
+  await (await buildTestApp(t, { database: second, migrate: false, config })).jobs.started
   const after = await stored()
   t.equal(after.mail?.cron, '* * * * *', 'a changed schedule is written again')
   t.equal(after['token-prune']?.cron, '15 2 * * *', 'a missing one is written again')

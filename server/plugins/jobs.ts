@@ -16,6 +16,11 @@ export interface JobRun { id: string, state: 'completed' | 'failed', output: unk
 export interface Jobs {
   /** Whether this instance runs the queue (JOBS_ENABLED). */
   readonly running: boolean
+  /**
+   * Settles when the queue has started in this instance: pg-boss started, each queue's worker polling and its schedule
+   * written. The start begins once the app is ready and runs beside the first requests (see jobsPlugin).
+   */
+  readonly started: Promise<void>
   /** Queues one job now and resolves when a worker (of any instance) has completed it or it has failed for good. */
   run: (name: JobQueue, options?: { timeoutMs?: number }) => Promise<JobRun>
 }
@@ -87,6 +92,7 @@ function workInProgress () {
 
 const notRunning: Jobs = {
   running: false,
+  started: Promise.resolve(),
   run: () => Promise.reject(new Error('The job queue is not running in this instance (JOBS_ENABLED=false)'))
 }
 
@@ -99,29 +105,52 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   // The schema and the queues were installed by migrate() as the owner; this only checks the version.
   const inProgress = workInProgress()
   const executor = jobExecutor(app.database)
-  const db = { executeSql: (text: string, values?: unknown[]) => inProgress.track(() => executor.executeSql(text, values)) }
+  // The embedded database runs each statement on the event loop, and pg-boss's run one after another as soon as the one
+  // before answers, all within one turn: each waits for the next turn first, so requests that came in between (the
+  // first ones after a start, while the queue starts) are served between two of the queue's statements, not after all.
+  const turn = app.database.kind === 'pglite' ? async () => { await new Promise((resolve) => setImmediate(resolve)) } : undefined
+  const db = {
+    executeSql: (text: string, values?: unknown[]) => inProgress.track(async () => {
+      await turn?.()
+      return await executor.executeSql(text, values)
+    })
+  }
   const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: options.JOBS_SCHEDULE })
   boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
-  await boss.start()
   const pollingIntervalSeconds = options.JOBS_POLL_SECONDS
-  // A schedule already stored with its cron and time zone is left as it is (each start wrote all seven again: on the
-  // embedded database 9-60 ms each); one missing or changed (by hand, or by a new version of this file) is written.
-  const stored = new Map(options.JOBS_SCHEDULE ? (await boss.getSchedules() as Array<PgBoss.Schedule & { timezone?: string }>).map((schedule) => [schedule.name, schedule]) : [])
-  for (const [name, definition] of Object.entries(definitions(app, options, mailer)) as [JobQueue, { cron: string, work: () => Promise<unknown> }][]) {
-    await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, () => inProgress.track(async () => {
-      const output = await definition.work()
-      app.log.info({ job: name, output }, 'job done')
-      return output
-    }))
-    const schedule = stored.get(name)
-    if (options.JOBS_SCHEDULE && (schedule?.cron !== definition.cron || schedule.timezone !== ROUND_TIME_ZONE)) {
-      await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
+  const start = async () => {
+    await boss.start()
+    // A schedule already stored with its cron and time zone is left as it is (each start wrote all seven again: on the
+    // embedded database 9-60 ms each); one missing or changed (by hand, or by a new version of this file) is written.
+    const stored = new Map(options.JOBS_SCHEDULE ? (await boss.getSchedules() as Array<PgBoss.Schedule & { timezone?: string }>).map((schedule) => [schedule.name, schedule]) : [])
+    for (const [name, definition] of Object.entries(definitions(app, options, mailer)) as [JobQueue, { cron: string, work: () => Promise<unknown> }][]) {
+      await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, () => inProgress.track(async () => {
+        const output = await definition.work()
+        app.log.info({ job: name, output }, 'job done')
+        return output
+      }))
+      const schedule = stored.get(name)
+      if (options.JOBS_SCHEDULE && (schedule?.cron !== definition.cron || schedule.timezone !== ROUND_TIME_ZONE)) {
+        await boss.schedule(name, definition.cron, undefined, { tz: ROUND_TIME_ZONE })
+      }
     }
   }
+  // The queue starts once the app is ready, beside its first requests, not before them: its start is some 15
+  // statements (pg-boss's own, a first poll per queue, the schedules), and the embedded database runs one statement at a
+  // time on the event loop, so starting first held the service's readiness back by 0.3-0.4 s. Nothing the API answers
+  // waits for it but `run` and the job queue's own summary; a start that fails is logged, and `run` fails with it.
+  let started: Promise<void> | undefined
+  const whenStarted = () => (started ??= start().catch((error: unknown) => {
+    app.log.error({ err: error }, 'the job queue did not start')
+    throw error
+  }))
+  app.addHook('onReady', async () => { whenStarted().catch(() => undefined) }) // awaited by `run`, `started` and the close
   let closing = false
   app.decorate('jobs', {
     running: true,
+    get started () { return whenStarted() },
     run: async (name: JobQueue, { timeoutMs = 30_000 } = {}) => {
+      await whenStarted()
       const id = await boss.send(name, {})
       if (id === null) throw new Error(`The job queue refused a job of ${name}`)
       const until = Date.now() + timeoutMs
@@ -139,7 +168,11 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   app.addHook('preClose', async () => {
     closing = true
     const deadline = Date.now() + 10_000
-    await boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 })
+    // A start still under way ends first (or fails: then pg-boss stops what it began); one never begun has nothing to stop.
+    if (started !== undefined) {
+      await started.catch(() => undefined)
+      await boss.stop({ graceful: true, close: false, wait: true, timeout: 5000 })
+    }
     const left = await inProgress.settled(deadline)
     if (left > 0) app.log.warn({ left }, 'job queue: closing with work still in progress')
     mailer?.transport.close()

@@ -89,7 +89,11 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['jobs'],
       response: { 200: ref(JobSummarySchema), ...problems(401, 403) }
     }
-  }, async () => ({ running: app.jobs.running, ...await jobSummary(app.db) }))
+  }, async () => {
+    // Right after a start, the queue may still be starting (its schedules written then): the summary waits for it.
+    await app.jobs.started.catch(() => undefined)
+    return { running: app.jobs.running, ...await jobSummary(app.db) }
+  })
 }
 
 export default notificationRoutes
