@@ -125,6 +125,7 @@ t.test('the queue starts beside the service, not before it: a queue that cannot 
   t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'the service is ready')
   t.equal((await app.inject({ method: 'GET', url: '/auth/me', headers: (await loginAs(app, 'admin')).headers })).statusCode, 200, 'and answers')
   await t.rejects(app.jobs.started, 'the start failed')
+  t.equal(app.jobs.running, false, 'the instance no longer counts as running the queue')
   await t.rejects(app.jobs.run('token-prune'), 'a job asked for fails')
 })
 

@@ -14,7 +14,7 @@ import { deliverPendingWebhooks } from '../services/webhooks/deliver.js'
 export interface JobRun { id: string, state: 'completed' | 'failed', output: unknown }
 
 export interface Jobs {
-  /** Whether this instance runs the queue (JOBS_ENABLED). */
+  /** Whether this instance runs the queue: JOBS_ENABLED, and its start has not failed. */
   readonly running: boolean
   /**
    * Settles when the queue has started in this instance: pg-boss started, each queue's worker polling and its schedule
@@ -140,14 +140,17 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   // time on the event loop, so starting first held the service's readiness back by 0.3-0.4 s. Nothing the API answers
   // waits for it but `run` and the job queue's own summary; a start that fails is logged, and `run` fails with it.
   let started: Promise<void> | undefined
+  let failed = false
   const whenStarted = () => (started ??= start().catch((error: unknown) => {
+    failed = true
     app.log.error({ err: error }, 'the job queue did not start')
     throw error
   }))
   app.addHook('onReady', async () => { whenStarted().catch(() => undefined) }) // awaited by `run`, `started` and the close
   let closing = false
   app.decorate('jobs', {
-    running: true,
+    // Not running once its start failed: GET /jobs says so, as the log does.
+    get running () { return !failed },
     get started () { return whenStarted() },
     run: async (name: JobQueue, { timeoutMs = 30_000 } = {}) => {
       await whenStarted()
