@@ -27,7 +27,7 @@ export async function migrate (database: Database, options: { folder?: string } 
     // drizzle's migrator creates its schema and table if missing and reads the last migration applied at every start,
     // 50-60 ms on the embedded database's cold catalogs; when the last one applied is the folder's last, two look-ups
     // that take a few milliseconds say the same (its own test: a migration applies when its time is after the last's).
-    if (!await appliedUpTo(database.db, lastMigrationMillis(config.migrationsFolder))) {
+    if (!await isMigrated(database.db, config.migrationsFolder)) {
       await migratePglite(database.db as unknown as PgliteDatabase, config)
     }
     await installJobQueue(jobExecutor(database))
@@ -48,33 +48,29 @@ export async function migrate (database: Database, options: { folder?: string } 
   }
 }
 
-/** The time stamp of a folder's last migration, from drizzle-kit's journal (drizzle's migrator records it as created_at). */
-function lastMigrationMillis (folder: string): number {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> }
-  return Math.max(...journal.entries.map((entry) => entry.when))
-}
-
-/** True when the database has applied the migration of time stamp `millis` or a later one. */
-async function appliedUpTo (db: Db, millis: number): Promise<boolean> {
-  const [exists] = await queryRows<{ present: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`)
-  if (!exists?.present) return false
-  const [last] = await queryRows<{ created: string | null }>(db, sql`select max(created_at)::text as created from drizzle.__drizzle_migrations`)
-  return last?.created != null && Number(last.created) >= millis
+/** A folder's migrations from drizzle-kit's journal: how many, and the time stamp of the last (drizzle's created_at). */
+const journals = new Map<string, { count: number, lastMillis: number }>()
+function journalOf (folder: string): { count: number, lastMillis: number } {
+  let journal = journals.get(folder)
+  if (journal === undefined) {
+    const { entries } = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> }
+    journals.set(folder, journal = { count: entries.length, lastMillis: Math.max(...entries.map((entry) => entry.when)) })
+  }
+  return journal
 }
 
 /** Number of migrations shipped with this build, from drizzle-kit's journal. */
-let expected: number | undefined
 export function expectedMigrationCount (): number {
-  if (expected !== undefined) return expected
-  const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
-  expected = journal.entries.length
-  return expected
+  return journalOf(migrationsDir).count
 }
 
-/** True when every shipped migration has been applied. Throws when the database cannot be reached. */
-export async function isMigrated (db: Db): Promise<boolean> {
+/**
+ * True when every migration of the folder (by default the build's) has been applied, by drizzle's own rule: a migration
+ * applies when its time stamp is after the last one applied. Throws when the database cannot be reached.
+ */
+export async function isMigrated (db: Db, folder = migrationsDir): Promise<boolean> {
   const [exists] = await queryRows<{ present: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`)
   if (!exists?.present) return false
-  const [applied] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from drizzle.__drizzle_migrations`)
-  return Number(applied?.count ?? 0) >= expectedMigrationCount()
+  const [last] = await queryRows<{ created: string | null }>(db, sql`select max(created_at)::text as created from drizzle.__drizzle_migrations`)
+  return last?.created != null && Number(last.created) >= journalOf(folder).lastMillis
 }

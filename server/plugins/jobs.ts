@@ -1,5 +1,6 @@
 // The job queue (pg-boss in the same database): every instance runs the workers and each job is done once across
 // them; schedules fire the reminders, e-mail and clean-ups; `app.jobs.run(name)` runs one now and waits for it.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import PgBoss from 'pg-boss'
@@ -77,7 +78,7 @@ function workInProgress () {
       for (;;) {
         // What ended may start the next step within the same turn of the event loop (a fetched job's handler, the
         // statement recording its end): count after that turn, not at the moment the last one ended.
-        await new Promise((resolve) => setImmediate(resolve))
+        await nextTurn()
         const left = deadline - Date.now()
         if (count === 0 || left <= 0) return count
         await new Promise<void>((resolve) => {
@@ -108,10 +109,10 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   // The embedded database runs each statement on the event loop, and pg-boss's run one after another as soon as the one
   // before answers, all within one turn: each waits for the next turn first, so requests that came in between (the
   // first ones after a start, while the queue starts) are served between two of the queue's statements, not after all.
-  const turn = app.database.kind === 'pglite' ? async () => { await new Promise((resolve) => setImmediate(resolve)) } : undefined
+  const embedded = app.database.kind === 'pglite'
   const db = {
     executeSql: (text: string, values?: unknown[]) => inProgress.track(async () => {
-      await turn?.()
+      if (embedded) await nextTurn()
       return await executor.executeSql(text, values)
     })
   }
