@@ -274,6 +274,31 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the three units are back', async () => await rows.count() === 3)
   })
 
+  await check('a unit\'s previous and next step through the desk\'s filtered list; opened from a link, through its unit type', async () => {
+    assert(page, 'no appraiser tab')
+    const rows = page.locator('[data-testid="desk-table"] tbody tr')
+    const position = page.getByTestId('unit-position')
+    await page.getByLabel('Tìm đơn vị').fill('so')
+    await waitUntil('the two departments coded SO- are listed', async () => await rows.count() === 2)
+    await page.getByTestId('desk-table').getByRole('link', { name: UNITS.a.name, exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: UNITS.a.name }).waitFor()
+    await waitUntil('the unit is the first of the two', async () => await position.innerText() === '1 / 2')
+    assert(await page.getByTestId('unit-previous').count() === 0, 'the first unit of the list has a previous one')
+    await page.getByTestId('unit-next').click()
+    await page.getByRole('heading', { level: 1, name: UNITS.b.name }).waitFor()
+    await waitUntil('the next unit is the second of the two', async () => await position.innerText() === '2 / 2')
+    assert(await page.getByTestId('unit-next').count() === 0, `the last unit of the filtered list leads on to "${await page.getByTestId('unit-next').innerText().catch(() => '')}"`)
+    assert((await page.getByTestId('unit-previous').innerText()).includes(UNITS.a.name), 'the previous unit is not the first of the list')
+    // A link opened anew (no desk in this page's memory): the round's units of the same type.
+    await page.goto(`${c.baseUrl}/admin/rounds/${roundId}/units/${unitIds.c}/appraisal`)
+    await page.getByRole('heading', { level: 1, name: UNITS.c.name }).waitFor()
+    await waitUntil('the unit is the last of the three departments', async () => await position.innerText() === '3 / 3')
+    assert((await page.getByTestId('unit-previous').innerText()).includes(UNITS.b.name), 'the unit before Thanh tra tỉnh is not Sở Y tế')
+    // The page was loaded anew, so the desk opens without the filter.
+    await page.getByRole('link', { name: '← Bàn thẩm định' }).click()
+    await waitUntil('the three units are back', async () => await rows.count() === 3 && await page!.getByLabel('Tìm đơn vị').inputValue() === '')
+  })
+
   await check('on a unit the appraiser accepts the whole field; the totals and the gap come from the server', async () => {
     assert(page, 'no appraiser tab')
     await page.getByTestId('desk-table').getByRole('link', { name: UNITS.a.name, exact: true }).click()

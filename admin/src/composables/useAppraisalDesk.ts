@@ -83,3 +83,26 @@ export function rememberDeskQuery (query: Record<string, string>): void {
 export function deskLocation () {
   return { name: 'appraisal', query: lastDeskQuery }
 }
+
+export type DeskUnit = UnitProgress['unit']
+
+/** The units the desk last listed (after its filters), in its order: a unit's screen steps through the same list. */
+let lastDeskList: { roundId: string, units: readonly DeskUnit[] } | null = null
+
+export function rememberDeskList (roundId: string, units: readonly DeskUnit[]): void {
+  lastDeskList = { roundId, units }
+}
+
+export interface Neighbours { previous?: DeskUnit | undefined, next?: DeskUnit | undefined, position: number, total: number }
+
+/** The units before and after `unitId` in `units`, and its place there (1-based); null when it is not listed. */
+export function neighboursIn (units: readonly DeskUnit[], unitId: string): Neighbours | null {
+  const index = units.findIndex((unit) => unit.id === unitId)
+  if (index < 0) return null
+  return { previous: units[index - 1], next: units[index + 1], position: index + 1, total: units.length }
+}
+
+/** The neighbours of a unit in the list the desk last showed for the round; null when it did not show the unit. */
+export function deskNeighbours (roundId: string, unitId: string): Neighbours | null {
+  return lastDeskList?.roundId === roundId ? neighboursIn(lastDeskList.units, unitId) : null
+}
