@@ -35,6 +35,10 @@ declare module 'fastify' {
 export type JobsPluginOptions = Pick<Config, 'JOBS_ENABLED' | 'JOBS_SCHEDULE' | 'JOBS_POLL_SECONDS' | 'SMTP_URL' | 'MAIL_FROM' | 'APP_PUBLIC_URL' | 'EVIDENCE_UNATTACHED_GRACE_HOURS' |
   'WEBHOOK_ALLOW_HTTP' | 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES' | 'WEBHOOK_TIMEOUT_SECONDS' | 'WEBHOOK_DISABLE_AFTER_FAILURES'>
 
+/** The wait before a failed start of the queue is tried again, doubled after each failure up to the longest. */
+const RETRY_FIRST_MS = 1000
+const RETRY_MAX_MS = 60_000
+
 /** Each queue's work and when it runs (cron, in Vietnam's time). */
 function definitions (app: FastifyInstance, options: JobsPluginOptions, mailer: Mailer | null): Record<JobQueue, { cron: string, work: () => Promise<unknown> }> {
   return {
@@ -116,8 +120,13 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
       return await executor.executeSql(text, values)
     })
   }
-  const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: options.JOBS_SCHEDULE })
-  boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
+  // Each attempt to start is a pg-boss of its own: one whose start failed cannot be started again.
+  const newBoss = () => {
+    const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: false, supervise: true, schedule: options.JOBS_SCHEDULE })
+    boss.on('error', (error: Error) => { app.log.error({ err: error }, 'job queue error') })
+    return boss
+  }
+  let boss = newBoss()
   const pollingIntervalSeconds = options.JOBS_POLL_SECONDS
   const start = async () => {
     await boss.start()
@@ -139,18 +148,32 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   // The queue starts once the app is ready, beside its first requests, not before them: its start is some 15
   // statements (pg-boss's own, a first poll per queue, the schedules), and the embedded database runs one statement at a
   // time on the event loop, so starting first held the service's readiness back by 0.3-0.4 s. Nothing the API answers
-  // waits for it but `run` and the job queue's own summary; a start that fails is logged, and `run` fails with it.
+  // waits for it but `run` and the job queue's own summary. A start that fails (the database gone for a moment, say)
+  // is logged, `run` fails with it meanwhile, and the queue tries again after 1 s, then 2, 4, … up to a minute apart.
   let started: Promise<void> | undefined
   let failed = false
-  const whenStarted = () => (started ??= start().catch((error: unknown) => {
+  let closing = false
+  let retry: NodeJS.Timeout | undefined
+  let retryMs = RETRY_FIRST_MS
+  const whenStarted = () => (started ??= start().then(() => { failed = false }, async (error: unknown) => {
     failed = true
-    app.log.error({ err: error }, 'the job queue did not start')
+    // What the attempt began (workers, schedules) stops; the next attempt is a new pg-boss.
+    await boss.stop({ graceful: false, close: false, wait: true, timeout: 1000 }).catch(() => undefined)
+    if (!closing) {
+      app.log.error({ err: error, retryInSeconds: retryMs / 1000 }, 'the job queue did not start; it will try again')
+      retry = setTimeout(() => {
+        retry = undefined
+        boss = newBoss()
+        started = undefined
+        whenStarted().catch(() => undefined)
+      }, retryMs)
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS)
+    }
     throw error
   }))
   app.addHook('onReady', async () => { whenStarted().catch(() => undefined) }) // awaited by `run`, `started` and the close
-  let closing = false
   app.decorate('jobs', {
-    // Not running once its start failed: GET /jobs says so, as the log does.
+    // Not running while its start has failed (until an attempt succeeds): GET /jobs says so, as the log does.
     get running () { return !failed },
     get started () { return whenStarted() },
     run: async (name: JobQueue, { timeoutMs = 30_000 } = {}) => {
@@ -171,6 +194,7 @@ async function jobsPlugin (app: FastifyInstance, options: JobsPluginOptions): Pr
   // Before the database closes: workers stop polling and finish the job in hand, and pg-boss's last statements end.
   app.addHook('preClose', async () => {
     closing = true
+    clearTimeout(retry)
     const deadline = Date.now() + 10_000
     // A start still under way ends first (or fails: then pg-boss stops what it began); one never begun has nothing to stop.
     if (started !== undefined) {

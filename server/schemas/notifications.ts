@@ -59,7 +59,7 @@ export const JobQueueSummarySchema = Type.Object({
 }, { $id: 'JobQueueSummary' })
 
 export const JobSummarySchema = Type.Object({
-  running: Type.Boolean({ description: 'Whether the instance that answered runs the workers: JOBS_ENABLED, and the queue started (false after a start that failed; the log says why)' }),
+  running: Type.Boolean({ description: 'Whether the instance that answered runs the workers: JOBS_ENABLED, and the queue started (false while its start has failed, until an attempt to start again, a minute apart at most, succeeds; the log says why)' }),
   queues: Type.Array(ref(JobQueueSummarySchema)),
   mail: Type.Object({ pending: Type.Integer(), sent: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer() }, { description: 'Notification e-mails by status' })
 }, { $id: 'JobSummary' })

@@ -3883,7 +3883,7 @@ export interface components {
             email?: string | null;
         };
         JobSummary: {
-            /** @description Whether the instance that answered runs the workers: JOBS_ENABLED, and the queue started (false after a start that failed; the log says why) */
+            /** @description Whether the instance that answered runs the workers: JOBS_ENABLED, and the queue started (false while its start has failed, until an attempt to start again, a minute apart at most, succeeds; the log says why) */
             running: boolean;
             queues: components["schemas"]["JobQueueSummary"][];
             /** @description Notification e-mails by status */
