@@ -238,6 +238,49 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     t.equal((await inject(legal, 'GET', `/rounds/${roundId}/gap`)).statusCode, 403)
   })
 
+  await t.test('progress and gap are read a page at a time: the pages put together are the whole list, with its total', async (t) => {
+    const ids = (list: { unit: { id: string } }[]) => list.map((line) => line.unit.id)
+    for (const who of [viewer, legal]) {
+      const whole = await inject(who, 'GET', `/rounds/${roundId}/progress`)
+      const all = whole.json()
+      t.ok(all.length > 5, `${who.user.username} sees ${all.length} units`)
+      t.equal(whole.headers['x-total-count'], String(all.length), 'the whole list says its total')
+      const pages = []
+      for (let offset = 0; offset < all.length; offset += 4) {
+        const page = await inject(who, 'GET', `/rounds/${roundId}/progress?limit=4&offset=${offset}`)
+        t.equal(page.headers['x-total-count'], String(all.length), `the page at ${offset} says the whole list's total`)
+        t.ok(page.json().length <= 4)
+        pages.push(...page.json())
+      }
+      t.same(pages, all, `${who.user.username}: the pages in order are the whole list, line for line`)
+      t.same((await inject(who, 'GET', `/rounds/${roundId}/progress?offset=${all.length}`)).json(), [], 'past the end: no line')
+    }
+    // The appraiser's total is of the units they see: fewer than the viewer's (their unit types only).
+    const theirs = (await inject(legal, 'GET', `/rounds/${roundId}/progress?limit=1`)).headers['x-total-count']
+    const everyone = (await inject(viewer, 'GET', `/rounds/${roundId}/progress?limit=1`)).headers['x-total-count']
+    t.ok(Number(theirs) <= Number(everyone), `the appraiser's total ${String(theirs)} is of their units (viewer ${String(everyone)})`)
+
+    const whole = (await inject(viewer, 'GET', `/rounds/${roundId}/gap`)).json()
+    t.equal(whole.page, undefined, 'the whole report has no page')
+    const second = (await inject(viewer, 'GET', `/rounds/${roundId}/gap?limit=3&offset=3`)).json()
+    t.same(second.page, { total: whole.units.length, limit: 3, offset: 3 })
+    t.same(ids(second.units), ids(whole.units.slice(3, 6)), 'the second page of three')
+    t.same(second.units, whole.units.slice(3, 6), 'with the same figures')
+    t.equal(second.roundId, roundId)
+    const departments = (await inject(viewer, 'GET', `/rounds/${roundId}/gap?unitType=department`)).json()
+    const firstDepartments = (await inject(viewer, 'GET', `/rounds/${roundId}/gap?unitType=department&limit=2`)).json()
+    t.same(firstDepartments.units, departments.units.slice(0, 2), 'a page of one unit type')
+    t.same(firstDepartments.page, { total: departments.units.length, limit: 2, offset: 0 })
+    t.equal(firstDepartments.unitType, 'department')
+
+    for (const [url, field] of [[`/rounds/${roundId}/progress?limit=0`, '/limit'], [`/rounds/${roundId}/gap?offset=-1`, '/offset']] as const) {
+      const refused = await inject(viewer, 'GET', url)
+      t.equal(refused.statusCode, 400, url)
+      t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
+      t.match(refused.json(), { code: 'VALIDATION_FAILED', errors: [{ in: 'querystring', pointer: field }] }, `${url} names the field`)
+    }
+  })
+
   await t.test('an admin finalizes; the unit is locked for appraisers and the unit until reopened with a reason', async (t) => {
     const finalized = await inject(admin, 'POST', `/rounds/${roundId}/units/${unitId}/finalize`)
     t.equal(finalized.statusCode, 200)

@@ -5,7 +5,7 @@ import { actorOf } from '../plugins/auth.js'
 import {
   AcceptSelfScoresSchema, AnswerSupplementRequestSchema, AppraisalAssignmentSchema, AppraisalLeafSchema, AppraisalSchema,
   CloseSupplementRequestSchema, CreateSupplementRequestSchema, GapReportSchema, LeafHistorySchema, ReopenAppraisalSchema, RoundUnitLeafParams,
-  SaveAppraisalSchema, SetAppraisalAssignmentsSchema, SupplementRequestSchema, SupplementStatusSchema, UnitHistorySchema, UnitProgressSchema
+  RoundUnitsQuery, SaveAppraisalSchema, SetAppraisalAssignmentsSchema, SupplementRequestSchema, SupplementStatusSchema, UnitHistorySchema, UnitProgressSchema
 } from '../schemas/appraisal.js'
 import { IdParams, problems, ref } from '../schemas/common.js'
 import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
@@ -17,6 +17,7 @@ import { appraisalProgress, keptGapReport, type GapReport, type UnitProgress } f
 import { sendJsonBytes } from './cached-views.js'
 import { listWriter } from './list-bodies.js'
 import { leafHistory, unitHistory } from '../services/history.js'
+import { unitPage } from '../services/unit-pages.js'
 import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
 } from '../services/supplements.js'
@@ -60,16 +61,24 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => setAssignments(app.db, actorOf(request), request.params.id, request.body.assignments))
 
   app.get('/rounds/:id/progress', {
-    config: { access: { roles: ['admin', 'viewer', 'appraiser'], note: 'An appraiser sees only the unit types and fields assigned to them, and the requests touching them.' } },
+    config: {
+      access: { roles: ['admin', 'viewer', 'appraiser'], note: 'An appraiser sees only the unit types and fields assigned to them, and the requests touching them.' },
+      responseHeaders: { 200: ['x-total-count'] }
+    },
     schema: {
       operationId: 'getAppraisalProgress',
       summary: 'Per unit: self-assessment status, leaves appraised per field, supplement requests waiting, finalization',
       tags: ['appraisal'],
+      description: 'In catalog order of unit type, then Vietnamese order of name. With limit (and offset), that page of the list; X-Total-Count says how many units the whole list has.',
       params: IdParams,
-      querystring: Type.Object({ unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+      querystring: RoundUnitsQuery,
       response: { 200: Type.Array(ref(UnitProgressSchema)), ...problems(400, 401, 403, 404) }
     }
-  }, async (request, reply) => sendJsonBytes(request, reply, progressList(await appraisalProgress(app.db, actorOf(request), request.params.id, request.query))))
+  }, async (request, reply) => {
+    const lines = await appraisalProgress(app.db, actorOf(request), request.params.id, request.query)
+    reply.header('x-total-count', lines.length)
+    return sendJsonBytes(request, reply, progressList(unitPage(lines, request.query).items))
+  })
 
   app.get('/rounds/:id/gap', {
     config: { access: overseers },
@@ -77,16 +86,20 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getAppraisalGap',
       summary: 'Self points, appraised points and their difference (self − appraised) per unit and field, exact',
       tags: ['appraisal'],
+      description: 'With limit (and offset), `units` holds that page of the list and `page` says where it is.',
       params: IdParams,
-      querystring: Type.Object({ unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+      querystring: RoundUnitsQuery,
       response: { 200: ref(GapReportSchema), ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const report = await keptGapReport(app.db, request.params.id, request.query)
-    // The report's own figures as its schema writes them, its lines (the last of them) each as last written.
-    const head = reply.serialize({ ...report, units: [] }) as string
-    if (!head.endsWith('"units":[]}')) return report
-    return sendJsonBytes(request, reply, gapLines(report.units, head.slice(0, -3), '}'))
+    const whole = await keptGapReport(app.db, request.params.id, { unitType: request.query.unitType })
+    const { items, page } = unitPage(whole.units, request.query)
+    const report = page === undefined ? whole : { ...whole, units: items, page }
+    // The report's own figures as its schema writes them, its lines each as last written.
+    const parts = (reply.serialize({ ...report, units: [] }) as string).split('"units":[]')
+    const [head, tail] = parts
+    if (parts.length !== 2 || head === undefined || tail === undefined) return report
+    return sendJsonBytes(request, reply, gapLines(report.units, `${head}"units":`, tail))
   })
 
   app.get('/rounds/:id/units/:unitId/appraisal', {

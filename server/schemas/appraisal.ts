@@ -1,6 +1,6 @@
 // Contract of appraisal (thẩm định): assignments, appraised scores, supplement requests (yêu cầu bổ sung), progress, gap and history.
 import { Type } from 'typebox'
-import { ref, registerShared } from './common.js'
+import { ref, registerShared, unitPagePosition, unitPageQuery } from './common.js'
 import { LeafInputSchema, RoundStatusSchema, SelfAssessmentChangeSchema } from './rounds.js'
 
 const uuid = Type.String({ format: 'uuid' })
@@ -187,8 +187,15 @@ export const GapReportSchema = Type.Object({
     finalized: Type.Boolean(),
     ...gapLine,
     fields: Type.Array(Type.Object({ code: Type.String(), title: Type.String(), maxPoints: Type.Number(), ...gapLine }))
-  }))
+  }), { description: 'In catalog order of unit type, then Vietnamese order of name' }),
+  page: Type.Optional(unitPagePosition('Present when limit or offset was asked: `units` holds that page of the list'))
 }, { $id: 'GapReport', description: 'Self and appraised points per unit and field, summed by the database from the saved points' })
+
+/** A round's progress or gap: of one unit type or all, whole or a page of its units. */
+export const RoundUnitsQuery = Type.Object({
+  unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Unit type code, e.g. department; absent: every unit type' })),
+  ...unitPageQuery('catalog order of unit type, then Vietnamese order of name')
+})
 
 export const SupplementRequestSchema = Type.Object({
   id: uuid,

@@ -61,6 +61,23 @@ export const PageQuery = Type.Object({
   offset: Type.Integer({ minimum: 0, default: 0 })
 })
 
+/** limit and offset of a long list of units (a round's ranking, progress or gap), in the list's own order. */
+export function unitPageQuery (order: string) {
+  return {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Units per page; absent: every unit (a province\'s few dozen). A national list is read a page at a time.' })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, description: `Units to skip in ${order} (default 0)` }))
+  }
+}
+
+/** Where a page of units (unitPageQuery) is in the whole list. */
+export function unitPagePosition (description: string) {
+  return Type.Object({
+    total: Type.Integer({ description: 'Units in the whole list' }),
+    limit: Type.Integer(),
+    offset: Type.Integer()
+  }, { description })
+}
+
 export function page<T extends TSchema> (item: T, id: string) {
   return Type.Object({
     items: Type.Array(ref(item)),

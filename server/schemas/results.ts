@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox'
 import { CSV_DIALECTS } from '../domain/csv.js'
 import { ClassificationBandSchema } from './catalogs.js'
-import { ref, registerShared } from './common.js'
+import { ref, registerShared, unitPagePosition, unitPageQuery } from './common.js'
 
 const exactPoints = (description: string) => Type.Number({ description: `${description}: exact, a JSON number of thousandths (e.g. 19.25)` })
 const display = Type.String({ description: 'Rounded half up to 2 decimals, as the report prints it (9.125 → "9.13")', pattern: '^-?\\d+\\.\\d{2}$' })
@@ -165,11 +165,7 @@ export const ResultSetSchema = Type.Object({
   average: averageBlock,
   classificationCounts: Type.Array(ref(ClassificationCountSchema)),
   comparison: nullable(ref(ComparisonSchema)),
-  page: Type.Optional(Type.Object({
-    total: Type.Integer({ description: 'Units in the whole ranking' }),
-    limit: Type.Integer(),
-    offset: Type.Integer()
-  }, { description: 'Present when limit or offset was asked: `units` holds that page of the ranking, while fields, average, classification counts and comparison are of all units' }))
+  page: Type.Optional(unitPagePosition('Present when limit or offset was asked: `units` holds that page of the ranking, while fields, average, classification counts and comparison are of all units'))
 }, { $id: 'ResultSet' })
 
 export type ResultSetBody = Static<typeof ResultSetSchema>
@@ -299,10 +295,7 @@ export const HistoricalUnitSchema = Type.Object({
 
 export const UnitTypeQuery = Type.Object({ unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }) })
 
-const pageOfUnits = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Units per page; absent: every unit (a province\'s few dozen). A national ranking is read a page at a time.' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Units to skip in rank order (default 0)' }))
-}
+const pageOfUnits = unitPageQuery('rank order')
 
 /** A published version of one unit type's results, whole or a page of its units. */
 export const VersionPageQuery = Type.Object({

@@ -1239,7 +1239,9 @@ export interface paths {
         };
         /**
          * Per unit: self-assessment status, leaves appraised per field, supplement requests waiting, finalization
-         * @description **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the unit types and fields assigned to them, and the requests touching them.
+         * @description In catalog order of unit type, then Vietnamese order of name. With limit (and offset), that page of the list; X-Total-Count says how many units the whole list has.
+         *
+         *     **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the unit types and fields assigned to them, and the requests touching them.
          */
         get: operations["getAppraisalProgress"];
         put?: never;
@@ -1259,7 +1261,9 @@ export interface paths {
         };
         /**
          * Self points, appraised points and their difference (self − appraised) per unit and field, exact
-         * @description **Access.** Roles: admin, viewer.
+         * @description With limit (and offset), `units` holds that page of the list and `page` says where it is.
+         *
+         *     **Access.** Roles: admin, viewer.
          */
         get: operations["getAppraisalGap"];
         put?: never;
@@ -3298,7 +3302,7 @@ export interface components {
             comparison: components["schemas"]["ResultComparison"] | null;
             /** @description Present when limit or offset was asked: `units` holds that page of the ranking, while fields, average, classification counts and comparison are of all units */
             page?: {
-                /** @description Units in the whole ranking */
+                /** @description Units in the whole list */
                 total: number;
                 limit: number;
                 offset: number;
@@ -3691,6 +3695,7 @@ export interface components {
             /** Format: uuid */
             roundId: string;
             unitType: string | null;
+            /** @description In catalog order of unit type, then Vietnamese order of name */
             units: {
                 unit: {
                     /** Format: uuid */
@@ -3720,6 +3725,13 @@ export interface components {
                     appraised: number;
                 }[];
             }[];
+            /** @description Present when limit or offset was asked: `units` holds that page of the list */
+            page?: {
+                /** @description Units in the whole list */
+                total: number;
+                limit: number;
+                offset: number;
+            };
         };
         SupplementRequest: {
             /** Format: uuid */
@@ -8680,7 +8692,7 @@ export interface operations {
                  * @example department
                  */
                 unitType: string;
-                /** @description Units per page; absent: every unit (a province's few dozen). A national ranking is read a page at a time. */
+                /** @description Units per page; absent: every unit (a province's few dozen). A national list is read a page at a time. */
                 limit?: number;
                 /** @description Units to skip in rank order (default 0) */
                 offset?: number;
@@ -8950,7 +8962,7 @@ export interface operations {
                  * @example department
                  */
                 unitType: string;
-                /** @description Units per page; absent: every unit (a province's few dozen). A national ranking is read a page at a time. */
+                /** @description Units per page; absent: every unit (a province's few dozen). A national list is read a page at a time. */
                 limit?: number;
                 /** @description Units to skip in rank order (default 0) */
                 offset?: number;
@@ -10508,7 +10520,12 @@ export interface operations {
     getAppraisalProgress: {
         parameters: {
             query?: {
+                /** @description Unit type code, e.g. department; absent: every unit type */
                 unitType?: string;
+                /** @description Units per page; absent: every unit (a province's few dozen). A national list is read a page at a time. */
+                limit?: number;
+                /** @description Units to skip in catalog order of unit type, then Vietnamese order of name (default 0) */
+                offset?: number;
             };
             header?: never;
             path: {
@@ -10523,6 +10540,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description Items in the whole list, of which the answer may be a page (limit, offset) */
+                    "x-total-count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10589,7 +10608,12 @@ export interface operations {
     getAppraisalGap: {
         parameters: {
             query?: {
+                /** @description Unit type code, e.g. department; absent: every unit type */
                 unitType?: string;
+                /** @description Units per page; absent: every unit (a province's few dozen). A national list is read a page at a time. */
+                limit?: number;
+                /** @description Units to skip in catalog order of unit type, then Vietnamese order of name (default 0) */
+                offset?: number;
             };
             header?: never;
             path: {

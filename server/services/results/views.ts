@@ -2,16 +2,15 @@
 import { Errors } from '../../errors.js'
 import { text as t } from '../../messages/text.js'
 import type { PublishedVersion, ResultSet, ResultVersionSummary } from './inputs.js'
+import { unitPage, type UnitPageAsked, type UnitPagePosition } from '../unit-pages.js'
 
 /**
  * A result set with only a page of its units (in rank order) when a page is asked; the fields, averages, class counts
  * and comparison stay those of every unit, so each page can be read on its own. Without limit or offset, the set as it is.
  */
-export function resultsPage (set: ResultSet, page: { limit?: number | undefined, offset?: number | undefined }): ResultSet & { page?: { total: number, limit: number, offset: number } } {
-  if (page.limit === undefined && page.offset === undefined) return set
-  const offset = page.offset ?? 0
-  const limit = page.limit ?? set.units.length
-  return { ...set, units: set.units.slice(offset, offset + limit), page: { total: set.units.length, limit, offset } }
+export function resultsPage (set: ResultSet, asked: UnitPageAsked): ResultSet & { page?: UnitPagePosition } {
+  const { items, page } = unitPage(set.units, asked)
+  return page === undefined ? set : { ...set, units: items, page }
 }
 
 // Nothing here changes after publication (not even whether the version is still the latest), so a version's body is stable.
