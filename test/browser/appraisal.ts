@@ -289,6 +289,12 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the next unit is the second of the two', async () => await position.innerText() === '2 / 2')
     assert(await page.getByTestId('unit-next').count() === 0, `the last unit of the filtered list leads on to "${await page.getByTestId('unit-next').innerText().catch(() => '')}"`)
     assert((await page.getByTestId('unit-previous').innerText()).includes(UNITS.a.name), 'the previous unit is not the first of the list')
+    // The keyboard: p the previous unit, n the next one.
+    await page.keyboard.press('p')
+    await page.getByRole('heading', { level: 1, name: UNITS.a.name }).waitFor()
+    await waitUntil('p went back to the first of the two', async () => await position.innerText() === '1 / 2')
+    await page.keyboard.press('n')
+    await page.getByRole('heading', { level: 1, name: UNITS.b.name }).waitFor()
     // A link opened anew (no desk in this page's memory): the round's units of the same type.
     await page.goto(`${c.baseUrl}/admin/rounds/${roundId}/units/${unitIds.c}/appraisal`)
     await page.getByRole('heading', { level: 1, name: UNITS.c.name }).waitFor()

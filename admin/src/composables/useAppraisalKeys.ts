@@ -14,6 +14,8 @@ export interface AppraisalKeyActions {
   /** Esc inside a leaf: back to the leaf, ready for the next key. */
   backToLeaf: () => void
   save: () => void
+  /** The next or previous unit of the list the screen steps through. */
+  unit: (step: 1 | -1) => void
 }
 
 /** The keys shown on the screen, in the order of the hint. */
@@ -27,6 +29,8 @@ export const appraisalKeys: readonly { keys: string[], what: string }[] = [
   { keys: ['h'], what: 'lịch sử' },
   { keys: ['x'], what: 'chọn để yêu cầu bổ sung' },
   { keys: ['Esc'], what: 'về tiêu chí' },
+  { keys: ['n'], what: 'đơn vị sau' },
+  { keys: ['p'], what: 'đơn vị trước' },
   { keys: ['Ctrl+S'], what: 'lưu ngay' }
 ]
 
@@ -74,7 +78,9 @@ export function useAppraisalKeys (actions: AppraisalKeyActions, enabled: () => b
       l: actions.focusReason,
       t: actions.openFile,
       h: actions.history,
-      x: actions.toggleSelect
+      x: actions.toggleSelect,
+      n: () => actions.unit(1),
+      p: () => actions.unit(-1)
     }
     const run = action[event.key.toLowerCase()]
     if (run) {
