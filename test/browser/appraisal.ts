@@ -4,7 +4,7 @@
 // The helpers below (openUnitAppraisal, acceptField, overrideLeaf, askSupplement, closeSupplement) work on any round,
 // for the checks that drive a whole round across roles.
 import type { Locator, Page } from 'playwright-core'
-import { assert, assertAccessible, horizontalOverflow, type BrowserChecks } from './checks.js'
+import { assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
 
 const ROUND_CODE = 'TD-THU'
 const APPRAISER = 'thamdinh1'
@@ -160,15 +160,7 @@ async function setUpRound (c: BrowserChecks): Promise<{ roundId: string, unitIds
   const units = new Map<string, string>((await as('/units?limit=500&offset=0', 'GET')).items.map((unit: { code: string, id: string }) => [unit.code, unit.id]))
   const unitIds = Object.fromEntries(Object.entries(UNITS).map(([key, unit]) => [key, units.get(unit.code) as string])) as Record<keyof typeof UNITS, string>
   const appraiser = (await as('/users?role=appraiser&limit=100&offset=0', 'GET')).items.find((user: { username: string }) => user.username === APPRAISER)
-  const day = 86_400_000
-  const round = await as('/rounds', 'POST', {
-    code: ROUND_CODE,
-    title: 'Kỳ thử nghiệm thẩm định',
-    year,
-    selfAssessmentClosesAt: new Date(Date.now() + day).toISOString(),
-    supplementClosesAt: new Date(Date.now() + 20 * day).toISOString(),
-    appraisalClosesAt: new Date(Date.now() + 30 * day).toISOString()
-  })
+  const round = await as('/rounds', 'POST', roundOpenUntilTomorrow(ROUND_CODE, 'Kỳ thử nghiệm thẩm định'))
   await as(`/rounds/${round.id}/catalogs`, 'PUT', { catalogs: [{ unitType: 'department', catalogId: catalog.id }] })
   await as(`/rounds/${round.id}/participants`, 'POST', { unitIds: Object.values(unitIds) })
   await as(`/rounds/${round.id}/assignments`, 'PUT', { assignments: [{ unitType: 'department', fieldCode: '1', userId: appraiser.id }] })

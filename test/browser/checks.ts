@@ -36,6 +36,19 @@ export interface BrowserChecks {
 }
 
 /** Fails the check with the message unless the condition holds. */
+/** A round of this year in Vietnam, opening for self-assessment until tomorrow (the body of POST /rounds). */
+export function roundOpenUntilTomorrow (code: string, title: string) {
+  const day = 86_400_000
+  return {
+    code,
+    title,
+    year: Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date())),
+    selfAssessmentClosesAt: new Date(Date.now() + day).toISOString(),
+    supplementClosesAt: new Date(Date.now() + 20 * day).toISOString(),
+    appraisalClosesAt: new Date(Date.now() + 30 * day).toISOString()
+  }
+}
+
 export function assert (condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message)
 }

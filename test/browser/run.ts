@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core'
 import { appraisalChecks } from './appraisal.js'
 import { homeAuditChecks } from './home-audit.js'
+import { longListChecks } from './long-lists.js'
 import { notificationChecks } from './notifications.js'
 import type { BrowserChecks } from './checks.js'
 import { publicChecks } from './public.js'
@@ -477,7 +478,7 @@ async function run (): Promise<void> {
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
       ['home', homeAuditChecks], ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
-      ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks]
+      ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks], ['long-lists', longListChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)
     for (const [name, run] of groups) {

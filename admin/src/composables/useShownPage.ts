@@ -1,0 +1,22 @@
+// A long list filtered in the browser and drawn a page at a time: the filters and the counts work on every row, the
+// table draws one page (a province's few dozen units fit in one; a round of thousands of units drew every row, about
+// a second per thousand). The page is kept in the address as `from`, so the way back from a unit returns to it.
+import { computed, ref, watch, type Ref } from 'vue'
+
+export const SHOWN_PAGE_SIZE = 100
+
+export function useShownPage<T> (list: Ref<readonly T[]>, from: unknown, size = SHOWN_PAGE_SIZE) {
+  const asked = typeof from === 'string' ? Number(from) : 0
+  const offset = ref(Number.isInteger(asked) && asked > 0 ? asked - (asked % size) : 0)
+  const page = computed(() => list.value.slice(offset.value, offset.value + size))
+  // A list shorter than the page asked (another filter, a link from an older list): back to the first page.
+  watch(() => list.value.length, (length) => { if (length > 0 && offset.value >= length) offset.value = 0 })
+  return {
+    offset,
+    size,
+    page,
+    /** The first page again (a filter changed). */
+    reset: () => { offset.value = 0 },
+    go: (to: number) => { offset.value = to }
+  }
+}

@@ -1,0 +1,68 @@
+// Browser checks of a round too large for one page (120 units): the appraisal desk and the progress screen draw 100
+// units at a time, count every unit, keep the page in the address, and a unit's previous and next run through the
+// whole filtered list. Run last: the units and the round it adds would change what the earlier checks count.
+import { assert, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
+
+const UNITS = 120
+const ROUND_CODE = 'KY-DAI'
+const code = (i: number) => `DV-THU-${String(i).padStart(3, '0')}`
+
+export async function longListChecks (c: BrowserChecks): Promise<void> {
+  const { page, check, waitUntil } = c
+  let roundId = ''
+  const deskRows = page.locator('[data-testid="desk-table"] tbody tr')
+  const summary = page.getByTestId('pagination-summary')
+
+  await check('long lists set-up: a round of 120 department units in self-assessment (API)', async () => {
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+    const as = <T>(path: string, method: string, body?: unknown) => c.api<T>(path, { method, token, body })
+    await as('/units/import', 'POST', {
+      format: 'par-units/1',
+      province: 'Thanh Hóa',
+      units: Array.from({ length: UNITS }, (_, i) => ({ code: code(i + 1), name: `Đơn vị thử ${String(i + 1).padStart(3, '0')}`, unitType: 'department', aliases: [] }))
+    })
+    const ids = (await as<{ items: { id: string, code: string }[] }>('/units?limit=500&offset=0&q=DV-THU', 'GET')).items.map((unit) => unit.id)
+    assert(ids.length === UNITS, `${ids.length} test units found`)
+    const round = await as<{ id: string, year: number }>('/rounds', 'POST', roundOpenUntilTomorrow(ROUND_CODE, 'Kỳ thử nhiều đơn vị'))
+    const catalog = (await as<{ items: { id: string }[] }>(`/catalogs?code=TH-${round.year}-SO&limit=1&offset=0`, 'GET')).items[0]
+    assert(catalog, `the demo catalog TH-${round.year}-SO is missing`)
+    roundId = round.id
+    await as(`/rounds/${roundId}/catalogs`, 'PUT', { catalogs: [{ unitType: 'department', catalogId: catalog.id }] })
+    await as(`/rounds/${roundId}/participants`, 'POST', { unitIds: ids })
+    await as(`/rounds/${roundId}/transition`, 'POST', { to: 'self_assessment' })
+    await as('/auth/logout', 'POST')
+  })
+
+  await check('the desk draws 100 of the 120 units, pages on, and comes back to the same page from a unit', async () => {
+    await page.goto(`${c.baseUrl}/admin/appraisal?round=${roundId}`)
+    await waitUntil('the first page of 100 units', async () => await deskRows.count() === 100)
+    assert(await page.getByTestId('desk-units').innerText() === '120', 'the tile does not count every unit')
+    assert(await summary.innerText() === 'Hiển thị 1–100 / 120 đơn vị', `the page says "${await summary.innerText()}"`)
+    await page.getByRole('button', { name: 'Sau ›' }).click()
+    await waitUntil('the second page of 20 units', async () => await deskRows.count() === 20)
+    assert((await deskRows.first().innerText()).includes('Đơn vị thử 101'), 'the second page does not start at the 101st unit')
+    assert(new URL(page.url()).searchParams.get('from') === '100', `the address is ${page.url()}`)
+    await deskRows.first().getByRole('link').click()
+    await page.getByRole('heading', { level: 1, name: 'Đơn vị thử 101' }).waitFor()
+    await waitUntil('the unit is the 101st of the whole list', async () => await page.getByTestId('unit-position').innerText() === '101 / 120')
+    assert((await page.getByTestId('unit-previous').innerText()).includes('Đơn vị thử 100'), 'the previous unit is not the last of the first page')
+    await page.getByRole('link', { name: '← Bàn thẩm định' }).click()
+    await waitUntil('back on the second page', async () => await deskRows.count() === 20 && await summary.innerText() === 'Hiển thị 101–120 / 120 đơn vị')
+    // A filter starts again from the first page of what it finds.
+    await page.getByLabel('Tìm đơn vị').fill('thu 11')
+    await waitUntil('the ten units 110-119 on one page', async () => await deskRows.count() === 10)
+    assert(await summary.count() === 0, 'a list of one page still shows the pages')
+    assert(new URL(page.url()).searchParams.get('from') === null, `the address still names a page: ${page.url()}`)
+  })
+
+  await check('the progress screen draws 100 of the 120 units and pages on; its tiles count every unit', async () => {
+    await page.goto(`${c.baseUrl}/admin/rounds/${roundId}/progress`)
+    const rows = c.rows('progress-table')
+    await waitUntil('the first page of 100 units', async () => await rows.count() === 100)
+    assert(await page.getByTestId('progress-submitted').innerText() === '0 / 120', 'the tile does not count every unit')
+    await page.getByRole('button', { name: 'Sau ›' }).click()
+    await waitUntil('the second page of 20 units', async () => await rows.count() === 20 && await summary.innerText() === 'Hiển thị 101–120 / 120 đơn vị')
+    await page.getByLabel('Tìm đơn vị').fill('thu 005')
+    await waitUntil('a search shows its one unit', async () => await rows.count() === 1)
+  })
+}
