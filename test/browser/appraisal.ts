@@ -304,9 +304,12 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     // Self-assessed 1.5 below the maximum (1.1.2 at 0.5 of 1, 1.3.3 at 1 of 1.5).
     const self = await leafOf(page, '1.1.2').getByTestId('self-answer').innerText()
     assert(self.includes('0,5 điểm'), `the unit's answer of 1.1.2 reads "${self}"`)
+    assert(await page.getByTestId('done-next').count() === 0, 'the next unit is offered before this one is done')
     await acceptField(page, '1')
     await waitUntil('the gap over the appraised leaves is 0', async () => await page!.getByTestId('total-gap').innerText() === '0')
     await waitForLeafState(page, '1.1.2', 'Đã lưu')
+    // The appraiser's field is done here: the next unit of the desk's list is offered.
+    await waitUntil('the next unit is offered', async () => (await page!.getByTestId('done-next').innerText().catch(() => '')).includes(UNITS.b.name))
     await assertAccessible(page, 'the appraisal screen')
   })
 
