@@ -75,7 +75,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Array(ref(UnitProgressSchema)), ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const lines = await appraisalProgress(app.db, actorOf(request), request.params.id, request.query)
+    const lines = await appraisalProgress(app.db, actorOf(request), request.params.id, { unitType: request.query.unitType })
     reply.header('x-total-count', lines.length)
     return sendJsonBytes(request, reply, progressList(unitPage(lines, request.query).items))
   })
