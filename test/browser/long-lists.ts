@@ -55,14 +55,24 @@ export async function longListChecks (c: BrowserChecks): Promise<void> {
     assert(new URL(page.url()).searchParams.get('from') === null, `the address still names a page: ${page.url()}`)
   })
 
-  await check('the progress screen draws 100 of the 120 units and pages on; its tiles count every unit', async () => {
+  await check('the progress screen draws 100 of the 120 units and pages on, the page and the filters in the address; its tiles count every unit', async () => {
     await page.goto(`${c.baseUrl}/admin/rounds/${roundId}/progress`)
     const rows = c.rows('progress-table')
     await waitUntil('the first page of 100 units', async () => await rows.count() === 100)
     assert(await page.getByTestId('progress-submitted').innerText() === '0 / 120', 'the tile does not count every unit')
     await page.getByRole('button', { name: 'Sau ›' }).click()
     await waitUntil('the second page of 20 units', async () => await rows.count() === 20 && await summary.innerText() === 'Hiển thị 101–120 / 120 đơn vị')
+    // The page is in the address: a reload (or the way back from a unit) shows it again.
+    await waitUntil('the address names the page', async () => new URL(page.url()).searchParams.get('from') === '100')
+    await page.reload()
+    await waitUntil('the second page again after a reload', async () => await rows.count() === 20 && await summary.innerText() === 'Hiển thị 101–120 / 120 đơn vị')
     await page.getByLabel('Tìm đơn vị').fill('thu 005')
     await waitUntil('a search shows its one unit', async () => await rows.count() === 1)
+    await waitUntil('the address has the search, not the page', async () => {
+      const query = new URL(page.url()).searchParams
+      return query.get('q') === 'thu 005' && query.get('from') === null
+    })
+    await page.reload()
+    await waitUntil('the search survives a reload', async () => await rows.count() === 1 && await page.getByLabel('Tìm đơn vị').inputValue() === 'thu 005')
   })
 }

@@ -5,6 +5,14 @@ import { computed, ref, watch, type Ref } from 'vue'
 
 export const SHOWN_PAGE_SIZE = 100
 
+/** The address of a filtered list: its filters that are set, and the page when not the first. */
+export function listQuery (filters: Record<string, string>, offset: number): Record<string, string> {
+  const query: Record<string, string> = {}
+  for (const [key, value] of Object.entries(filters)) if (value) query[key] = value
+  if (offset > 0) query.from = String(offset)
+  return query
+}
+
 export function useShownPage<T> (list: Ref<readonly T[]>, from: unknown, size = SHOWN_PAGE_SIZE) {
   const asked = typeof from === 'string' ? Number(from) : 0
   const offset = ref(Number.isInteger(asked) && asked > 0 ? asked - (asked % size) : 0)
