@@ -15,6 +15,8 @@ const REQUEST_ID: Header = { type: 'string', description: 'The request\'s id, al
 const ETAG: Header = { type: 'string', description: 'The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged' }
 const LOCATION: Header = { type: 'string', description: 'The address of what was created, or of where to fetch it' }
 const TOTAL_COUNT: Header = { type: 'integer', description: 'Items in the whole list, of which the answer may be a page (limit, offset)' }
+/** The headers a route may declare as its own (route config `responseHeaders`). */
+const OWN_HEADERS: Record<ResponseHeaders[number][number], Header> = { etag: ETAG, location: LOCATION, 'x-total-count': TOTAL_COUNT }
 const RETRY_AFTER: Header = { type: 'integer', description: 'Seconds to wait before trying again' }
 const RATE_LIMIT: Record<string, Header> = {
   'x-ratelimit-limit': { type: 'integer', description: 'Requests allowed per window (a minute) from one client address' },
@@ -36,7 +38,7 @@ export function withResponseHeaders (response: Schema, options: { rateLimited: b
     if (conditional && code >= 200 && code < 300) headers.etag = ETAG
     if (code === 429 || code === 503) headers['retry-after'] = RETRY_AFTER
     if (options.rateLimited) Object.assign(headers, RATE_LIMIT)
-    for (const name of options.own?.[code] ?? []) headers[name] = { etag: ETAG, location: LOCATION, 'x-total-count': TOTAL_COUNT }[name]
+    for (const name of options.own?.[code] ?? []) headers[name] = OWN_HEADERS[name]
     return [status, { ...(response[status] as Schema), headers }]
   }))
 }

@@ -13,18 +13,31 @@ export function listQuery (filters: Record<string, string>, offset: number): Rec
   return query
 }
 
-export function useShownPage<T> (list: Ref<readonly T[]>, from: unknown, size = SHOWN_PAGE_SIZE) {
-  const asked = typeof from === 'string' ? Number(from) : 0
+export interface ShownPageOptions {
+  /** The page asked in the address (`from`). */
+  from: unknown
+  /** What, when it changes, starts the list again from its first page (the filters). */
+  resetOn: object | (() => unknown)
+  /** The id of the list's heading, brought into view when another page is chosen. */
+  scrollTo: string
+  size?: number
+}
+
+export function useShownPage<T> (list: Ref<readonly T[]>, options: ShownPageOptions) {
+  const size = options.size ?? SHOWN_PAGE_SIZE
+  const asked = typeof options.from === 'string' ? Number(options.from) : 0
   const offset = ref(Number.isInteger(asked) && asked > 0 ? asked - (asked % size) : 0)
   const page = computed(() => list.value.slice(offset.value, offset.value + size))
+  watch(options.resetOn, () => { offset.value = 0 }, { deep: true })
   // A list shorter than the page asked (another filter, a link from an older list): back to the first page.
   watch(() => list.value.length, (length) => { if (length > 0 && offset.value >= length) offset.value = 0 })
   return {
     offset,
     size,
     page,
-    /** The first page again (a filter changed). */
-    reset: () => { offset.value = 0 },
-    go: (to: number) => { offset.value = to }
+    go: (to: number) => {
+      offset.value = to
+      document.getElementById(options.scrollTo)?.scrollIntoView({ block: 'start' })
+    }
   }
 }
