@@ -8,6 +8,7 @@ import { apiKeyHeaders, loginAs } from './helpers/auth.js'
 import { publishedDemoRound, rawSql, reportRows } from './helpers/results.js'
 import { loadReferenceData, openRound } from './helpers/rounds.js'
 import { loadDemoRound2020 } from '../server/services/demo-round.js'
+import { getPublishedResults } from '../server/services/results.js'
 
 t.test('the demo loader creates the published 2020 round once, with the report\'s results', async (t) => {
   const app = await buildTestApp(t)
@@ -259,4 +260,29 @@ t.test('a round\'s results, live or a published version, read a page at a time; 
   t.equal(zipped.headers['content-encoding'], 'gzip')
   t.equal(gunzipSync(zipped.rawPayload).toString('utf8'), plain.body, 'gzip of the same bytes')
   t.equal(zipped.headers.etag, plain.headers.etag)
+})
+
+t.test('requests arriving together for a published version share one lookup of the pointer and one read of the snapshot', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  // A view of the database that counts what it is asked: the caches are per database object, so this one starts cold,
+  // as after a restart or when a pointer has just expired.
+  const asked = { execute: 0, select: 0 }
+  const counting = new Proxy(app.db, {
+    get (target, name, receiver) {
+      const value = Reflect.get(target, name, receiver)
+      if (name !== 'execute' && name !== 'select') return typeof value === 'function' ? value.bind(target) : value
+      return (...args: unknown[]) => {
+        asked[name]++
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    }
+  }) as typeof app.db
+  const read = await Promise.all(Array.from({ length: 20 }, () => getPublishedResults(counting, roundId, 'department')))
+  t.same(asked, { execute: 1, select: 1 }, 'one query for the latest version, one read of its snapshot')
+  t.ok(read.every((version) => version.snapshot === read[0]?.snapshot && version.version === 1 && version.latest), 'every request got the same snapshot')
+
+  await t.rejects(getPublishedResults(counting, roundId, 'department', 9), { code: 'RESULTS_NOT_PUBLISHED' })
+  await t.rejects(getPublishedResults(counting, roundId, 'department', 9), { code: 'RESULTS_NOT_PUBLISHED' })
+  t.equal(asked.execute, 3, 'a lookup that failed is not kept: the next request asks again')
 })

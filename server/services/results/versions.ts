@@ -8,8 +8,10 @@ import { noSuch } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
 import { type PublishedVersion, type ResultSet, type ResultVersionSummary, toIso } from './inputs.js'
 
-// Per database (tests run many apps in one process): snapshots by version id, and which version a request means.
-const caches = new WeakMap<object, { versions: Map<string, PublishedVersion>, pointers: Map<string, { pointer: VersionPointer, until: number }> }>()
+// Per database (tests run many apps in one process): snapshots by version id, and which version a request means. Both
+// hold the lookup while it runs, so that the requests arriving together (fifty portal connections when a pointer
+// expires, or after a restart) share one query, and one copy of a snapshot of megabytes instead of one each.
+const caches = new WeakMap<object, { versions: Map<string, Promise<PublishedVersion>>, pointers: Map<string, { pointer: Promise<VersionPointer>, until: number }> }>()
 const MAX_CACHED_VERSIONS = 50
 const MAX_CACHED_POINTERS = 1000
 export const POINTER_TTL_MS = 5000
@@ -82,6 +84,16 @@ export async function resolveVersion (db: Executor, roundId: string, unitType: s
   const key = `${roundId}|${unitType}|${version ?? 'latest'}`
   const cached = pointers.get(key)
   if (cached !== undefined && cached.until > Date.now()) return cached.pointer
+  const pointer = queryPointer(db, roundId, unitType, version)
+  if (pointers.size >= MAX_CACHED_POINTERS) pointers.delete(pointers.keys().next().value as string)
+  const entry = { pointer, until: Date.now() + POINTER_TTL_MS }
+  pointers.set(key, entry)
+  // A failed lookup (no such version, the database away) is not kept.
+  pointer.catch(() => { if (pointers.get(key) === entry) pointers.delete(key) })
+  return pointer
+}
+
+async function queryPointer (db: Executor, roundId: string, unitType: string, version: number | undefined): Promise<VersionPointer> {
   const rows = await queryRows<{ id: string, version: number, latest: number }>(db, sql`
     select id, version, (select max(version) from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}) as latest
     from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}
@@ -92,10 +104,7 @@ export async function resolveVersion (db: Executor, roundId: string, unitType: s
       ? t(`No results of unit type ${unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${unitType}.`)
       : t(`There is no published version ${version} of these results.`, `Không có phiên bản ${version} đã công bố của kết quả này.`))
   }
-  const pointer = { id: String(row.id), version: Number(row.version), latest: Number(row.version) === Number(row.latest) }
-  if (pointers.size >= MAX_CACHED_POINTERS) pointers.delete(pointers.keys().next().value as string)
-  pointers.set(key, { pointer, until: Date.now() + POINTER_TTL_MS })
-  return pointer
+  return { id: String(row.id), version: Number(row.version), latest: Number(row.version) === Number(row.latest) }
 }
 
 /** A published version with its snapshot, by id (cached: versions are immutable). */
@@ -103,9 +112,17 @@ export async function loadVersion (db: Executor, id: string): Promise<PublishedV
   const cache = cacheOf(db).versions
   const cached = cache.get(id)
   if (cached !== undefined) return cached
+  const loading = queryVersion(db, id)
+  if (cache.size >= MAX_CACHED_VERSIONS) cache.delete(cache.keys().next().value as string)
+  cache.set(id, loading)
+  loading.catch(() => { if (cache.get(id) === loading) cache.delete(id) })
+  return loading
+}
+
+async function queryVersion (db: Executor, id: string): Promise<PublishedVersion> {
   const [row] = await db.select().from(resultVersionsTable).where(eq(resultVersionsTable.id, id))
   if (!row) throw Errors.resultsNotPublished(t('No such published version.', 'Không có phiên bản đã công bố này.'))
-  const version: PublishedVersion = {
+  return {
     id: row.id,
     roundId: row.roundId,
     unitType: row.unitTypeCode,
@@ -115,9 +132,6 @@ export async function loadVersion (db: Executor, id: string): Promise<PublishedV
     publishedAt: row.publishedAt.toISOString(),
     snapshot: row.snapshot as ResultSet
   }
-  if (cache.size >= MAX_CACHED_VERSIONS) cache.delete(cache.keys().next().value as string)
-  cache.set(id, version)
-  return version
 }
 
 /** A published version (default: the latest) with its snapshot. */
