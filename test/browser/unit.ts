@@ -188,6 +188,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     assert(/\d{2}\/\d{2}\/\d{4} 17:00/.test(text), `no dd/MM/yyyy HH:mm deadline: ${text}`)
     assert(/còn \d+ ngày \d+ giờ/.test(await card.getByTestId('countdown').innerText()), 'no countdown in days and hours')
     assert(await card.getByTestId('unit-answered').innerText() === '0/90', 'the progress is not 0/90')
+    assert(await card.getByRole('link', { name: 'Bắt đầu tự đánh giá', exact: true }).count() === 1, 'an untouched self-assessment is not offered as one to begin')
     assert(text.includes('Đang tự đánh giá') && text.includes('thiếu tài liệu kiểm chứng'), `the card says: ${text}`)
     await shot(officer, 'unit-01-my-unit')
   })
