@@ -1,10 +1,13 @@
 // The annual report through the API: the demo 2020 department round's DOCX read back (tables, paragraphs, charts)
 // against the published version and the 2020 report's own figures; who may ask; the refusals; the public charts.
+import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { loadImage } from '@napi-rs/canvas'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
+import { publishedChart } from '../server/services/report/charts.js'
 import { buildReport } from '../server/services/report/index.js'
+import { getPublishedResults } from '../server/services/results.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
 import { assertProblem } from './helpers/catalogs.js'
@@ -147,6 +150,16 @@ t.test('the report of the demo 2020 department round', async (t) => {
     assertProblem(t, await app.inject({ method: 'GET', url: `${url}/index.svg` }), 400, 'VALIDATION_FAILED')
     assertProblem(t, await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/district/charts/index.png` }), 404, 'RESULTS_NOT_PUBLISHED')
     assertProblem(t, await app.inject({ method: 'GET', url: `${url}/index.png?version=2` }), 404, 'RESULTS_NOT_PUBLISHED')
+  })
+
+  t.test('requests for a chart not drawn yet, arriving together, share one drawing', async (t) => {
+    const published = await getPublishedResults(app.db, roundId, 'department')
+    // A version id no chart was drawn for (the report above drew this version's): the first requests after a publication.
+    const versionId = randomUUID()
+    const charts = await Promise.all(Array.from({ length: 5 }, () => publishedChart(versionId, published.snapshot, 'field-2')))
+    t.ok(charts[0] !== null && (pngInfo(charts[0] as Buffer)?.width ?? 0) > 0, 'a PNG')
+    t.ok(charts.every((png) => png === charts[0]), 'the same bytes, drawn once')
+    t.equal(await publishedChart(versionId, published.snapshot, 'field-2'), charts[0], 'and kept')
   })
 
   t.test('only admins get the report; every refusal is a problem document', async (t) => {

@@ -272,6 +272,8 @@ export async function renderChart (results: ChartResults, name: string): Promise
 const MAX_CACHED = 120
 const cache = new Map<string, Buffer>()
 const keyOf = (versionId: string, name: string) => `${versionId}:${name}`
+/** Charts being drawn, by version and name. */
+const inFlight = new Map<string, Promise<Buffer | null>>()
 
 function remember (key: string, png: Buffer): void {
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
@@ -280,11 +282,20 @@ function remember (key: string, png: Buffer): void {
 
 /** A chart of a published version, rendered once and then served from memory; null for an unknown name. */
 export async function publishedChart (versionId: string, results: ChartResults, name: string): Promise<Buffer | null> {
-  const cached = cache.get(keyOf(versionId, name))
+  const key = keyOf(versionId, name)
+  const cached = cache.get(key)
   if (cached !== undefined) return cached
-  const png = await renderChart(results, name)
-  if (png !== null) remember(keyOf(versionId, name), png)
-  return png
+  // Requests arriving together (a portal's visitors just after a publication) share one drawing: a chart of 500 units
+  // takes over a second of the thread pool to encode, which file writes and compression share.
+  let drawing = inFlight.get(key)
+  if (drawing === undefined) {
+    drawing = renderChart(results, name).then((png) => {
+      if (png !== null) remember(key, png)
+      return png
+    }).finally(() => inFlight.delete(key))
+    inFlight.set(key, drawing)
+  }
+  return await drawing
 }
 
 /**
