@@ -112,3 +112,8 @@ export function formatRemaining (ms: number): string {
 export function formatSignedPoints (value: number): string {
   return value > 0 ? `+${formatPoints(value)}` : formatPoints(value)
 }
+
+/** Lower case without diacritics, for searching: "dong son" finds "Đông Sơn". */
+export function foldText (text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase()
+}

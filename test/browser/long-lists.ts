@@ -1,6 +1,6 @@
-// Browser checks of a round too large for one page (120 units): the appraisal desk and the progress screen draw 100
-// units at a time, count every unit, keep the page in the address, and a unit's previous and next run through the
-// whole filtered list. Run last: the units and the round it adds would change what the earlier checks count.
+// Browser checks of a round too large for one page (120 units): the appraisal desk, the progress screen and the results'
+// two tables draw 100 units at a time, count every unit, keep the page in the address (the desk and the progress
+// screen), and a unit's previous and next run through the whole filtered list; printed, the results list every unit. Run last: the units and the round it adds would change what the earlier checks count.
 import { assert, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
 
 const UNITS = 120
@@ -74,5 +74,32 @@ export async function longListChecks (c: BrowserChecks): Promise<void> {
     })
     await page.reload()
     await waitUntil('the search survives a reload', async () => await rows.count() === 1 && await page.getByLabel('Tìm đơn vị').inputValue() === 'thu 005')
+  })
+
+  await check('the results screen draws Bảng 1 and Bảng 2 100 units at a time, finds a unit by name, prints every unit, and draws the charts when reached', async () => {
+    await page.goto(`${c.baseUrl}/admin/results?round=${roundId}&unitType=department&version=provisional`)
+    const table1 = c.rows('results-table')
+    const table2 = c.rows('results-field-table')
+    await waitUntil('both tables on their first page of 100', async () => await table1.count() === 100 && await table2.count() === 100)
+    const bar1 = page.locator('#results-table-1 + .pagination')
+    assert(await bar1.getByTestId('pagination-summary').innerText() === 'Hiển thị 1–100 / 120 đơn vị', `Bảng 1's pages say "${await bar1.innerText()}"`)
+    await bar1.getByRole('button', { name: 'Sau ›' }).click()
+    await waitUntil('Bảng 1 on its second page of 20, Bảng 2 still on its first', async () => await table1.count() === 20 && await table2.count() === 100)
+    // Sorting goes back to the first page, in the new order.
+    await page.getByTestId('results-table').getByRole('button', { name: 'Đơn vị', exact: true }).click()
+    await waitUntil('sorted by name, from the first page', async () => await table1.count() === 100 && (await table1.first().innerText()).includes('Đơn vị thử 001'))
+    await page.getByLabel('Tìm đơn vị trong Bảng 1').fill('thu 11')
+    await waitUntil('the ten units 110-119, on one page', async () => await table1.count() === 10 && await bar1.count() === 0)
+    assert((await page.locator('.table-search .found').first().innerText()) === 'Tìm thấy 10 / 120 đơn vị', 'the search does not say what it found')
+    await page.getByLabel('Tìm đơn vị trong Bảng 1').fill('')
+    // Printed (the browser's beforeprint, as the print button and Ctrl+P raise it), every unit is listed.
+    await page.evaluate('window.dispatchEvent(new Event("beforeprint"))')
+    await waitUntil('every unit while printing', async () => await table1.count() === 120 && await table2.count() === 120)
+    await page.evaluate('window.dispatchEvent(new Event("afterprint"))')
+    await waitUntil('a page again after printing', async () => await table1.count() === 100)
+    // The charts of one bar per unit wait until they are reached.
+    assert(await page.getByTestId('index-chart').count() === 0, 'the index chart was drawn before it was reached')
+    await page.getByRole('heading', { name: /^Biểu đồ 1\./ }).scrollIntoViewIfNeeded()
+    await page.getByTestId('index-chart').waitFor()
   })
 }

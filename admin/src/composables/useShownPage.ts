@@ -28,7 +28,9 @@ export function useShownPage<T> (list: Ref<readonly T[]>, options: ShownPageOpti
   const asked = typeof options.from === 'string' ? Number(options.from) : 0
   const offset = ref(Number.isInteger(asked) && asked > 0 ? asked - (asked % size) : 0)
   const page = computed(() => list.value.slice(offset.value, offset.value + size))
-  watch(options.resetOn, () => { offset.value = 0 }, { deep: true })
+  // A reactive object (the filters) is watched deeply; a function, whenever what it reads changes (not deeply: the
+  // list it may return is not walked).
+  watch(options.resetOn, () => { offset.value = 0 })
   // A list shorter than the page asked (another filter, a link from an older list): back to the first page.
   watch(() => list.value.length, (length) => { if (length > 0 && offset.value >= length) offset.value = 0 })
   return {
