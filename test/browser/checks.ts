@@ -32,7 +32,7 @@ export interface BrowserChecks {
   /** Runs body while console errors matching pattern (a refusal provoked on purpose) are not counted. */
   allowConsoleError: <T>(pattern: RegExp, body: () => Promise<T>) => Promise<T>
   /** Calls the API directly (JSON), e.g. to prepare data; token from an API login. */
-  api: <T>(path: string, options?: { method?: string, token?: string, body?: unknown }) => Promise<T>
+  api: <T>(path: string, options?: { method?: string, token?: string, body?: unknown, headers?: Record<string, string> }) => Promise<T>
 }
 
 /** Fails the check with the message unless the condition holds. */

@@ -93,12 +93,13 @@ async function waitForReady (baseUrl: string, child: ChildProcess, output: () =>
   throw new Error(`the service was not ready within 180 s; its last output:\n${output().slice(-2000)}`)
 }
 
-async function api<T> (baseUrl: string, path: string, options: { method?: string, token?: string, body?: unknown } = {}): Promise<T> {
+async function api<T> (baseUrl: string, path: string, options: { method?: string, token?: string, body?: unknown, headers?: Record<string, string> } = {}): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: options.method ?? 'GET',
     headers: {
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {})
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers
     },
     body: options.body === undefined ? undefined : JSON.stringify(options.body)
   })

@@ -170,6 +170,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
       unitId: login.user.unitId,
       roundId: round?.id ?? '',
       roundTitle: round?.title ?? '',
+      token: login.token,
       state: () => c.api<State>(`/rounds/${round?.id ?? ''}/units/${login.user.unitId}/self-assessment`, { token: login.token }),
       close: () => c.api('/auth/logout', { method: 'POST', token: login.token })
     }
@@ -415,6 +416,64 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await other.close()
     await first.close()
     await second.close()
+  })
+
+  await check('a value typed while the connection is down survives the tab being closed: the next visit on the device brings it back and saves it', async () => {
+    const other = await officerApi('h-nga-son')
+    const phone = await newTab(DESKTOP)
+    await c.login(phone, 'h-nga-son', c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(phone, other.roundTitle)
+    // No connection: every save fails, and the phone's browser then closes the tab (no question asked).
+    await phone.route(/\/self-assessment$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
+    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+      await answerLeaf(phone, '1.3.3', 0.75)
+      await explainLeaf(phone, '2.1.2', 'Nhập khi mất mạng')
+      await phone.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+    })
+    await phone.close({ runBeforeUnload: false })
+    const before = await other.state()
+    assert(before.leaves.find((leaf) => leaf.code === '1.3.3')?.input?.value !== 0.75, 'the value was saved although the connection was down')
+
+    const again = await newTab(DESKTOP)
+    await c.login(again, 'h-nga-son', c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(again, other.roundTitle)
+    const notice = again.getByTestId('restored-drafts')
+    await notice.waitFor()
+    assert((await notice.innerText()).includes('Đã khôi phục 2 giá trị'), `the page says: ${await notice.innerText()}`)
+    await waitSaved(again)
+    assert(await leafOf(again, '1.3.3').locator('input.leaf-number').inputValue() === '0.75', 'the value is not shown')
+    const after = await other.state()
+    const leaf = (code: string) => after.leaves.find((item) => item.code === code)
+    assert(leaf('1.3.3')?.input?.value === 0.75 && leaf('2.1.2')?.explanation === 'Nhập khi mất mạng', `the server holds ${JSON.stringify([leaf('1.3.3')?.input, leaf('2.1.2')?.explanation])}`)
+    // Saved, nothing is kept any more: a later visit brings nothing back.
+    await again.reload()
+    await again.locator('[data-leaf-code="1.3.3"] .leaf-input').waitFor()
+    assert(await again.getByTestId('restored-drafts').count() === 0, 'saved values were brought back again')
+
+    // Kept values older than the self-assessment (a colleague saved since): the usual conflict dialog, then on top.
+    await again.route(/\/self-assessment$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
+    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+      await answerLeaf(again, '1.3.3', 0.25)
+      await again.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+    })
+    await again.close({ runBeforeUnload: false })
+    const colleague = await other.state()
+    await c.api(`/rounds/${other.roundId}/units/${other.unitId}/self-assessment`, {
+      method: 'PATCH', token: other.token, headers: { 'if-match': `"${colleague.version}"` }, body: { entries: [{ leafCode: '2.1.2', explanation: 'Đồng nghiệp sửa sau' }] }
+    })
+    const last = await newTab(DESKTOP)
+    await c.login(last, 'h-nga-son', c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(last, other.roundTitle)
+    const dialog = last.getByTestId('conflict-dialog')
+    await dialog.waitFor()
+    assert((await dialog.getByTestId('conflict-change').innerText()).includes('2.1.2'), 'the dialog does not name the colleague\'s change')
+    await dialog.getByRole('button', { name: 'Tải lại, giữ giá trị tôi đã nhập' }).click()
+    await waitSaved(last)
+    const merged = await other.state()
+    const mergedLeaf = (code: string) => merged.leaves.find((item) => item.code === code)
+    assert(mergedLeaf('1.3.3')?.input?.value === 0.25 && mergedLeaf('2.1.2')?.explanation === 'Đồng nghiệp sửa sau', `the server holds ${JSON.stringify([mergedLeaf('1.3.3')?.input, mergedLeaf('2.1.2')?.explanation])}`)
+    await other.close()
+    await last.close()
   })
 
   await check('a supplement request reopens its leaves: the officer sees the reason, uploads, answers, and the leaves lock again', async () => {

@@ -1,7 +1,9 @@
 // A unit's self-assessment while the officer types: the server's last answer, the officer's own typed values per leaf
 // kept apart from it (so no reload overwrites them), and the autosave that sends every changed leaf in one PATCH with
-// If-Match. A value leaves the officer's drafts only once the server has saved exactly that value.
-import { computed, reactive, ref, shallowRef, type Ref } from 'vue'
+// If-Match. A value leaves the officer's drafts only once the server has saved exactly that value. The drafts are also
+// kept on the device (localStorage) until saved, so a tab the phone's browser closed, a crash or a lost connection
+// loses nothing: the next visit brings them back and saves them.
+import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError, entryProblemMessage, errorMessage } from '../api/problem'
 import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
@@ -61,7 +63,33 @@ export function withSaved (state: SelfAssessment, saved: SavedSelfAssessment): S
   }
 }
 
-export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
+/** What is kept on the device: the values not yet saved, and the version they were typed on. */
+interface KeptDrafts {
+  version: number
+  leaves: Record<string, { input?: LeafInputValue | null, explanation?: string }>
+}
+
+/** The device's copy of the drafts of every self-assessment starts with this (see forgetKeptDrafts). */
+const KEPT_PREFIX = 'par-self-draft:'
+
+/** The key of a user's drafts of one unit's self-assessment in a round. */
+export function keptDraftsKey (userId: string, roundId: string, unitId: string): string {
+  return `${KEPT_PREFIX}${userId}:${roundId}:${unitId}`
+}
+
+/** Forgets every copy of drafts kept on this device (at logout: the next person at a shared computer sees none). */
+export function forgetKeptDrafts (): void {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(KEPT_PREFIX)) localStorage.removeItem(key)
+  } catch {
+    // Storage refused (a private window): there is nothing kept.
+  }
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+
+/** `keptAs`: where this device keeps the drafts until they are saved (null: not kept, e.g. before the user is known). */
+export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, keptAs: Ref<string | null> = ref(null)) {
   const state = shallowRef<SelfAssessment>()
   const loadError = ref<string | null>(null)
   const drafts = reactive(new Map<string, LeafDraft>())
@@ -74,6 +102,10 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
   /** A failure of a whole request (network, server), shown once above the leaves. */
   const saveError = ref<string | null>(null)
   const busy = ref(0)
+  /** How many leaves' values typed in an earlier visit on this device were brought back, to be saved now. */
+  const restored = ref(0)
+  /** The version drafts brought back were typed on, while the conflict it raised is open. */
+  let keptBase: number | null = null
   let revision = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   let failures = 0
@@ -221,9 +253,68 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
     loadError.value = null
     try {
       state.value = await serial(fetchState)
+      if (drafts.size === 0) bringBack()
     } catch (error) {
       loadError.value = errorMessage(error)
     }
+  }
+
+  // Every change of the drafts is copied to the device at once; none left (all saved): the copy is removed.
+  watch([drafts, keptAs], () => {
+    const key = keptAs.value
+    if (!key || !state.value) return
+    try {
+      if (drafts.size === 0) {
+        localStorage.removeItem(key)
+        return
+      }
+      const kept: KeptDrafts = { version: conflict.value && keptBase !== null ? keptBase : state.value.version, leaves: {} }
+      for (const [code, draft] of drafts) kept.leaves[code] = { input: draft.input, explanation: draft.explanation }
+      localStorage.setItem(key, JSON.stringify(kept))
+    } catch {
+      // Storage full or refused (a private window): the drafts still live in the page, as before.
+    }
+  }, { deep: true })
+
+  /**
+   * The values typed in an earlier visit on this device and never saved, on the leaves still open to the unit, as
+   * drafts again. Saved at once, on the version they were typed on: if the self-assessment changed since, the usual
+   * conflict dialog says who changed what and saves them on top when asked.
+   */
+  function bringBack (): void {
+    const key = keptAs.value
+    if (!key || !state.value) return
+    let kept: KeptDrafts | null = null
+    try {
+      const text = localStorage.getItem(key)
+      kept = text === null ? null : JSON.parse(text) as KeptDrafts
+    } catch {
+      return
+    }
+    if (kept === null || typeof kept.leaves !== 'object' || kept.leaves === null) return
+    for (const [code, value] of Object.entries(kept.leaves)) {
+      const leaf = leafByCode.value.get(code)
+      if (!leaf?.editable) continue
+      const change = {
+        ...(value.input !== undefined && !sameValue(value.input, leaf.input) ? { input: value.input } : {}),
+        ...(value.explanation !== undefined && value.explanation !== (leaf.explanation ?? '') ? { explanation: value.explanation } : {})
+      }
+      if (Object.keys(change).length === 0) continue
+      drafts.set(code, { ...change, revision: ++revision })
+      saveStates.set(code, { status: 'unsaved' })
+    }
+    restored.value = drafts.size
+    if (drafts.size === 0) {
+      try { localStorage.removeItem(key) } catch { /* nothing kept */ }
+      return
+    }
+    const current = state.value
+    if (Number(kept.version) < current.version) {
+      keptBase = Number(kept.version)
+      conflict.value = { change: current.lastChange, overlapping: (current.lastChange?.leafCodes ?? []).filter((code) => drafts.has(code)) }
+      return
+    }
+    schedule(0)
   }
 
   /** Reads the state again (after an evidence change, at the deadline); a version moved by someone else while the officer has typed values is a conflict. */
@@ -246,6 +337,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
     await serial(async () => {
       state.value = await fetchState()
       conflict.value = null
+      keptBase = null
       for (const code of drafts.keys()) saveStates.set(code, { status: 'unsaved' })
     })
     await save()
@@ -294,6 +386,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>) {
     saveError,
     submitProblems,
     saving,
+    restored,
     leafByCode,
     load,
     refresh,

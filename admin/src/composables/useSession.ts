@@ -2,6 +2,7 @@
 import { computed, shallowRef } from 'vue'
 import { call, client, getToken, setToken } from '../api/client'
 import type { User } from '../api/types'
+import { forgetKeptDrafts } from './useSelfAssessment'
 
 const user = shallowRef<User | null>(null)
 let restoring: Promise<User | null> | undefined
@@ -42,6 +43,8 @@ async function logout (): Promise<void> {
     // The token is forgotten either way; an expired one cannot be revoked twice.
   } finally {
     clear()
+    // Values typed and never saved stay on the device for the officer's next visit, but not past a logout.
+    forgetKeptDrafts()
   }
 }
 
