@@ -441,6 +441,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await notice.waitFor()
     assert((await notice.innerText()).includes('Đã khôi phục 2 giá trị'), `the page says: ${await notice.innerText()}`)
     await waitSaved(again)
+    assert((await notice.innerText()).includes('đã lưu lại'), `once saved, the page says: ${await notice.innerText()}`)
     assert(await leafOf(again, '1.3.3').locator('input.leaf-number').inputValue() === '0.75', 'the value is not shown')
     const after = await other.state()
     const leaf = (code: string) => after.leaves.find((item) => item.code === code)
