@@ -412,6 +412,36 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await other.close()
   })
 
+  await check('a score typed while the connection is down survives the tab being closed: opening the unit again brings it back and saves it', async () => {
+    const offline = await c.newPage({ width: 1440, height: 900 })
+    await c.login(offline, APPRAISER, c.demoPassword, 'Thẩm định')
+    await openUnitAppraisal(offline, UNITS.c.name, ROUND_CODE)
+    await offline.route(/\/appraisal$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
+    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+      const box = leafOf(offline, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3')
+      await box.fill('0.25')
+      await box.press('Enter')
+      await leafOf(offline, '1.1.3').getByLabel(/^Lý do/).fill('Nhập khi mất mạng.')
+      await waitForLeafState(offline, '1.1.3', 'Chưa lưu được')
+    })
+    await offline.close({ runBeforeUnload: false })
+
+    const back = await c.newPage({ width: 1440, height: 900 })
+    await c.login(back, APPRAISER, c.demoPassword, 'Thẩm định')
+    await openUnitAppraisal(back, UNITS.c.name, ROUND_CODE)
+    const notice = back.getByTestId('restored-drafts')
+    await notice.waitFor()
+    assert((await notice.innerText()).includes('Đã khôi phục 1 điểm thẩm định'), `the page says "${await notice.innerText()}"`)
+    await waitForLeafState(back, '1.1.3', 'Đã lưu')
+    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'the kept score is not shown')
+    assert(await leafOf(back, '1.1.3').getByLabel(/^Lý do/).inputValue() === 'Nhập khi mất mạng.', 'the kept reason is not shown')
+    await back.reload()
+    await waitForLeafState(back, '1.1.3', 'Đã lưu')
+    assert(await back.getByTestId('restored-drafts').count() === 0, 'a saved score was brought back again')
+    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'the server does not hold the kept score')
+    await back.close()
+  })
+
   await check('asking for a supplement on two leaves with a reason and a due date', async () => {
     assert(page, 'no appraiser tab')
     await openUnitAppraisal(page, UNITS.a.name)

@@ -1,13 +1,16 @@
 // One unit's appraisal as an appraiser works on it: the server's state, the scores and reasons typed but not saved yet
 // (drafts), saving them with If-Match (debounced, many leaves per request), accepting the unit's scores, and a 412
-// answered by taking the server's current state without losing anything typed.
-import { reactive, ref, shallowRef, type Ref } from 'vue'
+// answered by taking the server's current state without losing anything typed. The drafts are also kept on the device
+// until saved (keptDrafts.ts): opening the unit again brings back those never saved, each on the value it was typed
+// over, so a leaf someone else scored meanwhile waits for the appraiser's decision as after a 412.
+import { reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError, errorMessage } from '../api/problem'
 import type { Appraisal, AppraisalEntryProblem, AppraisalLeaf } from '../api/types'
 import { inputKey, reasonNeeded } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
 import { formatDateTime, formatPoints } from '../format'
+import { readKept, writeKept } from '../keptDrafts'
 import { historyActionLabels, leafProblemLabels } from '../labels'
 
 export interface Draft {
@@ -51,7 +54,11 @@ function currentOf (error: unknown): Appraisal | null {
   return error instanceof ApiError && error.status === 412 ? (error.problem as { current?: Appraisal }).current ?? null : null
 }
 
-export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
+/** What is kept on the device of one unit's drafts. */
+type KeptAppraisal = Record<string, Pick<Draft, 'input' | 'reason' | 'base'>>
+
+/** `keptAs`: where the device keeps the drafts of the unit being loaded (null: not kept). */
+export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs: () => string | null = () => null) {
   const state = shallowRef<Appraisal>()
   const loading = ref(false)
   const error = ref<string | null>(null)
@@ -60,6 +67,10 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
   const saveError = ref<string | null>(null)
   /** Said once after a 412: who changed what meanwhile. */
   const changeNotice = ref<string | null>(null)
+  /** How many leaves' scores typed in an earlier visit on this device were brought back. */
+  const restored = ref(0)
+  /** Where the drafts on screen are kept: set once the unit is loaded, cleared when another unit is opened. */
+  let keptHere: string | null = null
   let timer: ReturnType<typeof setTimeout> | undefined
   let again = false
 
@@ -84,6 +95,9 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
   /** Forgets everything of the unit shown before (another unit is opened in the same screen). */
   function reset (): void {
     if (timer) clearTimeout(timer)
+    // Before the drafts go: what the device keeps of this unit stays kept.
+    keptHere = null
+    restored.value = 0
     drafts.clear()
     state.value = undefined
     changeNotice.value = null
@@ -94,13 +108,45 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
     loading.value = true
     error.value = null
     try {
-      adopt(await call(client.GET('/rounds/{id}/units/{unitId}/appraisal', { params: { path: path() } })))
+      const next = await call(client.GET('/rounds/{id}/units/{unitId}/appraisal', { params: { path: path() } }))
+      const key = keptAs()
+      if (key !== null && drafts.size === 0) bringBack(key, next)
+      adopt(next)
+      keptHere = key
+      if (restored.value > 0) schedule()
     } catch (caught) {
       error.value = errorMessage(caught)
     } finally {
       loading.value = false
     }
   }
+
+  /** The scores typed in an earlier visit and never saved, as drafts again while the unit can still be appraised. */
+  function bringBack (key: string, next: Appraisal): void {
+    const kept = readKept<KeptAppraisal>(key)
+    if (kept === null) return
+    const open = next.deadline.open && next.status === 'in_progress'
+    for (const [code, value] of Object.entries(kept)) {
+      const leaf = next.leaves.find((item) => item.code === code)
+      if (!open || !leaf || typeof value !== 'object' || value === null) continue
+      const draft: Draft = { input: value.input ?? null, reason: String(value.reason ?? ''), base: String(value.base ?? ''), status: 'pending', message: null }
+      if (!sameAsSaved(leaf, draft)) drafts.set(code, draft)
+    }
+    restored.value = drafts.size
+    if (drafts.size === 0) writeKept(key, null)
+  }
+
+  // Every change of the drafts is copied to the device; none left (all saved or dropped): the copy is removed.
+  watch(drafts, () => {
+    if (keptHere === null) return
+    if (drafts.size === 0) {
+      writeKept(keptHere, null)
+      return
+    }
+    const kept: KeptAppraisal = {}
+    for (const [code, draft] of drafts) kept[code] = { input: draft.input, reason: draft.reason, base: draft.base }
+    writeKept(keptHere, kept)
+  }, { deep: true })
 
   function inputOf (leaf: AppraisalLeaf): LeafInputValue | null {
     const draft = drafts.get(leaf.code)
@@ -278,6 +324,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>) {
     saving,
     saveError,
     changeNotice,
+    restored,
     load,
     reset,
     inputOf,

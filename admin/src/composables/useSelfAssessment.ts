@@ -1,13 +1,13 @@
 // A unit's self-assessment while the officer types: the server's last answer, the officer's own typed values per leaf
 // kept apart from it (so no reload overwrites them), and the autosave that sends every changed leaf in one PATCH with
 // If-Match. A value leaves the officer's drafts only once the server has saved exactly that value. The drafts are also
-// kept on the device (localStorage) until saved, so a tab the phone's browser closed, a crash or a lost connection
-// loses nothing: the next visit brings them back and saves them.
+// kept on the device until saved (keptDrafts.ts): the next visit brings back those never saved and saves them.
 import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError, entryProblemMessage, errorMessage } from '../api/problem'
 import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
+import { readKept, writeKept } from '../keptDrafts'
 
 /** What the officer typed on one leaf and has not seen saved yet; an absent part keeps the saved one. */
 export interface LeafDraft {
@@ -67,23 +67,6 @@ export function withSaved (state: SelfAssessment, saved: SavedSelfAssessment): S
 interface KeptDrafts {
   version: number
   leaves: Record<string, { input?: LeafInputValue | null, explanation?: string }>
-}
-
-/** The device's copy of the drafts of every self-assessment starts with this (see forgetKeptDrafts). */
-const KEPT_PREFIX = 'par-self-draft:'
-
-/** The key of a user's drafts of one unit's self-assessment in a round. */
-export function keptDraftsKey (userId: string, roundId: string, unitId: string): string {
-  return `${KEPT_PREFIX}${userId}:${roundId}:${unitId}`
-}
-
-/** Forgets every copy of drafts kept on this device (at logout: the next person at a shared computer sees none). */
-export function forgetKeptDrafts (): void {
-  try {
-    for (const key of Object.keys(localStorage)) if (key.startsWith(KEPT_PREFIX)) localStorage.removeItem(key)
-  } catch {
-    // Storage refused (a private window): there is nothing kept.
-  }
 }
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
@@ -263,17 +246,13 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
   watch([drafts, keptAs], () => {
     const key = keptAs.value
     if (!key || !state.value) return
-    try {
-      if (drafts.size === 0) {
-        localStorage.removeItem(key)
-        return
-      }
-      const kept: KeptDrafts = { version: conflict.value && keptBase !== null ? keptBase : state.value.version, leaves: {} }
-      for (const [code, draft] of drafts) kept.leaves[code] = { input: draft.input, explanation: draft.explanation }
-      localStorage.setItem(key, JSON.stringify(kept))
-    } catch {
-      // Storage full or refused (a private window): the drafts still live in the page, as before.
+    if (drafts.size === 0) {
+      writeKept(key, null)
+      return
     }
+    const kept: KeptDrafts = { version: conflict.value && keptBase !== null ? keptBase : state.value.version, leaves: {} }
+    for (const [code, draft] of drafts) kept.leaves[code] = { input: draft.input, explanation: draft.explanation }
+    writeKept(key, kept)
   }, { deep: true })
 
   /**
@@ -284,13 +263,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
   function bringBack (): void {
     const key = keptAs.value
     if (!key || !state.value) return
-    let kept: KeptDrafts | null = null
-    try {
-      const text = localStorage.getItem(key)
-      kept = text === null ? null : JSON.parse(text) as KeptDrafts
-    } catch {
-      return
-    }
+    const kept = readKept<KeptDrafts>(key)
     if (kept === null || typeof kept.leaves !== 'object' || kept.leaves === null) return
     for (const [code, value] of Object.entries(kept.leaves)) {
       const leaf = leafByCode.value.get(code)
@@ -305,7 +278,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     }
     restored.value = drafts.size
     if (drafts.size === 0) {
-      try { localStorage.removeItem(key) } catch { /* nothing kept */ }
+      writeKept(key, null)
       return
     }
     const current = state.value

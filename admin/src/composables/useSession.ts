@@ -2,7 +2,7 @@
 import { computed, shallowRef } from 'vue'
 import { call, client, getToken, setToken } from '../api/client'
 import type { User } from '../api/types'
-import { forgetKeptDrafts } from './useSelfAssessment'
+import { forgetKept } from '../keptDrafts'
 
 const user = shallowRef<User | null>(null)
 let restoring: Promise<User | null> | undefined
@@ -44,7 +44,7 @@ async function logout (): Promise<void> {
   } finally {
     clear()
     // Values typed and never saved stay on the device for the officer's next visit, but not past a logout.
-    forgetKeptDrafts()
+    forgetKept()
   }
 }
 
