@@ -439,6 +439,23 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await waitForLeafState(back, '1.1.3', 'Đã lưu')
     assert(await back.getByTestId('restored-drafts').count() === 0, 'a saved score was brought back again')
     assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'the server does not hold the kept score')
+    // Leaving with "Rời trang, bỏ giá trị chưa lưu" means it: nothing comes back on the next visit.
+    await back.route(/\/appraisal$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
+    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+      const box = leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3')
+      await box.fill('0.5')
+      await box.press('Enter')
+      await leafOf(back, '1.1.3').getByLabel(/^Lý do/).fill('Sẽ bỏ.')
+      await waitForLeafState(back, '1.1.3', 'Chưa lưu được')
+      // Leaving tries the save once more first (and fails again).
+      await back.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thẩm định', exact: true }).click()
+      await back.getByRole('button', { name: 'Rời trang, bỏ giá trị chưa lưu' }).click()
+      await back.getByRole('heading', { level: 1, name: 'Thẩm định' }).waitFor()
+    })
+    await back.unroute(/\/appraisal$/)
+    await back.getByTestId('desk-table').getByRole('link', { name: UNITS.c.name, exact: true }).click()
+    await waitForLeafState(back, '1.1.3', 'Đã lưu')
+    assert(await back.getByTestId('restored-drafts').count() === 0 && await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'a score left without saving came back')
     await back.close()
   })
 

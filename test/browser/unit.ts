@@ -473,6 +473,28 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     const merged = await other.state()
     const mergedLeaf = (code: string) => merged.leaves.find((item) => item.code === code)
     assert(mergedLeaf('1.3.3')?.input?.value === 0.25 && mergedLeaf('2.1.2')?.explanation === 'Đồng nghiệp sửa sau', `the server holds ${JSON.stringify([mergedLeaf('1.3.3')?.input, mergedLeaf('2.1.2')?.explanation])}`)
+
+    // Leaving with "Rời trang, bỏ thay đổi" means it: the device forgets the values, no later visit brings them back.
+    await last.route(/\/self-assessment$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
+    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+      await answerLeaf(last, '1.3.3', 1)
+      await last.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+    })
+    const keptCount = () => last.evaluate('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:")).length')
+    assert(await keptCount() === 1, 'the unsaved value is not kept on the device')
+    await last.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị của tôi', exact: true }).click()
+    await last.getByRole('dialog', { name: 'Còn thay đổi chưa lưu' }).getByRole('button', { name: 'Rời trang, bỏ thay đổi' }).click()
+    await last.getByRole('heading', { level: 1, name: 'Đơn vị của tôi' }).waitFor()
+    assert(await keptCount() === 0, 'values left without saving are still kept on the device')
+    await last.unroute(/\/self-assessment$/)
+    await openSelfAssessment(last, other.roundTitle)
+    await last.locator('[data-leaf-code="1.3.3"] .leaf-input').waitFor()
+    assert(await last.getByTestId('restored-drafts').count() === 0 && await leafOf(last, '1.3.3').locator('input.leaf-number').inputValue() === '0.25', 'a value left without saving came back')
+    // A logout forgets whatever the device keeps (the next person at a shared computer).
+    await last.evaluate('localStorage.setItem("par-draft:self-assessment:someone:round:unit", "{}")')
+    await last.getByRole('button', { name: 'Đăng xuất' }).click()
+    await last.getByRole('button', { name: 'Đăng nhập' }).waitFor()
+    assert(await keptCount() === 0, 'a logout left kept values on the device')
     await other.close()
     await last.close()
   })

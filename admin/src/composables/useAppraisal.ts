@@ -201,6 +201,12 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     schedule()
   }
 
+  /** The appraiser chose to leave without saving: the device forgets the values too, so no later visit brings them back. */
+  function dropKept (): void {
+    if (keptHere !== null) writeKept(keptHere, null)
+    keptHere = null
+  }
+
   function discard (code: string): void {
     drafts.delete(code)
   }
@@ -333,6 +339,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     edit,
     keepMine,
     discard,
+    dropKept,
     flush,
     saveNow,
     accept

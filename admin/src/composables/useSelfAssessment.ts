@@ -343,6 +343,11 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     })
   }
 
+  /** The officer chose to leave without saving: the device forgets the values too, so no later visit brings them back. */
+  function dropKept (): void {
+    if (keptAs.value) writeKept(keptAs.value, null)
+  }
+
   /** A save is on its way. */
   const saving = computed(() => busy.value > 0 && [...saveStates.values()].some((item) => item.status === 'saving'))
 
@@ -370,6 +375,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     withdraw,
     inputOf,
     explanationOf,
+    dropKept,
     dispose
   }
 }
