@@ -4,7 +4,7 @@
 // The helpers below (openUnitAppraisal, acceptField, overrideLeaf, askSupplement, closeSupplement) work on any round,
 // for the checks that drive a whole round across roles.
 import type { Locator, Page } from 'playwright-core'
-import { assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
+import { OFFLINE_ERRORS, assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, savesOffline, type BrowserChecks } from './checks.js'
 
 const ROUND_CODE = 'TD-THU'
 const APPRAISER = 'thamdinh1'
@@ -63,6 +63,15 @@ export async function overrideLeaf (page: Page, code: string, input: { value: nu
   await leaf.getByLabel(/^Lý do/).fill(reason)
   await leaf.getByTestId('reason-needed').waitFor({ state: 'detached' })
   await waitForLeafState(page, code, 'Đã lưu')
+}
+
+/** Types a score and its reason on a leaf while saves fail (savesOffline): the leaf says it could not save them. */
+async function scoreUnsaved (page: Page, code: string, value: string, reason: string): Promise<void> {
+  const box = leafOf(page, code).getByLabel(`Điểm thẩm định tiêu chí ${code}`)
+  await box.fill(value)
+  await box.press('Enter')
+  await leafOf(page, code).getByLabel(/^Lý do/).fill(reason)
+  await waitForLeafState(page, code, 'Chưa lưu được')
 }
 
 export async function waitForLeafState (page: Page, code: string, text: string): Promise<void> {
@@ -416,14 +425,8 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     const offline = await c.newPage({ width: 1440, height: 900 })
     await c.login(offline, APPRAISER, c.demoPassword, 'Thẩm định')
     await openUnitAppraisal(offline, UNITS.c.name, ROUND_CODE)
-    await offline.route(/\/appraisal$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
-    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
-      const box = leafOf(offline, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3')
-      await box.fill('0.25')
-      await box.press('Enter')
-      await leafOf(offline, '1.1.3').getByLabel(/^Lý do/).fill('Nhập khi mất mạng.')
-      await waitForLeafState(offline, '1.1.3', 'Chưa lưu được')
-    })
+    await savesOffline(offline, /\/appraisal$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, () => scoreUnsaved(offline, '1.1.3', '0.25', 'Nhập khi mất mạng.'))
     await offline.close({ runBeforeUnload: false })
 
     const back = await c.newPage({ width: 1440, height: 900 })
@@ -440,13 +443,9 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     assert(await back.getByTestId('restored-drafts').count() === 0, 'a saved score was brought back again')
     assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'the server does not hold the kept score')
     // Leaving with "Rời trang, bỏ giá trị chưa lưu" means it: nothing comes back on the next visit.
-    await back.route(/\/appraisal$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
-    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
-      const box = leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3')
-      await box.fill('0.5')
-      await box.press('Enter')
-      await leafOf(back, '1.1.3').getByLabel(/^Lý do/).fill('Sẽ bỏ.')
-      await waitForLeafState(back, '1.1.3', 'Chưa lưu được')
+    await savesOffline(back, /\/appraisal$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
+      await scoreUnsaved(back, '1.1.3', '0.5', 'Sẽ bỏ.')
       // Leaving tries the save once more first (and fails again).
       await back.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thẩm định', exact: true }).click()
       await back.getByRole('button', { name: 'Rời trang, bỏ giá trị chưa lưu' }).click()

@@ -75,3 +75,11 @@ export async function assertAccessible (page: Page, where: string): Promise<void
   const violations = await seriousViolations(page)
   assert(violations.length === 0, `${where}: axe-core found ${violations.map((v) => `${v.id} (${v.impact}, ${v.nodes}×: ${v.help}; ${(v as AxeViolation & { targets?: string[] }).targets?.join(' | ') ?? ''})`).join('; ')}`)
 }
+
+/** What the browser logs when a request fails for want of a connection (allowConsoleError around offline typing). */
+export const OFFLINE_ERRORS = /ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i
+
+/** Fails every save (PATCH) the page sends to an address matching `path`, as a lost connection would. */
+export async function savesOffline (page: Page, path: RegExp): Promise<void> {
+  await page.route(path, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
+}

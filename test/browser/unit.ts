@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from 'playwright-core'
-import { assert, assertAccessible, horizontalOverflow, type BrowserChecks } from './checks.js'
+import { OFFLINE_ERRORS, assert, assertAccessible, horizontalOverflow, savesOffline, type BrowserChecks } from './checks.js'
 
 const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1280, height: 860 }
@@ -424,8 +424,8 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await c.login(phone, 'h-nga-son', c.demoPassword, 'Đơn vị của tôi')
     await openSelfAssessment(phone, other.roundTitle)
     // No connection: every save fails, and the phone's browser then closes the tab (no question asked).
-    await phone.route(/\/self-assessment$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
-    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+    await savesOffline(phone, /\/self-assessment$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
       await answerLeaf(phone, '1.3.3', 0.75)
       await explainLeaf(phone, '2.1.2', 'Nhập khi mất mạng')
       await phone.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
@@ -452,8 +452,8 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     assert(await again.getByTestId('restored-drafts').count() === 0, 'saved values were brought back again')
 
     // Kept values older than the self-assessment (a colleague saved since): the usual conflict dialog, then on top.
-    await again.route(/\/self-assessment$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
-    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+    await savesOffline(again, /\/self-assessment$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
       await answerLeaf(again, '1.3.3', 0.25)
       await again.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
     })
@@ -475,8 +475,8 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     assert(mergedLeaf('1.3.3')?.input?.value === 0.25 && mergedLeaf('2.1.2')?.explanation === 'Đồng nghiệp sửa sau', `the server holds ${JSON.stringify([mergedLeaf('1.3.3')?.input, mergedLeaf('2.1.2')?.explanation])}`)
 
     // Leaving with "Rời trang, bỏ thay đổi" means it: the device forgets the values, no later visit brings them back.
-    await last.route(/\/self-assessment$/, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
-    await c.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i, async () => {
+    await savesOffline(last, /\/self-assessment$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
       await answerLeaf(last, '1.3.3', 1)
       await last.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
     })
