@@ -6,6 +6,7 @@ import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError, entryProblemMessage, errorMessage } from '../api/problem'
 import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
+import { sameInput } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
 import { readKept, writeKept } from '../keptDrafts'
 
@@ -68,8 +69,6 @@ interface KeptDrafts {
   version: number
   leaves: Record<string, { input?: LeafInputValue | null, explanation?: string }>
 }
-
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
 /** `keptAs`: where this device keeps the drafts until they are saved (null: not kept, e.g. before the user is known). */
 export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, keptAs: Ref<string | null> = ref(null)) {
@@ -269,7 +268,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
       const leaf = leafByCode.value.get(code)
       if (!leaf?.editable) continue
       const change = {
-        ...(value.input !== undefined && !sameValue(value.input, leaf.input) ? { input: value.input } : {}),
+        ...(value.input !== undefined && !sameInput(value.input, leaf.input) ? { input: value.input } : {}),
         ...(value.explanation !== undefined && value.explanation !== (leaf.explanation ?? '') ? { explanation: value.explanation } : {})
       }
       if (Object.keys(change).length === 0) continue
