@@ -115,7 +115,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     origin: origins.length > 0 ? origins : false,
     // The portal writes too (PATCH, PUT, DELETE with If-Match) and reads what the answers say in their headers.
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposedHeaders: ['x-request-id', 'etag', 'location', 'retry-after', 'content-disposition', 'x-report-versions', 'x-total-count'],
+    exposedHeaders: ['x-request-id', 'etag', 'location', 'retry-after', 'content-disposition', 'x-report-versions', 'x-total-count', 'x-chart-parts'],
     allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'if-match', 'if-none-match', 'x-request-id']
   })
   await app.register(dbPlugin, {

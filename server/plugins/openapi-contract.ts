@@ -9,14 +9,15 @@ type Schema = Record<string, unknown>
 type Header = { type: 'string' | 'integer', description: string }
 
 /** A route's own headers beyond those found from its responses, by status (route config `responseHeaders`). */
-export type ResponseHeaders = Record<number, ReadonlyArray<'etag' | 'location' | 'x-total-count'>>
+export type ResponseHeaders = Record<number, ReadonlyArray<'etag' | 'location' | 'x-total-count' | 'x-chart-parts'>>
 
 const REQUEST_ID: Header = { type: 'string', description: 'The request\'s id, also in the problem document and the server\'s log; quote it when reporting a problem' }
 const ETAG: Header = { type: 'string', description: 'The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged' }
 const LOCATION: Header = { type: 'string', description: 'The address of what was created, or of where to fetch it' }
 const TOTAL_COUNT: Header = { type: 'integer', description: 'Items in the whole list, of which the answer may be a page (limit, offset)' }
+const CHART_PARTS: Header = { type: 'integer', description: 'How many parts (images) the chart has, each asked for with ?part=k' }
 /** The headers a route may declare as its own (route config `responseHeaders`). */
-const OWN_HEADERS: Record<ResponseHeaders[number][number], Header> = { etag: ETAG, location: LOCATION, 'x-total-count': TOTAL_COUNT }
+const OWN_HEADERS: Record<ResponseHeaders[number][number], Header> = { etag: ETAG, location: LOCATION, 'x-total-count': TOTAL_COUNT, 'x-chart-parts': CHART_PARTS }
 const RETRY_AFTER: Header = { type: 'integer', description: 'Seconds to wait before trying again' }
 const RATE_LIMIT: Record<string, Header> = {
   'x-ratelimit-limit': { type: 'integer', description: 'Requests allowed per window (a minute) from one client address' },

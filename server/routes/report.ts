@@ -5,8 +5,8 @@ import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { Errors } from '../errors.js'
 import { IdParams, problems } from '../schemas/common.js'
-import { ChartParams, DOCX_MEDIA_TYPE, ReportQuery } from '../schemas/report.js'
-import { ConditionalHeaders, VersionQuery } from '../schemas/results.js'
+import { ChartParams, ChartQuery, DOCX_MEDIA_TYPE, ReportQuery, UNITS_PER_CHART_PART } from '../schemas/report.js'
+import { ConditionalHeaders } from '../schemas/results.js'
 // The report's modules (docx, chart.js, the canvas) are loaded at the first report or chart, not at start.
 import type { ReportSettings } from '../services/report/index.js'
 import { getPublishedResults } from '../services/results.js'
@@ -64,34 +64,43 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
   })
 
   app.get('/public/rounds/:id/results/:unitType/charts/:chart', {
-    config: { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' } },
+    config: { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' }, responseHeaders: { 200: ['x-chart-parts'], 304: ['x-chart-parts'] } },
     schema: {
       operationId: 'getPublicResultsChart',
       summary: 'A chart of the annual report as PNG, from published results: index.png, averages.png or field-<code>.png',
       description: 'The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with ' +
-        'Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. ETag is the version and chart; ' +
-        'Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.',
+        'Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. A chart of one bar per unit comes in ' +
+        `parts of ${UNITS_PER_CHART_PART} units, as in the report: ?part=k (default 1); X-Chart-Parts says how many, and a part beyond them is 404 NOT_FOUND. ` +
+        'ETag is the version, chart and part; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.',
       tags: ['public'],
       params: ChartParams,
-      querystring: VersionQuery,
+      querystring: ChartQuery,
       headers: ConditionalHeaders,
       response: {
-        200: { description: 'The chart', content: { 'image/png': { schema: Type.String({ format: 'binary' }) } } },
+        200: { description: 'The chart, or the part of it asked for', content: { 'image/png': { schema: Type.String({ format: 'binary' }) } } },
         ...notModifiedResponse,
         ...problems(400, 404, 429)
       }
     }
   }, async (request, reply) => {
-    const { version } = request.query
+    const { version, part = 1 } = request.query
     const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
     const name = request.params.chart.replace(/\.png$/, '')
-    const { publishedChart } = await import('../services/report/charts.js')
-    const png = await publishedChart(published.id, published.snapshot, name)
-    if (png === null) {
+    const { chartKind, chartParts, publishedChart } = await import('../services/report/charts.js')
+    const kind = chartKind(published.snapshot, name)
+    if (kind === null) {
       const charts = `index.png, averages.png, ${published.snapshot.fields.map((field) => `field-${field.code}.png`).join(', ')}`
       throw Errors.notFound(t(`These results have no chart ${request.params.chart}; the charts are ${charts}.`, `Kết quả không có biểu đồ ${request.params.chart}; các biểu đồ là ${charts}.`))
     }
-    if (answerConditional(request, reply, `"${published.id}.${name}"`, version === undefined ? 'public, max-age=60' : 'public, max-age=31536000, immutable')) return reply
+    const parts = chartParts(published.snapshot, kind)
+    if (part > parts) {
+      throw Errors.notFound(t(`The chart ${request.params.chart} has ${parts} part${parts === 1 ? '' : 's'}; ask for part 1 to ${parts}.`,
+        `Biểu đồ ${request.params.chart} có ${parts} phần; hãy hỏi phần 1 đến ${parts}.`))
+    }
+    reply.header('x-chart-parts', parts)
+    const etag = `"${published.id}.${name}${part > 1 ? `.${part}` : ''}"`
+    if (answerConditional(request, reply, etag, version === undefined ? 'public, max-age=60' : 'public, max-age=31536000, immutable')) return reply
+    const png = await publishedChart(published.id, published.snapshot, name, part) as Buffer
     return sendBytes(reply, 'image/png', png)
   })
 }

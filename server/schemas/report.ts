@@ -1,5 +1,6 @@
 // Contract of the annual report: the DOCX of a round's published results, and the chart images of a published version.
 import { Type } from 'typebox'
+import { VersionQuery } from './results.js'
 import { UNIT_TYPE_CODE_PATTERN } from './units.js'
 
 /** The media type of a Word document (the annual report). */
@@ -21,6 +22,23 @@ export const ReportQuery = Type.Object({
     pattern: `^${unitTypeCode}:[1-9][0-9]{0,5}(,${unitTypeCode}:[1-9][0-9]{0,5})*$`,
     maxLength: 500,
     description: 'The published version to use per unit type, e.g. department:2,district:1. Default: the latest version of each.'
+  }))
+})
+
+/**
+ * A chart of one bar per unit (index.png, field-<code>.png) comes in parts of this many units, each an image of its
+ * own: 30 bars fit a portrait page of the report at full size. A province's few dozen units of a type fit in one.
+ */
+export const UNITS_PER_CHART_PART = 30
+
+export const ChartQuery = Type.Object({
+  ...VersionQuery.properties,
+  part: Type.Optional(Type.Integer({
+    minimum: 1,
+    maximum: 100000,
+    default: 1,
+    description: `Which part of a chart of one bar per unit: units ${UNITS_PER_CHART_PART}·(part − 1) + 1 to ${UNITS_PER_CHART_PART}·part of its order ` +
+      '(rank order for index.png, the field\'s order for field-<code>.png). The answer\'s X-Chart-Parts header says how many there are; averages.png has one.'
   }))
 })
 

@@ -1195,7 +1195,7 @@ export interface paths {
         };
         /**
          * A chart of the annual report as PNG, from published results: index.png, averages.png or field-<code>.png
-         * @description The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. ETag is the version and chart; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.
+         * @description The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. A chart of one bar per unit comes in parts of 30 units, as in the report: ?part=k (default 1); X-Chart-Parts says how many, and a part beyond them is 404 NOT_FOUND. ETag is the version, chart and part; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.
          */
         get: operations["getPublicResultsChart"];
         put?: never;
@@ -10223,6 +10223,8 @@ export interface operations {
             query?: {
                 /** @description Version number; default: the latest */
                 version?: number;
+                /** @description Which part of a chart of one bar per unit: units 30·(part − 1) + 1 to 30·part of its order (rank order for index.png, the field's order for field-<code>.png). The answer's X-Chart-Parts header says how many there are; averages.png has one. */
+                part?: number;
             };
             header?: {
                 /** @description ETag of a copy you hold: 304 when it is still current */
@@ -10238,7 +10240,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The chart */
+            /** @description The chart, or the part of it asked for */
             200: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10251,6 +10253,8 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How many parts (images) the chart has, each asked for with ?part=k */
+                    "x-chart-parts"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10268,6 +10272,8 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How many parts (images) the chart has, each asked for with ?part=k */
+                    "x-chart-parts"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;

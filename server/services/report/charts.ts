@@ -7,6 +7,9 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, t
 import type { ClassificationBand } from '../../domain/catalog.js'
 import type { ComputedResults } from '../../domain/results.js'
 import { viDecimal } from '../../domain/report-format.js'
+// A chart of one bar per unit is drawn this many units at a time, each part an image of its own: a province's communes
+// or a national ranking in one image (2,000 units: 1,210 × 96,140 px) was scaled to a page and unreadable.
+import { UNITS_PER_CHART_PART } from '../../schemas/report.js'
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend)
 
@@ -68,6 +71,13 @@ export type ChartResults = Pick<ComputedResults, 'units' | 'fields' | 'average'>
 
 export type ChartKind = { kind: 'index' } | { kind: 'averages' } | { kind: 'field', code: string }
 
+/** How many parts (images) a chart has: one for the field averages, one per 30 bars for the charts of one bar per unit. */
+export function chartParts (results: Pick<ComputedResults, 'units'>, kind: ChartKind): number {
+  if (kind.kind === 'averages') return 1
+  const bars = kind.kind === 'index' ? results.units.length : results.units.filter((unit) => unit.fields.some((field) => field.code === kind.code)).length
+  return Math.max(1, Math.ceil(bars / UNITS_PER_CHART_PART))
+}
+
 /** The charts of a unit type, in the report's order: the index of every unit, the field averages, one per field. */
 export function chartNames (results: Pick<ComputedResults, 'fields'>): string[] {
   return ['index', 'averages', ...results.fields.map((field) => `field-${field.code}`)]
@@ -89,6 +99,18 @@ interface Bars {
   /** A vertical line with its caption, e.g. the field average. */
   line: { value: number, text: string } | null
   perBar: number
+}
+
+/** The bars of one part (1-based) of a chart of one bar per unit; every part keeps the whole chart's legend and line. */
+function partOf (bars: Bars, part: number): Bars {
+  const from = (part - 1) * UNITS_PER_CHART_PART
+  const to = from + UNITS_PER_CHART_PART
+  return {
+    ...bars,
+    labels: bars.labels.slice(from, to),
+    datasets: bars.datasets.map((dataset) => ({ ...dataset, data: dataset.data.slice(from, to) })),
+    texts: bars.texts.slice(from, to)
+  }
 }
 
 function indexBars (results: ChartResults): Bars {
@@ -258,38 +280,49 @@ async function encode ({ canvas, chart }: Drawn): Promise<Buffer> {
   }
 }
 
-function barsOf (results: ChartResults, kind: ChartKind): Bars {
-  return kind.kind === 'index' ? indexBars(results) : kind.kind === 'averages' ? averageBars(results) : fieldBars(results, kind.code)
+function barsOf (results: ChartResults, kind: ChartKind, part: number): Bars {
+  if (kind.kind === 'averages') return averageBars(results)
+  return partOf(kind.kind === 'index' ? indexBars(results) : fieldBars(results, kind.code), part)
 }
 
-/** One chart of a unit type's published results as PNG bytes; null when the results have no chart of that name. */
-export async function renderChart (results: ChartResults, name: string): Promise<Buffer | null> {
+/** One part (1-based) of a chart of a unit type's published results as PNG bytes; null when the results have no such chart or part. */
+export async function renderChart (results: ChartResults, name: string, part = 1): Promise<Buffer | null> {
   const kind = chartKind(results, name)
-  return kind === null ? null : await encode(draw(barsOf(results, kind)))
+  if (kind === null || !Number.isInteger(part) || part < 1 || part > chartParts(results, kind)) return null
+  return await encode(draw(barsOf(results, kind, part)))
 }
 
-// Rendered charts by published version and name: a version never changes, so neither do its charts.
-const MAX_CACHED = 120
+// Rendered charts by published version, name and part: a version never changes, so neither do its charts. Bounded by
+// their bytes, the oldest dropped first: a report's charts are about 2 MB for a province's few dozen units of a type,
+// 35 MB for 560 communes, 124 MB for 2,000 units (those are drawn again for each report: 18 s of its 28).
+const MAX_CACHED_BYTES = 64 * 1024 * 1024
 const cache = new Map<string, Buffer>()
-const keyOf = (versionId: string, name: string) => `${versionId}:${name}`
-/** Charts being drawn, by version and name. */
+let cachedBytes = 0
+const keyOf = (versionId: string, name: string, part: number) => `${versionId}:${name}:${part}`
+/** Charts being drawn, by version, name and part. */
 const inFlight = new Map<string, Promise<Buffer | null>>()
 
 function remember (key: string, png: Buffer): void {
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
+  if (cache.has(key)) return
   cache.set(key, png)
+  cachedBytes += png.length
+  for (const [oldest, bytes] of cache) {
+    if (cachedBytes <= MAX_CACHED_BYTES || oldest === key) break
+    cache.delete(oldest)
+    cachedBytes -= bytes.length
+  }
 }
 
-/** A chart of a published version, rendered once and then served from memory; null for an unknown name. */
-export async function publishedChart (versionId: string, results: ChartResults, name: string): Promise<Buffer | null> {
-  const key = keyOf(versionId, name)
+/** A part (1-based) of a chart of a published version, rendered once and then served from memory; null for an unknown name or part. */
+export async function publishedChart (versionId: string, results: ChartResults, name: string, part = 1): Promise<Buffer | null> {
+  const key = keyOf(versionId, name, part)
   const cached = cache.get(key)
   if (cached !== undefined) return cached
   // Requests arriving together (a portal's visitors just after a publication) share one drawing: a chart of 500 units
-  // takes over a second of the thread pool to encode, which file writes and compression share.
+  // took over a second of the thread pool to encode in one image, which file writes and compression share.
   let drawing = inFlight.get(key)
   if (drawing === undefined) {
-    drawing = renderChart(results, name).then((png) => {
+    drawing = renderChart(results, name, part).then((png) => {
       if (png !== null) remember(key, png)
       return png
     }).finally(() => inFlight.delete(key))
@@ -299,27 +332,33 @@ export async function publishedChart (versionId: string, results: ChartResults, 
 }
 
 /**
- * Every chart of a published version by name. Each chart is drawn while the one before it is being encoded, so at
- * most two canvases are alive at a time.
+ * Every chart of a published version by name, each as its parts in order. Each part is drawn while the one before it
+ * is being encoded, so at most two canvases are alive at a time.
  */
-export async function publishedCharts (versionId: string, results: ChartResults): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>()
+export async function publishedCharts (versionId: string, results: ChartResults): Promise<Map<string, Buffer[]>> {
+  const out = new Map<string, Buffer[]>()
   let encoding: Promise<void> | null = null
   for (const name of chartNames(results)) {
-    const cached = cache.get(keyOf(versionId, name))
-    if (cached !== undefined) {
-      out.set(name, cached)
-      continue
+    const kind = chartKind(results, name) as ChartKind
+    const parts: Buffer[] = []
+    out.set(name, parts)
+    for (let part = 1; part <= chartParts(results, kind); part++) {
+      const key = keyOf(versionId, name, part)
+      const cached = cache.get(key)
+      if (cached !== undefined) {
+        parts[part - 1] = cached
+        continue
+      }
+      const drawn = draw(barsOf(results, kind, part))
+      const index = part - 1
+      const done = encode(drawn).then((png) => {
+        remember(key, png)
+        parts[index] = png
+      })
+      if (encoding !== null) await encoding
+      encoding = done
     }
-    const drawn = draw(barsOf(results, chartKind(results, name) as ChartKind))
-    const done = encode(drawn).then((png) => {
-      remember(keyOf(versionId, name), png)
-      out.set(name, png)
-    })
-    if (encoding !== null) await encoding
-    encoding = done
   }
   if (encoding !== null) await encoding
-  // In the report's order, whatever order the encodings finished in.
-  return new Map(chartNames(results).map((name) => [name, out.get(name) as Buffer]))
+  return out
 }

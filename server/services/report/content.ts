@@ -27,8 +27,8 @@ export interface ReportPart {
   catalog: { title: string, legalBasis: string, ranking: RankingMethod, stats: FieldStats[] }
   /** The previous year's results the published comparison was made with, to state each field's change of share. */
   previous: { year: number, results: ComputedResults } | null
-  /** PNG of each chart by name (index, averages, field-<code>). */
-  charts: ReadonlyMap<string, Buffer>
+  /** PNG of each chart by name (index, averages, field-<code>), as its parts in order (one bar per unit: 30 units a part). */
+  charts: ReadonlyMap<string, readonly Buffer[]>
 }
 
 export interface ReportInput {
@@ -62,10 +62,17 @@ class Counters {
   chart = 0
 }
 
-const chartOf = (part: ReportPart, name: string): Buffer => {
-  const png = part.charts.get(name)
-  if (png === undefined) throw new Error(`The chart ${name} of ${part.unitType.code} was not rendered`)
-  return png
+/**
+ * A chart captioned below, as "Biểu đồ n. …": each of its parts (a chart of more units than fit a page) an image with
+ * the caption and "(phần k/N)".
+ */
+function chart (part: ReportPart, name: string, number: number, text: string): Block[] {
+  const pngs = part.charts.get(name)
+  if (pngs === undefined || pngs.length === 0) throw new Error(`The chart ${name} of ${part.unitType.code} was not rendered`)
+  return pngs.flatMap((png, k) => {
+    const of = pngs.length > 1 ? ` (phần ${k + 1}/${pngs.length})` : ''
+    return [image(png, CHART_WIDTH, 'portrait', `Biểu đồ ${number}${of}`), caption(`Biểu đồ ${number}. ${text}${of}`, 'below')]
+  })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -226,8 +233,7 @@ function unitTypeResults (pages: Pages, counters: Counters, part: ReportPart, in
   pages.add(placeholder(`nhận xét chung về Chỉ số CCHC năm ${year} của ${who}`))
 
   const indexChart = ++counters.chart
-  pages.add(image(chartOf(part, 'index'), CHART_WIDTH, 'portrait', `Biểu đồ ${indexChart}`),
-    caption(`Biểu đồ ${indexChart}. Chỉ số cải cách hành chính năm ${year} của ${who}`, 'below'))
+  pages.add(...chart(part, 'index', indexChart, `Chỉ số cải cách hành chính năm ${year} của ${who}`))
 
   const fieldsNumber = ++counters.table
   const orientation = fieldTableOrientation(results.fields.length)
@@ -240,8 +246,7 @@ function unitTypeResults (pages: Pages, counters: Counters, part: ReportPart, in
   const averagesChart = ++counters.chart
   pages.add(
     body(averagesSentence(fieldAverages(results), averagesChart)),
-    image(chartOf(part, 'averages'), CHART_WIDTH, 'portrait', `Biểu đồ ${averagesChart}`),
-    caption(`Biểu đồ ${averagesChart}. Giá trị trung bình của các lĩnh vực so với điểm tối đa`, 'below'),
+    ...chart(part, 'averages', averagesChart, 'Giá trị trung bình của các lĩnh vực so với điểm tối đa'),
     heading(3, '2. Các chỉ số thành phần')
   )
   const fieldMap = new Map((comparison?.fields ?? []).map((field) => [field.code, field.previousCode]))
@@ -251,8 +256,7 @@ function unitTypeResults (pages: Pages, counters: Counters, part: ReportPart, in
     const share = part.previous !== null && previousCode !== undefined ? fieldShareChange(results, part.previous.results, field.code, previousCode) : null
     pages.add(
       heading(4, `2.${f + 1}. ${field.title}`),
-      image(chartOf(part, `field-${field.code}`), CHART_WIDTH, 'portrait', `Biểu đồ ${number}`),
-      caption(`Biểu đồ ${number}. ${field.title}`, 'below'),
+      ...chart(part, `field-${field.code}`, number, field.title),
       body(fieldParagraph(fieldFigures(results, field.code), number, share === null || part.previous === null ? null : { previousYear: part.previous.year, ...share })),
       placeholder(`đánh giá, phân tích kết quả của lĩnh vực ${lowerFirst(field.title)}`)
     )
