@@ -121,3 +121,28 @@ export function chartHeight (labels: string[][], perBar = 28): string {
   const each = Math.max(perBar, Math.ceil(lines * 14.4) + 2)
   return `${Math.max(240, labels.length * each + 70)}px`
 }
+
+/** A chart of one bar per unit is drawn this many units a canvas (BarChartParts), as the tables show a page. */
+export const UNITS_PER_PART = 100
+
+/** The units of part `k` (from 0) of a chart of one bar per unit. */
+export function partOf<T> (rows: readonly T[], k: number): T[] {
+  return rows.slice(k * UNITS_PER_PART, (k + 1) * UNITS_PER_PART)
+}
+
+/** Each part of a chart of one bar per unit: its number, where it starts, its units and their names as axis labels. */
+export function unitParts<T> (rows: readonly T[], chartWidth: number, name: (row: T) => string): { k: number, offset: number, rows: T[], labels: string[][] }[] {
+  return Array.from({ length: Math.ceil(rows.length / UNITS_PER_PART) }, (_, k) => {
+    const part = partOf(rows, k)
+    return { k, offset: k * UNITS_PER_PART, rows: part, labels: wrapLabels(part.map(name), chartWidth) }
+  })
+}
+
+/** `make(k)` made once per part: a part's plugin reads its rows when drawn, and the chart keeps the plugin it was made with. */
+export function oncePerPart<T> (make: (k: number) => T): (k: number) => T {
+  const made = new Map<number, T>()
+  return (k) => {
+    if (!made.has(k)) made.set(k, make(k))
+    return made.get(k) as T
+  }
+}

@@ -1,6 +1,7 @@
 // Browser checks of a round too large for one page (120 units): the appraisal desk, the progress screen and the results'
 // two tables draw 100 units at a time, count every unit, keep the page in the address (the desk and the progress
 // screen), and a unit's previous and next run through the whole filtered list; printed, the results list every unit. Run last: the units and the round it adds would change what the earlier checks count.
+import type { Locator } from 'playwright-core'
 import { assert, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
 
 const UNITS = 120
@@ -97,9 +98,27 @@ export async function longListChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('every unit while printing', async () => await table1.count() === 120 && await table2.count() === 120)
     await page.evaluate('window.dispatchEvent(new Event("afterprint"))')
     await waitUntil('a page again after printing', async () => await table1.count() === 100)
-    // The charts of one bar per unit wait until they are reached.
-    assert(await page.getByTestId('index-chart').count() === 0, 'the index chart was drawn before it was reached')
+    // The charts of one bar per unit wait until they are reached, and draw 100 units a canvas (a browser draws nothing
+    // on a canvas taller than 65,535 px): the first part with the chart, the next when reached, all when printed.
+    const indexParts = page.getByTestId('index-chart')
+    const fieldParts = page.getByTestId('field-chart')
+    assert(await indexParts.count() === 0, 'the index chart was drawn before it was reached')
     await page.getByRole('heading', { name: /^Biểu đồ 1\./ }).scrollIntoViewIfNeeded()
-    await page.getByTestId('index-chart').waitFor()
+    await indexParts.first().waitFor()
+    const ranges = await page.getByTestId('index-chart-part').allInnerTexts()
+    assert(ranges.join(' | ') === 'Đơn vị thứ 1–100 / 120 | Đơn vị thứ 101–120 / 120', `the index chart's parts say ${ranges.join(' | ')}`)
+    assert(await indexParts.count() === 1, 'the second part was drawn before it was reached')
+    const label = await indexParts.first().getAttribute('aria-label') ?? ''
+    assert(label.includes('của 100 / 120 đơn vị'), `the first part's label is "${label}"`)
+    const height = (canvas: Locator) => canvas.evaluate((element) => (element as unknown as { height: number }).height)
+    await page.getByTestId('index-chart-part').nth(1).scrollIntoViewIfNeeded()
+    await waitUntil('the second part drawn once reached', async () => await indexParts.count() === 2)
+    const [first, second] = [await height(indexParts.nth(0)), await height(indexParts.nth(1))]
+    assert(first > 2 * second && first < 65_535, `the parts' canvases are ${first} and ${second} px high`)
+    await page.getByRole('heading', { name: /^Biểu đồ 3\./ }).scrollIntoViewIfNeeded()
+    await waitUntil('the field chart\'s first part drawn once reached', async () => await fieldParts.count() === 1)
+    await page.evaluate('window.dispatchEvent(new Event("beforeprint"))')
+    await waitUntil('both parts of the field chart drawn to be printed', async () => await fieldParts.count() === 2)
+    await page.evaluate('window.dispatchEvent(new Event("afterprint"))')
   })
 }

@@ -36,9 +36,22 @@ export async function findPublished (roundCode: string, unitType: string): Promi
 const resultsPath = (roundId: string, unitType: string) =>
   `/public/rounds/${encodeURIComponent(roundId)}/results/${encodeURIComponent(unitType)}`
 
+/** A chart of one bar per unit comes from the API in parts of this many units (GET …/charts/{chart}?part=k), as in the report. */
+export const UNITS_PER_CHART_PART = 30
+
 /** A chart of the report as the API draws it (index, averages or field-<code>), of a numbered version: cached for good. */
-export function chartUrl (roundId: string, unitType: string, version: number, chart: string): string {
-  return `${resultsPath(roundId, unitType)}/charts/${encodeURIComponent(chart)}.png?version=${version}`
+export function chartUrl (roundId: string, unitType: string, version: number, chart: string, part = 1): string {
+  return `${resultsPath(roundId, unitType)}/charts/${encodeURIComponent(chart)}.png?version=${version}${part > 1 ? `&part=${part}` : ''}`
+}
+
+/**
+ * The parts of a chart of one bar per unit: their numbers, and each one's height for a width of 1210 px as the API
+ * draws it before its labels wrap (24 px a bar, 70 px of axis and legend, twice for print), so a part not loaded yet
+ * keeps about its room and the parts below it wait for their turn.
+ */
+export function chartParts (bars: number): { part: number, of: number, height: number }[] {
+  const of = Math.max(1, Math.ceil(bars / UNITS_PER_CHART_PART))
+  return Array.from({ length: of }, (_, k) => ({ part: k + 1, of, height: 2 * (Math.min(UNITS_PER_CHART_PART, bars - k * UNITS_PER_CHART_PART) * 24 + 70) }))
 }
 
 /** The download of a numbered version as CSV (in the dialect asked for), XLSX or JSON. */
