@@ -49,9 +49,13 @@ export function chartUrl (roundId: string, unitType: string, version: number, ch
  * draws it before its labels wrap (24 px a bar, 70 px of axis and legend, twice for print), so a part not loaded yet
  * keeps about its room and the parts below it wait for their turn.
  */
-export function chartParts (bars: number): { part: number, of: number, height: number }[] {
+export function chartParts (bars: number): { part: number, of: number, from: number, to: number, height: number }[] {
   const of = Math.max(1, Math.ceil(bars / UNITS_PER_CHART_PART))
-  return Array.from({ length: of }, (_, k) => ({ part: k + 1, of, height: 2 * (Math.min(UNITS_PER_CHART_PART, bars - k * UNITS_PER_CHART_PART) * 24 + 70) }))
+  return Array.from({ length: of }, (_, k) => {
+    const from = k * UNITS_PER_CHART_PART + 1
+    const to = Math.min(bars, from + UNITS_PER_CHART_PART - 1)
+    return { part: k + 1, of, from, to, height: 2 * ((to - from + 1) * 24 + 70) }
+  })
 }
 
 /** The download of a numbered version as CSV (in the dialect asked for), XLSX or JSON. */
