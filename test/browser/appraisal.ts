@@ -458,6 +458,46 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await back.close()
   })
 
+  await check('two tabs of the appraiser bring back the same kept score: one saves it, the other finds it saved and asks nothing', async () => {
+    const crashed = await c.newPage({ width: 1440, height: 900 })
+    await c.login(crashed, APPRAISER, c.demoPassword, 'Thẩm định')
+    await openUnitAppraisal(crashed, UNITS.c.name, ROUND_CODE)
+    await savesOffline(crashed, /\/appraisal$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, () => scoreUnsaved(crashed, '1.1.3', '0.5', 'Hai thẻ cùng khôi phục.'))
+    await crashed.close({ runBeforeUnload: false })
+    // The browser brings both tabs back: the first one's save is on its way while the second one saves.
+    const first = await c.newPage({ width: 1440, height: 900 })
+    await c.login(first, APPRAISER, c.demoPassword, 'Thẩm định')
+    let release = () => {}
+    const held = new Promise<void>((resolve) => { release = resolve })
+    await first.route(/\/appraisal$/, async (route) => {
+      if (route.request().method() === 'PATCH') await held
+      await route.continue()
+    })
+    await openUnitAppraisal(first, UNITS.c.name, ROUND_CODE)
+    await first.getByTestId('restored-drafts').waitFor()
+    const second = await c.newPage({ width: 1440, height: 900 })
+    await c.login(second, APPRAISER, c.demoPassword, 'Thẩm định')
+    await openUnitAppraisal(second, UNITS.c.name, ROUND_CODE)
+    await second.getByTestId('restored-drafts').waitFor()
+    await waitForLeafState(second, '1.1.3', 'Đã lưu')
+    // The first tab's save meets the newer version (the browser logs the 412) and finds its score in it.
+    const notice = await c.allowConsoleError(/status of 412/, async () => {
+      release()
+      await waitForLeafState(first, '1.1.3', 'Đã lưu')
+      const said = first.getByTestId('change-notice')
+      await said.waitFor()
+      return await said.innerText()
+    })
+    assert(notice.includes('máy chủ đã có đúng những giá trị bạn nhập'), `the first tab says "${notice}"`)
+    assert(await leafOf(first, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.5', 'the first tab does not show the score')
+    const kept = await first.evaluate('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:")).length')
+    assert(kept === 0, 'the device still keeps a score the server holds')
+    await first.unroute(/\/appraisal$/)
+    await first.close()
+    await second.close()
+  })
+
   await check('asking for a supplement on two leaves with a reason and a due date', async () => {
     assert(page, 'no appraiser tab')
     await openUnitAppraisal(page, UNITS.a.name)

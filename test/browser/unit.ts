@@ -499,6 +499,52 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await last.close()
   })
 
+  await check('two tabs of the officer bring back the same kept value: one saves it, the other finds it saved and asks nothing', async () => {
+    const other = await officerApi('h-quan-hoa')
+    const crashed = await newTab(DESKTOP)
+    await c.login(crashed, 'h-quan-hoa', c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(crashed, other.roundTitle)
+    await savesOffline(crashed, /\/self-assessment$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
+      await answerLeaf(crashed, '1.3.3', 0.75)
+      await crashed.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+    })
+    await crashed.close({ runBeforeUnload: false })
+    // The browser brings both tabs back: the first one's save is on its way while the second one saves.
+    const first = await newTab(DESKTOP)
+    await c.login(first, 'h-quan-hoa', c.demoPassword, 'Đơn vị của tôi')
+    let release = () => {}
+    const held = new Promise<void>((resolve) => { release = resolve })
+    await first.route(/\/self-assessment$/, async (route) => {
+      if (route.request().method() === 'PATCH') await held
+      await route.continue()
+    })
+    await openSelfAssessment(first, other.roundTitle)
+    await first.getByTestId('restored-drafts').waitFor()
+    const second = await newTab(DESKTOP)
+    await c.login(second, 'h-quan-hoa', c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(second, other.roundTitle)
+    await second.getByTestId('restored-drafts').waitFor()
+    await waitSaved(second)
+    // The first tab's save meets the newer version (the browser logs the 412) and finds its value in it.
+    await c.allowConsoleError(/status of 412/, async () => {
+      release()
+      await waitSaved(first)
+    })
+    const notice = await first.getByTestId('restored-drafts').innerText()
+    assert(notice.includes('đã lưu lại'), `the first tab says: ${notice}`)
+    assert(await first.getByTestId('conflict-dialog').count() === 0, 'the first tab asks to choose between two equal values')
+    assert(await leafOf(first, '1.3.3').locator('input.leaf-number').inputValue() === '0.75', 'the first tab does not show the value')
+    const saved = await other.state()
+    assert(saved.leaves.find((leaf) => leaf.code === '1.3.3')?.input?.value === 0.75, 'the server does not hold the kept value')
+    const kept = await first.evaluate('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:")).length')
+    assert(kept === 0, 'the device still keeps a value the server holds')
+    await first.unroute(/\/self-assessment$/)
+    await other.close()
+    await first.close()
+    await second.close()
+  })
+
   await check('a supplement request reopens its leaves: the officer sees the reason, uploads, answers, and the leaves lock again', async () => {
     const { roundId } = await supplementRound(c)
     writePdf(pdfPath)

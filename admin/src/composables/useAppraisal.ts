@@ -81,9 +81,15 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
   /** Takes a state from the server; drafts whose leaf someone else changed meanwhile wait for the appraiser's decision. */
   function adopt (next: Appraisal): string[] {
     const conflicts: string[] = []
-    for (const [code, draft] of drafts) {
+    for (const [code, draft] of [...drafts]) {
       const leaf = next.leaves.find((item) => item.code === code)
-      if (draft.status === 'conflict' || appraisedKey(leaf) === draft.base) continue
+      if (appraisedKey(leaf) === draft.base) continue
+      // Saved meanwhile with this very value and reason (the appraiser's other tab, a colleague): nothing to decide.
+      if (leaf && sameAsSaved(leaf, draft)) {
+        drafts.delete(code)
+        continue
+      }
+      if (draft.status === 'conflict') continue
       draft.status = 'conflict'
       draft.message = `Trong lúc bạn nhập, ${describeOther(leaf)}. Giá trị bạn nhập vẫn được giữ: lưu giá trị của bạn hoặc dùng giá trị mới.`
       conflicts.push(code)
@@ -254,8 +260,10 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
       const problems = problemsOf(caught)
       if (current) {
         const conflicts = adopt(current)
-        changeNotice.value = `Thẩm định của đơn vị vừa được thay đổi: ${describeChange(current.lastChange)}. Màn hình đã cập nhật theo máy chủ; những gì bạn đang nhập vẫn được giữ` +
-          (conflicts.length > 0 ? `, riêng tiêu chí ${conflicts.join(', ')} chờ bạn quyết định.` : ' và được lưu tiếp.')
+        changeNotice.value = `Thẩm định của đơn vị vừa được thay đổi: ${describeChange(current.lastChange)}. Màn hình đã cập nhật theo máy chủ` +
+          (drafts.size === 0
+            ? '; máy chủ đã có đúng những giá trị bạn nhập.'
+            : '; những gì bạn đang nhập vẫn được giữ' + (conflicts.length > 0 ? `, riêng tiêu chí ${conflicts.join(', ')} chờ bạn quyết định.` : ' và được lưu tiếp.'))
         retry = attempt < 3
       } else if (problems.length > 0) {
         // Nothing was saved: the refused leaves say why, the others go again without them.

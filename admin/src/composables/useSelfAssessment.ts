@@ -192,10 +192,31 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     }
   }
 
+  /** Drops the drafts the self-assessment holds as they are, as saved; true when none is left. */
+  function heldAlready (current: SelfAssessment): boolean {
+    const leaves = new Map(current.leaves.map((leaf) => [leaf.code, leaf]))
+    for (const [code, draft] of [...drafts]) {
+      const leaf = leaves.get(code)
+      if (!leaf) continue
+      const sameValue = draft.input === undefined || sameInput(draft.input, leaf.input)
+      const sameText = draft.explanation === undefined || draft.explanation === (leaf.explanation ?? '')
+      if (!sameValue || !sameText) continue
+      drafts.delete(code)
+      saveStates.set(code, { status: 'saved' })
+    }
+    return drafts.size === 0
+  }
+
   async function failed (error: unknown, sent: { code: string, revision: number }[]): Promise<void> {
     const codes = new Set(sent.map((item) => item.code))
     if (error instanceof ApiError && error.status === 412) {
       const current = (error.problem as { current?: SelfAssessment }).current
+      // The self-assessment already holds every value sent (the officer's other tab saved them, or a colleague typed
+      // the same): nothing to choose between, the page takes it as it is.
+      if (current && heldAlready(current)) {
+        state.value = current
+        return
+      }
       const change = current?.lastChange ?? null
       conflict.value = { change, overlapping: (change?.leafCodes ?? []).filter((code) => drafts.has(code)) }
       for (const code of codes) saveStates.set(code, { status: 'unsaved', message: 'Chưa lưu: bản tự đánh giá vừa được thay đổi ở nơi khác' })
