@@ -280,16 +280,20 @@ async function encode ({ canvas, chart }: Drawn): Promise<Buffer> {
   }
 }
 
-function barsOf (results: ChartResults, kind: ChartKind, part: number): Bars {
-  if (kind.kind === 'averages') return averageBars(results)
-  return partOf(kind.kind === 'index' ? indexBars(results) : fieldBars(results, kind.code), part)
+function barsOf (results: ChartResults, kind: ChartKind): Bars {
+  return kind.kind === 'index' ? indexBars(results) : kind.kind === 'averages' ? averageBars(results) : fieldBars(results, kind.code)
+}
+
+/** The bars of a part of a chart; the field averages are one part, whatever the number of fields. */
+function barsOfPart (whole: Bars, kind: ChartKind, part: number): Bars {
+  return kind.kind === 'averages' ? whole : partOf(whole, part)
 }
 
 /** One part (1-based) of a chart of a unit type's published results as PNG bytes; null when the results have no such chart or part. */
 export async function renderChart (results: ChartResults, name: string, part = 1): Promise<Buffer | null> {
   const kind = chartKind(results, name)
   if (kind === null || !Number.isInteger(part) || part < 1 || part > chartParts(results, kind)) return null
-  return await encode(draw(barsOf(results, kind, part)))
+  return await encode(draw(barsOfPart(barsOf(results, kind), kind, part)))
 }
 
 // Rendered charts by published version, name and part: a version never changes, so neither do its charts. Bounded by
@@ -342,6 +346,8 @@ export async function publishedCharts (versionId: string, results: ChartResults)
     const kind = chartKind(results, name) as ChartKind
     const parts: Buffer[] = []
     out.set(name, parts)
+    // The whole chart's bars once (its labels wrapped, a field's units sorted), then each part a slice of them.
+    let whole: Bars | null = null
     for (let part = 1; part <= chartParts(results, kind); part++) {
       const key = keyOf(versionId, name, part)
       const cached = cache.get(key)
@@ -349,7 +355,8 @@ export async function publishedCharts (versionId: string, results: ChartResults)
         parts[part - 1] = cached
         continue
       }
-      const drawn = draw(barsOf(results, kind, part))
+      whole ??= barsOf(results, kind)
+      const drawn = draw(barsOfPart(whole, kind, part))
       const index = part - 1
       const done = encode(drawn).then((png) => {
         remember(key, png)
