@@ -219,7 +219,8 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
       }
       const change = current?.lastChange ?? null
       conflict.value = { change, overlapping: (change?.leafCodes ?? []).filter((code) => drafts.has(code)) }
-      for (const code of codes) saveStates.set(code, { status: 'unsaved', message: 'Chưa lưu: bản tự đánh giá vừa được thay đổi ở nơi khác' })
+      // Those the self-assessment holds as sent are saved already (heldAlready); the others wait for the officer.
+      for (const code of codes) if (drafts.has(code)) saveStates.set(code, { status: 'unsaved', message: 'Chưa lưu: bản tự đánh giá vừa được thay đổi ở nơi khác' })
       return
     }
     const problems = error instanceof ApiError ? leafProblems(error) : []
