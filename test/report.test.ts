@@ -6,7 +6,7 @@ import { loadImage } from '@napi-rs/canvas'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { publishedChart } from '../server/services/report/charts.js'
-import { buildReport } from '../server/services/report/index.js'
+import { buildReport, sharedReport } from '../server/services/report/index.js'
 import { getPublishedResults } from '../server/services/results.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
@@ -133,6 +133,20 @@ t.test('the report of the demo 2020 department round', async (t) => {
     t.match(other.tables[0]?.rows[0]?.cells[0], /^UBND TỈNH NGHỆ AN\n/)
     t.match(other.tables[0]?.rows[0]?.cells[1], /Nghệ An, ngày/)
     t.match(other.tables[other.tables.length - 1]?.rows[0]?.cells[1], /^PHÓ GIÁM ĐỐC\n/)
+  })
+
+  t.test('requests for the same report arriving together share one build; another request, or a later one, builds its own', async (t) => {
+    const settings = { province: 'Thanh Hóa', agency: 'Sở Nội vụ', symbol: 'BC-SNV', signerTitle: 'Giám đốc' }
+    const [first, second, other] = await Promise.all([
+      sharedReport(app.db, roundId, {}, settings),
+      sharedReport(app.db, roundId, {}, settings),
+      sharedReport(app.db, roundId, { unitTypes: ['department'] }, settings)
+    ])
+    t.equal(first, second, 'the same file, built once')
+    t.not(other, first, 'another request is built on its own')
+    t.same(first.parts, [{ unitType: 'department', version: 1 }])
+    t.ok((await readDocx(first.body)).paragraphs.includes('BÁO CÁO'), 'a report')
+    t.not(await sharedReport(app.db, roundId, {}, settings), first, 'once built, nothing is kept: the next request builds anew')
   })
 
   t.test('the same charts are public, by version, cacheable', async (t) => {

@@ -51,8 +51,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
     }
   }, async (request, reply) => {
     const { unitTypes, versions } = request.query
-    const { buildReport, parseVersions } = await import('../services/report/index.js')
-    const file = await buildReport(app.db, request.params.id, {
+    const { parseVersions, sharedReport } = await import('../services/report/index.js')
+    const file = await sharedReport(app.db, request.params.id, {
       unitTypes: unitTypes?.split(','),
       versions: parseVersions(versions)
     }, options.settings)

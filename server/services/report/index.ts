@@ -161,3 +161,22 @@ export async function buildReport (db: Executor, roundId: string, request: Repor
     parts: parts.map((part) => ({ unitType: part.unitType.code, version: part.version.number }))
   }
 }
+
+/** Reports being built, by round, request and issuer. */
+const building = new Map<string, Promise<ReportFile>>()
+
+/**
+ * The report as buildReport builds it, shared by the requests for the same report that arrive while it is being built:
+ * a round of 2,000 units of a type takes about 28 s and 1.2 GB at its peak, so an admin who clicks again while waiting
+ * (or two admins at once) must not start a second build beside the first. Nothing is kept once it is built: the next
+ * request builds it again, from the versions published then.
+ */
+export function sharedReport (db: Executor, roundId: string, request: ReportRequest, settings: ReportSettings): Promise<ReportFile> {
+  const key = JSON.stringify([roundId, request.unitTypes ?? null, request.versions ?? null, settings])
+  let pending = building.get(key)
+  if (pending === undefined) {
+    pending = buildReport(db, roundId, request, settings).finally(() => building.delete(key))
+    building.set(key, pending)
+  }
+  return pending
+}
