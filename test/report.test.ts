@@ -163,6 +163,17 @@ t.test('the report of the demo 2020 department round', async (t) => {
     t.match(beyond.detail, 'has 1 part; ask for part 1 to 1')
     const zero = assertProblem(t, await app.inject({ method: 'GET', url: `${url}/index.png?part=0` }), 400, 'VALIDATION_FAILED')
     t.match(zero.errors, [{ in: 'querystring', pointer: '/part' }])
+    // For a phone's screen: 360 CSS px drawn 720 px wide, each name above its bar, so the image is taller.
+    const narrow = await app.inject({ method: 'GET', url: `${url}/index.png?layout=narrow` })
+    t.equal(narrow.statusCode, 200)
+    const [wideSize, narrowSize] = [pngInfo(index.rawPayload), pngInfo(narrow.rawPayload)]
+    t.equal(narrowSize?.width, 720, 'the narrow layout is 720 px wide')
+    t.ok((narrowSize?.height ?? 0) > (wideSize?.height ?? 0), `and taller (${narrowSize?.height} against ${wideSize?.height} px)`)
+    t.same(await loadImage(narrow.rawPayload).then((image) => [image.width, image.height]), [narrowSize?.width, narrowSize?.height], 'it decodes')
+    t.not(narrow.headers.etag, index.headers.etag, 'its own ETag')
+    t.equal(narrow.headers['x-chart-parts'], '1')
+    const layout = assertProblem(t, await app.inject({ method: 'GET', url: `${url}/index.png?layout=square` }), 400, 'VALIDATION_FAILED')
+    t.match(layout.errors, [{ in: 'querystring', pointer: '/layout' }])
     const field = await app.inject({ method: 'GET', url: `${url}/field-4.png?version=1` })
     t.ok(field.rawPayload.equals(docx.media[5]?.bytes as Buffer), 'field 4 is the report\'s Biểu đồ 6')
     t.equal(field.headers['cache-control'], 'public, max-age=31536000, immutable')

@@ -71,7 +71,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
       description: 'The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with ' +
         'Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. A chart of one bar per unit comes in ' +
         `parts of ${UNITS_PER_CHART_PART} units, as in the report: ?part=k (default 1); X-Chart-Parts says how many, and a part beyond them is 404 NOT_FOUND. ` +
-        'ETag is the version, chart and part; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.',
+        '?layout=narrow draws it for a phone\'s screen (720 px wide, each name above its bar). ETag is the version, chart, part and layout; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.',
       tags: ['public'],
       params: ChartParams,
       querystring: ChartQuery,
@@ -83,7 +83,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
       }
     }
   }, async (request, reply) => {
-    const { version, part = 1 } = request.query
+    const { version, part = 1, layout = 'wide' } = request.query
     const published = await getPublishedResults(app.db, request.params.id, request.params.unitType, version)
     const name = request.params.chart.replace(/\.png$/, '')
     const { chartKind, chartParts, publishedChart } = await import('../services/report/charts.js')
@@ -98,9 +98,9 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
         `Biểu đồ ${request.params.chart} có ${parts} phần; hãy hỏi phần 1 đến ${parts}.`))
     }
     reply.header('x-chart-parts', parts)
-    const etag = `"${published.id}.${name}${part > 1 ? `.${part}` : ''}"`
+    const etag = `"${published.id}.${name}${part > 1 ? `.${part}` : ''}${layout === 'narrow' ? '.narrow' : ''}"`
     if (answerConditional(request, reply, etag, version === undefined ? 'public, max-age=60' : 'public, max-age=31536000, immutable')) return reply
-    const png = await publishedChart(published.id, published.snapshot, name, part) as Buffer
+    const png = await publishedChart(published.id, published.snapshot, name, part, layout) as Buffer
     return sendBytes(reply, 'image/png', png)
   })
 }

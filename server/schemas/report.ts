@@ -39,6 +39,11 @@ export const ChartQuery = Type.Object({
     default: 1,
     description: `Which part of a chart of one bar per unit: units ${UNITS_PER_CHART_PART}·(part − 1) + 1 to ${UNITS_PER_CHART_PART}·part of its order ` +
       '(rank order for index.png, the field\'s order for field-<code>.png). The answer\'s X-Chart-Parts header says how many there are; averages.png has one.'
+  })),
+  layout: Type.Optional(Type.Enum(['wide', 'narrow'], {
+    default: 'wide',
+    description: 'wide: as in the report, 605 CSS px drawn 1210 px wide, the names beside the bars; narrow: for a phone\'s screen, 360 CSS px drawn ' +
+      '720 px wide, each name above its bar'
   }))
 })
 

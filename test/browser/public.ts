@@ -114,6 +114,16 @@ export async function publicChecks (c: BrowserChecks): Promise<void> {
     await phone.goto(address)
     await phone.locator('[data-testid="results-table"] tbody tr').first().waitFor()
     await c.screenshot('public-03-phone', false, phone)
+    // The charts drawn for a phone's screen (each name above its bar), not the report's wide image scaled down.
+    const chart = phone.getByTestId('index-chart-part').first()
+    await chart.scrollIntoViewIfNeeded()
+    const image = () => chart.evaluate((element) => {
+      const img = element as unknown as { currentSrc: string, naturalWidth: number }
+      return { src: img.currentSrc, width: img.naturalWidth }
+    })
+    await c.waitUntil('the index chart is loaded on the phone', async () => (await image()).width > 0)
+    const shown = await image()
+    assert(shown.src.includes('layout=narrow') && shown.width === 720, `the phone shows ${JSON.stringify(shown)}`)
     await phone.close()
   })
 

@@ -1195,7 +1195,7 @@ export interface paths {
         };
         /**
          * A chart of the annual report as PNG, from published results: index.png, averages.png or field-<code>.png
-         * @description The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. A chart of one bar per unit comes in parts of 30 units, as in the report: ?part=k (default 1); X-Chart-Parts says how many, and a part beyond them is 404 NOT_FOUND. ETag is the version, chart and part; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.
+         * @description The same images as in the report (without their "Biểu đồ n." caption, which depends on the document), drawn on the server with Vietnamese labels in an embedded font, 1210 px wide. The latest version by default, or ?version=n. A chart of one bar per unit comes in parts of 30 units, as in the report: ?part=k (default 1); X-Chart-Parts says how many, and a part beyond them is 404 NOT_FOUND. ?layout=narrow draws it for a phone's screen (720 px wide, each name above its bar). ETag is the version, chart, part and layout; Cache-Control is public, max-age=60 for the latest and immutable for a numbered version.
          */
         get: operations["getPublicResultsChart"];
         put?: never;
@@ -10225,6 +10225,8 @@ export interface operations {
                 version?: number;
                 /** @description Which part of a chart of one bar per unit: units 30·(part − 1) + 1 to 30·part of its order (rank order for index.png, the field's order for field-<code>.png). The answer's X-Chart-Parts header says how many there are; averages.png has one. */
                 part?: number;
+                /** @description wide: as in the report, 605 CSS px drawn 1210 px wide, the names beside the bars; narrow: for a phone's screen, 360 CSS px drawn 720 px wide, each name above its bar */
+                layout?: "wide" | "narrow";
             };
             header?: {
                 /** @description ETag of a copy you hold: 304 when it is still current */

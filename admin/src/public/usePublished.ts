@@ -40,21 +40,25 @@ const resultsPath = (roundId: string, unitType: string) =>
 export const UNITS_PER_CHART_PART = 30
 
 /** A chart of the report as the API draws it (index, averages or field-<code>), of a numbered version: cached for good. */
-export function chartUrl (roundId: string, unitType: string, version: number, chart: string, part = 1): string {
-  return `${resultsPath(roundId, unitType)}/charts/${encodeURIComponent(chart)}.png?version=${version}${part > 1 ? `&part=${part}` : ''}`
+export function chartUrl (roundId: string, unitType: string, version: number, chart: string, part = 1, layout: 'wide' | 'narrow' = 'wide'): string {
+  return `${resultsPath(roundId, unitType)}/charts/${encodeURIComponent(chart)}.png?version=${version}${part > 1 ? `&part=${part}` : ''}${layout === 'narrow' ? '&layout=narrow' : ''}`
 }
+
+/** Where a phone's screen takes the charts drawn for it (the API's layout=narrow: each name above its bar). */
+export const NARROW_CHARTS = '(max-width: 640px)'
 
 /**
  * The parts of a chart of one bar per unit: their numbers, and each one's height for a width of 1210 px as the API
  * draws it before its labels wrap (24 px a bar, 70 px of axis and legend, twice for print), so a part not loaded yet
  * keeps about its room and the parts below it wait for their turn.
  */
-export function chartParts (bars: number): { part: number, of: number, from: number, to: number, height: number }[] {
+export function chartParts (bars: number): { part: number, of: number, from: number, to: number, height: number, narrowHeight: number }[] {
   const of = Math.max(1, Math.ceil(bars / UNITS_PER_CHART_PART))
   return Array.from({ length: of }, (_, k) => {
     const from = k * UNITS_PER_CHART_PART + 1
     const to = Math.min(bars, from + UNITS_PER_CHART_PART - 1)
-    return { part: k + 1, of, from, to, height: 2 * ((to - from + 1) * 24 + 70) }
+    // Narrow: 720 px wide, 46 px a unit whose name takes one line, and the legend.
+    return { part: k + 1, of, from, to, height: 2 * ((to - from + 1) * 24 + 70), narrowHeight: 2 * ((to - from + 1) * 46 + 90) }
   })
 }
 

@@ -29,6 +29,17 @@ function loadFonts (): void {
 
 /** Width of a chart in CSS pixels (16 cm in the document at 96 dpi); drawn at twice that for print. */
 export const CHART_WIDTH = 605
+
+/**
+ * How a chart is laid out: `wide` as in the report (605 CSS px, the names beside the bars); `narrow` for a phone's
+ * screen (360 CSS px, each name above its bar, across the whole width), where the wide image scaled to the screen
+ * wrote the names at about 6.5 px.
+ */
+export type ChartLayout = 'wide' | 'narrow'
+const NARROW_WIDTH = 360
+/** The narrow layout's bar thickness and a name's line height, in CSS px. */
+const NARROW_BAR = 12
+const NARROW_LINE = 14
 const SCALE = 2
 const TEXT = '#1f2933'
 const GRID = '#e6eaf0'
@@ -91,6 +102,8 @@ export function chartKind (results: Pick<ComputedResults, 'fields'>, name: strin
 
 interface Bars {
   labels: string[][]
+  /** The names of the bars as they are (the narrow layout wraps them to its own width). */
+  names: string[]
   datasets: { label: string, data: (number | null)[], colour: string }[]
   /** The text written past the end of each bar (one per label). */
   texts: string[]
@@ -108,6 +121,7 @@ function partOf (bars: Bars, part: number): Bars {
   return {
     ...bars,
     labels: bars.labels.slice(from, to),
+    names: bars.names.slice(from, to),
     datasets: bars.datasets.map((dataset) => ({ ...dataset, data: dataset.data.slice(from, to) })),
     texts: bars.texts.slice(from, to)
   }
@@ -118,6 +132,7 @@ function indexBars (results: ChartResults): Bars {
   const present = bands.filter((band) => results.units.some((unit) => unit.classification.code === band.code))
   return {
     labels: results.units.map((unit) => wrapLabel(unit.unit.name, 40)),
+    names: results.units.map((unit) => unit.unit.name),
     // One dataset per band (null elsewhere), so the legend names the bands in their colours.
     datasets: present.map((band) => ({
       label: band.label,
@@ -137,6 +152,7 @@ function averageBars (results: ChartResults): Bars {
   const byCode = new Map(averages.map((field) => [field.code, field]))
   return {
     labels: results.fields.map((field) => wrapLabel(field.title, 44)),
+    names: results.fields.map((field) => field.title),
     datasets: [{ label: 'Trung bình', data: results.fields.map((field) => Number(byCode.get(field.code)?.percentOfMaximum ?? 0)), colour: BAR }],
     texts: results.fields.map((field) => `${viDecimal(byCode.get(field.code)?.percentDisplay ?? '0.00')}%`),
     suffix: '%',
@@ -155,6 +171,7 @@ function fieldBars (results: ChartResults, code: string): Bars {
   const average = results.average?.appraised.fields.find((field) => field.code === code)
   return {
     labels: rows.map((row) => wrapLabel(row.unit.unit.name, 40)),
+    names: rows.map((row) => row.unit.unit.name),
     datasets: [{ label: 'Tỷ lệ điểm thẩm định', data: rows.map((row) => Number(row.field?.appraised.percent ?? 0)), colour: BAR }],
     texts: rows.map((row) => `${viDecimal(row.field?.appraised.percentDisplay ?? '0.00')}%`),
     suffix: '%',
@@ -217,12 +234,65 @@ function decorations (bars: Bars): Plugin<'bar'> {
 
 interface Drawn { canvas: Canvas, chart: Chart<'bar', (number | null)[], string[]> }
 
+/** Splits a name over lines no wider than `width` CSS px in the charts' font (a longer word keeps a line of its own). */
+function wrapToWidth (measure: { measureText: (text: string) => { width: number } }, text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/)) {
+    if (line && measure.measureText(`${line} ${word}`).width > width) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line ? `${line} ${word}` : word
+    }
+  }
+  if (line) lines.push(line)
+  return lines
+}
+
+/**
+ * The narrow layout: each name above its bar, from the chart's left edge, in lines as wide as the chart. Chart.js
+ * centres a bar in its category, so the category is twice as tall above the bar as the names need.
+ */
+function narrowNames (names: string[][]): Plugin<'bar'> {
+  return {
+    id: 'narrowNames',
+    afterDatasetsDraw (chart) {
+      const context = chart.ctx
+      const y = chart.scales.y
+      if (!y) return
+      context.save()
+      context.font = `${FONT_SIZE}px "${FONT_FAMILY}"`
+      context.fillStyle = TEXT
+      context.textAlign = 'left'
+      context.textBaseline = 'bottom'
+      names.forEach((lines, index) => {
+        const barTop = y.getPixelForValue(index) - NARROW_BAR / 2
+        lines.forEach((line, i) => context.fillText(line, chart.chartArea.left, barTop - 2 - (lines.length - 1 - i) * NARROW_LINE))
+      })
+      context.restore()
+    }
+  }
+}
+
 /** Draws a chart on a canvas of its own; `encode` then takes the PNG and releases both. */
-function draw (bars: Bars): Drawn {
+function draw (bars: Bars, layout: ChartLayout = 'wide'): Drawn {
   loadFonts()
-  const lines = bars.labels.reduce((sum, label) => sum + Math.max(1, label.length), 0)
-  const height = Math.max(200, Math.max(bars.labels.length * bars.perBar, lines * (FONT_SIZE + 3) + bars.labels.length * 6) + (bars.legend ? 70 : 50))
-  const canvas = createCanvas(CHART_WIDTH, height)
+  const narrow = layout === 'narrow'
+  const width = narrow ? NARROW_WIDTH : CHART_WIDTH
+  let names: string[][] = []
+  let height: number
+  if (narrow) {
+    const measure = createCanvas(1, 1).getContext('2d')
+    measure.font = `${FONT_SIZE}px "${FONT_FAMILY}"`
+    names = bars.names.map((name) => wrapToWidth(measure, name, width - 20))
+    const most = Math.max(1, ...names.map((lines) => lines.length))
+    height = Math.max(200, bars.names.length * (2 * most * NARROW_LINE + NARROW_BAR + 6) + (bars.legend ? 90 : 50))
+  } else {
+    const lines = bars.labels.reduce((sum, label) => sum + Math.max(1, label.length), 0)
+    height = Math.max(200, Math.max(bars.labels.length * bars.perBar, lines * (FONT_SIZE + 3) + bars.labels.length * 6) + (bars.legend ? 70 : 50))
+  }
+  const canvas = createCanvas(width, height)
   const configuration: ChartConfiguration<'bar', (number | null)[], string[]> = {
     type: 'bar',
     data: {
@@ -234,8 +304,7 @@ function draw (bars: Bars): Drawn {
         borderWidth: 0,
         grouped: false,
         skipNull: true,
-        barPercentage: 0.8,
-        categoryPercentage: 0.9
+        ...(narrow ? { barThickness: NARROW_BAR } : { barPercentage: 0.8, categoryPercentage: 0.9 })
       }))
     },
     options: {
@@ -245,7 +314,7 @@ function draw (bars: Bars): Drawn {
       devicePixelRatio: SCALE,
       font: { family: FONT_FAMILY, size: FONT_SIZE },
       color: TEXT,
-      layout: { padding: { right: 52, top: bars.line === null ? 4 : 16 } },
+      layout: { padding: { right: 52, top: bars.line === null ? 4 : 16, left: narrow ? 6 : 0 } },
       scales: {
         x: {
           min: 0,
@@ -253,13 +322,13 @@ function draw (bars: Bars): Drawn {
           grid: { color: GRID },
           ticks: { color: TEXT, font: { family: FONT_FAMILY, size: FONT_SIZE }, callback: (value) => `${viDecimal(String(value))}${bars.suffix}` }
         },
-        y: { grid: { display: false }, ticks: { autoSkip: false, color: TEXT, font: { family: FONT_FAMILY, size: FONT_SIZE } } }
+        y: { grid: { display: false }, ticks: { display: !narrow, autoSkip: false, color: TEXT, font: { family: FONT_FAMILY, size: FONT_SIZE } } }
       },
       plugins: {
         legend: { display: bars.legend, position: 'top', align: 'start', labels: { color: TEXT, boxWidth: 12, font: { family: FONT_FAMILY, size: FONT_SIZE } } }
       }
     },
-    plugins: [decorations(bars)]
+    plugins: [decorations(bars), ...(narrow ? [narrowNames(names)] : [])]
   }
   // Chart.js draws on any 2D context; with responsive off it sizes the canvas itself (× devicePixelRatio).
   return { canvas, chart: new Chart(canvas.getContext('2d') as unknown as ChartItem, configuration) }
@@ -290,10 +359,10 @@ function barsOfPart (whole: Bars, kind: ChartKind, part: number): Bars {
 }
 
 /** One part (1-based) of a chart of a unit type's published results as PNG bytes; null when the results have no such chart or part. */
-export async function renderChart (results: ChartResults, name: string, part = 1): Promise<Buffer | null> {
+export async function renderChart (results: ChartResults, name: string, part = 1, layout: ChartLayout = 'wide'): Promise<Buffer | null> {
   const kind = chartKind(results, name)
   if (kind === null || !Number.isInteger(part) || part < 1 || part > chartParts(results, kind)) return null
-  return await encode(draw(barsOfPart(barsOf(results, kind), kind, part)))
+  return await encode(draw(barsOfPart(barsOf(results, kind), kind, part), layout))
 }
 
 // Rendered charts by published version, name and part: a version never changes, so neither do its charts. Bounded by
@@ -302,8 +371,8 @@ export async function renderChart (results: ChartResults, name: string, part = 1
 const MAX_CACHED_BYTES = 64 * 1024 * 1024
 const cache = new Map<string, Buffer>()
 let cachedBytes = 0
-const keyOf = (versionId: string, name: string, part: number) => `${versionId}:${name}:${part}`
-/** Charts being drawn, by version, name and part. */
+const keyOf = (versionId: string, name: string, part: number, layout: ChartLayout = 'wide') => `${versionId}:${name}:${part}:${layout}`
+/** Charts being drawn, by version, name, part and layout. */
 const inFlight = new Map<string, Promise<Buffer | null>>()
 
 function remember (key: string, png: Buffer): void {
@@ -317,16 +386,16 @@ function remember (key: string, png: Buffer): void {
   }
 }
 
-/** A part (1-based) of a chart of a published version, rendered once and then served from memory; null for an unknown name or part. */
-export async function publishedChart (versionId: string, results: ChartResults, name: string, part = 1): Promise<Buffer | null> {
-  const key = keyOf(versionId, name, part)
+/** A part (1-based) of a chart of a published version in a layout, rendered once and then served from memory; null for an unknown name or part. */
+export async function publishedChart (versionId: string, results: ChartResults, name: string, part = 1, layout: ChartLayout = 'wide'): Promise<Buffer | null> {
+  const key = keyOf(versionId, name, part, layout)
   const cached = cache.get(key)
   if (cached !== undefined) return cached
   // Requests arriving together (a portal's visitors just after a publication) share one drawing: a chart of 500 units
   // took over a second of the thread pool to encode in one image, which file writes and compression share.
   let drawing = inFlight.get(key)
   if (drawing === undefined) {
-    drawing = renderChart(results, name, part).then((png) => {
+    drawing = renderChart(results, name, part, layout).then((png) => {
       if (png !== null) remember(key, png)
       return png
     }).finally(() => inFlight.delete(key))
