@@ -59,12 +59,16 @@ function bandColour (bands: readonly ClassificationBand[], code: string): string
   return BAND_COLOURS[Math.min(slot, BAND_COLOURS.length - 1)] ?? '#5f6b7a'
 }
 
-/** Splits a long name over lines of about `width` characters, for an axis label. */
-function wrapLabel (text: string, width: number): string[] {
+/**
+ * Splits a long name over lines of about `width` characters, for an axis label; or over lines that `fits` (measured
+ * in the chart's font). A longer word keeps a line of its own.
+ */
+function wrapLabel (text: string, width: number | ((line: string) => boolean)): string[] {
+  const fits = typeof width === 'number' ? (candidate: string) => candidate.length <= width : width
   const lines: string[] = []
   let line = ''
   for (const word of text.split(/\s+/)) {
-    if (line && line.length + word.length + 1 > width) {
+    if (line && !fits(`${line} ${word}`)) {
       lines.push(line)
       line = word
     } else {
@@ -234,22 +238,6 @@ function decorations (bars: Bars): Plugin<'bar'> {
 
 interface Drawn { canvas: Canvas, chart: Chart<'bar', (number | null)[], string[]> }
 
-/** Splits a name over lines no wider than `width` CSS px in the charts' font (a longer word keeps a line of its own). */
-function wrapToWidth (measure: { measureText: (text: string) => { width: number } }, text: string, width: number): string[] {
-  const lines: string[] = []
-  let line = ''
-  for (const word of text.split(/\s+/)) {
-    if (line && measure.measureText(`${line} ${word}`).width > width) {
-      lines.push(line)
-      line = word
-    } else {
-      line = line ? `${line} ${word}` : word
-    }
-  }
-  if (line) lines.push(line)
-  return lines
-}
-
 /**
  * The narrow layout: each name above its bar, from the chart's left edge, in lines as wide as the chart. Chart.js
  * centres a bar in its category, so the category is twice as tall above the bar as the names need.
@@ -285,7 +273,7 @@ function draw (bars: Bars, layout: ChartLayout = 'wide'): Drawn {
   if (narrow) {
     const measure = createCanvas(1, 1).getContext('2d')
     measure.font = `${FONT_SIZE}px "${FONT_FAMILY}"`
-    names = bars.names.map((name) => wrapToWidth(measure, name, width - 20))
+    names = bars.names.map((name) => wrapLabel(name, (line) => measure.measureText(line).width <= width - 20))
     const most = Math.max(1, ...names.map((lines) => lines.length))
     height = Math.max(200, bars.names.length * (2 * most * NARROW_LINE + NARROW_BAR + 6) + (bars.legend ? 90 : 50))
   } else {
