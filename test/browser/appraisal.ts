@@ -4,7 +4,7 @@
 // The helpers below (openUnitAppraisal, acceptField, overrideLeaf, askSupplement, closeSupplement) work on any round,
 // for the checks that drive a whole round across roles.
 import type { Locator, Page } from 'playwright-core'
-import { OFFLINE_ERRORS, assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, savesOffline, type BrowserChecks } from './checks.js'
+import { OFFLINE_ERRORS, assert, assertAccessible, holdSaves, horizontalOverflow, roundOpenUntilTomorrow, savesOffline, type BrowserChecks } from './checks.js'
 
 const ROUND_CODE = 'TD-THU'
 const APPRAISER = 'thamdinh1'
@@ -421,13 +421,18 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await other.close()
   })
 
+  /** The appraiser scores a leaf of unit C with no connection, then the browser closes the tab without asking. */
+  const scoredThenClosed = async (code: string, value: string, reason: string) => {
+    const tab = await c.newPage({ width: 1440, height: 900 })
+    await c.login(tab, APPRAISER, c.demoPassword, 'Thẩm định')
+    await openUnitAppraisal(tab, UNITS.c.name, ROUND_CODE)
+    await savesOffline(tab, /\/appraisal$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, () => scoreUnsaved(tab, code, value, reason))
+    await tab.close({ runBeforeUnload: false })
+  }
+
   await check('a score typed while the connection is down survives the tab being closed: opening the unit again brings it back and saves it', async () => {
-    const offline = await c.newPage({ width: 1440, height: 900 })
-    await c.login(offline, APPRAISER, c.demoPassword, 'Thẩm định')
-    await openUnitAppraisal(offline, UNITS.c.name, ROUND_CODE)
-    await savesOffline(offline, /\/appraisal$/)
-    await c.allowConsoleError(OFFLINE_ERRORS, () => scoreUnsaved(offline, '1.1.3', '0.25', 'Nhập khi mất mạng.'))
-    await offline.close({ runBeforeUnload: false })
+    await scoredThenClosed('1.1.3', '0.25', 'Nhập khi mất mạng.')
 
     const back = await c.newPage({ width: 1440, height: 900 })
     await c.login(back, APPRAISER, c.demoPassword, 'Thẩm định')
@@ -459,21 +464,11 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
   })
 
   await check('two tabs of the appraiser bring back the same kept score: one saves it, the other finds it saved and asks nothing', async () => {
-    const crashed = await c.newPage({ width: 1440, height: 900 })
-    await c.login(crashed, APPRAISER, c.demoPassword, 'Thẩm định')
-    await openUnitAppraisal(crashed, UNITS.c.name, ROUND_CODE)
-    await savesOffline(crashed, /\/appraisal$/)
-    await c.allowConsoleError(OFFLINE_ERRORS, () => scoreUnsaved(crashed, '1.1.3', '0.5', 'Hai thẻ cùng khôi phục.'))
-    await crashed.close({ runBeforeUnload: false })
+    await scoredThenClosed('1.1.3', '0.5', 'Hai thẻ cùng khôi phục.')
     // The browser brings both tabs back: the first one's save is on its way while the second one saves.
     const first = await c.newPage({ width: 1440, height: 900 })
     await c.login(first, APPRAISER, c.demoPassword, 'Thẩm định')
-    let release = () => {}
-    const held = new Promise<void>((resolve) => { release = resolve })
-    await first.route(/\/appraisal$/, async (route) => {
-      if (route.request().method() === 'PATCH') await held
-      await route.continue()
-    })
+    const release = await holdSaves(first, /\/appraisal$/)
     await openUnitAppraisal(first, UNITS.c.name, ROUND_CODE)
     await first.getByTestId('restored-drafts').waitFor()
     const second = await c.newPage({ width: 1440, height: 900 })

@@ -79,6 +79,17 @@ export async function assertAccessible (page: Page, where: string): Promise<void
 /** What the browser logs when a request fails for want of a connection (allowConsoleError around offline typing). */
 export const OFFLINE_ERRORS = /ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load/i
 
+/** Holds back every save (PATCH) the page sends to an address matching `path` until the function it answers is called. */
+export async function holdSaves (page: Page, path: RegExp): Promise<() => void> {
+  let release = () => {}
+  const held = new Promise<void>((resolve) => { release = resolve })
+  await page.route(path, async (route) => {
+    if (route.request().method() === 'PATCH') await held
+    await route.continue()
+  })
+  return release
+}
+
 /** Fails every save (PATCH) the page sends to an address matching `path`, as a lost connection would. */
 export async function savesOffline (page: Page, path: RegExp): Promise<void> {
   await page.route(path, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from 'playwright-core'
-import { OFFLINE_ERRORS, assert, assertAccessible, horizontalOverflow, savesOffline, type BrowserChecks } from './checks.js'
+import { OFFLINE_ERRORS, assert, assertAccessible, holdSaves, horizontalOverflow, savesOffline, type BrowserChecks } from './checks.js'
 
 const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1280, height: 860 }
@@ -174,6 +174,22 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
       state: () => c.api<State>(`/rounds/${round?.id ?? ''}/units/${login.user.unitId}/self-assessment`, { token: login.token }),
       close: () => c.api('/auth/logout', { method: 'POST', token: login.token })
     }
+  }
+
+  /**
+   * An officer types with no connection (every save fails), then the phone's browser closes the tab without asking:
+   * what was typed is left only where the device keeps it.
+   */
+  const typedThenClosed = async (username: string, roundTitle: string, type: (page: Page) => Promise<void>) => {
+    const tab = await newTab(DESKTOP)
+    await c.login(tab, username, c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(tab, roundTitle)
+    await savesOffline(tab, /\/self-assessment$/)
+    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
+      await type(tab)
+      await tab.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+    })
+    await tab.close({ runBeforeUnload: false })
   }
 
   // One tab for the district officer's whole flow, so each check goes on where the last one stopped.
@@ -374,12 +390,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
     // Leaving while a save is on its way asks first. The save is held back here, so the question cannot be beaten
     // by a quick server; "Lưu rồi rời trang" waits for it, then leaves.
-    let release = () => {}
-    const held = new Promise<void>((resolve) => { release = resolve })
-    await second.route(/\/self-assessment$/, async (route) => {
-      if (route.request().method() === 'PATCH') await held
-      await route.continue()
-    })
+    const release = await holdSaves(second, /\/self-assessment$/)
     await answerLeaf(second, '1.3.1', 0.5)
     const nav = second.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị của tôi', exact: true })
     const leaving = second.getByRole('dialog', { name: 'Còn thay đổi chưa lưu' })
@@ -399,12 +410,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     // Closing the tab with a value not yet saved asks the browser's own question; staying keeps the value.
     await first.reload()
     await first.locator('[data-leaf-code="1.3.2"] .leaf-input').waitFor()
-    let hold = () => {}
-    const holding = new Promise<void>((resolve) => { hold = resolve })
-    await first.route(/\/self-assessment$/, async (route) => {
-      if (route.request().method() === 'PATCH') await holding
-      await route.continue()
-    })
+    const hold = await holdSaves(first, /\/self-assessment$/)
     await answerLeaf(first, '1.3.2', 0.5)
     const question = first.waitForEvent('dialog')
     await first.close({ runBeforeUnload: true })
@@ -420,17 +426,10 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
   await check('a value typed while the connection is down survives the tab being closed: the next visit on the device brings it back and saves it', async () => {
     const other = await officerApi('h-nga-son')
-    const phone = await newTab(DESKTOP)
-    await c.login(phone, 'h-nga-son', c.demoPassword, 'Đơn vị của tôi')
-    await openSelfAssessment(phone, other.roundTitle)
-    // No connection: every save fails, and the phone's browser then closes the tab (no question asked).
-    await savesOffline(phone, /\/self-assessment$/)
-    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
+    await typedThenClosed('h-nga-son', other.roundTitle, async (phone) => {
       await answerLeaf(phone, '1.3.3', 0.75)
       await explainLeaf(phone, '2.1.2', 'Nhập khi mất mạng')
-      await phone.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
     })
-    await phone.close({ runBeforeUnload: false })
     const before = await other.state()
     assert(before.leaves.find((leaf) => leaf.code === '1.3.3')?.input?.value !== 0.75, 'the value was saved although the connection was down')
 
@@ -501,24 +500,11 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
   await check('two tabs of the officer bring back the same kept value: one saves it, the other finds it saved and asks nothing', async () => {
     const other = await officerApi('h-quan-hoa')
-    const crashed = await newTab(DESKTOP)
-    await c.login(crashed, 'h-quan-hoa', c.demoPassword, 'Đơn vị của tôi')
-    await openSelfAssessment(crashed, other.roundTitle)
-    await savesOffline(crashed, /\/self-assessment$/)
-    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
-      await answerLeaf(crashed, '1.3.3', 0.75)
-      await crashed.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
-    })
-    await crashed.close({ runBeforeUnload: false })
+    await typedThenClosed('h-quan-hoa', other.roundTitle, (crashed) => answerLeaf(crashed, '1.3.3', 0.75))
     // The browser brings both tabs back: the first one's save is on its way while the second one saves.
     const first = await newTab(DESKTOP)
     await c.login(first, 'h-quan-hoa', c.demoPassword, 'Đơn vị của tôi')
-    let release = () => {}
-    const held = new Promise<void>((resolve) => { release = resolve })
-    await first.route(/\/self-assessment$/, async (route) => {
-      if (route.request().method() === 'PATCH') await held
-      await route.continue()
-    })
+    const release = await holdSaves(first, /\/self-assessment$/)
     await openSelfAssessment(first, other.roundTitle)
     await first.getByTestId('restored-drafts').waitFor()
     const second = await newTab(DESKTOP)

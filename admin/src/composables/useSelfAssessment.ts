@@ -64,6 +64,14 @@ export function withSaved (state: SelfAssessment, saved: SavedSelfAssessment): S
   }
 }
 
+/** The parts of typed values (a value, an explanation) that the leaf does not hold as they are. */
+function differences (typed: { input?: LeafInputValue | null, explanation?: string }, leaf: SelfAssessmentLeaf): { input?: LeafInputValue | null, explanation?: string } {
+  return {
+    ...(typed.input !== undefined && !sameInput(typed.input, leaf.input) ? { input: typed.input } : {}),
+    ...(typed.explanation !== undefined && typed.explanation !== (leaf.explanation ?? '') ? { explanation: typed.explanation } : {})
+  }
+}
+
 /** What is kept on the device: the values not yet saved, and the version they were typed on. */
 interface KeptDrafts {
   version: number
@@ -197,10 +205,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     const leaves = new Map(current.leaves.map((leaf) => [leaf.code, leaf]))
     for (const [code, draft] of [...drafts]) {
       const leaf = leaves.get(code)
-      if (!leaf) continue
-      const sameValue = draft.input === undefined || sameInput(draft.input, leaf.input)
-      const sameText = draft.explanation === undefined || draft.explanation === (leaf.explanation ?? '')
-      if (!sameValue || !sameText) continue
+      if (!leaf || Object.keys(differences(draft, leaf)).length > 0) continue
       drafts.delete(code)
       saveStates.set(code, { status: 'saved' })
     }
@@ -289,10 +294,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     for (const [code, value] of Object.entries(kept.leaves)) {
       const leaf = leafByCode.value.get(code)
       if (!leaf?.editable) continue
-      const change = {
-        ...(value.input !== undefined && !sameInput(value.input, leaf.input) ? { input: value.input } : {}),
-        ...(value.explanation !== undefined && value.explanation !== (leaf.explanation ?? '') ? { explanation: value.explanation } : {})
-      }
+      const change = differences(value, leaf)
       if (Object.keys(change).length === 0) continue
       drafts.set(code, { ...change, revision: ++revision })
       saveStates.set(code, { status: 'unsaved' })
