@@ -37,6 +37,11 @@ t.test('the public results page answers every view\'s address without a login; t
     t.equal(page.headers['cache-control'], 'no-cache', url)
   }
 
+  // Someone typing the site's address lands on the app's login, not on a JSON 404.
+  const root = await app.inject({ method: 'GET', url: '/' })
+  t.equal(root.statusCode, 302)
+  t.equal(root.headers.location, '/admin/')
+
   const admin = await app.inject({ method: 'GET', url: '/admin/rounds' })
   t.equal(admin.statusCode, 200)
   t.match(admin.body, 'admin app')

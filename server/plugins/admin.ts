@@ -1,5 +1,6 @@
 // Serves the built web app (admin/dist): the admin app at /admin/ and the public results page at /ket-qua/, each with
-// history-mode fallback to its own index.html. Both share the hashed assets under /admin/assets/.
+// history-mode fallback to its own index.html. Both share the hashed assets under /admin/assets/. The site's root leads
+// to the admin app.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import fp from 'fastify-plugin'
@@ -20,6 +21,9 @@ async function adminPlugin (app: FastifyInstance, options: { root?: string }): P
   await app.register(fastifyStatic, { root, prefix: '/admin/', decorateReply: true, wildcard: false, schemaHide: true })
   const index = { config: { access: { public: true as const } }, schema: { hide: true } }
   app.get('/admin', index, async (_request, reply) => reply.redirect('/admin/'))
+  // The site's own address (chamdiem.<province>.gov.vn/) is where officials start: the app's login, which links to the
+  // public results for everyone else. Not an answer of the API, whose clients never ask for /.
+  app.get('/', index, async (_request, reply) => reply.redirect('/admin/'))
   app.get('/admin/*', index, async (_request, reply) => reply.sendFile('index.html', root))
 
   if (!existsSync(join(root, PUBLIC_INDEX))) return

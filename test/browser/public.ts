@@ -41,6 +41,18 @@ export async function publicChecks (c: BrowserChecks): Promise<void> {
     await assertAccessible(visitor, 'the public home and results')
   })
 
+  await c.check('the site\'s address leads to the login, which leads to the public page and back', async () => {
+    const stranger = await c.newPage({ width: 390, height: 844 })
+    await stranger.goto(`${c.baseUrl}/`)
+    await stranger.waitForURL(`${c.baseUrl}/admin/login**`)
+    await stranger.getByRole('link', { name: 'Xem kết quả Chỉ số CCHC đã công bố' }).click()
+    await stranger.waitForURL(`${c.baseUrl}/ket-qua/`)
+    await stranger.getByRole('heading', { level: 1, name: 'Kết quả Chỉ số cải cách hành chính' }).waitFor()
+    await stranger.getByRole('link', { name: 'Đăng nhập (cán bộ)' }).click()
+    await stranger.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+    await stranger.close()
+  })
+
   await c.check('public page: the first paint of a round\'s table, opened by its address, is under 1 s', async () => {
     const fresh = await c.newPage({ width: 1280, height: 900 })
     const times: number[] = []
