@@ -154,7 +154,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(catalogsRoutes)
   await app.register(roundsRoutes)
   await app.register(resultsRoutes)
-  await app.register(publicResultsRoutes, { ratePerMinute: config.PUBLIC_RATE_PER_MINUTE })
+  await app.register(publicResultsRoutes, { ratePerMinute: config.PUBLIC_RATE_PER_MINUTE, publisher: { province: config.REPORT_PROVINCE, agency: config.REPORT_AGENCY } })
   await app.register(reportRoutes, {
     ratePerMinute: config.PUBLIC_RATE_PER_MINUTE,
     settings: { province: config.REPORT_PROVINCE, agency: config.REPORT_AGENCY, symbol: config.REPORT_SYMBOL, signerTitle: config.REPORT_SIGNER_TITLE }

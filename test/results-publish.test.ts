@@ -78,6 +78,20 @@ t.test('public results: ETag from the version, Cache-Control, 304 on If-None-Mat
   t.equal((await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/district/versions` })).statusCode, 404)
 })
 
+t.test('the list of published rounds names who publishes them, from the configuration, and its ETag follows it', async (t) => {
+  const thanhHoa = await buildTestApp(t)
+  const list = await thanhHoa.inject({ method: 'GET', url: '/public/rounds' })
+  t.same(list.json(), { publisher: { province: 'Thanh Hóa', agency: 'Sở Nội vụ' }, items: [] })
+  const ngheAn = await buildTestApp(t, { config: { REPORT_PROVINCE: 'Nghệ An', REPORT_AGENCY: 'Sở Nội vụ' } })
+  const other = await ngheAn.inject({ method: 'GET', url: '/public/rounds' })
+  t.same(other.json().publisher, { province: 'Nghệ An', agency: 'Sở Nội vụ' })
+  // The same (empty) rounds from another province are another answer: a cache must not keep one for the other.
+  t.not(other.headers.etag, list.headers.etag)
+  const roundId = await publishedDemoRound(thanhHoa)
+  const published = await thanhHoa.inject({ method: 'GET', url: '/public/rounds' })
+  t.match(published.json(), { publisher: { province: 'Thanh Hóa' }, items: [{ id: roundId, year: 2020 }] })
+})
+
 t.test('exports: the XLSX reads back as Bảng 1 and Bảng 2, the CSV starts with a BOM, the JSON is the snapshot', async (t) => {
   const app = await buildTestApp(t)
   const roundId = await publishedDemoRound(app)

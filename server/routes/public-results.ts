@@ -20,6 +20,8 @@ import { cachedViews } from './cached-views.js'
 export interface PublicResultsOptions {
   /** Requests per minute per client address, per route. */
   ratePerMinute: number
+  /** Who publishes the results (the province and its agency, as the annual report names them). */
+  publisher: { province: string, agency: string }
 }
 
 // Portals and caches may keep the latest version a minute; a numbered version never changes.
@@ -39,16 +41,16 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     config,
     schema: {
       operationId: 'listPublishedRounds',
-      summary: 'Rounds with published results, newest year first, with the latest version per unit type',
+      summary: 'Rounds with published results, newest year first, with the latest version per unit type, and who publishes them',
       tags: ['public'],
       headers: ConditionalHeaders,
       response: { 200: ref(PublishedRoundListSchema), ...notModifiedResponse, ...problems(429) }
     }
   }, async (request, reply) => {
-    const items = await listPublishedRounds(app.db)
-    const etag = `"${createHash('sha256').update(JSON.stringify(items)).digest('hex').slice(0, 32)}"`
+    const body = { publisher: options.publisher, items: await listPublishedRounds(app.db) }
+    const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
     if (answerConditional(request, reply, etag, LATEST_CACHE)) return reply
-    return { items }
+    return body
   })
 
   app.get('/public/rounds/:id/results/:unitType', {

@@ -230,7 +230,13 @@ export const PublishedRoundSchema = Type.Object({
   }))
 }, { $id: 'PublishedRound' })
 
-export const PublishedRoundListSchema = Type.Object({ items: Type.Array(ref(PublishedRoundSchema)) }, { $id: 'PublishedRoundList' })
+export const PublishedRoundListSchema = Type.Object({
+  publisher: Type.Object({
+    province: Type.String({ description: 'The province whose units these are (REPORT_PROVINCE), as in "UBND tỉnh Thanh Hóa"', examples: ['Thanh Hóa'] }),
+    agency: Type.String({ description: 'The agency that publishes the results (REPORT_AGENCY)', examples: ['Sở Nội vụ'] })
+  }, { description: 'Who publishes these results: what a portal or a citizen reading them from another site needs to name them' }),
+  items: Type.Array(ref(PublishedRoundSchema))
+}, { $id: 'PublishedRoundList' })
 
 export const PublicUnitSummarySchema = Type.Object({
   rank: Type.Integer({ minimum: 1 }),

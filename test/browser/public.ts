@@ -34,6 +34,9 @@ export async function publicChecks (c: BrowserChecks): Promise<void> {
   await c.check('public page: a visitor finds the published rounds and opens the 2020 departments without logging in', async () => {
     await visitor.goto(`${c.baseUrl}/ket-qua/`)
     await visitor.getByRole('heading', { level: 1, name: 'Kết quả Chỉ số cải cách hành chính' }).waitFor()
+    // The banner names the province and its agency, from GET /public/rounds (the demo's configuration: Thanh Hóa).
+    await visitor.getByRole('banner').getByText('Chỉ số cải cách hành chính tỉnh Thanh Hóa').waitFor()
+    await visitor.getByRole('banner').getByText('Kết quả đã công bố · Sở Nội vụ tỉnh Thanh Hóa').waitFor()
     const card = visitor.getByTestId('published-rounds').locator('li.card').filter({ has: visitor.getByRole('heading', { name: 'Năm 2020' }) })
     await card.getByRole('link', { name: 'Sở, ban, ngành' }).click()
     await visitor.waitForURL(address)

@@ -1080,7 +1080,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rounds with published results, newest year first, with the latest version per unit type */
+        /** Rounds with published results, newest year first, with the latest version per unit type, and who publishes them */
         get: operations["listPublishedRounds"];
         put?: never;
         post?: never;
@@ -3351,6 +3351,19 @@ export interface components {
             provisionalForKeys: boolean;
         };
         PublishedRoundList: {
+            /** @description Who publishes these results: what a portal or a citizen reading them from another site needs to name them */
+            publisher: {
+                /**
+                 * @description The province whose units these are (REPORT_PROVINCE), as in "UBND tỉnh Thanh Hóa"
+                 * @example Thanh Hóa
+                 */
+                province: string;
+                /**
+                 * @description The agency that publishes the results (REPORT_AGENCY)
+                 * @example Sở Nội vụ
+                 */
+                agency: string;
+            };
             items: components["schemas"]["PublishedRound"][];
         };
         PublicResults: {

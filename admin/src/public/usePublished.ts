@@ -1,21 +1,31 @@
 // What the public page knows of the published rounds: read once per visit from GET /public/rounds, and the addresses
 // of a published version's charts and downloads (plain links to the public API, so they work without the app too).
 import { call, client } from '../api/client'
-import type { CsvDialect, PublishedRound, ResultExportFormat } from '../api/types'
+import type { CsvDialect, PublishedRound, PublishedRoundList, ResultExportFormat } from '../api/types'
 
-let rounds: Promise<PublishedRound[]> | null = null
+let list: Promise<PublishedRoundList> | null = null
 
 /**
- * Rounds with published results, newest year first: one request per visit (a failure is retried next time). The API
- * lets browsers keep the list for a minute; `fresh` asks the server again, for an address naming a round just published.
+ * GET /public/rounds: one request per visit (a failure is retried next time). The API lets browsers keep the list for a
+ * minute; `fresh` asks the server again, for an address naming a round just published.
  */
-export function publishedRounds (fresh = false): Promise<PublishedRound[]> {
-  if (fresh) rounds = null
-  rounds ??= call(client.GET('/public/rounds', fresh ? { cache: 'no-cache' } : {})).then((list) => list.items).catch((error: unknown) => {
-    rounds = null
+function publishedList (fresh = false): Promise<PublishedRoundList> {
+  if (fresh) list = null
+  list ??= call(client.GET('/public/rounds', fresh ? { cache: 'no-cache' } : {})).catch((error: unknown) => {
+    list = null
     throw error
   })
-  return rounds
+  return list
+}
+
+/** Rounds with published results, newest year first. */
+export function publishedRounds (fresh = false): Promise<PublishedRound[]> {
+  return publishedList(fresh).then((read) => read.items)
+}
+
+/** Who publishes the results: the province and its agency, for the banner (from the same request as the rounds). */
+export function publisher (): Promise<PublishedRoundList['publisher']> {
+  return publishedList().then((read) => read.publisher)
 }
 
 export interface PublishedChoice {
