@@ -81,6 +81,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'POST /rounds/{id}/units/{unitId}/extension': ['admin'],
   'GET /rounds/{id}/self-assessments': ['admin', 'unit_officer', 'viewer'],
   'GET /rounds/{id}/units/{unitId}/self-assessment': ['admin', 'unit_officer', 'viewer'],
+  'GET /rounds/{id}/units/{unitId}/self-assessment/export': ['admin', 'unit_officer', 'viewer'],
   'PATCH /rounds/{id}/units/{unitId}/self-assessment': ['unit_officer'],
   'POST /rounds/{id}/units/{unitId}/self-assessment/submit': ['unit_officer'],
   'POST /rounds/{id}/units/{unitId}/self-assessment/withdraw': ['unit_officer'],

@@ -1,5 +1,6 @@
 // Assessment rounds (admins manage, every user reads) and each unit's self-assessment (its unit officer writes).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { AppError } from '../errors.js'
 import { actorOf } from '../plugins/auth.js'
@@ -13,7 +14,8 @@ import {
 import { addParticipants, removeParticipant, setParticipants } from '../services/round-participants.js'
 import { createRound, grantExtension, listRounds, setRoundCatalogs, transitionRound, updateRound, viewRound } from '../services/rounds.js'
 import {
-  getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment
+  exportSelfAssessment, getSelfAssessment, listSelfAssessments, saveSelfAssessment, SELF_ASSESSMENT_WORKBOOK_TYPE, submitSelfAssessment,
+  withdrawSelfAssessment
 } from '../services/self-assessment.js'
 import { parseIfMatch, withVersionTag } from '../services/versions.js'
 
@@ -190,6 +192,28 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(SelfAssessmentSchema), ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => withVersionTag(reply, await getSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId)))
+
+  app.get('/rounds/:id/units/:unitId/self-assessment/export', {
+    config: { access: readSelfAssessment },
+    schema: {
+      operationId: 'exportSelfAssessment',
+      summary: 'A unit\'s self-assessment as an XLSX workbook to print, sign and send (Biểu tự đánh giá, chấm điểm)',
+      description: 'One sheet, "Tự đánh giá": the catalog tree in order; each field and criterion with its maximum and the exact sum of its ' +
+        'leaves\' points; each leaf with its points (or "Không áp dụng"), the option chosen or the figure measured, the explanation and the ' +
+        'names of its evidence files; the total; whether and when it was submitted; and the signature block. A4 landscape, header row on every page. ' +
+        'As the self-assessment stands now, draft or submitted.',
+      tags: ['self-assessment'],
+      params: RoundUnitParams,
+      response: {
+        200: { description: 'The workbook (Content-Disposition: attachment)', content: { [SELF_ASSESSMENT_WORKBOOK_TYPE]: { schema: Type.String({ format: 'binary' }) } } },
+        ...problems(400, 401, 403, 404)
+      }
+    }
+  }, async (request, reply) => {
+    const file = await exportSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId)
+    // The schema names the bytes a string of format binary; the reply sends the Buffer as it is.
+    return (reply as FastifyReply).header('content-disposition', `attachment; filename="${file.filename}"`).type(SELF_ASSESSMENT_WORKBOOK_TYPE).send(file.body)
+  })
 
   app.patch('/rounds/:id/units/:unitId/self-assessment', {
     config: { access: unitWrites },

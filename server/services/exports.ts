@@ -1,11 +1,10 @@
 // Exports of a published version of results: CSV (UTF-8 with BOM, for Excel; standard or excel-vi), XLSX laid out like
 // the report's Bảng 1 and Bảng 2, and the JSON snapshot. Built from the frozen snapshot, once per version and format.
-import type ExcelJS from 'exceljs'
 import type { Executor } from '../db/client.js'
 import { type CsvDialect, type CsvValue, csvLine } from '../domain/csv.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
 import { getPublishedResults, type PublishedVersion, type ResultSet } from './results.js'
-import { loadExcel } from './spreadsheet.js'
+import { border, loadExcel, pageLayout, styleHeader } from './spreadsheet.js'
 
 export type ExportFormat = 'csv' | 'xlsx' | 'json'
 
@@ -130,34 +129,6 @@ function csvExport (snapshot: ResultSet, dialect: CsvDialect): Buffer {
     ], dialect))
   }
   return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8')
-}
-
-function styleHeader (row: ExcelJS.Row): void {
-  row.font = { bold: true }
-  row.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true }
-}
-
-function border (sheet: ExcelJS.Worksheet, fromRow: number, toRow: number, columns: number): void {
-  for (let r = fromRow; r <= toRow; r++) {
-    for (let c = 1; c <= columns; c++) {
-      sheet.getCell(r, c).border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } }
-    }
-  }
-}
-
-/** A sheet's print set-up: A4 landscape, one page wide, the header rows on every page; and those rows frozen on screen. */
-function pageLayout (sheet: ExcelJS.Worksheet, headerRows: { from: number, to: number }, frozenColumns = 0): void {
-  sheet.views = [{ state: 'frozen', xSplit: frozenColumns, ySplit: headerRows.to }]
-  sheet.pageSetup = {
-    ...sheet.pageSetup,
-    paperSize: 9,
-    orientation: 'landscape',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    horizontalCentered: true,
-    printTitlesRow: `${headerRows.from}:${headerRows.to}`
-  }
 }
 
 /**

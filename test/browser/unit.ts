@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import ExcelJS from 'exceljs'
 import type { Locator, Page } from 'playwright-core'
 import { OFFLINE_ERRORS, assert, assertAccessible, holdSaves, horizontalOverflow, savesOffline, type BrowserChecks } from './checks.js'
 
@@ -310,6 +311,25 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     const leaf = (code: string) => state.leaves.find((item) => item.code === code)
     assert(leaf('1.1.1')?.evidenceFiles === 1 && leaf('1.3.2')?.evidenceFiles === 1, 'the file is not attached to both leaves')
     await waitUntil('1.1.1 no longer misses its evidence', async () => !(await leafOf(officer, '1.1.1').innerText()).includes('chưa có tài liệu kiểm chứng'))
+  })
+
+  await check('the officer downloads the score sheet to sign: it holds a value typed a moment before, and the PDF\'s name', async () => {
+    const explanation = 'Kế hoạch ban hành ngày 15/01/2026'
+    await explainLeaf(officer, '1.1.1', explanation)
+    // Not yet saved (autosave waits a second): the download saves it first.
+    const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('button', { name: 'Tải bảng điểm (Excel)' }).click()])
+    assert(/^tu-danh-gia-.+-H-DONG-SON\.xlsx$/.test(download.suggestedFilename()), `the sheet is named ${download.suggestedFilename()}`)
+    const path = join(c.work, download.suggestedFilename())
+    await download.saveAs(path)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.readFile(path)
+    const sheet = workbook.getWorksheet('Tự đánh giá')
+    assert(sheet !== undefined, 'no sheet "Tự đánh giá"')
+    let row: ExcelJS.Row | undefined
+    sheet.eachRow((candidate) => { if (candidate.getCell(1).value === '1.1.1') row = candidate })
+    assert(row?.getCell(6).value === explanation, `1.1.1's explanation in the sheet: ${String(row?.getCell(6).value)}`)
+    assert(row?.getCell(7).value === pdfName, `1.1.1's evidence in the sheet: ${String(row?.getCell(7).value)}`)
+    await waitSaved(officer)
   })
 
   await check('submitting too early lists every missing leaf; a link focuses its leaf; once complete the officer submits and withdraws', async () => {

@@ -873,6 +873,28 @@ export interface paths {
         patch: operations["saveSelfAssessment"];
         trace?: never;
     };
+    "/rounds/{id}/units/{unitId}/self-assessment/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's self-assessment as an XLSX workbook to print, sign and send (Biểu tự đánh giá, chấm điểm)
+         * @description One sheet, "Tự đánh giá": the catalog tree in order; each field and criterion with its maximum and the exact sum of its leaves' points; each leaf with its points (or "Không áp dụng"), the option chosen or the figure measured, the explanation and the names of its evidence files; the total; whether and when it was submitted; and the signature block. A4 landscape, header row on every page. As the self-assessment stands now, draft or submitted.
+         *
+         *     **Access.** Roles: admin, unit_officer, viewer. A unit officer reads only their own unit (another unit answers 404). Appraisers use GET /rounds/{id}/units/{unitId}/appraisal.
+         */
+        get: operations["exportSelfAssessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/units/{unitId}/self-assessment/submit": {
         parameters: {
             query?: never;
@@ -8435,6 +8457,86 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem428"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    exportSelfAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook (Content-Disposition: attachment) */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
                 };
             };
             /** @description Problem details (RFC 9457) */
