@@ -1,4 +1,5 @@
-// Files the API sends: the name from Content-Disposition, and saving a fetched blob as a download.
+// Files the API sends: the name from Content-Disposition, saving a fetched blob as a download, and both together.
+import { toApiError } from './api/problem'
 
 /** The file name of a Content-Disposition header (the UTF-8 `filename*` first); null when there is none. */
 export function fileNameOf (disposition: string | null): string | null {
@@ -17,4 +18,16 @@ export function saveBlob (blob: Blob, fileName: string): void {
   link.click()
   link.remove()
   setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+/**
+ * Saves the file of an API request made with `parseAs: 'blob'` (so with the session's token) under the name the API
+ * gives it, else `fallbackName`; returns that name. An error answer is thrown as the API's problem.
+ */
+export async function downloadFile (pending: Promise<{ data?: unknown, response: Response }>, fallbackName: string): Promise<string> {
+  const { data, response } = await pending
+  if (!response.ok || !(data instanceof Blob)) throw await toApiError(response)
+  const fileName = fileNameOf(response.headers.get('content-disposition')) ?? fallbackName
+  saveBlob(data, fileName)
+  return fileName
 }

@@ -10,7 +10,7 @@ import {
 import { IdParams, problems, ref } from '../schemas/common.js'
 import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
 import {
-  acceptSelfScores, finalizeAppraisal, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
+  acceptSelfScores, exportAppraisal, finalizeAppraisal, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
   saveAppraisal, setAssignments
 } from '../services/appraisal.js'
 import { appraisalProgress, keptGapReport, type GapReport, type UnitProgress } from '../services/progress.js'
@@ -22,6 +22,7 @@ import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
 } from '../services/supplements.js'
 import { parseIfMatch, withVersionTag } from '../services/versions.js'
+import { sendWorkbook, workbookResponse } from './results.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const overseers = { roles: ['admin', 'viewer'] } as const
@@ -113,6 +114,20 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => withVersionTag(reply, await getAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
+
+  app.get('/rounds/:id/units/:unitId/appraisal/export', {
+    config: { access: appraisalReaders },
+    schema: {
+      operationId: 'exportAppraisal',
+      summary: 'A unit\'s appraisal as an XLSX workbook for the appraisal team to keep and sign (Kết quả thẩm định)',
+      description: 'One sheet, "Thẩm định": per field, then per leaf, the self score (TĐG) beside the appraised score (TĐ), their exact ' +
+        'difference, the reason for a changed score and who appraised it; the totals; whether the appraisal is finalized; and the signature block. ' +
+        'The fields the caller may read: an appraiser\'s sheet holds the fields assigned to them.',
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      response: { 200: workbookResponse, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => sendWorkbook(reply, await exportAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.get('/rounds/:id/units/:unitId/appraisal/leaves/:leafCode', {
     config: { access: appraisalReaders },

@@ -16,6 +16,7 @@ import { importHistoricalResults, listHistoricalResults, type HistoricalFile } f
 import {
   getLiveResults, getPublishedResults, getResultSettings, listResultVersions, publishResults, resultsPage, updateResultSettings
 } from '../services/results.js'
+import { XLSX_MEDIA_TYPE } from '../services/spreadsheet.js'
 import { cachedViews } from './cached-views.js'
 
 const adminOnly = { roles: ['admin'] } as const
@@ -46,6 +47,16 @@ export function sendExport (request: FastifyRequest, reply: FastifyReply, file: 
     .header('content-disposition', `attachment; filename="${file.filename}"`)
     .type(file.contentType)
     .send(file.body)
+}
+
+/** A score sheet to print and sign (a self-assessment, an appraisal): one XLSX workbook. */
+export const workbookResponse = {
+  description: 'The workbook (Content-Disposition: attachment)',
+  content: { [XLSX_MEDIA_TYPE]: { schema: Type.String({ format: 'binary' }) } }
+}
+
+export function sendWorkbook (reply: FastifyReply, file: { filename: string, body: Buffer }): FastifyReply {
+  return reply.header('content-disposition', `attachment; filename="${file.filename}"`).type(XLSX_MEDIA_TYPE).send(file.body)
 }
 
 export const notModifiedResponse = { 304: { description: 'Not modified: the copy named in If-None-Match is current', type: 'null' } } as const

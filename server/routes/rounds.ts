@@ -1,6 +1,5 @@
 // Assessment rounds (admins manage, every user reads) and each unit's self-assessment (its unit officer writes).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { AppError } from '../errors.js'
 import { actorOf } from '../plugins/auth.js'
@@ -14,10 +13,10 @@ import {
 import { addParticipants, removeParticipant, setParticipants } from '../services/round-participants.js'
 import { createRound, grantExtension, listRounds, setRoundCatalogs, transitionRound, updateRound, viewRound } from '../services/rounds.js'
 import {
-  exportSelfAssessment, getSelfAssessment, listSelfAssessments, saveSelfAssessment, SELF_ASSESSMENT_WORKBOOK_TYPE, submitSelfAssessment,
-  withdrawSelfAssessment
+  exportSelfAssessment, getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment
 } from '../services/self-assessment.js'
 import { parseIfMatch, withVersionTag } from '../services/versions.js'
+import { sendWorkbook, workbookResponse } from './results.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const allUsers = { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'] } as const
@@ -205,14 +204,13 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['self-assessment'],
       params: RoundUnitParams,
       response: {
-        200: { description: 'The workbook (Content-Disposition: attachment)', content: { [SELF_ASSESSMENT_WORKBOOK_TYPE]: { schema: Type.String({ format: 'binary' }) } } },
+        200: workbookResponse,
         ...problems(400, 401, 403, 404)
       }
     }
   }, async (request, reply) => {
-    const file = await exportSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId)
     // The schema names the bytes a string of format binary; the reply sends the Buffer as it is.
-    return (reply as FastifyReply).header('content-disposition', `attachment; filename="${file.filename}"`).type(SELF_ASSESSMENT_WORKBOOK_TYPE).send(file.body)
+    return sendWorkbook(reply, await exportSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId))
   })
 
   app.patch('/rounds/:id/units/:unitId/self-assessment', {

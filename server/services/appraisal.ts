@@ -6,3 +6,4 @@ export { type Assignment, type AssignmentInput, listAssignments, setAssignments 
 export { type EvidenceFileRef, type AppraisalLeaf, type AppraisalPoints, type AppraisalField, type AppraisalState, selfEntries, getAppraisal, visibleLeaf, getAppraisalLeaf } from './appraisal/read.js'
 export { type AppraisalProblemCode, type AppraisalProblem, type AppraisalEntryInput, saveAppraisal, acceptSelfScores } from './appraisal/write.js'
 export { finalizeAppraisal, reopenAppraisal } from './appraisal/finalize.js'
+export { exportAppraisal } from './appraisal/export.js'

@@ -4,7 +4,7 @@ import type { Executor } from '../db/client.js'
 import { type CsvDialect, type CsvValue, csvLine } from '../domain/csv.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
 import { getPublishedResults, type PublishedVersion, type ResultSet } from './results.js'
-import { border, loadExcel, pageLayout, styleHeader } from './spreadsheet.js'
+import { border, fileNamePart, loadExcel, pageLayout, styleHeader, XLSX_MEDIA_TYPE } from './spreadsheet.js'
 
 export type ExportFormat = 'csv' | 'xlsx' | 'json'
 
@@ -19,7 +19,7 @@ export interface ExportFile {
 
 export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xlsx: XLSX_MEDIA_TYPE,
   json: 'application/json'
 }
 
@@ -77,7 +77,7 @@ export async function exportResults (db: Executor, roundId: string, unitType: st
 async function buildExport (published: PublishedVersion, format: ExportFormat, variant: string): Promise<Omit<ExportFile, 'latest'>> {
   const snapshot = published.snapshot
   const dialect = variant === 'csv-excel-vi' ? '-excel-vi' : ''
-  const filename = `chi-so-cchc-${safe(snapshot.round.code)}-${safe(snapshot.unitType.code)}-v${published.version}${dialect}.${format}`
+  const filename = `chi-so-cchc-${fileNamePart(snapshot.round.code)}-${fileNamePart(snapshot.unitType.code)}-v${published.version}${dialect}.${format}`
   // The JSON export is the snapshot without who published it, since both the admin and the public routes serve it.
   const { publishedBy: _publishedBy, ...withoutPublisher } = snapshot
   const body = format === 'csv'
@@ -85,8 +85,6 @@ async function buildExport (published: PublishedVersion, format: ExportFormat, v
     : format === 'xlsx' ? await xlsxExport(snapshot) : Buffer.from(JSON.stringify(sortKeys(withoutPublisher), null, 2) + '\n', 'utf8')
   return { filename, contentType: CONTENT_TYPES[format], body, etag: `"${published.id}.${variant}"` }
 }
-
-const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')
 
 // The snapshot comes back from jsonb with its keys reordered; the export lists them alphabetically, the same every time.
 function sortKeys (value: unknown): unknown {

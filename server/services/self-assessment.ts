@@ -5,4 +5,4 @@ export { type EntryInput, type EntryProblemCode, type EntryProblem, type FieldTo
 export { getSelfAssessment, type SelfAssessmentSummary, listSelfAssessments, leafHasEvidenceFile } from './self-assessment/read.js'
 export { saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment } from './self-assessment/write.js'
 export { type EditableLeaves, lockEditableLeaves } from './self-assessment/editable.js'
-export { exportSelfAssessment, SELF_ASSESSMENT_WORKBOOK_TYPE } from './self-assessment/export.js'
+export { exportSelfAssessment } from './self-assessment/export.js'

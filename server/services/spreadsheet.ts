@@ -4,6 +4,11 @@
 import type ExcelJS from 'exceljs'
 import type { CsvRow } from '../domain/csv.js'
 
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** A code as it can stand in a file name: ASCII letters, digits, '.', '_' and '-'. */
+export const fileNamePart = (text: string): string => text.replace(/[^A-Za-z0-9._-]+/g, '-')
+
 export async function loadExcel (): Promise<typeof ExcelJS> {
   return (await import('exceljs')).default
 }
@@ -76,4 +81,83 @@ export async function firstSheetRows (bytes: Buffer): Promise<CsvRow[] | null> {
     rows.push({ line: rowNumber, cells })
   })
   return rows
+}
+
+/** Up to three decimals (the catalogs' finest step), at least two, as the report prints points. */
+const POINTS_FORMAT = '0.00#'
+const SECTION_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7F0F9' } }
+
+/**
+ * A one-sheet table of a unit's scores to print and sign: headings, then one line per field, criterion and leaf (a
+ * field's line shaded, a section's in bold, each indented by its depth), a total line whose last value spans the rest
+ * of the row, and two signatures under it. Columns marked `points` hold numbers written as points; `text` columns wrap.
+ * An absent value is an empty cell (null), not an empty text.
+ */
+export interface ScoreSheet {
+  name: string
+  headings: string[]
+  columns: Array<{ header: string, width: number, kind?: 'points' | 'text' }>
+  lines: Array<{ values: ExcelJS.CellValue[], depth: number, section: boolean }>
+  total: ExcelJS.CellValue[]
+  signatures: [left: [title: string, note: string], right: [title: string, note: string]]
+}
+
+/** A score sheet's workbook and the name to save it under. */
+export interface ScoreSheetFile {
+  filename: string
+  body: Buffer
+}
+
+/** The workbook of a score sheet: A4 landscape, one page wide, the header row on every page. */
+export async function scoreSheetWorkbook (content: ScoreSheet, created: Date): Promise<Buffer> {
+  const Excel = await loadExcel()
+  const workbook = new Excel.Workbook()
+  workbook.creator = 'PAR Index'
+  workbook.created = created
+  const sheet = workbook.addWorksheet(content.name)
+  sheet.columns = content.columns.map(({ width }) => ({ width }))
+  const width = content.columns.length
+  const merged = (row: number, from: number, to: number, text: string, font: Partial<ExcelJS.Font>, wrap = false) => {
+    sheet.mergeCells(row, from, row, to)
+    const cell = sheet.getCell(row, from)
+    cell.value = text
+    cell.font = font
+    cell.alignment = { horizontal: 'center', wrapText: wrap }
+  }
+  content.headings.forEach((text, i) => merged(i + 1, 1, width, text, i === 0 ? { bold: true, size: 14 } : i === 1 ? { bold: true, size: 12 } : { italic: i === 2 }, true))
+  const headerRow = content.headings.length + 2
+  const header = sheet.getRow(headerRow)
+  header.values = content.columns.map((column) => column.header)
+  styleHeader(header)
+
+  const format = (row: ExcelJS.Row) => {
+    content.columns.forEach((column, c) => {
+      if (column.kind === 'points') row.getCell(c + 1).numFmt = POINTS_FORMAT
+      if (column.kind === 'text') row.getCell(c + 1).alignment = { wrapText: true, vertical: 'top' }
+    })
+  }
+  let rowNumber = headerRow
+  for (const line of content.lines) {
+    const row = sheet.getRow(++rowNumber)
+    row.values = line.values
+    format(row)
+    row.getCell(2).alignment = { wrapText: true, vertical: 'top', indent: line.depth }
+    if (line.section) row.font = { bold: true }
+    if (line.section && line.depth === 0) for (let c = 1; c <= width; c++) row.getCell(c).fill = SECTION_FILL
+  }
+  const total = sheet.getRow(++rowNumber)
+  total.values = content.total
+  format(total)
+  total.font = { bold: true }
+  if (content.total.length < width) sheet.mergeCells(rowNumber, content.total.length, rowNumber, width)
+  border(sheet, headerRow, rowNumber, width)
+
+  const half = Math.floor(width / 2)
+  content.signatures.forEach(([title, note], side) => {
+    const [from, to] = side === 0 ? [1, half] : [width - half + 1, width]
+    merged(rowNumber + 2, from, to, title, { bold: true })
+    merged(rowNumber + 3, from, to, note, { italic: true })
+  })
+  pageLayout(sheet, { from: headerRow, to: headerRow })
+  return Buffer.from(await workbook.xlsx.writeBuffer())
 }

@@ -3,6 +3,8 @@
 // its own, so the demo's open round is left to the other checks); after it, only the screens.
 // The helpers below (openUnitAppraisal, acceptField, overrideLeaf, askSupplement, closeSupplement) work on any round,
 // for the checks that drive a whole round across roles.
+import { join } from 'node:path'
+import ExcelJS from 'exceljs'
 import type { Locator, Page } from 'playwright-core'
 import { OFFLINE_ERRORS, assert, assertAccessible, holdSaves, horizontalOverflow, roundOpenUntilTomorrow, savesOffline, type BrowserChecks } from './checks.js'
 
@@ -328,6 +330,21 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the gap shows +0,5 (self 1, appraised 0.5)', async () => await page!.getByTestId('total-gap').innerText() === '+0,5')
     const figures = await page.locator('[data-field="1"] [data-testid="field-gap"]').innerText()
     assert(figures === '+0,5', `the field's gap reads "${figures}"`)
+  })
+
+  await check('the appraiser downloads the unit\'s appraisal sheet: the overridden leaf with both scores, the difference and the reason', async () => {
+    assert(page, 'no appraiser tab')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải bảng thẩm định (Excel)' }).click()])
+    assert(/^tham-dinh-.+\.xlsx$/.test(download.suggestedFilename()), `the sheet is named ${download.suggestedFilename()}`)
+    const path = join(c.work, download.suggestedFilename())
+    await download.saveAs(path)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.readFile(path)
+    let cells: ExcelJS.CellValue[] = []
+    workbook.getWorksheet('Thẩm định')?.eachRow((row) => {
+      if (row.getCell(1).value === '1.3.3') cells = [4, 5, 6, 7].map((column) => row.getCell(column).value)
+    })
+    assert(JSON.stringify(cells) === JSON.stringify([1, 0.5, 0.5, 'Báo cáo kiểm tra chỉ có 1 trong 2 đợt theo kế hoạch.']), `1.3.3 in the sheet: ${JSON.stringify(cells)}`)
   })
 
   await check('the unit\'s PDF opens in place beside the answers', async () => {

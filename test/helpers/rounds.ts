@@ -79,7 +79,7 @@ export async function openRound (app: FastifyInstance, admin: LoggedIn, data: Re
   return opened.json()
 }
 
-interface Leaf {
+export interface Leaf {
   code: string
   maxPoints: number
   scoring: { method: 'range' | 'options' | 'bands', step?: number, options?: { code: string, points?: number, notApplicable?: boolean }[], bands?: { min: number, points: number }[] }

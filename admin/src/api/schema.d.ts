@@ -1324,6 +1324,28 @@ export interface paths {
         patch: operations["saveAppraisal"];
         trace?: never;
     };
+    "/rounds/{id}/units/{unitId}/appraisal/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's appraisal as an XLSX workbook for the appraisal team to keep and sign (Kết quả thẩm định)
+         * @description One sheet, "Thẩm định": per field, then per leaf, the self score (TĐG) beside the appraised score (TĐ), their exact difference, the reason for a changed score and who appraised it; the totals; whether the appraisal is finalized; and the signature block. The fields the caller may read: an appraiser's sheet holds the fields assigned to them.
+         *
+         *     **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED).
+         */
+        get: operations["exportAppraisal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/units/{unitId}/appraisal/leaves/{leafCode}": {
         parameters: {
             query?: never;
@@ -11025,6 +11047,86 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem428"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    exportAppraisal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook (Content-Disposition: attachment) */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
                 };
             };
             /** @description Problem details (RFC 9457) */

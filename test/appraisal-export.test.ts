@@ -1,0 +1,104 @@
+// A unit's appraisal as the sheet the appraisal team keeps and signs: read back with exceljs, per leaf the self and
+// appraised scores, their exact difference, the reason and who appraised; the fields' and total's figures the server's;
+// an appraiser's sheet only their fields; who may export it.
+import t from 'tap'
+import ExcelJS from 'exceljs'
+import { buildTestApp } from './helpers/app.js'
+import { loginAs, type LoggedIn } from './helpers/auth.js'
+import { type Leaf as ScoredLeaf, loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
+
+type Leaf = ScoredLeaf & { fieldCode: string, evidence: string }
+type Cells = ExcelJS.CellValue[]
+
+async function sheetOf (bytes: Buffer): Promise<{ headings: string[], rows: Map<string, Cells>, total: Cells | undefined, codes: string[] }> {
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer)
+  const sheet = workbook.getWorksheet('Thẩm định') as ExcelJS.Worksheet
+  const headings = [1, 2, 3, 4].map((row) => String(sheet.getCell(row, 1).value))
+  const rows = new Map<string, Cells>()
+  const codes: string[] = []
+  let total: Cells | undefined
+  sheet.eachRow((row, number) => {
+    if (number <= 6) return
+    const cells = [1, 2, 3, 4, 5, 6, 7, 8].map((column) => row.getCell(column).value)
+    if (cells[1] === 'Tổng cộng') total = cells
+    else if (typeof cells[0] === 'string' && /^\d/.test(cells[0])) {
+      rows.set(cells[0], cells)
+      codes.push(cells[0])
+    }
+  })
+  return { headings, rows, total, codes }
+}
+
+t.test('the appraisal sheet: self beside appraised per leaf, the exact difference, reasons and appraisers; the server\'s totals', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const round = await openRound(app, admin, data)
+  const unitId = data.units.get('SO-TP') as string
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const legal = await loginAs(app, 'appraiser', { username: 'tham-dinh-tu-phap' })
+  const others = await loginAs(app, 'appraiser', { username: 'tham-dinh-noi-vu' })
+  const viewer = await loginAs(app, 'viewer')
+  const inject = (who: LoggedIn, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, headers: { ...who.headers, ...headers }, ...(payload === undefined ? {} : { payload }) })
+
+  // The unit answers every leaf at its maximum but 1.1.2 (0.5) and 4.3.2 (not applicable), and submits.
+  const selfUrl = `/rounds/${round.id}/units/${unitId}/self-assessment`
+  const leaves: Leaf[] = (await inject(officer, 'GET', selfUrl)).json().leaves
+  const entries = leaves.map((leaf) => ({
+    leafCode: leaf.code,
+    input: leaf.code === '1.1.2' ? { value: 0.5 } : leaf.code === '4.3.2' ? { option: 'na' } : maxInput(leaf),
+    ...(leaf.evidence === 'required' ? { explanation: `Minh chứng cho tiêu chí ${leaf.code}` } : {})
+  }))
+  t.equal((await inject(officer, 'PATCH', selfUrl, { entries }, { 'if-match': '"0"' })).statusCode, 200)
+  t.equal((await inject(officer, 'POST', `${selfUrl}/submit`, undefined, { 'if-match': '*' })).statusCode, 200)
+  t.equal((await inject(admin, 'PATCH', `/rounds/${round.id}`, { selfAssessmentClosesAt: new Date(Date.now() - 60_000).toISOString() })).statusCode, 200)
+  t.equal((await inject(admin, 'POST', `/rounds/${round.id}/transition`, { to: 'appraisal' })).statusCode, 200)
+  const fieldCodes = [...new Set(leaves.map((leaf) => leaf.fieldCode))]
+  t.equal((await inject(admin, 'PUT', `/rounds/${round.id}/assignments`, {
+    assignments: fieldCodes.map((fieldCode) => ({ unitType: 'department', fieldCode, userId: fieldCode === '1' ? legal.user.id : others.user.id }))
+  })).statusCode, 200)
+
+  // The legal appraiser scores 1.1.1 below the unit (1 → 0.5) and 1.1.2 above it (0.5 → 0.75), with reasons, and
+  // takes the unit's score for 1.1.3; the rest of field 1 waits.
+  const url = `/rounds/${round.id}/units/${unitId}/appraisal`
+  const saved = await inject(legal, 'PATCH', url, {
+    entries: [
+      { leafCode: '1.1.1', input: { option: 'b' }, reason: 'Kế hoạch ban hành chậm 5 ngày' },
+      { leafCode: '1.1.2', input: { value: 0.75 }, reason: 'Kế hoạch có đủ sản phẩm cụ thể' },
+      { leafCode: '1.1.3', input: { value: 1 } }
+    ]
+  }, { 'if-match': '"0"' })
+  t.equal(saved.statusCode, 200)
+  const state = (await inject(legal, 'GET', url)).json()
+
+  const file = await inject(legal, 'GET', `${url}/export`)
+  t.equal(file.statusCode, 200)
+  t.equal(file.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  t.equal(file.headers['content-disposition'], `attachment; filename="tham-dinh-${round.code}-SO-TP.xlsx"`)
+  const sheet = await sheetOf(file.rawPayload)
+  t.equal(sheet.headings[0], 'KẾT QUẢ THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH')
+  t.match(sheet.headings[2], / · lĩnh vực 1$/)
+  t.match(sheet.headings[3], /^Đang thẩm định, chưa chốt; xuất lúc \d\d\/\d\d\/\d{4} \d\d:\d\d/)
+  t.same(sheet.codes, ['1', ...leaves.filter((leaf) => leaf.fieldCode === '1').map((leaf) => leaf.code)], 'the appraiser\'s field only, in catalog order')
+  const row = (code: string) => sheet.rows.get(code) as Cells
+  const appraiser = state.leaves.find((leaf: { code: string }) => leaf.code === '1.1.1').appraised.appraisedBy.displayName
+  t.ok(appraiser, 'the appraisal names who appraised')
+  t.same(row('1.1.1').slice(2), [1, 1, 0.5, 0.5, 'Kế hoạch ban hành chậm 5 ngày', appraiser])
+  t.same(row('1.1.2').slice(2), [1, 0.5, 0.75, -0.25, 'Kế hoạch có đủ sản phẩm cụ thể', appraiser])
+  t.same(row('1.1.3').slice(2), [1, 1, 1, 0, null, appraiser], 'the same score needs no reason')
+  t.same(row('1.1.4').slice(3, 7), [3, null, null, null], 'not appraised yet: empty')
+  const field = state.fields[0]
+  t.same(row('1').slice(2, 6), [field.maxPoints, field.selfPoints, field.appraisedPoints, field.gap])
+  t.same(sheet.total?.slice(2, 7), [state.totals.maxPoints, state.totals.selfPoints, state.totals.appraisedPoints, state.totals.gap, `Đã thẩm định 3/${state.totals.leaves} tiêu chí`])
+
+  // An admin's sheet holds every field, a not-applicable self score said as such; a viewer may read it too.
+  const all = await sheetOf((await inject(admin, 'GET', `${url}/export`)).rawPayload)
+  t.same(all.codes.filter((code) => !code.includes('.')), fieldCodes)
+  t.equal(all.rows.get('4.3.2')?.[3], 'Không áp dụng')
+  t.equal((await inject(viewer, 'GET', `${url}/export`)).statusCode, 200)
+  // The unit's officer has the self-assessment's own sheet, not this one.
+  t.equal((await inject(officer, 'GET', `${url}/export`)).statusCode, 403)
+  t.equal((await app.inject({ method: 'GET', url: `${url}/export` })).statusCode, 401)
+})
