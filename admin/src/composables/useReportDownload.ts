@@ -2,7 +2,7 @@
 // published results, and the version shown on the screen for its unit type (the latest for the others).
 import { ref } from 'vue'
 import { client } from '../api/client'
-import { fileNameOf, saveBlob } from '../download'
+import { downloadFile } from '../download'
 
 export function useReportDownload () {
   const downloading = ref(false)
@@ -11,17 +11,13 @@ export function useReportDownload () {
   async function downloadReport (roundId: string, unitTypes: string[], shown: { unitType: string, version: number } | null): Promise<string> {
     downloading.value = true
     try {
-      const { data, response } = await client.GET('/rounds/{id}/report', {
+      return await downloadFile(client.GET('/rounds/{id}/report', {
         params: {
           path: { id: roundId },
           query: { format: 'docx', unitTypes: unitTypes.join(','), ...(shown ? { versions: `${shown.unitType}:${shown.version}` } : {}) }
         },
         parseAs: 'blob'
-      })
-      if (!(data instanceof Blob)) throw new Error('Máy chủ không trả về tệp báo cáo')
-      const fileName = fileNameOf(response.headers.get('content-disposition')) ?? 'bao-cao-chi-so-cchc.docx'
-      saveBlob(data, fileName)
-      return fileName
+      }), 'bao-cao-chi-so-cchc.docx')
     } finally {
       downloading.value = false
     }

@@ -10,7 +10,7 @@ import type {
 } from '../api/types'
 import { useLoader } from './useLoader'
 import { useUnitTypes } from './useUnitTypes'
-import { fileNameOf, saveBlob } from '../download'
+import { downloadFile } from '../download'
 
 /** A round in the picker: every round for admins, the rounds with published results for the others. */
 export interface ResultRoundOption {
@@ -278,20 +278,17 @@ export function useResults (isAdmin: () => boolean) {
     const view = results.data.value
     const version = view?.version?.number
     if (!view || version === undefined) throw new Error('Chỉ xuất được kết quả đã công bố')
-    const { data, response } = isAdmin()
-      ? await client.GET('/rounds/{id}/results/export', {
+    const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')
+    const fallbackName = `chi-so-cchc-${safe(view.round.code)}-${safe(view.unitType.code)}-v${version}${dialect === 'excel-vi' ? '-excel-vi' : ''}.${format}`
+    return await downloadFile(isAdmin()
+      ? client.GET('/rounds/{id}/results/export', {
         params: { path: { id: view.round.id }, query: { unitType: view.unitType.code, version, format, dialect } },
         parseAs: 'blob'
       })
-      : await client.GET('/public/rounds/{id}/results/{unitType}/export', {
+      : client.GET('/public/rounds/{id}/results/{unitType}/export', {
         params: { path: { id: view.round.id, unitType: view.unitType.code }, query: { version, format, dialect } },
         parseAs: 'blob'
-      })
-    if (!(data instanceof Blob)) throw new Error('Máy chủ không trả về tệp')
-    const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')
-    const fileName = fileNameOf(response.headers.get('content-disposition')) ?? `chi-so-cchc-${safe(view.round.code)}-${safe(view.unitType.code)}-v${version}${dialect === 'excel-vi' ? '-excel-vi' : ''}.${format}`
-    saveBlob(data, fileName)
-    return fileName
+      }), fallbackName)
   }
 
   return { roundId, unitType, shown, round, rounds, unitTypes, versions, results, resolveChoice, unitDetail, publish, download }
