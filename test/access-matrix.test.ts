@@ -106,7 +106,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'GET /rounds/{id}/progress': ['admin', 'viewer', 'appraiser'],
   'GET /rounds/{id}/gap': ['admin', 'viewer'],
   'GET /rounds/{id}/units/{unitId}/appraisal': ['admin', 'viewer', 'appraiser'],
-  'GET /rounds/{id}/units/{unitId}/appraisal/export': ['admin', 'viewer', 'appraiser'],
+  'GET /rounds/{id}/units/{unitId}/appraisal/export': ['admin', 'viewer', 'appraiser', 'unit_officer'],
   'PATCH /rounds/{id}/units/{unitId}/appraisal': ['appraiser'],
   'GET /rounds/{id}/units/{unitId}/appraisal/leaves/{leafCode}': ['admin', 'viewer', 'appraiser'],
   'POST /rounds/{id}/units/{unitId}/appraisal/accept-self': ['appraiser'],

@@ -5,16 +5,18 @@ import t from 'tap'
 import ExcelJS from 'exceljs'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs, type LoggedIn } from './helpers/auth.js'
+import { publishedDemoRound } from './helpers/results.js'
 import { type Leaf as ScoredLeaf, loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
 
 type Leaf = ScoredLeaf & { fieldCode: string, evidence: string }
 type Cells = ExcelJS.CellValue[]
 
-async function sheetOf (bytes: Buffer): Promise<{ headings: string[], rows: Map<string, Cells>, total: Cells | undefined, codes: string[] }> {
+async function sheetOf (bytes: Buffer): Promise<{ headings: string[], headers: string[], rows: Map<string, Cells>, total: Cells | undefined, codes: string[] }> {
   const workbook = new ExcelJS.Workbook()
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer)
   const sheet = workbook.getWorksheet('Thẩm định') as ExcelJS.Worksheet
   const headings = [1, 2, 3, 4].map((row) => String(sheet.getCell(row, 1).value))
+  const headers = (sheet.getRow(6).values as ExcelJS.CellValue[]).slice(1).map(String)
   const rows = new Map<string, Cells>()
   const codes: string[] = []
   let total: Cells | undefined
@@ -27,7 +29,7 @@ async function sheetOf (bytes: Buffer): Promise<{ headings: string[], rows: Map<
       codes.push(cells[0])
     }
   })
-  return { headings, rows, total, codes }
+  return { headings, headers, rows, total, codes }
 }
 
 t.test('the appraisal sheet: self beside appraised per leaf, the exact difference, reasons and appraisers; the server\'s totals', async (t) => {
@@ -98,7 +100,35 @@ t.test('the appraisal sheet: self beside appraised per leaf, the exact differenc
   t.same(all.codes.filter((code) => !code.includes('.')), fieldCodes)
   t.equal(all.rows.get('4.3.2')?.[3], 'Không áp dụng')
   t.equal((await inject(viewer, 'GET', `${url}/export`)).statusCode, 200)
-  // The unit's officer has the self-assessment's own sheet, not this one.
-  t.equal((await inject(officer, 'GET', `${url}/export`)).statusCode, 403)
+  // The unit's own officer reads it only once the results are published; an appraisal under way is not theirs yet.
+  const early = await inject(officer, 'GET', `${url}/export`)
+  t.equal(early.statusCode, 404)
+  t.equal(early.json().code, 'RESULTS_NOT_PUBLISHED')
   t.equal((await app.inject({ method: 'GET', url: `${url}/export` })).statusCode, 401)
+})
+
+t.test('once the results are published, a unit\'s officer reads its own appraisal sheet, every field, without the appraisers\' names', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const units = new Map<string, string>((await app.inject({ method: 'GET', url: '/units?limit=100', headers: admin.headers })).json().items
+    .map((unit: { code: string, id: string }) => [unit.code, unit.id]))
+  const unitId = units.get('SO-TP') as string
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const url = `/rounds/${roundId}/units/${unitId}/appraisal/export`
+  const own = await app.inject({ method: 'GET', url, headers: officer.headers })
+  t.equal(own.statusCode, 200)
+  const unitSheet = await sheetOf(own.rawPayload)
+  const adminSheet = await sheetOf((await app.inject({ method: 'GET', url, headers: admin.headers })).rawPayload)
+  t.same(unitSheet.codes, adminSheet.codes, 'every field and leaf, as the admin\'s')
+  t.same(unitSheet.headers, adminSheet.headers.slice(0, -1), 'the same columns but who appraised')
+  for (const code of unitSheet.codes) t.same(unitSheet.rows.get(code)?.slice(0, 7), adminSheet.rows.get(code)?.slice(0, 7), code)
+  t.ok(unitSheet.codes.every((code) => unitSheet.rows.get(code)?.[7] === null), 'no name in the last column')
+  // The fields' appraised points are the published ones (Bảng 2 of the report).
+  const published = (await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/department/units/SO-TP` })).json()
+  const fields = published.result.fields as { code: string, appraised: { points: string } }[]
+  t.equal(fields.length, 7)
+  for (const field of fields) t.equal(unitSheet.rows.get(field.code)?.[4], Number(field.appraised.points), `field ${field.code} as published`)
+  const other = await app.inject({ method: 'GET', url: url.replace(unitId, units.get('SO-TC') as string), headers: officer.headers })
+  t.equal(other.statusCode, 404, 'another unit\'s sheet is not theirs')
 })

@@ -116,13 +116,20 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => withVersionTag(reply, await getAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.get('/rounds/:id/units/:unitId/appraisal/export', {
-    config: { access: appraisalReaders },
+    config: {
+      access: {
+        roles: [...appraisalReaders.roles, 'unit_officer'],
+        note: `${appraisalReaders.note} A unit officer: their own unit, every field without the appraisers' names, once the round is published with ` +
+          'results for the unit\'s type (before: 404 RESULTS_NOT_PUBLISHED; another unit: 404).'
+      }
+    },
     schema: {
       operationId: 'exportAppraisal',
       summary: 'A unit\'s appraisal as an XLSX workbook for the appraisal team to keep and sign (Kết quả thẩm định)',
       description: 'One sheet, "Thẩm định": per field, then per leaf, the self score (TĐG) beside the appraised score (TĐ), their exact ' +
         'difference, the reason for a changed score and who appraised it; the totals; whether the appraisal is finalized; and the signature block. ' +
-        'The fields the caller may read: an appraiser\'s sheet holds the fields assigned to them.',
+        'The fields the caller may read: an appraiser\'s sheet holds the fields assigned to them. The unit\'s own officer reads it once the ' +
+        'round\'s results for its type are published: why each score is what it is.',
       tags: ['appraisal'],
       params: RoundUnitParams,
       response: { 200: workbookResponse, ...problems(400, 401, 403, 404) }

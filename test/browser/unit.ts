@@ -596,6 +596,16 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     assert(await fields.count() === 7, 'not the 7 fields')
     const legal = await fields.nth(1).innerText()
     assert(legal.includes('8,70'), `field 2 does not show the average 8,70 of the appraised points: ${legal}`)
+    // Why each score is what it is: the unit's appraisal, leaf by leaf, every field.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải kết quả thẩm định chi tiết (Excel)' }).click()])
+    assert(/^tham-dinh-2020-SO-TTTT\.xlsx$/.test(download.suggestedFilename()), `the sheet is named ${download.suggestedFilename()}`)
+    const path = join(c.work, download.suggestedFilename())
+    await download.saveAs(path)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.readFile(path)
+    const codes: string[] = []
+    workbook.getWorksheet('Thẩm định')?.eachRow((row, number) => { if (number > 6 && /^\d$/.test(String(row.getCell(1).value))) codes.push(String(row.getCell(1).value)) })
+    assert(codes.join(',') === '1,2,3,4,5,6,7', `the sheet's fields: ${codes.join(',')}`)
     await shot(page, 'unit-11-results')
     await assertAccessible(page, 'the unit\'s results at 1280 px')
     await page.setViewportSize(PHONE)

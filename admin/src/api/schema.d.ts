@@ -1333,9 +1333,9 @@ export interface paths {
         };
         /**
          * A unit's appraisal as an XLSX workbook for the appraisal team to keep and sign (Kết quả thẩm định)
-         * @description One sheet, "Thẩm định": per field, then per leaf, the self score (TĐG) beside the appraised score (TĐ), their exact difference, the reason for a changed score and who appraised it; the totals; whether the appraisal is finalized; and the signature block. The fields the caller may read: an appraiser's sheet holds the fields assigned to them.
+         * @description One sheet, "Thẩm định": per field, then per leaf, the self score (TĐG) beside the appraised score (TĐ), their exact difference, the reason for a changed score and who appraised it; the totals; whether the appraisal is finalized; and the signature block. The fields the caller may read: an appraiser's sheet holds the fields assigned to them. The unit's own officer reads it once the round's results for its type are published: why each score is what it is.
          *
-         *     **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED).
+         *     **Access.** Roles: admin, viewer, appraiser, unit_officer. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED). A unit officer: their own unit, every field without the appraisers' names, once the round is published with results for the unit's type (before: 404 RESULTS_NOT_PUBLISHED; another unit: 404).
          */
         get: operations["exportAppraisal"];
         put?: never;

@@ -1,13 +1,21 @@
 // A unit's appraisal as the sheet the appraisal team keeps and signs (Kết quả thẩm định): per field, then per leaf, the
 // unit's self score beside the appraised score, their difference (TĐG − TĐ, exact), the reason for a changed score and
 // who appraised it; the totals; whether the appraisal is finalized. Built from the same read as the appraisal screen,
-// so an appraiser's sheet holds the fields assigned to them, and an admin's or a viewer's every field.
+// so an appraiser's sheet holds the fields assigned to them, and an admin's or a viewer's every field. The unit's own
+// officer gets it too once the round's results for the unit's type are published (why each score is what it is),
+// every field, without the appraisers' names.
+import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { queryRows } from '../../db/rows.js'
 import { milliToNumber, parsePoints } from '../../domain/decimal.js'
 import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
 import { fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
-import { type AppraisalLeaf, getAppraisal } from './read.js'
+import { Errors } from '../../errors.js'
+import { text as t } from '../../messages/text.js'
+import { assertCanSee } from '../self-assessment/context.js'
+import { loadAppraisalContext } from './context.js'
+import { type AppraisalLeaf, type AppraisalState, getAppraisal, stateOf } from './read.js'
 
 const NOT_APPLICABLE = 'Không áp dụng'
 
@@ -18,23 +26,43 @@ function difference (leaf: AppraisalLeaf): number | null {
   return self === null || appraised === null ? null : milliToNumber(self - appraised)
 }
 
+/**
+ * A unit officer's own unit's appraisal, every field: only in a round that is published with results for the unit's
+ * type (not while an admin has moved it back to correct it), so the sheet says what the published results say.
+ */
+async function publishedAppraisal (db: Db, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
+  assertCanSee(actor, unitId)
+  const [round] = await queryRows<{ status: string, published: boolean }>(db, sql`
+    select r.status, exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = u.unit_type_code) as published
+    from rounds r, units u where r.id = ${roundId} and u.id = ${unitId}`)
+  if (round?.status !== 'published' || !round.published) {
+    throw Errors.resultsNotPublished(t('A unit reads its detailed appraisal once the round\'s results for its type are published.',
+      'Đơn vị xem được kết quả thẩm định chi tiết sau khi kỳ đánh giá công bố kết quả của loại đơn vị mình.'))
+  }
+  return stateOf(db, await loadAppraisalContext(db, actor, roundId, unitId), { all: true })
+}
+
 /** The appraisal of a unit in a round as an XLSX workbook, of the fields the caller may read. */
 export async function exportAppraisal (db: Db, actor: Actor, roundId: string, unitId: string): Promise<ScoreSheetFile> {
-  const appraisal = await getAppraisal(db, actor, roundId, unitId)
+  const principal = actor.principal
+  const forTheUnit = principal?.kind === 'user' && principal.role === 'unit_officer'
+  const appraisal = forTheUnit ? await publishedAppraisal(db, actor, roundId, unitId) : await getAppraisal(db, actor, roundId, unitId)
+  // The unit learns why each score is what it is; who in the team wrote it stays the team's.
+  const named = <T>(values: T[]): T[] => forTheUnit ? values.slice(0, -1) : values
   const lines: ScoreSheet['lines'] = []
   for (const field of appraisal.fields) {
     lines.push({ values: [field.code, field.title, field.maxPoints, field.selfPoints, field.appraisedPoints, field.gap], depth: 0, section: true })
     for (const leaf of appraisal.leaves.filter((candidate) => candidate.fieldCode === field.code)) {
       const { self, appraised } = leaf
       lines.push({
-        values: [
+        values: named([
           leaf.code, leaf.title, leaf.maxPoints,
           self.notApplicable ? NOT_APPLICABLE : self.points,
           appraised === null ? null : appraised.notApplicable ? NOT_APPLICABLE : appraised.points,
           difference(leaf),
           appraised?.reason ?? null,
           appraised?.appraisedBy?.displayName ?? null
-        ],
+        ]),
         depth: 1,
         section: false
       })
@@ -49,10 +77,10 @@ export async function exportAppraisal (db: Db, actor: Actor, roundId: string, un
       `${appraisal.unit.name} · kỳ đánh giá ${appraisal.roundCode}`,
       `${appraisal.catalog.title} · lĩnh vực ${appraisal.fields.map((field) => field.code).join(', ')}`,
       appraisal.status === 'finalized' && appraisal.finalizedAt !== null
-        ? `Đã chốt lúc ${formatVietnamDateTime(new Date(appraisal.finalizedAt))} (giờ Việt Nam)${appraisal.finalizedBy ? `, ${appraisal.finalizedBy.displayName}` : ''}`
+        ? `Đã chốt lúc ${formatVietnamDateTime(new Date(appraisal.finalizedAt))} (giờ Việt Nam)${appraisal.finalizedBy && !forTheUnit ? `, ${appraisal.finalizedBy.displayName}` : ''}`
         : `Đang thẩm định, chưa chốt; xuất lúc ${formatVietnamDateTime(now)} (giờ Việt Nam)`
     ],
-    columns: [
+    columns: named<ScoreSheet['columns'][number]>([
       { header: 'Mã', width: 9 },
       { header: 'Lĩnh vực, tiêu chí', width: 50 },
       { header: 'Điểm tối đa', width: 10, kind: 'points' },
@@ -61,7 +89,7 @@ export async function exportAppraisal (db: Db, actor: Actor, roundId: string, un
       { header: 'Chênh lệch (TĐG − TĐ)', width: 13, kind: 'points' },
       { header: 'Lý do điều chỉnh', width: 40, kind: 'text' },
       { header: 'Người thẩm định', width: 22, kind: 'text' }
-    ],
+    ]),
     lines,
     total: ['', 'Tổng cộng', totals.maxPoints, totals.selfPoints, totals.appraisedPoints, totals.gap, `Đã thẩm định ${totals.appraised}/${totals.leaves} tiêu chí`],
     signatures: [['NGƯỜI THẨM ĐỊNH', '(Ký, ghi rõ họ tên)'], ['TỔ TRƯỞNG TỔ THẨM ĐỊNH', '(Ký, ghi rõ họ tên)']]
