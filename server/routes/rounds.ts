@@ -203,15 +203,9 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'As the self-assessment stands now, draft or submitted.',
       tags: ['self-assessment'],
       params: RoundUnitParams,
-      response: {
-        200: workbookResponse,
-        ...problems(400, 401, 403, 404)
-      }
+      response: { 200: workbookResponse, ...problems(400, 401, 403, 404) }
     }
-  }, async (request, reply) => {
-    // The schema names the bytes a string of format binary; the reply sends the Buffer as it is.
-    return sendWorkbook(reply, await exportSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId))
-  })
+  }, async (request, reply) => sendWorkbook(reply, await exportSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.patch('/rounds/:id/units/:unitId/self-assessment', {
     config: { access: unitWrites },
