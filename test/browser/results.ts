@@ -211,6 +211,15 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
     assert(readFileSync(excelViPath, 'utf8').includes(';Sở Thông tin và Truyền thông;'), 'the excel-vi CSV file is not separated by ";"')
   })
 
+  await check('the published version links to its public page, which shows the same version', async () => {
+    const link = page.getByTestId('results-public-page')
+    assert(await link.getAttribute('href') === '/ket-qua/2020/department', `the link goes to ${String(await link.getAttribute('href'))}`)
+    const [opened] = await Promise.all([page.context().waitForEvent('page'), link.click()])
+    await opened.waitForURL(/\/ket-qua\/2020\/department$/)
+    await opened.getByRole('heading', { level: 1, name: /Chỉ số CCHC năm 2020/ }).waitFor()
+    await opened.close()
+  })
+
   await check('an admin downloads the annual report in Word', async () => {
     const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('results-report').click()])
     assert(report.suggestedFilename() === 'Báo cáo Chỉ số CCHC năm 2020.docx', `the report is named ${report.suggestedFilename()}`)
