@@ -1,6 +1,6 @@
 // The appraiser's desk: the rounds where there is (or soon will be) appraisal work for the caller, their assignments,
 // and per unit of the chosen round the leaves appraised per field, supplement requests waiting and finalization.
-import { computed, type Ref } from 'vue'
+import { computed, type Ref, watch } from 'vue'
 import { call, client } from '../api/client'
 import type { AppraisalAssignment, RoundStatus, RoundSummary, UnitProgress } from '../api/types'
 import { useLoader } from './useLoader'
@@ -105,4 +105,29 @@ export function neighboursIn (units: readonly DeskUnit[], unitId: string): Neigh
 /** The neighbours of a unit in the list the desk last showed for the round; null when it did not show the unit. */
 export function deskNeighbours (roundId: string, unitId: string): Neighbours | null {
   return lastDeskList?.roundId === roundId ? neighboursIn(lastDeskList.units, unitId) : null
+}
+
+/**
+ * A unit's appraisal screen's previous and next unit: those of the list the desk showed (its filters applied), else
+ * the round's units of the same type, read once per round and type and only when the unit was not opened from the desk.
+ */
+export function useUnitNeighbours (roundId: Ref<string>, unitId: Ref<string>, unitType: () => string | undefined) {
+  const siblings = useLoader<DeskUnit[]>(async () => {
+    const type = unitType()
+    if (type === undefined) return []
+    const rows = await call(client.GET('/rounds/{id}/progress', { params: { path: { id: roundId.value }, query: { unitType: type } } }))
+    return rows.map((row) => row.unit)
+  })
+  const fromDesk = computed(() => deskNeighbours(roundId.value, unitId.value))
+  const neighbours = computed<Neighbours>(() => fromDesk.value ?? neighboursIn(siblings.data.value ?? [], unitId.value) ?? { position: 0, total: 0 })
+  let readFor = ''
+  watch(unitType, (type) => {
+    const key = `${roundId.value}\u0000${type ?? ''}`
+    if (type === undefined || fromDesk.value !== null || key === readFor) return
+    readFor = key
+    siblings.reload()
+  }, { immediate: true })
+  /** The address of another unit's appraisal in the same round. */
+  const unitLocation = (id: string) => ({ name: 'appraisal-unit', params: { roundId: roundId.value, unitId: id } })
+  return { fromDesk, neighbours, unitLocation }
 }

@@ -4,12 +4,11 @@
 // so an appraiser's sheet holds the fields assigned to them, and an admin's or a viewer's every field. The unit's own
 // officer gets it too once the round's results for the unit's type are published (why each score is what it is),
 // every field, without the appraisers' names.
-import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { queryRows } from '../../db/rows.js'
 import { milliToNumber, parsePoints } from '../../domain/decimal.js'
 import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
+import { publishedForUnit } from '../results/versions.js'
 import { fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
 import { Errors } from '../../errors.js'
 import { text as t } from '../../messages/text.js'
@@ -32,10 +31,7 @@ function difference (leaf: AppraisalLeaf): number | null {
  */
 async function publishedAppraisal (db: Db, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
   assertCanSee(actor, unitId)
-  const [round] = await queryRows<{ status: string, published: boolean }>(db, sql`
-    select r.status, exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = u.unit_type_code) as published
-    from rounds r, units u where r.id = ${roundId} and u.id = ${unitId}`)
-  if (round?.status !== 'published' || !round.published) {
+  if (!await publishedForUnit(db, roundId, unitId)) {
     throw Errors.resultsNotPublished(t('A unit reads its detailed appraisal once the round\'s results for its type are published.',
       'Đơn vị xem được kết quả thẩm định chi tiết sau khi kỳ đánh giá công bố kết quả của loại đơn vị mình.'))
   }

@@ -39,6 +39,17 @@ function summaryOf (row: Omit<VersionRow, 'snapshot'>, latest: boolean, publishe
   }
 }
 
+/**
+ * Whether the round stands published (not moved back to be corrected) with results for the unit's type: from then on
+ * a unit may read its own appraisal, which the published results were computed from.
+ */
+export async function publishedForUnit (db: Executor, roundId: string, unitId: string): Promise<boolean> {
+  const [row] = await queryRows<{ published: boolean }>(db, sql`
+    select r.status = 'published' and exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = u.unit_type_code) as published
+    from rounds r, units u where r.id = ${roundId} and u.id = ${unitId}`)
+  return row?.published === true
+}
+
 /** Every published version of a round's results for a unit type, newest first. */
 export async function listResultVersions (db: Executor, roundId: string, unitType: string): Promise<ResultVersionSummary[]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`

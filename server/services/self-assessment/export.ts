@@ -20,7 +20,9 @@ const NOT_APPLICABLE = 'Không áp dụng'
 export async function exportSelfAssessment (db: Db, actor: Actor, roundId: string, unitId: string): Promise<ScoreSheetFile> {
   const assessment = await getSelfAssessment(db, actor, roundId, unitId)
   const files = new Map<string, string[]>()
-  for (const file of await listEvidence(db, actor, roundId, unitId)) {
+  // The files' names are read only when a leaf has one.
+  const listed = assessment.leaves.some((leaf) => leaf.evidenceFiles > 0) ? await listEvidence(db, actor, roundId, unitId) : []
+  for (const file of listed) {
     for (const leafCode of file.leafCodes) files.set(leafCode, [...files.get(leafCode) ?? [], file.filename])
   }
   const body = await workbookOf(assessment, files)
