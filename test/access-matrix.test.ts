@@ -105,6 +105,8 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'PUT /rounds/{id}/assignments': ['admin'],
   'GET /rounds/{id}/progress': ['admin', 'viewer', 'appraiser'],
   'GET /rounds/{id}/gap': ['admin', 'viewer'],
+  'GET /rounds/{id}/self-assessment/export': ['admin', 'viewer'],
+  'GET /rounds/{id}/appraisal/export': ['admin', 'viewer', 'appraiser'],
   'GET /rounds/{id}/units/{unitId}/appraisal': ['admin', 'viewer', 'appraiser'],
   'GET /rounds/{id}/units/{unitId}/appraisal/export': ['admin', 'viewer', 'appraiser', 'unit_officer'],
   'PATCH /rounds/{id}/units/{unitId}/appraisal': ['appraiser'],

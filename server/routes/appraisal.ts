@@ -22,7 +22,8 @@ import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
 } from '../services/supplements.js'
 import { parseIfMatch, withVersionTag } from '../services/versions.js'
-import { sendWorkbook, workbookResponse } from './results.js'
+import { archiveResponse, sendWorkbook, workbookResponse } from './results.js'
+import { scoreSheetArchive } from '../services/score-sheets.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const overseers = { roles: ['admin', 'viewer'] } as const
@@ -80,6 +81,33 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply.header('x-total-count', lines.length)
     return sendJsonBytes(request, reply, progressList(unitPage(lines, request.query).items))
   })
+
+  for (const kind of ['self-assessment', 'appraisal'] as const) {
+    const appraisal = kind === 'appraisal'
+    app.get(`/rounds/:id/${kind}/export`, {
+      config: {
+        access: appraisal
+          ? { roles: appraisalReaders.roles, note: 'An appraiser gets the units and fields assigned to them (none: 404).' }
+          : { ...overseers, note: 'Appraisers read each unit\'s answers through its appraisal sheet.' }
+      },
+      schema: {
+        operationId: appraisal ? 'exportAppraisals' : 'exportSelfAssessments',
+        summary: appraisal
+          ? 'Every unit\'s appraisal sheet (Kết quả thẩm định) in one ZIP, to keep and sign'
+          : 'Every unit\'s self-assessment sheet (Biểu tự đánh giá, chấm điểm) in one ZIP, to file',
+        description: `One XLSX per unit, the same file (name and contents) as GET /rounds/{id}/units/{unitId}/${kind}/export, for the units ` +
+          'the progress list shows the caller (of one unit type with unitType), in its order: catalog order of unit type, then Vietnamese ' +
+          'order of name. The archive is streamed as the sheets are made. No unit to export: 404.',
+        tags: ['appraisal'],
+        params: IdParams,
+        querystring: Type.Object({ unitType: RoundUnitsQuery.properties.unitType }),
+        response: { 200: archiveResponse, ...problems(400, 401, 403, 404) }
+      }
+    }, async (request, reply) => {
+      const archive = await scoreSheetArchive(app.db, actorOf(request), request.params.id, kind, request.query.unitType)
+      return reply.header('content-disposition', `attachment; filename="${archive.filename}"`).type('application/zip').send(archive.stream)
+    })
+  }
 
   app.get('/rounds/:id/gap', {
     config: { access: overseers },

@@ -55,6 +55,11 @@ export const workbookResponse = {
   content: { [XLSX_MEDIA_TYPE]: { schema: Type.String({ format: 'binary' }) } }
 }
 
+export const archiveResponse = {
+  description: 'A ZIP archive of XLSX workbooks (Content-Disposition: attachment)',
+  content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } }
+}
+
 export function sendWorkbook (reply: FastifyReply, file: { filename: string, body: Buffer }): FastifyReply {
   return reply.header('content-disposition', `attachment; filename="${file.filename}"`).type(XLSX_MEDIA_TYPE).send(file.body)
 }

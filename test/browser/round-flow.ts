@@ -4,8 +4,10 @@
 // appraiser accepts fields, overrides a leaf with a reason and asks for a supplement; the officer answers it; the
 // appraiser closes it; the admin finalizes the unit and the round and publishes; the public page shows the unit's
 // rank and classification.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import ExcelJS from 'exceljs'
+import { unzipSync } from 'fflate'
 import type { Page } from 'playwright-core'
 import { acceptField, askSupplement, closeSupplement, openUnitAppraisal, overrideLeaf, samplePdf, vietnamTime } from './appraisal.js'
 import { assert, type BrowserChecks } from './checks.js'
@@ -151,6 +153,29 @@ export async function roundFlowChecks (c: BrowserChecks): Promise<void> {
     const page = ready(appraiser)
     await page.reload()
     await closeSupplement(page, requested(), 'Đã đủ tài liệu, giữ nguyên điểm.')
+  })
+
+  await check('whole round: the appraiser downloads the round\'s appraisal sheets from the desk, the admin its self-assessments from the progress page (.zip)', async () => {
+    const cellsOf = async (page: Page, button: string, entry: string, leafCode: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()])
+      const path = join(c.work, download.suggestedFilename())
+      await download.saveAs(path)
+      const files = unzipSync(new Uint8Array(readFileSync(path)))
+      assert(JSON.stringify(Object.keys(files)) === JSON.stringify([entry]), `${download.suggestedFilename()} holds ${Object.keys(files).join(', ')}`)
+      const workbook = new ExcelJS.Workbook()
+      await workbook.xlsx.load(Buffer.from(files[entry] as Uint8Array) as unknown as ArrayBuffer)
+      let cells: ExcelJS.CellValue[] = []
+      workbook.worksheets[0]?.eachRow((row) => { if (row.getCell(1).value === leafCode) cells = (row.values as ExcelJS.CellValue[]).slice(1) })
+      return cells
+    }
+    const desk = ready(appraiser)
+    await desk.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thẩm định', exact: true }).click()
+    const appraised = await cellsOf(desk, 'Tải bảng thẩm định (.zip)', `tham-dinh-${ROUND_CODE}-${UNIT.code}.xlsx`, overridden().code)
+    assert(appraised[4] === 0.25 && appraised[6] === 'Kế hoạch ban hành chậm so với quy định; chỉ đạt một phần.', `the overridden leaf in the sheet: ${JSON.stringify(appraised)}`)
+    const progress = ready(admin)
+    await progress.goto(`${c.baseUrl}/admin/rounds/${roundId}/progress`)
+    const answered = await cellsOf(progress, 'Tải bảng tự đánh giá (.zip)', `tu-danh-gia-${ROUND_CODE}-${UNIT.code}.xlsx`, overridden().code)
+    assert(answered[3] === 0.5, `the unit's own score of the leaf in its sheet: ${JSON.stringify(answered)}`)
   })
 
   await check('whole round: the admin finalizes the unit and the round, then publishes the results', async () => {
