@@ -44,10 +44,12 @@ export async function publicChecks (c: BrowserChecks): Promise<void> {
     await assertAccessible(visitor, 'the public home and results')
   })
 
-  await c.check('the site\'s address leads to the login, which leads to the public page and back', async () => {
+  await c.check('the site\'s address leads to the login, which names the province and leads to the public page and back', async () => {
     const stranger = await c.newPage({ width: 390, height: 844 })
     await stranger.goto(`${c.baseUrl}/`)
     await stranger.waitForURL(`${c.baseUrl}/admin/login**`)
+    await stranger.getByRole('heading', { level: 1, name: 'Chỉ số cải cách hành chính tỉnh Thanh Hóa' }).waitFor()
+    await stranger.getByText('Hệ thống chấm điểm của Sở Nội vụ tỉnh Thanh Hóa, các cơ quan, đơn vị và Tổ thẩm định').waitFor()
     await stranger.getByRole('link', { name: 'Xem kết quả Chỉ số CCHC đã công bố' }).click()
     await stranger.waitForURL(`${c.baseUrl}/ket-qua/`)
     await stranger.getByRole('heading', { level: 1, name: 'Kết quả Chỉ số cải cách hành chính' }).waitFor()
