@@ -79,6 +79,7 @@ export const Errors = {
   selfAssessmentNotSubmitted: define('SELF_ASSESSMENT_NOT_SUBMITTED', 409, text('The self-assessment is not submitted', 'Bản tự đánh giá chưa nộp')),
   selfAssessmentInvalid: define('SELF_ASSESSMENT_INVALID', 422, text('Some entries are not valid; nothing was saved', 'Một số giá trị chưa hợp lệ, chưa lưu gì')),
   selfAssessmentIncomplete: define('SELF_ASSESSMENT_INCOMPLETE', 422, text('The self-assessment is not complete', 'Chưa thể nộp bản tự đánh giá')),
+  passwordChangeRequired: define('PASSWORD_CHANGE_REQUIRED', 403, text('Change the password the admin gave you first', 'Cần đổi mật khẩu do quản trị viên cấp trước khi tiếp tục')),
   notAssigned: define('NOT_ASSIGNED', 403, text('This is outside the fields assigned to you', 'Nội dung này không thuộc lĩnh vực được phân công cho bạn')),
   appraisalClosed: define('APPRAISAL_CLOSED', 409, text('Appraisal is not open in this round', 'Kỳ đánh giá không ở giai đoạn thẩm định')),
   appraisalDeadlinePassed: define('APPRAISAL_DEADLINE_PASSED', 409, text('The appraisal deadline has passed', 'Đã hết hạn thẩm định')),

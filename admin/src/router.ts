@@ -71,6 +71,10 @@ router.beforeEach(async (to) => {
   const user = await session.restore()
   if (to.meta.public) return user && to.name === 'login' ? landingOf[user.role] : true
   if (!user) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  // A temporary password (set by an admin) is changed before anything else; the server refuses the rest meanwhile.
+  if (user.mustChangePassword && to.name !== 'change-password') {
+    return { name: 'change-password', query: to.fullPath === '/' || to.name === 'home' ? {} : { redirect: to.fullPath } }
+  }
   if (to.meta.roles && !to.meta.roles.includes(user.role)) return landingOf[user.role]
   return true
 })

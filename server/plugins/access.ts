@@ -10,7 +10,13 @@ export { roles, scopes, type Role, type Scope } from '../domain/roles.js'
  * `public`: anyone, no credentials. Otherwise the user roles that may call the route and the API key
  * scopes that may (keys are read-only, so only GET routes may list scopes).
  */
-export type Access = { public: true } | { roles: readonly Role[], scopes?: readonly Scope[], note?: string }
+export type Access = { public: true } | {
+  roles: readonly Role[]
+  scopes?: readonly Scope[]
+  note?: string
+  /** Open to an account that must change its temporary password first (the password change itself, who am I, logout). */
+  beforePasswordChange?: true
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,7 +34,7 @@ export function describeAccess (access: Access, description?: string): Record<st
   if ('public' in access) return { security: [], 'x-access': { public: true } }
   const who = access.roles.length > 0 ? `Roles: ${access.roles.join(', ')}.` : 'No user role.'
   const keys = access.scopes?.length ? ` API keys with scope ${access.scopes.join(' or ')}.` : ''
-  const note = access.note ? ` ${access.note}` : ''
+  const note = `${access.note ? ` ${access.note}` : ''}${access.beforePasswordChange ? ' Open to an account that must change its temporary password first.' : ''}`
   const security: Record<string, string[]>[] = [{ bearerAuth: [] }]
   if (access.scopes?.length) security.push({ apiKey: [...access.scopes] })
   return {

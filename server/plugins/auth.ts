@@ -65,6 +65,10 @@ async function authPlugin (app: FastifyInstance): Promise<void> {
         ? t('This API key has no scope for this route (API keys can only read).', 'Khóa API này không có quyền với địa chỉ này (khóa API chỉ được đọc).')
         : t(`The role ${request.principal.role} may not do this.`, 'Vai trò của bạn không được làm thao tác này.'))
     }
+    if (request.principal.kind === 'user' && request.principal.mustChangePassword === true && !access.beforePasswordChange) {
+      throw Errors.passwordChangeRequired(t('The password of this account was set by an admin: change it first (POST /auth/password), then log in again.',
+        'Mật khẩu của tài khoản do quản trị viên cấp: hãy đổi mật khẩu trước (POST /auth/password) rồi đăng nhập lại.'))
+    }
   })
 }
 

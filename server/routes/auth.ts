@@ -7,7 +7,8 @@ import { problems, ref } from '../schemas/common.js'
 import { login, logout, type LoginPolicy } from '../services/auth.js'
 import { changeOwnPassword, getUser } from '../services/users.js'
 
-const anyUser = { roles } as const
+/** Every user, even one whose temporary password must be changed first (every other route answers 403 PASSWORD_CHANGE_REQUIRED). */
+const anyUser = { roles, beforePasswordChange: true } as const
 
 const authRoutes: FastifyPluginAsyncTypebox<{ policy: LoginPolicy, loginRatePerMinute: number }> = async (app, options) => {
   app.post('/auth/login', {

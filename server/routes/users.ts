@@ -82,7 +82,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: { type: 'null', description: 'Password reset' }, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    await resetPassword(app.db, actorOf(request), request.params.id, request.body.newPassword)
+    await resetPassword(app.db, actorOf(request), request.params.id, request.body.newPassword, request.body.mustChangePassword)
     return reply.code(204).send(null)
   })
 

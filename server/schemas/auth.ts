@@ -14,6 +14,7 @@ export const UserSchema = Type.Object({
   role,
   unitId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   active: Type.Boolean(),
+  mustChangePassword: Type.Boolean({ description: 'The password was set by an admin as temporary: until its owner changes it (POST /auth/password), every route but that one, GET /auth/me and logout answers 403 PASSWORD_CHANGE_REQUIRED' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
 }, { $id: 'User' })
@@ -23,13 +24,20 @@ export const UserPageSchema = page(UserSchema, 'UserPage')
 const password = Type.String({ minLength: 1, maxLength: 200, description: 'At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why)' })
 const username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
 
+/** Whether the password given is temporary, for its owner to change at the first login. */
+const mustChangePassword = Type.Optional(Type.Boolean({
+  default: false,
+  description: 'true: the password is temporary (the admin hands it over); its owner must change it before doing anything else (403 PASSWORD_CHANGE_REQUIRED until then)'
+}))
+
 export const CreateUserSchema = Type.Object({
   username,
   displayName: Type.String({ minLength: 1, maxLength: 200 }),
   email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()])),
   role,
   unitId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
-  password
+  password,
+  mustChangePassword
 }, { $id: 'CreateUser', additionalProperties: false })
 
 export const UpdateUserSchema = Type.Object({
@@ -56,7 +64,7 @@ export const ChangePasswordSchema = Type.Object({
   newPassword: password
 }, { $id: 'ChangePassword', additionalProperties: false })
 
-export const ResetPasswordSchema = Type.Object({ newPassword: password }, { $id: 'ResetPassword', additionalProperties: false })
+export const ResetPasswordSchema = Type.Object({ newPassword: password, mustChangePassword }, { $id: 'ResetPassword', additionalProperties: false })
 
 export const ApiKeySchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

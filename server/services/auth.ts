@@ -110,6 +110,7 @@ export function publicUser (user: typeof usersTable.$inferSelect) {
     role: user.role,
     unitId: user.unitId,
     active: user.active,
+    mustChangePassword: user.passwordChangeRequired,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString()
   }
@@ -123,7 +124,8 @@ function sessionLookup (db: Db) {
     displayName: usersTable.displayName,
     role: usersTable.role,
     unitId: usersTable.unitId,
-    sessionId: sessionsTable.id
+    sessionId: sessionsTable.id,
+    mustChangePassword: usersTable.passwordChangeRequired
   })
     .from(sessionsTable)
     .innerJoin(usersTable, eq(usersTable.id, sessionsTable.userId))

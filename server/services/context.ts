@@ -9,6 +9,8 @@ export interface UserPrincipal {
   role: Role
   unitId: string | null
   sessionId: string
+  /** The account's password was set by an admin as temporary: only the password change, /auth/me and logout are open. */
+  mustChangePassword?: boolean
 }
 
 export interface ApiKeyPrincipal {

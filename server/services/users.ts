@@ -22,6 +22,8 @@ export interface NewUser {
   role: Role
   unitId?: string | null | undefined
   password: string
+  /** The password is temporary: its owner must change it first. */
+  mustChangePassword?: boolean | undefined
 }
 
 async function checkUnitBinding (db: Db, role: Role, unitId: string | null | undefined): Promise<void> {
@@ -59,7 +61,8 @@ export async function createUser (db: Db, actor: Actor, input: NewUser) {
       email: input.email ?? null,
       role: input.role,
       unitId: input.unitId ?? null,
-      passwordHash
+      passwordHash,
+      passwordChangeRequired: input.mustChangePassword === true
     }).returning()
     const created = publicUser(user as UserRow)
     await audit(tx, actor, { action: 'user.create', entityType: 'user', entityId: created.id, after: created })
@@ -110,15 +113,22 @@ export async function updateUser (db: Db, actor: Actor, id: string, changes: { d
   })
 }
 
-export async function resetPassword (db: Db, actor: Actor, id: string, newPassword: string): Promise<void> {
+/** Sets a user's password (admins); `mustChangePassword` makes it temporary, for its owner to change first. */
+export async function resetPassword (db: Db, actor: Actor, id: string, newPassword: string, mustChangePassword = false): Promise<void> {
   const user = await getUser(db, id)
   assertStrongPassword(newPassword, { username: user.username, displayName: user.displayName }, '/newPassword')
   const passwordHash = await hashPassword(newPassword)
   await db.transaction(async (tx) => {
-    await tx.update(usersTable).set({ passwordHash, updatedAt: new Date() }).where(eq(usersTable.id, id))
+    await tx.update(usersTable).set({ passwordHash, passwordChangeRequired: mustChangePassword, updatedAt: new Date() }).where(eq(usersTable.id, id))
     await revokeUserSessions(tx, id)
     // The audit row records that the password changed, never the password or its hash.
-    await audit(tx, actor, { action: 'user.reset_password', entityType: 'user', entityId: id, before: { password: '[redacted]' }, after: { password: '[changed]' } })
+    await audit(tx, actor, {
+      action: 'user.reset_password',
+      entityType: 'user',
+      entityId: id,
+      before: { password: '[redacted]', mustChangePassword: user.mustChangePassword },
+      after: { password: '[changed]', mustChangePassword }
+    })
   })
 }
 
@@ -134,7 +144,7 @@ export async function changeOwnPassword (db: Db, actor: Actor, userId: string, o
   assertStrongPassword(newPassword, { username: user.username, displayName: user.displayName, current: oldPassword }, '/newPassword')
   const passwordHash = await hashPassword(newPassword)
   await db.transaction(async (tx) => {
-    await tx.update(usersTable).set({ passwordHash, updatedAt: new Date() }).where(eq(usersTable.id, userId))
+    await tx.update(usersTable).set({ passwordHash, passwordChangeRequired: false, updatedAt: new Date() }).where(eq(usersTable.id, userId))
     await revokeUserSessions(tx, userId)
     await audit(tx, actor, { action: 'user.change_password', entityType: 'user', entityId: userId, before: { password: '[redacted]' }, after: { password: '[changed]' } })
   })

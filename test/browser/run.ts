@@ -429,6 +429,27 @@ async function run (): Promise<void> {
       await screenshot(page, '13-users')
     })
 
+    await check('the new officer logs in with the temporary password, must change it first, then reaches their unit', async () => {
+      const tab = watch(await browserContext.newPage())
+      await tab.setViewportSize({ width: 390, height: 844 })
+      await tab.goto(`${baseUrl}/admin/login`)
+      await tab.getByLabel('Tên đăng nhập').fill('canbo.dongson')
+      await tab.getByLabel('Mật khẩu').fill('mat-khau-tam-1')
+      await tab.getByRole('button', { name: 'Đăng nhập' }).click()
+      await tab.getByRole('heading', { level: 1, name: 'Đổi mật khẩu' }).waitFor()
+      await tab.getByTestId('password-required').waitFor()
+      await tab.goto(`${baseUrl}/admin/my-unit`)
+      await tab.getByRole('heading', { level: 1, name: 'Đổi mật khẩu' }).waitFor()
+      assert(await tab.getByRole('link', { name: 'Đơn vị của tôi' }).count() === 0, 'the navigation offers other screens')
+      await tab.getByLabel('Mật khẩu tạm được cấp').fill('mat-khau-tam-1')
+      await tab.getByLabel('Mật khẩu mới', { exact: true }).fill('Hoa sen Đông Sơn nở 2026')
+      await tab.getByLabel('Nhập lại mật khẩu mới').fill('Hoa sen Đông Sơn nở 2026')
+      await tab.getByRole('button', { name: 'Đổi mật khẩu' }).click()
+      await tab.getByRole('heading', { level: 1, name: 'Đơn vị của tôi' }).waitFor()
+      await tab.getByText('Huyện Đông Sơn').first().waitFor()
+      await tab.close()
+    })
+
     await check('an API key is created and its secret shown once', async () => {
       await nav('Khóa API').click()
       await heading('Khóa API').waitFor()

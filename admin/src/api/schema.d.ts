@@ -86,7 +86,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke the token used for this request
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Open to an account that must change its temporary password first.
          */
         post: operations["logout"];
         delete?: never;
@@ -104,7 +104,7 @@ export interface paths {
         };
         /**
          * The logged-in user
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. Open to an account that must change its temporary password first.
          */
         get: operations["getCurrentUser"];
         put?: never;
@@ -128,7 +128,7 @@ export interface paths {
          * Change your own password (the current one is required); all your tokens are revoked
          * @description A wrong current password counts as a failed login of the account from this address: after LOGIN_MAX_FAILURES the answer is 429 LOGIN_LOCKED.
          *
-         *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. Open to an account that must change its temporary password first.
          */
         post: operations["changeOwnPassword"];
         delete?: never;
@@ -2046,7 +2046,7 @@ export interface components {
              * @description Stable machine-readable error code (README lists each with its status and title)
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "WEAK_PASSWORD" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CATALOG_PUBLISHED" | "CATALOG_INVALID" | "IMPORT_INVALID" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LOGIN_LOCKED" | "TOO_MANY_REQUESTS" | "INTERNAL" | "NOT_READY" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "PRECONDITION_REQUIRED" | "ROUND_NOT_EDITABLE" | "ROUND_TRANSITION_INVALID" | "ROUND_NOT_READY" | "SELF_ASSESSMENT_CLOSED" | "DEADLINE_PASSED" | "SELF_ASSESSMENT_SUBMITTED" | "SELF_ASSESSMENT_NOT_SUBMITTED" | "SELF_ASSESSMENT_INVALID" | "SELF_ASSESSMENT_INCOMPLETE" | "NOT_ASSIGNED" | "APPRAISAL_CLOSED" | "APPRAISAL_DEADLINE_PASSED" | "APPRAISAL_FINALIZED" | "APPRAISAL_NOT_FINALIZED" | "APPRAISAL_INVALID" | "APPRAISAL_INCOMPLETE" | "LEAF_LOCKED" | "SUPPLEMENT_NOT_OPEN" | "SUPPLEMENT_CLOSED" | "RESULTS_NOT_PUBLISHABLE" | "RESULTS_UNCHANGED" | "RESULTS_REASON_REQUIRED" | "RESULTS_NOT_PUBLISHED" | "RESULTS_PROVISIONAL_HIDDEN" | "HISTORICAL_RESULTS_INVALID" | "REPORT_INCOMPLETE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "WEAK_PASSWORD" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CATALOG_PUBLISHED" | "CATALOG_INVALID" | "IMPORT_INVALID" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "REQUEST_TIMEOUT" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LOGIN_LOCKED" | "TOO_MANY_REQUESTS" | "INTERNAL" | "NOT_READY" | "SERVICE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "PRECONDITION_REQUIRED" | "ROUND_NOT_EDITABLE" | "ROUND_TRANSITION_INVALID" | "ROUND_NOT_READY" | "SELF_ASSESSMENT_CLOSED" | "DEADLINE_PASSED" | "SELF_ASSESSMENT_SUBMITTED" | "SELF_ASSESSMENT_NOT_SUBMITTED" | "SELF_ASSESSMENT_INVALID" | "SELF_ASSESSMENT_INCOMPLETE" | "PASSWORD_CHANGE_REQUIRED" | "NOT_ASSIGNED" | "APPRAISAL_CLOSED" | "APPRAISAL_DEADLINE_PASSED" | "APPRAISAL_FINALIZED" | "APPRAISAL_NOT_FINALIZED" | "APPRAISAL_INVALID" | "APPRAISAL_INCOMPLETE" | "LEAF_LOCKED" | "SUPPLEMENT_NOT_OPEN" | "SUPPLEMENT_CLOSED" | "RESULTS_NOT_PUBLISHABLE" | "RESULTS_UNCHANGED" | "RESULTS_REASON_REQUIRED" | "RESULTS_NOT_PUBLISHED" | "RESULTS_PROVISIONAL_HIDDEN" | "HISTORICAL_RESULTS_INVALID" | "REPORT_INCOMPLETE";
             requestId?: string;
             /** @description Every failing field or rule */
             errors?: (components["schemas"]["FieldProblem"] | components["schemas"]["EntryProblem"] | components["schemas"]["AppraisalEntryProblem"] | components["schemas"]["FinalizationProblem"] | {
@@ -2477,6 +2477,8 @@ export interface components {
             role: "admin" | "appraiser" | "unit_officer" | "viewer";
             unitId: string | null;
             active: boolean;
+            /** @description The password was set by an admin as temporary: until its owner changes it (POST /auth/password), every route but that one, GET /auth/me and logout answers 403 PASSWORD_CHANGE_REQUIRED */
+            mustChangePassword: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2527,6 +2529,11 @@ export interface components {
             unitId?: string | null;
             /** @description At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why) */
             password: string;
+            /**
+             * @description true: the password is temporary (the admin hands it over); its owner must change it before doing anything else (403 PASSWORD_CHANGE_REQUIRED until then)
+             * @default false
+             */
+            mustChangePassword: boolean;
         };
         UpdateUser: {
             displayName?: string;
@@ -2561,6 +2568,11 @@ export interface components {
         ResetPassword: {
             /** @description At least 10 characters, not the username (nor the current password), and hard to guess: a zxcvbn score of 3 or more (400 WEAK_PASSWORD says why) */
             newPassword: string;
+            /**
+             * @description true: the password is temporary (the admin hands it over); its owner must change it before doing anything else (403 PASSWORD_CHANGE_REQUIRED until then)
+             * @default false
+             */
+            mustChangePassword: boolean;
         };
         CreatedApiKey: {
             apiKey: components["schemas"]["ApiKey"];
@@ -4020,7 +4032,7 @@ export interface components {
         /** @description A problem document of status 403: its `code` is one of these */
         Problem403: components["schemas"]["Problem"] & {
             /** @enum {string} */
-            code?: "FORBIDDEN" | "NOT_ASSIGNED" | "RESULTS_PROVISIONAL_HIDDEN";
+            code?: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "NOT_ASSIGNED" | "RESULTS_PROVISIONAL_HIDDEN";
         };
         /** @description A problem document of status 404: its `code` is one of these */
         Problem404: components["schemas"]["Problem"] & {

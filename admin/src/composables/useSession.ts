@@ -48,10 +48,20 @@ async function logout (): Promise<void> {
   }
 }
 
-/** The server revokes every token of the user, so the session ends here too. */
-async function changePassword (oldPassword: string, newPassword: string): Promise<void> {
+/**
+ * The server revokes every token of the user, so the session ends here too; it starts again with the new password
+ * (null when that login fails: the user logs in on the login page).
+ */
+async function changePassword (oldPassword: string, newPassword: string): Promise<User | null> {
+  const username = user.value?.username
   await call(client.POST('/auth/password', { body: { oldPassword, newPassword } }))
   clear()
+  if (!username) return null
+  try {
+    return await login(username, newPassword)
+  } catch {
+    return null
+  }
 }
 
 const isAdmin = computed(() => user.value?.role === 'admin')

@@ -37,8 +37,9 @@ export function useUsers () {
     return user
   }
 
-  async function resetPassword (id: string, newPassword: string): Promise<void> {
-    await call(client.POST('/users/{id}/reset-password', { params: { path: { id } }, body: { newPassword } }))
+  async function resetPassword (id: string, newPassword: string, mustChangePassword: boolean): Promise<void> {
+    await call(client.POST('/users/{id}/reset-password', { params: { path: { id } }, body: { newPassword, mustChangePassword } }))
+    await list.reload()
   }
 
   return { filters, offset, list, search, goTo, create, update, deactivate, resetPassword }

@@ -12,6 +12,8 @@ export const usersTable = pgTable('users', {
   unitId: uuid().references(() => unitsTable.id),
   passwordHash: text().notNull(),
   active: boolean().notNull().default(true),
+  /** The password was set by an admin (created or reset) and must be changed by its owner before anything else. */
+  passwordChangeRequired: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 }, (table) => [
