@@ -23,6 +23,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'POST /auth/password': allUsers,
   'GET /users': ['admin'],
   'POST /users': ['admin'],
+  'POST /users/unit-officers': ['admin'],
   'GET /users/{id}': ['admin'],
   'PATCH /users/{id}': ['admin'],
   'POST /users/{id}/deactivate': ['admin'],

@@ -2,11 +2,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
-import { ApiKeySchema, AuditPageSchema, CreateApiKeySchema, CreatedApiKeySchema, CreateUserSchema, ResetPasswordSchema, UpdateUserSchema, UserPageSchema, UserSchema } from '../schemas/auth.js'
+import {
+  ApiKeySchema, AuditPageSchema, CreateApiKeySchema, CreatedApiKeySchema, CreateUnitOfficersSchema, CreateUserSchema, ResetPasswordSchema,
+  UnitOfficersOutcomeSchema, UpdateUserSchema, UserPageSchema, UserSchema
+} from '../schemas/auth.js'
 import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import { listAudit } from '../services/audit.js'
 import { createApiKey, createUserAccount, getUser, listApiKeys, listUsers, resetPassword, revokeApiKey, updateUser } from '../services/users.js'
 import { roles } from '../domain/roles.js'
+import { createUnitOfficers } from '../services/unit-officers.js'
 
 const adminOnly = { roles: ['admin'] } as const
 
@@ -36,6 +40,25 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ref(UserSchema), ...problems(400, 401, 403, 409) }
     }
   }, async (request, reply) => reply.code(201).send(await createUserAccount(app.db, actorOf(request), request.body)))
+
+  app.post('/users/unit-officers', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'createUnitOfficers',
+      summary: 'Create the officer account of every active unit that has none, each with a temporary password shown once',
+      description: 'Of every active unit, or of one unit type (unitType), or of the units listed (unitIds). Each unit without an active officer ' +
+        'gets one: the username is the unit\'s code in lower case (h-dong-son), the name "Cán bộ CCHC – <unit>", and a random temporary password ' +
+        '(three groups of four, e.g. Tx7k-9pQm-4hZr) that the officer must change at the first login (mustChangePassword). The passwords are ' +
+        'in this answer only (Cache-Control: no-store); the service keeps their hashes. A unit that has an officer, or whose username is taken, ' +
+        'is listed in `skipped`. One transaction; each account is audited.',
+      tags: ['users'],
+      body: ref(CreateUnitOfficersSchema),
+      response: { 200: ref(UnitOfficersOutcomeSchema), ...problems(400, 401, 403) }
+    }
+  }, async (request, reply) => {
+    const outcome = await createUnitOfficers(app.db, actorOf(request), request.body)
+    return reply.header('cache-control', 'no-store').send(outcome)
+  })
 
   app.get('/users/:id', {
     config: { access: adminOnly },

@@ -104,5 +104,26 @@ export const AuditEntrySchema = Type.Object({
 
 export const AuditPageSchema = page(AuditEntrySchema, 'AuditPage')
 
+export const CreateUnitOfficersSchema = Type.Object({
+  unitType: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only the units of this type (e.g. district)' })),
+  unitIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 5000, uniqueItems: true, description: 'Only these units (each active); absent: every active unit' }))
+}, { $id: 'CreateUnitOfficers', additionalProperties: false })
+
+const officerUnit = Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String(), name: Type.String(), unitType: Type.String() })
+
+export const UnitOfficersOutcomeSchema = Type.Object({
+  created: Type.Array(Type.Object({
+    unit: officerUnit,
+    user: UserSchema,
+    password: Type.String({ description: 'The temporary password, shown this once: the officer changes it at the first login' })
+  })),
+  skipped: Type.Array(Type.Object({
+    unit: officerUnit,
+    reason: Type.Union([Type.Literal('has_officer'), Type.Literal('username_taken')], { description: 'has_officer: the unit has an active officer; username_taken: its username (the code in lower case) is someone else\'s' }),
+    username: Type.String()
+  }))
+}, { $id: 'UnitOfficersOutcome' })
+
 registerShared(UserSchema, UserPageSchema, CreateUserSchema, UpdateUserSchema, LoginSchema, LoginResultSchema,
-  ChangePasswordSchema, ResetPasswordSchema, ApiKeySchema, CreatedApiKeySchema, CreateApiKeySchema, AuditEntrySchema, AuditPageSchema)
+  ChangePasswordSchema, ResetPasswordSchema, ApiKeySchema, CreatedApiKeySchema, CreateApiKeySchema, AuditEntrySchema, AuditPageSchema,
+  CreateUnitOfficersSchema, UnitOfficersOutcomeSchema)

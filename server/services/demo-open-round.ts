@@ -12,6 +12,7 @@ import { addParticipants } from './round-participants.js'
 import { createRound, setRoundCatalogs, transitionRound } from './rounds.js'
 import { saveSelfAssessment, submitSelfAssessment } from './self-assessment.js'
 import { hashPassword, randomPassword } from './secrets.js'
+import { officerDisplayName, officerUsername } from './unit-officers.js'
 
 /** The 2020 catalogs the open round's catalogs are cloned from, per unit type. */
 const SOURCE_CATALOGS = { department: 'TH-2020-SO', district: 'TH-2020-HUYEN' } as const
@@ -28,7 +29,7 @@ export const DEMO_APPRAISERS = [
 ] as const
 
 /** The officer account of a unit: its code in lower case (SO-TTTT → so-tttt). */
-export const demoOfficerUsername = (unitCode: string): string => unitCode.toLowerCase()
+export const demoOfficerUsername = officerUsername
 
 /** Departments that have already answered (and some submitted) when the demo starts, so the screens show every state. */
 const PREFILLED = [
@@ -105,7 +106,7 @@ async function createDemoAccounts (db: Db, password: string): Promise<DemoAccoun
   return db.transaction(async (tx) => {
     const officerRows = await tx.insert(usersTable).values(units.map((unit) => ({
       username: demoOfficerUsername(unit.code),
-      displayName: `Cán bộ CCHC – ${unit.name}`,
+      displayName: officerDisplayName(unit.name),
       role: 'unit_officer' as const,
       unitId: unit.id,
       passwordHash

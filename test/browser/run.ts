@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core'
+import { accountChecks } from './accounts.js'
 import { appraisalChecks } from './appraisal.js'
 import { homeAuditChecks } from './home-audit.js'
 import { longListChecks } from './long-lists.js'
@@ -429,27 +430,6 @@ async function run (): Promise<void> {
       await screenshot(page, '13-users')
     })
 
-    await check('the new officer logs in with the temporary password, must change it first, then reaches their unit', async () => {
-      const tab = watch(await browserContext.newPage())
-      await tab.setViewportSize({ width: 390, height: 844 })
-      await tab.goto(`${baseUrl}/admin/login`)
-      await tab.getByLabel('Tên đăng nhập').fill('canbo.dongson')
-      await tab.getByLabel('Mật khẩu').fill('mat-khau-tam-1')
-      await tab.getByRole('button', { name: 'Đăng nhập' }).click()
-      await tab.getByRole('heading', { level: 1, name: 'Đổi mật khẩu' }).waitFor()
-      await tab.getByTestId('password-required').waitFor()
-      await tab.goto(`${baseUrl}/admin/my-unit`)
-      await tab.getByRole('heading', { level: 1, name: 'Đổi mật khẩu' }).waitFor()
-      assert(await tab.getByRole('link', { name: 'Đơn vị của tôi' }).count() === 0, 'the navigation offers other screens')
-      await tab.getByLabel('Mật khẩu tạm được cấp').fill('mat-khau-tam-1')
-      await tab.getByLabel('Mật khẩu mới', { exact: true }).fill('Hoa sen Đông Sơn nở 2026')
-      await tab.getByLabel('Nhập lại mật khẩu mới').fill('Hoa sen Đông Sơn nở 2026')
-      await tab.getByRole('button', { name: 'Đổi mật khẩu' }).click()
-      await tab.getByRole('heading', { level: 1, name: 'Đơn vị của tôi' }).waitFor()
-      await tab.getByText('Huyện Đông Sơn').first().waitFor()
-      await tab.close()
-    })
-
     await check('an API key is created and its secret shown once', async () => {
       await nav('Khóa API').click()
       await heading('Khóa API').waitFor()
@@ -500,7 +480,7 @@ async function run (): Promise<void> {
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
       ['home', homeAuditChecks], ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
-      ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks], ['long-lists', longListChecks]
+      ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks], ['long-lists', longListChecks], ['accounts', accountChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)
     for (const [name, run] of groups) {

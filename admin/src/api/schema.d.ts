@@ -161,6 +161,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/unit-officers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create the officer account of every active unit that has none, each with a temporary password shown once
+         * @description Of every active unit, or of one unit type (unitType), or of the units listed (unitIds). Each unit without an active officer gets one: the username is the unit's code in lower case (h-dong-son), the name "Cán bộ CCHC – <unit>", and a random temporary password (three groups of four, e.g. Tx7k-9pQm-4hZr) that the officer must change at the first login (mustChangePassword). The passwords are in this answer only (Cache-Control: no-store); the service keeps their hashes. A unit that has an officer, or whose username is taken, is listed in `skipped`. One transaction; each account is audited.
+         *
+         *     **Access.** Roles: admin.
+         */
+        post: operations["createUnitOfficers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{id}": {
         parameters: {
             query?: never;
@@ -2589,6 +2611,54 @@ export interface components {
             limit: number;
             offset: number;
         };
+        CreateUnitOfficers: {
+            /** @description Only the units of this type (e.g. district) */
+            unitType?: string;
+            /** @description Only these units (each active); absent: every active unit */
+            unitIds?: string[];
+        };
+        UnitOfficersOutcome: {
+            created: {
+                unit: {
+                    /** Format: uuid */
+                    id: string;
+                    code: string;
+                    name: string;
+                    unitType: string;
+                };
+                user: {
+                    /** Format: uuid */
+                    id: string;
+                    username: string;
+                    displayName: string;
+                    email: string | null;
+                    /** @enum {string} */
+                    role: "admin" | "appraiser" | "unit_officer" | "viewer";
+                    unitId: string | null;
+                    active: boolean;
+                    /** @description The password was set by an admin as temporary: until its owner changes it (POST /auth/password), every route but that one, GET /auth/me and logout answers 403 PASSWORD_CHANGE_REQUIRED */
+                    mustChangePassword: boolean;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: date-time */
+                    updatedAt: string;
+                };
+                /** @description The temporary password, shown this once: the officer changes it at the first login */
+                password: string;
+            }[];
+            skipped: {
+                unit: {
+                    /** Format: uuid */
+                    id: string;
+                    code: string;
+                    name: string;
+                    unitType: string;
+                };
+                /** @description has_officer: the unit has an active officer; username_taken: its username (the code in lower case) is someone else's */
+                reason: "has_officer" | "username_taken";
+                username: string;
+            }[];
+        };
         Unit: {
             /** Format: uuid */
             id: string;
@@ -4643,6 +4713,76 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    createUnitOfficers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUnitOfficers"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOfficersOutcome"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
             /** @description Problem details (RFC 9457) */
