@@ -70,6 +70,12 @@ t.test('a round\'s self-assessment and appraisal sheets in one ZIP each: the uni
   t.same(selfCells, await cellsOf(ownSelf.rawPayload), 'the same cells as the unit\'s own download')
   t.ok(selfCells.some((row) => row[0] === '1.1.1' && row[5] === 'Giải trình 1.1.1'), 'with what the unit wrote')
 
+  // Narrowed as the progress list is filtered: the one unit with a draft; no unit finalized yet.
+  const drafts = entriesOf((await get(admin, `/rounds/${round.id}/self-assessment/export?selfStatus=draft`)).rawPayload)
+  t.same(drafts.map(([name]) => name), ['tu-danh-gia-2020-SO-TP.xlsx'])
+  t.equal((await get(admin, `/rounds/${round.id}/appraisal/export?appraisalStatus=finalized`)).statusCode, 404)
+  t.equal((await get(admin, `/rounds/${round.id}/appraisal/export?appraisalStatus=done`)).json().errors[0].pointer, '/appraisalStatus')
+
   // The appraisal sheets: the admin's every unit and field; the legal appraiser's only the departments, field 1.
   const adminAppraisals = entriesOf((await get(admin, `/rounds/${round.id}/appraisal/export`)).rawPayload)
   t.equal(adminAppraisals.length, 47)

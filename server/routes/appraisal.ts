@@ -5,7 +5,7 @@ import { actorOf } from '../plugins/auth.js'
 import {
   AcceptSelfScoresSchema, AnswerSupplementRequestSchema, AppraisalAssignmentSchema, AppraisalLeafSchema, AppraisalSchema,
   CloseSupplementRequestSchema, CreateSupplementRequestSchema, GapReportSchema, LeafHistorySchema, ReopenAppraisalSchema, RoundUnitLeafParams,
-  RoundUnitsQuery, SaveAppraisalSchema, SetAppraisalAssignmentsSchema, SupplementRequestSchema, SupplementStatusSchema, UnitHistorySchema, UnitProgressSchema
+  RoundSheetsQuery, RoundUnitsQuery, SaveAppraisalSchema, SetAppraisalAssignmentsSchema, SupplementRequestSchema, SupplementStatusSchema, UnitHistorySchema, UnitProgressSchema
 } from '../schemas/appraisal.js'
 import { IdParams, problems, ref } from '../schemas/common.js'
 import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
@@ -96,15 +96,15 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ? 'Every unit\'s appraisal sheet (Kết quả thẩm định) in one ZIP, to keep and sign'
           : 'Every unit\'s self-assessment sheet (Biểu tự đánh giá, chấm điểm) in one ZIP, to file',
         description: `One XLSX per unit, the same file (name and contents) as GET /rounds/{id}/units/{unitId}/${kind}/export, for the units ` +
-          'the progress list shows the caller (of one unit type with unitType), in its order: catalog order of unit type, then Vietnamese ' +
+          'the progress list shows the caller (narrowed by unitType, selfStatus and appraisalStatus as that list is filtered), in its order: catalog order of unit type, then Vietnamese ' +
           'order of name. The archive is streamed as the sheets are made. No unit to export: 404.',
         tags: ['appraisal'],
         params: IdParams,
-        querystring: Type.Object({ unitType: RoundUnitsQuery.properties.unitType }),
+        querystring: RoundSheetsQuery,
         response: { 200: archiveResponse, ...problems(400, 401, 403, 404) }
       }
     }, async (request, reply) => {
-      const archive = await scoreSheetArchive(app.db, actorOf(request), request.params.id, kind, request.query.unitType)
+      const archive = await scoreSheetArchive(app.db, actorOf(request), request.params.id, kind, request.query)
       return reply.header('content-disposition', `attachment; filename="${archive.filename}"`).type('application/zip').send(archive.stream)
     })
   }

@@ -197,6 +197,13 @@ export const RoundUnitsQuery = Type.Object({
   ...unitPageQuery('catalog order of unit type, then Vietnamese order of name')
 })
 
+/** Which units' sheets a round's archive holds: the progress list's filters. */
+export const RoundSheetsQuery = Type.Object({
+  unitType: RoundUnitsQuery.properties.unitType,
+  selfStatus: Type.Optional(Type.Enum(['not_started', 'draft', 'submitted'], { description: 'Only the units whose self-assessment is in this state' })),
+  appraisalStatus: Type.Optional(Type.Enum(['not_started', 'in_progress', 'finalized'], { description: 'Only the units whose appraisal is in this state' }))
+})
+
 export const SupplementRequestSchema = Type.Object({
   id: uuid,
   roundId: uuid,

@@ -10,11 +10,18 @@ import { text as t } from '../messages/text.js'
 import { exportAppraisal } from './appraisal/export.js'
 import { assertRoundExists } from './appraisal/context.js'
 import type { Actor } from './context.js'
-import { appraisalProgress } from './progress.js'
+import { appraisalProgress, type UnitProgress } from './progress.js'
 import { exportSelfAssessment } from './self-assessment/export.js'
 import { fileNamePart, type ScoreSheetFile } from './spreadsheet.js'
 
 export type ScoreSheetKind = 'self-assessment' | 'appraisal'
+
+/** The progress list's filters: the units' type, the state of their self-assessment and of their appraisal. */
+export interface SheetFilter {
+  unitType?: string | undefined
+  selfStatus?: UnitProgress['selfAssessment']['status'] | undefined
+  appraisalStatus?: UnitProgress['appraisal']['status'] | undefined
+}
 
 export interface ScoreSheetArchive {
   filename: string
@@ -60,12 +67,14 @@ async function * zipOf (files: AsyncIterable<ScoreSheetFile>, modified: Date): A
  * the first byte: the round exists and the caller has at least one unit (else 404); a sheet that fails later (the
  * database gone) cuts the download short rather than sending a partial archive that looks whole.
  */
-export async function scoreSheetArchive (db: Db, actor: Actor, roundId: string, kind: ScoreSheetKind, unitType?: string): Promise<ScoreSheetArchive> {
+export async function scoreSheetArchive (db: Db, actor: Actor, roundId: string, kind: ScoreSheetKind, filter: SheetFilter = {}): Promise<ScoreSheetArchive> {
   const round = await assertRoundExists(db, roundId)
-  const units = await appraisalProgress(db, actor, roundId, { unitType })
+  const { unitType, selfStatus, appraisalStatus } = filter
+  const units = (await appraisalProgress(db, actor, roundId, { unitType }))
+    .filter((line) => (selfStatus === undefined || line.selfAssessment.status === selfStatus) && (appraisalStatus === undefined || line.appraisal.status === appraisalStatus))
   if (units.length === 0) {
-    throw Errors.notFound(t(`No unit${unitType ? ` of type ${unitType}` : ''} of round ${round.code} is yours to export.`,
-      `Kỳ ${round.code} không có đơn vị${unitType ? ` loại ${unitType}` : ''} nào bạn được xuất bảng điểm.`))
+    throw Errors.notFound(t(`No unit${unitType ? ` of type ${unitType}` : ''} of round ${round.code} that the filters allow is yours to export.`,
+      `Kỳ ${round.code} không có đơn vị${unitType ? ` loại ${unitType}` : ''} nào phù hợp bộ lọc mà bạn được xuất bảng điểm.`))
   }
   const { prefix, build } = sheetOf[kind]
   async function * files (): AsyncGenerator<ScoreSheetFile> {

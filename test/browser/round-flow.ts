@@ -176,6 +176,13 @@ export async function roundFlowChecks (c: BrowserChecks): Promise<void> {
     await progress.goto(`${c.baseUrl}/admin/rounds/${roundId}/progress`)
     const answered = await cellsOf(progress, 'Tải bảng tự đánh giá (.zip)', `tu-danh-gia-${ROUND_CODE}-${UNIT.code}.xlsx`, overridden().code)
     assert(answered[3] === 0.5, `the unit's own score of the leaf in its sheet: ${JSON.stringify(answered)}`)
+    // The list's status filter narrows the archive too: no unit of this round is still unstarted.
+    await progress.locator('#progress-self').selectOption('not_started')
+    await c.allowConsoleError(/status of 404/, async () => {
+      await progress.getByRole('button', { name: 'Tải bảng tự đánh giá (.zip)' }).click()
+      await progress.getByText(/không có đơn vị nào phù hợp bộ lọc/).waitFor()
+    })
+    await progress.locator('#progress-self').selectOption('')
   })
 
   await check('whole round: the admin finalizes the unit and the round, then publishes the results', async () => {

@@ -1305,7 +1305,7 @@ export interface paths {
         };
         /**
          * Every unit's self-assessment sheet (Biểu tự đánh giá, chấm điểm) in one ZIP, to file
-         * @description One XLSX per unit, the same file (name and contents) as GET /rounds/{id}/units/{unitId}/self-assessment/export, for the units the progress list shows the caller (of one unit type with unitType), in its order: catalog order of unit type, then Vietnamese order of name. The archive is streamed as the sheets are made. No unit to export: 404.
+         * @description One XLSX per unit, the same file (name and contents) as GET /rounds/{id}/units/{unitId}/self-assessment/export, for the units the progress list shows the caller (narrowed by unitType, selfStatus and appraisalStatus as that list is filtered), in its order: catalog order of unit type, then Vietnamese order of name. The archive is streamed as the sheets are made. No unit to export: 404.
          *
          *     **Access.** Roles: admin, viewer. Appraisers read each unit's answers through its appraisal sheet.
          */
@@ -1327,7 +1327,7 @@ export interface paths {
         };
         /**
          * Every unit's appraisal sheet (Kết quả thẩm định) in one ZIP, to keep and sign
-         * @description One XLSX per unit, the same file (name and contents) as GET /rounds/{id}/units/{unitId}/appraisal/export, for the units the progress list shows the caller (of one unit type with unitType), in its order: catalog order of unit type, then Vietnamese order of name. The archive is streamed as the sheets are made. No unit to export: 404.
+         * @description One XLSX per unit, the same file (name and contents) as GET /rounds/{id}/units/{unitId}/appraisal/export, for the units the progress list shows the caller (narrowed by unitType, selfStatus and appraisalStatus as that list is filtered), in its order: catalog order of unit type, then Vietnamese order of name. The archive is streamed as the sheets are made. No unit to export: 404.
          *
          *     **Access.** Roles: admin, viewer, appraiser. An appraiser gets the units and fields assigned to them (none: 404).
          */
@@ -10951,6 +10951,10 @@ export interface operations {
             query?: {
                 /** @description Unit type code, e.g. department; absent: every unit type */
                 unitType?: string;
+                /** @description Only the units whose self-assessment is in this state */
+                selfStatus?: "not_started" | "draft" | "submitted";
+                /** @description Only the units whose appraisal is in this state */
+                appraisalStatus?: "not_started" | "in_progress" | "finalized";
             };
             header?: never;
             path: {
@@ -11033,6 +11037,10 @@ export interface operations {
             query?: {
                 /** @description Unit type code, e.g. department; absent: every unit type */
                 unitType?: string;
+                /** @description Only the units whose self-assessment is in this state */
+                selfStatus?: "not_started" | "draft" | "submitted";
+                /** @description Only the units whose appraisal is in this state */
+                appraisalStatus?: "not_started" | "in_progress" | "finalized";
             };
             header?: never;
             path: {
