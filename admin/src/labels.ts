@@ -254,6 +254,8 @@ export const auditFieldLabels: Record<string, string> = {
   year: 'Năm',
   username: 'Tên đăng nhập',
   displayName: 'Họ và tên',
+  password: 'Mật khẩu',
+  mustChangePassword: 'Mật khẩu tạm (phải đổi)',
   email: 'Email',
   scopes: 'Phạm vi quyền',
   revokedAt: 'Thu hồi lúc',
@@ -318,6 +320,8 @@ export function auditValueLabel (entityType: string, key: string, value: unknown
   if (typeof value === 'boolean') return value ? 'Có' : 'Không'
   if (key === 'status' && typeof value === 'string') return statusLabelsByEntity[entityType]?.[value]
   if (key === 'role' && typeof value === 'string') return roleShortLabels[value as Role]
+  // The log never holds a password, only that it changed.
+  if (key === 'password') return value === '[changed]' ? 'đã thay đổi' : '(không lưu)'
   if (key === 'scopes' && Array.isArray(value)) return value.map((scope) => scopeLabels[scope as Scope] ?? String(scope)).join(', ')
   if (key === 'kind' && typeof value === 'string') return kindLabels[value as NodeKind]
   if (key === 'evidence' && typeof value === 'string') return evidenceLabels[value as EvidenceRule]
