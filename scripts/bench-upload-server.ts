@@ -8,7 +8,7 @@ import { buildApp } from '../server/app.js'
 import { loadConfig } from '../server/config.js'
 import { queryRows } from '../server/db/rows.js'
 import { loadDemoData } from '../server/services/demo.js'
-import { demoOfficerUsername } from '../server/services/demo-open-round.js'
+import { officerUsername } from '../server/services/unit-officers.js'
 
 export const BENCH_MAX_BYTES = 600 * 1024 * 1024
 const SAMPLE_EVERY_MS = 20
@@ -46,7 +46,7 @@ const [target] = await queryRows<{ round_id: string, unit_id: string, code: stri
   left join self_assessments s on s.round_id = r.id and s.unit_id = u.id
   where r.status = 'self_assessment' and coalesce(s.status, 'draft') = 'draft' order by u.code limit 1`)
 if (!target) throw new Error('the demo data has no open round with a draft self-assessment')
-const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: demoOfficerUsername(target.code), password: PASSWORD } })
+const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: officerUsername(target.code), password: PASSWORD } })
 if (login.statusCode !== 200) throw new Error(`the officer of ${target.code} could not log in: ${login.statusCode} ${login.body}`)
 
 // process.memoryUsage.rss() reads the resident set size without walking the V8 heap, so sampling it every 20 ms is cheap.

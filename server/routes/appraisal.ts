@@ -22,7 +22,7 @@ import {
   answerSupplementRequest, closeSupplementRequest, createSupplementRequest, getSupplementRequest, listSupplementRequests
 } from '../services/supplements.js'
 import { parseIfMatch, withVersionTag } from '../services/versions.js'
-import { archiveResponse, sendWorkbook, workbookResponse } from './results.js'
+import { archiveResponse, sendAttachment, sendWorkbook, workbookResponse } from './results.js'
 import { scoreSheetArchive } from '../services/score-sheets.js'
 
 const adminOnly = { roles: ['admin'] } as const
@@ -105,7 +105,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }, async (request, reply) => {
       const archive = await scoreSheetArchive(app.db, actorOf(request), request.params.id, kind, request.query)
-      return reply.header('content-disposition', `attachment; filename="${archive.filename}"`).type('application/zip').send(archive.stream)
+      return sendAttachment(reply, { filename: archive.filename, contentType: 'application/zip', body: archive.stream })
     })
   }
 

@@ -40,13 +40,15 @@ export function answerConditional (request: FastifyRequest, reply: FastifyReply,
   return true
 }
 
+/** Sends a file as a download under its name (an ASCII one: the callers build it from codes). */
+export function sendAttachment (reply: FastifyReply, file: { filename: string, contentType: string, body: unknown }): FastifyReply {
+  return reply.header('content-disposition', `attachment; filename="${file.filename}"`).type(file.contentType).send(file.body)
+}
+
 /** Sends an export file as a download, honouring If-None-Match. */
 export function sendExport (request: FastifyRequest, reply: FastifyReply, file: ExportFile, cacheControl: string): FastifyReply {
   if (answerConditional(request, reply, file.etag, cacheControl)) return reply
-  return reply
-    .header('content-disposition', `attachment; filename="${file.filename}"`)
-    .type(file.contentType)
-    .send(file.body)
+  return sendAttachment(reply, file)
 }
 
 /** A score sheet to print and sign (a self-assessment, an appraisal): one XLSX workbook. */
@@ -61,7 +63,7 @@ export const archiveResponse = {
 }
 
 export function sendWorkbook (reply: FastifyReply, file: { filename: string, body: Buffer }): FastifyReply {
-  return reply.header('content-disposition', `attachment; filename="${file.filename}"`).type(XLSX_MEDIA_TYPE).send(file.body)
+  return sendAttachment(reply, { ...file, contentType: XLSX_MEDIA_TYPE })
 }
 
 export const notModifiedResponse = { 304: { description: 'Not modified: the copy named in If-None-Match is current', type: 'null' } } as const

@@ -160,10 +160,14 @@ export const ReopenAppraisalSchema = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 2000 })
 }, { $id: 'ReopenAppraisal', additionalProperties: false })
 
+/** The states of a unit's self-assessment and of its appraisal, as the progress list says them and filters by them. */
+const selfStatuses = ['not_started', 'draft', 'submitted'] as const
+const appraisalStatuses = ['not_started', 'in_progress', 'finalized'] as const
+
 export const UnitProgressSchema = Type.Object({
   unit: unitRef,
-  selfAssessment: Type.Object({ status: Type.Enum(['not_started', 'draft', 'submitted']), submittedAt: nullable(instant) }),
-  appraisal: Type.Object({ status: Type.Enum(['not_started', 'in_progress', 'finalized']), version: Type.Integer(), finalizedAt: nullable(instant) }),
+  selfAssessment: Type.Object({ status: Type.Enum(selfStatuses), submittedAt: nullable(instant) }),
+  appraisal: Type.Object({ status: Type.Enum(appraisalStatuses), version: Type.Integer(), finalizedAt: nullable(instant) }),
   leaves: Type.Integer(),
   appraised: Type.Integer(),
   openRequests: Type.Integer({ description: 'Supplement requests waiting for the unit' }),
@@ -200,8 +204,8 @@ export const RoundUnitsQuery = Type.Object({
 /** Which units' sheets a round's archive holds: the progress list's filters. */
 export const RoundSheetsQuery = Type.Object({
   unitType: RoundUnitsQuery.properties.unitType,
-  selfStatus: Type.Optional(Type.Enum(['not_started', 'draft', 'submitted'], { description: 'Only the units whose self-assessment is in this state' })),
-  appraisalStatus: Type.Optional(Type.Enum(['not_started', 'in_progress', 'finalized'], { description: 'Only the units whose appraisal is in this state' }))
+  selfStatus: Type.Optional(Type.Enum(selfStatuses, { description: 'Only the units whose self-assessment is in this state' })),
+  appraisalStatus: Type.Optional(Type.Enum(appraisalStatuses, { description: 'Only the units whose appraisal is in this state' }))
 })
 
 export const SupplementRequestSchema = Type.Object({

@@ -28,9 +28,6 @@ export const DEMO_APPRAISERS = [
   { username: 'thamdinh7', displayName: 'Đỗ Thanh Tùng (Sở Thông tin và Truyền thông)', fieldCode: '7' }
 ] as const
 
-/** The officer account of a unit: its code in lower case (SO-TTTT → so-tttt). */
-export const demoOfficerUsername = officerUsername
-
 /** Departments that have already answered (and some submitted) when the demo starts, so the screens show every state. */
 const PREFILLED = [
   { unitCode: 'SO-TTTT', submit: true },
@@ -105,7 +102,7 @@ async function createDemoAccounts (db: Db, password: string): Promise<DemoAccoun
   const units = await db.select({ id: unitsTable.id, code: unitsTable.code, name: unitsTable.name }).from(unitsTable).where(eq(unitsTable.active, true))
   return db.transaction(async (tx) => {
     const officerRows = await tx.insert(usersTable).values(units.map((unit) => ({
-      username: demoOfficerUsername(unit.code),
+      username: officerUsername(unit.code),
       displayName: officerDisplayName(unit.name),
       role: 'unit_officer' as const,
       unitId: unit.id,

@@ -12,6 +12,7 @@ import { publicUser } from './auth.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
 import { hashPassword } from './secrets.js'
+import { takenUsernames } from './users.js'
 
 /** A unit officer's username: the unit's code in lower case (h-dong-son), at least 3 characters as every username. */
 export const officerUsername = (unitCode: string): string => {
@@ -77,9 +78,7 @@ export async function createUnitOfficers (db: Db, actor: Actor, query: { unitTyp
     return { unit, password, passwordHash: await hashPassword(password) }
   }))
   await db.transaction(async (tx) => {
-    // Logins compare usernames in lower case, so a name taken in any case is taken.
-    const taken = new Set((await tx.select({ name: sql<string>`lower(${usersTable.username})` }).from(usersTable)
-      .where(inArray(sql`lower(${usersTable.username})`, accounts.map(({ unit }) => officerUsername(unit.code))))).map((row) => row.name))
+    const taken = await takenUsernames(tx, accounts.map(({ unit }) => officerUsername(unit.code)))
     for (const { unit, password, passwordHash } of accounts) {
       const username = officerUsername(unit.code)
       const [row] = taken.has(username)

@@ -1,6 +1,6 @@
 // User accounts and API keys: admin management, own password change, bootstrap admin. Every change is audited.
-import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../db/client.js'
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { Db, Executor } from '../db/client.js'
 import { apiKeysTable, unitsTable, usersTable } from '../db/schema/index.js'
 import { Errors } from '../errors.js'
 import type { Role, Scope } from '../domain/roles.js'
@@ -42,6 +42,13 @@ async function checkUnitBinding (db: Db, role: Role, unitId: string | null | und
   }
 }
 
+/** The names among `usernames` an account already has, in lower case: logins compare usernames in lower case. */
+export async function takenUsernames (db: Executor, usernames: readonly string[]): Promise<Set<string>> {
+  const lower = usernames.map((name) => name.toLowerCase())
+  const rows = await db.select({ name: sql<string>`lower(${usersTable.username})` }).from(usersTable).where(inArray(sql`lower(${usersTable.username})`, lower))
+  return new Set(rows.map((row) => row.name))
+}
+
 /** A new account through the API: its initial password must meet the password rule. */
 export async function createUserAccount (db: Db, actor: Actor, input: NewUser) {
   assertStrongPassword(input.password, { username: input.username, displayName: input.displayName }, '/password')
@@ -53,8 +60,7 @@ export async function createUser (db: Db, actor: Actor, input: NewUser) {
   await checkUnitBinding(db, input.role, input.unitId)
   const passwordHash = await hashPassword(input.password)
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select({ id: usersTable.id }).from(usersTable).where(eq(sql`lower(${usersTable.username})`, input.username.toLowerCase()))
-    if (existing) throw Errors.conflict(t(`The username ${input.username} is taken.`, `Tên đăng nhập ${input.username} đã có người dùng.`))
+    if ((await takenUsernames(tx, [input.username])).size > 0) throw Errors.conflict(t(`The username ${input.username} is taken.`, `Tên đăng nhập ${input.username} đã có người dùng.`))
     const [user] = await tx.insert(usersTable).values({
       username: input.username,
       displayName: input.displayName,
