@@ -110,6 +110,7 @@ t.test('with S3_PRESIGNED_DOWNLOADS_SECONDS a download is a redirect to a short-
   t.equal(location.origin, new URL(s3.S3_ENDPOINT as string).origin, 'the address is the bucket\'s')
   t.equal(location.searchParams.get('X-Amz-Expires'), '120')
   t.match(location.searchParams.get('response-content-disposition'), /attachment; filename=.*filename\*=UTF-8''Quy%E1%BA%BFt/)
+  t.equal(location.searchParams.get('response-cache-control'), 'private, no-store', 'the bucket answers it uncached too')
   const fetched = await fetch(location)
   t.equal(fetched.status, 200)
   t.ok(Buffer.from(await fetched.arrayBuffer()).equals(content), 'the bucket serves the same bytes')

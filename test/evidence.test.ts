@@ -97,6 +97,7 @@ t.test('a PDF uploaded for a required-evidence leaf lets the unit submit without
     t.ok(download.rawPayload.equals(content), 'identical bytes')
     t.equal(download.headers['content-type'], 'application/pdf')
     t.equal(download.headers['x-content-type-options'], 'nosniff')
+    t.equal(download.headers['cache-control'], 'private, no-store', 'kept off the disk cache of a shared computer')
     t.equal(Number(download.headers['content-length']), content.length)
     const disposition = String(download.headers['content-disposition'])
     t.match(disposition, /^attachment; filename="Bao cao CCHC nam 2020\.pdf"; filename\*=UTF-8''/)

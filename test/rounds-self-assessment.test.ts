@@ -343,8 +343,16 @@ t.test('writes are refused unless the round is in self-assessment; a started uni
   await app.inject({ method: 'PUT', url: `/rounds/${roundId}/participants`, headers: admin.headers, payload: { unitIds: [unitId] } })
   const officer = await loginAs(app, 'unit_officer', { unitId })
   const unit = portal(app, officer, roundId, unitId)
-  t.equal((await unit.read()).statusCode, 200, 'a draft round can be read')
-  const early = await unit.save([{ leafCode: '1.1.2', input: { value: 1 } }])
+  // Until it opens, the round does not exist for the unit's officer, whichever of its routes they ask; the admin reads it.
+  const officerReads = [
+    `/rounds/${roundId}`, `/rounds/${roundId}/units/${unitId}/self-assessment`, `/rounds/${roundId}/units/${unitId}/self-assessment/export`,
+    `/rounds/${roundId}/self-assessments`, `/rounds/${roundId}/units/${unitId}/self-assessment/files`, `/rounds/${roundId}/supplement-requests`
+  ]
+  const answers = async (who: LoggedIn) => Promise.all(officerReads.map(async (url) => (await app.inject({ method: 'GET', url, headers: who.headers })).statusCode))
+  t.same(await answers(officer), officerReads.map(() => 404), 'a draft round answers 404 to the officer')
+  t.match((await unit.read()).json(), { code: 'NOT_FOUND', detail: 'No such round.' }, 'as a round that does not exist')
+  t.same(await answers(admin), officerReads.map(() => 200), 'the admin reads the draft round')
+  const early = await unit.save([{ leafCode: '1.1.2', input: { value: 1 } }], '*')
   t.equal(early.statusCode, 409)
   t.equal(early.json().code, 'SELF_ASSESSMENT_CLOSED')
 
@@ -356,6 +364,8 @@ t.test('writes are refused unless the round is in self-assessment; a started uni
     payload: { selfAssessmentClosesAt: new Date(now + 86400_000).toISOString(), supplementClosesAt: new Date(now + 2 * 86400_000).toISOString(), appraisalClosesAt: new Date(now + 3 * 86400_000).toISOString() }
   })
   t.equal((await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'self_assessment' } })).statusCode, 200)
+  t.same(await answers(officer), officerReads.map(() => 200), 'once open, the officer reads it')
+  await unit.read()
   t.equal((await unit.save([{ leafCode: '1.1.2', input: { value: 1 } }])).statusCode, 200)
 
   const remove = await app.inject({ method: 'DELETE', url: `/rounds/${roundId}/participants/${unitId}`, headers: admin.headers })

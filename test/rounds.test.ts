@@ -227,3 +227,39 @@ t.test('an extension needs a reason, a participant and a later time, and is audi
   t.equal(ended.statusCode, 400)
   t.match(ended.json().errors, [{ pointer: '/until', message: 'must be in the future' }])
 })
+
+t.test('two admins editing one round: the second edit, based on the version before the first, is refused (412) and loses nothing', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const other = await loginAs(app, 'admin', { username: 'admin.hai' })
+  const data = await loadReferenceData(app, admin)
+  const round = await openRound(app, admin, data)
+  const url = `/rounds/${round.id}`
+  const read = await app.inject({ method: 'GET', url, headers: admin.headers })
+  t.equal(read.headers.etag, `"${read.json().version}"`, 'the ETag is the version the answer carries')
+  const seen = String(read.headers.etag)
+
+  // Both opened the round; the first moves the deadline, the second then edits the title on what they saw.
+  const deadline = new Date(Date.now() + 5 * 86400_000).toISOString()
+  const first = await app.inject({ method: 'PATCH', url, headers: { ...other.headers, 'if-match': seen }, payload: { selfAssessmentClosesAt: deadline } })
+  t.equal(first.statusCode, 200)
+  t.equal(first.headers.etag, `"${read.json().version + 1}"`, 'the edit moved the version on')
+  const stale = await app.inject({ method: 'PATCH', url, headers: { ...admin.headers, 'if-match': seen }, payload: { title: 'Kỳ đánh giá năm 2020 (sửa)' } })
+  t.equal(stale.statusCode, 412)
+  t.match(stale.json(), { code: 'PRECONDITION_FAILED', currentVersion: first.json().version, current: { title: read.json().title, selfAssessmentClosesAt: first.json().selfAssessmentClosesAt } },
+    'the refusal carries the round as it is now')
+  t.equal((await app.inject({ method: 'GET', url, headers: admin.headers })).json().title, read.json().title, 'the refused edit changed nothing')
+  const garbage = await app.inject({ method: 'PATCH', url, headers: { ...admin.headers, 'if-match': '"garbage"' }, payload: { title: 'x' } })
+  t.equal(garbage.statusCode, 412, 'a value that names no version never matches')
+
+  // Again on the version the refusal gave: the title changes and the moved deadline stays.
+  const again = await app.inject({ method: 'PATCH', url, headers: { ...admin.headers, 'if-match': String(first.headers.etag) }, payload: { title: 'Kỳ đánh giá năm 2020 (sửa)' } })
+  t.equal(again.statusCode, 200)
+  t.match(again.json(), { title: 'Kỳ đánh giá năm 2020 (sửa)', selfAssessmentClosesAt: first.json().selfAssessmentClosesAt })
+
+  // Other changes to the round move the version on too; a client that sends no If-Match edits the round as it is.
+  const added = await app.inject({ method: 'POST', url: `${url}/participants`, headers: admin.headers, payload: { unitTypes: ['district'] } })
+  t.ok(added.json().version > again.json().version, 'adding participants moved the version on')
+  t.equal((await app.inject({ method: 'PATCH', url, headers: admin.headers, payload: { title: 'Kỳ 2020' } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'PATCH', url, headers: { ...admin.headers, 'if-match': String(again.headers.etag) }, payload: { title: 'y' } })).statusCode, 412)
+})

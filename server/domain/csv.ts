@@ -108,12 +108,22 @@ function csvCell (value: string, separator: string): string {
 /** A cell value: text as it is, or a decimal figure (an exact decimal string with a point) written with the dialect's mark. */
 export type CsvValue = string | { decimal: string } | null
 
+/**
+ * Text that a spreadsheet would take for a formula (=, +, -, @, or a tab or carriage return before one), written with
+ * an apostrophe in front, which spreadsheets show as text and do not display: a unit's name such as
+ * `=HYPERLINK("http://…")` must reach a citizen who opens the download as that text, not as a live link or command
+ * (OWASP, CSV injection). Figures are never text here, so a negative decimal keeps its sign.
+ */
+export function inertText (value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+}
+
 /** One line in the dialect (without its line break). */
 export function csvLine (values: readonly CsvValue[], dialect: CsvDialect): string {
   const { separator, decimal } = DIALECT_MARKS[dialect]
   return values.map((value) => {
     if (value === null) return ''
-    return csvCell(typeof value === 'string' ? value : value.decimal.replace('.', decimal), separator)
+    return csvCell(typeof value === 'string' ? inertText(value) : value.decimal.replace('.', decimal), separator)
   }).join(separator)
 }
 

@@ -98,7 +98,8 @@ function unitName (facts: NotificationFacts): string {
 export function notificationText (kind: NotificationKind, facts: NotificationFacts): NotificationText {
   const round = facts.round?.title ?? ''
   const leaves = facts.leafCodes && facts.leafCodes.length > 0 ? ` (tiêu chí ${facts.leafCodes.join(', ')})` : ''
-  const reason = facts.reason ? ` Lý do: ${facts.reason}` : ''
+  // A reason is typed freely: it ends as a sentence before whatever line follows it (" Hạn: …").
+  const reason = facts.reason ? ` Lý do: ${facts.reason.trim()}${/[.!?…:;]$/.test(facts.reason.trim()) ? '' : '.'}` : ''
   switch (kind) {
     case 'round_opened':
       return { title: `Mở kỳ tự đánh giá: ${round}`, body: `${round} đã mở để ${unitName(facts)} tự đánh giá.${deadlineLine(facts)}` }

@@ -112,7 +112,8 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
       .header('content-length', file.size)
       .header('content-disposition', contentDisposition(file.filename, 'attachment'))
       .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-cache')
+      // A unit's documents stay off the disk cache of a shared office computer, as every other logged-in answer.
+      .header('cache-control', 'private, no-store')
       .send(content)
   })
 

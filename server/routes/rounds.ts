@@ -6,7 +6,7 @@ import { actorOf } from '../plugins/auth.js'
 import { toAppError } from '../plugins/problem-details.js'
 import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import {
-  AddParticipantsSchema, CreateRoundSchema, IfMatchHeaders, RoundPageSchema, RoundSchema, RoundStatusSchema, RoundTransitionSchema,
+  AddParticipantsSchema, CreateRoundSchema, IfMatchHeaders, OptionalIfMatchHeaders, RoundPageSchema, RoundSchema, RoundStatusSchema, RoundTransitionSchema,
   RoundUnitParams, SaveSelfAssessmentSchema, SavedSelfAssessmentSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, SetParticipantsSchema,
   SetRoundCatalogsSchema, UnitExtensionSchema, UpdateRoundSchema
 } from '../schemas/rounds.js'
@@ -72,29 +72,35 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => reply.code(201).send(await createRound(app.db, actorOf(request), request.body)))
 
   app.get('/rounds/:id', {
-    config: { access: allUsers },
+    config: { access: allUsers, responseHeaders: { 200: ['etag'] } },
     schema: {
       operationId: 'getRound',
       summary: 'One round with its status, deadlines, catalogs and participants',
-      description: 'A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant.',
+      description: 'A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant. ' +
+        'The ETag header is the round\'s version, to send in If-Match when editing it (PATCH /rounds/{id}).',
       tags: ['rounds'],
       params: IdParams,
       response: { 200: ref(RoundSchema), ...problems(400, 401, 403, 404) }
     }
-  }, async (request) => viewRound(app.db, actorOf(request), request.params.id))
+  }, async (request, reply) => withVersionTag(reply, await viewRound(app.db, actorOf(request), request.params.id)))
 
   app.patch('/rounds/:id', {
-    config: { access: adminOnly },
+    config: { access: adminOnly, responseHeaders: { 200: ['etag'] } },
     schema: {
       operationId: 'updateRound',
       summary: 'Edit a round: anything in draft; once open, the title and the deadlines (kept in order and set)',
-      description: 'Moving the self-assessment deadline takes effect at once: every unit write compares with it using the database clock.',
+      description: 'Moving the self-assessment deadline takes effect at once: every unit write compares with it using the database clock. ' +
+        'Send If-Match with the ETag (version) of the round you read, so that an edit made meanwhile by someone else is not overwritten unseen: ' +
+        'a round that has moved on answers 412 PRECONDITION_FAILED with `current` (the round as it is now).',
       tags: ['rounds'],
       params: IdParams,
+      headers: OptionalIfMatchHeaders,
       body: ref(UpdateRoundSchema),
-      response: { 200: ref(RoundSchema), ...problems(400, 401, 403, 404, 409) }
+      response: { 200: ref(RoundSchema), ...problems(400, 401, 403, 404, 409, 412) }
     }
-  }, async (request) => updateRound(app.db, actorOf(request), request.params.id, request.body))
+  }, async (request, reply) => withVersionTag(reply, await updateRound(app.db, actorOf(request), request.params.id, request.body, {
+    ifMatch: parseIfMatch(request.headers['if-match'])
+  })))
 
   app.put('/rounds/:id/catalogs', {
     config: { access: adminOnly },

@@ -89,6 +89,7 @@ export const RoundSchema = Type.Object({
     direction: Type.Enum(['forward', 'back']),
     reasonRequired: Type.Boolean({ description: 'A move back needs a reason' })
   }), { description: 'The status moves the step rule allows now (one step forward, or back with a reason); whether a move\'s conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition)' }),
+  version: Type.Integer({ minimum: 0, description: 'Grows with every change to the round (its fields, status, catalogs or participants); GET and PATCH /rounds/{id} send it as the ETag, to name in If-Match when editing' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
 }, { $id: 'Round' })
@@ -323,6 +324,11 @@ export const RoundUnitParams = Type.Object({
 
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The version from the ETag of the last read, e.g. "3"; required (428 without it)' }))
+})
+
+/** If-Match where it is optional: an edit that names a version is refused when the resource has moved on (412). */
+export const OptionalIfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The version from the ETag of the last read, e.g. "3": with it, the edit is refused (412) if someone changed the round since; without it, the edit applies to the round as it is' }))
 })
 
 registerShared(RoundStatusSchema, CreateRoundSchema, UpdateRoundSchema, RoundCatalogSchema, RoundParticipantSchema, RoundSchema,

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream'
 import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { queryRows } from '../db/rows.js'
-import { evidenceFilesTable, evidenceLinksTable, roundUnitsTable, selfAssessmentsTable, unitsTable, usersTable } from '../db/schema/index.js'
+import { evidenceFilesTable, evidenceLinksTable, roundsTable, roundUnitsTable, selfAssessmentsTable, unitsTable, usersTable } from '../db/schema/index.js'
 import { Errors } from '../errors.js'
 import { nameForType, refineByFilename } from '../storage/content-type.js'
 import { inspectContainer } from '../storage/container.js'
@@ -15,6 +15,7 @@ import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
 import { lockEditableLeaves } from './self-assessment.js'
+import { assertRoundShown } from './rounds.js'
 import { compareNodeCodes } from '../domain/catalog.js'
 import { noSuch } from '../messages/problems.js'
 import { text as t } from '../messages/text.js'
@@ -62,12 +63,14 @@ async function visibility (db: Executor, actor: Actor, roundId: string, unitId: 
   if (principal?.kind === 'user' && principal.role === 'unit_officer' && principal.unitId !== unitId) {
     throw Errors.notFound(noSuch.selfAssessment)
   }
-  const [row] = await db.select({ id: selfAssessmentsTable.id, catalogId: selfAssessmentsTable.catalogId, unitType: unitsTable.unitTypeCode })
+  const [row] = await db.select({ id: selfAssessmentsTable.id, catalogId: selfAssessmentsTable.catalogId, unitType: unitsTable.unitTypeCode, roundStatus: roundsTable.status })
     .from(roundUnitsTable)
+    .innerJoin(roundsTable, eq(roundsTable.id, roundUnitsTable.roundId))
     .innerJoin(unitsTable, eq(unitsTable.id, roundUnitsTable.unitId))
     .leftJoin(selfAssessmentsTable, and(eq(selfAssessmentsTable.roundId, roundUnitsTable.roundId), eq(selfAssessmentsTable.unitId, roundUnitsTable.unitId)))
     .where(and(eq(roundUnitsTable.roundId, roundId), eq(roundUnitsTable.unitId, unitId)))
   if (!row) throw Errors.notFound(noSuch.participant)
+  assertRoundShown(actor, row.roundStatus)
   if (appraiserOf(actor) === null) return { selfAssessmentId: row.id }
   const scope = await fieldScope(db, actor, roundId, row.unitType)
   if (scope.all || row.catalogId === null) return { selfAssessmentId: row.id }

@@ -12,6 +12,7 @@ import { columnsOf, concurrently, databaseNow, queryRows } from '../db/rows.js'
 import { noSuch, statusName } from '../messages/problems.js'
 import { joinTexts, text as t, type Text } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
+import { type IfMatch, namesVersion } from './versions.js'
 
 export type RoundRow = typeof roundsTable.$inferSelect
 
@@ -70,6 +71,7 @@ export interface Round {
   catalogs: RoundCatalog[]
   participants: RoundParticipant[]
   moves: RoundMove[]
+  version: number
   createdAt: string
   updatedAt: string
 }
@@ -126,7 +128,7 @@ export async function createRound (db: Db, actor: Actor, input: NewRound): Promi
     await assertCodeFree(tx, input.code)
     const [row] = await tx.insert(roundsTable).values({ code: input.code, title: input.title, year: input.year, ...deadlines }).returning()
     const created = await getRound(tx, (row as RoundRow).id)
-    await audit(tx, actor, { action: 'round.create', entityType: 'round', entityId: created.id, after: created })
+    await audit(tx, actor, { action: 'round.create', entityType: 'round', entityId: created.id, after: withoutLists(created) })
     return created
   })
 }
@@ -164,6 +166,7 @@ export async function getRound (db: Executor, id: string, onlyUnit: string | nul
     catalogs,
     participants: participants.map((p) => ({ ...p, extensionUntil: showInstant(p.extensionUntil) })),
     moves: allowedMoves(row.status),
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString()
   }
@@ -183,8 +186,17 @@ export async function viewRound (db: Executor, actor: Actor, id: string): Promis
   const unitId = officerUnitOf(actor)
   // An officer's read fetches their own unit's line only (a national round has 10,000 participants).
   const round = await getRound(db, id, unitId)
-  if (unitId !== null && (round.status === 'draft' || round.participants.length === 0)) throw Errors.notFound(noSuch.round)
+  assertRoundShown(actor, round.status)
+  if (unitId !== null && round.participants.length === 0) throw Errors.notFound(noSuch.round)
   return round
+}
+
+/**
+ * A round in draft does not exist for a unit officer (404), whichever of its routes they ask: its catalogs,
+ * participants and deadlines may still change, and the unit is told when it opens.
+ */
+export function assertRoundShown (actor: Actor, status: RoundStatus): void {
+  if (status === 'draft' && officerUnitOf(actor) !== null) throw Errors.notFound(noSuch.round)
 }
 
 export async function listRounds (db: Db, actor: Actor, query: { year?: number | undefined, status?: RoundStatus | undefined, limit: number, offset: number }) {
@@ -230,10 +242,14 @@ export async function listRounds (db: Db, actor: Actor, query: { year?: number |
  * In draft anything may change. Once open, only the title and the deadlines (which may not be removed), so
  * an admin can move a deadline; after finalization the deadlines no longer matter and stay as they were.
  */
-export async function updateRound (db: Db, actor: Actor, id: string, changes: RoundChanges): Promise<Round> {
+export async function updateRound (db: Db, actor: Actor, id: string, changes: RoundChanges, options: { ifMatch?: IfMatch | undefined } = {}): Promise<Round> {
   return db.transaction(async (tx) => {
     const row = await lockRound(tx, id)
     const before = await getRound(tx, id)
+    if (options.ifMatch !== undefined && !namesVersion(options.ifMatch, row.version)) {
+      throw Errors.preconditionFailed(t(`The round is at version ${row.version}, not the version you sent in If-Match: someone changed it since you read it. Read it again and make your change on what it is now.`,
+        `Kỳ đánh giá đã được người khác thay đổi kể từ khi bạn mở (nay ở phiên bản ${row.version}); hãy tải lại và sửa trên nội dung mới.`), { extra: { currentVersion: row.version, current: before } })
+    }
     const deadlineChanges = parseDeadlines(changes)
     const changesDeadlines = Object.keys(deadlineChanges).length > 0
     if (row.status !== 'draft') {
@@ -280,7 +296,8 @@ export async function updateRound (db: Db, actor: Actor, id: string, changes: Ro
 
 // Catalog and participant lists have their own audit entries; the round's own entries stay short.
 function withoutLists (round: Round) {
-  const { catalogs: _catalogs, participants: _participants, ...rest } = round
+  // The version moves with every change, so it says nothing in an entry that already shows the change.
+  const { catalogs: _catalogs, participants: _participants, version: _version, ...rest } = round
   return rest
 }
 

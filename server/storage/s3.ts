@@ -134,7 +134,7 @@ export class S3EvidenceStore implements EvidenceStore {
       Key: key,
       ResponseContentType: options.contentType,
       ResponseContentDisposition: contentDisposition(options.filename, 'attachment'),
-      ResponseCacheControl: 'private, no-cache'
+      ResponseCacheControl: 'private, no-store'
     }), { expiresIn: options.expiresSeconds })
   }
 

@@ -315,6 +315,8 @@ t.test('CSV dialects: ";" separates excel-vi lines, decimals take its comma, the
   t.same(parseCsv('\uFEFFa;b\r\n"x; y";1,5\r\n', ';').rows.map((row) => row.cells), [['a', 'b'], ['x; y', '1,5']])
   t.equal(csvLine(['Sở Lao động, TB & XH', { decimal: '14.25' }, 'a;b', null], 'excel-vi'), 'Sở Lao động, TB & XH;14,25;"a;b";')
   t.equal(csvLine(['Sở Lao động, TB & XH', { decimal: '14.25' }, 'a;b', null], 'standard'), '"Sở Lao động, TB & XH",14.25,a;b,')
+  t.equal(csvLine(['=HYPERLINK("http://x.example")', '+1', '-SUM(A1)', '@cmd', '\t=1', 'Sở =', { decimal: '-1.25' }], 'standard'),
+    '"\'=HYPERLINK(""http://x.example"")",\'+1,\'-SUM(A1),\'@cmd,\'\t=1,Sở =,-1.25', 'text a spreadsheet would run is written inert; a negative figure keeps its sign')
   t.equal(detectDialect(excelViText(csvText)), 'excel-vi')
   t.equal(detectDialect(csvText), 'standard')
   t.equal(detectDialect('\uFEFF"a;b",c,d\n1;2;3;4;5'), 'standard', 'only the header line counts, quotes aside')

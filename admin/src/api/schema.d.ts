@@ -720,7 +720,7 @@ export interface paths {
         };
         /**
          * One round with its status, deadlines, catalogs and participants
-         * @description A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant.
+         * @description A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant. The ETag header is the round's version, to send in If-Match when editing it (PATCH /rounds/{id}).
          *
          *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
          */
@@ -732,7 +732,7 @@ export interface paths {
         head?: never;
         /**
          * Edit a round: anything in draft; once open, the title and the deadlines (kept in order and set)
-         * @description Moving the self-assessment deadline takes effect at once: every unit write compares with it using the database clock.
+         * @description Moving the self-assessment deadline takes effect at once: every unit write compares with it using the database clock. Send If-Match with the ETag (version) of the round you read, so that an edit made meanwhile by someone else is not overwritten unseen: a round that has moved on answers 412 PRECONDITION_FAILED with `current` (the round as it is now).
          *
          *     **Access.** Roles: admin.
          */
@@ -2998,6 +2998,8 @@ export interface components {
                 /** @description A move back needs a reason */
                 reasonRequired: boolean;
             }[];
+            /** @description Grows with every change to the round (its fields, status, catalogs or participants); GET and PATCH /rounds/{id} send it as the ETag, to name in If-Match when editing */
+            version: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -7666,6 +7668,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
+                    etag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7732,7 +7736,10 @@ export interface operations {
     updateRound: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version from the ETag of the last read, e.g. "3": with it, the edit is refused (412) if someone changed the round since; without it, the edit applies to the round as it is */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7749,6 +7756,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
+                    etag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7808,6 +7817,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem412"];
                 };
             };
             /** @description Problem details (RFC 9457) */

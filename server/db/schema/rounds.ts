@@ -15,6 +15,8 @@ export const roundsTable = pgTable('rounds', {
   selfAssessmentClosesAt: timestamp({ withTimezone: true }),
   appraisalClosesAt: timestamp({ withTimezone: true }),
   supplementClosesAt: timestamp({ withTimezone: true }),
+  /** Grows with every change to the row (a trigger, migration 0023): the ETag an edit names in If-Match. */
+  version: integer().notNull().default(0),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 }, (table) => [
