@@ -1,6 +1,6 @@
 // The appraisal form's own questions about typed inputs: is it the unit's answer, how does an answer read, is a
 // reason needed. It compares inputs, never points: scoring stays with the server, which remains the judge.
-import type { BandsScoring, OptionsScoring } from './api/types'
+import type { BandsScoring, OptionsScoring, RangeScoring } from './api/types'
 import type { LeafInputValue } from './components/LeafScoreInput.vue'
 import { formatPoints } from './format'
 
@@ -17,6 +17,29 @@ export function inputKey (input: LeafInputValue | null | undefined): string {
 
 export function sameInput (a: LeafInputValue | null | undefined, b: LeafInputValue | null | undefined): boolean {
   return inputKey(a) === inputKey(b)
+}
+
+/**
+ * What is wrong with a typed number before any reason is asked for: a score above the leaf's maximum, below 0 or off
+ * its step, a measurement outside its input range, or not a number at all (null: nothing the form can tell). The
+ * server checks every input again; this only spares the appraiser a reason written for a value that cannot be saved.
+ */
+export function inputProblem (scoring: Scoring, maxPoints: number, input: LeafInputValue | null): string | null {
+  if (input === null) return null
+  const notNumber = (value: unknown) => typeof value !== 'number' || !Number.isFinite(value)
+  if (scoring?.method === 'range' && input.value !== undefined) {
+    if (notNumber(input.value)) return 'Nhập một số, ví dụ 0,75.'
+    const { step } = scoring as RangeScoring
+    if (input.value < 0 || input.value > maxPoints) return `Điểm phải từ 0 đến ${formatPoints(maxPoints)}.`
+    // In thousandths, as scores are kept, so 0.1 + 0.2 style remainders never count.
+    if (step > 0 && Math.round(input.value * 1000) % Math.round(step * 1000) !== 0) return `Điểm phải theo bước ${formatPoints(step)} (ví dụ ${formatPoints(step)}, ${formatPoints(step * 2)}).`
+  }
+  if (scoring?.method === 'bands' && input.measurement !== undefined) {
+    if (notNumber(input.measurement)) return 'Nhập một số, ví dụ 92,5.'
+    const { min, max, unit, label } = (scoring as BandsScoring).input
+    if (input.measurement < min || input.measurement > max) return `${label} phải từ ${formatPoints(min)} đến ${formatPoints(max)}${unit ? ` ${unit}` : ''}.`
+  }
+  return null
 }
 
 /** An appraised input other than the unit's needs a written reason (DOMAIN.md §2.4); an empty one needs nothing. */

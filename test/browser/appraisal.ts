@@ -428,13 +428,13 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await waitForLeafState(page, '1.2.2', 'Xung đột')
     const problem = await leafOf(page, '1.2.2').getByTestId('leaf-problem').innerText()
     assert(problem.includes('Lê Minh Hà') && problem.includes('đã chấm tiêu chí này 0,5 điểm') && problem.includes('vẫn được giữ'), `the leaf says "${problem}"`)
-    assert(await leafOf(page, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0.75', 'the typed score is lost')
+    assert(await leafOf(page, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0,75', 'the typed score is lost')
     await shoot(page, 'appraisal-05-conflict')
     await leafOf(page, '1.2.2').getByRole('button', { name: 'Lưu giá trị của tôi' }).click()
     await waitForLeafState(page, '1.2.2', 'Đã lưu')
     await other.reload()
     await leafOf(other, '1.2.2').getByTestId('leaf-state').waitFor()
-    assert(await leafOf(other, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0.75', 'the kept value was not saved')
+    assert(await leafOf(other, '1.2.2').getByLabel('Điểm thẩm định tiêu chí 1.2.2').inputValue() === '0,75', 'the kept value was not saved')
     await other.close()
   })
 
@@ -458,12 +458,12 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await notice.waitFor()
     assert((await notice.innerText()).includes('Đã khôi phục 1 điểm thẩm định'), `the page says "${await notice.innerText()}"`)
     await waitForLeafState(back, '1.1.3', 'Đã lưu')
-    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'the kept score is not shown')
+    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,25', 'the kept score is not shown')
     assert(await leafOf(back, '1.1.3').getByLabel(/^Lý do/).inputValue() === 'Nhập khi mất mạng.', 'the kept reason is not shown')
     await back.reload()
     await waitForLeafState(back, '1.1.3', 'Đã lưu')
     assert(await back.getByTestId('restored-drafts').count() === 0, 'a saved score was brought back again')
-    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'the server does not hold the kept score')
+    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,25', 'the server does not hold the kept score')
     // Leaving with "Rời trang, bỏ giá trị chưa lưu" means it: nothing comes back on the next visit.
     await savesOffline(back, /\/appraisal$/)
     await c.allowConsoleError(OFFLINE_ERRORS, async () => {
@@ -476,7 +476,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await back.unroute(/\/appraisal$/)
     await back.getByTestId('desk-table').getByRole('link', { name: UNITS.c.name, exact: true }).click()
     await waitForLeafState(back, '1.1.3', 'Đã lưu')
-    assert(await back.getByTestId('restored-drafts').count() === 0 && await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.25', 'a score left without saving came back')
+    assert(await back.getByTestId('restored-drafts').count() === 0 && await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,25', 'a score left without saving came back')
     await back.close()
   })
 
@@ -502,7 +502,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
       return await said.innerText()
     })
     assert(notice.includes('máy chủ đã có đúng những giá trị bạn nhập'), `the first tab says "${notice}"`)
-    assert(await leafOf(first, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0.5', 'the first tab does not show the score')
+    assert(await leafOf(first, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,5', 'the first tab does not show the score')
     const kept = await first.evaluate('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:")).length')
     assert(kept === 0, 'the device still keeps a score the server holds')
     await first.unroute(/\/appraisal$/)
@@ -522,6 +522,58 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await page.setViewportSize(PHONE)
     await shoot(page, 'appraisal-04-phone')
     await page.setViewportSize({ width: 1440, height: 900 })
+  })
+
+  await check('a field-wide accept leaves a leaf that waits on a supplement request to the appraiser', async () => {
+    assert(page, 'no appraiser tab')
+    await openUnitAppraisal(page, UNITS.b.name)
+    // The reason typed is kept when the dialog is closed by mistake; a due date past the round's supplement deadline
+    // (20 days away) is said under its field before anything is sent.
+    await leafOf(page, '1.3.3').getByRole('checkbox', { name: 'Chọn tiêu chí 1.3.3 để yêu cầu bổ sung' }).check()
+    await page.getByTestId('ask-supplement').click()
+    const dialog = page.getByRole('dialog', { name: 'Yêu cầu bổ sung tài liệu' })
+    await dialog.getByLabel('Lý do, tài liệu cần bổ sung').fill('Bổ sung quyết định ban hành kế hoạch.')
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'hidden' })
+    await page.getByTestId('ask-supplement').click()
+    assert(await dialog.getByLabel('Lý do, tài liệu cần bổ sung').inputValue() === 'Bổ sung quyết định ban hành kế hoạch.', 'the reason was lost when the dialog closed')
+    await dialog.getByLabel('Hạn trả lời').fill(vietnamTime(25))
+    await dialog.getByRole('button', { name: 'Gửi yêu cầu' }).click()
+    const late = await dialog.getByRole('alert').innerText()
+    assert(late.startsWith('Hạn trả lời không được sau hạn trả lời yêu cầu bổ sung của kỳ'), `a late due date reads "${late}"`)
+    await dialog.getByLabel('Hạn trả lời').fill(vietnamTime(3))
+    await dialog.getByRole('button', { name: 'Gửi yêu cầu' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await requestItem(page, ['1.3.3']).waitFor()
+    const head = page.locator('[data-field="1"]')
+    await head.getByTestId('field-awaiting').filter({ hasText: '1 tiêu chí đang yêu cầu bổ sung' }).waitFor()
+    await page.locator('[data-accept-field="1"]').click()
+    const figures = head.getByTestId('field-figures')
+    await waitUntil('every leaf of field 1 but the requested one is appraised', async () => {
+      const match = /(\d+)\/(\d+) tiêu chí đã thẩm định/.exec(await figures.innerText())
+      return match !== null && Number(match[1]) === Number(match[2]) - 1
+    })
+    await waitForLeafState(page, '1.3.2', 'Đã lưu')
+    assert(await leafOf(page, '1.3.3').getByTestId('leaf-state').innerText() === 'Chưa thẩm định', 'the leaf waiting on the request was accepted with the rest')
+    assert(await page.locator('[data-accept-field="1"]').isDisabled(), 'the field offers to accept the waiting leaf')
+
+    // Scoring that leaf by hand: a score above its maximum is said on the leaf, before any reason is asked for; a
+    // score other than the unit's, typed and left with Tab, takes the focus to the reason box.
+    const leaf = leafOf(page, '1.3.3')
+    const box = leaf.getByLabel('Điểm thẩm định tiêu chí 1.3.3')
+    await box.fill('5')
+    await box.press('Enter')
+    const problem = await leaf.getByTestId('leaf-problem').innerText()
+    assert(problem === 'Điểm phải từ 0 đến 1,5.', `a score above the maximum reads "${problem}"`)
+    assert(await leaf.getByTestId('reason-needed').count() === 0, 'a reason is asked for a score that cannot be saved')
+    await box.fill('0,5')
+    await box.press('Tab')
+    await leaf.getByTestId('reason-needed').waitFor()
+    await waitUntil('the reason box has the focus', async () => await page!.evaluate('document.activeElement?.hasAttribute("data-reason") ?? false') === true)
+    await page.keyboard.type('Chưa có quyết định ban hành kế hoạch.')
+    await waitForLeafState(page, '1.3.3', 'Đã lưu')
+    // Back to the unit whose request the next check answers.
+    await openUnitAppraisal(page, UNITS.a.name)
   })
 
   await check('the unit answers (API); the appraiser reviews the answer and its file, then closes the request', async () => {

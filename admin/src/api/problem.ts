@@ -127,7 +127,10 @@ const fieldNames: Record<string, string> = {
   catalogId: 'Bộ tiêu chí',
   assignments: 'Phân công',
   fieldCode: 'Lĩnh vực',
-  userId: 'Người thẩm định'
+  userId: 'Người thẩm định',
+  dueAt: 'Hạn trả lời',
+  leafCodes: 'Tiêu chí',
+  answer: 'Nội dung trả lời'
 }
 
 /** "/nodes/0/maxPoints" → "Điểm tối đa (nodes/0/maxPoints)". */
@@ -186,6 +189,16 @@ export class NetworkError extends Error {
     super('Không kết nối được tới máy chủ, vui lòng kiểm tra mạng và thử lại')
     this.name = 'NetworkError'
   }
+}
+
+/**
+ * Why typed values are not saved yet. Without a connection they are not lost: the page keeps them on the device
+ * (keptDrafts.ts) and sends them again, which an officer afraid of losing their work needs to read.
+ */
+export function unsavedMessage (error: unknown): string {
+  return error instanceof NetworkError
+    ? 'Mất kết nối tới máy chủ: những gì đã nhập vẫn được giữ trên máy này và sẽ được lưu khi có mạng trở lại.'
+    : errorMessage(error)
 }
 
 /**

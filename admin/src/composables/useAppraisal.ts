@@ -5,9 +5,9 @@
 // over, so a leaf someone else scored meanwhile waits for the appraiser's decision as after a 412.
 import { reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError, errorMessage } from '../api/problem'
+import { ApiError, errorMessage, unsavedMessage } from '../api/problem'
 import type { Appraisal, AppraisalEntryProblem, AppraisalLeaf } from '../api/types'
-import { inputKey, reasonNeeded } from '../appraisalInput'
+import { inputKey, inputProblem, reasonNeeded } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
 import { formatDateTime, formatPoints } from '../format'
 import { readKept, writeKept } from '../keptDrafts'
@@ -164,9 +164,9 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     return draft ? draft.reason : (leaf.appraised?.reason ?? '')
   }
 
-  /** The form's own check before the server's: an input other than the unit's, with no reason yet. */
+  /** The form's own check before the server's: an input other than the unit's, with no reason yet (and nothing wrong with the input itself). */
   function needsReason (leaf: AppraisalLeaf): boolean {
-    return reasonNeeded(inputOf(leaf), leaf.self.input, reasonOf(leaf))
+    return reasonNeeded(inputOf(leaf), leaf.self.input, reasonOf(leaf)) && inputProblem(leaf.scoring, leaf.maxPoints, inputOf(leaf)) === null
   }
 
   /** Back to what is saved (or still nothing at all): nothing to send. */
@@ -185,8 +185,10 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
       return
     }
     if (draft.status !== 'conflict') {
-      draft.status = 'pending'
-      draft.message = null
+      // A number the leaf cannot take waits, said on the leaf, for another value; nothing is sent.
+      const problem = inputProblem(leaf.scoring, leaf.maxPoints, draft.input)
+      draft.status = problem === null ? 'pending' : 'error'
+      draft.message = problem
     }
     drafts.set(leaf.code, draft)
     schedule()
@@ -275,7 +277,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
         }
         retry = attempt < 3
       } else {
-        saveError.value = errorMessage(caught)
+        saveError.value = unsavedMessage(caught)
         for (const item of sent) {
           item.draft.status = 'error'
           item.draft.message = 'Chưa lưu được; bấm “Lưu ngay” để thử lại.'

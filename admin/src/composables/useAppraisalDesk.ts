@@ -15,10 +15,12 @@ export interface DeskRound {
 const deskStatuses: readonly RoundStatus[] = ['appraisal', 'self_assessment', 'finalized']
 
 /** What a desk row is waiting for, as the state filter names it. */
-export type DeskState = 'todo' | 'answered' | 'open' | 'done' | 'finalized' | 'not_submitted'
+export type DeskState = 'todo' | 'todo_submitted' | 'answered' | 'open' | 'done' | 'finalized' | 'not_submitted'
 
 export const deskStateLabels: Record<DeskState, string> = {
   todo: 'Chưa thẩm định xong',
+  // The appraiser's working list: "next unit" (n) then steps through units that have something to appraise.
+  todo_submitted: 'Đã nộp, chưa thẩm định xong',
   answered: 'Có yêu cầu bổ sung chờ xem xét',
   open: 'Có yêu cầu bổ sung chờ đơn vị',
   done: 'Đã thẩm định xong, chưa chốt',
@@ -47,6 +49,7 @@ export function deskRowOf (progress: UnitProgress, fieldCode: string): DeskRow {
   if (progress.answeredRequests > 0) states.add('answered')
   if (progress.openRequests > 0) states.add('open')
   if (progress.selfAssessment.status !== 'submitted') states.add('not_submitted')
+  else if (states.has('todo')) states.add('todo_submitted')
   return { progress, fields, leaves, appraised, states }
 }
 

@@ -2,6 +2,7 @@
 // Every change answers with the whole round, which replaces what the screen shows.
 import type { Ref } from 'vue'
 import { call, client } from '../api/client'
+import { ApiError } from '../api/problem'
 import type { AppraisalAssignment, CatalogFieldStats, CatalogSummary, Round, RoundStatus, UpdateRound, User } from '../api/types'
 import { useLoader } from './useLoader'
 
@@ -18,8 +19,19 @@ export function useRound (id: Ref<string>) {
     return updated
   }
 
+  /**
+   * Edits the round as this screen last saw it (If-Match: its version). When someone else changed it meanwhile (412),
+   * the screen takes the round as it is now and the error says so; the form keeps what was typed, to save again.
+   */
   async function update (changes: UpdateRound): Promise<Round> {
-    return keep(await call(client.PATCH('/rounds/{id}', { params: { path: path() }, body: changes })))
+    const seen = round.data.value?.version
+    try {
+      return keep(await call(client.PATCH('/rounds/{id}', { params: { path: path(), header: seen === undefined ? {} : { 'if-match': `"${seen}"` } }, body: changes })))
+    } catch (error) {
+      const current = error instanceof ApiError && error.status === 412 ? (error.problem as { current?: Round }).current : undefined
+      if (current) keep(current)
+      throw error
+    }
   }
 
   async function setCatalogs (catalogs: CatalogChoice[]): Promise<Round> {

@@ -4,7 +4,7 @@
 // kept on the device until saved (keptDrafts.ts): the next visit brings back those never saved and saves them.
 import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError, entryProblemMessage, errorMessage } from '../api/problem'
+import { ApiError, entryProblemMessage, errorMessage, unsavedMessage } from '../api/problem'
 import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
 import { sameInput } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
@@ -242,7 +242,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
       if (sendable().length > 0) schedule(0)
       return
     }
-    const message = errorMessage(error)
+    const message = unsavedMessage(error)
     const byLeaf = new Map(problems.map((problem) => [problem.leafCode, entryProblemMessage(problem)]))
     for (const code of codes) saveStates.set(code, { status: 'failed', message: byLeaf.get(code) ?? message })
     saveError.value = message
