@@ -198,6 +198,27 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the status says "Đang tự đánh giá" again', async () => await page.getByTestId('round-status').innerText() === 'Đang tự đánh giá')
   })
 
+  await check('an edit made meanwhile by another admin is not overwritten: the form says so, the page shows the round as it is now, saving again applies', async () => {
+    await page.getByRole('button', { name: 'Sửa thông tin' }).click()
+    const dialog = page.getByRole('dialog', { name: `Sửa kỳ đánh giá ${ROUND_CODE}` })
+    await dialog.getByLabel('Tên kỳ đánh giá').fill(`${ROUND_TITLE} (bản sửa)`)
+    // Meanwhile another admin renames it through the API.
+    const roundId = /\/rounds\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? ''
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+    await c.api(`/rounds/${roundId}`, { method: 'PATCH', token, body: { title: `${ROUND_TITLE} (người khác sửa)` } })
+    await c.api('/auth/logout', { method: 'POST', token })
+    await c.allowConsoleError(/status of 412/, async () => {
+      await dialog.getByRole('button', { name: 'Lưu' }).click()
+      await dialog.getByRole('alert').filter({ hasText: 'Kỳ đánh giá đã được người khác thay đổi' }).waitFor()
+    })
+    await heading(`${ROUND_TITLE} (người khác sửa)`).waitFor()
+    // The form kept what was typed; saving again applies it on the round as it is now.
+    await dialog.getByLabel('Tên kỳ đánh giá').fill(ROUND_TITLE)
+    await dialog.getByRole('button', { name: 'Lưu' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await heading(ROUND_TITLE).waitFor()
+  })
+
   await check('while the round is open, its self-assessment deadline can be moved: here to three days ago, as if they had passed', async () => {
     await setSelfDeadline(pastDeadline)
   })
