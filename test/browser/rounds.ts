@@ -198,21 +198,31 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the status says "Đang tự đánh giá" again', async () => await page.getByTestId('round-status').innerText() === 'Đang tự đánh giá')
   })
 
-  await check('an edit made meanwhile by another admin is not overwritten: the form says so, the page shows the round as it is now, saving again applies', async () => {
+  await check('an edit made meanwhile by another admin is not overwritten: the form says so, takes their change in the fields not touched, and saving again applies both', async () => {
     await page.getByRole('button', { name: 'Sửa thông tin' }).click()
     const dialog = page.getByRole('dialog', { name: `Sửa kỳ đánh giá ${ROUND_CODE}` })
     await dialog.getByLabel('Tên kỳ đánh giá').fill(`${ROUND_TITLE} (bản sửa)`)
-    // Meanwhile another admin renames it through the API.
+    // Meanwhile another admin moves the appraisal deadline through the API.
+    const laterAppraisal = `${day(45)} 17:00`
+    const [dd, mm, yyyy] = day(45).split('/')
     const roundId = /\/rounds\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? ''
     const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
-    await c.api(`/rounds/${roundId}`, { method: 'PATCH', token, body: { title: `${ROUND_TITLE} (người khác sửa)` } })
+    await c.api(`/rounds/${roundId}`, { method: 'PATCH', token, body: { appraisalClosesAt: `${yyyy}-${mm}-${dd}T17:00:00+07:00` } })
     await c.api('/auth/logout', { method: 'POST', token })
     await c.allowConsoleError(/status of 412/, async () => {
       await dialog.getByRole('button', { name: 'Lưu' }).click()
-      await dialog.getByRole('alert').filter({ hasText: 'Kỳ đánh giá đã được người khác thay đổi' }).waitFor()
+      await dialog.getByRole('alert').filter({ hasText: 'Trong lúc bạn sửa, kỳ đánh giá đã được người khác thay đổi' }).waitFor()
     })
-    await heading(`${ROUND_TITLE} (người khác sửa)`).waitFor()
-    // The form kept what was typed; saving again applies it on the round as it is now.
+    await waitUntil('the page shows the other admin\'s deadline', async () => await page.getByTestId('round-appraisalClosesAt').innerText() === laterAppraisal)
+    assert(await dialog.getByLabel('Hạn thẩm định').inputValue() === laterAppraisal, 'the field not touched did not take the other admin\'s deadline')
+    assert(await dialog.getByLabel('Tên kỳ đánh giá').inputValue() === `${ROUND_TITLE} (bản sửa)`, 'the typed title was lost')
+    // Saving again applies the title on the round as it is now; the other admin's deadline stays.
+    await dialog.getByRole('button', { name: 'Lưu' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await heading(`${ROUND_TITLE} (bản sửa)`).waitFor()
+    assert(await page.getByTestId('round-appraisalClosesAt').innerText() === laterAppraisal, 'saving again put the old deadline back')
+    // The title back as the later checks know it.
+    await page.getByRole('button', { name: 'Sửa thông tin' }).click()
     await dialog.getByLabel('Tên kỳ đánh giá').fill(ROUND_TITLE)
     await dialog.getByRole('button', { name: 'Lưu' }).click()
     await dialog.waitFor({ state: 'hidden' })

@@ -195,9 +195,9 @@ export class NetworkError extends Error {
  * Why typed values are not saved yet. Without a connection they are not lost: the page keeps them on the device
  * (keptDrafts.ts) and sends them again, which an officer afraid of losing their work needs to read.
  */
-export function unsavedMessage (error: unknown): string {
+export function unsavedMessage (error: unknown, then = 'sẽ được lưu khi có mạng trở lại'): string {
   return error instanceof NetworkError
-    ? 'Mất kết nối tới máy chủ: những gì đã nhập vẫn được giữ trên máy này và sẽ được lưu khi có mạng trở lại.'
+    ? `Mất kết nối tới máy chủ: những gì đã nhập vẫn được giữ trên máy này và ${then}.`
     : errorMessage(error)
 }
 

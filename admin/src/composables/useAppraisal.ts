@@ -277,7 +277,8 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
         }
         retry = attempt < 3
       } else {
-        saveError.value = unsavedMessage(caught)
+        // Nothing retries by itself here: the appraiser saves again (Lưu ngay, Ctrl+S) once the network is back.
+        saveError.value = unsavedMessage(caught, 'được lưu khi bạn bấm “Lưu ngay” lúc có mạng trở lại')
         for (const item of sent) {
           item.draft.status = 'error'
           item.draft.message = 'Chưa lưu được; bấm “Lưu ngay” để thử lại.'

@@ -29,8 +29,10 @@ export function useRound (id: Ref<string>) {
       return keep(await call(client.PATCH('/rounds/{id}', { params: { path: path(), header: seen === undefined ? {} : { 'if-match': `"${seen}"` } }, body: changes })))
     } catch (error) {
       const current = error instanceof ApiError && error.status === 412 ? (error.problem as { current?: Round }).current : undefined
-      if (current) keep(current)
-      throw error
+      if (!(error instanceof ApiError) || !current) throw error
+      keep(current)
+      throw new ApiError('Trong lúc bạn sửa, kỳ đánh giá đã được người khác thay đổi; trang đã hiện nội dung mới nhất và ' +
+        'các ô bạn không sửa đã theo nội dung đó. Kiểm tra lại rồi bấm Lưu để áp dụng thay đổi của bạn.', 412, error.problem)
     }
   }
 
