@@ -6,7 +6,7 @@ import { actorOf } from '../plugins/auth.js'
 import { toAppError } from '../plugins/problem-details.js'
 import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import {
-  AddParticipantsSchema, CreateRoundSchema, IfMatchHeaders, OptionalIfMatchHeaders, RoundPageSchema, RoundSchema, RoundStatusSchema, RoundTransitionSchema,
+  AddParticipantsSchema, CreateRoundSchema, IfMatchHeaders, RoundIfMatchHeaders, RoundPageSchema, RoundSchema, RoundStatusSchema, RoundTransitionSchema,
   RoundUnitParams, SaveSelfAssessmentSchema, SavedSelfAssessmentSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, SetParticipantsSchema,
   SetRoundCatalogsSchema, UnitExtensionSchema, UpdateRoundSchema
 } from '../schemas/rounds.js'
@@ -94,7 +94,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'a round that has moved on answers 412 PRECONDITION_FAILED with `current` (the round as it is now).',
       tags: ['rounds'],
       params: IdParams,
-      headers: OptionalIfMatchHeaders,
+      headers: RoundIfMatchHeaders,
       body: ref(UpdateRoundSchema),
       response: { 200: ref(RoundSchema), ...problems(400, 401, 403, 404, 409, 412) }
     }

@@ -326,8 +326,8 @@ export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The version from the ETag of the last read, e.g. "3"; required (428 without it)' }))
 })
 
-/** If-Match where it is optional: an edit that names a version is refused when the resource has moved on (412). */
-export const OptionalIfMatchHeaders = Type.Object({
+/** If-Match of a round's edit, optional: an edit that names a version is refused when the round has moved on (412). */
+export const RoundIfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The version from the ETag of the last read, e.g. "3": with it, the edit is refused (412) if someone changed the round since; without it, the edit applies to the round as it is' }))
 })
 

@@ -199,6 +199,14 @@ export function assertRoundShown (actor: Actor, status: RoundStatus): void {
   if (status === 'draft' && officerUnitOf(actor) !== null) throw Errors.notFound(noSuch.round)
 }
 
+/** The status of a round the caller may see (assertRoundShown); 404 when there is no such round. */
+export async function shownRoundStatus (db: Executor, actor: Actor, roundId: string): Promise<RoundStatus> {
+  const [round] = await queryRows<{ status: RoundStatus }>(db, sql`select status from rounds where id = ${roundId}`)
+  if (!round) throw Errors.notFound(noSuch.round)
+  assertRoundShown(actor, round.status)
+  return round.status
+}
+
 export async function listRounds (db: Db, actor: Actor, query: { year?: number | undefined, status?: RoundStatus | undefined, limit: number, offset: number }) {
   const conditions: SQL[] = []
   if (query.year !== undefined) conditions.push(eq(roundsTable.year, query.year))

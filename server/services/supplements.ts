@@ -12,8 +12,8 @@ import { audit } from './audit.js'
 import { supplementAnswered, supplementClosed, supplementRequested } from './notifications/events.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
-import { assertRoundShown, showInstant } from './rounds.js'
-import { formatVietnamDateTime, type RoundStatus } from '../domain/lifecycle.js'
+import { showInstant, shownRoundStatus } from './rounds.js'
+import { formatVietnamDateTime } from '../domain/lifecycle.js'
 import { noSuch, onlyUsers, statusName } from '../messages/problems.js'
 import { Text, text as t } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
@@ -80,9 +80,7 @@ async function selectRequests (db: Executor, roundId: string | null, where: SQL)
  * unit's; an appraiser only those touching a field assigned to them.
  */
 export async function listSupplementRequests (db: Executor, actor: Actor, roundId: string, query: { unitId?: string | undefined, status?: SupplementStatus | undefined }): Promise<SupplementRequest[]> {
-  const [round] = await queryRows<{ status: RoundStatus }>(db, sql`select status from rounds where id = ${roundId}`)
-  if (!round) throw Errors.notFound(noSuch.round)
-  assertRoundShown(actor, round.status)
+  await shownRoundStatus(db, actor, roundId)
   await expireDueRequests(db, actor, { roundId, unitId: query.unitId })
   const filters: SQL[] = [sql`sr.round_id = ${roundId}`]
   const principal = actor.principal

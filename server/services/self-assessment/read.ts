@@ -15,7 +15,7 @@ import { Errors } from '../../errors.js'
 import { lastChangeColumn, parseLastChange } from '../audit.js'
 import { catalogShape, type CatalogShape, type ShapeNode } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
-import { assertRoundShown, officerUnitOf, showInstant } from '../rounds.js'
+import { assertRoundShown, officerUnitOf, showInstant, shownRoundStatus } from '../rounds.js'
 import { openRequestsSql, requestLeaves } from '../supplements.js'
 import { noSuch } from '../../messages/problems.js'
 import { type Context, type SelfAssessment, type SelfAssessmentLeaf, type SelfAssessmentTotals, assertCanSee, catalogOf, contextOf, percentOf, toNumber } from './context.js'
@@ -233,9 +233,7 @@ function lateness (row: Record<string, unknown>): { deadline: string | null, ove
 /** One line per participating unit (a unit officer gets only their own), with totals summed by the database. */
 export async function listSelfAssessments (db: Executor, actor: Actor, roundId: string): Promise<SelfAssessmentSummary[]> {
   const onlyUnit = officerUnitOf(actor)
-  const [round] = await queryRows<{ status: RoundStatus }>(db, sql`select status from rounds where id = ${roundId}`)
-  if (!round) throw Errors.notFound(noSuch.round)
-  assertRoundShown(actor, round.status)
+  await shownRoundStatus(db, actor, roundId)
   // An officer's line alone: the sums and not-applicable leaves of their own unit, not of the whole round.
   const ofUnit = onlyUnit === null ? sql`` : sql` and s.unit_id = ${onlyUnit}`
   const rows = await queryRows<Record<string, unknown>>(db, sql`
