@@ -228,6 +228,7 @@ export const historyActionLabels: Record<string, string> = {
   'self_assessment.withdraw': 'Đơn vị rút lại để sửa',
   'appraisal.save': 'Lưu điểm thẩm định',
   'appraisal.accept_self': 'Chấp nhận điểm của đơn vị',
+  'appraisal.acceptance_lapsed': 'Điểm đã chấp nhận hết hiệu lực vì đơn vị sửa điểm',
   'appraisal.finalize': 'Chốt kết quả thẩm định',
   'appraisal.reopen': 'Mở lại thẩm định',
   'supplement.create': 'Yêu cầu bổ sung',

@@ -222,7 +222,8 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Per entry, `input` (the input of the leaf\'s method) and `explanation` replace what was saved; an absent one is kept, null clears it. ' +
         'The answer carries the saved leaves as GET shows them, the new totals and the new version (also the ETag), not the whole self-assessment. ' +
         'Every entry is scored; if any is refused, nothing is saved and each refusal is listed in `errors` as { leafCode, code, message } (422 SELF_ASSESSMENT_INVALID; ' +
-        'a value of the wrong JSON type is a 400 VALIDATION_FAILED whose errors also carry leafCode). A submitted self-assessment is read-only (409). ' + concurrencyNote,
+        'a value of the wrong JSON type is a 400 VALIDATION_FAILED whose errors also carry leafCode). A submitted self-assessment is read-only (409), except the leaves an open supplement request reopens. ' +
+        'Changing a score that the appraisal in progress accepted without a reason withdraws that acceptance (the leaf waits for the appraiser again). ' + concurrencyNote,
       tags: ['self-assessment'],
       params: RoundUnitParams,
       headers: IfMatchHeaders,

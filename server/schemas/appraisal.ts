@@ -101,7 +101,7 @@ export const AppraisalTotalsSchema = Type.Object(appraisalPoints, { $id: 'Apprai
 
 export const AppraisalChangeSchema = Type.Object({
   ...SelfAssessmentChangeSchema.properties,
-  action: Type.String({ description: 'appraisal.save, appraisal.accept_self, appraisal.finalize or appraisal.reopen' })
+  action: Type.String({ description: 'appraisal.save, appraisal.accept_self, appraisal.acceptance_lapsed (the unit changed a score the appraisal had accepted without a reason, which withdrew the acceptance), appraisal.finalize or appraisal.reopen' })
 }, { $id: 'AppraisalChange', description: 'The newest change of the appraisal: after a 412, tells who changed which leaves since the caller\'s read' })
 
 export const AppraisalSchema = Type.Object({
@@ -243,7 +243,7 @@ export const HistoryItemSchema = Type.Object({
   id: Type.Integer({ description: 'The audit row; items are in commit order' }),
   at: instant,
   actor: Type.Object({ type: Type.Enum(['user', 'api_key', 'system']), id: nullable(uuid), name: Type.String(), displayName: nullable(Type.String()) }),
-  action: Type.String({ description: 'self_assessment.save|submit|withdraw, appraisal.save|accept_self|finalize|reopen, supplement.create|answer|close|expire, round.transition, round.extension…' }),
+  action: Type.String({ description: 'self_assessment.save|submit|withdraw, appraisal.save|accept_self|acceptance_lapsed|finalize|reopen, supplement.create|answer|close|expire, round.transition, round.extension…' }),
   entityType: Type.String(),
   entityId: Type.String(),
   leafCodes: nullable(Type.Array(Type.String()), { description: 'Unit history: the leaves a score save touched' }),

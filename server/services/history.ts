@@ -29,7 +29,7 @@ export interface UnitHistory { roundId: string, unit: UnitRef, items: HistoryIte
 
 type AuditRow = Record<string, unknown> & { before: Record<string, unknown> | null, after: Record<string, unknown> | null }
 
-const SCORE_SAVES = ['self_assessment.save', 'appraisal.save', 'appraisal.accept_self']
+const SCORE_SAVES = ['self_assessment.save', 'appraisal.save', 'appraisal.accept_self', 'appraisal.acceptance_lapsed']
 
 async function auditRows (db: Executor, where: SQL): Promise<AuditRow[]> {
   return queryRows<AuditRow>(db, sql`

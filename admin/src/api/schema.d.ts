@@ -888,7 +888,7 @@ export interface paths {
         head?: never;
         /**
          * Save one or many leaves; leaves not listed stay as they are. Answers only what changed: the saved leaves, the new totals and the new version
-         * @description Per entry, `input` (the input of the leaf's method) and `explanation` replace what was saved; an absent one is kept, null clears it. The answer carries the saved leaves as GET shows them, the new totals and the new version (also the ETag), not the whole self-assessment. Every entry is scored; if any is refused, nothing is saved and each refusal is listed in `errors` as { leafCode, code, message } (422 SELF_ASSESSMENT_INVALID; a value of the wrong JSON type is a 400 VALIDATION_FAILED whose errors also carry leafCode). A submitted self-assessment is read-only (409). Send If-Match with the ETag of your last read (the version, e.g. "3"): without it the answer is 428; if the self-assessment changed since, 412 with the current state in `current`. The response carries the new ETag. Refused with SELF_ASSESSMENT_CLOSED unless the round is in self_assessment, and with DEADLINE_PASSED after the unit's deadline (the later of the round's and any extension), by the database clock.
+         * @description Per entry, `input` (the input of the leaf's method) and `explanation` replace what was saved; an absent one is kept, null clears it. The answer carries the saved leaves as GET shows them, the new totals and the new version (also the ETag), not the whole self-assessment. Every entry is scored; if any is refused, nothing is saved and each refusal is listed in `errors` as { leafCode, code, message } (422 SELF_ASSESSMENT_INVALID; a value of the wrong JSON type is a 400 VALIDATION_FAILED whose errors also carry leafCode). A submitted self-assessment is read-only (409), except the leaves an open supplement request reopens. Changing a score that the appraisal in progress accepted without a reason withdraws that acceptance (the leaf waits for the appraiser again). Send If-Match with the ETag of your last read (the version, e.g. "3"): without it the answer is 428; if the self-assessment changed since, 412 with the current state in `current`. The response carries the new ETag. Refused with SELF_ASSESSMENT_CLOSED unless the round is in self_assessment, and with DEADLINE_PASSED after the unit's deadline (the later of the round's and any extension), by the database clock.
          *
          *     **Access.** Roles: unit_officer.
          */
@@ -3707,7 +3707,7 @@ export interface components {
         AppraisalChange: {
             /** Format: date-time */
             at: string;
-            /** @description appraisal.save, appraisal.accept_self, appraisal.finalize or appraisal.reopen */
+            /** @description appraisal.save, appraisal.accept_self, appraisal.acceptance_lapsed (the unit changed a score the appraisal had accepted without a reason, which withdrew the acceptance), appraisal.finalize or appraisal.reopen */
             action: string;
             actor: {
                 /** @enum {string} */
@@ -3738,7 +3738,7 @@ export interface components {
                 name: string;
                 displayName: string | null;
             };
-            /** @description self_assessment.save|submit|withdraw, appraisal.save|accept_self|finalize|reopen, supplement.create|answer|close|expire, round.transition, round.extension… */
+            /** @description self_assessment.save|submit|withdraw, appraisal.save|accept_self|acceptance_lapsed|finalize|reopen, supplement.create|answer|close|expire, round.transition, round.extension… */
             action: string;
             entityType: string;
             entityId: string;

@@ -150,6 +150,8 @@ export interface Context {
   version: number
   submittedAt: Date | null
   updatedAt: Date | null
+  /** The unit's appraisal while it is in progress (a change of the unit's score may withdraw an acceptance in it). */
+  appraisalInProgress: string | null
   /** The database clock of the read. */
   now: Date
 }
@@ -194,6 +196,7 @@ export function contextOf (participation: Participation): Context {
     version: selfAssessment?.version ?? 0,
     submittedAt: selfAssessment?.submittedAt ?? null,
     updatedAt: selfAssessment?.updatedAt ?? null,
+    appraisalInProgress: participation.appraisal?.status === 'in_progress' ? participation.appraisal.id : null,
     now: participation.now
   }
 }

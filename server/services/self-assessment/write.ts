@@ -7,7 +7,7 @@ import { selfAssessmentsTable } from '../../db/schema/index.js'
 import type { CatalogNode } from '../../domain/catalog.js'
 import { milliToNumber, type Milli } from '../../domain/decimal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
-import { type Figures, type FigureChange, figuresAfter, scoreLeaf, normalizeInput } from '../../domain/scoring.js'
+import { type CountedRow, type Figures, type FigureChange, figuresAfter, scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit, auditRow } from '../audit.js'
 import { selfAssessmentSubmitted } from '../notifications/events.js'
@@ -16,6 +16,7 @@ import { type CatalogShape, catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { supplementReopens } from '../supplements.js'
+import { lapseAcceptances } from '../appraisal/lapse.js'
 import { namesVersion, requireIfMatch, versionsMatched, type IfMatch } from '../versions.js'
 import { leafProblem, noSuch, statusName } from '../../messages/problems.js'
 import { text as t } from '../../messages/text.js'
@@ -125,6 +126,15 @@ function definitionsFrom (shape: CatalogShape): Map<string, LeafDefinition> {
   }]))
 }
 
+/** A leaf's self value as the appraisal compares it: null without a score. */
+const selfValueOf = (entry: CountedRow | undefined) => entry === undefined || entry.input === null ? null : { points: entry.points, notApplicable: entry.notApplicable }
+
+const sameSelfValue = (a: CountedRow | undefined, b: CountedRow | undefined): boolean => {
+  const x = selfValueOf(a)
+  const y = selfValueOf(b)
+  return x === null || y === null ? x === y : x.notApplicable === y.notApplicable && x.points === y.points
+}
+
 const blankToNull = (text: string | null | undefined): string | null | undefined =>
   text === undefined ? undefined : text === null || text.trim() === '' ? null : text
 
@@ -222,6 +232,11 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
       before: { version: locked.version - 1, entries: audited.before },
       after: { version: locked.version, entries: audited.after, ...(locked.reopening === null ? {} : { supplementRequestIds: locked.reopening.requestIds }) }
     }))
+    const appraisalId = locked.context.appraisalInProgress
+    if (appraisalId !== null) {
+      const moved = changes.filter((change) => !sameSelfValue(change.old, change.next))
+      await lapseAcceptances(tx, actor, appraisalId, unitId, moved.map((change) => ({ leafCode: change.leafCode, value: selfValueOf(change.next) })))
+    }
     return savedAnswer(tx, locked, new Set(codes), saved, before.files, figuresAfter(before.fields, changes))
   })
 }

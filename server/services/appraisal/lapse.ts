@@ -1,0 +1,66 @@
+// An appraised score taken without a reason is the unit's own score accepted (DOMAIN.md §2.4): when the unit changes
+// that score (answering a supplement request, or in a round moved back to self-assessment), the acceptance no longer
+// holds and is withdrawn, so the desk counts the leaf as waiting again and the appraiser sees it empty beside the new
+// self score, instead of an "appraised" leaf that finalization refuses for want of a reason.
+import { sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { queryRows } from '../../db/rows.js'
+import type { Milli } from '../../domain/decimal.js'
+import { milliToNumber } from '../../domain/decimal.js'
+import type { EnteredInput } from '../../domain/scoring.js'
+import { audit } from '../audit.js'
+import type { Actor } from '../context.js'
+
+/** A leaf's self value after a save: null when the unit cleared its score. */
+export interface SelfAfter { leafCode: string, value: { points: Milli | null, notApplicable: boolean } | null }
+
+interface LapsedRow { leaf_code: string, input: EnteredInput, points_milli: number | null, not_applicable: boolean, version: number | null }
+
+/**
+ * In the unit's save transaction, after its entries are written: deletes the reasonless appraised scores of these
+ * leaves that now differ from the unit's score, bumps the appraisal's version (an appraiser's screen open on the old
+ * acceptance gets 412 and reloads) and audits what was withdrawn as the unit's doing. Only an appraisal in progress;
+ * a finalized one is locked. Returns the withdrawn leaves' codes.
+ */
+export async function lapseAcceptances (tx: Executor, actor: Actor, appraisalId: string, unitId: string, after: readonly SelfAfter[]): Promise<string[]> {
+  if (after.length === 0) return []
+  const rows = await queryRows<LapsedRow>(tx, sql`
+    with lapsed as (
+      delete from appraisal_entries e
+      using appraisals a, unnest(${sql.param(after.map((s) => s.leafCode))}::text[], ${sql.param(after.map((s) => s.value?.points ?? null))}::int[],
+        ${sql.param(after.map((s) => s.value === null ? null : s.value.notApplicable))}::boolean[]) as n(leaf_code, points_milli, not_applicable)
+      where a.id = ${appraisalId} and a.status = 'in_progress' and e.appraisal_id = a.id and e.leaf_code = n.leaf_code
+        and (e.reason is null or btrim(e.reason) = '')
+        and (n.not_applicable is null or e.not_applicable <> n.not_applicable
+          or (not e.not_applicable and e.points_milli is distinct from n.points_milli))
+      returning e.leaf_code, e.input, e.points_milli, e.not_applicable
+    ), bumped as (
+      update appraisals set version = version + 1, updated_at = now()
+      where id = ${appraisalId} and exists (select 1 from lapsed)
+      returning version
+    )
+    select l.leaf_code, l.input, l.points_milli, l.not_applicable, (select version from bumped) as version
+    from lapsed l order by l.leaf_code`)
+  if (rows.length === 0) return []
+  const version = Number(rows[0]?.version)
+  const self = new Map(after.map((s) => [s.leafCode, s.value]))
+  const show = (value: { points: number | null, notApplicable: boolean } | null) =>
+    value === null ? null : { points: value.points === null ? null : milliToNumber(value.points as Milli), notApplicable: value.notApplicable }
+  await audit(tx, actor, {
+    action: 'appraisal.acceptance_lapsed',
+    entityType: 'appraisal',
+    entityId: appraisalId,
+    before: {
+      version: version - 1,
+      unitId,
+      entries: Object.fromEntries(rows.map((row) => [row.leaf_code, { input: row.input, ...show({ points: row.points_milli, notApplicable: row.not_applicable }), reason: null }]))
+    },
+    after: {
+      version,
+      unitId,
+      entries: Object.fromEntries(rows.map((row) => [row.leaf_code, null])),
+      self: Object.fromEntries(rows.map((row) => [row.leaf_code, show(self.get(row.leaf_code) ?? null)]))
+    }
+  })
+  return rows.map((row) => row.leaf_code)
+}
