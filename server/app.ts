@@ -88,6 +88,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     return503OnClosing: true,
+    // Twice the longest path parameter any route accepts (a unit's code or id, 100): a segment a little too long is a
+    // 400 naming the parameter from the route's schema; only one far past any is refused before routing (414).
+    maxParamLength: 200,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(config.DEFAULT_LANGUAGE),
     trustProxy: trustProxyOf(config),
@@ -129,11 +132,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   await app.register(storagePlugin, config)
   await app.register(jobsPlugin, config)
-  // Limits are declared per route (login, public results); other routes are not limited by default. With REDIS_URL
+  // Limits are declared per route (login, public results), and per API key on every route a key reads (auth plugin). With REDIS_URL
   // every instance counts in Redis, so a limit holds across instances; otherwise each process counts in memory.
   const redis = config.REDIS_URL ? await sharedRedis(app, config.REDIS_URL) : undefined
   await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: `${config.REDIS_KEY_PREFIX}rate:`, skipOnError: true } : {}) })
-  await app.register(authPlugin)
+  await app.register(authPlugin, { apiKeyRatePerMinute: config.API_KEY_RATE_PER_MINUTE })
   await app.register(swaggerPlugin)
   for (const schema of sharedSchemas) app.addSchema(schema)
   installValidation(app, { eager: options.eagerSchemas ?? false })

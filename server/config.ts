@@ -44,6 +44,7 @@ export const ConfigSchema = Type.Object({
   PASSWORD_HASH_MEMORY_KIB: Type.Integer({ minimum: 1024, maximum: 1048576, default: 19456, description: 'Memory of each new argon2id password hash, in KiB (default 19 MiB, OWASP\'s minimum); tests use the minimum' }),
   PASSWORD_HASH_ITERATIONS: Type.Integer({ minimum: 1, maximum: 20, default: 2, description: 'Passes of each new argon2id password hash' }),
   LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 30, description: 'Login attempts per minute per client address' }),
+  API_KEY_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200, description: 'Requests per minute of one API key, on every route it may read (counted per key, whatever the address)' }),
   PUBLIC_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 600, description: 'Requests per minute per client address to each public results route (/public/…)' }),
   REPORT_PROVINCE: Type.String({ minLength: 1, maxLength: 100, default: 'Thanh Hóa', description: 'The province: the annual report\'s heading block (UBND TỈNH …) and the place in its date line; the public results page\'s banner and `publisher` of GET /public/rounds' }),
   REPORT_AGENCY: Type.String({ minLength: 1, maxLength: 100, default: 'Sở Nội vụ', description: 'Agency issuing the annual report and publishing the results (the public page\'s banner, `publisher` of GET /public/rounds)' }),

@@ -1,9 +1,10 @@
-// An API key's last use is recorded, but at most once a minute: a burst of reads is not a burst of writes on its row.
+// An API key's last use is recorded, but at most once a minute: a burst of reads is not a burst of writes on its row. Each key
+// has its own rate limit, and a refusal names the scope it lacks.
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
-import { apiKeyHeaders } from './helpers/auth.js'
+import { apiKeyHeaders, loginAs } from './helpers/auth.js'
 
 t.test('last_used_at is written on first use and then at most once a minute', async (t) => {
   const app = await buildTestApp(t)
@@ -21,4 +22,31 @@ t.test('last_used_at is written on first use and then at most once a minute', as
   t.not(await lastUsed(), stale, 'a use a minute later is recorded again')
   await app.db.execute(sql`update api_keys set revoked_at = now()`)
   t.equal((await app.inject({ method: 'GET', url: '/units?limit=1', headers })).statusCode, 401, 'a revoked key still gets nowhere')
+})
+
+t.test('each API key has its own limit per minute on the routes it reads, whatever the address; other keys and users are not held back', async (t) => {
+  const app = await buildTestApp(t, { config: { API_KEY_RATE_PER_MINUTE: 3 } })
+  const first = await apiKeyHeaders(app)
+  const second = await apiKeyHeaders(app)
+  const read = (headers: Record<string, string>, remoteAddress = '127.0.0.1') => app.inject({ method: 'GET', url: '/units?limit=1', headers, remoteAddress })
+  t.same(await Promise.all([read(first), read(first, '10.0.0.2'), read(first, '10.0.0.3')]).then((list) => list.map((r) => r.statusCode)), [200, 200, 200])
+  const refused = await read(first, '10.0.0.4')
+  t.equal(refused.statusCode, 429, 'the fourth request of the key within the minute, from another address too')
+  t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(refused.json().code, 'TOO_MANY_REQUESTS')
+  t.ok(Number(refused.headers['retry-after']) > 0, 'says when to come back')
+  t.equal((await read(second)).statusCode, 200, 'another key has its own count')
+  const admin = await loginAs(app, 'admin')
+  for (let i = 0; i < 5; i++) t.equal((await app.inject({ method: 'GET', url: '/units?limit=1', headers: admin.headers })).statusCode, 200, 'a logged-in user is not counted with keys')
+})
+
+t.test('a key refused a route says which scope it lacks, or that the route is for accounts only', async (t) => {
+  const app = await buildTestApp(t)
+  const unitsOnly = await apiKeyHeaders(app, ['units:read'])
+  const catalogs = await app.inject({ method: 'GET', url: '/catalogs', headers: { ...unitsOnly, 'accept-language': 'en' } })
+  t.equal(catalogs.statusCode, 403)
+  t.match(catalogs.json().detail, /lacks the scope this route needs: catalogs:read/)
+  const users = await app.inject({ method: 'GET', url: '/users', headers: { ...unitsOnly, 'accept-language': 'en' } })
+  t.equal(users.statusCode, 403)
+  t.match(users.json().detail, /for logged-in accounts only/)
 })

@@ -31,6 +31,17 @@ t.test('every answer carries helmet\'s headers, the API docs and errors included
   }
 })
 
+t.test('published results may be shown by other sites (a chart in the portal\'s page); nothing else may be loaded across origins', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  for (const url of ['/public/rounds', '/public/no-such-path']) {
+    t.equal((await app.inject({ method: 'GET', url })).headers['cross-origin-resource-policy'], 'cross-origin', url)
+  }
+  for (const [url, headers] of [['/healthz', {}], ['/units', admin.headers], ['/openapi.json', {}], ['/publicity', {}]] as const) {
+    t.equal((await app.inject({ method: 'GET', url, headers })).headers['cross-origin-resource-policy'], 'same-origin', url)
+  }
+})
+
 t.test('answers to a logged-in caller carry Cache-Control: no-store; public ones keep their own', async (t) => {
   const app = await buildTestApp(t)
   const admin = await loginAs(app, 'admin')
@@ -103,6 +114,9 @@ t.test('an address or headers too long are problem documents with the usual head
   t.ok(long.headers['x-request-id'], 'it has a request id')
   t.equal(long.headers['x-content-type-options'], 'nosniff')
   t.notMatch(long.body, marker, 'the address is not echoed')
+  const over = await send(`/public/rounds/00000000-0000-4000-8000-000000000000/results/department/units/${'u'.repeat(150)}`)
+  t.equal(over.status, 400, 'a parameter a little past its length is the route\'s own refusal')
+  t.match(JSON.parse(over.body), { code: 'VALIDATION_FAILED', errors: [{ in: 'params', pointer: '/unit' }] })
 
   const huge = await send('/healthz', { 'x-filler': 'y'.repeat(20_000) })
   t.equal(huge.status, 431)

@@ -33,7 +33,7 @@ const exempt = (url: string, method: unknown) => url.startsWith(DOCS_PREFIX) || 
 export function describeAccess (access: Access, description?: string): Record<string, unknown> {
   if ('public' in access) return { security: [], 'x-access': { public: true } }
   const who = access.roles.length > 0 ? `Roles: ${access.roles.join(', ')}.` : 'No user role.'
-  const keys = access.scopes?.length ? ` API keys with scope ${access.scopes.join(' or ')}.` : ''
+  const keys = access.scopes?.length ? ` API keys with scope ${access.scopes.join(' or ')} (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).` : ''
   const note = `${access.note ? ` ${access.note}` : ''}${access.beforePasswordChange ? ' Open to an account that must change its temporary password first.' : ''}`
   const security: Record<string, string[]>[] = [{ bearerAuth: [] }]
   if (access.scopes?.length) security.push({ apiKey: [...access.scopes] })

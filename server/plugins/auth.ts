@@ -40,8 +40,23 @@ export function allows (access: Access, principal: Principal | null): boolean {
   return (access.scopes ?? []).some((scope) => principal.scopes.includes(scope))
 }
 
-async function authPlugin (app: FastifyInstance): Promise<void> {
+/** Why an API key may not call a route: the scope it lacks, or that the route is not for keys at all. */
+function keyRefusal (scopes: readonly string[]) {
+  const needed = scopes.join(' or ')
+  return scopes.length > 0
+    ? t(`This API key lacks the scope this route needs: ${needed}.`, `Khóa API này thiếu quyền mà địa chỉ này cần: ${needed}.`)
+    : t('API keys cannot call this route: it is for logged-in accounts only (API keys only read results, rounds, units and catalogs).',
+      'Khóa API không gọi được địa chỉ này: chỉ dành cho tài khoản đăng nhập (khóa API chỉ đọc kết quả, kỳ đánh giá, đơn vị và bộ tiêu chí).')
+}
+
+async function authPlugin (app: FastifyInstance, options: { apiKeyRatePerMinute?: number }): Promise<void> {
   app.decorateRequest('principal', null)
+  // An integrator's key is counted on its own, wherever its requests come from (a public route keeps its per-address limit).
+  const limitKey = app.rateLimit({
+    max: options.apiKeyRatePerMinute ?? 1200,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => `api-key:${request.principal?.id ?? ''}`
+  })
   app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access
     if (!access) return // unknown route: the not-found handler answers
@@ -62,9 +77,10 @@ async function authPlugin (app: FastifyInstance): Promise<void> {
     if (!request.principal) throw Errors.unauthenticated(t('Log in (Authorization: Bearer <token>) or send an API key (X-API-Key).', 'Cần đăng nhập (Authorization: Bearer <token>) hoặc gửi khóa API (X-API-Key).'))
     if (!allows(access, request.principal)) {
       throw Errors.forbidden(request.principal.kind === 'api_key'
-        ? t('This API key has no scope for this route (API keys can only read).', 'Khóa API này không có quyền với địa chỉ này (khóa API chỉ được đọc).')
+        ? keyRefusal(access.scopes ?? [])
         : t(`The role ${request.principal.role} may not do this.`, 'Vai trò của bạn không được làm thao tác này.'))
     }
+    if (request.principal.kind === 'api_key') await limitKey.call(app, request, reply)
     if (request.principal.kind === 'user' && request.principal.mustChangePassword === true && !access.beforePasswordChange) {
       throw Errors.passwordChangeRequired(t('The password of this account was set by an admin: change it first (POST /auth/password), then log in again.',
         'Mật khẩu của tài khoản do quản trị viên cấp: hãy đổi mật khẩu trước (POST /auth/password) rồi đăng nhập lại.'))
@@ -72,7 +88,7 @@ async function authPlugin (app: FastifyInstance): Promise<void> {
   })
 }
 
-export default fp(authPlugin, { name: 'auth', dependencies: ['db', 'access'] })
+export default fp(authPlugin, { name: 'auth', dependencies: ['db', 'access', '@fastify/rate-limit'] })
 
 export function actorOf (request: FastifyRequest): Actor {
   return { principal: request.principal, requestId: request.id, clientAddress: request.ip }

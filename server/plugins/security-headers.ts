@@ -50,8 +50,11 @@ async function securityHeaders (app: FastifyInstance): Promise<void> {
   const everywhere = helmetHeaders(cspDirectives(false))
   // Only the interactive API docs run inline scripts; everything else (the web app, evidence downloads, JSON) may not.
   const docs = helmetHeaders(cspDirectives(true))
+  // Published results and their charts are public data that the provincial portal and other sites show on their own
+  // pages (an <img> of a chart, a fetch of the results): another origin may load them.
+  const published = { ...everywhere, 'cross-origin-resource-policy': 'cross-origin' }
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isDocs(request.url) ? docs : everywhere)
+    reply.headers(request.url.startsWith('/public/') ? published : isDocs(request.url) ? docs : everywhere)
     reply.header('x-request-id', request.id)
     done()
   })

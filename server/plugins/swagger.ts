@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { DOCS_PREFIX, describeAccess } from './access.js'
+import { problems } from '../schemas/common.js'
 import { type ResponseHeaders, withProblemCodes, withResponseHeaders, withTypedParameters, withWebhooks } from './openapi-contract.js'
 
 declare module 'fastify' {
@@ -63,9 +64,15 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
     transform: ({ schema, url, route }) => {
       const config = route.config as { access?: unknown, rateLimit?: unknown, responseHeaders?: ResponseHeaders } | undefined
       if (!schema || !config?.access) return { schema, url }
-      const response = schema.response === undefined
+      const access = config.access as { public?: true, scopes?: readonly string[] }
+      // A route an API key reads answers 429 to a key past its limit per minute (auth plugin).
+      const keyLimited = !('public' in access) && (access.scopes?.length ?? 0) > 0
+      // A path parameter far past any route's length (maxParamLength in app.ts) is refused before routing: 414.
+      const extra = [...(keyLimited ? [429] : []), ...(url.includes(':') ? [414] : [])]
+      const declared = schema.response as Record<string, Record<string, unknown>> | undefined
+      const response = declared === undefined
         ? {}
-        : { response: withResponseHeaders(schema.response as Record<string, Record<string, unknown>>, { rateLimited: config.rateLimit !== undefined, own: config.responseHeaders }) }
+        : { response: withResponseHeaders({ ...problems(...extra), ...declared }, { rateLimited: config.rateLimit !== undefined, own: config.responseHeaders }) }
       return { schema: { ...schema, ...describeAccess(config.access as never, schema.description), ...response } as typeof schema, url }
     },
     transformObject: (document) => withTypedParameters(withWebhooks(withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)))

@@ -151,11 +151,12 @@ export const SaveSelfAssessmentSchema = Type.Object({
 }, {
   $id: 'SaveSelfAssessment',
   additionalProperties: false,
+  description: 'The example fits the 2020 catalog of the provincial departments (Sở, ban, ngành): 1.1.1 is scored by options, 1.1.2 by a range with step 0.25, 3.5.1 by bands of a measurement',
   examples: [{
     entries: [
-      { leafCode: '1.1.1', input: { value: 1 }, explanation: 'Kế hoạch CCHC năm 2020 ban hành tại Quyết định số 15/QĐ-UBND ngày 06/01/2020' },
-      { leafCode: '1.1.2', input: { option: 'dung-han' } },
-      { leafCode: '6.1.1', input: { measurement: 98.5 } }
+      { leafCode: '1.1.1', input: { option: 'a' }, explanation: 'Kế hoạch CCHC năm 2020 ban hành tại Quyết định số 15/QĐ-UBND ngày 06/01/2020' },
+      { leafCode: '1.1.2', input: { value: 0.75 } },
+      { leafCode: '3.5.1', input: { measurement: 98.5 } }
     ]
   }]
 })

@@ -342,7 +342,7 @@ export interface paths {
         };
         /**
          * List unit types (department, district, …)
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope units:read.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope units:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["listUnitTypes"];
         put?: never;
@@ -366,7 +366,7 @@ export interface paths {
         };
         /**
          * List units in Vietnamese alphabetical order, filtered by type, state and a diacritic-insensitive search
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope units:read. A unit officer sees only their own unit.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope units:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). A unit officer sees only their own unit.
          */
         get: operations["listUnits"];
         put?: never;
@@ -410,7 +410,7 @@ export interface paths {
         };
         /**
          * One unit
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope units:read. A unit officer sees only their own unit.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope units:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). A unit officer sees only their own unit.
          */
         get: operations["getUnit"];
         put?: never;
@@ -474,7 +474,7 @@ export interface paths {
         };
         /**
          * List criteria catalogs, newest year first
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["listCatalogs"];
         put?: never;
@@ -520,7 +520,7 @@ export interface paths {
         };
         /**
          * One catalog with its node tree, per-field statistics and its current validation problems
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["getCatalog"];
         put?: never;
@@ -548,7 +548,7 @@ export interface paths {
         };
         /**
          * The catalog as a par-catalog/1 document
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read.
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["exportCatalog"];
         put?: never;
@@ -972,7 +972,7 @@ export interface paths {
          * Results of a round for one unit type, computed now from the current scores (provisional until published)
          * @description Per unit and field the self and appraised points, applicable maxima and percentages; per unit totals, index, gap, classification, rank, rank per field and what-if targets; the average row and counts per classification; and the change against a previous round (compareTo, default the previous year's round; fields matched by clone lineage). Sums are computed by the database; ranks compare exact ratios. With limit (and offset), `units` is that page of the ranking and `page` says where it is; the other parts are always of all units.
          *
-         *     **Access.** Roles: admin. API keys with scope results:read. API keys only when an admin shared the round's provisional results with them (PATCH /rounds/{id}/results/settings); otherwise 403 RESULTS_PROVISIONAL_HIDDEN — published versions are under /rounds/{id}/results/versions and /public.
+         *     **Access.** Roles: admin. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). API keys only when an admin shared the round's provisional results with them (PATCH /rounds/{id}/results/settings); otherwise 403 RESULTS_PROVISIONAL_HIDDEN — published versions are under /rounds/{id}/results/versions and /public.
          */
         get: operations["getRoundResults"];
         put?: never;
@@ -1014,7 +1014,7 @@ export interface paths {
         };
         /**
          * Published versions of a round's results for one unit type, newest first
-         * @description **Access.** Roles: admin. API keys with scope results:read.
+         * @description **Access.** Roles: admin. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["listRoundResultVersions"];
         put?: never;
@@ -1036,7 +1036,7 @@ export interface paths {
          * One published version: the frozen snapshot, exactly as published
          * @description ETag is the version id; send it in If-None-Match to get 304. With limit (and offset), `units` is that page of the ranking and `page` says where it is. A version never changes, so its answer is serialized (and gzipped) once and served from those bytes.
          *
-         *     **Access.** Roles: admin. API keys with scope results:read.
+         *     **Access.** Roles: admin. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["getRoundResultVersion"];
         put?: never;
@@ -1056,7 +1056,7 @@ export interface paths {
         };
         /**
          * Export a published version (default the latest) as CSV (standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON
-         * @description **Access.** Roles: admin. API keys with scope results:read.
+         * @description **Access.** Roles: admin. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["exportRoundResults"];
         put?: never;
@@ -1100,7 +1100,7 @@ export interface paths {
         };
         /**
          * The historical results stored for a round and unit type
-         * @description **Access.** Roles: admin. API keys with scope results:read.
+         * @description **Access.** Roles: admin. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
          */
         get: operations["listHistoricalResults"];
         put?: never;
@@ -3039,23 +3039,24 @@ export interface components {
             reason: string;
         };
         /**
+         * @description The example fits the 2020 catalog of the provincial departments (Sở, ban, ngành): 1.1.1 is scored by options, 1.1.2 by a range with step 0.25, 3.5.1 by bands of a measurement
          * @example {
          *       "entries": [
          *         {
          *           "leafCode": "1.1.1",
          *           "input": {
-         *             "value": 1
+         *             "option": "a"
          *           },
          *           "explanation": "Kế hoạch CCHC năm 2020 ban hành tại Quyết định số 15/QĐ-UBND ngày 06/01/2020"
          *         },
          *         {
          *           "leafCode": "1.1.2",
          *           "input": {
-         *             "option": "dung-han"
+         *             "value": 0.75
          *           }
          *         },
          *         {
-         *           "leafCode": "6.1.1",
+         *           "leafCode": "3.5.1",
          *           "input": {
          *             "measurement": 98.5
          *           }
@@ -4126,6 +4127,11 @@ export interface components {
             /** @enum {string} */
             code?: "PAYLOAD_TOO_LARGE";
         };
+        /** @description A problem document of status 414: its `code` is one of these */
+        Problem414: components["schemas"]["Problem"] & {
+            /** @enum {string} */
+            code?: "URI_TOO_LONG";
+        };
         /** @description A problem document of status 415: its `code` is one of these */
         Problem415: components["schemas"]["Problem"] & {
             /** @enum {string} */
@@ -4867,6 +4873,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -4961,6 +4978,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -5051,6 +5079,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -5129,6 +5168,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5347,6 +5397,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -5501,6 +5562,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -5553,6 +5625,19 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5708,6 +5793,19 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5963,6 +6061,30 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -6057,6 +6179,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -6144,6 +6277,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6237,6 +6381,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -6307,6 +6462,19 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6578,6 +6746,30 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -6663,6 +6855,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6760,6 +6963,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -6839,6 +7053,30 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -6915,6 +7153,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7005,6 +7254,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7113,6 +7373,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -7207,6 +7478,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -7295,6 +7577,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7393,6 +7686,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -7485,6 +7789,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7721,6 +8036,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -7831,6 +8157,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -7922,6 +8259,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8019,6 +8367,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -8113,6 +8472,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -8201,6 +8571,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8295,6 +8676,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8393,6 +8785,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -8469,6 +8872,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8562,6 +8976,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8676,6 +9101,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             422: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -8775,6 +9211,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8882,6 +9329,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem412"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9014,6 +9472,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             428: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -9116,6 +9585,30 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -9210,6 +9703,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -9292,6 +9796,30 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9396,6 +9924,30 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9508,6 +10060,30 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -9584,6 +10160,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9667,6 +10254,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9763,6 +10361,30 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9867,6 +10489,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -10078,6 +10711,23 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             429: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10204,6 +10854,23 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             429: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10302,6 +10969,23 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -10437,6 +11121,23 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             429: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10559,6 +11260,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10668,6 +11380,23 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             429: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10772,6 +11501,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10866,6 +11606,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -10951,6 +11702,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -11040,6 +11802,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -11126,6 +11899,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -11209,6 +11993,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -11302,6 +12097,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -11416,6 +12222,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             422: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -11518,6 +12335,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -11607,6 +12435,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -11718,6 +12557,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem412"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -11836,6 +12686,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -11933,6 +12794,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12025,6 +12897,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12102,6 +12985,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -12200,6 +13094,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12282,6 +13187,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12358,6 +13274,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -12455,6 +13382,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12549,6 +13487,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12626,6 +13575,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -12746,6 +13706,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             415: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12860,6 +13831,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -12947,6 +13929,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -13043,6 +14036,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -13148,6 +14152,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -13309,6 +14324,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -13766,6 +14792,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -13840,6 +14877,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -13926,6 +14974,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -14002,6 +15061,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -14087,6 +15157,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -14164,6 +15245,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
                 };
             };
             /** @description Problem details (RFC 9457) */
