@@ -76,6 +76,20 @@ t.test('public results: ETag from the version, Cache-Control, 304 on If-None-Mat
   t.equal(missing.json().code, 'RESULTS_NOT_PUBLISHED')
   t.equal((await app.inject({ method: 'GET', url: `${url}?version=2` })).statusCode, 404)
   t.equal((await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/district/versions` })).statusCode, 404)
+  t.equal(missing.headers['cache-control'], 'no-store', 'a cache in front does not keep "not published" after publication')
+  // What does not exist is not "not published yet".
+  const nowhere = '00000000-0000-4000-8000-000000000000'
+  for (const path of [`/public/rounds/${nowhere}/results/department`, `/public/rounds/${nowhere}/results/department/versions`,
+    `/public/rounds/${roundId}/results/nonsense`, `/public/rounds/${roundId}/results/nonsense/versions`, `/public/rounds/${roundId}/results/nonsense/units/so-tp`]) {
+    const answer = await app.inject({ method: 'GET', url: path })
+    t.match({ status: answer.statusCode, code: answer.json().code }, { status: 404, code: 'NOT_FOUND' }, path)
+  }
+
+  // The list of versions answers 304 to the ETag it gave, until a version is published.
+  const versions = await app.inject({ method: 'GET', url: `${url}/versions` })
+  t.equal(versions.statusCode, 200)
+  t.ok(versions.headers.etag, 'the list of versions has an ETag')
+  t.equal((await app.inject({ method: 'GET', url: `${url}/versions`, headers: { 'if-none-match': String(versions.headers.etag) } })).statusCode, 304)
 })
 
 t.test('the list of published rounds names who publishes them, from the configuration, and its ETag follows it', async (t) => {

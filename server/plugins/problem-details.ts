@@ -111,6 +111,9 @@ export function sendProblem (reply: FastifyReply, error: AppError): FastifyReply
   const language = requestLanguage(reply.request)
   reply.header('content-language', language)
   reply.header('vary', 'Accept-Language')
+  // A refusal is never kept: a cache in front of the public results must not go on answering "not published" after
+  // the results are out (nor a rate limit's 429 after it lifts).
+  reply.header('cache-control', 'no-store')
   return reply.code(error.statusCode).type('application/problem+json').send(problemDocument(error, reply.request, language))
 }
 

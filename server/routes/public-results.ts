@@ -102,13 +102,16 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
       operationId: 'listPublicResultVersions',
       summary: 'Every published version of a round\'s results for one unit type, newest first; each stays readable',
       tags: ['public'],
+      description: 'ETag names the newest version (a list changes only when a version is published), so If-None-Match answers 304 until the next publication.',
       params: PublicRoundParams,
-      response: { 200: ref(PublicVersionListSchema), ...problems(400, 404, 429) }
+      headers: ConditionalHeaders,
+      response: { 200: ref(PublicVersionListSchema), ...notModifiedResponse, ...problems(400, 404, 429) }
     }
   }, async (request, reply) => {
     const versions = await listResultVersions(app.db, request.params.id, request.params.unitType)
-    if (versions.length === 0) throw Errors.resultsNotPublished(t(`No results of unit type ${request.params.unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${request.params.unitType}.`))
-    reply.header('cache-control', LATEST_CACHE)
+    const newest = versions[0]
+    if (newest === undefined) throw Errors.resultsNotPublished(t(`No results of unit type ${request.params.unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${request.params.unitType}.`))
+    if (answerConditional(request, reply, `W/"versions-${newest.id}"`, LATEST_CACHE)) return reply
     return publicVersionsView(versions)
   })
 

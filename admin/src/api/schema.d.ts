@@ -1181,7 +1181,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every published version of a round's results for one unit type, newest first; each stays readable */
+        /**
+         * Every published version of a round's results for one unit type, newest first; each stays readable
+         * @description ETag names the newest version (a list changes only when a version is published), so If-None-Match answers 304 until the next publication.
+         */
         get: operations["listPublicResultVersions"];
         put?: never;
         post?: never;
@@ -10911,7 +10914,10 @@ export interface operations {
     listPublicResultVersions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag of a copy you hold: 304 when it is still current */
+                "if-none-match"?: string;
+            };
             path: {
                 id: string;
                 unitType: string;
@@ -10925,6 +10931,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
+                    etag?: string;
                     /** @description Requests allowed per window (a minute) from one client address */
                     "x-ratelimit-limit"?: number;
                     /** @description Requests left in the current window */
@@ -10936,6 +10944,21 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublicResultVersionList"];
                 };
+            };
+            /** @description Not modified: the copy named in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             400: {

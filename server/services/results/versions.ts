@@ -58,7 +58,7 @@ export async function listResultVersions (db: Executor, roundId: string, unitTyp
     from result_versions v left join users u on u.id = v.published_by
     where v.round_id = ${roundId} and v.unit_type_code = ${unitType}
     order by v.version desc`)
-  if (rows.length === 0) await assertRoundExists(db, roundId)
+  if (rows.length === 0) await assertRoundAndTypeExist(db, roundId, unitType)
   return rows.map((row, i) => summaryOf({
     id: String(row.id),
     roundId: String(row.round_id),
@@ -75,6 +75,14 @@ export async function listResultVersions (db: Executor, roundId: string, unitTyp
 export async function assertRoundExists (db: Executor, roundId: string): Promise<void> {
   const [round] = await db.select({ id: roundsTable.id }).from(roundsTable).where(eq(roundsTable.id, roundId))
   if (!round) throw Errors.notFound(noSuch.round)
+}
+
+/** Before saying "not published": a round or unit type that does not exist is 404 NOT_FOUND, not something that may come. */
+async function assertRoundAndTypeExist (db: Executor, roundId: string, unitType: string): Promise<void> {
+  const [row] = await queryRows<{ round: boolean, type: boolean }>(db, sql`
+    select exists (select 1 from rounds where id = ${roundId}) as round, exists (select 1 from unit_types where code = ${unitType}) as type`)
+  if (row?.round !== true) throw Errors.notFound(noSuch.round)
+  if (row.type !== true) throw Errors.notFound(noSuch.unitType(unitType))
 }
 
 interface VersionPointer { id: string, version: number, latest: boolean }
@@ -105,12 +113,16 @@ export async function resolveVersion (db: Executor, roundId: string, unitType: s
 }
 
 async function queryPointer (db: Executor, roundId: string, unitType: string, version: number | undefined): Promise<VersionPointer> {
-  const rows = await queryRows<{ id: string, version: number, latest: number }>(db, sql`
-    select id, version, (select max(version) from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}) as latest
-    from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}
-    ${version === undefined ? sql`order by version desc limit 1` : sql`and version = ${version}`}`)
-  const row = rows[0]
-  if (!row) {
+  // One statement, also on a miss: whether the round and the unit type exist tells "not found" from "not published".
+  const [row] = await queryRows<{ id: string | null, version: number | null, latest: number | null, round: boolean, type: boolean }>(db, sql`
+    select v.id, v.version, (select max(version) from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}) as latest,
+      exists (select 1 from rounds where id = ${roundId}) as round, exists (select 1 from unit_types where code = ${unitType}) as type
+    from (select 1) as one left join lateral (
+      select id, version from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}
+      ${version === undefined ? sql`order by version desc limit 1` : sql`and version = ${version}`}) v on true`)
+  if (row?.round !== true) throw Errors.notFound(noSuch.round)
+  if (row.type !== true) throw Errors.notFound(noSuch.unitType(unitType))
+  if (row.id === null) {
     throw Errors.resultsNotPublished(version === undefined
       ? t(`No results of unit type ${unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${unitType}.`)
       : t(`There is no published version ${version} of these results.`, `Không có phiên bản ${version} đã công bố của kết quả này.`))
