@@ -96,6 +96,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'POST /rounds/{id}/historical-results': ['admin'],
   'GET /rounds/{id}/historical-results': { callers: ['admin', 'apiKey'], scope: 'results:read' },
   'GET /public/rounds': everyone,
+  'GET /public/units/{unit}/results': everyone,
   'GET /public/rounds/{id}/results/{unitType}': everyone,
   'GET /public/rounds/{id}/results/{unitType}/units/{unit}': everyone,
   'GET /public/rounds/{id}/results/{unitType}/versions': everyone,

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
 import { RESULTS_CSV, reportRows } from './helpers/results.js'
-import { historicalRound, loadReferenceData } from './helpers/rounds.js'
+import { deadlinesFromNow, historicalRound, loadReferenceData, openRound } from './helpers/rounds.js'
 
 t.test('historical results: import, validation, results from them and year-over-year change', async (t) => {
   const app = await buildTestApp(t)
@@ -156,4 +156,22 @@ t.test('historical results load from the excel-vi CSV and from XLSX as from the 
     t.match(reverse.errors, [{ code: 'wrong_separator', separator: { found: ',', expected: ';' } }])
     t.same(await stored(), expected, 'nothing changed')
   })
+})
+
+t.test('a round of the year before that is still under way is no comparison, unless an admin names it', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const underWay = await openRound(app, admin, data)
+  const next = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: '2021', title: 'Kỳ đánh giá năm 2021', year: 2021, ...deadlinesFromNow() } })
+  t.equal(next.statusCode, 201)
+  const nextId: string = next.json().id
+  t.equal((await app.inject({ method: 'PUT', url: `/rounds/${nextId}/catalogs`, headers: admin.headers, payload: { catalogs: [{ unitType: 'department', catalogId: data.catalogs.department }] } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${nextId}/participants`, headers: admin.headers, payload: { unitTypes: ['department'] } })).statusCode, 200)
+
+  const results = await app.inject({ method: 'GET', url: `/rounds/${nextId}/results?unitType=department`, headers: admin.headers })
+  t.equal(results.statusCode, 200)
+  t.equal(results.json().comparison, null, 'the 2020 round has neither published nor imported results: nothing to compare with')
+  const named = await app.inject({ method: 'GET', url: `/rounds/${nextId}/results?unitType=department&compareTo=${String(underWay.id)}`, headers: admin.headers })
+  t.match(named.json().comparison, { round: { id: underWay.id }, source: 'provisional' }, 'named, it is computed now and says so')
 })

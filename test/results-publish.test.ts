@@ -92,6 +92,36 @@ t.test('public results: ETag from the version, Cache-Control, 304 on If-None-Mat
   t.equal((await app.inject({ method: 'GET', url: `${url}/versions`, headers: { 'if-none-match': String(versions.headers.etag) } })).statusCode, 304)
 })
 
+t.test('one unit across the years: its line in the latest published version of each round, newest year first', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  // The year before, published twice (a correction moved Sở Tư pháp to rank 3), as publication writes versions.
+  const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: '2019', title: 'Kỳ đánh giá năm 2019', year: 2019 } })
+  const earlier: string = created.json().id
+  for (const [version, rank] of [[1, 7], [2, 3]] as const) {
+    await rawSql(app, `insert into result_versions (round_id, unit_type_code, version, catalog_id, input_hash, snapshot)
+      select '${earlier}', unit_type_code, ${version}, catalog_id, 'h${version}',
+        jsonb_set(jsonb_set(snapshot, '{round}', '{"id": "${earlier}", "code": "2019", "title": "Kỳ đánh giá năm 2019", "year": 2019}'),
+          '{units}', (select jsonb_agg(case when u -> 'unit' ->> 'code' = 'SO-TP' then jsonb_set(u, '{rank}', '${rank}') else u end) from jsonb_array_elements(snapshot -> 'units') u))
+      from result_versions where round_id = '${roundId}' and unit_type_code = 'department'`)
+  }
+
+  const history = await app.inject({ method: 'GET', url: '/public/units/so-tp/results' })
+  t.equal(history.statusCode, 200)
+  const body = history.json()
+  t.match(body, { unit: { code: 'SO-TP', name: 'Sở Tư pháp' }, unitType: { code: 'department' } })
+  t.same(body.items.map((item: { round: { year: number }, version: { number: number }, rank: number }) => [item.round.year, item.version.number, item.rank]), [[2020, 1, 7], [2019, 2, 3]])
+  t.match(body.items[0], { ranked: 20, self: { points: 99.5, display: '99.50' }, appraised: { points: 89, index: '89', indexDisplay: '89.00' }, classification: { label: 'Tốt' } })
+  t.same((await app.inject({ method: 'GET', url: `/public/units/${String(body.unit.id)}/results` })).json(), body, 'by id as by code')
+  t.equal((await app.inject({ method: 'GET', url: '/public/units/so-tp/results', headers: { 'if-none-match': String(history.headers.etag) } })).statusCode, 304)
+
+  const district = await app.inject({ method: 'GET', url: '/public/units/h-dong-son/results' })
+  t.match(district.json(), { unitType: { code: 'district' }, items: [] }, 'a unit with nothing published has an empty history')
+  const unknown = await app.inject({ method: 'GET', url: '/public/units/no-such-unit/results' })
+  t.match({ status: unknown.statusCode, code: unknown.json().code }, { status: 404, code: 'NOT_FOUND' })
+})
+
 t.test('the list of published rounds names who publishes them, from the configuration, and its ETag follows it', async (t) => {
   const thanhHoa = await buildTestApp(t)
   const list = await thanhHoa.inject({ method: 'GET', url: '/public/rounds' })

@@ -7,8 +7,9 @@ import { Errors } from '../errors.js'
 import { problems, ref } from '../schemas/common.js'
 import {
   ConditionalHeaders, ExportQuery, PublicResultsSchema, PublicRoundParams, PublicUnitParams, PublicUnitResultSchema,
-  PublicVersionListSchema, PublishedRoundListSchema, VersionQuery
+  PublicUnitHistorySchema, PublicVersionListSchema, PublishedRoundListSchema, VersionQuery
 } from '../schemas/results.js'
+import { publicUnitHistory } from '../services/results/unit-history.js'
 import { exportResults } from '../services/exports.js'
 import {
   getPublishedResults, listPublishedRounds, listResultVersions, publicResultsView, publicUnitView, publicVersionsView, type PublishedVersion
@@ -48,6 +49,25 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     }
   }, async (request, reply) => {
     const body = { publisher: options.publisher, items: await listPublishedRounds(app.db) }
+    const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
+    if (answerConditional(request, reply, etag, LATEST_CACHE)) return reply
+    return body
+  })
+
+  app.get('/public/units/:unit/results', {
+    config,
+    schema: {
+      operationId: 'getPublicUnitHistory',
+      summary: 'One unit\'s published results across rounds (years), newest first: rank among how many, index, classification, self and appraised totals',
+      description: 'The unit by id or by code (any case); the rounds of its unit type whose published results rank it, each from its latest version. ' +
+        'For the per-field breakdown of one year, follow `round.id` to /public/rounds/{id}/results/{unitType}/units/{unit}.',
+      tags: ['public'],
+      params: Type.Object({ unit: Type.String({ minLength: 1, maxLength: 100, description: 'Unit id or unit code' }) }),
+      headers: ConditionalHeaders,
+      response: { 200: ref(PublicUnitHistorySchema), ...notModifiedResponse, ...problems(400, 404, 429) }
+    }
+  }, async (request, reply) => {
+    const body = await publicUnitHistory(app.db, request.params.unit)
     const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
     if (answerConditional(request, reply, etag, LATEST_CACHE)) return reply
     return body

@@ -103,7 +103,7 @@ const averageChange = Type.Object({ code: Type.String(), change: ratio('Mean now
 
 export const ComparisonSchema = Type.Object({
   round: Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String(), year: Type.Integer() }),
-  source: Type.Enum(['published', 'historical', 'provisional'], { description: 'The previous round\'s latest published version, its imported historical results, or a live computation' }),
+  source: Type.Enum(['published', 'historical', 'provisional'], { description: 'The previous round\'s latest published version, its imported historical results, or (only for a round named by compareTo) a live computation' }),
   version: nullable(Type.Integer()),
   fields: Type.Array(Type.Object({ code: Type.String(), previousCode: Type.String() }), { description: 'Fields matched through the catalogs\' clone lineage' }),
   average: nullable(Type.Object({
@@ -274,6 +274,20 @@ export const PublicUnitResultSchema = Type.Object({
   result: ref(UnitResultSchema)
 }, { $id: 'PublicUnitResult' })
 
+export const PublicUnitHistorySchema = Type.Object({
+  unit: ref(ResultUnitRefSchema),
+  unitType: Type.Object({ code: Type.String(), name: Type.String() }),
+  items: Type.Array(Type.Object({
+    round: ref(ResultRoundRefSchema),
+    version: Type.Object({ number: Type.Integer({ minimum: 1 }), publishedAt: Type.String({ format: 'date-time' }) }, { description: 'The latest published version of that round, which these figures are' }),
+    ranked: Type.Integer({ minimum: 1, description: 'Units ranked in that version' }),
+    rank: Type.Integer({ minimum: 1 }),
+    self: Type.Object({ points: exactPoints('Self-assessed total'), display }),
+    appraised: Type.Object({ points: exactPoints('Appraised total'), display, index: ratio('Appraised index'), indexDisplay: display }),
+    classification: ref(BandRefSchema)
+  }), { description: 'Every round whose published results rank the unit, newest year first' })
+}, { $id: 'PublicUnitHistory', description: 'One unit\'s published results across rounds (years), from the latest version of each' })
+
 export const PublicVersionListSchema = Type.Object({ items: Type.Array(ref(PublicVersionListItemSchema)) }, { $id: 'PublicResultVersionList' })
 
 // ---- historical results ----
@@ -312,7 +326,7 @@ export const VersionPageQuery = Type.Object({
 export const ResultsQuery = Type.Object({
   unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }),
   ...pageOfUnits,
-  compareTo: Type.Optional(Type.String({ format: 'uuid', description: 'Round to compare with; default: the round of the previous year that has results for this unit type' }))
+  compareTo: Type.Optional(Type.String({ format: 'uuid', description: 'Round to compare with (its published results, imported historical results, or else computed now: provisional); default: the round of the previous year whose results for this unit type are published or imported, never one still under way' }))
 })
 
 export const VersionQuery = Type.Object({
@@ -359,5 +373,5 @@ registerShared(
   UnitResultSchema, AverageRowSchema, ComparisonSchema, ResultFieldSchema, ClassificationCountSchema, ResultRoundRefSchema, ResultCatalogRefSchema,
   ResultVersionInfoSchema, ResultSetSchema, ResultVersionSummarySchema, PublishResultsSchema, ResultSettingsSchema, UpdateResultSettingsSchema,
   PublicVersionSchema, PublicVersionListItemSchema, PublishedRoundSchema, PublishedRoundListSchema, PublicUnitSummarySchema, PublicResultsSchema, PublicUnitResultSchema,
-  PublicVersionListSchema, HistoricalImportSchema, HistoricalImportResultSchema, HistoricalUnitSchema
+  PublicVersionListSchema, PublicUnitHistorySchema, HistoricalImportSchema, HistoricalImportResultSchema, HistoricalUnitSchema
 )

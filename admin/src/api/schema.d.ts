@@ -1134,6 +1134,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/units/{unit}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One unit's published results across rounds (years), newest first: rank among how many, index, classification, self and appraised totals
+         * @description The unit by id or by code (any case); the rounds of its unit type whose published results rank it, each from its latest version. For the per-field breakdown of one year, follow `round.id` to /public/rounds/{id}/results/{unitType}/units/{unit}.
+         */
+        get: operations["getPublicUnitHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/rounds/{id}/results/{unitType}": {
         parameters: {
             query?: never;
@@ -3330,7 +3350,7 @@ export interface components {
                 year: number;
             };
             /**
-             * @description The previous round's latest published version, its imported historical results, or a live computation
+             * @description The previous round's latest published version, its imported historical results, or (only for a round named by compareTo) a live computation
              * @enum {string}
              */
             source: "published" | "historical" | "provisional";
@@ -3577,6 +3597,44 @@ export interface components {
         };
         PublicResultVersionList: {
             items: components["schemas"]["PublicResultVersionListItem"][];
+        };
+        /** @description One unit's published results across rounds (years), from the latest version of each */
+        PublicUnitHistory: {
+            unit: components["schemas"]["ResultUnitRef"];
+            unitType: {
+                code: string;
+                name: string;
+            };
+            /** @description Every round whose published results rank the unit, newest year first */
+            items: {
+                round: components["schemas"]["ResultRoundRef"];
+                /** @description The latest published version of that round, which these figures are */
+                version: {
+                    number: number;
+                    /** Format: date-time */
+                    publishedAt: string;
+                };
+                /** @description Units ranked in that version */
+                ranked: number;
+                rank: number;
+                self: {
+                    /** @description Self-assessed total: exact, a JSON number of thousandths (e.g. 19.25) */
+                    points: number;
+                    /** @description Rounded half up to 2 decimals, as the report prints it (9.125 → "9.13") */
+                    display: string;
+                };
+                appraised: {
+                    /** @description Appraised total: exact, a JSON number of thousandths (e.g. 19.25) */
+                    points: number;
+                    /** @description Rounded half up to 2 decimals, as the report prints it (9.125 → "9.13") */
+                    display: string;
+                    /** @description Appraised index: the exact decimal when it ends within 9 places, otherwise 6 places. Ranks and classifications compare the exact ratio. */
+                    index: string;
+                    /** @description Rounded half up to 2 decimals, as the report prints it (9.125 → "9.13") */
+                    indexDisplay: string;
+                };
+                classification: components["schemas"]["BandRef"];
+            }[];
         };
         /** @description Either csv or xlsx */
         HistoricalImport: {
@@ -9521,7 +9579,7 @@ export interface operations {
                 limit?: number;
                 /** @description Units to skip in rank order (default 0) */
                 offset?: number;
-                /** @description Round to compare with; default: the round of the previous year that has results for this unit type */
+                /** @description Round to compare with (its published results, imported historical results, or else computed now: provisional); default: the round of the previous year whose results for this unit type are published or imported, never one still under way */
                 compareTo?: string;
             };
             header?: never;
@@ -10585,6 +10643,144 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    getPublicUnitHistory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of a copy you hold: 304 when it is still current */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description Unit id or unit code */
+                unit: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One unit's published results across rounds (years), from the latest version of each */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
+                    etag?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUnitHistory"];
+                };
+            };
+            /** @description Not modified: the copy named in If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Requests allowed per window (a minute) from one client address */
+                    "x-ratelimit-limit"?: number;
+                    /** @description Requests left in the current window */
+                    "x-ratelimit-remaining"?: number;
+                    /** @description Seconds until the window starts again */
+                    "x-ratelimit-reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
             };
             /** @description Problem details (RFC 9457) */
             429: {

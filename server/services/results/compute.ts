@@ -113,20 +113,28 @@ export async function computeLiveResults (db: Executor, roundId: string, unitTyp
 }
 
 /**
- * The previous round's results for the comparison: its latest published version when there is one, otherwise its
- * historical results or a live computation. Fields are matched through the clone lineage of the catalogs
- * (catalog_nodes.source_node_id, followed back through several clones).
+ * The previous round's results for the comparison. By default the round of the year before that has official figures
+ * (its latest published version, else its imported historical results), never one still under way, so a published
+ * version never freezes another round's live figures. `compareTo` names any round: its published version, historical
+ * results, or else a live computation (an admin's look, marked provisional). Fields are matched through the clone
+ * lineage of the catalogs (catalog_nodes.source_node_id, followed back through several clones).
  */
 async function previousResults (db: Executor, context: ResultContext, fields: readonly ResultField[], compareTo: string | undefined): Promise<PreviousResults | null> {
   let previousId: string | undefined = compareTo
   if (previousId === undefined) {
+    // Only official figures of the year before: its published results, or a report's imported ones. A round of that
+    // year still under way is no comparison (its live figures would be frozen into a published version).
     const [row] = await queryRows<{ id: string }>(db, sql`
-      select r.id from rounds r
-      where r.year = ${context.round.year - 1} and r.id <> ${context.round.id}
-        and exists (select 1 from round_catalogs rc where rc.round_id = r.id and rc.unit_type_code = ${context.unitType.code})
-      order by exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = ${context.unitType.code}) desc,
-        exists (select 1 from historical_results h join units u on u.id = h.unit_id where h.round_id = r.id and u.unit_type_code = ${context.unitType.code}) desc,
-        r.code
+      select r.id from (
+        select r.id, r.code,
+          exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = ${context.unitType.code}) as published,
+          exists (select 1 from historical_results h join units u on u.id = h.unit_id where h.round_id = r.id and u.unit_type_code = ${context.unitType.code}) as historical
+        from rounds r
+        where r.year = ${context.round.year - 1} and r.id <> ${context.round.id}
+          and exists (select 1 from round_catalogs rc where rc.round_id = r.id and rc.unit_type_code = ${context.unitType.code})
+      ) r
+      where r.published or r.historical
+      order by r.published desc, r.historical desc, r.code
       limit 1`)
     if (!row) return null
     previousId = row.id
