@@ -1,6 +1,6 @@
 // Browser checks of the accounts the Sở hands out: the officer accounts of the units made in one go (a new unit
-// gets one, the demo's units keep theirs), the list of temporary passwords downloaded once, and the officer's first
-// login, which leads to changing that password before anything else, then to their unit.
+// gets one, the demo's units keep theirs), the list of temporary passwords downloaded once (Esc does not close it
+// before), and the officer's first login, which leads to changing that password before anything else, then to their unit.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { assert, type BrowserChecks } from './checks.js'
@@ -26,6 +26,10 @@ export async function accountChecks (c: BrowserChecks): Promise<void> {
     await dialog.getByText('27 đơn vị đã có cán bộ đầu mối, được giữ nguyên.').waitFor()
     password = (await row.locator('.password').innerText()).trim()
     assert(/^\w{4}-\w{4}-\w{4}$/.test(password), `the temporary password reads "${password}"`)
+    // Esc before the list is saved does not throw the only copy of the passwords away: it says why.
+    await page.keyboard.press('Escape')
+    await dialog.getByTestId('close-blocked').waitFor()
+    assert(await row.isVisible(), 'Esc closed the passwords before they were saved')
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Tải danh sách (.csv)' }).click()])
     const path = join(c.work, download.suggestedFilename())
     await download.saveAs(path)

@@ -25,18 +25,21 @@ export interface CurrentRound {
 /** In progress first (self-assessment, appraisal, finalized but not published), else one being prepared (draft). */
 const CURRENT_ORDER: RoundStatus[] = ['self_assessment', 'appraisal', 'finalized', 'draft']
 
-/** The rounds (the newest 100 are enough to find the current one) and how many there are in all. */
-async function rounds (): Promise<{ total: number, current: CurrentRound | null }> {
-  const { items, total } = await call(client.GET('/rounds', { params: { query: { limit: 100, offset: 0 } } }))
-  return { total, current: await currentRound(items) }
-}
+/** Another round under way at the same time (a new year opened before the last one is published): a link to it. */
+export interface OtherRound { id: string, title: string, status: RoundStatus }
 
-async function currentRound (items: RoundSummary[]): Promise<CurrentRound | null> {
+/** The rounds (the newest 100 are enough to find the current one) and how many there are in all. */
+async function rounds (): Promise<{ total: number, current: CurrentRound | null, others: OtherRound[] }> {
+  const { items, total } = await call(client.GET('/rounds', { params: { query: { limit: 100, offset: 0 } } }))
   const ranked = items
     .filter((round) => CURRENT_ORDER.includes(round.status))
     .sort((a, b) => CURRENT_ORDER.indexOf(a.status) - CURRENT_ORDER.indexOf(b.status) || b.year - a.year || b.createdAt.localeCompare(a.createdAt))
-  const round = ranked[0]
-  if (!round) return null
+  const [first, ...rest] = ranked
+  const others = first?.status === 'draft' ? [] : rest.filter((round) => round.status !== 'draft').map(({ id, title, status }) => ({ id, title, status }))
+  return { total, current: first === undefined ? null : await currentRound(first), others }
+}
+
+async function currentRound (round: RoundSummary): Promise<CurrentRound> {
   const path = { params: { path: { id: round.id } } }
   const [selfAssessments, requests] = await Promise.all([
     call(client.GET('/rounds/{id}/self-assessments', path)),
@@ -67,6 +70,8 @@ export interface Overview {
   latestResults: { roundId: string, title: string, unitType: string, unitTypeName: string, version: number, publishedAt: string } | null
   users: number | null
   recent: AuditEntry[]
+  /** Rounds under way besides the current one. */
+  otherRounds: OtherRound[]
   current: CurrentRound | null
 }
 
@@ -78,7 +83,7 @@ export function useOverview (isAdmin: () => boolean) {
       call(client.GET('/catalogs', { params: { query: { ...page, status: 'published' } } })),
       call(client.GET('/catalogs', { params: { query: { ...page, status: 'draft' } } })),
       rounds(),
-      call(client.GET('/public/rounds'))
+      call(client.GET('/public/rounds', { cache: 'no-cache' }))
     ])
     const newest = publishedRounds.items[0]
     const firstType = newest?.results[0]
@@ -95,6 +100,6 @@ export function useOverview (isAdmin: () => boolean) {
       users = userPage.total
       recent = auditPage.items
     }
-    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, rounds: roundList.total, latestResults, users, recent, current: roundList.current }
+    return { activeUnits: units.total, publishedCatalogs: published.total, draftCatalogs: drafts.total, rounds: roundList.total, latestResults, users, recent, current: roundList.current, otherRounds: roundList.others }
   })
 }

@@ -156,7 +156,8 @@ function fromPublic (first: PublicResults, items: PublicResults['items']): Resul
 export async function fetchPublicResults (id: string, unitType: string, version?: number): Promise<ResultView> {
   // The public list comes a page at a time; a province has a few dozen units of a type, so one page is usual.
   const first = await call(client.GET('/public/rounds/{id}/results/{unitType}', {
-    params: { path: { id, unitType }, query: { version, limit: 1000, offset: 0 } }
+    params: { path: { id, unitType }, query: { version, limit: 1000, offset: 0 } },
+    cache: 'no-cache'
   }))
   const items = [...first.items]
   while (items.length < first.total) {
@@ -175,7 +176,9 @@ export function useResults (isAdmin: () => boolean) {
   const unitType = ref('')
 
   const rounds = useLoader<ResultRoundOption[]>(async () => {
-    const published = (await call(client.GET('/public/rounds'))).items
+    // Staff screens ask the server each time (ETag → 304): a browser may keep the public list a minute, and an admin
+    // who has just published must see it here at once (the Word report's unit types follow it).
+    const published = (await call(client.GET('/public/rounds', { cache: 'no-cache' }))).items
     if (!isAdmin()) return published.map(({ id, code, title, year, results }) => ({ id, code, title, year, status: null, published: results }))
     const [all] = await Promise.all([fetchAllRounds(), loadUnitTypes()])
     const publishedById = new Map(published.map((round) => [round.id, round.results]))
@@ -216,7 +219,7 @@ export function useResults (isAdmin: () => boolean) {
       }))
     }
     try {
-      const list = await call(client.GET('/public/rounds/{id}/results/{unitType}/versions', { params: { path: { id: roundId.value, unitType: unitType.value } } }))
+      const list = await call(client.GET('/public/rounds/{id}/results/{unitType}/versions', { params: { path: { id: roundId.value, unitType: unitType.value } }, cache: 'no-cache' }))
       return list.items.map((item) => ({ ...item, publishedBy: undefined }))
     } catch (caught) {
       // Nothing published yet is an empty history, not a failure.
