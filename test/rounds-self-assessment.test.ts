@@ -188,9 +188,17 @@ t.test('a unit goes through self-assessment as the portal would: saves in severa
   t.equal((await unit.post('withdraw')).json().code, 'DEADLINE_PASSED', 'an extension that has ended closes again')
   t.match(await lineOf('SO-TP'), { status: 'submitted', overdue: false }, 'a unit that submitted is not late, whatever the clock says')
 
-  // Once the round moves on, units cannot write whatever the deadline says.
+  // The round does not move on while a unit that has not submitted still has time (SO-TC's extension): that would cut
+  // it off. Withdrawn, the extension no longer holds the round; a unit that submitted does not hold it either.
   await app.db.execute(sql`update round_units set extension_until = now() + interval '1 day' where unit_id = ${unitId}`)
-  t.equal((await app.inject({ method: 'POST', url: `/rounds/${round.id}/transition`, headers: admin.headers, payload: { to: 'appraisal' } })).statusCode, 200)
+  const toAppraisal = () => app.inject({ method: 'POST', url: `/rounds/${round.id}/transition`, headers: admin.headers, payload: { to: 'appraisal' } })
+  const early = await toAppraisal()
+  t.equal(early.statusCode, 409)
+  t.match(early.json(), { code: 'ROUND_NOT_READY', detail: /1 unit\(s\) have not submitted and may still do so until their deadline: SO-TC/, units: [{ code: 'SO-TC', closesAt: /\+07:00$/ }] })
+  t.equal(early.json().units.length, 1, 'only the unit still in time is named')
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${round.id}/units/${otherUnit}/extension`, headers: admin.headers, payload: { until: null, reason: 'Đóng tự đánh giá' } })).statusCode, 200)
+  // Once the round moves on, units cannot write whatever the deadline says.
+  t.equal((await toAppraisal()).statusCode, 200)
   const afterRound = await unit.post('withdraw')
   t.equal(afterRound.statusCode, 409)
   t.equal(afterRound.json().code, 'SELF_ASSESSMENT_CLOSED')

@@ -142,6 +142,11 @@ t.test('opening checks everything at once; catalogs must be published and of the
   const backWithoutReason = await transition('draft')
   t.equal(backWithoutReason.statusCode, 409)
   t.match(backWithoutReason.json(), { code: 'ROUND_TRANSITION_INVALID', reasonCode: 'reason_required' })
+  // Appraisal does not begin while units may still submit: the admin closes self-assessment by its deadline first.
+  const early = await transition('appraisal')
+  t.match(early.json(), { code: 'ROUND_NOT_READY', detail: /21 unit\(s\) have not submitted and may still do so/ })
+  t.equal(early.json().units.length, 21)
+  t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: { selfAssessmentClosesAt: new Date(Date.now() - 60_000).toISOString() } })).statusCode, 200)
   t.equal((await transition('appraisal')).statusCode, 200)
   const back = await transition('self_assessment', 'Sở Tài chính xin bổ sung hồ sơ tự đánh giá')
   t.equal(back.statusCode, 200)

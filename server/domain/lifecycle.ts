@@ -75,6 +75,8 @@ export type TransitionCondition =
   | 'ready_to_open'
   /** Back to draft, where catalogs can change: no unit has started its self-assessment. */
   | 'nothing_started'
+  /** Closing self-assessment: no unit can still submit (each has submitted, or its deadline and extension have passed). */
+  | 'self_assessment_over'
   /** Closing appraisal for good: every participant's appraisal is finalized. */
   | 'appraisals_finalized'
   /** Published means the results are out: every unit type taking part has a published version. */
@@ -84,6 +86,7 @@ export type TransitionCondition =
 export function transitionConditions (from: RoundStatus, to: RoundStatus): TransitionCondition[] {
   if (from === 'draft' && to === 'self_assessment') return ['ready_to_open']
   if (to === 'draft') return ['nothing_started']
+  if (from === 'self_assessment' && to === 'appraisal') return ['self_assessment_over']
   if (from === 'appraisal' && to === 'finalized') return ['appraisals_finalized']
   if (to === 'published') return ['results_published']
   return []

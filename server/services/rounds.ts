@@ -408,6 +408,24 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
       }
       return
     }
+    case 'self_assessment_over': {
+      // Moving on cuts every unit off: not while one that has not submitted may still do so by its own deadline.
+      const open = await queryRows<{ code: string, name: string, closes_at: unknown }>(tx, sql`
+        select u.code, u.name, greatest(r.self_assessment_closes_at, ru.extension_until) as closes_at
+        from round_units ru join units u on u.id = ru.unit_id join rounds r on r.id = ru.round_id
+        left join self_assessments sa on sa.round_id = ru.round_id and sa.unit_id = ru.unit_id
+        where ru.round_id = ${id} and (sa.status is distinct from 'submitted')
+          and coalesce(now() < greatest(r.self_assessment_closes_at, ru.extension_until), false)
+        order by u.sort_key`)
+      if (open.length > 0) {
+        const shown = (format: (at: Date) => string) => `${open.slice(0, 10).map((unit) => `${unit.code} (${format(new Date(String(unit.closes_at)))})`).join(', ')}${open.length > 10 ? ', …' : ''}`
+        throw Errors.roundNotReady(t(`${open.length} unit(s) have not submitted and may still do so until their deadline: ${shown((at) => at.toISOString())}. Wait for the deadline, or move it (and any extension) to now to close self-assessment early.`,
+          `${open.length} đơn vị chưa nộp và vẫn còn hạn tự đánh giá: ${shown(formatVietnamDateTime)}. Hãy chờ hết hạn, hoặc sửa hạn tự đánh giá (và gia hạn riêng, nếu có) về thời điểm hiện tại để kết thúc sớm.`), {
+          extra: { units: open.map((unit) => ({ code: unit.code, name: unit.name, closesAt: showInstant(new Date(String(unit.closes_at))) })) }
+        })
+      }
+      return
+    }
     case 'appraisals_finalized': {
       const open = await queryRows<{ code: string }>(tx, sql`
         select u.code from round_units ru join units u on u.id = ru.unit_id

@@ -116,11 +116,13 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
 
   const selfDeadline = `${day(3)} 17:00`
   const pastDeadline = `${day(-3)} 17:00`
-  const setSelfDeadline = async (value: string) => {
+  const setSelfDeadline = async (value: string, closesNow = false) => {
     await page.getByRole('button', { name: 'Sửa thông tin' }).click()
     const dialog = page.getByRole('dialog', { name: `Sửa kỳ đánh giá ${ROUND_CODE}` })
     await dialog.getByLabel('Hạn tự đánh giá').fill(value)
-    await dialog.getByRole('button', { name: 'Lưu' }).click()
+    // A deadline already past closes self-assessment at once: the form says so, and so does its button.
+    assert(await dialog.getByTestId('round-closes-now').isVisible() === closesNow, `the warning of a past deadline is ${closesNow ? 'missing' : 'shown'} for ${value}`)
+    await dialog.getByRole('button', { name: closesNow ? 'Lưu và kết thúc tự đánh giá ngay' : 'Lưu', exact: true }).click()
     await dialog.waitFor({ state: 'hidden' })
     await waitUntil(`the self-assessment deadline shows ${value}`, async () => await page.getByTestId('round-selfAssessmentClosesAt').innerText() === value)
   }
@@ -230,7 +232,7 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
   })
 
   await check('while the round is open, its self-assessment deadline can be moved: here to three days ago, as if they had passed', async () => {
-    await setSelfDeadline(pastDeadline)
+    await setSelfDeadline(pastDeadline, true)
   })
 
   const extensionUntil = `${day(10)} 17:00`
@@ -301,6 +303,24 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
       return texts.length === 1 && texts[0]?.includes(EXTENDED_UNIT) === true
     })
     await page.getByLabel('Tìm đơn vị').fill('')
+  })
+
+  await check('appraisal does not begin while the extended unit may still submit; with its extension withdrawn it does', async () => {
+    await page.goto(roundUrl)
+    await heading(ROUND_TITLE).waitFor()
+    await page.getByRole('button', { name: 'Chuyển sang thẩm định' }).click()
+    const move = page.getByRole('dialog', { name: 'Chuyển sang giai đoạn thẩm định' })
+    await c.allowConsoleError(/status of 409/, async () => {
+      await move.getByRole('button', { name: 'Xác nhận chuyển' }).click()
+      await move.getByRole('alert').filter({ hasText: '1 đơn vị chưa nộp và vẫn còn hạn tự đánh giá: SO-GTVT' }).waitFor()
+    })
+    await screenshot('rounds-10b-appraisal-refused')
+    await move.getByRole('button', { name: 'Hủy' }).click()
+    await rowOf('participants-table', EXTENDED_UNIT).getByRole('button', { name: `Gia hạn ${EXTENDED_UNIT}` }).click()
+    const extension = page.getByRole('dialog', { name: `Gia hạn tự đánh giá: ${EXTENDED_UNIT}` })
+    await extension.getByLabel('Lý do').fill('Đơn vị không kịp nộp, Sở quyết định kết thúc tự đánh giá')
+    await extension.getByRole('button', { name: 'Thu hồi gia hạn' }).click()
+    await extension.waitFor({ state: 'hidden' })
   })
 
   await check('in appraisal, finalizing a unit not yet appraised is refused with the server\'s reasons', async () => {

@@ -663,6 +663,8 @@ async function supplementRound (c: BrowserChecks): Promise<{ roundId: string }> 
   await c.api(`/rounds/${round.id}/catalogs`, { method: 'PUT', token, body: { catalogs: [{ unitType: 'district', catalogId }] } })
   await c.api(`/rounds/${round.id}/participants`, { method: 'PUT', token, body: { unitIds: [unitId] } })
   await c.api(`/rounds/${round.id}/transition`, { method: 'POST', token, body: { to: 'self_assessment' } })
+  // Self-assessment closes by its deadline before appraisal begins.
+  await c.api(`/rounds/${round.id}`, { method: 'PATCH', token, body: { selfAssessmentClosesAt: at(-1 / 1440) } })
   await c.api(`/rounds/${round.id}/transition`, { method: 'POST', token, body: { to: 'appraisal' } })
   const appraiser = await c.api<{ id: string }>('/users', { method: 'POST', token, body: { ...SUPPLEMENT.appraiser, role: 'appraiser' } })
   await c.api(`/rounds/${round.id}/assignments`, { method: 'PUT', token, body: { assignments: [{ unitType: 'district', fieldCode: '1', userId: appraiser.id }] } })

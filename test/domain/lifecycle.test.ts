@@ -89,7 +89,7 @@ t.test('a self-assessment is complete when every leaf is answered and every requ
 t.test('each move names the conditions it needs beyond the step itself', async (t) => {
   t.same(transitionConditions('draft', 'self_assessment'), ['ready_to_open'])
   t.same(transitionConditions('self_assessment', 'draft'), ['nothing_started'])
-  t.same(transitionConditions('self_assessment', 'appraisal'), [])
+  t.same(transitionConditions('self_assessment', 'appraisal'), ['self_assessment_over'])
   t.same(transitionConditions('appraisal', 'self_assessment'), [])
   t.same(transitionConditions('appraisal', 'finalized'), ['appraisals_finalized'])
   t.same(transitionConditions('published', 'finalized'), [], 'going back for a correction needs only a reason')

@@ -816,7 +816,7 @@ export interface paths {
         put?: never;
         /**
          * Move the round one status forward, or one back with a reason
-         * @description Opening (draft → self_assessment) needs participants, a published catalog for each participant's unit type and the three deadlines in order, the self-assessment deadline still ahead (`deadline_passed` otherwise); every missing thing is listed in `errors` (ROUND_NOT_READY).
+         * @description Opening (draft → self_assessment) needs participants, a published catalog for each participant's unit type and the three deadlines in order, the self-assessment deadline still ahead (`deadline_passed` otherwise); every missing thing is listed in `errors` (ROUND_NOT_READY). Appraisal (self_assessment → appraisal) begins only when no unit that has not submitted still has time by the round's deadline or its own extension; otherwise 409 ROUND_NOT_READY names them in `units` ({ code, name, closesAt }).
          *
          *     **Access.** Roles: admin.
          */
