@@ -115,6 +115,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'GET /rounds/{id}/units/{unitId}/appraisal/leaves/{leafCode}': ['admin', 'viewer', 'appraiser'],
   'POST /rounds/{id}/units/{unitId}/appraisal/accept-self': ['appraiser'],
   'POST /rounds/{id}/units/{unitId}/finalize': ['admin'],
+  'POST /rounds/{id}/finalize-appraisals': ['admin'],
   'POST /rounds/{id}/units/{unitId}/reopen': ['admin'],
   'GET /rounds/{id}/units/{unitId}/leaves/{leafCode}/history': ['admin', 'viewer', 'appraiser'],
   'GET /rounds/{id}/units/{unitId}/history': ['admin', 'viewer'],

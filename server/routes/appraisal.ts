@@ -2,15 +2,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
+import { requestLanguage } from '../plugins/problem-details.js'
 import {
   AcceptSelfScoresSchema, AnswerSupplementRequestSchema, AppraisalAssignmentSchema, AppraisalLeafSchema, AppraisalSchema,
-  CloseSupplementRequestSchema, CreateSupplementRequestSchema, GapReportSchema, LeafHistorySchema, ReopenAppraisalSchema, RoundUnitLeafParams,
+  CloseSupplementRequestSchema, CreateSupplementRequestSchema, FinalizeAppraisalsOutcomeSchema, FinalizeAppraisalsSchema, GapReportSchema, LeafHistorySchema, ReopenAppraisalSchema, RoundUnitLeafParams,
   RoundSheetsQuery, RoundUnitsQuery, SaveAppraisalSchema, SetAppraisalAssignmentsSchema, SupplementRequestSchema, SupplementStatusSchema, UnitHistorySchema, UnitProgressSchema
 } from '../schemas/appraisal.js'
 import { IdParams, problems, ref } from '../schemas/common.js'
 import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
 import {
-  acceptSelfScores, exportAppraisal, finalizeAppraisal, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
+  acceptSelfScores, exportAppraisal, finalizeAppraisal, finalizeAppraisals, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
   saveAppraisal, setAssignments
 } from '../services/appraisal.js'
 import { appraisalProgress, keptGapReport, type GapReport, type UnitProgress } from '../services/progress.js'
@@ -223,6 +224,24 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => withVersionTag(reply, await finalizeAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
+
+  app.post('/rounds/:id/finalize-appraisals', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'finalizeAppraisals',
+      summary: 'Finalize the appraisal of many units at once; each unit still incomplete is refused on its own, with why',
+      description: 'Each listed unit is finalized as POST /rounds/{id}/units/{unitId}/finalize would, in its own transaction: the complete ones are finalized, ' +
+        'the others (an appraisal incomplete, already finalized, a unit not taking part) are listed in `refused` with the code and detail that call would answer. ' +
+        'The round must be in appraisal (409 APPRAISAL_CLOSED otherwise).',
+      tags: ['appraisal'],
+      params: IdParams,
+      body: ref(FinalizeAppraisalsSchema),
+      response: { 200: ref(FinalizeAppraisalsOutcomeSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => {
+    const outcome = await finalizeAppraisals(app.db, actorOf(request), request.params.id, request.body.unitIds)
+    return { ...outcome, refused: outcome.refused.map((line) => ({ ...line, detail: line.detail.in(requestLanguage(request)) })) }
+  })
 
   app.post('/rounds/:id/units/:unitId/reopen', {
     config: { access: adminOnly, responseHeaders: { 200: ['etag'] } },

@@ -160,6 +160,20 @@ export const ReopenAppraisalSchema = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 2000 })
 }, { $id: 'ReopenAppraisal', additionalProperties: false })
 
+export const FinalizeAppraisalsSchema = Type.Object({
+  unitIds: Type.Array(uuid, { minItems: 1, maxItems: 500, uniqueItems: true, description: 'The units to finalize (the progress list tells which are complete); at most 500 a request' })
+}, { $id: 'FinalizeAppraisals', additionalProperties: false })
+
+export const FinalizeAppraisalsOutcomeSchema = Type.Object({
+  finalized: Type.Array(unitRef, { description: 'Units finalized by this request' }),
+  refused: Type.Array(Type.Object({
+    unitId: uuid,
+    unit: nullable(unitRef, { description: 'Null when the unit does not take part in the round' }),
+    code: Type.String({ description: 'The problem code finalizing this unit alone would answer: APPRAISAL_INCOMPLETE, APPRAISAL_FINALIZED, NOT_FOUND…' }),
+    detail: Type.String({ description: 'Why, as that problem\'s detail says it (what is missing, counted)' })
+  }), { description: 'Units left as they were, each with why' })
+}, { $id: 'FinalizeAppraisalsOutcome' })
+
 /** The states of a unit's self-assessment and of its appraisal, as the progress list says them and filters by them. */
 const selfStatuses = ['not_started', 'draft', 'submitted'] as const
 const appraisalStatuses = ['not_started', 'in_progress', 'finalized'] as const
@@ -272,5 +286,5 @@ export const RoundUnitLeafParams = Type.Object({ id: uuid, unitId: uuid, leafCod
 
 registerShared(AppraisalUserSchema, AppraisalAssignmentSchema, SetAppraisalAssignmentsSchema, EvidenceFileRefSchema, SupplementStatusSchema,
   AppraisalLeafSchema, AppraisalFieldSchema, AppraisalTotalsSchema, AppraisalChangeSchema, AppraisalSchema, AppraisalEntrySchema, SaveAppraisalSchema, AcceptSelfScoresSchema,
-  AppraisalEntryProblemSchema, FinalizationProblemSchema, ReopenAppraisalSchema, UnitProgressSchema, GapReportSchema, SupplementRequestSchema,
+  AppraisalEntryProblemSchema, FinalizationProblemSchema, FinalizeAppraisalsSchema, FinalizeAppraisalsOutcomeSchema, ReopenAppraisalSchema, UnitProgressSchema, GapReportSchema, SupplementRequestSchema,
   CreateSupplementRequestSchema, AnswerSupplementRequestSchema, CloseSupplementRequestSchema, HistoryItemSchema, LeafHistorySchema, UnitHistorySchema)

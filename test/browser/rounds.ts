@@ -334,16 +334,17 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await page.getByRole('link', { name: 'Tiến độ', exact: true }).click()
     await heading('Tiến độ kỳ đánh giá').waitFor()
     await page.getByRole('button', { name: 'Chốt kết quả thẩm định của Sở Tư pháp' }).click()
-    const refusal = page.getByRole('status').getByText('Chưa thể chốt kết quả thẩm định của đơn vị', { exact: false })
+    const refusal = page.getByRole('status').getByText('Chưa thể chốt kết quả thẩm định của Sở Tư pháp (SO-TP)', { exact: false })
     // The refused request is logged by the browser as soon as it answers: the click is inside the allowance too.
     await c.allowConsoleError(/status of 409/, async () => {
       await page.getByRole('dialog', { name: 'Chốt kết quả thẩm định' }).getByRole('button', { name: 'Chốt kết quả' }).click()
       await refusal.waitFor()
     })
     const text = await refusal.innerText()
-    assert(/Tiêu chí \S+: chưa có điểm thẩm định/.test(text) && text.includes('vấn đề khác'), `the refusal says "${text}"`)
+    // Said field by field: "Lĩnh vực 1: chưa có điểm thẩm định 1.1.1, 1.1.2, … (12 tiêu chí)", one line per field.
+    assert(/Lĩnh vực 1: chưa có điểm thẩm định 1\.1\.1, .* \(\d+ tiêu chí\)/.test(text) && /Lĩnh vực 7: chưa có điểm thẩm định/.test(text), `the refusal says "${text}"`)
     await screenshot('rounds-11-finalize-refused')
-    await page.getByRole('status').locator('.notice').filter({ hasText: 'Chưa thể chốt kết quả thẩm định của đơn vị' }).getByRole('button', { name: 'Đóng thông báo' }).click()
+    await page.getByRole('status').locator('.notice').filter({ hasText: 'Chưa thể chốt kết quả thẩm định của Sở Tư pháp' }).getByRole('button', { name: 'Đóng thông báo' }).click()
     await refusal.waitFor({ state: 'hidden' })
     assert((await rowOf('progress-table', 'Sở Tư pháp').innerText()).includes('Chưa thẩm định'), 'Sở Tư pháp is no longer "Chưa thẩm định"')
     // Back to self-assessment, with a reason, as a round would be reopened for late units.

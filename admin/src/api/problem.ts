@@ -23,6 +23,7 @@ export interface CodedProblemItem {
   deadline?: string
   unitType?: string
   leafCode?: string
+  fieldCode?: string
   leafCodes?: string[]
   unitCode?: string | null
   /** Historical results: the CSV line and column of the problem. */
@@ -39,8 +40,11 @@ export interface ProblemDocument {
   code?: string
   requestId?: string
   errors?: Array<FieldProblem & CatalogProblemItem & CodedProblemItem>
-  /** ROUND_NOT_READY: the units whose appraisal is not finalized, or the unit types whose results are not published. */
-  units?: string[]
+  /**
+   * ROUND_NOT_READY: the units whose appraisal is not finalized (codes), or those that may still submit before appraisal
+   * begins (each with its deadline); or the unit types whose results are not published.
+   */
+  units?: Array<string | { code: string, name: string, closesAt: string }>
   unitTypes?: string[]
   /** ROUND_NOT_READY: how many units have started, so the round cannot go back to draft. */
   startedUnits?: number
@@ -156,8 +160,28 @@ function listItems (problem: ProblemDocument): string[] {
   return [...new Set(items)]
 }
 
+/** What keeps a unit's appraisal from being finalized, by field: "Lĩnh vực 7: chưa có điểm thẩm định 7.1.1, 7.1.2 (2 tiêu chí)". */
+function finalizationItems (problem: ProblemDocument): string[] {
+  const what: Record<string, string> = { unappraised: 'chưa có điểm thẩm định', reason_missing: 'điểm khác tự đánh giá chưa ghi lý do' }
+  const groups = new Map<string, string[]>()
+  const others: string[] = []
+  for (const item of problem.errors ?? []) {
+    const label = item.code === undefined ? undefined : what[item.code]
+    if (label === undefined || item.leafCode === undefined) {
+      others.push(item.message ?? 'không hợp lệ')
+      continue
+    }
+    const key = `Lĩnh vực ${item.fieldCode ?? '?'}: ${label}`
+    groups.set(key, [...groups.get(key) ?? [], item.leafCode])
+  }
+  const shownCodes = (codes: string[]) => codes.length > 8 ? `${codes.slice(0, 8).join(', ')}, …` : codes.join(', ')
+  return [...[...groups].map(([key, codes]) => `${key} ${shownCodes(codes)} (${codes.length} tiêu chí)`), ...new Set(others)]
+}
+
 /** The message shown to the user for a failed response. */
 export function problemMessage (status: number, problem: ProblemDocument): string {
+  // A finalization refused: the detail names the unit and counts; the list says where, field by field.
+  if (problem.code === 'APPRAISAL_INCOMPLETE' && problem.detail) return `${problem.detail}\n• ${finalizationItems(problem).join('\n• ')}`
   const items = listItems(problem)
   // With a list, the title heads it (the detail repeats the list); without one, the detail says what is in the way.
   const base = (items.length > 0 ? problem.title : problem.detail ?? problem.title) ?? `Lỗi ${status}`

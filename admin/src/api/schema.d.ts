@@ -1499,6 +1499,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rounds/{id}/finalize-appraisals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize the appraisal of many units at once; each unit still incomplete is refused on its own, with why
+         * @description Each listed unit is finalized as POST /rounds/{id}/units/{unitId}/finalize would, in its own transaction: the complete ones are finalized, the others (an appraisal incomplete, already finalized, a unit not taking part) are listed in `refused` with the code and detail that call would answer. The round must be in appraisal (409 APPRAISAL_CLOSED otherwise).
+         *
+         *     **Access.** Roles: admin.
+         */
+        post: operations["finalizeAppraisals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/units/{unitId}/reopen": {
         parameters: {
             query?: never;
@@ -3901,6 +3923,37 @@ export interface components {
             /** Format: uuid */
             requestId?: string;
             leafCodes?: string[];
+        };
+        FinalizeAppraisals: {
+            /** @description The units to finalize (the progress list tells which are complete); at most 500 a request */
+            unitIds: string[];
+        };
+        FinalizeAppraisalsOutcome: {
+            /** @description Units finalized by this request */
+            finalized: {
+                /** Format: uuid */
+                id: string;
+                code: string;
+                name: string;
+                unitType: string;
+            }[];
+            /** @description Units left as they were, each with why */
+            refused: {
+                /** Format: uuid */
+                unitId: string;
+                /** @description Null when the unit does not take part in the round */
+                unit: {
+                    /** Format: uuid */
+                    id: string;
+                    code: string;
+                    name: string;
+                    unitType: string;
+                } | null;
+                /** @description The problem code finalizing this unit alone would answer: APPRAISAL_INCOMPLETE, APPRAISAL_FINALIZED, NOT_FOUND… */
+                code: string;
+                /** @description Why, as that problem's detail says it (what is missing, counted) */
+                detail: string;
+            }[];
         };
         ReopenAppraisal: {
             reason: string;
@@ -12847,6 +12900,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Appraisal"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    finalizeAppraisals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinalizeAppraisals"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalizeAppraisalsOutcome"];
                 };
             };
             /** @description Problem details (RFC 9457) */

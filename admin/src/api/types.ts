@@ -45,6 +45,7 @@ export type CatalogStatus = CatalogSummary['status']
 
 // Rounds (kỳ đánh giá), self-assessment summaries, appraisal progress and supplement requests.
 export type Round = Schemas['Round']
+export type FinalizeAppraisalsOutcome = Schemas['FinalizeAppraisalsOutcome']
 export type RoundSummary = Schemas['RoundSummary']
 export type RoundStatus = Schemas['RoundStatus']
 export type RoundParticipant = Schemas['RoundParticipant']

@@ -2,7 +2,7 @@
 // (leaves appraised per field, finalization), and the round's supplement requests. Admins finalize or reopen a unit.
 import { computed, type Ref } from 'vue'
 import { call, client } from '../api/client'
-import type { Role, Round, SelfAssessmentStatus, SelfAssessmentSummary, SupplementRequest, UnitProgress } from '../api/types'
+import type { FinalizeAppraisalsOutcome, Role, Round, SelfAssessmentStatus, SelfAssessmentSummary, SupplementRequest, UnitProgress } from '../api/types'
 import { useLoader } from './useLoader'
 
 export interface ProgressRow {
@@ -95,5 +95,20 @@ export function useProgress (id: Ref<string>, role: () => Role | undefined) {
     await data.reload()
   }
 
-  return { data, rows, finalize, reopen }
+  /** Finalizes many units at once (at most 500 a request): what was finalized, and each unit refused with why. */
+  async function finalizeMany (unitIds: string[]): Promise<FinalizeAppraisalsOutcome> {
+    const outcome: FinalizeAppraisalsOutcome = { finalized: [], refused: [] }
+    try {
+      for (let start = 0; start < unitIds.length; start += 500) {
+        const part = await call(client.POST('/rounds/{id}/finalize-appraisals', { params: { path: { id: id.value } }, body: { unitIds: unitIds.slice(start, start + 500) } }))
+        outcome.finalized.push(...part.finalized)
+        outcome.refused.push(...part.refused)
+      }
+    } finally {
+      await data.reload()
+    }
+    return outcome
+  }
+
+  return { data, rows, finalize, finalizeMany, reopen }
 }

@@ -2,19 +2,20 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client.js'
 import { appraisalsTable } from '../../db/schema/index.js'
-import { concurrently } from '../../db/rows.js'
+import { concurrently, queryRows } from '../../db/rows.js'
 import { finalizationProblems } from '../../domain/appraisal.js'
 import { milliToNumber, sumMilli } from '../../domain/decimal.js'
-import { Errors } from '../../errors.js'
+import { AppError, Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import { appraisalChanged } from '../notifications/events.js'
 import { emitWebhook } from '../webhooks/events.js'
 import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
-import { statusName } from '../../messages/problems.js'
-import { text as t } from '../../messages/text.js'
+import { noSuch, statusName } from '../../messages/problems.js'
+import { text as t, type Text } from '../../messages/text.js'
+import type { RoundStatus } from '../../domain/lifecycle.js'
 import { fieldProblem } from '../../messages/validation.js'
-import { catalogOf, loadAppraisalContext } from './context.js'
+import { type UnitRef, catalogOf, loadAppraisalContext } from './context.js'
 import { type AppraisalState, appraisedEntries, pendingRequests, selfEntries, selfValue, stateOf } from './read.js'
 
 async function lockAppraisalRow (tx: Executor, roundId: string, unitId: string) {
@@ -50,9 +51,10 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
     if (problems.length > 0) {
       const count = (code: string) => problems.filter((p) => p.code === code).length
       const requests = count('request_open') + count('request_answered')
-      throw Errors.appraisalIncomplete(t(`The appraisal of ${context.unit.code} cannot be finalized: ${count('unappraised')} leaf(s) without an appraised score, ` +
+      const unit = `${context.unit.name} (${context.unit.code})`
+      throw Errors.appraisalIncomplete(t(`The appraisal of ${unit} cannot be finalized: ${count('unappraised')} leaf(s) without an appraised score, ` +
         `${count('reason_missing')} differing score(s) without a reason, ${requests} supplement request(s) not closed.`,
-      `Chưa thể chốt kết quả thẩm định của ${context.unit.code}: ${count('unappraised')} tiêu chí chưa có điểm thẩm định, ${count('reason_missing')} điểm khác tự đánh giá chưa ghi lý do, ${requests} yêu cầu bổ sung chưa đóng.`), { errors: problems })
+      `Chưa thể chốt kết quả thẩm định của ${unit}: ${count('unappraised')} tiêu chí chưa có điểm thẩm định, ${count('reason_missing')} điểm khác tự đánh giá chưa ghi lý do, ${requests} yêu cầu bổ sung chưa đóng.`), { errors: problems })
     }
     await tx.update(appraisalsTable)
       .set({ status: 'finalized', finalizedAt: sql`now()`, finalizedBy: actor.principal?.kind === 'user' ? actor.principal.id : null, version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
@@ -102,4 +104,49 @@ export async function reopenAppraisal (db: Db, actor: Actor, roundId: string, un
     await appraisalChanged(tx, roundId, unitId, { finalized: false, reason })
     return stateOf(tx, await loadAppraisalContext(tx, actor, roundId, unitId), { all: true })
   })
+}
+
+/** What a finalization of many units did: the units finalized, and each one refused with why. */
+export interface BulkFinalization {
+  finalized: UnitRef[]
+  refused: Array<{ unitId: string, unit: UnitRef | null, code: string, detail: Text }>
+}
+
+/**
+ * Finalizes each listed unit as finalizeAppraisal does, one transaction per unit, so a unit still incomplete (or
+ * already finalized, or not taking part) is refused on its own with its reason and the others are finalized: the
+ * admin's "finalize every unit appraised" at the end of appraisal instead of one click per unit.
+ */
+export async function finalizeAppraisals (db: Db, actor: Actor, roundId: string, unitIds: readonly string[]): Promise<BulkFinalization> {
+  const round = await loadRoundForBulk(db, roundId)
+  if (round.status !== 'appraisal') {
+    throw Errors.appraisalClosed(t(`Round ${round.code} is in status ${round.status}; units are finalized while it is in appraisal.`,
+      `Kỳ đánh giá ${round.code} đang ở trạng thái “${statusName(round.status)}”; chỉ chốt kết quả thẩm định đơn vị trong giai đoạn thẩm định.`))
+  }
+  const units = new Map((await queryRows<{ id: string, code: string, name: string, unit_type_code: string }>(db, sql`
+    select u.id, u.code, u.name, u.unit_type_code from round_units ru join units u on u.id = ru.unit_id
+    where ru.round_id = ${roundId} and ru.unit_id = any(${sql.param([...unitIds])}::uuid[])`))
+    .map((row) => [row.id, { id: row.id, code: row.code, name: row.name, unitType: row.unit_type_code }]))
+  const outcome: BulkFinalization = { finalized: [], refused: [] }
+  for (const unitId of new Set(unitIds)) {
+    const unit = units.get(unitId) ?? null
+    if (unit === null) {
+      outcome.refused.push({ unitId, unit, code: Errors.notFound.code, detail: t('The unit does not take part in this round.', 'Đơn vị không tham gia kỳ đánh giá này.') })
+      continue
+    }
+    try {
+      await finalizeAppraisal(db, actor, roundId, unitId)
+      outcome.finalized.push(unit)
+    } catch (error) {
+      if (!(error instanceof AppError) || error.statusCode >= 500) throw error
+      outcome.refused.push({ unitId, unit, code: error.code, detail: error.detail })
+    }
+  }
+  return outcome
+}
+
+async function loadRoundForBulk (db: Executor, roundId: string): Promise<{ code: string, status: RoundStatus }> {
+  const [round] = await queryRows<{ code: string, status: RoundStatus }>(db, sql`select code, status from rounds where id = ${roundId}`)
+  if (!round) throw Errors.notFound(noSuch.round)
+  return round
 }
