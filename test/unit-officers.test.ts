@@ -68,3 +68,24 @@ t.test('every unit without an officer gets one with a temporary password, once',
     select count(*)::int as n from audit_log where after::text like ${`%${dongSon.password}%`} or before::text like ${`%${dongSon.password}%`}`)
   t.equal(leaked[0]?.n, 0)
 })
+
+t.test('an admin finds an account by part of its username or name, or by its unit\'s name or code, with or without diacritics', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  await loadReferenceData(app, admin)
+  t.equal((await app.inject({ method: 'POST', url: '/users/unit-officers', headers: admin.headers, payload: {} })).statusCode, 200)
+  const usernames = async (q: string) => {
+    const answer = await app.inject({ method: 'GET', url: `/users?limit=100&q=${encodeURIComponent(q)}`, headers: admin.headers })
+    t.equal(answer.statusCode, 200, q)
+    return (answer.json().items as Array<{ username: string }>).map((user) => user.username).sort()
+  }
+  t.same(await usernames('so-tp'), ['so-tp'], 'by username')
+  t.same(await usernames('Tư pháp'), ['so-tp'], 'by the unit\'s name')
+  t.same(await usernames('tu phap'), ['so-tp'], 'without diacritics')
+  t.same(await usernames('ĐÔNG SƠN'), ['h-dong-son'], 'any case, đ included')
+  t.same(await usernames(admin.user.username), [admin.user.username], 'an account without a unit, by its username')
+  t.ok((await usernames('test admin')).includes(admin.user.username), 'by its display name')
+  t.same(await usernames('100%_'), [], 'wildcards match themselves')
+  const page = await app.inject({ method: 'GET', url: '/users?limit=1&q=so-', headers: admin.headers })
+  t.ok(page.json().total > 1, 'the total counts every match, not the page')
+})

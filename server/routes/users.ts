@@ -22,6 +22,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'List user accounts',
       tags: ['users'],
       querystring: Type.Intersect([PageQuery, Type.Object({
+        q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the username, display name or email, or of the name or code of the officer\'s unit (with or without Vietnamese diacritics)' })),
         role: Type.Optional(Type.Enum([...roles])),
         unitId: Type.Optional(Type.String({ format: 'uuid' })),
         active: Type.Optional(Type.Boolean())

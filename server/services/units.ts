@@ -174,7 +174,7 @@ function visibleTo (viewer: Principal | null): SQL | undefined {
 }
 
 /** Escapes LIKE wildcards so that `%` and `_` in a query match themselves. */
-function likeContains (text: string): string {
+export function likeContains (text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`
 }
 

@@ -12,6 +12,8 @@ import { digest, hashPassword, newSecret, randomPassword } from './secrets.js'
 import { noSuch } from '../messages/problems.js'
 import { text as t } from '../messages/text.js'
 import { fieldProblem } from '../messages/validation.js'
+import { searchNormalize } from '../domain/text.js'
+import { likeContains } from './units.js'
 
 type UserRow = typeof usersTable.$inferSelect
 
@@ -76,8 +78,17 @@ export async function createUser (db: Db, actor: Actor, input: NewUser) {
   })
 }
 
-export async function listUsers (db: Db, query: { role?: Role | undefined, unitId?: string | undefined, active?: boolean | undefined, limit: number, offset: number }) {
+export async function listUsers (db: Db, query: { q?: string | undefined, role?: Role | undefined, unitId?: string | undefined, active?: boolean | undefined, limit: number, offset: number }) {
   const conditions: SQL[] = []
+  const q = searchNormalize(query.q ?? '')
+  if (q) {
+    // The username or display name, or the unit an officer belongs to (its name or code, with or without diacritics).
+    const plain = likeContains(query.q?.trim().toLowerCase() ?? '')
+    const folded = likeContains(q)
+    conditions.push(sql`(lower(${usersTable.username}) like ${folded} escape '\\' or lower(${usersTable.displayName}) like ${plain} escape '\\'
+      or lower(${usersTable.displayName}) like ${folded} escape '\\' or lower(coalesce(${usersTable.email}, '')) like ${plain} escape '\\'
+      or ${usersTable.unitId} in (select ${unitsTable.id} from ${unitsTable} where ${unitsTable.searchText} like ${folded} escape '\\'))`)
+  }
   if (query.role) conditions.push(eq(usersTable.role, query.role))
   if (query.unitId) conditions.push(eq(usersTable.unitId, query.unitId))
   if (query.active !== undefined) conditions.push(eq(usersTable.active, query.active))

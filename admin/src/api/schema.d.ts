@@ -4702,6 +4702,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description Part of the username, display name or email, or of the name or code of the officer's unit (with or without Vietnamese diacritics) */
+                q?: string;
                 role?: "admin" | "appraiser" | "unit_officer" | "viewer";
                 unitId?: string;
                 active?: boolean;

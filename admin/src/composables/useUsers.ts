@@ -7,12 +7,13 @@ import { usePagedList } from './usePagedList'
 export const USERS_PAGE_SIZE = 50
 
 export function useUsers () {
-  const filters = reactive({ role: '' as '' | Role, active: '' as '' | 'true' | 'false' })
+  const filters = reactive({ q: '', role: '' as '' | Role, active: '' as '' | 'true' | 'false' })
   const { offset, list, search, goTo } = usePagedList((start) => call(client.GET('/users', {
     params: {
       query: {
         limit: USERS_PAGE_SIZE,
         offset: start,
+        q: filters.q.trim() || undefined,
         role: filters.role || undefined,
         active: filters.active === '' ? undefined : filters.active === 'true'
       }
