@@ -379,6 +379,7 @@ t.test('writes are refused unless the round is in self-assessment; a started uni
   const remove = await app.inject({ method: 'DELETE', url: `/rounds/${roundId}/participants/${unitId}`, headers: admin.headers })
   t.equal(remove.statusCode, 409)
   t.equal(remove.json().code, 'ROUND_NOT_EDITABLE')
+  t.match(remove.json().detail, /^Sở Tư pháp \(SO-TP\) has started its self-assessment/, 'the unit named by its name, in the singular')
   const backToDraft = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'draft', reason: 'đổi bộ tiêu chí' } })
   t.equal(backToDraft.statusCode, 409, 'a round whose units have started cannot go back to draft')
   t.match(backToDraft.json(), { code: 'ROUND_NOT_READY', startedUnits: 1 })

@@ -43,8 +43,10 @@ async function changeParticipants (db: Db, actor: Actor, id: string, plan: (tx: 
         const started = await tx.select({ unitId: selfAssessmentsTable.unitId }).from(selfAssessmentsTable)
           .where(and(eq(selfAssessmentsTable.roundId, id), inArray(selfAssessmentsTable.unitId, remove)))
         if (started.length > 0) {
-          const codes = before.participants.filter((p) => started.some((s) => s.unitId === p.unitId)).map((p) => p.code)
-          throw Errors.roundNotEditable(t(`Units ${codes.join(', ')} have started their self-assessment and cannot be removed from the open round.`, `Các đơn vị ${codes.join(', ')} đã bắt đầu tự đánh giá nên không thể bỏ khỏi kỳ đang mở.`))
+          const names = before.participants.filter((p) => started.some((s) => s.unitId === p.unitId)).map((p) => `${p.name} (${p.code})`)
+          throw Errors.roundNotEditable(names.length === 1
+            ? t(`${names[0]} has started its self-assessment and cannot be removed from the open round.`, `${names[0]} đã bắt đầu tự đánh giá nên không thể bỏ khỏi kỳ đang mở.`)
+            : t(`${names.length} units have started their self-assessment and cannot be removed from the open round: ${names.join(', ')}.`, `${names.length} đơn vị đã bắt đầu tự đánh giá nên không thể bỏ khỏi kỳ đang mở: ${names.join(', ')}.`))
         }
       }
     }

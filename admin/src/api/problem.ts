@@ -134,7 +134,9 @@ const fieldNames: Record<string, string> = {
   userId: 'Người thẩm định',
   dueAt: 'Hạn trả lời',
   leafCodes: 'Tiêu chí',
-  answer: 'Nội dung trả lời'
+  answer: 'Nội dung trả lời',
+  url: 'Địa chỉ nhận',
+  eventTypes: 'Sự kiện'
 }
 
 /** "/nodes/0/maxPoints" → "Điểm tối đa (nodes/0/maxPoints)". */
