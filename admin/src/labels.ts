@@ -302,7 +302,30 @@ export const auditFieldLabels: Record<string, string> = {
   selfAssessmentId: 'Bản tự đánh giá',
   leaves: 'Số tiêu chí',
   count: 'Số lượng',
-  rows: 'Số dòng'
+  rows: 'Số dòng',
+  units: 'Số đơn vị',
+  unitCodes: 'Đơn vị',
+  unitTypes: 'Loại đơn vị',
+  unitOfficers: 'Tài khoản cán bộ đầu mối',
+  roundId: 'Kỳ đánh giá',
+  fieldCode: 'Lĩnh vực',
+  points: 'Điểm',
+  selfPoints: 'Điểm tự đánh giá',
+  appraisedPoints: 'Điểm thẩm định',
+  notApplicable: 'Không áp dụng',
+  explanation: 'Giải trình',
+  input: 'Giá trị nhập',
+  self: 'Điểm của đơn vị',
+  supplementRequestIds: 'Yêu cầu bổ sung',
+  supplementRequestsDueAtDeadline: 'Yêu cầu bổ sung theo hạn mới',
+  sourceCatalogId: 'Bộ tiêu chí gốc',
+  sourceCatalogCode: 'Bộ tiêu chí gốc',
+  provisionalForKeys: 'Chia sẻ kết quả tạm tính',
+  added: 'Thêm',
+  removed: 'Bỏ',
+  deduplicated: 'Gộp trùng',
+  appraisers: 'Người thẩm định',
+  catalog: 'Bộ tiêu chí'
 }
 
 const statusLabelsByEntity: Record<string, Record<string, string>> = {

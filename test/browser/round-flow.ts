@@ -188,9 +188,11 @@ export async function roundFlowChecks (c: BrowserChecks): Promise<void> {
   await check('whole round: the admin finalizes the unit and the round, then publishes the results', async () => {
     const page = ready(admin)
     await page.goto(`${c.baseUrl}/admin/rounds/${roundId}/progress`)
-    await page.getByRole('button', { name: `Chốt kết quả thẩm định của ${UNIT.name}` }).click()
-    await page.getByRole('dialog', { name: 'Chốt kết quả thẩm định' }).getByRole('button', { name: 'Chốt kết quả' }).click()
+    // Every unit whose leaves are all appraised, nothing waiting, in one go (here the one unit).
+    await page.getByTestId('finalize-many').filter({ hasText: 'Chốt các đơn vị đã thẩm định xong (1)' }).click()
+    await page.getByRole('dialog', { name: 'Chốt kết quả thẩm định nhiều đơn vị' }).getByRole('button', { name: 'Chốt 1 đơn vị' }).click()
     await page.getByTestId('progress-finalized').filter({ hasText: '1 / 1' }).waitFor()
+    assert(await page.getByTestId('finalize-many').count() === 0, 'the button still offers units to finalize')
     await page.goto(`${c.baseUrl}/admin/rounds/${roundId}`)
     await page.getByRole('button', { name: 'Chốt kết quả', exact: true }).click()
     await page.getByRole('dialog', { name: 'Chốt kết quả thẩm định' }).getByRole('button', { name: 'Xác nhận chuyển' }).click()

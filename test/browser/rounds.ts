@@ -280,6 +280,27 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await screenshot('rounds-09-assignments')
   })
 
+  await check('a new round takes the appraisers of the newest earlier round that has some, field by field, in one click', async () => {
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+    const demo = (await c.api<{ items: Array<{ id: string, code: string, year: number }> }>('/rounds?limit=1&offset=0', { token })).items[0]
+    assert(demo, 'the demo has no round')
+    const catalog = (await c.api<{ items: Array<{ id: string }> }>(`/catalogs?code=TH-${demo.year}-SO&limit=1&offset=0`, { token })).items[0]
+    assert(catalog, `the demo catalog TH-${demo.year}-SO is missing`)
+    const next = await c.api<{ id: string }>('/rounds', { method: 'POST', token, body: { code: `CHEP-${demo.year + 1}`, title: `Kỳ chép phân công ${demo.year + 1}`, year: demo.year + 1 } })
+    await c.api(`/rounds/${next.id}/catalogs`, { method: 'PUT', token, body: { catalogs: [{ unitType: 'department', catalogId: catalog.id }] } })
+    const here = `${c.baseUrl}/admin/rounds/${next.id}`
+    await page.goto(here)
+    await heading(`Kỳ chép phân công ${demo.year + 1}`).waitFor()
+    await page.getByTestId('copy-assignments').click()
+    await page.getByRole('status').getByText(`từ kỳ ${demo.code}`, { exact: false }).waitFor()
+    await waitUntil('every field of the department catalog has its appraiser', async () => {
+      const texts = await rows('assignments-department').allInnerTexts()
+      return texts.length === 7 && texts.every((text) => !text.includes('Chưa phân công'))
+    })
+    assert(await page.getByTestId('copy-assignments').count() === 0, 'the copy is still offered once assignments exist')
+    await page.goto(roundUrl)
+  })
+
   await check('the progress of the new round highlights the units past their deadline, not the one with an extension', async () => {
     assert(page.url() === roundUrl, `the address is ${page.url()}`)
     await page.getByRole('link', { name: 'Tiến độ', exact: true }).click()

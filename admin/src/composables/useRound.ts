@@ -3,7 +3,7 @@
 import type { Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError } from '../api/problem'
-import type { AppraisalAssignment, CatalogFieldStats, CatalogSummary, Round, RoundStatus, UpdateRound, User } from '../api/types'
+import type { AppraisalAssignment, CatalogFieldStats, CatalogSummary, Round, RoundStatus, RoundSummary, UpdateRound, User } from '../api/types'
 import { useLoader } from './useLoader'
 
 export interface CatalogChoice { unitType: string, catalogId: string }
@@ -97,4 +97,14 @@ export async function fetchAppraisers (): Promise<User[]> {
     users.push(...page.items)
     if (users.length >= page.total || page.items.length === 0) return users
   }
+}
+
+/** The newest other round (by year, not later than this one's) that has appraisal assignments, with them; null when none has. */
+export async function fetchPreviousAssignments (round: { id: string, year: number }): Promise<{ round: RoundSummary, assignments: AppraisalAssignment[] } | null> {
+  const { items } = await call(client.GET('/rounds', { params: { query: { limit: 20, offset: 0 } } }))
+  for (const candidate of items.filter((other) => other.id !== round.id && other.year <= round.year)) {
+    const assignments = await call(client.GET('/rounds/{id}/assignments', { params: { path: { id: candidate.id } } }))
+    if (assignments.length > 0) return { round: candidate, assignments }
+  }
+  return null
 }
