@@ -325,7 +325,9 @@ export const auditFieldLabels: Record<string, string> = {
   removed: 'Bỏ',
   deduplicated: 'Gộp trùng',
   appraisers: 'Người thẩm định',
-  catalog: 'Bộ tiêu chí'
+  catalog: 'Bộ tiêu chí',
+  applicableMaximum: 'Điểm tối đa áp dụng',
+  timeZone: 'Múi giờ'
 }
 
 const statusLabelsByEntity: Record<string, Record<string, string>> = {
