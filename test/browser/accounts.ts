@@ -40,6 +40,25 @@ export async function accountChecks (c: BrowserChecks): Promise<void> {
     await dialog.waitFor({ state: 'hidden' })
   })
 
+  await check('accounts: the admin finds the account by its unit\'s name, and a password too short is said, not silently ignored; a generated one is shown and set', async () => {
+    await page.getByLabel('Tìm tài khoản').fill('dong tien')
+    await page.getByLabel('Tìm tài khoản').press('Enter')
+    await page.getByRole('button', { name: `Đặt lại mật khẩu cho ${UNIT.code.toLowerCase()}` }).click()
+    const dialog = page.getByRole('dialog', { name: `Đặt lại mật khẩu cho ${UNIT.code.toLowerCase()}` })
+    await dialog.getByLabel('Mật khẩu mới').fill('ngan-9-ky')
+    await dialog.getByLabel('Mật khẩu mới').press('Enter')
+    await dialog.getByText('Cần ít nhất 10 ký tự (hiện có 9).').waitFor()
+    await dialog.getByTestId('generate-password').click()
+    const generated = await dialog.getByLabel('Mật khẩu mới').inputValue()
+    assert(/^\w{4}-\w{4}-\w{4}$/.test(generated), `the generated password reads "${generated}"`)
+    assert(await dialog.getByLabel('Mật khẩu mới').getAttribute('type') === 'text', 'the generated password is hidden')
+    await dialog.getByRole('button', { name: 'Đặt lại mật khẩu' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    password = generated
+    await page.getByLabel('Tìm tài khoản').fill('')
+    await page.getByLabel('Tìm tài khoản').press('Enter')
+  })
+
   await check('accounts: the new officer logs in with the temporary password, must change it first, then reaches their unit (390 px)', async () => {
     assert(password, 'no account was made')
     const tab = await c.newPage({ width: 390, height: 844 })
