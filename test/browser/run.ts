@@ -379,6 +379,10 @@ async function run (): Promise<void> {
       assert((await node.innerText()).includes('Triển khai đầy đủ (1,5)'), 'the new node does not describe its options')
       await waitUntil('field 1 shows its sum problem', async () => (await page.locator('[id="node-1"]').innerText()).includes('Tổng điểm các nút con khác điểm tối đa'))
       await page.getByText(/Còn \d+ vấn đề cần sửa trước khi công bố/).waitFor()
+      // Publishing a draft with known problems says so at once, without asking to confirm what would be refused.
+      await page.getByRole('button', { name: 'Công bố', exact: true }).click()
+      await page.getByRole('status').getByText(/Chưa công bố được “TH-2021-HUYEN”: còn \d+ vấn đề cần sửa/).waitFor()
+      assert(await page.getByRole('dialog', { name: 'Công bố bộ tiêu chí' }).count() === 0, 'the confirmation was asked anyway')
       await page.locator('#problems-title').evaluate((element) => element.scrollIntoView({ block: 'start' }))
       await screenshot(page, '11-draft-problems')
       await node.evaluate((element) => element.scrollIntoView({ block: 'center' }))
