@@ -375,7 +375,8 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     assert(page, 'no appraiser tab')
     await openUnitAppraisal(page, UNITS.b.name)
     await page.getByText('Enter').first().waitFor()
-    await leafOf(page, '1.1.1').focus()
+    // Opened, the leaf to resume at (the first not appraised) has the focus: the keys work without a click.
+    await waitUntil('1.1.1 has the focus on opening', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.1')
     await page.keyboard.press('j')
     await waitUntil('1.1.2 is the current leaf and has the focus', async () =>
       await page!.evaluate(FOCUSED_LEAF) === '1.1.2')
