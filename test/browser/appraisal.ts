@@ -445,7 +445,12 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await c.login(tab, APPRAISER, c.demoPassword, 'Thẩm định')
     await openUnitAppraisal(tab, UNITS.c.name, ROUND_CODE)
     await savesOffline(tab, /\/appraisal$/)
-    await c.allowConsoleError(OFFLINE_ERRORS, () => scoreUnsaved(tab, code, value, reason))
+    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
+      await scoreUnsaved(tab, code, value, reason)
+      // Without a connection nothing is lost: said as a warning, not as an error.
+      await tab.getByTestId('save-offline').filter({ hasText: 'Mất kết nối tới máy chủ' }).waitFor()
+      assert(await tab.locator('.alert-error').filter({ hasText: 'Mất kết nối' }).count() === 0, 'the lost connection is said as an error')
+    })
     await tab.close({ runBeforeUnload: false })
   }
 

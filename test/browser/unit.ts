@@ -189,6 +189,9 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await c.allowConsoleError(OFFLINE_ERRORS, async () => {
       await type(tab)
       await tab.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+      // Without a connection nothing is lost: the banner is a warning that says the values are kept, not an error.
+      await tab.getByTestId('save-offline').filter({ hasText: 'vẫn được giữ trên máy này' }).waitFor()
+      assert(await tab.locator('.alert-error').filter({ hasText: 'Mất kết nối' }).count() === 0, 'the lost connection is said as an error')
     })
     await tab.close({ runBeforeUnload: false })
   }

@@ -5,7 +5,7 @@
 // over, so a leaf someone else scored meanwhile waits for the appraiser's decision as after a 412.
 import { reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError, errorMessage, unsavedMessage } from '../api/problem'
+import { ApiError, errorMessage, unsavedMessage, NetworkError } from '../api/problem'
 import type { Appraisal, AppraisalEntryProblem, AppraisalLeaf } from '../api/types'
 import { inputKey, inputProblem, reasonNeeded } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
@@ -65,6 +65,8 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
   const drafts = reactive(new Map<string, Draft>())
   const saving = ref(false)
   const saveError = ref<string | null>(null)
+  /** The last save failed for want of a connection (the typed values are kept): said as a warning, not an error. */
+  const saveOffline = ref(false)
   /** Said once after a 412: who changed what meanwhile. */
   const changeNotice = ref<string | null>(null)
   /** How many leaves' scores typed in an earlier visit on this device were brought back. */
@@ -108,6 +110,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     state.value = undefined
     changeNotice.value = null
     saveError.value = null
+    saveOffline.value = false
   }
 
   async function load (): Promise<void> {
@@ -239,6 +242,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     for (const item of sent) item.draft.status = 'saving'
     saving.value = true
     saveError.value = null
+    saveOffline.value = false
     let retry = false
     try {
       const saved = await call(client.PATCH('/rounds/{id}/units/{unitId}/appraisal', {
@@ -279,6 +283,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
       } else {
         // Nothing retries by itself here: the appraiser saves again (Lưu ngay, Ctrl+S) once the network is back.
         saveError.value = unsavedMessage(caught, 'được lưu khi bạn bấm “Lưu ngay” lúc có mạng trở lại')
+        saveOffline.value = caught instanceof NetworkError
         for (const item of sent) {
           item.draft.status = 'error'
           item.draft.message = 'Chưa lưu được; bấm “Lưu ngay” để thử lại.'
@@ -340,6 +345,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     drafts,
     saving,
     saveError,
+    saveOffline,
     changeNotice,
     restored,
     load,

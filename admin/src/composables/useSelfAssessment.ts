@@ -4,7 +4,7 @@
 // kept on the device until saved (keptDrafts.ts): the next visit brings back those never saved and saves them.
 import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError, entryProblemMessage, errorMessage, unsavedMessage } from '../api/problem'
+import { ApiError, entryProblemMessage, errorMessage, unsavedMessage, NetworkError } from '../api/problem'
 import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
 import { sameInput } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
@@ -91,6 +91,8 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
   const submitProblems = shallowRef<EntryProblem[] | null>(null)
   /** A failure of a whole request (network, server), shown once above the leaves. */
   const saveError = ref<string | null>(null)
+  /** The last save failed for want of a connection (the typed values are kept): said as a warning, not an error. */
+  const saveOffline = ref(false)
   const busy = ref(0)
   /** How many leaves' values typed in an earlier visit on this device were brought back, to be saved now. */
   const restored = ref(0)
@@ -182,6 +184,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
       }))
       if (state.value) state.value = withSaved(state.value, saved)
       saveError.value = null
+      saveOffline.value = false
       // From now on the live list says what is missing; the refusal of an earlier submission is out of date.
       submitProblems.value = null
       failures = 0
@@ -246,6 +249,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     const byLeaf = new Map(problems.map((problem) => [problem.leafCode, entryProblemMessage(problem)]))
     for (const code of codes) saveStates.set(code, { status: 'failed', message: byLeaf.get(code) ?? message })
     saveError.value = message
+    saveOffline.value = error instanceof NetworkError
     if (error instanceof ApiError && CLOSED_CODES.has(error.code)) {
       // The window closed (deadline, submission elsewhere): read the state so the screen says why; the typed values stay.
       await refreshNow()
@@ -385,6 +389,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     saveStates,
     conflict,
     saveError,
+    saveOffline,
     submitProblems,
     saving,
     restored,
