@@ -94,3 +94,10 @@ export async function holdSaves (page: Page, path: RegExp): Promise<() => void> 
 export async function savesOffline (page: Page, path: RegExp): Promise<void> {
   await page.route(path, async (route) => { await (route.request().method() === 'PATCH' ? route.abort('internetdisconnected') : route.continue()) })
 }
+
+/** At 390×844: no sideways scrolling, and axe-core finds nothing serious. */
+export async function assertPhoneReady (page: Page, where: string): Promise<void> {
+  const overflow = await horizontalOverflow(page)
+  assert(overflow === 0, `${where} scrolls ${overflow} px sideways at 390 px`)
+  await assertAccessible(page, `${where} at 390 px`)
+}

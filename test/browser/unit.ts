@@ -2,13 +2,16 @@
 // demo officer in a tab of its own: a district answers its 90 leaves with every input method, attaches and reuses a
 // PDF, meets the missing list, submits and withdraws; two tabs make a 412 and lose nothing; a supplement request is
 // answered; a department reads its published 2020 result; every screen at 390×844 and through axe-core. The helpers
-// below (answerLeaf, submit, answerSupplement, …) drive the screens for other checks too.
+// screen's steps (answerLeaf, submit, answerSupplement, …) are in self-assessment-steps.ts.
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ExcelJS from 'exceljs'
-import type { Locator, Page } from 'playwright-core'
-import { OFFLINE_ERRORS, assert, assertAccessible, holdSaves, horizontalOverflow, savesOffline, type BrowserChecks } from './checks.js'
+import type { Page } from 'playwright-core'
+import { answerLeaf, answerSupplement, explainLeaf, leafOf, openSelfAssessment, openSelfAssessmentLanding, reuseEvidence, submit, uploadEvidence, waitSaved, withdraw } from './self-assessment-steps.js'
+import { samplePdf } from './appraisal-steps.js'
+import { SUPPLEMENT, supplementRound } from './supplement-round.js'
+import { OFFLINE_ERRORS, assert, assertAccessible, assertPhoneReady, holdSaves, savesOffline, type BrowserChecks } from './checks.js'
 
 const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1280, height: 860 }
@@ -29,106 +32,12 @@ interface StateLeaf {
 }
 interface State { version: number, status: string, leaves: StateLeaf[], totals: { points: number } }
 
-/** The block of one leaf on the self-assessment screen. */
-export function leafOf (page: Page, code: string): Locator {
-  return page.locator(`[data-leaf-code="${code}"]`)
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/**
- * Answers one leaf as the officer would, by its input method: the label of an option (radio list), or a number for a
- * range or bands leaf (typed, then Tab so the input reports the change). Autosave sends it a second later.
- */
-export async function answerLeaf (page: Page, code: string, answer: string | number): Promise<void> {
-  const leaf = leafOf(page, code)
-  const method = await leaf.locator('.leaf-input').getAttribute('data-method')
-  if (method === 'options') {
-    await leaf.getByRole('radio', { name: new RegExp(`^${escapeRegExp(String(answer))} \\(`) }).check()
-    return
-  }
-  const input = leaf.locator('input.leaf-number')
-  await input.fill(String(answer))
-  await input.press('Tab')
-}
-
-/** Types the explanation of a leaf. */
-export async function explainLeaf (page: Page, code: string, text: string): Promise<void> {
-  await leafOf(page, code).getByLabel(`Giải trình tiêu chí ${code}`).fill(text)
-}
-
-/** Waits until everything typed is saved (the summary says so). */
-export async function waitSaved (page: Page): Promise<void> {
-  await page.getByTestId('save-summary').filter({ hasText: 'Đã lưu tất cả' }).waitFor({ timeout: 20_000 })
-}
-
-/** Uploads a file on a leaf through its file picker and waits until the leaf lists it. */
-export async function uploadEvidence (page: Page, code: string, path: string, fileName: string): Promise<void> {
-  await page.getByTestId(`file-input-${code}`).setInputFiles(path)
-  await leafOf(page, code).getByRole('button', { name: fileName, exact: true }).waitFor({ timeout: 20_000 })
-}
-
-/** Attaches a file the unit already uploaded to another leaf. */
-export async function reuseEvidence (page: Page, code: string, fileName: string): Promise<void> {
-  const leaf = leafOf(page, code)
-  await leaf.getByRole('button', { name: `Dùng tệp đã tải lên cho tiêu chí ${code}` }).click()
-  await leaf.getByRole('button', { name: `Gắn vào tiêu chí này (${code}): ${fileName}` }).click()
-  await leaf.getByRole('button', { name: fileName, exact: true }).waitFor()
-}
-
-/** Opens the officer's self-assessment of the round from "Đơn vị của tôi". */
-export async function openSelfAssessment (page: Page, roundTitle: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị của tôi', exact: true }).click()
-  await page.getByRole('heading', { level: 1, name: 'Đơn vị của tôi' }).waitFor()
-  await page.getByRole('article', { name: roundTitle }).getByRole('link', { name: /tự đánh giá|yêu cầu bổ sung/ }).click()
-  await page.getByRole('heading', { level: 1, name: 'Tự đánh giá' }).waitFor()
-  await page.locator('[data-leaf-code]').first().waitFor()
-}
-
-/** Submits the self-assessment (confirming when asked) and waits until it says it is submitted. */
-export async function submit (page: Page): Promise<void> {
-  await page.locator('.page-header').getByRole('button', { name: 'Nộp bản tự đánh giá' }).click()
-  await page.getByRole('dialog', { name: 'Nộp bản tự đánh giá' }).getByRole('button', { name: 'Nộp', exact: true }).click()
-  await page.getByTestId('sa-status').filter({ hasText: 'Đã nộp' }).waitFor()
-}
-
-/** Withdraws a submitted self-assessment to edit it again. */
-export async function withdraw (page: Page): Promise<void> {
-  await page.locator('.page-header').getByRole('button', { name: 'Rút lại để sửa' }).click()
-  await page.getByRole('dialog', { name: 'Rút lại bản tự đánh giá' }).getByRole('button', { name: 'Rút lại', exact: true }).click()
-  await page.getByTestId('sa-status').filter({ hasText: 'Đang nhập' }).waitFor()
-}
-
-/** Answers the open supplement request shown on the self-assessment screen with a note. */
-export async function answerSupplement (page: Page, note: string): Promise<void> {
-  const request = page.getByTestId('supplement-requests').locator('[data-status="open"]').first()
-  await request.getByLabel('Nội dung trả lời').fill(note)
-  await request.getByRole('button', { name: 'Gửi trả lời' }).click()
-  await page.getByTestId('supplement-requests').getByText(note).waitFor()
-}
-
-/** A small one-page PDF the browser can show. */
-function writePdf (path: string): void {
-  const body = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
-    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n' +
-    '4 0 obj<</Length 44>>stream\nBT /F1 18 Tf 20 70 Td (Ke hoach CCHC) Tj ET\nendstream endobj\n' +
-    '5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
-  writeFileSync(path, body, 'latin1')
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output', 'screenshots')
 
 /** Saves test-output/screenshots/<name>.png of one of these tabs (the runner's own helper shoots the admin's tab). */
 async function shot (page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage })
-}
-
-/** At 390×844: no sideways scrolling, and axe-core finds nothing serious. */
-async function assertPhoneReady (page: Page, where: string): Promise<void> {
-  const overflow = await horizontalOverflow(page)
-  assert(overflow === 0, `${where} scrolls ${overflow} px sideways at 390 px`)
-  await assertAccessible(page, `${where} at 390 px`)
 }
 
 /** A valid answer for a leaf that is still unanswered: the first option, 0 points, or the lowest measurement. */
@@ -160,7 +69,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
   }
   const pdfName = 'Kế hoạch CCHC năm 2026.pdf'
   const pdfPath = join(c.work, pdfName)
-  writePdf(pdfPath)
+  writeFileSync(pdfPath, samplePdf(['Ke hoach CCHC']))
 
   /** An officer's API session, to read (never to change) what the server holds after the screens saved it. */
   const officerApi = async (username: string) => {
@@ -559,7 +468,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
   await check('a supplement request reopens its leaves: the officer sees the reason, uploads, answers, and the leaves lock again', async () => {
     const { roundId } = await supplementRound(c)
-    writePdf(pdfPath)
+    writeFileSync(pdfPath, samplePdf(['Ke hoach CCHC']))
     const page = await newTab(DESKTOP)
     await c.login(page, SUPPLEMENT.officer, c.demoPassword, 'Đơn vị của tôi')
     const card = page.getByRole('article', { name: SUPPLEMENT.title })
@@ -635,56 +544,4 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
   await officer.close()
   await api.close()
-}
-
-/** The round of the supplement check: its own, in appraisal, with one district and one appraiser, so no other check sees it. */
-const SUPPLEMENT = {
-  code: 'KT-BO-SUNG',
-  title: 'Kỳ thử nghiệm yêu cầu bổ sung',
-  officer: 'h-muong-lat',
-  unitCode: 'H-MUONG-LAT',
-  appraiser: { username: 'thamdinh.bosung', displayName: 'Thành viên thẩm định thử nghiệm', password: 'Tham-dinh-bo-sung-2026' },
-  reason: 'Bổ sung quyết định ban hành kế hoạch CCHC năm có chữ ký, đóng dấu và số liệu hoàn thành kế hoạch.'
-}
-
-/** Set-up through the API (the appraiser's screens are another check's): a round in appraisal and one open request on 1.1.1 and 1.1.2. */
-async function supplementRound (c: BrowserChecks): Promise<{ roundId: string }> {
-  const day = 86_400_000
-  const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
-  const rounds = await c.api<{ items: { id: string, status: string, year: number }[] }>('/rounds?limit=100', { token })
-  const demo = rounds.items.find((round) => round.status === 'self_assessment')
-  const detail = await c.api<{ catalogs: { unitType: string, catalogId: string }[] }>(`/rounds/${demo?.id ?? ''}`, { token })
-  const catalogId = detail.catalogs.find((catalog) => catalog.unitType === 'district')?.catalogId ?? ''
-  const units = await c.api<{ items: { id: string, code: string }[] }>(`/units?q=${SUPPLEMENT.unitCode}&limit=5`, { token })
-  const unitId = units.items.find((unit) => unit.code === SUPPLEMENT.unitCode)?.id ?? ''
-  const at = (days: number) => new Date(Date.now() + days * day).toISOString()
-  const round = await c.api<{ id: string }>('/rounds', {
-    method: 'POST',
-    token,
-    body: { code: SUPPLEMENT.code, title: SUPPLEMENT.title, year: demo?.year ?? 2026, selfAssessmentClosesAt: at(1), supplementClosesAt: at(10), appraisalClosesAt: at(20) }
-  })
-  await c.api(`/rounds/${round.id}/catalogs`, { method: 'PUT', token, body: { catalogs: [{ unitType: 'district', catalogId }] } })
-  await c.api(`/rounds/${round.id}/participants`, { method: 'PUT', token, body: { unitIds: [unitId] } })
-  await c.api(`/rounds/${round.id}/transition`, { method: 'POST', token, body: { to: 'self_assessment' } })
-  // Self-assessment closes by its deadline before appraisal begins.
-  await c.api(`/rounds/${round.id}`, { method: 'PATCH', token, body: { selfAssessmentClosesAt: at(-1 / 1440) } })
-  await c.api(`/rounds/${round.id}/transition`, { method: 'POST', token, body: { to: 'appraisal' } })
-  const appraiser = await c.api<{ id: string }>('/users', { method: 'POST', token, body: { ...SUPPLEMENT.appraiser, role: 'appraiser' } })
-  await c.api(`/rounds/${round.id}/assignments`, { method: 'PUT', token, body: { assignments: [{ unitType: 'district', fieldCode: '1', userId: appraiser.id }] } })
-  await c.api('/auth/logout', { method: 'POST', token })
-  const login = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.appraiser.username, password: SUPPLEMENT.appraiser.password } })
-  await c.api(`/rounds/${round.id}/units/${unitId}/supplement-requests`, {
-    method: 'POST',
-    token: login.token,
-    body: { leafCodes: ['1.1.1', '1.1.2'], reason: SUPPLEMENT.reason, dueAt: at(3) }
-  })
-  await c.api('/auth/logout', { method: 'POST', token: login.token })
-  return { roundId: round.id }
-}
-
-/** "Đơn vị của tôi" from the navigation (on a phone, the menu is already open). */
-async function openSelfAssessmentLanding (page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị của tôi', exact: true }).click()
-  await page.getByRole('heading', { level: 1, name: 'Đơn vị của tôi' }).waitFor()
-  await page.getByTestId('unit-answered').first().waitFor()
 }
