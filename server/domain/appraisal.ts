@@ -9,6 +9,16 @@ export interface LeafValue {
   notApplicable: boolean
 }
 
+/** A saved entry's value (points, or not applicable); null when it holds no score (nothing saved, or an explanation alone). */
+export function leafValueOf (row: { input: unknown, points: Milli | null, notApplicable: boolean } | undefined): LeafValue | null {
+  return row === undefined || row.input === null ? null : { points: row.points, notApplicable: row.notApplicable }
+}
+
+/** Whether two leaf values are the same score (both none, or the same points or not-applicable). */
+export function sameLeafValue (a: LeafValue | null, b: LeafValue | null): boolean {
+  return a === null || b === null ? a === b : !differsFromSelf(a, b)
+}
+
 /**
  * Whether an appraised score differs from the self score: in points, or in whether the leaf applies.
  * A leaf the unit left unanswered has no self score, so any appraised score differs from it.

@@ -228,7 +228,7 @@ function describeInput (name: InputName): string {
 export interface Figures { points: Milli, answered: number, notApplicable: string[] }
 
 /** What figures count of a leaf's stored row. */
-export interface CountedRow { input: unknown, points: Milli | null, notApplicable: boolean }
+interface CountedRow { input: unknown, points: Milli | null, notApplicable: boolean }
 
 /** A leaf a save changes: its row before (absent: none) and after (absent: deleted). */
 export interface FigureChange { fieldCode: string, leafCode: string, old: CountedRow | undefined, next: CountedRow | undefined }

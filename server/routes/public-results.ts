@@ -29,6 +29,9 @@ export interface PublicResultsOptions {
 const LATEST_CACHE = 'public, max-age=60'
 const VERSION_CACHE = 'public, max-age=31536000, immutable'
 
+/** The ETag of an answer computed each time (a list): a hash of its JSON, so it changes exactly when the answer does. */
+const contentTag = (body: unknown) => `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
+
 const cacheControlOf = (version: number | undefined) => version === undefined ? LATEST_CACHE : VERSION_CACHE
 
 const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = async (app, options) => {
@@ -49,8 +52,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     }
   }, async (request, reply) => {
     const body = { publisher: options.publisher, items: await listPublishedRounds(app.db) }
-    const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
-    if (answerConditional(request, reply, etag, LATEST_CACHE)) return reply
+    if (answerConditional(request, reply, contentTag(body), LATEST_CACHE)) return reply
     return body
   })
 
@@ -68,8 +70,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
     }
   }, async (request, reply) => {
     const body = await publicUnitHistory(app.db, request.params.unit)
-    const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
-    if (answerConditional(request, reply, etag, LATEST_CACHE)) return reply
+    if (answerConditional(request, reply, contentTag(body), LATEST_CACHE)) return reply
     return body
   })
 

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { differsFromSelf, finalizationProblems, isPending, lockedLeaves, reasonMissing, reasonRequiredMessage } from '../../server/domain/appraisal.js'
+import { differsFromSelf, finalizationProblems, isPending, leafValueOf, lockedLeaves, reasonMissing, reasonRequiredMessage, sameLeafValue } from '../../server/domain/appraisal.js'
+import type { Milli } from '../../server/domain/decimal.js'
 
 const points = (milli: number) => ({ points: milli, notApplicable: false })
 const notApplicable = { points: null, notApplicable: true }
@@ -54,4 +55,17 @@ t.test('finalization lists every missing leaf, reason and pending request at onc
     ['request_answered', 'r2']
   ])
   t.same(finalizationProblems([{ code: '1.1.1', fieldCode: '1', self: notApplicable, appraised: { ...notApplicable, reason: null } }], []), [])
+})
+
+t.test('a leaf\'s value and whether two values are the same score (a unit\'s change that withdraws an acceptance)', async (t) => {
+  const points = (value: number) => value as Milli
+  t.equal(leafValueOf(undefined), null, 'nothing saved')
+  t.equal(leafValueOf({ input: null, points: null, notApplicable: false }), null, 'an explanation alone holds no score')
+  t.same(leafValueOf({ input: { value: 0.5 }, points: points(500), notApplicable: false }), { points: 500, notApplicable: false })
+  t.ok(sameLeafValue(null, null))
+  t.notOk(sameLeafValue(null, { points: points(0), notApplicable: false }), 'a score of 0 is a score')
+  t.ok(sameLeafValue({ points: points(500), notApplicable: false }, { points: points(500), notApplicable: false }))
+  t.notOk(sameLeafValue({ points: points(500), notApplicable: false }, { points: points(750), notApplicable: false }))
+  t.notOk(sameLeafValue({ points: null, notApplicable: true }, { points: points(0), notApplicable: false }), 'not applicable is not 0 points')
+  t.ok(sameLeafValue({ points: null, notApplicable: true }, { points: null, notApplicable: true }))
 })

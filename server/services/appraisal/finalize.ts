@@ -11,11 +11,10 @@ import { appraisalChanged } from '../notifications/events.js'
 import { emitWebhook } from '../webhooks/events.js'
 import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
-import { noSuch, statusName } from '../../messages/problems.js'
+import { statusName } from '../../messages/problems.js'
 import { text as t, type Text } from '../../messages/text.js'
-import type { RoundStatus } from '../../domain/lifecycle.js'
 import { fieldProblem } from '../../messages/validation.js'
-import { type UnitRef, catalogOf, loadAppraisalContext } from './context.js'
+import { type UnitRef, assertRoundExists, catalogOf, loadAppraisalContext } from './context.js'
 import { type AppraisalState, appraisedEntries, pendingRequests, selfEntries, selfValue, stateOf } from './read.js'
 
 async function lockAppraisalRow (tx: Executor, roundId: string, unitId: string) {
@@ -118,7 +117,7 @@ export interface BulkFinalization {
  * admin's "finalize every unit appraised" at the end of appraisal instead of one click per unit.
  */
 export async function finalizeAppraisals (db: Db, actor: Actor, roundId: string, unitIds: readonly string[]): Promise<BulkFinalization> {
-  const round = await loadRoundForBulk(db, roundId)
+  const round = await assertRoundExists(db, roundId)
   if (round.status !== 'appraisal') {
     throw Errors.appraisalClosed(t(`Round ${round.code} is in status ${round.status}; units are finalized while it is in appraisal.`,
       `Kỳ đánh giá ${round.code} đang ở trạng thái “${statusName(round.status)}”; chỉ chốt kết quả thẩm định đơn vị trong giai đoạn thẩm định.`))
@@ -143,10 +142,4 @@ export async function finalizeAppraisals (db: Db, actor: Actor, roundId: string,
     }
   }
   return outcome
-}
-
-async function loadRoundForBulk (db: Executor, roundId: string): Promise<{ code: string, status: RoundStatus }> {
-  const [round] = await queryRows<{ code: string, status: RoundStatus }>(db, sql`select code, status from rounds where id = ${roundId}`)
-  if (!round) throw Errors.notFound(noSuch.round)
-  return round
 }

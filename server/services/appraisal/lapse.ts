@@ -5,14 +5,14 @@
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { queryRows } from '../../db/rows.js'
-import type { Milli } from '../../domain/decimal.js'
-import { milliToNumber } from '../../domain/decimal.js'
+import { milliToNumber, type Milli } from '../../domain/decimal.js'
+import type { LeafValue } from '../../domain/appraisal.js'
 import type { EnteredInput } from '../../domain/scoring.js'
 import { audit } from '../audit.js'
 import type { Actor } from '../context.js'
 
 /** A leaf's self value after a save: null when the unit cleared its score. */
-export interface SelfAfter { leafCode: string, value: { points: Milli | null, notApplicable: boolean } | null }
+export interface SelfAfter { leafCode: string, value: LeafValue | null }
 
 interface LapsedRow { leaf_code: string, input: EnteredInput, points_milli: number | null, not_applicable: boolean, version: number | null }
 

@@ -3,7 +3,7 @@ import { sql, type Placeholder, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { compiledStatement, queryRows, concurrently, jsonRows, toDate, toIso } from '../../db/rows.js'
 import { selfEntriesSql } from '../../db/queries/self-assessment-save.js'
-import { differsFromSelf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
+import { differsFromSelf, leafValueOf, type LeafValue, type SupplementStatus } from '../../domain/appraisal.js'
 import type { EvidenceRule, ScoringMethod } from '../../domain/catalog.js'
 import { milliToNumber, sumMilli, type Milli } from '../../domain/decimal.js'
 import type { RoundStatus } from '../../domain/lifecycle.js'
@@ -184,8 +184,7 @@ async function readUnitRows (db: Executor, context: AppraisalContext) {
   }
 }
 
-export const selfValue = (row: SelfRow | undefined): LeafValue | null =>
-  row === undefined || row.input === null ? null : { points: row.points, notApplicable: row.notApplicable }
+export const selfValue = (row: SelfRow | undefined): LeafValue | null => leafValueOf(row)
 
 function leafOf (loaded: LoadedNode, self: SelfRow | undefined, appraised: AppraisedRow | undefined, files: EvidenceFileRef[], requests: PendingRequest[]): AppraisalLeaf {
   return {

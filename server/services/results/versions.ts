@@ -78,11 +78,18 @@ export async function assertRoundExists (db: Executor, roundId: string): Promise
 }
 
 /** Before saying "not published": a round or unit type that does not exist is 404 NOT_FOUND, not something that may come. */
+function assertFound (found: { round: boolean, type: boolean } | undefined, unitType: string): void {
+  if (found?.round !== true) throw Errors.notFound(noSuch.round)
+  if (found.type !== true) throw Errors.notFound(noSuch.unitType(unitType))
+}
+
+/** Whether the round and the unit type exist, as columns `round` and `type` beside what else a statement selects. */
+const existsColumns = (roundId: string, unitType: string) =>
+  sql`exists (select 1 from rounds where id = ${roundId}) as round, exists (select 1 from unit_types where code = ${unitType}) as type`
+
 async function assertRoundAndTypeExist (db: Executor, roundId: string, unitType: string): Promise<void> {
-  const [row] = await queryRows<{ round: boolean, type: boolean }>(db, sql`
-    select exists (select 1 from rounds where id = ${roundId}) as round, exists (select 1 from unit_types where code = ${unitType}) as type`)
-  if (row?.round !== true) throw Errors.notFound(noSuch.round)
-  if (row.type !== true) throw Errors.notFound(noSuch.unitType(unitType))
+  const [row] = await queryRows<{ round: boolean, type: boolean }>(db, sql`select ${existsColumns(roundId, unitType)}`)
+  assertFound(row, unitType)
 }
 
 interface VersionPointer { id: string, version: number, latest: boolean }
@@ -116,13 +123,12 @@ async function queryPointer (db: Executor, roundId: string, unitType: string, ve
   // One statement, also on a miss: whether the round and the unit type exist tells "not found" from "not published".
   const [row] = await queryRows<{ id: string | null, version: number | null, latest: number | null, round: boolean, type: boolean }>(db, sql`
     select v.id, v.version, (select max(version) from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}) as latest,
-      exists (select 1 from rounds where id = ${roundId}) as round, exists (select 1 from unit_types where code = ${unitType}) as type
+      ${existsColumns(roundId, unitType)}
     from (select 1) as one left join lateral (
       select id, version from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}
       ${version === undefined ? sql`order by version desc limit 1` : sql`and version = ${version}`}) v on true`)
-  if (row?.round !== true) throw Errors.notFound(noSuch.round)
-  if (row.type !== true) throw Errors.notFound(noSuch.unitType(unitType))
-  if (row.id === null) {
+  assertFound(row, unitType)
+  if (row === undefined || row.id === null) {
     throw Errors.resultsNotPublished(version === undefined
       ? t(`No results of unit type ${unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${unitType}.`)
       : t(`There is no published version ${version} of these results.`, `Không có phiên bản ${version} đã công bố của kết quả này.`))

@@ -6,8 +6,9 @@ import { type BeforeWrite, type EntryRow, type EntryWrite, lockAndBumpSelfAssess
 import { selfAssessmentsTable } from '../../db/schema/index.js'
 import type { CatalogNode } from '../../domain/catalog.js'
 import { milliToNumber, type Milli } from '../../domain/decimal.js'
+import { leafValueOf, sameLeafValue } from '../../domain/appraisal.js'
 import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '../../domain/lifecycle.js'
-import { type CountedRow, type Figures, type FigureChange, figuresAfter, scoreLeaf, normalizeInput } from '../../domain/scoring.js'
+import { type Figures, type FigureChange, figuresAfter, scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit, auditRow } from '../audit.js'
 import { selfAssessmentSubmitted } from '../notifications/events.js'
@@ -126,15 +127,6 @@ function definitionsFrom (shape: CatalogShape): Map<string, LeafDefinition> {
   }]))
 }
 
-/** A leaf's self value as the appraisal compares it: null without a score. */
-const selfValueOf = (entry: CountedRow | undefined) => entry === undefined || entry.input === null ? null : { points: entry.points, notApplicable: entry.notApplicable }
-
-const sameSelfValue = (a: CountedRow | undefined, b: CountedRow | undefined): boolean => {
-  const x = selfValueOf(a)
-  const y = selfValueOf(b)
-  return x === null || y === null ? x === y : x.notApplicable === y.notApplicable && x.points === y.points
-}
-
 const blankToNull = (text: string | null | undefined): string | null | undefined =>
   text === undefined ? undefined : text === null || text.trim() === '' ? null : text
 
@@ -234,8 +226,8 @@ export async function saveSelfAssessment (db: Db, actor: Actor, roundId: string,
     }))
     const appraisalId = locked.context.appraisalInProgress
     if (appraisalId !== null) {
-      const moved = changes.filter((change) => !sameSelfValue(change.old, change.next))
-      await lapseAcceptances(tx, actor, appraisalId, unitId, moved.map((change) => ({ leafCode: change.leafCode, value: selfValueOf(change.next) })))
+      const moved = changes.filter((change) => !sameLeafValue(leafValueOf(change.old), leafValueOf(change.next)))
+      await lapseAcceptances(tx, actor, appraisalId, unitId, moved.map((change) => ({ leafCode: change.leafCode, value: leafValueOf(change.next) })))
     }
     return savedAnswer(tx, locked, new Set(codes), saved, before.files, figuresAfter(before.fields, changes))
   })
