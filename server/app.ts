@@ -90,7 +90,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: true,
     // Twice the longest path parameter any route accepts (a unit's code or id, 100): a segment a little too long is a
     // 400 naming the parameter from the route's schema; only one far past any is refused before routing (414).
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(config.DEFAULT_LANGUAGE),
     trustProxy: trustProxyOf(config),
