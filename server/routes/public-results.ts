@@ -1,6 +1,7 @@
 // The public results API: published results only, no credentials, read-only, rate-limited, and cacheable (ETag from
 // the version id, Cache-Control, 304 on If-None-Match). Served from the frozen snapshot, never recomputed.
 import { createHash } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { Errors } from '../errors.js'
@@ -29,8 +30,14 @@ export interface PublicResultsOptions {
 const LATEST_CACHE = 'public, max-age=60'
 const VERSION_CACHE = 'public, max-age=31536000, immutable'
 
-/** The ETag of an answer computed each time (a list): a hash of its JSON, so it changes exactly when the answer does. */
-const contentTag = (body: unknown) => `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
+/**
+ * An answer computed each time (a list): its ETag is a hash of its JSON, so it changes exactly when the answer does;
+ * 304 when the caller holds it, else the body, which a cache may keep a minute.
+ */
+function answerByContent<T> (request: FastifyRequest, reply: FastifyReply, body: T): T | FastifyReply {
+  const tag = `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32)}"`
+  return answerConditional(request, reply, tag, LATEST_CACHE) ? reply : body
+}
 
 const cacheControlOf = (version: number | undefined) => version === undefined ? LATEST_CACHE : VERSION_CACHE
 
@@ -51,9 +58,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
       response: { 200: ref(PublishedRoundListSchema), ...notModifiedResponse, ...problems(429) }
     }
   }, async (request, reply) => {
-    const body = { publisher: options.publisher, items: await listPublishedRounds(app.db) }
-    if (answerConditional(request, reply, contentTag(body), LATEST_CACHE)) return reply
-    return body
+    return answerByContent(request, reply, { publisher: options.publisher, items: await listPublishedRounds(app.db) })
   })
 
   app.get('/public/units/:unit/results', {
@@ -64,14 +69,12 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
       description: 'The unit by id or by code (any case); the rounds of its unit type whose published results rank it, each from its latest version. ' +
         'For the per-field breakdown of one year, follow `round.id` to /public/rounds/{id}/results/{unitType}/units/{unit}.',
       tags: ['public'],
-      params: Type.Object({ unit: Type.String({ minLength: 1, maxLength: 100, description: 'Unit id or unit code' }) }),
+      params: Type.Pick(PublicUnitParams, ['unit']),
       headers: ConditionalHeaders,
       response: { 200: ref(PublicUnitHistorySchema), ...notModifiedResponse, ...problems(400, 404, 429) }
     }
   }, async (request, reply) => {
-    const body = await publicUnitHistory(app.db, request.params.unit)
-    if (answerConditional(request, reply, contentTag(body), LATEST_CACHE)) return reply
-    return body
+    return answerByContent(request, reply, await publicUnitHistory(app.db, request.params.unit))
   })
 
   app.get('/public/rounds/:id/results/:unitType', {
