@@ -52,6 +52,7 @@ export async function accountChecks (c: BrowserChecks): Promise<void> {
     const generated = await dialog.getByLabel('Mật khẩu mới').inputValue()
     assert(/^\w{4}-\w{4}-\w{4}$/.test(generated), `the generated password reads "${generated}"`)
     assert(await dialog.getByLabel('Mật khẩu mới').getAttribute('type') === 'text', 'the generated password is hidden')
+    await dialog.getByText('Cần ít nhất 10 ký tự', { exact: false }).waitFor({ state: 'hidden' })
     await dialog.getByRole('button', { name: 'Đặt lại mật khẩu' }).click()
     await dialog.waitFor({ state: 'hidden' })
     password = generated
