@@ -74,4 +74,17 @@ t.test('a unit changing an accepted score withdraws the acceptance; a score give
   response = await inject(legal, 'POST', `${appraisalUrl}/accept-self`, { leafCodes: ['1.3.1'] }, { 'if-match': read.headers.etag as string })
   t.equal(response.statusCode, 200)
   t.match(response.json().fields[0], { appraised: field1.length })
+
+  // A new explanation leaves the appraiser's screen current; a new score, even under an appraisal with a reason, does
+  // not: an accept sent from a screen that still shows the old score must not take a score the appraiser never saw.
+  etag = response.headers.etag as string
+  t.equal((await saveSelf([{ leafCode: '1.1.3', explanation: 'Báo cáo số 5/BC, bản có chữ ký' }])).statusCode, 200)
+  t.equal((await inject(legal, 'GET', appraisalUrl)).headers.etag, etag, 'an explanation alone does not move the appraisal on')
+  t.equal((await saveSelf([{ leafCode: '1.1.2', input: { value: 0.5 } }])).statusCode, 200)
+  response = await inject(legal, 'POST', `${appraisalUrl}/accept-self`, { leafCodes: ['1.1.2'] }, { 'if-match': etag })
+  t.equal(response.statusCode, 412, 'the accept was sent from a screen showing the unit\'s 1')
+  t.match(response.json().current.leaves.find((l: { code: string }) => l.code === '1.1.2'), { self: { points: 0.5 }, appraised: { points: 0.75 } }, 'the 412 brings the new self score')
+  const accepted = await inject(legal, 'POST', `${appraisalUrl}/accept-self`, { leafCodes: ['1.1.2'] }, { 'if-match': `"${response.json().currentVersion}"` })
+  t.equal(accepted.statusCode, 200)
+  t.match(accepted.json().leaves.find((l: { code: string }) => l.code === '1.1.2'), { appraised: { points: 0.5, reason: null } }, 'accepted once seen')
 })

@@ -1,15 +1,16 @@
 // A whole round through the screens, every role in its own tab: set-up through the API (a district round with one
 // unit and one appraiser for every field), then only screens. The officer answers the district catalog with all three
 // input methods, attaches a PDF and reuses it, meets the missing list and submits; the admin opens appraisal; the
-// appraiser accepts fields, overrides a leaf with a reason and asks for a supplement; the officer answers it; the
-// appraiser closes it; the admin finalizes the unit and the round and publishes; the public page shows the unit's
-// rank and classification.
+// appraiser accepts fields, overrides a leaf with a reason and asks for a supplement; the officer changes a requested
+// score and answers; the appraiser's open screen learns of it, the appraiser closes the request and accepts the new
+// score; the admin finalizes the unit and the round and publishes; the public page shows the unit's rank and
+// classification.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { unzipSync } from 'fflate'
 import type { Page } from 'playwright-core'
-import { acceptField, askSupplement, closeSupplement, openUnitAppraisal, overrideLeaf, samplePdf, vietnamTime } from './appraisal-steps.js'
+import { acceptField, askSupplement, closeSupplement, openUnitAppraisal, overrideLeaf, samplePdf, vietnamTime, waitForLeafState } from './appraisal-steps.js'
 import { assert, type BrowserChecks } from './checks.js'
 import { openPublicUnit } from './public.js'
 import { answerLeaf, answerSupplement, explainLeaf, leafOf, openSelfAssessment, reuseEvidence, submit, uploadEvidence, waitSaved } from './self-assessment-steps.js'
@@ -63,6 +64,13 @@ function answerFor (leaf: Leaf): string | number {
   if (leaf.scoring.method === 'options') return leaf.scoring.options?.find((option) => !option.notApplicable)?.label ?? ''
   if (leaf.scoring.method === 'bands') return leaf.scoring.input?.max ?? 0
   return 0.5
+}
+
+/** Another answer than answerFor's: the second applicable option, a range's 0, a measurement at the bottom. */
+function otherAnswerFor (leaf: Leaf): string | number {
+  if (leaf.scoring.method === 'options') return leaf.scoring.options?.filter((option) => !option.notApplicable)[1]?.label ?? ''
+  if (leaf.scoring.method === 'bands') return leaf.scoring.input?.min ?? 0
+  return 0
 }
 
 export async function roundFlowChecks (c: BrowserChecks): Promise<void> {
@@ -140,19 +148,30 @@ export async function roundFlowChecks (c: BrowserChecks): Promise<void> {
     await askSupplement(appraiser, requested(), 'Đề nghị bổ sung quyết định công bố TTHC và báo cáo kiểm soát TTHC.', vietnamTime(5))
   })
 
-  await check('whole round: the officer sees the request, the requested leaves open, and answers it', async () => {
+  const rescored = () => leaves.find((leaf) => leaf.code === requested()[0]) as Leaf
+
+  await check('whole round: the officer sees the request, the requested leaves open, changes one score and answers it', async () => {
     const page = ready(officer)
     await page.reload()
     await page.getByTestId('supplement-requests').locator('[data-status="open"]').waitFor()
     for (const code of requested()) assert(await leafOf(page, code).locator('.leaf-input input').first().isEnabled(), `the requested leaf ${code} is not open`)
     assert(await leafOf(page, overridden().code).locator('.leaf-input input').first().isDisabled(), 'a leaf not requested is open')
+    await answerLeaf(page, rescored().code, otherAnswerFor(rescored()))
+    await waitSaved(page)
     await answerSupplement(page, 'Huyện đã bổ sung quyết định công bố TTHC số 15/QĐ-UBND.')
   })
 
-  await check('whole round: the appraiser reviews the answer and closes the request', async () => {
+  await check('whole round: the appraiser\'s screen left open learns of the new score at its next save, then closes the request and accepts it', async () => {
     const page = ready(appraiser)
+    // Not reloaded: the screen still shows the score it accepted. Its next save is refused (412), taken again on the
+    // current state, and says why; the leaf whose score the unit changed is waiting again.
+    const other = leaves.find((leaf) => leaf.fieldCode === '4' && leaf.scoring.method === 'range') as Leaf
+    await overrideLeaf(page, other.code, { value: 0 }, 'Chưa có báo cáo kết quả thực hiện.')
+    await page.getByTestId('change-notice').filter({ hasText: `Đơn vị vừa sửa điểm tự chấm của tiêu chí ${rescored().code}` }).waitFor()
+    await waitForLeafState(page, rescored().code, 'Chưa thẩm định')
     await page.reload()
-    await closeSupplement(page, requested(), 'Đã đủ tài liệu, giữ nguyên điểm.')
+    await closeSupplement(page, requested(), 'Đã đủ tài liệu, chấp nhận điểm đơn vị sửa.')
+    await acceptField(page, '3')
   })
 
   await check('whole round: the appraiser downloads the round\'s appraisal sheets from the desk, the admin its self-assessments from the progress page (.zip)', async () => {

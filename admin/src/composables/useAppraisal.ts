@@ -27,6 +27,25 @@ export interface Draft {
 const appraisedKey = (leaf: AppraisalLeaf | undefined): string =>
   leaf?.appraised ? `${inputKey(leaf.appraised.input)}|${leaf.appraised.reason ?? ''}` : ''
 
+/** A leaf's self score as one comparable key: the unit may change it while answering a supplement request. */
+const selfKey = (leaf: AppraisalLeaf | undefined): string =>
+  leaf ? `${leaf.self.input === null ? '' : inputKey(leaf.self.input)}|${String(leaf.self.notApplicable)}` : ''
+
+/** The leaves whose self score differs between two states of the appraisal. */
+const selfChanged = (before: Appraisal | undefined, after: Appraisal): string[] =>
+  before === undefined ? [] : after.leaves.filter((leaf) => selfKey(before.leaves.find((old) => old.code === leaf.code)) !== selfKey(leaf)).map((leaf) => leaf.code)
+
+/**
+ * What a 412 brought: the unit's new self scores (its save moved the appraisal's version on) or someone's change of
+ * the appraisal, as "Thẩm định của đơn vị vừa được thay đổi: …".
+ */
+function changeHeadline (before: Appraisal | undefined, current: Appraisal): string {
+  const self = selfChanged(before, current)
+  return self.length > 0
+    ? `Đơn vị vừa sửa điểm tự chấm của tiêu chí ${self.join(', ')}`
+    : `Thẩm định của đơn vị vừa được thay đổi: ${describeChange(current.lastChange)}`
+}
+
 const AUTOSAVE_MS = 900
 
 /** "Lê Minh Hà – Lưu điểm thẩm định lúc 03/12/2026 15:30 (tiêu chí 1.1.2, 1.1.4)". */
@@ -265,8 +284,9 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
       const current = currentOf(caught)
       const problems = problemsOf(caught)
       if (current) {
+        const headline = changeHeadline(state.value, current)
         const conflicts = adopt(current)
-        changeNotice.value = `Thẩm định của đơn vị vừa được thay đổi: ${describeChange(current.lastChange)}. Màn hình đã cập nhật theo máy chủ` +
+        changeNotice.value = `${headline}. Màn hình đã cập nhật theo máy chủ` +
           (drafts.size === 0
             ? '; máy chủ đã có đúng những giá trị bạn nhập.'
             : '; những gì bạn đang nhập vẫn được giữ' + (conflicts.length > 0 ? `, riêng tiêu chí ${conflicts.join(', ')} chờ bạn quyết định.` : ' và được lưu tiếp.'))
@@ -311,11 +331,13 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
 
   /**
    * Takes the unit's score as the appraised score of these leaves (their drafts are dropped). After a 412 it is sent
-   * again only when none of these leaves changed meanwhile; otherwise the appraiser sees who changed them first.
+   * again only when none of these leaves changed meanwhile, neither its appraised score nor the unit's own score (an
+   * accept takes the score on the server, which must be the one the appraiser saw); otherwise the appraiser sees it first.
    */
   async function accept (leafCodes: string[]): Promise<void> {
     if (!state.value || leafCodes.length === 0) return
     const seen = new Map(leafCodes.map((code) => [code, appraisedKey(leafOf(code))]))
+    const seenSelf = new Map(leafCodes.map((code) => [code, selfKey(leafOf(code))]))
     for (let attempt = 0; ; attempt++) {
       try {
         const saved = await call(client.POST('/rounds/{id}/units/{unitId}/appraisal/accept-self', {
@@ -328,9 +350,14 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
       } catch (caught) {
         const current = currentOf(caught)
         if (!current || attempt >= 2) throw caught
+        changeNotice.value = `${changeHeadline(state.value, current)}. Màn hình đã cập nhật theo máy chủ.`
         adopt(current)
-        const changed = leafCodes.filter((code) => appraisedKey(current.leaves.find((leaf) => leaf.code === code)) !== seen.get(code))
-        changeNotice.value = `Thẩm định của đơn vị vừa được thay đổi: ${describeChange(current.lastChange)}. Màn hình đã cập nhật theo máy chủ.`
+        const leafNow = (code: string) => current.leaves.find((leaf) => leaf.code === code)
+        const selfMoved = leafCodes.filter((code) => selfKey(leafNow(code)) !== seenSelf.get(code))
+        if (selfMoved.length > 0) {
+          throw new Error(`Chưa chấp nhận: đơn vị vừa sửa điểm tự chấm của tiêu chí ${selfMoved.join(', ')}. Hãy xem điểm mới rồi chấp nhận lại nếu vẫn đồng ý.`)
+        }
+        const changed = leafCodes.filter((code) => appraisedKey(leafNow(code)) !== seen.get(code))
         if (changed.length > 0) {
           throw new Error(`Chưa chấp nhận: tiêu chí ${changed.join(', ')} vừa được người khác chấm. Hãy xem lại rồi chấp nhận lại nếu vẫn đồng ý.`)
         }

@@ -14,35 +14,38 @@ import type { Actor } from '../context.js'
 /** A leaf's self value after a save: null when the unit cleared its score. */
 export interface SelfAfter { leafCode: string, value: LeafValue | null }
 
-interface LapsedRow { leaf_code: string, input: EnteredInput, points_milli: number | null, not_applicable: boolean, version: number | null }
+interface LapsedRow { leaf_code: string, input: EnteredInput, points_milli: number | null, not_applicable: boolean }
 
 /**
- * In the unit's save transaction, after its entries are written: deletes the reasonless appraised scores of these
- * leaves that now differ from the unit's score, bumps the appraisal's version (an appraiser's screen open on the old
- * acceptance gets 412 and reloads) and audits what was withdrawn as the unit's doing. Only an appraisal in progress;
- * a finalized one is locked. Returns the withdrawn leaves' codes.
+ * In the unit's save transaction, after its entries are written, for the leaves whose score the save changed: bumps the
+ * appraisal's version, so an appraiser's screen open on the old self score gets 412 and reloads instead of accepting a
+ * score it never showed; then deletes the reasonless appraised scores of these leaves that now differ from the unit's
+ * score and audits what was withdrawn as the unit's doing. Only an appraisal in progress; a finalized one is locked.
+ * Returns the withdrawn leaves' codes.
+ *
+ * Two statements on purpose: the bump takes the appraisal's row lock, which every appraiser write holds from its own
+ * version check to its commit, and the delete's snapshot comes after it. An acceptance committed while the unit's save
+ * waited is therefore seen and withdrawn; one begun after the bump finds the version moved on (412).
  */
 export async function lapseAcceptances (tx: Executor, actor: Actor, appraisalId: string, unitId: string, after: readonly SelfAfter[]): Promise<string[]> {
   if (after.length === 0) return []
+  const [bumped] = await queryRows<{ version: number }>(tx, sql`
+    update appraisals set version = version + 1, updated_at = now()
+    where id = ${appraisalId} and status = 'in_progress'
+    returning version`)
+  if (bumped === undefined) return []
   const rows = await queryRows<LapsedRow>(tx, sql`
-    with lapsed as (
-      delete from appraisal_entries e
-      using appraisals a, unnest(${sql.param(after.map((s) => s.leafCode))}::text[], ${sql.param(after.map((s) => s.value?.points ?? null))}::int[],
-        ${sql.param(after.map((s) => s.value === null ? null : s.value.notApplicable))}::boolean[]) as n(leaf_code, points_milli, not_applicable)
-      where a.id = ${appraisalId} and a.status = 'in_progress' and e.appraisal_id = a.id and e.leaf_code = n.leaf_code
-        and (e.reason is null or btrim(e.reason) = '')
-        and (n.not_applicable is null or e.not_applicable <> n.not_applicable
-          or (not e.not_applicable and e.points_milli is distinct from n.points_milli))
-      returning e.leaf_code, e.input, e.points_milli, e.not_applicable
-    ), bumped as (
-      update appraisals set version = version + 1, updated_at = now()
-      where id = ${appraisalId} and exists (select 1 from lapsed)
-      returning version
-    )
-    select l.leaf_code, l.input, l.points_milli, l.not_applicable, (select version from bumped) as version
-    from lapsed l order by l.leaf_code`)
+    delete from appraisal_entries e
+    using unnest(${sql.param(after.map((s) => s.leafCode))}::text[], ${sql.param(after.map((s) => s.value?.points ?? null))}::int[],
+      ${sql.param(after.map((s) => s.value === null ? null : s.value.notApplicable))}::boolean[]) as n(leaf_code, points_milli, not_applicable)
+    where e.appraisal_id = ${appraisalId} and e.leaf_code = n.leaf_code
+      and (e.reason is null or btrim(e.reason) = '')
+      and (n.not_applicable is null or e.not_applicable <> n.not_applicable
+        or (not e.not_applicable and e.points_milli is distinct from n.points_milli))
+    returning e.leaf_code, e.input, e.points_milli, e.not_applicable`)
   if (rows.length === 0) return []
-  const version = Number(rows[0]?.version)
+  rows.sort((a, b) => a.leaf_code < b.leaf_code ? -1 : 1)
+  const version = Number(bumped.version)
   const self = new Map(after.map((s) => [s.leafCode, s.value]))
   const show = (value: { points: number | null, notApplicable: boolean } | null) =>
     value === null ? null : { points: value.points === null ? null : milliToNumber(value.points as Milli), notApplicable: value.notApplicable }
