@@ -50,3 +50,32 @@ t.test('a key refused a route says which scope it lacks, or that the route is fo
   t.equal(users.statusCode, 403)
   t.match(users.json().detail, /for logged-in accounts only/)
 })
+
+t.test('a key may be given an expiry: past it the key is refused and told when it expired; an expiry in the past is refused', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const create = (body: object) => app.inject({ method: 'POST', url: '/api-keys', headers: admin.headers, payload: { name: 'Cổng thông tin tỉnh', scopes: ['units:read'], ...body } })
+
+  const past = await create({ expiresAt: new Date(Date.now() - 60_000).toISOString() })
+  t.equal(past.statusCode, 400)
+  t.match(past.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: '/expiresAt' }] }, 'the field is named')
+
+  const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString()
+  const created = await create({ expiresAt })
+  t.equal(created.statusCode, 201)
+  t.equal(created.json().apiKey.expiresAt, expiresAt)
+  const lasting = await create({})
+  t.equal(lasting.json().apiKey.expiresAt, null, 'without an expiry, a key lasts until revoked')
+  const read = (key: string) => app.inject({ method: 'GET', url: '/units?limit=1', headers: { 'x-api-key': key } })
+  t.equal((await read(created.json().key)).statusCode, 200, 'before its expiry the key reads')
+
+  // A month on: the key's expiry is behind it.
+  await app.db.execute(sql`update api_keys set expires_at = now() - interval '1 second', last_used_at = null where id = ${created.json().apiKey.id}`)
+  const refused = await read(created.json().key)
+  t.equal(refused.statusCode, 401)
+  t.match(refused.json(), { code: 'UNAUTHENTICATED', detail: /expired/ })
+  t.ok(refused.json().expiredAt, 'the refusal says when')
+  const listed = (await app.inject({ method: 'GET', url: '/api-keys', headers: admin.headers })).json()
+  t.equal(listed.find((key: { id: string }) => key.id === created.json().apiKey.id).lastUsedAt, null, 'an expired key\'s attempt is not a use')
+  t.equal((await read(lasting.json().key)).statusCode, 200, 'the other key still reads')
+})

@@ -27,6 +27,10 @@ async function resolvePrincipal (app: FastifyInstance, request: FastifyRequest):
   if (typeof apiKey === 'string') {
     const principal = await authenticateApiKey(app.db, apiKey)
     if (!principal) throw Errors.unauthenticated(t('The API key is invalid or revoked.', 'Khóa API không hợp lệ hoặc đã bị thu hồi.'))
+    if (principal.kind === 'expired') {
+      throw Errors.unauthenticated(t(`The API key expired at ${principal.expiredAt}; ask the administrator for a new one.`,
+        `Khóa API đã hết hạn lúc ${principal.expiredAt}; hãy đề nghị quản trị viên cấp khóa mới.`), { extra: { expiredAt: principal.expiredAt } })
+    }
     return principal
   }
   return null

@@ -73,7 +73,8 @@ export const ApiKeySchema = Type.Object({
   scopes: Type.Array(scope),
   createdAt: Type.String({ format: 'date-time' }),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'After this instant the key is refused (401 UNAUTHENTICATED with expiredAt); null: until revoked' })
 }, { $id: 'ApiKey' })
 
 export const CreatedApiKeySchema = Type.Object({
@@ -83,7 +84,8 @@ export const CreatedApiKeySchema = Type.Object({
 
 export const CreateApiKeySchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  scopes: Type.Array(scope, { minItems: 1, uniqueItems: true })
+  scopes: Type.Array(scope, { minItems: 1, uniqueItems: true }),
+  expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the key stops working (in the future); omitted or null: until revoked' }))
 }, { $id: 'CreateApiKey', additionalProperties: false })
 
 export const AuditEntrySchema = Type.Object({

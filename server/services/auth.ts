@@ -142,21 +142,27 @@ export async function authenticateToken (db: Db, token: string): Promise<UserPri
   return { kind: 'user', ...row, role: row.role as Role }
 }
 
+/** A key that was valid until `expiredAt`: refused, and told so, rather than called unknown. */
+export interface ExpiredApiKey { kind: 'expired', expiredAt: string }
+
 /**
- * The key's principal, or null for an unknown or revoked key. Its `last_used_at` is written at most once a minute, so
- * an integrator's burst of reads does not turn into a burst of writes on one row (one statement either way).
+ * The key's principal, null for an unknown or revoked key, or when it expired. Its `last_used_at` is written at most
+ * once a minute, so an integrator's burst of reads does not turn into a burst of writes on one row (one statement
+ * either way); an expired key's is not.
  */
-export async function authenticateApiKey (db: Db, key: string): Promise<ApiKeyPrincipal | null> {
-  const [row] = await queryRows<{ id: string, name: string, scopes: string[] }>(db, sql`
+export async function authenticateApiKey (db: Db, key: string): Promise<ApiKeyPrincipal | ExpiredApiKey | null> {
+  const [row] = await queryRows<{ id: string, name: string, scopes: string[], expires_at: string | Date | null, expired: boolean }>(db, sql`
     with found as (
-      select id, name, scopes, last_used_at from api_keys where key_hash = ${digest(key)} and revoked_at is null
+      select id, name, scopes, last_used_at, expires_at, expires_at is not null and expires_at <= now() as expired
+      from api_keys where key_hash = ${digest(key)} and revoked_at is null
     ), touched as (
       update api_keys set last_used_at = now()
-      where id = (select id from found) and (last_used_at is null or last_used_at < now() - interval '1 minute')
+      where id = (select id from found where not expired) and (last_used_at is null or last_used_at < now() - interval '1 minute')
       returning id
     )
-    select id, name, scopes from found`)
+    select id, name, scopes, expires_at, expired from found`)
   if (!row) return null
+  if (row.expired) return { kind: 'expired', expiredAt: new Date(row.expires_at as string).toISOString() }
   return { kind: 'api_key', id: String(row.id), name: String(row.name), scopes: row.scopes as Scope[] }
 }
 

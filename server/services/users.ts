@@ -184,19 +184,25 @@ function publicKey (row: typeof apiKeysTable.$inferSelect) {
     scopes: row.scopes as Scope[],
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
-    lastUsedAt: row.lastUsedAt?.toISOString() ?? null
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null
   }
 }
 
-export async function createApiKey (db: Db, actor: Actor, input: { name: string, scopes: Scope[] }) {
+export async function createApiKey (db: Db, actor: Actor, input: { name: string, scopes: Scope[], expiresAt?: string | null | undefined }) {
   const prefix = newSecret(6).slice(0, 8)
   const key = `par_${prefix}_${newSecret()}`
+  const expiresAt = input.expiresAt === undefined || input.expiresAt === null ? null : new Date(input.expiresAt)
+  if (expiresAt !== null && expiresAt.getTime() <= Date.now()) {
+    throw Errors.validation(t('The key\'s expiry must be in the future.', 'Thời hạn của khóa phải là thời điểm trong tương lai.'), { errors: [fieldProblem('body', '/expiresAt', 'future')] })
+  }
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(apiKeysTable).values({
       name: input.name,
       prefix,
       keyHash: digest(key),
       scopes: input.scopes,
+      expiresAt,
       createdBy: actor.principal?.kind === 'user' ? actor.principal.id : null
     }).returning()
     const apiKey = publicKey(row as typeof apiKeysTable.$inferSelect)

@@ -434,12 +434,13 @@ async function run (): Promise<void> {
       await screenshot(page, '13-users')
     })
 
-    await check('an API key is created and its secret shown once', async () => {
+    await check('an API key is created for six months and its secret shown once', async () => {
       await nav('Khóa API').click()
       await heading('Khóa API').waitFor()
       await page.getByRole('button', { name: '+ Tạo khóa API' }).click()
       const dialog = page.getByRole('dialog', { name: 'Tạo khóa API' })
       await dialog.getByLabel('Tên khóa').fill('Cổng dịch vụ công')
+      await dialog.getByLabel('Thời hạn').selectOption({ label: '6 tháng' })
       await dialog.getByLabel(/Đọc bộ tiêu chí/).check()
       await dialog.getByRole('button', { name: 'Tạo khóa' }).click()
       const secret = page.getByRole('dialog', { name: 'Khóa API mới' })
@@ -448,7 +449,8 @@ async function run (): Promise<void> {
       assert(key.length > 20, `the secret "${key}" is too short`)
       await screenshot(page, '14-api-key-secret')
       await secret.getByRole('button', { name: 'Tôi đã lưu khóa, đóng' }).click()
-      await waitUntil('the key is listed', async () => (await rows('api-keys-table').allInnerTexts()).some((text) => text.includes('Cổng dịch vụ công')))
+      const expiry = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(Date.now() + 182 * 86_400_000))
+      await waitUntil('the key is listed with its expiry', async () => (await rows('api-keys-table').allInnerTexts()).some((text) => text.includes('Cổng dịch vụ công') && text.includes(expiry)))
       await screenshot(page, '15-api-keys')
     })
 

@@ -2562,6 +2562,8 @@ export interface components {
             createdAt: string;
             revokedAt: string | null;
             lastUsedAt: string | null;
+            /** @description After this instant the key is refused (401 UNAUTHENTICATED with expiredAt); null: until revoked */
+            expiresAt: string | null;
         };
         AuditEntry: {
             id: number;
@@ -2649,6 +2651,8 @@ export interface components {
         CreateApiKey: {
             name: string;
             scopes: ("results:read" | "catalogs:read" | "units:read")[];
+            /** @description When the key stops working (in the future); omitted or null: until revoked */
+            expiresAt?: string | null;
         };
         AuditPage: {
             items: components["schemas"]["AuditEntry"][];

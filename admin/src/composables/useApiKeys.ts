@@ -6,8 +6,8 @@ import { useLoader } from './useLoader'
 export function useApiKeys () {
   const list = useLoader(() => call(client.GET('/api-keys')))
 
-  async function create (name: string, scopes: Scope[]): Promise<CreatedApiKey> {
-    const created = await call(client.POST('/api-keys', { body: { name, scopes } }))
+  async function create (name: string, scopes: Scope[], expiresAt: string | null): Promise<CreatedApiKey> {
+    const created = await call(client.POST('/api-keys', { body: { name, scopes, expiresAt } }))
     await list.reload()
     return created
   }

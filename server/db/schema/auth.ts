@@ -49,7 +49,9 @@ export const apiKeysTable = pgTable('api_keys', {
   createdBy: uuid().references(() => usersTable.id),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp({ withTimezone: true }),
-  lastUsedAt: timestamp({ withTimezone: true })
+  lastUsedAt: timestamp({ withTimezone: true }),
+  /** After this instant the key is refused (401); null: it lasts until revoked. */
+  expiresAt: timestamp({ withTimezone: true })
 })
 
 export const auditLogTable = pgTable('audit_log', {
