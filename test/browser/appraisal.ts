@@ -242,7 +242,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
 
   await check('the history of the overridden leaf says who changed what and why, in Vietnamese', async () => {
     assert(page, 'no appraiser tab')
-    await leafOf(page, '1.3.3').getByRole('button', { name: 'Lịch sử' }).click()
+    await leafOf(page, '1.3.3').getByRole('button', { name: 'Lịch sử tiêu chí 1.3.3' }).click()
     const history = page.getByTestId('leaf-history')
     await history.waitFor()
     await waitUntil('the override and the acceptance are listed', async () => {
@@ -277,6 +277,17 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await page.keyboard.press('Escape')
     await waitForLeafState(page, '1.1.3', 'Đã lưu')
     await waitUntil('the focus is back on the leaf', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.3')
+    // On a control a letter is the control's (a screen reader in focus mode passes letters on): j on the leaf's
+    // checkbox moves nowhere.
+    await leafOf(page, '1.1.3').locator('[data-leaf-select]').focus()
+    await page.keyboard.press('j')
+    await page.keyboard.press('Escape')
+    assert(await page.locator('.appraisal-leaf.current').getAttribute('data-leaf') === '1.1.3', 'j on a checkbox moved to another leaf')
+    // The accept button, pressed, leaves the focus on its leaf (the button is disabled once the score is taken).
+    await leafOf(page, '1.1.4').locator('[data-accept]').focus()
+    await page.keyboard.press('Space')
+    await waitForLeafState(page, '1.1.4', 'Đã lưu')
+    await waitUntil('the focus is on leaf 1.1.4, not lost with the button', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.4')
   })
 
   await check('a change made meanwhile in another tab is named, and nothing typed is lost (412)', async () => {
@@ -293,7 +304,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
       await leafOf(page, code).getByTestId('reason-needed').waitFor()
     }
     // Meanwhile the other tab accepts 1.1.2 and scores 1.2.2 itself.
-    await leafOf(other, '1.1.2').getByRole('button', { name: 'Chấp nhận điểm của đơn vị' }).click()
+    await leafOf(other, '1.1.2').getByRole('button', { name: 'Chấp nhận điểm của đơn vị cho tiêu chí 1.1.2' }).click()
     await waitForLeafState(other, '1.1.2', 'Đã lưu')
     await overrideLeaf(other, '1.2.2', { value: 0.5 }, 'Chỉ một phần kế hoạch được thực hiện.')
     // Back here the reasons go in: the save meets the newer version (the browser logs the 412), takes it, and says who
@@ -454,6 +465,11 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     const problem = await leaf.getByTestId('leaf-problem').innerText()
     assert(problem === 'Điểm phải từ 0 đến 1,5.', `a score above the maximum reads "${problem}"`)
     assert(await leaf.getByTestId('reason-needed').count() === 0, 'a reason is asked for a score that cannot be saved')
+    // Cleared, the leaf has no reason box again, so the next score meets the leaf as a fresh one: Tab out of the
+    // score went to the leaf's buttons before the box appeared (where Space accepted the unit's score over it).
+    await box.fill('')
+    await box.press('Enter')
+    await leaf.locator('[data-reason]').waitFor({ state: 'detached' })
     await box.fill('0,5')
     await box.press('Tab')
     await leaf.getByTestId('reason-needed').waitFor()

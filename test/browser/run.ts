@@ -235,6 +235,10 @@ async function run (): Promise<void> {
       await page.goto(`${baseUrl}/admin/`)
       await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
       await screenshot(page, '01-login')
+      // Enter with nothing typed says what is missing, on the field that needs it (the button is not greyed out).
+      await page.getByLabel('Tên đăng nhập').press('Enter')
+      await page.getByRole('alert').filter({ hasText: 'Nhập tên đăng nhập.' }).waitFor()
+      assert(await page.evaluate('document.activeElement?.id') === 'login-username', 'the focus is not on the empty field')
     })
 
     await check('an admin logs in and sees the home page', async () => {

@@ -1,5 +1,7 @@
-// The appraisal screen's keyboard: move between leaves and score them without the mouse. Single letters act only
-// outside text boxes (so typing is never taken over); Alt+↓/↑ and Ctrl+S work everywhere; nothing holds the focus.
+// The appraisal screen's keyboard: move between leaves and score them without the mouse. Single letters act only when
+// the focus is on no control (a leaf itself, where j/k and opening the screen put it, a heading, the page), never on a
+// field, a radio, a checkbox, a button or a link, where a screen reader passes letters on to the page: typing and its
+// own keys are never taken over (WCAG 2.1.4). Alt+↓/↑ and Ctrl+S work everywhere; nothing holds the focus.
 import { onBeforeUnmount, onMounted } from 'vue'
 
 export interface AppraisalKeyActions {
@@ -34,10 +36,11 @@ export const appraisalKeys: readonly { keys: string[], what: string }[] = [
   { keys: ['Ctrl+S'], what: 'lưu ngay' }
 ]
 
-function typingIn (target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true
-  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(target.type)
+const CONTROLS = 'input, select, textarea, button, a[href], summary, [contenteditable]:not([contenteditable="false"]), [role="radio"], [role="checkbox"], [role="button"], [role="link"]'
+
+/** Where single letters are shortcuts: anywhere but on a control (a leaf itself, a heading, the page). */
+function lettersAt (target: EventTarget | null): boolean {
+  return !(target instanceof Element && target.closest(CONTROLS) !== null)
 }
 
 export function useAppraisalKeys (actions: AppraisalKeyActions, enabled: () => boolean) {
@@ -62,9 +65,9 @@ export function useAppraisalKeys (actions: AppraisalKeyActions, enabled: () => b
       actions.backToLeaf()
       return
     }
-    if (typingIn(target) || event.altKey || event.ctrlKey || event.metaKey) return
+    if (!lettersAt(target) || event.altKey || event.ctrlKey || event.metaKey) return
     if (event.key === 'Enter') {
-      // Only on the leaf itself: Enter on a button or a link keeps its own meaning.
+      // Only on the leaf itself: Enter elsewhere keeps its own meaning.
       if (target instanceof HTMLElement && target.matches('[data-leaf]')) {
         event.preventDefault()
         actions.accept()
