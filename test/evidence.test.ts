@@ -180,6 +180,25 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
   }
   t.same(await stored(), { rows: 0, files: 0 })
 
+  // The contract's one part named "file": a file under another name, or two files, is refused whole, not half kept.
+  const raw = (boundary: string, parts: { name: string, filename: string, content: Buffer }[]) => app.inject({
+    method: 'POST',
+    url: `${unit.url}?leafCode=1.1.1`,
+    headers: { ...officer.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([
+      ...parts.flatMap((part) => [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
+        'Content-Type: application/pdf\r\n\r\n'), part.content, Buffer.from('\r\n')]),
+      Buffer.from(`--${boundary}--\r\n`)
+    ])
+  })
+  const misnamed = await raw('par-misnamed', [{ name: 'doc', filename: 'a.pdf', content: samples.pdf() }])
+  t.equal(misnamed.statusCode, 400)
+  t.match(misnamed.json(), { code: 'BAD_REQUEST', detail: /"doc"/ })
+  const two = await raw('par-two-files', [{ name: 'file', filename: 'a.pdf', content: samples.pdf() }, { name: 'file', filename: 'b.png', content: samples.png() }])
+  t.equal(two.statusCode, 400, 'the second file is not dropped silently after the first is kept')
+  t.match(two.json(), { code: 'BAD_REQUEST', detail: /one file/ })
+  t.same(await stored(), { rows: 0, files: 0 }, 'neither file kept')
+
   // What is allowed: exactly the limit, a hostile name (kept sanitized), Office documents by their content.
   const exact = await unit.upload('vua-du.pdf', Buffer.concat([samples.pdf(), Buffer.alloc(maxBytes - samples.pdf().length)]))
   t.equal(exact.statusCode, 201, 'exactly the limit is accepted')

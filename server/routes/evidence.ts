@@ -1,5 +1,5 @@
 // Evidence files (tài liệu kiểm chứng) of a unit's self-assessment: streamed upload, list, download, attach, detach, remove.
-import multipart from '@fastify/multipart'
+import multipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { Errors } from '../errors.js'
@@ -32,6 +32,25 @@ const editableNote = 'Only while the leaves concerned are editable, as for a sav
   'self_assessment, DEADLINE_PASSED after the unit\'s deadline or extension (by the database clock), SELF_ASSESSMENT_SUBMITTED once submitted ' +
   '(withdraw first), SELF_ASSESSMENT_INVALID (422) for a code that is not a leaf of the catalog.'
 
+type Parts = AsyncIterator<Multipart>
+
+/**
+ * The next file part of the body (fields before it are skipped), or null at its end. busboy's own refusals of a
+ * malformed body (no boundary, a boundary never met) are the client's: 400.
+ */
+async function nextFile (parts: Parts): Promise<MultipartFile | null> {
+  for (;;) {
+    const next = await parts.next().catch((error: unknown) => {
+      if (error instanceof Error && !(error as { statusCode?: number }).statusCode && /boundary|multipart|unexpected end of form/i.test(error.message)) {
+        throw Errors.badRequest(t(`The body is not a valid multipart/form-data message: ${error.message}.`, 'Nội dung gửi lên không phải thông điệp multipart/form-data hợp lệ.'))
+      }
+      throw error
+    })
+    if (next.done === true) return null
+    if (next.value.type === 'file') return next.value
+  }
+}
+
 const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (app, options) => {
   const presignedSeconds = options.presignedSeconds ?? 0
   // Only these routes parse multipart, so the JSON body limit of every other route stays as it is. The parser's own
@@ -45,7 +64,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
     schema: {
       operationId: 'uploadEvidenceFile',
       summary: 'Upload an evidence file (tài liệu kiểm chứng), optionally attaching it to leaves in the same step',
-      description: `One multipart/form-data part named \`file\`, streamed to storage. At most ${options.maxBytes} bytes (413 PAYLOAD_TOO_LARGE beyond); ` +
+      description: `One multipart/form-data part named \`file\`, streamed to storage (a file under another name, or a second file, is 400 and keeps nothing). At most ${options.maxBytes} bytes (413 PAYLOAD_TOO_LARGE beyond); ` +
         'the type is judged by the content, never by the name or the declared type: PDF, JPEG, PNG, Word, Excel, PowerPoint (97-2003 or Office Open XML) ' +
         'or OpenDocument (415 UNSUPPORTED_MEDIA_TYPE otherwise). A refused or interrupted upload keeps nothing. Identical content is stored once. ' + editableNote,
       tags: ['evidence'],
@@ -57,19 +76,26 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
     }
   }, async (request, reply) => {
     try {
-      const part = await request.file().catch((error: unknown) => {
-        // busboy's own refusals of a malformed body (no boundary, a boundary never met) are the client's.
-        if (error instanceof Error && !(error as { statusCode?: number }).statusCode && /boundary|multipart|unexpected end of form/i.test(error.message)) {
-          throw Errors.badRequest(t(`The body is not a valid multipart/form-data message: ${error.message}.`, 'Nội dung gửi lên không phải thông điệp multipart/form-data hợp lệ.'))
-        }
-        throw error
-      })
+      const parts = request.parts()[Symbol.asyncIterator]()
+      const part = await nextFile(parts)
       if (!part) throw Errors.badRequest(t('Send the file as a multipart/form-data part named "file".', 'Hãy gửi tệp trong phần multipart/form-data tên "file".'))
+      if (part.fieldname !== 'file') {
+        part.file.resume()
+        throw Errors.badRequest(t(`The file came in a part named "${part.fieldname}"; send it in a part named "file".`, `Tệp được gửi trong phần tên "${part.fieldname}"; hãy gửi trong phần tên "file".`))
+      }
       const file = await uploadEvidence(app.db, app.evidenceStore, actorOf(request), request.params.id, request.params.unitId, {
         source: part.file,
         filename: part.filename,
         leafCodes: request.query.leafCode ?? [],
-        maxBytes: options.maxBytes
+        maxBytes: options.maxBytes,
+        // A second file would otherwise be dropped unread while the answer says "created": one file per upload.
+        rest: async () => {
+          const another = await nextFile(parts).catch((error: unknown) => {
+            if ((error as { code?: string }).code === 'FST_FILES_LIMIT') return true
+            throw error
+          })
+          if (another) throw Errors.badRequest(t('Send one file per upload; nothing was kept.', 'Mỗi lần tải lên chỉ gửi một tệp; chưa lưu tệp nào.'))
+        }
       })
       return reply.code(201).header('location', `${request.url.split('?')[0]}/${file.id}`).send(file)
     } catch (error) {

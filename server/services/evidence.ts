@@ -38,6 +38,8 @@ export interface Upload {
   filename: string
   leafCodes: readonly string[]
   maxBytes: number
+  /** Reads what the request holds after the file, once it is stored; throws (keeping nothing) when that is refused. */
+  rest?: () => Promise<void>
 }
 
 /** Leaf codes in catalog order as far as codes tell it: 1.2 before 1.10. */
@@ -197,6 +199,7 @@ export async function uploadEvidence (db: Db, store: EvidenceStore, actor: Actor
   }
   const stored = await store.put(upload.source, { maxBytes: upload.maxBytes })
   try {
+    await upload.rest?.()
     // A zip-based document is judged by its whole directory now that it is stored: a refusal keeps nothing.
     const type = refineByFilename(await inspectContainer(store, stored.sha256, stored.size, stored.detectedType), upload.filename)
     const filename = nameForType(sanitizeFilename(upload.filename), type)
