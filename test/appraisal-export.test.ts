@@ -5,7 +5,7 @@ import t from 'tap'
 import ExcelJS from 'exceljs'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs, type LoggedIn } from './helpers/auth.js'
-import { publishedDemoRound } from './helpers/results.js'
+import { publishedDemoRound, rawSql } from './helpers/results.js'
 import { type Leaf as ScoredLeaf, loadReferenceData, maxInput, openRound } from './helpers/rounds.js'
 
 type Leaf = ScoredLeaf & { fieldCode: string, evidence: string }
@@ -131,4 +131,25 @@ t.test('once the results are published, a unit\'s officer reads its own appraisa
   for (const field of fields) t.equal(unitSheet.rows.get(field.code)?.[4], Number(field.appraised.points), `field ${field.code} as published`)
   const other = await app.inject({ method: 'GET', url: url.replace(unitId, units.get('SO-TC') as string), headers: officer.headers })
   t.equal(other.statusCode, 404, 'another unit\'s sheet is not theirs')
+})
+
+t.test('a score changed since the latest published version stays out of the unit\'s sheet, even in a round marked published', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const unitId = (await app.inject({ method: 'GET', url: '/units?q=SO-TP&limit=5', headers: admin.headers })).json().items
+    .find((unit: { code: string }) => unit.code === 'SO-TP').id as string
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const url = `/rounds/${roundId}/units/${unitId}/appraisal/export`
+  t.equal((await app.inject({ method: 'GET', url, headers: officer.headers })).statusCode, 200, 'as published')
+  // A correction no published version holds, written here by a statement of its own: the API refuses to bring a
+  // corrected round back to published without a new version, but publishing another unit type's correction (which
+  // moves the round to published) leaves this very state.
+  await rawSql(app, `update appraisal_entries set points_milli = 0, reason = 'Chưa công bố' where leaf_code = '1.1.1'
+    and appraisal_id = (select id from appraisals where round_id = '${roundId}' and unit_id = '${unitId}')`)
+  t.equal((await app.inject({ method: 'GET', url: `/rounds/${roundId}`, headers: admin.headers })).json().status, 'published')
+  const refused = await app.inject({ method: 'GET', url, headers: officer.headers })
+  t.equal(refused.statusCode, 404)
+  t.equal(refused.json().code, 'RESULTS_NOT_PUBLISHED', 'the unpublished correction is not the unit\'s to read yet')
+  t.equal((await app.inject({ method: 'GET', url, headers: admin.headers })).statusCode, 200, 'the admin still reads the appraisal as it stands')
 })

@@ -142,6 +142,8 @@ t.test('the 2020 departments scored leaf by leaf through the API publish exactly
   expectStatus(await app.inject({ method: 'POST', url: `/rounds/${roundId}/units/${tp}/reopen`, headers: admin.headers, payload: { reason: 'Kiểm tra lại' } }), 200, 'reopen SO-TP')
   expectStatus(await app.inject({ method: 'POST', url: `/rounds/${roundId}/units/${tp}/finalize`, headers: admin.headers }), 200, 'finalize SO-TP')
   await transition(app, admin, roundId, 'finalized')
+  const bare = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'published' } })
+  t.match(bare.json(), { status: 409, code: 'ROUND_NOT_READY', unitTypes: ['department'] }, 'a corrected score goes out as a new version, not by a bare move back to published')
 
   const withoutReason = await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: admin.headers, payload: { unitType: 'department' } })
   t.equal(withoutReason.statusCode, 400)

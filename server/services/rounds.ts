@@ -13,6 +13,7 @@ import { noSuch, statusName } from '../messages/problems.js'
 import { joinTexts, text as t, type Text } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
 import { type IfMatch, namesVersion } from './versions.js'
+import { changedSincePublication } from './results/current.js'
 
 export type RoundRow = typeof roundsTable.$inferSelect
 
@@ -454,6 +455,15 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
         throw Errors.roundNotReady(t(`The results of ${unitTypes.join(', ')} are not published yet; publish them (POST /rounds/{id}/results/publish), which moves the round to published.`,
           `Kết quả của ${unitTypes.join(', ')} chưa được công bố; hãy công bố tại màn hình Kết quả, kỳ sẽ chuyển sang “Đã công bố”.`), {
           extra: { unitTypes }
+        })
+      }
+      // Back to published only as it was: a score corrected meanwhile is published as a new version, with its reason.
+      const changed = await changedSincePublication(tx, id)
+      if (changed.length > 0) {
+        const named = changed.map((type) => `${type.unitType} (v${type.version})`).join(', ')
+        throw Errors.roundNotReady(t(`The scores of ${named} changed since their latest published version; publish a new version with its reason (POST /rounds/{id}/results/publish), which moves the round to published.`,
+          `Điểm của ${named} đã thay đổi so với phiên bản công bố gần nhất; hãy công bố phiên bản mới kèm lý do tại màn hình Kết quả, kỳ sẽ chuyển sang “Đã công bố”.`), {
+          extra: { unitTypes: changed.map((type) => type.unitType) }
         })
       }
     }

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.js'
 import { milliToNumber, parsePoints } from '../../domain/decimal.js'
 import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
+import { changedSincePublication } from '../results/current.js'
 import { publishedForUnit } from '../results/versions.js'
 import { fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
 import { Errors } from '../../errors.js'
@@ -27,15 +28,18 @@ function difference (leaf: AppraisalLeaf): number | null {
 
 /**
  * A unit officer's own unit's appraisal, every field: only in a round that is published with results for the unit's
- * type (not while an admin has moved it back to correct it), so the sheet says what the published results say.
+ * type (not while an admin has moved it back to correct it), and only while the scores are those the latest version
+ * was published from (not a correction brought back to published without a new version), so the sheet says what
+ * the published results say.
  */
 async function publishedAppraisal (db: Db, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
   assertCanSee(actor, unitId)
-  if (!await publishedForUnit(db, roundId, unitId)) {
-    throw Errors.resultsNotPublished(t('A unit reads its detailed appraisal once the round\'s results for its type are published.',
-      'Đơn vị xem được kết quả thẩm định chi tiết sau khi kỳ đánh giá công bố kết quả của loại đơn vị mình.'))
-  }
-  return stateOf(db, await loadAppraisalContext(db, actor, roundId, unitId), { all: true })
+  const notPublished = () => Errors.resultsNotPublished(t('A unit reads its detailed appraisal once the round\'s results for its type are published.',
+    'Đơn vị xem được kết quả thẩm định chi tiết sau khi kỳ đánh giá công bố kết quả của loại đơn vị mình.'))
+  if (!await publishedForUnit(db, roundId, unitId)) throw notPublished()
+  const context = await loadAppraisalContext(db, actor, roundId, unitId)
+  if ((await changedSincePublication(db, roundId, [context.unit.unitType])).length > 0) throw notPublished()
+  return stateOf(db, context, { all: true })
 }
 
 /** The appraisal of a unit in a round as an XLSX workbook, of the fields the caller may read. */
