@@ -177,7 +177,7 @@ t.test('webhook URLs: https only and no private address unless allowed; only adm
   const app = await buildTestApp(t, { config: { JOBS_ENABLED: false } })
   const inject = injectAs(app)
   const admin = await loginAs(app, 'admin')
-  for (const url of ['http://egov.thanhhoa.gov.vn/hooks', 'https://127.0.0.1/hooks', 'https://localhost:8443/hooks', 'https://[::1]/hooks', 'https://[::ffff:10.0.0.5]/hooks', 'https://169.254.169.254/latest', 'https://user:pw@egov.thanhhoa.gov.vn/', 'không phải URL']) {
+  for (const url of ['http://egov.thanhhoa.gov.vn/hooks', 'https://127.0.0.1/hooks', 'https://localhost:8443/hooks', 'https://localhost./hooks', 'https://api.localhost./hooks', 'https://[::1]/hooks', 'https://[::ffff:10.0.0.5]/hooks', 'https://169.254.169.254/latest', 'https://user:pw@egov.thanhhoa.gov.vn/', 'không phải URL']) {
     const refused = assertProblem(t, await inject(admin, 'POST', '/webhooks', { url, eventTypes: ['results.published'] }), 400, 'VALIDATION_FAILED')
     t.match(refused.errors, [{ pointer: '/url', keyword: 'target' }], `${url} is refused, naming the field`)
   }

@@ -34,7 +34,8 @@ export function refuseTarget (text: string, rules: TargetRules): { en: string, v
     return rules.allowHttp ? { en: 'must be http or https', vi: 'phải dùng http hoặc https' } : { en: 'must be https', vi: 'phải dùng https' }
   }
   if (url.username !== '' || url.password !== '') return { en: 'must not carry a user name or password', vi: 'không được chứa tên đăng nhập hay mật khẩu' }
-  const host = url.hostname.replace(/^\[|\]$/g, '')
+  // A fully qualified name may end with a dot (localhost. is localhost).
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '')
   if (!rules.allowPrivate && (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && isPrivateAddress(host)))) {
     return { en: 'must not be a loopback, private or link-local address', vi: 'không được là địa chỉ nội bộ (loopback, mạng riêng, link-local)' }
   }
