@@ -62,8 +62,14 @@ export async function openSelfAssessment (page: Page, roundTitle: string): Promi
 /** Submits the self-assessment (confirming when asked) and waits until it says it is submitted. */
 export async function submit (page: Page): Promise<void> {
   await page.locator('.page-header').getByRole('button', { name: 'Nộp bản tự đánh giá' }).click()
-  await page.getByRole('dialog', { name: 'Nộp bản tự đánh giá' }).getByRole('button', { name: 'Nộp', exact: true }).click()
+  const dialog = page.getByRole('dialog', { name: 'Nộp bản tự đánh giá' })
+  // The question is the dialog's description, read with its title when the focus lands on "Nộp".
+  const described = await dialog.evaluate((element) => element.ownerDocument.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent ?? '')
+  if (!described.startsWith('Nộp bản tự đánh giá với tổng')) throw new Error(`the submit dialog is described as "${described}"`)
+  await dialog.getByRole('button', { name: 'Nộp', exact: true }).click()
   await page.getByTestId('sa-status').filter({ hasText: 'Đã nộp' }).waitFor()
+  // The button pressed is gone; the focus is on the one that takes its place, not lost at the top of the page.
+  await page.waitForFunction('document.activeElement?.hasAttribute("data-withdraw") === true')
 }
 
 /** Withdraws a submitted self-assessment to edit it again. */
