@@ -22,7 +22,7 @@ async function main (): Promise<void> {
   const bootstrap = await ensureAdmin(app.db, systemActor, config.ADMIN_USERNAME, config.ADMIN_PASSWORD)
   if (bootstrap.generatedPassword) {
     // Printed once, on the first start only; the hash is all that is stored.
-    app.log.warn(`Created the admin account "${config.ADMIN_USERNAME}" with the password: ${bootstrap.generatedPassword}  (change it after logging in)`)
+    app.log.warn(`Created the admin account "${config.ADMIN_USERNAME}" with the password: ${bootstrap.generatedPassword}  (temporary: the first login asks for a new one)`)
   } else if (bootstrap.created) {
     app.log.info(`Created the admin account "${config.ADMIN_USERNAME}" from ADMIN_PASSWORD`)
     const weakness = passwordWeakness(config.ADMIN_PASSWORD ?? '', { username: config.ADMIN_USERNAME })

@@ -167,12 +167,15 @@ export async function changeOwnPassword (db: Db, actor: Actor, userId: string, o
   })
 }
 
-/** First start: when no admin exists, create one. Returns the generated password when none was configured. */
+/**
+ * First start: when no admin exists, create one. Returns the generated password when none was configured; that one
+ * was printed to the log, so it is temporary: the admin chooses their own at the first login.
+ */
 export async function ensureAdmin (db: Db, actor: Actor, username: string, password?: string): Promise<{ created: boolean, generatedPassword?: string }> {
   const [admin] = await db.select({ id: usersTable.id }).from(usersTable).where(eq(usersTable.role, 'admin')).limit(1)
   if (admin) return { created: false }
   const chosen = password ?? randomPassword()
-  await createUser(db, actor, { username, displayName: 'Quản trị hệ thống', role: 'admin', password: chosen })
+  await createUser(db, actor, { username, displayName: 'Quản trị hệ thống', role: 'admin', password: chosen, mustChangePassword: password === undefined })
   return password ? { created: true } : { created: true, generatedPassword: chosen }
 }
 
