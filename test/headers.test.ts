@@ -3,6 +3,7 @@
 import t from 'tap'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
+import { publishedDemoRound } from './helpers/results.js'
 
 t.test('the CSP forbids inline scripts everywhere but the API docs', async (t) => {
   const app = await buildTestApp(t)
@@ -49,6 +50,31 @@ t.test('answers to a logged-in caller carry Cache-Control: no-store; public ones
     t.equal((await app.inject({ method: 'GET', url, headers: admin.headers })).headers['cache-control'], 'no-store', url)
   }
   t.equal((await app.inject({ method: 'GET', url: '/public/rounds' })).headers['cache-control'], 'public, max-age=60')
+})
+
+t.test('the OpenAPI document names the caching and download headers each answer carries, as the answers carry them', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+  const documented = (path: string, status: string) => Object.keys(document.paths[path].get.responses[status].headers ?? {})
+  const catalogId = (await app.inject({ method: 'GET', url: '/catalogs?limit=1', headers: admin.headers })).json().items[0].id as string
+  const cases: [string, string, Record<string, string>, string[]][] = [
+    ['/units', '/units', admin.headers, ['cache-control']],
+    ['/public/rounds/{id}/results/{unitType}', `/public/rounds/${roundId}/results/department`, {}, ['cache-control', 'vary', 'etag']],
+    ['/public/rounds/{id}/results/{unitType}/export', `/public/rounds/${roundId}/results/department/export?format=csv`, {}, ['cache-control', 'vary', 'content-disposition']],
+    ['/catalogs/{id}/export', `/catalogs/${catalogId}/export`, admin.headers, ['cache-control', 'content-disposition']]
+  ]
+  for (const [path, url, headers, names] of cases) {
+    const answer = await app.inject({ method: 'GET', url, headers })
+    t.equal(answer.statusCode, 200, url)
+    for (const name of names) {
+      t.ok(documented(path, '200').includes(name), `${path} documents ${name}`)
+      t.ok(answer.headers[name], `${url} sends ${name}`)
+    }
+  }
+  t.match(document.paths['/units'].get.responses['200'].headers['cache-control'].description, /no-store/)
+  t.notOk(documented('/healthz', '200').includes('cache-control'), 'a public answer without caching headers documents none')
 })
 
 t.test('a portal on CORS_ORIGINS may write with If-Match and read ETag, Retry-After and Location', async (t) => {

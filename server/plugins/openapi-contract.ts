@@ -9,15 +9,25 @@ type Schema = Record<string, unknown>
 type Header = { type: 'string' | 'integer', description: string }
 
 /** A route's own headers beyond those found from its responses, by status (route config `responseHeaders`). */
-export type ResponseHeaders = Record<number, ReadonlyArray<'etag' | 'location' | 'x-total-count' | 'x-chart-parts'>>
+export type ResponseHeaders = Record<number, ReadonlyArray<'etag' | 'location' | 'x-total-count' | 'x-chart-parts' | 'cache-control' | 'vary' | 'content-disposition'>>
 
 const REQUEST_ID: Header = { type: 'string', description: 'The request\'s id, also in the problem document and the server\'s log; quote it when reporting a problem' }
 const ETAG: Header = { type: 'string', description: 'The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged' }
 const LOCATION: Header = { type: 'string', description: 'The address of what was created, or of where to fetch it' }
 const TOTAL_COUNT: Header = { type: 'integer', description: 'Items in the whole list, of which the answer may be a page (limit, offset)' }
 const CHART_PARTS: Header = { type: 'integer', description: 'How many parts (images) the chart has, each asked for with ?part=k' }
+const CACHE_CONTROL: Header = {
+  type: 'string',
+  description: 'How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); ' +
+    'public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin\'s copy of a version'
+}
+const VARY: Header = { type: 'string', description: 'The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated)' }
+const CONTENT_DISPOSITION: Header = { type: 'string', description: 'attachment, with the file\'s name (filename*= in UTF-8 where the name is Vietnamese)' }
+const NO_STORE: Header = { type: 'string', description: 'no-store: an answer to a logged-in caller or an API key is not kept by caches' }
 /** The headers a route may declare as its own (route config `responseHeaders`). */
-const OWN_HEADERS: Record<ResponseHeaders[number][number], Header> = { etag: ETAG, location: LOCATION, 'x-total-count': TOTAL_COUNT, 'x-chart-parts': CHART_PARTS }
+const OWN_HEADERS: Record<ResponseHeaders[number][number], Header> = {
+  etag: ETAG, location: LOCATION, 'x-total-count': TOTAL_COUNT, 'x-chart-parts': CHART_PARTS, 'cache-control': CACHE_CONTROL, vary: VARY, 'content-disposition': CONTENT_DISPOSITION
+}
 const RETRY_AFTER: Header = { type: 'integer', description: 'Seconds to wait before trying again' }
 const RATE_LIMIT: Record<string, Header> = {
   'x-ratelimit-limit': { type: 'integer', description: 'Requests allowed per window (a minute) from one client address' },
@@ -27,16 +37,19 @@ const RATE_LIMIT: Record<string, Header> = {
 
 /**
  * The headers of each response of one route: the request id on all; ETag on the successes of routes that answer
- * conditionally (304, 412 or 428 documented); Retry-After on 429 and 503; the rate limits on every answer of a
- * rate-limited route; and the route's own (`responseHeaders`).
+ * conditionally (304, 412 or 428 documented); Cache-Control: no-store on the successes of a route that needs a login
+ * or a key (app.ts), unless the route says otherwise; Retry-After on 429 and 503; the rate limits on every answer of
+ * a rate-limited route; and the route's own (`responseHeaders`). (Every problem document is no-store too: said once,
+ * in the Problem schema, rather than on each of the document's thousand error responses.)
  */
-export function withResponseHeaders (response: Schema, options: { rateLimited: boolean, own?: ResponseHeaders | undefined }): Schema {
+export function withResponseHeaders (response: Schema, options: { rateLimited: boolean, authenticated?: boolean, own?: ResponseHeaders | undefined }): Schema {
   const statuses = Object.keys(response)
   const conditional = statuses.some((status) => ['304', '412', '428'].includes(status))
   return Object.fromEntries(statuses.map((status) => {
     const code = Number(status)
     const headers: Record<string, Header> = { 'x-request-id': REQUEST_ID }
     if (conditional && code >= 200 && code < 300) headers.etag = ETAG
+    if (options.authenticated === true && code >= 200 && code < 300) headers['cache-control'] = NO_STORE
     if (code === 429 || code === 503) headers['retry-after'] = RETRY_AFTER
     if (options.rateLimited) Object.assign(headers, RATE_LIMIT)
     for (const name of options.own?.[code] ?? []) headers[name] = OWN_HEADERS[name]

@@ -72,7 +72,7 @@ async function swaggerPlugin (app: FastifyInstance, options: { ui?: boolean }): 
       const declared = schema.response as Record<string, Record<string, unknown>> | undefined
       const response = declared === undefined
         ? {}
-        : { response: withResponseHeaders({ ...problems(...extra), ...declared }, { rateLimited: config.rateLimit !== undefined, own: config.responseHeaders }) }
+        : { response: withResponseHeaders({ ...problems(...extra), ...declared }, { rateLimited: config.rateLimit !== undefined, authenticated: !('public' in access), own: config.responseHeaders }) }
       return { schema: { ...schema, ...describeAccess(config.access as never, schema.description), ...response } as typeof schema, url }
     },
     transformObject: (document) => withTypedParameters(withWebhooks(withProblemCodes(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)))

@@ -89,7 +89,8 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: {
         access: appraisal
           ? { roles: appraisalReaders.roles, note: 'An appraiser gets the units and fields assigned to them (none: 404).' }
-          : { ...overseers, note: 'Appraisers read each unit\'s answers through its appraisal sheet.' }
+          : { ...overseers, note: 'Appraisers read each unit\'s answers through its appraisal sheet.' },
+        responseHeaders: { 200: ['content-disposition'] }
       },
       schema: {
         operationId: appraisal ? 'exportAppraisals' : 'exportSelfAssessments',
@@ -150,7 +151,8 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         roles: [...appraisalReaders.roles, 'unit_officer'],
         note: `${appraisalReaders.note} A unit officer: their own unit, every field without the appraisers' names, once the round is published with ` +
           'results for the unit\'s type (before: 404 RESULTS_NOT_PUBLISHED; another unit: 404).'
-      }
+      },
+      responseHeaders: { 200: ['content-disposition'] }
     },
     schema: {
       operationId: 'exportAppraisal',

@@ -114,7 +114,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => said(request, await getCatalog(app.db, request.params.id)))
 
   app.get('/catalogs/:id/export', {
-    config: { access: readers },
+    config: { access: readers, responseHeaders: { 200: ['content-disposition'] } },
     schema: {
       operationId: 'exportCatalog',
       summary: 'The catalog as a par-catalog/1 document',

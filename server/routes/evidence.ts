@@ -117,7 +117,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
   }, async (request) => listEvidence(app.db, actorOf(request), request.params.id, request.params.unitId))
 
   app.get(`${base}/:fileId`, {
-    config: { access: readers, responseHeaders: { 302: ['location'] } },
+    config: { access: readers, responseHeaders: { 200: ['content-disposition'], 302: ['location'] } },
     schema: {
       operationId: 'downloadEvidenceFile',
       summary: 'Download an evidence file',

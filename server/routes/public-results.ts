@@ -42,7 +42,8 @@ function answerByContent<T> (request: FastifyRequest, reply: FastifyReply, body:
 const cacheControlOf = (version: number | undefined) => version === undefined ? LATEST_CACHE : VERSION_CACHE
 
 const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = async (app, options) => {
-  const config = { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' } } as const
+  const config = { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' }, responseHeaders: { 200: ['cache-control', 'vary'], 304: ['cache-control', 'vary'] } } as const
+  const exportConfig = { ...config, responseHeaders: { 200: ['cache-control', 'vary', 'content-disposition'], 304: ['cache-control', 'vary'] } } as const
 
   const sendView = cachedViews()
   // Weak: the identity and gzip forms of a view are the same content, so they share one validator.
@@ -140,7 +141,7 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
   })
 
   app.get('/public/rounds/:id/results/:unitType/export', {
-    config,
+    config: exportConfig,
     schema: {
       operationId: 'exportPublicResults',
       summary: 'Download published results as CSV (UTF-8 with BOM; standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON',

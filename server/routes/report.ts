@@ -27,7 +27,7 @@ function sendBytes (reply: FastifyReply, contentType: string, body: Buffer): Fas
 
 const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app, options) => {
   app.get('/rounds/:id/report', {
-    config: { access: { roles: ['admin'] } },
+    config: { access: { roles: ['admin'] }, responseHeaders: { 200: ['content-disposition'] } },
     schema: {
       operationId: 'getRoundReport',
       summary: 'The annual report of a round as a Word document (DOCX), from its published results',
@@ -64,7 +64,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = async (app,
   })
 
   app.get('/public/rounds/:id/results/:unitType/charts/:chart', {
-    config: { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' }, responseHeaders: { 200: ['x-chart-parts'], 304: ['x-chart-parts'] } },
+    config: { access: { public: true }, rateLimit: { max: options.ratePerMinute, timeWindow: '1 minute' }, responseHeaders: { 200: ['x-chart-parts', 'cache-control', 'vary'], 304: ['x-chart-parts', 'cache-control', 'vary'] } },
     schema: {
       operationId: 'getPublicResultsChart',
       summary: 'A chart of the annual report as PNG, from published results: index.png, averages.png or field-<code>.png',

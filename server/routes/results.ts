@@ -202,7 +202,7 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => listResultVersions(app.db, request.params.id, request.query.unitType))
 
   app.get('/rounds/:id/results/versions/:version', {
-    config: { access: readers },
+    config: { access: readers, responseHeaders: { 200: ['cache-control', 'vary'], 304: ['cache-control', 'vary'] } },
     schema: {
       operationId: 'getRoundResultVersion',
       summary: 'One published version: the frozen snapshot, exactly as published',
@@ -222,7 +222,7 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/rounds/:id/results/export', {
-    config: { access: readers },
+    config: { access: readers, responseHeaders: { 200: ['cache-control', 'vary', 'content-disposition'], 304: ['cache-control', 'vary'] } },
     schema: {
       operationId: 'exportRoundResults',
       summary: 'Export a published version (default the latest) as CSV (standard or excel-vi), XLSX (Bảng 1 and Bảng 2) or JSON',

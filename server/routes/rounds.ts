@@ -200,7 +200,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => withVersionTag(reply, await getSelfAssessment(app.db, actorOf(request), request.params.id, request.params.unitId)))
 
   app.get('/rounds/:id/units/:unitId/self-assessment/export', {
-    config: { access: readSelfAssessment },
+    config: { access: readSelfAssessment, responseHeaders: { 200: ['content-disposition'] } },
     schema: {
       operationId: 'exportSelfAssessment',
       summary: 'A unit\'s self-assessment as an XLSX workbook to print, sign and send (Biểu tự đánh giá, chấm điểm)',

@@ -24,7 +24,7 @@ export const ProblemSchema = Type.Object({
   additionalProperties: true,
   description: 'RFC 9457 problem details. `title`, `detail` and each error\'s `message` are in Vietnamese or English as the request\'s ' +
     'Accept-Language prefers (Content-Language says which; with neither named, DEFAULT_LANGUAGE, Vietnamese unless set). Branch on `code`, ' +
-    'and on each error\'s `code`, `rule` or `keyword`, never on the text.'
+    'and on each error\'s `code`, `rule` or `keyword`, never on the text. Sent with Cache-Control: no-store.'
 })
 
 export type Problem = Static<typeof ProblemSchema>

@@ -2100,7 +2100,7 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description RFC 9457 problem details. `title`, `detail` and each error's `message` are in Vietnamese or English as the request's Accept-Language prefers (Content-Language says which; with neither named, DEFAULT_LANGUAGE, Vietnamese unless set). Branch on `code`, and on each error's `code`, `rule` or `keyword`, never on the text. */
+        /** @description RFC 9457 problem details. `title`, `detail` and each error's `message` are in Vietnamese or English as the request's Accept-Language prefers (Content-Language says which; with neither named, DEFAULT_LANGUAGE, Vietnamese unless set). Branch on `code`, and on each error's `code`, `rule` or `keyword`, never on the text. Sent with Cache-Control: no-store. */
         Problem: {
             /** @description URI identifying the problem type */
             type: string;
@@ -4526,6 +4526,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4579,6 +4581,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4638,6 +4642,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4723,6 +4729,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4793,6 +4801,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4874,6 +4884,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4942,6 +4954,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5036,6 +5050,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5137,6 +5153,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5242,6 +5260,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5328,6 +5348,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5387,6 +5409,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5455,6 +5479,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5563,6 +5589,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5631,6 +5659,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5719,6 +5749,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5791,6 +5823,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5876,6 +5910,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5959,6 +5995,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6040,6 +6078,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6130,6 +6170,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6237,6 +6279,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6338,6 +6382,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6439,6 +6485,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6545,6 +6593,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6628,6 +6678,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6714,6 +6766,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6725,6 +6779,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6815,6 +6871,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6918,6 +6976,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7021,6 +7081,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7122,6 +7184,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7225,6 +7291,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7315,6 +7383,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7431,6 +7501,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7536,6 +7608,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7638,6 +7712,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7744,6 +7820,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7850,6 +7928,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7954,6 +8034,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8024,6 +8106,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8103,6 +8187,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
                     [name: string]: unknown;
@@ -8204,6 +8290,8 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8320,6 +8408,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8425,6 +8515,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8530,6 +8622,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8632,6 +8726,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8737,6 +8833,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8843,6 +8941,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8944,6 +9044,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9035,6 +9137,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
                     [name: string]: unknown;
@@ -9148,6 +9252,8 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9283,6 +9389,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9379,6 +9489,8 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9519,6 +9631,8 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9654,6 +9768,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9761,6 +9877,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9868,6 +9986,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9987,6 +10107,10 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9998,6 +10122,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10116,6 +10244,12 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10131,6 +10265,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10232,6 +10370,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10326,6 +10466,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10422,6 +10564,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10550,6 +10694,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10682,6 +10828,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10699,6 +10849,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10769,6 +10923,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10786,6 +10944,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10913,6 +11075,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10930,6 +11096,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11056,6 +11226,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11073,6 +11247,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11194,6 +11372,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11211,6 +11393,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11339,6 +11525,12 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11360,6 +11552,10 @@ export interface operations {
                     "x-ratelimit-remaining"?: number;
                     /** @description Seconds until the window starts again */
                     "x-ratelimit-reset"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11476,6 +11672,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11600,6 +11800,10 @@ export interface operations {
                     "x-ratelimit-reset"?: number;
                     /** @description How many parts (images) the chart has, each asked for with ?part=k */
                     "x-chart-parts"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11619,6 +11823,10 @@ export interface operations {
                     "x-ratelimit-reset"?: number;
                     /** @description How many parts (images) the chart has, each asked for with ?part=k */
                     "x-chart-parts"?: number;
+                    /** @description How long the answer may be kept: public, max-age=60 for what changes with a new publication (the latest version, lists); public, max-age=31536000, immutable for a numbered version, which never changes; private, no-cache for an admin's copy of a version */
+                    "cache-control"?: string;
+                    /** @description The request headers the answer depends on (Accept-Encoding, and Accept-Language where the text is translated) */
+                    vary?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11728,6 +11936,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11822,6 +12032,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11930,6 +12142,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     /** @description Items in the whole list, of which the answer may be a page (limit, offset) */
                     "x-total-count"?: number;
                     [name: string]: unknown;
@@ -12029,6 +12243,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12126,6 +12344,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12223,6 +12445,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12314,6 +12538,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
                     [name: string]: unknown;
@@ -12427,6 +12653,8 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12562,6 +12790,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12654,6 +12886,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12765,6 +12999,8 @@ export interface operations {
                     "x-request-id"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12900,6 +13136,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
                     [name: string]: unknown;
@@ -13007,6 +13245,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13113,6 +13353,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
                     etag?: string;
                     [name: string]: unknown;
@@ -13218,6 +13460,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13320,6 +13564,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13415,6 +13661,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13519,6 +13767,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13609,6 +13859,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13703,6 +13955,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13808,6 +14062,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13910,6 +14166,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14014,6 +14272,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     /** @description The address of what was created, or of where to fetch it */
                     location?: string;
                     [name: string]: unknown;
@@ -14152,6 +14412,10 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    /** @description attachment, with the file's name (filename*= in UTF-8 where the name is Vietnamese) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14255,6 +14519,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -14360,6 +14626,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14476,6 +14744,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14591,6 +14861,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14659,6 +14931,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14751,6 +15025,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14817,6 +15093,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14876,6 +15154,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14942,6 +15222,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14997,6 +15279,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15056,6 +15340,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15124,6 +15410,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15214,6 +15502,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -15306,6 +15596,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15396,6 +15688,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15489,6 +15783,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15580,6 +15876,8 @@ export interface operations {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
                     "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
