@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { queryRows } from '../../db/rows.js'
+import { keptWhileUnchanged } from '../kept-while-unchanged.js'
 import { resultInputHash } from './compute.js'
 import { loadContext } from './inputs.js'
 
@@ -21,7 +22,10 @@ export async function changedSincePublication (db: Executor, roundId: string, un
     order by unit_type_code, version desc`)
   const changed: ChangedSincePublication[] = []
   for (const row of latest) {
-    const hash = await resultInputHash(db, await loadContext(db, roundId, row.unit_type_code))
+    // Hashing reads every entry of the unit type (a million at national scale): kept while no input has changed, so a
+    // unit's sheet asked again and again does not read them again and again (inside a transaction it always reads).
+    const { value: hash } = await keptWhileUnchanged(db, 'input-hash', `${roundId}|${row.unit_type_code}`,
+      async () => await resultInputHash(db, await loadContext(db, roundId, row.unit_type_code)))
     if (hash !== row.input_hash) changed.push({ unitType: row.unit_type_code, version: Number(row.version) })
   }
   return changed
