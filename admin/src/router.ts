@@ -80,5 +80,6 @@ router.beforeEach(async (to) => {
 })
 
 router.afterEach((to) => {
-  document.title = to.meta.title ? `${to.meta.title} · Quản trị Chỉ số CCHC` : 'Quản trị Chỉ số CCHC'
+  // Officers and appraisers use the same app: "Quản trị" (administration) is not what it is to them.
+  document.title = to.meta.title ? `${to.meta.title} · Chỉ số CCHC` : 'Chỉ số CCHC'
 })

@@ -283,6 +283,23 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await page.keyboard.press('j')
     await page.keyboard.press('Escape')
     assert(await page.locator('.appraisal-leaf.current').getAttribute('data-leaf') === '1.1.3', 'j on a checkbox moved to another leaf')
+    // A number the leaf cannot read stays on the leaf with its message; Ctrl+S does not send it (the server's schema
+    // refusal used to replace the leaf's own message).
+    const patches: string[] = []
+    const onRequest = (request: { method: () => string, url: () => string }) => { if (request.method() === 'PATCH' && request.url().includes('/appraisal')) patches.push(request.url()) }
+    page.on('request', onRequest)
+    await box.fill('0,50,5')
+    await box.press('Tab')
+    await leafOf(page, '1.1.3').getByTestId('leaf-problem').waitFor()
+    const said = await leafOf(page, '1.1.3').getByTestId('leaf-problem').innerText()
+    await page.keyboard.press('Control+s')
+    await page.waitForTimeout(1500)
+    page.off('request', onRequest)
+    assert(patches.length === 0, `Ctrl+S sent the unreadable number (${patches.length} PATCH)`)
+    assert(await leafOf(page, '1.1.3').getByTestId('leaf-problem').innerText() === said, 'the leaf\'s own message was replaced')
+    await box.fill('1')
+    await box.press('Enter')
+    await waitForLeafState(page, '1.1.3', 'Đã lưu')
     // The accept button, pressed, leaves the focus on its leaf (the button is disabled once the score is taken).
     await leafOf(page, '1.1.4').locator('[data-accept]').focus()
     await page.keyboard.press('Space')

@@ -218,6 +218,17 @@ export class NetworkError extends Error {
 }
 
 /**
+ * A refusal the app itself says to the user (something typed is not saved yet, a leaf changed meanwhile): its message
+ * is written for them and shown as it is, unlike a fault of the app's own code.
+ */
+export class UserMessage extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'UserMessage'
+  }
+}
+
+/**
  * Why typed values are not saved yet. Without a connection they are not lost: the page keeps them on the device
  * (keptDrafts.ts) and sends them again, which an officer afraid of losing their work needs to read.
  */
@@ -232,7 +243,7 @@ export function unsavedMessage (error: unknown, then = 'sẽ được lưu khi c
  * never passed off as a network failure: it is said to be unexpected, and logged for whoever investigates.
  */
 export function errorMessage (error: unknown): string {
-  if (error instanceof ApiError || error instanceof NetworkError) return error.message
+  if (error instanceof ApiError || error instanceof NetworkError || error instanceof UserMessage) return error.message
   console.error('Unexpected error in the web app:', error)
   return 'Đã có lỗi không mong muốn trong ứng dụng. Vui lòng tải lại trang và thử lại; nếu lỗi vẫn còn, hãy báo cho quản trị hệ thống.'
 }

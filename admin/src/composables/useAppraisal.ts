@@ -5,7 +5,7 @@
 // over, so a leaf someone else scored meanwhile waits for the appraiser's decision as after a 412.
 import { reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError, errorMessage, unsavedMessage, NetworkError } from '../api/problem'
+import { ApiError, errorMessage, unsavedMessage, NetworkError, UserMessage } from '../api/problem'
 import type { Appraisal, AppraisalEntryProblem, AppraisalLeaf } from '../api/types'
 import { inputKey, inputProblem, reasonNeeded } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
@@ -320,11 +320,13 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
 
   /** Every draft waiting for the server goes now, including those refused before (the appraiser asked again). */
   async function saveNow (): Promise<void> {
-    for (const draft of drafts.values()) {
-      if (draft.status === 'error') {
-        draft.status = 'pending'
-        draft.message = null
-      }
+    for (const [code, draft] of drafts) {
+      if (draft.status !== 'error') continue
+      // A value the leaf itself cannot take stays refused, said on the leaf, and is not sent; the rest go again.
+      const leaf = leafOf(code)
+      const problem = leaf === undefined ? null : inputProblem(leaf.scoring, leaf.maxPoints, draft.input)
+      draft.status = problem === null ? 'pending' : 'error'
+      draft.message = problem
     }
     await flush()
   }
@@ -355,11 +357,11 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
         const leafNow = (code: string) => current.leaves.find((leaf) => leaf.code === code)
         const selfMoved = leafCodes.filter((code) => selfKey(leafNow(code)) !== seenSelf.get(code))
         if (selfMoved.length > 0) {
-          throw new Error(`Chưa chấp nhận: đơn vị vừa sửa điểm tự chấm của tiêu chí ${selfMoved.join(', ')}. Hãy xem điểm mới rồi chấp nhận lại nếu vẫn đồng ý.`)
+          throw new UserMessage(`Chưa chấp nhận: đơn vị vừa sửa điểm tự chấm của tiêu chí ${selfMoved.join(', ')}. Hãy xem điểm mới rồi chấp nhận lại nếu vẫn đồng ý.`)
         }
         const changed = leafCodes.filter((code) => appraisedKey(leafNow(code)) !== seen.get(code))
         if (changed.length > 0) {
-          throw new Error(`Chưa chấp nhận: tiêu chí ${changed.join(', ')} vừa được người khác chấm. Hãy xem lại rồi chấp nhận lại nếu vẫn đồng ý.`)
+          throw new UserMessage(`Chưa chấp nhận: tiêu chí ${changed.join(', ')} vừa được người khác chấm. Hãy xem lại rồi chấp nhận lại nếu vẫn đồng ý.`)
         }
       }
     }

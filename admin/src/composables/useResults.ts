@@ -3,7 +3,7 @@
 // Both sources are turned into one shape for the screen; every number, rank and classification is the API's.
 import { computed, ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError } from '../api/problem'
+import { ApiError, UserMessage } from '../api/problem'
 import type {
   AverageRow, BandRef, ClassificationCount, CsvDialect, PublicResults, PublishedRound, ResultCatalogRef, ResultComparison, ResultExportFormat, ResultField,
   ResultRoundRef, ResultSet, ResultStatus, ResultUnitRef, ResultVersionSummary, RoundStatus, UnitResult
@@ -259,7 +259,7 @@ export function useResults (isAdmin: () => boolean) {
   async function unitDetail (row: ResultRow): Promise<UnitResult> {
     if (row.detail) return row.detail
     const view = results.data.value
-    if (!view) throw new Error('Chưa tải kết quả')
+    if (!view) throw new UserMessage('Chưa tải kết quả')
     const result = await call(client.GET('/public/rounds/{id}/results/{unitType}/units/{unit}', {
       params: { path: { id: view.round.id, unitType: view.unitType.code, unit: row.unit.id }, query: { version: view.version?.number } }
     }))
@@ -280,7 +280,7 @@ export function useResults (isAdmin: () => boolean) {
   async function download (format: ResultExportFormat, dialect?: CsvDialect): Promise<string> {
     const view = results.data.value
     const version = view?.version?.number
-    if (!view || version === undefined) throw new Error('Chỉ xuất được kết quả đã công bố')
+    if (!view || version === undefined) throw new UserMessage('Chỉ xuất được kết quả đã công bố')
     const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-')
     const fallbackName = `chi-so-cchc-${safe(view.round.code)}-${safe(view.unitType.code)}-v${version}${dialect === 'excel-vi' ? '-excel-vi' : ''}.${format}`
     return await downloadFile(isAdmin()

@@ -4,7 +4,7 @@
 // kept on the device until saved (keptDrafts.ts): the next visit brings back those never saved and saves them.
 import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError, entryProblemMessage, errorMessage, unsavedMessage, NetworkError } from '../api/problem'
+import { ApiError, entryProblemMessage, errorMessage, unsavedMessage, NetworkError, UserMessage } from '../api/problem'
 import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
 import { sameInput } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
@@ -346,7 +346,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
   /** Saves what is typed, then submits; an incomplete self-assessment lists its problems in `submitProblems`. */
   async function submit (): Promise<void> {
     await save()
-    if (drafts.size > 0) throw new Error(`Còn ${drafts.size} tiêu chí chưa lưu được; hãy sửa hoặc lưu lại trước khi nộp`)
+    if (drafts.size > 0) throw new UserMessage(`Còn ${drafts.size} tiêu chí chưa lưu được; hãy sửa hoặc lưu lại trước khi nộp`)
     submitProblems.value = null
     await serial(async () => {
       try {
