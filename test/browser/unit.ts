@@ -1,8 +1,9 @@
 // Browser checks of the unit officer's screens (Đơn vị của tôi, Tự đánh giá, the unit's results), each logged in as a
 // demo officer in a tab of its own: a district answers its 90 leaves with every input method, attaches and reuses a
-// PDF, meets the missing list, submits and withdraws; two tabs make a 412 and lose nothing; a supplement request is
-// answered; a department reads its published 2020 result; every screen at 390×844 and through axe-core. The helpers
-// screen's steps (answerLeaf, submit, answerSupplement, …) are in self-assessment-steps.ts.
+// PDF, meets the missing list, submits and withdraws; two tabs make a 412 and lose nothing; values typed offline or as
+// the session ends come back; a supplement request is answered; a department reads its published 2020 result
+// (unit-results.ts); every screen at 390×844 and through axe-core. The screen's steps (answerLeaf, submit,
+// answerSupplement, …) are in self-assessment-steps.ts.
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core'
 import { answerLeaf, answerSupplement, explainLeaf, leafOf, openSelfAssessment, openSelfAssessmentLanding, reuseEvidence, submit, uploadEvidence, waitSaved, withdraw } from './self-assessment-steps.js'
 import { samplePdf } from './appraisal-steps.js'
 import { SUPPLEMENT, supplementRound } from './supplement-round.js'
+import { unitResultChecks } from './unit-results.js'
 import { OFFLINE_ERRORS, assert, assertAccessible, assertPhoneReady, holdSaves, savesOffline, type BrowserChecks } from './checks.js'
 
 const PHONE = { width: 390, height: 844 }
@@ -439,6 +441,30 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await last.close()
   })
 
+  await check('a session that ends while a value waits to be saved goes to the login page without asking, and the value comes back after logging in', async () => {
+    const other = await officerApi('h-thach-thanh')
+    const tab = await newTab(DESKTOP)
+    await c.login(tab, 'h-thach-thanh', c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(tab, other.roundTitle)
+    await tab.locator('[data-leaf-code="1.3.3"] .leaf-input').waitFor()
+    // The session ends (revoked here, as the 8-hour expiry would end it) just before a number is typed.
+    const token = await tab.evaluate('sessionStorage.getItem("par-admin.token")') as string
+    await c.api('/auth/logout', { method: 'POST', token })
+    await c.allowConsoleError(/status of 401/, async () => {
+      await answerLeaf(tab, '1.3.3', 0.75)
+      await tab.getByRole('button', { name: 'Đăng nhập' }).waitFor({ timeout: 20_000 })
+    })
+    assert(await tab.getByRole('dialog', { name: 'Còn thay đổi chưa lưu' }).count() === 0, 'the leave dialog asked, offering to drop the value')
+    await tab.getByLabel('Tên đăng nhập').fill('h-thach-thanh')
+    await tab.getByLabel('Mật khẩu').fill(c.demoPassword)
+    await tab.getByRole('button', { name: 'Đăng nhập' }).click()
+    await tab.getByTestId('restored-drafts').waitFor()
+    await waitSaved(tab)
+    const after = await other.state()
+    assert(after.leaves.find((leaf) => leaf.code === '1.3.3')?.input?.value === 0.75, 'the value typed as the session ended is not saved after logging in again')
+    await tab.close()
+  })
+
   await check('two tabs of the officer bring back the same kept value: one saves it, the other finds it saved and asks nothing', async () => {
     const other = await officerApi('h-quan-hoa')
     await typedThenClosed('h-quan-hoa', other.roundTitle, (crashed) => answerLeaf(crashed, '1.3.3', 0.75))
@@ -504,36 +530,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await page.close()
   })
 
-  await check('a department officer reads its published 2020 result: rank, class, fields beside the average, what-if; on a phone too', async () => {
-    const page = await newTab(DESKTOP)
-    await c.login(page, 'so-tttt', c.demoPassword, 'Đơn vị của tôi')
-    const card = page.getByRole('article', { name: 'Kỳ đánh giá Chỉ số CCHC năm 2020' })
-    await card.getByRole('link', { name: 'Xem kết quả của đơn vị' }).click()
-    await page.getByRole('heading', { level: 1, name: 'Kết quả của đơn vị' }).waitFor()
-    const summary = await page.getByTestId('unit-result-summary').innerText()
-    assert(/Xếp hạng\s+1\s*\/\s*20 đơn vị/.test(summary) && summary.includes('92,00') && summary.includes('Xuất sắc'), `the summary says: ${summary}`)
-    await page.getByTestId('unit-result-targets').getByText('Đơn vị đang đứng đầu.').waitFor()
-    const fields = page.locator('[data-testid="unit-result-fields"] tbody tr')
-    assert(await fields.count() === 7, 'not the 7 fields')
-    const legal = await fields.nth(1).innerText()
-    assert(legal.includes('8,70'), `field 2 does not show the average 8,70 of the appraised points: ${legal}`)
-    // Why each score is what it is: the unit's appraisal, leaf by leaf, every field.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải kết quả thẩm định chi tiết (Excel)' }).click()])
-    assert(/^tham-dinh-2020-SO-TTTT\.xlsx$/.test(download.suggestedFilename()), `the sheet is named ${download.suggestedFilename()}`)
-    const path = join(c.work, download.suggestedFilename())
-    await download.saveAs(path)
-    const workbook = new ExcelJS.Workbook()
-    await workbook.xlsx.readFile(path)
-    const codes: string[] = []
-    workbook.getWorksheet('Thẩm định')?.eachRow((row, number) => { if (number > 6 && /^\d$/.test(String(row.getCell(1).value))) codes.push(String(row.getCell(1).value)) })
-    assert(codes.join(',') === '1,2,3,4,5,6,7', `the sheet's fields: ${codes.join(',')}`)
-    await shot(page, 'unit-11-results')
-    await assertAccessible(page, 'the unit\'s results at 1280 px')
-    await page.setViewportSize(PHONE)
-    await assertPhoneReady(page, 'the unit\'s results')
-    await shot(page, 'unit-12-results-phone', true)
-    await page.close()
-  })
+  await unitResultChecks(c)
 
   await check('an admin opens the district\'s self-assessment read-only, with its answers and files', async () => {
     const { page } = c

@@ -182,6 +182,8 @@ function finalizationItems (problem: ProblemDocument): string[] {
 
 /** The message shown to the user for a failed response. */
 export function problemMessage (status: number, problem: ProblemDocument): string {
+  // The session ended while working: said for a person, not as the API's header names, and what becomes of the work.
+  if (problem.code === 'UNAUTHENTICATED') return 'Phiên đăng nhập đã hết hạn: hãy đăng nhập lại. Những gì đã nhập mà chưa lưu vẫn được giữ trên máy này và được lưu sau khi đăng nhập lại.'
   // A finalization refused: the detail names the unit and counts; the list says where, field by field.
   if (problem.code === 'APPRAISAL_INCOMPLETE' && problem.detail) return `${problem.detail}\n• ${finalizationItems(problem).join('\n• ')}`
   const items = listItems(problem)
