@@ -60,3 +60,13 @@ export function describeInput (scoring: Scoring, input: LeafInputValue | null | 
   }
   return `${formatPoints(input.value ?? null)} điểm`
 }
+
+/** A score as a leaf's history keeps it (the unit's or the appraised entry of one leaf). */
+export interface KeptScore { input?: LeafInputValue | null, points?: number | null, notApplicable?: boolean, explanation?: string | null, reason?: string | null }
+
+/** How a kept score reads: "0,75 điểm", "Có (1 điểm)", "không áp dụng", or "chưa có". */
+export function describeScore (scoring: Scoring, value: KeptScore | null | undefined): string {
+  if (!value || !value.input) return 'chưa có'
+  const points = value.notApplicable ? 'không áp dụng' : `${formatPoints(value.points ?? null)} điểm`
+  return scoring?.method === 'range' ? points : `${describeInput(scoring, value.input)} (${points})`
+}

@@ -86,13 +86,24 @@ async function setUpRound (c: BrowserChecks): Promise<{ roundId: string, unitIds
   return { roundId: round.id, unitIds }
 }
 
-/** The officer of a unit answers its open supplement request and attaches a file on one of its leaves (API set-up). */
-async function answerAsOfficer (c: BrowserChecks, roundId: string, unitId: string, unitCode: string, answer: string): Promise<void> {
+/**
+ * The officer of a unit answers its open supplement request: a new self score on its first leaf (`score`), a file on
+ * it, then the answer (API set-up).
+ */
+async function answerAsOfficer (c: BrowserChecks, roundId: string, unitId: string, unitCode: string, answer: string, score: number): Promise<void> {
   const officer = await login(c, unitCode.toLowerCase(), c.demoPassword)
   const requests = await c.api<{ id: string, status: string, leafCodes: string[] }[]>(`/rounds/${roundId}/supplement-requests?status=open`, { token: officer.token })
   const request = requests[0]
   assert(request, `no open request for ${unitCode}`)
-  await upload(c, officer.token, `/rounds/${roundId}/units/${unitId}/self-assessment/files?leafCode=${request.leafCodes[0]}`,
+  const path = `/rounds/${roundId}/units/${unitId}/self-assessment`
+  const read = await fetch(`${c.baseUrl}${path}`, { headers: { authorization: `Bearer ${officer.token}` } })
+  const saved = await fetch(`${c.baseUrl}${path}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${officer.token}`, 'content-type': 'application/json', 'if-match': read.headers.get('etag') ?? '*' },
+    body: JSON.stringify({ entries: [{ leafCode: request.leafCodes[0], input: { value: score } }] })
+  })
+  assert(saved.ok, `the supplement's new score answered ${saved.status}: ${await saved.text()}`)
+  await upload(c, officer.token, `${path}/files?leafCode=${request.leafCodes[0]}`,
     samplePdf(['Bao cao bo sung', `Tieu chi ${request.leafCodes[0]}`]), 'Báo cáo bổ sung.pdf', 'application/pdf')
   await c.api(`/supplement-requests/${request.id}/answer`, { method: 'POST', token: officer.token, body: { answer } })
 }
@@ -497,16 +508,24 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await openUnitAppraisal(page, UNITS.a.name)
   })
 
-  await check('the unit answers (API); the appraiser reviews the answer and its file, then closes the request', async () => {
+  await check('the unit answers (API) with a new score on 1.1.2; the open screen learns of it, the appraiser reviews the answer, the score before and the file, then closes the request', async () => {
     assert(page, 'no appraiser tab')
-    await answerAsOfficer(c, roundId, unitIds.a, UNITS.a.code, 'Đã bổ sung Kế hoạch số 12/KH có chữ ký.')
-    await page.reload()
-    await page.getByRole('heading', { level: 1, name: UNITS.a.name }).waitFor()
+    await answerAsOfficer(c, roundId, unitIds.a, UNITS.a.code, 'Đã bổ sung Kế hoạch số 12/KH có chữ ký.', 0.75)
+    // Back to the window (from the mail, the unit's PDF): the screen asks the server at once, without a reload.
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')))
     const item = page.getByTestId('supplement-list').locator('li').first()
     await item.getByText('Chờ thẩm định lại').waitFor()
+    await page.getByText(`${UNITS.a.name} đã trả lời yêu cầu bổ sung tiêu chí 1.1.2, 1.3.3`).waitFor()
+    const notice = await page.getByTestId('change-notice').innerText()
+    assert(notice.startsWith('Đơn vị vừa sửa điểm tự chấm của tiêu chí 1.1.2'), `the change notice reads "${notice}"`)
+    const self = await leafOf(page, '1.1.2').getByTestId('self-answer').innerText()
+    assert(self.includes('0,75 điểm'), `the unit's new score of 1.1.2 reads "${self}"`)
     await item.getByRole('button', { name: /^Xem xét/ }).click()
     const review = page.getByTestId('supplement-review')
     await review.getByText('Đã bổ sung Kế hoạch số 12/KH có chữ ký.').waitFor()
+    const before = await review.getByTestId('score-before').innerText()
+    assert(before === 'Đơn vị đã sửa sau yêu cầu; trước đó: 0,5 điểm', `the score before the request reads "${before}"`)
+    assert(await review.getByTestId('score-before').count() === 1, 'a leaf the unit left alone says it was changed')
     await review.getByRole('button', { name: 'Báo cáo bổ sung.pdf' }).click()
     await page.getByTestId('evidence-preview-pdf').waitFor()
     await assertAccessible(page, 'the appraisal screen with a PDF open')

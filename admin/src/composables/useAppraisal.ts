@@ -149,6 +149,27 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     }
   }
 
+  /**
+   * The server's current state, taken quietly while the screen stays open and nothing is being saved: the unit's new
+   * self scores and files (while it answers a supplement request), a colleague's saves. A change of the version is
+   * said as after a 412; drafts on leaves someone else scored meanwhile wait for the appraiser's decision.
+   */
+  async function refresh (): Promise<void> {
+    const shown = state.value
+    if (!shown || loading.value || saving.value) return
+    const next = await call(client.GET('/rounds/{id}/units/{unitId}/appraisal', { params: { path: path() } }))
+    // Something newer was taken meanwhile (a save, an accept, another unit opened): this answer is already old.
+    if (state.value !== shown || saving.value || next.version < shown.version) return
+    if (next.version === shown.version) {
+      adopt(next)
+      return
+    }
+    const headline = changeHeadline(shown, next)
+    const conflicts = adopt(next)
+    changeNotice.value = `${headline}. Màn hình đã cập nhật theo máy chủ` +
+      (conflicts.length > 0 ? `; tiêu chí ${conflicts.join(', ')} có giá trị bạn đang nhập, chờ bạn quyết định.` : '.')
+  }
+
   /** The scores typed in an earlier visit and never saved, as drafts again while the unit can still be appraised. */
   function bringBack (key: string, next: Appraisal): void {
     const kept = readKept<KeptAppraisal>(key)
@@ -378,6 +399,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     changeNotice,
     restored,
     load,
+    refresh,
     reset,
     inputOf,
     reasonOf,

@@ -3,6 +3,7 @@
 import { computed, ref, shallowRef } from 'vue'
 import { call, client } from '../api/client'
 import type { Notification, NotificationKind, NotificationPreferences } from '../api/types'
+import { whileVisible } from '../polling'
 
 /** How many notifications the panel shows at first and adds on "Xem thêm". */
 export const NOTIFICATION_PAGE = 20
@@ -129,17 +130,7 @@ function reset (): void {
  * Returns the function that stops it.
  */
 function startPolling (onTick: () => void = () => { refreshCount() }): () => void {
-  const timer = setInterval(() => {
-    if (document.visibilityState === 'visible') onTick()
-  }, NOTIFICATION_POLL_MS)
-  const onVisible = () => {
-    if (document.visibilityState === 'visible') onTick()
-  }
-  document.addEventListener('visibilitychange', onVisible)
-  return () => {
-    clearInterval(timer)
-    document.removeEventListener('visibilitychange', onVisible)
-  }
+  return whileVisible(onTick, NOTIFICATION_POLL_MS)
 }
 
 const hasMore = computed(() => items.value.length < total.value)

@@ -1,13 +1,29 @@
-// A unit's supplement requests (yêu cầu bổ sung) in a round, as the appraisal screen uses them: list, ask, close.
+// A unit's supplement requests (yêu cầu bổ sung) in a round, as the appraisal screen uses them: list (kept current), ask,
+// close.
 import type { Ref } from 'vue'
 import { call, client } from '../api/client'
 import type { SupplementRequest } from '../api/types'
 import { useLoader } from './useLoader'
 
 export function useSupplementRequests (roundId: Ref<string>, unitId: Ref<string>) {
-  const list = useLoader<SupplementRequest[]>(() => call(client.GET('/rounds/{id}/supplement-requests', {
+  const fetchList = () => call(client.GET('/rounds/{id}/supplement-requests', {
     params: { path: { id: roundId.value }, query: { unitId: unitId.value } }
-  })))
+  }))
+  const list = useLoader<SupplementRequest[]>(fetchList)
+
+  /**
+   * The list as it is now, taken quietly (no loading state; a failure keeps the list shown). Returns the requests the
+   * unit answered since the list was last taken.
+   */
+  async function refresh (): Promise<SupplementRequest[]> {
+    const shown = list.data.value
+    const unit = unitId.value
+    const next = await fetchList()
+    if (shown === undefined || list.data.value !== shown || unitId.value !== unit) return []
+    list.data.value = next
+    const answeredBefore = new Set(shown.filter((request) => request.answeredAt !== null).map((request) => request.id))
+    return next.filter((request) => request.answeredAt !== null && !answeredBefore.has(request.id))
+  }
 
   async function create (leafCodes: string[], reason: string, dueAt: string): Promise<SupplementRequest> {
     const created = await call(client.POST('/rounds/{id}/units/{unitId}/supplement-requests', {
@@ -27,5 +43,5 @@ export function useSupplementRequests (roundId: Ref<string>, unitId: Ref<string>
     return closed
   }
 
-  return { list, create, close }
+  return { list, refresh, create, close }
 }
