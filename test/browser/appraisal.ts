@@ -512,7 +512,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     assert(page, 'no appraiser tab')
     await answerAsOfficer(c, roundId, unitIds.a, UNITS.a.code, 'Đã bổ sung Kế hoạch số 12/KH có chữ ký.', 0.75)
     // Back to the window (from the mail, the unit's PDF): the screen asks the server at once, without a reload.
-    await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await page.evaluate("window.dispatchEvent(new Event('focus'))")
     const item = page.getByTestId('supplement-list').locator('li').first()
     await item.getByText('Chờ thẩm định lại').waitFor()
     await page.getByText(`${UNITS.a.name} đã trả lời yêu cầu bổ sung tiêu chí 1.1.2, 1.3.3`).waitFor()

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core'
 import { answerLeaf, answerSupplement, explainLeaf, leafOf, openSelfAssessment, openSelfAssessmentLanding, reuseEvidence, submit, uploadEvidence, waitSaved, withdraw } from './self-assessment-steps.js'
 import { samplePdf } from './appraisal-steps.js'
 import { SUPPLEMENT, supplementRound } from './supplement-round.js'
+import { unitOfflineChecks } from './unit-offline.js'
 import { unitResultChecks } from './unit-results.js'
 import { OFFLINE_ERRORS, assert, assertAccessible, assertPhoneReady, holdSaves, savesOffline, type BrowserChecks } from './checks.js'
 
@@ -99,7 +100,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await savesOffline(tab, /\/self-assessment$/)
     await c.allowConsoleError(OFFLINE_ERRORS, async () => {
       await type(tab)
-      await tab.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+      await tab.getByText('Chờ có mạng để lưu', { exact: false }).first().waitFor({ timeout: 20_000 })
       // Without a connection nothing is lost: the banner is a warning that says the values are kept, not an error.
       await tab.getByTestId('save-offline').filter({ hasText: 'vẫn được giữ trên máy này' }).waitFor()
       assert(await tab.locator('.alert-error').filter({ hasText: 'Mất kết nối' }).count() === 0, 'the lost connection is said as an error')
@@ -397,7 +398,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await savesOffline(again, /\/self-assessment$/)
     await c.allowConsoleError(OFFLINE_ERRORS, async () => {
       await answerLeaf(again, '1.3.3', 0.25)
-      await again.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+      await again.getByText('Chờ có mạng để lưu', { exact: false }).first().waitFor({ timeout: 20_000 })
     })
     await again.close({ runBeforeUnload: false })
     const colleague = await other.state()
@@ -420,7 +421,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await savesOffline(last, /\/self-assessment$/)
     await c.allowConsoleError(OFFLINE_ERRORS, async () => {
       await answerLeaf(last, '1.3.3', 1)
-      await last.getByText('Chưa lưu được', { exact: false }).first().waitFor({ timeout: 20_000 })
+      await last.getByText('Chờ có mạng để lưu', { exact: false }).first().waitFor({ timeout: 20_000 })
     })
     const keptCount = () => last.evaluate('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:")).length')
     assert(await keptCount() === 1, 'the unsaved value is not kept on the device')
@@ -531,6 +532,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
   })
 
   await unitResultChecks(c)
+  await unitOfflineChecks(c)
 
   await check('an admin opens the district\'s self-assessment read-only, with its answers and files', async () => {
     const { page } = c

@@ -18,7 +18,8 @@ export interface LeafDraft {
   revision: number
 }
 
-export type LeafSaveStatus = 'unsaved' | 'saving' | 'saved' | 'failed'
+/** `offline`: the save could not reach the server; the value is kept and goes as soon as the connection is back. */
+export type LeafSaveStatus = 'unsaved' | 'saving' | 'saved' | 'failed' | 'offline'
 
 export interface LeafSaveState {
   status: LeafSaveStatus
@@ -144,6 +145,12 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     timer = setTimeout(() => { save().catch(() => undefined) }, delay)
   }
 
+  /** A failed save goes again after `ms` (3 s, 10 s, then every 30 s): the cap on typing's wait does not shorten it. */
+  function retryIn (ms: number): void {
+    clearTimeout(timer)
+    timer = setTimeout(() => { save().catch(() => undefined) }, ms)
+  }
+
   /** The officer changed a leaf: keep the value as typed and save it a moment after the typing stops. */
   function edit (leafCode: string, change: { input?: LeafInputValue | null, explanation?: string }): void {
     const draft: LeafDraft = { ...drafts.get(leafCode), ...change, revision: ++revision }
@@ -246,16 +253,18 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
       return
     }
     const message = unsavedMessage(error)
+    const offline = error instanceof NetworkError
     const byLeaf = new Map(problems.map((problem) => [problem.leafCode, entryProblemMessage(problem)]))
-    for (const code of codes) saveStates.set(code, { status: 'failed', message: byLeaf.get(code) ?? message })
+    // No connection is no fault of the value: it waits, said as a warning, and goes once the network is back.
+    for (const code of codes) saveStates.set(code, offline ? { status: 'offline', message } : { status: 'failed', message: byLeaf.get(code) ?? message })
     saveError.value = message
-    saveOffline.value = error instanceof NetworkError
+    saveOffline.value = offline
     if (error instanceof ApiError && CLOSED_CODES.has(error.code)) {
       // The window closed (deadline, submission elsewhere): read the state so the screen says why; the typed values stay.
       await refreshNow()
       return
     }
-    schedule(RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)])
+    retryIn(RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)] ?? AUTOSAVE_MS)
   }
 
   async function fetchState (): Promise<SelfAssessment> {
@@ -378,8 +387,15 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
   /** A save is on its way. */
   const saving = computed(() => busy.value > 0 && [...saveStates.values()].some((item) => item.status === 'saving'))
 
+  // The connection is back (the browser says so): what waited for it goes at once, not at the next retry.
+  const onOnline = () => {
+    if ([...saveStates.values()].some((item) => item.status === 'offline')) schedule(0)
+  }
+  window.addEventListener('online', onOnline)
+
   function dispose (): void {
     clearTimeout(timer)
+    window.removeEventListener('online', onOnline)
   }
 
   return {
