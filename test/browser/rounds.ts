@@ -100,7 +100,9 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     assert(sameYear.length === 1 && sameYear[0]?.startsWith('TEST-2021') === true, `the 2021 department catalogs offered are ${sameYear.join(', ')}`)
     // The 2021 district catalog is a draft, so none is offered for 2021.
     await rowOf('round-catalogs-table', 'UBND huyện').getByText('Chưa có bộ tiêu chí năm 2021 đã công bố cho loại đơn vị này.').waitFor()
-    await select.selectOption({ label: 'TEST-2021 – Bộ tiêu chí thử nghiệm năm 2021' })
+    // The only 2021 department catalog is chosen already, said under it, for the admin to save.
+    await rowOf('round-catalogs-table', DEPARTMENTS).getByTestId('catalog-suggested').waitFor()
+    assert((await select.locator('option:checked').innerText()).startsWith('TEST-2021'), 'the only 2021 department catalog is not chosen already')
     await page.getByRole('button', { name: 'Lưu bộ tiêu chí' }).click()
     await notice('Đã lưu bộ tiêu chí của kỳ').waitFor()
     await page.reload()
@@ -174,6 +176,9 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     let dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
     await dialog.getByText(`Mở kỳ ${ROUND_CODE} cho 20 đơn vị tham gia tự đánh giá đến ${selfDeadline}`, { exact: false }).waitFor()
     assert(await dialog.getByTestId('transition-deadline-passed').count() === 0, 'a deadline ahead is said to have passed')
+    // Nobody appraises any field yet: the round may open, but the admin is told first, in the dialog and on the page.
+    const warning = await dialog.getByTestId('transition-warning').innerText()
+    assert(warning.startsWith(`Chưa có người thẩm định – ${DEPARTMENTS}: cả 7 lĩnh vực.`), `the dialog warns "${warning}"`)
     await dialog.getByRole('button', { name: 'Hủy' }).click()
     await dialog.waitFor({ state: 'hidden' })
     assert(await page.getByTestId('round-status').innerText() === 'Bản nháp', 'cancelling still opened the round')
@@ -276,6 +281,8 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
       return people.length === 1 && people[0]?.includes(`${APPRAISER.displayName} (${APPRAISER.username})`) === true
     })
     assert(await rows('assignments-department').nth(1).locator('li').count() === 0, 'field 2 is assigned too')
+    const left = await page.getByTestId('unassigned-fields').innerText()
+    assert(left.startsWith(`Chưa có người thẩm định – ${DEPARTMENTS}: lĩnh vực 2, 3, 4, 5, 6, 7.`), `the page warns "${left}"`)
     await page.locator('#assignments-title').evaluate((element) => element.scrollIntoView({ block: 'start' }))
     await screenshot('rounds-09-assignments')
   })
