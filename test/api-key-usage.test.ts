@@ -1,10 +1,11 @@
 // An API key's last use is recorded, but at most once a minute: a burst of reads is not a burst of writes on its row. Each key
-// has its own rate limit, and a refusal names the scope it lacks.
+// has its own rate limit, a refusal names the scope it lacks, and a results:read key reads the rounds past draft.
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
 import { apiKeyHeaders, loginAs } from './helpers/auth.js'
+import { loadReferenceData, openRound } from './helpers/rounds.js'
 
 t.test('last_used_at is written on first use and then at most once a minute', async (t) => {
   const app = await buildTestApp(t)
@@ -46,9 +47,44 @@ t.test('a key refused a route says which scope it lacks, or that the route is fo
   const catalogs = await app.inject({ method: 'GET', url: '/catalogs', headers: { ...unitsOnly, 'accept-language': 'en' } })
   t.equal(catalogs.statusCode, 403)
   t.match(catalogs.json().detail, /lacks the scope this route needs: catalogs:read/)
+  t.same(catalogs.json().requiredScopes, ['catalogs:read'], 'the scope lacked, for a program to read')
   const users = await app.inject({ method: 'GET', url: '/users', headers: { ...unitsOnly, 'accept-language': 'en' } })
   t.equal(users.statusCode, 403)
   t.match(users.json().detail, /for logged-in accounts only/)
+  t.same(users.json().requiredScopes, [], 'no scope opens it')
+})
+
+t.test('a key with results:read reads the rounds past draft (the frame of the results it pulls), without the reasons for extensions', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const data = await loadReferenceData(app, admin)
+  const open = await openRound(app, admin, data, { code: 'MO-2020' })
+  const unitId = open.participants[0].unitId as string
+  const until = new Date(Date.now() + 20 * 24 * 3600 * 1000).toISOString()
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${open.id}/units/${unitId}/extension`, headers: admin.headers, payload: { until, reason: 'Đơn vị thay đổi cán bộ đầu mối' } })).statusCode, 200)
+  const draft = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: 'NHAP-2021', title: 'Kỳ nháp', year: 2021 } })
+  t.equal(draft.statusCode, 201)
+
+  const key = await apiKeyHeaders(app, ['results:read'])
+  const list = await app.inject({ method: 'GET', url: '/rounds', headers: key })
+  t.equal(list.statusCode, 200)
+  t.same(list.json().items.map((round: { code: string }) => round.code), ['MO-2020'], 'the draft is not listed')
+  t.equal(list.json().total, 1)
+  const one = await app.inject({ method: 'GET', url: `/rounds/${open.id}`, headers: key })
+  t.equal(one.statusCode, 200)
+  t.equal(one.json().status, 'self_assessment')
+  const extended = one.json().participants.find((unit: { unitId: string }) => unit.unitId === unitId)
+  t.equal(extended.extensionUntil === null, false, 'the extension itself is there')
+  t.equal(extended.extensionReason, null, 'its reason is not')
+  t.equal((await app.inject({ method: 'GET', url: `/rounds/${draft.json().id}`, headers: key })).statusCode, 404, 'a draft does not exist for a key')
+  // The admin reads both, with the reason.
+  t.equal((await app.inject({ method: 'GET', url: '/rounds', headers: admin.headers })).json().total, 2)
+  const adminView = (await app.inject({ method: 'GET', url: `/rounds/${open.id}`, headers: admin.headers })).json()
+  t.equal(adminView.participants.find((unit: { unitId: string }) => unit.unitId === unitId).extensionReason, 'Đơn vị thay đổi cán bộ đầu mối')
+  const unitsOnly = await apiKeyHeaders(app, ['units:read'])
+  const refused = await app.inject({ method: 'GET', url: '/rounds', headers: unitsOnly })
+  t.equal(refused.statusCode, 403)
+  t.same(refused.json().requiredScopes, ['results:read'])
 })
 
 t.test('a key may be given an expiry: past it the key is refused and told when it expired; an expiry in the past is refused', async (t) => {

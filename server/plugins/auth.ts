@@ -80,9 +80,8 @@ async function authPlugin (app: FastifyInstance, options: { apiKeyRatePerMinute?
     if (isPublic) return
     if (!request.principal) throw Errors.unauthenticated(t('Log in (Authorization: Bearer <token>) or send an API key (X-API-Key).', 'Cần đăng nhập (Authorization: Bearer <token>) hoặc gửi khóa API (X-API-Key).'))
     if (!allows(access, request.principal)) {
-      throw Errors.forbidden(request.principal.kind === 'api_key'
-        ? keyRefusal(access.scopes ?? [])
-        : t(`The role ${request.principal.role} may not do this.`, 'Vai trò của bạn không được làm thao tác này.'))
+      if (request.principal.kind === 'api_key') throw Errors.forbidden(keyRefusal(access.scopes ?? []), { extra: { requiredScopes: access.scopes ?? [] } })
+      throw Errors.forbidden(t(`The role ${request.principal.role} may not do this.`, 'Vai trò của bạn không được làm thao tác này.'))
     }
     if (request.principal.kind === 'api_key') await limitKey.call(app, request, reply)
     if (request.principal.kind === 'user' && request.principal.mustChangePassword === true && !access.beforePasswordChange) {

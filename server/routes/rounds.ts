@@ -20,6 +20,12 @@ import { sendWorkbook, workbookResponse } from './results.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const allUsers = { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'] } as const
+/** Reading rounds: every account, and an integrator's key with results:read (the frame of the results it pulls). */
+const roundReaders = {
+  ...allUsers,
+  scopes: ['results:read'],
+  note: 'An API key with results:read sees the rounds past draft, without the reasons for units\' extensions.'
+} as const
 // Appraisers read self scores through the appraisal routes, which show only the fields assigned to them.
 const readSelfAssessment = { roles: ['admin', 'unit_officer', 'viewer'], note: 'A unit officer reads only their own unit (another unit answers 404). Appraisers use GET /rounds/{id}/units/{unitId}/appraisal.' } as const
 const unitWrites = { roles: ['unit_officer'] } as const
@@ -45,7 +51,7 @@ function withLeafCodes (error: Error, body: unknown): AppError {
 
 const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/rounds', {
-    config: { access: allUsers },
+    config: { access: roundReaders },
     schema: {
       operationId: 'listRounds',
       summary: 'List assessment rounds (kỳ đánh giá), newest year first',
@@ -72,7 +78,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => reply.code(201).send(await createRound(app.db, actorOf(request), request.body)))
 
   app.get('/rounds/:id', {
-    config: { access: allUsers, responseHeaders: { 200: ['etag'] } },
+    config: { access: roundReaders, responseHeaders: { 200: ['etag'] } },
     schema: {
       operationId: 'getRound',
       summary: 'One round with its status, deadlines, catalogs and participants',

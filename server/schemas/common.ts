@@ -18,7 +18,9 @@ export const ProblemSchema = Type.Object({
   instance: Type.String({ description: 'The request path' }),
   code: Type.Enum(errorCodes().map((error) => error.code), { description: 'Stable machine-readable error code (README lists each with its status and title)' }),
   requestId: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Every failing field or rule' }))
+  errors: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Every failing field or rule' })),
+  requiredScopes: Type.Optional(Type.Array(Type.String(), { description: 'A 403 FORBIDDEN to an API key: the scopes of which the route needs one (empty: the route is for logged-in accounts only)' })),
+  expiredAt: Type.Optional(Type.String({ format: 'date-time', description: 'A 401 UNAUTHENTICATED to an expired API key: when it expired' }))
 }, {
   $id: 'Problem',
   additionalProperties: true,

@@ -189,15 +189,22 @@ export async function viewRound (db: Executor, actor: Actor, id: string): Promis
   const round = await getRound(db, id, unitId)
   assertRoundShown(actor, round.status)
   if (unitId !== null && round.participants.length === 0) throw Errors.notFound(noSuch.round)
+  // An integrator's key reads the round, not why a unit was given more time (the admin's note about the unit).
+  if (actor.principal?.kind === 'api_key') return { ...round, participants: round.participants.map((unit) => ({ ...unit, extensionReason: null })) }
   return round
 }
 
 /**
- * A round in draft does not exist for a unit officer (404), whichever of its routes they ask: its catalogs,
- * participants and deadlines may still change, and the unit is told when it opens.
+ * A round in draft does not exist for a unit officer or an API key (404), whichever of its routes they ask: its
+ * catalogs, participants and deadlines may still change, and the unit is told when it opens.
  */
 export function assertRoundShown (actor: Actor, status: RoundStatus): void {
-  if (status === 'draft' && officerUnitOf(actor) !== null) throw Errors.notFound(noSuch.round)
+  if (status === 'draft' && !seesDrafts(actor)) throw Errors.notFound(noSuch.round)
+}
+
+/** Draft rounds are the admins' work in progress: unit officers and API keys see a round once it opens. */
+function seesDrafts (actor: Actor): boolean {
+  return officerUnitOf(actor) === null && actor.principal?.kind !== 'api_key'
 }
 
 /** The status of a round the caller may see (assertRoundShown); 404 when there is no such round. */
@@ -213,8 +220,8 @@ export async function listRounds (db: Db, actor: Actor, query: { year?: number |
   if (query.year !== undefined) conditions.push(eq(roundsTable.year, query.year))
   if (query.status !== undefined) conditions.push(eq(roundsTable.status, query.status))
   const officerUnit = officerUnitOf(actor)
+  if (!seesDrafts(actor)) conditions.push(ne(roundsTable.status, 'draft'))
   if (officerUnit !== null) {
-    conditions.push(ne(roundsTable.status, 'draft'))
     conditions.push(sql`exists (select 1 from round_units ru where ru.round_id = ${roundsTable.id} and ru.unit_id = ${officerUnit})`)
   }
   const where = conditions.length > 0 ? and(...conditions) : undefined

@@ -694,7 +694,7 @@ export interface paths {
          * List assessment rounds (kỳ đánh giá), newest year first
          * @description A unit officer sees only the rounds past draft that their unit takes part in.
          *
-         *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). An API key with results:read sees the rounds past draft, without the reasons for units' extensions.
          */
         get: operations["listRounds"];
         put?: never;
@@ -722,7 +722,7 @@ export interface paths {
          * One round with its status, deadlines, catalogs and participants
          * @description A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant. The ETag header is the round's version, to send in If-Match when editing it (PATCH /rounds/{id}).
          *
-         *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). An API key with results:read sees the rounds past draft, without the reasons for units' extensions.
          */
         get: operations["getRound"];
         put?: never;
@@ -2119,6 +2119,13 @@ export interface components {
             errors?: (components["schemas"]["FieldProblem"] | components["schemas"]["EntryProblem"] | components["schemas"]["AppraisalEntryProblem"] | components["schemas"]["FinalizationProblem"] | {
                 [key: string]: unknown;
             })[];
+            /** @description A 403 FORBIDDEN to an API key: the scopes of which the route needs one (empty: the route is for logged-in accounts only) */
+            requiredScopes?: string[];
+            /**
+             * Format: date-time
+             * @description A 401 UNAUTHENTICATED to an expired API key: when it expired
+             */
+            expiredAt?: string;
         } & {
             [key: string]: unknown;
         };
@@ -8076,6 +8083,19 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             500: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -8250,6 +8270,19 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            429: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
                 };
             };
             /** @description Problem details (RFC 9457) */
