@@ -117,6 +117,8 @@ export function withWebhooks (document: Schema): Schema {
       summary: `The message of ${type}`,
       description: 'POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within ' +
         `WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), ${WEBHOOK_MAX_ATTEMPTS} attempts in all. ` +
+        'Messages go out with the service\'s job that runs every minute: the first within about a minute of the event, each retry at the ' +
+        'first run after its wait. ' +
         'A receiver must verify the signature and may get a message twice (the same webhook-id).',
       tags: ['webhooks'],
       security: [],

@@ -2012,7 +2012,7 @@ export interface webhooks {
         put?: never;
         /**
          * The message of results.published
-         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. Messages go out with the service's job that runs every minute: the first within about a minute of the event, each retry at the first run after its wait. A receiver must verify the signature and may get a message twice (the same webhook-id).
          */
         post: operations["webhook-results-published"];
         delete?: never;
@@ -2032,7 +2032,7 @@ export interface webhooks {
         put?: never;
         /**
          * The message of round.status_changed
-         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. Messages go out with the service's job that runs every minute: the first within about a minute of the event, each retry at the first run after its wait. A receiver must verify the signature and may get a message twice (the same webhook-id).
          */
         post: operations["webhook-round-status-changed"];
         delete?: never;
@@ -2052,7 +2052,7 @@ export interface webhooks {
         put?: never;
         /**
          * The message of self_assessment.submitted
-         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. Messages go out with the service's job that runs every minute: the first within about a minute of the event, each retry at the first run after its wait. A receiver must verify the signature and may get a message twice (the same webhook-id).
          */
         post: operations["webhook-self-assessment-submitted"];
         delete?: never;
@@ -2072,7 +2072,7 @@ export interface webhooks {
         put?: never;
         /**
          * The message of appraisal.finalized
-         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. A receiver must verify the signature and may get a message twice (the same webhook-id).
+         * @description POSTed to every active endpoint subscribed to this type, at least once: an answer outside 2xx, or none within WEBHOOK_TIMEOUT_SECONDS, is tried again after a doubling wait (30 s, 1 min, 2 min…), 8 attempts in all. Messages go out with the service's job that runs every minute: the first within about a minute of the event, each retry at the first run after its wait. A receiver must verify the signature and may get a message twice (the same webhook-id).
          */
         post: operations["webhook-appraisal-finalized"];
         delete?: never;
