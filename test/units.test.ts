@@ -157,6 +157,21 @@ t.test('the 2020 units import, list, search and page in Vietnamese order', async
   })
 })
 
+t.test('a file of another of the service\'s formats is said in one sentence, in either import', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const asCatalog = await app.inject({ method: 'POST', url: '/catalogs/import', headers: { ...admin.headers, 'accept-language': 'vi' }, payload: fixture })
+  t.equal(asCatalog.statusCode, 422)
+  t.same(asCatalog.json().errors.map((problem: { pointer: string, message: string }) => [problem.pointer, problem.message]),
+    [['/format', 'Tệp này là danh sách đơn vị (par-units/1), không phải bộ tiêu chí (par-catalog/1).']])
+  const catalog = JSON.parse(readFileSync(join(fixturesDir, 'catalogs', 'thanh-hoa-2020-so-nganh.json'), 'utf8'))
+  const asUnits = await app.inject({ method: 'POST', url: '/units/import', headers: { ...admin.headers, 'accept-language': 'en' }, payload: catalog })
+  t.equal(asUnits.statusCode, 422)
+  t.same(asUnits.json().errors.map((problem: { pointer: string, message: string }) => [problem.pointer, problem.message]),
+    [['/format', 'This file is a catalog (par-catalog/1), not a list of units (par-units/1).']])
+  t.equal((await listAll(app, admin.headers)).total, 0, 'nothing was imported')
+})
+
 t.test('a bad import lists every problem and creates nothing', async (t) => {
   const app = await buildTestApp(t)
   const admin = await loginAs(app, 'admin')

@@ -7,6 +7,7 @@ import { searchNormalize, vietnameseSortKey } from '../domain/text.js'
 import { Errors } from '../errors.js'
 import { UnitsDocumentSchema } from '../schemas/units.js'
 import { audit } from './audit.js'
+import { otherFormat } from './import-format.js'
 import type { Actor, Principal } from './context.js'
 import { noSuch } from '../messages/problems.js'
 import { Text, text as t } from '../messages/text.js'
@@ -303,6 +304,8 @@ function shapeProblems (document: unknown): ImportProblem[] {
 
 /** Every problem of a par-units/1 document: its shape, unknown unit types, codes repeated within the file. */
 function documentProblems (document: unknown, knownTypes: Set<string>): ImportProblem[] {
+  const wrong = otherFormat(document, 'par-units/1')
+  if (wrong) return [fieldProblem('body', '/format', 'const', { allowedValue: 'par-units/1' }, wrong)]
   const problems = shapeProblems(document)
   const units = (document as { units?: unknown } | null)?.units
   if (!Array.isArray(units)) return problems

@@ -7,6 +7,7 @@ import { type CatalogDocument, validateCatalog } from '../../domain/catalog.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import type { Actor } from '../context.js'
+import { otherFormat } from '../import-format.js'
 import { text as t } from '../../messages/text.js'
 import { type CatalogDetail, type ImportProblem, getCatalog, loadCatalog } from './store.js'
 import { documentShapeProblems } from './document-shape.js'
@@ -14,6 +15,8 @@ import { catalogMeta, codeTaken, insertRows, mapConstraintErrors, publishedError
 
 /** Every problem of a document to import: shape first, then (on a sound shape) the domain rules and the unit type. */
 export async function importProblems (db: Executor, input: unknown): Promise<ImportProblem[]> {
+  const wrong = otherFormat(input, 'par-catalog/1')
+  if (wrong) return [{ nodeCode: null, rule: 'invalid_shape', pointer: '/format', keyword: 'const', message: wrong }]
   const shape = documentShapeProblems(input)
   // The domain validator trusts the shape; a kind at the wrong level does not break it, anything else might.
   if (shape.some((problem) => problem.rule === 'invalid_shape')) return shape
