@@ -196,7 +196,11 @@ export function validateCatalog (doc: CatalogDocument): CatalogProblem[] {
       return max
     }
     if (node.scoring === undefined) {
-      report(node.code, 'leaf_without_scoring', `Leaf ${node.code} has no scoring method; every leaf needs range, options or bands.`, `Tiêu chí ${node.code} chưa có cách chấm điểm; mỗi tiêu chí cần khoảng điểm, các lựa chọn hoặc các ngưỡng.`)
+      // A field with no criteria yet is a leaf too: it is named as what it is, with what it lacks.
+      const vi = node.kind === 'field'
+        ? `Lĩnh vực ${node.code} chưa có tiêu chí nào, nên phải có cách chấm điểm; hãy thêm tiêu chí hoặc đặt khoảng điểm, các lựa chọn hoặc các ngưỡng.`
+        : `Tiêu chí ${node.code} chưa có cách chấm điểm; mỗi tiêu chí cần khoảng điểm, các lựa chọn hoặc các ngưỡng.`
+      report(node.code, 'leaf_without_scoring', `Leaf ${node.code} has no scoring method; every leaf needs range, options or bands.`, vi)
     } else if (max !== null) {
       checkScoring(node.code, max, node.scoring, report)
     }

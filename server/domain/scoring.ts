@@ -132,8 +132,13 @@ function scoreRange (code: string, max: Milli, scoring: RangeScoring, value: num
   }
   const points = parsed.milli
   if (points < 0) return fail('negative', `${formatMilli(points)} is negative; points cannot be below 0.`)
-  if (points > max) return fail('above_maximum', `${formatMilli(points)} is above the maximum ${formatMilli(max)} of leaf ${code}.`)
-  if (points % step !== 0) return fail('off_step', `${formatMilli(points)} is not a multiple of the step ${formatMilli(step)}.`)
+  if (points > max) return fail('above_maximum', `${formatMilli(points)} is above the maximum ${formatMilli(max)} of leaf ${code}.`, `vượt quá điểm tối đa ${vi(max)} của tiêu chí`)
+  if (points % step !== 0) {
+    // The nearest values the step allows, so the officer knows what to type instead.
+    const below = points - (points % step)
+    const nearest = [below, below + step].filter((value) => value >= 0 && value <= max).map(vi).join(' hoặc ')
+    return fail('off_step', `${formatMilli(points)} is not a multiple of the step ${formatMilli(step)}.`, `không đúng bước điểm ${vi(step)} của tiêu chí (gần nhất: ${nearest})`)
+  }
   return { ok: true, notApplicable: false, points }
 }
 
@@ -197,9 +202,13 @@ export function matchedBand (scoring: ScoringMethod | null | undefined, input: L
   return value === null ? null : bandFor(scoring, value)?.index ?? null
 }
 
-function fail (code: ScoringErrorCode, message: string): LeafScore {
-  return { ok: false, error: { code, message: new Text(message, refusalsVi[code]) } }
+/** A refusal: the English names the values; the Vietnamese is the code's own sentence, or one naming the values. */
+function fail (code: ScoringErrorCode, message: string, vietnamese = refusalsVi[code]): LeafScore {
+  return { ok: false, error: { code, message: new Text(message, vietnamese) } }
 }
+
+/** Points as Vietnamese write them: 0,25. */
+const vi = (milli: Milli): string => formatMilli(milli).replace('.', ',')
 
 function notANumber (value: unknown, reason: 'not_a_number' | 'too_many_decimals'): LeafScore {
   return reason === 'too_many_decimals'

@@ -315,3 +315,13 @@ t.test('leaf order follows the document, e.g. criterion 1.5 comes after sub-crit
   const codes = leaves(loadCatalog(DEPARTMENT_CATALOG)).map((leaf) => leaf.node.code)
   t.same(codes.slice(0, 12), ['1.1.1', '1.1.2', '1.1.3', '1.1.4', '1.2.1', '1.2.2', '1.3.1', '1.3.2', '1.3.3', '1.4.1', '1.4.2', '1.5'])
 })
+
+t.test('a field with no criteria yet is said as a field that lacks criteria or a scoring method, not as a criterion', async (t) => {
+  const doc = structuredClone(loadCatalog(DEPARTMENT_CATALOG))
+  const field = doc.nodes[0]
+  if (!field) throw new Error('the fixture has no field')
+  delete field.children
+  const problem = validateCatalog(doc).find((item) => item.rule === 'leaf_without_scoring')
+  t.equal(problem?.nodeCode, '1')
+  t.match(problem?.message.vi, /^Lĩnh vực 1 chưa có tiêu chí nào, nên phải có cách chấm điểm/)
+})

@@ -109,12 +109,18 @@ t.test('a value between two steps is refused with a message naming the value and
   t.equal(errorCode(score), 'off_step')
   t.equal(errorMessage(score), '0.3 is not a multiple of the step 0.25.')
   t.equal(errorMessage(scoreLeaf(rangeLeaf, { value: '0.125' })), '0.125 is not a multiple of the step 0.25.')
+  // In Vietnamese the officer is told the step and the nearest values to type instead (within 0 and the maximum).
+  const vietnamese = (value: number) => { const refused = scoreLeaf(rangeLeaf, { value }); return refused.ok ? '' : refused.error.message.vi }
+  t.equal(vietnamese(0.3), 'không đúng bước điểm 0,25 của tiêu chí (gần nhất: 0,25 hoặc 0,5)')
+  t.equal(vietnamese(0.1), 'không đúng bước điểm 0,25 của tiêu chí (gần nhất: 0 hoặc 0,25)')
+  t.equal(vietnamese(0.9), 'không đúng bước điểm 0,25 của tiêu chí (gần nhất: 0,75 hoặc 1)')
 })
 
 t.test('a value above the maximum is refused, not clamped', async (t) => {
   const score = scoreLeaf(rangeLeaf, { value: 1.25 })
   t.equal(errorCode(score), 'above_maximum')
   t.equal(errorMessage(score), '1.25 is above the maximum 1 of leaf 1.1.2.')
+  t.equal(score.ok ? '' : score.error.message.vi, 'vượt quá điểm tối đa 1 của tiêu chí')
   t.equal(errorCode(scoreLeaf(rangeLeaf, { value: 1e300 })), 'above_maximum')
   t.equal(errorCode(scoreLeaf(rangeLeaf, { value: '99999999999999999999' })), 'above_maximum')
 })
