@@ -157,7 +157,18 @@ t.test('during appraisal only the leaves of an open supplement request are edita
   t.same(editable.map((leaf) => leaf.code).sort(), ['1.1.2', '1.2.2'])
   t.ok(editable.every((leaf) => leaf.supplementRequestIds.length === 1 && leaf.supplementRequestIds[0] === request.json().id))
   const landing = (await app.inject({ method: 'GET', url: `/units/${unitId}/rounds`, headers: officer.headers })).json().items[0]
-  t.same(landing.supplementRequests, { open: 1, answered: 0 })
+  t.same(landing.supplementRequests, { open: 1, answered: 0, nextDueAt: request.json().dueAt })
+  // A second request due sooner: the landing counts both and gives the nearer due date, the one to answer first.
+  const sooner = await app.inject({
+    method: 'POST',
+    url: `/rounds/${round.id}/units/${unitId}/supplement-requests`,
+    headers: appraiser.headers,
+    payload: { leafCodes: ['1.1.1'], reason: 'Bổ sung quyết định', dueAt: new Date(Date.now() + 2 * DAY).toISOString() }
+  })
+  t.equal(sooner.statusCode, 201)
+  const both = (await app.inject({ method: 'GET', url: `/units/${unitId}/rounds`, headers: officer.headers })).json().items[0]
+  t.same(both.supplementRequests, { open: 2, answered: 0, nextDueAt: sooner.json().dueAt })
+  t.match(both.supplementRequests.nextDueAt, /\+07:00$/, 'in Vietnam time, as every deadline')
 })
 
 t.test('the demo\'s open round: every unit takes part, one officer per unit and one appraiser per field can log in', async (t) => {

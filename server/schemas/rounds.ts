@@ -307,7 +307,8 @@ export const UnitRoundSchema = Type.Object({
   }), Type.Null()], { description: 'Null while the round has no catalog for the unit\'s type' }),
   supplementRequests: Type.Object({
     open: Type.Integer({ description: 'Waiting for the unit\'s answer, due date not passed' }),
-    answered: Type.Integer({ description: 'Answered, waiting for the appraiser\'s review' })
+    answered: Type.Integer({ description: 'Answered, waiting for the appraiser\'s review' }),
+    nextDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The earliest due date of the open requests (+07:00); null when none is open' })
   }),
   resultsPublished: Type.Boolean({ description: 'A result version is published for the unit\'s type (read it through /public/rounds/…)' })
 }, { $id: 'UnitRound' })

@@ -25,7 +25,7 @@ export interface UnitRound {
     unanswered: number
     evidenceMissing: number
   } | null
-  supplementRequests: { open: number, answered: number }
+  supplementRequests: { open: number, answered: number, nextDueAt: string | null }
   resultsPublished: boolean
 }
 
@@ -52,6 +52,7 @@ export async function listUnitRounds (db: Executor, actor: Actor, unitId: string
       exists (select 1 from round_catalogs rc where rc.round_id = r.id and rc.unit_type_code = ${unit.unit_type_code}) as has_catalog,
       exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = ${unit.unit_type_code}) as results_published,
       (select count(*) from supplement_requests sr where sr.round_id = r.id and sr.unit_id = ru.unit_id and sr.status = 'open' and sr.due_at > now())::int as open_requests,
+      (select min(sr.due_at) from supplement_requests sr where sr.round_id = r.id and sr.unit_id = ru.unit_id and sr.status = 'open' and sr.due_at > now()) as next_due_at,
       (select count(*) from supplement_requests sr where sr.round_id = r.id and sr.unit_id = ru.unit_id and sr.status = 'answered')::int as answered_requests
     from round_units ru join rounds r on r.id = ru.round_id
     where ru.unit_id = ${unitId} ${officerUnit === null ? sql`` : sql`and r.status <> 'draft'`}
@@ -80,7 +81,7 @@ export async function listUnitRounds (db: Executor, actor: Actor, unitId: string
             unanswered: state.leaves.filter((leaf) => leaf.missing.includes('unanswered')).length,
             evidenceMissing: state.leaves.filter((leaf) => leaf.missing.includes('evidence_missing')).length
           },
-      supplementRequests: { open: Number(row.open_requests), answered: Number(row.answered_requests) },
+      supplementRequests: { open: Number(row.open_requests), answered: Number(row.answered_requests), nextDueAt: showInstant(toDate(row.next_due_at)) },
       resultsPublished: row.results_published === true
     })
   }

@@ -2985,6 +2985,8 @@ export interface components {
                 open: number;
                 /** @description Answered, waiting for the appraiser's review */
                 answered: number;
+                /** @description The earliest due date of the open requests (+07:00); null when none is open */
+                nextDueAt: string | null;
             };
             /** @description A result version is published for the unit's type (read it through /public/rounds/…) */
             resultsPublished: boolean;
