@@ -9,10 +9,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ExcelJS from 'exceljs'
 import type { Page } from 'playwright-core'
-import { answerLeaf, answerSupplement, explainLeaf, leafOf, openSelfAssessment, openSelfAssessmentLanding, reuseEvidence, submit, uploadEvidence, waitSaved, withdraw } from './self-assessment-steps.js'
+import { answerLeaf, explainLeaf, leafOf, openSelfAssessment, openSelfAssessmentLanding, reuseEvidence, submit, uploadEvidence, waitSaved, withdraw } from './self-assessment-steps.js'
 import { samplePdf } from './appraisal-steps.js'
-import { SUPPLEMENT, supplementRound } from './supplement-round.js'
 import { unitOfflineChecks } from './unit-offline.js'
+import { unitSupplementCheck } from './unit-supplement.js'
 import { unitResultChecks } from './unit-results.js'
 import { OFFLINE_ERRORS, assert, assertAccessible, assertPhoneReady, holdSaves, savesOffline, type BrowserChecks } from './checks.js'
 
@@ -186,11 +186,18 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     assert(await officer.getByTestId('total-points').innerText() === '3,25', 'the total is not the server\'s 3,25')
     assert((await officer.getByTestId('field-total-1').innerText()).startsWith('3,25 / 17,5 điểm'), 'the field\'s total is not shown')
 
-    // A value the server refuses is said on its leaf in Vietnamese; the corrected value saves.
+    // A value the server refuses is said on its leaf in Vietnamese, with the nearest values it takes; the bar leads
+    // to the leaf (from far down the page) and so does "Lưu ngay"; the corrected value saves.
     await c.allowConsoleError(/status of 422/, async () => {
       await answerLeaf(officer, '1.2.2', 0.3)
-      await leafOf(officer, '1.2.2').getByRole('alert').filter({ hasText: 'không đúng bước điểm' }).waitFor()
+      await leafOf(officer, '1.2.2').getByRole('alert').filter({ hasText: 'không đúng bước điểm 0,25 của tiêu chí (gần nhất: 0,25 hoặc 0,5)' }).waitFor()
     })
+    await officer.evaluate('window.scrollTo(0, document.body.scrollHeight)')
+    await officer.getByTestId('show-failed').filter({ hasText: 'Đến tiêu chí 1.2.2' }).click()
+    await waitUntil('the refused leaf has the focus', async () => await officer.evaluate('document.activeElement?.closest("[data-leaf-code]")?.dataset.leafCode') === '1.2.2')
+    await officer.evaluate('window.scrollTo(0, document.body.scrollHeight)')
+    await officer.getByRole('button', { name: 'Lưu ngay' }).click()
+    await waitUntil('"Lưu ngay" took the officer to the refused leaf', async () => await officer.evaluate('document.activeElement?.closest("[data-leaf-code]")?.dataset.leafCode') === '1.2.2')
     await answerLeaf(officer, '1.2.2', 0.5)
     await waitSaved(officer)
 
@@ -499,38 +506,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await second.close()
   })
 
-  await check('a supplement request reopens its leaves: the officer sees the reason, uploads, answers, and the leaves lock again', async () => {
-    const { roundId } = await supplementRound(c)
-    writeFileSync(pdfPath, samplePdf(['Ke hoach CCHC']))
-    const page = await newTab(DESKTOP)
-    await c.login(page, SUPPLEMENT.officer, c.demoPassword, 'Đơn vị của tôi')
-    const card = page.getByRole('article', { name: SUPPLEMENT.title })
-    await card.getByTestId('unit-requests').filter({ hasText: '1 yêu cầu bổ sung đang chờ' }).waitFor()
-    await shot(page, 'unit-09-my-unit-request')
-    await openSelfAssessment(page, SUPPLEMENT.title)
-    const requests = page.getByTestId('supplement-requests')
-    assert((await requests.innerText()).includes(SUPPLEMENT.reason), 'the appraiser\'s reason is not shown')
-    await page.getByTestId('read-only-reason').filter({ hasText: 'chỉ các tiêu chí có yêu cầu bổ sung đang mở' }).waitFor()
-    // The requested leaves are open and marked; the others stay locked.
-    assert(await leafOf(page, '1.1.1').locator('input[type="radio"]').first().isEnabled(), 'a requested leaf is locked')
-    assert((await leafOf(page, '1.1.1').getAttribute('class'))?.includes('sa-leaf-supplement'), 'a requested leaf is not marked')
-    assert(await leafOf(page, '1.2.2').locator('input.leaf-number').isDisabled(), 'a leaf not requested is open')
-    await requests.getByRole('link', { name: '1.1.2', exact: true }).click()
-    await waitUntil('the leaf 1.1.2 has the focus', async () => await page.evaluate('document.activeElement?.closest("[data-leaf-code]")?.dataset.leafCode') === '1.1.2')
-    await uploadEvidence(page, '1.1.1', pdfPath, pdfName)
-    await answerLeaf(page, '1.1.2', 1)
-    await waitSaved(page)
-    await shot(page, 'unit-10-supplement')
-    await answerSupplement(page, 'Đã bổ sung quyết định ban hành kế hoạch CCHC năm có chữ ký, đóng dấu.')
-    await requests.getByText('Chờ thẩm định lại').waitFor()
-    await waitUntil('the requested leaves lock again', async () => await leafOf(page, '1.1.2').locator('input.leaf-number').isDisabled())
-    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.officer, password: c.demoPassword } })
-    const [request] = await c.api<{ status: string, answer: string }[]>(`/rounds/${roundId}/supplement-requests`, { token })
-    assert(request?.status === 'answered' && request.answer.startsWith('Đã bổ sung'), `the server holds ${JSON.stringify(request)}`)
-    await c.api('/auth/logout', { method: 'POST', token })
-    await page.close()
-  })
-
+  await unitSupplementCheck(c, { check, newTab, shot, pdfPath, pdfName })
   await unitResultChecks(c)
   await unitOfflineChecks(c)
 

@@ -1,0 +1,54 @@
+// A unit officer and a supplement request (a round in appraisal with a request on two district leaves): the landing card
+// says it with its due date, the requested leaves reopen marked, the officer uploads, changes a score, answers, and the
+// leaves lock again.
+import { writeFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { samplePdf } from './appraisal-steps.js'
+import { assert, type BrowserChecks } from './checks.js'
+import { answerLeaf, answerSupplement, leafOf, openSelfAssessment, uploadEvidence, waitSaved } from './self-assessment-steps.js'
+import { SUPPLEMENT, supplementRound } from './supplement-round.js'
+
+interface UnitTools {
+  /** unit.ts's check, which shoots its tabs when one fails. */
+  check: (name: string, body: () => Promise<void>) => Promise<void>
+  newTab: (viewport: { width: number, height: number }) => Promise<Page>
+  shot: (page: Page, name: string) => Promise<void>
+  pdfPath: string
+  pdfName: string
+}
+
+export async function unitSupplementCheck (c: BrowserChecks, { check, newTab, shot, pdfPath, pdfName }: UnitTools): Promise<void> {
+  await check('a supplement request reopens its leaves: the officer sees the reason, uploads, answers, and the leaves lock again', async () => {
+    const { roundId } = await supplementRound(c)
+    writeFileSync(pdfPath, samplePdf(['Ke hoach CCHC']))
+    const page = await newTab({ width: 1280, height: 860 })
+    await c.login(page, SUPPLEMENT.officer, c.demoPassword, 'Đơn vị của tôi')
+    const card = page.getByRole('article', { name: SUPPLEMENT.title })
+    await card.getByTestId('unit-requests').filter({ hasText: '1 yêu cầu bổ sung đang chờ' }).waitFor()
+    const due = await card.getByTestId('unit-requests').innerText()
+    assert(/đang chờ đơn vị trả lời, hạn \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(còn \d+ ngày \d+ giờ\)\./.test(due), `the request's due date reads "${due}"`)
+    await shot(page, 'unit-09-my-unit-request')
+    await openSelfAssessment(page, SUPPLEMENT.title)
+    const requests = page.getByTestId('supplement-requests')
+    assert((await requests.innerText()).includes(SUPPLEMENT.reason), 'the appraiser\'s reason is not shown')
+    await page.getByTestId('read-only-reason').filter({ hasText: 'chỉ các tiêu chí có yêu cầu bổ sung đang mở' }).waitFor()
+    // The requested leaves are open and marked; the others stay locked.
+    assert(await leafOf(page, '1.1.1').locator('input[type="radio"]').first().isEnabled(), 'a requested leaf is locked')
+    assert((await leafOf(page, '1.1.1').getAttribute('class'))?.includes('sa-leaf-supplement'), 'a requested leaf is not marked')
+    assert(await leafOf(page, '1.2.2').locator('input.leaf-number').isDisabled(), 'a leaf not requested is open')
+    await requests.getByRole('link', { name: '1.1.2', exact: true }).click()
+    await c.waitUntil('the leaf 1.1.2 has the focus', async () => await page.evaluate('document.activeElement?.closest("[data-leaf-code]")?.dataset.leafCode') === '1.1.2')
+    await uploadEvidence(page, '1.1.1', pdfPath, pdfName)
+    await answerLeaf(page, '1.1.2', 1)
+    await waitSaved(page)
+    await shot(page, 'unit-10-supplement')
+    await answerSupplement(page, 'Đã bổ sung quyết định ban hành kế hoạch CCHC năm có chữ ký, đóng dấu.')
+    await requests.getByText('Chờ thẩm định lại').waitFor()
+    await c.waitUntil('the requested leaves lock again', async () => await leafOf(page, '1.1.2').locator('input.leaf-number').isDisabled())
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.officer, password: c.demoPassword } })
+    const [request] = await c.api<{ status: string, answer: string }[]>(`/rounds/${roundId}/supplement-requests`, { token })
+    assert(request?.status === 'answered' && request.answer.startsWith('Đã bổ sung'), `the server holds ${JSON.stringify(request)}`)
+    await c.api('/auth/logout', { method: 'POST', token })
+    await page.close()
+  })
+}
