@@ -97,6 +97,7 @@ export const AuditEntrySchema = Type.Object({
   action: Type.String(),
   entityType: Type.String(),
   entityId: Type.String(),
+  entityLabel: Type.Union([Type.String(), Type.Null()], { description: 'What the entity is, as people know it: an account\'s name, a unit\'s, a round\'s or catalog\'s code, "Sở Tư pháp · 2026" for a unit\'s self-assessment or appraisal; null when it no longer exists' }),
   before: Type.Unknown(),
   after: Type.Unknown(),
   reason: Type.Union([Type.String(), Type.Null()]),

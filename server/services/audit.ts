@@ -1,6 +1,7 @@
 // The audit log: one append-only row per change, written in the same transaction as the change.
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../db/client.js'
+import { queryRows } from '../db/rows.js'
 import { auditLogTable } from '../db/schema/index.js'
 import type { Actor } from './context.js'
 
@@ -93,10 +94,38 @@ export async function listAudit (db: Executor, query: AuditQuery) {
     db.select().from(auditLogTable).where(where).orderBy(desc(auditLogTable.id)).limit(query.limit).offset(query.offset),
     db.select({ value: count() }).from(auditLogTable).where(where)
   ])
+  const labels = await entityLabels(db, rows)
   return {
-    items: rows.map((row) => ({ ...row, at: row.at.toISOString() })),
+    items: rows.map((row) => ({ ...row, at: row.at.toISOString(), entityLabel: labels.get(`${row.entityType}/${row.entityId}`) ?? null })),
     total: Number(total?.value ?? 0),
     limit: query.limit,
     offset: query.offset
   }
+}
+
+/**
+ * What each entry is about, as an admin knows it: the account's name, the unit's, the round's code, "Sở Tư pháp · 2026"
+ * for a unit's self-assessment or appraisal… One query for the page's distinct entities; null for one since deleted.
+ */
+async function entityLabels (db: Executor, rows: readonly { entityType: string, entityId: string }[]): Promise<Map<string, string>> {
+  const pairs = [...new Map(rows.map((row) => [`${row.entityType}/${row.entityId}`, row])).values()]
+  if (pairs.length === 0) return new Map()
+  const found = await queryRows<{ type: string, id: string, label: string | null }>(db, sql`
+    select e.type, e.id, case e.type
+      when 'user' then (select coalesce(u.display_name || ' (' || u.username || ')', u.username) from users u where u.id = k.uid)
+      when 'api_key' then (select a.name from api_keys a where a.id = k.uid)
+      when 'unit' then (select u.name from units u where u.id = k.uid)
+      when 'unit_type' then (select t.name from unit_types t where t.code = e.id)
+      when 'catalog' then (select c.code from catalogs c where c.id = k.uid)
+      when 'round' then (select r.code from rounds r where r.id = k.uid)
+      when 'self_assessment' then (select u.name || ' · ' || r.code from self_assessments s join units u on u.id = s.unit_id join rounds r on r.id = s.round_id where s.id = k.uid)
+      when 'appraisal' then (select u.name || ' · ' || r.code from appraisals s join units u on u.id = s.unit_id join rounds r on r.id = s.round_id where s.id = k.uid)
+      when 'supplement_request' then (select u.name || ' · ' || r.code from supplement_requests s join units u on u.id = s.unit_id join rounds r on r.id = s.round_id where s.id = k.uid)
+      when 'evidence_file' then (select f.filename || ' · ' || u.name from evidence_files f join self_assessments s on s.id = f.self_assessment_id join units u on u.id = s.unit_id where f.id = k.uid)
+      when 'result_version' then (select r.code || ' · ' || coalesce(t.name, v.unit_type_code) || ' · phiên bản ' || v.version from result_versions v join rounds r on r.id = v.round_id left join unit_types t on t.code = v.unit_type_code where v.id = k.uid)
+      when 'webhook_endpoint' then (select coalesce(nullif(w.description, ''), w.url) from webhook_endpoints w where w.id = k.uid)
+    end as label
+    from json_to_recordset(${JSON.stringify(pairs.map((pair) => ({ type: pair.entityType, id: pair.entityId })))}::json) as e(type text, id text)
+    cross join lateral (select case when e.id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then e.id::uuid end as uid) k`)
+  return new Map(found.filter((row) => row.label !== null).map((row) => [`${row.type}/${row.id}`, row.label as string]))
 }

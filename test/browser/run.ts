@@ -346,6 +346,8 @@ async function run (): Promise<void> {
         const texts = await rows('audit-table').allInnerTexts()
         return texts.length >= 1 && texts.every((text) => text.includes('Công bố bộ tiêu chí')) && texts.some((text) => text.includes('admin'))
       })
+      // Each entry names its catalog by code, not only by id.
+      assert((await page.getByTestId('audit-entity-label').allInnerTexts()).includes('TEST-2021'), 'the publication of TEST-2021 does not name it')
       await page.getByRole('button', { name: 'Xóa bộ lọc' }).click()
       await waitUntil('the filter is cleared', async () => await rows('audit-table').count() > 1)
       // Dates are typed dd/MM/yyyy in Vietnam time; a day alone covers that whole day.

@@ -2583,6 +2583,8 @@ export interface components {
             action: string;
             entityType: string;
             entityId: string;
+            /** @description What the entity is, as people know it: an account's name, a unit's, a round's or catalog's code, "Sở Tư pháp · 2026" for a unit's self-assessment or appraisal; null when it no longer exists */
+            entityLabel: string | null;
             before: unknown;
             after: unknown;
             reason: string | null;
