@@ -48,6 +48,8 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'POST /webhooks/{id}/deliveries/{deliveryId}/redeliver': ['admin'],
   'GET /unit-types': readers('units:read'),
   'POST /unit-types': ['admin'],
+  'PATCH /unit-types/{code}': ['admin'],
+  'DELETE /unit-types/{code}': ['admin'],
   'GET /units': readers('units:read'),
   'POST /units': ['admin'],
   'POST /units/import': ['admin'],

@@ -348,7 +348,7 @@ t.test('unit types are listed, and an admin adds one that units can then use', a
   const created = await app.inject({ method: 'POST', url: '/unit-types', headers: admin.headers, payload: { code: 'commune', name: 'UBND xã, phường, thị trấn' } })
   t.equal(created.statusCode, 201, created.body)
   t.same(created.json(), { code: 'commune', name: 'UBND xã, phường, thị trấn' })
-  t.same((await app.inject({ method: 'GET', url: '/unit-types', headers: admin.headers })).json().map((type: { code: string }) => type.code), ['commune', 'department', 'district'])
+  t.same((await app.inject({ method: 'GET', url: '/unit-types', headers: admin.headers })).json().map((type: { code: string }) => type.code), ['department', 'district', 'commune'], 'in the order added: the built-in ones first')
   const audit = await auditOf(app, admin.headers, 'commune', 'unit_type')
   t.equal(audit.length, 1)
   t.match(audit[0], { action: 'unit_type.create', before: null, after: { code: 'commune', name: 'UBND xã, phường, thị trấn' } })
@@ -365,6 +365,36 @@ t.test('unit types are listed, and an admin adds one that units can then use', a
   t.same((await listAll(app, admin.headers, '&unitType=commune')).items.map((unit) => unit.code), ['XA-QUANG-TAM'])
   const imported = await importFixture(app, admin.headers, { format: 'par-units/1', units: [{ code: 'XA-QUANG-DINH', name: 'Xã Quảng Định', unitType: 'commune' }] })
   t.same(imported.json(), { created: 1, updated: 0, unchanged: 0 }, 'an import may use the new type')
+})
+
+t.test('an admin renames a unit type, and deletes one nothing uses (a province without districts)', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const viewer = await loginAs(app, 'viewer')
+  const types = async () => (await app.inject({ method: 'GET', url: '/unit-types', headers: admin.headers })).json() as { code: string, name: string }[]
+
+  const renamed = await app.inject({ method: 'PATCH', url: '/unit-types/department', headers: admin.headers, payload: { name: '  Sở, ngành cấp tỉnh  ' } })
+  t.equal(renamed.statusCode, 200, renamed.body)
+  t.same(renamed.json(), { code: 'department', name: 'Sở, ngành cấp tỉnh' })
+  t.equal((await types()).find((type) => type.code === 'department')?.name, 'Sở, ngành cấp tỉnh')
+  t.match((await auditOf(app, admin.headers, 'department', 'unit_type'))[0], { action: 'unit_type.update', before: { name: 'Sở, ban, ngành cấp tỉnh' }, after: { name: 'Sở, ngành cấp tỉnh' } })
+  t.equal((await app.inject({ method: 'PATCH', url: '/unit-types/department', headers: admin.headers, payload: { name: ' ' } })).statusCode, 400, 'a blank name')
+  t.equal((await app.inject({ method: 'PATCH', url: '/unit-types/commune', headers: admin.headers, payload: { name: 'Xã' } })).statusCode, 404)
+  t.equal((await app.inject({ method: 'PATCH', url: '/unit-types/department', headers: viewer.headers, payload: { name: 'Sở' } })).statusCode, 403)
+
+  // A type with a unit cannot go; without, it can (and its audit row stays).
+  t.equal((await app.inject({ method: 'POST', url: '/units', headers: admin.headers, payload: { code: 'SO-TP', name: 'Sở Tư pháp', unitType: 'department' } })).statusCode, 201)
+  const used = await app.inject({ method: 'DELETE', url: '/unit-types/department', headers: { ...admin.headers, 'accept-language': 'vi' } })
+  t.equal(used.statusCode, 409)
+  t.match(used.json().detail, /đang được dùng/)
+  t.equal((await app.inject({ method: 'DELETE', url: '/unit-types/district', headers: viewer.headers })).statusCode, 403)
+  const deleted = await app.inject({ method: 'DELETE', url: '/unit-types/district', headers: admin.headers })
+  t.equal(deleted.statusCode, 204, deleted.body)
+  t.same((await types()).map((type) => type.code), ['department'])
+  t.match((await auditOf(app, admin.headers, 'district', 'unit_type'))[0], { action: 'unit_type.delete', before: { code: 'district' } })
+  t.equal((await app.inject({ method: 'DELETE', url: '/unit-types/district', headers: admin.headers })).statusCode, 404, 'gone')
+  const stray = await app.inject({ method: 'POST', url: '/units', headers: admin.headers, payload: { code: 'H-X', name: 'Huyện X', unitType: 'district' } })
+  t.equal(stray.statusCode, 400, 'a unit of the deleted type is refused')
 })
 
 t.test('who may read and change units', async (t) => {

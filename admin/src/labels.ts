@@ -101,6 +101,8 @@ export const actionLabels: Record<string, string> = {
   'api_key.create': 'Tạo khóa API',
   'api_key.revoke': 'Thu hồi khóa API',
   'unit_type.create': 'Tạo loại đơn vị',
+  'unit_type.update': 'Đổi tên loại đơn vị',
+  'unit_type.delete': 'Xóa loại đơn vị',
   'unit.create': 'Tạo đơn vị',
   'unit.update': 'Sửa đơn vị',
   'unit.activate': 'Kích hoạt đơn vị',

@@ -6,11 +6,13 @@ import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import {
   CreateUnitSchema,
   CreateUnitTypeSchema,
+  RenameUnitTypeSchema,
   UnitImportResultSchema,
   UnitListQuery,
   UnitPageSchema,
   UnitSchema,
   UnitsDocumentSchema,
+  UnitTypeParams,
   UnitTypeSchema,
   UpdateUnitSchema
 } from '../schemas/units.js'
@@ -19,10 +21,12 @@ import {
   createUnit,
   createUnitType,
   deactivateUnit,
+  deleteUnitType,
   getUnit,
   importUnits,
   listUnits,
   listUnitTypes,
+  renameUnitType,
   updateUnit
 } from '../services/units.js'
 import { UnitRoundsSchema } from '../schemas/rounds.js'
@@ -68,6 +72,33 @@ const unitsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ref(UnitTypeSchema), ...problems(400, 401, 403, 409) }
     }
   }, async (request, reply) => reply.code(201).send(await createUnitType(app.db, actorOf(request), request.body)))
+
+  app.patch('/unit-types/:code', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'renameUnitType',
+      summary: 'Rename a unit type (its code stays: units, catalogs and rounds keep referring to it)',
+      tags: ['unit-types'],
+      params: UnitTypeParams,
+      body: ref(RenameUnitTypeSchema),
+      response: { 200: ref(UnitTypeSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => renameUnitType(app.db, actorOf(request), request.params.code, request.body))
+
+  app.delete('/unit-types/:code', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'deleteUnitType',
+      summary: 'Delete a unit type nothing uses (no unit, catalog, round or result of that type; else 409 CONFLICT)',
+      description: 'A province without districts, say, removes the built-in district type so it leaves every list and filter.',
+      tags: ['unit-types'],
+      params: UnitTypeParams,
+      response: { 204: { type: 'null', description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => {
+    await deleteUnitType(app.db, actorOf(request), request.params.code)
+    return reply.code(204).send(null)
+  })
 
   app.get('/units', {
     config: { access: readers },

@@ -25,6 +25,12 @@ export const CreateUnitTypeSchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
 }, { $id: 'CreateUnitType', additionalProperties: false })
 
+export const RenameUnitTypeSchema = Type.Object({
+  name: CreateUnitTypeSchema.properties.name
+}, { $id: 'RenameUnitType', additionalProperties: false })
+
+export const UnitTypeParams = Type.Object({ code: unitTypeCode })
+
 export const UnitSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   code: Type.String(),
@@ -88,5 +94,5 @@ export const UnitImportResultSchema = Type.Object({
   unchanged: Type.Integer()
 }, { $id: 'UnitImportResult' })
 
-registerShared(UnitTypeSchema, CreateUnitTypeSchema, UnitSchema, UnitPageSchema, CreateUnitSchema, UpdateUnitSchema,
+registerShared(UnitTypeSchema, CreateUnitTypeSchema, RenameUnitTypeSchema, UnitSchema, UnitPageSchema, CreateUnitSchema, UpdateUnitSchema,
   UnitsDocumentSchema, UnitImportResultSchema)

@@ -2,6 +2,7 @@
 import { Ajv, type ErrorObject } from 'ajv'
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
+import { queryRows } from '../db/rows.js'
 import { unitsTable, unitTypesTable } from '../db/schema/index.js'
 import { searchNormalize, vietnameseSortKey } from '../domain/text.js'
 import { Errors } from '../errors.js'
@@ -126,8 +127,12 @@ function sameFields (row: UnitRow, unit: CleanUnit): boolean {
 }
 
 function isUniqueViolation (error: unknown): boolean {
+  return hasPgCode(error, '23505')
+}
+
+function hasPgCode (error: unknown, code: string): boolean {
   const pgCode = (e: unknown) => (e as { code?: unknown } | null)?.code
-  return pgCode(error) === '23505' || pgCode((error as { cause?: unknown } | null)?.cause) === '23505'
+  return pgCode(error) === code || pgCode((error as { cause?: unknown } | null)?.cause) === code
 }
 
 async function unitTypeCodes (db: Executor): Promise<Set<string>> {
@@ -146,8 +151,50 @@ const codeTaken = (code: string) => Errors.conflict(t(`A unit with code ${code} 
 
 // ---- unit types ----
 
+/** In the order they were added (the built-in ones first), so a province's own types follow them. */
 export async function listUnitTypes (db: Db) {
-  return db.select({ code: unitTypesTable.code, name: unitTypesTable.name }).from(unitTypesTable).orderBy(asc(unitTypesTable.code))
+  return db.select({ code: unitTypesTable.code, name: unitTypesTable.name }).from(unitTypesTable).orderBy(asc(unitTypesTable.createdAt), asc(unitTypesTable.code))
+}
+
+/** Renames a unit type (its code, which units, catalogs and rounds refer to, stays). */
+export async function renameUnitType (db: Db, actor: Actor, code: string, input: { name: string }) {
+  const name = input.name.trim()
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select({ code: unitTypesTable.code, name: unitTypesTable.name }).from(unitTypesTable).where(eq(unitTypesTable.code, code)).for('update')
+    if (!existing) throw Errors.notFound(noSuch.unitType(code))
+    if (existing.name === name) return existing
+    await tx.update(unitTypesTable).set({ name }).where(eq(unitTypesTable.code, code))
+    await audit(tx, actor, { action: 'unit_type.update', entityType: 'unit_type', entityId: code, before: { name: existing.name }, after: { name } })
+    return { code, name }
+  })
+}
+
+const unitTypeInUse = (code: string) => Errors.conflict(t(
+  `The unit type ${code} is used by units, catalogs or rounds; it cannot be deleted (it can be renamed).`,
+  `Loại đơn vị ${code} đang được dùng (có đơn vị, bộ tiêu chí hoặc kỳ đánh giá thuộc loại này) nên không xóa được; có thể đổi tên.`))
+
+/**
+ * Deletes a unit type nothing uses (no unit, catalog, round or result of that type): a province without districts, say,
+ * removes the built-in one, so it leaves every list and filter.
+ */
+export async function deleteUnitType (db: Db, actor: Actor, code: string): Promise<void> {
+  try {
+    await db.transaction(async (tx) => {
+      // The type's row locked first: a unit or catalog of this type added meanwhile waits for this transaction.
+      const [existing] = await tx.select({ code: unitTypesTable.code, name: unitTypesTable.name }).from(unitTypesTable).where(eq(unitTypesTable.code, code)).for('update')
+      if (!existing) throw Errors.notFound(noSuch.unitType(code))
+      const [use] = await queryRows<{ used: boolean }>(tx, sql`select
+        exists (select 1 from units where unit_type_code = ${code}) or exists (select 1 from catalogs where unit_type_code = ${code}) or
+        exists (select 1 from round_catalogs where unit_type_code = ${code}) or exists (select 1 from appraisal_assignments where unit_type_code = ${code}) or
+        exists (select 1 from result_versions where unit_type_code = ${code}) as used`)
+      if (use?.used === true) throw unitTypeInUse(code)
+      await tx.delete(unitTypesTable).where(eq(unitTypesTable.code, code))
+      await audit(tx, actor, { action: 'unit_type.delete', entityType: 'unit_type', entityId: code, before: existing })
+    })
+  } catch (error) {
+    if (hasPgCode(error, '23503')) throw unitTypeInUse(code)
+    throw error
+  }
 }
 
 export async function createUnitType (db: Db, actor: Actor, input: { code: string, name: string }) {

@@ -11,6 +11,7 @@ import { appraisalChecks } from './appraisal.js'
 import { catalogChecks } from './catalogs.js'
 import { homeAuditChecks } from './home-audit.js'
 import { longListChecks } from './long-lists.js'
+import { unitTypeChecks } from './unit-types.js'
 import { notificationChecks } from './notifications.js'
 import type { BrowserChecks } from './checks.js'
 import { publicChecks } from './public.js'
@@ -369,7 +370,7 @@ async function run (): Promise<void> {
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
       ['home', homeAuditChecks], ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
-      ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks], ['long-lists', longListChecks], ['accounts', accountChecks]
+      ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks], ['unit-types', unitTypeChecks], ['long-lists', longListChecks], ['accounts', accountChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)
     for (const [name, run] of groups) {
@@ -483,6 +484,8 @@ async function run (): Promise<void> {
       try {
         await nav('Đơn vị').click()
         await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+        // Every request sent with the revoked token answers 401, the bell's count too, which may come after the redirect.
+        await page.waitForLoadState('networkidle')
       } finally {
         expectedConsoleError = null
       }

@@ -20,6 +20,17 @@ async function create (code: string, name: string): Promise<UnitType> {
   return created
 }
 
+async function rename (code: string, name: string): Promise<UnitType> {
+  const renamed = await call(client.PATCH('/unit-types/{code}', { params: { path: { code } }, body: { name } }))
+  await load(true)
+  return renamed
+}
+
+async function remove (code: string): Promise<void> {
+  await call(client.DELETE('/unit-types/{code}', { params: { path: { code } } }))
+  await load(true)
+}
+
 const names = computed(() => new Map(unitTypes.value.map((type) => [type.code, type.name])))
 
 function unitTypeName (code: string): string {
@@ -27,5 +38,5 @@ function unitTypeName (code: string): string {
 }
 
 export function useUnitTypes () {
-  return { unitTypes, load, create, unitTypeName }
+  return { unitTypes, load, create, rename, remove, unitTypeName }
 }
