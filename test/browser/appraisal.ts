@@ -5,8 +5,9 @@
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import type { Page } from 'playwright-core'
-import { acceptField, askSupplement, closeSupplement, leafOf, openUnitAppraisal, overrideLeaf, requestItem, samplePdf, scoreUnsaved, vietnamTime, waitForLeafState } from './appraisal-steps.js'
-import { OFFLINE_ERRORS, assert, assertAccessible, holdSaves, horizontalOverflow, roundOpenUntilTomorrow, savesOffline, type BrowserChecks } from './checks.js'
+import { acceptField, askSupplement, closeSupplement, leafOf, openUnitAppraisal, overrideLeaf, requestItem, samplePdf, vietnamTime, waitForLeafState } from './appraisal-steps.js'
+import { appraisalKeptChecks } from './appraisal-kept.js'
+import { assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
 
 const ROUND_CODE = 'TD-THU'
 const APPRAISER = 'thamdinh1'
@@ -360,82 +361,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await other.close()
   })
 
-  /** The appraiser scores a leaf of unit C with no connection, then the browser closes the tab without asking. */
-  const scoredThenClosed = async (code: string, value: string, reason: string) => {
-    const tab = await c.newPage({ width: 1440, height: 900 })
-    await c.login(tab, APPRAISER, c.demoPassword, 'Thẩm định')
-    await openUnitAppraisal(tab, UNITS.c.name, ROUND_CODE)
-    await savesOffline(tab, /\/appraisal$/)
-    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
-      await scoreUnsaved(tab, code, value, reason)
-      // Without a connection nothing is lost: said as a warning, not as an error.
-      await tab.getByTestId('save-offline').filter({ hasText: 'Mất kết nối tới máy chủ' }).waitFor()
-      assert(await tab.locator('.alert-error').filter({ hasText: 'Mất kết nối' }).count() === 0, 'the lost connection is said as an error')
-    })
-    await tab.close({ runBeforeUnload: false })
-  }
-
-  await check('a score typed while the connection is down survives the tab being closed: opening the unit again brings it back and saves it', async () => {
-    await scoredThenClosed('1.1.3', '0.25', 'Nhập khi mất mạng.')
-
-    const back = await c.newPage({ width: 1440, height: 900 })
-    await c.login(back, APPRAISER, c.demoPassword, 'Thẩm định')
-    await openUnitAppraisal(back, UNITS.c.name, ROUND_CODE)
-    const notice = back.getByTestId('restored-drafts')
-    await notice.waitFor()
-    assert((await notice.innerText()).includes('Đã khôi phục 1 điểm thẩm định'), `the page says "${await notice.innerText()}"`)
-    await waitForLeafState(back, '1.1.3', 'Đã lưu')
-    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,25', 'the kept score is not shown')
-    assert(await leafOf(back, '1.1.3').getByLabel(/^Lý do/).inputValue() === 'Nhập khi mất mạng.', 'the kept reason is not shown')
-    await back.reload()
-    await waitForLeafState(back, '1.1.3', 'Đã lưu')
-    assert(await back.getByTestId('restored-drafts').count() === 0, 'a saved score was brought back again')
-    assert(await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,25', 'the server does not hold the kept score')
-    // Leaving with "Rời trang, bỏ giá trị chưa lưu" means it: nothing comes back on the next visit.
-    await savesOffline(back, /\/appraisal$/)
-    await c.allowConsoleError(OFFLINE_ERRORS, async () => {
-      await scoreUnsaved(back, '1.1.3', '0.5', 'Sẽ bỏ.')
-      // Leaving tries the save once more first (and fails again).
-      await back.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thẩm định', exact: true }).click()
-      await back.getByRole('button', { name: 'Rời trang, bỏ giá trị chưa lưu' }).click()
-      await back.getByRole('heading', { level: 1, name: 'Thẩm định' }).waitFor()
-    })
-    await back.unroute(/\/appraisal$/)
-    await back.getByTestId('desk-table').getByRole('link', { name: UNITS.c.name, exact: true }).click()
-    await waitForLeafState(back, '1.1.3', 'Đã lưu')
-    assert(await back.getByTestId('restored-drafts').count() === 0 && await leafOf(back, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,25', 'a score left without saving came back')
-    await back.close()
-  })
-
-  await check('two tabs of the appraiser bring back the same kept score: one saves it, the other finds it saved and asks nothing', async () => {
-    await scoredThenClosed('1.1.3', '0.5', 'Hai thẻ cùng khôi phục.')
-    // The browser brings both tabs back: the first one's save is on its way while the second one saves.
-    const first = await c.newPage({ width: 1440, height: 900 })
-    await c.login(first, APPRAISER, c.demoPassword, 'Thẩm định')
-    const release = await holdSaves(first, /\/appraisal$/)
-    await openUnitAppraisal(first, UNITS.c.name, ROUND_CODE)
-    await first.getByTestId('restored-drafts').waitFor()
-    const second = await c.newPage({ width: 1440, height: 900 })
-    await c.login(second, APPRAISER, c.demoPassword, 'Thẩm định')
-    await openUnitAppraisal(second, UNITS.c.name, ROUND_CODE)
-    await second.getByTestId('restored-drafts').waitFor()
-    await waitForLeafState(second, '1.1.3', 'Đã lưu')
-    // The first tab's save meets the newer version (the browser logs the 412) and finds its score in it.
-    const notice = await c.allowConsoleError(/status of 412/, async () => {
-      release()
-      await waitForLeafState(first, '1.1.3', 'Đã lưu')
-      const said = first.getByTestId('change-notice')
-      await said.waitFor()
-      return await said.innerText()
-    })
-    assert(notice.includes('máy chủ đã có đúng những giá trị bạn nhập'), `the first tab says "${notice}"`)
-    assert(await leafOf(first, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,5', 'the first tab does not show the score')
-    const kept = await first.evaluate('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:")).length')
-    assert(kept === 0, 'the device still keeps a score the server holds')
-    await first.unroute(/\/appraisal$/)
-    await first.close()
-    await second.close()
-  })
+  await appraisalKeptChecks(c, { roundCode: ROUND_CODE, appraiser: APPRAISER, unitName: UNITS.c.name })
 
   await check('asking for a supplement on two leaves with a reason and a due date', async () => {
     assert(page, 'no appraiser tab')
