@@ -77,8 +77,13 @@ t.test('a key with results:read reads the rounds past draft (the frame of the re
   t.equal(extended.extensionUntil === null, false, 'the extension itself is there')
   t.equal(extended.extensionReason, null, 'its reason is not')
   t.equal((await app.inject({ method: 'GET', url: `/rounds/${draft.json().id}`, headers: key })).statusCode, 404, 'a draft does not exist for a key')
+  // A round from before the service (a draft holding a year's results from its report) is there for the key.
+  const earlier = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: 'BC-2019', title: 'Kỳ 2019 (từ báo cáo)', year: 2019 } })
+  await app.db.execute(sql`insert into historical_results (round_id, unit_id, field_code, self_points, appraised_points) values (${earlier.json().id as string}, ${unitId}, '1', 10, 9)`)
+  t.same((await app.inject({ method: 'GET', url: '/rounds', headers: key })).json().items.map((round: { code: string }) => round.code).sort(), ['BC-2019', 'MO-2020'])
+  t.equal((await app.inject({ method: 'GET', url: `/rounds/${earlier.json().id as string}`, headers: key })).statusCode, 200)
   // The admin reads both, with the reason.
-  t.equal((await app.inject({ method: 'GET', url: '/rounds', headers: admin.headers })).json().total, 2)
+  t.equal((await app.inject({ method: 'GET', url: '/rounds', headers: admin.headers })).json().total, 3)
   const adminView = (await app.inject({ method: 'GET', url: `/rounds/${open.id}`, headers: admin.headers })).json()
   t.equal(adminView.participants.find((unit: { unitId: string }) => unit.unitId === unitId).extensionReason, 'Đơn vị thay đổi cán bộ đầu mối')
   const unitsOnly = await apiKeyHeaders(app, ['units:read'])

@@ -1,5 +1,6 @@
-// Keeping an open screen current: a tick every few seconds while the page is visible, and one at once when the page
-// comes back into view or its window gets the focus again (the official was in another window: a PDF, the mail).
+// Keeping an open screen current: a tick every so often while the page is visible (a minute for the bell and the
+// appraisal screen), and one at once when the page comes back into view or, when asked, its window gets the focus again
+// (the official was in another window: a PDF, the mail).
 
 /** Starts ticking; returns the function that stops it. Ticks never overlap, and two in the same second are one. */
 export function whileVisible (onTick: () => Promise<unknown> | unknown, everyMs: number, onFocus = false): () => void {

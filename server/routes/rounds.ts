@@ -24,7 +24,7 @@ const allUsers = { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'] } as 
 const roundReaders = {
   ...allUsers,
   scopes: ['results:read'],
-  note: 'An API key with results:read sees the rounds past draft, without the reasons for units\' extensions.'
+  note: 'An API key with results:read sees the rounds past draft and those holding results from an earlier year\'s report, without the reasons for units\' extensions.'
 } as const
 // Appraisers read self scores through the appraisal routes, which show only the fields assigned to them.
 const readSelfAssessment = { roles: ['admin', 'unit_officer', 'viewer'], note: 'A unit officer reads only their own unit (another unit answers 404). Appraisers use GET /rounds/{id}/units/{unitId}/appraisal.' } as const

@@ -187,10 +187,14 @@ export async function viewRound (db: Executor, actor: Actor, id: string): Promis
   const unitId = officerUnitOf(actor)
   // An officer's read fetches their own unit's line only (a national round has 10,000 participants).
   const round = await getRound(db, id, unitId)
+  if (actor.principal?.kind === 'api_key') {
+    // A key sees a draft only when it holds a year's results from its report (a round from before the service).
+    if (round.status === 'draft' && !await holdsHistoricalResults(db, id)) throw Errors.notFound(noSuch.round)
+    // An integrator's key reads the round, not why a unit was given more time (the admin's note about the unit).
+    return { ...round, participants: round.participants.map((unit) => ({ ...unit, extensionReason: null })) }
+  }
   assertRoundShown(actor, round.status)
   if (unitId !== null && round.participants.length === 0) throw Errors.notFound(noSuch.round)
-  // An integrator's key reads the round, not why a unit was given more time (the admin's note about the unit).
-  if (actor.principal?.kind === 'api_key') return { ...round, participants: round.participants.map((unit) => ({ ...unit, extensionReason: null })) }
   return round
 }
 
@@ -207,6 +211,11 @@ function seesDrafts (actor: Actor): boolean {
   return officerUnitOf(actor) === null && actor.principal?.kind !== 'api_key'
 }
 
+async function holdsHistoricalResults (db: Executor, roundId: string): Promise<boolean> {
+  const [row] = await queryRows<{ held: boolean }>(db, sql`select exists (select 1 from historical_results where round_id = ${roundId}) as held`)
+  return row?.held === true
+}
+
 /** The status of a round the caller may see (assertRoundShown); 404 when there is no such round. */
 export async function shownRoundStatus (db: Executor, actor: Actor, roundId: string): Promise<RoundStatus> {
   const [round] = await queryRows<{ status: RoundStatus }>(db, sql`select status from rounds where id = ${roundId}`)
@@ -220,7 +229,12 @@ export async function listRounds (db: Db, actor: Actor, query: { year?: number |
   if (query.year !== undefined) conditions.push(eq(roundsTable.year, query.year))
   if (query.status !== undefined) conditions.push(eq(roundsTable.status, query.status))
   const officerUnit = officerUnitOf(actor)
-  if (!seesDrafts(actor)) conditions.push(ne(roundsTable.status, 'draft'))
+  if (actor.principal?.kind === 'api_key') {
+    // A key lists the rounds past draft, and the drafts that hold a year's results from its report.
+    conditions.push(sql`(${roundsTable.status} <> 'draft' or exists (select 1 from historical_results h where h.round_id = ${roundsTable.id}))`)
+  } else if (!seesDrafts(actor)) {
+    conditions.push(ne(roundsTable.status, 'draft'))
+  }
   if (officerUnit !== null) {
     conditions.push(sql`exists (select 1 from round_units ru where ru.round_id = ${roundsTable.id} and ru.unit_id = ${officerUnit})`)
   }

@@ -720,7 +720,7 @@ export interface paths {
          * List assessment rounds (kỳ đánh giá), newest year first
          * @description A unit officer sees only the rounds past draft that their unit takes part in.
          *
-         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). An API key with results:read sees the rounds past draft, without the reasons for units' extensions.
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). An API key with results:read sees the rounds past draft and those holding results from an earlier year's report, without the reasons for units' extensions.
          */
         get: operations["listRounds"];
         put?: never;
@@ -748,7 +748,7 @@ export interface paths {
          * One round with its status, deadlines, catalogs and participants
          * @description A unit officer sees only a round past draft that their unit takes part in (404 otherwise), with their own unit as the only participant. The ETag header is the round's version, to send in If-Match when editing it (PATCH /rounds/{id}).
          *
-         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). An API key with results:read sees the rounds past draft, without the reasons for units' extensions.
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope results:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). An API key with results:read sees the rounds past draft and those holding results from an earlier year's report, without the reasons for units' extensions.
          */
         get: operations["getRound"];
         put?: never;
