@@ -111,6 +111,13 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
   })
 
   await check('every active department is added to the round in one click', async () => {
+    // Before: the round cannot open, and the dialog says why instead of offering a move the server would refuse.
+    await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
+    const opening = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
+    await opening.getByTestId('transition-blocked').filter({ hasText: 'Kỳ chưa có đơn vị tham gia' }).waitFor()
+    assert(await opening.getByRole('button', { name: 'Xác nhận chuyển' }).isDisabled(), 'a round with no units is offered to open')
+    await opening.getByRole('button', { name: 'Hủy' }).click()
+    await opening.waitFor({ state: 'hidden' })
     await page.getByRole('button', { name: `Thêm tất cả ${DEPARTMENTS}` }).click()
     await notice(`Đã thêm 20 đơn vị thuộc ${DEPARTMENTS}`).waitFor()
     await waitUntil('20 participants are listed', async () => await rows('participants-table').count() === 20)
