@@ -8,6 +8,7 @@ import { searchNormalize, vietnameseSortKey } from '../domain/text.js'
 import { Errors } from '../errors.js'
 import { UnitsDocumentSchema } from '../schemas/units.js'
 import { audit } from './audit.js'
+import { postgresCode } from './catalogs/guards.js'
 import { otherFormat } from './import-format.js'
 import type { Actor, Principal } from './context.js'
 import { noSuch } from '../messages/problems.js'
@@ -127,12 +128,7 @@ function sameFields (row: UnitRow, unit: CleanUnit): boolean {
 }
 
 function isUniqueViolation (error: unknown): boolean {
-  return hasPgCode(error, '23505')
-}
-
-function hasPgCode (error: unknown, code: string): boolean {
-  const pgCode = (e: unknown) => (e as { code?: unknown } | null)?.code
-  return pgCode(error) === code || pgCode((error as { cause?: unknown } | null)?.cause) === code
+  return postgresCode(error) === '23505'
 }
 
 async function unitTypeCodes (db: Executor): Promise<Set<string>> {
@@ -192,7 +188,7 @@ export async function deleteUnitType (db: Db, actor: Actor, code: string): Promi
       await audit(tx, actor, { action: 'unit_type.delete', entityType: 'unit_type', entityId: code, before: existing })
     })
   } catch (error) {
-    if (hasPgCode(error, '23503')) throw unitTypeInUse(code)
+    if (postgresCode(error) === '23503') throw unitTypeInUse(code)
     throw error
   }
 }

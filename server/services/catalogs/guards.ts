@@ -36,7 +36,7 @@ export async function loadDraft (tx: Executor, id: string, action: keyof typeof 
   return loaded
 }
 
-function postgresCode (error: unknown): string | undefined {
+export function postgresCode (error: unknown): string | undefined {
   let current: unknown = error
   // Drizzle wraps driver errors; the SQLSTATE is on the cause.
   for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
