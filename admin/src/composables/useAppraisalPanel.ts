@@ -1,5 +1,6 @@
 // The side panel of the appraisal screen: which tab it shows, whether it is shown (beside the leaves on a wide screen,
-// over the page on a narrow one), the evidence file open in it, and where it sticks below the totals bar.
+// over the page on a narrow one, the lower half on a tablet), the evidence file open in it, where it sticks below the
+// totals bar, and the page's scroll padding that keeps the leaf moved to clear of both.
 import { computed, nextTick, onBeforeUnmount, onMounted, reactive, ref, watch, type Ref } from 'vue'
 import { errorMessage } from '../api/problem'
 import type { AppraisalLeaf, EvidenceFileRef } from '../api/types'
@@ -15,8 +16,8 @@ export function useAppraisalPanel (options: {
   unitId: Ref<string>
   currentCode: Ref<string | null>
   currentLeaf: Ref<AppraisalLeaf | null>
-  /** Gives the focus back to a leaf when the panel is hidden. */
-  focusLeaf: (code: string) => void
+  /** A leaf's element: the focus goes back to it when the panel is hidden; on a tablet it is scrolled above the panel. */
+  leafElement: (code: string) => HTMLElement | null
   /** The totals bar's element, whose height the panel sticks below. */
   bar: () => HTMLElement | undefined
 }) {
@@ -43,7 +44,7 @@ export function useAppraisalPanel (options: {
   function hide (): void {
     panel.hidden = true
     panel.openedOnNarrow = false
-    if (options.currentCode.value) options.focusLeaf(options.currentCode.value)
+    if (options.currentCode.value) options.leafElement(options.currentCode.value)?.focus({ preventScroll: true })
   }
 
   async function openFile (file: EvidenceFileRef, leafCode: string): Promise<void> {
@@ -86,6 +87,19 @@ export function useAppraisalPanel (options: {
     if (element) barObserver.observe(element)
   })
 
+  // The top bar and the totals bar stay on top: whatever the focus goes to (a score box by d, a reason by Tab) is
+  // scrolled below them, with its leaf's code and title, not under them.
+  const rootStyle = document.documentElement.style
+  watch(top, (value) => { rootStyle.scrollPaddingTop = `${value}px` }, { immediate: true })
+  // On a tablet the panel takes the lower half (the screen's styles): a leaf moved to is scrolled above it, not under it.
+  const tablet = window.matchMedia('(min-width: 701px) and (max-width: 1100px) and (min-height: 600px)')
+  watch(shown, async (isShown) => {
+    rootStyle.scrollPaddingBottom = isShown && tablet.matches ? '50vh' : ''
+    if (!isShown || !tablet.matches || !options.currentCode.value) return
+    await nextTick()
+    options.leafElement(options.currentCode.value)?.scrollIntoView({ block: 'start' })
+  }, { immediate: true })
+
   onMounted(() => {
     media = window.matchMedia('(max-width: 1100px)')
     syncNarrow()
@@ -94,6 +108,8 @@ export function useAppraisalPanel (options: {
   onBeforeUnmount(() => {
     media?.removeEventListener('change', syncNarrow)
     barObserver.disconnect()
+    rootStyle.scrollPaddingTop = ''
+    rootStyle.scrollPaddingBottom = ''
   })
 
   return { evidence, narrow, panel, shown, openedFileId, opening, fileError, top, show, hide, openFile, closeFile }

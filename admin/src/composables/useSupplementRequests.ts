@@ -1,6 +1,6 @@
 // A unit's supplement requests (yêu cầu bổ sung) in a round, as the appraisal screen uses them: list (kept current), ask,
 // close.
-import type { Ref } from 'vue'
+import { ref, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import type { SupplementRequest } from '../api/types'
 import { useLoader } from './useLoader'
@@ -10,6 +10,15 @@ export function useSupplementRequests (roundId: Ref<string>, unitId: Ref<string>
     params: { path: { id: roundId.value }, query: { unitId: unitId.value } }
   }))
   const list = useLoader<SupplementRequest[]>(fetchList)
+
+  /** The list opens by itself when a request waits (for the unit or for review) or one more is answered; then the appraiser decides. */
+  const opened = ref(false)
+  const answeredCount = (requests: SupplementRequest[] | undefined) => (requests ?? []).filter((request) => request.status === 'answered').length
+  watch(() => list.data.value, (requests, before) => {
+    const waiting = (requests ?? []).some((request) => request.status === 'answered' || request.status === 'open')
+    const more = before === undefined || (requests ?? []).length > before.length || answeredCount(requests) > answeredCount(before)
+    if (waiting && more) opened.value = true
+  })
 
   /**
    * The list as it is now, taken quietly (no loading state; a failure keeps the list shown). Returns the requests the
@@ -43,5 +52,5 @@ export function useSupplementRequests (roundId: Ref<string>, unitId: Ref<string>
     return closed
   }
 
-  return { list, refresh, create, close }
+  return { list, opened, refresh, create, close }
 }
