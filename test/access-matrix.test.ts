@@ -80,6 +80,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'PUT /rounds/{id}/participants': ['admin'],
   'POST /rounds/{id}/participants': ['admin'],
   'DELETE /rounds/{id}/participants/{unitId}': ['admin'],
+  'GET /rounds/{id}/moves': ['admin'],
   'POST /rounds/{id}/transition': ['admin'],
   'POST /rounds/{id}/units/{unitId}/extension': ['admin'],
   'GET /rounds/{id}/self-assessments': ['admin', 'unit_officer', 'viewer'],

@@ -75,7 +75,21 @@ t.test('opening checks everything at once; catalogs must be published and of the
   const transition = (to: string, reason?: string) =>
     app.inject({ method: 'POST', url: `/rounds/${id}/transition`, headers: admin.headers, payload: reason === undefined ? { to } : { to, reason } })
 
+  // Each allowed move, checked as the move would be without making it: the refusal is the move's own problem document.
+  const checked = async (to: string) => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${id}/moves`, headers: admin.headers })
+    t.equal(response.statusCode, 200)
+    return response.json().moves.find((move: { to: string }) => move.to === to)
+  }
+  const sameRefusal = (check: { refusal: Record<string, unknown> | null }, move: { json: () => Record<string, unknown> }, message: string) => {
+    const { instance: _i, requestId: _r, ...expected } = move.json()
+    const { instance: _ci, requestId: _cr, ...refusal } = check.refusal ?? {}
+    t.same(refusal, expected, message)
+  }
+  const emptyCheck = await checked('self_assessment')
+  t.equal((await app.inject({ method: 'GET', url: `/rounds/${id}`, headers: admin.headers })).json().status, 'draft', 'checking moves nothing')
   const empty = await transition('self_assessment')
+  sameRefusal(emptyCheck, empty, 'the check names what the move then refuses for')
   t.equal(empty.statusCode, 409)
   t.equal(empty.json().code, 'ROUND_NOT_READY')
   t.same(empty.json().errors.map((e: { code: string }) => e.code).sort(), ['deadline_missing', 'deadline_missing', 'deadline_missing', 'no_participants'])
@@ -119,13 +133,16 @@ t.test('opening checks everything at once; catalogs must be published and of the
   // Deadlines in order but the self-assessment's already past (last year's dates kept by mistake): no unit could save.
   response = await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: { selfAssessmentClosesAt: '2021-01-15T17:00:00+07:00', supplementClosesAt: '2021-02-01T17:00:00+07:00', appraisalClosesAt: '2021-02-15T17:00:00+07:00' } })
   t.equal(response.statusCode, 200, 'a draft may hold any deadlines in order')
+  const lateCheck = await checked('self_assessment')
   const late = await transition('self_assessment')
+  sameRefusal(lateCheck, late, 'a passed deadline is known before the move')
   t.equal(late.statusCode, 409, late.body.slice(0, 300))
   t.equal(late.json().code, 'ROUND_NOT_READY')
   t.match(late.json().errors, [{ code: 'deadline_passed', deadline: 'selfAssessmentClosesAt', message: /2021-01-15T17:00:00\+07:00.*already passed/ }])
   t.equal((await app.inject({ method: 'GET', url: `/rounds/${id}`, headers: admin.headers })).json().status, 'draft', 'the round stays a draft')
   response = await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: deadlinesFromNow() })
   t.equal(response.statusCode, 200)
+  t.same(await checked('self_assessment'), { to: 'self_assessment', direction: 'forward', reasonRequired: false, refusal: null }, 'nothing in the way any more')
   const opened = await transition('self_assessment')
   t.equal(opened.statusCode, 200)
   t.equal(opened.json().status, 'self_assessment')
@@ -143,7 +160,10 @@ t.test('opening checks everything at once; catalogs must be published and of the
   t.equal(backWithoutReason.statusCode, 409)
   t.match(backWithoutReason.json(), { code: 'ROUND_TRANSITION_INVALID', reasonCode: 'reason_required' })
   // Appraisal does not begin while units may still submit: the admin closes self-assessment by its deadline first.
+  const earlyCheck = await checked('appraisal')
+  t.equal((await checked('draft')).refusal, null, 'no unit has started, so the round could still go back to draft')
   const early = await transition('appraisal')
+  sameRefusal(earlyCheck, early, 'the units that may still submit are named before the move')
   t.match(early.json(), { code: 'ROUND_NOT_READY', detail: /21 unit\(s\) have not submitted and may still do so/ })
   t.equal(early.json().units.length, 21)
   t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${id}`, headers: admin.headers, payload: { selfAssessmentClosesAt: new Date(Date.now() - 60_000).toISOString() } })).statusCode, 200)

@@ -3,15 +3,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AppError } from '../errors.js'
 import { actorOf } from '../plugins/auth.js'
-import { toAppError } from '../plugins/problem-details.js'
+import { problemDocument, toAppError } from '../plugins/problem-details.js'
 import { IdParams, PageQuery, problems, ref } from '../schemas/common.js'
 import {
-  AddParticipantsSchema, CreateRoundSchema, IfMatchHeaders, RoundIfMatchHeaders, RoundPageSchema, RoundSchema, RoundStatusSchema, RoundTransitionSchema,
+  AddParticipantsSchema, CreateRoundSchema, IfMatchHeaders, RoundIfMatchHeaders, RoundMoveChecksSchema, RoundPageSchema, RoundSchema, RoundStatusSchema, RoundTransitionSchema,
   RoundUnitParams, SaveSelfAssessmentSchema, SavedSelfAssessmentSchema, SelfAssessmentSchema, SelfAssessmentSummarySchema, SetParticipantsSchema,
   SetRoundCatalogsSchema, UnitExtensionSchema, UpdateRoundSchema
 } from '../schemas/rounds.js'
 import { addParticipants, removeParticipant, setParticipants } from '../services/round-participants.js'
-import { createRound, grantExtension, listRounds, setRoundCatalogs, transitionRound, updateRound, viewRound } from '../services/rounds.js'
+import { checkRoundMoves, createRound, grantExtension, listRounds, setRoundCatalogs, transitionRound, updateRound, viewRound } from '../services/rounds.js'
 import {
   exportSelfAssessment, getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment
 } from '../services/self-assessment.js'
@@ -155,6 +155,22 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(RoundSchema), ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request) => removeParticipant(app.db, actorOf(request), request.params.id, request.params.unitId))
+
+  app.get('/rounds/:id/moves', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'checkRoundMoves',
+      summary: 'The moves the round can make now, each checked as POST /rounds/{id}/transition would check it, without making it',
+      description: 'For a screen that confirms a move: what is in the way (a deadline passed, units still able to submit, appraisals not finalized…) is known before anyone confirms. ' +
+        'The move itself checks again, so a move checked clear here can still be refused if something changed meanwhile.',
+      tags: ['rounds'],
+      params: IdParams,
+      response: { 200: ref(RoundMoveChecksSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => {
+    const moves = await checkRoundMoves(app.db, request.params.id)
+    return { moves: moves.map(({ refusal, ...move }) => ({ ...move, refusal: refusal === null ? null : problemDocument(refusal, request) })) }
+  })
 
   app.post('/rounds/:id/transition', {
     config: { access: adminOnly },

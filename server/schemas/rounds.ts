@@ -74,6 +74,12 @@ export const RoundParticipantSchema = Type.Object({
   extensionReason: Type.Union([Type.String(), Type.Null()])
 }, { $id: 'RoundParticipant' })
 
+const roundMoveFields = {
+  to: ref(RoundStatusSchema),
+  direction: Type.Enum(['forward', 'back']),
+  reasonRequired: Type.Boolean({ description: 'A move back needs a reason' })
+}
+
 export const RoundSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   code: Type.String(),
@@ -84,11 +90,7 @@ export const RoundSchema = Type.Object({
   ...deadlineFields,
   catalogs: Type.Array(ref(RoundCatalogSchema), { description: 'The published catalog each unit type is scored with' }),
   participants: Type.Array(ref(RoundParticipantSchema), { description: 'Participating units, by unit type then name (Vietnamese order)' }),
-  moves: Type.Array(Type.Object({
-    to: ref(RoundStatusSchema),
-    direction: Type.Enum(['forward', 'back']),
-    reasonRequired: Type.Boolean({ description: 'A move back needs a reason' })
-  }), { description: 'The status moves the step rule allows now (one step forward, or back with a reason); whether a move\'s conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition)' }),
+  moves: Type.Array(Type.Object(roundMoveFields), { description: 'The status moves the step rule allows now (one step forward, or back with a reason); whether a move\'s conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition), and can be asked before (GET /rounds/{id}/moves)' }),
   version: Type.Integer({ minimum: 0, description: 'Grows with every change to the round (its fields, status, catalogs or participants); GET and PATCH /rounds/{id} send it as the ETag, to name in If-Match when editing' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })
@@ -123,6 +125,15 @@ export const AddParticipantsSchema = Type.Object({
   unitIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 2000, uniqueItems: true })),
   unitTypes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, uniqueItems: true, description: 'Add every active unit of these unit types' }))
 }, { $id: 'AddParticipants', additionalProperties: false })
+
+export const RoundMoveChecksSchema = Type.Object({
+  moves: Type.Array(Type.Object({
+    ...roundMoveFields,
+    refusal: Type.Union([Type.Unsafe<Record<string, unknown>>({ $ref: 'Problem#' }), Type.Null()], {
+      description: 'The problem document POST /rounds/{id}/transition would answer with if the move were made now (ROUND_NOT_READY: what is in the way, e.g. `errors` when opening, `units` when moving to appraisal); null when nothing known is in the way'
+    })
+  }))
+}, { $id: 'RoundMoveChecks', description: 'The moves of GET /rounds/{id}, each checked as if it were made now (by the database clock) without making it' })
 
 export const RoundTransitionSchema = Type.Object({
   to: ref(RoundStatusSchema),
@@ -334,6 +345,6 @@ export const RoundIfMatchHeaders = Type.Object({
 })
 
 registerShared(RoundStatusSchema, CreateRoundSchema, UpdateRoundSchema, RoundCatalogSchema, RoundParticipantSchema, RoundSchema,
-  RoundSummarySchema, RoundPageSchema, SetRoundCatalogsSchema, SetParticipantsSchema, AddParticipantsSchema, RoundTransitionSchema,
+  RoundSummarySchema, RoundPageSchema, SetRoundCatalogsSchema, SetParticipantsSchema, AddParticipantsSchema, RoundMoveChecksSchema, RoundTransitionSchema,
   UnitExtensionSchema, LeafInputSchema, SelfAssessmentEntrySchema, SaveSelfAssessmentSchema, EntryProblemSchema, FieldTotalSchema,
   SelfAssessmentTotalsSchema, SelfAssessmentSectionSchema, SelfAssessmentLeafSchema, SelfAssessmentChangeSchema, SelfAssessmentDeadlineSchema, SelfAssessmentSchema, SavedSelfAssessmentSchema, SelfAssessmentSummarySchema, UnitRoundSchema, UnitRoundsSchema)

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-o
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, selfAssessmentsTable, unitsTable, unitTypesTable } from '../db/schema/index.js'
 import { allowedMoves, checkTransition, deadlineProblems, transitionConditions, type TransitionCondition, formatVietnamDateTime, formatVietnamTime, openingProblems, ROUND_TIME_ZONE, type RoundDeadlines, type RoundMove, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
-import { Errors } from '../errors.js'
+import { AppError, Errors } from '../errors.js'
 import { audit } from './audit.js'
 import { roundOpened } from './notifications/events.js'
 import { emitWebhook } from './webhooks/events.js'
@@ -390,6 +390,35 @@ export async function transitionRound (db: Db, actor: Actor, id: string, to: Rou
     for (const condition of transitionConditions(row.status, to)) await assertCondition(tx, row, condition)
     await moveRound(tx, actor, row, to, reason?.trim() === '' ? null : reason)
     return getRound(tx, id)
+  })
+}
+
+/** A move the step rule allows now, with what would refuse it if it were made now (null: nothing known to). */
+export interface RoundMoveCheck extends RoundMove {
+  refusal: AppError | null
+}
+
+/**
+ * Each move the round could make now, checked the way POST /rounds/{id}/transition checks it (the same conditions, by
+ * the database clock) without making it, so that a screen can say what is in the way before anyone confirms.
+ */
+export async function checkRoundMoves (db: Db, id: string): Promise<RoundMoveCheck[]> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(roundsTable).where(eq(roundsTable.id, id))
+    if (!row) throw Errors.notFound(noSuch.round)
+    const checks: RoundMoveCheck[] = []
+    for (const move of allowedMoves(row.status)) {
+      let refusal: AppError | null = null
+      try {
+        for (const condition of transitionConditions(row.status, move.to)) await assertCondition(tx, row, condition)
+      } catch (error) {
+        // The conditions refuse after their queries have answered, so the transaction is still usable for the next move.
+        if (!(error instanceof AppError)) throw error
+        refusal = error
+      }
+      checks.push({ ...move, refusal })
+    }
+    return checks
   })
 }
 

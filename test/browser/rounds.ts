@@ -114,7 +114,9 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     // Before: the round cannot open, and the dialog says why instead of offering a move the server would refuse.
     await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
     const opening = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
-    await opening.getByTestId('transition-blocked').filter({ hasText: 'Kỳ chưa có đơn vị tham gia' }).waitFor()
+    await opening.getByTestId('transition-blocked').filter({ hasText: 'Kỳ đánh giá chưa có đơn vị tham gia.' }).waitFor()
+    await opening.getByText('Sửa ở mục “Sửa thông tin” (các hạn), “Đơn vị tham gia” trên trang này', { exact: false }).waitFor()
+    assert(await opening.getByText('Mở kỳ', { exact: false }).filter({ hasText: 'cho 0 đơn vị' }).count() === 0, 'the dialog describes opening to no unit')
     assert(await opening.getByRole('button', { name: 'Xác nhận chuyển' }).isDisabled(), 'a round with no units is offered to open')
     await opening.getByRole('button', { name: 'Hủy' }).click()
     await opening.waitFor({ state: 'hidden' })
@@ -166,11 +168,9 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await setSelfDeadline(pastDeadline)
     await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
     const dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
-    await dialog.getByTestId('transition-deadline-passed').getByText('Hạn tự đánh giá đã qua', { exact: false }).waitFor()
-    await c.allowConsoleError(/status of 409/, async () => {
-      await dialog.getByRole('button', { name: 'Xác nhận chuyển' }).click()
-      await dialog.getByRole('alert').filter({ hasText: `Hạn tự đánh giá (${pastDeadline}) đã qua; hãy đặt hạn muộn hơn trước khi mở kỳ.` }).waitFor()
-    })
+    // The server's own check, asked as the dialog opens: the admin reads the reason before confirming anything.
+    await dialog.getByTestId('transition-blocked').filter({ hasText: `Hạn tự đánh giá (${pastDeadline}) đã qua; hãy đặt hạn muộn hơn trước khi mở kỳ.` }).waitFor()
+    assert(await dialog.getByRole('button', { name: 'Xác nhận chuyển' }).isDisabled(), 'a round that the server would refuse is offered to open')
     await screenshot('rounds-05b-open-refused')
     await dialog.getByRole('button', { name: 'Hủy' }).click()
     await dialog.waitFor({ state: 'hidden' })
@@ -182,7 +182,7 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await page.getByRole('button', { name: 'Mở tự đánh giá' }).click()
     let dialog = page.getByRole('dialog', { name: 'Mở kỳ cho đơn vị tự đánh giá' })
     await dialog.getByText(`Mở kỳ ${ROUND_CODE} cho 20 đơn vị tham gia tự đánh giá đến ${selfDeadline}`, { exact: false }).waitFor()
-    assert(await dialog.getByTestId('transition-deadline-passed').count() === 0, 'a deadline ahead is said to have passed')
+    assert(await dialog.getByTestId('transition-blocked').count() === 0, 'a round ready to open is said to be blocked')
     // Nobody appraises any field yet: the round may open, but the admin is told first, in the dialog and on the page.
     const warning = await dialog.getByTestId('transition-warning').innerText()
     assert(warning.startsWith(`Chưa có người thẩm định – ${DEPARTMENTS}: cả 7 lĩnh vực.`), `the dialog warns "${warning}"`)
@@ -348,10 +348,8 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await heading(ROUND_TITLE).waitFor()
     await page.getByRole('button', { name: 'Chuyển sang thẩm định' }).click()
     const move = page.getByRole('dialog', { name: 'Chuyển sang giai đoạn thẩm định' })
-    await c.allowConsoleError(/status of 409/, async () => {
-      await move.getByRole('button', { name: 'Xác nhận chuyển' }).click()
-      await move.getByRole('alert').filter({ hasText: '1 đơn vị chưa nộp và vẫn còn hạn tự đánh giá: SO-GTVT' }).waitFor()
-    })
+    await move.getByTestId('transition-blocked').filter({ hasText: '1 đơn vị chưa nộp và vẫn còn hạn tự đánh giá: SO-GTVT' }).waitFor()
+    assert(await move.getByRole('button', { name: 'Xác nhận chuyển' }).isDisabled(), 'a move the server would refuse is offered')
     await screenshot('rounds-10b-appraisal-refused')
     await move.getByRole('button', { name: 'Hủy' }).click()
     await rowOf('participants-table', EXTENDED_UNIT).getByRole('button', { name: `Gia hạn ${EXTENDED_UNIT}` }).click()

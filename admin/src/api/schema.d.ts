@@ -831,6 +831,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rounds/{id}/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The moves the round can make now, each checked as POST /rounds/{id}/transition would check it, without making it
+         * @description For a screen that confirms a move: what is in the way (a deadline passed, units still able to submit, appraisals not finalized…) is known before anyone confirms. The move itself checks again, so a move checked clear here can still be refused if something changed meanwhile.
+         *
+         *     **Access.** Roles: admin.
+         */
+        get: operations["checkRoundMoves"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/transition": {
         parameters: {
             query?: never;
@@ -3079,7 +3101,7 @@ export interface components {
             catalogs: components["schemas"]["RoundCatalog"][];
             /** @description Participating units, by unit type then name (Vietnamese order) */
             participants: components["schemas"]["RoundParticipant"][];
-            /** @description The status moves the step rule allows now (one step forward, or back with a reason); whether a move's conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition) */
+            /** @description The status moves the step rule allows now (one step forward, or back with a reason); whether a move's conditions hold (deadlines, participants, finalized appraisals, published results) is checked when it is made (POST /rounds/{id}/transition), and can be asked before (GET /rounds/{id}/moves) */
             moves: {
                 to: components["schemas"]["RoundStatus"];
                 /** @enum {string} */
@@ -3116,6 +3138,18 @@ export interface components {
             unitIds?: string[];
             /** @description Add every active unit of these unit types */
             unitTypes?: string[];
+        };
+        /** @description The moves of GET /rounds/{id}, each checked as if it were made now (by the database clock) without making it */
+        RoundMoveChecks: {
+            moves: {
+                to: components["schemas"]["RoundStatus"];
+                /** @enum {string} */
+                direction: "forward" | "back";
+                /** @description A move back needs a reason */
+                reasonRequired: boolean;
+                /** @description The problem document POST /rounds/{id}/transition would answer with if the move were made now (ROUND_NOT_READY: what is in the way, e.g. `errors` when opening, `units` when moving to appraisal); null when nothing known is in the way */
+                refusal: components["schemas"]["Problem"] | null;
+            }[];
         };
         RoundTransition: {
             to: components["schemas"]["RoundStatus"];
@@ -9052,6 +9086,98 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    checkRoundMoves: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The moves of GET /rounds/{id}, each checked as if it were made now (by the database clock) without making it */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundMoveChecks"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
                 };
             };
             /** @description Problem details (RFC 9457) */

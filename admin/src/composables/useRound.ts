@@ -2,7 +2,7 @@
 // Every change answers with the whole round, which replaces what the screen shows.
 import type { Ref } from 'vue'
 import { call, client } from '../api/client'
-import { ApiError } from '../api/problem'
+import { ApiError, type ProblemDocument } from '../api/problem'
 import type { AppraisalAssignment, CatalogFieldStats, CatalogSummary, Round, RoundStatus, RoundSummary, UpdateRound, User } from '../api/types'
 import { useLoader } from './useLoader'
 
@@ -59,6 +59,15 @@ export function useRound (id: Ref<string>) {
     return keep(await call(client.POST('/rounds/{id}/transition', { params: { path: path() }, body: reason ? { to, reason } : { to } })))
   }
 
+  /**
+   * What would refuse a move if it were made now, as the server checks the move itself (its problem document), or null
+   * when nothing known is in the way. The move checks again when made.
+   */
+  async function checkMove (to: RoundStatus): Promise<ProblemDocument | null> {
+    const { moves } = await call(client.GET('/rounds/{id}/moves', { params: { path: path() } }))
+    return (moves.find((move) => move.to === to)?.refusal ?? null) as ProblemDocument | null
+  }
+
   /** Gives a unit more time for its self-assessment; `until: null` takes the extension back. */
   async function grantExtension (unitId: string, until: string | null, reason: string): Promise<Round> {
     return keep(await call(client.POST('/rounds/{id}/units/{unitId}/extension', { params: { path: { ...path(), unitId } }, body: { until, reason } })))
@@ -70,7 +79,7 @@ export function useRound (id: Ref<string>) {
     return saved
   }
 
-  return { round, assignments, update, setCatalogs, setParticipants, addParticipants, removeParticipant, transition, grantExtension, setAssignments }
+  return { round, assignments, update, setCatalogs, setParticipants, addParticipants, removeParticipant, transition, checkMove, grantExtension, setAssignments }
 }
 
 /** Every published catalog (a few per year), for choosing a round's catalogs. */
