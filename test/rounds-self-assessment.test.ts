@@ -139,7 +139,11 @@ t.test('a unit goes through self-assessment as the portal would: saves in severa
   t.equal(list.statusCode, 200)
   t.equal(list.json().length, 20)
   t.match(list.json().find((line: { unit: { code: string } }) => line.unit.code === 'SO-TP'), { status: 'submitted', points: 98.5, applicableMaximum: 98.5, answered: 74, leaves: 74 })
-  t.match(list.json().find((line: { unit: { code: string } }) => line.unit.code === 'SO-TC'), { status: 'not_started', id: null, points: 0, applicableMaximum: 100, answered: 0, leaves: 74 })
+  t.match(list.json().find((line: { unit: { code: string } }) => line.unit.code === 'SO-TC'), { status: 'not_started', id: null, points: 0, applicableMaximum: 100, answered: 0, leaves: 74, updatedAt: null })
+  // When the unit last wrote: its resubmission, the moment its own self-assessment shows.
+  const lastWritten = list.json().find((line: { unit: { code: string } }) => line.unit.code === 'SO-TP').updatedAt
+  t.equal(lastWritten, (await unit.read()).json().updatedAt, 'the list says when the unit last wrote')
+  t.ok(Date.parse(lastWritten) >= Date.parse(submit.json().submittedAt), 'the resubmission is the last write')
 
   const history = await queryRows<{ action: string }>(app.db, sql`select action from audit_log where entity_type = 'self_assessment' order by id`)
   t.same(history.map((row) => row.action), [

@@ -292,6 +292,7 @@ export const SelfAssessmentSummarySchema = Type.Object({
   status: Type.Enum(['not_started', 'draft', 'submitted']),
   version: Type.Integer(),
   submittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the unit last wrote its self-assessment (a save of scores or explanations, submitting or withdrawing; files are not counted); null before its first save' }),
   points: Type.Number(),
   applicableMaximum: Type.Union([Type.Number(), Type.Null()], { description: 'Null when the round has no catalog for the unit\'s type' }),
   answered: Type.Integer(),

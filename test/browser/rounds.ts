@@ -315,8 +315,18 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await page.goto(roundUrl)
   })
 
-  await check('the progress of the new round highlights the units past their deadline, not the one with an extension', async () => {
+  await check('the progress of the new round highlights the units past their deadline, not the one with an extension; it says when a unit last saved, and nothing of an appraisal not yet begun', async () => {
     assert(page.url() === roundUrl, `the address is ${page.url()}`)
+    // The extended unit's officer scores one leaf through the API, as the officer's screen would.
+    const roundId = roundUrl.split('/').pop() ?? ''
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'so-gtvt', password: c.demoPassword } })
+    const participant = (await c.api<{ participants: Array<{ unitId: string, code: string }> }>(`/rounds/${roundId}`, { token })).participants.find((unit) => unit.code === 'SO-GTVT')
+    assert(participant, 'SO-GTVT does not take part')
+    const own = `/rounds/${roundId}/units/${participant.unitId}/self-assessment`
+    const sheet = await c.api<{ version: number, leaves: Array<{ code: string, maxPoints: number, scoring: { method: string } }> }>(own, { token })
+    const leaf = sheet.leaves.find((item) => item.scoring.method === 'range')
+    assert(leaf, 'no range leaf to score')
+    await c.api(own, { method: 'PATCH', token, headers: { 'if-match': `"${sheet.version}"` }, body: { entries: [{ leafCode: leaf.code, input: { value: 0 } }] } })
     await page.getByRole('link', { name: 'Tiến độ', exact: true }).click()
     await heading('Tiến độ kỳ đánh giá').waitFor()
     await waitUntil('20 unit rows are shown', async () => await rows('progress-table').count() === 20)
@@ -325,8 +335,13 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     assert(await page.getByTestId('progress-overdue').innerText() === '19', 'not 19 units are overdue')
     const extended = rowOf('progress-table', EXTENDED_UNIT)
     const text = await extended.innerText()
-    assert(text.includes('Chưa bắt đầu') && !text.includes('Quá hạn') && text.includes(`Gia hạn đến ${extensionUntil}`), `the extended unit says "${text}"`)
-    assert(text.includes('0 / 100') && text.includes('Chưa thẩm định'), `the extended unit's totals say "${text}"`)
+    assert(text.includes('Đang nhập') && !text.includes('Quá hạn') && text.includes(`Gia hạn đến ${extensionUntil}`), `the extended unit says "${text}"`)
+    assert(/Lưu lần cuối \d\d\/\d\d\/\d{4} \d\d:\d\d/.test(text), `the extended unit's last save is not shown: "${text}"`)
+    assert(text.includes('0 / 100') && text.includes('1/'), `the extended unit's totals say "${text}"`)
+    // Appraisal has not begun: no column, tile, filter or list of it, only what self-assessment is about.
+    assert(await page.getByRole('columnheader', { name: 'Thẩm định theo lĩnh vực' }).count() === 0, 'the appraisal column is shown during self-assessment')
+    assert(await page.getByTestId('progress-finalized').count() === 0 && await page.getByLabel('Thẩm định', { exact: true }).count() === 0, 'appraisal tiles or filters are shown during self-assessment')
+    assert(await page.getByRole('heading', { name: 'Yêu cầu bổ sung' }).count() === 0, 'the supplement requests are listed during self-assessment')
     assert(!(await extended.getAttribute('class') ?? '').includes('overdue'), 'the extended unit is highlighted')
     const other = rowOf('progress-table', 'Sở Tư pháp')
     assert((await other.innerText()).includes('Quá hạn'), 'Sở Tư pháp is not marked overdue')

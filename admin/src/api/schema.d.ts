@@ -3263,6 +3263,8 @@ export interface components {
             status: "not_started" | "draft" | "submitted";
             version: number;
             submittedAt: string | null;
+            /** @description When the unit last wrote its self-assessment (a save of scores or explanations, submitting or withdrawing; files are not counted); null before its first save */
+            updatedAt: string | null;
             points: number;
             /** @description Null when the round has no catalog for the unit's type */
             applicableMaximum: number | null;

@@ -211,6 +211,8 @@ export interface SelfAssessmentSummary {
   status: 'not_started' | 'draft' | 'submitted'
   version: number
   submittedAt: string | null
+  /** When the unit last wrote it (a save, submitting or withdrawing; not a file). */
+  updatedAt: string | null
   points: number
   applicableMaximum: number | null
   answered: number
@@ -258,7 +260,7 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
     select u.id as unit_id, u.code as unit_code, u.name as unit_name, u.unit_type_code, ru.extension_until,
       r.self_assessment_closes_at, r.status as round_status, now() as now,
       sa.id, coalesce(sa.catalog_id, rc.catalog_id) as catalog_id, coalesce(sa.status, 'not_started') as status,
-      coalesce(sa.version, 0) as version, sa.submitted_at,
+      coalesce(sa.version, 0) as version, sa.submitted_at, sa.updated_at,
       coalesce(et.points_milli, 0)::text as points_milli,
       (ct.max_points - coalesce(na.max_points, 0))::text as applicable_maximum,
       coalesce(et.answered, 0) as answered, coalesce(ct.leaves, 0) as leaves
@@ -279,6 +281,7 @@ export async function listSelfAssessments (db: Executor, actor: Actor, roundId: 
     status: row.status as SelfAssessmentSummary['status'],
     version: Number(row.version),
     submittedAt: toDate(row.submitted_at)?.toISOString() ?? null,
+    updatedAt: toDate(row.updated_at)?.toISOString() ?? null,
     points: milliToNumber(Number(row.points_milli) as Milli),
     applicableMaximum: row.applicable_maximum === null ? null : toNumber(row.applicable_maximum),
     answered: Number(row.answered),
