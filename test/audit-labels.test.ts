@@ -28,6 +28,13 @@ t.test('audit entries carry the label of their entity', async (t) => {
   t.equal((await first(`entityType=unit&entityId=${unitId}`)).entityLabel, 'Sở Tư pháp')
   t.equal((await first('entityType=catalog')).entityLabel?.startsWith('TH-2020-'), true, 'a catalog: its code')
   t.equal((await first(`entityType=user&entityId=${user.json().id as string}`)).entityLabel, 'Lê Văn Thẩm (thamdinh.nv)')
+  // The ids an entry's change mentions are named too: the officer's unit, the round's catalogs.
+  const officerAccount = await first(`entityType=user&entityId=${officer.user.id}`)
+  t.equal(officerAccount.after.unitId, unitId)
+  t.same(officerAccount.names, { [officer.user.id]: officerAccount.entityLabel, [unitId]: 'Sở Tư pháp' }, 'an officer\'s unit is named')
+  const catalogs = await first('entityType=round&action=round.set_catalogs')
+  t.equal(catalogs.names[data.catalogs.department], 'TH-2020-SO', 'a round\'s catalog is named by its code')
+  t.same((await first(`entityType=unit&entityId=${unitId}`)).names, { [unitId]: 'Sở Tư pháp' })
   // An entry whose entity is gone keeps its id and has no label.
   const key = await app.inject({ method: 'POST', url: '/api-keys', headers: admin.headers, payload: { name: 'Cổng tỉnh', scopes: ['units:read'] } })
   t.equal((await first('entityType=api_key')).entityLabel, 'Cổng tỉnh')

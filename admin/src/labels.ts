@@ -271,6 +271,7 @@ export const auditFieldLabels: Record<string, string> = {
   catalogId: 'Bộ tiêu chí',
   participants: 'Đơn vị tham gia',
   assignments: 'Phân công',
+  list: 'Danh sách',
   leafCode: 'Tiêu chí',
   leafCodes: 'Tiêu chí',
   entries: 'Các tiêu chí',

@@ -100,6 +100,7 @@ export const AuditEntrySchema = Type.Object({
   entityLabel: Type.Union([Type.String(), Type.Null()], { description: 'What the entity is, as people know it: an account\'s name, a unit\'s, a round\'s or catalog\'s code, "Sở Tư pháp · 2026" for a unit\'s self-assessment or appraisal; null when it no longer exists' }),
   before: Type.Unknown(),
   after: Type.Unknown(),
+  names: Type.Record(Type.String(), Type.String(), { description: 'The ids that before and after mention (a user\'s unitId, a round\'s catalogId, a clone\'s source…), each with what people know it by: a unit\'s name, a catalog\'s or round\'s code, an account\'s name. Ids of things since deleted are left out; at most 200 per entry' }),
   reason: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
   clientAddress: Type.Union([Type.String(), Type.Null()], { description: 'The client\'s address; behind a trusted proxy (TRUST_PROXY), the forwarded one' })

@@ -94,13 +94,50 @@ export async function listAudit (db: Executor, query: AuditQuery) {
     db.select().from(auditLogTable).where(where).orderBy(desc(auditLogTable.id)).limit(query.limit).offset(query.offset),
     db.select({ value: count() }).from(auditLogTable).where(where)
   ])
-  const labels = await entityLabels(db, rows)
+  const mentioned = rows.map((row) => idsIn([row.before, row.after]))
+  const [labels, names] = await Promise.all([entityLabels(db, rows), namesOf(db, new Set(mentioned.flatMap((ids) => [...ids])))])
   return {
-    items: rows.map((row) => ({ ...row, at: row.at.toISOString(), entityLabel: labels.get(`${row.entityType}/${row.entityId}`) ?? null })),
+    items: rows.map((row, index) => ({
+      ...row,
+      at: row.at.toISOString(),
+      entityLabel: labels.get(`${row.entityType}/${row.entityId}`) ?? null,
+      names: Object.fromEntries([...mentioned[index] ?? []].flatMap((id) => names.has(id) ? [[id, names.get(id) as string]] : []))
+    })),
     total: Number(total?.value ?? 0),
     limit: query.limit,
     offset: query.offset
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** Ids named per entry, at most: a change listing thousands of units names them by code already. */
+const MAX_NAMED_IDS = 200
+
+/** The ids a before/after mentions anywhere (a user's unitId, a round's catalogId, a clone's source), in order, lower case. */
+function idsIn (value: unknown, into = new Set<string>()): Set<string> {
+  if (into.size >= MAX_NAMED_IDS) return into
+  if (typeof value === 'string') {
+    if (UUID.test(value)) into.add(value.toLowerCase())
+  } else if (Array.isArray(value)) {
+    for (const item of value) idsIn(item, into)
+  } else if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) idsIn(item, into)
+  }
+  return into
+}
+
+/** What people know each id by: a unit's name, a catalog's or round's code, an account's name. Ids of nothing (any more) are left out. */
+async function namesOf (db: Executor, ids: ReadonlySet<string>): Promise<Map<string, string>> {
+  if (ids.size === 0) return new Map()
+  const found = await queryRows<{ id: string, name: string }>(db, sql`
+    select k.id::text as id, coalesce(
+      (select u.name from units u where u.id = k.id),
+      (select c.code from catalogs c where c.id = k.id),
+      (select r.code from rounds r where r.id = k.id),
+      (select coalesce(u.display_name || ' (' || u.username || ')', u.username) from users u where u.id = k.id),
+      (select a.name from api_keys a where a.id = k.id)) as name
+    from (select value::uuid as id from json_array_elements_text(${JSON.stringify([...ids])}::json)) k`)
+  return new Map(found.filter((row) => row.name !== null).map((row) => [row.id, row.name]))
 }
 
 /**

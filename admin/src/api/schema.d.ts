@@ -2635,6 +2635,10 @@ export interface components {
             entityLabel: string | null;
             before: unknown;
             after: unknown;
+            /** @description The ids that before and after mention (a user's unitId, a round's catalogId, a clone's source…), each with what people know it by: a unit's name, a catalog's or round's code, an account's name. Ids of things since deleted are left out; at most 200 per entry */
+            names: {
+                [key: string]: string;
+            };
             reason: string | null;
             requestId: string | null;
             /** @description The client's address; behind a trusted proxy (TRUST_PROXY), the forwarded one */
