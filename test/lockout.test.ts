@@ -26,9 +26,23 @@ t.test('eighteen wrong passwords at once lock the username: at most four of them
   t.ok(statuses.filter((status) => status === 401).length <= 4, `401 ×${statuses.filter((status) => status === 401).length}`)
   t.equal(statuses.filter((status) => status === 429).length + statuses.filter((status) => status === 401).length, 18)
   const [row] = await failuresOf(app, 'target')
-  t.equal(row?.failures, 5, 'the count stops at the lock')
+  t.equal(row?.failures, 18, 'every attempt is counted')
   t.equal(row?.locked, true)
   t.equal((await login(app, 'target', TEST_PASSWORD)).statusCode, 429, 'the right password is refused from that address')
+})
+
+t.test('the right password sent among many parallel guesses is checked only if it is among the first five: no burst gets a sixth password checked', async (t) => {
+  const app = await buildTestApp(t, { config: { LOGIN_MAX_FAILURES: 5, LOGIN_RATE_PER_MINUTE: 1000 } })
+  await loginAs(app, 'viewer', { username: 'nanvi' })
+  for (let burst = 0; burst < 3; burst++) {
+    await app.db.execute(sql`delete from login_failures`)
+    const guesses = Array.from({ length: 27 }, (_, i) => login(app, 'nanvi', `guess-${burst}-${i}`))
+    const answers = await Promise.all([...guesses, login(app, 'nanvi', TEST_PASSWORD)])
+    const statuses = answers.map((answer) => answer.statusCode)
+    const checked = statuses.filter((status) => status === 401 || status === 200).length
+    t.ok(checked <= 5, `burst ${burst}: ${checked} passwords checked (401 ×${statuses.filter((s) => s === 401).length}, 200 ×${statuses.filter((s) => s === 200).length})`)
+    t.equal(statuses.filter((status) => status === 429).length, 28 - checked, 'every other one is refused as locked')
+  }
 })
 
 t.test('a lock holds for the address that failed: the owner logs in from elsewhere, and failures during it renew nothing', async (t) => {
@@ -60,6 +74,11 @@ t.test('guessing the current password with a stolen token is counted and locked 
   const answers = await Promise.all([change('guess-1'), change('guess-2'), change('guess-3'), change('guess-4'), change('guess-5')])
   const statuses = answers.map((answer) => answer.statusCode).sort()
   t.ok(statuses.filter((status) => status === 422).length <= 2, `wrong-password answers: ${statuses.join(', ')}`)
+  // The right one among a burst of guesses is not checked once the lock is reached, wherever it lands.
+  await app.db.execute(sql`delete from login_failures`)
+  const burst = await Promise.all([...Array.from({ length: 20 }, (_, i) => change(`again-${i}`)), change(TEST_PASSWORD)])
+  const checked = burst.filter((answer) => answer.statusCode === 422 || answer.statusCode === 204).length
+  t.ok(checked <= 3, `${checked} current passwords checked in a burst of 21`)
   t.ok(statuses.includes(429), 'the guesses end in a lock')
   t.equal((await change(TEST_PASSWORD)).statusCode, 429, 'even the right one is refused from that address while locked')
   t.equal((await login(app, 'canbo', TEST_PASSWORD, OWNER)).statusCode, 200, 'the owner still logs in from elsewhere')

@@ -30,67 +30,61 @@ function lockedError (until: Date): AppError {
     `Đăng nhập sai quá nhiều lần với tên đăng nhập này. Vui lòng thử lại sau ${minutes} phút.`), { extra: { retryAfterSeconds: seconds } })
 }
 
-/** The lock on this username from this address, if one holds now. */
-async function activeLock (db: Db, key: string, address: string): Promise<Date | null> {
-  const [row] = await db.select({ lockedUntil: loginFailuresTable.lockedUntil }).from(loginFailuresTable)
-    .where(and(eq(loginFailuresTable.username, key), eq(loginFailuresTable.address, address), gt(loginFailuresTable.lockedUntil, sql`now()`)))
-  return row?.lockedUntil ?? null
-}
-
 /**
- * Counts one failed password for the username from the address, in one statement, and decides the lock from the count
- * the database returns, so parallel guesses cannot slip past it. A lock that holds is neither counted on nor renewed;
- * an expired one starts the count again. Throws the refusal: locked (429) or `otherwise`.
+ * Counts an attempt for the username from the address before its password is verified, in one statement, and decides
+ * from the count the database returns whether it may be verified at all: only the first `maxFailures` of a period
+ * are, however many arrive at once, so parallel guesses cannot slip past the lock (a guess counted after the lock
+ * was set is refused without being checked, even the right one). The attempt that reaches the limit sets the lock;
+ * if its password is right, clearing the count lifts the lock again. Attempts during a lock are counted and renew
+ * nothing; the first after a lock has expired starts the count again.
  */
-export async function countFailure (db: Db, policy: LoginPolicy, username: string, address: string, otherwise: AppError): Promise<never> {
-  const key = normalizeUsername(username)
+async function countAttempt (db: Db, policy: LoginPolicy, key: string, address: string): Promise<{ attempt: number, lockedUntil: Date | null }> {
   const lock = sql`now() + make_interval(mins => ${policy.lockMinutes})`
   const table = sql.raw('login_failures')
   const [row] = await queryRows<{ failures: number, locked_until: Date | string | null }>(db, sql`
     insert into login_failures (username, address, failures, locked_until, last_failure_at)
     values (${key}, ${address}, 1, case when 1 >= ${policy.maxFailures} then ${lock} end, now())
     on conflict (username, address) do update set
-      failures = case when ${table}.locked_until > now() then ${table}.failures
-                      when ${table}.locked_until is not null then 1
-                      else ${table}.failures + 1 end,
+      failures = case when ${table}.locked_until <= now() then 1 else ${table}.failures + 1 end,
       locked_until = case when ${table}.locked_until > now() then ${table}.locked_until
                           when ${table}.locked_until is null and ${table}.failures + 1 >= ${policy.maxFailures} then ${lock}
                           when ${table}.locked_until is not null and 1 >= ${policy.maxFailures} then ${lock}
                           end,
       last_failure_at = now()
     returning failures, locked_until`)
-  const failures = Number(row?.failures ?? 1)
+  const attempt = Number(row?.failures ?? 1)
   const lockedUntil = row?.locked_until ? new Date(row.locked_until) : null
-  if (failures > 2) await sleep(Math.min(5000, (failures - 2) * policy.delayStepMs))
-  if (lockedUntil) throw lockedError(lockedUntil)
+  if (attempt > policy.maxFailures && lockedUntil) throw lockedError(lockedUntil)
+  return { attempt, lockedUntil }
+}
+
+/** A counted attempt whose password was wrong: slowed down after the first two, then refused (locked, or `otherwise`). */
+async function refuseAttempt (policy: LoginPolicy, counted: { attempt: number, lockedUntil: Date | null }, otherwise: AppError): Promise<never> {
+  if (counted.attempt > 2) await sleep(Math.min(5000, (counted.attempt - 2) * policy.delayStepMs))
+  if (counted.lockedUntil) throw lockedError(counted.lockedUntil)
   throw otherwise
 }
 
-/** A correct password from the address ends its count of failures for the username. */
+/** A correct password from the address ends its count of attempts for the username (and a lock its own attempt set). */
 async function clearFailures (db: Db, key: string, address: string): Promise<void> {
   await db.delete(loginFailuresTable).where(and(eq(loginFailuresTable.username, key), eq(loginFailuresTable.address, address)))
 }
 
-/** Refuses at once while the username is locked for the address (checked before any password is verified). */
-export async function assertNotLocked (db: Db, username: string, address: string): Promise<void> {
-  const lockedUntil = await activeLock(db, normalizeUsername(username), address)
-  if (lockedUntil) throw lockedError(lockedUntil)
-}
-
-/** Verifies a password under the lockout: a wrong one is counted (and may lock); a right one clears the count. */
+/** Verifies a password under the lockout: the attempt is counted first (and may be refused unchecked); a right one clears the count. */
 export async function checkPasswordGuarded (db: Db, policy: LoginPolicy, username: string, address: string, passwordHash: string, password: string, wrong: AppError): Promise<void> {
-  await assertNotLocked(db, username, address)
-  if (!await verifyPassword(passwordHash, password)) await countFailure(db, policy, username, address, wrong)
-  await clearFailures(db, normalizeUsername(username), address)
+  const key = normalizeUsername(username)
+  const counted = await countAttempt(db, policy, key, address)
+  if (!await verifyPassword(passwordHash, password)) await refuseAttempt(policy, counted, wrong)
+  await clearFailures(db, key, address)
 }
 
 export async function login (db: Db, policy: LoginPolicy, username: string, password: string, address = '') {
   const key = normalizeUsername(username)
-  await assertNotLocked(db, key, address)
+  const counted = await countAttempt(db, policy, key, address)
   const [user] = await db.select().from(usersTable).where(eq(sql`lower(${usersTable.username})`, key))
   const valid = await verifyPassword(user?.passwordHash ?? await decoyHash(), password)
   if (!user || !valid || !user.active) {
-    await countFailure(db, policy, key, address, Errors.invalidCredentials(t('The username or password is wrong, or the account is inactive.', 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã ngừng hoạt động.')))
+    await refuseAttempt(policy, counted, Errors.invalidCredentials(t('The username or password is wrong, or the account is inactive.', 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã ngừng hoạt động.')))
   }
   await clearFailures(db, key, address)
   const account = user as typeof usersTable.$inferSelect
