@@ -250,25 +250,6 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
   t.equal((await viewer.remove(file.id)).statusCode, 403, 'viewers read, units write')
   t.equal((await files(app, admin, round.id, unitId).remove(file.id)).statusCode, 403, 'admins read, units write')
 
-  // Appraisers see the files of the leaves of their fields, and of each file only those leaves.
-  const [fieldOne, fieldTwo, unassigned] = [await loginAs(app, 'appraiser'), await loginAs(app, 'appraiser'), await loginAs(app, 'appraiser')]
-  const assigned = await app.inject({
-    method: 'PUT',
-    url: `/rounds/${round.id}/assignments`,
-    headers: admin.headers,
-    payload: { assignments: [{ unitType: 'department', fieldCode: '1', userId: fieldOne.user.id }, { unitType: 'department', fieldCode: '2', userId: fieldTwo.user.id }] }
-  })
-  t.equal(assigned.statusCode, 200)
-  const seen = async (who: LoggedIn) => (await files(app, who, round.id, unitId).list()).json().map((f: { id: string, leafCodes: string[] }) => [f.id, f.leafCodes])
-  t.same(await seen(fieldOne), [[hostile.id, ['1.1.1', '1.1.2']], [file.id, ['1.1.1']]])
-  t.same(await seen(fieldTwo), [[file.id, ['2.1.1']], [legal.id, ['2.1.2']]])
-  t.equal((await files(app, fieldOne, round.id, unitId).download(file.id)).statusCode, 200)
-  t.equal((await files(app, fieldOne, round.id, unitId).download(legal.id)).statusCode, 404, 'a file of another field is not there for them')
-  t.equal((await files(app, fieldOne, round.id, unitId).download(loose.id)).statusCode, 404, 'nor is a file attached to no leaf')
-  const outsider = await files(app, unassigned, round.id, unitId).list()
-  t.equal(outsider.statusCode, 403)
-  t.equal(outsider.json().code, 'NOT_ASSIGNED')
-
   const past = new Date(Date.now() - 60_000).toISOString()
   t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${round.id}`, headers: admin.headers, payload: { selfAssessmentClosesAt: past } })).statusCode, 200)
   const late = {
@@ -286,6 +267,32 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
   t.same(await stored(), before.stored)
   t.same((await unit.list()).json(), before.listed, 'nothing changed')
   t.equal((await unit.download(file.id)).statusCode, 200, 'files can still be read')
+
+  // Appraisers see the files of the leaves of their fields, and of each file only those leaves.
+  const [fieldOne, fieldTwo, unassigned] = [await loginAs(app, 'appraiser'), await loginAs(app, 'appraiser'), await loginAs(app, 'appraiser')]
+  const assigned = await app.inject({
+    method: 'PUT',
+    url: `/rounds/${round.id}/assignments`,
+    headers: admin.headers,
+    payload: { assignments: [{ unitType: 'department', fieldCode: '1', userId: fieldOne.user.id }, { unitType: 'department', fieldCode: '2', userId: fieldTwo.user.id }] }
+  })
+  t.equal(assigned.statusCode, 200)
+  // Not while the unit's self-assessment is a draft in an open round: that is its own work in progress.
+  const early = await files(app, fieldOne, round.id, unitId).list()
+  t.equal(early.statusCode, 409)
+  t.equal(early.json().code, 'SELF_ASSESSMENT_NOT_SUBMITTED')
+  t.equal((await files(app, fieldOne, round.id, unitId).download(file.id)).statusCode, 409, 'nor a file of it')
+  // Self-assessment over (the deadline passed), the round moves to appraisal: the team reads what the unit left.
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${round.id}/transition`, headers: admin.headers, payload: { to: 'appraisal' } })).statusCode, 200)
+  const seen = async (who: LoggedIn) => (await files(app, who, round.id, unitId).list()).json().map((f: { id: string, leafCodes: string[] }) => [f.id, f.leafCodes])
+  t.same(await seen(fieldOne), [[hostile.id, ['1.1.1', '1.1.2']], [file.id, ['1.1.1']]])
+  t.same(await seen(fieldTwo), [[file.id, ['2.1.1']], [legal.id, ['2.1.2']]])
+  t.equal((await files(app, fieldOne, round.id, unitId).download(file.id)).statusCode, 200)
+  t.equal((await files(app, fieldOne, round.id, unitId).download(legal.id)).statusCode, 404, 'a file of another field is not there for them')
+  t.equal((await files(app, fieldOne, round.id, unitId).download(loose.id)).statusCode, 404, 'nor is a file attached to no leaf')
+  const outsider = await files(app, unassigned, round.id, unitId).list()
+  t.equal(outsider.statusCode, 403)
+  t.equal(outsider.json().code, 'NOT_ASSIGNED')
 })
 
 t.test('the evidence-cleanup job removes files attached to no leaf past the grace period, with an audit row, keeping shared bytes', async (t) => {

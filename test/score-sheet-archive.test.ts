@@ -76,6 +76,12 @@ t.test('a round\'s self-assessment and appraisal sheets in one ZIP each: the uni
   t.equal((await get(admin, `/rounds/${round.id}/appraisal/export?appraisalStatus=finalized`)).statusCode, 404)
   t.equal((await get(admin, `/rounds/${round.id}/appraisal/export?appraisalStatus=done`)).json().errors[0].pointer, '/appraisalStatus')
 
+  // While self-assessment is open the team reads no draft: the legal appraiser has nothing to export yet.
+  t.equal((await get(legal, `/rounds/${round.id}/appraisal/export`)).statusCode, 404, 'drafts in an open round are the units\' own')
+  t.equal((await get(legal, `/rounds/${round.id}/units/${unitId}/appraisal/export`)).json().code, 'SELF_ASSESSMENT_NOT_SUBMITTED')
+  t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${round.id}`, headers: admin.headers, payload: { selfAssessmentClosesAt: new Date(Date.now() - 60_000).toISOString() } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${round.id}/transition`, headers: admin.headers, payload: { to: 'appraisal' } })).statusCode, 200)
+
   // The appraisal sheets: the admin's every unit and field; the legal appraiser's only the departments, field 1.
   const adminAppraisals = entriesOf((await get(admin, `/rounds/${round.id}/appraisal/export`)).rawPayload)
   t.equal(adminAppraisals.length, 47)

@@ -233,6 +233,15 @@ export function formatVietnamTime (instant: Date): string {
   return `${text.slice(0, 19)}${millis === 0 ? '' : text.slice(19, 23)}+07:00`
 }
 
+/**
+ * Whether the appraisal team may read a unit's self-assessment (its scores, explanations, files and their history):
+ * once the unit has submitted it, or once self-assessment is over for the round. A draft in an open round is the
+ * unit's own work in progress.
+ */
+export function appraisersSeeSelfAssessment (roundStatus: RoundStatus, selfStatus: 'not_started' | 'draft' | 'submitted'): boolean {
+  return selfStatus === 'submitted' || (roundStatus !== 'draft' && roundStatus !== 'self_assessment')
+}
+
 export interface LeafCompleteness {
   code: string
   evidence: 'required' | 'optional' | 'none'

@@ -28,7 +28,8 @@ import { scoreSheetArchive } from '../services/score-sheets.js'
 
 const adminOnly = { roles: ['admin'] } as const
 const overseers = { roles: ['admin', 'viewer'] } as const
-const appraisalReaders = { roles: ['admin', 'viewer', 'appraiser'], note: 'An appraiser sees only the fields assigned to them for the unit\'s type (none: 403 NOT_ASSIGNED).' } as const
+const draftsNote = 'While self-assessment is open, an appraiser reads a unit\'s self-assessment only once the unit has submitted it (a draft or an empty one: 409 SELF_ASSESSMENT_NOT_SUBMITTED); from appraisal on, whatever the unit left.'
+const appraisalReaders = { roles: ['admin', 'viewer', 'appraiser'], note: `An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED). ${draftsNote}` } as const
 const appraisers = { roles: ['appraiser'], note: 'Only leaves of the fields assigned to the appraiser (others: 403 NOT_ASSIGNED).' } as const
 
 const concurrencyNote = 'Send If-Match with the ETag of your last read of the appraisal (its version, e.g. "3"): without it 428; if the appraisal changed since, ' +
@@ -88,7 +89,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(`/rounds/:id/${kind}/export`, {
       config: {
         access: appraisal
-          ? { roles: appraisalReaders.roles, note: 'An appraiser gets the units and fields assigned to them (none: 404).' }
+          ? { roles: appraisalReaders.roles, note: 'An appraiser gets the units and fields assigned to them (none: 404); while self-assessment is open, only the units that have submitted.' }
           : { ...overseers, note: 'Appraisers read each unit\'s answers through its appraisal sheet.' },
         responseHeaders: { 200: ['content-disposition'] }
       },
@@ -163,7 +164,7 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'round\'s results for its type are published: why each score is what it is.',
       tags: ['appraisal'],
       params: RoundUnitParams,
-      response: { 200: workbookResponse, ...problems(400, 401, 403, 404) }
+      response: { 200: workbookResponse, ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => sendWorkbook(reply, await exportAppraisal(app.db, actorOf(request), request.params.id, request.params.unitId)))
 

@@ -24,7 +24,8 @@ export interface EvidenceRoutesOptions {
 // Viewers (read-only Sở Nội vụ staff) read a unit's self-assessment, so they read the evidence it rests on too.
 const readers = {
   roles: ['admin', 'appraiser', 'unit_officer', 'viewer'],
-  note: 'A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit\'s type).'
+  note: 'A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit\'s type), ' +
+    'and while self-assessment is open only once the unit has submitted (409 SELF_ASSESSMENT_NOT_SUBMITTED before).'
 } as const
 const unitWrites = { roles: ['unit_officer'], note: 'Their own unit only (another unit answers 404).' } as const
 
@@ -112,7 +113,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
       summary: 'The evidence files of a unit\'s self-assessment, each with the leaves it is attached to',
       tags: ['evidence'],
       params: RoundUnitParams,
-      response: { 200: Type.Array(ref(EvidenceFileSchema)), ...problems(400, 401, 403, 404) }
+      response: { 200: Type.Array(ref(EvidenceFileSchema)), ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request) => listEvidence(app.db, actorOf(request), request.params.id, request.params.unitId))
 
@@ -123,7 +124,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
       summary: 'Download an evidence file',
       tags: ['evidence'],
       params: EvidenceFileParams,
-      response: { 200: EvidenceContentResponse, 302: Type.Null({ description: 'With S3_PRESIGNED_DOWNLOADS_SECONDS set: the file is at the short-lived address in Location' }), ...problems(400, 401, 403, 404) }
+      response: { 200: EvidenceContentResponse, 302: Type.Null({ description: 'With S3_PRESIGNED_DOWNLOADS_SECONDS set: the file is at the short-lived address in Location' }), ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => {
     const store = app.evidenceStore

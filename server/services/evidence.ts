@@ -10,7 +10,7 @@ import { nameForType, refineByFilename } from '../storage/content-type.js'
 import { inspectContainer } from '../storage/container.js'
 import { sanitizeFilename } from '../storage/filename.js'
 import type { EvidenceStore } from '../storage/types.js'
-import { appraiserOf, fieldScope, inScope } from './appraisal.js'
+import { appraiserOf, assertSelfAssessmentShown, fieldScope, inScope } from './appraisal.js'
 import { audit } from './audit.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
@@ -58,14 +58,24 @@ interface Visibility {
 /**
  * Who sees a unit's files: admins all; a unit officer only their own unit (another unit's files do not exist for
  * them, as with the self-assessment); an appraiser the files attached to leaves of the fields assigned to them
- * for the unit's type (none assigned: 403 NOT_ASSIGNED). 404 when the unit does not take part in the round.
+ * for the unit's type (none assigned: 403 NOT_ASSIGNED), once the unit has submitted or self-assessment is over (409
+ * SELF_ASSESSMENT_NOT_SUBMITTED before). 404 when the unit does not take part in the round.
  */
 async function visibility (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<Visibility> {
   const principal = actor.principal
   if (principal?.kind === 'user' && principal.role === 'unit_officer' && principal.unitId !== unitId) {
     throw Errors.notFound(noSuch.selfAssessment)
   }
-  const [row] = await db.select({ id: selfAssessmentsTable.id, catalogId: selfAssessmentsTable.catalogId, unitType: unitsTable.unitTypeCode, roundStatus: roundsTable.status })
+  const [row] = await db.select({
+    id: selfAssessmentsTable.id,
+    selfStatus: selfAssessmentsTable.status,
+    catalogId: selfAssessmentsTable.catalogId,
+    unitType: unitsTable.unitTypeCode,
+    unitCode: unitsTable.code,
+    unitName: unitsTable.name,
+    roundStatus: roundsTable.status,
+    roundCode: roundsTable.code
+  })
     .from(roundUnitsTable)
     .innerJoin(roundsTable, eq(roundsTable.id, roundUnitsTable.roundId))
     .innerJoin(unitsTable, eq(unitsTable.id, roundUnitsTable.unitId))
@@ -75,6 +85,7 @@ async function visibility (db: Executor, actor: Actor, roundId: string, unitId: 
   assertRoundShown(actor, row.roundStatus)
   if (appraiserOf(actor) === null) return { selfAssessmentId: row.id }
   const scope = await fieldScope(db, actor, roundId, row.unitType)
+  assertSelfAssessmentShown(actor, { status: row.roundStatus, code: row.roundCode }, { code: row.unitCode, name: row.unitName }, row.selfStatus ?? 'not_started')
   if (scope.all || row.catalogId === null) return { selfAssessmentId: row.id }
   const catalog = await loadCatalog(db, row.catalogId)
   return {

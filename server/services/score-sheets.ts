@@ -5,16 +5,18 @@
 import { Readable } from 'node:stream'
 import { Zip, ZipPassThrough } from 'fflate'
 import type { Db } from '../db/client.js'
+import { appraisersSeeSelfAssessment } from '../domain/lifecycle.js'
 import { Errors } from '../errors.js'
 import { text as t } from '../messages/text.js'
 import { exportAppraisal } from './appraisal/export.js'
-import { assertRoundExists } from './appraisal/context.js'
+import { appraiserOf, assertRoundExists } from './appraisal/context.js'
 import type { Actor } from './context.js'
 import { appraisalProgress, type UnitProgress } from './progress.js'
 import { exportSelfAssessment } from './self-assessment/export.js'
 import { fileNamePart, type ScoreSheetFile } from './spreadsheet.js'
 
 export type ScoreSheetKind = 'self-assessment' | 'appraisal'
+type SelfStatus = UnitProgress['selfAssessment']['status']
 
 /** The progress list's filters: the units' type, the state of their self-assessment and of their appraisal. */
 export interface SheetFilter {
@@ -70,8 +72,10 @@ async function * zipOf (files: AsyncIterable<ScoreSheetFile>, modified: Date): A
 export async function scoreSheetArchive (db: Db, actor: Actor, roundId: string, kind: ScoreSheetKind, filter: SheetFilter = {}): Promise<ScoreSheetArchive> {
   const round = await assertRoundExists(db, roundId)
   const { unitType, selfStatus, appraisalStatus } = filter
+  // An appraiser's sheets leave out the units whose self-assessment the team may not read yet (a draft in an open round).
+  const shown = appraiserOf(actor) === null ? () => true : (status: SelfStatus) => appraisersSeeSelfAssessment(round.status, status)
   const units = (await appraisalProgress(db, actor, roundId, { unitType }))
-    .filter((line) => (selfStatus === undefined || line.selfAssessment.status === selfStatus) && (appraisalStatus === undefined || line.appraisal.status === appraisalStatus))
+    .filter((line) => shown(line.selfAssessment.status) && (selfStatus === undefined || line.selfAssessment.status === selfStatus) && (appraisalStatus === undefined || line.appraisal.status === appraisalStatus))
   if (units.length === 0) {
     throw Errors.notFound(t(`No unit${unitType ? ` of type ${unitType}` : ''} of round ${round.code} that the filters allow is yours to export.`,
       `Kỳ ${round.code} không có đơn vị${unitType ? ` loại ${unitType}` : ''} nào phù hợp bộ lọc mà bạn được xuất bảng điểm.`))

@@ -1400,7 +1400,7 @@ export interface paths {
          * Every unit's appraisal sheet (Kết quả thẩm định) in one ZIP, to keep and sign
          * @description One XLSX per unit, the same file (name and contents) as GET /rounds/{id}/units/{unitId}/appraisal/export, for the units the progress list shows the caller (narrowed by unitType, selfStatus and appraisalStatus as that list is filtered), in its order: catalog order of unit type, then Vietnamese order of name. The archive is streamed as the sheets are made. No unit to export: 404.
          *
-         *     **Access.** Roles: admin, viewer, appraiser. An appraiser gets the units and fields assigned to them (none: 404).
+         *     **Access.** Roles: admin, viewer, appraiser. An appraiser gets the units and fields assigned to them (none: 404); while self-assessment is open, only the units that have submitted.
          */
         get: operations["exportAppraisals"];
         put?: never;
@@ -1444,7 +1444,7 @@ export interface paths {
          * A unit's appraisal: per leaf the self score, explanation and evidence files beside the appraised score
          * @description The ETag header is the version to send back in If-Match.
          *
-         *     **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED).
+         *     **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED). While self-assessment is open, an appraiser reads a unit's self-assessment only once the unit has submitted it (a draft or an empty one: 409 SELF_ASSESSMENT_NOT_SUBMITTED); from appraisal on, whatever the unit left.
          */
         get: operations["getAppraisal"];
         put?: never;
@@ -1472,7 +1472,7 @@ export interface paths {
          * A unit's appraisal as an XLSX workbook for the appraisal team to keep and sign (Kết quả thẩm định)
          * @description One sheet, "Thẩm định": per field, then per leaf, the self score (TĐG) beside the appraised score (TĐ), their exact difference, the reason for a changed score and who appraised it; the totals; whether the appraisal is finalized; and the signature block. The fields the caller may read: an appraiser's sheet holds the fields assigned to them. The unit's own officer reads it once the round's results for its type are published: why each score is what it is.
          *
-         *     **Access.** Roles: admin, viewer, appraiser, unit_officer. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED). A unit officer: their own unit, every field without the appraisers' names, once the round is published with results for the unit's type (before: 404 RESULTS_NOT_PUBLISHED; another unit: 404).
+         *     **Access.** Roles: admin, viewer, appraiser, unit_officer. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED). While self-assessment is open, an appraiser reads a unit's self-assessment only once the unit has submitted it (a draft or an empty one: 409 SELF_ASSESSMENT_NOT_SUBMITTED); from appraisal on, whatever the unit left. A unit officer: their own unit, every field without the appraisers' names, once the round is published with results for the unit's type (before: 404 RESULTS_NOT_PUBLISHED; another unit: 404).
          */
         get: operations["exportAppraisal"];
         put?: never;
@@ -1492,7 +1492,7 @@ export interface paths {
         };
         /**
          * One leaf of a unit's appraisal
-         * @description **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED).
+         * @description **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED). While self-assessment is open, an appraiser reads a unit's self-assessment only once the unit has submitted it (a draft or an empty one: 409 SELF_ASSESSMENT_NOT_SUBMITTED); from appraisal on, whatever the unit left.
          */
         get: operations["getAppraisalLeaf"];
         put?: never;
@@ -1600,7 +1600,7 @@ export interface paths {
          * Every change of one leaf of a unit, in order: self score saves, appraised scores, supplement requests, answers, closes
          * @description From the audit log: who, when, the leaf's old and new value, and the reason.
          *
-         *     **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED).
+         *     **Access.** Roles: admin, viewer, appraiser. An appraiser sees only the fields assigned to them for the unit's type (none: 403 NOT_ASSIGNED). While self-assessment is open, an appraiser reads a unit's self-assessment only once the unit has submitted it (a draft or an empty one: 409 SELF_ASSESSMENT_NOT_SUBMITTED); from appraisal on, whatever the unit left.
          */
         get: operations["getLeafHistory"];
         put?: never;
@@ -1742,7 +1742,7 @@ export interface paths {
         };
         /**
          * The evidence files of a unit's self-assessment, each with the leaves it is attached to
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type), and while self-assessment is open only once the unit has submitted (409 SELF_ASSESSMENT_NOT_SUBMITTED before).
          */
         get: operations["listEvidenceFiles"];
         put?: never;
@@ -1768,7 +1768,7 @@ export interface paths {
         };
         /**
          * Download an evidence file
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. A unit officer reaches only their own unit (another unit answers 404); an appraiser only the files attached to leaves of the fields assigned to them (403 NOT_ASSIGNED with none for the unit's type), and while self-assessment is open only once the unit has submitted (409 SELF_ASSESSMENT_NOT_SUBMITTED before).
          */
         get: operations["downloadEvidenceFile"];
         put?: never;
@@ -13242,6 +13242,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             414: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -14616,6 +14627,17 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             414: {
                 headers: {
                     /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
@@ -14872,6 +14894,17 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem409"];
                 };
             };
             /** @description Problem details (RFC 9457) */

@@ -2,7 +2,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { appraisalAssignmentsTable, roundsTable } from '../../db/schema/index.js'
-import { formatVietnamDateTime, type RoundStatus } from '../../domain/lifecycle.js'
+import { appraisersSeeSelfAssessment, formatVietnamDateTime, type RoundStatus } from '../../domain/lifecycle.js'
 import { Errors } from '../../errors.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
@@ -125,6 +125,18 @@ export function assertAppraisalWritable (context: AppraisalContext): void {
   if (context.status === 'finalized') {
     throw Errors.appraisalFinalized(t(`The appraisal of ${context.unit.code} is finalized and locked; an admin must reopen it first.`, `Kết quả thẩm định của ${context.unit.code} đã được chốt và khóa; quản trị viên cần mở lại trước.`))
   }
+}
+
+/**
+ * An appraiser reads a unit's self-assessment (through its appraisal, a leaf, its history, its files or a sheet) only
+ * once the unit has submitted it or self-assessment is over (appraisersSeeSelfAssessment); admins and viewers always.
+ */
+export function assertSelfAssessmentShown (actor: Actor, round: { status: RoundStatus, code: string }, unit: { code: string, name: string }, selfStatus: 'not_started' | 'draft' | 'submitted'): void {
+  if (appraiserOf(actor) === null || appraisersSeeSelfAssessment(round.status, selfStatus)) return
+  throw Errors.selfAssessmentNotSubmitted(t(`${unit.name} (${unit.code}) has not submitted its self-assessment of round ${round.code}; the appraisal team sees it once it is submitted, or once the round moves to appraisal.`,
+    `${unit.name} (${unit.code}) chưa nộp bản tự đánh giá của kỳ ${round.code}; Tổ thẩm định xem được khi đơn vị đã nộp, hoặc khi kỳ chuyển sang giai đoạn thẩm định.`), {
+    extra: { selfAssessmentStatus: selfStatus }
+  })
 }
 
 export function assertLeafInScope (scope: FieldScope, node: { code: string, fieldCode: string }): void {

@@ -15,7 +15,7 @@ import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { showInstant } from '../rounds.js'
 import { text as t } from '../../messages/text.js'
-import { type AppraisalContext, type FieldScope, type UnitRef, type UserRef, catalogOf, fieldScope, inScope, loadAppraisalContext, assertLeafInScope } from './context.js'
+import { type AppraisalContext, type FieldScope, type UnitRef, type UserRef, catalogOf, fieldScope, inScope, loadAppraisalContext, assertLeafInScope, assertSelfAssessmentShown } from './context.js'
 import { userRef } from '../../db/queries/participation.js'
 
 export interface EvidenceFileRef { id: string, filename: string | null, mime: string | null, size: number | null }
@@ -273,11 +273,13 @@ export async function stateOf (db: Executor, context: AppraisalContext, scope: F
 
 /**
  * A unit's appraisal: per leaf the self score, explanation and evidence files beside the appraised score.
- * An appraiser sees only the leaves of the fields assigned to them (none assigned for the unit's type: 403).
+ * An appraiser sees only the leaves of the fields assigned to them (none assigned for the unit's type: 403), and only
+ * once the unit has submitted or self-assessment is over (409 SELF_ASSESSMENT_NOT_SUBMITTED before).
  */
 export async function getAppraisal (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
   const context = await loadAppraisalContext(db, actor, roundId, unitId)
   const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
+  assertSelfAssessmentShown(actor, { status: context.roundStatus, code: context.roundCode }, context.unit, context.selfAssessment.status)
   return stateOf(db, context, scope)
 }
 
@@ -288,6 +290,7 @@ export async function getAppraisal (db: Executor, actor: Actor, roundId: string,
 export async function visibleLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string) {
   const context = await loadAppraisalContext(db, actor, roundId, unitId)
   const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
+  assertSelfAssessmentShown(actor, { status: context.roundStatus, code: context.roundCode }, context.unit, context.selfAssessment.status)
   const catalog = await frozenCatalog(db, catalogOf(context))
   const node = catalog.byCode.get(leafCode)
   if (!node || !node.leaf) throw Errors.notFound(t(`The catalog has no leaf ${leafCode}.`, `Bộ tiêu chí không có tiêu chí ${leafCode}.`))
