@@ -69,7 +69,8 @@ router.beforeEach(async (to) => {
   }
   const session = useSession()
   const user = await session.restore()
-  if (to.meta.public) return user && to.name === 'login' ? landingOf[user.role] : true
+  // The login page while logged in: the landing page instead, except on the way out (logging out leaves the screen first).
+  if (to.meta.public) return user && to.name === 'login' && to.query.out === undefined ? landingOf[user.role] : true
   if (!user) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   // A temporary password (set by an admin) is changed before anything else; the server refuses the rest meanwhile.
   if (user.mustChangePassword && to.name !== 'change-password') {

@@ -200,6 +200,16 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('"Lưu ngay" took the officer to the refused leaf', async () => await officer.evaluate('document.activeElement?.closest("[data-leaf-code]")?.dataset.leafCode') === '1.2.2')
     await answerLeaf(officer, '1.2.2', 0.5)
     await waitSaved(officer)
+    // What the form cannot read is said at once in its own words, and nothing is sent: text, and "1.000" (a thousand?).
+    const sentBefore = saves.length
+    const box = leafOf(officer, '1.2.2').locator('input.leaf-number')
+    await box.fill('abc')
+    await leafOf(officer, '1.2.2').getByRole('alert').filter({ hasText: 'Nhập một số, ví dụ 0,75.' }).waitFor()
+    await box.fill('1.000')
+    await leafOf(officer, '1.2.2').getByRole('alert').filter({ hasText: 'Chưa rõ “1.000” là số nào' }).waitFor()
+    assert(saves.length === sentBefore, 'an unreadable number was sent')
+    await box.fill('0,5')
+    await waitSaved(officer)
 
     // One changed leaf at a time, for the save's own timing.
     const before = saves.length
@@ -357,6 +367,22 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await second.unroute(/\/self-assessment$/)
     const after = await other.state()
     assert(after.leaves.find((item) => item.code === '1.3.1')?.input?.value === 0.5, 'leaving lost the typed value')
+
+    // Logging out is a way out too: the screen asks first, while the session still holds; saved, then logged out.
+    await openSelfAssessment(second, other.roundTitle)
+    await second.locator('[data-leaf-code="1.3.1"] .leaf-input').waitFor()
+    const releaseAgain = await holdSaves(second, /\/self-assessment$/)
+    await answerLeaf(second, '1.3.1', 0.75)
+    await second.getByRole('button', { name: 'Đăng xuất' }).click()
+    await leaving.waitFor()
+    await leaving.getByRole('button', { name: 'Ở lại' }).click()
+    assert(await second.getByRole('button', { name: 'Đăng xuất' }).isVisible(), 'staying logged out anyway')
+    await second.getByRole('button', { name: 'Đăng xuất' }).click()
+    await leaving.getByRole('button', { name: 'Lưu rồi rời trang' }).click()
+    releaseAgain()
+    await second.getByRole('button', { name: 'Đăng nhập' }).waitFor()
+    await second.unroute(/\/self-assessment$/)
+    assert((await other.state()).leaves.find((item) => item.code === '1.3.1')?.input?.value === 0.75, 'logging out lost the typed value')
 
     // Closing the tab with a value not yet saved asks the browser's own question; staying keeps the value.
     await first.reload()
