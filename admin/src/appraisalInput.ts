@@ -19,6 +19,26 @@ export function sameInput (a: LeafInputValue | null | undefined, b: LeafInputVal
   return inputKey(a) === inputKey(b)
 }
 
+/** "1.000": a thousand to a Vietnamese reader (the point groups thousands), one to a computer. Neither is guessed. */
+export const AMBIGUOUS_THOUSANDS = /^[1-9]\d{0,2}(\.\d{3})+$/
+
+/**
+ * A typed number the form cannot read (the box passes its text on as typed): not a number at all, or one written with
+ * a point between groups of three digits. Officers and appraisers get the same words, before anything is sent.
+ */
+export function unreadableNumber (input: LeafInputValue | null | undefined): string | null {
+  if (input === null || input === undefined) return null
+  for (const [key, example] of [['value', '0,75'], ['measurement', '92,5']] as const) {
+    const value = input[key] as unknown
+    if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) continue
+    if (typeof value === 'string' && AMBIGUOUS_THOUSANDS.test(value)) {
+      return `Chưa rõ “${value}” là số nào: phần thập phân viết sau dấu phẩy (ví dụ ${example}), số nguyên viết liền không có dấu chấm.`
+    }
+    return `Nhập một số, ví dụ ${example}.`
+  }
+  return null
+}
+
 /**
  * What is wrong with a typed number before any reason is asked for: a score above the leaf's maximum, below 0 or off
  * its step, a measurement outside its input range, or not a number at all (null: nothing the form can tell). The
@@ -26,16 +46,15 @@ export function sameInput (a: LeafInputValue | null | undefined, b: LeafInputVal
  */
 export function inputProblem (scoring: Scoring, maxPoints: number, input: LeafInputValue | null): string | null {
   if (input === null) return null
-  const notNumber = (value: unknown) => typeof value !== 'number' || !Number.isFinite(value)
+  const unreadable = unreadableNumber(input)
+  if (unreadable !== null) return unreadable
   if (scoring?.method === 'range' && input.value !== undefined) {
-    if (notNumber(input.value)) return 'Nhập một số, ví dụ 0,75.'
     const { step } = scoring as RangeScoring
     if (input.value < 0 || input.value > maxPoints) return `Điểm phải từ 0 đến ${formatPoints(maxPoints)}.`
     // In thousandths, as scores are kept, so 0.1 + 0.2 style remainders never count.
     if (step > 0 && Math.round(input.value * 1000) % Math.round(step * 1000) !== 0) return `Điểm phải theo bước ${formatPoints(step)} (ví dụ ${formatPoints(step)}, ${formatPoints(step * 2)}).`
   }
   if (scoring?.method === 'bands' && input.measurement !== undefined) {
-    if (notNumber(input.measurement)) return 'Nhập một số, ví dụ 92,5.'
     const { min, max, unit, label } = (scoring as BandsScoring).input
     if (input.measurement < min || input.measurement > max) return `${label} phải từ ${formatPoints(min)} đến ${formatPoints(max)}${unit ? ` ${unit}` : ''}.`
   }

@@ -6,7 +6,7 @@ import { computed, reactive, ref, shallowRef, watch, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError, entryProblemMessage, errorMessage, unsavedMessage, NetworkError, UserMessage } from '../api/problem'
 import type { EntryProblem, SavedSelfAssessment, SelfAssessment, SelfAssessmentChange, SelfAssessmentLeaf } from '../api/types'
-import { sameInput } from '../appraisalInput'
+import { sameInput, unreadableNumber } from '../appraisalInput'
 import type { LeafInputValue } from '../components/LeafScoreInput.vue'
 import { readKept, writeKept } from '../keptDrafts'
 
@@ -155,6 +155,13 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
   function edit (leafCode: string, change: { input?: LeafInputValue | null, explanation?: string }): void {
     const draft: LeafDraft = { ...drafts.get(leafCode), ...change, revision: ++revision }
     drafts.set(leafCode, draft)
+    // A number the form cannot read is not sent: it waits for a new value, said in the form's words.
+    const unreadable = unreadableNumber(draft.input)
+    if (unreadable !== null) {
+      refused.set(leafCode, draft.revision)
+      saveStates.set(leafCode, { status: 'failed', message: unreadable })
+      return
+    }
     saveStates.set(leafCode, { status: 'unsaved' })
     schedule()
   }
