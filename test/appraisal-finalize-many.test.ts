@@ -46,7 +46,8 @@ t.test('the complete units are finalized, the others refused one by one with why
   t.same(bulk.json().refused.map((line: { unitId: string, code: string }) => [line.unitId, line.code]), [
     [incomplete, 'APPRAISAL_INCOMPLETE'], [untouched, 'APPRAISAL_INCOMPLETE'], [stranger, 'NOT_FOUND']
   ])
-  t.match(bulk.json().refused[0], { unit: { code: 'SO-TC', name: String }, detail: /\(SO-TC\) cannot be finalized: 1 leaf\(s\) without an appraised score/ })
+  t.match(bulk.json().refused[0], { unit: { code: 'SO-TC', name: String }, detail: /\(SO-TC\) cannot be finalized: 1 leaf\(s\) without an appraised score\.$/ })
+  t.notMatch(bulk.json().refused[0].detail, /\b0 /, 'only what is in the way is named, no "0 requests not closed"')
   t.equal(bulk.json().refused[2].unit, null)
 
   const progress = (await inject(admin, 'GET', `/rounds/${roundId}/progress`)).json()

@@ -109,7 +109,7 @@ export function notificationText (kind: NotificationKind, facts: NotificationFac
         body: `${unitName(facts)} chưa nộp bản tự đánh giá của ${round}.${deadlineLine(facts)}`
       }
     case 'self_assessment_submitted':
-      return { title: `${unitName(facts)} đã nộp bản tự đánh giá`, body: `${unitName(facts)} đã nộp bản tự đánh giá của ${round}; có thể bắt đầu thẩm định.` }
+      return { title: `${unitName(facts)} đã nộp bản tự đánh giá`, body: `${unitName(facts)} đã nộp bản tự đánh giá của ${round}. Tổ thẩm định xem được bản đã nộp từ bây giờ; việc chấm điểm thẩm định mở khi kỳ chuyển sang giai đoạn thẩm định.` }
     case 'supplement_requested':
       return {
         title: `Yêu cầu bổ sung tài liệu${leaves}`,

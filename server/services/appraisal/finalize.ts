@@ -12,7 +12,7 @@ import { emitWebhook } from '../webhooks/events.js'
 import { frozenCatalog } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
 import { statusName } from '../../messages/problems.js'
-import { text as t, type Text } from '../../messages/text.js'
+import { joinTexts, text as t, type Text } from '../../messages/text.js'
 import { fieldProblem } from '../../messages/validation.js'
 import { type UnitRef, assertRoundExists, catalogOf, loadAppraisalContext } from './context.js'
 import { type AppraisalState, appraisedEntries, pendingRequests, selfEntries, selfValue, stateOf } from './read.js'
@@ -51,9 +51,13 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
       const count = (code: string) => problems.filter((p) => p.code === code).length
       const requests = count('request_open') + count('request_answered')
       const unit = `${context.unit.name} (${context.unit.code})`
-      throw Errors.appraisalIncomplete(t(`The appraisal of ${unit} cannot be finalized: ${count('unappraised')} leaf(s) without an appraised score, ` +
-        `${count('reason_missing')} differing score(s) without a reason, ${requests} supplement request(s) not closed.`,
-      `Chưa thể chốt kết quả thẩm định của ${unit}: ${count('unappraised')} tiêu chí chưa có điểm thẩm định, ${count('reason_missing')} điểm khác tự đánh giá chưa ghi lý do, ${requests} yêu cầu bổ sung chưa đóng.`), { errors: problems })
+      // Only what is in the way is named: "0 leaves without a score" is no reason.
+      const reasons = ([
+        [count('unappraised'), (n: number) => t(`${n} leaf(s) without an appraised score`, `${n} tiêu chí chưa có điểm thẩm định`)],
+        [count('reason_missing'), (n: number) => t(`${n} differing score(s) without a reason`, `${n} điểm khác tự đánh giá chưa ghi lý do`)],
+        [requests, (n: number) => t(`${n} supplement request(s) not closed`, `${n} yêu cầu bổ sung chưa đóng`)]
+      ] as const).filter(([n]) => n > 0).map(([n, say]) => say(n))
+      throw Errors.appraisalIncomplete(joinTexts([t(`The appraisal of ${unit} cannot be finalized: `, `Chưa thể chốt kết quả thẩm định của ${unit}: `), joinTexts(reasons, ', '), t('.', '.')], ''), { errors: problems })
     }
     await tx.update(appraisalsTable)
       .set({ status: 'finalized', finalizedAt: sql`now()`, finalizedBy: actor.principal?.kind === 'user' ? actor.principal.id : null, version: sql`${appraisalsTable.version} + 1`, updatedAt: sql`now()` })
