@@ -43,8 +43,11 @@ export function deskRowOf (progress: UnitProgress, fieldCode: string): DeskRow {
   const appraised = fields.reduce((sum, field) => sum + field.appraised, 0)
   const finalized = progress.appraisal.status === 'finalized'
   const states = new Set<DeskState>()
+  // Every leaf scored is not done while a supplement request waits (on the unit, or on the appraiser): finalizing
+  // would be refused, and the progress screen says "Đang thẩm định" too.
+  const waiting = progress.openRequests + progress.answeredRequests > 0
   if (finalized) states.add('finalized')
-  else if (appraised < leaves) states.add('todo')
+  else if (appraised < leaves || waiting) states.add('todo')
   else states.add('done')
   if (progress.answeredRequests > 0) states.add('answered')
   if (progress.openRequests > 0) states.add('open')
