@@ -12,6 +12,8 @@ t.test('the rule itself: length, the username, the current password, and guessab
   }
   t.match(passwordWeakness('12345678', { username: 'x' })?.vi, /ít nhất 10 ký tự/)
   t.match(passwordWeakness('12345678', { username: 'x' })?.en, /at least 10 characters/)
+  t.match(passwordWeakness('          Xy7#kq  ', { username: 'x' })?.vi, /ít nhất 10 ký tự, không tính khoảng trắng ở đầu và cuối/, 'padding spaces do not make a password long')
+  t.match(passwordWeakness('            ', { username: 'x' })?.vi, /ít nhất 10 ký tự/, 'nor do spaces alone')
   t.match(passwordWeakness('Chuyenvien-2026!', { username: 'chuyenvien' })?.vi, /tên đăng nhập/)
   t.match(passwordWeakness('Hoa-sen-no-muon-2026', { username: 'x', current: 'Hoa-sen-no-muon-2026' })?.vi, /khác mật khẩu hiện tại/)
   t.equal(passwordWeakness('Hoa-sen-no-muon-2026', { username: 'chuyenvien' }), null)

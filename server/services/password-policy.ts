@@ -1,6 +1,6 @@
-// The rule for passwords people choose (new accounts, resets, changes): at least 10 characters, not the username, not
-// the current password, and hard to guess by a maintained estimator (zxcvbn-ts with its common-password dictionaries,
-// minimum score 3 of 4). Refusals say why (in Vietnamese or English). Passwords an operator sets at start (ADMIN_PASSWORD,
+// The rule for passwords people choose (new accounts, resets, changes): at least 10 characters (spaces padding either
+// end not counted), not the username, not the current password, and hard to guess by a maintained estimator (zxcvbn-ts
+// with its common-password dictionaries, minimum score 3 of 4). Refusals say why (in Vietnamese or English). Passwords an operator sets at start (ADMIN_PASSWORD,
 // DEMO_PASSWORD) are the operator's: a weak one is only warned about.
 import { createRequire } from 'node:module'
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
@@ -36,8 +36,11 @@ export interface PasswordContext {
 
 /** Why the password is refused, in both languages; null when it is acceptable. */
 export function passwordWeakness (password: string, context: PasswordContext): Text | null {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return new Text(`The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`)
-  if (password.trim() === '') return new Text('The password must not be only spaces.', 'Mật khẩu không được chỉ gồm khoảng trắng.')
+  // Spaces inside a phrase count; spaces padding it at either end do not ("          Xy7#kq  " is six characters).
+  if ([...password.trim()].length < MIN_PASSWORD_LENGTH) {
+    return new Text(`The password must have at least ${MIN_PASSWORD_LENGTH} characters, not counting spaces at its start or end.`,
+      `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự, không tính khoảng trắng ở đầu và cuối.`)
+  }
   const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().replace(/[^a-z0-9]/g, '')
   if (fold(password) === fold(context.username) || password.toLowerCase().includes(context.username.toLowerCase())) {
     return new Text('The password must not be or contain the username.', 'Mật khẩu không được trùng hoặc chứa tên đăng nhập.')
