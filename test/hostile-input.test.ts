@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
+import { loginAs } from './helpers/auth.js'
 import { openRoundForOfficer } from './helpers/rounds.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
@@ -55,4 +56,24 @@ t.test('hostile values are refused at the schema with a 4xx problem, and nothing
     t.match(String(response.headers['content-type']), /application\/problem\+json/, name)
   }
   t.same(await counts(app), before, 'nothing was written, not even an audit row')
+})
+
+t.test('names read as they are: a right-to-left override, a control character or a line break in a name is refused, naming the field; Vietnamese names pass', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const before = await counts(app)
+  const attempts = [
+    { url: '/units', method: 'POST' as const, payload: { code: 'XSS-1', name: '\u202Eevil.exe', unitType: 'department' }, pointer: '/name' },
+    { url: '/units', method: 'POST' as const, payload: { code: 'XSS-2', name: 'Sở Tư pháp', shortName: 'STP\u0007', unitType: 'department' }, pointer: '/shortName' },
+    { url: '/users', method: 'POST' as const, payload: { username: 'bidi.user', displayName: 'Nguyễn\u2066 Văn A', role: 'viewer', password: 'Ba con voi xanh 2026' }, pointer: '/displayName' },
+    { url: '/rounds', method: 'POST' as const, payload: { code: 'R-1', title: 'Kỳ 2027\nthứ hai', year: 2027 }, pointer: '/title' }
+  ]
+  for (const attempt of attempts) {
+    const response = await app.inject({ method: attempt.method, url: attempt.url, headers: { ...admin.headers, 'accept-language': 'vi' }, payload: attempt.payload })
+    t.equal(response.statusCode, 400, `${attempt.url} ${attempt.pointer}`)
+    t.match(response.json().errors, [{ pointer: attempt.pointer, keyword: 'pattern', message: /ký tự hoặc dạng không được phép/ }])
+  }
+  t.same(await counts(app), before, 'nothing was written')
+  const fine = await app.inject({ method: 'POST', url: '/units', headers: admin.headers, payload: { code: 'SO-TEST', name: 'Sở Văn hóa, Thể thao và Du lịch (thử)', shortName: 'Sở VHTTDL', unitType: 'department' } })
+  t.equal(fine.statusCode, 201, 'a Vietnamese name with diacritics and punctuation passes')
 })

@@ -1,6 +1,6 @@
 // Contract of users, login, API keys and the audit log.
 import { Type } from 'typebox'
-import { page, ref, registerShared } from './common.js'
+import { nameText, page, ref, registerShared } from './common.js'
 import { roles, scopes } from '../domain/roles.js'
 
 const role = Type.Enum([...roles])
@@ -32,7 +32,7 @@ const mustChangePassword = Type.Optional(Type.Boolean({
 
 export const CreateUserSchema = Type.Object({
   username,
-  displayName: Type.String({ minLength: 1, maxLength: 200 }),
+  displayName: nameText({ maxLength: 200 }),
   email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()])),
   role,
   unitId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
@@ -41,7 +41,7 @@ export const CreateUserSchema = Type.Object({
 }, { $id: 'CreateUser', additionalProperties: false })
 
 export const UpdateUserSchema = Type.Object({
-  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  displayName: Type.Optional(nameText({ maxLength: 200 })),
   email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()])),
   role: Type.Optional(role),
   unitId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),

@@ -1,7 +1,7 @@
 // Contract of criteria catalogs: the par-catalog/1 interchange document, the stored tree with ids and lineage, and node edits.
 import { Type, type Static } from 'typebox'
 import type { CatalogNode as DocumentNode } from '../domain/catalog.js'
-import { page, ref, registerShared } from './common.js'
+import { nameText, page, ref, registerShared } from './common.js'
 
 const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$'
 
@@ -10,7 +10,8 @@ export const catalogCode = Type.String({ minLength: 1, maxLength: 64, pattern: C
 export const nodeCode = Type.String({ minLength: 1, maxLength: 40, pattern: CODE_PATTERN, description: 'Stable code of the node, unique in its catalog, e.g. 1.2.3' })
 const year = Type.Integer({ minimum: 2000, maximum: 2100 })
 const unitType = Type.String({ minLength: 1, maxLength: 64, description: 'Code of a unit type, e.g. department or district' })
-const title = Type.String({ minLength: 1, maxLength: 1000 })
+// A blank title is said by the catalog's own check (rule blank), with its node code.
+const title = nameText({ maxLength: 1000, blankChecked: true })
 const nodeKind = Type.Enum(['field', 'criterion', 'subcriterion'], { description: 'field at the top level, criterion below a field, subcriterion deeper' })
 const evidence = Type.Enum(['required', 'optional', 'none'], { description: 'Whether the unit must attach evidence documents; absent or null means optional' })
 const ranking = Type.Enum(['dense', 'competition'], { description: 'dense: 5, 5, 6 (default); competition: 5, 5, 7' })

@@ -58,6 +58,18 @@ export function problems (...statuses: number[]): Record<number, ReturnType<type
   return out
 }
 
+/** Control and bidirectional-override characters: a name holding one reads other than it is (U+202E turns the text after it around) or breaks a line. */
+const HIDDEN_CHARACTERS = '\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069'
+
+/**
+ * A name people type and others read (a unit's, an account's, a round's or a catalog's title): at least one visible
+ * character and no control or bidirectional-override characters.
+ */
+export function nameText ({ blankChecked = false, ...options }: { maxLength: number, description?: string, /** The service says a blank one is blank itself. */ blankChecked?: boolean }) {
+  const visible = blankChecked ? '' : `[^${HIDDEN_CHARACTERS}\\s]`
+  return Type.String({ minLength: 1, ...options, pattern: `^[^${HIDDEN_CHARACTERS}]*${visible}[^${HIDDEN_CHARACTERS}]*$` })
+}
+
 export const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   offset: Type.Integer({ minimum: 0, default: 0 })

@@ -1,6 +1,6 @@
 // Contract of assessment rounds (kỳ đánh giá) and of each unit's self-assessment (tự đánh giá).
 import { Type } from 'typebox'
-import { page, ref, registerShared } from './common.js'
+import { nameText, page, ref, registerShared } from './common.js'
 import { roundStatuses } from '../domain/lifecycle.js'
 
 export const RoundStatusSchema = Type.Enum([...roundStatuses], {
@@ -19,7 +19,7 @@ const deadlineFields = {
 }
 
 const roundCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$', description: 'Stable code, e.g. 2020' })
-const roundTitle = Type.String({ minLength: 1, maxLength: 300 })
+const roundTitle = nameText({ maxLength: 300 })
 const roundYear = Type.Integer({ minimum: 2000, maximum: 2100 })
 
 export const CreateRoundSchema = Type.Object({

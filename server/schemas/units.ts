@@ -1,6 +1,6 @@
 // Contract of unit types, units and the par-units/1 import document.
 import { Type } from 'typebox'
-import { page, registerShared } from './common.js'
+import { nameText, page, registerShared } from './common.js'
 
 export const UNIT_CODE_PATTERN = '^[A-Z0-9][A-Z0-9-]*$'
 export const UNIT_TYPE_CODE_PATTERN = '^[a-z][a-z0-9_]*$'
@@ -8,9 +8,9 @@ export const UNIT_TYPE_CODE_PATTERN = '^[a-z][a-z0-9_]*$'
 const unitCode = Type.String({ pattern: UNIT_CODE_PATTERN, maxLength: 64, description: 'Stable code in capitals, digits and hyphens, e.g. SO-TTTT' })
 const unitTypeCode = Type.String({ pattern: UNIT_TYPE_CODE_PATTERN, maxLength: 64, description: 'Code of a unit type, e.g. department' })
 // Names must contain something other than spaces; surrounding spaces are trimmed when stored.
-const unitName = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S', description: 'Official name' })
-const shortName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' })
-const aliases = Type.Array(Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }), {
+const unitName = nameText({ maxLength: 300, description: 'Official name' })
+const shortName = nameText({ maxLength: 100 })
+const aliases = Type.Array(nameText({ maxLength: 300 }), {
   maxItems: 50,
   description: 'Other spellings of the name (as used in reports); search finds the unit by each of them'
 })
@@ -22,7 +22,7 @@ export const UnitTypeSchema = Type.Object({
 
 export const CreateUnitTypeSchema = Type.Object({
   code: unitTypeCode,
-  name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
+  name: nameText({ maxLength: 200 })
 }, { $id: 'CreateUnitType', additionalProperties: false })
 
 export const RenameUnitTypeSchema = Type.Object({
