@@ -77,3 +77,15 @@ t.test('names read as they are: a right-to-left override, a control character or
   const fine = await app.inject({ method: 'POST', url: '/units', headers: admin.headers, payload: { code: 'SO-TEST', name: 'Sở Văn hóa, Thể thao và Du lịch (thử)', shortName: 'Sở VHTTDL', unitType: 'department' } })
   t.equal(fine.statusCode, 201, 'a Vietnamese name with diacritics and punctuation passes')
 })
+
+t.test('a query value far past any code is refused by its length, not repeated back in the answer', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = await loginAs(app, 'admin')
+  const long = 'x'.repeat(5000)
+  for (const url of [`/catalogs?unitType=${long}`, `/catalogs?code=${long}`, `/rounds/00000000-0000-4000-8000-000000000000/results?unitType=${long}`]) {
+    const response = await app.inject({ method: 'GET', url, headers: admin.headers })
+    t.equal(response.statusCode, 400, url.slice(0, 40))
+    t.match(response.json().errors, [{ keyword: 'maxLength', params: { limit: 64 } }])
+    t.ok(response.body.length < 2000, 'the value is not echoed')
+  }
+})

@@ -54,9 +54,9 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['catalogs'],
       querystring: Type.Intersect([PageQuery, Type.Object({
         year: Type.Optional(Type.Integer()),
-        unitType: Type.Optional(Type.String()),
+        unitType: Type.Optional(Type.String({ maxLength: 64 })),
         status: Type.Optional(Type.Enum(['draft', 'published'])),
-        code: Type.Optional(Type.String())
+        code: Type.Optional(Type.String({ maxLength: 64 }))
       })]),
       response: { 200: ref(CatalogPageSchema), ...problems(400, 401, 403) }
     }

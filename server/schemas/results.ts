@@ -184,7 +184,7 @@ export const ResultVersionSummarySchema = Type.Object({
 }, { $id: 'ResultVersionSummary' })
 
 export const PublishResultsSchema = Type.Object({
-  unitType: Type.String({ minLength: 1 }),
+  unitType: Type.String({ minLength: 1, maxLength: 64 }),
   reason: Type.Optional(nullable(Type.String({ maxLength: 2000, description: 'Required for every version after the first' })))
 }, { $id: 'PublishResults', additionalProperties: false, examples: [{ unitType: 'department' }, { unitType: 'department', reason: 'Sửa điểm tiêu chí 1.1.2 của Sở Tư pháp theo kết luận của Hội đồng thẩm định' }] })
 
@@ -313,7 +313,10 @@ export const HistoricalUnitSchema = Type.Object({
 
 // ---- parameters ----
 
-export const UnitTypeQuery = Type.Object({ unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }) })
+/** The unit type a list is of, by its code (as long as a code can be: a longer value names none). */
+const unitTypeCode = Type.String({ minLength: 1, maxLength: 64, description: 'Unit type code, e.g. department', examples: ['department'] })
+
+export const UnitTypeQuery = Type.Object({ unitType: unitTypeCode })
 
 const pageOfUnits = unitPageQuery('rank order')
 
@@ -324,7 +327,7 @@ export const VersionPageQuery = Type.Object({
 })
 
 export const ResultsQuery = Type.Object({
-  unitType: Type.String({ minLength: 1, description: 'Unit type code, e.g. department', examples: ['department'] }),
+  unitType: unitTypeCode,
   ...pageOfUnits,
   compareTo: Type.Optional(Type.String({ format: 'uuid', description: 'Round to compare with (its published results, imported historical results, or else computed now: provisional); default: the round of the previous year whose results for this unit type are published or imported, never one still under way' }))
 })
