@@ -153,6 +153,32 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await fitsPhone(page, 'the desk')
   })
 
+  await check('while units still self-assess, the desk opens only the units that have submitted, and a unit\'s next and previous step through those alone', async () => {
+    assert(page, 'no appraiser tab')
+    const select = page.getByLabel('Kỳ đánh giá', { exact: true })
+    const open = await select.locator('option').filter({ hasText: 'Đang tự đánh giá' }).first().getAttribute('value')
+    assert(open, 'the demo round in self-assessment is not offered')
+    await select.selectOption(open)
+    await page.getByTestId('desk-not-yet').waitFor()
+    const rows = page.locator('[data-testid="desk-table"] tbody tr')
+    await waitUntil('the round\'s units are listed', async () => await rows.count() > 3)
+    const texts = await rows.allInnerTexts()
+    const linked = await rows.evaluateAll((items) => items.map((row) => row.querySelector('a.unit-link') !== null))
+    assert(texts.some((text) => text.includes('Đã nộp')) && texts.some((text) => !text.includes('Đã nộp')), 'the demo round has no mix of submitted and unsubmitted units')
+    texts.forEach((text, index) => assert(linked[index] === text.includes('Đã nộp'), `the row "${text.split('\n')[0]}" is ${linked[index] ? '' : 'not '}a link`))
+    const submitted = texts.filter((text) => text.includes('Đã nộp')).map((text) => text.split('\n')[0]?.trim())
+    await rows.locator('a.unit-link').first().click()
+    await page.getByTestId('read-only').waitFor()
+    const next = page.getByTestId('unit-next')
+    if (await next.count() > 0) {
+      const nextName = (await next.innerText()).replace(/\s*›$/, '')
+      assert(submitted.includes(nextName), `the next unit "${nextName}" has not submitted`)
+    }
+    await page.goBack()
+    await select.selectOption(roundId)
+    await waitUntil('the test round\'s three units are back', async () => await rows.count() === 3)
+  })
+
   await check('the desk filters by state, unit type and name, and keeps the filters in the address', async () => {
     assert(page, 'no appraiser tab')
     const rows = page.locator('[data-testid="desk-table"] tbody tr')

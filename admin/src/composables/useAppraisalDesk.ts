@@ -92,6 +92,14 @@ export function deskLocation () {
 
 export type DeskUnit = UnitProgress['unit']
 
+/**
+ * Whether this user may open a unit's appraisal: an appraiser reads a unit's self-assessment once it is submitted, or
+ * once self-assessment is over for the round (the server's rule, appraisersSeeSelfAssessment); admins and viewers always.
+ */
+export function opensUnit (role: string | undefined, roundStatus: string | undefined, selfStatus: string): boolean {
+  return role !== 'appraiser' || selfStatus === 'submitted' || (roundStatus !== 'draft' && roundStatus !== 'self_assessment')
+}
+
 /** The units the desk last listed (after its filters), in its order: a unit's screen steps through the same list. */
 let lastDeskList: { roundId: string, units: readonly DeskUnit[] } | null = null
 
@@ -117,12 +125,13 @@ export function deskNeighbours (roundId: string, unitId: string): Neighbours | n
  * A unit's appraisal screen's previous and next unit: those of the list the desk showed (its filters applied), else
  * the round's units of the same type, read once per round and type and only when the unit was not opened from the desk.
  */
-export function useUnitNeighbours (roundId: Ref<string>, unitId: Ref<string>, unitType: () => string | undefined) {
+export function useUnitNeighbours (roundId: Ref<string>, unitId: Ref<string>, unitType: () => string | undefined, opens: (row: UnitProgress) => boolean = () => true) {
   const siblings = useLoader<DeskUnit[]>(async () => {
     const type = unitType()
     if (type === undefined) return []
     const rows = await call(client.GET('/rounds/{id}/progress', { params: { path: { id: roundId.value }, query: { unitType: type } } }))
-    return rows.map((row) => row.unit)
+    // Only the units this user may open: stepping to one would only say it cannot be read yet.
+    return rows.filter((row) => row.unit.id === unitId.value || opens(row)).map((row) => row.unit)
   })
   const fromDesk = computed(() => deskNeighbours(roundId.value, unitId.value))
   const neighbours = computed<Neighbours>(() => fromDesk.value ?? neighboursIn(siblings.data.value ?? [], unitId.value) ?? { position: 0, total: 0 })
