@@ -295,6 +295,21 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
   t.equal(outsider.json().code, 'NOT_ASSIGNED')
 })
 
+t.test('a multipart body cut off before its closing boundary is 400 BAD_REQUEST and leaves no file', async (t) => {
+  const { app, officer, unit, root, stored } = await setup(t)
+  const response = await app.inject({
+    method: 'POST',
+    url: `${unit.url}?leafCode=1.1.1`,
+    headers: { ...officer.headers, 'content-type': 'multipart/form-data; boundary=XB' },
+    payload: '--XB\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4\n'
+  })
+  t.equal(response.statusCode, 400, response.body)
+  t.match(response.headers['content-type'], /application\/problem\+json/)
+  t.match(response.json(), { code: 'BAD_REQUEST', detail: /multipart\/form-data/ })
+  t.same(await stored(), { rows: 0, files: 0 })
+  t.same(listFiles(root), [], 'no temporary file either')
+})
+
 t.test('the evidence-cleanup job removes files attached to no leaf past the grace period, with an audit row, keeping shared bytes', async (t) => {
   const { app, admin, unit, stored } = await setup(t, { JOBS_ENABLED: true, JOBS_SCHEDULE: false, EVIDENCE_UNATTACHED_GRACE_HOURS: 2 })
   const shared = Buffer.concat([samples.pdf(), randomBytes(300)])

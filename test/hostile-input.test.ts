@@ -48,6 +48,7 @@ t.test('hostile values are refused at the schema with a 4xx problem, and nothing
   for (const [name, contentType, body] of [
     ['multipart without a boundary', 'multipart/form-data', 'abc'],
     ['multipart with a boundary never met', 'multipart/form-data; boundary=xyz', 'not multipart at all'],
+    ['multipart cut off before its closing boundary', 'multipart/form-data; boundary=XB', '--XB\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4\n'],
     ['not multipart', 'application/octet-stream', '%PDF-1.4'],
     ['JSON instead of a file', 'application/json', '{"file":"x"}']
   ] as const) {

@@ -2,7 +2,7 @@
 import multipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { Errors } from '../errors.js'
+import { AppError, Errors } from '../errors.js'
 import { actorOf } from '../plugins/auth.js'
 import { problems, ref } from '../schemas/common.js'
 import {
@@ -36,17 +36,19 @@ const editableNote = 'Only while the leaves concerned are editable, as for a sav
 type Parts = AsyncIterator<Multipart>
 
 /**
- * The next file part of the body (fields before it are skipped), or null at its end. busboy's own refusals of a
- * malformed body (no boundary, a boundary never met) are the client's: 400.
+ * busboy's refusal of a malformed body (no boundary, a boundary never met, a body cut off before its closing boundary)
+ * is the client's: 400. Its errors carry no code, only these messages.
  */
+function malformedBody (error: unknown): AppError | undefined {
+  if (!(error instanceof Error) || error instanceof AppError || (error as { statusCode?: number }).statusCode) return undefined
+  if (!/boundary|multipart|unexpected end of form/i.test(error.message)) return undefined
+  return Errors.badRequest(t(`The body is not a valid multipart/form-data message: ${error.message}.`, 'Nội dung gửi lên không phải thông điệp multipart/form-data hợp lệ.'))
+}
+
+/** The next file part of the body (fields before it are skipped), or null at its end. */
 async function nextFile (parts: Parts): Promise<MultipartFile | null> {
   for (;;) {
-    const next = await parts.next().catch((error: unknown) => {
-      if (error instanceof Error && !(error as { statusCode?: number }).statusCode && /boundary|multipart|unexpected end of form/i.test(error.message)) {
-        throw Errors.badRequest(t(`The body is not a valid multipart/form-data message: ${error.message}.`, 'Nội dung gửi lên không phải thông điệp multipart/form-data hợp lệ.'))
-      }
-      throw error
-    })
+    const next = await parts.next().catch((error: unknown) => { throw malformedBody(error) ?? error })
     if (next.done === true) return null
     if (next.value.type === 'file') return next.value
   }
@@ -76,9 +78,10 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
       response: { 201: ref(EvidenceFileSchema), ...problems(400, 401, 403, 404, 409, 413, 415, 422) }
     }
   }, async (request, reply) => {
+    let part: MultipartFile | null = null
     try {
       const parts = request.parts()[Symbol.asyncIterator]()
-      const part = await nextFile(parts)
+      part = await nextFile(parts)
       if (!part) throw Errors.badRequest(t('Send the file as a multipart/form-data part named "file".', 'Hãy gửi tệp trong phần multipart/form-data tên "file".'))
       if (part.fieldname !== 'file') {
         part.file.resume()
@@ -102,7 +105,8 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
     } catch (error) {
       // Nothing reads the rest of a refused upload's body: close the connection after answering, or the client waits on it.
       reply.header('connection', 'close')
-      throw error
+      // A body cut off inside the file part fails the part's stream (and so the store) with busboy's error.
+      throw (part?.file.errored === error ? malformedBody(error) : undefined) ?? error
     }
   })
 
