@@ -8,7 +8,7 @@ import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs, type LoggedIn } from './helpers/auth.js'
 import { openRoundForOfficer, maxInput } from './helpers/rounds.js'
-import { listFiles, samples, temporaryDirectory } from './storage/samples.js'
+import { contentTypesXml, listFiles, samples, temporaryDirectory, zip } from './storage/samples.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 type Test = Parameters<typeof buildTestApp>[0]
@@ -308,6 +308,41 @@ t.test('a multipart body cut off before its closing boundary is 400 BAD_REQUEST 
   t.match(response.json(), { code: 'BAD_REQUEST', detail: /multipart\/form-data/ })
   t.same(await stored(), { rows: 0, files: 0 })
   t.same(listFiles(root), [], 'no temporary file either')
+})
+
+t.test('a refused file type is described in the language of the answer: Vietnamese wholly in Vietnamese, English in English', async (t) => {
+  const { app, officer, unit, stored } = await setup(t)
+  const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>')
+  const cases = [
+    { language: 'vi', detail: 'Nội dung tệp không thuộc định dạng tài liệu kiểm chứng được chấp nhận (PDF, JPEG, PNG, Word, Excel, PowerPoint hoặc OpenDocument); tệp có vẻ là trang HTML, ảnh SVG hoặc tài liệu XML', reason: 'trang HTML, ảnh SVG hoặc tài liệu XML' },
+    { language: 'en', detail: 'The file content is not an accepted evidence format (PDF, JPEG, PNG, Word, Excel, PowerPoint or OpenDocument): it looks like an HTML, SVG or XML document', reason: 'an HTML, SVG or XML document' }
+  ]
+  for (const { language, detail, reason } of cases) {
+    const boundary = `par-${language}`
+    const response = await app.inject({
+      method: 'POST',
+      url: unit.url,
+      headers: { ...officer.headers, 'accept-language': language, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat([multipartHead(boundary, 'trang.pdf'), html, Buffer.from(`\r\n--${boundary}--\r\n`)])
+    })
+    t.equal(response.statusCode, 415)
+    t.match(response.json(), { code: 'UNSUPPORTED_MEDIA_TYPE', detail, reason }, language)
+  }
+  // A document with macros: the other refusals are said in Vietnamese too.
+  const docm = zip([
+    { name: '[Content_Types].xml', data: contentTypesXml([{ part: 'word/vbaProject.bin', contentType: 'application/vnd.ms-office.vbaProject' }]), deflate: true },
+    { name: 'word/document.xml', data: '<document/>', deflate: true },
+    { name: 'word/vbaProject.bin', data: Buffer.alloc(100, 1) }
+  ])
+  const macro = await app.inject({
+    method: 'POST',
+    url: unit.url,
+    headers: { ...officer.headers, 'accept-language': 'vi', 'content-type': 'multipart/form-data; boundary=par-macro' },
+    payload: Buffer.concat([multipartHead('par-macro', 'macro.docx'), docm, Buffer.from('\r\n--par-macro--\r\n')])
+  })
+  t.equal(macro.statusCode, 415)
+  t.match(macro.json().detail, /; tệp có vẻ là tài liệu (Office )?có macro$/)
+  t.same(await stored(), { rows: 0, files: 0 })
 })
 
 t.test('the evidence-cleanup job removes files attached to no leaf past the grace period, with an audit row, keeping shared bytes', async (t) => {

@@ -4,6 +4,7 @@
 import { PassThrough, type Readable } from 'node:stream'
 import yauzl from 'yauzl'
 import { EVIDENCE_TYPES } from './content-type.js'
+import { text } from '../messages/text.js'
 import { UnsupportedFileTypeError } from './errors.js'
 import type { DetectedType, EvidenceStore } from './types.js'
 
@@ -48,7 +49,7 @@ function openZip (reader: yauzl.RandomAccessReader, size: number): Promise<yauzl
 }
 
 async function readEntry (zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise<string> {
-  if (entry.uncompressedSize > limit) throw new UnsupportedFileTypeError('a document whose parts are implausibly large')
+  if (entry.uncompressedSize > limit) throw new UnsupportedFileTypeError(text('a document whose parts are implausibly large', 'tài liệu có thành phần lớn bất thường'))
   const stream = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, opened) => error || !opened ? reject(error) : resolve(opened)))
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(chunk as Buffer)
@@ -66,10 +67,10 @@ export async function inspectContainer (store: EvidenceStore, sha256: string, si
   try {
     zip = await openZip(reader, size)
   } catch {
-    throw new UnsupportedFileTypeError('a damaged or disguised zip archive')
+    throw new UnsupportedFileTypeError(text('a damaged or disguised zip archive', 'tệp nén zip bị hỏng hoặc ngụy trang'))
   }
   try {
-    if (zip.entryCount > MAX_ENTRIES) throw new UnsupportedFileTypeError(`an archive of ${zip.entryCount} entries`)
+    if (zip.entryCount > MAX_ENTRIES) throw new UnsupportedFileTypeError(text(`an archive of ${zip.entryCount} entries`, `tệp nén chứa ${zip.entryCount} mục`))
     let expanded = 0
     let contentTypes: string | null = null
     let mimetype: string | null = null
@@ -82,9 +83,9 @@ export async function inspectContainer (store: EvidenceStore, sha256: string, si
           const name = entry.fileName
           names.push(name)
           expanded += entry.uncompressedSize
-          if (expanded > MAX_EXPANDED_BYTES || expanded > MAX_EXPANSION * Math.max(size, 64 * 1024)) throw new UnsupportedFileTypeError('a zip bomb (it expands far beyond its size)')
-          if (EXECUTABLE.test(name)) throw new UnsupportedFileTypeError(`an archive carrying a program or web page (${name.split('/').pop() ?? name})`)
-          if (MACROS.test(name)) throw new UnsupportedFileTypeError('a document with macros')
+          if (expanded > MAX_EXPANDED_BYTES || expanded > MAX_EXPANSION * Math.max(size, 64 * 1024)) throw new UnsupportedFileTypeError(text('a zip bomb (it expands far beyond its size)', 'bom giải nén (giải nén ra lớn hơn kích thước tệp rất nhiều)'))
+          if (EXECUTABLE.test(name)) throw new UnsupportedFileTypeError(text(`an archive carrying a program or web page (${name.split('/').pop() ?? name})`, `tệp nén chứa chương trình hoặc trang web (${name.split('/').pop() ?? name})`))
+          if (MACROS.test(name)) throw new UnsupportedFileTypeError(text('a document with macros', 'tài liệu có macro'))
           if (name === '[Content_Types].xml') contentTypes = await readEntry(zip, entry, 1024 * 1024)
           if (name === 'mimetype') mimetype = (await readEntry(zip, entry, 200)).trim()
           zip.readEntry()
@@ -93,18 +94,18 @@ export async function inspectContainer (store: EvidenceStore, sha256: string, si
       zip.readEntry()
     })
     if (detected === EVIDENCE_TYPES.odt || detected === EVIDENCE_TYPES.ods || detected === EVIDENCE_TYPES.odp) {
-      if (mimetype !== detected.mime) throw new UnsupportedFileTypeError('a zip archive that is not an OpenDocument file')
+      if (mimetype !== detected.mime) throw new UnsupportedFileTypeError(text('a zip archive that is not an OpenDocument file', 'tệp nén zip không phải tài liệu OpenDocument'))
       return detected
     }
     const types = contentTypes as string | null
-    if (types === null) throw new UnsupportedFileTypeError('a zip archive without Office content types')
-    if (/macroEnabled|vbaProject/i.test(types)) throw new UnsupportedFileTypeError('a document with macros')
+    if (types === null) throw new UnsupportedFileTypeError(text('a zip archive without Office content types', 'tệp nén zip không khai báo kiểu nội dung Office'))
+    if (/macroEnabled|vbaProject/i.test(types)) throw new UnsupportedFileTypeError(text('a document with macros', 'tài liệu có macro'))
     const main = OOXML_MAIN.filter(([pattern]) => pattern.test(types)).map(([, type]) => type)
     const actual = main.length === 1 ? main[0] : undefined
-    if (!actual) throw new UnsupportedFileTypeError('a zip archive that is not a Word, Excel or PowerPoint document')
+    if (!actual) throw new UnsupportedFileTypeError(text('a zip archive that is not a Word, Excel or PowerPoint document', 'tệp nén zip không phải tài liệu Word, Excel hay PowerPoint'))
     const folder = actual === EVIDENCE_TYPES.docx ? 'word/' : actual === EVIDENCE_TYPES.xlsx ? 'xl/' : 'ppt/'
-    if (!names.some((name) => name.startsWith(folder))) throw new UnsupportedFileTypeError('a zip archive posing as an Office document')
-    if (detected !== EVIDENCE_TYPES.ooxml && detected !== actual) throw new UnsupportedFileTypeError(`a ${actual.label} posing as a ${detected.label}`)
+    if (!names.some((name) => name.startsWith(folder))) throw new UnsupportedFileTypeError(text('a zip archive posing as an Office document', 'tệp nén zip giả dạng tài liệu Office'))
+    if (detected !== EVIDENCE_TYPES.ooxml && detected !== actual) throw new UnsupportedFileTypeError(text(`a ${actual.label.en} posing as a ${detected.label.en}`, `${actual.label.vi} giả dạng ${detected.label.vi}`))
     return actual
   } finally {
     zip.close()

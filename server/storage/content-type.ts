@@ -1,30 +1,31 @@
 // Decides what an evidence file is from its first bytes (never its name or declared type) and refuses anything off the allowlist.
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib'
+import { text, type Text } from '../messages/text.js'
 import { UnsupportedFileTypeError } from './errors.js'
 import type { DetectedType } from './types.js'
 
 /** How much of the start of a file the sniffer looks at: enough for the first entries of an Office zip. */
 export const SNIFF_BYTES = 64 * 1024
 
-const type = (mime: string, extension: string, label: string): DetectedType => Object.freeze({ mime, extension, label })
+const type = (mime: string, extension: string, label: Text): DetectedType => Object.freeze({ mime, extension, label })
 
 export const EVIDENCE_TYPES = Object.freeze({
-  pdf: type('application/pdf', 'pdf', 'PDF document'),
-  jpeg: type('image/jpeg', 'jpg', 'JPEG image'),
-  png: type('image/png', 'png', 'PNG image'),
-  docx: type('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx', 'Word document'),
-  xlsx: type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx', 'Excel workbook'),
-  pptx: type('application/vnd.openxmlformats-officedocument.presentationml.presentation', 'pptx', 'PowerPoint presentation'),
+  pdf: type('application/pdf', 'pdf', text('PDF document', 'tài liệu PDF')),
+  jpeg: type('image/jpeg', 'jpg', text('JPEG image', 'ảnh JPEG')),
+  png: type('image/png', 'png', text('PNG image', 'ảnh PNG')),
+  docx: type('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx', text('Word document', 'tài liệu Word')),
+  xlsx: type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx', text('Excel workbook', 'bảng tính Excel')),
+  pptx: type('application/vnd.openxmlformats-officedocument.presentationml.presentation', 'pptx', text('PowerPoint presentation', 'bản trình chiếu PowerPoint')),
   /** An Office Open XML package whose kind (Word, Excel, PowerPoint) was not visible in the sniffed bytes. */
-  ooxml: type('application/x-ooxml', 'ooxml', 'Office Open XML document'),
-  odt: type('application/vnd.oasis.opendocument.text', 'odt', 'OpenDocument text'),
-  ods: type('application/vnd.oasis.opendocument.spreadsheet', 'ods', 'OpenDocument spreadsheet'),
-  odp: type('application/vnd.oasis.opendocument.presentation', 'odp', 'OpenDocument presentation'),
-  doc: type('application/msword', 'doc', 'Word 97-2003 document'),
-  xls: type('application/vnd.ms-excel', 'xls', 'Excel 97-2003 workbook'),
-  ppt: type('application/vnd.ms-powerpoint', 'ppt', 'PowerPoint 97-2003 presentation'),
+  ooxml: type('application/x-ooxml', 'ooxml', text('Office Open XML document', 'tài liệu Office Open XML')),
+  odt: type('application/vnd.oasis.opendocument.text', 'odt', text('OpenDocument text', 'văn bản OpenDocument')),
+  ods: type('application/vnd.oasis.opendocument.spreadsheet', 'ods', text('OpenDocument spreadsheet', 'bảng tính OpenDocument')),
+  odp: type('application/vnd.oasis.opendocument.presentation', 'odp', text('OpenDocument presentation', 'bản trình chiếu OpenDocument')),
+  doc: type('application/msword', 'doc', text('Word 97-2003 document', 'tài liệu Word 97-2003')),
+  xls: type('application/vnd.ms-excel', 'xls', text('Excel 97-2003 workbook', 'bảng tính Excel 97-2003')),
+  ppt: type('application/vnd.ms-powerpoint', 'ppt', text('PowerPoint 97-2003 presentation', 'bản trình chiếu PowerPoint 97-2003')),
   /** An OLE2 compound file whose directory was not visible in the sniffed bytes: a legacy Office file of unknown kind. */
-  ole: type('application/x-ole-storage', 'ole', 'Office 97-2003 document')
+  ole: type('application/x-ole-storage', 'ole', text('Office 97-2003 document', 'tài liệu Office 97-2003'))
 })
 
 const ZIP_LOCAL_HEADER = Buffer.from('PK\x03\x04', 'latin1')
@@ -172,14 +173,14 @@ function sniffZip (bytes: Buffer): DetectedType {
     const mimetype = first.method === 0 ? entryContent(bytes, first, 200)?.toString('latin1') : undefined
     const detected = mimetype === undefined ? undefined : ODF_TYPES[mimetype]
     if (detected) return detected
-    throw new UnsupportedFileTypeError(mimetype ? `an OpenDocument or packaged file of another kind (${mimetype.replace(/[^\x20-\x7E]/g, '?').slice(0, 80)})` : 'a zip archive')
+    throw new UnsupportedFileTypeError(mimetype ? otherPackage(mimetype) : text('a zip archive', 'tệp nén zip'))
   }
   const contentTypes = entries.find((entry) => entry.name === '[Content_Types].xml')
-  if (!contentTypes) throw new UnsupportedFileTypeError('a zip archive')
-  if (entries.some((entry) => entry.name.toLowerCase().endsWith('vbaproject.bin'))) throw new UnsupportedFileTypeError('a macro-enabled Office document')
+  if (!contentTypes) throw new UnsupportedFileTypeError(text('a zip archive', 'tệp nén zip'))
+  if (entries.some((entry) => entry.name.toLowerCase().endsWith('vbaproject.bin'))) throw new UnsupportedFileTypeError(text('a macro-enabled Office document', 'tài liệu Office có macro'))
   const declared = entryContent(bytes, contentTypes)?.toString('utf8')
   if (declared !== undefined) {
-    if (MACRO_CONTENT_TYPE.test(declared)) throw new UnsupportedFileTypeError('a macro-enabled Office document')
+    if (MACRO_CONTENT_TYPE.test(declared)) throw new UnsupportedFileTypeError(text('a macro-enabled Office document', 'tài liệu Office có macro'))
     const main = OOXML_MAIN_PARTS.find(([contentType]) => declared.includes(contentType))
     if (main) return main[1]
   }
@@ -206,7 +207,7 @@ const OLE_CLSID_TAIL = Buffer.from([0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46])
  * through the FAT. The kind comes from the stream names (WordDocument, Workbook, PowerPoint Document).
  */
 function sniffCompoundFile (bytes: Buffer): DetectedType {
-  if (bytes.length < 512) throw new UnsupportedFileTypeError('a truncated compound file')
+  if (bytes.length < 512) throw new UnsupportedFileTypeError(text('a truncated compound file', 'tệp phức hợp bị cắt dở'))
   const sectorShift = bytes.readUInt16LE(0x1E)
   if (sectorShift !== 9 && sectorShift !== 12) return EVIDENCE_TYPES.ole
   const sectorSize = 1 << sectorShift
@@ -231,7 +232,7 @@ function sniffCompoundFile (bytes: Buffer): DetectedType {
     for (let entry = start; entry < start + sectorSize; entry += 128) {
       const objectType = bytes[entry + 0x42]
       if (objectType === 5 && INSTALLER_CLSID_FIRST.has(bytes.readUInt32LE(entry + 0x50)) && bytes.subarray(entry + 0x54, entry + 0x60).equals(OLE_CLSID_TAIL)) {
-        throw new UnsupportedFileTypeError('a Windows Installer package')
+        throw new UnsupportedFileTypeError(text('a Windows Installer package', 'gói cài đặt Windows Installer'))
       }
       if (objectType !== 2) continue // only streams name the kind of document
       const nameBytes = Math.min(64, bytes.readUInt16LE(entry + 0x40))
@@ -243,34 +244,40 @@ function sniffCompoundFile (bytes: Buffer): DetectedType {
     if (next === undefined) break
     sector = next
   }
-  if (directoryComplete) throw new UnsupportedFileTypeError('a compound file that is not a Word, Excel or PowerPoint document')
+  if (directoryComplete) throw new UnsupportedFileTypeError(text('a compound file that is not a Word, Excel or PowerPoint document', 'tệp phức hợp không phải tài liệu Word, Excel hay PowerPoint'))
   return EVIDENCE_TYPES.ole
 }
 
 // ---- refusals ----
 
-const REFUSED: ReadonlyArray<readonly [Buffer, string]> = [
-  [Buffer.from('MZ', 'latin1'), 'a Windows executable'],
-  [Buffer.from('\x7FELF', 'latin1'), 'a Linux executable'],
-  [Buffer.from([0xCF, 0xFA, 0xED, 0xFE]), 'a macOS executable'],
-  [Buffer.from([0xCE, 0xFA, 0xED, 0xFE]), 'a macOS executable'],
-  [Buffer.from([0xCA, 0xFE, 0xBA, 0xBE]), 'a macOS executable or Java class'],
-  [Buffer.from('#!', 'latin1'), 'a script'],
-  [Buffer.from('PK\x05\x06', 'latin1'), 'an empty zip archive'],
-  [Buffer.from('Rar!', 'latin1'), 'a RAR archive'],
-  [Buffer.from([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]), 'a 7-Zip archive'],
-  [Buffer.from([0x1F, 0x8B]), 'a gzip archive'],
-  [Buffer.from('GIF8', 'latin1'), 'a GIF image'],
-  [Buffer.from('{\\rtf', 'latin1'), 'an RTF document']
+// Each refusal said in both languages, the Vietnamese to follow "tệp có vẻ là".
+const REFUSED: ReadonlyArray<readonly [Buffer, Text]> = [
+  [Buffer.from('MZ', 'latin1'), text('a Windows executable', 'chương trình chạy trên Windows')],
+  [Buffer.from('\x7FELF', 'latin1'), text('a Linux executable', 'chương trình chạy trên Linux')],
+  [Buffer.from([0xCF, 0xFA, 0xED, 0xFE]), text('a macOS executable', 'chương trình chạy trên macOS')],
+  [Buffer.from([0xCE, 0xFA, 0xED, 0xFE]), text('a macOS executable', 'chương trình chạy trên macOS')],
+  [Buffer.from([0xCA, 0xFE, 0xBA, 0xBE]), text('a macOS executable or Java class', 'chương trình chạy trên macOS hoặc lớp Java')],
+  [Buffer.from('#!', 'latin1'), text('a script', 'một tập lệnh')],
+  [Buffer.from('PK\x05\x06', 'latin1'), text('an empty zip archive', 'tệp nén zip rỗng')],
+  [Buffer.from('Rar!', 'latin1'), text('a RAR archive', 'tệp nén RAR')],
+  [Buffer.from([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]), text('a 7-Zip archive', 'tệp nén 7-Zip')],
+  [Buffer.from([0x1F, 0x8B]), text('a gzip archive', 'tệp nén gzip')],
+  [Buffer.from('GIF8', 'latin1'), text('a GIF image', 'ảnh GIF')],
+  [Buffer.from('{\\rtf', 'latin1'), text('an RTF document', 'văn bản RTF')]
 ]
 
-function describe (bytes: Buffer): string {
-  if (bytes.length === 0) return 'an empty file'
+function describe (bytes: Buffer): Text {
+  if (bytes.length === 0) return text('an empty file', 'tệp rỗng')
   const known = REFUSED.find(([magic]) => startsWith(bytes, magic))
   if (known) return known[1]
-  const text = bytes.subarray(0, 1024).toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart().toLowerCase()
-  if (/^<(!doctype html|html|head|body|script|svg|\?xml)/.test(text)) return 'an HTML, SVG or XML document'
-  return 'an unrecognised format'
+  const start = bytes.subarray(0, 1024).toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart().toLowerCase()
+  if (/^<(!doctype html|html|head|body|script|svg|\?xml)/.test(start)) return text('an HTML, SVG or XML document', 'trang HTML, ảnh SVG hoặc tài liệu XML')
+  return text('an unrecognised format', 'một định dạng không nhận ra được')
+}
+
+function otherPackage (mimetype: string): Text {
+  const shown = mimetype.replace(/[^\x20-\x7E]/g, '?').slice(0, 80)
+  return text(`an OpenDocument or packaged file of another kind (${shown})`, `tệp OpenDocument hoặc tệp đóng gói loại khác (${shown})`)
 }
 
 function startsWith (bytes: Uint8Array, prefix: Uint8Array): boolean {

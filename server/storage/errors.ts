@@ -1,6 +1,6 @@
 // Errors raised by the evidence store, carrying the API codes declared in server/errors.ts so the problem plugin renders them.
 import { AppError, Errors } from '../errors.js'
-import { text as t } from '../messages/text.js'
+import { text as t, type Text } from '../messages/text.js'
 
 /** The upload went past the size limit; it was aborted while streaming and nothing was kept. */
 export class FileTooLargeError extends AppError {
@@ -16,17 +16,17 @@ export class FileTooLargeError extends AppError {
 
 /** The content (not the name or the declared type) is not one of the allowed evidence formats. */
 export class UnsupportedFileTypeError extends AppError {
-  /** What the content looked like, for logs and for the client ("a Windows executable", "a zip archive"). */
+  /** What the content looked like, in English for logs ("a Windows executable", "a zip archive"); the client gets its language's. */
   readonly reason: string
 
-  constructor (reason: string) {
+  constructor (reason: Text) {
     const { code, statusCode, title } = Errors.unsupportedMediaType
     super(code, statusCode, title,
-      t(`The file content is not an accepted evidence format (PDF, JPEG, PNG, Word, Excel, PowerPoint or OpenDocument): it looks like ${reason}`,
-        `Nội dung tệp không thuộc định dạng tài liệu kiểm chứng được chấp nhận (PDF, JPEG, PNG, Word, Excel, PowerPoint hoặc OpenDocument); tệp có vẻ là ${reason}`),
+      t(`The file content is not an accepted evidence format (PDF, JPEG, PNG, Word, Excel, PowerPoint or OpenDocument): it looks like ${reason.en}`,
+        `Nội dung tệp không thuộc định dạng tài liệu kiểm chứng được chấp nhận (PDF, JPEG, PNG, Word, Excel, PowerPoint hoặc OpenDocument); tệp có vẻ là ${reason.vi}`),
       { extra: { reason } })
     this.name = 'UnsupportedFileTypeError'
-    this.reason = reason
+    this.reason = reason.en
   }
 }
 

@@ -1,5 +1,6 @@
 // The evidence store contract: content-addressed by SHA-256, streaming in and out, with no file-system paths so S3 can implement it too.
 import type { Readable } from 'node:stream'
+import type { Text } from '../messages/text.js'
 
 /** What the content turned out to be, decided from its bytes alone. */
 export interface DetectedType {
@@ -7,8 +8,8 @@ export interface DetectedType {
   mime: string
   /** Canonical extension without a dot, e.g. `pdf`, `docx`. */
   extension: string
-  /** Human-readable name of the format, e.g. `PDF document`. */
-  label: string
+  /** Human-readable name of the format in both languages, e.g. `PDF document` / `tài liệu PDF`. */
+  label: Text
 }
 
 export interface StoredObject {

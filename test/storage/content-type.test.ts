@@ -2,6 +2,7 @@
 import t, { type Test } from 'tap'
 import { EVIDENCE_TYPES, SNIFF_BYTES, detectContentType, refineByFilename, sniffContentType } from '../../server/storage/content-type.js'
 import { UnsupportedFileTypeError } from '../../server/storage/errors.js'
+import { text } from '../../server/messages/text.js'
 import { INSTALLER_CLSID, compoundFile, contentTypesXml, ooxml, odf, samples, zip } from './samples.js'
 
 function refusal (t: Test, content: Buffer, reason: RegExp): void {
@@ -18,13 +19,13 @@ t.test('every accepted format is recognised by its content', async (t) => {
   }
 })
 
-t.test('a detected type carries a media type, an extension and a label', async (t) => {
+t.test('a detected type carries a media type, an extension and a label in both languages', async (t) => {
   t.same(detectContentType(samples.docx()), {
     mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     extension: 'docx',
-    label: 'Word document'
+    label: text('Word document', 'tài liệu Word')
   })
-  t.same(detectContentType(samples.jpeg()), { mime: 'image/jpeg', extension: 'jpg', label: 'JPEG image' })
+  t.same(detectContentType(samples.jpeg()), { mime: 'image/jpeg', extension: 'jpg', label: text('JPEG image', 'ảnh JPEG') })
 })
 
 t.test('an executable renamed to bao-cao.pdf is refused: the name plays no part', async (t) => {
