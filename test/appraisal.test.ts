@@ -175,6 +175,19 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
 
     const waiting = await inject(officer, 'GET', `/rounds/${roundId}/supplement-requests?status=open`)
     t.same(waiting.json().map((r: { id: string }) => r.id), [requestId], 'the unit sees what waits for it')
+    // To the unit a request comes from the appraisal team: who in the team wrote it stays the team's.
+    const author = created.json().createdBy as { username: string, displayName: string }
+    const unnamed = (body: string) => !body.includes(author.username) && !body.includes(author.displayName)
+    t.match(waiting.json(), [{ id: requestId, createdBy: null, closedBy: null }])
+    const single = await inject(officer, 'GET', `/supplement-requests/${requestId}`)
+    t.match(single.json(), { id: requestId, reason: 'Bổ sung kế hoạch và báo cáo kiểm tra có chữ ký', createdBy: null })
+    t.ok(unnamed(waiting.body) && unnamed(single.body), 'the unit\'s reads do not name the appraiser')
+    const inbox = await inject(officer, 'GET', '/me/notifications')
+    t.match(inbox.body, /supplement_requested/, 'the unit was notified')
+    t.ok(unnamed(inbox.body), 'and its notification does not name the appraiser either')
+    for (const staff of [admin, viewer, legal]) {
+      t.match((await inject(staff, 'GET', `/supplement-requests/${requestId}`)).json(), { createdBy: { username: 'tham-dinh-tu-phap' } }, `${staff.user.username} sees who asked`)
+    }
     t.same((await inject(otherOfficer, 'GET', `/rounds/${roundId}/supplement-requests?unitId=${unitId}`)).json(), [], 'another unit sees nothing of it')
     t.same((await inject(others, 'GET', `/rounds/${roundId}/supplement-requests`)).json(), [], 'an appraiser of other fields sees nothing of it')
     t.equal((await inject(others, 'GET', `/supplement-requests/${requestId}`)).statusCode, 404)
@@ -206,7 +219,7 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
 
     const answered = await inject(officer, 'POST', `/supplement-requests/${requestId}/answer`, { answer: 'Đã bổ sung Kế hoạch số 12/KH' })
     t.equal(answered.statusCode, 200)
-    t.match(answered.json(), { status: 'answered', answer: 'Đã bổ sung Kế hoạch số 12/KH', answeredBy: { id: officer.user.id } })
+    t.match(answered.json(), { status: 'answered', answer: 'Đã bổ sung Kế hoạch số 12/KH', answeredBy: { id: officer.user.id }, createdBy: null })
     t.equal((await inject(officer, 'POST', `/supplement-requests/${requestId}/answer`, { answer: 'lần nữa' })).json().code, 'SUPPLEMENT_NOT_OPEN')
     response = await saveSelf(app, officer, roundId, unitId, [{ leafCode: '1.3.1', input: { value: 1 } }])
     t.equal(response.json().code, 'SELF_ASSESSMENT_CLOSED', 'answered: its leaves lock again')
@@ -220,6 +233,10 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     const closed = await inject(legal, 'POST', `/supplement-requests/${requestId}/close`, { comment: 'Đã xem xét minh chứng bổ sung' })
     t.equal(closed.statusCode, 200)
     t.match(closed.json(), { status: 'closed', closedBy: { username: 'tham-dinh-tu-phap' } })
+    const closedForTheUnit = await inject(officer, 'GET', `/rounds/${roundId}/supplement-requests?unitId=${unitId}`)
+    t.match(closedForTheUnit.json(), [{ id: requestId, status: 'closed', closedAt: String, closedBy: null, createdBy: null }], 'the unit learns it was closed, not by whom')
+    t.notOk(closedForTheUnit.body.includes('tham-dinh-tu-phap'))
+    t.match((await inject(viewer, 'GET', `/supplement-requests/${requestId}`)).json(), { closedBy: { username: 'tham-dinh-tu-phap' } })
     t.equal((await inject(legal, 'POST', `/supplement-requests/${requestId}/close`, {})).json().code, 'SUPPLEMENT_CLOSED')
   })
 

@@ -193,6 +193,9 @@ export const supplementStatusLabels: Record<SupplementStatus, string> = {
   expired: 'Quá hạn, không bổ sung'
 }
 
+/** Who asked for a supplement: the appraiser's name for staff; to a unit the API names no one, and the team asked. */
+export const supplementAuthor = (request: { createdBy: { displayName: string } | null }): string => request.createdBy?.displayName ?? 'Tổ thẩm định'
+
 export const resultStatusLabels: Record<'provisional' | 'published', string> = {
   provisional: 'Tạm tính',
   published: 'Đã công bố'

@@ -234,8 +234,8 @@ export const SupplementRequestSchema = Type.Object({
   answeredAt: nullable(instant),
   answeredBy: nullable(ref(AppraisalUserSchema)),
   closedAt: nullable(instant, { description: 'For an expired request, its due date' }),
-  closedBy: nullable(ref(AppraisalUserSchema), { description: 'Null for an expired request' }),
-  createdBy: ref(AppraisalUserSchema),
+  closedBy: nullable(ref(AppraisalUserSchema), { description: 'Null for an expired request, and always for a unit officer (see createdBy)' }),
+  createdBy: nullable(ref(AppraisalUserSchema), { description: 'The appraiser who asked. Null for a unit officer: to the unit a request comes from the appraisal team (Tổ thẩm định), and who in the team wrote or closed it stays the team\'s' }),
   createdAt: instant
 }, { $id: 'SupplementRequest' })
 

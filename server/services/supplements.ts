@@ -12,7 +12,7 @@ import { audit } from './audit.js'
 import { supplementAnswered, supplementClosed, supplementRequested } from './notifications/events.js'
 import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
-import { showInstant, shownRoundStatus } from './rounds.js'
+import { officerUnitOf, showInstant, shownRoundStatus } from './rounds.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
 import { noSuch, onlyUsers, statusName } from '../messages/problems.js'
 import { Text, text as t } from '../messages/text.js'
@@ -32,7 +32,8 @@ export interface SupplementRequest {
   answeredBy: UserRef | null
   closedAt: string | null
   closedBy: UserRef | null
-  createdBy: UserRef
+  /** Null for a unit officer: a request comes from the appraisal team (Tổ thẩm định), not a named member of it. */
+  createdBy: UserRef | null
   createdAt: string
 }
 
@@ -56,6 +57,14 @@ function requestOf (row: Record<string, unknown>): SupplementRequest {
     createdBy: user(row, 'created_by') as UserRef,
     createdAt: (toDate(row.created_at) as Date).toISOString()
   }
+}
+
+/**
+ * A request as the caller sees it. To the unit it comes from the appraisal team: who in the team wrote or closed it
+ * stays the team's, as in the unit's appraisal export.
+ */
+function shownTo (actor: Actor, request: SupplementRequest): SupplementRequest {
+  return officerUnitOf(actor) === null ? request : { ...request, createdBy: null, closedBy: null }
 }
 
 async function selectRequests (db: Executor, roundId: string | null, where: SQL): Promise<SupplementRequest[]> {
@@ -89,7 +98,7 @@ export async function listSupplementRequests (db: Executor, actor: Actor, roundI
   if (query.status !== undefined) filters.push(sql`sr.status = ${query.status}`)
   const appraiser = appraiserOf(actor)
   if (appraiser !== null) filters.push(requestVisibleTo(appraiser))
-  return selectRequests(db, roundId, sql.join(filters, sql` and `))
+  return (await selectRequests(db, roundId, sql.join(filters, sql` and `))).map((request) => shownTo(actor, request))
 }
 
 /**
@@ -107,7 +116,7 @@ export async function getSupplementRequest (db: Executor, actor: Actor, id: stri
   if (appraiser !== null) filters.push(requestVisibleTo(appraiser))
   const [request] = await selectRequests(db, String(found.round_id), sql.join(filters, sql` and `))
   if (!request) throw Errors.notFound(noSuch.supplementRequest)
-  return request
+  return shownTo(actor, request)
 }
 
 export interface NewSupplementRequest { leafCodes: string[], reason: string, dueAt: string }
@@ -204,7 +213,7 @@ export async function answerSupplementRequest (db: Db, actor: Actor, id: string,
     })
     await supplementAnswered(tx, { ...row, reason: null })
     const [request] = await selectRequests(tx, null, sql`sr.id = ${id}`)
-    return request as SupplementRequest
+    return shownTo(actor, request as SupplementRequest)
   })
 }
 

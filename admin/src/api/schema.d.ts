@@ -4142,9 +4142,10 @@ export interface components {
             answeredBy: components["schemas"]["AppraisalUser"] | null;
             /** @description For an expired request, its due date */
             closedAt: string | null;
-            /** @description Null for an expired request */
+            /** @description Null for an expired request, and always for a unit officer (see createdBy) */
             closedBy: components["schemas"]["AppraisalUser"] | null;
-            createdBy: components["schemas"]["AppraisalUser"];
+            /** @description The appraiser who asked. Null for a unit officer: to the unit a request comes from the appraisal team (Tổ thẩm định), and who in the team wrote or closed it stays the team's */
+            createdBy: components["schemas"]["AppraisalUser"] | null;
             /** Format: date-time */
             createdAt: string;
         };
