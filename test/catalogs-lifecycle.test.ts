@@ -12,10 +12,20 @@ async function importDocument (app: FastifyInstance, headers: Headers, document:
   return response.json()
 }
 
+/** A unit for an officer's account, created once. */
+let unitId: string | undefined
+async function someUnitIdOf (app: FastifyInstance, headers: Headers): Promise<string> {
+  if (unitId) return unitId
+  const created = await app.inject({ method: 'POST', url: '/units', headers, payload: { code: 'CATALOG-READER', name: 'Đơn vị đọc bộ tiêu chí', unitType: 'department', aliases: [] } })
+  unitId = created.json().id as string
+  return unitId
+}
+
 // One app for the group: each build costs seconds, and the subtests below use distinct catalog codes.
 t.test('catalog lifecycle and access', async (t) => {
   const app = await buildTestApp(t)
   const { headers } = await loginAs(app, 'admin')
+  const someUnitId = () => someUnitIdOf(app, headers)
 
   t.test('importing with a code in use: a draft is replaced only when asked, a published catalog never', async (t) => {
     const first = await importDocument(app, headers, smallCatalog('TEST-A'))
@@ -106,11 +116,12 @@ t.test('catalog lifecycle and access', async (t) => {
   })
 
   t.test('who may read and who may change catalogs', async (t) => {
-    const catalog = await importDocument(app, headers, smallCatalog('ACCESS-2021'))
+    const catalog = await importDocument(app, headers, smallCatalog('ACCESS-2021'), '?publish=true')
     const readers: [string, Headers][] = [
       ['viewer', (await loginAs(app, 'viewer')).headers],
       ['appraiser', (await loginAs(app, 'appraiser')).headers],
-      ['API key with catalogs:read', await apiKeyHeaders(app, ['catalogs:read'])]
+      ['API key with catalogs:read', await apiKeyHeaders(app, ['catalogs:read'])],
+      ['unit officer', (await loginAs(app, 'unit_officer', { unitId: await someUnitId() })).headers]
     ]
     for (const [who, readerHeaders] of readers) {
       for (const url of ['/catalogs', `/catalogs/${catalog.id}`, `/catalogs/${catalog.id}/export`]) {
@@ -144,6 +155,38 @@ t.test('catalog lifecycle and access', async (t) => {
     assertProblem(t, await app.inject({ method: 'GET', url: '/catalogs' }), 401, 'UNAUTHENTICATED')
     assertProblem(t, await app.inject({ method: 'GET', url: `/catalogs/${catalog.id}` }), 401, 'UNAUTHENTICATED')
     t.same((await app.inject({ method: 'GET', url: `/catalogs/${catalog.id}/export`, headers })).json(), smallCatalog('ACCESS-2021'), 'nothing was changed by the refused requests')
+  })
+
+  t.test('drafts are read by the staff who prepare or review them; unit officers and API keys read published catalogs only', async (t) => {
+    const draft = await importDocument(app, headers, { ...smallCatalog('DRAFT-2031'), year: 2031 })
+    const published = await importDocument(app, headers, { ...smallCatalog('PUBLISHED-2031'), year: 2031 }, '?publish=true')
+    const codes = async (readerHeaders: Headers, query: string) =>
+      (await app.inject({ method: 'GET', url: `/catalogs?year=2031${query}`, headers: readerHeaders })).json().items.map((item: { code: string }) => item.code).sort()
+    const staff: [string, Headers][] = [
+      ['admin', headers],
+      ['viewer', (await loginAs(app, 'viewer')).headers],
+      ['appraiser', (await loginAs(app, 'appraiser')).headers]
+    ]
+    for (const [who, readerHeaders] of staff) {
+      t.same(await codes(readerHeaders, ''), ['DRAFT-2031', 'PUBLISHED-2031'], `${who} lists the draft`)
+      for (const url of [`/catalogs/${draft.id}`, `/catalogs/${draft.id}/export`]) {
+        t.equal((await app.inject({ method: 'GET', url, headers: readerHeaders })).statusCode, 200, `${who} reads ${url}`)
+      }
+    }
+    const outsiders: [string, Headers][] = [
+      ['unit officer', (await loginAs(app, 'unit_officer', { unitId: await someUnitId() })).headers],
+      ['API key with catalogs:read', await apiKeyHeaders(app, ['catalogs:read'])]
+    ]
+    for (const [who, readerHeaders] of outsiders) {
+      t.same(await codes(readerHeaders, ''), ['PUBLISHED-2031'], `${who} lists published catalogs only`)
+      t.same(await codes(readerHeaders, '&status=draft'), [], `${who} asking for drafts gets none`)
+      const list = (await app.inject({ method: 'GET', url: '/catalogs?year=2031', headers: readerHeaders })).json()
+      t.equal(list.total, 1, `${who}: the total counts what the list shows`)
+      for (const url of [`/catalogs/${draft.id}`, `/catalogs/${draft.id}/export`]) {
+        assertProblem(t, await app.inject({ method: 'GET', url, headers: readerHeaders }), 404, 'NOT_FOUND')
+      }
+      t.equal((await app.inject({ method: 'GET', url: `/catalogs/${published.id}`, headers: readerHeaders })).statusCode, 200, `${who} reads a published catalog`)
+    }
   })
 
   t.test('the OpenAPI document names every catalog schema', async (t) => {

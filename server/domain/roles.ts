@@ -5,6 +5,12 @@
 export const roles = ['admin', 'appraiser', 'unit_officer', 'viewer'] as const
 export type Role = typeof roles[number]
 
+/**
+ * Who reads draft catalogs: the staff who prepare them (admins) or review them before they are published (viewers,
+ * the appraisal team). Unit officers and API keys read published catalogs only.
+ */
+export const draftCatalogReaders: readonly Role[] = ['admin', 'appraiser', 'viewer']
+
 /** What an API key of an integrator may read (keys never write). */
 export const scopes = ['results:read', 'catalogs:read', 'units:read'] as const
 export type Scope = typeof scopes[number]

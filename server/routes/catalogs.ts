@@ -1,7 +1,9 @@
-// Criteria catalogs: read by every role and by API keys with catalogs:read; drafted, published, cloned and imported by admins.
+// Criteria catalogs: published ones read by every role and by API keys with catalogs:read, drafts by the staff who prepare
+// or review them; drafted, published, cloned and imported by admins.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify'
 import { Type } from 'typebox'
+import { draftCatalogReaders } from '../domain/roles.js'
 import { actorOf } from '../plugins/auth.js'
 import {
   AddCatalogNodeSchema,
@@ -23,11 +25,11 @@ import {
   deleteCatalog,
   deleteNode,
   exportCatalog,
-  getCatalog,
   importCatalog,
   listCatalogs,
   moveNode,
   publishCatalog,
+  readCatalog,
   updateCatalog,
   updateNode,
   validateStoredCatalog
@@ -37,7 +39,11 @@ import type { CatalogProblem } from '../domain/catalog.js'
 import { localize } from '../messages/text.js'
 
 const adminOnly = { roles: ['admin'] } as const
-const readers = { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'], scopes: ['catalogs:read'] } as const
+const readers = {
+  roles: ['admin', 'appraiser', 'unit_officer', 'viewer'],
+  scopes: ['catalogs:read'],
+  note: `Drafts only for ${draftCatalogReaders.join(', ')}; unit officers and API keys read published catalogs (a draft answers them 404, and lists leave drafts out).`
+} as const
 
 const NodeParams = Type.Object({ id: Type.String({ format: 'uuid' }), code: Type.String({ minLength: 1, maxLength: 40 }) })
 
@@ -51,6 +57,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listCatalogs',
       summary: 'List criteria catalogs, newest year first',
+      description: 'Unit officers and API keys get published catalogs only, whatever the status filter says.',
       tags: ['catalogs'],
       querystring: Type.Intersect([PageQuery, Type.Object({
         year: Type.Optional(Type.Integer()),
@@ -60,7 +67,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })]),
       response: { 200: ref(CatalogPageSchema), ...problems(400, 401, 403) }
     }
-  }, async (request) => listCatalogs(app.db, request.query))
+  }, async (request) => listCatalogs(app.db, actorOf(request), request.query))
 
   app.post('/catalogs', {
     config: { access: adminOnly },
@@ -111,7 +118,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: ref(CatalogSchema), ...problems(400, 401, 403, 404) }
     }
-  }, async (request) => said(request, await getCatalog(app.db, request.params.id)))
+  }, async (request) => said(request, await readCatalog(app.db, actorOf(request), request.params.id)))
 
   app.get('/catalogs/:id/export', {
     config: { access: readers, responseHeaders: { 200: ['content-disposition'] } },
@@ -123,7 +130,7 @@ const catalogsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(CatalogDocumentSchema), ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const document = await exportCatalog(app.db, request.params.id)
+    const document = await exportCatalog(app.db, actorOf(request), request.params.id)
     return reply.header('content-disposition', `attachment; filename="${document.code}.json"`).send(document)
   })
 

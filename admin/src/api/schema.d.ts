@@ -500,7 +500,9 @@ export interface paths {
         };
         /**
          * List criteria catalogs, newest year first
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
+         * @description Unit officers and API keys get published catalogs only, whatever the status filter says.
+         *
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). Drafts only for admin, appraiser, viewer; unit officers and API keys read published catalogs (a draft answers them 404, and lists leave drafts out).
          */
         get: operations["listCatalogs"];
         put?: never;
@@ -546,7 +548,7 @@ export interface paths {
         };
         /**
          * One catalog with its node tree, per-field statistics and its current validation problems
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). Drafts only for admin, appraiser, viewer; unit officers and API keys read published catalogs (a draft answers them 404, and lists leave drafts out).
          */
         get: operations["getCatalog"];
         put?: never;
@@ -574,7 +576,7 @@ export interface paths {
         };
         /**
          * The catalog as a par-catalog/1 document
-         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After).
+         * @description **Access.** Roles: admin, appraiser, unit_officer, viewer. API keys with scope catalogs:read (each key a limited number of requests a minute, API_KEY_RATE_PER_MINUTE; past it, 429 with Retry-After). Drafts only for admin, appraiser, viewer; unit officers and API keys read published catalogs (a draft answers them 404, and lists leave drafts out).
          */
         get: operations["exportCatalog"];
         put?: never;

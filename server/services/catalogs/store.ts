@@ -6,9 +6,11 @@ import { queryRows } from '../../db/rows.js'
 import { catalogNodesTable, catalogsTable } from '../../db/schema/index.js'
 import { type CatalogDocument, type CatalogNode, type CatalogProblem, type CatalogRule, type ClassificationBand, type EvidenceRule, type FieldStats, type NodeKind, type RankingMethod, type ScoringMethod, catalogStats, validateCatalog } from '../../domain/catalog.js'
 import { type Milli, milliToNumber, parseMilli, sumMilli } from '../../domain/decimal.js'
+import { draftCatalogReaders } from '../../domain/roles.js'
 import { Errors } from '../../errors.js'
 import { noSuch } from '../../messages/problems.js'
 import { Text } from '../../messages/text.js'
+import type { Actor } from '../context.js'
 
 export type CatalogRow = typeof catalogsTable.$inferSelect
 export type NodeInsert = typeof catalogNodesTable.$inferInsert
@@ -265,6 +267,21 @@ export async function getCatalog (db: Executor, id: string): Promise<CatalogDeta
   return detailOf(await loadCatalog(db, id))
 }
 
+/** Whether the caller reads draft catalogs too (draftCatalogReaders), or published ones only. */
+const readsDrafts = (actor: Actor): boolean => actor.principal?.kind === 'user' && draftCatalogReaders.includes(actor.principal.role)
+
+/** A catalog as the caller may read it: a draft does not exist for a caller who reads published catalogs only. */
+async function visibleCatalog (db: Executor, actor: Actor, id: string): Promise<LoadedCatalog> {
+  const loaded = await loadCatalog(db, id)
+  if (loaded.catalog.status !== 'published' && !readsDrafts(actor)) throw Errors.notFound(noSuch.catalog)
+  return loaded
+}
+
+/** GET /catalogs/{id}: drafts only for draftCatalogReaders (404 for the others). */
+export async function readCatalog (db: Executor, actor: Actor, id: string): Promise<CatalogDetail> {
+  return detailOf(await visibleCatalog(db, actor, id))
+}
+
 export interface CatalogQuery {
   year?: number | undefined
   unitType?: string | undefined
@@ -274,8 +291,10 @@ export interface CatalogQuery {
   offset: number
 }
 
-export async function listCatalogs (db: Executor, query: CatalogQuery) {
+/** The catalogs the caller may read (published ones only, unless the caller is one of draftCatalogReaders). */
+export async function listCatalogs (db: Executor, actor: Actor, query: CatalogQuery) {
   const conditions: SQL[] = []
+  if (!readsDrafts(actor)) conditions.push(eq(catalogsTable.status, 'published'))
   if (query.year !== undefined) conditions.push(eq(catalogsTable.year, query.year))
   if (query.unitType) conditions.push(eq(catalogsTable.unitTypeCode, query.unitType))
   if (query.status) conditions.push(eq(catalogsTable.status, query.status))
@@ -314,8 +333,8 @@ async function catalogTotals (db: Executor, ids: string[]): Promise<Map<string, 
   return out
 }
 
-export async function exportCatalog (db: Db, id: string): Promise<CatalogDocument> {
-  return (await loadCatalog(db, id)).document
+export async function exportCatalog (db: Db, actor: Actor, id: string): Promise<CatalogDocument> {
+  return (await visibleCatalog(db, actor, id)).document
 }
 
 export async function validateStoredCatalog (db: Executor, id: string): Promise<{ valid: boolean, problems: CatalogProblem[] }> {
