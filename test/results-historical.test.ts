@@ -3,6 +3,7 @@
 import t from 'tap'
 import ExcelJS from 'exceljs'
 import { buildTestApp } from './helpers/app.js'
+import { contentTypesXml, zip } from './storage/samples.js'
 import { loginAs } from './helpers/auth.js'
 import { RESULTS_CSV, reportRows } from './helpers/results.js'
 import { deadlinesFromNow, historicalRound, loadReferenceData, openRound } from './helpers/rounds.js'
@@ -139,6 +140,26 @@ t.test('historical results load from the excel-vi CSV and from XLSX as from the 
     t.equal(notWorkbook.json().code, 'HISTORICAL_RESULTS_INVALID')
     t.match(notWorkbook.json().detail, /not an XLSX workbook/)
     t.same(await stored(), expected, 'nothing changed')
+  })
+
+  t.test('a zip bomb posing as a workbook is refused before it is inflated, in JSON too, and nothing changes', async (t) => {
+    const MiB = 1024 * 1024
+    const sheet = Buffer.concat([Buffer.from('<worksheet><sheetData>'), Buffer.alloc(40 * MiB, 0x20), Buffer.from('</sheetData></worksheet>')])
+    const bomb = zip([
+      { name: '[Content_Types].xml', data: contentTypesXml([{ part: 'xl/workbook.xml', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml' }]), deflate: true },
+      { name: 'xl/workbook.xml', data: '<workbook><sheets><sheet name="Kết quả" sheetId="1" r:id="rId1"/></sheets></workbook>', deflate: true },
+      { name: 'xl/worksheets/sheet1.xml', data: sheet, deflate: true }
+    ])
+    t.ok(bomb.length < MiB / 2, `the file is small (${bomb.length} bytes), its sheet is not`)
+    const before = await stored()
+    for (const [payload, type] of [[bomb, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], [{ xlsx: bomb.toString('base64') }, 'application/json']] as const) {
+      const refused = await post(payload, type)
+      t.equal(refused.statusCode, 422, `${type}: ${refused.body.slice(0, 200)}`)
+      t.match(refused.json(), { code: 'HISTORICAL_RESULTS_INVALID', detail: /refused before it was opened: it looks like a zip bomb/ })
+    }
+    const vietnamese = await post(bomb, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '', 'vi')
+    t.match(vietnamese.json().detail, /^Bảng tính bị từ chối trước khi mở: tệp có vẻ là bom giải nén/)
+    t.same(await stored(), before, 'nothing changed')
   })
 
   t.test('a file read with another separator than its own: one problem naming the separator found and the one expected', async (t) => {

@@ -267,7 +267,8 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'importHistoricalResults',
       summary: 'Load a report\'s per-field results of a unit type into a round (a CSV or XLSX body, or JSON { csv } or { xlsx })',
       description: 'A CSV in the standard dialect ("," and decimal points) or excel-vi (";" and decimal commas, as Excel saves CSV on a Vietnamese Windows): ' +
-        '?dialect= names it, otherwise its header line does. An XLSX workbook (the body itself, or base64 in JSON) is read from its first sheet, numbers as numbers. ' +
+        '?dialect= names it, otherwise its header line does. An XLSX workbook (the body itself, or base64 in JSON) is read from its first sheet, numbers as numbers, once it keeps the zip bounds of evidence files ' +
+        '(at most 5,000 entries and 100× expansion; a zip bomb is refused before it is opened, 422 HISTORICAL_RESULTS_INVALID). ' +
         'A file whose lines read as one column because another separator splits them is refused with `wrong_separator`, naming the separator found and the one expected; ' +
         'a decimal written with the other dialect\'s mark is ambiguous (`ambiguous_decimal`: "1.000" is a thousand in Vietnamese). ' +
         'Columns: unit_code, name_in_report, then f<field code>_self and f<field code>_appraised for every field of the round\'s catalog, optionally ' +

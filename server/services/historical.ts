@@ -14,6 +14,7 @@ import type { Actor } from './context.js'
 import { noSuch } from '../messages/problems.js'
 import { joinTexts, text as t } from '../messages/text.js'
 import { firstSheetRows } from './spreadsheet.js'
+import { zipRefusal } from '../storage/zip-limits.js'
 
 export interface HistoricalImportResult {
   roundId: string
@@ -33,6 +34,12 @@ type HistoricalRows = { csv: string, dialect?: CsvDialect | undefined } | { rows
 /** Reads a workbook (before the import's transaction, which holds the round); a CSV is read by the checks themselves. */
 async function readFile (file: HistoricalFile): Promise<HistoricalRows> {
   if ('csv' in file) return file
+  // The workbook is a zip: its bounds are checked before the spreadsheet library inflates all of it.
+  const refusal = await zipRefusal(file.xlsx)
+  if (refusal) {
+    throw Errors.historicalResultsInvalid(t(`The workbook was refused before it was opened: it looks like ${refusal.en}; nothing was stored.`,
+      `Bảng tính bị từ chối trước khi mở: tệp có vẻ là ${refusal.vi}; chưa lưu gì.`))
+  }
   const rows = await firstSheetRows(file.xlsx)
   if (rows === null) {
     throw Errors.historicalResultsInvalid(t('The file is not an XLSX workbook (Excel 2007 or later); nothing was stored.',

@@ -1,17 +1,13 @@
 // Zip-based evidence (Office Open XML and OpenDocument) inspected whole once stored, through yauzl reading the stored
 // object by ranges (so on disk and in a bucket alike): a real document's content types, no executable, script or macro
-// inside, a bounded number of entries and expansion. The sniffer only saw the first 64 KB; this sees the directory.
+// inside, a bounded number of entries and expansion (zip-limits). The sniffer only saw the first 64 KB; this sees the directory.
 import { PassThrough, type Readable } from 'node:stream'
 import yauzl from 'yauzl'
 import { EVIDENCE_TYPES } from './content-type.js'
 import { text } from '../messages/text.js'
 import { UnsupportedFileTypeError } from './errors.js'
 import type { DetectedType, EvidenceStore } from './types.js'
-
-export const MAX_ENTRIES = 5000
-/** A document compresses its XML well, but not beyond this: more is a zip bomb. */
-export const MAX_EXPANSION = 100
-export const MAX_EXPANDED_BYTES = 512 * 1024 * 1024
+import { ExpansionGuard, entriesRefusal } from './zip-limits.js'
 
 const ZIP_TYPES = new Set<DetectedType>([EVIDENCE_TYPES.ooxml, EVIDENCE_TYPES.docx, EVIDENCE_TYPES.xlsx, EVIDENCE_TYPES.pptx,
   EVIDENCE_TYPES.odt, EVIDENCE_TYPES.ods, EVIDENCE_TYPES.odp])
@@ -70,8 +66,9 @@ export async function inspectContainer (store: EvidenceStore, sha256: string, si
     throw new UnsupportedFileTypeError(text('a damaged or disguised zip archive', 'tệp nén zip bị hỏng hoặc ngụy trang'))
   }
   try {
-    if (zip.entryCount > MAX_ENTRIES) throw new UnsupportedFileTypeError(text(`an archive of ${zip.entryCount} entries`, `tệp nén chứa ${zip.entryCount} mục`))
-    let expanded = 0
+    const many = entriesRefusal(zip.entryCount)
+    if (many) throw new UnsupportedFileTypeError(many)
+    const guard = new ExpansionGuard(size)
     let contentTypes: string | null = null
     let mimetype: string | null = null
     const names: string[] = []
@@ -82,8 +79,8 @@ export async function inspectContainer (store: EvidenceStore, sha256: string, si
         (async () => {
           const name = entry.fileName
           names.push(name)
-          expanded += entry.uncompressedSize
-          if (expanded > MAX_EXPANDED_BYTES || expanded > MAX_EXPANSION * Math.max(size, 64 * 1024)) throw new UnsupportedFileTypeError(text('a zip bomb (it expands far beyond its size)', 'bom giải nén (giải nén ra lớn hơn kích thước tệp rất nhiều)'))
+          const tooFar = guard.add(entry.uncompressedSize)
+          if (tooFar) throw new UnsupportedFileTypeError(tooFar)
           if (EXECUTABLE.test(name)) throw new UnsupportedFileTypeError(text(`an archive carrying a program or web page (${name.split('/').pop() ?? name})`, `tệp nén chứa chương trình hoặc trang web (${name.split('/').pop() ?? name})`))
           if (MACROS.test(name)) throw new UnsupportedFileTypeError(text('a document with macros', 'tài liệu có macro'))
           if (name === '[Content_Types].xml') contentTypes = await readEntry(zip, entry, 1024 * 1024)
