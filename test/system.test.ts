@@ -92,6 +92,17 @@ t.test('error responses are problem documents', async (t) => {
     t.ok(body.requestId)
   })
 
+  t.test('a route that exists under other methods: 405 with Allow, naming them; a path that exists under none stays 404', async (t) => {
+    const wrong = await app.inject({ method: 'DELETE', url: '/auth/login', headers: { 'accept-language': 'vi' } })
+    const body = assertProblem(t, wrong, 405, 'METHOD_NOT_ALLOWED')
+    t.equal(wrong.headers.allow, 'POST')
+    t.equal(body.detail, 'Địa chỉ /auth/login không nhận thao tác DELETE; chỉ nhận POST.')
+    const round = await app.inject({ method: 'POST', url: '/rounds/00000000-0000-4000-8000-000000000000' })
+    assertProblem(t, round, 405, 'METHOD_NOT_ALLOWED')
+    t.equal(round.headers.allow, 'GET, PATCH, HEAD', 'a parametric path: the methods its pattern takes')
+    assertProblem(t, await app.inject({ method: 'PUT', url: '/rounds/00000000-0000-4000-8000-000000000000/nothing' }), 404, 'ROUTE_NOT_FOUND')
+  })
+
   t.test('malformed JSON: 400', async (t) => {
     const response = await app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ' })
     assertProblem(t, response, 400, 'MALFORMED_JSON')

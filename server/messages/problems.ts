@@ -13,6 +13,8 @@ export const problemText = {
   requestTimeout: new Text('The request took too long to arrive', 'Yêu cầu gửi đến quá chậm'),
   unreadableHttp: new Text('The request could not be read as HTTP.', 'Không đọc được yêu cầu HTTP.'),
   noRoute: (method: string, path: string) => new Text(`There is no route ${method} ${path}`, `Không có địa chỉ ${method} ${path}`),
+  wrongMethod: (method: string, path: string, allowed: string[]) => new Text(`${path} does not take ${method}; it takes ${allowed.join(', ')}.`,
+    `Địa chỉ ${path} không nhận thao tác ${method}; chỉ nhận ${allowed.join(', ')}.`),
   /** A refusal of the framework or a plugin: its own English, and the code's title in Vietnamese. */
   frameworkRefusal: (message: string, title: Text) => new Text(message, `${title.vi}.`)
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import fp from 'fastify-plugin'
+import FindMyWay from 'find-my-way'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, Errors, type FieldProblem } from '../errors.js'
 import { problemText as m } from '../messages/problems.js'
@@ -16,6 +17,8 @@ declare module 'fastify' {
 }
 
 const TYPE_BASE = 'urn:par-index:problem:'
+/** The methods a path may exist under for a 405 (HEAD goes with GET; OPTIONS is the CORS preflight's on every path). */
+const CHECKED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 interface AjvError { instancePath?: string, keyword?: string, message?: string, params?: Record<string, unknown> }
 
@@ -194,8 +197,27 @@ async function problemDetails (app: FastifyInstance, options: { defaultLanguage?
     else request.log.info({ code: appError.code, status: appError.statusCode }, appError.message)
     return sendProblem(reply, appError)
   })
+  // Every route's path by method, in a router of its own (Fastify's, find-my-way), so that a path that exists under
+  // another method answers 405 with Allow rather than 404. HEAD follows GET and OPTIONS is the CORS preflight's.
+  const known = FindMyWay({ maxParamLength: 200 })
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (!CHECKED_METHODS.includes(method)) continue
+      try {
+        known.on(method as 'GET', route.url, () => undefined)
+      } catch {
+        // The same path again (a route registered in two contexts): already known.
+      }
+    }
+  })
   app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, Errors.routeNotFound(m.noRoute(request.method, request.url.split('?')[0] ?? '')))
+    const path = request.url.split('?')[0] ?? ''
+    const allowed = CHECKED_METHODS.filter((method) => method !== request.method && known.find(method as 'GET', path) !== null)
+    if (allowed.length > 0) {
+      reply.header('allow', [...allowed, ...allowed.includes('GET') ? ['HEAD'] : []].join(', '))
+      return sendProblem(reply, Errors.methodNotAllowed(m.wrongMethod(request.method, path, allowed)))
+    }
+    return sendProblem(reply, Errors.routeNotFound(m.noRoute(request.method, path)))
   })
 }
 
