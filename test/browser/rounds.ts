@@ -395,6 +395,8 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     // Said field by field: "Lĩnh vực 1: chưa có điểm thẩm định 1.1.1, 1.1.2, … (12 tiêu chí)", one line per field.
     assert(/Lĩnh vực 1: chưa có điểm thẩm định 1\.1\.1, .* \(\d+ tiêu chí\)/.test(text) && /Lĩnh vực 7: chưa có điểm thẩm định/.test(text), `the refusal says "${text}"`)
     await screenshot('rounds-11-finalize-refused')
+    // The keyboard is where it was: on the unit's button, not sent back to the top of the page.
+    await waitUntil('the focus is back on the unit\'s Chốt', async () => await page.evaluate('document.activeElement?.getAttribute("aria-label")') === 'Chốt kết quả thẩm định của Sở Tư pháp')
     await page.getByRole('status').locator('.notice').filter({ hasText: 'Chưa thể chốt kết quả thẩm định của Sở Tư pháp' }).getByRole('button', { name: 'Đóng thông báo' }).click()
     await refusal.waitFor({ state: 'hidden' })
     assert((await rowOf('progress-table', 'Sở Tư pháp').innerText()).includes('Chưa thẩm định'), 'Sở Tư pháp is no longer "Chưa thẩm định"')
