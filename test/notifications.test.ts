@@ -97,6 +97,13 @@ t.test('each event of a round reaches its recipients in the app and by e-mail', 
     const [mail] = await newMailsTo('thamdinh@thanhhoa.gov.vn')
     t.equal(mail?.subject, 'Sở Tư pháp đã nộp bản tự đánh giá')
     t.same(await newMailsTo('thamdinh-khac@thanhhoa.gov.vn'), [])
+    // Taken back to edit: the same appraisers learn they cannot read it until it is submitted again.
+    t.equal((await inject(officer, 'POST', `${url}/withdraw`, undefined, { 'if-match': '*' })).statusCode, 200)
+    t.match(await latest(appraiser), { kind: 'self_assessment_withdrawn', title: 'Sở Tư pháp đã rút bản tự đánh giá để sửa', body: /xem lại được khi đơn vị nộp lại/, link: '/appraisal' })
+    t.equal((await inject(unassigned, 'GET', '/me/notifications')).json().total, 0)
+    t.equal((await inject(officer, 'POST', `${url}/submit`, undefined, { 'if-match': '*' })).statusCode, 200)
+    t.same((await newMailsTo('thamdinh@thanhhoa.gov.vn')).map((mail: { subject?: string }) => mail.subject).sort(),
+      ['Sở Tư pháp đã nộp bản tự đánh giá', 'Sở Tư pháp đã rút bản tự đánh giá để sửa'])
   })
 
   await t.test('a rolled-back change notifies no one', async (t) => {

@@ -365,6 +365,7 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   round_opened: 'Mở kỳ tự đánh giá',
   deadline_reminder: 'Nhắc hạn tự đánh giá',
   self_assessment_submitted: 'Đơn vị nộp bản tự đánh giá',
+  self_assessment_withdrawn: 'Đơn vị rút bản tự đánh giá để sửa',
   supplement_requested: 'Yêu cầu bổ sung tài liệu',
   supplement_answered: 'Đơn vị trả lời yêu cầu bổ sung',
   supplement_closed: 'Đóng yêu cầu bổ sung',

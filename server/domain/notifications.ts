@@ -7,6 +7,7 @@ export const notificationKinds = [
   'round_opened',
   'deadline_reminder',
   'self_assessment_submitted',
+  'self_assessment_withdrawn',
   'supplement_requested',
   'supplement_answered',
   'supplement_closed',
@@ -28,6 +29,7 @@ export const notificationRoles: Readonly<Record<NotificationKind, readonly Role[
   round_opened: ['unit_officer'],
   deadline_reminder: ['unit_officer'],
   self_assessment_submitted: ['appraiser'],
+  self_assessment_withdrawn: ['appraiser'],
   supplement_requested: ['unit_officer'],
   supplement_answered: ['appraiser'],
   supplement_closed: ['unit_officer'],
@@ -110,6 +112,11 @@ export function notificationText (kind: NotificationKind, facts: NotificationFac
       }
     case 'self_assessment_submitted':
       return { title: `${unitName(facts)} đã nộp bản tự đánh giá`, body: `${unitName(facts)} đã nộp bản tự đánh giá của ${round}. Tổ thẩm định xem được bản đã nộp từ bây giờ; việc chấm điểm thẩm định mở khi kỳ chuyển sang giai đoạn thẩm định.` }
+    case 'self_assessment_withdrawn':
+      return {
+        title: `${unitName(facts)} đã rút bản tự đánh giá để sửa`,
+        body: `${unitName(facts)} đã rút bản tự đánh giá của ${round} để sửa; Tổ thẩm định xem lại được khi đơn vị nộp lại.`
+      }
     case 'supplement_requested':
       return {
         title: `Yêu cầu bổ sung tài liệu${leaves}`,

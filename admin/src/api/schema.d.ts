@@ -4223,7 +4223,7 @@ export interface components {
          * @description What the notification tells of
          * @enum {string}
          */
-        NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published" | "webhook_disabled";
+        NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "self_assessment_withdrawn" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published" | "webhook_disabled";
         Notification: {
             /** Format: uuid */
             id: string;

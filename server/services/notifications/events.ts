@@ -27,6 +27,11 @@ export async function selfAssessmentSubmitted (tx: Executor, roundId: string, un
   await notify(tx, { kind: 'self_assessment_submitted', recipients: appraisersOfUnit(roundId, unitId), roundId, unitId, link: links.appraisal(roundId, unitId) })
 }
 
+/** A unit took its submitted self-assessment back to edit it: the same appraisers, who no longer read it until it is submitted again. */
+export async function selfAssessmentWithdrawn (tx: Executor, roundId: string, unitId: string): Promise<void> {
+  await notify(tx, { kind: 'self_assessment_withdrawn', recipients: appraisersOfUnit(roundId, unitId), roundId, unitId, link: links.appraisalDesk() })
+}
+
 interface SupplementFacts { roundId: string, unitId: string, leafCodes: readonly string[], dueAt?: Date | string, reason?: string | null, createdBy: string }
 
 /** One event of a supplement request, leading the recipient to the unit's self-assessment or its appraisal. */

@@ -11,7 +11,7 @@ import { completenessProblems, effectiveDeadline, formatVietnamDateTime } from '
 import { type Figures, type FigureChange, figuresAfter, scoreLeaf, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit, auditRow } from '../audit.js'
-import { selfAssessmentSubmitted } from '../notifications/events.js'
+import { selfAssessmentSubmitted, selfAssessmentWithdrawn } from '../notifications/events.js'
 import { emitWebhook } from '../webhooks/events.js'
 import { type CatalogShape, catalogShape } from '../catalog-shape.js'
 import type { Actor } from '../context.js'
@@ -295,6 +295,7 @@ export async function withdrawSelfAssessment (db: Db, actor: Actor, roundId: str
   return moveStatus(db, actor, roundId, unitId, request.ifMatch, async (tx, locked) => {
     if (locked.status !== 'submitted') throw Errors.selfAssessmentNotSubmitted(t('The self-assessment is not submitted, so there is nothing to withdraw.', 'Bản tự đánh giá chưa nộp nên không có gì để rút lại.'))
     await tx.update(selfAssessmentsTable).set({ status: 'draft', submittedAt: null }).where(eq(selfAssessmentsTable.id, locked.selfAssessmentId))
+    await selfAssessmentWithdrawn(tx, roundId, unitId)
     return { state: await reload(tx, roundId, unitId), audit: { action: 'self_assessment.withdraw', to: 'draft', totals: {} } }
   })
 }
