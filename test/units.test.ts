@@ -298,7 +298,9 @@ t.test('an admin creates, reads, edits, deactivates and activates a unit, each c
   t.match(audit[0], { action: 'unit.activate', before: { active: false }, after: { active: true } })
 
   const deleted = await app.inject({ method: 'DELETE', url: `/units/${unit.id}`, headers: admin.headers })
-  t.equal(deleted.statusCode, 404, 'there is no DELETE route')
+  t.equal(deleted.statusCode, 405, 'there is no DELETE route: a unit is deactivated, not deleted')
+  t.equal(deleted.json().code, 'METHOD_NOT_ALLOWED')
+  t.notMatch(String(deleted.headers.allow), /DELETE/, 'Allow names the methods there are')
   t.equal((await app.inject({ method: 'GET', url: `/units/${unit.id}`, headers: admin.headers })).statusCode, 200)
 
   t.test('a duplicate code is a conflict', async (t) => {
