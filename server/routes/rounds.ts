@@ -11,7 +11,8 @@ import {
   SetRoundCatalogsSchema, UnitExtensionSchema, UpdateRoundSchema
 } from '../schemas/rounds.js'
 import { addParticipants, removeParticipant, setParticipants } from '../services/round-participants.js'
-import { checkRoundMoves, createRound, grantExtension, listRounds, setRoundCatalogs, transitionRound, updateRound, viewRound } from '../services/rounds.js'
+import { checkRoundMoves, transitionRound } from '../services/round-moves.js'
+import { createRound, grantExtension, listRounds, setRoundCatalogs, updateRound, viewRound } from '../services/rounds.js'
 import {
   exportSelfAssessment, getSelfAssessment, listSelfAssessments, saveSelfAssessment, submitSelfAssessment, withdrawSelfAssessment
 } from '../services/self-assessment.js'
