@@ -70,23 +70,29 @@ async function clearFailures (db: Db, key: string, address: string): Promise<voi
   await db.delete(loginFailuresTable).where(and(eq(loginFailuresTable.username, key), eq(loginFailuresTable.address, address)))
 }
 
-/** Verifies a password under the lockout: the attempt is counted first (and may be refused unchecked); a right one clears the count. */
-export async function checkPasswordGuarded (db: Db, policy: LoginPolicy, username: string, address: string, passwordHash: string, password: string, wrong: AppError): Promise<void> {
+/**
+ * One attempt under the lockout: counted first (and refused unchecked past the limit), then `check` (the password, and
+ * whatever else must hold); a failed one is slowed and refused with `wrong`, a right one clears the count.
+ */
+async function guardedAttempt (db: Db, policy: LoginPolicy, username: string, address: string, check: () => Promise<boolean>, wrong: AppError): Promise<void> {
   const key = normalizeUsername(username)
   const counted = await countAttempt(db, policy, key, address)
-  if (!await verifyPassword(passwordHash, password)) await refuseAttempt(policy, counted, wrong)
+  if (!await check()) await refuseAttempt(policy, counted, wrong)
   await clearFailures(db, key, address)
 }
 
+/** Verifies a password under the lockout (guardedAttempt). */
+export async function checkPasswordGuarded (db: Db, policy: LoginPolicy, username: string, address: string, passwordHash: string, password: string, wrong: AppError): Promise<void> {
+  await guardedAttempt(db, policy, username, address, () => verifyPassword(passwordHash, password), wrong)
+}
+
 export async function login (db: Db, policy: LoginPolicy, username: string, password: string, address = '') {
-  const key = normalizeUsername(username)
-  const counted = await countAttempt(db, policy, key, address)
-  const [user] = await db.select().from(usersTable).where(eq(sql`lower(${usersTable.username})`, key))
-  const valid = await verifyPassword(user?.passwordHash ?? await decoyHash(), password)
-  if (!user || !valid || !user.active) {
-    await refuseAttempt(policy, counted, Errors.invalidCredentials(t('The username or password is wrong, or the account is inactive.', 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã ngừng hoạt động.')))
-  }
-  await clearFailures(db, key, address)
+  let user: typeof usersTable.$inferSelect | undefined
+  await guardedAttempt(db, policy, username, address, async () => {
+    [user] = await db.select().from(usersTable).where(eq(sql`lower(${usersTable.username})`, normalizeUsername(username)))
+    const valid = await verifyPassword(user?.passwordHash ?? await decoyHash(), password)
+    return user !== undefined && valid && user.active
+  }, Errors.invalidCredentials(t('The username or password is wrong, or the account is inactive.', 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã ngừng hoạt động.')))
   const account = user as typeof usersTable.$inferSelect
 
   const token = newSecret()

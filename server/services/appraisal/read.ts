@@ -277,10 +277,16 @@ export async function stateOf (db: Executor, context: AppraisalContext, scope: F
  * once the unit has submitted or self-assessment is over (409 SELF_ASSESSMENT_NOT_SUBMITTED before).
  */
 export async function getAppraisal (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
+  const { context, scope } = await shownAppraisal(db, actor, roundId, unitId)
+  return stateOf(db, context, scope)
+}
+
+/** A unit's appraisal context and the fields the caller sees of it, once the caller may read its self-assessment. */
+async function shownAppraisal (db: Executor, actor: Actor, roundId: string, unitId: string): Promise<{ context: AppraisalContext, scope: FieldScope }> {
   const context = await loadAppraisalContext(db, actor, roundId, unitId)
   const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
   assertSelfAssessmentShown(actor, { status: context.roundStatus, code: context.roundCode }, context.unit, context.selfAssessment.status)
-  return stateOf(db, context, scope)
+  return { context, scope }
 }
 
 /**
@@ -288,9 +294,7 @@ export async function getAppraisal (db: Executor, actor: Actor, roundId: string,
  * 403 NOT_ASSIGNED.
  */
 export async function visibleLeaf (db: Executor, actor: Actor, roundId: string, unitId: string, leafCode: string) {
-  const context = await loadAppraisalContext(db, actor, roundId, unitId)
-  const scope = await fieldScope(db, actor, roundId, context.unit.unitType)
-  assertSelfAssessmentShown(actor, { status: context.roundStatus, code: context.roundCode }, context.unit, context.selfAssessment.status)
+  const { context, scope } = await shownAppraisal(db, actor, roundId, unitId)
   const catalog = await frozenCatalog(db, catalogOf(context))
   const node = catalog.byCode.get(leafCode)
   if (!node || !node.leaf) throw Errors.notFound(t(`The catalog has no leaf ${leafCode}.`, `Bộ tiêu chí không có tiêu chí ${leafCode}.`))
