@@ -70,6 +70,7 @@ export const Errors = {
   unavailable: define('SERVICE_UNAVAILABLE', 503, text('The service is unavailable', 'Hệ thống tạm thời không phục vụ được')),
   databaseUnavailable: define('DATABASE_UNAVAILABLE', 503, text('The database cannot be reached for the moment', 'Tạm thời không truy cập được cơ sở dữ liệu')),
   preconditionRequired: define('PRECONDITION_REQUIRED', 428, text('This change needs an If-Match header', 'Thay đổi này cần tiêu đề If-Match')),
+  unitInOpenRound: define('UNIT_IN_OPEN_ROUND', 409, text('The unit takes part in a round that is under way', 'Đơn vị đang tham gia một kỳ đánh giá chưa kết thúc')),
   roundNotEditable: define('ROUND_NOT_EDITABLE', 409, text('The round cannot be changed this way in its current status', 'Kỳ đánh giá ở trạng thái hiện tại không cho phép thay đổi này')),
   roundTransitionInvalid: define('ROUND_TRANSITION_INVALID', 409, text('The round cannot move to that status', 'Không thể chuyển kỳ đánh giá sang trạng thái này')),
   roundNotReady: define('ROUND_NOT_READY', 409, text('The round is not ready for that status', 'Kỳ đánh giá chưa đủ điều kiện để chuyển trạng thái')),

@@ -388,3 +388,28 @@ t.test('writes are refused unless the round is in self-assessment; a started uni
   t.equal(backToDraft.statusCode, 409, 'a round whose units have started cannot go back to draft')
   t.match(backToDraft.json(), { code: 'ROUND_NOT_READY', startedUnits: 1 })
 })
+
+t.test('a unit taking part in a round under way cannot be deactivated; removed from the round (or in a draft round) it can', async (t) => {
+  const app = await buildTestApp(t)
+  const { admin, data, round, unitId, officer, url } = await openRoundForOfficer(app)
+  const deactivate = (id: string) => app.inject({ method: 'POST', url: `/units/${id}/deactivate`, headers: { ...admin.headers, 'accept-language': 'vi' } })
+  const auditCount = async () => (await app.inject({ method: 'GET', url: `/audit?entityType=unit&entityId=${unitId}`, headers: admin.headers })).json().total
+
+  const audited = await auditCount()
+  const refused = await deactivate(unitId)
+  t.equal(refused.statusCode, 409)
+  t.match(refused.json(), { code: 'UNIT_IN_OPEN_ROUND', rounds: [{ code: round.code, status: 'self_assessment' }] })
+  t.match(refused.json().detail, /^Sở Tư pháp \(SO-TP\) đang tham gia kỳ đánh giá chưa kết thúc: .*\(2020, Tự đánh giá\)/, 'names the unit and the round, in Vietnamese')
+  t.equal((await app.inject({ method: 'GET', url: `/units/${unitId}`, headers: admin.headers })).json().active, true, 'the unit stays active')
+  t.equal(await auditCount(), audited, 'nothing audited')
+  t.equal((await app.inject({ method: 'PATCH', url, headers: { ...officer.headers, 'if-match': '*' }, payload: { entries: [{ leafCode: '1.1.2', input: { value: 1 } }] } })).statusCode, 200, 'its officer goes on writing')
+
+  const other = data.units.get('SO-TC') as string
+  t.equal((await app.inject({ method: 'DELETE', url: `/rounds/${round.id}/participants/${other}`, headers: admin.headers })).statusCode, 200, 'a unit that has not started leaves the round')
+  t.equal((await deactivate(other)).statusCode, 200, 'and can then be deactivated')
+
+  const district = data.units.get('H-DONG-SON') as string
+  const draft = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: 'NHAP', title: 'Kỳ nháp', year: 2021 } })
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${draft.json().id}/participants`, headers: admin.headers, payload: { unitIds: [district] } })).statusCode, 200)
+  t.equal((await deactivate(district)).statusCode, 200, 'a draft round does not hold a unit back (its opening check names the inactive unit)')
+})

@@ -163,6 +163,7 @@ const unitsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'deactivateUnit',
       summary: 'Deactivate a unit; units are never deleted, since scores and accounts refer to them',
+      description: 'A unit taking part in a round in self-assessment or appraisal is refused with 409 `UNIT_IN_OPEN_ROUND` (the rounds listed in `rounds`): remove it from the round first, which an open round allows while the unit has not started.',
       tags: ['units'],
       params: IdParams,
       response: { 200: ref(UnitSchema), ...problems(400, 401, 403, 404, 409) }

@@ -11,7 +11,8 @@ import { audit } from './audit.js'
 import { postgresCode } from './catalogs/guards.js'
 import { otherFormat } from './import-format.js'
 import type { Actor, Principal } from './context.js'
-import { noSuch } from '../messages/problems.js'
+import { noSuch, statusName } from '../messages/problems.js'
+import type { RoundStatus } from '../domain/lifecycle.js'
 import { Text, text as t } from '../messages/text.js'
 import { fieldProblem, keywordMessage, errorPointer } from '../messages/validation.js'
 
@@ -304,11 +305,31 @@ async function setActive (db: Db, actor: Actor, id: string, active: boolean): Pr
   return db.transaction(async (tx) => {
     const row = await lockUnit(tx, id)
     if (row.active === active) throw Errors.conflict(t(`The unit ${row.code} is already ${active ? 'active' : 'inactive'}.`, `Đơn vị ${row.code} ${active ? 'đang hoạt động' : 'đã ngừng hoạt động'} rồi.`))
+    if (!active) await assertInNoRoundUnderWay(tx, row)
     const [updated] = await tx.update(unitsTable).set({ active, updatedAt: new Date() }).where(eq(unitsTable.id, id)).returning()
     const after = publicUnit(updated as UnitRow)
     await audit(tx, actor, { action: active ? 'unit.activate' : 'unit.deactivate', entityType: 'unit', entityId: id, before: publicUnit(row), after })
     return after
   })
+}
+
+/**
+ * A unit taking part in a round under way (self-assessment or appraisal) stays active until the round is over: its
+ * officer is writing or answering supplement requests, its appraisal must be finalized, and its score ranked. In a
+ * round that is still a draft it may be deactivated (the opening check then names it); from an open round it can be
+ * removed while it has not started.
+ */
+async function assertInNoRoundUnderWay (tx: Executor, unit: UnitRow): Promise<void> {
+  const rounds = await queryRows<{ code: string, title: string, status: RoundStatus }>(tx, sql`
+    select r.code, r.title, r.status from round_units ru join rounds r on r.id = ru.round_id
+    where ru.unit_id = ${unit.id} and r.status in ('self_assessment', 'appraisal')
+    order by r.year desc, r.code`)
+  if (rounds.length === 0) return
+  const named = (status: (round: { status: RoundStatus }) => string) => rounds.map((round) => `${round.title} (${round.code}, ${status(round)})`).join(', ')
+  throw Errors.unitInOpenRound(t(
+    `${unit.name} (${unit.code}) takes part in a round under way: ${named((round) => round.status)}. It stays active until that round is finalized; while it has not started its self-assessment, remove it from the round first.`,
+    `${unit.name} (${unit.code}) đang tham gia kỳ đánh giá chưa kết thúc: ${named((round) => statusName(round.status))}. Đơn vị phải còn hoạt động đến khi kỳ đó chốt kết quả; nếu đơn vị chưa bắt đầu tự đánh giá, hãy bỏ đơn vị khỏi kỳ trước.`),
+  { extra: { rounds: rounds.map((round) => ({ code: round.code, status: round.status })) } })
 }
 
 /** Units are never deleted (scores and accounts refer to them); a unit that no longer takes part is deactivated. */
