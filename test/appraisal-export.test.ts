@@ -22,7 +22,7 @@ async function sheetOf (bytes: Buffer): Promise<{ headings: string[], headers: s
   let total: Cells | undefined
   sheet.eachRow((row, number) => {
     if (number <= 6) return
-    const cells = [1, 2, 3, 4, 5, 6, 7, 8].map((column) => row.getCell(column).value)
+    const cells = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((column) => row.getCell(column).value)
     if (cells[1] === 'Tổng cộng') total = cells
     else if (typeof cells[0] === 'string' && /^\d/.test(cells[0])) {
       rows.set(cells[0], cells)
@@ -87,10 +87,11 @@ t.test('the appraisal sheet: self beside appraised per leaf, the exact differenc
   const row = (code: string) => sheet.rows.get(code) as Cells
   const appraiser = state.leaves.find((leaf: { code: string }) => leaf.code === '1.1.1').appraised.appraisedBy.displayName
   t.ok(appraiser, 'the appraisal names who appraised')
-  t.same(row('1.1.1').slice(2), [1, 1, 0.5, 0.5, 'Kế hoạch ban hành chậm 5 ngày', appraiser])
-  t.same(row('1.1.2').slice(2), [1, 0.5, 0.75, -0.25, 'Kế hoạch có đủ sản phẩm cụ thể', appraiser])
-  t.same(row('1.1.3').slice(2), [1, 1, 1, 0, null, appraiser], 'the same score needs no reason')
-  t.same(row('1.1.4').slice(3, 7), [3, null, null, null], 'not appraised yet: empty')
+  t.equal(sheet.headers[6], 'Nội dung tự đánh giá / thẩm định')
+  t.same(row('1.1.1').slice(2), [1, 1, 0.5, 0.5, 'TĐG: Ban hành kịp thời\nTĐ: Ban hành không kịp thời', 'Kế hoạch ban hành chậm 5 ngày', appraiser], 'what each side chose, when they differ')
+  t.same(row('1.1.2').slice(2), [1, 0.5, 0.75, -0.25, null, 'Kế hoạch có đủ sản phẩm cụ thể', appraiser], 'a range leaf\'s answer is its points')
+  t.same(row('1.1.3').slice(2), [1, 1, 1, 0, null, null, appraiser], 'the same score needs no reason')
+  t.same(row('1.1.4').slice(3, 8), [3, null, null, 'Tỷ lệ nhiệm vụ hoàn thành so với kế hoạch: 100 %', null], 'not appraised yet: empty but what the unit measured')
   const field = state.fields[0]
   t.same(row('1').slice(2, 6), [field.maxPoints, field.selfPoints, field.appraisedPoints, field.gap])
   t.same(sheet.total?.slice(2, 7), [state.totals.maxPoints, state.totals.selfPoints, state.totals.appraisedPoints, state.totals.gap, `Đã thẩm định 3/${state.totals.leaves} tiêu chí`])
@@ -122,8 +123,8 @@ t.test('once the results are published, a unit\'s officer reads its own appraisa
   const adminSheet = await sheetOf((await app.inject({ method: 'GET', url, headers: admin.headers })).rawPayload)
   t.same(unitSheet.codes, adminSheet.codes, 'every field and leaf, as the admin\'s')
   t.same(unitSheet.headers, adminSheet.headers.slice(0, -1), 'the same columns but who appraised')
-  for (const code of unitSheet.codes) t.same(unitSheet.rows.get(code)?.slice(0, 7), adminSheet.rows.get(code)?.slice(0, 7), code)
-  t.ok(unitSheet.codes.every((code) => unitSheet.rows.get(code)?.[7] === null), 'no name in the last column')
+  for (const code of unitSheet.codes) t.same(unitSheet.rows.get(code)?.slice(0, 8), adminSheet.rows.get(code)?.slice(0, 8), code)
+  t.ok(unitSheet.codes.every((code) => unitSheet.rows.get(code)?.[8] === null), 'no name in the last column')
   // The fields' appraised points are the published ones (Bảng 2 of the report).
   const published = (await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/department/units/SO-TP` })).json()
   const fields = published.result.fields as { code: string, appraised: { points: string } }[]

@@ -2,7 +2,9 @@
 // has, 0.2 s), the layout the exports share (header rows, borders, A4 landscape print set-up), and the first sheet of an
 // uploaded workbook read as rows of text, as a CSV would give them.
 import type ExcelJS from 'exceljs'
+import type { ScoringMethod } from '../domain/catalog.js'
 import type { CsvRow } from '../domain/csv.js'
+import type { EnteredInput } from '../domain/scoring.js'
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -81,6 +83,16 @@ export async function firstSheetRows (bytes: Buffer): Promise<CsvRow[] | null> {
     rows.push({ line: rowNumber, cells })
   })
   return rows
+}
+
+/** What was chosen or measured for a leaf, in words (the option's label, the measurement with its unit); a range leaf's answer is its points alone. */
+export function answerInWords (scoring: ScoringMethod, input: EnteredInput | null): string {
+  if (input === null) return ''
+  if (scoring.method === 'options') return scoring.options.find((option) => option.code === input.option)?.label ?? ''
+  if (scoring.method === 'bands' && input.measurement !== undefined) {
+    return `${scoring.input.label}: ${String(input.measurement).replace('.', ',')}${scoring.input.unit ? ` ${scoring.input.unit}` : ''}`
+  }
+  return ''
 }
 
 /** Up to three decimals (the catalogs' finest step), at least two, as the report prints points. */

@@ -1,5 +1,5 @@
 // A unit's appraisal as the sheet the appraisal team keeps and signs (Kết quả thẩm định): per field, then per leaf, the
-// unit's self score beside the appraised score, their difference (TĐG − TĐ, exact), the reason for a changed score and
+// unit's self score beside the appraised score, their difference (TĐG − TĐ, exact), what each side chose or measured, the reason for a changed score and
 // who appraised it; the totals; whether the appraisal is finalized. Built from the same read as the appraisal screen,
 // so an appraiser's sheet holds the fields assigned to them, and an admin's or a viewer's every field. The unit's own
 // officer gets it too once the round's results for the unit's type are published (why each score is what it is),
@@ -10,7 +10,7 @@ import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
 import { changedSincePublication } from '../results/current.js'
 import { publishedForUnit } from '../results/versions.js'
-import { fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
+import { answerInWords, fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
 import { Errors } from '../../errors.js'
 import { text as t } from '../../messages/text.js'
 import { assertCanSee } from '../self-assessment/context.js'
@@ -24,6 +24,19 @@ function difference (leaf: AppraisalLeaf): number | null {
   const self = parsePoints(leaf.self.points)
   const appraised = parsePoints(leaf.appraised?.points)
   return self === null || appraised === null ? null : milliToNumber(self - appraised)
+}
+
+/**
+ * What the unit and the appraiser chose or measured (a range leaf's answer is its points alone): one answer when they
+ * agree or only the unit has answered, else both, each side named.
+ */
+function answers (leaf: AppraisalLeaf): string | null {
+  if (leaf.scoring === null) return null
+  const self = answerInWords(leaf.scoring, leaf.self.input)
+  const appraised = leaf.appraised === null ? '' : answerInWords(leaf.scoring, leaf.appraised.input)
+  if (self === '' && appraised === '') return null
+  if (leaf.appraised === null || self === appraised) return self || null
+  return `TĐG: ${self || '—'}\nTĐ: ${appraised || '—'}`
 }
 
 /**
@@ -60,6 +73,7 @@ export async function exportAppraisal (db: Db, actor: Actor, roundId: string, un
           self.notApplicable ? NOT_APPLICABLE : self.points,
           appraised === null ? null : appraised.notApplicable ? NOT_APPLICABLE : appraised.points,
           difference(leaf),
+          answers(leaf),
           appraised?.reason ?? null,
           appraised?.appraisedBy?.displayName ?? null
         ]),
@@ -87,6 +101,7 @@ export async function exportAppraisal (db: Db, actor: Actor, roundId: string, un
       { header: 'Điểm tự đánh giá (TĐG)', width: 13, kind: 'points' },
       { header: 'Điểm thẩm định (TĐ)', width: 13, kind: 'points' },
       { header: 'Chênh lệch (TĐG − TĐ)', width: 13, kind: 'points' },
+      { header: 'Nội dung tự đánh giá / thẩm định', width: 26, kind: 'text' },
       { header: 'Lý do điều chỉnh', width: 40, kind: 'text' },
       { header: 'Người thẩm định', width: 22, kind: 'text' }
     ]),

@@ -4,13 +4,11 @@
 // and the signature block, laid out for an A4 landscape page. Built from the same read as the screen, so it shows the
 // self-assessment as it stands: who may read that may export it.
 import type { Db } from '../../db/client.js'
-import type { ScoringMethod } from '../../domain/catalog.js'
 import { type Milli, milliToNumber, parsePoints, sumMilli } from '../../domain/decimal.js'
 import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
 import { listEvidence } from '../evidence.js'
-import { fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
-import type { EnteredInput } from '../../domain/scoring.js'
+import { answerInWords, fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
 import type { SelfAssessment } from './context.js'
 import { getSelfAssessment } from './read.js'
 
@@ -29,16 +27,6 @@ export async function exportSelfAssessment (db: Db, actor: Actor, roundId: strin
   return { filename: `tu-danh-gia-${fileNamePart(assessment.roundCode)}-${fileNamePart(assessment.unit.code)}.xlsx`, body }
 }
 
-/** What the unit chose or measured, in words; a range leaf's answer is its points alone. */
-function answerText (scoring: ScoringMethod, input: EnteredInput | null): string {
-  if (input === null) return ''
-  if (scoring.method === 'options') return scoring.options.find((option) => option.code === input.option)?.label ?? ''
-  if (scoring.method === 'bands' && input.measurement !== undefined) {
-    return `${scoring.input.label}: ${String(input.measurement).replace('.', ',')}${scoring.input.unit ? ` ${scoring.input.unit}` : ''}`
-  }
-  return ''
-}
-
 async function workbookOf (assessment: SelfAssessment, files: ReadonlyMap<string, string[]>): Promise<Buffer> {
   // Every section's points: the exact sum of its applicable answered leaves, by walking the tree once.
   const sections = new Map(assessment.sections.map((section) => [section.code, section]))
@@ -50,7 +38,7 @@ async function workbookOf (assessment: SelfAssessment, files: ReadonlyMap<string
       // What is not there is an empty cell.
       const points = leaf.notApplicable ? NOT_APPLICABLE : leaf.points
       lines.push({
-        values: [leaf.code, leaf.title, leaf.maxPoints, points, answerText(leaf.scoring, leaf.input) || null, leaf.explanation, files.get(leaf.code)?.join('\n') ?? null],
+        values: [leaf.code, leaf.title, leaf.maxPoints, points, answerInWords(leaf.scoring, leaf.input) || null, leaf.explanation, files.get(leaf.code)?.join('\n') ?? null],
         depth,
         section: false
       })
