@@ -262,7 +262,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await workbook.xlsx.readFile(path)
     let cells: ExcelJS.CellValue[] = []
     workbook.getWorksheet('Thẩm định')?.eachRow((row) => {
-      if (row.getCell(1).value === '1.3.3') cells = [4, 5, 6, 7].map((column) => row.getCell(column).value)
+      if (row.getCell(1).value === '1.3.3') cells = [4, 5, 6, 8].map((column) => row.getCell(column).value)
     })
     assert(JSON.stringify(cells) === JSON.stringify([1, 0.5, 0.5, 'Báo cáo kiểm tra chỉ có 1 trong 2 đợt theo kế hoạch.']), `1.3.3 in the sheet: ${JSON.stringify(cells)}`)
   })

@@ -192,7 +192,7 @@ export async function roundFlowChecks (c: BrowserChecks): Promise<void> {
     const desk = ready(appraiser)
     await desk.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thẩm định', exact: true }).click()
     const appraised = await cellsOf(desk, 'Tải bảng thẩm định (.zip)', `tham-dinh-${ROUND_CODE}-${UNIT.code}.xlsx`, overridden().code)
-    assert(appraised[4] === 0.25 && appraised[6] === 'Kế hoạch ban hành chậm so với quy định; chỉ đạt một phần.', `the overridden leaf in the sheet: ${JSON.stringify(appraised)}`)
+    assert(appraised[4] === 0.25 && appraised[7] === 'Kế hoạch ban hành chậm so với quy định; chỉ đạt một phần.', `the overridden leaf in the sheet: ${JSON.stringify(appraised)}`)
     const progress = ready(admin)
     await progress.goto(`${c.baseUrl}/admin/rounds/${roundId}/progress`)
     const answered = await cellsOf(progress, 'Tải bảng tự đánh giá (.zip)', `tu-danh-gia-${ROUND_CODE}-${UNIT.code}.xlsx`, overridden().code)
