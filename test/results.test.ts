@@ -89,8 +89,9 @@ t.test('the 2020 departments scored leaf by leaf through the API publish exactly
     expectStatus(await app.inject({ method: 'POST', url: `/rounds/${roundId}/units/${unitIdOf(code)}/finalize`, headers: admin.headers }), 200, `${code} finalize`)
   }
   await transition(app, admin, roundId, 'finalized')
-  const early = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'published' } })
+  const early = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: { ...admin.headers, 'accept-language': 'vi' }, payload: { to: 'published' } })
   t.match(early.json(), { status: 409, code: 'ROUND_NOT_READY', unitTypes: ['department'] }, 'the round is published by publishing its results, not by a bare move')
+  t.match(early.json().detail, /^Kết quả của Sở, ban, ngành cấp tỉnh chưa được công bố;/, 'the refusal names the unit type as people call it, not by its code')
 
   const published = await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: admin.headers, payload: { unitType: 'department' } })
   expectStatus(published, 201, 'publish')
@@ -142,8 +143,9 @@ t.test('the 2020 departments scored leaf by leaf through the API publish exactly
   expectStatus(await app.inject({ method: 'POST', url: `/rounds/${roundId}/units/${tp}/reopen`, headers: admin.headers, payload: { reason: 'Kiểm tra lại' } }), 200, 'reopen SO-TP')
   expectStatus(await app.inject({ method: 'POST', url: `/rounds/${roundId}/units/${tp}/finalize`, headers: admin.headers }), 200, 'finalize SO-TP')
   await transition(app, admin, roundId, 'finalized')
-  const bare = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'published' } })
+  const bare = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: { ...admin.headers, 'accept-language': 'vi' }, payload: { to: 'published' } })
   t.match(bare.json(), { status: 409, code: 'ROUND_NOT_READY', unitTypes: ['department'] }, 'a corrected score goes out as a new version, not by a bare move back to published')
+  t.match(bare.json().detail, /^Điểm của Sở, ban, ngành cấp tỉnh \(phiên bản 1\) đã thay đổi so với phiên bản công bố gần nhất;/, 'the refusal names the unit type and its version in words')
 
   const withoutReason = await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: admin.headers, payload: { unitType: 'department' } })
   t.equal(withoutReason.statusCode, 400)

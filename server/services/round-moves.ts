@@ -133,27 +133,38 @@ async function assertCondition (tx: Executor, row: typeof roundsTable.$inferSele
     }
     case 'results_published': {
       // Publishing the results moves the round here by itself; this move is for coming back after a correction.
-      const unpublished = await queryRows<{ unit_type_code: string }>(tx, sql`
-        select distinct u.unit_type_code from round_units ru join units u on u.id = ru.unit_id
+      const unpublished = await queryRows<{ unit_type_code: string, name: string }>(tx, sql`
+        select distinct u.unit_type_code, ut.name from round_units ru join units u on u.id = ru.unit_id
+        join unit_types ut on ut.code = u.unit_type_code
         where ru.round_id = ${id}
           and not exists (select 1 from result_versions v where v.round_id = ru.round_id and v.unit_type_code = u.unit_type_code)
         order by u.unit_type_code`)
       const unitTypes = unpublished.map((type) => type.unit_type_code)
       if (unitTypes.length > 0) {
+        // The codes are for a client's code (and the English text); a person reads the unit types' own names.
         throw Errors.roundNotReady(t(`The results of ${unitTypes.join(', ')} are not published yet; publish them (POST /rounds/{id}/results/publish), which moves the round to published.`,
-          `Kết quả của ${unitTypes.join(', ')} chưa được công bố; hãy công bố tại màn hình Kết quả, kỳ sẽ chuyển sang “Đã công bố”.`), {
+          `Kết quả của ${unpublished.map((type) => type.name).join('; ')} chưa được công bố; hãy công bố tại màn hình Kết quả, kỳ sẽ chuyển sang “Đã công bố”.`), {
           extra: { unitTypes }
         })
       }
       // Back to published only as it was: a score corrected meanwhile is published as a new version, with its reason.
       const changed = await changedSincePublication(tx, id)
       if (changed.length > 0) {
+        const names = await unitTypeNames(tx, changed.map((type) => type.unitType))
         const named = changed.map((type) => `${type.unitType} (v${type.version})`).join(', ')
+        const namedVi = changed.map((type) => `${names.get(type.unitType) ?? type.unitType} (phiên bản ${type.version})`).join('; ')
         throw Errors.roundNotReady(t(`The scores of ${named} changed since their latest published version; publish a new version with its reason (POST /rounds/{id}/results/publish), which moves the round to published.`,
-          `Điểm của ${named} đã thay đổi so với phiên bản công bố gần nhất; hãy công bố phiên bản mới kèm lý do tại màn hình Kết quả, kỳ sẽ chuyển sang “Đã công bố”.`), {
+          `Điểm của ${namedVi} đã thay đổi so với phiên bản công bố gần nhất; hãy công bố phiên bản mới kèm lý do tại màn hình Kết quả, kỳ sẽ chuyển sang “Đã công bố”.`), {
           extra: { unitTypes: changed.map((type) => type.unitType) }
         })
       }
     }
   }
+}
+
+/** The unit types' names (e.g. “Sở, ban, ngành cấp tỉnh”) by code, for messages a person reads. */
+async function unitTypeNames (tx: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map()
+  const rows = await queryRows<{ code: string, name: string }>(tx, sql`select code, name from unit_types where code = any(${sql.param([...codes])}::text[])`)
+  return new Map(rows.map((row) => [row.code, row.name]))
 }

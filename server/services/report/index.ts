@@ -81,17 +81,21 @@ async function chooseUnitTypes (db: Executor, roundId: string, request: ReportRe
       })
     }
     chosen = [...new Set(request.unitTypes)].map((code) => byCode.get(code) as UnitTypeRow)
-    const unpublished = chosen.filter((row) => row.latest === null).map((row) => row.code)
-    if (unpublished.length > 0) throw Errors.resultsNotPublished(t(`No results of ${unpublished.join(', ')} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của ${unpublished.join(', ')}.`))
+    const unpublished = chosen.filter((row) => row.latest === null)
+    if (unpublished.length > 0) {
+      throw Errors.resultsNotPublished(t(`No results of ${unpublished.map((row) => row.code).join(', ')} are published for this round.`,
+        `Kỳ đánh giá chưa công bố kết quả của ${unpublished.map((row) => row.name).join('; ')}.`))
+    }
   } else {
     chosen = rows.filter((row) => row.taking_part || row.latest !== null)
     const published = chosen.filter((row) => row.latest !== null)
     if (published.length === 0) throw Errors.resultsNotPublished(t('No results of this round are published yet; publish them first (POST /rounds/{id}/results/publish).', 'Kỳ đánh giá chưa công bố kết quả nào; hãy công bố kết quả trước.'))
-    const unpublished = chosen.filter((row) => row.latest === null).map((row) => row.code)
+    const unpublished = chosen.filter((row) => row.latest === null)
     if (unpublished.length > 0) {
-      throw Errors.reportIncomplete(t(`The results of ${unpublished.join(', ')} are not published yet: publish them, or ask for the report of ` +
-        `unitTypes=${published.map((row) => row.code).join(',')} only.`, `Kết quả của ${unpublished.join(', ')} chưa được công bố: hãy công bố, hoặc chỉ lập báo cáo cho ${published.map((row) => row.code).join(', ')}.`),
-      { extra: { unitTypes: unpublished } })
+      throw Errors.reportIncomplete(t(`The results of ${unpublished.map((row) => row.code).join(', ')} are not published yet: publish them, or ask for the report of ` +
+        `unitTypes=${published.map((row) => row.code).join(',')} only.`,
+      `Kết quả của ${unpublished.map((row) => row.name).join('; ')} chưa được công bố: hãy công bố, hoặc chỉ lập báo cáo cho ${published.map((row) => row.name).join('; ')}.`),
+      { extra: { unitTypes: unpublished.map((row) => row.code) } })
     }
   }
   const named = new Set(chosen.map((row) => row.code))
