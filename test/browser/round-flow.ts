@@ -224,6 +224,24 @@ export async function roundFlowChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the results say they are published', async () => (await page.getByTestId('results-status').innerText()).includes('Đã công bố'))
   })
 
+  await check('whole round: moving the published round back says that it reopens nothing and how a correction goes, and the public page keeps the published version', async () => {
+    const page = ready(admin)
+    await page.goto(`${c.baseUrl}/admin/rounds/${roundId}`)
+    await page.getByRole('button', { name: 'Lùi về “Đã chốt kết quả”' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Lùi kỳ đánh giá về “Đã chốt kết quả”' })
+    const explanation = dialog.getByTestId('transition-explanation')
+    await explanation.waitFor()
+    const said = await explanation.innerText()
+    assert(!said.includes('mở lại giai đoạn trước'), `the dialog still says the move reopens the previous stage: "${said}"`)
+    for (const part of ['không mở lại gì cho đơn vị hay Tổ thẩm định', 'trang công khai vẫn hiển thị phiên bản kết quả đang công bố',
+      '1. Lùi tiếp kỳ về “Đang thẩm định”', '2. Bấm “Mở lại” ở đơn vị cần sửa', '4. Chốt lại', '5. Chuyển kỳ sang “Đã chốt kết quả”', '6. Trên màn hình Kết quả, bấm “Công bố lại…” và ghi lý do']) {
+      assert(said.includes(part), `the dialog does not say "${part}": "${said}"`)
+    }
+    await dialog.getByRole('button', { name: 'Hủy' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await page.getByTestId('round-status').filter({ hasText: 'Đã công bố' }).waitFor()
+  })
+
   await check('whole round: the public page shows the unit\'s rank and classification', async () => {
     const visitor = await c.newPage(DESKTOP)
     const shown = await openPublicUnit(visitor, c.baseUrl, ROUND_CODE, 'district', UNIT.name)
