@@ -32,6 +32,9 @@ async function sheetOf (bytes: Buffer): Promise<{ headings: string[], headers: s
   return { headings, headers, rows, total, codes }
 }
 
+/** What the unit's officer reads while a published round is being corrected. */
+const CORRECTING = 'Kết quả đã công bố của kỳ đánh giá đang được điều chỉnh; bảng kết quả thẩm định chi tiết sẽ có lại khi phiên bản kết quả mới được công bố.'
+
 t.test('the appraisal sheet: self beside appraised per leaf, the exact difference, reasons and appraisers; the server\'s totals', async (t) => {
   const app = await buildTestApp(t)
   const admin = await loginAs(app, 'admin')
@@ -102,9 +105,10 @@ t.test('the appraisal sheet: self beside appraised per leaf, the exact differenc
   t.equal(all.rows.get('4.3.2')?.[3], 'Không áp dụng')
   t.equal((await inject(viewer, 'GET', `${url}/export`)).statusCode, 200)
   // The unit's own officer reads it only once the results are published; an appraisal under way is not theirs yet.
-  const early = await inject(officer, 'GET', `${url}/export`)
+  const early = await inject(officer, 'GET', `${url}/export`, undefined, { 'accept-language': 'vi' })
   t.equal(early.statusCode, 404)
   t.equal(early.json().code, 'RESULTS_NOT_PUBLISHED')
+  t.equal(early.json().detail, 'Đơn vị xem được kết quả thẩm định chi tiết sau khi kỳ đánh giá công bố kết quả của loại đơn vị mình.')
   t.equal((await app.inject({ method: 'GET', url: `${url}/export` })).statusCode, 401)
 })
 
@@ -149,8 +153,29 @@ t.test('a score changed since the latest published version stays out of the unit
   await rawSql(app, `update appraisal_entries set points_milli = 0, reason = 'Chưa công bố' where leaf_code = '1.1.1'
     and appraisal_id = (select id from appraisals where round_id = '${roundId}' and unit_id = '${unitId}')`)
   t.equal((await app.inject({ method: 'GET', url: `/rounds/${roundId}`, headers: admin.headers })).json().status, 'published')
-  const refused = await app.inject({ method: 'GET', url, headers: officer.headers })
+  const refused = await app.inject({ method: 'GET', url, headers: { ...officer.headers, 'accept-language': 'vi' } })
   t.equal(refused.statusCode, 404)
   t.equal(refused.json().code, 'RESULTS_NOT_PUBLISHED', 'the unpublished correction is not the unit\'s to read yet')
+  t.equal(refused.json().detail, CORRECTING, 'said as a correction under way, not as results never published')
   t.equal((await app.inject({ method: 'GET', url, headers: admin.headers })).statusCode, 200, 'the admin still reads the appraisal as it stands')
+})
+
+t.test('while an admin has moved the published round back to correct it, the unit is told its results are being corrected', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const unitId = (await app.inject({ method: 'GET', url: '/units?q=SO-TP&limit=5', headers: admin.headers })).json().items
+    .find((unit: { code: string }) => unit.code === 'SO-TP').id as string
+  const officer = await loginAs(app, 'unit_officer', { unitId })
+  const url = `/rounds/${roundId}/units/${unitId}/appraisal/export`
+  const back = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'finalized', reason: 'Sửa điểm thẩm định' } })
+  t.equal(back.statusCode, 200)
+  const refused = await app.inject({ method: 'GET', url, headers: { ...officer.headers, 'accept-language': 'vi' } })
+  t.equal(refused.statusCode, 404)
+  t.equal(refused.json().code, 'RESULTS_NOT_PUBLISHED')
+  t.equal(refused.json().detail, CORRECTING)
+  const english = await app.inject({ method: 'GET', url, headers: { ...officer.headers, 'accept-language': 'en' } })
+  t.equal(english.json().detail, 'The round\'s published results are being corrected; the detailed appraisal comes back with the new published version.')
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'published' } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'GET', url, headers: officer.headers })).statusCode, 200, 'back to published unchanged: the sheet is there again')
 })

@@ -9,7 +9,7 @@ import { milliToNumber, parsePoints } from '../../domain/decimal.js'
 import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
 import { changedSincePublication } from '../results/current.js'
-import { publishedForUnit } from '../results/versions.js'
+import { publicationForUnit } from '../results/versions.js'
 import { answerInWords, fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
 import { Errors } from '../../errors.js'
 import { text as t } from '../../messages/text.js'
@@ -47,11 +47,17 @@ function answers (leaf: AppraisalLeaf): string | null {
  */
 async function publishedAppraisal (db: Db, actor: Actor, roundId: string, unitId: string): Promise<AppraisalState> {
   assertCanSee(actor, unitId)
-  const notPublished = () => Errors.resultsNotPublished(t('A unit reads its detailed appraisal once the round\'s results for its type are published.',
-    'Đơn vị xem được kết quả thẩm định chi tiết sau khi kỳ đánh giá công bố kết quả của loại đơn vị mình.'))
-  if (!await publishedForUnit(db, roundId, unitId)) throw notPublished()
+  const publication = await publicationForUnit(db, roundId, unitId)
+  if (publication === 'none') {
+    throw Errors.resultsNotPublished(t('A unit reads its detailed appraisal once the round\'s results for its type are published.',
+      'Đơn vị xem được kết quả thẩm định chi tiết sau khi kỳ đánh giá công bố kết quả của loại đơn vị mình.'))
+  }
+  // Published once, and being corrected: the results a unit reads stay the published version's, the sheet waits for the next.
+  const beingCorrected = () => Errors.resultsNotPublished(t('The round\'s published results are being corrected; the detailed appraisal comes back with the new published version.',
+    'Kết quả đã công bố của kỳ đánh giá đang được điều chỉnh; bảng kết quả thẩm định chi tiết sẽ có lại khi phiên bản kết quả mới được công bố.'))
+  if (publication === 'moved_back') throw beingCorrected()
   const context = await loadAppraisalContext(db, actor, roundId, unitId)
-  if ((await changedSincePublication(db, roundId, [context.unit.unitType])).length > 0) throw notPublished()
+  if ((await changedSincePublication(db, roundId, [context.unit.unitType])).length > 0) throw beingCorrected()
   return stateOf(db, context, { all: true })
 }
 

@@ -44,10 +44,19 @@ function summaryOf (row: Omit<VersionRow, 'snapshot'>, latest: boolean, publishe
  * a unit may read its own appraisal, which the published results were computed from.
  */
 export async function publishedForUnit (db: Executor, roundId: string, unitId: string): Promise<boolean> {
-  const [row] = await queryRows<{ published: boolean }>(db, sql`
-    select r.status = 'published' and exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = u.unit_type_code) as published
+  return await publicationForUnit(db, roundId, unitId) === 'published'
+}
+
+/**
+ * Where a round's results for a unit's type stand: never published, published, or published once but the round moved
+ * back from published since (an admin correcting it: the published version is still what everyone reads).
+ */
+export async function publicationForUnit (db: Executor, roundId: string, unitId: string): Promise<'none' | 'published' | 'moved_back'> {
+  const [row] = await queryRows<{ status: string, versions: boolean }>(db, sql`
+    select r.status, exists (select 1 from result_versions v where v.round_id = r.id and v.unit_type_code = u.unit_type_code) as versions
     from rounds r, units u where r.id = ${roundId} and u.id = ${unitId}`)
-  return row?.published === true
+  if (row?.versions !== true) return 'none'
+  return row.status === 'published' ? 'published' : 'moved_back'
 }
 
 /** Every published version of a round's results for a unit type, newest first. */
