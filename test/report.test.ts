@@ -6,7 +6,7 @@ import { loadImage } from '@napi-rs/canvas'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { publishedChart } from '../server/services/report/charts.js'
-import { buildReport, sharedReport } from '../server/services/report/index.js'
+import { buildReport, reportFilename, sharedReport } from '../server/services/report/index.js'
 import { getPublishedResults } from '../server/services/results.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
@@ -227,4 +227,33 @@ t.test('a round with nothing published has no report', async (t) => {
   const admin = await loginAs(app, 'admin')
   const created = await app.inject({ method: 'POST', url: '/rounds', headers: admin.headers, payload: { code: '2021', title: 'Kỳ đánh giá năm 2021', year: 2021 } })
   assertProblem(t, await app.inject({ method: 'GET', url: `/rounds/${created.json().id}/report`, headers: admin.headers }), 404, 'RESULTS_NOT_PUBLISHED')
+})
+
+t.test('once a second version is published, the report\'s file name says which version it holds', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const units = (await app.inject({ method: 'GET', url: '/units?unitType=department&limit=100', headers: admin.headers })).json().items as { id: string, code: string }[]
+  const unit = units.find((candidate) => candidate.code === 'SO-TTTT') as { id: string }
+  t.equal((await app.inject({ method: 'PATCH', url: `/units/${unit.id}`, headers: admin.headers, payload: { name: 'Sở Thông tin và Truyền thông tỉnh' } })).statusCode, 200)
+  const published = await app.inject({ method: 'POST', url: `/rounds/${roundId}/results/publish`, headers: admin.headers, payload: { unitType: 'department', reason: 'Sửa tên đơn vị' } })
+  t.equal(published.statusCode, 201)
+  /** The file name as a browser reads it: the UTF-8 one (filename*), and the ASCII fallback. */
+  const names = async (query: string) => {
+    const response = await app.inject({ method: 'GET', url: `/rounds/${roundId}/report${query}`, headers: admin.headers })
+    t.equal(response.statusCode, 200)
+    const header = String(response.headers['content-disposition'])
+    return { utf8: decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(header)?.[1] ?? ''), ascii: /filename="([^"]*)"/.exec(header)?.[1] }
+  }
+  t.same(await names(''), { utf8: 'Báo cáo Chỉ số CCHC năm 2020 (phiên bản 2).docx', ascii: 'Bao cao Chi so CCHC nam 2020 (phien ban 2).docx' }, 'the latest version, named')
+  t.same(await names('?versions=department:1'), { utf8: 'Báo cáo Chỉ số CCHC năm 2020 (phiên bản 1).docx', ascii: 'Bao cao Chi so CCHC nam 2020 (phien ban 1).docx' }, 'the first version asked for, named apart from the second')
+})
+
+t.test('a report of unit types at different versions names each one\'s version; one published once names none', async (t) => {
+  const department = { name: 'Sở, ban, ngành cấp tỉnh', latest: 2 }
+  const district = { name: 'UBND huyện, thị xã, thành phố', latest: 1 }
+  t.equal(reportFilename(2026, [{ unitType: { ...department, latest: 1 }, version: 1 }]), 'Báo cáo Chỉ số CCHC năm 2026.docx')
+  t.equal(reportFilename(2026, [{ unitType: department, version: 2 }, { unitType: district, version: 1 }]),
+    'Báo cáo Chỉ số CCHC năm 2026 (Sở, ban, ngành cấp tỉnh phiên bản 2; UBND huyện, thị xã, thành phố phiên bản 1).docx')
+  t.equal(reportFilename(2026, [{ unitType: department, version: 2 }, { unitType: { ...district, latest: 2 }, version: 2 }]), 'Báo cáo Chỉ số CCHC năm 2026 (phiên bản 2).docx')
 })

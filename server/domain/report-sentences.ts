@@ -206,7 +206,7 @@ export function gapSentences (unitTypeName: string, gap: GapFigures): string[] {
   const out = [
     `Ở ${unitsPhrase(unitTypeName)}, điểm tự đánh giá trung bình là ${viDecimal(gap.selfAverageDisplay)} điểm, điểm thẩm định trung bình là ` +
     `${viDecimal(gap.appraisedAverageDisplay)} điểm, chênh lệch trung bình ${viDecimal(gap.meanGapDisplay)} điểm; ` +
-    `${countOf(gap.above, gap.units)} đơn vị có điểm tự đánh giá cao hơn điểm thẩm định${others.length > 0 ? `, ${others.join(', ')}` : ''}.`
+    `${gap.above === 0 ? 'không có đơn vị nào' : `${countOf(gap.above, gap.units)} đơn vị`} có điểm tự đánh giá cao hơn điểm thẩm định${others.length > 0 ? `, ${others.join(', ')}` : ''}.`
   ]
   if (gap.largest.length > 0) {
     out.push(`Các đơn vị có điểm tự đánh giá cao hơn điểm thẩm định nhiều nhất: ${gap.largest.map((unit) =>

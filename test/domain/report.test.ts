@@ -169,6 +169,15 @@ t.test('the 2020 gap between self and appraised: mean 11,33 exactly (96,35 − 8
   t.match(largest, /^Các đơn vị có điểm tự đánh giá cao hơn điểm thẩm định nhiều nhất: Thanh tra tỉnh \(tự đánh giá 88,50 điểm, thẩm định 58,75 điểm, chênh lệch 29,75 điểm\); Ban Dân tộc/)
 })
 
+t.test('when no unit scored itself above the appraisal, the sentence says so in words, not "00/27"', async (t) => {
+  const gap = { units: 27, selfAverageDisplay: '80.00', appraisedAverageDisplay: '80.50', meanGapDisplay: '-0.50', above: 0, equal: 20, below: 7, largest: [] }
+  const sentences = gapSentences('Sở, ban, ngành cấp tỉnh', gap)
+  t.same(sentences, ['Ở các sở, ban, ngành cấp tỉnh, điểm tự đánh giá trung bình là 80,00 điểm, điểm thẩm định trung bình là 80,50 điểm, ' +
+    'chênh lệch trung bình -0,50 điểm; không có đơn vị nào có điểm tự đánh giá cao hơn điểm thẩm định, 20/27 đơn vị có hai điểm bằng nhau, ' +
+    '07/27 đơn vị tự đánh giá thấp hơn điểm thẩm định.'])
+  t.notMatch(sentences[0], /00\/27/)
+})
+
 // A small round: field A (max 10) and field B (max 90), five units.
 const small = (fieldA: number[], fieldB: number[], extra: Partial<FieldSums>[] = []) => computeResults({
   fields: [{ code: 'A', title: 'Lĩnh vực A', maxPoints: 10_000, leaves: 2 }, { code: 'B', title: 'Lĩnh vực B', maxPoints: 90_000, leaves: 2 }],

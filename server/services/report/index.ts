@@ -62,7 +62,7 @@ export function parseVersions (text: string | undefined): Record<string, number>
 interface UnitTypeRow { code: string, name: string, taking_part: boolean, latest: number | null }
 
 /** The unit types to report on, in order, with their names; every problem of the request is refused here. */
-async function chooseUnitTypes (db: Executor, roundId: string, request: ReportRequest): Promise<{ code: string, name: string }[]> {
+async function chooseUnitTypes (db: Executor, roundId: string, request: ReportRequest): Promise<{ code: string, name: string, latest: number }[]> {
   const [round] = await queryRows<{ id: string }>(db, sql`select id from rounds where id = ${roundId}`)
   if (!round) throw Errors.notFound(noSuch.round)
   const rows = await queryRows<UnitTypeRow>(db, sql`
@@ -106,7 +106,22 @@ async function chooseUnitTypes (db: Executor, roundId: string, request: ReportRe
         t(`names unit types outside the report: ${strays.join(', ')}`, `nêu loại đơn vị ngoài báo cáo: ${strays.join(', ')}`))]
     })
   }
-  return chosen.map((row) => ({ code: row.code, name: row.name }))
+  return chosen.map((row) => ({ code: row.code, name: row.name, latest: Number(row.latest) }))
+}
+
+/**
+ * The report's file name: the year, and the version once a unit type of the report has more than one published
+ * version, so that the report of version 2 is not saved over that of version 1 (“… (phiên bản 2).docx”; each unit
+ * type named when their versions differ).
+ */
+export function reportFilename (year: number, parts: ReadonlyArray<{ unitType: { name: string, latest: number }, version: number }>): string {
+  const base = `Báo cáo Chỉ số CCHC năm ${year}`
+  if (!parts.some((part) => part.unitType.latest > 1)) return `${base}.docx`
+  const numbers = new Set(parts.map((part) => part.version))
+  const versions = numbers.size === 1
+    ? `phiên bản ${parts[0]?.version ?? ''}`
+    : parts.map((part) => `${part.unitType.name} phiên bản ${part.version}`).join('; ')
+  return `${base} (${versions}).docx`
 }
 
 /**
@@ -159,7 +174,7 @@ export async function buildReport (db: Executor, roundId: string, request: Repor
   }
   const document = reportDocument({ round: { code: round.code, title: round.title, year: round.year }, issuer, issuedYear: viYear(now), parts })
   return {
-    filename: `Báo cáo Chỉ số CCHC năm ${round.year}.docx`,
+    filename: reportFilename(round.year, unitTypes.map((unitType, i) => ({ unitType, version: (parts[i] as ReportPart).version.number }))),
     contentType: DOCX_MEDIA_TYPE,
     body: await Packer.toBuffer(document),
     parts: parts.map((part) => ({ unitType: part.unitType.code, version: part.version.number }))
