@@ -163,9 +163,18 @@ t.test('exports: the XLSX reads back as Bảng 1 and Bảng 2, the CSV starts wi
 
   const detail = workbook.getWorksheet('Bảng 2') as ExcelJS.Worksheet
   t.equal(detail.getCell(3, 3).value, '1. Công tác chỉ đạo, điều hành CCHC (19)')
+  t.equal(detail.getCell(3, 7).value, '3. Cải cách thủ tục hành chính (20,5)', 'a maximum with the decimal comma')
+  t.equal(detail.getCell(3, 15).value, '7. Hiện đại hóa hành chính (15,5)')
   t.same((detail.getRow(4).values as unknown[]).slice(3, 7), ['TĐG', 'TĐ', 'TĐG', 'TĐ'])
+  t.equal(detail.getCell(3, 17).value, 'Tổng điểm')
+  t.equal(detail.getCell(3, 19).value, 'Xếp loại', 'Bảng 2 ends with the classification, as the report\'s')
   const tp = (detail.getRow(12).values as unknown[]).slice(1)
-  t.same(tp, [8, 'Sở Tư pháp', 19, 13, 10, 10, 20, 18.5, 10, 10, 15, 14, 10, 10, 15.5, 13.5, 99.5, 89])
+  t.same(tp, [8, 'Sở Tư pháp', 19, 13, 10, 10, 20, 18.5, 10, 10, 15, 14, 10, 10, 15.5, 13.5, 99.5, 89, 'Tốt'])
+  for (const row of reportRows) {
+    const line = Array.from({ length: 20 }, (_, i) => (detail.getRow(5 + i).values as unknown[]).slice(1))
+      .find((cells) => cells[16] === Number(row.total_self_reported) && cells[17] === Number(row.total_appraised_reported))
+    t.equal(line?.[18], row.class_reported, `${row.unit_code}'s class in Bảng 2`)
+  }
   const average = (detail.getRow(25).values as unknown[]).slice(2)
   t.same(average, ['Trung bình', 18.3, 14.3, 9.98, 8.7, 20.23, 19.33, 9.98, 9.13, 13.83, 11.9, 9.9, 9.5, 14.15, 12.18, 96.35, 85.03])
   t.equal(detail.getRow(25).getCell(8).numFmt, '#,##0.00')

@@ -3,6 +3,7 @@
 import type { Executor } from '../db/client.js'
 import { type CsvDialect, type CsvValue, csvLine } from '../domain/csv.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
+import { viPoints } from '../domain/report-format.js'
 import { getPublishedResults, type PublishedVersion, type ResultSet } from './results.js'
 import { border, fileNamePart, loadExcel, pageLayout, styleHeader, XLSX_MEDIA_TYPE } from './spreadsheet.js'
 
@@ -131,8 +132,9 @@ function csvExport (snapshot: ResultSet, dialect: CsvDialect): Buffer {
 
 /**
  * Two sheets laid out like the report. "Bảng 1": STT, unit, self total, appraised total, index (Chỉ số CCHC), rank,
- * classification. "Bảng 2": per unit the self (TĐG) and appraised (TĐ) points of each field and of the total, then the
- * average row. Under each title, the version and when it was published, in Vietnam's time (dd/MM/yyyy HH:mm).
+ * classification. "Bảng 2": per unit the self (TĐG) and appraised (TĐ) points of each field (its maximum in the header,
+ * with the decimal comma: "(20,5)") and of the total, and the classification, as the report's Bảng 2; then the average
+ * row. Under each title, the version and when it was published, in Vietnam's time (dd/MM/yyyy HH:mm).
  * Cells hold numbers with the format #,##0.00, which Excel shows with the reader's decimal comma; the index is the
  * exact ratio of the results. Average cells hold the mean rounded half up to 2 places, as the report prints it
  * (19.325 → 19.33). Header rows are frozen and repeat on every printed page (A4 landscape, fit to the page's width).
@@ -165,7 +167,8 @@ async function xlsxExport (snapshot: ResultSet): Promise<Buffer> {
   pageLayout(summary, { from: 3, to: 3 })
 
   const detail = workbook.addWorksheet('Bảng 2')
-  const columns = 2 + 2 * snapshot.fields.length + 2
+  // STT, unit, both sides of each field and of the total, then the classification as the report's Bảng 2 ends.
+  const columns = 2 + 2 * snapshot.fields.length + 2 + 1
   detail.columns = [{ width: 6 }, { width: 48 }, ...Array.from({ length: columns - 2 }, () => ({ width: 10 }))]
   detail.mergeCells(1, 1, 1, columns)
   detail.getCell(1, 1).value = `Bảng 2. Điểm tự đánh giá (TĐG) và điểm thẩm định (TĐ) theo lĩnh vực: ${title}`
@@ -178,25 +181,29 @@ async function xlsxExport (snapshot: ResultSet): Promise<Buffer> {
   snapshot.fields.forEach((field, f) => {
     const column = 3 + 2 * f
     detail.mergeCells(3, column, 3, column + 1)
-    detail.getCell(3, column).value = `${field.code}. ${field.title} (${field.maxPoints})`
+    detail.getCell(3, column).value = `${field.code}. ${field.title} (${viPoints(field.maxPoints)})`
     detail.getCell(4, column).value = LABELS.self
     detail.getCell(4, column + 1).value = LABELS.appraised
   })
-  detail.mergeCells(3, columns - 1, 3, columns)
-  detail.getCell(3, columns - 1).value = LABELS.total
-  detail.getCell(4, columns - 1).value = LABELS.self
-  detail.getCell(4, columns).value = LABELS.appraised
+  detail.mergeCells(3, columns - 2, 3, columns - 1)
+  detail.getCell(3, columns - 2).value = LABELS.total
+  detail.getCell(4, columns - 2).value = LABELS.self
+  detail.getCell(4, columns - 1).value = LABELS.appraised
+  detail.mergeCells(3, columns, 4, columns)
+  detail.getCell(3, columns).value = LABELS.classification
+  detail.getColumn(columns).width = 14
   styleHeader(detail.getRow(3))
   styleHeader(detail.getRow(4))
   detail.getRow(3).height = 60
-  const numberRow = (rowNumber: number, first: (string | number)[], values: number[]) => {
+  const numberRow = (rowNumber: number, first: (string | number)[], values: number[], classification: string | null) => {
     const row = detail.getRow(rowNumber)
-    row.values = [...first, ...values]
-    for (let c = 3; c <= columns; c++) row.getCell(c).numFmt = NUMBER_FORMAT
+    row.values = [...first, ...values, ...(classification === null ? [] : [classification])]
+    for (let c = 3; c < columns; c++) row.getCell(c).numFmt = NUMBER_FORMAT
     return row
   }
   snapshot.units.forEach((unit, i) => {
-    numberRow(5 + i, [i + 1, unit.unit.name], [...unit.fields.flatMap((field) => [field.self.points, field.appraised.points]), unit.self.points, unit.appraised.points])
+    numberRow(5 + i, [i + 1, unit.unit.name], [...unit.fields.flatMap((field) => [field.self.points, field.appraised.points]), unit.self.points, unit.appraised.points],
+      unit.classification.label)
   })
   const average = snapshot.average
   const last = 5 + snapshot.units.length
@@ -204,7 +211,7 @@ async function xlsxExport (snapshot: ResultSet): Promise<Buffer> {
     const row = numberRow(last, ['', LABELS.average], [
       ...snapshot.fields.flatMap((_, f) => [Number(average.self.fields[f]?.display), Number(average.appraised.fields[f]?.display)]),
       Number(average.self.total.display), Number(average.appraised.total.display)
-    ])
+    ], null)
     row.font = { bold: true }
   }
   border(detail, 3, average === null ? last - 1 : last, columns)
