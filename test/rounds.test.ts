@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../server/db/rows.js'
 import { buildTestApp } from './helpers/app.js'
 import { loginAs } from './helpers/auth.js'
+import { publishedDemoRound } from './helpers/results.js'
 import { deadlinesFromNow, loadReferenceData, openRound } from './helpers/rounds.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
@@ -287,4 +288,18 @@ t.test('two admins editing one round: the second edit, based on the version befo
   t.ok(added.json().version > again.json().version, 'adding participants moved the version on')
   t.equal((await app.inject({ method: 'PATCH', url, headers: admin.headers, payload: { title: 'Kỳ 2020' } })).statusCode, 200)
   t.equal((await app.inject({ method: 'PATCH', url, headers: { ...admin.headers, 'if-match': String(again.headers.etag) }, payload: { title: 'y' } })).statusCode, 412)
+})
+
+t.test('a published round keeps its title: the public pages show it, and a new title would change them without a new version', async (t) => {
+  const app = await buildTestApp(t)
+  const roundId = await publishedDemoRound(app)
+  const admin = await loginAs(app, 'admin')
+  const before = (await app.inject({ method: 'GET', url: '/public/rounds' })).json().items.find((item: { id: string }) => item.id === roundId).title
+  const renamed = await app.inject({ method: 'PATCH', url: `/rounds/${roundId}`, headers: { ...admin.headers, 'accept-language': 'vi' }, payload: { title: 'Tên khác' } })
+  t.equal(renamed.statusCode, 409)
+  t.equal(renamed.json().code, 'ROUND_NOT_EDITABLE')
+  t.equal(renamed.json().detail, 'Kỳ đánh giá đã công bố kết quả và trang công khai đang hiển thị tên kỳ này, nên không thể đổi tên kỳ nữa.')
+  t.equal((await app.inject({ method: 'GET', url: '/public/rounds' })).json().items.find((item: { id: string }) => item.id === roundId).title, before, 'the public list is unchanged')
+  const same = await app.inject({ method: 'PATCH', url: `/rounds/${roundId}`, headers: admin.headers, payload: { title: before } })
+  t.equal(same.statusCode, 200, 'the same title sent back with the form changes nothing and is not refused')
 })

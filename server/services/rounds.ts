@@ -279,6 +279,12 @@ export async function updateRound (db: Db, actor: Actor, id: string, changes: Ro
     }
     const deadlineChanges = parseDeadlines(changes)
     const changesDeadlines = Object.keys(deadlineChanges).length > 0
+    // The public pages and the public list name the round by its live title, not the published version's: renamed
+    // now, the published results would change their heading without a new version.
+    if (row.status === 'published' && changes.title !== undefined && changes.title !== row.title) {
+      throw Errors.roundNotEditable(t('The round\'s results are published and the public pages show its title; the title can no longer change.',
+        'Kỳ đánh giá đã công bố kết quả và trang công khai đang hiển thị tên kỳ này, nên không thể đổi tên kỳ nữa.'))
+    }
     if (row.status !== 'draft') {
       const locked = [
         changes.code !== undefined && changes.code !== row.code ? 'code' : null,
