@@ -21,6 +21,16 @@ export function formatPoints (value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : numberFormat.format(value)
 }
 
+/**
+ * Points still needed, to at most 2 decimals as results are shown, rounded up so that adding the amount shown is
+ * always enough: 1.879 → "1,88", 1.5 → "1,5".
+ */
+export function formatPointsNeeded (value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—'
+  const hundredths = Math.ceil(Math.round(value * 1000) / 10)
+  return numberFormat.format(hundredths / 100)
+}
+
 export function formatCount (value: number): string {
   return integerFormat.format(value)
 }
