@@ -117,6 +117,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'PATCH /rounds/{id}/units/{unitId}/appraisal': ['appraiser'],
   'GET /rounds/{id}/units/{unitId}/appraisal/leaves/{leafCode}': ['admin', 'viewer', 'appraiser'],
   'POST /rounds/{id}/units/{unitId}/appraisal/accept-self': ['appraiser'],
+  'POST /rounds/{id}/units/{unitId}/appraisal/score-unanswered': ['appraiser'],
   'POST /rounds/{id}/units/{unitId}/finalize': ['admin'],
   'POST /rounds/{id}/finalize-appraisals': ['admin'],
   'POST /rounds/{id}/units/{unitId}/reopen': ['admin'],

@@ -203,6 +203,27 @@ export function matchedBand (scoring: ScoringMethod | null | undefined, input: L
 }
 
 /** A refusal: the English names the values; the Vietnamese is the code's own sentence, or one naming the values. */
+/**
+ * The input that gives a leaf its fewest points, never "not applicable": 0 for a range, the option worth least, and
+ * for bands the lowest measurement of the band worth least (within the input's range). What the appraisal team records
+ * for a leaf the unit never scored, with one reason for all of them. Null when the leaf cannot be scored.
+ */
+export function lowestInput (leaf: CatalogNode): { input: EnteredInput, points: Milli } | null {
+  const scoring = leaf.scoring
+  if (scoring === undefined || hasChildren(leaf)) return null
+  const candidates: EnteredInput[] = scoring.method === 'range'
+    ? [{ value: 0 }]
+    : scoring.method === 'options'
+      ? scoring.options.filter((option) => option.notApplicable !== true).map((option) => ({ option: option.code }))
+      : scoring.bands.map((band) => ({ measurement: Math.min(Math.max(band.min, scoring.input.min), scoring.input.max) }))
+  let lowest: { input: EnteredInput, points: Milli } | null = null
+  for (const input of candidates) {
+    const score = scoreLeaf(leaf, input)
+    if (score.ok && !score.notApplicable && (lowest === null || score.points < lowest.points)) lowest = { input, points: score.points }
+  }
+  return lowest
+}
+
 function fail (code: ScoringErrorCode, message: string, vietnamese = refusalsVi[code]): LeafScore {
   return { ok: false, error: { code, message: new Text(message, vietnamese) } }
 }

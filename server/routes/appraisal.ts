@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import { requestLanguage } from '../plugins/problem-details.js'
 import {
-  AcceptSelfScoresSchema, AnswerSupplementRequestSchema, AppraisalAssignmentSchema, AppraisalLeafSchema, AppraisalSchema,
+  AcceptSelfScoresSchema, ScoreUnansweredSchema, AnswerSupplementRequestSchema, AppraisalAssignmentSchema, AppraisalLeafSchema, AppraisalSchema,
   CloseSupplementRequestSchema, CreateSupplementRequestSchema, FinalizeAppraisalsOutcomeSchema, FinalizeAppraisalsSchema, GapReportSchema, LeafHistorySchema, ReopenAppraisalSchema, RoundUnitLeafParams,
   RoundSheetsQuery, RoundUnitsQuery, SaveAppraisalSchema, SetAppraisalAssignmentsSchema, SupplementRequestSchema, SupplementStatusSchema, UnitHistorySchema, UnitProgressSchema
 } from '../schemas/appraisal.js'
@@ -12,7 +12,7 @@ import { IdParams, problems, ref } from '../schemas/common.js'
 import { IfMatchHeaders, RoundUnitParams } from '../schemas/rounds.js'
 import {
   acceptSelfScores, exportAppraisal, finalizeAppraisal, finalizeAppraisals, getAppraisal, getAppraisalLeaf, listAssignments, reopenAppraisal,
-  saveAppraisal, setAssignments
+  saveAppraisal, scoreUnanswered, setAssignments
 } from '../services/appraisal.js'
 import { appraisalProgress, keptGapReport, type GapReport, type UnitProgress } from '../services/progress.js'
 import { sendJsonBytes } from './cached-views.js'
@@ -213,6 +213,26 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => withVersionTag(reply, await acceptSelfScores(app.db, actorOf(request), request.params.id, request.params.unitId, {
     ifMatch: parseIfMatch(request.headers['if-match']),
     leafCodes: request.body.leafCodes
+  })))
+
+  app.post('/rounds/:id/units/:unitId/appraisal/score-unanswered', {
+    config: { access: appraisers },
+    schema: {
+      operationId: 'scoreUnansweredLeaves',
+      summary: 'Give each leaf the unit never scored its lowest score, with one reason',
+      description: 'For a unit that did not submit, or left leaves unanswered: every leaf of the caller\'s fields (of `fieldCodes` when given) with no self score and no appraised score yet gets ' +
+        'the score worth least (0 for a range, the option worth least, the lowest measurement of the band worth least; never "not applicable"), each with `reason`. ' +
+        'Leaves already appraised are left as they are; when there is none to score, 409 CONFLICT. Audited as one appraisal.save. ' + concurrencyNote,
+      tags: ['appraisal'],
+      params: RoundUnitParams,
+      headers: IfMatchHeaders,
+      body: ref(ScoreUnansweredSchema),
+      response: { 200: ref(AppraisalSchema), ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
+    }
+  }, async (request, reply) => withVersionTag(reply, await scoreUnanswered(app.db, actorOf(request), request.params.id, request.params.unitId, {
+    ifMatch: parseIfMatch(request.headers['if-match']),
+    reason: request.body.reason,
+    fieldCodes: request.body.fieldCodes
   })))
 
   app.post('/rounds/:id/units/:unitId/finalize', {

@@ -141,6 +141,11 @@ export const AcceptSelfScoresSchema = Type.Object({
   leafCodes: Type.Array(leafCode, { minItems: 1, maxItems: 1000, uniqueItems: true })
 }, { $id: 'AcceptSelfScores', additionalProperties: false })
 
+export const ScoreUnansweredSchema = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 2000, description: 'Why these leaves get their lowest score, e.g. "Đơn vị không nộp bản tự đánh giá"; written as each leaf\'s reason' }),
+  fieldCodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Only these fields (default: every field of the caller\'s)' }))
+}, { $id: 'ScoreUnanswered', additionalProperties: false })
+
 export const AppraisalEntryProblemSchema = Type.Object({
   leafCode: Type.String(),
   code: Type.String({ description: 'not_a_number, negative, above_maximum, off_step, unknown_option, measurement_out_of_range, wrong_input, unknown_leaf, not_a_leaf, duplicate_leaf, reason_required, self_unanswered' }),
@@ -285,6 +290,6 @@ export const UnitHistorySchema = Type.Object({
 export const RoundUnitLeafParams = Type.Object({ id: uuid, unitId: uuid, leafCode })
 
 registerShared(AppraisalUserSchema, AppraisalAssignmentSchema, SetAppraisalAssignmentsSchema, EvidenceFileRefSchema, SupplementStatusSchema,
-  AppraisalLeafSchema, AppraisalFieldSchema, AppraisalTotalsSchema, AppraisalChangeSchema, AppraisalSchema, AppraisalEntrySchema, SaveAppraisalSchema, AcceptSelfScoresSchema,
+  AppraisalLeafSchema, AppraisalFieldSchema, AppraisalTotalsSchema, AppraisalChangeSchema, AppraisalSchema, AppraisalEntrySchema, SaveAppraisalSchema, AcceptSelfScoresSchema, ScoreUnansweredSchema,
   AppraisalEntryProblemSchema, FinalizationProblemSchema, FinalizeAppraisalsSchema, FinalizeAppraisalsOutcomeSchema, ReopenAppraisalSchema, UnitProgressSchema, GapReportSchema, SupplementRequestSchema,
   CreateSupplementRequestSchema, AnswerSupplementRequestSchema, CloseSupplementRequestSchema, HistoryItemSchema, LeafHistorySchema, UnitHistorySchema)

@@ -4,6 +4,6 @@ export { type UnitRef, type UserRef, type AppraisalContext, loadAppraisalContext
 export { expireDueRequests } from './supplement-expiry.js'
 export { type Assignment, type AssignmentInput, listAssignments, setAssignments } from './appraisal/assignments.js'
 export { type EvidenceFileRef, type AppraisalLeaf, type AppraisalPoints, type AppraisalField, type AppraisalState, selfEntries, getAppraisal, visibleLeaf, getAppraisalLeaf } from './appraisal/read.js'
-export { type AppraisalProblemCode, type AppraisalProblem, type AppraisalEntryInput, saveAppraisal, acceptSelfScores } from './appraisal/write.js'
+export { type AppraisalProblemCode, type AppraisalProblem, type AppraisalEntryInput, saveAppraisal, acceptSelfScores, scoreUnanswered } from './appraisal/write.js'
 export { finalizeAppraisal, finalizeAppraisals, reopenAppraisal } from './appraisal/finalize.js'
 export { exportAppraisal } from './appraisal/export.js'

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core'
 import { accountChecks } from './accounts.js'
 import { appraisalChecks } from './appraisal.js'
+import { appraisalUnansweredChecks } from './appraisal-unanswered.js'
 import { catalogChecks } from './catalogs.js'
 import { homeAuditChecks } from './home-audit.js'
 import { longListChecks } from './long-lists.js'
@@ -369,7 +370,7 @@ async function run (): Promise<void> {
 
     // BROWSER_CHECKS=unit,appraisal runs only those groups after the admin checks (to iterate on one screen).
     const groups: Array<[string, (checks: BrowserChecks) => Promise<void>]> = [
-      ['home', homeAuditChecks], ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['public', publicChecks],
+      ['home', homeAuditChecks], ['rounds', roundChecks], ['results', resultChecks], ['layout', resultLayoutChecks], ['unit', unitChecks], ['appraisal', appraisalChecks], ['unanswered', appraisalUnansweredChecks], ['public', publicChecks],
       ['round', roundFlowChecks], ['notifications', notificationChecks], ['webhooks', webhookChecks], ['unit-types', unitTypeChecks], ['long-lists', longListChecks], ['accounts', accountChecks]
     ]
     const only = process.env.BROWSER_CHECKS?.split(',').map((name) => name.trim()).filter(Boolean)

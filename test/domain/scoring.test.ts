@@ -1,7 +1,7 @@
 // Scoring a leaf by range, options or bands: every accepted value and every way an entry is refused.
 import t from 'tap'
 import { type BandsScoring, type CatalogNode, type OptionsScoring, leaves } from '../../server/domain/catalog.js'
-import { type LeafInput, type LeafScore, type ScoringErrorCode, scoreLeaf } from '../../server/domain/scoring.js'
+import { type LeafInput, type LeafScore, type ScoringErrorCode, lowestInput, scoreLeaf } from '../../server/domain/scoring.js'
 import { DEPARTMENT_CATALOG, DISTRICT_CATALOG, loadCatalog, readFixture } from './fixtures.js'
 
 // The fixtures hold short decimals, for which the float product rounds to the exact thousandths; checked below.
@@ -254,4 +254,24 @@ t.test('a parent node or a leaf without a scoring method cannot be scored', asyn
   t.equal(errorCode(scoreLeaf(parent, { value: 1 })), 'no_scoring_method')
   t.equal(errorCode(scoreLeaf(bare, { value: 1 })), 'no_scoring_method')
   t.match(errorMessage(scoreLeaf(bare, { value: 1 })), /1\.2/)
+})
+
+t.test('the lowest input of a leaf scores its fewest points and is never "not applicable"', async (t) => {
+  t.same(lowestInput(rangeLeaf), { input: { value: 0 }, points: 0 })
+  t.same(lowestInput(optionsLeaf), { input: { option: 'c' }, points: 0 })
+  t.same(lowestInput(bandsLeaf), { input: { measurement: 0 }, points: 0 })
+  // A lower measurement is better here (late dossiers): the band worth least is the top one.
+  const lateShare: CatalogNode = {
+    ...bandsLeaf,
+    scoring: { method: 'bands', input: { label: 'Tỷ lệ hồ sơ trễ hạn', unit: '%', min: 0, max: 100 }, bands: [{ min: 0, points: 3 }, { min: 2, points: 1 }, { min: 5, points: 0.5 }] }
+  }
+  t.same(lowestInput(lateShare), { input: { measurement: 5 }, points: 500 })
+  const noZero: CatalogNode = { ...optionsLeaf, scoring: { method: 'options', options: [{ code: 'na', label: 'Không áp dụng', notApplicable: true }, { code: 'x', label: 'Có', points: 1 }, { code: 'y', label: 'Một phần', points: 0.25 }] } }
+  t.same(lowestInput(noZero), { input: { option: 'y' }, points: 250 })
+  t.equal(lowestInput({ code: '1', kind: 'field', title: 'field', maxPoints: 1, children: [rangeLeaf] }), null, 'only leaves are scored')
+  for (const { node } of fixtureLeaves) {
+    const lowest = lowestInput(node)
+    t.ok(lowest, `leaf ${node.code} has a lowest input`)
+    t.same(scoreLeaf(node, lowest!.input), { ok: true, notApplicable: false, points: lowest!.points }, `leaf ${node.code}: the input scores what it says`)
+  }
 })

@@ -1529,6 +1529,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rounds/{id}/units/{unitId}/appraisal/score-unanswered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give each leaf the unit never scored its lowest score, with one reason
+         * @description For a unit that did not submit, or left leaves unanswered: every leaf of the caller's fields (of `fieldCodes` when given) with no self score and no appraised score yet gets the score worth least (0 for a range, the option worth least, the lowest measurement of the band worth least; never "not applicable"), each with `reason`. Leaves already appraised are left as they are; when there is none to score, 409 CONFLICT. Audited as one appraisal.save. Send If-Match with the ETag of your last read of the appraisal (its version, e.g. "3"): without it 428; if the appraisal changed since, 412 with the current state in `current`. The response carries the new ETag. Refused with APPRAISAL_CLOSED unless the round is in appraisal, APPRAISAL_DEADLINE_PASSED after appraisalClosesAt (database clock), and APPRAISAL_FINALIZED on a finalized unit.
+         *
+         *     **Access.** Roles: appraiser. Only leaves of the fields assigned to the appraiser (others: 403 NOT_ASSIGNED).
+         */
+        post: operations["scoreUnansweredLeaves"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/units/{unitId}/finalize": {
         parameters: {
             query?: never;
@@ -3993,6 +4015,12 @@ export interface components {
         };
         AcceptSelfScores: {
             leafCodes: string[];
+        };
+        ScoreUnanswered: {
+            /** @description Why these leaves get their lowest score, e.g. "Đơn vị không nộp bản tự đánh giá"; written as each leaf's reason */
+            reason: string;
+            /** @description Only these fields (default: every field of the caller's) */
+            fieldCodes?: string[];
         };
         /** @description Why one appraised score was refused (errors of APPRAISAL_INVALID) */
         AppraisalEntryProblem: {
@@ -13402,6 +13430,152 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AcceptSelfScores"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description The version of the resource; send it back in If-Match to change it, or in If-None-Match to get 304 when unchanged */
+                    etag?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appraisal"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem409"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem412"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            414: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem422"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            428: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem428"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    scoreUnansweredLeaves: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version from the ETag of the last read, e.g. "3"; required (428 without it) */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreUnanswered"];
             };
         };
         responses: {

@@ -388,6 +388,29 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     }
   }
 
+  /**
+   * Gives every leaf of the appraiser's fields that the unit never scored, and that has no appraised score, its lowest
+   * score with one reason (the server decides which, on the state it holds). Typed scores are saved first, so a leaf the
+   * appraiser scored by hand is not among them; after a 412 the current state is taken and the request sent again.
+   * Returns how many leaves it scored.
+   */
+  async function scoreUnanswered (reason: string): Promise<number> {
+    await flush()
+    if (!state.value) return 0
+    const before = state.value.totals.appraised
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const saved = await call(client.POST('/rounds/{id}/units/{unitId}/appraisal/score-unanswered', { params: { path: path(), header: ifMatch() }, body: { reason } }))
+        adopt(saved)
+        return saved.totals.appraised - before
+      } catch (caught) {
+        const current = currentOf(caught)
+        if (!current || attempt >= 2) throw caught
+        adopt(current)
+      }
+    }
+  }
+
   return {
     state,
     loading,
@@ -410,6 +433,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
     dropKept,
     flush,
     saveNow,
-    accept
+    accept,
+    scoreUnanswered
   }
 }

@@ -52,8 +52,15 @@ export async function finalizeAppraisal (db: Db, actor: Actor, roundId: string, 
       const requests = count('request_open') + count('request_answered')
       const unit = `${context.unit.name} (${context.unit.code})`
       // Only what is in the way is named: "0 leaves without a score" is no reason.
+      // Leaves the unit never scored are the team's to score; saying so points to the way through (score-unanswered).
+      const unanswered = problems.filter((p) => p.code === 'unappraised' && (self.get(p.leafCode ?? '')?.input ?? null) === null).length
+      const neverSubmitted = context.selfAssessment.status !== 'submitted'
+      const unansweredNote = unanswered === 0
+        ? t('', '')
+        : t(` (${unanswered} of them the unit never scored${neverSubmitted ? ': it did not submit' : ''}; the appraisers can give those their lowest score with one reason)`,
+          ` (trong đó ${unanswered} tiêu chí đơn vị không tự chấm${neverSubmitted ? ' vì chưa nộp bản tự đánh giá' : ''}; Tổ thẩm định có thể chấm điểm thấp nhất cho các tiêu chí đó với một lý do chung)`)
       const reasons = ([
-        [count('unappraised'), (n: number) => t(`${n} leaf(s) without an appraised score`, `${n} tiêu chí chưa có điểm thẩm định`)],
+        [count('unappraised'), (n: number) => joinTexts([t(`${n} leaf(s) without an appraised score`, `${n} tiêu chí chưa có điểm thẩm định`), unansweredNote], '')],
         [count('reason_missing'), (n: number) => t(`${n} differing score(s) without a reason`, `${n} điểm khác tự đánh giá chưa ghi lý do`)],
         [requests, (n: number) => t(`${n} supplement request(s) not closed`, `${n} yêu cầu bổ sung chưa đóng`)]
       ] as const).filter(([n]) => n > 0).map(([n, say]) => say(n))

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/client.js'
 import { appraisalEntriesTable, appraisalsTable } from '../../db/schema/index.js'
 import { reasonMissing, reasonRequiredMessage, type LeafValue } from '../../domain/appraisal.js'
 import { milliToNumber, type Milli } from '../../domain/decimal.js'
-import { scoreLeaf, type ScoringErrorCode, type EnteredInput, normalizeInput } from '../../domain/scoring.js'
+import { lowestInput, scoreLeaf, type ScoringErrorCode, type EnteredInput, normalizeInput } from '../../domain/scoring.js'
 import { Errors } from '../../errors.js'
 import { audit } from '../audit.js'
 import type { LoadedCatalog, LoadedNode } from '../catalogs.js'
@@ -13,6 +13,7 @@ import type { Actor } from '../context.js'
 import { requireIfMatch, versionMatches, type IfMatch } from '../versions.js'
 import { leafProblem } from '../../messages/problems.js'
 import { text as t, type Text } from '../../messages/text.js'
+import { fieldProblem } from '../../messages/validation.js'
 import { type AppraisalContext, type FieldScope, blankToNull, catalogOf, fieldScope, inScope, loadAppraisalContext, notAssignedText, assertAppraisalWritable } from './context.js'
 import { type AppraisalState, type SelfRow, appraisedEntries, selfEntries, selfValue, stateOf } from './read.js'
 
@@ -221,19 +222,70 @@ export async function acceptSelfScores (db: Db, actor: Actor, roundId: string, u
   })
 }
 
+/** The leaves a write is about when they are decided in its transaction, from the locked appraisal and the self scores. */
+type LeavesOf = (tx: Executor, locked: Locked, self: Map<string, SelfRow>) => Promise<string[]>
+
+/**
+ * Gives every leaf of the caller's fields (of those listed, when given) that the unit left without a self score and
+ * that has no appraised score yet its lowest score (lowestInput: 0, the option worth least, the band worth least),
+ * all with one reason: how the team closes the appraisal of a unit that never submitted, or left leaves unanswered,
+ * without typing each one. Leaves already appraised are left as they are; none left to score is a 409.
+ */
+export async function scoreUnanswered (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, reason: string, fieldCodes?: string[] | undefined }): Promise<AppraisalState> {
+  const reason = request.reason.trim()
+  if (reason === '') throw Errors.validation(t('Say why these leaves get their lowest score.', 'Cần ghi lý do chấm điểm thấp nhất cho các tiêu chí này.'), { errors: [fieldProblem('body', '/reason', 'blank')] })
+  const wanted = request.fieldCodes === undefined ? null : new Set(request.fieldCodes)
+  const unanswered: LeavesOf = async (tx, locked, self) => {
+    const fields = new Set(locked.catalog.leaves.map((leaf) => leaf.fieldCode))
+    const unknown = [...wanted ?? []].filter((code) => !fields.has(code))
+    if (unknown.length > 0) {
+      throw Errors.validation(t(`No field ${unknown.join(', ')} in the unit's catalog.`, `Bộ tiêu chí của đơn vị không có lĩnh vực ${unknown.join(', ')}.`),
+        { errors: unknown.map((code) => fieldProblem('body', '/fieldCodes', 'unknownField', { value: code }, t(`no field ${code} in the unit's catalog`, `không có lĩnh vực ${code} trong bộ tiêu chí của đơn vị`))) })
+    }
+    const outside = [...wanted ?? []].filter((code) => !inScope(locked.scope, code))
+    if (outside.length > 0) {
+      throw Errors.notAssigned(t(`Field(s) ${outside.join(', ')} are not assigned to you.`, `Lĩnh vực ${outside.join(', ')} không được phân công cho bạn.`),
+        { errors: outside.map((code) => ({ fieldCode: code, code: 'not_assigned', message: notAssignedText(code) })) })
+    }
+    const appraised = await appraisedEntries(tx, locked.appraisalId)
+    const codes = locked.catalog.leaves
+      .filter((leaf) => inScope(locked.scope, leaf.fieldCode) && (wanted === null || wanted.has(leaf.fieldCode)))
+      .filter((leaf) => (self.get(leaf.code)?.input ?? null) === null && !appraised.has(leaf.code))
+      .map((leaf) => leaf.code)
+    if (codes.length === 0) {
+      throw Errors.conflict(t('No leaf of these fields is both without a self score and without an appraised score.',
+        'Không còn tiêu chí nào (trong các lĩnh vực này) vừa chưa được đơn vị tự chấm vừa chưa có điểm thẩm định.'))
+    }
+    return codes
+  }
+  return writeLeaves(db, actor, roundId, unitId, request.ifMatch, 'appraisal.save', unanswered, (nodes, _self, problems) => {
+    const planned: Planned[] = []
+    for (const node of nodes.values()) {
+      const lowest = lowestInput(node.node)
+      if (lowest === null) {
+        problems.push({ leafCode: node.code, code: 'no_scoring_method', message: leafProblem.refused(node.code, t('the leaf has no usable scoring method', 'tiêu chí chưa có cách chấm điểm dùng được')) })
+        continue
+      }
+      planned.push({ node, next: { input: normalizeInput(lowest.input), points: lowest.points, notApplicable: false, reason } })
+    }
+    return planned
+  })
+}
+
 /**
  * The frame of every write of appraised scores: If-Match required, the appraisal locked, the listed leaves resolved
  * and the unit's self scores read; `plan` decides each leaf's new value or adds a problem. Any problem refuses the
  * whole write with every problem listed; otherwise the plan is applied and audited as `action`.
  */
-async function writeLeaves (db: Db, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch | undefined, action: 'appraisal.save' | 'appraisal.accept_self', leafCodes: readonly string[],
+async function writeLeaves (db: Db, actor: Actor, roundId: string, unitId: string, ifMatch: IfMatch | undefined, action: 'appraisal.save' | 'appraisal.accept_self', leafCodes: readonly string[] | LeavesOf,
   plan: (nodes: Map<string, LoadedNode>, self: Map<string, SelfRow>, problems: AppraisalProblem[]) => Planned[]): Promise<AppraisalState> {
   requireIfMatch(ifMatch, 'appraisal')
   return db.transaction(async (tx) => {
     const locked = await lockForWrite(tx, actor, roundId, unitId, ifMatch)
     const problems: AppraisalProblem[] = []
-    const nodes = resolveLeaves(locked, leafCodes, problems)
     const self = await selfEntries(tx, locked.context.selfAssessment.id)
+    const codes = typeof leafCodes === 'function' ? await leafCodes(tx, locked, self) : leafCodes
+    const nodes = resolveLeaves(locked, codes, problems)
     const planned = plan(nodes, self, problems)
     if (problems.length > 0) refuse(problems)
     return applyPlanned(tx, actor, locked, action, planned, self)

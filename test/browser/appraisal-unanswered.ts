@@ -1,0 +1,60 @@
+// Browser checks of a unit that never submitted: on its appraisal the appraiser gives every leaf of their field the
+// lowest score with one reason (a dialog), instead of typing each, and the field is then fully appraised at 0.
+// Set-up through the API: a department round of its own, its one unit never starts, the round moved to appraisal.
+import { openUnitAppraisal } from './appraisal-steps.js'
+import { assert, assertAccessible, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
+
+const ROUND_CODE = 'TD-KHONG-NOP'
+const APPRAISER = 'thamdinh5'
+const UNIT = { code: 'SO-GDDT', name: 'Sở Giáo dục và Đào tạo' }
+
+async function setUpRound (c: BrowserChecks): Promise<void> {
+  const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
+  const as = (path: string, method: string, body?: unknown, headers?: Record<string, string>) => c.api<any>(path, { method, token, body, ...(headers ? { headers } : {}) })
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()))
+  const catalog = (await as(`/catalogs?code=TH-${year}-SO&limit=1&offset=0`, 'GET')).items[0]
+  const unit = (await as(`/units?q=${UNIT.code}&limit=10&offset=0`, 'GET')).items.find((candidate: { code: string }) => candidate.code === UNIT.code)
+  const appraiser = (await as('/users?role=appraiser&limit=100&offset=0', 'GET')).items.find((user: { username: string }) => user.username === APPRAISER)
+  assert(catalog && unit && appraiser, 'the demo catalog, unit or appraiser is missing')
+  const round = await as('/rounds', 'POST', roundOpenUntilTomorrow(ROUND_CODE, 'Kỳ thử nghiệm đơn vị không nộp'))
+  await as(`/rounds/${round.id}/catalogs`, 'PUT', { catalogs: [{ unitType: 'department', catalogId: catalog.id }] })
+  await as(`/rounds/${round.id}/participants`, 'POST', { unitIds: [unit.id] })
+  await as(`/rounds/${round.id}/assignments`, 'PUT', { assignments: [{ unitType: 'department', fieldCode: '1', userId: appraiser.id }] })
+  await as(`/rounds/${round.id}/transition`, 'POST', { to: 'self_assessment' })
+  await as(`/rounds/${round.id}`, 'PATCH', { selfAssessmentClosesAt: new Date(Date.now() - 60_000).toISOString() }, { 'if-match': '*' })
+  await as(`/rounds/${round.id}/transition`, 'POST', { to: 'appraisal' })
+}
+
+export async function appraisalUnansweredChecks (c: BrowserChecks): Promise<void> {
+  await c.check('a unit that never submitted: the appraiser gives every leaf of the field its lowest score with one reason', async () => {
+    await setUpRound(c)
+    const page = await c.newPage()
+    try {
+      await c.login(page, APPRAISER, c.demoPassword, 'Thẩm định')
+      await openUnitAppraisal(page, UNIT.name, ROUND_CODE)
+      const notice = page.getByTestId('not-submitted')
+      await notice.getByText('không tự chấm tiêu chí nào trước khi hết hạn').waitFor()
+      const action = notice.getByRole('button', { name: /^Chấm điểm thấp nhất cho \d+ tiêu chí đơn vị không tự chấm…$/ })
+      const count = Number(/(\d+) tiêu chí/.exec(await action.innerText())?.[1])
+      assert(count > 5, `the action counts ${count} leaves`)
+      await action.click()
+      const dialog = page.getByRole('dialog', { name: `Chấm điểm thấp nhất: ${UNIT.name}` })
+      const reason = dialog.getByLabel('Lý do')
+      assert((await reason.inputValue()).startsWith('Đơn vị không tự đánh giá'), 'the reason does not start as the usual one')
+      assert(await reason.evaluate((el) => el === el.ownerDocument.activeElement), 'the reason does not have the focus')
+      await assertAccessible(page, 'the lowest-score dialog')
+      await c.screenshot('appraisal-unanswered-dialog', false, page)
+      await reason.fill('Đơn vị không nộp bản tự đánh giá; Tổ thẩm định không có tài liệu kiểm chứng.')
+      await dialog.getByRole('button', { name: `Chấm ${count} tiêu chí` }).click()
+      await dialog.waitFor({ state: 'detached' })
+      await page.getByText(`Đã chấm điểm thấp nhất cho ${count} tiêu chí đơn vị không tự chấm.`).first().waitFor()
+      const figures = page.locator('[data-field="1"] [data-testid="field-figures"]')
+      await page.waitForFunction((element) => /(\d+)\/\1 tiêu chí đã thẩm định/.test(element?.textContent ?? ''), await figures.elementHandle())
+      assert(await notice.getByRole('button').count() === 0, 'the action is still offered with nothing left to score')
+      assert(await action.count() === 0 || !(await action.isVisible()), 'the action is still shown')
+      assert(await page.evaluate('document.activeElement?.tagName') !== 'BODY', 'focus was lost after the dialog closed')
+    } finally {
+      await page.close()
+    }
+  })
+}
