@@ -19,7 +19,8 @@ export interface SelfAssessmentContext {
   filesOf: (code: string) => EvidenceFile[]
   allFiles: Ref<EvidenceFile[]>
   uploadsOf: (code: string) => UploadItem[]
-  upload: (code: string, file: File) => void
+  /** The stored file once listed, or null when it was refused or cancelled (the leaf says which). */
+  upload: (code: string, file: File) => Promise<EvidenceFile | null>
   dismissUpload: (id: number) => void
   attach: (fileId: string, code: string) => Promise<void>
   detach: (file: EvidenceFile, code: string) => Promise<void>

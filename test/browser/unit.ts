@@ -35,6 +35,9 @@ interface StateLeaf {
 }
 interface State { version: number, status: string, leaves: StateLeaf[], totals: { points: number } }
 
+/** What the app's polite live region (LiveAnnouncer) holds now: the lines a screen reader was just told. */
+const announced = (page: Page) => page.getByTestId('live-announcer').evaluate((element) => element.textContent ?? '')
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output', 'screenshots')
 
@@ -234,6 +237,8 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
   await check('the officer uploads a PDF on one leaf, reuses it on another, and opens it in the page', async () => {
     await uploadEvidence(officer, '1.1.1', pdfPath, pdfName)
+    // Said to a screen reader too, with the "Còn thiếu" line that went away with it.
+    await waitUntil('the upload is announced', async () => (await announced(officer)).includes(`Đã tải lên “${pdfName}” cho tiêu chí 1.1.1. Tiêu chí 1.1.1 không còn thiếu gì.`))
     const listed = await leafOf(officer, '1.1.1').locator('.evidence-file').innerText()
     assert(listed.includes('PDF') && /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/.test(listed) && /\d+ B/.test(listed), `the file line says: ${listed}`)
     await reuseEvidence(officer, '1.3.2', pdfName)
@@ -252,6 +257,37 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     const leaf = (code: string) => state.leaves.find((item) => item.code === code)
     assert(leaf('1.1.1')?.evidenceFiles === 1 && leaf('1.3.2')?.evidenceFiles === 1, 'the file is not attached to both leaves')
     await waitUntil('1.1.1 no longer misses its evidence', async () => !(await leafOf(officer, '1.1.1').innerText()).includes('chưa có tài liệu kiểm chứng'))
+  })
+
+  await check('detaching, attaching again and removing a file by keyboard: each result is announced and the focus goes on to the next file', async () => {
+    const leaf = leafOf(officer, '1.3.2')
+    const focused = (name: string) => leaf.getByRole('button', { name, exact: true }).evaluate((element) => element === element.ownerDocument.activeElement).catch(() => false)
+    const secondName = 'Biên bản kiểm tra.pdf'
+    const secondPath = join(c.work, secondName)
+    writeFileSync(secondPath, samplePdf(['Bien ban kiem tra']))
+    await uploadEvidence(officer, '1.3.2', secondPath, secondName)
+    await waitUntil('the second upload is announced', async () => (await announced(officer)).includes(`Đã tải lên “${secondName}” cho tiêu chí 1.3.2.`))
+    // "Gỡ khỏi tiêu chí" on the first file: the focus goes to the same button of the file now first, not to the page.
+    await leaf.getByRole('button', { name: `Gỡ khỏi tiêu chí 1.3.2: ${pdfName}` }).focus()
+    await officer.keyboard.press('Enter')
+    await leaf.getByRole('button', { name: pdfName, exact: true }).waitFor({ state: 'detached' })
+    await waitUntil('the focus is on the next file\'s "Gỡ khỏi tiêu chí"', () => focused(`Gỡ khỏi tiêu chí 1.3.2: ${secondName}`))
+    await waitUntil('the detachment is announced', async () => (await announced(officer)).includes(`Đã gỡ “${pdfName}” khỏi tiêu chí 1.3.2.`))
+    // Attached again from the list of the unit's files: the list closes and the focus goes to the file on the leaf.
+    await leaf.getByRole('button', { name: 'Dùng tệp đã tải lên cho tiêu chí 1.3.2' }).click()
+    await leaf.getByRole('button', { name: `Gắn vào tiêu chí này (1.3.2): ${pdfName}` }).focus()
+    await officer.keyboard.press('Enter')
+    await leaf.getByRole('button', { name: pdfName, exact: true }).waitFor()
+    await waitUntil('the focus is on the attached file', () => focused(pdfName))
+    await waitUntil('the attachment is announced', async () => (await announced(officer)).includes(`Đã gắn “${pdfName}” vào tiêu chí 1.3.2.`))
+    // "Xóa tệp" on the last file, confirmed: the focus goes to the "Xóa tệp" of the one left.
+    await leaf.getByRole('button', { name: `Xóa tệp ${secondName}` }).focus()
+    await officer.keyboard.press('Enter')
+    await officer.getByRole('dialog', { name: 'Xóa tệp khỏi hồ sơ' }).getByRole('button', { name: 'Xóa tệp', exact: true }).click()
+    await leaf.getByRole('button', { name: secondName, exact: true }).waitFor({ state: 'detached' })
+    await waitUntil('the focus is on the remaining file\'s "Xóa tệp"', () => focused(`Xóa tệp ${pdfName}`))
+    await waitUntil('the removal is announced', async () => (await announced(officer)).includes(`Đã xóa tệp “${secondName}” khỏi hồ sơ.`))
+    assert((await api.state()).leaves.find((item) => item.code === '1.3.2')?.evidenceFiles === 1, 'the leaf does not hold its one file again')
   })
 
   await check('the officer downloads the score sheet to sign: it holds a value typed a moment before, and the PDF\'s name', async () => {

@@ -32,7 +32,11 @@ export function uploadRefusal (error: unknown, file: { name: string, size: numbe
   return `Tệp “${file.name}”: ${errorMessage(error)}`
 }
 
-export function useEvidence (roundId: Ref<string>, unitId: Ref<string>, onChange: () => void) {
+/**
+ * `onChange` runs after every change of the files (the totals and what is missing change with them); the actions
+ * wait for it, so that what they say afterwards (a leaf no longer missing its evidence) is what the screen shows.
+ */
+export function useEvidence (roundId: Ref<string>, unitId: Ref<string>, onChange: () => Promise<unknown> | void) {
   const files = shallowRef<EvidenceFile[]>([])
   const error = ref<string | null>(null)
   const uploads = ref<UploadItem[]>([])
@@ -56,29 +60,39 @@ export function useEvidence (roundId: Ref<string>, unitId: Ref<string>, onChange
     }
   }
 
-  function keep (file: EvidenceFile): void {
-    const known = files.value.some((item) => item.id === file.id)
-    files.value = known ? files.value.map((item) => item.id === file.id ? file : item) : [...files.value, file]
-    onChange()
+  /** Runs onChange; its failure (the totals not refreshed) is no failure of the file's own action. */
+  async function changed (): Promise<void> {
+    await Promise.resolve(onChange()).catch(() => undefined)
   }
 
-  /** Uploads a file and attaches it to the leaf in the same request; progress and refusals show on the leaf. */
-  async function upload (leafCode: string, file: File): Promise<void> {
+  function keep (file: EvidenceFile): Promise<void> {
+    const known = files.value.some((item) => item.id === file.id)
+    files.value = known ? files.value.map((item) => item.id === file.id ? file : item) : [...files.value, file]
+    return changed()
+  }
+
+  /**
+   * Uploads a file and attaches it to the leaf in the same request; progress and refusals show on the leaf. Gives the
+   * stored file once the screen shows it, or null when it was refused or cancelled.
+   */
+  async function upload (leafCode: string, file: File): Promise<EvidenceFile | null> {
     const id = nextUpload++
     const pending = uploadEvidenceFile({ path: path(), query: { leafCode: [leafCode] } }, file, ({ loaded }) => {
       uploads.value = uploads.value.map((item) => item.id === id ? { ...item, loaded } : item)
     })
     uploads.value = [...uploads.value, { id, leafCode, name: file.name, size: file.size, loaded: 0, error: null, abort: pending.abort }]
+    let stored: EvidenceFile
     try {
-      keep(await pending.done)
-      uploads.value = uploads.value.filter((item) => item.id !== id)
+      stored = await pending.done
     } catch (caught) {
-      if (caught instanceof UploadAborted) {
-        uploads.value = uploads.value.filter((item) => item.id !== id)
-        return
-      }
-      uploads.value = uploads.value.map((item) => item.id === id ? { ...item, error: uploadRefusal(caught, file) } : item)
+      if (caught instanceof UploadAborted) uploads.value = uploads.value.filter((item) => item.id !== id)
+      else uploads.value = uploads.value.map((item) => item.id === id ? { ...item, error: uploadRefusal(caught, file) } : item)
+      return null
     }
+    const refreshed = keep(stored)
+    uploads.value = uploads.value.filter((item) => item.id !== id)
+    await refreshed
+    return stored
   }
 
   function dismissUpload (id: number): void {
@@ -86,14 +100,14 @@ export function useEvidence (roundId: Ref<string>, unitId: Ref<string>, onChange
   }
 
   async function attach (fileId: string, leafCode: string): Promise<void> {
-    keep(await call(client.POST('/rounds/{id}/units/{unitId}/self-assessment/files/{fileId}/links', {
+    await keep(await call(client.POST('/rounds/{id}/units/{unitId}/self-assessment/files/{fileId}/links', {
       params: { path: { ...path(), fileId } },
       body: { leafCode }
     })))
   }
 
   async function detach (fileId: string, leafCode: string): Promise<void> {
-    keep(await call(client.DELETE('/rounds/{id}/units/{unitId}/self-assessment/files/{fileId}/links/{leafCode}', {
+    await keep(await call(client.DELETE('/rounds/{id}/units/{unitId}/self-assessment/files/{fileId}/links/{leafCode}', {
       params: { path: { ...path(), fileId, leafCode } }
     })))
   }
@@ -101,7 +115,7 @@ export function useEvidence (roundId: Ref<string>, unitId: Ref<string>, onChange
   async function remove (fileId: string): Promise<void> {
     await call(client.DELETE('/rounds/{id}/units/{unitId}/self-assessment/files/{fileId}', { params: { path: { ...path(), fileId } } }))
     files.value = files.value.filter((item) => item.id !== fileId)
-    onChange()
+    await changed()
   }
 
   return { files, error, uploads, byLeaf, load, upload, dismissUpload, attach, detach, remove }
