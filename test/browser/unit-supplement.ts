@@ -44,6 +44,9 @@ export async function unitSupplementCheck (c: BrowserChecks, { check, newTab, sh
     await shot(page, 'unit-10-supplement')
     await answerSupplement(page, 'Đã bổ sung quyết định ban hành kế hoạch CCHC năm có chữ ký, đóng dấu.')
     await requests.getByText('Chờ thẩm định lại').waitFor()
+    // The form is gone with the answer: the focus is on the request's line with its new status, not lost to the page.
+    await c.waitUntil('the focus is on the request\'s new status', async () =>
+      String(await page.evaluate('document.activeElement?.closest(".supplement-head")?.textContent ?? ""')).includes('Chờ thẩm định lại'))
     await c.waitUntil('the requested leaves lock again', async () => await leafOf(page, '1.1.2').locator('input.leaf-number').isDisabled())
     const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.officer, password: c.demoPassword } })
     const [request] = await c.api<{ status: string, answer: string }[]>(`/rounds/${roundId}/supplement-requests`, { token })
