@@ -1,7 +1,8 @@
 // Routes of the admin app (history mode under /admin/); every screen is loaded on first visit.
-import { createRouter, createWebHistory } from 'vue-router'
+import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
 import type { Role } from './api/types'
 import { useSession } from './composables/useSession'
+import { focusScreen } from './focus'
 import { landingOf } from './roles'
 
 declare module 'vue-router' {
@@ -14,6 +15,11 @@ declare module 'vue-router' {
     title?: string
     /** The navigation item to mark as current when the path alone does not say (a unit's appraisal → Thẩm định). */
     nav?: string
+    /**
+     * The screen puts the keyboard's focus where work resumes once its data is in (a unit's appraisal: the leaf to
+     * appraise next), so the router does not move it to the heading first.
+     */
+    placesFocus?: boolean
   }
 }
 
@@ -45,7 +51,7 @@ export const router = createRouter({
       name: 'appraisal-unit',
       component: () => import('./views/appraisal/AppraisalUnitView.vue'),
       props: true,
-      meta: { roles: readers, title: 'Thẩm định đơn vị', nav: '/appraisal' }
+      meta: { roles: readers, title: 'Thẩm định đơn vị', nav: '/appraisal', placesFocus: true }
     },
     { path: '/my-unit', name: 'my-unit', component: () => import('./views/unit/MyUnitView.vue'), meta: { roles: ['unit_officer'], title: 'Đơn vị của tôi' } },
     { path: '/my-unit/results/:roundId', name: 'my-unit-results', component: () => import('./views/unit/UnitResultsView.vue'), props: true, meta: { roles: ['unit_officer'], title: 'Kết quả của đơn vị' } },
@@ -80,7 +86,13 @@ router.beforeEach(async (to) => {
   return true
 })
 
-router.afterEach((to) => {
+router.afterEach((to, from, failure) => {
+  if (failure) return
   // Officers and appraisers use the same app: "Quản trị" (administration) is not what it is to them.
   document.title = to.meta.title ? `${to.meta.title} · Chỉ số CCHC` : 'Chỉ số CCHC'
+  // A new screen is said by its heading taking the focus (else the focus stayed on <body> or on the link in the
+  // navigation, and nothing told a screen reader the screen had changed). Not on the first load (the browser reads
+  // the new page), not for a filter or page of the same screen (only the address's query changes), not to a #place.
+  if (from === START_LOCATION || to.path === from.path || to.hash !== '' || to.meta.placesFocus) return
+  focusScreen(document.activeElement).catch(() => undefined)
 })

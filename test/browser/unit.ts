@@ -338,6 +338,22 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     assert((await api.state()).status === 'draft', 'the server does not hold it as a draft')
   })
 
+  await check('moving to another screen puts the focus on its heading (read out as the screen\'s name); the first load leaves it alone', async () => {
+    await officer.goto(selfUrl)
+    await leafOf(officer, '1.1.1').locator('.leaf-input').waitFor()
+    assert(await officer.evaluate('document.activeElement === document.body'), 'the first load moved the focus')
+    const headingFocused = (text: string) => officer.evaluate(`document.activeElement?.tagName === 'H1' && document.activeElement.textContent.trim() === ${JSON.stringify(text)}`)
+    // From the navigation, which stays: the focus leaves it for the new screen.
+    await officer.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị của tôi', exact: true }).focus()
+    await officer.keyboard.press('Enter')
+    await officer.getByRole('heading', { level: 1, name: 'Đơn vị của tôi' }).waitFor()
+    await waitUntil('the heading "Đơn vị của tôi" has the focus', async () => await headingFocused('Đơn vị của tôi') === true)
+    // From a link in the page, gone with the screen it was on: not left on <body>.
+    await officer.getByRole('article', { name: api.roundTitle }).getByRole('link', { name: /tự đánh giá|yêu cầu bổ sung/ }).click()
+    await officer.getByRole('heading', { level: 1, name: 'Tự đánh giá' }).waitFor()
+    await waitUntil('the heading "Tự đánh giá" has the focus', async () => await headingFocused('Tự đánh giá') === true)
+  })
+
   await check('the officer\'s screens fit 390×844 with the totals in view, and pass axe-core', async () => {
     await assertAccessible(officer, 'the self-assessment at 1280 px')
     await officer.setViewportSize(PHONE)
