@@ -364,6 +364,10 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     const summary = await officer.getByRole('region', { name: 'Tổng điểm tự đánh giá' }).boundingBox()
     assert(summary && summary.y >= 0 && summary.y < 200, `the totals are not in view while scrolling: ${JSON.stringify(summary)}`)
     await shot(officer, 'unit-06-self-assessment-phone')
+    // A field's chip in the bar takes the focus to that field's heading, not only the view (the next Tab goes on there).
+    await officer.getByRole('region', { name: 'Tổng điểm tự đánh giá' }).getByRole('button', { name: /^2 .*lĩnh vực/ }).click()
+    await waitUntil('the field 2\'s heading has the focus', async () =>
+      await officer.evaluate('document.activeElement?.matches("#node-2 > .sa-node-heading .sa-toggle") === true') === true)
     await officer.getByRole('button', { name: 'Menu' }).click()
     await openSelfAssessmentLanding(officer)
     await assertPhoneReady(officer, '"Đơn vị của tôi"')
