@@ -134,6 +134,30 @@ export async function resultLayoutChecks (c: BrowserChecks): Promise<void> {
       await c.screenshot('layout-04-phone-menu', false, phone)
       assert(wide.length === 0, `wider than the phone: ${wide.join('; ')}`)
     })
+
+    await check('on a phone the menu opened from the keyboard has the focus on its first link, keeps Tab inside it, and Esc closes it back to "Menu"', async () => {
+      const menu = phone.getByRole('button', { name: 'Menu' })
+      if (await menu.getAttribute('aria-expanded') === 'true') await menu.click()
+      const inDrawer = () => phone.evaluate('document.activeElement?.closest("#main-nav") !== null') as Promise<boolean>
+      await menu.focus()
+      await phone.keyboard.press('Enter')
+      await phone.getByRole('navigation', { name: 'Điều hướng chính' }).waitFor()
+      await c.waitUntil('the first link of the menu has the focus', async () =>
+        await phone.evaluate('document.activeElement === document.querySelector("#main-nav .nav-link")') === true)
+      // All the way round and back: never to the bell or the page behind the backdrop.
+      const links = await phone.locator('#main-nav a:visible').count()
+      for (let step = 0; step <= links; step++) {
+        await phone.keyboard.press('Tab')
+        assert(await inDrawer(), `Tab ${step + 1} left the menu for ${String(await phone.evaluate('document.activeElement?.outerHTML.slice(0, 80)'))}`)
+      }
+      await phone.locator('#main-nav .brand').focus()
+      await phone.keyboard.press('Shift+Tab')
+      assert(await phone.evaluate('document.activeElement === [...document.querySelectorAll("#main-nav a")].filter((link) => link.offsetParent !== null).at(-1)'), 'Shift+Tab from the first link does not go round to the last')
+      await phone.keyboard.press('Escape')
+      await phone.getByRole('navigation', { name: 'Điều hướng chính' }).waitFor({ state: 'hidden' })
+      assert(await menu.evaluate((element) => element === element.ownerDocument.activeElement), 'Esc did not give the focus back to "Menu"')
+      assert(await menu.getAttribute('aria-expanded') === 'false', '"Menu" still says it is expanded')
+    })
   } finally {
     await phone.emulateMedia({ media: null }).catch(() => undefined)
     await phone.close()
