@@ -191,10 +191,19 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
 
     // A value the server refuses is said on its leaf in Vietnamese, with the nearest values it takes; the bar leads
     // to the leaf (from far down the page) and so does "Lưu ngay"; the corrected value saves.
+    // The hint beside the box (its maximum and step) and the "Còn thiếu" line are read with it, as is the refusal below.
+    const description = (code: string) => leafOf(officer, code).locator('input.leaf-number').evaluate((element) =>
+      (element.getAttribute('aria-describedby') ?? '').split(/\s+/).map((id: string) => element.ownerDocument.getElementById(id)?.textContent?.trim() ?? `#${id}?`).join(' | '))
+    const unanswered = await description('1.2.2')
+    assert(unanswered.includes('bước 0,25') && unanswered.includes('Còn thiếu: chưa chấm điểm'), `1.2.2's box is described as "${unanswered}"`)
+    const measured = await description('1.1.3')
+    assert(/^từ [\d,]+ đến [\d,]+ %/.test(measured), `1.1.3's box is described as "${measured}"`)
     await c.allowConsoleError(/status of 422/, async () => {
       await answerLeaf(officer, '1.2.2', 0.3)
       await leafOf(officer, '1.2.2').getByRole('alert').filter({ hasText: 'không đúng bước điểm 0,25 của tiêu chí (gần nhất: 0,25 hoặc 0,5)' }).waitFor()
     })
+    const refused = await description('1.2.2')
+    assert(refused.includes('bước 0,25') && refused.includes('không đúng bước điểm'), `the refused 1.2.2's box is described as "${refused}"`)
     await officer.evaluate('window.scrollTo(0, document.body.scrollHeight)')
     await officer.getByTestId('show-failed').filter({ hasText: 'Đến tiêu chí 1.2.2' }).click()
     await waitUntil('the refused leaf has the focus', async () => await officer.evaluate('document.activeElement?.closest("[data-leaf-code]")?.dataset.leafCode') === '1.2.2')
