@@ -64,8 +64,25 @@ export async function accountChecks (c: BrowserChecks): Promise<void> {
     assert(password, 'no account was made')
     const tab = await c.newPage({ width: 390, height: 844 })
     await tab.goto(`${c.baseUrl}/admin/login`)
+    // A wrong password marks both fields (the server does not say which one was wrong), and the same refusal twice is
+    // a new alert each time, so a screen reader says it again.
     await tab.getByLabel('Tên đăng nhập').fill(UNIT.code.toLowerCase())
+    const refusal = tab.getByRole('alert').filter({ hasText: 'Tên đăng nhập hoặc mật khẩu không đúng' })
+    await c.allowConsoleError(/status of 401/, async () => {
+      await tab.getByLabel('Mật khẩu').fill('sai-mat-khau-1')
+      await tab.getByRole('button', { name: 'Đăng nhập' }).click()
+      await refusal.waitFor()
+      const first = await refusal.elementHandle()
+      for (const field of ['Tên đăng nhập', 'Mật khẩu']) {
+        assert(await tab.getByLabel(field).getAttribute('aria-invalid') === 'true', `"${field}" is not marked invalid after a refused login`)
+      }
+      await tab.getByLabel('Mật khẩu').fill('sai-mat-khau-2')
+      await tab.getByRole('button', { name: 'Đăng nhập' }).click()
+      await c.waitUntil('the repeated refusal is a new alert', async () => await first?.evaluate((element) => !element.isConnected) === true && await refusal.count() === 1)
+    })
+    // Typing in a field takes its mark away.
     await tab.getByLabel('Mật khẩu').fill(password)
+    assert(await tab.getByLabel('Mật khẩu').getAttribute('aria-invalid') === null, 'the password typed again is still marked invalid')
     await tab.getByRole('button', { name: 'Đăng nhập' }).click()
     await tab.getByRole('heading', { level: 1, name: 'Đổi mật khẩu' }).waitFor()
     await tab.getByTestId('password-required').waitFor()

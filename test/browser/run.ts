@@ -240,8 +240,14 @@ async function run (): Promise<void> {
       await screenshot(page, '01-login')
       // Enter with nothing typed says what is missing, on the field that needs it (the button is not greyed out).
       await page.getByLabel('Tên đăng nhập').press('Enter')
-      await page.getByRole('alert').filter({ hasText: 'Nhập tên đăng nhập.' }).waitFor()
+      const missing = page.getByRole('alert').filter({ hasText: 'Nhập tên đăng nhập.' })
+      await missing.waitFor()
       assert(await page.evaluate('document.activeElement?.id') === 'login-username', 'the focus is not on the empty field')
+      assert(await page.getByLabel('Tên đăng nhập').getAttribute('aria-invalid') === 'true', 'the empty field is not marked invalid')
+      // Enter again: the same words are a new alert, said again (an unchanged alert says nothing the second time).
+      const first = await missing.elementHandle()
+      await page.getByLabel('Tên đăng nhập').press('Enter')
+      await waitUntil('the repeated message is a new alert', async () => await first?.evaluate((element) => !element.isConnected) === true && await missing.count() === 1)
     })
 
     await check('an admin logs in and sees the home page', async () => {
