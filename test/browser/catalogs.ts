@@ -102,7 +102,9 @@ export async function catalogChecks (c: BrowserChecks, importFile: string): Prom
     await page.getByText(/Còn \d+ vấn đề cần sửa trước khi công bố/).waitFor()
     // Publishing a draft with known problems says so at once, without asking to confirm what would be refused.
     await page.getByRole('button', { name: 'Công bố', exact: true }).click()
-    await page.getByRole('status').getByText(/Chưa công bố được “TH-2021-HUYEN”: còn \d+ vấn đề cần sửa/).waitFor()
+    // An error notice, said at once (the notices' alert region), not after whatever the reader is saying.
+    await page.getByTestId('error-notices').getByText(/Chưa công bố được “TH-2021-HUYEN”: còn \d+ vấn đề cần sửa/).waitFor()
+    assert(await page.getByTestId('error-notices').getAttribute('role') === 'alert', 'error notices are not in an alert region')
     assert(await page.getByRole('dialog', { name: 'Công bố bộ tiêu chí' }).count() === 0, 'the confirmation was asked anyway')
     await page.locator('#problems-title').evaluate((element) => element.scrollIntoView({ block: 'start' }))
     await screenshot('11-draft-problems')

@@ -385,7 +385,8 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await page.getByRole('link', { name: 'Tiến độ', exact: true }).click()
     await heading('Tiến độ kỳ đánh giá').waitFor()
     await page.getByRole('button', { name: 'Chốt kết quả thẩm định của Sở Tư pháp' }).click()
-    const refusal = page.getByRole('status').getByText('Chưa thể chốt kết quả thẩm định của Sở Tư pháp (SO-TP)', { exact: false })
+    // An error notice: said at once, in the notices' alert region.
+    const refusal = page.getByTestId('error-notices').getByText('Chưa thể chốt kết quả thẩm định của Sở Tư pháp (SO-TP)', { exact: false })
     // The refused request is logged by the browser as soon as it answers: the click is inside the allowance too.
     await c.allowConsoleError(/status of 409/, async () => {
       await page.getByRole('dialog', { name: 'Chốt kết quả thẩm định' }).getByRole('button', { name: 'Chốt kết quả' }).click()
@@ -397,7 +398,7 @@ export async function roundChecks (c: BrowserChecks): Promise<void> {
     await screenshot('rounds-11-finalize-refused')
     // The keyboard is where it was: on the unit's button, not sent back to the top of the page.
     await waitUntil('the focus is back on the unit\'s Chốt', async () => await page.evaluate('document.activeElement?.getAttribute("aria-label")') === 'Chốt kết quả thẩm định của Sở Tư pháp')
-    await page.getByRole('status').locator('.notice').filter({ hasText: 'Chưa thể chốt kết quả thẩm định của Sở Tư pháp' }).getByRole('button', { name: 'Đóng thông báo' }).click()
+    await page.getByTestId('error-notices').locator('.notice').filter({ hasText: 'Chưa thể chốt kết quả thẩm định của Sở Tư pháp' }).getByRole('button', { name: 'Đóng thông báo' }).click()
     await refusal.waitFor({ state: 'hidden' })
     assert((await rowOf('progress-table', 'Sở Tư pháp').innerText()).includes('Chưa thẩm định'), 'Sở Tư pháp is no longer "Chưa thẩm định"')
     // Back to self-assessment, with a reason, as a round would be reopened for late units.

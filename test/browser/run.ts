@@ -496,9 +496,13 @@ async function run (): Promise<void> {
       } finally {
         expectedConsoleError = null
       }
-      await page.getByText('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại').waitFor()
+      // Said at once (the notices' alert region), and still there after the 10 s other errors last: it is kept until closed.
+      const expired = page.getByTestId('error-notices').getByText('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại')
+      await expired.waitFor()
       assert(new URL(page.url()).searchParams.get('redirect') === '/units', `the address is ${page.url()}`)
       await screenshot(page, '21-session-expired')
+      await sleep(10_500)
+      assert(await expired.isVisible(), 'the expired session\'s notice went away by itself before it was closed')
       await page.getByLabel('Tên đăng nhập').fill('admin')
       await page.getByLabel('Mật khẩu').fill(adminPassword)
       await page.getByRole('button', { name: 'Đăng nhập' }).click()
