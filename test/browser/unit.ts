@@ -236,6 +236,20 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await waitSaved(officer)
     await answerLeaf(officer, '1.3.1', 1)
     await waitSaved(officer)
+    // The bar's save state is not read out at every step of an autosave ("1 tiêu chí chưa lưu", "Đang lưu…", "Đã lưu
+    // tất cả"): a screen reader hears "Đã lưu" once, after the save has settled.
+    assert(await officer.getByTestId('save-summary').getAttribute('role') === null, 'the save state is a live region of its own again')
+    await officer.evaluate(`window.spokenLines = []
+      new MutationObserver((records) => { for (const record of records) for (const node of record.addedNodes) window.spokenLines.push(node.textContent) })
+        .observe(document.querySelector('[data-testid="live-announcer"]'), { childList: true })`)
+    await answerLeaf(officer, '1.3.1', 0.75)
+    await waitSaved(officer)
+    await waitUntil('"Đã lưu" is said once the save settled', async () => (await officer.evaluate('window.spokenLines.join(" | ")') as string).includes('Đã lưu'))
+    await officer.waitForTimeout(1500)
+    const spoken = await officer.evaluate('window.spokenLines.join(" | ")') as string
+    assert(spoken === 'Đã lưu', `the save was read out as: ${spoken}`)
+    await answerLeaf(officer, '1.3.1', 1)
+    await waitSaved(officer)
     console.log(`  measured: the 90-leaf self-assessment was interactive in ${interactive.join(' and ')} ms (target < ${TARGET_INTERACTIVE_MS} ms); ` +
       `a one-leaf save was answered in ${single.join(', ')} ms, median ${median(single)} ms (target < ${TARGET_SAVE_MS} ms)`)
     // The machine is shared: the best try is the service's own speed, the others carry the neighbours' load too.
