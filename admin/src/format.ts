@@ -127,3 +127,17 @@ export function formatSignedPoints (value: number): string {
 export function foldText (text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase()
 }
+
+/**
+ * Each classification band's range of the index in words, as the report says them: the top band "từ 90 trở lên", a
+ * middle one "từ 80 đến dưới 90", the lowest (from 0) "dưới 50". By band code.
+ */
+export function bandRanges (bands: ReadonlyArray<{ code: string, min: number }>): Map<string, string> {
+  const ordered = [...bands].sort((a, b) => b.min - a.min)
+  return new Map(ordered.map((band, index) => {
+    const above = ordered[index - 1]
+    if (above === undefined) return [band.code, `từ ${formatPoints(band.min)} trở lên`]
+    if (band.min <= 0) return [band.code, `dưới ${formatPoints(above.min)}`]
+    return [band.code, `từ ${formatPoints(band.min)} đến dưới ${formatPoints(above.min)}`]
+  }))
+}

@@ -76,8 +76,8 @@ export async function resultChecks (c: BrowserChecks): Promise<void> {
     assert(await page.getByLabel('Loại đơn vị').inputValue() === 'department', 'the unit type picker does not show the departments')
     assert((await page.getByTestId('results-note').innerText()).includes('20 đơn vị'), 'the version line does not count 20 units')
     const counts = await page.getByTestId('classification-counts').innerText()
-    for (const [count, label] of [['7', 'Xuất sắc'], ['9', 'Tốt'], ['3', 'Khá'], ['1', 'Trung bình'], ['0', 'Yếu']]) {
-      assert(new RegExp(`${count}\\s+${label}`).test(counts), `the counts do not say ${count} ${label}: ${counts}`)
+    for (const [count, label, range] of [['7', 'Xuất sắc', 'từ 90 trở lên'], ['9', 'Tốt', 'từ 80 đến dưới 90'], ['3', 'Khá', 'từ 70 đến dưới 80'], ['1', 'Trung bình', 'từ 50 đến dưới 70'], ['0', 'Yếu', 'dưới 50']]) {
+      assert(new RegExp(`${count}\\s+${label}\\s+Chỉ số ${range}`).test(counts), `the counts do not say ${count} ${label} (Chỉ số ${range}): ${counts}`)
     }
     resultsUrl = page.url()
     await page.getByTestId('index-chart').waitFor()
