@@ -81,6 +81,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' }
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // The database plugin migrates and, on a first start, loads the demo data before the service is ready: seconds on
+    // this machine, but more than Fastify's default 10 s on a loaded or slow host, where start-up failed with
+    // AVV_ERR_PLUGIN_EXEC_TIMEOUT. A plugin that truly hangs is still stopped, after two minutes.
+    pluginTimeout: 120_000,
     requestIdHeader: false,
     // A caller's own request id is kept when it is sane, so logs can be joined across systems.
     genReqId: (request) => {
