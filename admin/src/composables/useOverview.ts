@@ -66,8 +66,8 @@ export interface Overview {
   publishedCatalogs: number
   draftCatalogs: number
   rounds: number
-  /** The newest round with published results and its first unit type, for a shortcut to them. */
-  latestResults: { roundId: string, title: string, unitType: string, unitTypeName: string, version: number, publishedAt: string } | null
+  /** The newest round with published results and each of its unit types' latest version, for shortcuts to them. */
+  latestResults: { roundId: string, title: string, types: Array<{ unitType: string, unitTypeName: string, version: number, publishedAt: string }> } | null
   users: number | null
   recent: AuditEntry[]
   /** Rounds under way besides the current one. */
@@ -86,9 +86,12 @@ export function useOverview (isAdmin: () => boolean) {
       call(client.GET('/public/rounds', { cache: 'no-cache' }))
     ])
     const newest = publishedRounds.items[0]
-    const firstType = newest?.results[0]
-    const latestResults = newest && firstType
-      ? { roundId: newest.id, title: newest.title, unitType: firstType.unitType, unitTypeName: firstType.unitTypeName, version: firstType.latestVersion, publishedAt: firstType.publishedAt }
+    const latestResults = newest && newest.results.length > 0
+      ? {
+          roundId: newest.id,
+          title: newest.title,
+          types: newest.results.map((type) => ({ unitType: type.unitType, unitTypeName: type.unitTypeName, version: type.latestVersion, publishedAt: type.publishedAt }))
+        }
       : null
     let users: number | null = null
     let recent: AuditEntry[] = []
