@@ -99,8 +99,11 @@ t.test('the appraisal sheet: self beside appraised per leaf, the exact differenc
   t.same(row('1').slice(2, 6), [field.maxPoints, field.selfPoints, field.appraisedPoints, field.gap])
   t.same(sheet.total?.slice(2, 7), [state.totals.maxPoints, state.totals.selfPoints, state.totals.appraisedPoints, state.totals.gap, `Đã thẩm định 3/${state.totals.leaves} tiêu chí`])
 
+  // The other appraiser takes the unit's "not applicable" on 4.3.2 (1.5 points): the total says the applicable maximum.
+  t.equal((await inject(others, 'POST', `${url}/accept-self`, { leafCodes: ['4.3.2'] }, { 'if-match': '*' })).statusCode, 200)
   // An admin's sheet holds every field, a not-applicable self score said as such; a viewer may read it too.
   const all = await sheetOf((await inject(admin, 'GET', `${url}/export`)).rawPayload)
+  t.match(all.total?.[6], /^Đã thẩm định 4\/\d+ tiêu chí; tối đa áp dụng sau thẩm định 98,5$/, 'the applicable maximum; no index while leaves wait')
   t.same(all.codes.filter((code) => !code.includes('.')), fieldCodes)
   t.equal(all.rows.get('4.3.2')?.[3], 'Không áp dụng')
   t.equal((await inject(viewer, 'GET', `${url}/export`)).statusCode, 200)

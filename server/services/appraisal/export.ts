@@ -5,7 +5,8 @@
 // officer gets it too once the round's results for the unit's type are published (why each score is what it is),
 // every field, without the appraisers' names.
 import type { Db } from '../../db/client.js'
-import { milliToNumber, parsePoints } from '../../domain/decimal.js'
+import { formatMilli, milliToNumber, parsePoints, sumMilli } from '../../domain/decimal.js'
+import { indexDisplay } from '../../domain/ranking.js'
 import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
 import { changedSincePublication } from '../results/current.js'
@@ -37,6 +38,19 @@ function answers (leaf: AppraisalLeaf): string | null {
   if (self === '' && appraised === '') return null
   if (leaf.appraised === null || self === appraised) return self || null
   return `TĐG: ${self || '—'}\nTĐ: ${appraised || '—'}`
+}
+
+/**
+ * With a leaf appraised "not applicable" the maximum of the total is not the one the index divides by: the applicable
+ * maximum after appraisal, and (on a sheet of every field) the index, exact and rounded half up as the report prints it.
+ */
+function applicable (appraisal: AppraisalState, everyField: boolean): string {
+  if (!appraisal.leaves.some((leaf) => leaf.appraised?.notApplicable === true)) return ''
+  const maximum = sumMilli(appraisal.leaves.filter((leaf) => leaf.appraised?.notApplicable !== true).map((leaf) => parsePoints(leaf.maxPoints) ?? 0))
+  const points = parsePoints(appraisal.totals.appraisedPoints) ?? 0
+  const comma = (text: string) => text.replace('.', ',')
+  return `; tối đa áp dụng sau thẩm định ${comma(formatMilli(maximum))}` +
+    (everyField && maximum > 0 && appraisal.totals.appraised === appraisal.totals.leaves ? `; chỉ số ${comma(indexDisplay(points, maximum))}` : '')
 }
 
 /**
@@ -89,6 +103,7 @@ export async function exportAppraisal (db: Db, actor: Actor, roundId: string, un
     }
   }
   const { totals } = appraisal
+  const forAppraiser = principal?.kind === 'user' && principal.role === 'appraiser'
   const now = new Date()
   const body = await scoreSheetWorkbook({
     name: 'Thẩm định',
@@ -112,7 +127,7 @@ export async function exportAppraisal (db: Db, actor: Actor, roundId: string, un
       { header: 'Người thẩm định', width: 22, kind: 'text' }
     ]),
     lines,
-    total: ['', 'Tổng cộng', totals.maxPoints, totals.selfPoints, totals.appraisedPoints, totals.gap, `Đã thẩm định ${totals.appraised}/${totals.leaves} tiêu chí`],
+    total: ['', 'Tổng cộng', totals.maxPoints, totals.selfPoints, totals.appraisedPoints, totals.gap, `Đã thẩm định ${totals.appraised}/${totals.leaves} tiêu chí${applicable(appraisal, !forAppraiser)}`],
     signatures: [['NGƯỜI THẨM ĐỊNH', '(Ký, ghi rõ họ tên)'], ['TỔ TRƯỞNG TỔ THẨM ĐỊNH', '(Ký, ghi rõ họ tên)']]
   }, now)
   return { filename: `tham-dinh-${fileNamePart(appraisal.roundCode)}-${fileNamePart(appraisal.unit.code)}.xlsx`, body }
