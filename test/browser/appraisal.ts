@@ -291,6 +291,42 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await shoot(page, 'appraisal-03-history')
   })
 
+  await check('the side panel opened for a leaf takes the focus and keeps to that leaf while the focus passes others; Esc and "Ẩn khung" bring the focus back', async () => {
+    assert(page, 'no appraiser tab')
+    const title = page.locator('#panel-title')
+    const titleFocused = async () => await page!.evaluate('document.activeElement?.id ?? null') === 'panel-title'
+    // h on a leaf: the panel beside the leaves has the focus (it comes after every leaf in the page).
+    await leafOf(page, '1.1.2').focus()
+    await page.keyboard.press('h')
+    await waitUntil('the panel\'s title has the focus', titleFocused)
+    assert(await title.innerText() === 'Tiêu chí 1.1.2', `the panel is about "${await title.innerText()}"`)
+    // Esc: back to the leaf; the panel stays beside it.
+    await page.keyboard.press('Escape')
+    await waitUntil('1.1.2 has the focus again', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.2')
+    assert(await page.getByTestId('side-panel').isVisible(), 'Esc hid the panel beside the leaves')
+    // Tab on through the next leaves: each becomes the current one, but the panel keeps to the leaf it was opened for.
+    for (let step = 0; step < 15; step++) await page.keyboard.press('Tab')
+    const passed = await page.locator('.appraisal-leaf.current').getAttribute('data-leaf')
+    assert(passed !== null && passed !== '1.1.2', `15 Tabs did not leave 1.1.2 (current: ${passed})`)
+    assert(await title.innerText() === 'Tiêu chí 1.1.2', `passing ${passed}, the panel turned to "${await title.innerText()}"`)
+    // Moving on with the leaf keys is choosing a leaf: the panel follows again.
+    await page.keyboard.press('Alt+ArrowDown')
+    await waitUntil('the panel follows the leaf moved to', async () => {
+      const moved = await page!.evaluate(FOCUSED_LEAF) as string | null
+      return moved !== null && moved !== passed && await title.innerText() === `Tiêu chí ${moved}`
+    })
+    // t opens the leaf's file with the focus in the panel; "Ẩn khung" hides it and the focus is back on the leaf.
+    await leafOf(page, '1.1.1').focus()
+    await page.keyboard.press('t')
+    await waitUntil('the panel\'s title has the focus after t', titleFocused)
+    await page.getByTestId('evidence-preview-pdf').waitFor()
+    await page.getByTestId('side-panel').getByRole('button', { name: /^Ẩn khung/ }).click()
+    await page.getByTestId('side-panel').waitFor({ state: 'detached' })
+    await waitUntil('1.1.1 has the focus after "Ẩn khung"', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.1')
+    await page.getByRole('button', { name: 'Hiện khung tài liệu' }).click()
+    await waitUntil('the panel is back with the focus', titleFocused)
+  })
+
   await check('the keyboard moves between leaves, accepts with Enter and enters a score', async () => {
     assert(page, 'no appraiser tab')
     await openUnitAppraisal(page, UNITS.b.name)
@@ -481,6 +517,7 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     const self = await leafOf(page, '1.1.2').getByTestId('self-answer').innerText()
     assert(self.includes('0,75 điểm'), `the unit's new score of 1.1.2 reads "${self}"`)
     await item.getByRole('button', { name: /^Xem xét/ }).click()
+    await waitUntil('the panel\'s title has the focus', async () => await page!.evaluate('document.activeElement?.id ?? null') === 'panel-title')
     const review = page.getByTestId('supplement-review')
     await review.getByText('Đã bổ sung Kế hoạch số 12/KH có chữ ký.').waitFor()
     const before = await review.getByTestId('score-before').innerText()
@@ -489,6 +526,9 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await review.getByRole('button', { name: 'Báo cáo bổ sung.pdf' }).click()
     await page.getByTestId('evidence-preview-pdf').waitFor()
     await assertAccessible(page, 'the appraisal screen with a PDF open')
+    // Esc in the panel goes back to the "Xem xét" that opened it.
+    await page.keyboard.press('Escape')
+    await waitUntil('"Xem xét" has the focus again', async () => /^Xem xét/.test(await page!.evaluate('document.activeElement?.textContent?.trim() ?? ""') as string))
     await closeSupplement(page, ['1.1.2', '1.3.3'], 'Đã xem xét tài liệu bổ sung; giữ điểm thẩm định.')
   })
 
