@@ -333,6 +333,10 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await page.getByText('Enter').first().waitFor()
     // Opened, the leaf to resume at (the first not appraised) has the focus: the keys work without a click.
     await waitUntil('1.1.1 has the focus on opening', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.1')
+    // The leaf names its keys to a screen reader, and the hint says how its user reaches the letters.
+    const shortcuts = (await leafOf(page, '1.1.1').getAttribute('aria-keyshortcuts') ?? '').split(' ')
+    assert(['j', 'k', 'Enter', 'd', 'l', 't', 'h', 'x', 'Alt+ArrowDown'].every((key) => shortcuts.includes(key)), `the leaf's aria-keyshortcuts are "${shortcuts.join(' ')}"`)
+    assert((await page.locator('.key-hints').innerText()).includes('NVDA+Space'), 'the hint does not say how a screen reader\'s user reaches the letter keys')
     await page.keyboard.press('j')
     await waitUntil('1.1.2 is the current leaf and has the focus', async () =>
       await page!.evaluate(FOCUSED_LEAF) === '1.1.2')

@@ -20,21 +20,29 @@ export interface AppraisalKeyActions {
   unit: (step: 1 | -1) => void
 }
 
-/** The keys shown on the screen, in the order of the hint. */
-export const appraisalKeys: readonly { keys: string[], what: string }[] = [
-  { keys: ['j', 'Alt+↓'], what: 'tiêu chí sau' },
-  { keys: ['k', 'Alt+↑'], what: 'tiêu chí trước' },
-  { keys: ['Enter'], what: 'chấp nhận điểm của đơn vị, sang tiêu chí sau' },
-  { keys: ['d'], what: 'nhập điểm thẩm định' },
-  { keys: ['l'], what: 'ghi lý do' },
-  { keys: ['t'], what: 'mở tài liệu' },
-  { keys: ['h'], what: 'lịch sử' },
-  { keys: ['x'], what: 'chọn để yêu cầu bổ sung' },
+/**
+ * The keys shown on the screen, in the order of the hint; `aria` names those that act on a leaf with the focus, as
+ * aria-keyshortcuts has them (a screen reader says them on the leaf); `scores` those that do nothing on a read-only screen.
+ */
+export const appraisalKeys: readonly { keys: string[], what: string, aria?: string[], scores?: true }[] = [
+  { keys: ['j', 'Alt+↓'], what: 'tiêu chí sau', aria: ['j', 'Alt+ArrowDown'] },
+  { keys: ['k', 'Alt+↑'], what: 'tiêu chí trước', aria: ['k', 'Alt+ArrowUp'] },
+  { keys: ['Enter'], what: 'chấp nhận điểm của đơn vị, sang tiêu chí sau', aria: ['Enter'], scores: true },
+  { keys: ['d'], what: 'nhập điểm thẩm định', aria: ['d'], scores: true },
+  { keys: ['l'], what: 'ghi lý do', aria: ['l'], scores: true },
+  { keys: ['t'], what: 'mở tài liệu', aria: ['t'] },
+  { keys: ['h'], what: 'lịch sử', aria: ['h'] },
+  { keys: ['x'], what: 'chọn để yêu cầu bổ sung', aria: ['x'], scores: true },
   { keys: ['Esc'], what: 'về tiêu chí' },
-  { keys: ['n'], what: 'đơn vị sau' },
-  { keys: ['p'], what: 'đơn vị trước' },
-  { keys: ['Ctrl+S'], what: 'lưu ngay' }
+  { keys: ['n'], what: 'đơn vị sau', aria: ['n'] },
+  { keys: ['p'], what: 'đơn vị trước', aria: ['p'] },
+  { keys: ['Ctrl+S'], what: 'lưu ngay', aria: ['Control+S'], scores: true }
 ]
+
+/** aria-keyshortcuts of a leaf: the keys that act on it while it has the focus. */
+export function leafKeyShortcuts (readOnly: boolean): string {
+  return appraisalKeys.filter((item) => !readOnly || !item.scores).flatMap((item) => item.aria ?? []).join(' ')
+}
 
 const CONTROLS = 'input, select, textarea, button, a[href], summary, [contenteditable]:not([contenteditable="false"]), [role="radio"], [role="checkbox"], [role="button"], [role="link"]'
 
