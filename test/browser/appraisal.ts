@@ -337,6 +337,11 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     const shortcuts = (await leafOf(page, '1.1.1').getAttribute('aria-keyshortcuts') ?? '').split(' ')
     assert(['j', 'k', 'Enter', 'd', 'l', 't', 'h', 'x', 'Alt+ArrowDown'].every((key) => shortcuts.includes(key)), `the leaf's aria-keyshortcuts are "${shortcuts.join(' ')}"`)
     assert((await page.locator('.key-hints').innerText()).includes('NVDA+Space'), 'the hint does not say how a screen reader\'s user reaches the letter keys')
+    // x ticks the leaf, and the count of ticked leaves is a polite live region (a screen reader says it).
+    await page.keyboard.press('x')
+    await page.getByRole('status').filter({ hasText: /^Đã chọn 1 tiêu chí để yêu cầu bổ sung$/ }).waitFor()
+    await page.keyboard.press('x')
+    await page.getByRole('status').filter({ hasText: /^Đã chọn 0 tiêu chí để yêu cầu bổ sung$/ }).waitFor()
     await page.keyboard.press('j')
     await waitUntil('1.1.2 is the current leaf and has the focus', async () =>
       await page!.evaluate(FOCUSED_LEAF) === '1.1.2')
