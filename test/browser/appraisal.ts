@@ -456,6 +456,12 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await leafOf(page, '1.3.3').getByRole('checkbox', { name: 'Chọn tiêu chí 1.3.3 để yêu cầu bổ sung' }).check()
     await page.getByTestId('ask-supplement').click()
     const dialog = page.getByRole('dialog', { name: 'Yêu cầu bổ sung tài liệu' })
+    // Both fields say they are required, and the red star stays out of their names.
+    for (const name of ['Lý do, tài liệu cần bổ sung', 'Hạn trả lời']) {
+      const field = dialog.getByRole('textbox', { name, exact: true })
+      assert(await field.count() === 1, `no field is named exactly "${name}" (the star in its name?)`)
+      assert(await field.getAttribute('aria-required') === 'true', `"${name}" does not say it is required`)
+    }
     await dialog.getByLabel('Lý do, tài liệu cần bổ sung').fill('Bổ sung quyết định ban hành kế hoạch.')
     await page.keyboard.press('Escape')
     await dialog.waitFor({ state: 'hidden' })
@@ -506,6 +512,9 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await box.fill('0,5')
     await box.press('Tab')
     await leaf.getByTestId('reason-needed').waitFor()
+    const reasonBox = leaf.getByRole('textbox', { name: 'Lý do (điểm khác đơn vị)', exact: true })
+    assert(await reasonBox.count() === 1, 'the reason box is not named exactly "Lý do (điểm khác đơn vị)" (the star in its name?)')
+    assert(await reasonBox.getAttribute('aria-required') === 'true', 'the reason a different score needs is not said to be required')
     await waitUntil('the reason box has the focus', async () => await page!.evaluate('document.activeElement?.hasAttribute("data-reason") ?? false') === true)
     await page.keyboard.type('Chưa có quyết định ban hành kế hoạch.')
     await waitForLeafState(page, '1.3.3', 'Đã lưu')
