@@ -241,6 +241,19 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await waitForLeafState(page, '1.1.2', 'Đã lưu')
     // The appraiser's field is done here: the next unit of the desk's list is offered.
     await waitUntil('the next unit is offered', async () => (await page!.getByTestId('done-next').innerText().catch(() => '')).includes(UNITS.b.name))
+    // "Chấp nhận điểm của đơn vị" with nothing left to take stays in the Tab order and says why it does nothing.
+    const acceptButton = leafOf(page, '1.1.1').locator('[data-accept]')
+    const acceptFocused = () => acceptButton.evaluate((element) => element === (element as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)
+    await leafOf(page, '1.1.1').focus()
+    for (let step = 0; step < 12 && !await acceptFocused(); step++) await page.keyboard.press('Tab')
+    assert(await acceptFocused(), 'Tab does not reach "Chấp nhận điểm của đơn vị" of an accepted leaf')
+    assert(await acceptButton.getAttribute('aria-disabled') === 'true', 'the accept of an accepted leaf is not said to be unavailable')
+    const why = leafOf(page, '1.1.1').locator(`[id="${await acceptButton.getAttribute('aria-describedby')}"]`)
+    await why.waitFor()
+    assert(await why.innerText() === 'Điểm thẩm định đã bằng điểm của đơn vị.', `the accept's description reads "${await why.innerText()}"`)
+    await page.keyboard.press('Space')
+    assert(await acceptFocused(), 'pressing the unavailable accept moved the focus')
+    await waitForLeafState(page, '1.1.1', 'Đã lưu')
     await assertAccessible(page, 'the appraisal screen')
   })
 
