@@ -149,6 +149,9 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     }
     assert((await page.getByTestId('desk-assignments').innerText()).includes('Công tác chỉ đạo, điều hành CCHC'), 'the appraiser\'s field is not named')
     assert(await page.getByTestId('desk-done').innerText() === '0 / 3', 'the desk counts units already done')
+    // Each unit names its row for a screen reader.
+    const heads = rows.locator('th[scope="row"]:first-child')
+    assert(await heads.count() === 3 && (await heads.allInnerTexts()).every((text) => Object.values(UNITS).some((unit) => text.startsWith(unit.name))), 'the units do not head their rows')
     await shoot(page, 'appraisal-01-desk')
     await fitsPhone(page, 'the desk')
   })

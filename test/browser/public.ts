@@ -101,6 +101,17 @@ export async function publicChecks (c: BrowserChecks): Promise<void> {
     assert(visitor.url().endsWith(`/ket-qua/${encodeURIComponent(round.code)}/department/${encodeURIComponent(third.unit.code)}`), `the address is ${visitor.url()}`)
     const rows = await visitor.locator('[data-testid="unit-fields"] tbody tr').count()
     assert(rows >= 6, `${rows} fields on the unit's page`)
+    // Each field names its row for a screen reader, and looks like the cells beside it.
+    const heads = visitor.locator('[data-testid="unit-fields"] tbody tr > th[scope="row"]:first-child')
+    assert(await heads.count() === rows, `${await heads.count()} of ${rows} rows start with a row header`)
+    // (No function declared inside: the test's compiler would name it with a helper the page does not have.)
+    const looks = await heads.first().evaluate((cell) => {
+      const view = (cell as unknown as { ownerDocument: { defaultView: { getComputedStyle: (element: unknown) => Record<string, string> } } }).ownerDocument.defaultView
+      const head = view.getComputedStyle(cell)
+      const next = view.getComputedStyle((cell as unknown as { nextElementSibling: unknown }).nextElementSibling)
+      return [head.textTransform, head.fontSize === next.fontSize, head.fontWeight === next.fontWeight]
+    })
+    assert(JSON.stringify(looks) === JSON.stringify(['none', true, true]), `the field's row header is styled as a column header: ${JSON.stringify(looks)}`)
     await visitor.reload()
     await visitor.getByTestId('public-unit-name').filter({ hasText: third.unit.name }).waitFor()
     await assertAccessible(visitor, 'a unit\'s public page')
