@@ -141,14 +141,19 @@ t.test('once the results are published, a unit\'s officer reads its own appraisa
   t.equal(other.statusCode, 404, 'another unit\'s sheet is not theirs')
 })
 
-t.test('a score changed since the latest published version stays out of the unit\'s sheet, even in a round marked published', async (t) => {
+/** The demo's published 2020 department round, and Sở Tư pháp's officer with the address of its appraisal sheet. */
+async function sotpOfPublishedDemo (t: Parameters<typeof buildTestApp>[0]) {
   const app = await buildTestApp(t)
   const roundId = await publishedDemoRound(app)
   const admin = await loginAs(app, 'admin')
   const unitId = (await app.inject({ method: 'GET', url: '/units?q=SO-TP&limit=5', headers: admin.headers })).json().items
     .find((unit: { code: string }) => unit.code === 'SO-TP').id as string
   const officer = await loginAs(app, 'unit_officer', { unitId })
-  const url = `/rounds/${roundId}/units/${unitId}/appraisal/export`
+  return { app, roundId, admin, unitId, officer, url: `/rounds/${roundId}/units/${unitId}/appraisal/export` }
+}
+
+t.test('a score changed since the latest published version stays out of the unit\'s sheet, even in a round marked published', async (t) => {
+  const { app, roundId, admin, unitId, officer, url } = await sotpOfPublishedDemo(t)
   t.equal((await app.inject({ method: 'GET', url, headers: officer.headers })).statusCode, 200, 'as published')
   // A correction no published version holds, written here by a statement of its own: the API refuses to bring a
   // corrected round back to published without a new version, but publishing another unit type's correction (which
@@ -164,13 +169,7 @@ t.test('a score changed since the latest published version stays out of the unit
 })
 
 t.test('while an admin has moved the published round back to correct it, the unit is told its results are being corrected', async (t) => {
-  const app = await buildTestApp(t)
-  const roundId = await publishedDemoRound(app)
-  const admin = await loginAs(app, 'admin')
-  const unitId = (await app.inject({ method: 'GET', url: '/units?q=SO-TP&limit=5', headers: admin.headers })).json().items
-    .find((unit: { code: string }) => unit.code === 'SO-TP').id as string
-  const officer = await loginAs(app, 'unit_officer', { unitId })
-  const url = `/rounds/${roundId}/units/${unitId}/appraisal/export`
+  const { app, roundId, admin, officer, url } = await sotpOfPublishedDemo(t)
   const back = await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'finalized', reason: 'Sửa điểm thẩm định' } })
   t.equal(back.statusCode, 200)
   const refused = await app.inject({ method: 'GET', url, headers: { ...officer.headers, 'accept-language': 'vi' } })
