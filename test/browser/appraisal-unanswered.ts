@@ -2,7 +2,7 @@
 // lowest score with one reason (a dialog), instead of typing each, and the field is then fully appraised at 0.
 // Set-up through the API: a department round of its own, its one unit never starts, the round moved to appraisal.
 import { openUnitAppraisal } from './appraisal-steps.js'
-import { assert, assertAccessible, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
+import { assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
 
 const ROUND_CODE = 'TD-KHONG-NOP'
 const APPRAISER = 'thamdinh5'
@@ -37,6 +37,11 @@ export async function appraisalUnansweredChecks (c: BrowserChecks): Promise<void
       const action = notice.getByRole('button', { name: /^Chấm điểm thấp nhất cho \d+ tiêu chí đơn vị không tự chấm…$/ })
       const count = Number(/(\d+) tiêu chí/.exec(await action.innerText())?.[1])
       assert(count > 5, `the action counts ${count} leaves`)
+      // On a phone the offer wraps rather than pushing the page sideways.
+      await page.setViewportSize({ width: 390, height: 844 })
+      const overflow = await horizontalOverflow(page)
+      assert(overflow === 0, `the page scrolls sideways by ${overflow}px at 390×844 with the offer shown`)
+      await page.setViewportSize({ width: 1280, height: 860 })
       await action.click()
       const dialog = page.getByRole('dialog', { name: `Chấm điểm thấp nhất: ${UNIT.name}` })
       const reason = dialog.getByLabel('Lý do')
