@@ -290,7 +290,7 @@ t.test('two admins editing one round: the second edit, based on the version befo
   t.equal((await app.inject({ method: 'PATCH', url, headers: { ...admin.headers, 'if-match': String(again.headers.etag) }, payload: { title: 'y' } })).statusCode, 412)
 })
 
-t.test('a published round keeps its title: the public pages show it, and a new title would change them without a new version', async (t) => {
+t.test('a round with published results keeps its title, also while moved back to correct it: the public pages show it, and a new title would change them without a new version', async (t) => {
   const app = await buildTestApp(t)
   const roundId = await publishedDemoRound(app)
   const admin = await loginAs(app, 'admin')
@@ -302,4 +302,8 @@ t.test('a published round keeps its title: the public pages show it, and a new t
   t.equal((await app.inject({ method: 'GET', url: '/public/rounds' })).json().items.find((item: { id: string }) => item.id === roundId).title, before, 'the public list is unchanged')
   const same = await app.inject({ method: 'PATCH', url: `/rounds/${roundId}`, headers: admin.headers, payload: { title: before } })
   t.equal(same.statusCode, 200, 'the same title sent back with the form changes nothing and is not refused')
+  // Moved back to correct a score, the round is still on the public pages under its title.
+  t.equal((await app.inject({ method: 'POST', url: `/rounds/${roundId}/transition`, headers: admin.headers, payload: { to: 'finalized', reason: 'Sửa điểm' } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'PATCH', url: `/rounds/${roundId}`, headers: admin.headers, payload: { title: 'Tên khác' } })).statusCode, 409, 'not renamed while it is being corrected either')
+  t.equal((await app.inject({ method: 'GET', url: '/public/rounds' })).json().items.find((item: { id: string }) => item.id === roundId).title, before)
 })

@@ -269,6 +269,11 @@ export async function listRounds (db: Db, actor: Actor, query: { year?: number |
  * In draft anything may change. Once open, only the title and the deadlines (which may not be removed), so
  * an admin can move a deadline; after finalization the deadlines no longer matter and stay as they were.
  */
+async function hasPublishedResults (tx: Executor, roundId: string): Promise<boolean> {
+  const [row] = await queryRows<{ published: boolean }>(tx, sql`select exists (select 1 from result_versions where round_id = ${roundId}) as published`)
+  return row?.published === true
+}
+
 export async function updateRound (db: Db, actor: Actor, id: string, changes: RoundChanges, options: { ifMatch?: IfMatch | undefined } = {}): Promise<Round> {
   return db.transaction(async (tx) => {
     const row = await lockRound(tx, id)
@@ -280,8 +285,9 @@ export async function updateRound (db: Db, actor: Actor, id: string, changes: Ro
     const deadlineChanges = parseDeadlines(changes)
     const changesDeadlines = Object.keys(deadlineChanges).length > 0
     // The public pages and the public list name the round by its live title, not the published version's: renamed
-    // now, the published results would change their heading without a new version.
-    if (row.status === 'published' && changes.title !== undefined && changes.title !== row.title) {
+    // now, the published results would change their heading without a new version. That holds from the first
+    // publication on, also while the round is moved back to correct it (the public pages keep showing it).
+    if (changes.title !== undefined && changes.title !== row.title && row.status !== 'draft' && await hasPublishedResults(tx, id)) {
       throw Errors.roundNotEditable(t('The round\'s results are published and the public pages show its title; the title can no longer change.',
         'Kỳ đánh giá đã công bố kết quả và trang công khai đang hiển thị tên kỳ này, nên không thể đổi tên kỳ nữa.'))
     }
