@@ -7,6 +7,11 @@ import { formatPoints } from './format'
 type Scoring = { method: string } | null
 
 /** The one key of the leaf's method that an input carries, in a fixed shape, so equal answers compare equal. */
+/** A leaf the unit never scored and no one has appraised yet: what "Chấm điểm thấp nhất" would score. */
+export function unscored (leaf: { self: { input: unknown }, appraised: unknown }): boolean {
+  return leaf.self.input === null && !leaf.appraised
+}
+
 export function inputKey (input: LeafInputValue | null | undefined): string {
   if (input === null || input === undefined) return ''
   if (input.option !== undefined) return `option:${input.option}`

@@ -6,7 +6,7 @@
 // every field, without the appraisers' names.
 import type { Db } from '../../db/client.js'
 import { formatMilli, milliToNumber, parsePoints, sumMilli } from '../../domain/decimal.js'
-import { indexDisplay } from '../../domain/ranking.js'
+import { viDecimal } from '../../domain/report-format.js'
 import { formatVietnamDateTime } from '../../domain/lifecycle.js'
 import type { Actor } from '../context.js'
 import { changedSincePublication } from '../results/current.js'
@@ -14,7 +14,7 @@ import { publicationForUnit } from '../results/versions.js'
 import { answerInWords, fileNamePart, type ScoreSheet, type ScoreSheetFile, scoreSheetWorkbook } from '../spreadsheet.js'
 import { Errors } from '../../errors.js'
 import { text as t } from '../../messages/text.js'
-import { assertCanSee } from '../self-assessment/context.js'
+import { assertCanSee, percentOf } from '../self-assessment/context.js'
 import { loadAppraisalContext } from './context.js'
 import { type AppraisalLeaf, type AppraisalState, getAppraisal, stateOf } from './read.js'
 
@@ -47,10 +47,8 @@ function answers (leaf: AppraisalLeaf): string | null {
 function applicable (appraisal: AppraisalState, everyField: boolean): string {
   if (!appraisal.leaves.some((leaf) => leaf.appraised?.notApplicable === true)) return ''
   const maximum = sumMilli(appraisal.leaves.filter((leaf) => leaf.appraised?.notApplicable !== true).map((leaf) => parsePoints(leaf.maxPoints) ?? 0))
-  const points = parsePoints(appraisal.totals.appraisedPoints) ?? 0
-  const comma = (text: string) => text.replace('.', ',')
-  return `; tối đa áp dụng sau thẩm định ${comma(formatMilli(maximum))}` +
-    (everyField && maximum > 0 && appraisal.totals.appraised === appraisal.totals.leaves ? `; chỉ số ${comma(indexDisplay(points, maximum))}` : '')
+  const index = everyField && appraisal.totals.appraised === appraisal.totals.leaves ? percentOf(parsePoints(appraisal.totals.appraisedPoints) ?? 0, maximum) : null
+  return `; tối đa áp dụng sau thẩm định ${viDecimal(formatMilli(maximum))}${index === null ? '' : `; chỉ số ${viDecimal(index)}`}`
 }
 
 /**
