@@ -68,13 +68,22 @@ t.test('an appraiser gives every leaf the unit never scored its lowest score wit
   // Sở Tư pháp: what the unit answered waits for the appraiser; an appraised leaf keeps its score.
   const partialState = await inject(legal, 'GET', url(partial))
   t.equal((await inject(legal, 'PATCH', url(partial), { entries: [{ leafCode: '1.1.1', input: { option: 'a' }, reason: 'Có kế hoạch ban hành kịp thời' }] }, { 'if-match': partialState.headers.etag as string })).statusCode, 200)
+  // The unit is asked for leaf 1.3.1 (never scored): its answer may still come, so the lowest score leaves it alone.
+  const asked = await inject(legal, 'POST', `/rounds/${round.id}/units/${partial}/supplement-requests`, {
+    leafCodes: ['1.3.1'], reason: 'Đề nghị đơn vị tự chấm và bổ sung kế hoạch', dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString()
+  })
+  t.equal(asked.statusCode, 201)
   const partialScored: Leaf[] = (await inject(legal, 'POST', `${url(partial)}/score-unanswered`, { reason, fieldCodes: ['1'] }, { 'if-match': '*' })).json().leaves
   const leaf = (code: string) => partialScored.find((candidate) => candidate.code === code) as Leaf
+  t.equal(leaf('1.3.1').appraised, null, 'under an open supplement request: left for the unit\'s answer')
+  const waiting = await inject(legal, 'POST', `${url(partial)}/score-unanswered`, { reason, fieldCodes: ['1'] }, { 'if-match': '*' })
+  t.equal(waiting.statusCode, 409, 'only the asked leaf is left')
+  t.match(waiting.json().detail, /^1 tiêu chí còn chưa có điểm đều nằm trong yêu cầu bổ sung/, 'the refusal says why it is not scored')
   t.same(leaf('1.1.1').appraised?.input, { option: 'a' }, 'already appraised: kept')
   t.equal(leaf('1.1.2').appraised, null, 'answered by the unit: left to the appraiser')
   t.equal(leaf('1.1.3').appraised, null)
   t.same(leaf('1.1.4').appraised?.input, { measurement: 0 }, 'a bands leaf: the lowest measurement of the band worth least')
-  t.ok(partialScored.filter((candidate) => !['1.1.1', '1.1.2', '1.1.3'].includes(candidate.code)).every((candidate) => candidate.appraised?.reason === reason))
+  t.ok(partialScored.filter((candidate) => candidate.fieldCode === '1' && !['1.1.1', '1.1.2', '1.1.3', '1.3.1'].includes(candidate.code)).every((candidate) => candidate.appraised?.reason === reason))
 
   // One audit entry per write, with every leaf's old and new value.
   const audit = (await inject(admin, 'GET', '/audit?entityType=appraisal&action=appraisal.save&limit=50')).json().items as { after: { leafCodes: string[] } }[]

@@ -6,11 +6,22 @@ import { formatPoints } from './format'
 
 type Scoring = { method: string } | null
 
-/** The one key of the leaf's method that an input carries, in a fixed shape, so equal answers compare equal. */
-/** A leaf the unit never scored and no one has appraised yet: what "Chấm điểm thấp nhất" would score. */
-export function unscored (leaf: { self: { input: unknown }, appraised: unknown }): boolean {
-  return leaf.self.input === null && !leaf.appraised
+interface LeafState { self: { input: unknown }, appraised: unknown, supplementRequests: readonly unknown[] }
+
+/** A leaf the unit was asked to supplement (request open or answered) waits for its answer and the appraiser's own look. */
+export function awaitsSupplement (leaf: Pick<LeafState, 'supplementRequests'>): boolean {
+  return leaf.supplementRequests.length > 0
 }
+
+/**
+ * A leaf the unit never scored, no one has appraised yet and no supplement request waits on: what "Chấm điểm thấp
+ * nhất" would score (the server leaves the same leaves out).
+ */
+export function unscored (leaf: LeafState): boolean {
+  return leaf.self.input === null && !leaf.appraised && !awaitsSupplement(leaf)
+}
+
+/** The one key of the leaf's method that an input carries, in a fixed shape, so equal answers compare equal. */
 
 export function inputKey (input: LeafInputValue | null | undefined): string {
   if (input === null || input === undefined) return ''

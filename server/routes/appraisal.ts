@@ -222,7 +222,8 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Give each leaf the unit never scored its lowest score, with one reason',
       description: 'For a unit that did not submit, or left leaves unanswered: every leaf of the caller\'s fields (of `fieldCodes` when given) with no self score and no appraised score yet gets ' +
         'the score worth least (0 for a range, the option worth least, the lowest measurement of the band worth least; never "not applicable"), each with `reason`. ' +
-        'Leaves already appraised are left as they are; when there is none to score, 409 CONFLICT. Audited as one appraisal.save. ' + concurrencyNote,
+        'Leaves already appraised are left as they are, and so are leaves of a supplement request still open or answered (the unit was asked for them; its answer is reviewed leaf by leaf). ' +
+        'When there is none to score, 409 CONFLICT. Audited as one appraisal.save. ' + concurrencyNote,
       tags: ['appraisal'],
       params: RoundUnitParams,
       headers: IfMatchHeaders,

@@ -1,5 +1,6 @@
 // Browser checks of a unit that never submitted: on its appraisal the appraiser gives every leaf of their field the
-// lowest score with one reason (a dialog), instead of typing each, and the field is then fully appraised at 0.
+// lowest score with one reason (a dialog), instead of typing each; the one leaf the unit was asked to supplement is
+// left for its answer, and the rest of the field is then appraised at 0.
 // Set-up through the API: a department round of its own, its one unit never starts, the round moved to appraisal.
 import { openUnitAppraisal } from './appraisal-steps.js'
 import { assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, type BrowserChecks } from './checks.js'
@@ -7,6 +8,7 @@ import { assert, assertAccessible, horizontalOverflow, roundOpenUntilTomorrow, t
 const ROUND_CODE = 'TD-KHONG-NOP'
 const APPRAISER = 'thamdinh5'
 const UNIT = { code: 'SO-GDDT', name: 'Sở Giáo dục và Đào tạo' }
+const ASKED = '1.1.1'
 
 async function setUpRound (c: BrowserChecks): Promise<void> {
   const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: 'admin', password: c.adminPassword } })
@@ -23,6 +25,11 @@ async function setUpRound (c: BrowserChecks): Promise<void> {
   await as(`/rounds/${round.id}/transition`, 'POST', { to: 'self_assessment' })
   await as(`/rounds/${round.id}`, 'PATCH', { selfAssessmentClosesAt: new Date(Date.now() - 60_000).toISOString() }, { 'if-match': '*' })
   await as(`/rounds/${round.id}/transition`, 'POST', { to: 'appraisal' })
+  // The appraiser asks the unit about one leaf: that one waits for its answer and is not scored at its lowest.
+  const appraiserToken = (await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: APPRAISER, password: c.demoPassword } })).token
+  await c.api(`/rounds/${round.id}/units/${unit.id}/supplement-requests`, {
+    method: 'POST', token: appraiserToken, body: { leafCodes: [ASKED], reason: 'Đề nghị đơn vị tự chấm tiêu chí này', dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString() }
+  })
 }
 
 export async function appraisalUnansweredChecks (c: BrowserChecks): Promise<void> {
@@ -37,6 +44,7 @@ export async function appraisalUnansweredChecks (c: BrowserChecks): Promise<void
       const action = notice.getByRole('button', { name: /^Chấm điểm thấp nhất cho \d+ tiêu chí đơn vị không tự chấm…$/ })
       const count = Number(/(\d+) tiêu chí/.exec(await action.innerText())?.[1])
       assert(count > 5, `the action counts ${count} leaves`)
+      await notice.getByTestId('unanswered-asked').getByText('1 tiêu chí đơn vị chưa tự chấm đang nằm trong yêu cầu bổ sung').waitFor()
       // On a phone the offer wraps rather than pushing the page sideways.
       await page.setViewportSize({ width: 390, height: 844 })
       const overflow = await horizontalOverflow(page)
@@ -54,7 +62,9 @@ export async function appraisalUnansweredChecks (c: BrowserChecks): Promise<void
       await dialog.waitFor({ state: 'detached' })
       await page.getByText(`Đã chấm điểm thấp nhất cho ${count} tiêu chí đơn vị không tự chấm.`).first().waitFor()
       const figures = page.locator('[data-field="1"] [data-testid="field-figures"]')
-      await page.waitForFunction((element) => /(\d+)\/\1 tiêu chí đã thẩm định/.test(element?.textContent ?? ''), await figures.elementHandle())
+      await page.waitForFunction(([element, scored]) => new RegExp(`${scored}/${scored + 1} tiêu chí đã thẩm định`).test(element?.textContent ?? ''), [await figures.elementHandle(), count] as const)
+      assert(await page.locator(`[data-leaf="${ASKED}"] [data-testid="leaf-state"]`).innerText() === 'Chưa thẩm định', `leaf ${ASKED}, asked to supplement, was scored`)
+      await page.locator('[data-field="1"] [data-testid="field-awaiting"]').getByText('1 tiêu chí đang yêu cầu bổ sung').waitFor()
       assert(await notice.getByRole('button').count() === 0, 'the action is still offered with nothing left to score')
       assert(await action.count() === 0 || !(await action.isVisible()), 'the action is still shown')
       assert(await page.evaluate('document.activeElement?.tagName') !== 'BODY', 'focus was lost after the dialog closed')

@@ -15,7 +15,7 @@ import { leafProblem } from '../../messages/problems.js'
 import { text as t, type Text } from '../../messages/text.js'
 import { fieldProblem } from '../../messages/validation.js'
 import { type AppraisalContext, type FieldScope, blankToNull, catalogOf, fieldScope, inScope, loadAppraisalContext, notAssignedText, assertAppraisalWritable } from './context.js'
-import { type AppraisalState, type SelfRow, appraisedEntries, selfEntries, selfValue, stateOf } from './read.js'
+import { type AppraisalState, type SelfRow, appraisedEntries, pendingRequests, selfEntries, selfValue, stateOf } from './read.js'
 
 interface Locked {
   context: AppraisalContext
@@ -229,7 +229,9 @@ type LeavesOf = (tx: Executor, locked: Locked, self: Map<string, SelfRow>) => Pr
  * Gives every leaf of the caller's fields (of those listed, when given) that the unit left without a self score and
  * that has no appraised score yet its lowest score (lowestInput: 0, the option worth least, the band worth least),
  * all with one reason: how the team closes the appraisal of a unit that never submitted, or left leaves unanswered,
- * without typing each one. Leaves already appraised are left as they are; none left to score is a 409.
+ * without typing each one. Leaves already appraised are left as they are, and so are leaves of a supplement request
+ * still open or answered: the unit was asked for them, and its answer is the appraiser's to look at. None left to
+ * score is a 409.
  */
 export async function scoreUnanswered (db: Db, actor: Actor, roundId: string, unitId: string, request: { ifMatch: IfMatch | undefined, reason: string, fieldCodes?: string[] | undefined }): Promise<AppraisalState> {
   const reason = request.reason.trim()
@@ -248,13 +250,20 @@ export async function scoreUnanswered (db: Db, actor: Actor, roundId: string, un
         { errors: outside.map((code) => ({ fieldCode: code, code: 'not_assigned', message: notAssignedText(code) })) })
     }
     const appraised = await appraisedEntries(tx, locked.appraisalId)
-    const codes = locked.catalog.leaves
+    // Requests past their due date were expired when the appraisal was locked, so these still wait for the unit or for review.
+    const asked = new Set((await pendingRequests(tx, locked.context.roundId, locked.context.unit.id)).flatMap((request) => request.leafCodes))
+    const unscored = locked.catalog.leaves
       .filter((leaf) => inScope(locked.scope, leaf.fieldCode) && (wanted === null || wanted.has(leaf.fieldCode)))
       .filter((leaf) => (self.get(leaf.code)?.input ?? null) === null && !appraised.has(leaf.code))
       .map((leaf) => leaf.code)
+    const codes = unscored.filter((code) => !asked.has(code))
     if (codes.length === 0) {
-      throw Errors.conflict(t('No leaf of these fields is both without a self score and without an appraised score.',
-        'Không còn tiêu chí nào (trong các lĩnh vực này) vừa chưa được đơn vị tự chấm vừa chưa có điểm thẩm định.'))
+      const waiting = unscored.length
+      throw Errors.conflict(waiting === 0
+        ? t('No leaf of these fields is both without a self score and without an appraised score.',
+          'Không còn tiêu chí nào (trong các lĩnh vực này) vừa chưa được đơn vị tự chấm vừa chưa có điểm thẩm định.')
+        : t(`The ${waiting} leaves left without a score are in supplement requests still open or answered; score them one by one once the unit has answered or the request has expired.`,
+          `${waiting} tiêu chí còn chưa có điểm đều nằm trong yêu cầu bổ sung đang chờ đơn vị trả lời hoặc chờ Tổ xem xét; hãy chấm từng tiêu chí khi đơn vị đã trả lời hoặc yêu cầu đã hết hạn.`))
     }
     return codes
   }
