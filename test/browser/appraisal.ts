@@ -310,6 +310,18 @@ export async function appraisalChecks (c: BrowserChecks): Promise<void> {
     await page.keyboard.press('Space')
     await waitForLeafState(page, '1.1.4', 'Đã lưu')
     await waitUntil('the focus is on leaf 1.1.4, not lost with the button', async () => await page!.evaluate(FOCUSED_LEAF) === '1.1.4')
+    // Enter never replaces a score given with a reason: it says so, sends nothing and stays on the leaf.
+    await overrideLeaf(page, '1.2.2', { value: 0 }, 'Không có báo cáo kiểm tra.')
+    await leafOf(page, '1.2.2').focus()
+    const accepts: string[] = []
+    const onAccept = (request: { url: () => string }) => { if (request.url().endsWith('/accept-self')) accepts.push(request.url()) }
+    page.on('request', onAccept)
+    await page.keyboard.press('Enter')
+    await page.getByText('Tiêu chí 1.2.2 đã có điểm thẩm định khác điểm của đơn vị: Enter không thay điểm đó.', { exact: false }).first().waitFor()
+    page.off('request', onAccept)
+    assert(accepts.length === 0, 'Enter sent an accept of a leaf scored with a reason')
+    assert(await page.evaluate(FOCUSED_LEAF) === '1.2.2', 'Enter moved on from a leaf it did not accept')
+    assert(await leafOf(page, '1.2.2').getByLabel(/^Lý do/).inputValue() === 'Không có báo cáo kiểm tra.', 'the reason given was replaced')
   })
 
   await check('a change made meanwhile in another tab is named, and nothing typed is lost (412)', async () => {

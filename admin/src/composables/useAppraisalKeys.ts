@@ -27,7 +27,7 @@ export interface AppraisalKeyActions {
 export const appraisalKeys: readonly { keys: string[], what: string, aria?: string[], scores?: true }[] = [
   { keys: ['j', 'Alt+↓'], what: 'tiêu chí sau', aria: ['j', 'Alt+ArrowDown'] },
   { keys: ['k', 'Alt+↑'], what: 'tiêu chí trước', aria: ['k', 'Alt+ArrowUp'] },
-  { keys: ['Enter'], what: 'chấp nhận điểm của đơn vị, sang tiêu chí sau', aria: ['Enter'], scores: true },
+  { keys: ['Enter'], what: 'chấp nhận điểm của đơn vị (tiêu chí chưa thẩm định), sang tiêu chí sau', aria: ['Enter'], scores: true },
   { keys: ['d'], what: 'nhập điểm thẩm định', aria: ['d'], scores: true },
   { keys: ['l'], what: 'ghi lý do', aria: ['l'], scores: true },
   { keys: ['t'], what: 'mở tài liệu', aria: ['t'] },
