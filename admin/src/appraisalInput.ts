@@ -3,6 +3,9 @@
 import type { BandsScoring, OptionsScoring, RangeScoring } from './api/types'
 import type { LeafInputValue } from './components/LeafScoreInput.vue'
 import { formatPoints } from './format'
+import { inputKey } from './scoreCompare'
+
+export { inputKey, reasonNeeded, sameInput, sameScore } from './scoreCompare'
 
 type Scoring = { method: string } | null
 
@@ -19,20 +22,6 @@ export function awaitsSupplement (leaf: Pick<LeafState, 'supplementRequests'>): 
  */
 export function unscored (leaf: LeafState): boolean {
   return leaf.self.input === null && !leaf.appraised && !awaitsSupplement(leaf)
-}
-
-/** The one key of the leaf's method that an input carries, in a fixed shape, so equal answers compare equal. */
-
-export function inputKey (input: LeafInputValue | null | undefined): string {
-  if (input === null || input === undefined) return ''
-  if (input.option !== undefined) return `option:${input.option}`
-  if (input.value !== undefined) return `value:${String(input.value)}`
-  if (input.measurement !== undefined) return `measurement:${String(input.measurement)}`
-  return ''
-}
-
-export function sameInput (a: LeafInputValue | null | undefined, b: LeafInputValue | null | undefined): boolean {
-  return inputKey(a) === inputKey(b)
 }
 
 /** "1.000": a thousand to a Vietnamese reader (the point groups thousands), one to a computer. Neither is guessed. */
@@ -75,11 +64,6 @@ export function inputProblem (scoring: Scoring, maxPoints: number, input: LeafIn
     if (input.measurement < min || input.measurement > max) return `${label} phải từ ${formatPoints(min)} đến ${formatPoints(max)}${unit ? ` ${unit}` : ''}.`
   }
   return null
-}
-
-/** An appraised input other than the unit's needs a written reason (DOMAIN.md §2.4); an empty one needs nothing. */
-export function reasonNeeded (appraised: LeafInputValue | null, self: LeafInputValue | null | undefined, reason: string): boolean {
-  return appraised !== null && !sameInput(appraised, self) && reason.trim() === ''
 }
 
 /** How an answer reads: "0,75 điểm", the option's label, or the measured number with its unit. */

@@ -209,7 +209,7 @@ export function useAppraisal (roundId: Ref<string>, unitId: Ref<string>, keptAs:
 
   /** The form's own check before the server's: an input other than the unit's, with no reason yet (and nothing wrong with the input itself). */
   function needsReason (leaf: AppraisalLeaf): boolean {
-    return reasonNeeded(inputOf(leaf), leaf.self.input, reasonOf(leaf)) && inputProblem(leaf.scoring, leaf.maxPoints, inputOf(leaf)) === null
+    return reasonNeeded(leaf.scoring, inputOf(leaf), leaf.self.input, reasonOf(leaf)) && inputProblem(leaf.scoring, leaf.maxPoints, inputOf(leaf)) === null
   }
 
   /** Back to what is saved (or still nothing at all): nothing to send. */
