@@ -50,6 +50,7 @@ t.test('brute force is slowed, then locked; a locked account refuses its valid p
   t.equal(locked.statusCode, 429)
   t.equal(locked.json().code, 'LOGIN_LOCKED')
   t.ok(locked.json().retryAfterSeconds > 0)
+  t.equal(locked.headers['retry-after'], String(locked.json().retryAfterSeconds), 'the header says when to try again, as the body does')
 
   // An unknown username locks the same way, so a lock reveals nothing either.
   for (let attempt = 1; attempt <= 5; attempt++) await login(app, 'ghost', 'x')

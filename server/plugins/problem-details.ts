@@ -110,7 +110,9 @@ export function problemDocument (error: AppError, request: FastifyRequest, langu
 }
 
 export function sendProblem (reply: FastifyReply, error: AppError): FastifyReply {
-  if (error.code === Errors.databaseUnavailable.code) reply.header('retry-after', String(DATABASE_RETRY_SECONDS))
+  // A refusal that says when to try again (a locked login, the database away) says it in the header too (RFC 9110 §10.2.3).
+  const retryAfter = error.extra?.retryAfterSeconds
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))))
   const language = requestLanguage(reply.request)
   reply.header('content-language', language)
   reply.header('vary', 'Accept-Language')
