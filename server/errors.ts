@@ -90,6 +90,7 @@ export const Errors = {
   appraisalIncomplete: define('APPRAISAL_INCOMPLETE', 409, text('The appraisal of this unit is not complete', 'Chưa thể chốt kết quả thẩm định của đơn vị')),
   leafLocked: define('LEAF_LOCKED', 409, text('These leaves are not open for the unit', 'Các tiêu chí này không mở cho đơn vị thay đổi')),
   supplementNotOpen: define('SUPPLEMENT_NOT_OPEN', 409, text('The supplement request is not open', 'Yêu cầu bổ sung không còn mở')),
+  supplementAlreadyOpen: define('SUPPLEMENT_ALREADY_OPEN', 409, text('A supplement request is already open on these leaves', 'Tiêu chí đã có yêu cầu bổ sung đang mở')),
   supplementClosed: define('SUPPLEMENT_CLOSED', 409, text('The supplement request is already closed', 'Yêu cầu bổ sung đã đóng')),
   resultsNotPublishable: define('RESULTS_NOT_PUBLISHABLE', 409, text('Results can be published only when the round is finalized or published', 'Chỉ công bố được kết quả khi kỳ đánh giá đã chốt hoặc đã công bố')),
   resultsUnchanged: define('RESULTS_UNCHANGED', 409, text('Nothing changed since the latest published version', 'Không có gì thay đổi so với phiên bản đã công bố mới nhất')),

@@ -172,6 +172,11 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     t.equal(created.statusCode, 201)
     t.match(created.json(), { status: 'open', leafCodes: ['1.1.2', '1.3.1'], unit: { code: 'SO-TP' }, createdBy: { username: 'tham-dinh-tu-phap' }, dueAt: /\+07:00$/ })
     requestId = created.json().id
+    // A leaf already asked about is not asked again while that request is open: one due date per answer.
+    const again = await create(legal, { leafCodes: ['1.3.1', '1.3.2'], reason: 'Bổ sung lần nữa', dueAt: inDays(2) })
+    t.equal(again.statusCode, 409)
+    t.match(again.json(), { code: 'SUPPLEMENT_ALREADY_OPEN', detail: /1\.3\.1/, errors: [{ leafCode: '1.3.1', code: 'supplement_open', requestIds: [requestId] }] })
+    t.notMatch(again.json().detail, /1\.3\.2/, 'only the leaf already asked about is named')
 
     const waiting = await inject(officer, 'GET', `/rounds/${roundId}/supplement-requests?status=open`)
     t.same(waiting.json().map((r: { id: string }) => r.id), [requestId], 'the unit sees what waits for it')

@@ -308,7 +308,8 @@ const appraisalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createSupplementRequest',
       summary: 'Ask a unit for supplementary evidence on some leaves of your fields, with a reason and a due date',
       description: 'Exactly these leaves reopen for the unit (input, explanation, evidence) through the self-assessment PATCH, until it answers or dueAt passes ' +
-        '(then the request expires and the leaves lock again). Only while the round is in appraisal, before its deadline, on a unit not finalized.',
+        '(then the request expires and the leaves lock again). Only while the round is in appraisal, before its deadline, on a unit not finalized. ' +
+        'A leaf that already has an open request is not asked about again: 409 SUPPLEMENT_ALREADY_OPEN, each such leaf in `errors` with the open requests\' ids.',
       tags: ['supplements'],
       params: RoundUnitParams,
       body: ref(CreateSupplementRequestSchema),

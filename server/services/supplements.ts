@@ -141,6 +141,16 @@ export async function createSupplementRequest (db: Db, actor: Actor, roundId: st
     })
     if (errors.length > 0) throw Errors.validation(fieldProblemsText(errors), { errors })
     for (const leafCode of input.leafCodes) assertLeafInScope(scope, catalog.byCode.get(leafCode) as { code: string, fieldCode: string })
+    // One question at a time on a leaf: a second open request would show the unit two due dates for one answer.
+    // (Requests past due were expired when the appraisal was loaded above.)
+    const open = await openRequestLeaves(tx, roundId, unitId)
+    const asked = input.leafCodes.filter((code) => open.has(code))
+    if (asked.length > 0) {
+      throw Errors.supplementAlreadyOpen(t(`Leaf ${asked.join(', ')} already has an open supplement request; wait for the unit's answer, or withdraw that request first.`,
+        `Tiêu chí ${asked.join(', ')} đã có yêu cầu bổ sung đang chờ đơn vị trả lời; hãy chờ đơn vị trả lời, hoặc rút yêu cầu đó trước.`), {
+        errors: asked.map((code) => ({ leafCode: code, code: 'supplement_open', requestIds: open.get(code) ?? [], message: t(`leaf ${code} already has an open request`, `tiêu chí ${code} đã có yêu cầu đang mở`) }))
+      })
+    }
     const [due] = await queryRows<{ future: boolean, within: boolean | null }>(tx, sql`
       select ${input.dueAt}::timestamptz > now() as future, ${input.dueAt}::timestamptz <= ${context.supplementClosesAt?.toISOString() ?? null}::timestamptz as within`)
     if (due?.future !== true) throw Errors.validation(t('The due date must be in the future.', 'Hạn trả lời phải là thời điểm trong tương lai.'), { errors: [fieldProblem('body', '/dueAt', 'future')] })
