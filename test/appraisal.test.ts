@@ -359,7 +359,40 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     await app.db.execute(sql`update supplement_requests set due_at = now() - interval '1 second' where id = ${id}`)
     const late = await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.1.2', input: { value: 1 } }])
     t.equal(late.statusCode, 409)
-    t.equal(late.json().code, 'SELF_ASSESSMENT_CLOSED')
+    // Its due time as the unit reads it (Vietnam's wall clock, which the API's +07:00 time already gives).
+    const shown: string = (await inject(otherOfficer, 'GET', `/supplement-requests/${id}`)).json().dueAt
+    const dueVi = `${shown.slice(8, 10)}/${shown.slice(5, 7)}/${shown.slice(0, 4)} ${shown.slice(11, 16)}`
+    // Refused as the request's expiry, with its due time, not as the round's status (SELF_ASSESSMENT_CLOSED before).
+    t.match(late.json(), {
+      code: 'LEAF_LOCKED',
+      detail: `The supplement request for leaf 1.1.2 expired unanswered at ${shown}; it can no longer be changed.`,
+      errors: [{ leafCode: '1.1.2', code: 'supplement_expired', message: /leaf 1\.1\.2 expired unanswered/ }],
+      reopenedLeafCodes: [],
+      expiredLeafCodes: ['1.1.2']
+    })
+    t.notMatch(late.json().detail, /status/, 'the round\'s status is not the reason given')
+    const url = `/rounds/${roundId}/units/${otherUnitId}/self-assessment`
+    const etag = (await inject(otherOfficer, 'GET', url)).headers.etag as string
+    const lateVi = await app.inject({ method: 'PATCH', url, headers: { ...otherOfficer.headers, 'if-match': etag, 'accept-language': 'vi' }, payload: { entries: [{ leafCode: '1.1.2', input: { value: 1 } }] } })
+    t.equal(lateVi.json().detail, `Yêu cầu bổ sung cho tiêu chí 1.1.2 đã quá hạn trả lời lúc ${dueVi}; tiêu chí không sửa được nữa.`, 'said in Vietnamese with the due time as the unit reads it')
+    t.match((await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.1.1', input: { option: 'b' } }])).json(), { code: 'SELF_ASSESSMENT_CLOSED', detail: /is in status appraisal/ }, 'a leaf never requested is refused as before')
+    t.match((await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.1.1', input: { option: 'b' } }, { leafCode: '1.1.2', input: { value: 1 } }])).json(), {
+      code: 'LEAF_LOCKED',
+      detail: /leaf 1\.1\.2 expired unanswered .*\. No supplement request is open; 1\.1\.1 is locked too\./,
+      errors: [{ leafCode: '1.1.2', code: 'supplement_expired' }, { leafCode: '1.1.1', code: 'leaf_locked' }]
+    }, 'with a leaf never requested beside it, both are named')
+    // Beside another request still open, the expired leaf is locked and said to be so for its expiry.
+    const another = await inject(legal, 'POST', `/rounds/${roundId}/units/${otherUnitId}/supplement-requests`, { leafCodes: ['1.3.1'], reason: 'Thiếu báo cáo kiểm tra', dueAt: inDays(1) })
+    t.equal(another.statusCode, 201)
+    const mixed = await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.3.1', input: { value: 1 } }, { leafCode: '1.1.2', input: { value: 1 } }, { leafCode: '1.1.1', explanation: 'x' }])
+    t.match(mixed.json(), {
+      code: 'LEAF_LOCKED',
+      detail: /leaf 1\.1\.2 expired unanswered .*; 1\.1\.2, 1\.1\.1 are locked\./,
+      errors: [{ leafCode: '1.1.2', code: 'supplement_expired' }, { leafCode: '1.1.1', code: 'leaf_locked' }],
+      reopenedLeafCodes: ['1.3.1'],
+      expiredLeafCodes: ['1.1.2']
+    })
+    t.equal((await inject(legal, 'POST', `/supplement-requests/${another.json().id}/close`, {})).statusCode, 200)
     const listed = await inject(otherOfficer, 'GET', `/rounds/${roundId}/supplement-requests`)
     t.match(listed.json(), [{ id, status: 'expired', closedBy: null, closedAt: String }])
     t.equal((await inject(otherOfficer, 'POST', `/supplement-requests/${id}/answer`, { answer: 'muộn' })).json().code, 'SUPPLEMENT_NOT_OPEN')
@@ -382,7 +415,7 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     // The deadline moved into the past: the request can no longer be answered, and its leaf is locked again.
     t.equal((await inject(admin, 'PATCH', `/rounds/${roundId}`, { supplementClosesAt: new Date(Date.now() - 1000).toISOString() })).statusCode, 200)
     t.equal((await inject(otherOfficer, 'POST', `/supplement-requests/${id}/answer`, { answer: 'muộn' })).json().code, 'SUPPLEMENT_NOT_OPEN')
-    t.equal((await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.1.3', input: { value: 1 } }])).json().code, 'SELF_ASSESSMENT_CLOSED')
+    t.match((await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.1.3', input: { value: 1 } }])).json(), { code: 'LEAF_LOCKED', detail: /leaf 1\.1\.3 expired unanswered/, expiredLeafCodes: ['1.1.3'] })
   })
 
   await t.test('after the appraisal deadline (database clock) appraisers can no longer write', async (t) => {

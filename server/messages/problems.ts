@@ -1,5 +1,5 @@
 // The framework's and the HTTP layer's refusals, said in both languages (the services say theirs where they refuse).
-import { roundStatusNames, type RoundStatus } from '../domain/lifecycle.js'
+import { formatVietnamDateTime, formatVietnamTime, roundStatusNames, type RoundStatus } from '../domain/lifecycle.js'
 import { Text } from './text.js'
 
 export const problemText = {
@@ -51,4 +51,18 @@ export const leafProblem = {
   notALeaf: (leafCode: string) => new Text(`${leafCode} has sub-criteria; only its leaves are scored.`, `Tiêu chí ${leafCode}: có tiêu chí thành phần; hãy chấm từng tiêu chí thành phần.`),
   /** The scoring's refusal of a value, named by its leaf in Vietnamese (the English names the values already). */
   refused: (leafCode: string, message: Text) => new Text(message.en, `Tiêu chí ${leafCode}: ${message.vi}.`)
+}
+
+/**
+ * A leaf whose supplement request (yêu cầu bổ sung) passed its due date unanswered: said so, with the due time, rather
+ * than as the round's status, so the officer knows why the leaf closed and that it will not reopen by itself.
+ */
+export const expiredRequest = {
+  leaf: (leafCode: string, dueAt: Date) => new Text(`The supplement request for leaf ${leafCode} expired unanswered at ${formatVietnamTime(dueAt)}; the leaf can no longer be changed.`,
+    `Tiêu chí ${leafCode}: yêu cầu bổ sung đã quá hạn trả lời lúc ${formatVietnamDateTime(dueAt)}; tiêu chí không sửa được nữa.`),
+  leaves: (groups: ReadonlyArray<{ leafCodes: string[], dueAt: Date }>) => new Text(
+    groups.map(({ leafCodes, dueAt }) => `The supplement request for ${leafCodes.length === 1 ? 'leaf' : 'leaves'} ${leafCodes.join(', ')} expired unanswered at ${formatVietnamTime(dueAt)}`).join('; ') +
+      `; ${groups.flatMap((group) => group.leafCodes).length === 1 ? 'it' : 'they'} can no longer be changed.`,
+    groups.map(({ leafCodes, dueAt }) => `Yêu cầu bổ sung cho tiêu chí ${leafCodes.join(', ')} đã quá hạn trả lời lúc ${formatVietnamDateTime(dueAt)}`).join('; ') +
+      '; tiêu chí không sửa được nữa.')
 }

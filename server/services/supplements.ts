@@ -14,8 +14,8 @@ import { loadCatalog } from './catalogs.js'
 import type { Actor } from './context.js'
 import { officerUnitOf, showInstant, shownRoundStatus } from './rounds.js'
 import { formatVietnamDateTime } from '../domain/lifecycle.js'
-import { noSuch, onlyUsers, statusName } from '../messages/problems.js'
-import { Text, text as t } from '../messages/text.js'
+import { expiredRequest, noSuch, onlyUsers, statusName } from '../messages/problems.js'
+import { joinTexts, Text, text as t } from '../messages/text.js'
 import { fieldProblem, fieldProblemsText } from '../messages/validation.js'
 import { roundLeavesSql } from '../db/queries/round-units.js'
 
@@ -305,20 +305,60 @@ export function requestLeaves (rows: ReadonlyArray<{ id: string, leaf_codes: str
 }
 
 /**
- * For a unit's write outside its self-assessment window: null when no supplement request reopens anything (the
- * caller's usual refusal applies); the ids of the requests that reopen the listed leaves, with every reopened leaf's
- * requests; or LEAF_LOCKED (409) naming the listed leaves that stay locked.
+ * The listed leaves whose latest supplement request expired unanswered, each with its due date, while the round is in
+ * appraisal and the unit not finalized (as openRequestsSql): such a leaf was open to the unit until that moment.
+ */
+async function expiredRequestLeaves (tx: Executor, roundId: string, unitId: string, leafCodes: readonly string[]): Promise<Map<string, Date>> {
+  if (leafCodes.length === 0) return new Map()
+  const rows = await queryRows<{ leaf_code: string, status: string, due_at: unknown }>(tx, sql`
+    select distinct on (leaf.code) leaf.code as leaf_code, sr.status, sr.due_at
+    from supplement_requests sr
+    join rounds r on r.id = sr.round_id and r.status = 'appraisal'
+    cross join lateral jsonb_array_elements_text(sr.leaf_codes) as leaf(code)
+    where sr.round_id = ${roundId} and sr.unit_id = ${unitId} and leaf.code = any(${sql.param([...leafCodes])}::text[])
+      and not exists (select 1 from appraisals a where a.round_id = sr.round_id and a.unit_id = sr.unit_id and a.status = 'finalized')
+    order by leaf.code, sr.created_at desc, sr.id desc`)
+  return new Map(rows.filter((row) => row.status === 'expired').map((row) => [row.leaf_code, toDate(row.due_at) as Date]))
+}
+
+/** The refusal of a write on leaves whose supplement requests expired: when, per due date, and that nothing was saved. */
+function expiredRefusal (expired: Map<string, Date>): { detail: Text, errors: { leafCode: string, code: string, message: Text }[] } {
+  const byDue = new Map<number, string[]>()
+  for (const [leafCode, dueAt] of expired) byDue.set(dueAt.getTime(), [...(byDue.get(dueAt.getTime()) ?? []), leafCode])
+  return {
+    detail: expiredRequest.leaves([...byDue].sort(([a], [b]) => a - b).map(([due, leafCodes]) => ({ leafCodes, dueAt: new Date(due) }))),
+    errors: [...expired].map(([leafCode, dueAt]) => ({ leafCode, code: 'supplement_expired', message: expiredRequest.leaf(leafCode, dueAt) }))
+  }
+}
+
+/**
+ * For a unit's write outside its self-assessment window: null when no supplement request reopens anything and none of
+ * the listed leaves had one that expired (the caller's usual refusal applies); the ids of the requests that reopen the
+ * listed leaves, with every reopened leaf's requests; or LEAF_LOCKED (409) naming the listed leaves that stay locked.
+ * A leaf whose request expired unanswered is said to be locked for that, with the due time, rather than by the round's
+ * status: the officer had it open until then (`expiredLeafCodes`).
  */
 export async function supplementReopens (tx: Executor, actor: Actor, roundId: string, unitId: string, leafCodes: readonly string[]): Promise<{ requestIds: string[], reopened: Map<string, string[]> } | null> {
   const reopened = await reopenedLeaves(tx, actor, roundId, unitId)
-  if (reopened.size === 0) return null
   const locked = lockedLeaves(leafCodes, new Set(reopened.keys()))
+  const expired = await expiredRequestLeaves(tx, roundId, unitId, locked)
+  if (reopened.size === 0 && expired.size === 0) return null
   const open = [...reopened.keys()]
   if (locked.length > 0) {
-    throw Errors.leafLocked(t(`Only the leaves of your open supplement requests (${open.join(', ')}) can be changed now; ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked.`,
-      `Hiện chỉ được thay đổi các tiêu chí của yêu cầu bổ sung đang mở (${open.join(', ')}); ${locked.join(', ')} đang bị khóa.`), {
-      errors: locked.map((leafCode) => ({ leafCode, code: 'leaf_locked', message: t(`Leaf ${leafCode} is not reopened by a supplement request.`, `Tiêu chí ${leafCode}: không thuộc yêu cầu bổ sung đang mở.`) })),
-      extra: { reopenedLeafCodes: open }
+    const stillLocked = locked.filter((leafCode) => !expired.has(leafCode))
+    const refusal = expired.size === 0 ? null : expiredRefusal(expired)
+    const lockedText = open.length > 0
+      ? t(`Only the leaves of your open supplement requests (${open.join(', ')}) can be changed now; ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked.`,
+        `Hiện chỉ được thay đổi các tiêu chí của yêu cầu bổ sung đang mở (${open.join(', ')}); ${locked.join(', ')} đang bị khóa.`)
+      : stillLocked.length > 0
+        ? t(`No supplement request is open; ${stillLocked.join(', ')} ${stillLocked.length === 1 ? 'is' : 'are'} locked too.`, `Không còn yêu cầu bổ sung nào đang mở; ${stillLocked.join(', ')} cũng đang bị khóa.`)
+        : null
+    throw Errors.leafLocked(joinTexts([refusal?.detail, lockedText].filter((part): part is Text => part !== null && part !== undefined)), {
+      errors: [
+        ...(refusal?.errors ?? []),
+        ...stillLocked.map((leafCode) => ({ leafCode, code: 'leaf_locked', message: t(`Leaf ${leafCode} is not reopened by a supplement request.`, `Tiêu chí ${leafCode}: không thuộc yêu cầu bổ sung đang mở.`) }))
+      ],
+      extra: { reopenedLeafCodes: open, ...(expired.size === 0 ? {} : { expiredLeafCodes: [...expired.keys()] }) }
     })
   }
   return { requestIds: [...new Set(leafCodes.flatMap((code) => reopened.get(code) ?? []))], reopened }
