@@ -14,6 +14,7 @@ import { samplePdf } from './appraisal-steps.js'
 import { type State, type StateLeaf, unitKeptChecks } from './unit-kept.js'
 import { unitOfflineChecks } from './unit-offline.js'
 import { unitSupplementCheck } from './unit-supplement.js'
+import { unitConflictChecks } from './unit-conflict.js'
 import { unitResultChecks } from './unit-results.js'
 import { assert, assertAccessible, assertPhoneReady, holdSaves, type BrowserChecks } from './checks.js'
 
@@ -450,6 +451,7 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
   })
 
   await unitKeptChecks(c, { check, newTab, officerApi })
+  await unitConflictChecks(c, { check, newTab, officerApi })
   await unitSupplementCheck(c, { check, newTab, shot, pdfPath, pdfName })
   await unitResultChecks(c)
   await unitOfflineChecks(c)

@@ -27,10 +27,29 @@ export interface LeafSaveState {
   message?: string
 }
 
+/** The parts of a leaf the officer can type: its value and its explanation (an absent part is not in question). */
+export interface LeafParts {
+  input?: LeafInputValue | null
+  explanation?: string
+}
+
+/**
+ * A leaf the officer typed on that was also changed elsewhere: the officer's typed parts and the same parts as the
+ * server now holds them, for the officer to choose between.
+ */
+export interface ContestedLeaf {
+  code: string
+  mine: LeafParts
+  theirs: LeafParts
+}
+
+/** What the officer chose for a contested leaf: their typed value, or the one now on the server. */
+export type ConflictChoice = 'mine' | 'theirs'
+
 /** A 412: someone saved in between. Who, when, which leaves, and which of those the officer has typed on too. */
 export interface SaveConflict {
   change: SelfAssessmentChange | null
-  overlapping: string[]
+  contested: ContestedLeaf[]
 }
 
 const AUTOSAVE_MS = 1000
@@ -66,11 +85,45 @@ export function withSaved (state: SelfAssessment, saved: SavedSelfAssessment): S
 }
 
 /** The parts of typed values (a value, an explanation) that the leaf does not hold as they are. */
-function differences (typed: { input?: LeafInputValue | null, explanation?: string }, leaf: SelfAssessmentLeaf): { input?: LeafInputValue | null, explanation?: string } {
+function differences (typed: LeafParts, leaf: SelfAssessmentLeaf): LeafParts {
   return {
     ...(typed.input !== undefined && !sameInput(typed.input, leaf.input) ? { input: typed.input } : {}),
     ...(typed.explanation !== undefined && typed.explanation !== (leaf.explanation ?? '') ? { explanation: typed.explanation } : {})
   }
+}
+
+/** Which parts of a leaf differ between two states of it. */
+function changedParts (known: SelfAssessmentLeaf, current: SelfAssessmentLeaf): { input: boolean, explanation: boolean } {
+  return { input: !sameInput(known.input, current.input), explanation: (known.explanation ?? '') !== (current.explanation ?? '') }
+}
+
+/**
+ * The leaves the officer typed on whose typed parts the server now holds otherwise than this page last knew (read or
+ * saved): someone else changed them meanwhile, and only the officer can say which value stands. Without a known state
+ * (values brought back from an earlier visit) the leaves the last change named are taken as changed.
+ */
+export function contestedLeaves (drafts: ReadonlyMap<string, LeafParts>, known: SelfAssessment | null, current: SelfAssessment): ContestedLeaf[] {
+  const knownLeaves = new Map((known?.leaves ?? []).map((leaf) => [leaf.code, leaf]))
+  const lastChanged = new Set(current.lastChange?.leafCodes ?? [])
+  const contested: ContestedLeaf[] = []
+  for (const leaf of current.leaves) {
+    const draft = drafts.get(leaf.code)
+    if (!draft) continue
+    const before = knownLeaves.get(leaf.code)
+    const moved = before ? changedParts(before, leaf) : { input: lastChanged.has(leaf.code), explanation: lastChanged.has(leaf.code) }
+    const mine: LeafParts = {}
+    const theirs: LeafParts = {}
+    if (draft.input !== undefined && moved.input && !sameInput(draft.input, leaf.input)) {
+      mine.input = draft.input
+      theirs.input = leaf.input ?? null
+    }
+    if (draft.explanation !== undefined && moved.explanation && draft.explanation !== (leaf.explanation ?? '')) {
+      mine.explanation = draft.explanation
+      theirs.explanation = leaf.explanation ?? ''
+    }
+    if (Object.keys(mine).length > 0) contested.push({ code: leaf.code, mine, theirs })
+  }
+  return contested
 }
 
 /** What is kept on the device: the values not yet saved, and the version they were typed on. */
@@ -151,8 +204,27 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     timer = setTimeout(() => { save().catch(() => undefined) }, ms)
   }
 
+  /**
+   * The parts of a change that are no change: a part not typed on since the last save whose value is what this page
+   * last read or saved for the leaf. Leaving a number box fires its `change` with the value it shows; after a save that
+   * is the saved value, and sending it again would put it back over a newer one saved elsewhere meanwhile.
+   */
+  function unchanged (leafCode: string, change: LeafParts): (keyof LeafParts)[] {
+    const leaf = leafByCode.value.get(leafCode)
+    const draft = drafts.get(leafCode)
+    if (!leaf) return []
+    const same: (keyof LeafParts)[] = []
+    if (change.input !== undefined && draft?.input === undefined && sameInput(change.input, leaf.input)) same.push('input')
+    if (change.explanation !== undefined && draft?.explanation === undefined && change.explanation === (leaf.explanation ?? '')) same.push('explanation')
+    return same
+  }
+
   /** The officer changed a leaf: keep the value as typed and save it a moment after the typing stops. */
-  function edit (leafCode: string, change: { input?: LeafInputValue | null, explanation?: string }): void {
+  function edit (leafCode: string, typed: LeafParts): void {
+    const same = unchanged(leafCode, typed)
+    const change: LeafParts = { ...typed }
+    for (const part of same) delete change[part]
+    if (Object.keys(change).length === 0) return
     const draft: LeafDraft = { ...drafts.get(leafCode), ...change, revision: ++revision }
     drafts.set(leafCode, draft)
     // A number the form cannot read is not sent: it waits for a new value, said in the form's words.
@@ -239,8 +311,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
         state.value = current
         return
       }
-      const change = current?.lastChange ?? null
-      conflict.value = { change, overlapping: (change?.leafCodes ?? []).filter((code) => drafts.has(code)) }
+      conflict.value = { change: current?.lastChange ?? null, contested: current ? contestedLeaves(drafts, state.value ?? null, current) : [] }
       // Those the self-assessment holds as sent are saved already (heldAlready); the others wait for the officer.
       for (const code of codes) if (drafts.has(code)) saveStates.set(code, { status: 'unsaved', message: 'Chưa lưu: bản tự đánh giá vừa được thay đổi ở nơi khác' })
       return
@@ -327,7 +398,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     const current = state.value
     if (Number(kept.version) < current.version) {
       keptBase = Number(kept.version)
-      conflict.value = { change: current.lastChange, overlapping: (current.lastChange?.leafCodes ?? []).filter((code) => drafts.has(code)) }
+      conflict.value = { change: current.lastChange, contested: contestedLeaves(drafts, null, current) }
       return
     }
     schedule(0)
@@ -338,7 +409,7 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     const next = await fetchState()
     const known = state.value?.version ?? 0
     if (next.version > known && drafts.size > 0) {
-      conflict.value = { change: next.lastChange, overlapping: (next.lastChange?.leafCodes ?? []).filter((code) => drafts.has(code)) }
+      conflict.value = { change: next.lastChange, contested: contestedLeaves(drafts, state.value ?? null, next) }
       return
     }
     if (next.version >= known) state.value = next
@@ -348,10 +419,27 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     return serial(refreshNow)
   }
 
-  /** "Reload keeping my values": the server's state, with every value the officer typed applied on top and saved. */
-  async function resolveConflict (): Promise<void> {
+  /**
+   * "Reload": the server's state, with the officer's typed values applied on top and saved, except on a contested leaf
+   * where the officer chose the server's value (the default): there the typed parts in question are dropped.
+   */
+  async function resolveConflict (choices: Record<string, ConflictChoice> = {}): Promise<void> {
     await serial(async () => {
+      const contested = conflict.value?.contested ?? []
       state.value = await fetchState()
+      for (const leaf of contested) {
+        if ((choices[leaf.code] ?? 'theirs') !== 'theirs') continue
+        const draft = drafts.get(leaf.code)
+        if (!draft) continue
+        const rest: LeafDraft = { ...draft, revision: ++revision }
+        for (const part of Object.keys(leaf.mine) as (keyof LeafParts)[]) delete rest[part]
+        if (rest.input === undefined && rest.explanation === undefined) {
+          drafts.delete(leaf.code)
+          saveStates.set(leaf.code, { status: 'saved' })
+        } else {
+          drafts.set(leaf.code, rest)
+        }
+      }
       conflict.value = null
       keptBase = null
       for (const code of drafts.keys()) saveStates.set(code, { status: 'unsaved' })
