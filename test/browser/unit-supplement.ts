@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { samplePdf } from './appraisal-steps.js'
-import { assert, type BrowserChecks } from './checks.js'
+import { assert, holdSaves, type BrowserChecks } from './checks.js'
 import { answerLeaf, answerSupplement, leafOf, openSelfAssessment, uploadEvidence, waitSaved } from './self-assessment-steps.js'
 import { SUPPLEMENT, supplementRound } from './supplement-round.js'
 
@@ -53,5 +53,48 @@ export async function unitSupplementCheck (c: BrowserChecks, { check, newTab, sh
     assert(request?.status === 'answered' && request.answer.startsWith('Đã bổ sung'), `the server holds ${JSON.stringify(request)}`)
     await c.api('/auth/logout', { method: 'POST', token })
     await page.close()
+  })
+
+  await check('a supplement request counts down to its due time; when it passes, the screen locks its leaf and a save still on its way says it came too late', async () => {
+    const { token } = await c.api<{ token: string }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.appraiser.username, password: SUPPLEMENT.appraiser.password } })
+    const officer = await c.api<{ token: string, user: { unitId: string } }>('/auth/login', { method: 'POST', body: { username: SUPPLEMENT.officer, password: c.demoPassword } })
+    const rounds = await c.api<{ items: { round: { id: string, code: string } }[] }>(`/units/${officer.user.unitId}/rounds`, { token: officer.token })
+    const roundId = rounds.items.find((item) => item.round.code === SUPPLEMENT.code)?.round.id ?? ''
+    const selfAssessment = () => c.api<{ leaves: { code: string, input: { value?: number } | null }[] }>(`/rounds/${roundId}/units/${officer.user.unitId}/self-assessment`, { token: officer.token })
+    // Due 20 seconds from now: time to open the screen and type before it, and not long to wait for it.
+    const request = await c.api<{ id: string }>(`/rounds/${roundId}/units/${officer.user.unitId}/supplement-requests`, {
+      method: 'POST', token, body: { leafCodes: ['1.2.2'], reason: 'Bổ sung báo cáo kết quả kiểm tra.', dueAt: new Date(Date.now() + 20_000).toISOString() }
+    })
+    await c.api('/auth/logout', { method: 'POST', token })
+    const page = await newTab({ width: 1280, height: 860 })
+    await c.login(page, SUPPLEMENT.officer, c.demoPassword, 'Đơn vị của tôi')
+    await openSelfAssessment(page, SUPPLEMENT.title)
+    const block = page.locator(`#supplement-${request.id}`)
+    const due = await block.getByTestId(`supplement-due-${request.id}`).innerText()
+    assert(/Hạn trả lời: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · còn 0 phút \d+ giây/.test(due), `the request's due time reads "${due}"`)
+    const box = leafOf(page, '1.2.2').locator('input.leaf-number')
+    await answerLeaf(page, '1.2.2', 0.25)
+    await waitSaved(page)
+    // The next value's save is on its way when the due time comes (a slow connection): it reaches the server after.
+    const release = await holdSaves(page, /\/self-assessment$/)
+    await box.fill('0,5')
+    await leafOf(page, '1.2.2').getByText('Đang lưu…').waitFor()
+    await block.and(page.locator('[data-status="expired"]')).waitFor({ timeout: 40_000 })
+    assert((await block.innerText()).includes('Quá hạn, không bổ sung'), `the request reads: ${await block.innerText()}`)
+    await c.allowConsoleError(/status of 409/, async () => {
+      release()
+      await page.getByTestId('save-expired').waitFor({ timeout: 20_000 })
+    })
+    const notice = await page.getByTestId('save-expired').innerText()
+    assert(notice.includes('Không lưu được giá trị đã nhập ở tiêu chí 1.2.2 vì đã quá hạn trả lời yêu cầu bổ sung') &&
+      /Yêu cầu bổ sung cho tiêu chí 1\.2\.2 đã quá hạn trả lời lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}; tiêu chí không sửa được nữa\./.test(notice), `the notice reads: ${notice}`)
+    assert(!notice.includes('Thẩm định'), `the notice gives the round's status as the reason: ${notice}`)
+    await c.waitUntil('the leaf 1.2.2 locks', async () => await box.isDisabled())
+    assert(await box.inputValue() === '0,5', 'the value typed is gone from the screen')
+    await page.unroute(/\/self-assessment$/)
+    const stored = (await selfAssessment()).leaves.find((leaf) => leaf.code === '1.2.2')
+    assert(stored?.input?.value === 0.25, `the server holds ${JSON.stringify(stored?.input)}`)
+    await c.api('/auth/logout', { method: 'POST', token: officer.token })
+    await page.close({ runBeforeUnload: false })
   })
 }

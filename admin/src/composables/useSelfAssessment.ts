@@ -147,6 +147,10 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
   const saveError = ref<string | null>(null)
   /** The last save failed for want of a connection (the typed values are kept): said as a warning, not an error. */
   const saveOffline = ref(false)
+  /** The last save was refused as closed to the unit (deadline, submission, request expired): no retry follows. */
+  const saveClosed = ref(false)
+  /** The leaves of the last refused save whose supplement request expired meanwhile (the server's expiredLeafCodes). */
+  const saveExpired = shallowRef<string[]>([])
   const busy = ref(0)
   /** How many leaves' values typed in an earlier visit on this device were brought back, to be saved now. */
   const restored = ref(0)
@@ -271,6 +275,8 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
       if (state.value) state.value = withSaved(state.value, saved)
       saveError.value = null
       saveOffline.value = false
+      saveClosed.value = false
+      saveExpired.value = []
       // From now on the live list says what is missing; the refusal of an earlier submission is out of date.
       submitProblems.value = null
       failures = 0
@@ -337,7 +343,14 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     for (const code of codes) saveStates.set(code, offline ? { status: 'offline', message } : { status: 'failed', message: byLeaf.get(code) ?? message })
     saveError.value = message
     saveOffline.value = offline
-    if (error instanceof ApiError && CLOSED_CODES.has(error.code)) {
+    const closed = error instanceof ApiError && CLOSED_CODES.has(error.code)
+    saveClosed.value = closed
+    const expired = error instanceof ApiError ? (error.problem as { expiredLeafCodes?: unknown }).expiredLeafCodes : undefined
+    saveExpired.value = Array.isArray(expired) ? expired.filter((code): code is string => typeof code === 'string') : []
+    // A request that expired meanwhile: the server's own sentence says which leaves and when, better than the code's
+    // title over the list of leaves.
+    if (saveExpired.value.length > 0 && error instanceof ApiError && typeof error.problem.detail === 'string') saveError.value = error.problem.detail
+    if (closed) {
       // The window closed (deadline, submission elsewhere): read the state so the screen says why; the typed values stay.
       await refreshNow()
       return
@@ -501,6 +514,8 @@ export function useSelfAssessment (roundId: Ref<string>, unitId: Ref<string>, ke
     conflict,
     saveError,
     saveOffline,
+    saveClosed,
+    saveExpired,
     submitProblems,
     saving,
     restored,
