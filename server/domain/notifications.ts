@@ -100,6 +100,8 @@ function unitName (facts: NotificationFacts): string {
 export function notificationText (kind: NotificationKind, facts: NotificationFacts): NotificationText {
   const round = facts.round?.title ?? ''
   const leaves = facts.leafCodes && facts.leafCodes.length > 0 ? ` (tiêu chí ${facts.leafCodes.join(', ')})` : ''
+  // In a sentence the leaves come before the round, whose title may end in brackets of its own ("… (dữ liệu minh họa)").
+  const forLeaves = facts.leafCodes && facts.leafCodes.length > 0 ? ` cho tiêu chí ${facts.leafCodes.join(', ')}` : ''
   // A reason is typed freely: it ends as a sentence before whatever line follows it (" Hạn: …").
   const reason = facts.reason ? ` Lý do: ${facts.reason.trim()}${/[.!?…:;]$/.test(facts.reason.trim()) ? '' : '.'}` : ''
   switch (kind) {
@@ -120,7 +122,7 @@ export function notificationText (kind: NotificationKind, facts: NotificationFac
     case 'supplement_requested':
       return {
         title: `Yêu cầu bổ sung tài liệu${leaves}`,
-        body: `Tổ thẩm định yêu cầu ${unitName(facts)} bổ sung tài liệu kiểm chứng trong ${round}${leaves}.${reason}${deadlineLine(facts)}`
+        body: `Tổ thẩm định yêu cầu ${unitName(facts)} bổ sung tài liệu kiểm chứng${forLeaves} trong ${round}.${reason}${deadlineLine(facts)}`
       }
     case 'supplement_answered':
       return { title: `${unitName(facts)} đã trả lời yêu cầu bổ sung`, body: `${unitName(facts)} đã trả lời yêu cầu bổ sung${leaves} trong ${round}; hãy thẩm định lại.` }
