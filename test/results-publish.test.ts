@@ -76,6 +76,11 @@ t.test('public results: ETag from the version, Cache-Control, 304 on If-None-Mat
   t.equal(missing.json().code, 'RESULTS_NOT_PUBLISHED')
   t.equal((await app.inject({ method: 'GET', url: `${url}?version=2` })).statusCode, 404)
   t.equal((await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/district/versions` })).statusCode, 404)
+  // A person reads the unit type by its name, not its code.
+  for (const path of ['', '/versions']) {
+    const inVietnamese = await app.inject({ method: 'GET', url: `/public/rounds/${roundId}/results/district${path}`, headers: { 'accept-language': 'vi' } })
+    t.equal(inVietnamese.json().detail, 'Kỳ đánh giá chưa công bố kết quả của UBND huyện, thị xã, thành phố.', `the unit type by its name (${path || 'results'})`)
+  }
   t.equal(missing.headers['cache-control'], 'no-store', 'a cache in front does not keep "not published" after publication')
   // What does not exist is not "not published yet".
   const nowhere = '00000000-0000-4000-8000-000000000000'

@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { Errors } from '../errors.js'
 import { problems, ref } from '../schemas/common.js'
 import {
   ConditionalHeaders, ExportQuery, PublicResultsSchema, PublicRoundParams, PublicUnitParams, PublicUnitResultSchema,
@@ -13,10 +12,9 @@ import {
 import { publicUnitHistory } from '../services/results/unit-history.js'
 import { exportResults } from '../services/exports.js'
 import {
-  getPublishedResults, listPublishedRounds, listResultVersions, publicResultsView, publicUnitView, publicVersionsView, type PublishedVersion
+  getPublishedResults, listPublishedRounds, listPublishedVersions, publicResultsView, publicUnitView, publicVersionsView, type PublishedVersion
 } from '../services/results.js'
 import { answerConditional, exportResponse, notModifiedResponse, sendExport } from './results.js'
-import { text as t } from '../messages/text.js'
 import { cachedViews } from './cached-views.js'
 
 export interface PublicResultsOptions {
@@ -133,9 +131,8 @@ const publicResultsRoutes: FastifyPluginAsyncTypebox<PublicResultsOptions> = asy
       response: { 200: ref(PublicVersionListSchema), ...notModifiedResponse, ...problems(400, 404, 429) }
     }
   }, async (request, reply) => {
-    const versions = await listResultVersions(app.db, request.params.id, request.params.unitType)
-    const newest = versions[0]
-    if (newest === undefined) throw Errors.resultsNotPublished(t(`No results of unit type ${request.params.unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${request.params.unitType}.`))
+    const versions = await listPublishedVersions(app.db, request.params.id, request.params.unitType)
+    const newest = versions[0]!
     if (answerConditional(request, reply, `W/"versions-${newest.id}"`, LATEST_CACHE)) return reply
     return publicVersionsView(versions)
   })

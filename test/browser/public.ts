@@ -178,6 +178,8 @@ export async function publicChecks (c: BrowserChecks): Promise<void> {
   await c.check('public page: an unpublished round or a wrong address says so in Vietnamese', async () => {
     await visitor.goto(`${c.baseUrl}/ket-qua/KHONG-CO/department`)
     await visitor.getByRole('heading', { level: 1, name: 'Chưa có kết quả' }).waitFor()
+    // The unit type by the name a published round gives it, never its code.
+    await visitor.getByTestId('public-not-published').filter({ hasText: 'chưa công bố kết quả của Sở, ban, ngành cấp tỉnh' }).waitFor()
     await c.allowConsoleError(/status of 404/, async () => {
       await visitor.goto(`${c.baseUrl}/ket-qua/${encodeURIComponent(round.code)}/department/KHONG-CO`)
       await visitor.getByRole('alert').waitFor()

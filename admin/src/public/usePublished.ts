@@ -43,6 +43,12 @@ export async function findPublished (roundCode: string, unitType: string): Promi
   return find(await publishedRounds()) ?? find(await publishedRounds(true))
 }
 
+/** The name of a unit type as published rounds give it; null when no published round has results of that type. */
+export async function publishedUnitTypeName (unitType: string): Promise<string | null> {
+  const rounds = await publishedRounds()
+  return rounds.flatMap((round) => round.results).find((result) => result.unitType === unitType)?.unitTypeName ?? null
+}
+
 const resultsPath = (roundId: string, unitType: string) =>
   `/public/rounds/${encodeURIComponent(roundId)}/results/${encodeURIComponent(unitType)}`
 

@@ -96,6 +96,19 @@ function assertFound (found: { round: boolean, type: boolean } | undefined, unit
 const existsColumns = (roundId: string, unitType: string) =>
   sql`exists (select 1 from rounds where id = ${roundId}) as round, exists (select 1 from unit_types where code = ${unitType}) as type`
 
+/** Nothing of the unit type published in the round: the code for a client's code, the type's own name for a person. */
+function notPublished (unitType: { code: string, name: string }) {
+  return Errors.resultsNotPublished(t(`No results of unit type ${unitType.code} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của ${unitType.name}.`))
+}
+
+/** Every published version, newest first, as listResultVersions; refused (RESULTS_NOT_PUBLISHED) when there is none. */
+export async function listPublishedVersions (db: Executor, roundId: string, unitType: string): Promise<ResultVersionSummary[]> {
+  const versions = await listResultVersions(db, roundId, unitType)
+  if (versions.length > 0) return versions
+  const [type] = await queryRows<{ name: string }>(db, sql`select name from unit_types where code = ${unitType}`)
+  throw notPublished({ code: unitType, name: type?.name ?? unitType })
+}
+
 async function assertRoundAndTypeExist (db: Executor, roundId: string, unitType: string): Promise<void> {
   const [row] = await queryRows<{ round: boolean, type: boolean }>(db, sql`select ${existsColumns(roundId, unitType)}`)
   assertFound(row, unitType)
@@ -130,17 +143,17 @@ export async function resolveVersion (db: Executor, roundId: string, unitType: s
 
 async function queryPointer (db: Executor, roundId: string, unitType: string, version: number | undefined): Promise<VersionPointer> {
   // One statement, also on a miss: whether the round and the unit type exist tells "not found" from "not published".
-  const [row] = await queryRows<{ id: string | null, version: number | null, latest: number | null, round: boolean, type: boolean }>(db, sql`
+  const [row] = await queryRows<{ id: string | null, version: number | null, latest: number | null, round: boolean, type: boolean, type_name: string | null }>(db, sql`
     select v.id, v.version, (select max(version) from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}) as latest,
-      ${existsColumns(roundId, unitType)}
+      ${existsColumns(roundId, unitType)}, (select name from unit_types where code = ${unitType}) as type_name
     from (select 1) as one left join lateral (
       select id, version from result_versions where round_id = ${roundId} and unit_type_code = ${unitType}
       ${version === undefined ? sql`order by version desc limit 1` : sql`and version = ${version}`}) v on true`)
   assertFound(row, unitType)
   if (row === undefined || row.id === null) {
-    throw Errors.resultsNotPublished(version === undefined
-      ? t(`No results of unit type ${unitType} are published for this round.`, `Kỳ đánh giá chưa công bố kết quả của loại đơn vị ${unitType}.`)
-      : t(`There is no published version ${version} of these results.`, `Không có phiên bản ${version} đã công bố của kết quả này.`))
+    throw version === undefined
+      ? notPublished({ code: unitType, name: row?.type_name ?? unitType })
+      : Errors.resultsNotPublished(t(`There is no published version ${version} of these results.`, `Không có phiên bản ${version} đã công bố của kết quả này.`))
   }
   return { id: String(row.id), version: Number(row.version), latest: Number(row.version) === Number(row.latest) }
 }
