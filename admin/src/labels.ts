@@ -364,6 +364,8 @@ export function auditValueLabel (entityType: string, key: string, value: unknown
 export const notificationKindLabels: Record<NotificationKind, string> = {
   round_opened: 'Mở kỳ tự đánh giá',
   deadline_reminder: 'Nhắc hạn tự đánh giá',
+  self_assessment_deadline_changed: 'Đổi hạn tự đánh giá của kỳ',
+  self_assessment_extension: 'Gia hạn tự đánh giá cho đơn vị',
   self_assessment_submitted: 'Đơn vị nộp bản tự đánh giá',
   self_assessment_withdrawn: 'Đơn vị rút bản tự đánh giá để sửa',
   supplement_requested: 'Yêu cầu bổ sung tài liệu',
@@ -371,7 +373,9 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   supplement_closed: 'Đóng yêu cầu bổ sung',
   supplement_expired: 'Yêu cầu bổ sung hết hạn',
   supplement_due_soon: 'Nhắc hạn bổ sung tài liệu',
+  supplement_deadline_changed: 'Đổi hạn trả lời yêu cầu bổ sung',
   appraisal_deadline_reminder: 'Nhắc hạn thẩm định',
+  appraisal_deadline_changed: 'Đổi hạn thẩm định',
   appraisal_finalized: 'Chốt kết quả thẩm định',
   appraisal_reopened: 'Mở lại thẩm định',
   results_published: 'Công bố kết quả',

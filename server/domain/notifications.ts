@@ -6,6 +6,8 @@ import type { Role } from './roles.js'
 export const notificationKinds = [
   'round_opened',
   'deadline_reminder',
+  'self_assessment_deadline_changed',
+  'self_assessment_extension',
   'self_assessment_submitted',
   'self_assessment_withdrawn',
   'supplement_requested',
@@ -13,7 +15,9 @@ export const notificationKinds = [
   'supplement_closed',
   'supplement_expired',
   'supplement_due_soon',
+  'supplement_deadline_changed',
   'appraisal_deadline_reminder',
+  'appraisal_deadline_changed',
   'appraisal_finalized',
   'appraisal_reopened',
   'results_published',
@@ -28,6 +32,8 @@ export type NotificationKind = typeof notificationKinds[number]
 export const notificationRoles: Readonly<Record<NotificationKind, readonly Role[]>> = {
   round_opened: ['unit_officer'],
   deadline_reminder: ['unit_officer'],
+  self_assessment_deadline_changed: ['unit_officer'],
+  self_assessment_extension: ['unit_officer'],
   self_assessment_submitted: ['appraiser'],
   self_assessment_withdrawn: ['appraiser'],
   supplement_requested: ['unit_officer'],
@@ -35,7 +41,9 @@ export const notificationRoles: Readonly<Record<NotificationKind, readonly Role[
   supplement_closed: ['unit_officer'],
   supplement_expired: ['unit_officer', 'appraiser'],
   supplement_due_soon: ['unit_officer'],
+  supplement_deadline_changed: ['unit_officer'],
   appraisal_deadline_reminder: ['appraiser'],
+  appraisal_deadline_changed: ['appraiser'],
   appraisal_finalized: ['unit_officer'],
   appraisal_reopened: ['unit_officer'],
   results_published: ['unit_officer', 'appraiser'],
@@ -77,6 +85,10 @@ export interface NotificationFacts {
   round?: { title: string } | undefined
   unit?: { name: string } | undefined
   deadline?: Date | string | null | undefined
+  /** The deadline a change replaced, so the notice says what it supersedes (an earlier notice still names it). */
+  previousDeadline?: Date | string | null | undefined
+  /** When the unit's open supplement requests are due (the earliest), beside the round's supplement deadline. */
+  dueAt?: Date | string | null | undefined
   days?: number | undefined
   reason?: string | null | undefined
   leafCodes?: readonly string[] | undefined
@@ -84,12 +96,24 @@ export interface NotificationFacts {
   count?: number | undefined
   version?: number | undefined
   url?: string | undefined
+  /** An extension taken back (self_assessment_extension). */
+  revoked?: boolean | undefined
 }
 
 export interface NotificationText { title: string, body: string }
 
 function deadlineLine (facts: NotificationFacts): string {
   return facts.deadline ? ` Hạn: ${viMoment(facts.deadline)}.` : ''
+}
+
+/** A deadline inside a sentence (a round past draft always has its deadlines; the text never breaks all the same). */
+function momentOf (moment: Date | string | null | undefined): string {
+  return moment ? viMoment(moment) : '(chưa đặt)'
+}
+
+/** " Hạn mới: …; hạn trước đây: …." of a deadline changed (each its own clause: the moments end in brackets of their own). */
+function changeLine (facts: NotificationFacts): string {
+  return ` Hạn mới: ${momentOf(facts.deadline)}${facts.previousDeadline ? `; hạn trước đây: ${viMoment(facts.previousDeadline)}` : ''}.`
 }
 
 function unitName (facts: NotificationFacts): string {
@@ -112,6 +136,22 @@ export function notificationText (kind: NotificationKind, facts: NotificationFac
         title: `Còn ${facts.days ?? ''} ngày đến hạn tự đánh giá`,
         body: `${unitName(facts)} chưa nộp bản tự đánh giá của ${round}.${deadlineLine(facts)}`
       }
+    case 'self_assessment_deadline_changed':
+      return {
+        title: `Đổi hạn tự đánh giá: ${round}`,
+        body: `Sở Nội vụ đã đổi hạn tự đánh giá của ${unitName(facts)} trong ${round}.${changeLine(facts)}`
+      }
+    case 'self_assessment_extension':
+      // Granted (or changed), the unit's own deadline is its extension; taken back, it is the round's again.
+      return facts.revoked === true
+        ? {
+            title: `Hủy gia hạn tự đánh giá: ${round}`,
+            body: `Sở Nội vụ đã hủy gia hạn tự đánh giá của ${unitName(facts)} trong ${round}; hạn của đơn vị trở lại hạn chung của kỳ.${changeLine(facts)}${reason}`
+          }
+        : {
+            title: `Gia hạn tự đánh giá đến ${momentOf(facts.deadline)}`,
+            body: `Sở Nội vụ đã gia hạn tự đánh giá cho ${unitName(facts)} trong ${round}.${changeLine(facts)}${reason}`
+          }
     case 'self_assessment_submitted':
       return { title: `${unitName(facts)} đã nộp bản tự đánh giá`, body: `${unitName(facts)} đã nộp bản tự đánh giá của ${round}. Tổ thẩm định xem được bản đã nộp từ bây giờ; việc chấm điểm thẩm định mở khi kỳ chuyển sang giai đoạn thẩm định.` }
     case 'self_assessment_withdrawn':
@@ -132,6 +172,14 @@ export function notificationText (kind: NotificationKind, facts: NotificationFac
       return { title: `Yêu cầu bổ sung đã hết hạn${leaves}`, body: `Yêu cầu bổ sung${leaves} của ${unitName(facts)} trong ${round} đã hết hạn mà chưa được trả lời; các tiêu chí đã khóa lại.` }
     case 'supplement_due_soon':
       return { title: `Sắp hết hạn bổ sung tài liệu${leaves}`, body: `Yêu cầu bổ sung${leaves} của ${unitName(facts)} trong ${round} chưa được trả lời.${deadlineLine(facts)}` }
+    case 'supplement_deadline_changed':
+      return {
+        title: `Đổi hạn trả lời yêu cầu bổ sung: ${round}`,
+        body: `Sở Nội vụ đã đổi hạn trả lời yêu cầu bổ sung của ${round}.${changeLine(facts)}` +
+          (facts.dueAt ? ` Yêu cầu bổ sung đang mở của ${unitName(facts)} cần được trả lời trước ${viMoment(facts.dueAt)}.` : '')
+      }
+    case 'appraisal_deadline_changed':
+      return { title: `Đổi hạn thẩm định: ${round}`, body: `Sở Nội vụ đã đổi hạn thẩm định của ${round}.${changeLine(facts)}` }
     case 'appraisal_deadline_reminder':
       return {
         title: `Còn ${facts.days ?? ''} ngày đến hạn thẩm định`,

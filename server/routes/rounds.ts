@@ -97,6 +97,8 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateRound',
       summary: 'Edit a round: anything in draft; once open, the title and the deadlines (kept in order and set)',
       description: 'Moving the self-assessment deadline takes effect at once: every unit write compares with it using the database clock. ' +
+        'Past draft, a deadline moved is told to whoever works to it (notifications self_assessment_deadline_changed to the units during ' +
+        'self-assessment, supplement_deadline_changed to units with an open supplement request during appraisal, appraisal_deadline_changed to the assigned appraisers). ' +
         'Send If-Match with the ETag (version) of the round you read, so that an edit made meanwhile by someone else is not overwritten unseen: ' +
         'a round that has moved on answers 412 PRECONDITION_FAILED with `current` (the round as it is now).',
       tags: ['rounds'],
@@ -192,6 +194,7 @@ const roundsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'grantSelfAssessmentExtension',
       summary: 'Give one unit more time for its self-assessment (or take it back with until: null); a reason is required',
+      description: 'During self-assessment the unit\'s officers are notified (self_assessment_extension) of their new deadline and the reason; in a draft the round\'s opening tells them.',
       tags: ['rounds'],
       params: RoundUnitParams,
       body: ref(UnitExtensionSchema),

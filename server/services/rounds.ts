@@ -2,10 +2,11 @@
 import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { Db, Executor } from '../db/client.js'
 import { catalogsTable, roundCatalogsTable, roundsTable, roundUnitsTable, unitsTable, unitTypesTable } from '../db/schema/index.js'
-import { allowedMoves, deadlineProblems, formatVietnamDateTime, formatVietnamTime, ROUND_TIME_ZONE, type RoundDeadlines, type RoundMove, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
+import { allowedMoves, deadlineProblems, effectiveDeadline, formatVietnamDateTime, formatVietnamTime, ROUND_TIME_ZONE, type RoundDeadlines, type RoundMove, type RoundProblem, type RoundStatus } from '../domain/lifecycle.js'
 import { Errors } from '../errors.js'
 import { audit } from './audit.js'
 import type { Actor } from './context.js'
+import { appraisalDeadlineChanged, selfAssessmentDeadlineChanged, selfAssessmentExtension, supplementDeadlineChanged } from './notifications/events.js'
 import { columnsOf, concurrently, queryRows } from '../db/rows.js'
 import { noSuch, statusName } from '../messages/problems.js'
 import { joinTexts, text as t, type Text } from '../messages/text.js'
@@ -321,6 +322,7 @@ export async function updateRound (db: Db, actor: Actor, id: string, changes: Ro
           where round_id = ${id} and status = 'open' and due_at > ${deadlineChanges.supplementClosesAt.toISOString()}::timestamptz
           returning id`)
       : []
+    await tellDeadlineChanges(tx, row, deadlineChanges)
     const after = await getRound(tx, id)
     await audit(tx, actor, {
       action: 'round.update',
@@ -331,6 +333,23 @@ export async function updateRound (db: Db, actor: Actor, id: string, changes: Ro
     })
     return after
   })
+}
+
+/**
+ * Whoever works to a deadline hears that it moved, in the change's transaction (a change refused tells no one): the
+ * units at their self-assessment, the units with a supplement request open during appraisal, and the appraisers
+ * assigned. A draft's deadlines are told once, when the round opens; after finalization they no longer change.
+ */
+async function tellDeadlineChanges (tx: Executor, row: RoundRow, changes: Partial<RoundDeadlines>): Promise<void> {
+  const moved = (name: typeof DEADLINE_NAMES[number]) => {
+    const next = changes[name]
+    return next !== undefined && next?.getTime() !== row[name]?.getTime()
+  }
+  if (row.status === 'self_assessment' && moved('selfAssessmentClosesAt')) await selfAssessmentDeadlineChanged(tx, row.id, row.selfAssessmentClosesAt)
+  if (row.status === 'appraisal' && moved('supplementClosesAt')) await supplementDeadlineChanged(tx, row.id, row.supplementClosesAt)
+  if ((row.status === 'self_assessment' || row.status === 'appraisal') && moved('appraisalClosesAt')) {
+    await appraisalDeadlineChanged(tx, row.id, changes.appraisalClosesAt ?? null, row.appraisalClosesAt)
+  }
 }
 
 // Catalog and participant lists have their own audit entries; the round's own entries stay short.
@@ -425,6 +444,12 @@ export async function grantExtension (db: Db, actor: Actor, roundId: string, uni
       after: { unitId, extensionUntil: showInstant(until) },
       reason: input.reason
     })
+    // The unit's officers hear of their own deadline when it moves; in a draft, the round's opening tells them of it.
+    const previous = effectiveDeadline(row.selfAssessmentClosesAt, participant.extensionUntil)
+    const deadline = effectiveDeadline(row.selfAssessmentClosesAt, until)
+    if (row.status === 'self_assessment' && previous?.getTime() !== deadline?.getTime()) {
+      await selfAssessmentExtension(tx, roundId, unitId, { deadline, previous, reason: input.reason, revoked: until === null })
+    }
     return getRound(tx, roundId)
   })
 }

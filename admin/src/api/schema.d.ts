@@ -762,7 +762,7 @@ export interface paths {
         head?: never;
         /**
          * Edit a round: anything in draft; once open, the title and the deadlines (kept in order and set)
-         * @description Moving the self-assessment deadline takes effect at once: every unit write compares with it using the database clock. Send If-Match with the ETag (version) of the round you read, so that an edit made meanwhile by someone else is not overwritten unseen: a round that has moved on answers 412 PRECONDITION_FAILED with `current` (the round as it is now).
+         * @description Moving the self-assessment deadline takes effect at once: every unit write compares with it using the database clock. Past draft, a deadline moved is told to whoever works to it (notifications self_assessment_deadline_changed to the units during self-assessment, supplement_deadline_changed to units with an open supplement request during appraisal, appraisal_deadline_changed to the assigned appraisers). Send If-Match with the ETag (version) of the round you read, so that an edit made meanwhile by someone else is not overwritten unseen: a round that has moved on answers 412 PRECONDITION_FAILED with `current` (the round as it is now).
          *
          *     **Access.** Roles: admin.
          */
@@ -890,7 +890,9 @@ export interface paths {
         put?: never;
         /**
          * Give one unit more time for its self-assessment (or take it back with until: null); a reason is required
-         * @description **Access.** Roles: admin.
+         * @description During self-assessment the unit's officers are notified (self_assessment_extension) of their new deadline and the reason; in a draft the round's opening tells them.
+         *
+         *     **Access.** Roles: admin.
          */
         post: operations["grantSelfAssessmentExtension"];
         delete?: never;
@@ -4253,7 +4255,7 @@ export interface components {
          * @description What the notification tells of
          * @enum {string}
          */
-        NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_submitted" | "self_assessment_withdrawn" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "appraisal_deadline_reminder" | "appraisal_finalized" | "appraisal_reopened" | "results_published" | "webhook_disabled";
+        NotificationKind: "round_opened" | "deadline_reminder" | "self_assessment_deadline_changed" | "self_assessment_extension" | "self_assessment_submitted" | "self_assessment_withdrawn" | "supplement_requested" | "supplement_answered" | "supplement_closed" | "supplement_expired" | "supplement_due_soon" | "supplement_deadline_changed" | "appraisal_deadline_reminder" | "appraisal_deadline_changed" | "appraisal_finalized" | "appraisal_reopened" | "results_published" | "webhook_disabled";
         Notification: {
             /** Format: uuid */
             id: string;

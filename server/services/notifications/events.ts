@@ -1,7 +1,7 @@
 // The events the services tell of, each called inside the service's own transaction.
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { queryRows } from '../../db/rows.js'
+import { queryRows, toDate } from '../../db/rows.js'
 import { notify } from './notify.js'
 import { appraisersOfUnit, links, roundOfficers, unitOfficers, user } from './recipients.js'
 
@@ -20,6 +20,79 @@ export async function roundOpened (tx: Executor, roundId: string): Promise<void>
       link: links.selfAssessment(roundId, unit.unit_id)
     })
   }
+}
+
+/**
+ * The round's self-assessment deadline moved while units are at it (`previous`: the round's deadline before): the
+ * officers of each participating unit whose own deadline (the later of the round's and its extension) moved with it,
+ * with that deadline and the one it replaces. A unit whose extension still runs past both hears nothing: nothing
+ * changed for it, and a notice of a "new" deadline that is not its own would mislead it.
+ */
+export async function selfAssessmentDeadlineChanged (tx: Executor, roundId: string, previous: Date | null): Promise<void> {
+  const units = await queryRows<{ unit_id: string, deadline: unknown, previous: unknown }>(tx, sql`
+    select ru.unit_id, greatest(r.self_assessment_closes_at, ru.extension_until) as deadline,
+      greatest(${previous?.toISOString() ?? null}::timestamptz, ru.extension_until) as previous
+    from round_units ru join rounds r on r.id = ru.round_id
+    where ru.round_id = ${roundId}
+      and greatest(r.self_assessment_closes_at, ru.extension_until) is distinct from greatest(${previous?.toISOString() ?? null}::timestamptz, ru.extension_until)`)
+  for (const unit of units) {
+    await notify(tx, {
+      kind: 'self_assessment_deadline_changed',
+      recipients: unitOfficers(unit.unit_id),
+      roundId,
+      unitId: unit.unit_id,
+      facts: { deadline: toDate(unit.deadline), previousDeadline: toDate(unit.previous) },
+      link: links.selfAssessment(roundId, unit.unit_id)
+    })
+  }
+}
+
+/** An admin granted, changed or took back one unit's extension (its own deadline before and after, and why): the unit's officers. */
+export async function selfAssessmentExtension (tx: Executor, roundId: string, unitId: string, change: { deadline: Date | null, previous: Date | null, reason: string, revoked: boolean }): Promise<void> {
+  await notify(tx, {
+    kind: 'self_assessment_extension',
+    recipients: unitOfficers(unitId),
+    roundId,
+    unitId,
+    facts: { deadline: change.deadline, previousDeadline: change.previous, reason: change.reason, revoked: change.revoked },
+    link: links.selfAssessment(roundId, unitId)
+  })
+}
+
+/**
+ * The round's supplement deadline moved during appraisal: the officers of the units with a request still open, each
+ * told when its own requests are now due (a deadline moved earlier brings their due dates with it). Only those: the
+ * round's supplement deadline is the latest an appraiser may set, not a date a unit works to; a unit without an open
+ * request has nothing to answer, and a notice of a supplement deadline would read as a request it has missed. A unit
+ * asked later is told the due date of its request then.
+ */
+export async function supplementDeadlineChanged (tx: Executor, roundId: string, previous: Date | null): Promise<void> {
+  const units = await queryRows<{ unit_id: string, deadline: unknown, due_at: unknown }>(tx, sql`
+    select s.unit_id, r.supplement_closes_at as deadline, min(s.due_at) as due_at
+    from supplement_requests s join rounds r on r.id = s.round_id
+    where s.round_id = ${roundId} and s.status = 'open'
+    group by s.unit_id, r.supplement_closes_at`)
+  for (const unit of units) {
+    await notify(tx, {
+      kind: 'supplement_deadline_changed',
+      recipients: unitOfficers(unit.unit_id),
+      roundId,
+      unitId: unit.unit_id,
+      facts: { deadline: toDate(unit.deadline), previousDeadline: previous, dueAt: toDate(unit.due_at) },
+      link: links.selfAssessment(roundId, unit.unit_id)
+    })
+  }
+}
+
+/** The round's appraisal deadline moved: every appraiser assigned in the round, with the deadline it replaces. */
+export async function appraisalDeadlineChanged (tx: Executor, roundId: string, deadline: Date | null, previous: Date | null): Promise<void> {
+  await notify(tx, {
+    kind: 'appraisal_deadline_changed',
+    recipients: sql`select user_id from appraisal_assignments where round_id = ${roundId}`,
+    roundId,
+    facts: { deadline, previousDeadline: previous },
+    link: links.appraisalDesk()
+  })
 }
 
 /** A unit submitted its self-assessment: the appraisers of its unit type in the round. */
