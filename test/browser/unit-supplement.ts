@@ -27,8 +27,16 @@ export async function unitSupplementCheck (c: BrowserChecks, { check, newTab, sh
     await card.getByTestId('unit-requests').filter({ hasText: '1 yêu cầu bổ sung đang chờ' }).waitFor()
     const due = await card.getByTestId('unit-requests').innerText()
     assert(/đang chờ đơn vị trả lời, hạn \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(còn \d+ ngày \d+ giờ\)\./.test(due), `the request's due date reads "${due}"`)
+    // Past self-assessment its deadline is not shown as one still to meet: only that the stage is over.
+    const stage = await card.getByTestId('unit-deadline').innerText()
+    assert(stage.includes('Giai đoạn tự đánh giá đã kết thúc') && !/\d{2}\/\d{2}\/\d{4}/.test(stage), `past self-assessment the card reads "${stage}"`)
+    assert(!(await card.innerText()).includes('Hạn tự đánh giá của đơn vị'), 'the card still names a self-assessment deadline')
     await shot(page, 'unit-09-my-unit-request')
     await openSelfAssessment(page, SUPPLEMENT.title)
+    // The screen says the same, with the due date the unit works to now: its open request's.
+    await page.getByTestId('sa-supplement-due').waitFor()
+    const line = await page.getByTestId('sa-deadline').innerText()
+    assert(/^Giai đoạn tự đánh giá đã kết thúc\. Hạn trả lời yêu cầu bổ sung: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · còn \d+ ngày/.test(line), `past self-assessment the screen reads "${line}"`)
     const requests = page.getByTestId('supplement-requests')
     assert((await requests.innerText()).includes(SUPPLEMENT.reason), 'the appraiser\'s reason is not shown')
     await page.getByTestId('read-only-reason').filter({ hasText: 'chỉ các tiêu chí có yêu cầu bổ sung đang mở' }).waitFor()
@@ -44,6 +52,8 @@ export async function unitSupplementCheck (c: BrowserChecks, { check, newTab, sh
     await shot(page, 'unit-10-supplement')
     await answerSupplement(page, 'Đã bổ sung quyết định ban hành kế hoạch CCHC năm có chữ ký, đóng dấu.')
     await requests.getByText('Chờ thẩm định lại').waitFor()
+    // Answered, nothing is due from the unit any more.
+    await page.getByTestId('sa-supplement-due').waitFor({ state: 'detached' })
     // The form is gone with the answer: the focus is on the request's line with its new status, not lost to the page.
     await c.waitUntil('the focus is on the request\'s new status', async () =>
       String(await page.evaluate('document.activeElement?.closest(".supplement-head")?.textContent ?? ""')).includes('Chờ thẩm định lại'))
