@@ -51,8 +51,12 @@ t.test('deadline changes and extensions reach the officers and appraisers they c
   }
 
   const created = await inject(admin, 'POST', '/rounds', {
-    code: 'R-2031', title: 'Kỳ đánh giá Chỉ số CCHC năm 2031', year: 2031,
-    selfAssessmentClosesAt: '2031-03-15T10:00:00Z', supplementClosesAt: '2031-04-15T10:00:00Z', appraisalClosesAt: '2031-05-15T10:00:00Z'
+    code: 'R-2031',
+    title: 'Kỳ đánh giá Chỉ số CCHC năm 2031',
+    year: 2031,
+    selfAssessmentClosesAt: '2031-03-15T10:00:00Z',
+    supplementClosesAt: '2031-04-15T10:00:00Z',
+    appraisalClosesAt: '2031-05-15T10:00:00Z'
   })
   const roundId: string = created.json().id
   await inject(admin, 'PUT', `/rounds/${roundId}/catalogs`, { catalogs: [{ unitType: 'department', catalogId: data.catalogs.department }] })
