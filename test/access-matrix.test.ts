@@ -128,6 +128,7 @@ const policy: Record<string, Caller[] | { callers: Caller[], scope: string }> = 
   'GET /supplement-requests/{id}': allUsers,
   'POST /supplement-requests/{id}/answer': ['unit_officer'],
   'POST /supplement-requests/{id}/close': ['admin', 'appraiser'],
+  'GET /evidence-rules': ['admin', 'appraiser', 'unit_officer', 'viewer'],
   'POST /rounds/{id}/units/{unitId}/self-assessment/files': ['unit_officer'],
   'GET /rounds/{id}/units/{unitId}/self-assessment/files': ['admin', 'appraiser', 'unit_officer', 'viewer'],
   'GET /rounds/{id}/units/{unitId}/self-assessment/files/{fileId}': ['admin', 'appraiser', 'unit_officer', 'viewer'],

@@ -167,6 +167,15 @@ t.test('refused uploads and refused callers change nothing: a renamed executable
   t.match(executable.json().detail, /Windows executable/)
   t.same(await stored(), { rows: 0, files: 0 })
 
+  // What is accepted is said before anything is sent: the limit as configured, and the kinds of file by their content.
+  const rules = await app.inject({ method: 'GET', url: '/evidence-rules', headers: { ...officer.headers, 'accept-language': 'vi' } })
+  t.equal(rules.statusCode, 200)
+  t.equal(rules.json().maxBytes, maxBytes)
+  t.match(rules.json().types, [{ mime: 'application/pdf', extension: 'pdf', label: 'tài liệu PDF' }])
+  t.ok(rules.json().types.some((type: { extension: string }) => type.extension === 'docx'))
+  t.notOk(rules.json().types.some((type: { extension: string }) => type.extension === 'ole'), 'no kind a person cannot pick')
+  t.equal((await app.inject({ method: 'GET', url: '/evidence-rules' })).statusCode, 401)
+
   const oversized = await unit.upload('lon.pdf', Buffer.concat([samples.pdf(), Buffer.alloc(maxBytes)]), ['1.1.1'])
   t.equal(oversized.statusCode, 413)
   t.equal(oversized.json().code, 'PAYLOAD_TOO_LARGE')

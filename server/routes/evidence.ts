@@ -6,13 +6,15 @@ import { AppError, Errors } from '../errors.js'
 import { actorOf } from '../plugins/auth.js'
 import { problems, ref } from '../schemas/common.js'
 import {
-  AttachEvidenceSchema, EvidenceContentResponse, EvidenceFileParams, EvidenceFileSchema, EvidenceLinkParams, UploadEvidenceBody,
+  AttachEvidenceSchema, EvidenceContentResponse, EvidenceFileParams, EvidenceFileSchema, EvidenceLinkParams, EvidenceRulesSchema, UploadEvidenceBody,
   UploadEvidenceQuery
 } from '../schemas/evidence.js'
 import { RoundUnitParams } from '../schemas/rounds.js'
 import { attachEvidence, deleteEvidence, detachEvidence, findEvidence, listEvidence, openEvidence, uploadEvidence } from '../services/evidence.js'
 import { contentDisposition } from '../storage/filename.js'
 import { text as t } from '../messages/text.js'
+import { requestLanguage } from '../plugins/problem-details.js'
+import { EVIDENCE_TYPES } from '../storage/content-type.js'
 
 export interface EvidenceRoutesOptions {
   /** EVIDENCE_MAX_BYTES: the largest file accepted. */
@@ -61,6 +63,22 @@ const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = async (
   await app.register(multipart, { attachFieldsToBody: false, limits: { fileSize: options.maxBytes + 1, files: 1, fields: 10, fieldSize: 1024, parts: 11 } })
 
   const base = '/rounds/:id/units/:unitId/self-assessment/files'
+
+  // The kinds a person picks (the package or compound file of an Office kind not told apart is not one of them).
+  const pickable = Object.values(EVIDENCE_TYPES).filter((type) => type !== EVIDENCE_TYPES.ooxml && type !== EVIDENCE_TYPES.ole)
+  app.get('/evidence-rules', {
+    config: { access: { roles: ['admin', 'appraiser', 'unit_officer', 'viewer'] } },
+    schema: {
+      operationId: 'getEvidenceRules',
+      summary: 'The largest evidence file and the kinds of file accepted',
+      description: 'So a client can refuse a file too large, or of a kind never accepted, before sending it. The server checks every upload again.',
+      tags: ['evidence'],
+      response: { 200: ref(EvidenceRulesSchema), ...problems(401, 403) }
+    }
+  }, async (request) => {
+    const language = requestLanguage(request)
+    return { maxBytes: options.maxBytes, types: pickable.map((type) => ({ mime: type.mime, extension: type.extension, label: type.label.in(language) })) }
+  })
 
   app.post(base, {
     config: { access: unitWrites, responseHeaders: { 201: ['location'] } },

@@ -53,4 +53,14 @@ export const EvidenceContentResponse = {
   content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }
 }
 
-registerShared(EvidenceFileSchema, AttachEvidenceSchema)
+
+export const EvidenceRulesSchema = Type.Object({
+  maxBytes: Type.Integer({ minimum: 1, description: 'The largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES); a larger upload is 413 PAYLOAD_TOO_LARGE' }),
+  types: Type.Array(Type.Object({
+    mime: Type.String(),
+    extension: Type.String({ description: 'The extension a file of this type is kept under, without the dot' }),
+    label: Type.String({ description: 'In the language asked for (Accept-Language)' })
+  }), { description: 'The kinds of file accepted, told by their content (the name and the declared type are not trusted)' })
+}, { $id: 'EvidenceRules', description: 'What an evidence upload may be, to say before a file is sent rather than after' })
+
+registerShared(EvidenceFileSchema, AttachEvidenceSchema, EvidenceRulesSchema)

@@ -4,7 +4,7 @@
 // the session ends come back; a supplement request is answered; a department reads its published 2020 result
 // (unit-results.ts); every screen at 390×844 and through axe-core. The screen's steps (answerLeaf, submit,
 // answerSupplement, …) are in self-assessment-steps.ts.
-import { writeFileSync } from 'node:fs'
+import { truncateSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ExcelJS from 'exceljs'
@@ -234,6 +234,22 @@ export async function unitChecks (c: BrowserChecks): Promise<void> {
     await waitUntil('the upload is announced', async () => (await announced(officer)).includes(`Đã tải lên “${pdfName}” cho tiêu chí 1.1.1. Tiêu chí 1.1.1 không còn thiếu gì.`))
     const listed = await leafOf(officer, '1.1.1').locator('.evidence-file').innerText()
     assert(listed.includes('PDF') && /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/.test(listed) && /\d+ B/.test(listed), `the file line says: ${listed}`)
+    // What is accepted is said before picking, and a file over the limit is refused at once, without sending it.
+    assert((await leafOf(officer, '1.1.1').locator('.evidence-hint').innerText()).includes('mỗi tệp tối đa 50 MB'), 'the limit is not said before picking')
+    assert((await officer.getByTestId('file-input-1.1.1').getAttribute('accept'))?.includes('.pdf'), 'the picker does not offer the kinds accepted')
+    const bigName = 'Hồ sơ quét.pdf'
+    const bigPath = join(c.work, bigName)
+    writeFileSync(bigPath, samplePdf(['Ho so quet']))
+    truncateSync(bigPath, 51 * 1024 * 1024)
+    const uploads: string[] = []
+    const onUpload = (request: { method: () => string, url: () => string }) => { if (request.method() === 'POST' && request.url().includes('/self-assessment/files')) uploads.push(request.url()) }
+    officer.on('request', onUpload)
+    await officer.getByTestId('file-input-1.1.1').setInputFiles(bigPath)
+    const refusal = leafOf(officer, '1.1.1').getByRole('alert').filter({ hasText: `Tệp “${bigName}”` })
+    await refusal.getByText('quá lớn: mỗi tệp tối đa 50 MB', { exact: false }).waitFor()
+    officer.off('request', onUpload)
+    assert(uploads.length === 0, 'the file over the limit was sent')
+    await refusal.getByRole('button', { name: 'Đóng' }).click()
     await reuseEvidence(officer, '1.3.2', pdfName)
     await leafOf(officer, '1.3.2').getByText('cũng dùng cho 1.1.1').waitFor()
     await leafOf(officer, '1.3.2').getByRole('button', { name: pdfName, exact: true }).click()

@@ -1761,6 +1761,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/evidence-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The largest evidence file and the kinds of file accepted
+         * @description So a client can refuse a file too large, or of a kind never accepted, before sending it. The server checks every upload again.
+         *
+         *     **Access.** Roles: admin, appraiser, unit_officer, viewer.
+         */
+        get: operations["getEvidenceRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rounds/{id}/units/{unitId}/self-assessment/files": {
         parameters: {
             query?: never;
@@ -4250,6 +4272,19 @@ export interface components {
         AttachEvidence: {
             /** @description Stable code of the node, unique in its catalog, e.g. 1.2.3 */
             leafCode: string;
+        };
+        /** @description What an evidence upload may be, to say before a file is sent rather than after */
+        EvidenceRules: {
+            /** @description The largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES); a larger upload is 413 PAYLOAD_TOO_LARGE */
+            maxBytes: number;
+            /** @description The kinds of file accepted, told by their content (the name and the declared type are not trusted) */
+            types: {
+                mime: string;
+                /** @description The extension a file of this type is kept under, without the dot */
+                extension: string;
+                /** @description In the language asked for (Accept-Language) */
+                label: string;
+            }[];
         };
         /**
          * @description What the notification tells of
@@ -14723,6 +14758,63 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem414"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            500: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem500"];
+                };
+            };
+        };
+    };
+    getEvidenceRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What an evidence upload may be, to say before a file is sent rather than after */
+            200: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    /** @description no-store: an answer to a logged-in caller or an API key is not kept by caches */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceRules"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    /** @description The request's id, also in the problem document and the server's log; quote it when reporting a problem */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
             /** @description Problem details (RFC 9457) */

@@ -107,6 +107,7 @@ export type SelfAssessmentChange = Schemas['SelfAssessmentChange']
 export type LeafInput = Schemas['LeafInput']
 export type EntryProblem = Schemas['EntryProblem']
 export type EvidenceFile = Schemas['EvidenceFile']
+export type EvidenceRules = Schemas['EvidenceRules']
 export type SelfAssessmentSection = Schemas['SelfAssessmentSection']
 
 // The logged-in user's own notifications (the bell) and the kinds they receive without e-mail.

@@ -3,7 +3,7 @@
 import { computed, ref, shallowRef, type Ref } from 'vue'
 import { call, client } from '../api/client'
 import { ApiError, errorMessage } from '../api/problem'
-import type { EvidenceFile } from '../api/types'
+import type { EvidenceFile, EvidenceRules } from '../api/types'
 import { UploadAborted, uploadEvidenceFile } from '../api/upload'
 import { formatFileSize } from '../format'
 
@@ -18,6 +18,30 @@ export interface UploadItem {
   abort: () => void
 }
 
+/** What an upload may be (GET /evidence-rules), read once per page load; null until read, or when it could not be. */
+const rules = shallowRef<EvidenceRules | null>(null)
+let rulesRead: Promise<void> | null = null
+
+/**
+ * The largest file and the kinds accepted, to say before a file is picked (the picker's `accept`, a line of hint) and
+ * to refuse a file too large before sending it: on a slow connection 50 MB sent for nothing is minutes lost.
+ */
+export function useEvidenceRules () {
+  rulesRead ??= call(client.GET('/evidence-rules', {})).then((read) => { rules.value = read }, () => { rulesRead = null })
+  const accept = computed(() => rules.value === null
+    ? undefined
+    : [...rules.value.types.flatMap((type) => type.extension === 'jpg' ? ['.jpg', '.jpeg'] : [`.${type.extension}`]), ...rules.value.types.map((type) => type.mime)].join(','))
+  const hint = computed(() => rules.value === null
+    ? null
+    : `Nhận PDF, ảnh JPEG hoặc PNG, Word, Excel, PowerPoint, OpenDocument; mỗi tệp tối đa ${formatFileSize(rules.value.maxBytes)}.`)
+  return { rules, accept, hint }
+}
+
+function tooLarge (file: { name: string, size: number }, maxBytes: number | undefined): string {
+  return `Tệp “${file.name}” (${formatFileSize(file.size)}) quá lớn` +
+    (maxBytes ? `: mỗi tệp tối đa ${formatFileSize(maxBytes)}.` : '.') + ' Hãy nén hoặc chia nhỏ tài liệu rồi tải lên lại.'
+}
+
 /** Why a file was refused, said for a person who picked it: its type (by content), its size, or the server's problem. */
 export function uploadRefusal (error: unknown, file: { name: string, size: number }): string {
   if (error instanceof ApiError && error.status === 415) {
@@ -25,9 +49,7 @@ export function uploadRefusal (error: unknown, file: { name: string, size: numbe
       '(xét theo nội dung tệp, không theo đuôi tên tệp). Hãy lưu hoặc quét tài liệu thành PDF rồi tải lên lại.'
   }
   if (error instanceof ApiError && error.status === 413) {
-    const maxBytes = (error.problem as { maxBytes?: number }).maxBytes
-    return `Tệp “${file.name}” (${formatFileSize(file.size)}) quá lớn` +
-      (maxBytes ? `: mỗi tệp tối đa ${formatFileSize(maxBytes)}.` : '.') + ' Hãy nén hoặc chia nhỏ tài liệu rồi tải lên lại.'
+    return tooLarge(file, (error.problem as { maxBytes?: number }).maxBytes)
   }
   return `Tệp “${file.name}”: ${errorMessage(error)}`
 }
@@ -77,6 +99,12 @@ export function useEvidence (roundId: Ref<string>, unitId: Ref<string>, onChange
    */
   async function upload (leafCode: string, file: File): Promise<EvidenceFile | null> {
     const id = nextUpload++
+    const maxBytes = rules.value?.maxBytes
+    if (maxBytes !== undefined && file.size > maxBytes) {
+      // Said at once, nothing sent (the server would refuse it at the same size, after receiving it).
+      uploads.value = [...uploads.value, { id, leafCode, name: file.name, size: file.size, loaded: 0, error: tooLarge(file, maxBytes), abort: () => undefined }]
+      return null
+    }
     const pending = uploadEvidenceFile({ path: path(), query: { leafCode: [leafCode] } }, file, ({ loaded }) => {
       uploads.value = uploads.value.map((item) => item.id === id ? { ...item, loaded } : item)
     })
