@@ -35,6 +35,11 @@ export async function unitResultChecks (c: BrowserChecks): Promise<void> {
     await assertAccessible(page, 'the unit\'s results at 1280 px')
     await page.setViewportSize(PHONE)
     await assertPhoneReady(page, 'the unit\'s results')
+    // Every figure of a field is on the screen, the appraised one too (the table hid it off to the right).
+    const appraised = fields.nth(1).locator('td[data-label="Thẩm định"]')
+    const box = await appraised.boundingBox()
+    assert(box !== null && box.x + box.width <= PHONE.width, `the appraised points of field 2 are off the screen (${JSON.stringify(box)})`)
+    assert((await appraised.evaluate((cell) => cell.ownerDocument.defaultView?.getComputedStyle(cell, '::before').content ?? '')).includes('Thẩm định'), 'the appraised points are not labelled on a phone')
     await c.screenshot('unit-12-results-phone', true, page)
     await page.close()
   })
