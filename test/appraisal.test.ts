@@ -387,7 +387,7 @@ t.test('appraisal of a round, from assignments to finalization and history', asy
     const mixed = await saveSelf(app, otherOfficer, roundId, otherUnitId, [{ leafCode: '1.3.1', input: { value: 1 } }, { leafCode: '1.1.2', input: { value: 1 } }, { leafCode: '1.1.1', explanation: 'x' }])
     t.match(mixed.json(), {
       code: 'LEAF_LOCKED',
-      detail: /leaf 1\.1\.2 expired unanswered .*; 1\.1\.2, 1\.1\.1 are locked\./,
+      detail: /leaf 1\.1\.2 expired unanswered .*; it can no longer be changed\. Only the leaves of your open supplement requests \(1\.3\.1\) can be changed now; 1\.1\.1 is locked\./,
       errors: [{ leafCode: '1.1.2', code: 'supplement_expired' }, { leafCode: '1.1.1', code: 'leaf_locked' }],
       reopenedLeafCodes: ['1.3.1'],
       expiredLeafCodes: ['1.1.2']

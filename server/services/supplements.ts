@@ -347,12 +347,13 @@ export async function supplementReopens (tx: Executor, actor: Actor, roundId: st
   if (locked.length > 0) {
     const stillLocked = locked.filter((leafCode) => !expired.has(leafCode))
     const refusal = expired.size === 0 ? null : expiredRefusal(expired)
-    const lockedText = open.length > 0
-      ? t(`Only the leaves of your open supplement requests (${open.join(', ')}) can be changed now; ${locked.join(', ')} ${locked.length === 1 ? 'is' : 'are'} locked.`,
-        `Hiện chỉ được thay đổi các tiêu chí của yêu cầu bổ sung đang mở (${open.join(', ')}); ${locked.join(', ')} đang bị khóa.`)
-      : stillLocked.length > 0
-        ? t(`No supplement request is open; ${stillLocked.join(', ')} ${stillLocked.length === 1 ? 'is' : 'are'} locked too.`, `Không còn yêu cầu bổ sung nào đang mở; ${stillLocked.join(', ')} cũng đang bị khóa.`)
-        : null
+    // The leaves whose request expired are said once, above; the sentence about the others names only them.
+    const lockedText = stillLocked.length === 0
+      ? null
+      : open.length > 0
+        ? t(`Only the leaves of your open supplement requests (${open.join(', ')}) can be changed now; ${stillLocked.join(', ')} ${stillLocked.length === 1 ? 'is' : 'are'} locked.`,
+          `Hiện chỉ được thay đổi các tiêu chí của yêu cầu bổ sung đang mở (${open.join(', ')}); ${stillLocked.join(', ')} đang bị khóa.`)
+        : t(`No supplement request is open; ${stillLocked.join(', ')} ${stillLocked.length === 1 ? 'is' : 'are'} locked too.`, `Không còn yêu cầu bổ sung nào đang mở; ${stillLocked.join(', ')} cũng đang bị khóa.`)
     throw Errors.leafLocked(joinTexts([refusal?.detail, lockedText].filter((part): part is Text => part !== null && part !== undefined)), {
       errors: [
         ...(refusal?.errors ?? []),
