@@ -53,7 +53,6 @@ export const EvidenceContentResponse = {
   content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }
 }
 
-
 export const EvidenceRulesSchema = Type.Object({
   maxBytes: Type.Integer({ minimum: 1, description: 'The largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES); a larger upload is 413 PAYLOAD_TOO_LARGE' }),
   types: Type.Array(Type.Object({

@@ -33,7 +33,7 @@ export function useEvidenceRules () {
     : [...rules.value.types.flatMap((type) => type.extension === 'jpg' ? ['.jpg', '.jpeg'] : [`.${type.extension}`]), ...rules.value.types.map((type) => type.mime)].join(','))
   const hint = computed(() => rules.value === null
     ? null
-    : `Nhận PDF, ảnh JPEG hoặc PNG, Word, Excel, PowerPoint, OpenDocument; mỗi tệp tối đa ${formatFileSize(rules.value.maxBytes)}.`)
+    : `PDF, JPEG, PNG, Word, Excel, PowerPoint, OpenDocument; mỗi tệp tối đa ${formatFileSize(rules.value.maxBytes)}.`)
   return { rules, accept, hint }
 }
 
