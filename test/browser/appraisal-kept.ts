@@ -75,8 +75,9 @@ export async function appraisalKeptChecks (c: BrowserChecks, { roundCode, apprai
     })
     assert(notice.includes('máy chủ đã có đúng những giá trị bạn nhập'), `the first tab says "${notice}"`)
     assert(await leafOf(first, '1.1.3').getByLabel('Điểm thẩm định tiêu chí 1.1.3').inputValue() === '0,5', 'the first tab does not show the score')
-    // The device lets go of the score once the server holds it (a moment after the notice, on a busy machine).
-    await first.waitForFunction('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:")).length === 0', undefined, { timeout: 10_000 })
+    // The device lets go of the appraiser's score once the server holds it. Only the appraisal's keys count: the
+    // browser context is shared with the officers' checks, whose own kept values (par-draft:self-assessment:…) may stay.
+    await first.waitForFunction('Object.keys(localStorage).filter((key) => key.startsWith("par-draft:appraisal:")).length === 0', undefined, { timeout: 10_000 })
       .catch(() => { throw new Error('the device still keeps a score the server holds') })
     await first.unroute(/\/appraisal$/)
     await first.close()
