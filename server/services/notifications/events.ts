@@ -2,7 +2,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { queryRows, toDate } from '../../db/rows.js'
-import { notify } from './notify.js'
+import { notify, type NotificationEvent } from './notify.js'
 import { appraisersOfUnit, links, roundOfficers, unitOfficers, user } from './recipients.js'
 
 /** A round opened for self-assessment: every participating unit's officers, with their unit's own deadline. */
@@ -10,16 +10,7 @@ export async function roundOpened (tx: Executor, roundId: string): Promise<void>
   const units = await queryRows<{ unit_id: string, deadline: Date | string | null }>(tx, sql`
     select ru.unit_id, greatest(r.self_assessment_closes_at, ru.extension_until) as deadline
     from round_units ru join rounds r on r.id = ru.round_id where ru.round_id = ${roundId}`)
-  for (const unit of units) {
-    await notify(tx, {
-      kind: 'round_opened',
-      recipients: unitOfficers(unit.unit_id),
-      roundId,
-      unitId: unit.unit_id,
-      facts: { deadline: unit.deadline },
-      link: links.selfAssessment(roundId, unit.unit_id)
-    })
-  }
+  await tellUnits(tx, roundId, 'round_opened', units, (unit) => ({ deadline: unit.deadline }))
 }
 
 /**
@@ -35,16 +26,7 @@ export async function selfAssessmentDeadlineChanged (tx: Executor, roundId: stri
     from round_units ru join rounds r on r.id = ru.round_id
     where ru.round_id = ${roundId}
       and greatest(r.self_assessment_closes_at, ru.extension_until) is distinct from greatest(${previous?.toISOString() ?? null}::timestamptz, ru.extension_until)`)
-  for (const unit of units) {
-    await notify(tx, {
-      kind: 'self_assessment_deadline_changed',
-      recipients: unitOfficers(unit.unit_id),
-      roundId,
-      unitId: unit.unit_id,
-      facts: { deadline: toDate(unit.deadline), previousDeadline: toDate(unit.previous) },
-      link: links.selfAssessment(roundId, unit.unit_id)
-    })
-  }
+  await tellUnits(tx, roundId, 'self_assessment_deadline_changed', units, (unit) => ({ deadline: toDate(unit.deadline), previousDeadline: toDate(unit.previous) }))
 }
 
 /** An admin granted, changed or took back one unit's extension (its own deadline before and after, and why): the unit's officers. */
@@ -72,16 +54,7 @@ export async function supplementDeadlineChanged (tx: Executor, roundId: string, 
     from supplement_requests s join rounds r on r.id = s.round_id
     where s.round_id = ${roundId} and s.status = 'open'
     group by s.unit_id, r.supplement_closes_at`)
-  for (const unit of units) {
-    await notify(tx, {
-      kind: 'supplement_deadline_changed',
-      recipients: unitOfficers(unit.unit_id),
-      roundId,
-      unitId: unit.unit_id,
-      facts: { deadline: toDate(unit.deadline), previousDeadline: previous, dueAt: toDate(unit.due_at) },
-      link: links.selfAssessment(roundId, unit.unit_id)
-    })
-  }
+  await tellUnits(tx, roundId, 'supplement_deadline_changed', units, (unit) => ({ deadline: toDate(unit.deadline), previousDeadline: previous, dueAt: toDate(unit.due_at) }))
 }
 
 /** The round's appraisal deadline moved: every appraiser assigned in the round, with the deadline it replaces. */
@@ -155,4 +128,12 @@ export async function resultsPublished (tx: Executor, roundId: string, unitType:
     facts,
     link: links.results()
   })
+}
+
+/** One notice of `kind` to the officers of each unit, with that unit's own facts, leading to its self-assessment. */
+async function tellUnits<Unit extends { unit_id: string }> (tx: Executor, roundId: string, kind: NotificationEvent['kind'], units: readonly Unit[],
+  facts: (unit: Unit) => NonNullable<NotificationEvent['facts']>): Promise<void> {
+  for (const unit of units) {
+    await notify(tx, { kind, recipients: unitOfficers(unit.unit_id), roundId, unitId: unit.unit_id, facts: facts(unit), link: links.selfAssessment(roundId, unit.unit_id) })
+  }
 }
